@@ -1,0 +1,48 @@
+// swift-tools-version: 6.2
+// gridplan: a GIS engine for community grid governance (网格化治理).
+//
+// Layers, each depending only on those above it:
+//   CGEOS, CPROJ, CGDAL   system libraries from Debian's -dev packages
+//   GridGeometry          safe Swift over GEOS (geometries, predicates, STRtree)
+//   GridProjection        CRS names, PROJ transforms, GCJ-02/BD-09, local metric CRS, geodesic measures
+//   GridFormats           reading and writing foreign vector formats through GDAL/OGR
+//   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
+//   Grids                 the grid hierarchy: model, import, export
+//   gridplan              the command-line tool
+import PackageDescription
+
+let package = Package(
+    name: "gridplan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gridplan", targets: ["gridplan"]),
+        .library(name: "Grids", targets: ["Grids"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+
+        .target(name: "GridGeometry", dependencies: ["CGEOS"]),
+        .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry"]),
+        .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridProjection"]),
+        .target(name: "GridStore", dependencies: [
+            "GridGeometry", "GridProjection",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .executableTarget(name: "gridplan", dependencies: [
+            "Grids", "GridFormats", "GridProjection", "GridStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"]),
+        .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection"]),
+        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats"]),
+        .testTarget(name: "GridsTests", dependencies: ["Grids"]),
+    ]
+)

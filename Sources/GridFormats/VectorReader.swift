@@ -1,0 +1,234 @@
+import CGDAL
+import Foundation
+
+/// One feature read from a vector file: its number, attributes and geometry as ISO WKB.
+public struct VectorFeature: Sendable {
+    /// 1-based position in the layer, for messages ("feature 12").
+    public let number: Int
+    /// The feature id the source gives (OGR FID).
+    public let fid: Int64
+    /// Attribute values in the layer's field order.
+    public let values: [FieldValue]
+    /// The geometry as ISO WKB, nil when the feature has none.
+    public let wkb: [UInt8]?
+    let fieldIndex: [String: Int]
+
+    /// The value of a field by name (case-insensitive), nil if there is no such field.
+    public subscript(field: String) -> FieldValue? {
+        guard let i = fieldIndex[field.lowercased()] else { return nil }
+        return values[i]
+    }
+}
+
+/// Reads one layer of any vector format GDAL/OGR reads: Shapefile (with `.cpg` or GBK `.dbf`),
+/// GeoJSON, KML/KMZ, GeoPackage, CSV with WKT or longitude/latitude columns, OSM, and more.
+///
+/// Not `Sendable`: it owns a GDAL dataset handle, used by one thread at a time.
+public final class VectorReader {
+    public let path: String
+    public let layerName: String
+    /// All layer names in the file.
+    public let layerNames: [String]
+    /// Attribute field names in order.
+    public let fieldNames: [String]
+    /// The layer's CRS as a definition PROJ accepts (`EPSG:NNNN` or WKT2), nil when the file has none.
+    public let crsDefinition: String?
+    /// True when the file stores latitude before longitude (authority axis order), so readers must swap.
+    public let dataIsLatLon: Bool
+    /// The OGR driver's short name, e.g. "ESRI Shapefile", "GeoJSON".
+    public let driverName: String
+
+    private let dataset: GDALDatasetH
+    private let layer: OGRLayerH
+    private let decodeAsGBKWhenNotUTF8: Bool
+
+    /// Opens `path`. `layer` picks a layer by name (default: the first). `encoding` forces the
+    /// text encoding of a Shapefile's `.dbf` or a CSV (e.g. "CP936" for GBK).
+    public init(path: String, layer requested: String? = nil, encoding: String? = nil) throws {
+        _ = GDAL.ready
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw FormatError("\(path): no such file") }
+        let lower = path.lowercased()
+        var openOptions: [String] = []
+        var csvPath = path
+        var rawShapefileText = false
+        if lower.hasSuffix(".csv") {
+            openOptions += ["GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
+                            "X_POSSIBLE_NAMES=lon,lng,longitude,x,经度,Lon,Longitude,LON,X",
+                            "Y_POSSIBLE_NAMES=lat,latitude,y,纬度,Lat,Latitude,LAT,Y",
+                            "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
+            csvPath = try VectorReader.utf8CSV(path: path, encoding: encoding)
+        } else if lower.hasSuffix(".shp") || lower.hasSuffix(".dbf") {
+            if let encoding {
+                openOptions.append("ENCODING=\(encoding)")
+            } else if !VectorReader.shapefileDeclaresEncoding(path) {
+                // No .cpg and no code page byte: read raw bytes and decide per value below.
+                openOptions.append("ENCODING=")
+                rawShapefileText = true
+            }
+        }
+        decodeAsGBKWhenNotUTF8 = rawShapefileText
+        GDAL.resetError()
+        let opened = GDAL.withStringList(openOptions) { options in
+            GDALOpenEx(csvPath, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options, nil)
+        }
+        guard let opened else {
+            throw FormatError("\(path): GDAL cannot read this file as vector data\(GDAL.lastError().map { ": \($0)" } ?? "")")
+        }
+        dataset = opened
+        driverName = GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
+        let count = GDALDatasetGetLayerCount(opened)
+        var names: [String] = []
+        for i in 0..<count {
+            if let l = GDALDatasetGetLayer(opened, i), let n = OGR_L_GetName(l) { names.append(String(cString: n)) }
+        }
+        layerNames = names
+        let chosen: OGRLayerH?
+        if let requested {
+            chosen = GDALDatasetGetLayerByName(opened, requested)
+            guard chosen != nil else {
+                GDALClose(opened)
+                throw FormatError("\(path): no layer '\(requested)'; layers are: \(names.joined(separator: ", "))")
+            }
+        } else {
+            chosen = count > 0 ? GDALDatasetGetLayer(opened, 0) : nil
+        }
+        guard let chosen else {
+            GDALClose(opened)
+            throw FormatError("\(path): the file has no layers")
+        }
+        layer = chosen
+        layerName = String(cString: OGR_L_GetName(chosen))
+        let definition = OGR_L_GetLayerDefn(chosen)
+        fieldNames = (0..<OGR_FD_GetFieldCount(definition)).map { i in
+            String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, i)))
+        }
+        (crsDefinition, dataIsLatLon) = VectorReader.describeCRS(OGR_L_GetSpatialRef(chosen))
+    }
+
+    deinit { GDALClose(dataset) }
+
+    /// Number of features (may scan the file for formats without a count).
+    public var featureCount: Int { Int(OGR_L_GetFeatureCount(layer, 1)) }
+
+    /// Calls `body` for each feature in order. Stops at the first error `body` throws.
+    public func forEach(_ body: (VectorFeature) throws -> Void) throws {
+        OGR_L_ResetReading(layer)
+        let index = Dictionary(fieldNames.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        var number = 0
+        while true {
+            GDAL.resetError()
+            guard let feature = OGR_L_GetNextFeature(layer) else {
+                if let message = GDAL.lastError(), CPLGetLastErrorType() == CE_Failure {
+                    throw FormatError("\(path): reading feature \(number + 1) failed: \(message)")
+                }
+                break
+            }
+            defer { OGR_F_Destroy(feature) }
+            number += 1
+            let values = (0..<Int32(fieldNames.count)).map { value(feature, $0) }
+            var wkb: [UInt8]? = nil
+            if let geometry = OGR_F_GetGeometryRef(feature) {
+                if dataIsLatLon { OGR_G_SwapXY(geometry) }
+                let size = OGR_G_WkbSize(geometry)
+                var bytes = [UInt8](repeating: 0, count: Int(size))
+                let err = bytes.withUnsafeMutableBufferPointer {
+                    OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress)
+                }
+                guard err == OGRERR_NONE else {
+                    throw FormatError("\(path): feature \(number): cannot export its geometry")
+                }
+                wkb = bytes
+            }
+            try body(VectorFeature(number: number, fid: OGR_F_GetFID(feature), values: values, wkb: wkb, fieldIndex: index))
+        }
+    }
+
+    private func value(_ feature: OGRFeatureH, _ i: Int32) -> FieldValue {
+        guard OGR_F_IsFieldSetAndNotNull(feature, i) != 0 else { return .null }
+        let type = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(feature, i))
+        switch type {
+        case OFTInteger, OFTInteger64: return .integer(OGR_F_GetFieldAsInteger64(feature, i))
+        case OFTReal: return .real(OGR_F_GetFieldAsDouble(feature, i))
+        default:
+            guard let raw = OGR_F_GetFieldAsString(feature, i) else { return .null }
+            return .text(decode(raw))
+        }
+    }
+
+    /// Text as UTF-8; for a Shapefile that declares no encoding, non-UTF-8 bytes are taken as
+    /// GBK (GB18030), the usual encoding of Chinese `.dbf` files without a `.cpg`.
+    private func decode(_ raw: UnsafePointer<CChar>) -> String {
+        if decodeAsGBKWhenNotUTF8, let s = String(validatingCString: raw) { return s }
+        if decodeAsGBKWhenNotUTF8 {
+            let recoded: UnsafeMutablePointer<CChar> = CPLRecode(raw, "GB18030", CPL_ENC_UTF8)
+            defer { VSIFree(recoded) }
+            return String(cString: recoded)
+        }
+        return String(cString: raw)
+    }
+
+    /// Whether a Shapefile has a `.cpg` or a non-zero code page byte in its `.dbf` header.
+    static func shapefileDeclaresEncoding(_ path: String) -> Bool {
+        let base = (path as NSString).deletingPathExtension
+        for ext in ["cpg", "CPG"] where FileManager.default.fileExists(atPath: "\(base).\(ext)") { return true }
+        for ext in ["dbf", "DBF"] {
+            if let handle = FileHandle(forReadingAtPath: "\(base).\(ext)") {
+                defer { try? handle.close() }
+                let header = handle.readData(ofLength: 32)
+                return header.count >= 30 && header[29] != 0
+            }
+        }
+        return false
+    }
+
+    /// GDAL's CSV driver reads UTF-8 only: a CSV in another encoding (given, or detected as
+    /// not UTF-8 and taken as GB18030) is recoded into a temporary file.
+    static func utf8CSV(path: String, encoding: String?) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw FormatError("\(path): cannot read the file") }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
+        let source: String
+        if let encoding, !["UTF-8", "UTF8"].contains(encoding.uppercased()) { source = encoding }
+        else if isUTF8 { return path }
+        else { source = "GB18030" }
+        bytes.append(0)
+        let recoded: String = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                let out: UnsafeMutablePointer<CChar> = CPLRecode(chars.baseAddress, source, CPL_ENC_UTF8)
+                defer { VSIFree(out) }
+                return String(cString: out)
+            }
+        }
+        let temp = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gridplan-\(UUID().uuidString)-\((path as NSString).lastPathComponent)")
+        try recoded.write(to: temp, atomically: true, encoding: .utf8)
+        return temp.path
+    }
+
+    /// The layer SRS as a PROJ definition, and whether the data are in latitude/longitude order.
+    static func describeCRS(_ srs: OGRSpatialReferenceH?) -> (String?, Bool) {
+        guard let srs else { return (nil, false) }
+        var latLon = false
+        var count: Int32 = 0
+        if let mapping = OSRGetDataAxisToSRSAxisMapping(srs, &count), count >= 2,
+           mapping[0] == 1, OSREPSGTreatsAsLatLong(srs) != 0 {
+            latLon = true
+        }
+        if let auth = OSRGetAuthorityName(srs, nil), String(cString: auth) == "EPSG",
+           let code = OSRGetAuthorityCode(srs, nil) {
+            return ("EPSG:\(String(cString: code))", latLon)
+        }
+        let clone = OSRClone(srs)
+        defer { OSRDestroySpatialReference(clone) }
+        if OSRAutoIdentifyEPSG(clone) == OGRERR_NONE, let code = OSRGetAuthorityCode(clone, nil) {
+            return ("EPSG:\(String(cString: code))", latLon)
+        }
+        var wkt: UnsafeMutablePointer<CChar>?
+        let ok = GDAL.withStringList(["FORMAT=WKT2_2019"]) { OSRExportToWktEx(srs, &wkt, $0) }
+        defer { VSIFree(wkt) }
+        guard ok == OGRERR_NONE, let wkt else { return (nil, latLon) }
+        return (String(cString: wkt), latLon)
+    }
+}

@@ -1,0 +1,151 @@
+import CGDAL
+import Foundation
+import GridProjection
+
+/// The export formats gridplan writes, each through its GDAL driver.
+public enum VectorFormat: String, CaseIterable, Sendable {
+    case gpkg, geojson, shp, csv
+
+    var driver: String {
+        switch self {
+        case .gpkg: "GPKG"
+        case .geojson: "GeoJSON"
+        case .shp: "ESRI Shapefile"
+        case .csv: "CSV"
+        }
+    }
+}
+
+/// The type of an attribute field in an exported layer.
+public enum FieldKind: Sendable {
+    case integer, real, text
+}
+
+/// Writes one layer of features to a new file in any ``VectorFormat``.
+///
+/// Text is written as UTF-8 (Shapefiles get a `.cpg` saying so). GeoJSON in a geographic
+/// CRS is written per RFC 7946; GCJ-02/BD-09 coordinates carry WGS84 as their declared CRS,
+/// as the map apps' own exports do, since no registry defines them.
+public final class VectorWriter {
+    public let path: String
+    private let dataset: GDALDatasetH
+    private let layer: OGRLayerH
+    private let fieldCount: Int
+    private var written = 0
+    private var closed = false
+    private var inTransaction = false
+
+    public init(path: String, format: VectorFormat, layerName: String, crs: CRS,
+                fields: [(name: String, kind: FieldKind)]) throws {
+        _ = GDAL.ready
+        self.path = path
+        guard let driver = GDALGetDriverByName(format.driver) else {
+            throw FormatError("GDAL has no \(format.driver) driver")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            GDALDeleteDataset(driver, path)
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        GDAL.resetError()
+        guard let ds = GDALCreate(driver, path, 0, 0, 0, GDT_Unknown, nil) else {
+            throw FormatError("\(path): cannot create \(format.driver) file\(GDAL.lastError().map { ": \($0)" } ?? "")")
+        }
+        dataset = ds
+        let srs = OSRNewSpatialReference(nil)
+        defer { OSRDestroySpatialReference(srs) }
+        let declared: String
+        switch crs {
+        case .gcj02, .bd09: declared = "EPSG:4326"
+        case .proj(let definition): declared = definition
+        }
+        guard OSRSetFromUserInput(srs, declared) == OGRERR_NONE else {
+            GDALClose(ds)
+            throw FormatError("GDAL does not know the CRS \(declared)")
+        }
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
+        var options: [String] = []
+        var geometryType = wkbUnknown
+        switch format {
+        case .geojson:
+            if (try? crs.isGeographic) == true, crs != .gcj02, crs != .bd09 { options.append("RFC7946=YES") }
+            options.append("WRITE_NAME=NO")
+        case .shp:
+            options.append("ENCODING=UTF-8")
+            geometryType = wkbPolygon
+        case .csv:
+            options += ["GEOMETRY=AS_WKT", "CREATE_CSVT=YES"]
+        case .gpkg:
+            options.append("SPATIAL_INDEX=YES")
+        }
+        GDAL.resetError()
+        let created = GDAL.withMutableStringList(options) { GDALDatasetCreateLayer(ds, layerName, srs, geometryType, $0) }
+        guard let created else {
+            GDALClose(ds)
+            throw FormatError("\(path): cannot create layer \(layerName)\(GDAL.lastError().map { ": \($0)" } ?? "")")
+        }
+        layer = created
+        for field in fields {
+            let type: OGRFieldType = switch field.kind {
+            case .integer: OFTInteger64
+            case .real: OFTReal
+            case .text: OFTString
+            }
+            let definition = OGR_Fld_Create(field.name, type)
+            defer { OGR_Fld_Destroy(definition) }
+            guard OGR_L_CreateField(created, definition, 1) == OGRERR_NONE else {
+                GDALClose(ds)
+                throw FormatError("\(path): cannot create field \(field.name)\(GDAL.lastError().map { ": \($0)" } ?? "")")
+            }
+        }
+        fieldCount = fields.count
+        if GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE { inTransaction = true }
+    }
+
+    deinit {
+        if !closed { GDALClose(dataset) }
+    }
+
+    /// Appends one feature: `values` in field order, the geometry as WKB (or nil).
+    public func write(wkb: [UInt8]?, values: [FieldValue]) throws {
+        precondition(values.count == fieldCount, "one value per field")
+        let feature = OGR_F_Create(OGR_L_GetLayerDefn(layer))
+        defer { OGR_F_Destroy(feature) }
+        for (i, value) in values.enumerated() {
+            let index = Int32(i)
+            switch value {
+            case .null: OGR_F_SetFieldNull(feature, index)
+            case .integer(let v): OGR_F_SetFieldInteger64(feature, index, v)
+            case .real(let v): OGR_F_SetFieldDouble(feature, index, v)
+            case .text(let v): OGR_F_SetFieldString(feature, index, v)
+            }
+        }
+        if let wkb {
+            var geometry: OGRGeometryH?
+            let err = wkb.withUnsafeBytes { OGR_G_CreateFromWkb($0.baseAddress, nil, &geometry, Int32($0.count)) }
+            guard err == OGRERR_NONE, let geometry else { throw FormatError("\(path): feature \(written + 1): invalid WKB") }
+            OGR_F_SetGeometryDirectly(feature, geometry)
+        }
+        GDAL.resetError()
+        guard OGR_L_CreateFeature(layer, feature) == OGRERR_NONE else {
+            throw FormatError("\(path): cannot write feature \(written + 1)\(GDAL.lastError().map { ": \($0)" } ?? "")")
+        }
+        written += 1
+    }
+
+    /// Commits and closes the file; returns the number of features written.
+    @discardableResult
+    public func close() throws -> Int {
+        guard !closed else { return written }
+        closed = true
+        if inTransaction, GDALDatasetCommitTransaction(dataset) != OGRERR_NONE {
+            GDALClose(dataset)
+            throw FormatError("\(path): cannot commit\(GDAL.lastError().map { ": \($0)" } ?? "")")
+        }
+        GDAL.resetError()
+        GDALClose(dataset)
+        if CPLGetLastErrorType() == CE_Failure, let message = GDAL.lastError() {
+            throw FormatError("\(path): closing failed: \(message)")
+        }
+        return written
+    }
+}

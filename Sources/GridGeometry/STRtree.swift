@@ -1,0 +1,55 @@
+import CGEOS
+
+/// A GEOS STR packed R-tree over the envelopes of a fixed set of geometries, returning
+/// their indices. GEOS 3.11 builds the tree on the first query; inserts after that fail.
+public final class STRtree {
+    private let context: GEOSContext
+    private let tree: OpaquePointer
+    /// The indexed geometries, kept alive for the tree's lifetime.
+    public let geometries: [Geometry]
+
+    public init(_ geometries: [Geometry], nodeCapacity: Int = 10, context: GEOSContext = GEOSContext()) throws {
+        self.context = context
+        self.geometries = geometries
+        guard let tree = GEOSSTRtree_create_r(context.handle, nodeCapacity) else {
+            throw context.error("cannot create STRtree")
+        }
+        self.tree = tree
+        for (index, g) in geometries.enumerated() where !g.isEmpty {
+            // Items are indices + 1, so that no item is a null pointer.
+            GEOSSTRtree_insert_r(context.handle, tree, g.pointer, UnsafeMutableRawPointer(bitPattern: index + 1))
+        }
+    }
+
+    deinit {
+        GEOSSTRtree_destroy_r(context.handle, tree)
+    }
+
+    private final class Hits { var indices: [Int] = [] }
+
+    /// Indices of the geometries whose envelopes intersect the envelope of `geometry`, ascending.
+    public func query(_ geometry: Geometry) -> [Int] {
+        let hits = Hits()
+        withExtendedLifetime(hits) {
+            GEOSSTRtree_query_r(context.handle, tree, geometry.pointer, { item, userdata in
+                guard let userdata else { return }
+                let hits = Unmanaged<Hits>.fromOpaque(userdata).takeUnretainedValue()
+                hits.indices.append(Int(bitPattern: item) - 1)
+            }, Unmanaged.passUnretained(hits).toOpaque())
+        }
+        return hits.indices.sorted()
+    }
+
+    /// Indices of the geometries whose envelopes intersect `envelope`.
+    public func query(_ envelope: Envelope) throws -> [Int] {
+        let box = try Geometry(polygon: [(envelope.minX, envelope.minY), (envelope.maxX, envelope.minY),
+                                         (envelope.maxX, envelope.maxY), (envelope.minX, envelope.maxY),
+                                         (envelope.minX, envelope.minY)], context: context)
+        return query(box)
+    }
+
+    /// Indices of geometries that really intersect `geometry` (envelope filter, then GEOS predicate).
+    public func intersecting(_ geometry: Geometry) throws -> [Int] {
+        try query(geometry).filter { try geometries[$0].intersects(geometry) }
+    }
+}

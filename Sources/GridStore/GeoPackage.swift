@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridProjection
+
+/// An error from the store: a file that is not a gridplan GeoPackage, a missing table, …
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One OGC GeoPackage 1.3 file, opened through SQLite (GRDB) in WAL mode: the embedded store
+/// that holds a plan's grids and their R-tree indexes and opens unchanged in QGIS and GDAL.
+///
+/// Every connection registers the SQL functions the GeoPackage R-tree triggers call
+/// (`ST_IsEmpty`, `ST_MinX`, `ST_MaxX`, `ST_MinY`, `ST_MaxY`), so inserts, updates and deletes
+/// keep the indexes exact. The schema is versioned by migrations (see ``Schema``).
+public final class GeoPackage: Sendable {
+    public let path: String
+    public let pool: DatabasePool
+
+    /// The SRS id of the store's geometry columns: CGCS2000 longitude/latitude.
+    public static let storeSRSID: Int32 = 4490
+
+    /// Opens the file, creating it when `create` is true; applies pending migrations.
+    public init(path: String, create: Bool = true) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create { throw StoreError("\(path): no such GeoPackage") }
+        if exists {
+            let header = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 16)) ?? Data()
+            if header.count > 0 && !header.starts(with: Array("SQLite format 3".utf8)) {
+                throw StoreError("\(path): not a GeoPackage (not an SQLite file)")
+            }
+        }
+        var config = Configuration()
+        config.prepareDatabase { db in
+            SpatialFunctions.register(in: db)
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        config.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError("\(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// Runs `body` in a write transaction: all of it is stored, or none of it.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
+
+    /// Runs `body` on a read-only snapshot.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}
+
+/// The SQL functions GeoPackage's R-tree triggers need, computed from the blob header.
+enum SpatialFunctions {
+    static func register(in db: Database) {
+        func envelopeFunction(_ name: String, _ pick: @escaping @Sendable (Envelope) -> Double) -> DatabaseFunction {
+            DatabaseFunction(name, argumentCount: 1, pure: true) { values in
+                guard let blob = Data.fromDatabaseValue(values[0]),
+                      let e = try GeoPackageGeometry.envelope(blob) else { return nil }
+                return pick(e)
+            }
+        }
+        db.add(function: envelopeFunction("ST_MinX") { $0.minX })
+        db.add(function: envelopeFunction("ST_MaxX") { $0.maxX })
+        db.add(function: envelopeFunction("ST_MinY") { $0.minY })
+        db.add(function: envelopeFunction("ST_MaxY") { $0.maxY })
+        db.add(function: DatabaseFunction("ST_IsEmpty", argumentCount: 1, pure: true) { values in
+            guard let blob = Data.fromDatabaseValue(values[0]) else { return nil }
+            return try GeoPackageGeometry.header(blob).isEmpty || (try GeoPackageGeometry.envelope(blob)) == nil
+        })
+    }
+}
+
+/// Creating and maintaining GeoPackage feature tables.
+public enum FeatureTables {
+    /// Adds a CRS to `gpkg_spatial_ref_sys` under its EPSG code, with PROJ's WKT 1.
+    public static func registerSRS(_ db: Database, epsg: Int, name: String? = nil) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?", arguments: [epsg]) == true { return }
+        let crs = CRS.proj("EPSG:\(epsg)")
+        try db.execute(sql: """
+            INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description)
+            VALUES (?, ?, 'EPSG', ?, ?, ?)
+            """, arguments: [try name ?? CRSInfo.name(of: crs), epsg, epsg, try CRSInfo.wkt1(of: crs), "EPSG:\(epsg)"])
+    }
+
+    /// Creates a feature table with an integer primary key `fid`, the geometry column `geom`
+    /// and the given other column definitions; registers it in `gpkg_contents` and
+    /// `gpkg_geometry_columns`, and gives it the `gpkg_rtree_index` extension.
+    public static func create(_ db: Database, table: String, geometryType: String, srsID: Int32,
+                              columns: String, description: String) throws {
+        try db.execute(sql: "CREATE TABLE \(table) (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom \(geometryType), \(columns))")
+        try db.execute(sql: """
+            INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
+            VALUES (?, 'features', ?, ?, ?)
+            """, arguments: [table, table, description, srsID])
+        try db.execute(sql: """
+            INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
+            VALUES (?, 'geom', ?, ?, 0, 0)
+            """, arguments: [table, geometryType, srsID])
+        try createRTree(db, table: table, column: "geom", idColumn: "fid")
+    }
+
+    /// Registers a plain table (no geometry) in `gpkg_contents` as attributes, so GIS users see it.
+    public static func registerAttributes(_ db: Database, table: String, description: String) throws {
+        try db.execute(sql: """
+            INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?, 'attributes', ?, ?)
+            """, arguments: [table, table, description])
+    }
+
+    /// The `gpkg_rtree_index` extension: the R*Tree virtual table and the triggers that keep it
+    /// exact, as the GeoPackage specification defines them.
+    static func createRTree(_ db: Database, table t: String, column c: String, idColumn i: String) throws {
+        let r = "rtree_\(t)_\(c)"
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE \(r) USING rtree(id, minx, maxx, miny, maxy);
+            CREATE TRIGGER \(r)_insert AFTER INSERT ON \(t)
+              WHEN (new.\(c) NOT NULL AND NOT ST_IsEmpty(NEW.\(c)))
+            BEGIN
+              INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
+            END;
+            CREATE TRIGGER \(r)_update1 AFTER UPDATE OF \(c) ON \(t)
+              WHEN OLD.\(i) = NEW.\(i) AND (NEW.\(c) NOTNULL AND NOT ST_IsEmpty(NEW.\(c)))
+            BEGIN
+              INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
+            END;
+            CREATE TRIGGER \(r)_update2 AFTER UPDATE OF \(c) ON \(t)
+              WHEN OLD.\(i) = NEW.\(i) AND (NEW.\(c) ISNULL OR ST_IsEmpty(NEW.\(c)))
+            BEGIN
+              DELETE FROM \(r) WHERE id = OLD.\(i);
+            END;
+            CREATE TRIGGER \(r)_update3 AFTER UPDATE ON \(t)
+              WHEN OLD.\(i) != NEW.\(i) AND (NEW.\(c) NOTNULL AND NOT ST_IsEmpty(NEW.\(c)))
+            BEGIN
+              DELETE FROM \(r) WHERE id = OLD.\(i);
+              INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
+            END;
+            CREATE TRIGGER \(r)_update4 AFTER UPDATE ON \(t)
+              WHEN OLD.\(i) != NEW.\(i) AND (NEW.\(c) ISNULL OR ST_IsEmpty(NEW.\(c)))
+            BEGIN
+              DELETE FROM \(r) WHERE id IN (OLD.\(i), NEW.\(i));
+            END;
+            CREATE TRIGGER \(r)_delete AFTER DELETE ON \(t)
+              WHEN old.\(c) NOT NULL
+            BEGIN
+              DELETE FROM \(r) WHERE id = OLD.\(i);
+            END;
+            """)
+        try db.execute(sql: """
+            INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
+            VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')
+            """, arguments: [t, c])
+    }
+
+    /// Recomputes a feature table's extent in `gpkg_contents` and stamps `last_change`.
+    /// The exact envelopes are read from the geometry headers: the R*Tree holds 32-bit floats
+    /// rounded outwards, good for searching but not for reporting.
+    public static func refreshExtent(_ db: Database, table: String) throws {
+        try db.execute(sql: """
+            UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) =
+              (SELECT min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)), max(ST_MaxY(geom)) FROM \(table)),
+              last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            WHERE table_name = ?
+            """, arguments: [table])
+    }
+}

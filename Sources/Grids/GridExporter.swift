@@ -1,0 +1,41 @@
+import Foundation
+import GridFormats
+import GridGeometry
+import GridProjection
+import GridStore
+
+/// Writes the current grids of one level to a file in a foreign format and CRS.
+public enum GridExporter {
+    static let fields: [(name: String, kind: FieldKind)] = [
+        ("code", .text), ("name", .text), ("level", .integer), ("kind", .text), ("parent", .text),
+        ("households", .integer), ("residents", .integer), ("valid_from", .text), ("attributes", .text),
+    ]
+
+    /// Returns the number of grids written.
+    public static func run(store: GeoPackage, level: GridLevel, format: VectorFormat, out: String,
+                           crs: CRS = .cgcs2000) throws -> Int {
+        let grids = try store.read { try GridRecord.current($0, level: level) }
+        guard !grids.isEmpty else {
+            throw GridplanError("\(store.path) has no current \(level) grids to export")
+        }
+        let transformer = try CoordinateTransformer(from: .cgcs2000, to: crs)
+        let context = GEOSContext()
+        let writer: VectorWriter
+        do {
+            writer = try VectorWriter(path: out, format: format, layerName: "\(level.name)_grids", crs: crs, fields: fields)
+        } catch let e as FormatError { throw GridplanError(e.message) }
+        for grid in grids {
+            let geometry = try transformer.transform(try grid.geometry(context))
+            let values: [FieldValue] = [
+                grid.code.map(FieldValue.text) ?? .null, grid.name.map(FieldValue.text) ?? .null,
+                .integer(Int64(grid.level.rawValue)), .text(grid.kind),
+                (grid.parentCode ?? grid.parentRef).map(FieldValue.text) ?? .null,
+                grid.households.map(FieldValue.integer) ?? .null, grid.residents.map(FieldValue.integer) ?? .null,
+                .text(grid.validFrom), grid.attributes.map(FieldValue.text) ?? .null,
+            ]
+            do { try writer.write(wkb: try geometry.wkb, values: values) }
+            catch let e as FormatError { throw GridplanError(e.message) }
+        }
+        do { return try writer.close() } catch let e as FormatError { throw GridplanError(e.message) }
+    }
+}

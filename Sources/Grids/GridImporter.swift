@@ -1,0 +1,280 @@
+import Foundation
+import GRDB
+import GridFormats
+import GridGeometry
+import GridProjection
+import GridStore
+
+/// What `gridplan import` reads and how.
+public struct ImportOptions: Sendable {
+    public var level: GridLevel
+    public var layer: String?
+    /// Overrides the file's CRS (as ogr2ogr's `-s_srs` does); required when the file has none.
+    public var crs: CRS?
+    public var codeField: String?
+    public var nameField: String?
+    public var parentField: String?
+    public var householdsField: String?
+    public var residentsField: String?
+    public var kindField: String?
+    /// Text encoding of a Shapefile's `.dbf` or a CSV, e.g. "CP936"; detected when nil.
+    public var encoding: String?
+    /// The day the imported grids take effect (ISO date); today when nil.
+    public var validFrom: String?
+    /// End every current grid of the level first, so the file becomes the whole level.
+    public var replaceLevel: Bool
+
+    public init(level: GridLevel, layer: String? = nil, crs: CRS? = nil, codeField: String? = nil,
+                nameField: String? = nil, parentField: String? = nil, householdsField: String? = nil,
+                residentsField: String? = nil, kindField: String? = nil, encoding: String? = nil,
+                validFrom: String? = nil, replaceLevel: Bool = false) {
+        self.level = level; self.layer = layer; self.crs = crs; self.codeField = codeField
+        self.nameField = nameField; self.parentField = parentField; self.householdsField = householdsField
+        self.residentsField = residentsField; self.kindField = kindField; self.encoding = encoding
+        self.validFrom = validFrom; self.replaceLevel = replaceLevel
+    }
+}
+
+/// What an import did.
+public struct ImportReport: Sendable {
+    public var file: String
+    public var level: GridLevel
+    public var sourceCRS: String
+    public var imported = 0
+    /// Grids of the same level and code that the import replaced (kept in history).
+    public var superseded = 0
+    public var parentsLinked = 0
+    /// Parent references that matched no grid one level up, with the grids that carry them.
+    public var unmatchedParents: [String: [String]] = [:]
+    /// Features whose geometry GEOS finds invalid (stored as given; `validate` reports them).
+    public var invalidGeometries: [String] = []
+    public var warnings: [String] = []
+    public var versionID: Int64 = 0
+}
+
+/// Reads grid polygons from any GDAL vector format into the store, in CGCS2000.
+///
+/// All features are read, checked and transformed before anything is written; the write is
+/// one transaction, so a failed import leaves the store exactly as it was.
+public enum GridImporter {
+    static let codeNames = ["code", "grid_code", "gridcode", "编码", "网格编码", "代码", "区划代码"]
+    static let nameNames = ["name", "grid_name", "名称", "网格名称", "名字"]
+    static let parentNames = ["parent", "parent_code", "parent_name", "上级", "上级编码", "上级网格"]
+    static let householdNames = ["households", "hh", "户数", "总户数"]
+    static let residentNames = ["residents", "population", "pop", "人口", "人数", "常住人口"]
+    static let kindNames = ["kind", "grid_kind", "类型", "网格类型"]
+
+    struct Row {
+        var label: String
+        var code: String?
+        var name: String?
+        var parentRef: String?
+        var kind: String
+        var households: Int64?
+        var residents: Int64?
+        var attributes: String?
+        var blob: Data
+        var source: String
+    }
+
+    public static func run(file: String, into store: GeoPackage, options: ImportOptions) throws -> ImportReport {
+        let reader: VectorReader
+        do { reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding) }
+        catch let e as FormatError { throw GridplanError(e.message) }
+        let fileName = (file as NSString).lastPathComponent
+
+        let sourceCRS = try resolveCRS(reader: reader, given: options.crs, file: fileName)
+        var report = ImportReport(file: file, level: options.level, sourceCRS: sourceCRS.crs.description)
+        report.warnings += sourceCRS.warnings
+
+        let fields = try FieldMap(reader: reader, options: options, file: fileName)
+        let transformer = try CoordinateTransformer(from: sourceCRS.crs, to: .cgcs2000)
+        let geographic = (try? sourceCRS.crs.isGeographic) ?? false
+        let context = GEOSContext()
+        var rows: [Row] = []
+
+        guard reader.featureCount != 0 else {
+            throw GridplanError("\(fileName): the layer '\(reader.layerName)' has no features")
+        }
+        do {
+            try reader.forEach { feature in
+                let code = fields.code.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
+                let name = fields.name.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
+                let label = "\(fileName): feature \(feature.number)" + ((name ?? code).map { " ('\($0)')" } ?? "")
+                let geometry = try readGeometry(feature, label: label, context: context)
+                if geographic { try checkLonLat(geometry, label: label, crs: sourceCRS.crs) }
+                let stored: Geometry
+                do { stored = try asMultiPolygon(try transformer.transform(geometry)) }
+                catch { throw GridplanError("\(label): cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)") }
+                if let problem = try stored.validityProblem() {
+                    report.invalidGeometries.append("\(label): \(problem)")
+                }
+                rows.append(Row(
+                    label: label, code: code, name: name,
+                    parentRef: fields.parent.flatMap { feature.values[$0].string }.flatMap(nonEmpty),
+                    kind: fields.kind.flatMap { feature.values[$0].string }.flatMap(nonEmpty) ?? "comprehensive",
+                    households: try fields.count(feature, fields.households, "households", label),
+                    residents: try fields.count(feature, fields.residents, "residents", label),
+                    attributes: fields.attributesJSON(feature),
+                    blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
+                    source: "\(fileName)#\(feature.fid)"))
+            }
+        } catch let e as FormatError {
+            throw GridplanError(e.message)
+        }
+        try checkDuplicateCodes(rows, file: fileName)
+
+        let validFrom = options.validFrom ?? Dates.today()
+        let command = "import \(fileName) --level \(options.level.name)"
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?)", arguments: [validFrom, command])
+            let version = db.lastInsertedRowID
+            report.versionID = version
+            let level = options.level.rawValue
+            if options.replaceLevel {
+                try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL",
+                               arguments: [validFrom, version, level])
+                report.superseded = db.changesCount
+            }
+            for row in rows {
+                if let code = row.code, !options.replaceLevel {
+                    try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL",
+                                   arguments: [validFrom, version, level, code])
+                    report.superseded += db.changesCount
+                }
+                try db.execute(sql: """
+                    INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
+                                       valid_from, version_from, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [row.blob, row.code, row.name, level, row.kind, row.parentRef, row.households,
+                                     row.residents, row.attributes, validFrom, version, row.source])
+                report.imported += 1
+            }
+            let links = try HierarchyLinks.relink(db, levels: [options.level, options.level.child].compactMap { $0 })
+            report.parentsLinked = links.linked
+            report.unmatchedParents = links.unmatched
+            try FeatureTables.refreshExtent(db, table: "grids")
+        }
+        return report
+    }
+
+    static func nonEmpty(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+
+    static func resolveCRS(reader: VectorReader, given: CRS?, file: String) throws -> (crs: CRS, warnings: [String]) {
+        if let given {
+            if let fileCRS = reader.crsDefinition, CRS.proj(fileCRS) != given,
+               !(given == .gcj02 || given == .bd09) || fileCRS != "EPSG:4326" {
+                return (given, ["\(file) declares \(fileCRS.prefix(40)); using --crs \(given) as asked"])
+            }
+            return (given, [])
+        }
+        guard let definition = reader.crsDefinition else {
+            throw GridplanError("\(file) has no coordinate reference system (no .prj, no CRS in the file): give it with --crs, e.g. --crs EPSG:4490, --crs wgs84, --crs gcj02")
+        }
+        return (.proj(definition), [])
+    }
+
+    static func readGeometry(_ feature: VectorFeature, label: String, context: GEOSContext) throws -> Geometry {
+        guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
+        let geometry: Geometry
+        do { geometry = try Geometry(wkb: wkb, context: context) }
+        catch { throw GridplanError("\(label): unreadable geometry: \(error)") }
+        guard !geometry.isEmpty else { throw GridplanError("\(label): the geometry is empty") }
+        guard geometry.type.isPolygonal else {
+            throw GridplanError("\(label): the geometry is a \(geometry.type); grids must be polygons")
+        }
+        return geometry
+    }
+
+    /// Rejects longitude/latitude outside their ranges, naming the likely cause.
+    static func checkLonLat(_ geometry: Geometry, label: String, crs: CRS) throws {
+        guard let e = geometry.envelope else { return }
+        let lonOK = e.minX >= -180 && e.maxX <= 180, latOK = e.minY >= -90 && e.maxY <= 90
+        if lonOK && latOK { return }
+        if !latOK && e.minX >= -90 && e.maxX <= 90 && e.minY >= -180 && e.maxY <= 180 {
+            throw GridplanError("\(label): latitude \(latOK ? e.maxX : (abs(e.maxY) > 90 ? e.maxY : e.minY)) is out of range: longitude and latitude look swapped (x is in -90…90, y beyond ±90); swap the columns or fix the file")
+        }
+        throw GridplanError("\(label): coordinates (\(e.minX) \(e.minY)) are not longitude/latitude although the CRS \(crs) is geographic; are they projected metres? give the right --crs")
+    }
+
+    static func asMultiPolygon(_ g: Geometry) throws -> Geometry {
+        g.type == .multiPolygon ? g : try Geometry.collection(.multiPolygon, [g], context: g.context)
+    }
+
+    static func checkDuplicateCodes(_ rows: [Row], file: String) throws {
+        var seen: [String: String] = [:]
+        for row in rows {
+            guard let code = row.code else { continue }
+            if let first = seen[code] {
+                throw GridplanError("\(row.label): code \(code) is used twice in \(file) (first by \(first)); codes must be unique within a level")
+            }
+            seen[code] = row.label
+        }
+    }
+}
+
+/// Resolves the attribute fields named by options or found by common names.
+struct FieldMap {
+    var code: Int?, name: Int?, parent: Int?, households: Int?, residents: Int?, kind: Int?
+    let names: [String]
+
+    init(reader: VectorReader, options: ImportOptions, file: String) throws {
+        names = reader.fieldNames
+        let lower = names.map { $0.lowercased() }
+        func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
+            if let given {
+                guard let i = lower.firstIndex(of: given.lowercased()) else {
+                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(names.joined(separator: ", "))")
+                }
+                return i
+            }
+            return candidates.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+        }
+        code = try find(options.codeField, "--code-field", GridImporter.codeNames)
+        name = try find(options.nameField, "--name-field", GridImporter.nameNames)
+        parent = try find(options.parentField, "--parent-field", GridImporter.parentNames)
+        households = try find(options.householdsField, "--households-field", GridImporter.householdNames)
+        residents = try find(options.residentsField, "--residents-field", GridImporter.residentNames)
+        kind = try find(options.kindField, "--kind-field", GridImporter.kindNames)
+    }
+
+    func count(_ feature: VectorFeature, _ index: Int?, _ what: String, _ label: String) throws -> Int64? {
+        guard let index else { return nil }
+        let value = feature.values[index]
+        if case .null = value { return nil }
+        if case .text(let t) = value, t.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+        guard let n = value.integer, n >= 0 else {
+            throw GridplanError("\(label): field \(names[index]) (\(what)) is '\(value)', not a whole number ≥ 0")
+        }
+        return n
+    }
+
+    /// The fields not mapped to a column, as a JSON object (nil when there are none).
+    func attributesJSON(_ feature: VectorFeature) -> String? {
+        let used = Set([code, name, parent, households, residents, kind].compactMap { $0 })
+        var object: [String: Any] = [:]
+        for (i, n) in names.enumerated() where !used.contains(i) {
+            switch feature.values[i] {
+            case .null: continue
+            case .integer(let v): object[n] = v
+            case .real(let v): object[n] = v.isFinite ? v : nil
+            case .text(let v): object[n] = v
+            }
+        }
+        guard !object.isEmpty, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+}
+
+enum Dates {
+    /// Today's date in the local time zone, ISO 8601 (YYYY-MM-DD).
+    static func today() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: Date())
+    }
+}

@@ -1,0 +1,48 @@
+/// The four levels of the grid hierarchy (街道 → 社区/村 → 片区 → 单元).
+public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+    case street = 1, community = 2, area = 3, unit = 4
+
+    /// Parses "street", "community", "area", "unit", their Chinese names or "1"–"4".
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "street", "1", "街道", "乡镇", "township": self = .street
+        case "community", "2", "社区", "村", "village": self = .community
+        case "area", "3", "片区": self = .area
+        case "unit", "4", "单元", "网格", "微网格": self = .unit
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .street: "street"
+        case .community: "community"
+        case .area: "area"
+        case .unit: "unit"
+        }
+    }
+
+    public var chineseName: String {
+        switch self {
+        case .street: "街道"
+        case .community: "社区/村"
+        case .area: "片区"
+        case .unit: "单元网格"
+        }
+    }
+
+    /// The level above, nil for the street.
+    public var parent: GridLevel? { GridLevel(rawValue: rawValue - 1) }
+    /// The level below, nil for the unit.
+    public var child: GridLevel? { GridLevel(rawValue: rawValue + 1) }
+
+    public var description: String { name }
+    public static func < (a: GridLevel, b: GridLevel) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// An error a user can act on: it names the file, the feature and what is wrong.
+public struct GridplanError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

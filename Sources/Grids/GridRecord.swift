@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridStore
+
+/// One grid as stored (the current version unless history is asked for).
+public struct GridRecord: Sendable {
+    public var fid: Int64
+    public var code: String?
+    public var name: String?
+    public var level: GridLevel
+    public var kind: String
+    public var parentFid: Int64?
+    public var parentCode: String?
+    public var parentRef: String?
+    public var households: Int64?
+    public var residents: Int64?
+    public var attributes: String?
+    public var validFrom: String
+    public var validTo: String?
+    /// The GeoPackage geometry blob (CGCS2000 longitude/latitude).
+    public var blob: Data
+
+    /// A label for messages: name, else code, else the row id.
+    public var label: String { name ?? code ?? "grid #\(fid)" }
+
+    public func geometry(_ context: GEOSContext) throws -> Geometry {
+        try GeoPackageGeometry.decode(blob, context: context)
+    }
+
+    static let selectSQL = """
+        SELECT g.fid, g.code, g.name, g.level, g.kind, g.parent_fid, p.code AS parent_code, g.parent_ref,
+               g.households, g.residents, g.attributes, g.valid_from, g.valid_to, g.geom
+        FROM grids g LEFT JOIN grids p ON p.fid = g.parent_fid
+        """
+
+    init(row: Row) {
+        fid = row["fid"]; code = row["code"]; name = row["name"]
+        level = GridLevel(rawValue: row["level"]) ?? .unit
+        kind = row["kind"]; parentFid = row["parent_fid"]; parentCode = row["parent_code"]; parentRef = row["parent_ref"]
+        households = row["households"]; residents = row["residents"]; attributes = row["attributes"]
+        validFrom = row["valid_from"]; validTo = row["valid_to"]; blob = row["geom"]
+    }
+
+    /// Current grids of a level (all levels when nil), ordered by code then id.
+    public static func current(_ db: Database, level: GridLevel? = nil) throws -> [GridRecord] {
+        let filter = level.map { "AND g.level = \($0.rawValue)" } ?? ""
+        return try Row.fetchAll(db, sql: "\(selectSQL) WHERE g.valid_to IS NULL \(filter) ORDER BY g.level, g.code, g.fid")
+            .map(GridRecord.init(row:))
+    }
+}

@@ -1,0 +1,27 @@
+import GRDB
+import GridStore
+
+/// One change to the plan: an import or a redraw, with the day it takes effect.
+public struct PlanVersion: Sendable {
+    public var id: Int64
+    public var validFrom: String
+    public var createdAt: String
+    public var command: String
+    /// Grids this version added and grids it ended.
+    public var added: Int
+    public var ended: Int
+
+    public static func all(store: GeoPackage) throws -> [PlanVersion] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.id, v.valid_from, v.created_at, v.command,
+                  (SELECT count(*) FROM grids WHERE version_from = v.id) AS added,
+                  (SELECT count(*) FROM grids WHERE version_to = v.id) AS ended
+                FROM plan_versions v ORDER BY v.id
+                """).map {
+                PlanVersion(id: $0["id"], validFrom: $0["valid_from"], createdAt: $0["created_at"],
+                            command: $0["command"], added: $0["added"], ended: $0["ended"])
+            }
+        }
+    }
+}

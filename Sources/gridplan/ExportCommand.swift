@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import GridFormats
+import GridProjection
+import Grids
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the current grids of one level to GeoPackage, GeoJSON, Shapefile or CSV.",
+        discussion: """
+            Example:
+              gridplan export --db plan.gpkg --level community --format shp --out communities.shp --crs EPSG:4546
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The level to export: street, community, area or unit.") var level: GridLevel
+    @Option(help: "Output format: gpkg, geojson, shp or csv (WKT geometry column).") var format: VectorFormat
+    @Option(help: "The file to write (replaced if it exists).") var out: String
+    @Option(help: "Output CRS (default cgcs2000, i.e. EPSG:4490); gcj02 and bd09 for Chinese map apps.") var crs: String = "cgcs2000"
+
+    func run() throws {
+        try reportingErrors {
+            let target = try parseCRS(crs, option: "--crs")
+            let plan = try store.open()
+            let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)
+            print("wrote \(count) \(level) grids to \(out) (\(format.rawValue), \(target))")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Gridplan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gridplan",
+        abstract: "A GIS engine for community grid governance (网格化治理).",
+        discussion: """
+            Loads, validates and serves a four-level grid hierarchy (street → community → area → unit)
+            kept in one GeoPackage file that opens as-is in QGIS and GDAL.
+            """,
+        version: "0.1.0",
+        subcommands: [ImportCommand.self, ExportCommand.self, SummaryCommand.self, CoordsCommand.self, VersionsCommand.self]
+    )
+}

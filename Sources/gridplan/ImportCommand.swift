@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import GridProjection
+import Grids
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import grid polygons of one level from any vector format GDAL reads.",
+        discussion: """
+            Reads Shapefile (GBK .dbf files without .cpg are detected), GeoJSON, KML/KMZ, GeoPackage,
+            CSV with a WKT column or lon/lat columns, and every other format GDAL reads. Geometries are
+            stored in CGCS2000 (EPSG:4490) longitude/latitude. The import is one transaction: on any
+            error nothing is stored. Grids with the code of a current grid of the same level replace it
+            (the old one is kept in history).
+
+            Example:
+              gridplan import GeoData/chikan/units.geojson --db plan.gpkg --level unit --parent-field parent
+            """)
+
+    @Argument(help: "The file to read.") var file: String
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The level of the grids in the file: street, community, area or unit.") var level: GridLevel
+    @Option(help: "The layer to read, for files with several (default: the first).") var layer: String?
+    @Option(help: "The CRS of the file: EPSG:NNNN, wgs84, cgcs2000, gcj02, bd09 or any PROJ definition. Required when the file has none; overrides the file's when given.")
+    var crs: String?
+    @Option(help: "Field holding the grid code (default: code, 编码, …).") var codeField: String?
+    @Option(help: "Field holding the grid name (default: name, 名称, …).") var nameField: String?
+    @Option(help: "Field holding the parent's code or name (default: parent, parent_code, 上级, …).") var parentField: String?
+    @Option(help: "Field holding households (default: households, 户数, …).") var householdsField: String?
+    @Option(help: "Field holding residents (default: residents, population, 人口, …).") var residentsField: String?
+    @Option(help: "Field holding the grid kind (comprehensive, or a dedicated kind: school, hospital, …).") var kindField: String?
+    @Option(help: "Text encoding of a Shapefile .dbf or CSV, e.g. CP936 (GBK) or UTF-8 (default: detected).") var encoding: String?
+    @Option(help: "The day the grids take effect, YYYY-MM-DD (default: today).") var validFrom: String?
+    @Flag(help: "Replace the whole level: end every current grid of this level not in the file.") var replace = false
+
+    func run() throws {
+        try reportingErrors {
+            var options = ImportOptions(level: level)
+            options.layer = layer
+            options.crs = try crs.map { try parseCRS($0, option: "--crs") }
+            options.codeField = codeField; options.nameField = nameField; options.parentField = parentField
+            options.householdsField = householdsField; options.residentsField = residentsField; options.kindField = kindField
+            options.encoding = encoding; options.validFrom = validFrom; options.replaceLevel = replace
+            let plan = try store.open(create: true)
+            let report = try GridImporter.run(file: file, into: plan, options: options)
+            report.warnings.forEach(warn)
+            print("imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), plan version \(report.versionID)")
+            if report.superseded > 0 { print("  replaced \(report.superseded) earlier grids of the same code (kept in history)") }
+            if report.parentsLinked > 0 { print("  linked \(report.parentsLinked) grids to their parents") }
+            for (ref, grids) in report.unmatchedParents.sorted(by: { $0.key < $1.key }) {
+                print("  parent '\(ref)' not found one level up (named by \(grids.count) grid\(grids.count == 1 ? "" : "s"), e.g. \(grids[0]))")
+            }
+            if !report.invalidGeometries.isEmpty {
+                print("  \(report.invalidGeometries.count) invalid geometries stored as given (see `gridplan validate`):")
+                report.invalidGeometries.prefix(10).forEach { print("    \($0)") }
+            }
+        }
+    }
+}
