@@ -40,9 +40,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Helpers the test suites share: temporary folders, running GDAL's command-line tools.
+        .target(name: "GridTestSupport", path: "Tests/Support"),
         .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"]),
         .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection"]),
-        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats"]),
-        .testTarget(name: "GridsTests", dependencies: ["Grids"]),
+        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
+        .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
     ]
 )

