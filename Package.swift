@@ -43,6 +43,8 @@ let package = Package(
         // Helpers the test suites share: temporary folders, running GDAL's command-line tools.
         .target(name: "GridTestSupport", path: "Tests/Support"),
         .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"]),
+        // Run under valgrind by tools/leakcheck: no GEOS handle may leak.
+        .executableTarget(name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck"),
         .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection"]),
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),

@@ -1,0 +1,49 @@
+// Drives every part of the GEOS layer many times, so that valgrind (run by tools/leakcheck)
+// can show that no GEOS handle is ever leaked. `--leak-on-purpose` leaks one geometry, to
+// prove the check catches a leak.
+import CGEOS
+import GridGeometry
+
+let leakOnPurpose = CommandLine.arguments.contains("--leak-on-purpose")
+
+func workload() throws {
+    let context = GEOSContext()
+    let a = try Geometry(wkt: "POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 1 2, 2 2, 2 1, 1 1))", context: context)
+    let b = try Geometry(geoJSON: #"{"type":"Polygon","coordinates":[[[2,2],[6,2],[6,6],[2,6],[2,2]]]}"#, context: context)
+    let c = try Geometry(wkb: try a.wkb, context: context)
+    _ = try c.wkt(precision: 3)
+    _ = try b.geoJSON()
+    _ = try a.intersection(b).area + a.union(b).area + a.difference(b).area + a.symmetricDifference(b).area
+    _ = try a.buffer(0.5).centroid().xy
+    _ = try a.pointOnSurface()
+    _ = try a.boundary().noded()
+    _ = try Geometry.unionAll([a, b, c], context: context)
+    _ = try a.distance(to: b) + a.hausdorffDistance(to: b)
+    _ = try a.simplified(tolerance: 0.1).withPrecision(0.01)
+    _ = try a.rings().count + a.parts.count
+    _ = try a.mapCoordinates { x, y in for i in x.indices { x[i] += 1; y[i] -= 1 } }
+    let bowTie = try Geometry(wkt: "POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))", context: context)
+    _ = try bowTie.validityProblem()?.location
+    _ = try bowTie.makeValid()
+    let lines = try Geometry(wkt: "MULTILINESTRING ((0 0, 10 0, 10 10, 0 10, 0 0), (5 -1, 5 11))", context: context)
+    _ = try Geometry.polygonize([try lines.unaryUnion()], context: context)
+    let prepared = try PreparedGeometry(a)
+    _ = try prepared.contains(b) || prepared.intersects(b) || prepared.covers(x: 3, y: 3)
+    let tree = try STRtree([a, b, c], context: context)
+    _ = tree.query(b)
+    _ = try tree.intersecting(b)
+    _ = try Geometry.collection(.multiPolygon, [a, b], context: context).clone(into: GEOSContext())
+    // Error paths free what they made, too.
+    _ = try? Geometry(wkt: "POLYGON ((0 0, 1 0, 1 1))", context: context)
+    _ = try? Geometry(wkb: [1, 3, 0, 0, 0, 9], context: context)
+    _ = try? Geometry(polygon: [(0, 0), (1, 0)], context: context)
+    _ = try? a.part(7)
+}
+
+for _ in 0..<200 { try workload() }
+if leakOnPurpose {
+    let context = GEOS_init_r()
+    _ = GEOSGeom_createPointFromXY_r(context, 1, 2)
+    print("leaked one geometry and one context on purpose")
+}
+print("geometry layer exercised")
