@@ -6,6 +6,7 @@ public enum Schema {
     public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: GeoPackage core, plan versions, grids", migrate: v1)
+        migrator.registerMigration("v2: findings and plan changes layers", migrate: v2)
         return migrator
     }
 
@@ -81,5 +82,30 @@ public enum Schema {
             CREATE INDEX grids_code ON grids(code);
             CREATE INDEX grids_parent ON grids(parent_fid);
             """)
+    }
+
+    /// Layers a planner opens in QGIS next to the grids: what `validate` found, and what a
+    /// `plan diff` moved.
+    static func v2(_ db: Database) throws {
+        try FeatureTables.create(db, table: "findings", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID, columns: """
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            level INTEGER,
+            grids TEXT,
+            message TEXT NOT NULL,
+            measure REAL,
+            unit TEXT,
+            found_at TEXT NOT NULL
+            """, description: "What the last `gridplan validate` found, each with its location")
+        try FeatureTables.create(db, table: "plan_changes", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID, columns: """
+            change TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            grid TEXT NOT NULL,
+            other_grid TEXT,
+            area_m2 REAL,
+            households REAL,
+            from_moment TEXT NOT NULL,
+            to_moment TEXT NOT NULL
+            """, description: "Pieces of territory the last `gridplan plan diff` found moved between grids")
     }
 }

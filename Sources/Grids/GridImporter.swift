@@ -44,6 +44,10 @@ public struct ImportReport: Sendable {
     /// Grids of the same level and code that the import replaced (kept in history).
     public var superseded = 0
     public var parentsLinked = 0
+    /// Parents found by area share for grids that name none; those under 99 % listed.
+    public var parentsInferred = 0
+    public var weakParents: [HierarchyBuilder.WeakParent] = []
+    public var orphans: [String] = []
     /// Parent references that matched no grid one level up, with the grids that carry them.
     public var unmatchedParents: [String: [String]] = [:]
     /// Features whose geometry GEOS finds invalid (stored as given; `validate` reports them).
@@ -150,9 +154,15 @@ public enum GridImporter {
                                      row.residents, row.attributes, validFrom, version, row.source])
                 report.imported += 1
             }
-            let links = try HierarchyLinks.relink(db, levels: [options.level, options.level.child].compactMap { $0 })
+            // Grids of this level and every level below may now have (other) parents.
+            let affected = GridLevel.allCases.filter { $0 >= options.level }
+            let links = try HierarchyLinks.relink(db, levels: affected)
             report.parentsLinked = links.linked
             report.unmatchedParents = links.unmatched
+            let inferred = try HierarchyBuilder.inferParents(db, levels: affected)
+            report.parentsInferred = inferred.linked
+            report.weakParents = inferred.weak
+            report.orphans = inferred.orphans
             try FeatureTables.refreshExtent(db, table: "grids")
         }
         return report
@@ -165,8 +175,10 @@ public enum GridImporter {
 
     static func resolveCRS(reader: VectorReader, given: CRS?, file: String) throws -> (crs: CRS, warnings: [String]) {
         if let given {
-            if let fileCRS = reader.crsDefinition, CRS.proj(fileCRS) != given,
-               !(given == .gcj02 || given == .bd09) || fileCRS != "EPSG:4326" {
+            // GeoJSON and KML always declare WGS84; CGCS2000, GCJ-02 or BD-09 given for them refine
+            // that declaration rather than contradict it.
+            let refinesWGS84 = [CRS.cgcs2000, .gcj02, .bd09].contains(given)
+            if let fileCRS = reader.crsDefinition, CRS.proj(fileCRS) != given, !(refinesWGS84 && fileCRS == "EPSG:4326") {
                 return (given, ["\(file) declares \(fileCRS.prefix(40)); using --crs \(given) as asked"])
             }
             return (given, [])

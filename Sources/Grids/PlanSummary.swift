@@ -38,7 +38,7 @@ public struct PlanSummary: Sendable {
                 s.residents += grid.residents ?? 0
                 if try geometry.validityProblem() != nil { s.invalid += 1 }
                 if geometry.partCount > 1 { s.multiPart += 1 }
-                if let parent = level.parent, levelsPresent.contains(parent), grid.parentFid == nil { s.withoutParent += 1 }
+                if levelsPresent.contains(where: { $0 < level }), grid.parentFid == nil { s.withoutParent += 1 }
             }
             summary.levels.append(s)
         }

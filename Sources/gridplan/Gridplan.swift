@@ -11,6 +11,7 @@ struct Gridplan: AsyncParsableCommand {
             kept in one GeoPackage file that opens as-is in QGIS and GDAL.
             """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, ExportCommand.self, SummaryCommand.self, CoordsCommand.self, VersionsCommand.self]
+        subcommands: [ImportCommand.self, ValidateCommand.self, StatsCommand.self, CodesCommand.self, ExportCommand.self,
+                      SummaryCommand.self, VersionsCommand.self, PlanCommand.self, CoordsCommand.self]
     )
 }

@@ -47,7 +47,13 @@ struct ImportCommand: ParsableCommand {
             report.warnings.forEach(warn)
             print("imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), plan version \(report.versionID)")
             if report.superseded > 0 { print("  replaced \(report.superseded) earlier grids of the same code (kept in history)") }
-            if report.parentsLinked > 0 { print("  linked \(report.parentsLinked) grids to their parents") }
+            if report.parentsLinked > 0 { print("  linked \(report.parentsLinked) grids to their parents by the parent field") }
+            if report.parentsInferred > 0 { print("  linked \(report.parentsInferred) grids to the parent holding most of their area") }
+            for weak in report.weakParents.prefix(20) {
+                print("  \(weak.child): only \(String(format: "%.1f", weak.share * 100)) % inside its parent \(weak.parent)")
+            }
+            if report.weakParents.count > 20 { print("  … and \(report.weakParents.count - 20) more grids under 99 % inside their parent") }
+            if !report.orphans.isEmpty { print("  \(report.orphans.count) grids lie in no grid one level up, e.g. \(report.orphans[0])") }
             for (ref, grids) in report.unmatchedParents.sorted(by: { $0.key < $1.key }) {
                 print("  parent '\(ref)' not found one level up (named by \(grids.count) grid\(grids.count == 1 ? "" : "s"), e.g. \(grids[0]))")
             }

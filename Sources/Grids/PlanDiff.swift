@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridProjection
+import GridStore
+
+/// What changed between two moments of a plan, grid by grid, and which pieces of territory
+/// moved from one grid to another. Grids are matched by level and code (or name when uncoded).
+public enum PlanDiff {
+    public enum Change: String, Sendable {
+        case added, removed, reshaped
+    }
+
+    public struct GridChange: Sendable {
+        public var change: Change
+        public var level: GridLevel
+        public var grid: String
+        /// m² this grid gained and lost (its whole area for added and removed grids).
+        public var gainedM2: Double
+        public var lostM2: Double
+        public var householdsBefore: Int64?
+        public var householdsAfter: Int64?
+        /// Households on the lost territory, estimated by area share of the grid's old count.
+        public var householdsMoved: Double?
+    }
+
+    /// A piece of territory that belonged to `from` and belongs to `to` afterwards.
+    public struct Piece: Sendable {
+        public var level: GridLevel
+        public var from: String?
+        public var to: String?
+        public var areaM2: Double
+        public var households: Double?
+        public var wkb: [UInt8]
+    }
+
+    public struct Result: Sendable {
+        public var changes: [GridChange]
+        public var pieces: [Piece]
+        public var unchanged: Int
+    }
+
+    /// Compares the plan at `from` with the plan at `to`; differences under `toleranceM2` are
+    /// ignored. Replaces the `plan_changes` layer with the moved pieces.
+    public static func run(store: GeoPackage, from: PlanMoment, to: PlanMoment, toleranceM2: Double = 1.0) throws -> Result {
+        let after = try PlanSnapshot(store: store, at: to)
+        let beforeGrids = try store.read { try from.grids($0) }
+        let before = beforeGrids.isEmpty ? nil : try PlanSnapshot(grids: beforeGrids, projector: after.projector)
+        func key(_ g: GridRecord) -> String { "\(g.level.rawValue)|\(g.code ?? g.name ?? "#\(g.fid)")" }
+        func label(_ g: GridRecord) -> String { g.code ?? g.name ?? "#\(g.fid)" }
+        let oldIndex = Dictionary(before?.grids.enumerated().map { (key($1), $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        let newIndex = Dictionary(after.grids.enumerated().map { (key($1), $0) }, uniquingKeysWith: { a, _ in a })
+
+        var changes: [GridChange] = []
+        var pieces: [Piece] = []
+        var unchanged = 0
+        for (k, ni) in newIndex.sorted(by: { $0.key < $1.key }) {
+            let g = after.grids[ni]
+            guard let before, let oi = oldIndex[k] else {
+                changes.append(GridChange(change: .added, level: g.level, grid: label(g), gainedM2: after.metric[ni].area, lostM2: 0,
+                                          householdsBefore: nil, householdsAfter: g.households, householdsMoved: nil))
+                continue
+            }
+            let old = before.grids[oi]
+            let oldGeometry = try before.metric[oi].makeValidIfNeeded(), newGeometry = try after.metric[ni].makeValidIfNeeded()
+            let lost = try oldGeometry.difference(newGeometry), gained = try newGeometry.difference(oldGeometry)
+            if lost.area < toleranceM2 && gained.area < toleranceM2 {
+                if old.households != g.households {
+                    changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: 0, lostM2: 0,
+                                              householdsBefore: old.households, householdsAfter: g.households, householdsMoved: nil))
+                } else { unchanged += 1 }
+                continue
+            }
+            let oldArea = oldGeometry.area
+            let movedHouseholds = old.households.map { Double($0) * lost.area / max(oldArea, 1) }
+            changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: gained.area, lostM2: lost.area,
+                                      householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
+        }
+        if let before {
+            for (k, oi) in oldIndex.sorted(by: { $0.key < $1.key }) where newIndex[k] == nil {
+                let g = before.grids[oi]
+                changes.append(GridChange(change: .removed, level: g.level, grid: label(g), gainedM2: 0, lostM2: before.metric[oi].area,
+                                          householdsBefore: g.households, householdsAfter: nil, householdsMoved: g.households.map(Double.init)))
+            }
+            // Where did each grid's lost territory go? Intersect it with the new grids of its level.
+            for level in GridLevel.allCases {
+                let newMembers = after.indices(at: level)
+                guard !newMembers.isEmpty else { continue }
+                let newGeometries = try newMembers.map { try after.metric[$0].makeValidIfNeeded() }
+                let tree = try STRtree(newGeometries, context: after.context)
+                for oi in before.indices(at: level) {
+                    let old = before.grids[oi]
+                    let oldGeometry = try before.metric[oi].makeValidIfNeeded()
+                    let stay = newIndex[key(old)]
+                    let remainder = try stay.map { try oldGeometry.difference(try after.metric[$0].makeValidIfNeeded()) } ?? oldGeometry
+                    guard remainder.area >= toleranceM2 else { continue }
+                    var accounted = 0.0
+                    for c in tree.query(remainder) where newMembers[c] != stay {
+                        let piece = try remainder.intersection(newGeometries[c])
+                        guard piece.area >= toleranceM2 else { continue }
+                        accounted += piece.area
+                        pieces.append(Piece(level: level, from: label(old), to: label(after.grids[newMembers[c]]), areaM2: piece.area,
+                                            households: old.households.map { Double($0) * piece.area / max(oldGeometry.area, 1) },
+                                            wkb: try after.toLonLat(piece).wkb))
+                    }
+                    if remainder.area - accounted >= toleranceM2 {
+                        let uncovered = try remainder.difference(try Geometry.unionAll(newGeometries, context: after.context))
+                        if uncovered.area >= toleranceM2 {
+                            pieces.append(Piece(level: level, from: label(old), to: nil, areaM2: uncovered.area,
+                                                households: old.households.map { Double($0) * uncovered.area / max(oldGeometry.area, 1) },
+                                                wkb: try after.toLonLat(uncovered).wkb))
+                        }
+                    }
+                }
+            }
+        }
+        try store.write { db in
+            try db.execute(sql: "DELETE FROM plan_changes")
+            for p in pieces {
+                let blob = try GeoPackageGeometry.encode(try Geometry(wkb: p.wkb, context: after.context), srsID: GeoPackage.storeSRSID)
+                try db.execute(sql: """
+                    INSERT INTO plan_changes (geom, change, level, grid, other_grid, area_m2, households, from_moment, to_moment)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [blob, p.to == nil ? "dropped" : "moved", p.level.rawValue, p.from ?? "", p.to, p.areaM2, p.households,
+                                     from.description, to.description])
+            }
+            try FeatureTables.refreshExtent(db, table: "plan_changes")
+        }
+        changes.sort { ($0.level.rawValue, $0.change.rawValue, $0.grid) < ($1.level.rawValue, $1.change.rawValue, $1.grid) }
+        return Result(changes: changes, pieces: pieces, unchanged: unchanged)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridProjection
+import GridStore
+
+/// The grids of one moment of a plan, decoded and projected once into the plan's metric CRS,
+/// so that checks and measures (in m² and m) share the work.
+public final class PlanSnapshot {
+    public let grids: [GridRecord]
+    /// Geometries in CGCS2000 longitude/latitude, as stored.
+    public let lonLat: [Geometry]
+    /// The same geometries in the plan's metric CRS (metres).
+    public let metric: [Geometry]
+    public let projector: MetricProjector
+    public let context: GEOSContext
+    private let indexByFid: [Int64: Int]
+
+    /// The grids current now (nil) or at a moment of the plan's history.
+    public convenience init(store: GeoPackage, at moment: PlanMoment? = nil) throws {
+        let grids = try store.read { db in try moment.map { try $0.grids(db) } ?? GridRecord.current(db) }
+        try self.init(grids: grids)
+    }
+
+    public init(grids: [GridRecord], projector: MetricProjector? = nil) throws {
+        self.grids = grids
+        let context = GEOSContext()
+        let lonLat = try grids.map { try $0.geometry(context) }
+        let envelopes = lonLat.compactMap(\.envelope)
+        guard let first = envelopes.first else {
+            throw GridplanError("the plan has no grids")
+        }
+        let chosen = try projector ?? MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
+        self.context = context
+        self.lonLat = lonLat
+        self.projector = chosen
+        metric = try lonLat.map { try chosen.project($0) }
+        indexByFid = Dictionary(uniqueKeysWithValues: grids.enumerated().map { ($1.fid, $0) })
+    }
+
+    /// Indices of grids at a level.
+    public func indices(at level: GridLevel) -> [Int] {
+        grids.indices.filter { grids[$0].level == level }
+    }
+
+    public func index(ofFid fid: Int64) -> Int? { indexByFid[fid] }
+
+    /// Children indices by parent index.
+    public lazy var children: [Int: [Int]] = {
+        var result: [Int: [Int]] = [:]
+        for (i, g) in grids.enumerated() {
+            if let p = g.parentFid, let pi = indexByFid[p] { result[pi, default: []].append(i) }
+        }
+        return result
+    }()
+
+    public var levelsPresent: Set<GridLevel> { Set(grids.map(\.level)) }
+
+    /// A metric geometry as longitude/latitude, for writing locations.
+    public func toLonLat(_ metricGeometry: Geometry) throws -> Geometry { try projector.unproject(metricGeometry) }
+}
+
+/// A moment in a plan's history: a day, or a plan version.
+public enum PlanMoment: Sendable, CustomStringConvertible {
+    case date(String)
+    case version(Int64)
+
+    /// Parses `YYYY-MM-DD` as a date and a whole number as a version.
+    public init?(_ text: String) {
+        if let v = Int64(text) { self = .version(v); return }
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts.allSatisfy({ Int($0) != nil }), text.count == 10 else { return nil }
+        self = .date(text)
+    }
+
+    public var description: String {
+        switch self {
+        case .date(let d): "day \(d)"
+        case .version(let v): "version \(v)"
+        }
+    }
+
+    /// The grids in force at this moment.
+    func grids(_ db: Database) throws -> [GridRecord] {
+        switch self {
+        case .date(let d):
+            return try Row.fetchAll(db, sql: """
+                \(GridRecord.selectSQL) WHERE g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?)
+                ORDER BY g.level, g.code, g.fid
+                """, arguments: [d, d]).map(GridRecord.init(row:))
+        case .version(let v):
+            return try Row.fetchAll(db, sql: """
+                \(GridRecord.selectSQL) WHERE g.version_from <= ? AND (g.version_to IS NULL OR g.version_to > ?)
+                ORDER BY g.level, g.code, g.fid
+                """, arguments: [v, v]).map(GridRecord.init(row:))
+        }
+    }
+}

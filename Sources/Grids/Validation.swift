@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridProjection
+import GridStore
+
+/// The validate workflow: run the ``Validator``, store the findings layer, optionally repair.
+public enum Validation {
+    public struct Report: Sendable {
+        public var findings: [Finding]
+        /// Grids repaired by `--fix`, with what changed.
+        public var repaired: [String] = []
+        public var gridCount: Int
+        public var metricCRS: String
+        public var hasProblems: Bool { findings.contains { $0.severity != .noise } }
+    }
+
+    /// Validates the current plan and replaces the `findings` layer with the result.
+    /// With `fix`, invalid geometries are first repaired by GEOS make-valid, each repaired grid
+    /// becoming a new version of itself (the invalid one stays in history).
+    public static func run(store: GeoPackage, validator: Validator, fix: Bool) throws -> Report {
+        var repaired: [String] = []
+        if fix { repaired = try repairInvalid(store: store) }
+        let plan = try PlanSnapshot(store: store)
+        let findings = try validator.run(plan)
+        let now = ISO8601DateFormatter().string(from: Date())
+        try store.write { db in
+            try db.execute(sql: "DELETE FROM findings")
+            for f in findings {
+                let blob = try f.locationWKB.map { try GeoPackageGeometry.encode(try Geometry(wkb: $0, context: plan.context), srsID: GeoPackage.storeSRSID) }
+                try db.execute(sql: """
+                    INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue,
+                                     f.grids.joined(separator: ","), f.message, f.measure, f.unit, now])
+            }
+            try FeatureTables.refreshExtent(db, table: "findings")
+        }
+        return Report(findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description)
+    }
+
+    static func repairInvalid(store: GeoPackage) throws -> [String] {
+        let context = GEOSContext()
+        let grids = try store.read { try GridRecord.current($0) }
+        var fixes: [(GridRecord, Data, String)] = []
+        for grid in grids {
+            let g = try grid.geometry(context)
+            guard let problem = try g.validityProblem() else { continue }
+            let valid = try g.makeValid()
+            let polygonal = try Geometry.collection(.multiPolygon, try valid.parts.flatMap { p -> [Geometry] in
+                p.type == .polygon ? [p] : p.type == .multiPolygon ? try p.parts : []
+            }, context: context)
+            guard let envelope = g.envelope else { continue }
+            let metric = try MetricProjector(around: envelope)
+            let before = try metric.area(g), after = try metric.area(polygonal)
+            fixes.append((grid, try GeoPackageGeometry.encode(polygonal, srsID: GeoPackage.storeSRSID),
+                          "\(grid.label): \(problem.reason) repaired; now \(polygonal.partCount) part(s), area \(format(before)) → \(format(after)) m²"))
+        }
+        guard !fixes.isEmpty else { return [] }
+        let today = Dates.today()
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, 'validate --fix')", arguments: [today])
+            let version = db.lastInsertedRowID
+            for (grid, blob, _) in fixes {
+                try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?", arguments: [today, version, grid.fid])
+                try db.execute(sql: """
+                    INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
+                                       valid_from, version_from, source)
+                    SELECT ?, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes, ?, ?, source
+                    FROM grids WHERE fid = ?
+                    """, arguments: [blob, today, version, grid.fid])
+                let newFid = db.lastInsertedRowID
+                try db.execute(sql: "UPDATE grids SET parent_fid = ? WHERE parent_fid = ? AND valid_to IS NULL", arguments: [newFid, grid.fid])
+            }
+            try FeatureTables.refreshExtent(db, table: "grids")
+        }
+        return fixes.map(\.2)
+    }
+}

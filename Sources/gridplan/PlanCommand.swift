@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Grids
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Work with the plan's history.",
+        subcommands: [DiffCommand.self])
+
+    struct DiffCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "diff",
+            abstract: "List grids added, removed and reshaped between two days or versions, and what moved.",
+            discussion: """
+                A moment is a day (YYYY-MM-DD: the grids in force that day) or a plan version number (see
+                `gridplan versions`). Grids are matched by level and code, or name where they have no code.
+                Reshaped grids show the m² gained and lost and the households on the lost part (estimated by
+                area share). The pieces that moved between grids are written to the `plan_changes` layer.
+
+                Example:
+                  gridplan plan diff --db plan.gpkg --from 2024-01-01 --to 2025-01-01
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The earlier moment: YYYY-MM-DD or a version number.") var from: String
+        @Option(help: "The later moment: YYYY-MM-DD or a version number.") var to: String
+        @Option(help: "Differences smaller than this many m² are ignored.") var toleranceM2: Double = 1.0
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingErrors {
+                guard let a = PlanMoment(from) else { throw CLIError("--from \(from): write a day as YYYY-MM-DD or a version number") }
+                guard let b = PlanMoment(to) else { throw CLIError("--to \(to): write a day as YYYY-MM-DD or a version number") }
+                let result = try PlanDiff.run(store: try store.open(), from: a, to: b, toleranceM2: toleranceM2)
+                if json {
+                    print(jsonString([
+                        "unchanged": result.unchanged,
+                        "changes": result.changes.map { c in
+                            ["change": c.change.rawValue, "level": c.level.name, "grid": c.grid, "gained_m2": c.gainedM2,
+                             "lost_m2": c.lostM2, "households_before": c.householdsBefore as Any,
+                             "households_after": c.householdsAfter as Any, "households_moved": c.householdsMoved as Any] as [String: Any]
+                        },
+                        "moved": result.pieces.map { p in
+                            ["level": p.level.name, "from": p.from as Any, "to": p.to as Any, "area_m2": p.areaM2,
+                             "households": p.households as Any] as [String: Any]
+                        },
+                    ]))
+                    return
+                }
+                for c in result.changes {
+                    let hh = "\(c.householdsBefore.map(String.init) ?? "-")→\(c.householdsAfter.map(String.init) ?? "-") households"
+                    print("\(c.change.rawValue)\t\(c.level.name)\t\(c.grid)\t+\(String(format: "%.0f", c.gainedM2)) m² -\(String(format: "%.0f", c.lostM2)) m²\t\(hh)")
+                }
+                for p in result.pieces {
+                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(String(format: "%.0f", p.areaM2)) m²\t≈\(p.households.map { String(format: "%.0f", $0) } ?? "?") households")
+                }
+                print("\(result.changes.count) grids changed, \(result.unchanged) unchanged, \(result.pieces.count) pieces moved (layer plan_changes)")
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Grids
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Measure every grid: area, perimeter, compactness, households, residents, children, radius.",
+        discussion: """
+            Per grid and rolled up per level (count, min/median/max, share within the sizing rules). Areas and
+            lengths are in m² and m in the plan's local projected CRS (the CGCS2000 Gauss–Krüger zone in China).
+            Compactness is Polsby–Popper (4πA/P²); radius is from the grid's centroid to its farthest point.
+
+            Examples:
+              gridplan stats --db plan.gpkg --level unit
+              gridplan stats --db plan.gpkg --json > stats.json
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only this level: street, community, area or unit.") var level: GridLevel?
+    @Flag(help: "Print JSON instead of tables.") var json = false
+    @Option(help: "A JSON file of sizing rules (see `validate --help`).") var rules: String?
+
+    func run() throws {
+        try reportingErrors {
+            let sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults
+            let stats = try GridStats.compute(try PlanSnapshot(store: try store.open()), rules: sizing, level: level)
+            func spread(_ s: GridStats.Spread?) -> Any { s.map { ["min": $0.min, "median": $0.median, "max": $0.max] } ?? NSNull() }
+            if json {
+                print(jsonString([
+                    "metric_crs": stats.metricCRS,
+                    "levels": stats.levels.map { l in
+                        ["level": l.level.name, "count": l.count, "area_m2": spread(l.area), "perimeter_m": spread(l.perimeter),
+                         "compactness": spread(l.compactness), "households": spread(l.households), "residents": spread(l.residents),
+                         "radius_m": spread(l.radius), "children": spread(l.children), "total_area_m2": l.totalAreaM2,
+                         "total_households": l.totalHouseholds, "total_residents": l.totalResidents,
+                         "share_within_rules": l.shareWithinRules] as [String: Any]
+                    },
+                    "grids": stats.grids.map { g in
+                        ["code": g.code as Any, "name": g.name as Any, "level": g.level.name, "area_m2": g.areaM2,
+                         "perimeter_m": g.perimeterM, "compactness": g.compactness, "households": g.households as Any,
+                         "residents": g.residents as Any, "children": g.children, "radius_m": g.radiusM,
+                         "within_rules": g.withinRules] as [String: Any]
+                    },
+                ]))
+                return
+            }
+            print("grid\tlevel\tarea_m2\tperimeter_m\tcompactness\thouseholds\tresidents\tchildren\tradius_m\twithin_rules")
+            for g in stats.grids {
+                print([g.code ?? g.name ?? "", g.level.name, String(format: "%.0f", g.areaM2), String(format: "%.0f", g.perimeterM),
+                       String(format: "%.3f", g.compactness), g.households.map(String.init) ?? "", g.residents.map(String.init) ?? "",
+                       String(g.children), String(format: "%.0f", g.radiusM), g.withinRules ? "yes" : "no"].joined(separator: "\t"))
+            }
+            print("")
+            print("level\tcount\tarea_m2 min/median/max\thouseholds min/median/max\tcompactness median\tradius_m max\twithin rules")
+            for l in stats.levels {
+                func mmm(_ s: GridStats.Spread?) -> String { s.map { String(format: "%.0f/%.0f/%.0f", $0.min, $0.median, $0.max) } ?? "-" }
+                print("\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(l.compactness.map { String(format: "%.3f", $0.median) } ?? "-")\t\(l.radius.map { String(format: "%.0f", $0.max) } ?? "-")\t\(String(format: "%.1f", l.shareWithinRules * 100)) %")
+            }
+        }
+    }
+}
