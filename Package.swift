@@ -7,7 +7,8 @@
 //   GridProjection        CRS names, PROJ transforms, GCJ-02/BD-09, local metric CRS, geodesic measures
 //   GridFormats           reading and writing foreign vector formats through GDAL/OGR
 //   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
-//   Grids                 the grid hierarchy: model, import, export
+//   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
+//   Cases                 incidents: assignment to grids, the case store, spatial queries
 //   gridplan              the command-line tool
 import PackageDescription
 
@@ -35,8 +36,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,5 +50,6 @@ let package = Package(
         .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection"]),
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
+        .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
     ]
 )

@@ -53,10 +53,10 @@ public final class VectorReader {
         var csvPath = path
         var rawShapefileText = false
         if lower.hasSuffix(".csv") {
+            // Values stay text (so ids like "00123" keep their zeros); gridplan parses numbers itself.
+            // Longitude/latitude columns stay attributes too, so bad values can be reported by line.
             openOptions += ["GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
-                            "X_POSSIBLE_NAMES=lon,lng,longitude,x,经度,Lon,Longitude,LON,X",
-                            "Y_POSSIBLE_NAMES=lat,latitude,y,纬度,Lat,Latitude,LAT,Y",
-                            "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES"]
+                            "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=NO"]
             csvPath = try VectorReader.utf8CSV(path: path, encoding: encoding)
         } else if lower.hasSuffix(".shp") || lower.hasSuffix(".dbf") {
             if let encoding {

@@ -7,6 +7,7 @@ public enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: GeoPackage core, plan versions, grids", migrate: v1)
         migrator.registerMigration("v2: findings and plan changes layers", migrate: v2)
+        migrator.registerMigration("v3: cases, their assignment history, import checkpoints", migrate: v3)
         return migrator
     }
 
@@ -107,5 +108,64 @@ public enum Schema {
             from_moment TEXT NOT NULL,
             to_moment TEXT NOT NULL
             """, description: "Pieces of territory the last `gridplan plan diff` found moved between grids")
+    }
+
+    /// Incidents ("cases"): one point each (or none, until geocoded), with the grid at every
+    /// level it was assigned to. Longitude and latitude are also kept as plain columns so exact
+    /// spatial filters need not decode geometries.
+    static func v3(_ db: Database) throws {
+        try FeatureTables.create(db, table: "cases", geometryType: "POINT", srsID: GeoPackage.storeSRSID, columns: """
+            external_id TEXT NOT NULL UNIQUE,
+            reported_at TEXT,
+            channel TEXT,
+            category TEXT,
+            severity TEXT NOT NULL DEFAULT 'ordinary' CHECK (severity IN ('ordinary', 'important', 'major')),
+            status TEXT NOT NULL DEFAULT 'reported',
+            status_at TEXT,
+            closed_at TEXT,
+            address TEXT,
+            lon REAL,
+            lat REAL,
+            source_crs TEXT,
+            source_x REAL,
+            source_y REAL,
+            located_by TEXT NOT NULL DEFAULT 'none',
+            location_quality REAL,
+            assign_status TEXT NOT NULL DEFAULT 'no_location',
+            distance_m REAL,
+            unit_code TEXT,
+            area_code TEXT,
+            community_code TEXT,
+            street_code TEXT,
+            grid_fid INTEGER,
+            plan_version INTEGER,
+            attributes TEXT,
+            imported_at TEXT NOT NULL
+            """, description: "Incidents with their location and the grid at every level they were assigned to")
+        try db.execute(sql: """
+            CREATE INDEX cases_unit ON cases(unit_code);
+            CREATE INDEX cases_area ON cases(area_code);
+            CREATE INDEX cases_community ON cases(community_code);
+            CREATE INDEX cases_street ON cases(street_code);
+            CREATE INDEX cases_reported ON cases(reported_at);
+            CREATE INDEX cases_status ON cases(status);
+            CREATE INDEX cases_category ON cases(category);
+            CREATE TABLE case_assignments (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              case_fid INTEGER NOT NULL REFERENCES cases(fid) ON DELETE CASCADE,
+              assign_status TEXT NOT NULL,
+              unit_code TEXT, area_code TEXT, community_code TEXT, street_code TEXT,
+              plan_version INTEGER,
+              assigned_at TEXT NOT NULL,
+              ended_at TEXT);
+            CREATE INDEX case_assignments_case ON case_assignments(case_fid);
+            CREATE TABLE import_checkpoints (
+              source TEXT PRIMARY KEY,
+              rows_done INTEGER NOT NULL,
+              complete INTEGER NOT NULL DEFAULT 0,
+              updated_at TEXT NOT NULL);
+            """)
+        try FeatureTables.registerAttributes(db, table: "case_assignments",
+                                             description: "Every grid a case has been assigned to, under which plan version, until when")
     }
 }

@@ -3,7 +3,7 @@
 #     bash tools/geodata/build_all.sh
 # Creates (or reuses) the virtualenv .venv-geodata at the repository root,
 # installs the pinned packages from tools/geodata/requirements.txt (--no-deps, see
-# there), runs the three scripts and checks that every output opens with ogrinfo.
+# there), runs the extraction scripts and checks that every output opens with ogrinfo.
 # Needs: python3 with venv, and GDAL's command line tools (Debian: gdal-bin) for
 # ogr2ogr/ogrinfo.  Network: PyPI only.
 # Environment: GEODATA_VENV (venv path), PYTHON (interpreter used to create it),
@@ -34,10 +34,11 @@ echo "== generate_sample_grids.py --seed $seed"
 "$venv/bin/python" "$here/generate_sample_grids.py" --seed "$seed"
 echo "== extract_helsinki.py"
 "$venv/bin/python" "$here/extract_helsinki.py"
+echo "== extract_zhanjiang.py"; "$venv/bin/python" "$here/extract_zhanjiang.py"
 
 echo "== ogrinfo check"
 status=0
-for f in GeoData/chikan/*.geojson GeoData/chikan/*.csv GeoData/helsinki/*.geojson; do
+for f in GeoData/chikan/*.geojson GeoData/chikan/*.csv GeoData/helsinki/*.geojson GeoData/zhanjiang/*.geojson; do
     if n=$(ogrinfo -ro -so -al "$f" 2>/dev/null | sed -n 's/^Feature Count: //p') && [ -n "$n" ]; then
         printf '%8s bytes  %5s features  %s\n' "$(stat -c %s "$f")" "$n" "$f"
     else

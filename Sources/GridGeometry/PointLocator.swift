@@ -1,0 +1,192 @@
+import CGEOS
+import Foundation
+
+/// Where a point lies in a set of polygons.
+public enum PointLocation: Equatable, Sendable {
+    /// Strictly inside polygon `index` (by the tie rule when polygons overlap).
+    case inside(Int)
+    /// On the boundary of polygon `index`, chosen among those whose boundary it is on by the tie rule.
+    case boundary(Int)
+    case outside
+}
+
+/// A cell index over a set of polygons that answers most point-in-polygon questions without
+/// any polygon test (immutable and `Sendable`: share one among threads).
+///
+/// The extent is cut into square cells. A cell whose closed box any polygon edge touches is a
+/// *boundary* cell; points there get an exact GEOS test. The other cells form connected
+/// components that no edge crosses, so each lies wholly inside one polygon (or outside all):
+/// one exact test of a representative point labels the whole component.
+public struct CellIndex: Sendable {
+    public let originX: Double, originY: Double, cellSize: Double
+    public let columns: Int, rows: Int
+    /// Per cell: a polygon index ≥ 0, `outsideAll`, or `boundary`.
+    let cells: [Int32]
+    static let boundary: Int32 = -2
+    static let outsideAll: Int32 = -1
+
+    /// Number of boundary cells, for reporting.
+    public var boundaryCellCount: Int { cells.reduce(0) { $0 + ($1 == Self.boundary ? 1 : 0) } }
+    public var cellCount: Int { cells.count }
+
+    @inline(__always)
+    func cell(x: Double, y: Double) -> Int32 {
+        let cx = ((x - originX) / cellSize).rounded(.down), cy = ((y - originY) / cellSize).rounded(.down)
+        guard cx >= 0, cy >= 0, cx < Double(columns), cy < Double(rows) else { return Self.outsideAll }
+        return cells[Int(cy) * columns + Int(cx)]
+    }
+}
+
+/// Point-in-polygon for many points against a fixed set of polygons (a grid partition):
+/// a ``CellIndex`` first, GEOS prepared predicates for the points near edges.
+///
+/// Tie rule, for a point on the shared boundary of several polygons (or inside several that
+/// overlap): the polygon with the smallest `rank` wins. Callers rank by grid code, so the
+/// answer is deterministic and independent of input order.
+///
+/// Not `Sendable` (it owns GEOS objects). For several threads, build the ``CellIndex`` once and
+/// make one locator per thread with ``init(polygonsWKB:ranks:index:)``.
+public final class PointLocator {
+    public let index: CellIndex
+    let context: GEOSContext
+    let polygons: [Geometry]
+    let prepared: [PreparedGeometry]
+    let tree: STRtree
+    let ranks: [Int]
+
+    /// Builds the index and a locator. `ranks[i]` orders polygon `i` for the tie rule.
+    /// `maxCells` bounds memory (4 bytes a cell).
+    public convenience init(polygonsWKB: [[UInt8]], ranks: [Int]? = nil, maxCells: Int = 8_000_000) throws {
+        let context = GEOSContext()
+        let polygons = try polygonsWKB.map { try Geometry(wkb: $0, context: context) }
+        let ranks = ranks ?? Array(polygons.indices)
+        let index = try PointLocator.buildIndex(polygons, maxCells: maxCells) { probe in
+            try PointLocator.exactLocate(x: probe.x, y: probe.y, polygons: polygons, probe.prepared, probe.tree, ranks: ranks, context: context)
+        }
+        try self.init(polygons: polygons, ranks: ranks, index: index, context: context)
+    }
+
+    /// A locator sharing an index built elsewhere (for another thread).
+    public convenience init(polygonsWKB: [[UInt8]], ranks: [Int], index: CellIndex) throws {
+        let context = GEOSContext()
+        try self.init(polygons: try polygonsWKB.map { try Geometry(wkb: $0, context: context) }, ranks: ranks, index: index, context: context)
+    }
+
+    private init(polygons: [Geometry], ranks: [Int], index: CellIndex, context: GEOSContext) throws {
+        self.context = context
+        self.polygons = polygons
+        self.prepared = try polygons.map { try PreparedGeometry($0) }
+        self.tree = try STRtree(polygons, context: context)
+        self.ranks = ranks
+        self.index = index
+    }
+
+    /// Where (x, y) lies.
+    @inline(__always)
+    public func locate(x: Double, y: Double) throws -> PointLocation {
+        let label = index.cell(x: x, y: y)
+        if label >= 0 { return .inside(Int(label)) }
+        if label == CellIndex.outsideAll { return .outside }
+        return try PointLocator.exactLocate(x: x, y: y, polygons: polygons, prepared, tree, ranks: ranks, context: context)
+    }
+
+    /// The exact answer from GEOS: candidates by envelope, then prepared contains / covers.
+    static func exactLocate(x: Double, y: Double, polygons: [Geometry], _ prepared: [PreparedGeometry], _ tree: STRtree,
+                            ranks: [Int], context: GEOSContext) throws -> PointLocation {
+        let point = try Geometry(x: x, y: y, context: context)
+        var inside: Int? = nil, onBoundary: Int? = nil
+        for candidate in tree.query(point) {
+            if try prepared[candidate].contains(point) {
+                if inside.map({ ranks[candidate] < ranks[$0] }) ?? true { inside = candidate }
+            } else if try prepared[candidate].covers(point) {
+                if onBoundary.map({ ranks[candidate] < ranks[$0] }) ?? true { onBoundary = candidate }
+            }
+        }
+        if let inside { return .inside(inside) }
+        if let onBoundary { return .boundary(onBoundary) }
+        return .outside
+    }
+
+    struct Probe { let x: Double; let y: Double; let prepared: [PreparedGeometry]; let tree: STRtree }
+
+    /// Marks boundary cells by walking every ring segment through the rows it spans, then labels
+    /// each connected component of the remaining cells with one exact test.
+    static func buildIndex(_ polygons: [Geometry], maxCells: Int, exact: (Probe) throws -> PointLocation) throws -> CellIndex {
+        let envelopes = polygons.compactMap(\.envelope)
+        guard let first = envelopes.first else {
+            return CellIndex(originX: 0, originY: 0, cellSize: 1, columns: 0, rows: 0, cells: [])
+        }
+        let extent = envelopes.dropFirst().reduce(first) { $0.union($1) }
+        // Cells a thirtieth of a typical polygon's side, within the memory bound.
+        let sides = polygons.map { $0.area.squareRoot() }.filter { $0 > 0 }.sorted()
+        let typical = sides.isEmpty ? max(extent.width, extent.height) : sides[sides.count / 2]
+        var size = max(typical / 30, 1e-12)
+        let minimumForMemory = (extent.width * extent.height / Double(maxCells)).squareRoot()
+        size = max(size, minimumForMemory)
+        let pad = size * 0.5
+        let originX = extent.minX - pad, originY = extent.minY - pad
+        let columns = Int(((extent.width + 2 * pad) / size).rounded(.up)) + 1
+        let rows = Int(((extent.height + 2 * pad) / size).rounded(.up)) + 1
+        var cells = [Int32](repeating: Int32.min, count: columns * rows)
+        let eps = size * 1e-6
+
+        func markSegment(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) {
+            let ylo = min(y0, y1) - eps, yhi = max(y0, y1) + eps
+            let r0 = max(0, Int(((ylo - originY) / size).rounded(.down))), r1 = min(rows - 1, Int(((yhi - originY) / size).rounded(.down)))
+            guard r0 <= r1 else { return }
+            for r in r0...r1 {
+                // The part of the segment within this row's band (widened by eps), as an x range.
+                let bandLo = max(ylo, originY + Double(r) * size - eps), bandHi = min(yhi, originY + Double(r + 1) * size + eps)
+                var xa: Double, xb: Double
+                if abs(y1 - y0) < 1e-300 {
+                    xa = min(x0, x1); xb = max(x0, x1)
+                } else {
+                    let ta = (bandLo - y0) / (y1 - y0), tb = (bandHi - y0) / (y1 - y0)
+                    let t0 = max(0, min(ta, tb)), t1 = min(1, max(ta, tb))
+                    xa = x0 + (x1 - x0) * t0; xb = x0 + (x1 - x0) * t1
+                    if xa > xb { swap(&xa, &xb) }
+                }
+                let c0 = max(0, Int(((xa - eps - originX) / size).rounded(.down)))
+                let c1 = min(columns - 1, Int(((xb + eps - originX) / size).rounded(.down)))
+                guard c0 <= c1 else { continue }
+                let base = r * columns
+                for c in c0...c1 { cells[base + c] = CellIndex.boundary }
+            }
+        }
+        for polygon in polygons {
+            let parts = polygon.type == .polygon ? [polygon] : try polygon.parts
+            for part in parts where part.type == .polygon {
+                for ring in try part.rings() {
+                    let (xs, ys) = try ring.coordinates()
+                    for i in 0..<(xs.count - 1) { markSegment(xs[i], ys[i], xs[i + 1], ys[i + 1]) }
+                }
+            }
+        }
+        // Label components (4-connected) of untouched cells.
+        let context = polygons.first!.context
+        let prepared = try polygons.map { try PreparedGeometry($0) }
+        let tree = try STRtree(polygons, context: context)
+        var stack: [Int] = []
+        for start in cells.indices where cells[start] == Int32.min {
+            let cx = start % columns, cy = start / columns
+            let answer = try exact(Probe(x: originX + (Double(cx) + 0.5) * size, y: originY + (Double(cy) + 0.5) * size,
+                                         prepared: prepared, tree: tree))
+            let label: Int32
+            switch answer {
+            case .inside(let i): label = Int32(i)
+            case .outside: label = CellIndex.outsideAll
+            case .boundary: label = CellIndex.boundary   // cannot happen in an untouched cell; stay exact
+            }
+            cells[start] = label
+            stack.append(start)
+            while let cell = stack.popLast() {
+                let x = cell % columns, y = cell / columns
+                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < columns && ny < rows {
+                    let n = ny * columns + nx
+                    if cells[n] == Int32.min { cells[n] = label; stack.append(n) }
+                }
+            }
+        }
+        return CellIndex(originX: originX, originY: originY, cellSize: size, columns: columns, rows: rows, cells: cells)
+    }
+}
