@@ -54,7 +54,8 @@ public struct GridStats: Sendable {
     public static func compute(_ plan: PlanSnapshot, rules: SizingRules = .defaults, level only: GridLevel? = nil) throws -> GridStats {
         var grids: [Grid] = []
         for (i, record) in plan.grids.enumerated() where only == nil || record.level == only {
-            let m = plan.metric[i]
+            // Each grid in the Gauss–Krüger zone of its own centre: accurate whatever the plan's extent.
+            let m = try plan.measure.projector(for: plan.lonLat[i]).project(plan.lonLat[i])
             let area = m.area, perimeter = m.length
             let centre = try m.centroid().xy
             let (xs, ys) = try m.coordinates()

@@ -57,29 +57,30 @@ public enum PlanDiff {
         for (k, ni) in newIndex.sorted(by: { $0.key < $1.key }) {
             let g = after.grids[ni]
             guard let before, let oi = oldIndex[k] else {
-                changes.append(GridChange(change: .added, level: g.level, grid: label(g), gainedM2: after.metric[ni].area, lostM2: 0,
+                changes.append(GridChange(change: .added, level: g.level, grid: label(g), gainedM2: try after.areaM2(ofGrid: ni), lostM2: 0,
                                           householdsBefore: nil, householdsAfter: g.households, householdsMoved: nil))
                 continue
             }
             let old = before.grids[oi]
             let oldGeometry = try before.metric[oi].makeValidIfNeeded(), newGeometry = try after.metric[ni].makeValidIfNeeded()
-            let lost = try oldGeometry.difference(newGeometry), gained = try newGeometry.difference(oldGeometry)
-            if lost.area < toleranceM2 && gained.area < toleranceM2 {
+            let lostPiece = try oldGeometry.difference(newGeometry), gainedPiece = try newGeometry.difference(oldGeometry)
+            let lost = try after.areaM2(ofMetric: lostPiece), gained = try after.areaM2(ofMetric: gainedPiece)
+            if lost < toleranceM2 && gained < toleranceM2 {
                 if old.households != g.households {
                     changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: 0, lostM2: 0,
                                               householdsBefore: old.households, householdsAfter: g.households, householdsMoved: nil))
                 } else { unchanged += 1 }
                 continue
             }
-            let oldArea = oldGeometry.area
-            let movedHouseholds = old.households.map { Double($0) * lost.area / max(oldArea, 1) }
-            changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: gained.area, lostM2: lost.area,
+            let oldArea = try before.areaM2(ofGrid: oi)
+            let movedHouseholds = old.households.map { Double($0) * lost / max(oldArea, 1) }
+            changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: gained, lostM2: lost,
                                       householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
         }
         if let before {
             for (k, oi) in oldIndex.sorted(by: { $0.key < $1.key }) where newIndex[k] == nil {
                 let g = before.grids[oi]
-                changes.append(GridChange(change: .removed, level: g.level, grid: label(g), gainedM2: 0, lostM2: before.metric[oi].area,
+                changes.append(GridChange(change: .removed, level: g.level, grid: label(g), gainedM2: 0, lostM2: try before.areaM2(ofGrid: oi),
                                           householdsBefore: g.households, householdsAfter: nil, householdsMoved: g.households.map(Double.init)))
             }
             // Where did each grid's lost territory go? Intersect it with the new grids of its level.
@@ -92,22 +93,26 @@ public enum PlanDiff {
                     let old = before.grids[oi]
                     let oldGeometry = try before.metric[oi].makeValidIfNeeded()
                     let stay = newIndex[key(old)]
+                    let oldArea = try before.areaM2(ofGrid: oi)
                     let remainder = try stay.map { try oldGeometry.difference(try after.metric[$0].makeValidIfNeeded()) } ?? oldGeometry
-                    guard remainder.area >= toleranceM2 else { continue }
+                    let remainderArea = try after.areaM2(ofMetric: remainder)
+                    guard remainderArea >= toleranceM2 else { continue }
                     var accounted = 0.0
                     for c in tree.query(remainder) where newMembers[c] != stay {
                         let piece = try remainder.intersection(newGeometries[c])
-                        guard piece.area >= toleranceM2 else { continue }
-                        accounted += piece.area
-                        pieces.append(Piece(level: level, from: label(old), to: label(after.grids[newMembers[c]]), areaM2: piece.area,
-                                            households: old.households.map { Double($0) * piece.area / max(oldGeometry.area, 1) },
+                        let area = try after.areaM2(ofMetric: piece)
+                        guard area >= toleranceM2 else { continue }
+                        accounted += area
+                        pieces.append(Piece(level: level, from: label(old), to: label(after.grids[newMembers[c]]), areaM2: area,
+                                            households: old.households.map { Double($0) * area / max(oldArea, 1) },
                                             wkb: try after.toLonLat(piece).wkb))
                     }
-                    if remainder.area - accounted >= toleranceM2 {
+                    if remainderArea - accounted >= toleranceM2 {
                         let uncovered = try remainder.difference(try Geometry.unionAll(newGeometries, context: after.context))
-                        if uncovered.area >= toleranceM2 {
-                            pieces.append(Piece(level: level, from: label(old), to: nil, areaM2: uncovered.area,
-                                                households: old.households.map { Double($0) * uncovered.area / max(oldGeometry.area, 1) },
+                        let area = try after.areaM2(ofMetric: uncovered)
+                        if area >= toleranceM2 {
+                            pieces.append(Piece(level: level, from: label(old), to: nil, areaM2: area,
+                                                households: old.households.map { Double($0) * area / max(oldArea, 1) },
                                                 wkb: try after.toLonLat(uncovered).wkb))
                         }
                     }

@@ -12,7 +12,10 @@ public final class PlanSnapshot {
     public let lonLat: [Geometry]
     /// The same geometries in the plan's metric CRS (metres).
     public let metric: [Geometry]
+    /// The common metric CRS, for overlays between grids.
     public let projector: MetricProjector
+    /// Reported areas and lengths: each geometry in the zone of its own centre.
+    public let measure = ZonedMeasure()
     public let context: GEOSContext
     private let indexByFid: [Int64: Int]
 
@@ -58,6 +61,14 @@ public final class PlanSnapshot {
 
     /// A metric geometry as longitude/latitude, for writing locations.
     public func toLonLat(_ metricGeometry: Geometry) throws -> Geometry { try projector.unproject(metricGeometry) }
+
+    /// Area in m² of a piece computed in the common metric CRS, measured in its own zone.
+    public func areaM2(ofMetric piece: Geometry) throws -> Double {
+        piece.isEmpty || piece.area == 0 ? 0 : try measure.area(try toLonLat(piece))
+    }
+
+    /// Area in m² of grid `i`, measured in its own zone.
+    public func areaM2(ofGrid i: Int) throws -> Double { try measure.area(lonLat[i]) }
 }
 
 /// A moment in a plan's history: a day, or a plan version.

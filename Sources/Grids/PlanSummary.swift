@@ -26,14 +26,14 @@ public struct PlanSummary: Sendable {
         let context = GEOSContext()
         let geometries = try grids.map { try $0.geometry(context) }
         let extent = geometries.compactMap(\.envelope).reduce(geometries.compactMap(\.envelope)[0]) { $0.union($1) }
-        let metric = try MetricProjector(around: extent)
-        summary.metricCRS = metric.metricCRS.description
+        let measure = ZonedMeasure()
+        summary.metricCRS = LocalMetric.crs(for: extent).description
         let levelsPresent = Set(grids.map(\.level))
         for level in GridLevel.allCases where levelsPresent.contains(level) {
             var s = LevelSummary(level: level)
             for (grid, geometry) in zip(grids, geometries) where grid.level == level {
                 s.count += 1
-                s.areaM2 += try metric.area(geometry)
+                s.areaM2 += try measure.area(geometry)
                 s.households += grid.households ?? 0
                 s.residents += grid.residents ?? 0
                 if try geometry.validityProblem() != nil { s.invalid += 1 }

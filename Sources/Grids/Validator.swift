@@ -55,7 +55,7 @@ public struct Validator {
             let g = plan.lonLat[i]
             let polygons = try g.parts.filter { $0.type == .polygon }
             if polygons.count > 1 {
-                let areas = try polygons.map { try plan.projector.area($0) }.sorted(by: >)
+                let areas = try polygons.map { try plan.measure.area($0) }.sorted(by: >)
                 findings.append(Finding(kind: .multiPart, severity: .warning, level: grid.level, grids: [label(grid)],
                                         message: "\(label(grid)): \(polygons.count) separate parts; the smaller ones total \(format(areas.dropFirst().reduce(0, +))) m²",
                                         measure: Double(polygons.count), unit: "parts", locationWKB: try g.wkb))
@@ -63,7 +63,7 @@ public struct Validator {
             for polygon in polygons where polygon.holeCount > 0 {
                 for hole in try polygon.rings().dropFirst() {
                     let holePolygon = try Geometry.polygonOf(ring: hole)
-                    let area = try plan.projector.area(holePolygon)
+                    let area = try plan.measure.area(holePolygon)
                     findings.append(Finding(kind: .hole, severity: .warning, level: grid.level, grids: [label(grid)],
                                             message: "\(label(grid)): a hole of \(format(area)) m²",
                                             measure: area, unit: "m²", locationWKB: try holePolygon.wkb))
@@ -123,8 +123,8 @@ public struct Validator {
                 let gb = geometries[b]
                 guard try ga.intersects(gb) else { continue }
                 let shared = try ga.intersection(gb)
-                let area = shared.area
-                guard area > 0 else { continue }
+                guard shared.area > 0 else { continue }
+                let area = try plan.areaM2(ofMetric: shared)
                 let (x, y) = (plan.grids[members[a]], plan.grids[members[b]])
                 let severity = noiseOr(.error, area)
                 findings.append(Finding(kind: .overlap, severity: severity, level: level, grids: [label(x), label(y)],
@@ -147,8 +147,8 @@ public struct Validator {
                 continue
             }
             let outside = try usable[i].difference(usable[p])
-            let area = outside.area
-            if area > 0 {
+            if outside.area > 0 {
+                let area = try plan.areaM2(ofMetric: outside)
                 let severity = noiseOr(.error, area)
                 findings.append(Finding(kind: .outsideParent, severity: severity, level: level, grids: [label(grid), label(plan.grids[p])],
                                         message: "\(label(grid)): \(format(area)) m² lie outside its parent \(label(plan.grids[p]))" + (severity == .noise ? " (digitising noise)" : ""),
@@ -178,7 +178,7 @@ public struct Validator {
                 let covered = try Geometry.unionAll(kids.map { usable[$0] }, context: plan.context)
                 let gaps = try usable[p].difference(covered)
                 for piece in try gaps.parts where piece.type == .polygon && piece.area > 0 {
-                    let area = piece.area
+                    let area = try plan.areaM2(ofMetric: piece)
                     let severity = noiseOr(.error, area)
                     findings.append(Finding(kind: .gap, severity: severity, level: level, grids: [label(parent)],
                                             message: "\(label(parent)): a gap of \(format(area)) m² not covered by any of its \(kids.count) child grids" + (severity == .noise ? " (digitising noise)" : ""),

@@ -59,8 +59,20 @@ struct ValidateCommand: ParsableCommand {
             }
             report.repaired.forEach { print("repaired \($0)") }
             let bySeverity = Dictionary(grouping: report.findings, by: \.severity)
+            // More than five findings of one kind for one grid are summed up on one line; the
+            // findings layer and --json keep every one.
+            let groups = Dictionary(grouping: report.findings.filter { $0.severity != .noise }) { "\($0.kind.rawValue)|\($0.grids.first ?? "")" }
+            var printed = Set<String>()
             for f in report.findings where f.severity != .noise {
-                print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.message)")
+                let key = "\(f.kind.rawValue)|\(f.grids.first ?? "")"
+                let group = groups[key] ?? []
+                if group.count <= 5 {
+                    print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.message)")
+                } else if printed.insert(key).inserted {
+                    let total = group.compactMap(\.measure).reduce(0, +), largest = group.compactMap(\.measure).max() ?? 0
+                    let unit = f.unit ?? ""
+                    print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.grids.first ?? ""): \(group.count) \(f.kind.rawValue.replacingOccurrences(of: "_", with: " ")) findings, \(String(format: "%.0f", total)) \(unit) in all, the largest \(String(format: "%.0f", largest)) \(unit)")
+                }
             }
             if let noise = bySeverity[.noise], !noise.isEmpty {
                 let total = noise.compactMap(\.measure).reduce(0, +)
