@@ -163,6 +163,8 @@ public enum Schema {
               source TEXT PRIMARY KEY,
               rows_done INTEGER NOT NULL,
               complete INTEGER NOT NULL DEFAULT 0,
+              rejects_path TEXT,
+              rejects_bytes INTEGER NOT NULL DEFAULT 0,
               updated_at TEXT NOT NULL);
             """)
         try FeatureTables.registerAttributes(db, table: "case_assignments",

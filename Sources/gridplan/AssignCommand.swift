@@ -37,12 +37,11 @@ struct AssignCommand: ParsableCommand {
         try reportingErrors {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let plan = try store.open()
-            let reading = ProgressLine("reading \(file)")
-            let cases = try CaseFile(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding,
-                                     progress: { reading.update($0) })
-            reading.finish(cases.rows.count)
+            let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = try Assigner(store: plan, snapMetres: snapM)
-            let report = try AssignFile.run(file: cases, assigner: assigner, out: out, threads: threads)
+            let progress = ProgressLine("assigning \(file)")
+            let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
+            progress.finish(report.rows)
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("assigned \(report.rows) rows to \(assigner.level) grids: \(counts); wrote \(out)")
             FileHandle.standardError.write(Data(String(format: "engine: %.0f points/s on %d threads (%.3f s)\n",

@@ -1,0 +1,320 @@
+import Foundation
+import GRDB
+import GridFormats
+import GridProjection
+import GridStore
+import Grids
+
+/// What `gridplan cases import` reads.
+public struct CaseImportOptions: Sendable {
+    public var idField: String?
+    public var lonField: String?, latField: String?
+    public var crs: CRS?
+    public var timeField: String?, categoryField: String?, addressField: String?
+    public var channelField: String?, severityField: String?, statusField: String?, closedField: String?
+    public var encoding: String?
+    /// Rows per transaction; a kill loses at most the batch in progress.
+    public var batchSize = 20_000
+    public var rejectsPath: String?
+    /// Start from the first row even if an earlier run of the same file stopped part-way.
+    public var restart = false
+    public var snapMetres = 30.0
+    public var threads = 1
+    public init() {}
+}
+
+/// What an import did.
+public struct CaseImportReport: Sendable {
+    public var rows = 0
+    public var inserted = 0
+    public var updated = 0
+    public var rejected = 0
+    /// Rows skipped because an earlier, interrupted run had stored them.
+    public var resumedFrom = 0
+    public var byStatus: [String: Int] = [:]
+    public var rejectsPath: String?
+    public var seconds = 0.0
+}
+
+/// Loads incidents into the store, assigning each to its grids.
+///
+/// Re-importing an id updates the case. The file is processed in batches, each one
+/// transaction that also advances a checkpoint: after a kill, the next run of the same file
+/// (same path, size and modification time) resumes after the last committed batch, and the
+/// reject file is cut back to what that batch had written. Rows that cannot be used go to the
+/// reject file with their line (or feature) number and the reason.
+public enum CaseImporter {
+    static let idNames = ["id", "case_id", "external_id", "编号", "工单号", "事件编号", "案件编号"]
+    static let timeNames = ["reported_at", "time", "report_time", "上报时间", "时间", "发生时间"]
+    static let categoryNames = ["category", "category_code", "类别", "事件类型", "类型"]
+    static let addressNames = ["address", "addr", "地址", "事发地址", "发生地址"]
+    static let channelNames = ["channel", "source", "来源", "渠道"]
+    static let severityNames = ["severity", "level", "等级", "紧急程度"]
+    static let statusNames = ["status", "state", "状态"]
+    static let closedNames = ["closed_at", "close_time", "结案时间", "办结时间"]
+
+    public static func run(file: String, into store: GeoPackage, options: CaseImportOptions,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> CaseImportReport {
+        let started = Date()
+        let reader = try CaseReader(path: file, lonField: options.lonField, latField: options.latField,
+                                    crs: options.crs, encoding: options.encoding)
+        let f = try Fields(reader: reader, options: options)
+        let assigner = try Assigner(store: store, snapMetres: options.snapMetres)
+        let total = reader.rowCount
+        let key = try checkpointKey(file)
+        let rejectsPath = options.rejectsPath ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".rejects.csv"
+
+        var report = CaseImportReport(rejectsPath: rejectsPath)
+        var skip = 0
+        var rejectsBytes: UInt64 = 0
+        if !options.restart, let row = try store.read({ try Row.fetchOne($0, sql: "SELECT rows_done, complete, rejects_bytes FROM import_checkpoints WHERE source = ?", arguments: [key]) }),
+           (row["complete"] as Int) == 0 {
+            skip = row["rows_done"]
+            rejectsBytes = UInt64(row["rejects_bytes"] as Int64)
+        }
+        report.resumedFrom = skip
+        let rejects = try RejectFile(path: rejectsPath, header: ["\(reader.unitName)", "reason"] + reader.fieldNames,
+                                     resumeAt: skip > 0 ? rejectsBytes : nil)
+        var done = skip
+        let now = ISO8601DateFormatter().string(from: Date())
+
+        try reader.forEachBatch(size: options.batchSize, skip: skip) { rows in
+            var accepted: [(CaseReader.Row, Parsed)] = []
+            for row in rows {
+                switch parse(row, f, reader: reader) {
+                case .success(let parsed): accepted.append((row, parsed))
+                case .failure(let reason): try rejects.write(row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.message)
+                }
+            }
+            let located = accepted.indices.filter { accepted[$0].0.lon != nil }
+            let results = try assigner.assign(lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! },
+                                              threads: options.threads)
+            var assignments = [Assignment?](repeating: nil, count: accepted.count)
+            for (k, i) in located.enumerated() { assignments[i] = results[k] }
+            try rejects.flush()
+            let rejectsSize = rejects.size
+            let (inserted, updated) = try store.write { db -> (Int, Int) in
+                let counts = try upsert(db, accepted, assignments, assigner: assigner, source: reader, now: now)
+                done += rows.count
+                try db.execute(sql: """
+                    INSERT INTO import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
+                    VALUES (?, ?, 0, ?, ?, ?)
+                    ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
+                      rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
+                    """, arguments: [key, done, rejectsPath, Int64(rejectsSize), now])
+                return counts
+            }
+            report.inserted += inserted
+            report.updated += updated
+            report.rejected += rows.count - accepted.count
+            for a in assignments { report.byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
+            progress?(done, total)
+        }
+        try store.write { db in
+            try db.execute(sql: "UPDATE import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
+                           arguments: [done, now, key])
+            try FeatureTables.refreshExtent(db, table: "cases")
+        }
+        try rejects.close(removeIfEmpty: skip == 0)
+        report.rows = done
+        if report.rejected == 0 && skip == 0 { report.rejectsPath = nil }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// A source file is the same file when its path, size and modification time are.
+    static func checkpointKey(_ file: String) throws -> String {
+        let url = URL(fileURLWithPath: file).standardizedFileURL
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(url.path)|\(size)|\(Int64(modified * 1000))"
+    }
+
+    struct Fields {
+        var id: Int, time: Int?, category: Int?, address: Int?, channel: Int?, severity: Int?, status: Int?, closed: Int?
+        let used: Set<Int>
+        let names: [String]
+
+        init(reader: CaseReader, options: CaseImportOptions) throws {
+            names = reader.fieldNames
+            let lower = names.map { $0.lowercased() }
+            func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
+                if let given {
+                    guard let i = lower.firstIndex(of: given.lowercased()) else {
+                        throw GridplanError("\(reader.fileName): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+                    }
+                    return i
+                }
+                return candidates.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+            }
+            guard let id = try find(options.idField, "--id-field", CaseImporter.idNames) else {
+                throw GridplanError("\(reader.fileName): no id field found (looked for \(CaseImporter.idNames.joined(separator: ", "))); name it with --id-field")
+            }
+            self.id = id
+            time = try find(options.timeField, "--time-field", CaseImporter.timeNames)
+            category = try find(options.categoryField, "--category-field", CaseImporter.categoryNames)
+            address = try find(options.addressField, "--address-field", CaseImporter.addressNames)
+            channel = try find(options.channelField, "--channel-field", CaseImporter.channelNames)
+            severity = try find(options.severityField, "--severity-field", CaseImporter.severityNames)
+            status = try find(options.statusField, "--status-field", CaseImporter.statusNames)
+            closed = try find(options.closedField, "--closed-field", CaseImporter.closedNames)
+            var used = Set([id, time, category, address, channel, severity, status, closed].compactMap { $0 })
+            if let lon = reader.lonIndex { used.insert(lon) }
+            if let lat = reader.latIndex { used.insert(lat) }
+            self.used = used
+        }
+    }
+
+    struct Parsed {
+        var id: String
+        var reportedAt: String?, closedAt: String?
+        var category: String?, address: String?, channel: String?
+        var severity: String, status: String
+        var attributes: String?
+    }
+
+    static func parse(_ row: CaseReader.Row, _ f: Fields, reader: CaseReader) -> Result<Parsed, GridplanError> {
+        func text(_ i: Int?) -> String? {
+            guard let i, let s = row.values[i].string?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
+            return s
+        }
+        guard let id = text(f.id) else { return .failure(GridplanError("no id (field \(f.names[f.id]) is empty)")) }
+        if let problem = row.problem { return .failure(GridplanError(problem)) }
+        var reportedAt: String? = nil
+        if let t = text(f.time) {
+            guard let parsed = CaseFields.time(t) else { return .failure(GridplanError("time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)")) }
+            reportedAt = parsed
+        }
+        var closedAt: String? = nil
+        if let t = text(f.closed) {
+            guard let parsed = CaseFields.time(t) else { return .failure(GridplanError("closing time '\(t)' is not a date and time")) }
+            closedAt = parsed
+        }
+        guard let severity = CaseFields.severity(text(f.severity) ?? "") else {
+            return .failure(GridplanError("severity '\(text(f.severity)!)' is not ordinary, important or major (一般, 重要, 重大)"))
+        }
+        guard let status = CaseFields.status(text(f.status) ?? "") else {
+            return .failure(GridplanError("status '\(text(f.status)!)' is not one of \(CaseFields.states.joined(separator: ", "))"))
+        }
+        let address = text(f.address)
+        if row.lon == nil && address == nil {
+            return .failure(GridplanError("no location: no coordinates and no address"))
+        }
+        var extra: [String: String] = [:]
+        for (i, name) in f.names.enumerated() where !f.used.contains(i) {
+            if let v = row.values[i].string, !v.isEmpty { extra[name] = v }
+        }
+        let attributes = extra.isEmpty ? nil : (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) }
+        return .success(Parsed(id: id, reportedAt: reportedAt, closedAt: closedAt,
+                               category: text(f.category), address: address, channel: text(f.channel),
+                               severity: severity, status: status, attributes: attributes))
+    }
+
+    /// Inserts or updates the batch's cases and records assignment changes in the history.
+    static func upsert(_ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
+                       assigner: Assigner, source: CaseReader, now: String) throws -> (Int, Int) {
+        let find = try db.cachedStatement(sql: "SELECT fid, assign_status, unit_code, grid_fid FROM cases WHERE external_id = ?")
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
+              lon, lat, source_crs, source_x, source_y, located_by, assign_status, distance_m, unit_code, area_code,
+              community_code, street_code, grid_fid, plan_version, attributes, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let update = try db.cachedStatement(sql: """
+            UPDATE cases SET geom = ?, reported_at = ?, channel = ?, category = ?, severity = ?, status = ?, status_at = ?,
+              closed_at = ?, address = ?, lon = ?, lat = ?, source_crs = ?, source_x = ?, source_y = ?, located_by = ?,
+              assign_status = ?, distance_m = ?, unit_code = ?, area_code = ?, community_code = ?, street_code = ?,
+              grid_fid = ?, plan_version = ?, attributes = ?, imported_at = ?
+            WHERE fid = ?
+            """)
+        let endAssignment = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
+        let addAssignment = try db.cachedStatement(sql: """
+            INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var inserted = 0, updated = 0
+        let crsText = source.sourceCRS?.description
+        for (k, (row, p)) in rows.enumerated() {
+            let a = assignments[k]
+            let status = a?.status ?? .noLocation
+            let chain = a?.grid.flatMap { status == .outside ? nil : assigner.chains[$0] }
+            let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
+            let gridFid = chain?.link(assigner.level)?.fid
+            let blob = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID) }
+            let values: [DatabaseValueConvertible?] = [
+                blob, p.reportedAt, p.channel, p.category, p.severity, p.status, p.reportedAt, p.closedAt, p.address,
+                row.lon, row.lat, row.sourceX == nil ? nil : crsText, row.sourceX, row.sourceY,
+                row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
+                gridFid, assigner.planVersion, p.attributes, now,
+            ]
+            let caseFid: Int64
+            var changed = true
+            if let existing = try Row.fetchOne(find, arguments: [p.id]) {
+                caseFid = existing["fid"]
+                changed = (existing["assign_status"] as String) != status.rawValue || (existing["unit_code"] as String?) != codes[0]
+                try update.execute(arguments: StatementArguments(values + [caseFid]))
+                updated += 1
+            } else {
+                var withID = values
+                withID.insert(p.id, at: 1)
+                try insert.execute(arguments: StatementArguments(withID))
+                caseFid = db.lastInsertedRowID
+                inserted += 1
+            }
+            if changed {
+                try endAssignment.execute(arguments: [now, caseFid])
+                try addAssignment.execute(arguments: [caseFid, status.rawValue, codes[0], codes[1], codes[2], codes[3], assigner.planVersion, now])
+            }
+        }
+        return (inserted, updated)
+    }
+}
+
+/// The reject file: one CSV row per unusable input row, with its number and the reason.
+final class RejectFile {
+    let path: String
+    private let handle: FileHandle
+    private var buffer = ""
+    private(set) var size: UInt64 = 0
+    private var wroteRows = false
+
+    /// Opens for appending; `resumeAt` cuts the file back to that many bytes (an interrupted run).
+    init(path: String, header: [String], resumeAt: UInt64?) throws {
+        self.path = path
+        let fm = FileManager.default
+        if let resumeAt, fm.fileExists(atPath: path) {
+            guard let h = FileHandle(forUpdatingAtPath: path) else { throw GridplanError("\(path): cannot write the reject file") }
+            try h.truncate(atOffset: resumeAt)
+            try h.seekToEnd()
+            handle = h
+            size = resumeAt
+        } else {
+            guard fm.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                throw GridplanError("\(path): cannot write the reject file")
+            }
+            handle = h
+            buffer = header.map(csvField).joined(separator: ",") + "\n"
+        }
+    }
+
+    func write(row: CaseReader.Row, number: Int, reason: String) throws {
+        wroteRows = true
+        buffer += ([String(number), reason] + row.values.map { $0.string ?? "" }).map(csvField).joined(separator: ",") + "\n"
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let data = Data(buffer.utf8)
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        size += UInt64(data.count)
+        buffer = ""
+    }
+
+    func close(removeIfEmpty: Bool) throws {
+        try flush()
+        try handle.close()
+        if removeIfEmpty && !wroteRows { try? FileManager.default.removeItem(atPath: path) }
+    }
+}

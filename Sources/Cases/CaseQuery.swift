@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridProjection
+import GridStore
+import Grids
+
+/// One stored case, as queries return it.
+public struct CaseRecord: Sendable {
+    public var fid: Int64
+    public var externalID: String
+    public var reportedAt: String?
+    public var category: String?
+    public var severity: String
+    public var status: String
+    public var address: String?
+    public var lon: Double?, lat: Double?
+    public var assignStatus: String
+    public var unitCode: String?, areaCode: String?, communityCode: String?, streetCode: String?
+    /// Metres from the query point, for --near queries.
+    public var distanceM: Double?
+
+    static let columns = "fid, external_id, reported_at, category, severity, status, address, lon, lat, assign_status, unit_code, area_code, community_code, street_code"
+
+    init(_ row: Row) {
+        fid = row["fid"]; externalID = row["external_id"]; reportedAt = row["reported_at"]; category = row["category"]
+        severity = row["severity"]; status = row["status"]; address = row["address"]; lon = row["lon"]; lat = row["lat"]
+        assignStatus = row["assign_status"]; unitCode = row["unit_code"]; areaCode = row["area_code"]
+        communityCode = row["community_code"]; streetCode = row["street_code"]
+    }
+}
+
+/// Spatial and attribute questions about stored cases, answered through the R-tree.
+public struct CaseQuery: Sendable {
+    public var bbox: Envelope?
+    public var near: (lon: Double, lat: Double)?
+    /// With `near`: only cases within this many metres.
+    public var radiusM: Double?
+    /// With `near`: only the K nearest.
+    public var nearest: Int?
+    /// A grid code at any level.
+    public var grid: String?
+    public var from: String?, to: String?
+    public var status: String?
+    /// A category code: matches it and every sub-category under it (prefix).
+    public var category: String?
+    public var limit: Int?
+
+    public init() {}
+
+    public func run(_ store: GeoPackage) throws -> [CaseRecord] {
+        if nearest != nil && near == nil { throw GridplanError("--nearest needs --near LON,LAT") }
+        if radiusM != nil && near == nil { throw GridplanError("--radius needs --near LON,LAT") }
+        return try store.read { db in
+            if let near, let k = nearest {
+                // Grow a box until it holds k candidates, then the box of the k-th distance holds the answer.
+                var radius = radiusM.map { min($0, 200) } ?? 200
+                while true {
+                    let candidates = try fetch(db, box: Self.box(near, radius), near: near)
+                    let limitRadius = radiusM ?? .infinity
+                    let within = candidates.filter { $0.distanceM! <= limitRadius }
+                    if within.count >= k || radius >= limitRadius || radius > 2e7 {
+                        let kth = within.count >= k ? within[k - 1].distanceM! : min(limitRadius, radius)
+                        let all = try fetch(db, box: Self.box(near, kth), near: near).filter { $0.distanceM! <= min(limitRadius, kth) }
+                        return Array(all.prefix(k))
+                    }
+                    radius = min(radius * 4, limitRadius)
+                }
+            }
+            if let near {
+                let radius = radiusM ?? 1000
+                return try fetch(db, box: Self.box(near, radius), near: near).filter { $0.distanceM! <= radius }
+            }
+            return try fetch(db, box: bbox, near: nil)
+        }
+    }
+
+    /// A longitude/latitude box surely containing the circle of `radius` metres around `p`.
+    static func box(_ p: (lon: Double, lat: Double), _ radius: Double) -> Envelope {
+        let dLat = radius / 110_574 * 1.01 + 1e-9
+        let dLon = radius / (111_320 * max(cos(p.lat * .pi / 180), 0.01)) * 1.01 + 1e-9
+        return Envelope(minX: p.lon - dLon, minY: p.lat - dLat, maxX: p.lon + dLon, maxY: p.lat + dLat)
+    }
+
+    func fetch(_ db: Database, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
+        var sql = "SELECT \(CaseRecord.columns) FROM cases"
+        var conditions: [String] = []
+        var arguments: [DatabaseValueConvertible?] = []
+        if let box {
+            // The R-tree finds candidates (its float32 boxes are rounded outwards); lon/lat decide.
+            conditions.append("fid IN (SELECT id FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
+            arguments += [box.maxX, box.minX, box.maxY, box.minY]
+            conditions.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+            arguments += [box.minX, box.maxX, box.minY, box.maxY]
+        }
+        if let grid {
+            conditions.append("(unit_code = ? OR area_code = ? OR community_code = ? OR street_code = ?)")
+            arguments += [grid, grid, grid, grid]
+        }
+        if let from { conditions.append("reported_at >= ?"); arguments.append(CaseFields.time(from) ?? from) }
+        if let to { conditions.append("reported_at < ?"); arguments.append(CaseFields.time(to) ?? to) }
+        if let status { conditions.append("status = ?"); arguments.append(status) }
+        if let category { conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')"); arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"] }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        if near == nil {
+            sql += " ORDER BY reported_at, fid"
+            if let limit { sql += " LIMIT \(limit)" }
+        }
+        var records = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(CaseRecord.init)
+        if let near {
+            for i in records.indices {
+                records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
+            }
+            records.sort { ($0.distanceM!, $0.fid) < ($1.distanceM!, $1.fid) }
+            if let limit, nearest == nil { records = Array(records.prefix(limit)) }
+        }
+        return records
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GridFormats
+import GridGeometry
+import GridProjection
+import Grids
+
+/// Reads an incident file (CSV, GeoJSON or anything GDAL reads) in batches, each row with its
+/// coordinates, from longitude/latitude fields or a point geometry, transformed to CGCS2000.
+/// Streaming keeps memory flat on backlogs of millions of rows.
+public final class CaseReader {
+    public struct Row {
+        /// 1-based feature number; for a CSV the line is number + 1 (the header is line 1).
+        public var number: Int
+        public var values: [FieldValue]
+        /// Coordinates as given, in the source CRS.
+        public var sourceX: Double?, sourceY: Double?
+        /// CGCS2000 longitude/latitude, when the row has usable coordinates.
+        public var lon: Double?, lat: Double?
+        /// Why the row's coordinates cannot be used, when they are present but bad.
+        public var problem: String?
+    }
+
+    public let path: String
+    public let fileName: String
+    public let fieldNames: [String]
+    public let sourceCRS: CRS?
+    /// "line" for CSV files, "feature" for the others: how rows are numbered in messages.
+    public let unitName: String
+    let reader: VectorReader
+    let lonIndex: Int?, latIndex: Int?
+    let transformer: CoordinateTransformer?
+    let geographic: Bool
+
+    static let lonNames = ["lon", "lng", "longitude", "x", "经度", "gps_lon", "wgs_lon"]
+    static let latNames = ["lat", "latitude", "y", "纬度", "gps_lat", "wgs_lat"]
+
+    public init(path: String, lonField: String? = nil, latField: String? = nil, crs: CRS? = nil, encoding: String? = nil) throws {
+        do { reader = try VectorReader(path: path, encoding: encoding) } catch let e as FormatError { throw GridplanError(e.message) }
+        self.path = path
+        let names = reader.fieldNames
+        fieldNames = names
+        let file = (path as NSString).lastPathComponent
+        fileName = file
+        unitName = reader.driverName == "CSV" ? "line" : "feature"
+        let lower = names.map { $0.lowercased() }
+        func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
+            if let given {
+                guard let i = lower.firstIndex(of: given.lowercased()) else {
+                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(names.joined(separator: ", "))")
+                }
+                return i
+            }
+            return candidates.lazy.compactMap { lower.firstIndex(of: $0) }.first
+        }
+        lonIndex = try find(lonField, "--lon-field", Self.lonNames)
+        latIndex = try find(latField, "--lat-field", Self.latNames)
+        if (lonIndex == nil) != (latIndex == nil) {
+            throw GridplanError("\(file): found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field; name both with --lon-field and --lat-field")
+        }
+        let source = crs ?? (lonIndex != nil ? nil : reader.crsDefinition.map(CRS.proj))
+        sourceCRS = source
+        transformer = try source.map { try CoordinateTransformer(from: $0, to: .cgcs2000) }
+        geographic = (try? source?.isGeographic) == true
+    }
+
+    /// The number of rows (may scan the file).
+    public var rowCount: Int { reader.featureCount }
+
+    /// A field's index by name (case-insensitive).
+    public func field(_ name: String) -> Int? {
+        fieldNames.firstIndex { $0.lowercased() == name.lowercased() }
+    }
+
+    /// Calls `body` with consecutive batches of up to `size` rows, skipping the first `skip`.
+    public func forEachBatch(size: Int, skip: Int = 0, _ body: ([Row]) throws -> Void) throws {
+        var batch: [Row] = []
+        batch.reserveCapacity(size)
+        let context = GEOSContext()
+        do {
+            try reader.forEach { feature in
+                guard feature.number > skip else { return }
+                batch.append(try row(feature, context))
+                if batch.count == size {
+                    try body(try located(batch))
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch let e as FormatError { throw GridplanError(e.message) }
+        if !batch.isEmpty { try body(try located(batch)) }
+    }
+
+    private func row(_ feature: VectorFeature, _ context: GEOSContext) throws -> Row {
+        var row = Row(number: feature.number, values: feature.values)
+        if let lonIndex, let latIndex {
+            let lonText = feature.values[lonIndex].string?.trimmingCharacters(in: .whitespaces) ?? ""
+            let latText = feature.values[latIndex].string?.trimmingCharacters(in: .whitespaces) ?? ""
+            if !(lonText.isEmpty && latText.isEmpty) {
+                if let x = Double(lonText), let y = Double(latText), x.isFinite, y.isFinite {
+                    row.sourceX = x; row.sourceY = y
+                } else {
+                    row.problem = "coordinates '\(lonText)', '\(latText)' are not numbers"
+                }
+            }
+        } else if let wkb = feature.wkb {
+            let g = try Geometry(wkb: wkb, context: context)
+            if g.type == .point, !g.isEmpty {
+                let p = try g.xy
+                row.sourceX = p.x; row.sourceY = p.y
+            } else if !g.isEmpty {
+                row.problem = "the geometry is a \(g.type), not a point"
+            }
+        }
+        return row
+    }
+
+    /// Transforms a batch's coordinates to CGCS2000, recording per-row problems.
+    private func located(_ rows: [Row]) throws -> [Row] {
+        var rows = rows
+        let withCoordinates = rows.indices.filter { rows[$0].sourceX != nil }
+        guard !withCoordinates.isEmpty else { return rows }
+        guard let transformer, let sourceCRS else {
+            throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
+        }
+        var xs = withCoordinates.map { rows[$0].sourceX! }, ys = withCoordinates.map { rows[$0].sourceY! }
+        let failed = Set(transformer.transform(x: &xs, y: &ys))
+        for (k, i) in withCoordinates.enumerated() {
+            let (sx, sy) = (rows[i].sourceX!, rows[i].sourceY!)
+            if geographic && (abs(sx) > 180 || abs(sy) > 90) {
+                rows[i].problem = abs(sx) <= 90 && abs(sy) <= 180
+                    ? "latitude \(sy) is out of range: longitude and latitude look swapped"
+                    : "(\(sx), \(sy)) is not a longitude/latitude in \(sourceCRS)"
+            } else if failed.contains(k) {
+                rows[i].problem = "(\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000"
+            } else {
+                rows[i].lon = xs[k]; rows[i].lat = ys[k]
+            }
+        }
+        return rows
+    }
+}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import Cases
+import Foundation
+import GridGeometry
+import GridProjection
+import Grids
+
+struct CasesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cases",
+        abstract: "Store incidents, assigned to grids, and ask spatial questions about them.",
+        subcommands: [Import.self, Query.self, Stats.self, Reassign.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import incidents from CSV, GeoJSON or any GDAL format, assigning each to its grids.",
+            discussion: """
+                Each row needs an id (kept as given; importing the same id again updates the case) and a location:
+                coordinates, or at least an address (to be geocoded later). Rows that cannot be used (no id, bad
+                coordinates, an unreadable time, an unknown severity or status, no location at all) go to the reject
+                file with their line number and the reason. The import commits in batches together with a
+                checkpoint: if it is killed, running the same command again resumes after the last stored batch.
+                Times are stored as local time (China Standard Time unless the text carries a zone).
+
+                Example:
+                  gridplan cases import hotline-2024.csv --db plan.gpkg --crs gcj02 --id-field 工单号 --time-field 上报时间
+                """)
+
+        @Argument(help: "The incident file.") var file: String
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Field with the case id (default: id, case_id, 编号, 工单号, …).") var idField: String?
+        @Option(help: "Longitude field (default: lon, lng, longitude, x, 经度).") var lonField: String?
+        @Option(help: "Latitude field (default: lat, latitude, y, 纬度).") var latField: String?
+        @Option(help: "CRS of the coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN (required if the file has none).") var crs: String?
+        @Option(help: "Field with the time reported (default: reported_at, time, 上报时间, …).") var timeField: String?
+        @Option(help: "Field with the category code (default: category, 类别, 事件类型).") var categoryField: String?
+        @Option(help: "Field with the address text (default: address, 地址, …).") var addressField: String?
+        @Option(help: "Field with the source channel (default: channel, source, 来源, 渠道).") var channelField: String?
+        @Option(help: "Field with the severity: ordinary/important/major or 一般/重要/重大 (default: severity, 等级).") var severityField: String?
+        @Option(help: "Field with the life-cycle status (default: status, 状态).") var statusField: String?
+        @Option(help: "Field with the closing time (default: closed_at, 结案时间).") var closedField: String?
+        @Option(help: "Where to write rejected rows (default: FILE-NAME.rejects.csv in the current folder).") var rejects: String?
+        @Option(help: "Rows per transaction.") var batchSize: Int = 20_000
+        @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
+        @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
+        @Flag(help: "Start from the first row even if an earlier run of this file was interrupted.") var restart = false
+
+        func run() throws {
+            try reportingErrors {
+                var options = CaseImportOptions()
+                options.idField = idField; options.lonField = lonField; options.latField = latField
+                options.crs = try crs.map { try parseCRS($0, option: "--crs") }
+                options.timeField = timeField; options.categoryField = categoryField; options.addressField = addressField
+                options.channelField = channelField; options.severityField = severityField; options.statusField = statusField
+                options.closedField = closedField; options.rejectsPath = rejects; options.batchSize = max(1, batchSize)
+                options.snapMetres = snapM; options.encoding = encoding; options.restart = restart
+                options.threads = ProcessInfo.processInfo.activeProcessorCount
+                let plan = try store.open(create: false)
+                let progress = ProgressLine("importing \(file)")
+                let report = try CaseImporter.run(file: file, into: plan, options: options) { done, total in
+                    progress.update(done)
+                    _ = total
+                }
+                progress.finish(report.rows)
+                if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
+                let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                print("\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) in \(String(format: "%.1f", report.seconds)) s")
+                if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
+            }
+        }
+    }
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, geojson }
+
+    struct Query: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find stored cases by place, grid, time, status and category.",
+            discussion: """
+                Spatial filters use the GeoPackage R-tree; distances are geodesic metres.
+
+                Examples:
+                  gridplan cases query --db plan.gpkg --bbox 110.35,21.25,110.37,21.27 --status dispatched
+                  gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --radius 500 --format geojson
+                  gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --nearest 10
+                  gridplan cases query --db plan.gpkg --grid 440802007001 --from 2024-01-01 --to 2024-02-01 --category 01
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "MINLON,MINLAT,MAXLON,MAXLAT (CGCS2000).") var bbox: String?
+        @Option(help: "LON,LAT of a point (CGCS2000), with --radius or --nearest.") var near: String?
+        @Option(help: "With --near: cases within this many metres (default 1000 when --nearest is not given).") var radius: Double?
+        @Option(help: "With --near: the K nearest cases.") var nearest: Int?
+        @Option(help: "A grid code at any level (street, community, area or unit).") var grid: String?
+        @Option(help: "Reported at or after this time (e.g. 2024-01-01).") var from: String?
+        @Option(help: "Reported before this time.") var to: String?
+        @Option(help: "Life-cycle status, e.g. dispatched.") var status: String?
+        @Option(help: "Category code; sub-categories under it match too.") var category: String?
+        @Option(help: "Output: table, csv or geojson.") var format: OutputFormat = .table
+        @Option(help: "At most this many cases.") var limit: Int?
+
+        func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
+            let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == count else { throw CLIError("\(option) \(text): expected \(count) comma-separated numbers") }
+            return parts
+        }
+
+        func run() throws {
+            try reportingErrors {
+                var q = CaseQuery()
+                if let bbox {
+                    let b = try numbers(bbox, 4, "--bbox")
+                    guard b[0] <= b[2], b[1] <= b[3] else { throw CLIError("--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
+                    q.bbox = Envelope(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])
+                }
+                if let near { let p = try numbers(near, 2, "--near"); q.near = (p[0], p[1]) }
+                q.radiusM = radius; q.nearest = nearest; q.grid = grid; q.from = from; q.to = to
+                q.status = status; q.category = category; q.limit = limit
+                let records = try q.run(try store.open())
+                let header = ["id", "reported_at", "category", "severity", "status", "assign_status", "unit", "area", "community", "street", "lon", "lat", "distance_m", "address"]
+                func fields(_ r: CaseRecord) -> [String] {
+                    [r.externalID, r.reportedAt ?? "", r.category ?? "", r.severity, r.status, r.assignStatus, r.unitCode ?? "",
+                     r.areaCode ?? "", r.communityCode ?? "", r.streetCode ?? "", r.lon.map { String(format: "%.7f", $0) } ?? "",
+                     r.lat.map { String(format: "%.7f", $0) } ?? "", r.distanceM.map { String(format: "%.1f", $0) } ?? "", r.address ?? ""]
+                }
+                switch format {
+                case .table:
+                    print(header.joined(separator: "\t"))
+                    records.forEach { print(fields($0).joined(separator: "\t")) }
+                    FileHandle.standardError.write(Data("\(records.count) cases\n".utf8))
+                case .csv:
+                    print(header.joined(separator: ","))
+                    records.forEach { print(fields($0).map(csvQuote).joined(separator: ",")) }
+                case .geojson:
+                    let features: [[String: Any]] = records.map { r in
+                        var properties: [String: Any] = [:]
+                        for (k, v) in zip(header, fields(r)) where !v.isEmpty && k != "lon" && k != "lat" { properties[k] = v }
+                        return ["type": "Feature", "properties": properties,
+                                "geometry": r.lon.map { ["type": "Point", "coordinates": [$0, r.lat!]] as Any } ?? NSNull()]
+                    }
+                    print(jsonString(["type": "FeatureCollection", "features": features]))
+                }
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Case counts per grid by category and status, closure figures, and grids that stand out.",
+            discussion: """
+                Per grid of the level: cases, counts per status and per top category, closure rate (closed or feedback
+                over all), the shares closed within 24 hours and within 7 days of being reported (cumulative), and the
+                rate per 1,000 households; grids whose rate lies beyond 1.5 interquartile ranges from the level's
+                quartiles are marked high or low.
+
+                Example:
+                  gridplan cases stats --db plan.gpkg --level community --from 2024-01-01 --to 2025-01-01
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "street, community, area or unit.") var level: GridLevel = .unit
+        @Option(help: "Reported at or after this time.") var from: String?
+        @Option(help: "Reported before this time.") var to: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let stats = try CaseStats.compute(store: try store.open(), level: level, from: from, to: to)
+                if json {
+                    print(jsonString(["level": stats.level.name, "total": stats.total, "unassigned": stats.unassigned,
+                                      "grids": stats.grids.map { g in
+                                          ["code": g.code, "name": g.name as Any, "total": g.total, "by_status": g.byStatus,
+                                           "by_category": g.byCategory, "closure_rate": g.closureRate,
+                                           "closed_within_24h": g.closedWithin24h, "closed_within_7d": g.closedWithin7d,
+                                           "households": g.households as Any, "per_1000_households": g.perThousandHouseholds as Any,
+                                           "outlier": g.outlier as Any] as [String: Any]
+                                      }]))
+                    return
+                }
+                print("grid\tname\tcases\tclosed\t≤24h\t≤7d\tper 1000 hh\tstands out\ttop categories")
+                for g in stats.grids {
+                    let top = g.byCategory.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                    print([g.code, g.name ?? "", String(g.total), pct(g.closureRate), pct(g.closedWithin24h), pct(g.closedWithin7d),
+                           g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top].joined(separator: "\t"))
+                }
+                print("\(stats.total) cases in \(stats.grids.count) \(stats.level) grids; \(stats.unassigned) without a \(stats.level) grid")
+            }
+        }
+
+        func pct(_ v: Double) -> String { String(format: "%.0f %%", v * 100) }
+    }
+
+    struct Reassign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Assign every stored case to the current plan after a redraw, keeping earlier assignments in history.",
+            discussion: "Example:\n  gridplan cases reassign --db plan.gpkg")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
+
+        func run() throws {
+            try reportingErrors {
+                let progress = ProgressLine("reassigning")
+                let report = try Cases.Reassign.run(store: try store.open(), snapMetres: snapM,
+                                                    threads: ProcessInfo.processInfo.activeProcessorCount) { done, _ in progress.update(done) }
+                progress.finish(report.cases)
+                print("\(report.cases) cases checked against the current plan; \(report.moved) changed grid (earlier assignments kept in case_assignments)")
+            }
+        }
+    }
+}
+
+func csvQuote(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
