@@ -27,12 +27,13 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "GridGeometry", dependencies: ["CGEOS"]),
         .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry"]),
         .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridProjection"]),
         .target(name: "GridStore", dependencies: [
-            "GridGeometry", "GridProjection",
+            "GridGeometry", "GridProjection", "CSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Parsing the values of incident files: times, severities, statuses.
+/// Parsing the values of incident files: times, severities, statuses. Callers pass text
+/// already trimmed of spaces (`FieldValue.trimmed`).
 public enum CaseFields {
     /// A timestamp as gridplan stores it: local time (China Standard Time, UTC+8, unless the
     /// text says otherwise), `YYYY-MM-DDTHH:MM:SS`. Accepts `2024-03-01 08:30[:00]`,
     /// `2024/3/1 8:30`, `2024-03-01T08:30:00Z` or `+08:00`, `2024-03-01`, `20240301083000`, and
     /// Unix seconds or milliseconds. Nil when the text is none of these.
     public static func time(_ text: String) -> String? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text
         guard !t.isEmpty else { return nil }
         let utf8 = Array(t.utf8)
         if utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
@@ -92,7 +93,8 @@ public enum CaseFields {
 
     /// ordinary / important / major, also in Chinese (一般, 重要, 重大 …); empty is ordinary.
     public static func severity(_ text: String) -> String? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        if text.isEmpty || text == "ordinary" { return "ordinary" }
+        return switch text.lowercased() {
         case "", "ordinary", "normal", "一般", "普通", "1": "ordinary"
         case "important", "重要", "较大", "2": "important"
         case "major", "重大", "特别重大", "紧急", "3": "major"
@@ -105,8 +107,9 @@ public enum CaseFields {
     public static let states = ["reported", "verified", "accepted", "dispatched", "handled", "checked", "closed",
                                 "feedback", "returned", "reopened"]
     public static func status(_ text: String) -> String? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if t.isEmpty { return "reported" }
+        if text.isEmpty { return "reported" }
+        if states.contains(text) { return text }
+        let t = text.lowercased()
         if states.contains(t) { return t }
         switch t {
         case "上报", "已上报", "待核实": return "reported"

@@ -54,7 +54,7 @@ public enum CaseImporter {
     static let closedNames = ["closed_at", "close_time", "结案时间", "办结时间"]
 
     public static func run(file: String, into store: GeoPackage, options: CaseImportOptions,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> CaseImportReport {
+                           progress: ((Int, Int) throws -> Void)? = nil) throws -> CaseImportReport {
         let started = Date()
         let reader = try CaseReader(path: file, lonField: options.lonField, latField: options.latField,
                                     crs: options.crs, encoding: options.encoding)
@@ -108,7 +108,7 @@ public enum CaseImporter {
             report.updated += updated
             report.rejected += rows.count - accepted.count
             for a in assignments { report.byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
-            progress?(done, total)
+            try progress?(done, total)
         }
         try store.write { db in
             try db.execute(sql: "UPDATE import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
@@ -175,10 +175,7 @@ public enum CaseImporter {
     }
 
     static func parse(_ row: CaseReader.Row, _ f: Fields, reader: CaseReader) -> Result<Parsed, GridplanError> {
-        func text(_ i: Int?) -> String? {
-            guard let i, let s = row.values[i].string?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
-            return s
-        }
+        func text(_ i: Int?) -> String? { i.flatMap { row.values[$0].trimmed } }
         guard let id = text(f.id) else { return .failure(GridplanError("no id (field \(f.names[f.id]) is empty)")) }
         if let problem = row.problem { return .failure(GridplanError(problem)) }
         var reportedAt: String? = nil
@@ -216,7 +213,7 @@ public enum CaseImporter {
                        assigner: Assigner, source: CaseReader, now: String) throws -> (Int, Int) {
         let find = try db.cachedStatement(sql: "SELECT fid, assign_status, unit_code, grid_fid FROM cases WHERE external_id = ?")
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
+            INSERT OR IGNORE INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
               lon, lat, source_crs, source_x, source_y, located_by, assign_status, distance_m, unit_code, area_code,
               community_code, street_code, grid_fid, plan_version, attributes, imported_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -248,19 +245,22 @@ public enum CaseImporter {
                 row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
                 gridFid, assigner.planVersion, p.attributes, now,
             ]
+            // New ids (the common case) need no lookup: insert, and only when the id exists already
+            // (nothing inserted) read the old assignment and update.
+            var withID = values
+            withID.insert(p.id, at: 1)
+            try insert.execute(arguments: StatementArguments(withID))
             let caseFid: Int64
             var changed = true
-            if let existing = try Row.fetchOne(find, arguments: [p.id]) {
+            if db.changesCount == 1 {
+                caseFid = db.lastInsertedRowID
+                inserted += 1
+            } else {
+                guard let existing = try Row.fetchOne(find, arguments: [p.id]) else { throw GridplanError("case \(p.id) vanished during import") }
                 caseFid = existing["fid"]
                 changed = (existing["assign_status"] as String) != status.rawValue || (existing["unit_code"] as String?) != codes[0]
                 try update.execute(arguments: StatementArguments(values + [caseFid]))
                 updated += 1
-            } else {
-                var withID = values
-                withID.insert(p.id, at: 1)
-                try insert.execute(arguments: StatementArguments(withID))
-                caseFid = db.lastInsertedRowID
-                inserted += 1
             }
             if changed {
                 try endAssignment.execute(arguments: [now, caseFid])

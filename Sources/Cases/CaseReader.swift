@@ -92,8 +92,8 @@ public final class CaseReader {
     private func row(_ feature: VectorFeature, _ context: GEOSContext) throws -> Row {
         var row = Row(number: feature.number, values: feature.values)
         if let lonIndex, let latIndex {
-            let lonText = feature.values[lonIndex].string?.trimmingCharacters(in: .whitespaces) ?? ""
-            let latText = feature.values[latIndex].string?.trimmingCharacters(in: .whitespaces) ?? ""
+            let lonText = feature.values[lonIndex].trimmed ?? ""
+            let latText = feature.values[latIndex].trimmed ?? ""
             if !(lonText.isEmpty && latText.isEmpty) {
                 if let x = Double(lonText), let y = Double(latText), x.isFinite, y.isFinite {
                     row.sourceX = x; row.sourceY = y

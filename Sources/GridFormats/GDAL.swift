@@ -72,6 +72,17 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
         return description
     }
 
+    /// The text with ASCII spaces and tabs trimmed, nil for null or blank. (Foundation's
+    /// `trimmingCharacters` bridges through NSString: too slow for millions of fields.)
+    public var trimmed: String? {
+        guard let s = string else { return nil }
+        let u = s.utf8
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
+        let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D })!
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+        return String(s[first...last])
+    }
+
     /// The value as an integer when it is one (or a whole real, or numeric text).
     public var integer: Int64? {
         switch self {

@@ -33,7 +33,11 @@ public enum GeoPackageGeometry {
     }
 
     public static func header(_ blob: Data) throws -> Header {
-        let bytes = [UInt8](blob.prefix(72))
+        try blob.withUnsafeBytes { try header($0) }
+    }
+
+    /// Reads the header from raw bytes (no copy: the R-tree triggers call this for every row).
+    public static func header(_ bytes: UnsafeRawBufferPointer) throws -> Header {
         guard bytes.count >= 8, bytes[0] == 0x47, bytes[1] == 0x50 else {
             throw GeometryError("not a GeoPackage geometry (no 'GP' magic)")
         }
@@ -41,19 +45,18 @@ public enum GeoPackageGeometry {
         let littleEndian = flags & 1 == 1
         let envelopeKind = Int((flags >> 1) & 0b111)
         let empty = (flags >> 4) & 1 == 1
+        guard envelopeKind <= 4 else { throw GeometryError("invalid GeoPackage envelope indicator \(envelopeKind)") }
+        let envelopeDoubles = [0, 4, 6, 6, 8][envelopeKind]
+        let wkbOffset = 8 + 8 * envelopeDoubles
+        guard bytes.count >= wkbOffset else { throw GeometryError("truncated GeoPackage geometry header") }
         func int32(at offset: Int) -> Int32 {
-            let raw = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
-            return Int32(bitPattern: littleEndian ? raw : raw.byteSwapped)
+            let raw = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            return Int32(bitPattern: littleEndian ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw))
         }
         func double(at offset: Int) -> Double {
-            var raw: UInt64 = 0
-            for i in 0..<8 { raw |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-            return Double(bitPattern: littleEndian ? raw : raw.byteSwapped)
+            let raw = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            return Double(bitPattern: littleEndian ? UInt64(littleEndian: raw) : UInt64(bigEndian: raw))
         }
-        let envelopeDoubles = [0, 4, 6, 6, 8][min(envelopeKind, 4)]
-        guard envelopeKind <= 4 else { throw GeometryError("invalid GeoPackage envelope indicator \(envelopeKind)") }
-        let wkbOffset = 8 + 8 * envelopeDoubles
-        guard bytes.count >= min(wkbOffset, 72) else { throw GeometryError("truncated GeoPackage geometry header") }
         var envelope: Envelope? = nil
         if envelopeDoubles >= 4 {
             let e = Envelope(minX: double(at: 8), minY: double(at: 24), maxX: double(at: 16), maxY: double(at: 32))
@@ -62,19 +65,25 @@ public enum GeoPackageGeometry {
         return Header(srsID: int32(at: 4), isEmpty: empty, envelope: envelope, wkbOffset: wkbOffset)
     }
 
+    /// The envelope from raw bytes: from the header, or by reading the geometry when the header
+    /// has none (GDAL writes points without one). Nil when empty.
+    public static func envelope(_ bytes: UnsafeRawBufferPointer) throws -> Envelope? {
+        let h = try header(bytes)
+        if h.isEmpty { return nil }
+        if let e = h.envelope { return e }
+        let wkb = UnsafeRawBufferPointer(rebasing: bytes[h.wkbOffset...])
+        return try Geometry(wkb: wkb, context: GEOSContext()).envelope
+    }
+
     /// Decodes a blob into a GEOS geometry.
     public static func decode(_ blob: Data, context: GEOSContext) throws -> Geometry {
         let h = try header(blob)
         return try Geometry(wkb: blob.subdata(in: blob.startIndex + h.wkbOffset..<blob.endIndex), context: context)
     }
 
-    /// The envelope of a blob: from its header, or by reading the geometry when the header has
-    /// none (GDAL, for instance, writes points without an envelope). Nil when empty.
+    /// The envelope of a blob (see ``envelope(_:)-raw``). Nil when empty.
     public static func envelope(_ blob: Data) throws -> Envelope? {
-        let h = try header(blob)
-        if h.isEmpty { return nil }
-        if let e = h.envelope { return e }
-        return try decode(blob, context: GEOSContext()).envelope
+        try blob.withUnsafeBytes { try envelope($0) }
     }
 }
 

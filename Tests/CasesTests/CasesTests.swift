@@ -1,0 +1,290 @@
+import Foundation
+import GRDB
+import Testing
+import GridGeometry
+import GridProjection
+import GridStore
+import GridTestSupport
+@testable import Cases
+@testable import Grids
+
+/// A rectangle in metres of EPSG:4546 offset to lie near Zhanjiang.
+func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> String {
+    let (ox, oy) = (500_000.0, 2_350_000.0)
+    return "POLYGON ((\(ox + x0) \(oy + y0), \(ox + x1) \(oy + y0), \(ox + x1) \(oy + y1), \(ox + x0) \(oy + y1), \(ox + x0) \(oy + y0)))"
+}
+
+/// Points given in the same local metres, as CGCS2000 longitude/latitude (one transformer:
+/// transformers are not Sendable, so each call makes its own).
+func points(_ xy: [(Double, Double)]) -> [(lon: Double, lat: Double)] {
+    let t = try! CoordinateTransformer(from: .proj("EPSG:4546"), to: .cgcs2000)
+    var xs = xy.map { 500_000 + $0.0 }, ys = xy.map { 2_350_000 + $0.1 }
+    t.transform(x: &xs, y: &ys)
+    return zip(xs, ys).map { (lon: $0.0, lat: $0.1) }
+}
+func point(_ x: Double, _ y: Double) -> (lon: Double, lat: Double) { points([(x, y)])[0] }
+
+/// Two unit grids side by side: U2 west of x=500 m, U1 east of it, under one community.
+func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPackage {
+    let store = try GeoPackage(path: folder.path("plan.gpkg"))
+    var options = ImportOptions(level: .community); options.crs = .proj("EPSG:4546")
+    _ = try GridImporter.run(file: folder.write("c.csv", "code,name,wkt\nC,社区,\"\(box(0, 0, 1000, 1000))\"\n"), into: store, options: options)
+    options.level = .unit
+    var rows = ["U2,西,C,\"\(box(0, 0, 500, 1000))\"", "U1,东,C,\"\(box(500, 0, 1000, 1000))\""]
+    if reversed { rows.reverse() }
+    _ = try GridImporter.run(file: folder.write("u.csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"), into: store, options: options)
+    return store
+}
+
+@Suite struct AssignmentRuleTests {
+    let folder = TemporaryFolder()
+
+    func assign(_ store: GeoPackage, _ points: [(lon: Double, lat: Double)]) throws -> [(String, String?, Double?)] {
+        let assigner = try Assigner(store: store, snapMetres: 30)
+        return try assigner.assign(lon: points.map(\.lon), lat: points.map(\.lat)).map { a in
+            (a.status.rawValue, a.grid.flatMap { assigner.chains[$0].unit?.code }, a.distanceM)
+        }
+    }
+
+    @Test func insideBoundarySnappedOutside() throws {
+        let store = try twoUnits(folder)
+        let points = [point(250, 500), point(750, 500), point(1020, 500), point(1100, 500), point(-60, 500)]
+        let results = try assign(store, points)
+        #expect(results[0].0 == "inside" && results[0].1 == "U2")
+        #expect(results[1].0 == "inside" && results[1].1 == "U1")
+        #expect(results[2].0 == "snapped" && results[2].1 == "U1" && abs(results[2].2! - 20) < 0.01)
+        #expect(results[3].0 == "outside" && results[3].1 == "U1" && abs(results[3].2! - 100) < 0.01)
+        #expect(results[4].0 == "outside" && results[4].1 == "U2" && abs(results[4].2! - 60) < 0.01)
+        let none = try Assigner(store: store).assign(lon: [.nan], lat: [.nan])
+        #expect(none[0].status == .noLocation)
+    }
+
+    @Test func sharedBoundaryGoesToTheLowestCodeWhateverTheOrder() throws {
+        // Points exactly on the shared edge: the vertices of the grids themselves, read back from the store.
+        for reversed in [false, true] {
+            let folder = TemporaryFolder()
+            let store = try twoUnits(folder, reversed: reversed)
+            let grids = try store.read { try GridRecord.current($0, level: .unit) }
+            let u1 = try #require(grids.first { $0.code == "U1" })
+            let (xs, ys) = try u1.geometry(GEOSContext()).coordinates()
+            let west = xs.min()!
+            let shared = zip(xs, ys).filter { $0.0 == west }.map { (lon: $0.0, lat: $0.1) }
+            #expect(shared.count >= 2)
+            let midpoint = (lon: west, lat: (shared[0].lat + shared[1].lat) / 2)
+            for (status, code, _) in try assign(store, shared + [midpoint]) {
+                #expect(status == "boundary" && code == "U1", "reversed: \(reversed)")
+            }
+        }
+    }
+
+    @Test func locatorAgreesWithGEOSEverywhere() throws {
+        // Random points, plus every vertex and edge midpoint of the sample's unit grids.
+        let data = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/CasesTests/CasesTests.swift", with: "GeoData/chikan/units.geojson"), encoding: .utf8)
+        let context = GEOSContext()
+        let collection = try Geometry(geoJSON: data, context: context)
+        let polygons = try collection.parts
+        let locator = try PointLocator(polygonsWKB: try polygons.map { try $0.wkb })
+        let prepared = try polygons.map { try PreparedGeometry($0) }
+        var points: [(Double, Double)] = []
+        var rng = SystemRandomNumberGenerator()
+        let extent = collection.envelope!
+        for _ in 0..<20_000 {
+            points.append((Double.random(in: extent.minX...extent.maxX, using: &rng), Double.random(in: extent.minY...extent.maxY, using: &rng)))
+        }
+        for p in polygons.prefix(150) {
+            let (xs, ys) = try p.coordinates()
+            for i in 0..<(xs.count - 1) { points.append((xs[i], ys[i])); points.append(((xs[i] + xs[i + 1]) / 2, (ys[i] + ys[i + 1]) / 2)) }
+        }
+        var checked = 0
+        for (x, y) in points {
+            let pt = try Geometry(x: x, y: y, context: context)
+            let containing = try prepared.indices.filter { try prepared[$0].contains(pt) }
+            let covering = try prepared.indices.filter { try prepared[$0].covers(pt) }
+            switch try locator.locate(x: x, y: y) {
+            case .inside(let i): #expect(containing == [i])
+            case .boundary(let i): #expect(containing.isEmpty && covering.contains(i) && i == covering.min())
+            case .outside: #expect(covering.isEmpty)
+            }
+            checked += 1
+        }
+        #expect(checked > 20_000)
+        #expect(locator.index.boundaryCellCount < locator.index.cellCount / 5)
+    }
+}
+
+@Suite struct CaseImportTests {
+    let folder = TemporaryFolder()
+
+    func csv(_ rows: [String]) -> String { "id,lon,lat,reported_at,category,status,closed_at,address\n" + rows.joined(separator: "\n") + "\n" }
+
+    func row(_ id: String, _ p: (lon: Double, lat: Double), time: String = "2024-03-01 08:00:00", category: String = "0101",
+             status: String = "reported", closed: String = "", address: String = "某路1号") -> String {
+        "\(id),\(p.lon),\(p.lat),\(time),\(category),\(status),\(closed),\(address)"
+    }
+
+    func importCases(_ store: GeoPackage, _ file: String, batch: Int = 1000, rejects: String? = nil,
+                     progress: ((Int, Int) throws -> Void)? = nil) throws -> CaseImportReport {
+        var options = CaseImportOptions()
+        options.crs = .cgcs2000
+        options.batchSize = batch
+        options.rejectsPath = rejects ?? folder.path("rejects.csv")
+        return try CaseImporter.run(file: file, into: store, options: options, progress: progress)
+    }
+
+    func table(_ store: GeoPackage) throws -> [String] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT external_id, reported_at, status, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id").map(\.description)
+        }
+    }
+
+    @Test func upsertRejectsAndHistory() throws {
+        let store = try twoUnits(folder)
+        let first = folder.write("a.csv", csv([row("00123", point(250, 500)), row("B", point(750, 500)),
+                                               row("BAD", (lon: 200, lat: 21)), row("", point(1, 1)),
+                                               "C,,,2024-03-01,0101,,,", row("D", point(10, 10), time: "soon"),
+                                               row("E", point(10, 10), status: "lost")]))
+        let report = try importCases(store, first)
+        #expect(report.inserted == 2 && report.rejected == 5)
+        let rejects = try String(contentsOfFile: folder.path("rejects.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(rejects.count == 6)
+        #expect(rejects[1].hasPrefix("4,") && rejects[1].contains("not a longitude/latitude"))
+        #expect(rejects[2].hasPrefix("5,") && rejects[2].contains("no id"))
+        #expect(rejects[3].hasPrefix("6,") && rejects[3].contains("no location"))
+        #expect(rejects[4].hasPrefix("7,") && rejects[4].contains("'soon'"))
+        #expect(rejects[5].hasPrefix("8,") && rejects[5].contains("'lost'"))
+        // The id keeps its leading zeros; the same id again updates.
+        let second = folder.write("b.csv", csv([row("00123", point(750, 600), status: "closed", closed: "2024-03-01 12:00:00")]))
+        let again = try importCases(store, second)
+        #expect(again.inserted == 0 && again.updated == 1)
+        let cases = try table(store)
+        #expect(cases.count == 2)
+        #expect(cases[0].contains("\"00123\"") && cases[0].contains("U1") && cases[0].contains("closed"))
+        let history = try store.read { try String.fetchAll($0, sql: "SELECT a.unit_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = '00123' ORDER BY a.id") }
+        #expect(history.count == 2 && history[0].hasPrefix("U2:") && !history[0].hasSuffix("open") && history[1] == "U1:open")
+        // The R-tree follows the moved point.
+        let hits = try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id WHERE c.external_id = '00123' AND r.minx <= c.lon AND r.maxx >= c.lon AND r.miny <= c.lat AND r.maxy >= c.lat")
+        }
+        #expect(hits == 1)
+    }
+
+    @Test func resumesAfterAnInterruptionWithoutDuplicates() throws {
+        var rows: [String] = []
+        var spread: [(Double, Double)] = []
+        for i in 0..<2500 { spread.append((Double(i % 1000), Double(i % 997))) }
+        let located = points(spread)
+        for i in 0..<2500 {
+            rows.append(i % 100 == 7 ? row("X\(i)", (lon: 999, lat: 21)) : row("X\(i)", located[i]))
+        }
+        let file = folder.write("big.csv", csv(rows))
+        // A clean run, for comparison.
+        let cleanFolder = TemporaryFolder()
+        let clean = try twoUnits(cleanFolder)
+        _ = try importCases(clean, file, batch: 400, rejects: folder.path("clean-rejects.csv"))
+
+        let store = try twoUnits(folder)
+        struct Killed: Error {}
+        #expect(throws: Killed.self) {
+            _ = try importCases(store, file, batch: 400) { done, _ in if done >= 1200 { throw Killed() } }
+        }
+        // It died after the third batch committed (progress is reported after each commit); a kill
+        // inside a batch is tested with a real process in Tests/oracle/test_cases.py.
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT rows_done FROM import_checkpoints") } == 1200)
+        let resumed = try importCases(store, file, batch: 400)
+        #expect(resumed.resumedFrom == 1200)
+        #expect(try table(store) == table(clean))
+        let rejects = try String(contentsOfFile: folder.path("rejects.csv"), encoding: .utf8)
+        #expect(rejects == (try String(contentsOfFile: folder.path("clean-rejects.csv"), encoding: .utf8)))
+        #expect(rejects.split(separator: "\n").count == 1 + 25)
+        // Run again after completion: updates everything, duplicates nothing.
+        let rerun = try importCases(store, file, batch: 400)
+        #expect(rerun.resumedFrom == 0 && rerun.inserted == 0 && rerun.updated == 2475)
+    }
+}
+
+@Suite struct CaseQueryTests {
+    let folder = TemporaryFolder()
+
+    func loaded() throws -> (GeoPackage, [(id: String, lon: Double, lat: Double)]) {
+        let store = try twoUnits(folder)
+        var rows: [String] = [], located: [(id: String, lon: Double, lat: Double)] = []
+        var grid: [(Double, Double)] = []
+        for i in 0..<3000 {
+            let x = Double((i * 37) % 1200) - 100, y = Double((i * 91) % 1100) - 50
+            grid.append((x, y))
+        }
+        let all = points(grid)
+        for i in 0..<3000 {
+            let p = all[i]
+            let status = i % 3 == 0 ? "closed" : "dispatched"
+            let closed = i % 3 == 0 ? (i % 2 == 0 ? "2024-03-01 20:00:00" : "2024-03-05 08:00:00") : ""
+            rows.append("Q\(i),\(p.lon),\(p.lat),2024-03-0\(1 + i % 3) 08:00:00,\(i % 2 == 0 ? "0101" : "0203"),\(status),\(closed),addr")
+            located.append(("Q\(i)", p.lon, p.lat))
+        }
+        var options = CaseImportOptions(); options.crs = .cgcs2000
+        _ = try CaseImporter.run(file: folder.write("q.csv", "id,lon,lat,reported_at,category,status,closed_at,address\n" + rows.joined(separator: "\n") + "\n"),
+                                 into: store, options: options)
+        return (store, located)
+    }
+
+    @Test func spatialQueriesEqualBruteForce() throws {
+        let (store, points) = try loaded()
+        let centre = point(500, 500)
+        var q = CaseQuery()
+        q.near = (centre.lon, centre.lat); q.radiusM = 300
+        let within = try q.run(store).map(\.externalID)
+        let expected = points.filter { Geodesic.distance(lon1: centre.lon, lat1: centre.lat, lon2: $0.lon, lat2: $0.lat) <= 300 }
+        #expect(Set(within) == Set(expected.map(\.id)) && !within.isEmpty)
+
+        q = CaseQuery(); q.near = (centre.lon, centre.lat); q.nearest = 7
+        let nearest = try q.run(store)
+        let byDistance = points.map { ($0.id, Geodesic.distance(lon1: centre.lon, lat1: centre.lat, lon2: $0.lon, lat2: $0.lat)) }.sorted { $0.1 < $1.1 }
+        #expect(nearest.map(\.externalID) == byDistance.prefix(7).map(\.0))
+
+        let a = point(100, 100), b = point(400, 300)
+        q = CaseQuery(); q.bbox = Envelope(minX: a.lon, minY: a.lat, maxX: b.lon, maxY: b.lat)
+        let boxed = Set(try q.run(store).map(\.externalID))
+        #expect(boxed == Set(points.filter { $0.lon >= a.lon && $0.lon <= b.lon && $0.lat >= a.lat && $0.lat <= b.lat }.map(\.id)))
+
+        q = CaseQuery(); q.grid = "U1"; q.status = "closed"; q.category = "01"; q.from = "2024-03-01"; q.to = "2024-03-02"
+        let filtered = try q.run(store)
+        #expect(!filtered.isEmpty)
+        #expect(filtered.allSatisfy { $0.unitCode == "U1" && $0.status == "closed" && $0.category == "0101" && $0.reportedAt! < "2024-03-02" })
+        #expect(throws: GridplanError.self) { var bad = CaseQuery(); bad.nearest = 3; _ = try bad.run(store) }
+    }
+
+    @Test func statsCountClosureAndOutliers() throws {
+        let (store, _) = try loaded()
+        let stats = try CaseStats.compute(store: store, level: .unit)
+        let inGrids = stats.grids.map(\.total).reduce(0, +)
+        let total = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases WHERE unit_code IS NOT NULL") }
+        #expect(inGrids == total)
+        for g in stats.grids where g.total > 0 {
+            let closed = g.byStatus["closed", default: 0]
+            #expect(abs(g.closureRate - Double(closed) / Double(g.total)) < 1e-12)
+            #expect(g.closedWithin24h <= g.closedWithin7d && g.closedWithin7d <= g.closureRate)
+            #expect(g.closedWithin24h > 0.1 && g.closedWithin24h < 0.25)   // half of the closed ones, closed the same day
+            #expect(Set(g.byCategory.keys) == ["01", "02"])
+        }
+    }
+
+    @Test func reassignAfterARedrawKeepsHistory() throws {
+        let (store, points) = try loaded()
+        // Redraw: the border moves from x=500 m to x=600 m.
+        var options = ImportOptions(level: .unit); options.crs = .proj("EPSG:4546"); options.replaceLevel = true
+        _ = try GridImporter.run(file: folder.write("u2.csv", "code,name,parent,wkt\nU2,西,C,\"\(box(0, 0, 600, 1000))\"\nU1,东,C,\"\(box(600, 0, 1000, 1000))\"\n"),
+                                 into: store, options: options)
+        let report = try Reassign.run(store: store)
+        let toMetres = try CoordinateTransformer(from: .cgcs2000, to: .proj("EPSG:4546"))
+        let westOfNewBorder = try points.filter { p in
+            let m = try toMetres.transform(x: p.lon, y: p.lat)
+            return m.x - 500_000 > 500.001 && m.x - 500_000 < 599.999 && m.y - 2_350_000 > 0 && m.y - 2_350_000 < 1000
+        }
+        #expect(report.moved >= westOfNewBorder.count && report.moved <= westOfNewBorder.count + 40)
+        let moved = try store.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT case_fid) FROM case_assignments WHERE ended_at IS NOT NULL") }
+        #expect(moved == report.moved)
+        let first = try #require(westOfNewBorder.first)
+        var q = CaseQuery(); q.grid = "U2"
+        #expect(try q.run(store).contains { $0.externalID == first.id })
+    }
+}
