@@ -37,8 +37,9 @@ public enum AssignFile {
         buffer += (reader.fieldNames + addedColumns).map(csvField).joined(separator: ",") + "\n"
         try reader.forEachBatch(size: batchSize) { rows in
             let located = rows.indices.filter { rows[$0].lon != nil }
+            let lons = located.map { rows[$0].lon! }, lats = located.map { rows[$0].lat! }
             let start = Date()
-            let results = try assigner.assign(lon: located.map { rows[$0].lon! }, lat: located.map { rows[$0].lat! }, threads: threads)
+            let results = try assigner.assign(lon: lons, lat: lats, threads: threads)
             report.engineSeconds += Date().timeIntervalSince(start)
             report.located += located.count
             var byRow = [Assignment?](repeating: nil, count: rows.count)

@@ -113,31 +113,59 @@ public final class Assigner: Sendable {
         metricCRS = LocalMetric.crs(for: envelopes.dropFirst().reduce(envelopes[0]) { $0.union($1) })
     }
 
-    /// The per-thread part: GEOS locator and the nearest-grid search in metres.
+    /// The per-thread part: GEOS locator and, made on first need, the nearest-grid search in metres.
     public final class Worker {
         let assigner: Assigner
         let locator: PointLocator
-        let nearest: NearestGrid
+        private var nearestGrid: NearestGrid?
+
 
         init(_ assigner: Assigner) throws {
             self.assigner = assigner
             locator = try PointLocator(polygonsWKB: assigner.polygonsWKB, ranks: assigner.ranks, index: assigner.index)
-            nearest = try NearestGrid(polygonsWKB: assigner.polygonsWKB, ranks: assigner.ranks, metricCRS: assigner.metricCRS)
         }
 
         public func assign(lon: Double, lat: Double) throws -> Assignment {
-            guard lon.isFinite, lat.isFinite else { return Assignment(status: .noLocation) }
-            switch try locator.locate(x: lon, y: lat) {
-            case .inside(let i): return Assignment(status: .inside, grid: i)
-            case .boundary(let i): return Assignment(status: .boundary, grid: i)
-            case .outside:
-                guard let (i, d) = try nearest.nearest(lon: lon, lat: lat) else { return Assignment(status: .outside) }
-                return Assignment(status: d <= assigner.snapMetres ? .snapped : .outside, grid: i, distanceM: d)
+            var out = [Assignment(status: .noLocation)]
+            try assign(lon: [lon], lat: [lat], range: 0..<1) { _, a in out[0] = a }
+            return out[0]
+        }
+
+        /// Assigns points `range` of the arrays, reporting each through `store`. Points outside
+        /// every grid are projected to metres together and searched with per-cell candidates.
+        func assign(lon: [Double], lat: [Double], range: Range<Int>, store: (Int, Assignment) -> Void) throws {
+            var outside: [Int] = []
+            for i in range {
+                let (x, y) = (lon[i], lat[i])
+                guard x.isFinite, y.isFinite else { store(i, Assignment(status: .noLocation)); continue }
+                switch try locator.locate(x: x, y: y) {
+                case .inside(let g): store(i, Assignment(status: .inside, grid: g))
+                case .boundary(let g): store(i, Assignment(status: .boundary, grid: g))
+                case .outside: outside.append(i)
+                }
+            }
+            guard !outside.isEmpty else { return }
+            if nearestGrid == nil {
+                nearestGrid = try NearestGrid(polygonsWKB: assigner.polygonsWKB, ranks: assigner.ranks, metricCRS: assigner.metricCRS)
+            }
+            let nearest = nearestGrid!
+            var xs = outside.map { lon[$0] }, ys = outside.map { lat[$0] }
+            nearest.project(x: &xs, y: &ys)
+            for (k, i) in outside.enumerated() {
+                let cell = assigner.index.cellNumber(x: lon[i], y: lat[i]).map { (number: $0, index: assigner.index) }
+                guard xs[k].isFinite, let (g, d) = try nearest.nearest(in: cell, x: xs[k], y: ys[k]) else {
+                    store(i, Assignment(status: .outside)); continue
+                }
+                store(i, Assignment(status: d <= assigner.snapMetres ? .snapped : .outside, grid: g, distanceM: d))
             }
         }
     }
 
     public func worker() throws -> Worker { try Worker(self) }
+
+    /// Workers kept between calls, one per thread slot: building one costs milliseconds
+    /// (GEOS objects, PROJ), so batches reuse them.
+    private let pool = WorkerPool()
 
     /// Assigns many points using `threads` threads (each with its own GEOS and PROJ objects).
     public func assign(lon: [Double], lat: [Double], threads: Int = 1) throws -> [Assignment] {
@@ -146,16 +174,32 @@ public final class Assigner: Sendable {
         let results = ResultBuffer(count: n)
         let threadCount = max(1, min(threads, n / 10_000 + 1))
         let failure = FirstError()
+        try pool.ensure(threadCount) { try self.worker() }
+        let pool = self.pool
         DispatchQueue.concurrentPerform(iterations: threadCount) { t in
             let start = n * t / threadCount, end = n * (t + 1) / threadCount
             do {
-                let worker = try self.worker()
-                for i in start..<end { results.set(i, try worker.assign(lon: lon[i], lat: lat[i])) }
+                try pool.worker(t).assign(lon: lon, lat: lat, range: start..<end) { results.set($0, $1) }
             } catch { failure.record(error) }
         }
         if let error = failure.error { throw error }
         return results.values
     }
+}
+
+/// Worker slots for `concurrentPerform`: iteration t uses only slot t, so no worker is ever used
+/// by two threads at once (the one-context-per-thread rule); slots are filled before the threads
+/// start. Calls to ``Assigner/assign(lon:lat:threads:)`` on one assigner must not overlap.
+final class WorkerPool: @unchecked Sendable {
+    private var workers: [Assigner.Worker] = []
+    private let lock = NSLock()
+
+    func ensure(_ count: Int, make: () throws -> Assigner.Worker) throws {
+        lock.lock(); defer { lock.unlock() }
+        while workers.count < count { workers.append(try make()) }
+    }
+
+    func worker(_ t: Int) -> Assigner.Worker { workers[t] }
 }
 
 extension Assignment {

@@ -26,14 +26,56 @@ final class NearestGrid {
     /// same distance (a point facing a shared corner) are decided by the tie rule: lowest rank.
     func nearest(lon: Double, lat: Double) throws -> (Int, Double)? {
         let p = try projector.transform(x: lon, y: lat)
-        let point = try Geometry(x: p.x, y: p.y, context: context)
+        return try nearest(in: nil, x: p.x, y: p.y)
+    }
+
+    /// Candidates per cell of the point index: every grid that can be nearest to some point of
+    /// the cell. With c the cell's centre, d0 its distance to the nearest grid and r the largest
+    /// distance from c to a corner, any point p of the cell has a grid within d0 + r, and every
+    /// grid within that of p lies within d0 + 2r of c.
+    private var candidatesByCell: [Int: [Int]] = [:]
+
+    /// The nearest grid to the metric point (x, y), which lies in cell `cell` of `index` (nil:
+    /// search everything).
+    func nearest(in cell: (number: Int, index: CellIndex)?, x: Double, y: Double) throws -> (Int, Double)? {
+        let point = try Geometry(x: x, y: y, context: context)
+        guard let cell else { return try nearestByTree(point) }
+        let candidates = try candidatesByCell[cell.number] ?? cellCandidates(cell.number, cell.index)
+        var best: (Int, Double)? = nil
+        for i in candidates {
+            let d = try metric[i].distance(to: point)
+            if let b = best, d > b.1 || (d == b.1 && ranks[i] > ranks[b.0]) { continue }
+            best = (i, d)
+        }
+        return try best ?? nearestByTree(point)
+    }
+
+    private func cellCandidates(_ number: Int, _ index: CellIndex) throws -> [Int] {
+        let box = index.cellBox(number)
+        var xs = [box.center.x, box.minX, box.maxX, box.minX, box.maxX], ys = [box.center.y, box.minY, box.minY, box.maxY, box.maxY]
+        guard projector.transform(x: &xs, y: &ys).isEmpty else { return Array(metric.indices) }
+        let r = (1...4).map { ((xs[$0] - xs[0]) * (xs[$0] - xs[0]) + (ys[$0] - ys[0]) * (ys[$0] - ys[0])).squareRoot() }.max()!
+        let centre = try Geometry(x: xs[0], y: ys[0], context: context)
+        guard let found = try tree.nearest(to: centre) else { return [] }
+        let reach = found.distance + 2 * r + 1e-6
+        let candidates = try tree.query(Envelope(minX: xs[0] - reach, minY: ys[0] - reach, maxX: xs[0] + reach, maxY: ys[0] + reach))
+            .filter { try metric[$0].distance(to: centre) <= reach }
+        candidatesByCell[number] = candidates
+        return candidates
+    }
+
+    private func nearestByTree(_ point: Geometry) throws -> (Int, Double)? {
         guard let found = try tree.nearest(to: point) else { return nil }
+        let (x, y) = try point.xy
         let d = found.distance, slack = max(d * 1e-12, 1e-9)
         var best = found.index
-        for i in try tree.query(Envelope(minX: p.x - d - slack, minY: p.y - d - slack, maxX: p.x + d + slack, maxY: p.y + d + slack))
+        for i in try tree.query(Envelope(minX: x - d - slack, minY: y - d - slack, maxX: x + d + slack, maxY: y + d + slack))
         where i != best && ranks[i] < ranks[best] {
             if try metric[i].distance(to: point) <= d + slack { best = i }
         }
         return (best, d)
     }
+
+    /// Longitude/latitude to metres, in place, for a batch.
+    func project(x: inout [Double], y: inout [Double]) { projector.transform(x: &x, y: &y) }
 }

@@ -13,27 +13,115 @@ public enum PointLocation: Equatable, Sendable {
 /// A cell index over a set of polygons that answers most point-in-polygon questions without
 /// any polygon test (immutable and `Sendable`: share one among threads).
 ///
-/// The extent is cut into square cells. A cell whose closed box any polygon edge touches is a
-/// *boundary* cell; points there get an exact GEOS test. The other cells form connected
+/// The extent is cut into fine square cells. A cell whose closed box any polygon edge touches is
+/// a *boundary* cell; points there get an exact GEOS test. The other cells form connected
 /// components that no edge crosses, so each lies wholly inside one polygon (or outside all):
 /// one exact test of a representative point labels the whole component.
+///
+/// Stored in two levels so that lookups stay in the processor's cache: coarse cells of
+/// `blockSide`×`blockSide` fine cells hold a label when all their fine cells share it, and
+/// otherwise point to a block of fine labels.
 public struct CellIndex: Sendable {
+    /// Origin and size of the fine cells, and the fine grid's dimensions.
     public let originX: Double, originY: Double, cellSize: Double
     public let columns: Int, rows: Int
-    /// Per cell: a polygon index ≥ 0, `outsideAll`, or `boundary`.
-    let cells: [Int32]
+    static let blockSide = 8
+    let coarseColumns: Int, coarseRows: Int
+    /// Per coarse cell: a polygon index ≥ 0, `outsideAll`, or `-3 - block` for a block of fine labels.
+    let coarse: [Int32]
+    /// Fine labels of the refined coarse cells, `blockSide²` per block, row by row.
+    let blocks: [Int32]
+    /// Per block, the polygons whose envelopes meet it (the only ones that can hold a point of
+    /// it), as a range of `candidates`: an exact test needs no tree search.
+    let candidateStart: [Int32]
+    let candidates: [Int32]
     static let boundary: Int32 = -2
     static let outsideAll: Int32 = -1
+    let boundaryCells: Int
 
-    /// Number of boundary cells, for reporting.
-    public var boundaryCellCount: Int { cells.reduce(0) { $0 + ($1 == Self.boundary ? 1 : 0) } }
-    public var cellCount: Int { cells.count }
+    /// Number of fine cells and of boundary cells, for reporting.
+    public var cellCount: Int { columns * rows }
+    public var boundaryCellCount: Int { boundaryCells }
+    public var memoryBytes: Int { (coarse.count + blocks.count) * 4 }
 
+    /// Compresses a full fine grid of labels into the two levels; `candidatesIn` lists the
+    /// polygons whose envelopes meet a box.
+    init(originX: Double, originY: Double, cellSize: Double, columns: Int, rows: Int, fine: [Int32],
+         candidatesIn: (Envelope) -> [Int] = { _ in [] }) {
+        self.originX = originX; self.originY = originY; self.cellSize = cellSize
+        self.columns = columns; self.rows = rows
+        let b = Self.blockSide
+        coarseColumns = (columns + b - 1) / b
+        coarseRows = (rows + b - 1) / b
+        var coarse = [Int32](repeating: Self.outsideAll, count: coarseColumns * coarseRows)
+        var blocks: [Int32] = []
+        var boundaryCells = 0
+        var block = [Int32](repeating: Self.outsideAll, count: b * b)
+        var starts: [Int32] = [], found: [Int32] = []
+        for cy in 0..<coarseRows {
+            for cx in 0..<coarseColumns {
+                var uniform = true
+                for fy in 0..<b {
+                    for fx in 0..<b {
+                        let x = cx * b + fx, y = cy * b + fy
+                        let label = x < columns && y < rows ? fine[y * columns + x] : Self.outsideAll
+                        if label == Self.boundary { boundaryCells += 1 }
+                        block[fy * b + fx] = label
+                        if label != block[0] { uniform = false }
+                    }
+                }
+                if uniform && block[0] != Self.boundary {
+                    coarse[cy * coarseColumns + cx] = block[0]
+                } else {
+                    coarse[cy * coarseColumns + cx] = -3 - Int32(blocks.count / (b * b))
+                    blocks += block
+                    let size = cellSize * Double(b)
+                    let box = Envelope(minX: originX + Double(cx) * size, minY: originY + Double(cy) * size,
+                                       maxX: originX + Double(cx + 1) * size, maxY: originY + Double(cy + 1) * size)
+                    starts.append(Int32(found.count))
+                    found += candidatesIn(box).map(Int32.init)
+                }
+            }
+        }
+        starts.append(Int32(found.count))
+        self.coarse = coarse
+        self.blocks = blocks
+        self.boundaryCells = boundaryCells
+        candidateStart = starts
+        candidates = found
+    }
+
+    /// The candidate polygons for a point in block `block`.
     @inline(__always)
-    func cell(x: Double, y: Double) -> Int32 {
+    func candidates(ofBlock block: Int) -> ArraySlice<Int32> {
+        candidates[Int(candidateStart[block])..<Int(candidateStart[block + 1])]
+    }
+
+    /// The number of the fine cell holding (x, y), nil outside the index.
+    public func cellNumber(x: Double, y: Double) -> Int? {
         let cx = ((x - originX) / cellSize).rounded(.down), cy = ((y - originY) / cellSize).rounded(.down)
-        guard cx >= 0, cy >= 0, cx < Double(columns), cy < Double(rows) else { return Self.outsideAll }
-        return cells[Int(cy) * columns + Int(cx)]
+        guard cx >= 0, cy >= 0, cx < Double(columns), cy < Double(rows) else { return nil }
+        return Int(cy) * columns + Int(cx)
+    }
+
+    /// The box of fine cell `number`.
+    public func cellBox(_ number: Int) -> Envelope {
+        let cx = Double(number % columns), cy = Double(number / columns)
+        return Envelope(minX: originX + cx * cellSize, minY: originY + cy * cellSize,
+                        maxX: originX + (cx + 1) * cellSize, maxY: originY + (cy + 1) * cellSize)
+    }
+
+    /// The label of the fine cell holding (x, y), and the block it lies in (-1 when its coarse
+    /// cell is not refined).
+    @inline(__always)
+    func cell(x: Double, y: Double) -> (label: Int32, block: Int) {
+        let fx = ((x - originX) / cellSize).rounded(.down), fy = ((y - originY) / cellSize).rounded(.down)
+        guard fx >= 0, fy >= 0, fx < Double(columns), fy < Double(rows) else { return (Self.outsideAll, -1) }
+        let ix = Int(fx), iy = Int(fy), b = Self.blockSide
+        let label = coarse[(iy / b) * coarseColumns + ix / b]
+        guard label <= -3 else { return (label, -1) }
+        let block = Int(-3 - label)
+        return (blocks[block * b * b + (iy % b) * b + ix % b], block)
     }
 }
 
@@ -84,10 +172,27 @@ public final class PointLocator {
     /// Where (x, y) lies.
     @inline(__always)
     public func locate(x: Double, y: Double) throws -> PointLocation {
-        let label = index.cell(x: x, y: y)
+        let (label, block) = index.cell(x: x, y: y)
         if label >= 0 { return .inside(Int(label)) }
         if label == CellIndex.outsideAll { return .outside }
-        return try PointLocator.exactLocate(x: x, y: y, polygons: polygons, prepared, tree, ranks: ranks, context: context)
+        return try exactLocate(x: x, y: y, candidates: index.candidates(ofBlock: block))
+    }
+
+    /// The exact answer from GEOS among the block's candidates (prepared contains / covers).
+    func exactLocate(x: Double, y: Double, candidates: ArraySlice<Int32>) throws -> PointLocation {
+        let point = try Geometry(x: x, y: y, context: context)
+        var inside: Int? = nil, onBoundary: Int? = nil
+        for c in candidates {
+            let candidate = Int(c)
+            if try prepared[candidate].contains(point) {
+                if inside.map({ ranks[candidate] < ranks[$0] }) ?? true { inside = candidate }
+            } else if try prepared[candidate].covers(point) {
+                if onBoundary.map({ ranks[candidate] < ranks[$0] }) ?? true { onBoundary = candidate }
+            }
+        }
+        if let inside { return .inside(inside) }
+        if let onBoundary { return .boundary(onBoundary) }
+        return .outside
     }
 
     /// The exact answer from GEOS: candidates by envelope, then prepared contains / covers.
@@ -114,13 +219,14 @@ public final class PointLocator {
     static func buildIndex(_ polygons: [Geometry], maxCells: Int, exact: (Probe) throws -> PointLocation) throws -> CellIndex {
         let envelopes = polygons.compactMap(\.envelope)
         guard let first = envelopes.first else {
-            return CellIndex(originX: 0, originY: 0, cellSize: 1, columns: 0, rows: 0, cells: [])
+            return CellIndex(originX: 0, originY: 0, cellSize: 1, columns: 0, rows: 0, fine: [])
         }
         let extent = envelopes.dropFirst().reduce(first) { $0.union($1) }
-        // Cells a thirtieth of a typical polygon's side, within the memory bound.
+        // Cells a sixtieth of a typical polygon's side, within the memory bound: points in
+        // boundary cells need an exact test, and their share falls as cells shrink.
         let sides = polygons.map { $0.area.squareRoot() }.filter { $0 > 0 }.sorted()
         let typical = sides.isEmpty ? max(extent.width, extent.height) : sides[sides.count / 2]
-        var size = max(typical / 30, 1e-12)
+        var size = max(typical / 60, 1e-12)
         let minimumForMemory = (extent.width * extent.height / Double(maxCells)).squareRoot()
         size = max(size, minimumForMemory)
         let pad = size * 0.5
@@ -187,6 +293,7 @@ public final class PointLocator {
                 }
             }
         }
-        return CellIndex(originX: originX, originY: originY, cellSize: size, columns: columns, rows: rows, cells: cells)
+        return CellIndex(originX: originX, originY: originY, cellSize: size, columns: columns, rows: rows, fine: cells,
+                         candidatesIn: { box in (try? tree.query(box)) ?? Array(polygons.indices) })
     }
 }

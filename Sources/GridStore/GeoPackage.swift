@@ -55,6 +55,13 @@ public final class GeoPackage: Sendable {
         }
     }
 
+    /// Closes every connection before the value goes. Left to itself, GRDB closes pooled
+    /// connections on background queues, which can still be running when a command-line
+    /// process exits, and SQLite crashes if exit happens in the middle of a close.
+    deinit {
+        try? pool.close()
+    }
+
     /// Runs `body` in a write transaction: all of it is stored, or none of it.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.write(body)

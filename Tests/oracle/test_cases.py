@@ -1,0 +1,136 @@
+"""`gridplan assign` and `gridplan cases import` against shapely, and against a real kill."""
+import csv
+import json
+import signal
+import sqlite3
+import subprocess
+import time
+
+import numpy as np
+import pytest
+import shapely
+from shapely import STRtree
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def coded_plan(gridplan, sample_plan, tmp_path_factory):
+    """The sample plan with generated codes, and its unit grids as gridplan exports them."""
+    db = tmp_path_factory.mktemp("coded") / "plan.gpkg"
+    db.write_bytes(sample_plan.read_bytes())
+    gridplan("codes", "--db", db)
+    units = tmp_path_factory.mktemp("units") / "units.geojson"
+    gridplan("export", "--db", db, "--level", "unit", "--format", "geojson", "--out", units)
+    features = json.loads(units.read_text())["features"]
+    return db, np.array([shapely.geometry.shape(f["geometry"]) for f in features]), [f["properties"]["code"] for f in features]
+
+
+def test_assign_equals_shapely_on_real_polygons(gridplan, coded_plan, tmp_path):
+    db, polygons, codes = coded_plan
+    rng = np.random.default_rng(4)
+    minx, miny, maxx, maxy = shapely.total_bounds(polygons)
+    xs = list(rng.uniform(minx - 0.01, maxx + 0.01, 100_000))
+    ys = list(rng.uniform(miny - 0.01, maxy + 0.01, 100_000))
+    for p in polygons:                           # every vertex and edge midpoint: points on boundaries
+        c = shapely.get_coordinates(p)
+        xs += list(c[:, 0]) + list((c[:-1, 0] + c[1:, 0]) / 2)
+        ys += list(c[:, 1]) + list((c[:-1, 1] + c[1:, 1]) / 2)
+    points_file = tmp_path / "points.csv"
+    points_file.write_text("id,lon,lat\n" + "".join(f"{i},{x!r},{y!r}\n" for i, (x, y) in enumerate(zip(xs, ys))))
+    out = tmp_path / "out.csv"
+    gridplan("assign", points_file, "--db", db, "--out", out, "--crs", "cgcs2000")
+    with out.open() as f:
+        ours = [(r["assign_status"], r["unit_code"], r["nearest_code"], r["distance_m"]) for r in csv.DictReader(f)]
+    points = shapely.points(xs, ys)
+    tree = STRtree(polygons)
+    within = [[] for _ in xs]
+    for i, j in zip(*tree.query(points, predicate="within")):
+        within[i].append(codes[j])
+    touching = [[] for _ in xs]
+    for i, j in zip(*tree.query(points, predicate="intersects")):
+        touching[i].append(codes[j])
+    statuses = {}
+    for i, (status, code, nearest, distance) in enumerate(ours):
+        statuses[status] = statuses.get(status, 0) + 1
+        if status == "inside":
+            assert within[i] == [code], i
+        elif status == "boundary":
+            assert not within[i] and code == min(touching[i]), i
+        else:
+            assert not touching[i] and status in ("outside", "snapped"), i
+            assert (status == "snapped") == (float(distance) <= 30)
+    assert statuses["boundary"] > 4000 and statuses["inside"] > 30_000 and statuses["outside"] > 1000
+
+
+def test_outside_points_name_the_nearest_grid_like_shapely(gridplan, coded_plan, tmp_path):
+    """Nearest grid and distance in metres for points outside every grid, against shapely in EPSG:4546."""
+    from pyproj import Transformer
+    db, polygons, codes = coded_plan
+    to_m = Transformer.from_crs("EPSG:4490", "EPSG:4546", always_xy=True)
+    metric = [shapely.transform(p, lambda c: np.column_stack(to_m.transform(c[:, 0], c[:, 1]))) for p in polygons]
+    district = shapely.union_all(polygons)
+    rng = np.random.default_rng(5)
+    minx, miny, maxx, maxy = district.bounds
+    cx, cy = rng.uniform(minx - 0.02, maxx + 0.02, 20_000), rng.uniform(miny - 0.02, maxy + 0.02, 20_000)
+    keep = ~shapely.intersects_xy(district, cx, cy)
+    xs, ys = cx[keep][:3000], cy[keep][:3000]
+    f = tmp_path / "outside.csv"
+    f.write_text("id,lon,lat\n" + "".join(f"{i},{x!r},{y!r}\n" for i, (x, y) in enumerate(zip(xs, ys))))
+    out = tmp_path / "out.csv"
+    gridplan("assign", f, "--db", db, "--out", out, "--crs", "cgcs2000")
+    rows = list(csv.DictReader(out.open()))
+    mx, my = to_m.transform(xs, ys)
+    for row, x, y in zip(rows, mx, my):
+        distances = [m.distance(shapely.Point(x, y)) for m in metric]
+        best = min(distances)
+        assert abs(float(row["distance_m"]) - best) < 0.05
+        assert distances[codes.index(row["nearest_code"])] <= best + 1e-6
+
+
+def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
+    rng = np.random.default_rng(6)
+    n = 60_000
+    xs, ys = rng.uniform(110.36, 110.42, n), rng.uniform(21.22, 21.30, n)
+    source = tmp_path / "backlog.csv"
+    source.write_text("id,lon,lat,reported_at,category\n" + "".join(
+        f"K{i},{x:.7f},{y:.7f},2024-05-01 10:{i % 60:02d}:00,0{1 + i % 6}\n" for i, (x, y) in enumerate(zip(xs, ys))))
+    source.write_text(source.read_text().replace("2024-05-01 10:13:00", "not a time"))
+
+    def fresh(name):
+        db = tmp_path / name
+        db.write_bytes(sample_plan.read_bytes())
+        return db
+
+    clean_db, killed_db = fresh("clean.gpkg"), fresh("killed.gpkg")
+    gridplan("cases", "import", source, "--db", clean_db, "--crs", "cgcs2000", "--batch-size", "2000", "--rejects", tmp_path / "clean-rejects.csv")
+    args = ["cases", "import", str(source), "--db", str(killed_db), "--crs", "cgcs2000", "--batch-size", "2000",
+            "--rejects", str(tmp_path / "rejects.csv")]
+    process = subprocess.Popen([gridplan_binary(), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:          # kill as soon as a few batches are in, mid-run
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(f"file:{killed_db}?mode=ro", uri=True, timeout=0.1) as con:
+                done = con.execute("SELECT rows_done FROM import_checkpoints").fetchone()
+            if done and done[0] >= 10_000:
+                break
+        except sqlite3.Error:
+            pass
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with sqlite3.connect(killed_db) as con:
+        partial = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    assert 0 < partial < n
+    result = gridplan(*args)
+    assert "resumed after row" in result.stdout
+    query = "SELECT external_id, reported_at, category, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id"
+    with sqlite3.connect(clean_db) as a, sqlite3.connect(killed_db) as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        assert b.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0] == b.execute("SELECT count(*) FROM cases").fetchone()[0]
+    assert (tmp_path / "rejects.csv").read_text() == (tmp_path / "clean-rejects.csv").read_text()
+
+
+def gridplan_binary():
+    import os
+    return os.environ.get("GRIDPLAN", str(ROOT / ".build" / "debug" / "gridplan"))
