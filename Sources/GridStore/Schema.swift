@@ -8,6 +8,7 @@ public enum Schema {
         migrator.registerMigration("v1: GeoPackage core, plan versions, grids", migrate: v1)
         migrator.registerMigration("v2: findings and plan changes layers", migrate: v2)
         migrator.registerMigration("v3: cases, their assignment history, import checkpoints", migrate: v3)
+        migrator.registerMigration("v3.1: cases outside every grid keep the nearest one", migrate: v3_1)
         return migrator
     }
 
@@ -169,5 +170,10 @@ public enum Schema {
             """)
         try FeatureTables.registerAttributes(db, table: "case_assignments",
                                              description: "Every grid a case has been assigned to, under which plan version, until when")
+    }
+
+    /// A case outside every grid names the nearest grid beside its distance, as `assign` does.
+    static func v3_1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE cases ADD COLUMN nearest_code TEXT")
     }
 }
