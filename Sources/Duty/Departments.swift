@@ -43,7 +43,7 @@ public enum DepartmentImporter {
                 func text(_ i: Int?) -> String? { i.flatMap { row.values[$0].trimmed } }
                 guard let id = text(idField) else { report.rejects.append(.init(line: number, reason: "no id")); continue }
                 guard let name = text(nameField) else { report.rejects.append(.init(line: number, reason: "\(id): no name")); continue }
-                if let phone = text(phoneField), !RosterImporter.isPhone(phone) {
+                if let phone = text(phoneField), !RosterImporter.isPhone(phone, minDigits: 3) {
                     report.rejects.append(.init(line: number, reason: "\(id): phone '\(phone)' is not a phone number")); continue
                 }
                 let categories = (text(categoriesField) ?? "").split(whereSeparator: { " ,;，；".contains($0) }).map(String.init)

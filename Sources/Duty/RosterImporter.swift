@@ -135,15 +135,21 @@ public enum RosterImporter {
                 if seen.insert(p.id).inserted {
                     let exists = try Roster.person(db, id: p.id) != nil
                     let blob = try p.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: p.lat!, srsID: GeoPackage.storeSRSID) }
-                    try db.execute(sql: """
-                        INSERT INTO people (geom, person_id, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(person_id) DO UPDATE SET geom = excluded.geom, name = excluded.name, phone = excluded.phone,
-                          role = excluded.role, organisation = excluded.organisation, capacity_per_week = excluded.capacity_per_week,
-                          active_from = excluded.active_from, active_to = excluded.active_to, lon = excluded.lon, lat = excluded.lat,
-                          updated_at = excluded.updated_at
-                        """, arguments: [blob, p.id, p.name, p.phone, p.role.rawValue, p.organisation, p.capacityPerWeek,
-                                         p.activeFrom, p.activeTo, p.lon, p.lat, now])
+                    // Insert or update, not an upsert: the outer ON CONFLICT would override the R-tree
+                    // triggers' INSERT OR REPLACE.
+                    let values: [DatabaseValueConvertible?] = [blob, p.name, p.phone, p.role.rawValue, p.organisation, p.capacityPerWeek,
+                                                               p.activeFrom, p.activeTo, p.lon, p.lat, now, p.id]
+                    if exists {
+                        try db.execute(sql: """
+                            UPDATE people SET geom = ?, name = ?, phone = ?, role = ?, organisation = ?, capacity_per_week = ?,
+                              active_from = ?, active_to = ?, lon = ?, lat = ?, updated_at = ? WHERE person_id = ?
+                            """, arguments: StatementArguments(values))
+                    } else {
+                        try db.execute(sql: """
+                            INSERT INTO people (geom, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat,
+                              updated_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: StatementArguments(values))
+                    }
                     if exists { report.peopleUpdated += 1 } else { report.peopleAdded += 1 }
                 }
                 if let d = line.duty {
@@ -159,10 +165,11 @@ public enum RosterImporter {
         return report
     }
 
-    /// 7–15 digits, with optional +, spaces, hyphens and parentheses (landlines and mobiles).
-    static func isPhone(_ text: String) -> Bool {
+    /// 7–15 digits (3 for a department's service number such as 110 or 12345), with optional +,
+    /// spaces, hyphens and parentheses.
+    static func isPhone(_ text: String, minDigits: Int = 7) -> Bool {
         let digits = text.filter(\.isASCII).filter(\.isNumber).count
-        return (7...15).contains(digits) && text.allSatisfy { $0.isASCII && ($0.isNumber || "+- ()".contains($0)) }
+        return (minDigits...15).contains(digits) && text.allSatisfy { $0.isASCII && ($0.isNumber || "+- ()".contains($0)) }
     }
 
     static func samePerson(_ a: Person, _ b: Person) -> Bool {
