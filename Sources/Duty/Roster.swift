@@ -41,10 +41,11 @@ public struct Duty: Sendable {
     public var validFrom: String
     public var validTo: String?
 
-    init(_ row: Row) {
+    /// `roleColumn` names the duty's role where a join also has the person's `role`.
+    init(_ row: Row, roleColumn: String = "role") {
         id = row["id"]; personID = row["person_id"]; gridCode = row["grid_code"]
         level = GridLevel(rawValue: row["level"]) ?? .unit
-        role = DutyRole(rawValue: row["role"]) ?? .backup
+        role = DutyRole(rawValue: row[roleColumn]) ?? .backup
         validFrom = row["valid_from"]; validTo = row["valid_to"]
     }
 
@@ -67,9 +68,9 @@ public enum Roster {
 
     public static func duties(_ db: Database, person: String? = nil) throws -> [Duty] {
         if let person {
-            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map(Duty.init)
+            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map { Duty($0) }
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map(Duty.init)
+        return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map { Duty($0) }
     }
 
     /// Duties in force on `day` in the grids `codes`, of people active that day, each with its person;
@@ -78,12 +79,12 @@ public enum Roster {
         guard !codes.isEmpty else { return [] }
         let marks = codes.map { _ in "?" }.joined(separator: ",")
         let rows = try Row.fetchAll(db, sql: """
-            SELECT d.*, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             FROM duties d JOIN people p ON p.person_id = d.person_id
             WHERE d.grid_code IN (\(marks)) AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
             ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
             """, arguments: StatementArguments(codes + [day, day, day, day]))
-        return rows.map { (Duty($0), Person($0)) }
+        return rows.map { (Duty($0, roleColumn: "duty_role"), Person($0)) }
     }
 
     /// People active on `day` with at least one duty in force and a base location.
@@ -151,7 +152,7 @@ public enum DutyChange {
                 let others = try Row.fetchAll(db, sql: """
                     SELECT * FROM duties WHERE grid_code = ? AND role = ? AND person_id != ? AND (valid_to IS NULL OR valid_to > ?)
                       AND (? IS NULL OR valid_from < ?)
-                    """, arguments: [code, role.rawValue, person, from, to, to]).map(Duty.init)
+                    """, arguments: [code, role.rawValue, person, from, to, to]).map { Duty($0) }
                 for other in others {
                     if other.validFrom >= from || other.validTo != nil {
                         throw GridplanError("grid \(code) already has a \(role.rawValue) (\(other.personID)) from \(other.validFrom)\(other.validTo.map { " to \($0)" } ?? ""); end that duty first")
@@ -173,7 +174,7 @@ public enum DutyChange {
         try store.write { db in
             let open = try Row.fetchAll(db, sql: """
                 SELECT * FROM duties WHERE person_id = ? AND grid_code = ? AND (? IS NULL OR role = ?) AND (valid_to IS NULL OR valid_to > ?)
-                """, arguments: [person, code, role?.rawValue, role?.rawValue, day]).map(Duty.init)
+                """, arguments: [person, code, role?.rawValue, role?.rawValue, day]).map { Duty($0) }
             guard !open.isEmpty else { throw GridplanError("\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)") }
             for d in open {
                 if d.validFrom >= day { throw GridplanError("\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end") }

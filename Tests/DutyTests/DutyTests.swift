@@ -192,6 +192,8 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(abs(after.gridderBaseDistanceM! - (150.0 * 150 + 300 * 300).squareRoot()) < 0.01)
         #expect(before.chain[0].people.map { "\($0.role.rawValue):\($0.person.id)" } == ["primary:G1", "backup:P1"])
         #expect(before.chain[2].people.map(\.person.id) == ["K1"] && before.chain[3].people.map(\.person.id) == ["S1"])
+        #expect(before.chain[2].people.map(\.person.role) == [.gridChief] && before.chain[0].people.map(\.person.role) == [.fullTimeGridder, .communityPolice])
+        #expect(before.chain[2].people.map(\.role) == [.chief])
         #expect(before.chain[1].people.isEmpty)
         // Minimal emergency unit: P1 at (260, 520), then G1 (427 m) before / G2 (335 m) after.
         #expect(before.emergencyUnit.map(\.person.id) == ["P1", "G1", "G3"])
