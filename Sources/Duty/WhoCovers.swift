@@ -37,6 +37,8 @@ public struct Coverage: Sendable {
     /// The K nearest on-duty people with a base (最小应急单元), nearest first.
     public var emergencyUnit: [Nearby]
     public var metricCRS: String
+    /// Set when the plan of the day asked for did not exist and the current plan answered.
+    public var planNote: String?
 
     public var covered: Bool { status != .outside && status != .noLocation }
 }
@@ -49,9 +51,27 @@ public final class WhoCovers {
     public let assigner: Assigner
     let worker: Assigner.Worker
 
-    public init(store: GeoPackage, snapMetres: Double = 30) throws {
+    /// Set when the plan asked for did not exist yet and the current plan answered instead.
+    public let planNote: String?
+
+    /// `planDay`: locate in the plan in force that day (nil: the current plan). A day before the
+    /// plan's first grids took effect is answered with the current plan, and ``planNote`` says so.
+    public init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil) throws {
         self.store = store
-        assigner = try Assigner(store: store, snapMetres: snapMetres)
+        var moment = planDay.map { PlanMoment.date($0) }
+        var note: String? = nil
+        if let planDay {
+            let (inForce, first) = try store.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", arguments: [planDay, planDay]) ?? 0,
+                 try String.fetchOne(db, sql: "SELECT min(valid_from) FROM grids"))
+            }
+            if inForce == 0, let first {
+                moment = nil
+                note = "no grids were in force on \(planDay) (the plan starts on \(first)): located in the current plan"
+            }
+        }
+        planNote = note
+        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment)
         worker = try assigner.worker()
     }
 
@@ -79,7 +99,7 @@ public final class WhoCovers {
             nearby.sort { ($0.distanceM, $0.person.id) < ($1.distanceM, $1.person.id) }
             return Coverage(lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
                             unitGridder: gridder, gridderBaseDistanceM: try gridder.flatMap(distance),
-                            emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description)
+                            emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description, planNote: planNote)
         }
     }
 }

@@ -11,7 +11,7 @@ struct WhoCoversCommand: ParsableCommand {
         discussion: """
             Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code;
             outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m),
-            then lists for each level the people on duty that day (chief, primary, backup) with role and phone,
+            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) with role and phone,
             the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest
             people on duty with a base. Distances are straight lines in metres in the local projected CRS.
 
@@ -45,12 +45,13 @@ struct WhoCoversCommand: ParsableCommand {
                 let p = try CoordinateTransformer(from: source, to: .cgcs2000).transform(x: lon, y: lat)
                 (x, y) = (p.x, p.y)
             }
-            let c = try WhoCovers(store: plan, snapMetres: snapM).answer(lon: x, lat: y, day: day, k: k)
+            // With --at, the grids too are those in force that day.
+            let c = try WhoCovers(store: plan, snapMetres: snapM, planDay: at == nil ? nil : day).answer(lon: x, lat: y, day: day, k: k)
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
             if json {
                 print(jsonString([
                     "lon": c.lon, "lat": c.lat, "day": c.day, "status": c.status.rawValue, "covered": c.covered,
-                    "grid_distance_m": c.gridDistanceM as Any, "metric_crs": c.metricCRS,
+                    "grid_distance_m": c.gridDistanceM as Any, "metric_crs": c.metricCRS, "plan_note": c.planNote as Any,
                     "chain": c.chain.map { l in
                         ["level": l.level.name, "code": l.code as Any, "name": l.name as Any,
                          "people": l.people.map { personJSON($0.person).merging(["duty": $0.role.rawValue]) { $1 } }] as [String: Any]
@@ -62,6 +63,7 @@ struct WhoCoversCommand: ParsableCommand {
                 return
             }
             print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
+            if let note = c.planNote { print("note: \(note)") }
             switch c.status {
             case .outside: print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
             case .snapped: print("outside by \(m(c.gridDistanceM)): snapped to the nearest grid")

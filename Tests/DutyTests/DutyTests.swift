@@ -218,6 +218,29 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(snapped.status == .snapped && snapped.covered && abs(snapped.gridDistanceM! - 20) < 0.01)
         #expect(throws: GridplanError.self) { try AddressLookup.locate("中华街道1号", store: store) }
     }
+
+    @Test func pastDaysUseThePlanInForceThen() throws {
+        let store = try loaded()
+        var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-09-01", replaceLevel: true)
+        options.parentField = "parent"
+        _ = try GridImporter.run(file: folder.write("redraw.csv", """
+            code,name,parent,wkt
+            U1,一网格,A1,"\(box(0, 0, 500, 1000))"
+            U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
+            U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
+            U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
+
+            """), into: store, options: options)
+        let p = point(1200, 500)
+        let before = try WhoCovers(store: store, planDay: "2024-08-01").answer(lon: p.lon, lat: p.lat, day: "2024-08-01")
+        #expect(before.chain.first?.code == "U3" && before.unitGridder?.id == "G2")
+        let after = try WhoCovers(store: store, planDay: "2024-10-01").answer(lon: p.lon, lat: p.lat, day: "2024-10-01")
+        #expect(after.chain.first?.code == "U3a" && after.unitGridder == nil && after.chain.map { $0.code ?? "" } == ["U3a", "A2", "C2", "S"])
+        #expect(try WhoCovers(store: store).answer(lon: p.lon, lat: p.lat, day: "2024-10-01").chain.first?.code == "U3a")
+        // Before the plan began (2024-01-01), the current plan answers, and says so.
+        let early = try WhoCovers(store: store, planDay: "2023-06-01").answer(lon: p.lon, lat: p.lat, day: "2023-06-01")
+        #expect(early.chain.first?.code == "U3a" && early.planNote?.contains("2024-01-01") == true && early.unitGridder == nil)
+    }
 }
 
 @Suite struct DispatchTests {

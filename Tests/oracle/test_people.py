@@ -28,7 +28,7 @@ def rostered(gridplan, sample_plan, tmp_path_factory):
     for i, (polygon, code) in enumerate(zip(polygons[:-10], codes[:-10])):
         p = polygon.representative_point()
         bases[f"G{i}"] = (p.x, p.y)
-        lines.append(f"G{i},网格员{i},138{i:08d},专职网格员,{p.x!r},{p.y!r},{code},primary,2024-01-01")
+        lines.append(f"G{i},网格员{i},138{i:08d},专职网格员,{float(p.x)!r},{float(p.y)!r},{code},primary,2024-01-01")
     lines.append("BAD,坏行,123,专职网格员,,,NOPE,primary,2024-01-01")
     roster = folder / "roster.csv"
     roster.write_text("\n".join(lines) + "\n")
@@ -39,7 +39,7 @@ def rostered(gridplan, sample_plan, tmp_path_factory):
 
 
 def who(gridplan, db, x, y, *extra):
-    return json.loads(gridplan("who-covers", "--db", db, "--lon", repr(x), "--lat", repr(y), "--crs", "cgcs2000",
+    return json.loads(gridplan("who-covers", "--db", db, "--lon", repr(float(x)), "--lat", repr(float(y)), "--crs", "cgcs2000",
                                "--at", "2024-07-01", "--json", *extra).stdout)
 
 
@@ -107,3 +107,36 @@ def test_address_needs_the_geocoder(gridplan, rostered):
     db = rostered[0]
     result = gridplan("who-covers", "--db", db, "--address", "赤坎区中华街道1号", check=False)
     assert result.returncode == 1 and "geocoder" in result.stderr
+
+
+def test_dispatch_advance_and_escalate_through_the_cli(gridplan, rostered, tmp_path):
+    db, polygons, codes, _ = rostered
+    inside = polygons[0].representative_point()
+    answer = who(gridplan, db, inside.x, inside.y)
+    street = answer["chain"][-1]["code"]
+    chief = tmp_path / "chief.csv"
+    chief.write_text(f"id,name,phone,role,grid,duty_from\nS0,街道网格长,13700000000,网格长,{street},2024-01-01\n")
+    gridplan("people", "import", chief, "--db", db)
+    x, y = float(inside.x), float(inside.y)
+    incidents = tmp_path / "incidents.csv"
+    incidents.write_text("id,lon,lat,reported_at,category,severity\n"
+                         f"N1,{x!r},{y!r},2024-07-01 08:00:00,0101,ordinary\n"
+                         f"N2,{x!r},{y!r},2024-07-01 08:00:00,0301,important\n"
+                         f"N3,{x!r},{y!r},2024-07-01 08:00:00,0301,major\n"
+                         f"N4,{x + 1:.6f},{y!r},2024-07-01 08:00:00,0101,ordinary\n")
+    gridplan("cases", "import", incidents, "--db", db, "--crs", "cgcs2000", "--rejects", tmp_path / "rejects.csv")
+    result = gridplan("cases", "dispatch", "--db", db, "--all-new", "--now", "2024-07-01 09:00", check=False)
+    assert result.returncode == 1                     # N4 lies outside every grid
+    rows = {line.split("\t")[0]: line.split("\t") for line in result.stdout.splitlines()[1:-1]}
+    assert rows["N1"][1:4] == ["dispatched", "unit", codes[0]] and "(G0)" in rows["N1"][4]
+    assert rows["N2"][1:4] == ["dispatched", "street", street] and "(S0)" in rows["N2"][4] and "no one on duty in community" in rows["N2"][7]
+    assert rows["N3"][1:4] == ["dispatched", "street", street]
+    assert rows["N4"][1] == "NOT DISPATCHED" and "outside every grid" in rows["N4"][7]
+    refused = gridplan("cases", "advance", "N1", "--db", db, "--to", "closed", "--actor", "G0", check=False)
+    assert refused.returncode == 1 and "cannot go to closed" in refused.stderr
+    gridplan("cases", "advance", "N1", "--db", db, "--to", "handled", "--actor", "G0", "--at", "2024-07-01 10:00")
+    overdue = gridplan("cases", "overdue", "--db", db, "--now", "2024-07-09 09:00", "--escalate")
+    lines = {line.split("\t")[0]: line for line in overdue.stdout.splitlines()[1:-1]}
+    assert set(lines) == {"N1", "N2", "N3", "N4"}
+    assert "→ street" in lines["N1"] and "(S0)" in lines["N1"]       # no one at area or community: up to the street
+    assert "already at the street level" in lines["N2"] and "NOT ESCALATED: outside" in lines["N4"]
