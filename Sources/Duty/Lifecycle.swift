@@ -29,8 +29,9 @@ public enum Lifecycle {
 
     /// Moves case `caseID` to `state`, or throws naming the states it may go to.
     @discardableResult
+    /// `satisfaction` (1–5) goes with the move to feedback, and only with it.
     public static func advance(store: GeoPackage, caseID: String, to state: String, at: String = Clock.now(),
-                               actor: String, note: String? = nil) throws -> Transition {
+                               actor: String, note: String? = nil, satisfaction: Int? = nil) throws -> Transition {
         try store.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT fid, status FROM cases WHERE external_id = ?", arguments: [caseID]) else {
                 throw GridplanError("no case with id \(caseID)")
@@ -45,6 +46,11 @@ public enum Lifecycle {
             }
             if state == "dispatched", (try String.fetchOne(db, sql: "SELECT handler FROM cases WHERE fid = ?", arguments: [row["fid"] as Int64])) == nil {
                 throw GridplanError("case \(caseID) has no handler yet: dispatch it with `gridplan cases dispatch --case \(caseID)`, which chooses one")
+            }
+            if let satisfaction {
+                guard state == "feedback" else { throw GridplanError("a satisfaction score goes with --to feedback, not \(state)") }
+                guard (1...5).contains(satisfaction) else { throw GridplanError("satisfaction \(satisfaction): give 1 (unsatisfied) to 5 (satisfied)") }
+                try db.execute(sql: "UPDATE cases SET satisfaction = ? WHERE fid = ?", arguments: [satisfaction, row["fid"] as Int64])
             }
             try recordTransition(db, fid: row["fid"], from: from, to: state, at: at, actor: actor, note: note)
             return Transition(from: from, to: state, at: at, actor: actor, note: note)

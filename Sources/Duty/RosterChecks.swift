@@ -5,8 +5,8 @@ import GridProjection
 import GridStore
 import Grids
 
-/// The roster's step of `gridplan validate`: unit grids with no primary, duties still open in
-/// grids that no longer exist, and people primary in grids far apart. Skipped (no findings)
+/// The roster's step of `gridplan validate`: unit grids with no primary, streets and communities
+/// with no chief, duties still open in grids that no longer exist, and people primary in grids far apart. Skipped (no findings)
 /// while the plan has no duties at all, so a plan without a roster validates as before.
 public enum RosterChecks {
     /// - Parameter maxPrimarySpreadM: a person primary in two grids farther apart than this (the
@@ -40,6 +40,17 @@ public enum RosterChecks {
                 findings.append(Finding(kind: .noPrimary, severity: .error, level: lowest, grids: [name],
                                         message: g.code == nil ? "\(name): no code, so no duty can name it (run `gridplan codes`)"
                                                                : "\(name): no primary gridder on duty on \(day)",
+                                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
+            }
+        }
+        // Streets and communities with no chief on the day.
+        let chiefs = Set(current.filter { $0.role == .chief }.map(\.gridCode))
+        for level in [GridLevel.street, .community] where plan.levelsPresent.contains(level) {
+            for i in plan.indices(at: level) where !(plan.grids[i].code.map(chiefs.contains) ?? false) {
+                let g = plan.grids[i]
+                let name = g.code ?? g.name ?? "#\(g.fid)"
+                findings.append(Finding(kind: .noChief, severity: .warning, level: level, grids: [name],
+                                        message: "\(name): no grid chief on duty on \(day)",
                                         measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
             }
         }

@@ -217,6 +217,7 @@ public enum Schema {
             ALTER TABLE cases ADD COLUMN departments TEXT;
             ALTER TABLE cases ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE cases ADD COLUMN clock_from TEXT;
+            ALTER TABLE cases ADD COLUMN satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5);
             CREATE TABLE case_dispatches (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
               case_fid INTEGER NOT NULL REFERENCES cases(fid) ON DELETE CASCADE,

@@ -17,6 +17,7 @@ public struct Finding: Sendable {
         case residents = "residents_out_of_range"
         // Roster checks, found by the Duty module's step of `validate` (Grids knows only the names).
         case noPrimary = "no_primary"
+        case noChief = "no_chief"
         case staleDuty = "stale_duty"
         case primaryFarApart = "primary_far_apart"
     }

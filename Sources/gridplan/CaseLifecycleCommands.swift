@@ -71,6 +71,7 @@ extension CasesCommand {
 
                 Example:
                   gridplan cases advance 2024-000123 --db plan.gpkg --to handled --actor G017 --note "摊位已清理"
+                  gridplan cases advance 2024-000123 --db plan.gpkg --to feedback --actor hotline --satisfaction 满意
                 """)
 
         @Argument(help: "The case id.") var id: String
@@ -79,12 +80,17 @@ extension CasesCommand {
         @Option(help: "A note kept with the transition.") var note: String?
         @Option(help: "Who makes the change.") var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "gridplan"
         @Option(help: "When (default: now).") var at: String?
+        @Option(help: "With --to feedback: the resident's satisfaction, 1–5 or 满意 (5), 基本满意 (3), 不满意 (1).") var satisfaction: String?
 
         func run() throws {
             try reportingErrors {
                 guard let state = CaseFields.status(to) else { throw CLIError("--to \(to): not a state") }
                 let time = try at.map { t in try Clock.time(t).orThrow(CLIError("--at \(t): not a date and time")) } ?? Clock.now()
-                let t = try Lifecycle.advance(store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note)
+                let score = try satisfaction.map { text -> Int in
+                    switch text { case "满意", "非常满意": return 5; case "基本满意": return 3; case "不满意": return 1
+                    default: return try Int(text).orThrow(CLIError("--satisfaction \(text): give 1–5, 满意, 基本满意 or 不满意")) }
+                }
+                let t = try Lifecycle.advance(store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note, satisfaction: score)
                 print("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
             }
         }

@@ -12,8 +12,8 @@ struct ValidateCommand: ParsableCommand {
             Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with
             no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not
             covered by its children, multi-part grids, holes, duplicate codes, households or residents outside
-            the sizing rules; once the plan has a roster: unit grids with no primary on duty, duties still open in
-            grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under
+            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities
+            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under
             --sliver-m2 are reported as digitising noise. Every finding is also written, with its location,
             to the `findings` layer of the GeoPackage, to be seen in QGIS.
 

@@ -139,6 +139,7 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         _ = try RosterImporter.run(file: roster(folder), into: store, crs: .cgcs2000, today: "2024-07-01")
         var findings = try RosterChecks.run(store: store, plan: PlanSnapshot(store: store), day: "2024-07-01", maxPrimarySpreadM: 300)
         #expect(findings.filter { $0.kind == .noPrimary }.map(\.grids) == [["U2"]])
+        #expect(findings.filter { $0.kind == .noChief }.map(\.grids) == [["C2"]])
         let far = try #require(findings.first { $0.kind == .primaryFarApart })
         #expect(far.grids == ["U1", "U3"] && abs(far.measure! - 500) < 0.01 && far.message.contains("李四"))
         #expect(findings.allSatisfy { $0.kind != .staleDuty })
@@ -288,9 +289,13 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
             "\(error)".contains("cannot go to closed") && "\(error)".contains("handled or returned")
         }
         #expect(throws: GridplanError.self) { try Lifecycle.advance(store: store, caseID: "O2", to: "dispatched", actor: "centre") }
-        for (state, actor) in [("handled", "G2"), ("checked", "K1"), ("closed", "centre"), ("feedback", "resident")] {
+        #expect(throws: GridplanError.self) { try Lifecycle.advance(store: store, caseID: "O1", to: "handled", actor: "G2", satisfaction: 5) }
+        for (state, actor) in [("handled", "G2"), ("checked", "K1"), ("closed", "centre")] {
             try Lifecycle.advance(store: store, caseID: "O1", to: state, at: "2024-07-01T12:00:00", actor: actor)
         }
+        #expect(throws: GridplanError.self) { try Lifecycle.advance(store: store, caseID: "O1", to: "feedback", actor: "resident", satisfaction: 9) }
+        try Lifecycle.advance(store: store, caseID: "O1", to: "feedback", at: "2024-07-01T12:00:00", actor: "resident", satisfaction: 4)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT satisfaction FROM cases WHERE external_id = 'O1'") } == 4)
         let history = try Lifecycle.history(store: store, caseID: "O1")
         #expect(history.map { "\($0.from)>\($0.to)" } == ["reported>dispatched", "dispatched>handled", "handled>checked", "checked>closed", "closed>feedback"])
         #expect(history.map(\.actor) == ["dispatch", "G2", "K1", "centre", "resident"])
