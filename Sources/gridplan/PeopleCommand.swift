@@ -136,7 +136,7 @@ struct DutyCommand: ParsableCommand {
                 let r = try role.map { t in try DutyRole(text: t).orThrow(CLIError("--role \(t): not primary, backup or chief")) }
                 let day = try dayOption(on, option: "--on")
                 let n = try DutyChange.end(store: try store.open(), person: person, grid: grid, role: r, on: day)
-                print("ended \(n) duty\(n == 1 ? "" : "ies") of \(person) in \(grid) on \(day)")
+                print("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")
             }
         }
     }

@@ -280,6 +280,27 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(rules.level(severity: "ordinary", category: "0101").0 == .community)
     }
 
+    @Test func rulesFromAFileOverrideOnlyWhatTheyName() throws {
+        let path = folder.write("rules.json", """
+            { "severity_levels": { "ordinary": "area" },
+              "categories": [ { "prefix": "03", "departments": ["police"] }, { "prefix": "0301", "level": "street" } ],
+              "category_time_limits_hours": [ { "prefix": "05", "ordinary": 24 } ] }
+            """)
+        let rules = try DispatchRules.load(path: path)
+        #expect(rules.level(severity: "ordinary", category: "0101").0 == .area)
+        #expect(rules.level(severity: "important", category: "0101").0 == .community)      // default kept
+        #expect(rules.level(severity: "ordinary", category: "030101").0 == .street)        // longest prefix wins
+        #expect(rules.departments(severity: "ordinary", category: "0302", all: []) == ["police"])
+        #expect(rules.limitHours(severity: "ordinary", category: "0501") == 24 && rules.limitHours(severity: "major", category: "0501") == 24)
+        #expect(rules.limitHours(severity: "ordinary", category: "0101") == 168)
+        let bad = folder.write("bad.json", #"{ "severity_levels": { "major": "county" } }"#)
+        #expect { try DispatchRules.load(path: bad) } throws: { "\($0)".contains("'county' is not street, community, area or unit") }
+        // Dispatched with the file's rules, an ordinary case in U1 goes to area A1, where no one is on duty: up to C1's chief.
+        let store = try loaded()
+        let o1 = try #require(try Dispatcher.run(store: store, rules: rules, caseID: "O1", now: "2024-07-01T09:00:00").first)
+        #expect(o1.level == .community && o1.person?.id == "K1" && o1.reason.contains("ordinary → area") && o1.reason.contains("no one on duty in area A1"))
+    }
+
     @Test func lifeCycleRefusesForbiddenTransitionsAndKeepsHistory() throws {
         let store = try loaded()
         _ = try Dispatcher.run(store: store, caseID: "O1", now: "2024-07-01T09:00:00")
