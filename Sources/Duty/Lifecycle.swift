@@ -76,6 +76,23 @@ public enum Lifecycle {
         }
     }
 
+    /// One stored dispatch or escalation of a case.
+    public struct DispatchRecord: Sendable {
+        public var at: String, level: GridLevel?, grid: String?, person: String?, departments: String?, reason: String, escalation: Bool
+    }
+
+    /// Every dispatch and escalation of a case, oldest first.
+    public static func dispatches(store: GeoPackage, caseID: String) throws -> [DispatchRecord] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.* FROM case_dispatches d JOIN cases c ON c.fid = d.case_fid WHERE c.external_id = ? ORDER BY d.id
+                """, arguments: [caseID]).map {
+                DispatchRecord(at: $0["dispatched_at"], level: GridLevel(rawValue: $0["level"]), grid: $0["grid_code"], person: $0["person_id"],
+                               departments: $0["departments"], reason: $0["reason"], escalation: ($0["escalation"] as Int) != 0)
+            }
+        }
+    }
+
     public struct Overdue: Sendable {
         public var caseID: String
         public var status: String

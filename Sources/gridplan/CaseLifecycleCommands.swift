@@ -96,6 +96,38 @@ extension CasesCommand {
         }
     }
 
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a case's transitions and dispatches, with time, actor and reason.",
+            discussion: "Example:\n  gridplan cases history 2024-000123 --db plan.gpkg")
+
+        @Argument(help: "The case id.") var id: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try reportingErrors {
+                let plan = try store.open()
+                let transitions = try Lifecycle.history(store: plan, caseID: id)
+                let dispatches = try Lifecycle.dispatches(store: plan, caseID: id)
+                let exists = try plan.read { try Bool.fetchOne($0, sql: "SELECT 1 FROM cases WHERE external_id = ?", arguments: [id]) } ?? false
+                guard exists else {
+                    throw CLIError("no case with id \(id)")
+                }
+                // Both lists by time; a dispatch and its transition share the time, the dispatch first.
+                var lines: [(String, Int, String)] = []
+                for d in dispatches {
+                    lines.append((d.at, 0, "\(d.at)\t\(d.escalation ? "escalated" : "dispatched")\t\(d.level?.name ?? "") \(d.grid ?? "")\t\(d.person ?? "")\t\(d.reason)"))
+                }
+                for t in transitions {
+                    lines.append((t.at, 1, "\(t.at)\t\(t.from) → \(t.to)\t\t\(t.actor)\t\(t.note ?? "")"))
+                }
+                for line in lines.enumerated().sorted(by: { ($0.element.0, $0.element.1, $0.offset) < ($1.element.0, $1.element.1, $1.offset) }) {
+                    print(line.element.2)
+                }
+            }
+        }
+    }
+
     struct Overdue: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List unfinished cases past their time limit; with --escalate, move each one level up.",

@@ -341,6 +341,8 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(by["I1"]!.dispatched && by["I1"]!.level == .street && by["I1"]!.person?.id == "S1")
         #expect(!by["M1"]!.dispatched && by["M1"]!.reason.contains("already at the street level"))
         #expect(!by["X1"]!.dispatched && by["X1"]!.reason.contains("outside"))
+        let o2Dispatches = try Lifecycle.dispatches(store: store, caseID: "O2")
+        #expect(o2Dispatches.map(\.escalation) == [false, true] && o2Dispatches.map(\.person) == ["G3", "K1"])
         let o2 = try store.read { try Row.fetchOne($0, sql: "SELECT handling_level, handler, escalations, clock_from FROM cases WHERE external_id = 'O2'")! }
         let (level, handler, escalations, clock): (Int, String, Int, String) = (o2["handling_level"], o2["handler"], o2["escalations"], o2["clock_from"])
         #expect(level == 2 && handler == "K1" && escalations == 1 && clock == "2024-07-09T10:00:00")
