@@ -83,13 +83,15 @@ public enum Dispatcher {
                 }
                 if let problem = unlocated(c) { outcome.reason = problem; outcomes.append(outcome); continue }
                 let (target, why) = rules.level(severity: c.severity, category: c.category)
-                guard let (level, code, person, note) = try pick(db, c, from: target, day: day) else {
-                    outcome.reason = "\(why), but no one is on duty on \(day) in \(chainText(c, from: target))"
+                // A case sent back by its handler does not go straight back to them.
+                let returnedBy = c.status == "returned" ? c.handler : nil
+                guard let (level, code, person, note) = try pick(db, c, from: target, day: day, excluding: returnedBy) else {
+                    outcome.reason = "\(why), but no one \(returnedBy.map { "other than \($0), who returned it, " } ?? "")is on duty on \(day) in \(chainText(c, from: target))"
                     outcomes.append(outcome); continue
                 }
                 let summoned = rules.departments(severity: c.severity, category: c.category, all: departments)
                 outcome = DispatchOutcome(caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: summoned,
-                                          reason: "\(why)\(note)" + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
+                                          reason: "\(why)\(note)" + (returnedBy.map { " (\($0) returned it)" } ?? "") + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
                 try record(db, c, outcome, escalation: false, now: now)
                 try Lifecycle.recordTransition(db, fid: c.fid, from: c.status, to: "dispatched", at: now, actor: actor, note: outcome.reason)
                 outcomes.append(outcome)
@@ -114,12 +116,12 @@ public enum Dispatcher {
     /// The person to handle a case at `level` or, when no one is on duty there, the nearest level
     /// above with someone. Gridder levels look for the primary, then a backup, then the chief;
     /// community and street levels for the chief first.
-    static func pick(_ db: Database, _ c: CaseRow, from level: GridLevel, day: String) throws
+    static func pick(_ db: Database, _ c: CaseRow, from level: GridLevel, day: String, excluding: String? = nil) throws
         -> (GridLevel, String, Person, String)? {
         var skipped: [String] = []
         for l in GridLevel.allCases.reversed() where l <= level {
             guard let code = c.codes[l] else { continue }
-            let onDuty = try Roster.onDuty(db, codes: [code], day: day)
+            let onDuty = try Roster.onDuty(db, codes: [code], day: day).filter { $0.1.id != excluding }
             let order: [DutyRole] = l >= .area ? [.primary, .backup, .chief] : [.chief, .primary, .backup]
             if let (duty, person) = order.lazy.compactMap({ role in onDuty.first { $0.0.role == role } }).first {
                 let note = skipped.isEmpty ? "; \(duty.role.rawValue) of \(l) \(code)"

@@ -323,6 +323,11 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(try store.read { try String.fetchOne($0, sql: "SELECT closed_at FROM cases WHERE external_id = 'O1'") } == "2024-07-01T12:00:00")
         try Lifecycle.advance(store: store, caseID: "O1", to: "reopened", at: "2024-07-02T08:00:00", actor: "centre", note: "resident unhappy")
         #expect(try store.read { try String.fetchOne($0, sql: "SELECT closed_at FROM cases WHERE external_id = 'O1'") } == nil)
+        // Returned by its handler, a case is dispatched again to someone else: U1's backup.
+        try Lifecycle.advance(store: store, caseID: "O1", to: "dispatched", at: "2024-07-02T09:00:00", actor: "centre")
+        try Lifecycle.advance(store: store, caseID: "O1", to: "returned", at: "2024-07-02T10:00:00", actor: "G2", note: "not in my grid")
+        let again = try #require(try Dispatcher.run(store: store, caseID: "O1", now: "2024-07-02T11:00:00").first)
+        #expect(again.dispatched && again.person?.id == "P1" && again.reason.contains("G2 returned it"))
     }
 
     @Test func overdueCasesAreEscalatedOneLevel() throws {
