@@ -24,17 +24,6 @@ public enum Clock {
     /// A date given by a user, as `YYYY-MM-DD`.
     public static func date(_ text: String) -> String? { CaseFields.time(text).map(day) }
 
-    /// A stored time plus some hours.
-    public static func adding(hours: Double, to time: String) -> String? {
-        guard let s = CaseFields.seconds(from: "2000-01-01T00:00:00", to: time) else { return nil }
-        let base = Date(timeIntervalSince1970: 946_656_000 + s)   // 2000-01-01T00:00:00+08:00
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = china
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        return f.string(from: base.addingTimeInterval(hours * 3600))
-    }
-
     /// Hours from `a` to `b` (stored times).
     public static func hours(from a: String, to b: String) -> Double? {
         CaseFields.seconds(from: a, to: b).map { $0 / 3600 }
