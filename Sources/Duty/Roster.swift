@@ -66,6 +66,13 @@ public enum Roster {
         try Row.fetchOne(db, sql: "SELECT \(Person.columns) FROM people WHERE person_id = ?", arguments: [id]).map(Person.init)
     }
 
+    /// Unfinished cases each person is handling now, to set against their weekly capacity.
+    public static func openCases(_ db: Database) throws -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+            SELECT handler, count(*) AS n FROM cases WHERE handler IS NOT NULL AND status NOT IN ('closed', 'feedback') GROUP BY handler
+            """).map { ($0["handler"] as String, $0["n"] as Int) })
+    }
+
     public static func duties(_ db: Database, person: String? = nil) throws -> [Duty] {
         if let person {
             return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map { Duty($0) }

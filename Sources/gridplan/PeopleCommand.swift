@@ -50,7 +50,7 @@ struct PeopleCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the people on the roster with their duties in force on a day.",
+            abstract: "List the people on the roster with their duties in force on a day and the open cases they handle.",
             discussion: "Example:\n  gridplan people list --db plan.gpkg --at 2024-06-01")
 
         @OptionGroup var store: StoreOptions
@@ -61,20 +61,21 @@ struct PeopleCommand: ParsableCommand {
             try reportingErrors {
                 let day = try dayOption(at)
                 let plan = try store.open()
-                let (people, duties) = try plan.read { db in (try Roster.people(db), try Roster.duties(db)) }
+                let (people, duties, load) = try plan.read { db in (try Roster.people(db), try Roster.duties(db), try Roster.openCases(db)) }
                 let byPerson = Dictionary(grouping: duties.filter { $0.covers(day) }, by: \.personID)
                 if json {
                     print(jsonString(people.map { p in
-                        personJSON(p).merging(["duties": (byPerson[p.id] ?? []).map { ["grid": $0.gridCode, "level": $0.level.name, "role": $0.role.rawValue,
+                        personJSON(p).merging(["open_cases": load[p.id] ?? 0, "capacity_per_week": p.capacityPerWeek as Any, "duties": (byPerson[p.id] ?? []).map { ["grid": $0.gridCode, "level": $0.level.name, "role": $0.role.rawValue,
                                                                                        "valid_from": $0.validFrom, "valid_to": $0.validTo as Any] as [String: Any] }]) { $1 }
                     }))
                     return
                 }
-                print("id\tname\trole\tphone\torganisation\tbase\tduties on \(day)")
+                print("id\tname\trole\tphone\torganisation\tbase\topen cases/capacity\tduties on \(day)")
                 for p in people {
                     let d = (byPerson[p.id] ?? []).map { "\($0.role.rawValue) \($0.gridCode)" }.joined(separator: ", ")
                     let base = p.lon.map { String(format: "%.6f,%.6f", $0, p.lat!) } ?? ""
-                    print([p.id, p.name, p.role.rawValue, p.phone ?? "", p.organisation ?? "", base, d].joined(separator: "\t"))
+                    let workload = "\(load[p.id] ?? 0)" + (p.capacityPerWeek.map { String(format: "/%g", $0) } ?? "")
+                    print([p.id, p.name, p.role.rawValue, p.phone ?? "", p.organisation ?? "", base, workload, d].joined(separator: "\t"))
                 }
                 FileHandle.standardError.write(Data("\(people.count) people, \(byPerson.count) on duty on \(day)\n".utf8))
             }

@@ -271,6 +271,7 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         let stored = try store.read { try Row.fetchAll($0, sql: "SELECT external_id, status, handler, handling_level FROM cases ORDER BY external_id") }
         #expect(stored.filter { $0["status"] == "dispatched" }.count == 5)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM case_dispatches") } == 5)
+        #expect(try store.read { try Roster.openCases($0) } == ["G2": 1, "G3": 1, "K1": 1, "S1": 2])
         // Dispatched cases are not waiting any more; a second run finds only the undispatchable one.
         let again = try Dispatcher.run(store: store, caseID: nil, now: "2024-07-01T10:00:00")
         #expect(again.map(\.caseID) == ["X1"])
