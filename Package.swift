@@ -9,6 +9,7 @@
 //   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
 //   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
+//   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
 //   gridplan              the command-line tool
 import PackageDescription
 
@@ -38,8 +39,10 @@ let package = Package(
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,5 +55,6 @@ let package = Package(
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
         .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
+        .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
     ]
 )
