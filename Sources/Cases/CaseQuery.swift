@@ -22,11 +22,12 @@ public struct CaseRecord: Sendable {
 
     static let columns = "fid, external_id, reported_at, category, severity, status, address, lon, lat, assign_status, unit_code, area_code, community_code, street_code"
 
+    /// By position in ``columns`` (a lookup by name costs a string search per value).
     init(_ row: Row) {
-        fid = row["fid"]; externalID = row["external_id"]; reportedAt = row["reported_at"]; category = row["category"]
-        severity = row["severity"]; status = row["status"]; address = row["address"]; lon = row["lon"]; lat = row["lat"]
-        assignStatus = row["assign_status"]; unitCode = row["unit_code"]; areaCode = row["area_code"]
-        communityCode = row["community_code"]; streetCode = row["street_code"]
+        fid = row[0]; externalID = row[1]; reportedAt = row[2]; category = row[3]
+        severity = row[4]; status = row[5]; address = row[6]; lon = row[7]; lat = row[8]
+        assignStatus = row[9]; unitCode = row[10]; areaCode = row[11]
+        communityCode = row[12]; streetCode = row[13]
     }
 }
 
@@ -112,7 +113,10 @@ public struct CaseQuery: Sendable {
             sql += " ORDER BY reported_at, fid"
             if let limit { sql += " LIMIT \(limit)" }
         }
-        var records = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(CaseRecord.init)
+        // A cursor hands out one reused row: no copy of each row before it becomes a record.
+        var records: [CaseRecord] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try cursor.next() { records.append(CaseRecord(row)) }
         if let near {
             for i in records.indices {
                 records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
