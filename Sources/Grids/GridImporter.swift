@@ -118,7 +118,7 @@ public enum GridImporter {
                 rows.append(Row(
                     label: label, code: code, name: name,
                     parentRef: fields.parent.flatMap { feature.values[$0].string }.flatMap(nonEmpty),
-                    kind: fields.kind.flatMap { feature.values[$0].string }.flatMap(nonEmpty) ?? "comprehensive",
+                    kind: try fields.kind(feature, label).rawValue,
                     households: try fields.count(feature, fields.households, "households", label),
                     residents: try fields.count(feature, fields.residents, "residents", label),
                     attributes: fields.attributesJSON(feature),
@@ -288,6 +288,15 @@ struct FieldMap {
             throw GridplanError("\(label): field \(names[index]) (\(what)) is '\(value)', not a whole number ≥ 0")
         }
         return n
+    }
+
+    /// The grid's kind (comprehensive when the field is missing or blank); an unknown kind is an error.
+    func kind(_ feature: VectorFeature, _ label: String) throws -> GridKind {
+        guard let index = kind, let text = feature.values[index].string.flatMap(GridImporter.nonEmpty) else { return .comprehensive }
+        guard let k = GridKind(text: text) else {
+            throw GridplanError("\(label): field \(names[index]) (kind) is '\(text)', not a grid kind: \(GridKind.allCases.map(\.rawValue).joined(separator: ", ")) (or 综合网格, 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+        }
+        return k
     }
 
     /// The fields not mapped to a column, as a JSON object (nil when there are none).

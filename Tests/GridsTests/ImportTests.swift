@@ -226,6 +226,22 @@ func dump(_ store: GeoPackage) throws -> String {
         #expect(report.superseded == 0 && report.imported == 2)
     }
 
+    @Test func kindsInEnglishOrChineseAndNothingElse() throws {
+        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let good = folder.write("kinds.geojson", squares([#""code":"U1","kind":"学校""#, #""code":"U2","kind":"医院专属网格""#,
+                                                          #""code":"U3","kind":"industrial_park""#, #""code":"U4""#]))
+        _ = try GridImporter.run(file: good, into: store, options: ImportOptions(level: .unit))
+        let kinds = try store.read { try String.fetchAll($0, sql: "SELECT kind FROM grids ORDER BY code") }
+        #expect(kinds == ["school", "hospital", "industrial_park", "comprehensive"])
+        let bad = folder.write("bad-kind.geojson", squares([#""code":"U5","kind":"学枚""#]))
+        do {
+            _ = try GridImporter.run(file: bad, into: store, options: ImportOptions(level: .unit))
+            Issue.record("an unknown kind must be refused")
+        } catch {
+            #expect("\(error)".contains("bad-kind.geojson") && "\(error)".contains("'学枚'") && "\(error)".contains("not a grid kind"))
+        }
+    }
+
     @Test func validFromMustBeADayAndMoveHistoryForward() throws {
         let store = try GeoPackage(path: folder.path("plan.gpkg"))
         let streets = folder.write("streets.geojson", squares([#""code":"S1""#]))
