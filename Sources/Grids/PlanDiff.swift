@@ -43,9 +43,14 @@ public enum PlanDiff {
     /// Compares the plan at `from` with the plan at `to`; differences under `toleranceM2` are
     /// ignored. Replaces the `plan_changes` layer with the moved pieces.
     public static func run(store: GeoPackage, from: PlanMoment, to: PlanMoment, toleranceM2: Double = 1.0) throws -> Result {
-        let after = try PlanSnapshot(store: store, at: to)
+        // Either moment may have no grids (before the first import, after everything ended): then
+        // everything was added, or removed. Both are measured in the zone of the one that has grids.
+        let afterGrids = try store.read { try to.grids($0) }
         let beforeGrids = try store.read { try from.grids($0) }
-        let before = beforeGrids.isEmpty ? nil : try PlanSnapshot(grids: beforeGrids, projector: after.projector)
+        if afterGrids.isEmpty && beforeGrids.isEmpty { throw GridplanError("the plan has no grids at \(from) nor at \(to)") }
+        let anchor = try PlanSnapshot(grids: afterGrids.isEmpty ? beforeGrids : afterGrids)
+        let after = afterGrids.isEmpty ? try PlanSnapshot(grids: [], projector: anchor.projector) : anchor
+        let before = beforeGrids.isEmpty ? nil : try PlanSnapshot(grids: beforeGrids, projector: anchor.projector)
         func key(_ g: GridRecord) -> String { "\(g.level.rawValue)|\(g.code ?? g.name ?? "#\(g.fid)")" }
         func label(_ g: GridRecord) -> String { g.code ?? g.name ?? "#\(g.fid)" }
         let oldIndex = Dictionary(before?.grids.enumerated().map { (key($1), $0) } ?? [], uniquingKeysWith: { a, _ in a })

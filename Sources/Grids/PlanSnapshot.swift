@@ -30,10 +30,13 @@ public final class PlanSnapshot {
         let context = GEOSContext()
         let lonLat = try grids.map { try $0.geometry(context) }
         let envelopes = lonLat.compactMap(\.envelope)
-        guard let first = envelopes.first else {
-            throw GridplanError("the plan has no grids")
+        let chosen: MetricProjector
+        if let projector {
+            chosen = projector      // an empty snapshot is allowed when it is measured like another one
+        } else {
+            guard let first = envelopes.first else { throw GridplanError("the plan has no grids") }
+            chosen = try MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
         }
-        let chosen = try projector ?? MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
         self.context = context
         self.lonLat = lonLat
         self.projector = chosen

@@ -227,5 +227,10 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
         // Versions work as moments too, and a moment before any grid shows everything as added.
         #expect(try PlanDiff.run(store: store, from: .version(1), to: .version(2)).changes.count == 4)
         #expect(try PlanDiff.run(store: store, from: PlanMoment("2020-01-01")!, to: .version(1)).changes.allSatisfy { $0.change == .added })
+        // … and the other way round, everything as removed, with its households.
+        let back = try PlanDiff.run(store: store, from: .version(1), to: PlanMoment("2020-01-01")!)
+        #expect(back.changes.count == 3 && back.changes.allSatisfy { $0.change == .removed })
+        #expect(back.changes.compactMap(\.householdsMoved).reduce(0, +) == 1100)
+        #expect(throws: GridplanError.self) { try PlanDiff.run(store: store, from: PlanMoment("2019-01-01")!, to: PlanMoment("2020-01-01")!) }
     }
 }
