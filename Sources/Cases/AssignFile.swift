@@ -18,7 +18,7 @@ public enum AssignFile {
 
     public static let addedColumns = ["assign_status", "unit_code", "unit_name", "area_code", "area_name",
                                       "community_code", "community_name", "street_code", "street_name",
-                                      "distance_m", "nearest_code", "lon_cgcs2000", "lat_cgcs2000"]
+                                      "distance_m", "nearest_code", "lon_cgcs2000", "lat_cgcs2000", "assign_problem"]
 
     public static func run(reader: CaseReader, assigner: Assigner, out: String, threads: Int,
                            batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil) throws -> Report {
@@ -62,6 +62,7 @@ public enum AssignFile {
                     added[11] = fixedPoint(row.lon!, decimals: 8); added[12] = fixedPoint(row.lat!, decimals: 8)
                 } else {
                     added[0] = row.problem == nil ? AssignStatus.noLocation.rawValue : "bad_location"
+                    added[13] = row.problem ?? ""
                 }
                 report.byStatus[added[0], default: 0] += 1
                 buffer += (row.values.map { csvField($0.string ?? "") } + added.map(csvField)).joined(separator: ",") + "\n"

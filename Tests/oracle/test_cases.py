@@ -135,3 +135,55 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
 def gridplan_binary():
     import os
     return os.environ.get("GRIDPLAN", str(ROOT / ".build" / "debug" / "gridplan"))
+
+
+def test_assign_equals_shapely_on_real_county_outlines(gridplan, tmp_path):
+    """The nine real county outlines of 湛江市 (Amap, GCJ-02; multipolygons with islands and an
+    enclave hole) as unit grids, 250,000 points: random over the city, and every vertex and edge
+    midpoint of the outlines, compared one by one with shapely's within/intersects."""
+    db = tmp_path / "counties.gpkg"
+    gridplan("import", ROOT / "GeoData" / "zhanjiang" / "counties_gcj02.geojson", "--db", db, "--level", "unit", "--crs", "gcj02")
+    # The stored geometries exactly as GDAL reads them from the GeoPackage (an export to GeoJSON
+    # would round the transformed coordinates to 7 decimals and move the vertices).
+    import pyogrio
+    grids = pyogrio.read_dataframe(db, layer="grids", where="valid_to IS NULL")
+    polygons = np.array(list(grids.geometry))
+    codes = list(grids["code"])
+    edges_x, edges_y = [], []
+    for p in polygons:
+        for ring in shapely.get_rings(shapely.get_parts(p)):
+            c = shapely.get_coordinates(ring)
+            edges_x += list(c[:, 0]) + list((c[:-1, 0] + c[1:, 0]) / 2)
+            edges_y += list(c[:, 1]) + list((c[:-1, 1] + c[1:, 1]) / 2)
+    rng = np.random.default_rng(8)
+    minx, miny, maxx, maxy = shapely.total_bounds(polygons)
+    n_random = 250_000 - len(edges_x)
+    xs = list(rng.uniform(minx, maxx, n_random)) + edges_x
+    ys = list(rng.uniform(miny, maxy, n_random)) + edges_y
+    points_file = tmp_path / "points.csv"
+    points_file.write_text("id,lon,lat\n" + "".join(f"{i},{float(x)!r},{float(y)!r}\n" for i, (x, y) in enumerate(zip(xs, ys))))
+    out = tmp_path / "out.csv"
+    gridplan("assign", points_file, "--db", db, "--out", out, "--crs", "cgcs2000", "--snap-m", "0")
+    with out.open() as f:
+        ours = [(r["assign_status"], r["unit_code"]) for r in csv.DictReader(f)]
+    assert len(ours) == len(xs)
+    points = shapely.points(xs, ys)
+    tree = STRtree(polygons)
+    within = [[] for _ in xs]
+    for i, j in zip(*tree.query(points, predicate="within")):
+        within[i].append(codes[j])
+    touching = [[] for _ in xs]
+    for i, j in zip(*tree.query(points, predicate="intersects")):
+        touching[i].append(codes[j])
+    statuses = {}
+    for i, (status, code) in enumerate(ours):
+        statuses[status] = statuses.get(status, 0) + 1
+        if status == "inside":
+            assert within[i] == [code], (i, xs[i], ys[i])
+        elif status == "boundary":
+            assert not within[i] and code == min(touching[i]), (i, xs[i], ys[i])
+        else:
+            assert status in ("outside", "snapped") and not touching[i], (i, xs[i], ys[i])   # snapped: 0.0 m away in metres
+    on_edges = sum(1 for i in range(len(xs)) if touching[i] and not within[i])
+    assert statuses.get("boundary", 0) == on_edges, (statuses, on_edges)
+    assert statuses["inside"] > 50_000 and on_edges > 20_000 and statuses["outside"] > 50_000
