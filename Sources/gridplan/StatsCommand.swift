@@ -25,6 +25,9 @@ struct StatsCommand: ParsableCommand {
         try reportingErrors {
             let sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults
             let stats = try GridStats.compute(try PlanSnapshot(store: try store.open()), rules: sizing, level: level)
+            if let level, stats.grids.isEmpty {
+                throw CLIError("the plan has no \(level.name) grids")
+            }
             func spread(_ s: GridStats.Spread?) -> Any { s.map { ["min": $0.min, "median": $0.median, "max": $0.max] } ?? NSNull() }
             if json {
                 print(jsonString([
