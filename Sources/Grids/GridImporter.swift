@@ -317,10 +317,12 @@ struct FieldMap {
 }
 
 enum Dates {
-    /// Today's date in the local time zone, ISO 8601 (YYYY-MM-DD).
+    /// Today's date in China Standard Time (UTC+8), ISO 8601 (YYYY-MM-DD): the day of the plan's
+    /// users and of the case times, whatever zone the machine (a server, CI) runs in.
     static func today() -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
         f.dateFormat = "yyyy-MM-dd"
         return f.string(from: Date())
     }
