@@ -320,14 +320,14 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
 @Suite struct OutputFormattingTests {
     @Test func fixedPointWritesWhatPrintfWrites() {
-        var generator = SystemRandomNumberGenerator()
         var differ = 0
-        for _ in 0..<20_000 {
-            let x = Double.random(in: -200...200, using: &generator)
+        for k in 0..<20_000 {
+            // A deterministic spread over [-200, 200) (golden-ratio steps), with many digits.
+            let x = -200 + 400 * (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
             for decimals in [0, 1, 8] where fixedPoint(x, decimals: decimals) != String(format: "%.\(decimals)f", x) {
                 // Only a tie in the last digit may round the other way (x·10ⁿ is rounded, not x's exact binary value).
                 let ours = Double(fixedPoint(x, decimals: decimals))!, theirs = Double(String(format: "%.\(decimals)f", x))!
-                #expect(abs(ours - theirs) <= pow(10, -Double(decimals)) * 1.0000001)
+                #expect(abs(ours - theirs) <= pow(10, -Double(decimals)) * 1.5)
                 differ += 1
             }
         }

@@ -14,6 +14,18 @@ from shapely import STRtree
 from conftest import ROOT
 
 
+def shapely_answers(polygons, codes, xs, ys):
+    """Per point, the codes of the polygons shapely finds it within, and those it intersects."""
+    points = shapely.points(xs, ys)
+    tree = STRtree(polygons)
+    within, touching = [[] for _ in xs], [[] for _ in xs]
+    for i, j in zip(*tree.query(points, predicate="within")):
+        within[i].append(codes[j])
+    for i, j in zip(*tree.query(points, predicate="intersects")):
+        touching[i].append(codes[j])
+    return within, touching
+
+
 @pytest.fixture(scope="module")
 def coded_plan(gridplan, sample_plan, tmp_path_factory):
     """The sample plan with generated codes, and its unit grids as gridplan exports them."""
@@ -42,14 +54,7 @@ def test_assign_equals_shapely_on_real_polygons(gridplan, coded_plan, tmp_path):
     gridplan("assign", points_file, "--db", db, "--out", out, "--crs", "cgcs2000")
     with out.open() as f:
         ours = [(r["assign_status"], r["unit_code"], r["nearest_code"], r["distance_m"]) for r in csv.DictReader(f)]
-    points = shapely.points(xs, ys)
-    tree = STRtree(polygons)
-    within = [[] for _ in xs]
-    for i, j in zip(*tree.query(points, predicate="within")):
-        within[i].append(codes[j])
-    touching = [[] for _ in xs]
-    for i, j in zip(*tree.query(points, predicate="intersects")):
-        touching[i].append(codes[j])
+    within, touching = shapely_answers(polygons, codes, xs, ys)
     statuses = {}
     for i, (status, code, nearest, distance) in enumerate(ours):
         statuses[status] = statuses.get(status, 0) + 1
@@ -167,14 +172,7 @@ def test_assign_equals_shapely_on_real_county_outlines(gridplan, tmp_path):
     with out.open() as f:
         ours = [(r["assign_status"], r["unit_code"]) for r in csv.DictReader(f)]
     assert len(ours) == len(xs)
-    points = shapely.points(xs, ys)
-    tree = STRtree(polygons)
-    within = [[] for _ in xs]
-    for i, j in zip(*tree.query(points, predicate="within")):
-        within[i].append(codes[j])
-    touching = [[] for _ in xs]
-    for i, j in zip(*tree.query(points, predicate="intersects")):
-        touching[i].append(codes[j])
+    within, touching = shapely_answers(polygons, codes, xs, ys)
     statuses = {}
     for i, (status, code) in enumerate(ours):
         statuses[status] = statuses.get(status, 0) + 1
