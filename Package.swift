@@ -8,6 +8,7 @@
 //   GridFormats           reading and writing foreign vector formats through GDAL/OGR
 //   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
 //   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
+//   Planning              generating area/unit grids along streets, balanced in households (partition)
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
 //   gridplan              the command-line tool
 import PackageDescription
@@ -38,8 +39,10 @@ let package = Package(
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
+                                                 .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Planning", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,5 +55,7 @@ let package = Package(
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
         .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
