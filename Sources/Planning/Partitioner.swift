@@ -172,7 +172,8 @@ public enum Partitioner {
             var faceHouseholds = [Double](repeating: 0, count: blocks.faces.count)
             var faceResidents = faceHouseholds
             var faceBuildings = [Int](repeating: 0, count: blocks.faces.count)
-            let locator = try PointLocator(polygonsWKB: try blocks.faces.map { try $0.wkb })
+            // A small cell index: a few hundred faces and thousands of points need no more.
+            let locator = try PointLocator(polygonsWKB: try blocks.faces.map { try $0.wkb }, maxCells: 65_536)
             for i in 0..<buildings.count where envelope.contains(x: buildings.lon[i], y: buildings.lat[i]) {
                 let face: Int
                 switch try locator.locate(x: buildings.lon[i], y: buildings.lat[i]) {

@@ -25,9 +25,9 @@ Outputs (RFC 7946 GeoJSON, lon/lat, 7 decimals):
                                       floor area = footprint area (EPSG:3067) x levels
                                       (building:levels, else 5, the usual height in the centre);
                                       residential share 1.0 for apartments/residential/house,
-                                      0.5 for building=yes (mixed use in the centre), 0 for every
+                                      0.25 for building=yes (the centre is mostly offices and shops), 0 for every
                                       other tag (public, office, retail, church, ...); households
-                                      = round(floor area x share x 0.8 / 70 m2), residents =
+                                      = round(floor area x share x 0.8 / 90 m2), residents =
                                       round(households x 1.8) (Helsinki's mean household size).
                                       properties: osm_id, building, levels, footprint_m2,
                                       households, residents, estimated
@@ -141,9 +141,9 @@ def helsinki() -> None:
             levels = float(levels_text) if levels_text else 5.0
         except ValueError:
             levels = 5.0
-        share = 1.0 if tag in ("apartments", "residential", "house") else 0.5 if tag == "yes" else 0.0
+        share = 1.0 if tag in ("apartments", "residential", "house") else 0.25 if tag == "yes" else 0.0
         footprint = transform(to_m, g).area
-        hh = round(footprint * levels * share * 0.8 / 70)
+        hh = round(footprint * levels * share * 0.8 / 90)
         res = round(hh * 1.8)
         total_hh += hh
         total_res += res
