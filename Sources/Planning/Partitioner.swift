@@ -22,6 +22,8 @@ public struct PartitionOptions: Sendable {
     public var validFrom: String?
     /// Compute and report, write nothing.
     public var dryRun = false
+    /// Keep every block with its households and grid in the report (for `--blocks-out`).
+    public var keepBlocks = false
     public var command = "partition"
     public init() {}
 }
@@ -74,7 +76,21 @@ public struct PartitionReport: Sendable {
         public var targets = Targets()
     }
 
+    /// One block: its parent, households, residents, the grid it went to (index within the parent,
+    /// in the order of `Parent.grids`) and its geometry as WKB (longitude/latitude).
+    public struct Block: Sendable {
+        public var parent: String
+        public var block: Int
+        public var households: Double
+        public var residents: Double
+        public var grid: Int
+        public var gridCode: String?
+        public var wkb: [UInt8]
+    }
+
     public var parents: [Parent] = []
+    /// Filled when `keepBlocks` is set.
+    public var blocks: [Block] = []
     public var targets: Targets
     public var buildingsRead = 0
     public var buildingsOutside = 0
@@ -306,6 +322,16 @@ public enum Partitioner {
                 made = order.map { made[$0] }
             }
             part.grids = made.map(\.grid)
+            if options.keepBlocks {
+                let position = Dictionary(uniqueKeysWithValues: made.enumerated().map { ($1.region, $0) })
+                for b in 0..<graph.count {
+                    let grid = position[solution.region[b]] ?? -1
+                    report.blocks.append(PartitionReport.Block(
+                        parent: parentRecord.code ?? parentRecord.label, block: b, households: graph.households[b],
+                        residents: graph.residents[b], grid: grid, gridCode: grid >= 0 ? made[grid].grid.code : nil,
+                        wkb: try blocks.union(ofBlocks: [b]).wkb))
+                }
+            }
             part.seconds = Date().timeIntervalSince(t0)
             report.parents.append(part)
         }

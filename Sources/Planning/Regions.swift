@@ -122,14 +122,26 @@ public struct RegionBuilder {
     // MARK: Fresh partition
 
     /// Partitions from scratch; the result for a given seed is always the same.
+    /// Without a fixed count, when no restart meets the bounds, one grid more or fewer per component
+    /// is tried too (still within the numbers that could meet them).
     public func partition(seed: UInt64) -> Solution {
         var best: Solution? = nil
-        for attempt in 0..<Swift.max(1, restarts) {
-            var rng = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(attempt))
-            var state = State(self, region: grow(&rng))
-            state.improve(&rng, mode: .balanceThenCompactness, maxPasses: maxPasses)
-            let s = state.solution
-            if best == nil || (s.violation, s.cost) < (best!.violation, best!.cost) { best = s }
+        let offsets = targets.count == nil ? [0, 1, -1, 2, -2] : [0]
+        for offset in offsets {
+            if let best, best.violation == 0 { break }
+            for attempt in 0..<Swift.max(1, restarts) {
+                var rng = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(attempt))
+                guard let region = grow(&rng, countOffset: offset) else { break }
+                var state = State(self, region: region)
+                state.improve(&rng, mode: .balanceThenCompactness, maxPasses: maxPasses)
+                // Tabu search only while no restart has met the bounds.
+                if state.solution.violation > 0 && (best?.violation ?? 1) > 0 {
+                    state.tabu(iterations: 20 * state.weight.count, tenure: Swift.max(5, state.weight.count / 2))
+                    state.improve(&rng, mode: .balanceThenCompactness, maxPasses: maxPasses)
+                }
+                let s = state.solution
+                if best == nil || (s.violation, s.cost) < (best!.violation, best!.cost) { best = s }
+            }
         }
         return best!
     }
@@ -137,7 +149,8 @@ public struct RegionBuilder {
     /// Region growing: regions per connected component in proportion to its households, seeds spread
     /// by farthest-point sampling refined by weighted k-means, then the lightest region takes the
     /// free neighbouring block nearest its centre until no block is free.
-    func grow(_ rng: inout SeededGenerator) -> [Int] {
+    /// Nil when `countOffset` gives a component a number of grids that cannot meet the bounds.
+    func grow(_ rng: inout SeededGenerator, countOffset: Int = 0) -> [Int]? {
         let n = graph.count
         var region = [Int](repeating: -1, count: n)
         var next = 0
@@ -150,7 +163,15 @@ public struct RegionBuilder {
         for b in oversizeBlocks where region[b] < 0 { region[b] = next; next += 1 }
         let taken = Set((0..<n).filter { region[$0] >= 0 })
         let components = graph.components(excluding: taken)
-        let counts = regionCounts(components)
+        var counts = regionCounts(components)
+        if countOffset != 0 {
+            for (i, component) in components.enumerated() {
+                let w = component.reduce(0.0) { $0 + graph.households[$1] }
+                let k = counts[i] + countOffset
+                guard k >= 1, k <= component.count, w / Double(k) >= targets.min * 0.9, w / Double(k) <= targets.max * 1.1 else { return nil }
+                counts[i] = k
+            }
+        }
         for (component, k) in zip(components, counts) {
             let seeds = chooseSeeds(component, k: k, &rng)
             var weight = [Double](repeating: 0, count: seeds.count)
@@ -367,6 +388,69 @@ public struct RegionBuilder {
             area[from] -= graph.areas[b]; area[target] += graph.areas[b]
             members[from].remove(b); members[target].insert(b)
             region[b] = target
+        }
+
+        /// The change in violation and in cost if block `b` moved to region `t`.
+        func delta(_ b: Int, to t: Int) -> (dv: Double, dc: Double) {
+            let from = region[b]
+            var toFrom = 0.0, toT = 0.0
+            for (nb, length) in graph.shared[b] {
+                if region[nb] == from { toFrom += length } else if region[nb] == t { toT += length }
+            }
+            let h = graph.households[b]
+            let wFrom = weight[from] - h, aFrom = area[from] - graph.areas[b]
+            let pFrom = perimeter[from] - graph.perimeters[b] + 2 * toFrom
+            let wT = weight[t] + h, aT = area[t] + graph.areas[b], pT = perimeter[t] + graph.perimeters[b] - 2 * toT
+            let dv = violation(wFrom) + violation(wT) - violation(weight[from]) - violation(weight[t])
+            let dc = cost(weight: wFrom, area: aFrom, perimeter: pFrom) + cost(weight: wT, area: aT, perimeter: pT)
+                - cost(weight: weight[from], area: area[from], perimeter: perimeter[from]) - cost(weight: weight[t], area: area[t], perimeter: perimeter[t])
+            return (dv, dc)
+        }
+
+        /// Tabu search (as AZP-tabu does) for when hill climbing stops short of the bounds: the best
+        /// move that keeps contiguity is made even when it is worse, a block may not go back for
+        /// `tenure` moves, and the best plan seen is kept. Stops at once when the bounds are met.
+        mutating func tabu(iterations: Int, tenure: Int) {
+            var best = solution
+            var bestRegion = region
+            var until: [Int: Int] = [:]   // block*k+region → iteration until which that move is tabu
+            let k = weight.count
+            for iteration in 0..<iterations {
+                if best.violation == 0 { break }
+                var choice: (b: Int, t: Int, dv: Double, dc: Double)? = nil
+                let current = weight.reduce(0.0) { $0 + violation($1) }
+                // Only moves around the grids out of bounds: those, their neighbours and theirs.
+                var near = Set((0..<k).filter { violation(weight[$0]) > 0 })
+                var ring = near
+                for _ in 0..<2 {
+                    var next = Set<Int>()
+                    for r in ring { for b in members[r] { for nb in graph.adjacent[b] where !near.contains(region[nb]) { next.insert(region[nb]) } } }
+                    near.formUnion(next)
+                    ring = next
+                }
+                for b in near.flatMap({ members[$0] }).sorted() {
+                    let from = region[b]
+                    if locked.contains(from) || members[from].count <= 1 { continue }
+                    var seen = Set<Int>()
+                    for nb in graph.adjacent[b] {
+                        let t = region[nb]
+                        guard t != from, !locked.contains(t), near.contains(t), seen.insert(t).inserted else { continue }
+                        let d = delta(b, to: t)
+                        let aspiration = current + d.dv < best.violation
+                        if let u = until[b * k + t], u > iteration, !aspiration { continue }
+                        if choice == nil || (d.dv, d.dc) < (choice!.dv, choice!.dc) {
+                            if connectedWithout(b, in: from) { choice = (b, t, d.dv, d.dc) }
+                        }
+                    }
+                }
+                guard let choice else { break }
+                let from = region[choice.b]
+                move(choice.b, to: choice.t)
+                until[choice.b * k + from] = iteration + tenure
+                let s = solution
+                if (s.violation, s.cost) < (best.violation, best.cost) { best = s; bestRegion = region }
+            }
+            if bestRegion != region { self = State(builder, region: bestRegion) }
         }
 
         /// Hill climbing over boundary-block moves until no move improves, in random block order.

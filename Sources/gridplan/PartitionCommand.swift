@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridFormats
 import GridProjection
 import Grids
 import Planning
@@ -48,6 +49,8 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "The day the grids take effect, YYYY-MM-DD (default: today).") var validFrom: String?
     @Flag(help: "Compute and report, write nothing.") var dryRun = false
     @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Also write the blocks (households, grid) to this file (.geojson, .gpkg, .shp or .csv), e.g. to compare with other tools.")
+    var blocksOut: String?
 
     func run() throws {
         try reportingErrors {
@@ -74,14 +77,30 @@ struct PartitionCommand: ParsableCommand {
             options.adjacencyToleranceM = adjacencyM
             options.validFrom = validFrom
             options.dryRun = dryRun
+            options.keepBlocks = blocksOut != nil
             options.command = "partition \(parent.map { "--parent \($0)" } ?? "--level \(level!)") --out-level \(outLevel)\(redraw ? " --redraw" : "") --seed \(seed)"
             let crs = try inputCRS.map { try parseCRS($0, option: "--crs-of-inputs") }
             let plan = try store.open()
             let points = try HouseholdPoints.read(path: buildings, crs: crs, householdsField: householdsField, residentsField: residentsField)
             let report = try Partitioner.run(store: plan, parent: parent, level: level, barriersPath: barriers, buildings: points,
                                              barrierCRS: crs, options: options)
+            if let blocksOut { try writeBlocks(report, to: blocksOut) }
             json ? printJSON(report) : printText(report, options: options)
         }
+    }
+
+    func writeBlocks(_ r: PartitionReport, to path: String) throws {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard let format = VectorFormat(rawValue: ext == "json" ? "geojson" : ext) else {
+            throw CLIError("--blocks-out \(path): write .geojson, .gpkg, .shp or .csv", status: 2)
+        }
+        let writer = try VectorWriter(path: path, format: format, layerName: "blocks", crs: .cgcs2000, fields: [
+            ("parent", .text), ("block", .integer), ("households", .real), ("residents", .real), ("grid", .integer), ("grid_code", .text)])
+        for b in r.blocks {
+            try writer.write(wkb: b.wkb, values: [.text(b.parent), .integer(Int64(b.block)), .real(b.households), .real(b.residents),
+                                                  .integer(Int64(b.grid)), b.gridCode.map { .text($0) } ?? .null])
+        }
+        _ = try writer.close()
     }
 
     func printText(_ r: PartitionReport, options: PartitionOptions) {
