@@ -6,12 +6,13 @@ import GridProjection
 /// with the parent's boundary, polygonized inside the parent, small faces merged into the
 /// neighbour they share the longest boundary with.
 ///
-/// Faces stay in longitude/latitude exactly as GEOS polygonizes them, so that neighbouring faces
-/// share identical vertices: shared boundaries are found by matching segments, and a grid made
-/// of faces is their exact union, edges on barriers only. Lengths and areas are in metres in the
-/// metric CRS of the projector.
+/// Everything is done in the plan's metric CRS (the one `validate` overlays in), so that a grid
+/// corner where a street meets the parent's boundary lies on the parent's edge as `validate` sees
+/// it. Faces share identical vertices: shared boundaries are found by matching segments, and a
+/// grid made of faces is their exact union, edges on barriers only. Back in longitude/latitude the
+/// parent's own vertices are restored exactly (see ``lonLatUnion(ofBlocks:)``).
 public final class BlockSet {
-    /// Faces in longitude/latitude (CGCS2000), as polygonized.
+    /// Faces in metres, as polygonized.
     public let faces: [Geometry]
     /// The block each face belongs to after small faces are merged.
     public private(set) var faceBlock: [Int]
@@ -27,16 +28,28 @@ public final class BlockSet {
     /// Segment keys that come from `extraLines` only (old grid boundaries in a redraw).
     let extraOnlySegments: Set<SegmentKey>
     public let context: GEOSContext
+    let projector: MetricProjector
+    let toLonLat: CoordinateTransformer
+    /// The parent's vertices in metres → the same vertices as stored (longitude/latitude).
+    let parentVertices: [SegmentKey: (Double, Double)]
 
     /// Cuts `parent` (longitude/latitude) by `barriers` (lines, longitude/latitude) and, in a
-    /// redraw, by `extraLines` (the boundaries of the existing grids).
-    public init(parent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], projector: MetricProjector) throws {
-        let context = parent.context
+    /// redraw, by `extraLines` (the existing grids, longitude/latitude), in the CRS of `projector`.
+    public init(parent lonLatParent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], projector: MetricProjector) throws {
+        let context = lonLatParent.context
         self.context = context
+        self.projector = projector
+        toLonLat = try CoordinateTransformer(from: projector.metricCRS, to: .cgcs2000)
+        let preparedLonLat = try PreparedGeometry(lonLatParent)
+        let parent = try projector.project(lonLatParent)
+        var vertices: [SegmentKey: (Double, Double)] = [:]
+        let (lx, ly) = try lonLatParent.coordinates(), (mx, my) = try parent.coordinates()
+        for k in lx.indices { vertices[SegmentKey(mx[k], my[k], mx[k], my[k])] = (lx[k], ly[k]) }
+        parentVertices = vertices
         let parentBoundary = try parent.boundary()
         let prepared = try PreparedGeometry(parent)
-        let relevant = try barriers.filter { try prepared.intersects($0) }
-        let extras = try extraLines.filter { try prepared.intersects($0) }
+        let relevant = try barriers.filter { try preparedLonLat.intersects($0) }.map { try projector.project($0) }
+        let extras = try extraLines.filter { try preparedLonLat.intersects($0) }.map { try projector.project($0) }
         // Whole lines (not clipped first: a clipped end is only nearly on the boundary and would not be
         // noded with it) noded together with the boundary; faces outside the parent are dropped below.
         var pieces: [Geometry] = [parentBoundary]
@@ -58,7 +71,7 @@ public final class BlockSet {
             if !relevant.isEmpty { streetOnly.append(try Self.lines(relevant, context: context)) }
             let streets = try Geometry.collection(.geometryCollection, streetOnly, context: context).unaryUnion()
             // A segment of the full linework lies on a street when its midpoint is on the street linework.
-            let streetBuffer = try PreparedGeometry(try streets.buffer(1e-9, quadrantSegments: 1))
+            let streetBuffer = try PreparedGeometry(try streets.buffer(1e-6, quadrantSegments: 1))
             var extra = Set<SegmentKey>()
             for key in lineworkSegments {
                 let mid = try Geometry(x: (key.ax + key.bx) / 2, y: (key.ay + key.by) / 2, context: context)
@@ -67,23 +80,21 @@ public final class BlockSet {
             extraOnlySegments = extra
         }
 
-        // Measures in metres; shared boundaries by matching segments of the lon/lat rings.
+        // Measures; shared boundaries by matching segments of the rings.
         var areas: [Double] = [], perimeters: [Double] = [], cx: [Double] = [], cy: [Double] = []
         var shared = [[Int: Double]](repeating: [:], count: faces.count)
         var firstOwner: [SegmentKey: Int] = [:]
         for (i, face) in faces.enumerated() {
-            let metric = try projector.project(face)
-            areas.append(metric.area)
-            perimeters.append(metric.length)
-            let c = try metric.centroid().xy
+            areas.append(face.area)
+            perimeters.append(face.length)
+            let c = try face.centroid().xy
             cx.append(c.x); cy.append(c.y)
-            let lonLatRings = try face.rings(), metricRings = try metric.rings()
-            for (ring, metricRing) in zip(lonLatRings, metricRings) {
-                let (xs, ys) = try ring.coordinates(), (mx, my) = try metricRing.coordinates()
+            for ring in try face.rings() {
+                let (xs, ys) = try ring.coordinates()
                 for k in 0..<(xs.count - 1) {
                     let key = SegmentKey(xs[k], ys[k], xs[k + 1], ys[k + 1])
                     if let other = firstOwner[key], other != i {
-                        let length = hypot(mx[k + 1] - mx[k], my[k + 1] - my[k])
+                        let length = hypot(xs[k + 1] - xs[k], ys[k + 1] - ys[k])
                         shared[i][other, default: 0] += length
                         shared[other][i, default: 0] += length
                     } else {
@@ -112,19 +123,17 @@ public final class BlockSet {
     static let endExtensionM = 1.0
 
     /// One MultiLineString of every line part of `geometries` (overlays want one homogeneous input),
-    /// with both ends of each line (longitude/latitude) extended by ``endExtensionM``.
+    /// with both ends of each line (in metres) extended by ``endExtensionM``.
     static func lines(_ geometries: [Geometry], context: GEOSContext, extendEnds: Bool = true) throws -> Geometry {
         var parts: [Geometry] = []
         func extended(_ line: Geometry) throws -> Geometry {
             var (xs, ys) = try line.coordinates()
             guard extendEnds, xs.count >= 2 else { return line }
-            let perLat = endExtensionM / 110_574.0
-            let perLon = endExtensionM / (111_320.0 * max(cos(ys[0] * .pi / 180), 0.01))
             func push(_ i: Int, from j: Int) {
-                let dx = (xs[i] - xs[j]) / perLon, dy = (ys[i] - ys[j]) / perLat
+                let dx = xs[i] - xs[j], dy = ys[i] - ys[j]
                 let d = hypot(dx, dy)
                 guard d > 0 else { return }
-                xs[i] += dx / d * perLon; ys[i] += dy / d * perLat
+                xs[i] += dx / d * endExtensionM; ys[i] += dy / d * endExtensionM
             }
             if xs.first == xs.last && ys.first == ys.last { return line }  // a closed ring has no ends
             push(0, from: 1)
@@ -221,10 +230,22 @@ public final class BlockSet {
                           toleranceM: toleranceM)
     }
 
-    /// The union of the faces of `blocks`, longitude/latitude.
+    /// The union of the faces of `blocks`, in metres.
     public func union(ofBlocks blocks: [Int]) throws -> Geometry {
         let members = blocks.flatMap { blockFaces[$0] }.sorted().map { faces[$0] }
         return try Geometry.unionAll(members, context: context)
+    }
+
+    /// A metric geometry made of faces, back in longitude/latitude: the parent's vertices exactly as
+    /// stored, the others by the inverse projection (the same for every grid sharing them).
+    public func lonLat(_ metric: Geometry) throws -> Geometry {
+        try metric.mapCoordinates { xs, ys in
+            let keys = zip(xs, ys).map { SegmentKey($0, $1, $0, $1) }
+            _ = toLonLat.transform(x: &xs, y: &ys)
+            for (k, key) in keys.enumerated() {
+                if let original = parentVertices[key] { xs[k] = original.0; ys[k] = original.1 }
+            }
+        }
     }
 
     /// Boundary segments between different regions, counted by where they lie: on a barrier (or the

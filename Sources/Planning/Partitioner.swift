@@ -159,6 +159,10 @@ public enum Partitioner {
             return chain
         }
 
+        // The CRS `validate` overlays in: the zone of the centre of the whole plan.
+        let extents = try all.compactMap { try GeoPackageGeometry.envelope($0.blob) }
+        guard let firstExtent = extents.first else { throw GridplanError("the plan has no grids") }
+        let projector = try MetricProjector(around: extents.dropFirst().reduce(firstExtent) { $0.union($1) })
         var report = PartitionReport(targets: options.targets)
         report.buildingsRead = buildings.count
         var assignedBuildings = Set<Int>()
@@ -171,7 +175,6 @@ public enum Partitioner {
             var parentGeometry = try parentRecord.geometry(context)
             if !parentGeometry.isValid { parentGeometry = try parentGeometry.makeValid() }
             guard let envelope = parentGeometry.envelope else { throw GridplanError("\(parentRecord.label): empty geometry") }
-            let projector = try MetricProjector(around: envelope)
             let children = all.filter { $0.level == options.outLevel && ancestors($0).contains { $0.fid == parentRecord.fid } }
             let between = all.filter { $0.level > parentRecord.level && $0.level < options.outLevel
                                        && ancestors($0).contains { $0.fid == parentRecord.fid } }
@@ -192,7 +195,8 @@ public enum Partitioner {
             let locator = try PointLocator(polygonsWKB: try blocks.faces.map { try $0.wkb }, maxCells: 65_536)
             for i in 0..<buildings.count where envelope.contains(x: buildings.lon[i], y: buildings.lat[i]) {
                 let face: Int
-                switch try locator.locate(x: buildings.lon[i], y: buildings.lat[i]) {
+                let p = try projector.project(x: buildings.lon[i], y: buildings.lat[i])
+                switch try locator.locate(x: p.x, y: p.y) {
                 case .inside(let f), .boundary(let f): face = f
                 case .outside: continue
                 }
@@ -207,7 +211,7 @@ public enum Partitioner {
             // Redraw: the existing grid holding each face.
             var faceGroup = [Int](repeating: -1, count: blocks.faces.count)
             if options.redraw {
-                let prepared = try childGeometries.map { try PreparedGeometry($0) }
+                let prepared = try childGeometries.map { try PreparedGeometry(try projector.project($0)) }
                 for (f, face) in blocks.faces.enumerated() {
                     let inside = try face.pointOnSurface()
                     faceGroup[f] = try prepared.firstIndex { try $0.covers(inside) } ?? -1
@@ -257,8 +261,8 @@ public enum Partitioner {
             struct Made { var region: Int; var geometry: Geometry; var metric: Geometry; var grid: PartitionReport.Grid }
             var made: [Made] = []
             for (r, blockList) in members.enumerated() where !blockList.isEmpty {
-                let union = try blocks.union(ofBlocks: blockList)
-                let metric = try projector.project(union)
+                let metric = try blocks.union(ofBlocks: blockList)
+                let union = try blocks.lonLat(metric)
                 let area = metric.area, perimeter = metric.length
                 let centre = try metric.centroid().xy
                 let (xs, ys) = try metric.coordinates()
@@ -281,7 +285,7 @@ public enum Partitioner {
                     part.movedBuildings += blockBuildings[b]
                 }
                 if hasCases {
-                    part.movedCases = try movedCases(store: store, envelope: envelope, blocks: blocks, locator: locator,
+                    part.movedCases = try movedCases(store: store, envelope: envelope, projector: projector, blocks: blocks, locator: locator,
                                                      from: initial, to: solution.region)
                 }
                 for (r, child) in children.enumerated() {
@@ -329,7 +333,7 @@ public enum Partitioner {
                     report.blocks.append(PartitionReport.Block(
                         parent: parentRecord.code ?? parentRecord.label, block: b, households: graph.households[b],
                         residents: graph.residents[b], grid: grid, gridCode: grid >= 0 ? made[grid].grid.code : nil,
-                        wkb: try blocks.union(ofBlocks: [b]).wkb))
+                        wkb: try blocks.lonLat(try blocks.union(ofBlocks: [b])).wkb))
                 }
             }
             part.seconds = Date().timeIntervalSince(t0)
@@ -381,7 +385,7 @@ public enum Partitioner {
     }
 
     /// Cases (incidents) inside the parent whose block changes grid.
-    static func movedCases(store: GeoPackage, envelope: Envelope, blocks: BlockSet, locator: PointLocator,
+    static func movedCases(store: GeoPackage, envelope: Envelope, projector: MetricProjector, blocks: BlockSet, locator: PointLocator,
                            from: [Int], to: [Int]) throws -> Int {
         let points = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT lon, lat FROM cases WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
@@ -389,7 +393,8 @@ public enum Partitioner {
                 .map { (x: $0["lon"] as Double, y: $0["lat"] as Double) }
         }
         var moved = 0
-        for p in points {
+        for lonLat in points {
+            let p = try projector.project(x: lonLat.x, y: lonLat.y)
             switch try locator.locate(x: p.x, y: p.y) {
             case .inside(let f), .boundary(let f):
                 let b = blocks.faceBlock[f]

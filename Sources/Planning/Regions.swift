@@ -134,6 +134,9 @@ public struct RegionBuilder {
                 guard let region = grow(&rng, countOffset: offset) else { break }
                 var state = State(self, region: region)
                 state.improve(&rng, mode: .balanceThenCompactness, maxPasses: maxPasses)
+                for _ in 0..<5 where state.swapPass(&rng) {
+                    state.improve(&rng, mode: .balanceThenCompactness, maxPasses: maxPasses)
+                }
                 // Tabu search only while no restart has met the bounds.
                 if state.solution.violation > 0 && (best?.violation ?? 1) > 0 {
                     state.tabu(iterations: 20 * state.weight.count, tenure: Swift.max(5, state.weight.count / 2))
@@ -161,6 +164,8 @@ public struct RegionBuilder {
             region[b] = lockedRegions[r]!
         }
         for b in oversizeBlocks where region[b] < 0 { region[b] = next; next += 1 }
+        // Ties between equally near blocks are broken at random, so that restarts differ.
+        let tie = (0..<n).map { _ in rng.next() }
         let taken = Set((0..<n).filter { region[$0] >= 0 })
         let components = graph.components(excluding: taken)
         var counts = regionCounts(components)
@@ -196,7 +201,7 @@ public struct RegionBuilder {
                 let b = frontier[pick].min { a, c in
                     let da = hypot(graph.centreX[a] - cx[pick], graph.centreY[a] - cy[pick])
                     let dc = hypot(graph.centreX[c] - cx[pick], graph.centreY[c] - cy[pick])
-                    return da != dc ? da < dc : a < c
+                    return da != dc ? da < dc : tie[a] < tie[c]
                 }!
                 region[b] = first + pick
                 weight[pick] += graph.households[b]
@@ -301,6 +306,11 @@ public struct RegionBuilder {
             state.improve(&rng, mode: .fewestMoves, maxPasses: maxPasses * 10)
             if state.solution.violation >= before { break }
             rounds += 1
+        }
+        // Last resort: tabu search around the grids still out of bounds (moves more households).
+        if state.solution.violation > 0 {
+            state.tabu(iterations: 20 * state.weight.count, tenure: Swift.max(5, state.weight.count / 2), original: initial)
+            state.improve(&rng, mode: .fewestMoves, maxPasses: maxPasses)
         }
         return state.solution
     }
@@ -410,7 +420,15 @@ public struct RegionBuilder {
         /// Tabu search (as AZP-tabu does) for when hill climbing stops short of the bounds: the best
         /// move that keeps contiguity is made even when it is worse, a block may not go back for
         /// `tenure` moves, and the best plan seen is kept. Stops at once when the bounds are met.
-        mutating func tabu(iterations: Int, tenure: Int) {
+        /// With `original` (a redraw), every household leaving its original grid costs, so that the
+        /// search prefers plans close to the existing one.
+        mutating func tabu(iterations: Int, tenure: Int, original: [Int]? = nil) {
+            func stability(_ b: Int, _ from: Int, _ to: Int) -> Double {
+                guard let original else { return 0 }
+                let h = graph.households[b] / Swift.max(mean, 1)
+                return original[b] == from ? h : original[b] == to ? -h : 0
+            }
+            var moved = 0.0
             var best = solution
             var bestRegion = region
             var until: [Int: Int] = [:]   // block*k+region → iteration until which that move is tabu
@@ -435,7 +453,8 @@ public struct RegionBuilder {
                     for nb in graph.adjacent[b] {
                         let t = region[nb]
                         guard t != from, !locked.contains(t), near.contains(t), seen.insert(t).inserted else { continue }
-                        let d = delta(b, to: t)
+                        var d = delta(b, to: t)
+                        d.dc += stability(b, from, t)
                         let aspiration = current + d.dv < best.violation
                         if let u = until[b * k + t], u > iteration, !aspiration { continue }
                         if choice == nil || (d.dv, d.dc) < (choice!.dv, choice!.dc) {
@@ -445,12 +464,55 @@ public struct RegionBuilder {
                 }
                 guard let choice else { break }
                 let from = region[choice.b]
+                moved += stability(choice.b, from, choice.t)
                 move(choice.b, to: choice.t)
                 until[choice.b * k + from] = iteration + tenure
-                let s = solution
+                var s = solution
+                s.cost += moved
                 if (s.violation, s.cost) < (best.violation, best.cost) { best = s; bestRegion = region }
             }
             if bestRegion != region { self = State(builder, region: bestRegion) }
+        }
+
+        /// Whether region `r` is one connected set of blocks.
+        func isConnected(_ r: Int) -> Bool {
+            guard let start = members[r].first else { return true }
+            var seen: Set<Int> = [start]
+            var stack = [start]
+            while let x = stack.popLast() {
+                for nb in graph.adjacent[x] where region[nb] == r && seen.insert(nb).inserted { stack.append(nb) }
+            }
+            return seen.count == members[r].count
+        }
+
+        /// Swaps of two boundary blocks between neighbouring regions, for the local optima single moves
+        /// cannot leave (two halves the wrong way round). Returns whether a swap improved the plan.
+        mutating func swapPass(_ rng: inout SeededGenerator) -> Bool {
+            var improved = false
+            var order = Array(0..<graph.count)
+            order.shuffle(using: &rng)
+            for b in order {
+                let a = region[b]
+                if locked.contains(a) || members[a].count <= 1 { continue }
+                let before = solution
+                var done = false
+                for t in Set(graph.adjacent[b].map { region[$0] }).sorted() where t != a && !locked.contains(t) && members[t].count > 1 {
+                    let partners = members[t].filter { c in graph.adjacent[c].contains { region[$0] == a } && c != b }.sorted()
+                    for c in partners {
+                        move(b, to: t); move(c, to: a)
+                        let after = solution
+                        let better = after.violation < before.violation - 1e-9
+                            || (abs(after.violation - before.violation) <= 1e-9 && after.cost < before.cost - 1e-9)
+                        if better, isConnected(a), isConnected(t) {
+                            improved = true; done = true
+                            break
+                        }
+                        move(c, to: t); move(b, to: a)
+                    }
+                    if done { break }
+                }
+            }
+            return improved
         }
 
         /// Hill climbing over boundary-block moves until no move improves, in random block order.
