@@ -14,3 +14,11 @@ extension Geometry {
         self.init(owning: line, context: context)
     }
 }
+
+extension Geometry {
+    /// The same geometry with vertices added so that no segment is longer than `maxSegmentLength`
+    /// (GEOS densify): a line straight in one CRS stays close to its course once projected.
+    public func densified(maxSegmentLength: Double) throws -> Geometry {
+        try context.wrap(GEOSDensify_r(handle, pointer, maxSegmentLength), "densify failed")
+    }
+}

@@ -48,7 +48,10 @@ public final class BlockSet {
         parentVertices = vertices
         let parentBoundary = try parent.boundary()
         let prepared = try PreparedGeometry(parent)
-        let relevant = try barriers.filter { try preparedLonLat.intersects($0) }.map { try projector.project($0) }
+        // Barriers are straight between their vertices in longitude/latitude: densified first (to about
+        // 50 m), they keep that course in metres to well under a millimetre.
+        let relevant = try barriers.filter { try preparedLonLat.intersects($0) }
+            .map { try projector.project(try $0.densified(maxSegmentLength: Self.densifyDegrees)) }
         let extras = try extraLines.filter { try preparedLonLat.intersects($0) }.map { try projector.project($0) }
         // Whole lines (not clipped first: a clipped end is only nearly on the boundary and would not be
         // noded with it) noded together with the boundary; faces outside the parent are dropped below.
@@ -121,6 +124,8 @@ public final class BlockSet {
     /// the parent's boundary (but, after a datum or projection change, only nearly on it) crosses it and
     /// is noded with it. The overshoots are dangles that polygonize ignores.
     static let endExtensionM = 1.0
+    /// Longest barrier segment, in degrees, before projection.
+    static let densifyDegrees = 0.0005
 
     /// One MultiLineString of every line part of `geometries` (overlays want one homogeneous input),
     /// with both ends of each line (in metres) extended by ``endExtensionM``.
