@@ -73,8 +73,9 @@ public final class BlockSet {
             var streetOnly: [Geometry] = [parentBoundary]
             if !relevant.isEmpty { streetOnly.append(try Self.lines(relevant, context: context)) }
             let streets = try Geometry.collection(.geometryCollection, streetOnly, context: context).unaryUnion()
-            // A segment of the full linework lies on a street when its midpoint is on the street linework.
-            let streetBuffer = try PreparedGeometry(try streets.buffer(1e-6, quadrantSegments: 1))
+            // A segment of the full linework lies on a street when its midpoint is within 1 mm of the street linework
+            // (old grid edges drawn along streets come back through longitude/latitude a few nanometres off).
+            let streetBuffer = try PreparedGeometry(try streets.buffer(1e-3, quadrantSegments: 1))
             var extra = Set<SegmentKey>()
             for key in lineworkSegments {
                 let mid = try Geometry(x: (key.ax + key.bx) / 2, y: (key.ay + key.by) / 2, context: context)
