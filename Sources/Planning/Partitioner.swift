@@ -244,6 +244,7 @@ public enum Partitioner {
                     throw GridplanError("--redraw: block \(lost) of \(parentRecord.label) touches no existing grid")
                 }
                 for (b, r) in initial.enumerated() where children[r].code.map(options.locked.contains) ?? false { builder.fixed[b] = r }
+                builder.regionGroups = children.map { Int($0.parentFid ?? -1) }
                 // Region numbers must be dense for the search: existing grids keep their index.
                 solution = builder.redraw(from: initial, seed: options.seed)
             } else {

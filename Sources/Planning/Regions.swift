@@ -98,6 +98,9 @@ public struct RegionBuilder {
     /// Weight of the balance term against compactness in the cost (per region: λ·((h−mean)/(max−min))² + (1−PP)).
     public var balanceWeight = 4.0
     public var restarts = 6
+    /// In a redraw, the parent of each existing grid: blocks move only between grids of one parent,
+    /// so that a redraw of units under a community keeps them inside their areas.
+    public var regionGroups: [Int]? = nil
     public var maxPasses = 200
 
     public init(graph: BlockGraph, targets: Targets) {
@@ -452,7 +455,7 @@ public struct RegionBuilder {
                     var seen = Set<Int>()
                     for nb in graph.adjacent[b] {
                         let t = region[nb]
-                        guard t != from, !locked.contains(t), near.contains(t), seen.insert(t).inserted else { continue }
+                        guard t != from, !locked.contains(t), near.contains(t), compatible(from, t), seen.insert(t).inserted else { continue }
                         var d = delta(b, to: t)
                         d.dc += stability(b, from, t)
                         let aspiration = current + d.dv < best.violation
@@ -472,6 +475,12 @@ public struct RegionBuilder {
                 if (s.violation, s.cost) < (best.violation, best.cost) { best = s; bestRegion = region }
             }
             if bestRegion != region { self = State(builder, region: bestRegion) }
+        }
+
+        /// Whether blocks may move between regions `a` and `b`.
+        func compatible(_ a: Int, _ b: Int) -> Bool {
+            guard let groups = builder.regionGroups, a < groups.count, b < groups.count else { return true }
+            return groups[a] == groups[b]
         }
 
         /// Whether region `r` is one connected set of blocks.
@@ -496,7 +505,7 @@ public struct RegionBuilder {
                 if locked.contains(a) || members[a].count <= 1 { continue }
                 let before = solution
                 var done = false
-                for t in Set(graph.adjacent[b].map { region[$0] }).sorted() where t != a && !locked.contains(t) && members[t].count > 1 {
+                for t in Set(graph.adjacent[b].map { region[$0] }).sorted() where t != a && !locked.contains(t) && members[t].count > 1 && compatible(a, t) {
                     let partners = members[t].filter { c in graph.adjacent[c].contains { region[$0] == a } && c != b }.sorted()
                     for c in partners {
                         move(b, to: t); move(c, to: a)
@@ -541,7 +550,7 @@ public struct RegionBuilder {
                     if locked.contains(from) || members[from].count <= 1 { continue }
                     if case .makeRoom = mode, !near.contains(from) { continue }
                     var targets = Set<Int>()
-                    for nb in graph.adjacent[b] where region[nb] != from && !locked.contains(region[nb]) { targets.insert(region[nb]) }
+                    for nb in graph.adjacent[b] where region[nb] != from && !locked.contains(region[nb]) && compatible(from, region[nb]) { targets.insert(region[nb]) }
                     if targets.isEmpty { continue }
                     var toFrom = 0.0
                     var toRegion: [Int: Double] = [:]

@@ -219,6 +219,49 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(!kept.changed)
     }
 
+    /// A redraw of units under a community whose units sit in areas: blocks move only between units
+    /// of one area, so the areas stay covered; the hand-drawn units there do not follow the roads.
+    @Test func redrawKeepsUnitsInTheirAreas() throws {
+        let (store, barriers, points) = try chikanCommunity("440802006003")
+        func filtered(_ file: String, keep: ([String: Any]) -> Bool) throws -> String {
+            let data = try Data(contentsOf: URL(fileURLWithPath: sample("GeoData/chikan/\(file)")))
+            var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            json["features"] = (json["features"] as! [[String: Any]]).filter { keep($0["properties"] as! [String: Any]) }
+            let path = folder.path("part-\(file)")
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        var areaNames = Set<String>()
+        let areas = try filtered("areas.geojson") { p in
+            guard p["parent"] as? String == "440802006003" else { return false }
+            areaNames.insert(p["name"] as! String); return true
+        }
+        let units = try filtered("units.geojson") { areaNames.contains($0["parent"] as! String) }
+        for (file, level) in [(areas, GridLevel.area), (units, .unit)] {
+            var o = ImportOptions(level: level, crs: .cgcs2000)
+            o.parentField = "parent"
+            _ = try GridImporter.run(file: file, into: store, options: o)
+        }
+        let before = try store.read { try GridRecord.current($0, level: .unit) }
+        var options = PartitionOptions()
+        options.redraw = true
+        let report = try Partitioner.partition(store: store, parent: "440802006003", level: nil, barriers: barriers, buildings: points, options: options)
+        let part = report.parents[0]
+        #expect(part.grids.count == before.count)
+        // Three of its units are outside 300–500 as drawn: blocks must move.
+        #expect(before.filter { !(300...500).contains($0.households ?? 0) }.count == 3)
+        #expect(part.movedBlocks > 0)
+        #expect(part.grids.filter { !$0.withinBounds }.count < 3)
+        #expect(part.movedHouseholds < 0.2 * part.households)
+        let after = try store.read { try GridRecord.current($0, level: .unit) }
+        for unit in after {
+            let old = before.first { $0.name == unit.name }!
+            #expect(unit.parentFid == old.parentFid, "\(unit.label) changed area")
+        }
+        let findings = try coverageFindings(store)
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
+
     @Test func replacingEndsTheEarlierGrids() throws {
         let (store, barriers, points) = try handMade()
         _ = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: PartitionOptions())
