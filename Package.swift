@@ -10,6 +10,7 @@
 //   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
 //   Planning              generating area/unit grids along streets, balanced in households (partition)
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
+//   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
 //   gridplan              the command-line tool
 import PackageDescription
 
@@ -39,10 +40,12 @@ let package = Package(
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
                                                  .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Planning", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Planning", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
         .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
+        .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
     ]

@@ -71,6 +71,8 @@ public struct PartitionReport: Sendable {
         public var movedHouseholds = 0.0
         public var movedBuildings = 0
         public var movedCases: Int?
+        /// Redraw: primary gridders on duty (from the roster, when the plan has one) of grids that changed.
+        public var affectedGridders: [(grid: String, person: String)] = []
         public var seconds = 0.0
         /// The targets used for this parent (with --count: its mean and spread).
         public var targets = Targets()
@@ -288,6 +290,16 @@ public enum Partitioner {
                 if hasCases {
                     part.movedCases = try movedCases(store: store, envelope: envelope, projector: projector, blocks: blocks, locator: locator,
                                                      from: initial, to: solution.region)
+                }
+                let changedCodes = Set(children.indices.filter { r in made.first { $0.region == r }?.grid.changed ?? true }
+                                                  .compactMap { children[$0].code })
+                if !changedCodes.isEmpty, try store.read({ try $0.tableExists("duties") }) {
+                    part.affectedGridders = try store.read { db in
+                        try Row.fetchAll(db, sql: "SELECT grid_code, person_id FROM duties WHERE role = 'primary' AND valid_to IS NULL AND level = ? ORDER BY grid_code, person_id",
+                                         arguments: [options.outLevel.rawValue])
+                            .map { (grid: $0["grid_code"] as String, person: $0["person_id"] as String) }
+                            .filter { changedCodes.contains($0.grid) }
+                    }
                 }
                 for (r, child) in children.enumerated() {
                     guard let i = made.firstIndex(where: { $0.region == r }) else {

@@ -125,6 +125,9 @@ struct PartitionCommand: ParsableCommand {
             }
             if redraw {
                 print("  redraw: \(p.movedBlocks) blocks, \(String(format: "%.0f", p.movedHouseholds)) households, \(p.movedBuildings) buildings\(p.movedCases.map { ", \($0) cases" } ?? "") change grid; \(p.grids.filter(\.changed).count) grids changed; edges on old grid boundaries where no barrier runs: \(p.cutsOnOldBoundariesOnly) segments")
+                if !p.affectedGridders.isEmpty {
+                    print("  primary gridders of changed grids: " + p.affectedGridders.map { "\($0.grid) \($0.person)" }.joined(separator: ", "))
+                }
             }
         }
         print("overall: \(r.allGrids.count) grids, \(String(format: "%.1f", r.shareWithinBounds * 100)) % within bounds, max deviation from target: \(String(format: "%.0f", r.maxDeviation)), mean compactness \(String(format: "%.3f", r.meanCompactness)), cuts not on barriers: \(r.cutsNotOnBarriers), buildings outside the parents: \(r.buildingsOutside) of \(r.buildingsRead), \(String(format: "%.2f", r.seconds)) s")
@@ -146,6 +149,7 @@ struct PartitionCommand: ParsableCommand {
                  "oversize_blocks": p.oversizeBlocks.map { ["households": $0.households, "area_m2": $0.areaM2] },
                  "moved_blocks": p.movedBlocks, "moved_households": p.movedHouseholds, "moved_buildings": p.movedBuildings,
                  "moved_cases": p.movedCases as Any,
+                 "affected_gridders": p.affectedGridders.map { ["grid": $0.grid, "person": $0.person] },
                  "grids": p.grids.map { g in
                      ["code": g.code as Any, "name": g.name, "households": g.households, "residents": g.residents, "buildings": g.buildings,
                       "blocks": g.blocks, "area_m2": g.areaM2, "compactness": g.compactness, "radius_m": g.radiusM,

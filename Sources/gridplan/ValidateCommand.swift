@@ -1,5 +1,7 @@
 import ArgumentParser
+import Duty
 import Foundation
+import GridGeometry
 import Grids
 import GridStore
 
@@ -11,7 +13,8 @@ struct ValidateCommand: ParsableCommand {
             Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with
             no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not
             covered by its children, multi-part grids, holes, duplicate codes, households or residents outside
-            the sizing rules. Areas are in m² in the plan's local projected CRS. Coverage differences under
+            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities
+            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under
             --sliver-m2 are reported as digitising noise. Every finding is also written, with its location,
             to the `findings` layer of the GeoPackage, to be seen in QGIS.
 
@@ -30,6 +33,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "A JSON file of sizing rules per level and kind (default: unit grids 300–500 households, ≤ 2,500 residents).")
     var rules: String?
     @Flag(help: "Repair invalid geometries with GEOS make-valid first (the invalid versions stay in history).") var fix = false
+    @Option(help: "Report a person primary in grids farther apart than this many metres.") var maxPrimarySpreadM: Double = 2000
+    @Option(help: "The day the roster checks look at (default: today).") var at: String?
 
     func run() throws {
         var dirty = false
@@ -41,18 +46,34 @@ struct ValidateCommand: ParsableCommand {
             let sizing: SizingRules
             do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults }
             catch { throw CLIError("\(error)", status: 2) }
-            let report: Validation.Report
-            do { report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix) }
+            var report: Validation.Report
+            // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
+            do {
+                report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix)
+                // The roster's own step (Duty module), added to the same findings layer.
+                let roster = try RosterChecks.run(store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
+                                                  maxPrimarySpreadM: maxPrimarySpreadM)
+                try RosterChecks.append(roster, to: plan)
+                report.findings += roster
+            }
             catch let e as GridplanError { throw CLIError(e.message, status: 2) }
+            catch { throw CLIError("\(store.path): \(error)", status: 2) }
             dirty = report.hasProblems
             if json {
+                let context = GEOSContext()
+                func location(_ f: Finding) -> Any {
+                    guard let wkb = f.locationWKB, let g = try? Geometry(wkb: wkb, context: context) else { return NSNull() }
+                    return (try? g.wkt(precision: 7)) ?? NSNull()
+                }
                 print(jsonString([
                     "grids": report.gridCount, "metric_crs": report.metricCRS, "clean": !report.hasProblems,
+                    "grids_per_level": Dictionary(uniqueKeysWithValues: GridLevel.allCases.map { ($0.name, report.gridsPerLevel[$0] ?? 0) }),
                     "repaired": report.repaired,
                     "counts": Dictionary(grouping: report.findings, by: \.severity.rawValue).mapValues(\.count),
                     "findings": report.findings.map { f in
                         ["kind": f.kind.rawValue, "severity": f.severity.rawValue, "level": f.level.name, "grids": f.grids,
-                         "message": f.message, "measure": f.measure as Any, "unit": f.unit as Any] as [String: Any]
+                         "message": f.message, "measure": f.measure as Any, "unit": f.unit as Any,
+                         "location_wkt": location(f)] as [String: Any]
                     },
                 ]))
                 return
@@ -77,6 +98,10 @@ struct ValidateCommand: ParsableCommand {
             if let noise = bySeverity[.noise], !noise.isEmpty {
                 let total = noise.compactMap(\.measure).reduce(0, +)
                 print("noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): digitising noise, listed in the findings layer")
+            }
+            let missing = GridLevel.allCases.filter { report.gridsPerLevel[$0] == nil }
+            if !missing.isEmpty {
+                print("note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: nesting and coverage are checked between the levels present (\(GridLevel.allCases.filter { report.gridsPerLevel[$0] != nil }.map(\.name).joined(separator: ", ")))")
             }
             let errors = bySeverity[.error]?.count ?? 0, warnings = bySeverity[.warning]?.count ?? 0
             print(report.hasProblems
