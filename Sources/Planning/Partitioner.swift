@@ -170,6 +170,7 @@ public enum Partitioner {
         var assignedBuildings = Set<Int>()
         var newGrids: [GridReplacement.NewGrid] = []
         var endFids: [Int64] = []
+        var lockedFound = Set<String>()
 
         for parentRecord in parents {
             let t0 = Date()
@@ -247,6 +248,7 @@ public enum Partitioner {
                 }
                 for (b, r) in initial.enumerated() where children[r].code.map(options.locked.contains) ?? false { builder.fixed[b] = r }
                 builder.regionGroups = children.map { Int($0.parentFid ?? -1) }
+                lockedFound.formUnion(children.compactMap(\.code).filter(options.locked.contains))
                 // Region numbers must be dense for the search: existing grids keep their index.
                 solution = builder.redraw(from: initial, seed: options.seed)
             } else {
@@ -351,6 +353,10 @@ public enum Partitioner {
             }
             part.seconds = Date().timeIntervalSince(t0)
             report.parents.append(part)
+        }
+        let unknownLocks = options.locked.subtracting(lockedFound).sorted()
+        if !unknownLocks.isEmpty {
+            throw GridplanError("--lock \(unknownLocks.joined(separator: ",")): no current \(options.outLevel) grid under the parent\(parents.count == 1 ? "" : "s") has \(unknownLocks.count == 1 ? "this code" : "these codes")")
         }
         report.buildingsOutside = buildings.count - assignedBuildings.count
         if !options.dryRun {

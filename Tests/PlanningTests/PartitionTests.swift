@@ -217,6 +217,11 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         let locked = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let kept = locked.parents[0].grids.first { $0.code == heavy.code }!
         #expect(!kept.changed)
+        // A lock on a grid that is not there is an error, not ignored.
+        options.locked = ["440802001001999"]
+        #expect(throws: GridplanError.self) {
+            try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        }
     }
 
     /// A redraw of units under a community whose units sit in areas: blocks move only between units
