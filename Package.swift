@@ -8,6 +8,7 @@
 //   GridFormats           reading and writing foreign vector formats through GDAL/OGR
 //   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
 //   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
+//   Planning              generating area/unit grids along streets, balanced in households (partition)
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
 //   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
 //   gridplan              the command-line tool
@@ -41,8 +42,10 @@ let package = Package(
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
                                              .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
+                                                 .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Planning", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,5 +59,7 @@ let package = Package(
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
         .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
         .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -27,6 +27,8 @@ func workload() throws {
     _ = try bowTie.makeValid()
     let lines = try Geometry(wkt: "MULTILINESTRING ((0 0, 10 0, 10 10, 0 10, 0 0), (5 -1, 5 11))", context: context)
     _ = try Geometry.polygonize([try lines.unaryUnion()], context: context)
+    _ = try Geometry(lineString: [(0, 0), (3, 4), (6, 0)], context: context).densified(maxSegmentLength: 0.5)
+    _ = try? Geometry(lineString: [(0, 0)], context: context)
     let prepared = try PreparedGeometry(a)
     _ = try prepared.contains(b) || prepared.intersects(b) || prepared.covers(x: 3, y: 3)
     let tree = try STRtree([a, b, c], context: context)

@@ -36,6 +36,8 @@ echo "== generate_sample_cases.py --seed $seed"
 "$venv/bin/python" "$here/generate_sample_cases.py" --seed "$seed"
 echo "== extract_helsinki.py"
 "$venv/bin/python" "$here/extract_helsinki.py"
+echo "== generate_partition_inputs.py --seed $seed"
+"$venv/bin/python" "$here/generate_partition_inputs.py" --seed "$seed"
 echo "== extract_zhanjiang.py"; "$venv/bin/python" "$here/extract_zhanjiang.py"
 
 echo "== ogrinfo check"
