@@ -9,6 +9,7 @@
 //   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
 //   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
+//   Geocoding             Chinese address normalising, parsing, gazetteer, matching, batch geocoding
 //   gridplan              the command-line tool
 import PackageDescription
 
@@ -38,8 +39,9 @@ let package = Package(
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Geocoding", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,5 +54,6 @@ let package = Package(
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
         .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
+        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
     ]
 )

@@ -1,0 +1,54 @@
+/// The keys places are indexed and looked up by: the normalised name, and for divisions the
+/// name without its generic suffix (南桥街道 → 南桥, 南华社区 / 南华居委会 → 南华), so that every
+/// way of writing a division finds it.
+public enum PlaceKeys {
+    public static func key(_ name: String) -> String { AddressNormalizer.normalize(name) }
+
+    /// Suffixes of division names, longest first.
+    static let adminSuffixes: [[Unicode.Scalar]] = [
+        "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "街道办事处", "社区居委会",
+        "居民委员会", "村民委员会", "社区居民委员会", "街道办", "居委会", "村委会", "街道", "社区", "地区", "省", "市", "区", "县",
+        "旗", "盟", "镇", "乡", "村",
+    ].map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
+
+    /// The division name without its suffix, if at least two characters remain.
+    public static func adminCore(_ name: String) -> String {
+        let s = AddressNormalizer.normalizedScalars(name)
+        for suffix in adminSuffixes where s.count - suffix.count >= 2 {
+            if Array(s[(s.count - suffix.count)...]) == suffix {
+                var v = String.UnicodeScalarView(); v.append(contentsOf: s[..<(s.count - suffix.count)]); return String(v)
+            }
+        }
+        var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v)
+    }
+
+    /// The keys one character shorter: a name with one wrong, missing or extra character
+    /// shares one of them with the right name (symmetric deletion, edit distance 1).
+    public static func deletions(_ key: String) -> [String] {
+        let s = Array(key.unicodeScalars)
+        guard s.count >= 3 else { return [] }
+        var out: [String] = []
+        out.reserveCapacity(s.count)
+        for i in s.indices {
+            var v = String.UnicodeScalarView()
+            v.append(contentsOf: s[..<i]); v.append(contentsOf: s[(i + 1)...])
+            out.append(String(v))
+        }
+        return out
+    }
+
+    /// True when `a` becomes `b` by changing, adding or removing one character (or swapping two
+    /// neighbours): what one typo does. Deletion keys find candidates; this confirms them.
+    public static func withinOneEdit(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        if x == y { return true }
+        if abs(x.count - y.count) > 1 { return false }
+        var i = 0
+        while i < min(x.count, y.count) && x[i] == y[i] { i += 1 }
+        if x.count == y.count {
+            if x[(i + 1)...] == y[(i + 1)...] { return true }
+            return i + 1 < x.count && x[i] == y[i + 1] && x[i + 1] == y[i] && x[(i + 2)...] == y[(i + 2)...]
+        }
+        return x.count > y.count ? x[(i + 1)...] == y[i...] : x[i...] == y[(i + 1)...]
+    }
+}
