@@ -59,7 +59,7 @@ public struct AddressParser: Sendable {
     static let markersByFirst: [Unicode.Scalar: [Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] })
 
     static let remainderWords: [[Unicode.Scalar]] = ["附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
-                                                      "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带"]
+                                                      "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧"]
         .map { Array($0.unicodeScalars) }
 
     /// Province short names (and municipalities) by their level.

@@ -72,7 +72,9 @@ public enum GazetteerImporter {
         var point: (Double, Double)?
     }
 
-    public static func run(file: String, into store: GeoPackage, options: Options) throws -> Report {
+    /// `grids` locates places in the plan's grids; made from the store when not given (building
+    /// one takes a moment: pass one to several imports).
+    public static func run(file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil) throws -> Report {
         let fileName = (file as NSString).lastPathComponent
         let reader: VectorReader
         do { reader = try VectorReader(path: file, encoding: options.encoding) } catch let e as FormatError { throw GridplanError(e.message) }
@@ -95,6 +97,7 @@ public enum GazetteerImporter {
         let context = GEOSContext()
         var rows: [Row] = []
         var transformer: CoordinateTransformer? = nil
+        var pointRows: [(Int, Int)] = []
         func text(_ f: VectorFeature, _ role: String) -> String? {
             guard let i = index[role], let t = f.values[i].trimmed, !t.isEmpty else { return nil }
             return t
@@ -133,8 +136,12 @@ public enum GazetteerImporter {
                 }
                 var geometry: Geometry? = nil
                 if hasLonLat, let xt = f.values[index["lon"]!].trimmed, let yt = f.values[index["lat"]!].trimmed, !xt.isEmpty || !yt.isEmpty {
-                    guard let x = Double(xt), let y = Double(yt) else { throw GridplanError("\(label(f.number)): coordinates '\(xt)', '\(yt)' are not numbers") }
-                    geometry = try Geometry(x: x, y: y, context: context)
+                    guard let x = Double(xt), let y = Double(yt), x.isFinite, y.isFinite else {
+                        throw GridplanError("\(label(f.number)): coordinates '\(xt)', '\(yt)' are not numbers")
+                    }
+                    // Points are transformed together after reading, without GEOS.
+                    row.point = (x, y)
+                    pointRows.append((rows.count, f.number))
                 } else if let wkb = f.wkb {
                     geometry = try Geometry(wkb: wkb, context: context)
                 }
@@ -157,8 +164,25 @@ public enum GazetteerImporter {
                 rows.append(row)
             }
         } catch let e as FormatError { throw GridplanError(e.message) }
+        if !pointRows.isEmpty {
+            guard let sourceCRS else {
+                throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+            }
+            let t = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000)
+            var xs = pointRows.map { rows[$0.0].point!.0 }, ys = pointRows.map { rows[$0.0].point!.1 }
+            let failed = Set(t.transform(x: &xs, y: &ys))
+            for (k, (i, number)) in pointRows.enumerated() {
+                let (sx, sy) = rows[i].point!
+                if failed.contains(k) || !xs[k].isFinite || abs(xs[k]) > 180 || abs(ys[k]) > 90 {
+                    throw GridplanError("\(label(number)): (\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000" +
+                                        (abs(sy) > 90 && abs(sx) <= 90 ? ": longitude and latitude look swapped" : ""))
+                }
+                rows[i].point = (xs[k], ys[k])
+                rows[i].blob = try GeoPackageGeometry.encodePoint(x: xs[k], y: ys[k], srsID: GeoPackage.storeSRSID)
+            }
+        }
         return try store.write { db in
-            try write(rows, fileName: options.source ?? fileName, options: options, db: db, store: store)
+            try write(rows, fileName: options.source ?? fileName, options: options, db: db, store: store, grids: grids)
         }
     }
 
@@ -187,7 +211,7 @@ public enum GazetteerImporter {
         }
     }
 
-    static func write(_ input: [Row], fileName: String, options: Options, db: Database, store: GeoPackage) throws -> Report {
+    static func write(_ input: [Row], fileName: String, options: Options, db: Database, store: GeoPackage, grids: Assigner?) throws -> Report {
         var report = Report(file: fileName, kind: options.kind)
         let old = try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE source = ?", arguments: [fileName]) ?? 0
         if old > 0 {
@@ -219,7 +243,7 @@ public enum GazetteerImporter {
         // Other places: the divisions they lie in, from the plan's grids.
         let needsLocation = rows.indices.filter { rows[$0].point != nil && rows[$0].community == nil && options.kind != .admin }
         if !needsLocation.isEmpty, try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 > 0 {
-            let assigner = try Assigner(store: store, snapMetres: 50)
+            let assigner = try grids ?? Assigner(store: store, snapMetres: 50)
             let results = try assigner.assign(lon: needsLocation.map { rows[$0].point!.0 }, lat: needsLocation.map { rows[$0].point!.1 })
             for (k, i) in needsLocation.enumerated() {
                 guard let g = results[k].grid, results[k].status != .outside else { continue }

@@ -24,6 +24,8 @@ public struct Place: Sendable {
     public var numberTo: Int?
     public var compound: String?
     public var building: String?
+    /// Former names and aliases, as keys.
+    public var aliasKeys: [String] = []
 }
 
 /// The gazetteer and the plan's grids, loaded once into exact-key hash indexes that worker
@@ -84,6 +86,7 @@ public final class GazetteerIndex: Sendable {
                                 numberTo: (r["number_to"] as Int64?).map(Int.init), compound: r["compound"], building: r["building"]))
             let aliases = (r["aliases"] as String?)?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map { PlaceKeys.key(String($0)) } ?? []
             aliasKeys.append(aliases)
+            places[places.count - 1].aliasKeys = aliases
         }
         // Grids: their chain of codes, and their point for divisions of the same code or name.
         let byFid = Dictionary(uniqueKeysWithValues: grids.map { ($0.fid, $0) })
@@ -116,6 +119,21 @@ public final class GazetteerIndex: Sendable {
                                     lon: xy.x, lat: xy.y, hasLocation: true))
             }
             aliasKeys.append([])
+        }
+        // Divisions still without a point (the county, city, province of a plan that has only
+        // street and lower grids): the mean of their located children, bottom up.
+        for level in [AdminLevel.county, .city, .province] {
+            var sums: [String: (Double, Double, Int)] = [:]
+            for p in places where p.kind == .admin && p.hasLocation && p.level.map({ $0 > level }) == true {
+                guard let code = p.code, code.count >= 6 else { continue }
+                let prefix = level == .county ? String(code.prefix(6)) : level == .city ? String(code.prefix(4)) + "00" : String(code.prefix(2)) + "0000"
+                let s = sums[prefix] ?? (0, 0, 0)
+                sums[prefix] = (s.0 + p.lon, s.1 + p.lat, s.2 + 1)
+            }
+            for i in places.indices where places[i].kind == .admin && places[i].level == level && !places[i].hasLocation {
+                guard let code = places[i].code, let s = sums[code], s.2 > 0 else { continue }
+                places[i].lon = s.0 / Double(s.2); places[i].lat = s.1 / Double(s.2); places[i].hasLocation = true
+            }
         }
         // Indexes.
         var adminByCore: [AdminLevel: [String: [Int]]] = [:], fuzzyAdmin: [AdminLevel: [String: [Int]]] = [:]
@@ -192,6 +210,8 @@ public final class GazetteerIndex: Sendable {
         var hits = Set<Int>()
         for d in [key] + PlaceKeys.deletions(key) { hits.formUnion(fuzzy[kind]?[d] ?? []) }
         for d in PlaceKeys.deletions(key) { hits.formUnion(byKey[kind]?[d] ?? []) }
-        return (false, hits.filter { PlaceKeys.withinOneEdit(places[$0].key, key) }.sorted())
+        return (false, hits.filter { h in
+            ([places[h].key] + places[h].aliasKeys).contains { PlaceKeys.withinOneEdit($0, key) }
+        }.sorted())
     }
 }

@@ -78,7 +78,9 @@ public struct Geocoder: Sendable {
         var deepest: Int? = nil
         let places = index.places
 
-        // Divisions, from the top: each must agree with those above it.
+        // Divisions, from the top: each must agree with those above it (by code prefix for
+        // province, city and county; by the codes stored with streets and communities).
+        var resolvedCode: [AdminLevel: String] = [:]
         func resolve(_ level: AdminLevel, _ name: String?) {
             guard let name else { return }
             let core = PlaceKeys.adminCore(name)
@@ -87,26 +89,40 @@ public struct Geocoder: Sendable {
                 let p = places[i]
                 if let county = admin.county, let pc = p.county, level > .county, pc != county { return false }
                 if let street = admin.street, let ps = p.street, level > .street, ps != street { return false }
-                if level <= .city, let d = deepest, let code = places[d].code, let own = p.code {
-                    // a province or city named after a county: keep only if consistent by code prefix
-                    return code.hasPrefix(String(own.prefix(level == .province ? 2 : 4)))
+                if let own = p.code {
+                    if level == .city, let prov = resolvedCode[.province], !own.hasPrefix(String(prov.prefix(2))) { return false }
+                    if level == .county, let city = resolvedCode[.city], !own.hasPrefix(String(city.prefix(4))) { return false }
+                    if level == .county, let prov = resolvedCode[.province], !own.hasPrefix(String(prov.prefix(2))) { return false }
                 }
                 return true
             }
-            guard let best = agreeing.first else {
+            // The same core may name a 社区 and a 村 (海萍社区, 海萍村): prefer the name as written,
+            // then the same kind of suffix (村委会 → 村, 居委会 → 社区).
+            let key = PlaceKeys.key(name)
+            let village = key.hasSuffix("村") || key.hasSuffix("村委会") || key.hasSuffix("村民委员会")
+            let ranked = agreeing.sorted { a, b in
+                func rank(_ i: Int) -> Int {
+                    let p = places[i]
+                    if p.key == key { return 0 }
+                    if level == .community && p.key.hasSuffix("村") == village { return 1 }
+                    return 2
+                }
+                return (rank(a), a) < (rank(b), b)
+            }
+            guard let best = ranked.first else {
                 reasons.append(hits.isEmpty ? "unknown \(level.rawValue) '\(name)'" : "\(level.rawValue) '\(name)' is not in the named divisions")
                 return
             }
             if !exact { adminFuzzy = true }
             let p = places[best]
+            if let code = p.code { resolvedCode[level] = code }
             switch level {
             case .county: admin.county = p.code ?? admin.county; admin.countyFromText = true
             case .street: admin.street = p.code ?? p.street; admin.county = admin.county ?? p.county
             case .community: admin.community = p.code ?? p.community; admin.street = admin.street ?? p.street; admin.county = admin.county ?? p.county
             default: break
             }
-            if agreeing.count == 1 || level <= .county { deepest = best }
-            else if deepest == nil || places[deepest!].level! < level { deepest = best }
+            deepest = best
         }
         resolve(.province, c.province)
         resolve(.city, c.city)
@@ -313,6 +329,28 @@ public struct Geocoder: Sendable {
                 let e = list[j]; let p = places[e.place]
                 if e.number != n && (!sameParity || e.number % 2 == n % 2) && p.hasLocation && fit(p) != nil { above = j; break }
                 j += 1
+            }
+            if below == nil || above == nil {
+                // Beyond the known numbers: extrapolate from the two nearest of the same parity, at
+                // most as far again as they are apart.
+                guard sameParity else { continue }
+                var ends: [Int] = []
+                var j = below ?? above!
+                let step = below != nil ? -1 : 1
+                while j >= 0 && j < list.count && ends.count < 2 {
+                    let e = list[j], p = places[e.place]
+                    if e.number % 2 == n % 2 && p.hasLocation && fit(p) != nil && (ends.isEmpty || list[ends[0]].number != e.number) { ends.append(j) }
+                    j += step
+                }
+                guard ends.count == 2 else { continue }
+                let (e0, e1) = (list[ends[0]], list[ends[1]])
+                let gap = abs(e0.number - e1.number)
+                guard abs(n - e0.number) <= 2 * gap else { continue }
+                let p0 = places[e0.place], p1 = places[e1.place]
+                guard p0.county == p1.county, metres(p0.lon, p0.lat, p1.lon, p1.lat) < 1500 else { continue }
+                let t = Double(n - e0.number) / Double(e0.number - e1.number)
+                return NumberHit(place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * 0.9, interpolated: true,
+                                 lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))
             }
             guard let b = below, let a = above else { continue }
             let pb = places[list[b].place], pa = places[list[a].place]

@@ -12,7 +12,7 @@ struct Gridplan: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ValidateCommand.self, StatsCommand.self, CodesCommand.self, ExportCommand.self,
-                      AssignCommand.self, CasesCommand.self,
+                      AssignCommand.self, CasesCommand.self, GeocodeCommand.self, GazetteerCommand.self,
                       SummaryCommand.self, VersionsCommand.self, PlanCommand.self, CoordsCommand.self]
     )
 }

@@ -1,0 +1,196 @@
+import Cases
+import Foundation
+import GridFormats
+import GridProjection
+import Grids
+
+/// `gridplan geocode FILE`: geocodes an address column batch by batch on all cores and writes
+/// a CSV with every input column and the result, optionally with the grid of every level.
+///
+/// Resumable: after each batch the output is flushed and `OUT.checkpoint` records the rows done
+/// and the output's length; a run killed at any moment resumes from the last batch (the output
+/// is cut back to the recorded length first), as long as the input file is unchanged.
+public enum BatchGeocoder {
+    public struct Options: Sendable {
+        public var addressField: String
+        public var out: String
+        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        public var batchSize = 20_000
+        /// Also write GCJ-02 and BD-09 coordinates.
+        public var gcj02 = false, bd09 = false
+        /// Input coordinates farther than this from the geocoded point are flagged.
+        public var disagreementMetres = 300.0
+        public var restart = false
+        public init(addressField: String, out: String) { self.addressField = addressField; self.out = out }
+    }
+
+    public struct Report: Sendable, Codable {
+        public var rows = 0
+        public var resumedAt = 0
+        public var byLevel: [String: Int] = [:]
+        public var unmatchedByReason: [String: Int] = [:]
+        public var disagreements = 0
+        public var byAssignStatus: [String: Int] = [:]
+        public var engineSeconds = 0.0
+        public var addressesPerSecond: Double { engineSeconds > 0 ? Double(rows - resumedAt) / engineSeconds : 0 }
+    }
+
+    struct Checkpoint: Codable {
+        var input: String
+        var inputBytes: UInt64
+        var rowsDone: Int
+        var outBytes: UInt64
+        var report: Report
+    }
+
+    public static func columns(_ o: Options, assign: Bool) -> [String] {
+        var c = ["match_level", "confidence", "lon", "lat"]
+        if o.gcj02 { c += ["lon_gcj02", "lat_gcj02"] }
+        if o.bd09 { c += ["lon_bd09", "lat_bd09"] }
+        c += ["matched", "county_code", "county_name", "street_code", "street_name", "community_code", "community_name",
+              "interpolated", "fuzzy", "reason", "alternatives", "input_lon", "input_lat", "input_distance_m", "disagrees"]
+        if assign { c += ["assign_status", "assigned_from", "unit_code", "unit_name", "area_code", "area_name", "grid_community_code", "grid_street_code"] }
+        return c
+    }
+
+    /// A reason with the names taken out, to group unmatched rows: "unknown road '…'".
+    static func reasonKind(_ reason: String?) -> String {
+        guard let reason else { return "no reason given" }
+        let first = reason.split(separator: ";").first.map(String.init) ?? reason
+        var out = "", inQuote = false
+        for ch in first {
+            if ch == "'" { inQuote.toggle(); out += inQuote ? "'…" : "'"; continue }
+            if !inQuote { out.append(ch) }
+        }
+        return out.trimmingCharacters(in: .whitespaces)
+    }
+
+    public static func run(reader: CaseReader, geocoder: Geocoder, assigner: Assigner?, options o: Options,
+                           progress: ((Int) -> Void)? = nil) throws -> Report {
+        guard let field = reader.field(o.addressField) else {
+            throw GridplanError("\(reader.fileName): --address-field \(o.addressField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+        }
+        let checkpointPath = o.out + ".checkpoint"
+        let inputBytes = ((try? FileManager.default.attributesOfItem(atPath: reader.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+        var report = Report()
+        var skip = 0
+        let fm = FileManager.default
+        if !o.restart, let data = fm.contents(atPath: checkpointPath),
+           let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
+           fm.fileExists(atPath: o.out) {
+            guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError("\(o.out): cannot open to resume") }
+            try h.truncate(atOffset: cp.outBytes)
+            try h.close()
+            report = cp.report
+            report.resumedAt = cp.rowsDone
+            report.engineSeconds = 0
+            skip = cp.rowsDone
+        } else {
+            let header = (reader.fieldNames + columns(o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
+            guard fm.createFile(atPath: o.out, contents: Data(header.utf8)) else { throw GridplanError("\(o.out): cannot write") }
+            try? fm.removeItem(atPath: checkpointPath)
+        }
+        guard let handle = FileHandle(forWritingAtPath: o.out) else { throw GridplanError("\(o.out): cannot write") }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        let threads = max(1, o.threads)
+        try reader.forEachBatch(size: o.batchSize, skip: skip) { rows in
+            let start = Date()
+            let addresses = rows.map { $0.values[field].string ?? "" }
+            let results = geocodeAll(addresses, geocoder: geocoder, threads: threads)
+            var assignments: [Assignment?] = Array(repeating: nil, count: rows.count)
+            var assignedFrom = [String](repeating: "", count: rows.count)
+            if let assigner {
+                var idx: [Int] = [], lons: [Double] = [], lats: [Double] = []
+                for i in rows.indices {
+                    if results[i].level != .none { idx.append(i); lons.append(results[i].lon); lats.append(results[i].lat); assignedFrom[i] = "geocode" }
+                    else if let x = rows[i].lon, let y = rows[i].lat { idx.append(i); lons.append(x); lats.append(y); assignedFrom[i] = "input" }
+                }
+                let a = try assigner.assign(lon: lons, lat: lats, threads: threads)
+                for (k, i) in idx.enumerated() { assignments[i] = a[k] }
+            }
+            report.engineSeconds += Date().timeIntervalSince(start)
+            var text = ""
+            text.reserveCapacity(rows.count * 300)
+            for (i, row) in rows.enumerated() {
+                let r = results[i]
+                report.byLevel[r.level.rawValue, default: 0] += 1
+                if r.level == .none { report.unmatchedByReason[reasonKind(r.reason), default: 0] += 1 }
+                var v = [r.level.rawValue, String(r.confidence), coord(r.lon), coord(r.lat)]
+                let located = r.level != .none
+                if o.gcj02 {
+                    let g = located ? ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
+                    v += [coord(g.0), coord(g.1)]
+                }
+                if o.bd09 {
+                    let b = located ? ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
+                    v += [coord(b.0), coord(b.1)]
+                }
+                var distance = "", disagrees = ""
+                if located, let x = row.lon, let y = row.lat {
+                    let d = metres(r.lon, r.lat, x, y)
+                    distance = String(format: "%.1f", d)
+                    disagrees = d > o.disagreementMetres ? "true" : "false"
+                    if d > o.disagreementMetres { report.disagreements += 1 }
+                }
+                v += [r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
+                      r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.fuzzy ? "true" : "false",
+                      r.reason ?? row.problem ?? "",
+                      r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
+                      row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagrees]
+                if let assigner {
+                    if let a = assignments[i] {
+                        report.byAssignStatus[a.status.rawValue, default: 0] += 1
+                        let chain = a.grid.map { assigner.chains[$0] }
+                        let inGrid = a.status != .outside
+                        v += [a.status.rawValue, assignedFrom[i],
+                              inGrid ? chain?.unit?.code ?? "" : "", inGrid ? chain?.unit?.name ?? "" : "",
+                              inGrid ? chain?.area?.code ?? "" : "", inGrid ? chain?.area?.name ?? "" : "",
+                              inGrid ? chain?.community?.code ?? "" : "", inGrid ? chain?.street?.code ?? "" : ""]
+                    } else {
+                        report.byAssignStatus["no_location", default: 0] += 1
+                        v += ["no_location", "", "", "", "", "", "", ""]
+                    }
+                }
+                text += (row.values.map { csvQuote($0.string ?? "") } + v.map(csvQuote)).joined(separator: ",")
+                text += "\n"
+            }
+            try handle.write(contentsOf: Data(text.utf8))
+            report.rows += rows.count
+            let outBytes = try handle.offsetInFile
+            let cp = Checkpoint(input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes, report: report)
+            try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
+            progress?(report.rows)
+        }
+        try? fm.removeItem(atPath: checkpointPath)
+        return report
+    }
+
+    /// Geocodes addresses on `threads` threads, each its own contiguous slice.
+    public static func geocodeAll(_ addresses: [String], geocoder: Geocoder, threads: Int) -> [GeocodeResult] {
+        let n = addresses.count
+        let buffer = UnsafeMutableBufferPointer<GeocodeResult>.allocate(capacity: n)
+        buffer.initialize(repeating: GeocodeResult())
+        defer { buffer.deinitialize(); buffer.deallocate() }
+        let slots = SendableBuffer(buffer)
+        let t = max(1, min(threads, n / 500 + 1))
+        DispatchQueue.concurrentPerform(iterations: t) { k in
+            for i in (n * k / t)..<(n * (k + 1) / t) { slots.buffer[i] = geocoder.geocode(addresses[i]) }
+        }
+        return Array(buffer)
+    }
+
+    static func coord(_ v: Double) -> String { v.isFinite ? String(format: "%.7f", v) : "" }
+}
+
+/// A buffer that threads write at disjoint indices (allocated once, so it never moves).
+struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ b: UnsafeMutableBufferPointer<T>) { buffer = b }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+func csvQuote(_ s: String) -> String {
+    guard s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
