@@ -21,6 +21,8 @@ public enum BatchGeocoder {
         /// Input coordinates farther than this from the geocoded point are flagged.
         public var disagreementMetres = 300.0
         public var restart = false
+        /// Stop after this many rows as if killed, leaving the checkpoint (for tests).
+        public var stopAfterRows: Int?
         public init(addressField: String, out: String) { self.addressField = addressField; self.out = out }
     }
 
@@ -94,7 +96,10 @@ public enum BatchGeocoder {
         defer { try? handle.close() }
         try handle.seekToEnd()
         let threads = max(1, o.threads)
+        struct Stop: Error {}
+        do {
         try reader.forEachBatch(size: o.batchSize, skip: skip) { rows in
+            if let stop = o.stopAfterRows, report.rows >= stop { throw Stop() }
             let start = Date()
             let addresses = rows.map { $0.values[field].string ?? "" }
             let results = geocodeAll(addresses, geocoder: geocoder, threads: threads)
@@ -162,6 +167,7 @@ public enum BatchGeocoder {
             try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
             progress?(report.rows)
         }
+        } catch is Stop { return report }
         try? fm.removeItem(atPath: checkpointPath)
         return report
     }

@@ -191,7 +191,7 @@ public struct Geocoder: Sendable {
             }
             if let n = c.numberValue {
                 for roadKey in Set(numberKeys) {
-                    if let hit = houseNumber(roadKey, n, fit: fit) {
+                    for hit in houseNumber(roadKey, n, fit: fit) {
                         var h = hit
                         if !exact { h.score *= 0.85 }
                         candidates.append(Candidate(place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolated,
@@ -304,18 +304,20 @@ public struct Geocoder: Sendable {
 
     /// The house number `n` on a road: exact, else between the nearest known numbers of the
     /// same parity (the usual odd/even sides), else of any parity.
-    func houseNumber(_ roadKey: String, _ n: Int, fit: (Place) -> Double?) -> NumberHit? {
-        guard let list = index.numbers[roadKey] else { return nil }
+    func houseNumber(_ roadKey: String, _ n: Int, fit: (Place) -> Double?) -> [NumberHit] {
+        guard let list = index.numbers[roadKey] else { return [] }
         let places = index.places
         // Binary search for n.
         var lo = 0, hi = list.count
         while lo < hi { let mid = (lo + hi) / 2; if list[mid].number < n { lo = mid + 1 } else { hi = mid } }
         var k = lo
+        var exact: [NumberHit] = []
         while k < list.count && list[k].number == n {
             let p = places[list[k].place]
-            if p.hasLocation, let s = fit(p) { return NumberHit(place: list[k].place, score: s, interpolated: false, lon: p.lon, lat: p.lat) }
+            if p.hasLocation, let s = fit(p) { exact.append(NumberHit(place: list[k].place, score: s, interpolated: false, lon: p.lon, lat: p.lat)) }
             k += 1
         }
+        if !exact.isEmpty { return exact }
         for sameParity in [true, false] {
             var below: Int? = nil, above: Int? = nil
             var j = lo - 1
@@ -349,8 +351,8 @@ public struct Geocoder: Sendable {
                 let p0 = places[e0.place], p1 = places[e1.place]
                 guard p0.county == p1.county, metres(p0.lon, p0.lat, p1.lon, p1.lat) < 1500 else { continue }
                 let t = Double(n - e0.number) / Double(e0.number - e1.number)
-                return NumberHit(place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * 0.9, interpolated: true,
-                                 lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))
+                return [NumberHit(place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * 0.9, interpolated: true,
+                                  lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))]
             }
             guard let b = below, let a = above else { continue }
             let pb = places[list[b].place], pa = places[list[a].place]
@@ -358,10 +360,10 @@ public struct Geocoder: Sendable {
             guard pb.county == pa.county, metres(pb.lon, pb.lat, pa.lon, pa.lat) < 1500 else { continue }
             let t = Double(n - list[b].number) / Double(list[a].number - list[b].number)
             let score = min(fit(pb) ?? 0, fit(pa) ?? 0)
-            return NumberHit(place: list[b].place, score: score, interpolated: true,
-                             lon: pb.lon + t * (pa.lon - pb.lon), lat: pb.lat + t * (pa.lat - pb.lat))
+            return [NumberHit(place: list[b].place, score: score, interpolated: true,
+                              lon: pb.lon + t * (pa.lon - pb.lon), lat: pb.lat + t * (pa.lat - pb.lat))]
         }
-        return nil
+        return []
     }
 }
 
