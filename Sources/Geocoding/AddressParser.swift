@@ -14,10 +14,13 @@ public struct AddressParser: Sendable {
         self.lexicon = all
         maxLexiconLength = all.keys.map { $0.unicodeScalars.count }.max() ?? 0
         lexiconScalars = Dictionary(uniqueKeysWithValues: all.map { (Array($0.key.unicodeScalars), $0.value) })
+        lexiconFirst = Set(all.keys.compactMap { $0.unicodeScalars.first })
     }
 
     private let maxLexiconLength: Int
     private let lexiconScalars: [[Unicode.Scalar]: AdminLevel]
+    /// First characters of lexicon names: most positions are ruled out without a lookup.
+    private let lexiconFirst: Set<Unicode.Scalar>
 
     public func parse(_ text: String) -> AddressComponents {
         parse(normalized: AddressNormalizer.normalizedScalars(text))
@@ -61,6 +64,13 @@ public struct AddressParser: Sendable {
     static let remainderWords: [[Unicode.Scalar]] = ["附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
                                                       "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧"]
         .map { Array($0.unicodeScalars) }
+
+    static let remainderFirst: Set<Unicode.Scalar> = Set(remainderWords.map { $0[0] })
+
+    static func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+        guard j < s.count, remainderFirst.contains(s[j]) else { return false }
+        return remainderWords.contains { matches(s, j, $0) }
+    }
 
     /// Province short names (and municipalities) by their level.
     static let provinces: [String: AdminLevel] = {
@@ -106,7 +116,7 @@ public struct AddressParser: Sendable {
         while pos < n {
             let c = s[pos]
             // Remainder: 附近, 对面 … ends the address.
-            if Self.remainderWords.contains(where: { Self.matches(s, pos, $0) }) && pos > 0 {
+            if pos > 0 && Self.remainderAt(s, pos) {
                 set(.remainder, text(pos, n)); break
             }
             // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
@@ -129,7 +139,7 @@ public struct AddressParser: Sendable {
             var found: (Marker, Int)? = nil
             while j < n {
                 if Self.isAlnum(s[j]) && j > pos { break }
-                if j > pos, Self.remainderWords.contains(where: { Self.matches(s, j, $0) }) { break }
+                if j > pos, Self.remainderAt(s, j) { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
                 if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
@@ -178,7 +188,7 @@ public struct AddressParser: Sendable {
     }
 
     private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
-        guard maxLexiconLength >= 2 else { return nil }
+        guard maxLexiconLength >= 2, pos < s.count, lexiconFirst.contains(s[pos]) else { return nil }
         var length = min(maxLexiconLength, s.count - pos)
         while length >= 2 {
             if let level = lexiconScalars[Array(s[pos..<pos + length])] { return (level, length) }

@@ -157,12 +157,18 @@ public enum BatchGeocoder {
                         v += ["no_location", "", "", "", "", "", "", ""]
                     }
                 }
-                text += (row.values.map { csvQuote($0.string ?? "") } + v.map(csvQuote)).joined(separator: ",")
+                var first = true
+                for value in row.values {
+                    if !first { text += "," }
+                    first = false
+                    text += csvQuote(value.string ?? "")
+                }
+                for value in v { text += ","; text += csvQuote(value) }
                 text += "\n"
             }
             try handle.write(contentsOf: Data(text.utf8))
             report.rows += rows.count
-            let outBytes = try handle.offsetInFile
+            let outBytes = handle.offsetInFile
             let cp = Checkpoint(input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes, report: report)
             try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
             progress?(report.rows)
@@ -186,7 +192,15 @@ public enum BatchGeocoder {
         return Array(buffer)
     }
 
-    static func coord(_ v: Double) -> String { v.isFinite ? String(format: "%.7f", v) : "" }
+    /// A coordinate with 7 decimals (1 cm), without Foundation's formatter (the hot path of output).
+    static func coord(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e10 else { return "" }
+        let scaled = Int64((abs(v) * 1e7).rounded())
+        let whole = scaled / 10_000_000, fraction = scaled % 10_000_000
+        var digits = String(fraction)
+        if digits.count < 7 { digits = String(repeating: "0", count: 7 - digits.count) + digits }
+        return (v < 0 && scaled != 0 ? "-" : "") + String(whole) + "." + digits
+    }
 }
 
 /// A buffer that threads write at disjoint indices (allocated once, so it never moves).

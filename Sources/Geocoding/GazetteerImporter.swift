@@ -275,7 +275,7 @@ public enum GazetteerImporter {
             var names = [r.name] + (r.aliases?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map(String.init) ?? [])
             names = names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var keys = Set(names.map(PlaceKeys.key))
-            if options.kind == .admin { keys.formUnion(names.map(PlaceKeys.adminCore)) }
+            if options.kind == .admin { keys.formUnion(names.map { PlaceKeys.adminCore($0) }) }
             for k in keys where !k.isEmpty {
                 try name.execute(arguments: [k, fid, options.kind.rawValue])
                 report.names += 1

@@ -5,27 +5,41 @@ import GridStore
 import Grids
 
 /// One place as the matcher sees it, with its representative point (CGCS2000).
-public struct Place: Sendable {
+///
+/// A class: the matcher looks at thousands of places per second, and copying a struct of a
+/// dozen strings costs a retain and release each. Only ``GazetteerIndex``'s initialiser
+/// changes a place; afterwards places are shared read-only between threads.
+public final class Place: @unchecked Sendable {
     public enum Kind: String, Sendable { case admin, road, address, poi, building, grid }
-    public var id: Int64
-    public var kind: Kind
-    public var level: AdminLevel?
+    public let id: Int64
+    public let kind: Kind
+    public let level: AdminLevel?
     /// For a grid place of level 3 or 4 (片区, 网格).
-    public var gridLevel: GridLevel?
-    public var code: String?
-    public var name: String
-    public var key: String
-    public var county: String?, street: String?, community: String?
-    public var parentCode: String?
-    public var lon: Double, lat: Double
-    public var hasLocation: Bool
-    public var road: String?
-    public var number: Int?
-    public var numberTo: Int?
-    public var compound: String?
-    public var building: String?
+    public let gridLevel: GridLevel?
+    public let code: String?
+    public let name: String
+    public let key: String
+    public let county: String?, street: String?, community: String?
+    public let parentCode: String?
+    public internal(set) var lon: Double, lat: Double
+    public internal(set) var hasLocation: Bool
+    public let road: String?
+    public let number: Int?
+    public let numberTo: Int?
+    public let compound: String?
+    public let building: String?
     /// Former names and aliases, as keys.
-    public var aliasKeys: [String] = []
+    public internal(set) var aliasKeys: [String] = []
+
+    init(id: Int64, kind: Kind, level: AdminLevel?, gridLevel: GridLevel?, code: String?, name: String, key: String,
+         county: String?, street: String?, community: String?, parentCode: String?, lon: Double, lat: Double,
+         hasLocation: Bool, road: String? = nil, number: Int? = nil, numberTo: Int? = nil, compound: String? = nil,
+         building: String? = nil) {
+        self.id = id; self.kind = kind; self.level = level; self.gridLevel = gridLevel; self.code = code
+        self.name = name; self.key = key; self.county = county; self.street = street; self.community = community
+        self.parentCode = parentCode; self.lon = lon; self.lat = lat; self.hasLocation = hasLocation; self.road = road
+        self.number = number; self.numberTo = numberTo; self.compound = compound; self.building = building
+    }
 }
 
 /// The gazetteer and the plan's grids, loaded once into exact-key hash indexes that worker
@@ -47,6 +61,10 @@ public final class GazetteerIndex: Sendable {
     let buildings: [String: [Int]]
     let adminByCode: [String: Int]
     let gridsByKey: [String: [Int]]
+    /// Compound and POI names without their suffix (金海岸 for 金海岸花园), for names written bare.
+    let poiCores: [String: [Int]]
+    let indexByFid: [Int64: Int]
+    let store: GeoPackage
     public let lexicon: [String: AdminLevel]
     public let sourcePath: String
 
@@ -54,6 +72,7 @@ public final class GazetteerIndex: Sendable {
 
     public init(store: GeoPackage) throws {
         sourcePath = store.path
+        self.store = store
         let (rows, grids) = try store.read { db in
             (try Row.fetchAll(db, sql: """
                 SELECT fid, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
@@ -142,13 +161,16 @@ public final class GazetteerIndex: Sendable {
         var buildings: [String: [Int]] = [:]
         var adminByCode: [String: Int] = [:]
         var gridsByKey: [String: [Int]] = [:]
+        var poiCores: [String: [Int]] = [:]
+        var indexByFid: [Int64: Int] = [:]
         for (i, p) in places.enumerated() {
+            if p.id > 0 { indexByFid[p.id] = i }
             let extra = i < aliasKeys.count ? aliasKeys[i] : []
             switch p.kind {
             case .admin:
                 guard let level = p.level else { continue }
                 if let c = p.code { adminByCode[c] = i }
-                for k in Set([p.key, PlaceKeys.adminCore(p.name)] + extra + extra.map(PlaceKeys.adminCore)) {
+                for k in Set([p.key, PlaceKeys.adminCore(p.name)] + extra + extra.map { PlaceKeys.adminCore($0) }) {
                     adminByCore[level, default: [:]][k, default: []].append(i)
                 }
                 let core = PlaceKeys.adminCore(p.name)
@@ -162,6 +184,7 @@ public final class GazetteerIndex: Sendable {
             case .road, .poi:
                 for k in Set([p.key] + extra) {
                     byKey[p.kind, default: [:]][k, default: []].append(i)
+                    if p.kind == .poi, let core = PlaceKeys.compoundCore(k) { poiCores[core, default: []].append(i) }
                     for d in Set(PlaceKeys.deletions(k)) { fuzzy[p.kind, default: [:]][d, default: []].append(i) }
                 }
             }
@@ -176,6 +199,8 @@ public final class GazetteerIndex: Sendable {
         self.buildings = buildings
         self.adminByCode = adminByCode
         self.gridsByKey = gridsByKey
+        self.poiCores = poiCores
+        self.indexByFid = indexByFid
         // The parser's lexicon: provinces, cities and counties without suffix; streets and
         // communities only where no road or compound name starts the same way (中山街道 vs 中山一路).
         var lexicon: [String: AdminLevel] = [:]
@@ -213,5 +238,20 @@ public final class GazetteerIndex: Sendable {
         return (false, hits.filter { h in
             ([places[h].key] + places[h].aliasKeys).contains { PlaceKeys.withinOneEdit($0, key) }
         }.sorted())
+    }
+
+    /// Places of a kind whose name or alias contains `text` (three characters or more), from
+    /// the FTS5 trigram index: for names the parser could not split, e.g. a compound written
+    /// without its suffix and run into other text. Only misses come here, not the hot path.
+    func containing(_ text: String, kind: Place.Kind, limit: Int = 8) -> [Int] {
+        guard text.unicodeScalars.count >= 3 else { return [] }
+        let quoted = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let fids = (try? store.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                WHERE gazetteer_fts MATCH ? AND g.kind = ? ORDER BY rank LIMIT ?
+                """, arguments: [quoted, kind.rawValue, limit])
+        }) ?? []
+        return fids.compactMap { indexByFid[$0] }
     }
 }

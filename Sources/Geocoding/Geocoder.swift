@@ -70,6 +70,7 @@ public struct Geocoder: Sendable {
         var countyFromText = false
     }
 
+    /// Matches components as the parser gives them (normalised text).
     public func match(_ c: AddressComponents) -> GeocodeResult {
         var result = GeocodeResult()
         var reasons: [String] = []
@@ -83,7 +84,7 @@ public struct Geocoder: Sendable {
         var resolvedCode: [AdminLevel: String] = [:]
         func resolve(_ level: AdminLevel, _ name: String?) {
             guard let name else { return }
-            let core = PlaceKeys.adminCore(name)
+            let core = PlaceKeys.adminCore(normalized: name)
             let (exact, hits) = index.admins(level, core: core, fuzzy: true)
             let agreeing = hits.filter { i in
                 let p = places[i]
@@ -98,7 +99,7 @@ public struct Geocoder: Sendable {
             }
             // The same core may name a 社区 and a 村 (海萍社区, 海萍村): prefer the name as written,
             // then the same kind of suffix (村委会 → 村, 居委会 → 社区).
-            let key = PlaceKeys.key(name)
+            let key = name
             let village = key.hasSuffix("村") || key.hasSuffix("村委会") || key.hasSuffix("村民委员会")
             let ranked = agreeing.sorted { a, b in
                 func rank(_ i: Int) -> Int {
@@ -152,13 +153,23 @@ public struct Geocoder: Sendable {
         var compoundFound = false
         for (text, isBare) in [(c.compound, false), (c.bareName, true)] {
             guard let text, !compoundFound else { continue }
-            let key = PlaceKeys.key(text)
+            let key = text
             var (exact, hits) = index.named(.poi, key: key)
             if hits.isEmpty, let stripped = stripAdminPrefix(key) { (exact, hits) = index.named(.poi, key: stripped) }
+            var partial = false
+            if hits.isEmpty {
+                // Written without its suffix (金海岸3栋), or run into other text: by the name's
+                // core, else any name containing the text (FTS5 trigrams).
+                hits = index.poiCores[key] ?? PlaceKeys.compoundCore(key).flatMap { index.poiCores[$0] } ?? []
+                if hits.isEmpty { hits = index.containing(key, kind: .poi) }
+                partial = !hits.isEmpty
+                exact = true
+            }
             for i in hits {
                 let p = places[i]
                 guard p.hasLocation, var score = fit(p) else { continue }
                 if !exact { score *= 0.85 }
+                if partial { score *= 0.8 }
                 if isBare { score *= 0.95 }
                 compoundFound = true
                 if let b = c.building, let building = building(of: p, label: b) {
@@ -176,7 +187,7 @@ public struct Geocoder: Sendable {
 
         // Roads and house numbers.
         if let road = c.road {
-            let key = PlaceKeys.key(road)
+            let key = road
             var (exact, hits) = index.named(.road, key: key)
             var numberKeys = [key]
             if hits.isEmpty, let stripped = stripAdminPrefix(key) { (exact, hits) = index.named(.road, key: stripped); numberKeys = [stripped] }
@@ -293,7 +304,7 @@ public struct Geocoder: Sendable {
 
     func building(of compound: Place, label: String) -> Int? {
         guard let list = index.buildings[compound.key] else { return nil }
-        let want = PlaceKeys.key(label)
+        let want = label
         return list.first { i in
             let b = index.places[i]
             return b.building == want && (b.county == nil || compound.county == nil || b.county == compound.county)

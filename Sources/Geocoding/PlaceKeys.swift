@@ -13,13 +13,33 @@ public enum PlaceKeys {
 
     /// The division name without its suffix, if at least two characters remain.
     public static func adminCore(_ name: String) -> String {
-        let s = AddressNormalizer.normalizedScalars(name)
+        adminCore(normalized: AddressNormalizer.normalizedScalars(name))
+    }
+
+    /// The same for text already normalised (the parser's components): no second pass.
+    public static func adminCore(normalized name: String) -> String {
+        adminCore(normalized: Array(name.unicodeScalars))
+    }
+
+    static func adminCore(normalized s: [Unicode.Scalar]) -> String {
         for suffix in adminSuffixes where s.count - suffix.count >= 2 {
             if Array(s[(s.count - suffix.count)...]) == suffix {
                 var v = String.UnicodeScalarView(); v.append(contentsOf: s[..<(s.count - suffix.count)]); return String(v)
             }
         }
         var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v)
+    }
+
+    static let compoundSuffixes: [String] = ["花园", "小区", "新村", "家园", "公寓", "大厦", "广场", "山庄", "公馆", "名苑", "雅苑",
+                                             "华庭", "宿舍", "苑", "庭", "府", "园", "阁", "居", "城"]
+
+    /// A compound name without its suffix (金海岸花园 → 金海岸), if at least two characters remain.
+    public static func compoundCore(_ key: String) -> String? {
+        for suffix in compoundSuffixes where key.hasSuffix(suffix) {
+            let core = String(key.unicodeScalars.dropLast(suffix.unicodeScalars.count))
+            return core.unicodeScalars.count >= 2 ? core : nil
+        }
+        return nil
     }
 
     /// The keys one character shorter: a name with one wrong, missing or extra character
