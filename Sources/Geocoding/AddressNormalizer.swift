@@ -6,9 +6,7 @@
 /// it runs once per address on backlogs of millions.
 public enum AddressNormalizer {
     public static func normalize(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: normalizedScalars(text))
-        return String(out)
+        makeString(normalizedScalars(text))
     }
 
     /// The normalised text as scalars (what the parser works on).

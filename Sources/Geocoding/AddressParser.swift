@@ -94,7 +94,7 @@ public struct AddressParser: Sendable {
         var r = AddressComponents()
         var pos = 0
         let n = s.count
-        func text(_ a: Int, _ b: Int) -> String { var v = String.UnicodeScalarView(); v.append(contentsOf: s[a..<b]); return String(v) }
+        func text(_ a: Int, _ b: Int) -> String { makeString(s[a..<b]) }
 
         func set(_ kind: Kind, _ value: String) {
             switch kind {
@@ -207,8 +207,7 @@ public struct AddressParser: Sendable {
         let start = i
         while i < n && (Self.isAlnum(s[i]) || (s[i] == "-" && i + 1 < n && Self.isAlnum(s[i + 1]))) { i += 1 }
         guard i > start else { return nil }
-        var v = String.UnicodeScalarView(); v.append(contentsOf: s[start..<i])
-        let token = String(v)
+        let token = makeString(s[start..<i])
         let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
         func after(_ word: String) -> Bool { Self.matches(s, i, Array(word.unicodeScalars)) }
         func leading(_ t: String) -> Int? { Int(String(t.prefix { $0.isASCII && $0.isNumber })) }

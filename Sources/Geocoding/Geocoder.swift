@@ -100,7 +100,7 @@ public struct Geocoder: Sendable {
             // The same core may name a 社区 and a 村 (海萍社区, 海萍村): prefer the name as written,
             // then the same kind of suffix (村委会 → 村, 居委会 → 社区).
             let key = name
-            let village = key.hasSuffix("村") || key.hasSuffix("村委会") || key.hasSuffix("村民委员会")
+            let village = level == .community && (key.hasSuffix("村") || key.hasSuffix("村委会") || key.hasSuffix("村民委员会"))
             let ranked = agreeing.sorted { a, b in
                 func rank(_ i: Int) -> Int {
                     let p = places[i]
@@ -293,11 +293,7 @@ public struct Geocoder: Sendable {
     func stripAdminPrefix(_ key: String) -> String? {
         let s = Array(key.unicodeScalars)
         for length in stride(from: min(6, s.count - 2), through: 2, by: -1) {
-            var v = String.UnicodeScalarView(); v.append(contentsOf: s[..<length])
-            if index.lexicon[String(v)] != nil {
-                var rest = String.UnicodeScalarView(); rest.append(contentsOf: s[length...])
-                return String(rest)
-            }
+            if index.lexicon[makeString(s[..<length])] != nil { return makeString(s[length...]) }
         }
         return nil
     }

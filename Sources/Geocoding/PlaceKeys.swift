@@ -23,11 +23,9 @@ public enum PlaceKeys {
 
     static func adminCore(normalized s: [Unicode.Scalar]) -> String {
         for suffix in adminSuffixes where s.count - suffix.count >= 2 {
-            if Array(s[(s.count - suffix.count)...]) == suffix {
-                var v = String.UnicodeScalarView(); v.append(contentsOf: s[..<(s.count - suffix.count)]); return String(v)
-            }
+            if s[(s.count - suffix.count)...].elementsEqual(suffix) { return makeString(s[..<(s.count - suffix.count)]) }
         }
-        var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v)
+        return makeString(s)
     }
 
     static let compoundSuffixes: [String] = ["花园", "小区", "新村", "家园", "公寓", "大厦", "广场", "山庄", "公馆", "名苑", "雅苑",
@@ -36,7 +34,7 @@ public enum PlaceKeys {
     /// A compound name without its suffix (金海岸花园 → 金海岸), if at least two characters remain.
     public static func compoundCore(_ key: String) -> String? {
         for suffix in compoundSuffixes where key.hasSuffix(suffix) {
-            let core = String(key.unicodeScalars.dropLast(suffix.unicodeScalars.count))
+            let core = makeString(key.unicodeScalars.dropLast(suffix.unicodeScalars.count))
             return core.unicodeScalars.count >= 2 ? core : nil
         }
         return nil
@@ -49,11 +47,7 @@ public enum PlaceKeys {
         guard s.count >= 3 else { return [] }
         var out: [String] = []
         out.reserveCapacity(s.count)
-        for i in s.indices {
-            var v = String.UnicodeScalarView()
-            v.append(contentsOf: s[..<i]); v.append(contentsOf: s[(i + 1)...])
-            out.append(String(v))
-        }
+        for i in s.indices { out.append(makeString(s[..<i] + s[(i + 1)...])) }
         return out
     }
 
@@ -70,5 +64,31 @@ public enum PlaceKeys {
             return i + 1 < x.count && x[i] == y[i + 1] && x[i + 1] == y[i] && x[(i + 2)...] == y[(i + 2)...]
         }
         return x.count > y.count ? x[(i + 1)...] == y[i...] : x[i...] == y[(i + 1)...]
+    }
+}
+
+/// A String from Unicode scalars, encoded straight into the string's UTF-8 storage: appending
+/// scalars to a `String.UnicodeScalarView` one by one is the slowest part of parsing otherwise.
+@inline(__always)
+func makeString<C: Collection>(_ scalars: C) -> String where C.Element == Unicode.Scalar {
+    var capacity = 0
+    for c in scalars { capacity += c.value < 0x80 ? 1 : c.value < 0x800 ? 2 : c.value < 0x10000 ? 3 : 4 }
+    return String(unsafeUninitializedCapacity: capacity) { buffer in
+        var i = 0
+        for c in scalars {
+            let v = c.value
+            if v < 0x80 {
+                buffer[i] = UInt8(v); i += 1
+            } else if v < 0x800 {
+                buffer[i] = UInt8(0xC0 | (v >> 6)); buffer[i + 1] = UInt8(0x80 | (v & 0x3F)); i += 2
+            } else if v < 0x10000 {
+                buffer[i] = UInt8(0xE0 | (v >> 12)); buffer[i + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                buffer[i + 2] = UInt8(0x80 | (v & 0x3F)); i += 3
+            } else {
+                buffer[i] = UInt8(0xF0 | (v >> 18)); buffer[i + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                buffer[i + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); buffer[i + 3] = UInt8(0x80 | (v & 0x3F)); i += 4
+            }
+        }
+        return i
     }
 }
