@@ -114,58 +114,32 @@ public enum BatchGeocoder {
                 let a = try assigner.assign(lon: lons, lat: lats, threads: threads)
                 for (k, i) in idx.enumerated() { assignments[i] = a[k] }
             }
+            // Output lines are formatted on all threads too, each its own slice of rows.
+            let input = Unchecked((rows, results, assignments, assignedFrom))
+            let slices = max(1, min(threads, rows.count / 500 + 1))
+            let texts = UnsafeMutableBufferPointer<String>.allocate(capacity: slices)
+            texts.initialize(repeating: "")
+            defer { texts.deinitialize(); texts.deallocate() }
+            let out = SendableBuffer(texts)
+            DispatchQueue.concurrentPerform(iterations: slices) { k in
+                let (rows, results, assignments, assignedFrom) = input.value
+                var text = ""
+                text.reserveCapacity(rows.count / slices * 320)
+                for i in (rows.count * k / slices)..<(rows.count * (k + 1) / slices) {
+                    line(rows[i], results[i], assignments[i], assignedFrom[i], o, assigner, into: &text)
+                }
+                out.buffer[k] = text
+            }
             report.engineSeconds += Date().timeIntervalSince(start)
-            var text = ""
-            text.reserveCapacity(rows.count * 300)
             for (i, row) in rows.enumerated() {
                 let r = results[i]
                 report.byLevel[r.level.rawValue, default: 0] += 1
                 if r.level == .none { report.unmatchedByReason[reasonKind(r.reason), default: 0] += 1 }
-                var v = [r.level.rawValue, String(r.confidence), coord(r.lon), coord(r.lat)]
-                let located = r.level != .none
-                if o.gcj02 {
-                    let g = located ? ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
-                    v += [coord(g.0), coord(g.1)]
-                }
-                if o.bd09 {
-                    let b = located ? ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
-                    v += [coord(b.0), coord(b.1)]
-                }
-                var distance = "", disagrees = ""
-                if located, let x = row.lon, let y = row.lat {
-                    let d = metres(r.lon, r.lat, x, y)
-                    distance = String(format: "%.1f", d)
-                    disagrees = d > o.disagreementMetres ? "true" : "false"
-                    if d > o.disagreementMetres { report.disagreements += 1 }
-                }
-                v += [r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
-                      r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.fuzzy ? "true" : "false",
-                      r.reason ?? row.problem ?? "",
-                      r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
-                      row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagrees]
-                if let assigner {
-                    if let a = assignments[i] {
-                        report.byAssignStatus[a.status.rawValue, default: 0] += 1
-                        let chain = a.grid.map { assigner.chains[$0] }
-                        let inGrid = a.status != .outside
-                        v += [a.status.rawValue, assignedFrom[i],
-                              inGrid ? chain?.unit?.code ?? "" : "", inGrid ? chain?.unit?.name ?? "" : "",
-                              inGrid ? chain?.area?.code ?? "" : "", inGrid ? chain?.area?.name ?? "" : "",
-                              inGrid ? chain?.community?.code ?? "" : "", inGrid ? chain?.street?.code ?? "" : ""]
-                    } else {
-                        report.byAssignStatus["no_location", default: 0] += 1
-                        v += ["no_location", "", "", "", "", "", "", ""]
-                    }
-                }
-                var first = true
-                for value in row.values {
-                    if !first { text += "," }
-                    first = false
-                    text += csvQuote(value.string ?? "")
-                }
-                for value in v { text += ","; text += csvQuote(value) }
-                text += "\n"
+                if r.level != .none, let x = row.lon, let y = row.lat, metres(r.lon, r.lat, x, y) > o.disagreementMetres { report.disagreements += 1 }
+                if assigner != nil { report.byAssignStatus[assignments[i]?.status.rawValue ?? "no_location", default: 0] += 1 }
             }
+            var text = ""
+            for k in 0..<slices { text += texts[k] }
             try handle.write(contentsOf: Data(text.utf8))
             report.rows += rows.count
             let outBytes = handle.offsetInFile
@@ -176,6 +150,52 @@ public enum BatchGeocoder {
         } catch is Stop { return report }
         try? fm.removeItem(atPath: checkpointPath)
         return report
+    }
+
+    /// One output line: the input values, then the result columns.
+    static func line(_ row: CaseReader.Row, _ r: GeocodeResult, _ assignment: Assignment?, _ assignedFrom: String,
+                     _ o: Options, _ assigner: Assigner?, into text: inout String) {
+        var v = [r.level.rawValue, String(r.confidence), coord(r.lon), coord(r.lat)]
+        let located = r.level != .none
+        if o.gcj02 {
+            let g = located ? ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
+            v += [coord(g.0), coord(g.1)]
+        }
+        if o.bd09 {
+            let b = located ? ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
+            v += [coord(b.0), coord(b.1)]
+        }
+        var distance = "", disagrees = ""
+        if located, let x = row.lon, let y = row.lat {
+            let d = metres(r.lon, r.lat, x, y)
+            distance = String((d * 10).rounded() / 10)
+            disagrees = d > o.disagreementMetres ? "true" : "false"
+        }
+        v += [r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
+              r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.fuzzy ? "true" : "false",
+              r.reason ?? row.problem ?? "",
+              r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
+              row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagrees]
+        if let assigner {
+            if let a = assignment {
+                let chain = a.grid.map { assigner.chains[$0] }
+                let inGrid = a.status != .outside
+                v += [a.status.rawValue, assignedFrom,
+                      inGrid ? chain?.unit?.code ?? "" : "", inGrid ? chain?.unit?.name ?? "" : "",
+                      inGrid ? chain?.area?.code ?? "" : "", inGrid ? chain?.area?.name ?? "" : "",
+                      inGrid ? chain?.community?.code ?? "" : "", inGrid ? chain?.street?.code ?? "" : ""]
+            } else {
+                v += ["no_location", "", "", "", "", "", "", ""]
+            }
+        }
+        var first = true
+        for value in row.values {
+            if !first { text += "," }
+            first = false
+            text += csvQuote(value.string ?? "")
+        }
+        for value in v { text += ","; text += csvQuote(value) }
+        text += "\n"
     }
 
     /// Geocodes addresses on `threads` threads, each its own contiguous slice.
@@ -201,6 +221,12 @@ public enum BatchGeocoder {
         if digits.count < 7 { digits = String(repeating: "0", count: 7 - digits.count) + digits }
         return (v < 0 && scaled != 0 ? "-" : "") + String(whole) + "." + digits
     }
+}
+
+/// Values handed read-only to worker threads (rows of a batch, results).
+struct Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// A buffer that threads write at disjoint indices (allocated once, so it never moves).
