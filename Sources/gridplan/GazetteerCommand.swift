@@ -75,7 +75,7 @@ struct GazetteerImport: ParsableCommand {
 struct GazetteerSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Find places by any part of their name (FTS5 trigram index; exact names for one or two characters).",
+        abstract: "Find places by any part of their name (FTS5 trigram index; for one or two characters, names starting with them).",
         discussion: "Example:\n  gridplan gazetteer search 海滨 --db plan.gpkg")
 
     @Argument(help: "Text to search for.") var text: String
@@ -95,10 +95,11 @@ struct GazetteerSearch: ParsableCommand {
                         WHERE gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
                         """, arguments: [quoted, limit])
                 }
+                // One or two characters: names starting with them, a range of the exact-name index.
                 return try Row.fetchAll(db, sql: """
-                    SELECT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
-                    FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key = ? LIMIT ?
-                    """, arguments: [key, limit])
+                    SELECT DISTINCT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
+                    FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
+                    """, arguments: [key, key + "\u{10FFFF}", limit])
             }
             if rows.isEmpty { print("no places match '\(text)'"); throw ExitCode(1) }
             for r in rows {
