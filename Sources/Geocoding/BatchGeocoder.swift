@@ -42,6 +42,8 @@ public enum BatchGeocoder {
         var inputBytes: UInt64
         var rowsDone: Int
         var outBytes: UInt64
+        /// The output's columns: a run with other options starts over rather than mix them.
+        var columns: [String]
         var report: Report
     }
 
@@ -79,6 +81,7 @@ public enum BatchGeocoder {
         let fm = FileManager.default
         if !o.restart, let data = fm.contents(atPath: checkpointPath),
            let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
+           cp.columns == reader.fieldNames + columns(o, assign: assigner != nil),
            fm.fileExists(atPath: o.out) {
             guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError("\(o.out): cannot open to resume") }
             try h.truncate(atOffset: cp.outBytes)
@@ -143,7 +146,8 @@ public enum BatchGeocoder {
             try handle.write(contentsOf: Data(text.utf8))
             report.rows += rows.count
             let outBytes = handle.offsetInFile
-            let cp = Checkpoint(input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes, report: report)
+            let cp = Checkpoint(input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes,
+                                columns: reader.fieldNames + columns(o, assign: assigner != nil), report: report)
             try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
             progress?(report.rows)
         }

@@ -201,6 +201,24 @@ func testSet() throws -> [[String: String]] {
         #expect(out.dropFirst().filter { !$0[unit].isEmpty }.count > 100)
     }
 
+    @Test func aCheckpointOfOtherOptionsIsNotResumed() throws {
+        let plan = SamplePlan.shared
+        let folder = TemporaryFolder()
+        let input = try write(folder, rows: 60)
+        let out = folder.path("out.csv")
+        var first = options(out)
+        first.stopAfterRows = 25
+        _ = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+                                  geocoder: plan.geocoder, assigner: nil, options: first)
+        var other = options(out)
+        other.gcj02 = false
+        let report = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+                                           geocoder: plan.geocoder, assigner: nil, options: other)
+        #expect(report.resumedAt == 0 && report.rows == 60)
+        let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")[0]
+        #expect(!header.contains("lon_gcj02"))
+    }
+
     @Test func gbkInputIsDetected() throws {
         let plan = SamplePlan.shared
         let folder = TemporaryFolder()
