@@ -107,9 +107,13 @@ public struct AddressParser: Sendable {
             case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
             case .area: if r.area == nil { r.area = value }
             case .gridUnit: if r.gridUnit == nil { r.gridUnit = value }
-            case .road: if r.road == nil { r.road = value } else if r.road != value && r.compound == nil { r.compound = value }
+            case .road:
+                if r.road == nil { r.road = value }
+                else if value.hasPrefix("与") || value.hasPrefix("和") || value.hasPrefix("交") {
+                    r.remainder = (r.remainder ?? "") + value      // a crossing road: 人民大道与海滨路交叉口
+                } else if r.road != value && r.compound == nil { r.compound = value }
             case .compound: if r.compound == nil { r.compound = value } else if r.compound != value && r.bareName == nil { r.bareName = value }
-            case .remainder: r.remainder = value
+            case .remainder: r.remainder = (r.remainder ?? "") + value
             }
         }
 
@@ -138,7 +142,9 @@ public struct AddressParser: Sendable {
             var j = pos
             var found: (Marker, Int)? = nil
             while j < n {
-                if Self.isAlnum(s[j]) && j > pos { break }
+                // Digits end a name (a number follows); Latin letters are part of it (XX花园)
+                // unless they are a building or unit label (A座, B栋).
+                if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelFollows(s, j))) { break }
                 if j > pos, Self.remainderAt(s, j) { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
                 if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
@@ -160,6 +166,14 @@ public struct AddressParser: Sendable {
             }
         }
         return r
+    }
+
+    /// True when the letters at `j` are a label: A座, B栋, C幢, D单元, E号楼.
+    private func labelFollows(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+        var k = j
+        while k < s.count && Self.isAlnum(s[k]) { k += 1 }
+        guard k < s.count else { return false }
+        return ["座", "栋", "幢", "单元", "号楼", "号", "室"].contains { Self.matches(s, k, Array($0.unicodeScalars)) }
     }
 
     private func kind(of level: AdminLevel) -> Kind {
@@ -226,12 +240,15 @@ public struct AddressParser: Sendable {
         if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 }  // floor: not kept
         if after("号院") { r.number = token; r.numberValue = leading(token); return i + 2 }
         if after("号") || after("弄") {
+            // 8号之一: a sub-number of the house; the house is what the gazetteer knows.
+            var end = i + 1
+            if end + 1 < n && s[end] == "之" && (Self.isDigit(s[end + 1]) || AddressNormalizer.chineseDigit(s[end + 1]) != nil) { end += 2 }
             if r.number == nil && r.building == nil {
                 r.number = token; r.numberValue = leading(token)
             } else if r.building == nil {
                 r.building = token      // 12号3号 → the second is a building
             } else { r.room = token }
-            return i + 1
+            return end
         }
         if after("期") { return i + 1 }
         if lettersOnly { return nil }

@@ -76,4 +76,17 @@ import Testing
         #expect(parser.parse("东风市场旁").compound == "东风市场")
         #expect(parser.parse("湛江路5号").road == "湛江路")
     }
+
+    @Test func latinLettersInNamesIntersectionsAndSubNumbers() {
+        let c = parser.parse("广东省湛江市赤坎区南桥街道XX社区YY路12号3栋2单元501")
+        #expect(c.community == "XX社区" && c.road == "YY路" && c.number == "12" && c.bareName == nil)
+        let d = parser.parse("南桥街道 XX村委会附近")
+        #expect(d.community == "XX村委会" && d.remainder == "附近")
+        let e = parser.parse("人民大道与海滨路交叉口")
+        #expect(e.road == "人民大道" && e.compound == nil && e.remainder == "与海滨路交叉口")
+        let f = parser.parse("湛江市赤坎区寸金路8号之一")
+        #expect(f.road == "寸金路" && f.number == "8" && f.bareName == nil)
+        let g = parser.parse("CBD广场B座")
+        #expect(g.compound == "CBD广场" && g.building == "B")
+    }
 }
