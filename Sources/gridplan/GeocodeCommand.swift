@@ -80,7 +80,8 @@ struct GeocodeFile: ParsableCommand {
                 default: throw CLIError("--also \(system): expected gcj02 or bd09")
                 }
             }
-            let progress = ProgressLine("geocoding \(file)", total: try? reader.rowCount)
+            // Counting rows reads the file once more: only worth it when the progress line shows.
+            let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
             let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, options: options,
                                                progress: { progress.update($0) })
             progress.finish(report.rows)
