@@ -67,7 +67,6 @@ public struct Geocoder: Sendable {
 
     struct Constraint {
         var county: String?, street: String?, community: String?
-        var countyFromText = false
     }
 
     /// Matches components as the parser gives them (normalised text).
@@ -118,7 +117,7 @@ public struct Geocoder: Sendable {
             let p = places[best]
             if let code = p.code { resolvedCode[level] = code }
             switch level {
-            case .county: admin.county = p.code ?? admin.county; admin.countyFromText = true
+            case .county: admin.county = p.code ?? admin.county
             case .street: admin.street = p.code ?? p.street; admin.county = admin.county ?? p.county
             case .community: admin.community = p.code ?? p.community; admin.street = admin.street ?? p.street; admin.county = admin.county ?? p.county
             default: break
@@ -245,8 +244,7 @@ public struct Geocoder: Sendable {
         var confidence = best.score * baseConfidence(bestLevel)
         if best.interpolated { confidence *= 0.85 }
         if adminFuzzy { confidence *= 0.95 }
-        if let far = close.first(where: { metres(best.lon, best.lat, $0.lon, $0.lat) > 300 }) {
-            _ = far
+        if close.contains(where: { metres(best.lon, best.lat, $0.lon, $0.lat) > 300 }) {
             confidence *= 0.6
             reasons.append("ambiguous: \(close.count + 1) places named '\(best.name)'")
         }
