@@ -1,8 +1,17 @@
 import Foundation
+import Grids
 
 /// Parsing the values of incident files: times, severities, statuses. Callers pass text
 /// already trimmed of spaces (`FieldValue.trimmed`).
 public enum CaseFields {
+    /// A time given on the command line, normalised, or an error naming the option.
+    public static func requireTime(_ text: String, option: String) throws -> String {
+        guard let t = time(text) else {
+            throw GridplanError("\(option) \(text): not a time; write e.g. 2024-01-01 or 2024-01-01 08:30")
+        }
+        return t
+    }
+
     /// A timestamp as gridplan stores it: local time (China Standard Time, UTC+8, unless the
     /// text says otherwise), `YYYY-MM-DDTHH:MM:SS`. Accepts `2024-03-01 08:30[:00]`,
     /// `2024/3/1 8:30`, `2024-03-01T08:30:00Z` or `+08:00`, `2024-03-01`, `20240301083000`, and

@@ -211,18 +211,18 @@ public enum CaseImporter {
     /// Inserts or updates the batch's cases and records assignment changes in the history.
     static func upsert(_ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
                        assigner: Assigner, source: CaseReader, now: String) throws -> (Int, Int) {
-        let find = try db.cachedStatement(sql: "SELECT fid, assign_status, unit_code, grid_fid FROM cases WHERE external_id = ?")
+        let find = try db.cachedStatement(sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
         let insert = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
               lon, lat, source_crs, source_x, source_y, located_by, assign_status, distance_m, unit_code, area_code,
-              community_code, street_code, grid_fid, plan_version, attributes, imported_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              community_code, street_code, grid_fid, plan_version, attributes, imported_at, nearest_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let update = try db.cachedStatement(sql: """
             UPDATE cases SET geom = ?, reported_at = ?, channel = ?, category = ?, severity = ?, status = ?, status_at = ?,
               closed_at = ?, address = ?, lon = ?, lat = ?, source_crs = ?, source_x = ?, source_y = ?, located_by = ?,
               assign_status = ?, distance_m = ?, unit_code = ?, area_code = ?, community_code = ?, street_code = ?,
-              grid_fid = ?, plan_version = ?, attributes = ?, imported_at = ?
+              grid_fid = ?, plan_version = ?, attributes = ?, imported_at = ?, nearest_code = ?
             WHERE fid = ?
             """)
         let endAssignment = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
@@ -238,12 +238,14 @@ public enum CaseImporter {
             let chain = a?.grid.flatMap { status == .outside ? nil : assigner.chains[$0] }
             let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
             let gridFid = chain?.link(assigner.level)?.fid
+            // Outside every grid: the nearest one is kept with its distance.
+            let nearest = status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
             let blob = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID) }
             let values: [DatabaseValueConvertible?] = [
                 blob, p.reportedAt, p.channel, p.category, p.severity, p.status, p.reportedAt, p.closedAt, p.address,
                 row.lon, row.lat, row.sourceX == nil ? nil : crsText, row.sourceX, row.sourceY,
                 row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
-                gridFid, assigner.planVersion, p.attributes, now,
+                gridFid, assigner.planVersion, p.attributes, now, nearest,
             ]
             // New ids (the common case) need no lookup: insert, and only when the id exists already
             // (nothing inserted) read the old assignment and update.
@@ -258,7 +260,8 @@ public enum CaseImporter {
             } else {
                 guard let existing = try Row.fetchOne(find, arguments: [p.id]) else { throw GridplanError("case \(p.id) vanished during import") }
                 caseFid = existing["fid"]
-                changed = (existing["assign_status"] as String) != status.rawValue || (existing["unit_code"] as String?) != codes[0]
+                let before: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
+                changed = (existing["assign_status"] as String) != status.rawValue || before != codes
                 try update.execute(arguments: StatementArguments(values + [caseFid]))
                 updated += 1
             }

@@ -51,6 +51,12 @@ public struct CaseQuery: Sendable {
     public func run(_ store: GeoPackage) throws -> [CaseRecord] {
         if nearest != nil && near == nil { throw GridplanError("--nearest needs --near LON,LAT") }
         if radiusM != nil && near == nil { throw GridplanError("--radius needs --near LON,LAT") }
+        if let nearest, nearest < 1 { throw GridplanError("--nearest \(nearest): ask for at least 1 case") }
+        if let radiusM, !(radiusM >= 0) { throw GridplanError("--radius \(radiusM): a distance in metres, 0 or more") }
+        if let limit, limit < 0 { throw GridplanError("--limit \(limit): 0 or more") }
+        if let near, !(abs(near.lon) <= 180 && abs(near.lat) <= 90) {
+            throw GridplanError("--near \(near.lon),\(near.lat): not a longitude,latitude")
+        }
         return try store.read { db in
             if let near, let k = nearest {
                 // Grow a box until it holds k candidates, then the box of the k-th distance holds the answer.
@@ -97,8 +103,8 @@ public struct CaseQuery: Sendable {
             conditions.append("(unit_code = ? OR area_code = ? OR community_code = ? OR street_code = ?)")
             arguments += [grid, grid, grid, grid]
         }
-        if let from { conditions.append("reported_at >= ?"); arguments.append(CaseFields.time(from) ?? from) }
-        if let to { conditions.append("reported_at < ?"); arguments.append(CaseFields.time(to) ?? to) }
+        if let from { conditions.append("reported_at >= ?"); arguments.append(try CaseFields.requireTime(from, option: "--from")) }
+        if let to { conditions.append("reported_at < ?"); arguments.append(try CaseFields.requireTime(to, option: "--to")) }
         if let status { conditions.append("status = ?"); arguments.append(status) }
         if let category { conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')"); arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"] }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

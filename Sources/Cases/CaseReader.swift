@@ -58,6 +58,9 @@ public final class CaseReader {
             throw GridplanError("\(file): found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field; name both with --lon-field and --lat-field")
         }
         let source = crs ?? (lonIndex != nil ? nil : reader.crsDefinition.map(CRS.proj))
+        if source == nil && lonIndex != nil {
+            throw GridplanError("\(file): the coordinates in \(names[lonIndex!]), \(names[latIndex!]) have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
+        }
         sourceCRS = source
         transformer = try source.map { try CoordinateTransformer(from: $0, to: .cgcs2000) }
         geographic = (try? source?.isGeographic) == true

@@ -48,8 +48,25 @@ public final class GeoPackage: Sendable {
         }
         config.busyMode = .timeout(10)
         do {
+            // Never turn someone else's database into a plan: a file with tables but without
+            // gridplan's migration record (a GDAL GeoPackage, any SQLite file) is left untouched,
+            // so it is looked at read-only before a pool (which switches to WAL) opens it.
+            if exists {
+                var readOnly = Configuration()
+                readOnly.readonly = true
+                let probe = try DatabaseQueue(path: path, configuration: readOnly)
+                let foreign = try probe.read { db in
+                    try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")! > 0
+                }
+                try probe.close()
+                if foreign {
+                    throw StoreError("\(path): not a gridplan plan (an SQLite or GeoPackage file made by another program); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`")
+                }
+            }
             pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            if try !pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
+                try Schema.migrator.migrate(pool)
+            }
         } catch let error as DatabaseError {
             throw StoreError("\(path): \(error.message ?? error.description)")
         }

@@ -8,6 +8,7 @@ public enum Schema {
         migrator.registerMigration("v1: GeoPackage core, plan versions, grids", migrate: v1)
         migrator.registerMigration("v2: findings and plan changes layers", migrate: v2)
         migrator.registerMigration("v3: cases, their assignment history, import checkpoints", migrate: v3)
+        migrator.registerMigration("v3.1: cases outside every grid keep the nearest one", migrate: v3_1)
         migrator.registerMigration("v5: gazetteer", migrate: v5)
         return migrator
     }
@@ -172,10 +173,15 @@ public enum Schema {
                                              description: "Every grid a case has been assigned to, under which plan version, until when")
     }
 
+    /// A case outside every grid names the nearest grid beside its distance, as `assign` does.
+    static func v3_1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE cases ADD COLUMN nearest_code TEXT")
+    }
+
     /// The geocoding gazetteer: every named place (divisions, roads, house numbers, compounds and
     /// POIs, buildings) as one feature layer, with an exact-name index (`gazetteer_names`, every
-    /// name, alias and suffix-free form as a key) and an FTS5 trigram index (rowid = fid; names and aliases) for fuzzy search.
-    /// Places carry the codes of the divisions they lie in, so candidates can be constrained by
+    /// name, alias and suffix-free form as a key) and an FTS5 trigram index (rowid = fid; names
+    /// and aliases) for fuzzy search. Places carry the codes of the divisions they lie in, so candidates can be constrained by
     /// the divisions an address names without any spatial query.
     static func v5(_ db: Database) throws {
         try FeatureTables.create(db, table: "gazetteer", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID, columns: """
@@ -214,4 +220,3 @@ public enum Schema {
                                              description: "Exact-name index of the gazetteer: names, aliases and suffix-free forms")
     }
 }
-

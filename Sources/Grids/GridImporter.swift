@@ -41,8 +41,10 @@ public struct ImportReport: Sendable {
     public var level: GridLevel
     public var sourceCRS: String
     public var imported = 0
-    /// Grids of the same level and code that the import replaced (kept in history).
+    /// Grids of the same level and code (or, without a code, name) that the import replaced (kept in history).
     public var superseded = 0
+    /// Levels above this one that hold no current grid: nothing to link parents to yet.
+    public var emptyLevelsAbove: [GridLevel] = []
     public var parentsLinked = 0
     /// Parents found by area share for grids that name none; those under 99 % listed.
     public var parentsInferred = 0
@@ -128,9 +130,17 @@ public enum GridImporter {
         }
         try checkDuplicateCodes(rows, file: fileName)
 
+        if let given = options.validFrom, Dates.day(given) == nil {
+            throw GridplanError("--valid-from \(given): write a calendar day as YYYY-MM-DD")
+        }
         let validFrom = options.validFrom ?? Dates.today()
         let command = "import \(fileName) --level \(options.level.name)"
         try store.write { db in
+            // History only moves forward: the grids this import may end must not end before they began.
+            if let latest = try String.fetchOne(db, sql: "SELECT max(valid_from) FROM grids WHERE level = ? AND valid_to IS NULL",
+                                                arguments: [options.level.rawValue]), validFrom < latest {
+                throw GridplanError("--valid-from \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces")
+            }
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?)", arguments: [validFrom, command])
             let version = db.lastInsertedRowID
             report.versionID = version
@@ -141,16 +151,29 @@ public enum GridImporter {
                 report.superseded = db.changesCount
             }
             for row in rows {
-                if let code = row.code, !options.replaceLevel {
+                var code = row.code
+                if let rowCode = row.code, !options.replaceLevel {
                     try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL",
-                                   arguments: [validFrom, version, level, code])
+                                   arguments: [validFrom, version, level, rowCode])
                     report.superseded += db.changesCount
+                } else if let name = row.name, !options.replaceLevel {
+                    // A grid without a code is known by its name within the level: importing it again
+                    // redraws it (and it keeps the code it may have been given since) instead of adding a twin.
+                    let old = try GRDB.Row.fetchOne(db, sql: """
+                        SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ?
+                        """, arguments: [level, name, version])
+                    if let old {
+                        code = old["code"]
+                        try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
+                                       arguments: [validFrom, version, old["fid"] as Int64])
+                        report.superseded += 1
+                    }
                 }
                 try db.execute(sql: """
                     INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
                                        valid_from, version_from, source)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [row.blob, row.code, row.name, level, row.kind, row.parentRef, row.households,
+                    """, arguments: [row.blob, code, row.name, level, row.kind, row.parentRef, row.households,
                                      row.residents, row.attributes, validFrom, version, row.source])
                 report.imported += 1
             }
@@ -164,6 +187,9 @@ public enum GridImporter {
             report.weakParents = inferred.weak
             report.orphans = inferred.orphans
             try FeatureTables.refreshExtent(db, table: "grids")
+            report.emptyLevelsAbove = try GridLevel.allCases.filter { $0 < options.level }.filter {
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = ? AND valid_to IS NULL", arguments: [$0.rawValue]) == 0
+            }
         }
         return report
     }
@@ -288,5 +314,15 @@ enum Dates {
         f.locale = Locale(identifier: "en_US_POSIX")
         f.dateFormat = "yyyy-MM-dd"
         return f.string(from: Date())
+    }
+
+    /// `text` if it is a real calendar day written YYYY-MM-DD, else nil.
+    public static func day(_ text: String) -> String? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        guard text.count == 10, let date = f.date(from: text), f.string(from: date) == text else { return nil }
+        return text
     }
 }

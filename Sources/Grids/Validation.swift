@@ -12,6 +12,8 @@ public enum Validation {
         public var repaired: [String] = []
         public var gridCount: Int
         public var metricCRS: String
+        /// Current grids per level; a level with none is missing from the plan (allowed, and said).
+        public var gridsPerLevel: [GridLevel: Int] = [:]
         public var hasProblems: Bool { findings.contains { $0.severity != .noise } }
     }
 
@@ -36,7 +38,8 @@ public enum Validation {
             }
             try FeatureTables.refreshExtent(db, table: "findings")
         }
-        return Report(findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description)
+        return Report(findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description,
+                      gridsPerLevel: Dictionary(grouping: plan.grids, by: \.level).mapValues(\.count))
     }
 
     static func repairInvalid(store: GeoPackage) throws -> [String] {

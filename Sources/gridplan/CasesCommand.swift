@@ -97,6 +97,7 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Category code; sub-categories under it match too.") var category: String?
         @Option(help: "Output: table, csv or geojson.") var format: OutputFormat = .table
         @Option(help: "At most this many cases.") var limit: Int?
+        @Flag(help: "Print how long the query took (store opened, printing excluded) on standard error.") var timing = false
 
         func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
             let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -115,7 +116,13 @@ struct CasesCommand: ParsableCommand {
                 if let near { let p = try numbers(near, 2, "--near"); q.near = (p[0], p[1]) }
                 q.radiusM = radius; q.nearest = nearest; q.grid = grid; q.from = from; q.to = to
                 q.status = status; q.category = category; q.limit = limit
-                let records = try q.run(try store.open())
+                let plan = try store.open()
+                let started = Date()
+                let records = try q.run(plan)
+                if timing {
+                    let ms = Date().timeIntervalSince(started) * 1000
+                    FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
+                }
                 let header = ["id", "reported_at", "category", "severity", "status", "assign_status", "unit", "area", "community", "street", "lon", "lat", "distance_m", "address"]
                 func fields(_ r: CaseRecord) -> [String] {
                     [r.externalID, r.reportedAt ?? "", r.category ?? "", r.severity, r.status, r.assignStatus, r.unitCode ?? "",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cases
 import Foundation
 import Grids
 
@@ -28,10 +29,16 @@ struct CodesCommand: ParsableCommand {
                 throw CLIError("--county \(county): a county code has 6 digits (GB/T 2260), e.g. 440802")
             }
             let codeScheme = try scheme.map { try CodeScheme(parsing: $0) } ?? .standard
-            let result = try GridCodes.generate(store: try store.open(), county: county, scheme: codeScheme, dryRun: dryRun)
+            let plan = try store.open()
+            let result = try GridCodes.generate(store: plan, county: county, scheme: codeScheme, dryRun: dryRun)
             for a in result.assigned { print("\(a.code)\t\(a.level.name)\t\(a.label)") }
             result.skipped.forEach { warn($0) }
             print("\(dryRun ? "would give" : "gave") \(result.assigned.count) codes (scheme \(codeScheme))\(result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code")")
+            // Stored cases are filed under grid codes (or names, for grids that had none): refile them.
+            if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
+                let report = try Cases.Reassign.run(store: plan, threads: ProcessInfo.processInfo.activeProcessorCount)
+                print("\(report.moved) of \(report.cases) stored cases refiled under the new codes (earlier filing kept in case_assignments)")
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ struct CoordsCommand: ParsableCommand {
             let target = try parseCRS(to, option: "--to")
             let transformer = try CoordinateTransformer(from: source, to: target)
             let decimals = try precision ?? ((try target.isGeographic) ? 9 : 4)
+            let geographicSource = try source.isGeographic
             var batch: [(number: Int, x: Double, y: Double, separator: String, rest: String)] = []
             var lineNumber = 0
             func flush() {
@@ -53,6 +54,13 @@ struct CoordsCommand: ParsableCommand {
                 if trimmed.isEmpty { continue }
                 guard let parsed = CoordsCommand.parse(trimmed) else {
                     FileHandle.standardError.write(Data("gridplan: line \(lineNumber): '\(line.prefix(80))' is not two numbers (x,y or x y); skipped\n".utf8))
+                    rejected += 1
+                    continue
+                }
+                // PROJ passes impossible degrees through some transforms unchanged: refuse them here.
+                if geographicSource && (abs(parsed.x) > 180 || abs(parsed.y) > 90) {
+                    let hint = abs(parsed.x) <= 90 && abs(parsed.y) <= 180 ? ": longitude and latitude look swapped" : ""
+                    FileHandle.standardError.write(Data("gridplan: line \(lineNumber): (\(parsed.x) \(parsed.y)) is not a longitude/latitude in \(source)\(hint); skipped\n".utf8))
                     rejected += 1
                     continue
                 }

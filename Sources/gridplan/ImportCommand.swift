@@ -42,11 +42,22 @@ struct ImportCommand: ParsableCommand {
             options.codeField = codeField; options.nameField = nameField; options.parentField = parentField
             options.householdsField = householdsField; options.residentsField = residentsField; options.kindField = kindField
             options.encoding = encoding; options.validFrom = validFrom; options.replaceLevel = replace
-            let plan = try store.open(create: true)
-            let report = try GridImporter.run(file: file, into: plan, options: options)
+            // A failed import into a new file leaves no file behind.
+            let existed = FileManager.default.fileExists(atPath: store.path)
+            let report: ImportReport
+            do {
+                report = try GridImporter.run(file: file, into: try store.open(create: true), options: options)
+            } catch {
+                if !existed { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
+                throw error
+            }
             report.warnings.forEach(warn)
             print("imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), plan version \(report.versionID)")
-            if report.superseded > 0 { print("  replaced \(report.superseded) earlier grids of the same code (kept in history)") }
+            if report.superseded > 0 { print("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)") }
+            if !report.emptyLevelsAbove.isEmpty && report.emptyLevelsAbove.count == level.rawValue - 1 {
+                let names = report.emptyLevelsAbove.map(\.name).joined(separator: ", ")
+                print("  the plan has no \(names) grids yet: these grids get parents when a level above is imported")
+            }
             if report.parentsLinked > 0 { print("  linked \(report.parentsLinked) grids to their parents by the parent field") }
             if report.parentsInferred > 0 { print("  linked \(report.parentsInferred) grids to the parent holding most of their area") }
             for weak in report.weakParents.prefix(20) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridGeometry
 import Grids
 import GridStore
 
@@ -42,17 +43,26 @@ struct ValidateCommand: ParsableCommand {
             do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults }
             catch { throw CLIError("\(error)", status: 2) }
             let report: Validation.Report
+            // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
             do { report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix) }
             catch let e as GridplanError { throw CLIError(e.message, status: 2) }
+            catch { throw CLIError("\(store.path): \(error)", status: 2) }
             dirty = report.hasProblems
             if json {
+                let context = GEOSContext()
+                func location(_ f: Finding) -> Any {
+                    guard let wkb = f.locationWKB, let g = try? Geometry(wkb: wkb, context: context) else { return NSNull() }
+                    return (try? g.wkt(precision: 7)) ?? NSNull()
+                }
                 print(jsonString([
                     "grids": report.gridCount, "metric_crs": report.metricCRS, "clean": !report.hasProblems,
+                    "grids_per_level": Dictionary(uniqueKeysWithValues: GridLevel.allCases.map { ($0.name, report.gridsPerLevel[$0] ?? 0) }),
                     "repaired": report.repaired,
                     "counts": Dictionary(grouping: report.findings, by: \.severity.rawValue).mapValues(\.count),
                     "findings": report.findings.map { f in
                         ["kind": f.kind.rawValue, "severity": f.severity.rawValue, "level": f.level.name, "grids": f.grids,
-                         "message": f.message, "measure": f.measure as Any, "unit": f.unit as Any] as [String: Any]
+                         "message": f.message, "measure": f.measure as Any, "unit": f.unit as Any,
+                         "location_wkt": location(f)] as [String: Any]
                     },
                 ]))
                 return
@@ -77,6 +87,10 @@ struct ValidateCommand: ParsableCommand {
             if let noise = bySeverity[.noise], !noise.isEmpty {
                 let total = noise.compactMap(\.measure).reduce(0, +)
                 print("noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): digitising noise, listed in the findings layer")
+            }
+            let missing = GridLevel.allCases.filter { report.gridsPerLevel[$0] == nil }
+            if !missing.isEmpty {
+                print("note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: nesting and coverage are checked between the levels present (\(GridLevel.allCases.filter { report.gridsPerLevel[$0] != nil }.map(\.name).joined(separator: ", ")))")
             }
             let errors = bySeverity[.error]?.count ?? 0, warnings = bySeverity[.warning]?.count ?? 0
             print(report.hasProblems

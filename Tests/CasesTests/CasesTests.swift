@@ -137,6 +137,35 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         }
     }
 
+    @Test func aChangeAboveTheUnitIsAChangeAndOutsideCasesNameTheirNearestGrid() throws {
+        let store = try twoUnits(folder)
+        _ = try importCases(store, folder.write("a.csv", csv([row("IN", point(750, 500)), row("OUT", point(1100, 500))])))
+        let stored = try store.read { try Row.fetchAll($0, sql: "SELECT external_id, assign_status, unit_code, nearest_code, round(distance_m, 2) AS d FROM cases ORDER BY external_id") }
+        #expect(stored.map { $0["assign_status"] as String } == ["inside", "outside"])
+        #expect(stored[0]["nearest_code"] as String? == nil && stored[0]["unit_code"] as String? == "U1")
+        #expect(stored[1]["nearest_code"] as String? == "U1" && stored[1]["unit_code"] as String? == nil && stored[1]["d"] as Double? == 100)
+        // U1 moves to another community; its shape and code stay: the case's community changes.
+        var options = ImportOptions(level: .community); options.crs = .proj("EPSG:4546")
+        _ = try GridImporter.run(file: folder.write("c2.csv", "code,name,wkt\nC2,另一社区,\"\(box(2000, 0, 3000, 1000))\"\n"), into: store, options: options)
+        options.level = .unit
+        _ = try GridImporter.run(file: folder.write("u1.csv", "code,name,parent,wkt\nU1,东,C2,\"\(box(500, 0, 1000, 1000))\"\n"), into: store, options: options)
+        let report = try Reassign.run(store: store)
+        #expect(report.moved == 1)
+        let history = try store.read { try String.fetchAll($0, sql: "SELECT a.community_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN' ORDER BY a.id") }
+        #expect(history.count == 2 && history[0].hasPrefix("C:") && history[1] == "C2:open")
+    }
+
+    @Test func queriesRefuseNonsenseArguments() throws {
+        let store = try twoUnits(folder)
+        var q = CaseQuery(); q.near = (110.4, 21.2); q.nearest = 0
+        #expect(throws: GridplanError.self) { try q.run(store) }
+        q = CaseQuery(); q.from = "garbage"
+        #expect(throws: GridplanError.self) { try q.run(store) }
+        #expect(throws: GridplanError.self) { try CaseStats.compute(store: store, to: "soon") }
+        q = CaseQuery(); q.near = (110.4, 21.2); q.radiusM = -5
+        #expect(throws: GridplanError.self) { try q.run(store) }
+    }
+
     @Test func upsertRejectsAndHistory() throws {
         let store = try twoUnits(folder)
         let first = folder.write("a.csv", csv([row("00123", point(250, 500)), row("B", point(750, 500)),

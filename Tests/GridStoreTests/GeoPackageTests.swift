@@ -119,4 +119,18 @@ import GridTestSupport
         #expect(throws: StoreError.self) { _ = try GeoPackage(path: path) }
         #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false) }
     }
+
+    @Test func leavesOtherProgramsDatabasesUnchanged() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("gdal.gpkg")
+        _ = try run("ogr2ogr", ["-f", "GPKG", path, folder.write("p.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[110,21]}}]}"#)])
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            _ = try GeoPackage(path: path)
+            Issue.record("a GeoPackage made by GDAL is not a gridplan plan")
+        } catch {
+            #expect("\(error)".contains("not a gridplan plan"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
 }

@@ -209,6 +209,41 @@ func dump(_ store: GeoPackage) throws -> String {
         #expect(linked == ["S1", "S2"])
         #expect(try PlanVersion.all(store: store).map(\.added) == [3, 2, 2])
     }
+
+    @Test func reimportWithoutCodesRedrawsByNameAndKeepsGivenCodes() throws {
+        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let areas = folder.write("areas.geojson", squares([#""name":"第1片区""#, #""name":"第2片区""#]))
+        _ = try GridImporter.run(file: areas, into: store, options: ImportOptions(level: .area))
+        try store.write { try $0.execute(sql: "UPDATE grids SET code = 'A1' WHERE name = '第1片区'") }
+        let again = try GridImporter.run(file: areas, into: store, options: ImportOptions(level: .area))
+        #expect(again.superseded == 2)
+        let current = try store.read { try GridRecord.current($0, level: .area) }
+        #expect(current.count == 2, "importing the same uncoded grids again must not add twins")
+        #expect(current.first { $0.name == "第1片区" }?.code == "A1", "a redrawn grid keeps the code it was given")
+        // Two uncoded grids of one name in one file are two grids, not a redraw of each other.
+        let twins = folder.write("twins.geojson", squares([#""name":"第9片区""#, #""name":"第9片区""#], y0: 21.3))
+        let report = try GridImporter.run(file: twins, into: store, options: ImportOptions(level: .area))
+        #expect(report.superseded == 0 && report.imported == 2)
+    }
+
+    @Test func validFromMustBeADayAndMoveHistoryForward() throws {
+        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let streets = folder.write("streets.geojson", squares([#""code":"S1""#]))
+        var options = ImportOptions(level: .street)
+        options.validFrom = "2024-02-30"
+        #expect(throws: GridplanError.self) { try GridImporter.run(file: streets, into: store, options: options) }
+        options.validFrom = "2024-03-01"
+        _ = try GridImporter.run(file: streets, into: store, options: options)
+        options.validFrom = "2023-12-31"
+        do {
+            _ = try GridImporter.run(file: streets, into: store, options: options)
+            Issue.record("a plan starting before the one it replaces must be refused")
+        } catch {
+            #expect("\(error)".contains("before 2024-03-01"))
+        }
+        options.validFrom = "2025-01-01"
+        #expect(try GridImporter.run(file: streets, into: store, options: options).superseded == 1)
+    }
 }
 
 @Suite struct ExportTests {

@@ -1,0 +1,137 @@
+"""Benchmark of the case store: importing and indexing a backlog, then bounding-box queries.
+
+Run through tools/bench-cases (which builds gridplan in release mode first).
+A seeded backlog of N cases (default 1,000,000) over the sample district (GeoData/chikan):
+95 % inside the district, 5 % anywhere in its bounding box, with times, categories, severities
+and statuses. Measured in one run on the same file:
+
+- `gridplan cases import` (read CSV, assign every case to its four grids, write the GeoPackage
+  table with its R-tree), end to end: cases per second and the file size;
+- GDAL's `ogr2ogr -f GPKG` on the same CSV (writes points with the R-tree, assigns nothing), as
+  the peer;
+- bounding-box queries returning about 1,000 cases, at 20 seeded places: gridplan's own timing of
+  the query (`cases query --timing`, store already open) and the same R-tree query through
+  Python's sqlite3 on GDAL's file. Every gridplan answer is checked against a count in plain SQL.
+"""
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+GRIDPLAN = os.environ.get("GRIDPLAN", str(ROOT / ".build" / "release" / "gridplan"))
+
+
+def run(*args):
+    result = subprocess.run([*map(str, args)], capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stderr}")
+    return result
+
+
+def size_mb(path):
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--hits", type=int, default=1000, help="cases a query box should return, about")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-cases-"))
+    db = work / "plan.gpkg"
+    for level, name in [("street", "streets"), ("community", "communities"), ("area", "areas"), ("unit", "units")]:
+        parent = [] if level == "street" else ["--parent-field", "parent"]
+        run(GRIDPLAN, "import", ROOT / "GeoData" / "chikan" / f"{name}.geojson", "--db", db, "--level", level, "--crs", "cgcs2000", *parent)
+    run(GRIDPLAN, "codes", "--db", db)
+
+    import json
+    district = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in
+                                  json.loads((ROOT / "GeoData" / "chikan" / "streets.geojson").read_text())["features"]])
+    shapely.prepare(district)
+    minx, miny, maxx, maxy = district.bounds
+    rng = np.random.default_rng(args.seed)
+    n = args.cases
+    inside_n = int(n * 0.95)
+    xs, ys = np.empty(0), np.empty(0)
+    while len(xs) < inside_n:
+        cx, cy = rng.uniform(minx, maxx, inside_n), rng.uniform(miny, maxy, inside_n)
+        keep = shapely.contains_xy(district, cx, cy)
+        xs, ys = np.concatenate([xs, cx[keep]]), np.concatenate([ys, cy[keep]])
+    xs = np.concatenate([xs[:inside_n], rng.uniform(minx, maxx, n - inside_n)])
+    ys = np.concatenate([ys[:inside_n], rng.uniform(miny, maxy, n - inside_n)])
+    minutes = rng.integers(0, 365 * 24 * 60, n)
+    categories = rng.choice(["0101", "0102", "0201", "0302", "0405", "0601"], n)
+    severities = rng.choice(["ordinary", "important", "major"], n, p=[0.85, 0.12, 0.03])
+    statuses = rng.choice(["reported", "dispatched", "closed"], n, p=[0.1, 0.2, 0.7])
+    source = work / "backlog.csv"
+    base = np.datetime64("2024-01-01T00:00")
+    with source.open("w") as f:
+        f.write("id,lon,lat,reported_at,category,severity,status\n")
+        times = (base + minutes.astype("timedelta64[m]")).astype(str)
+        f.writelines(f"C{i:07d},{x:.7f},{y:.7f},{t.replace('T', ' ')},{c},{s},{st}\n"
+                     for i, (x, y, t, c, s, st) in enumerate(zip(xs.tolist(), ys.tolist(), times, categories, severities, statuses)))
+
+    started = time.perf_counter()
+    result = run(GRIDPLAN, "cases", "import", source, "--db", db, "--crs", "cgcs2000", "--rejects", work / "rejects.csv")
+    ours_seconds = time.perf_counter() - started
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+        indexed = con.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0]
+
+    peer = work / "peer.gpkg"
+    started = time.perf_counter()
+    run("ogr2ogr", "-f", "GPKG", peer, source, "-nln", "cases", "-a_srs", "EPSG:4490",
+        "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO")
+    peer_seconds = time.perf_counter() - started
+
+    # Query boxes: squares that hold about `hits` cases at the district's mean density.
+    density = n / ((maxx - minx) * (maxy - miny))
+    side = (args.hits / density) ** 0.5
+    ours_ms, peer_ms, counts = [], [], []
+    peer_con = sqlite3.connect(peer)
+    check_con = sqlite3.connect(db)
+    for k in range(20):
+        i = int(rng.integers(0, inside_n))
+        box = (xs[i] - side / 2, ys[i] - side / 2, xs[i] + side / 2, ys[i] + side / 2)
+        text = ",".join(f"{v:.7f}" for v in box)
+        r = run(GRIDPLAN, "cases", "query", "--db", db, "--bbox", text, "--format", "csv", "--timing")
+        got = len(r.stdout.splitlines()) - 1
+        ms = float(r.stderr.split(" in ")[1].split(" ms")[0])
+        b = [float(v) for v in text.split(",")]
+        want = check_con.execute("SELECT count(*) FROM cases WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
+                                 (b[0], b[2], b[1], b[3])).fetchone()[0]
+        if got != want:
+            sys.exit(f"query {text}: gridplan returned {got} cases, plain SQL counts {want}")
+        ours_ms.append(ms)
+        counts.append(got)
+        started = time.perf_counter()
+        peer_con.execute("SELECT c.* FROM cases c JOIN rtree_cases_geom r ON c.fid = r.id "
+                         "WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?",
+                         (b[2], b[0], b[3], b[1])).fetchall()
+        peer_ms.append((time.perf_counter() - started) * 1000)
+
+    print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
+    print(f"{'import and index':<52}{'cases/s':>12}{'seconds':>10}{'file MB':>10}")
+    print(f"{'gridplan cases import (assigns 4 levels, R-tree)':<52}{n / ours_seconds:>12,.0f}{ours_seconds:>10.1f}{size_mb(db):>10.0f}")
+    print(f"{'ogr2ogr -f GPKG (points and R-tree only)':<52}{n / peer_seconds:>12,.0f}{peer_seconds:>10.1f}{size_mb(peer):>10.0f}")
+    print(f"stored {stored:,} cases, {indexed:,} in the R-tree; gridplan says: {result.stdout.strip().splitlines()[-1]}")
+    print()
+    print(f"bounding-box queries, 20 boxes of {side * 111:.2f} km, {min(counts):,}–{max(counts):,} cases each (median {statistics.median(counts):,.0f})")
+    print(f"  gridplan cases query --timing: median {statistics.median(ours_ms):.2f} ms, max {max(ours_ms):.2f} ms")
+    print(f"  sqlite3 R-tree join on GDAL's file: median {statistics.median(peer_ms):.2f} ms, max {max(peer_ms):.2f} ms")
+    print("  every gridplan answer equals a plain SQL count over lon/lat")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
