@@ -135,10 +135,9 @@ public final class Assigner: Sendable {
         /// every grid are projected to metres together and searched with per-cell candidates.
         func assign(lon: [Double], lat: [Double], range: Range<Int>, store: (Int, Assignment) -> Void) throws {
             var outside: [Int] = []
-            for i in range {
-                let (x, y) = (lon[i], lat[i])
-                guard x.isFinite, y.isFinite else { store(i, Assignment(status: .noLocation)); continue }
-                switch try locator.locate(x: x, y: y) {
+            for (i, location) in zip(range, try locator.locate(x: lon, y: lat, range: range)) {
+                guard lon[i].isFinite, lat[i].isFinite else { store(i, Assignment(status: .noLocation)); continue }
+                switch location {
                 case .inside(let g): store(i, Assignment(status: .inside, grid: g))
                 case .boundary(let g): store(i, Assignment(status: .boundary, grid: g))
                 case .outside: outside.append(i)
@@ -152,8 +151,8 @@ public final class Assigner: Sendable {
             var xs = outside.map { lon[$0] }, ys = outside.map { lat[$0] }
             nearest.project(x: &xs, y: &ys)
             for (k, i) in outside.enumerated() {
-                let cell = assigner.index.cellNumber(x: lon[i], y: lat[i]).map { (number: $0, index: assigner.index) }
-                guard xs[k].isFinite, let (g, d) = try nearest.nearest(in: cell, x: xs[k], y: ys[k]) else {
+                let group = assigner.index.group(x: lon[i], y: lat[i], side: NearestGrid.groupSide).map { (number: $0, index: assigner.index) }
+                guard xs[k].isFinite, let (g, d) = try nearest.nearest(in: group, x: xs[k], y: ys[k]) else {
                     store(i, Assignment(status: .outside)); continue
                 }
                 store(i, Assignment(status: d <= assigner.snapMetres ? .snapped : .outside, grid: g, distanceM: d))

@@ -104,6 +104,21 @@ public struct CellIndex: Sendable {
         return Int(cy) * columns + Int(cx)
     }
 
+    /// The square of `side`×`side` fine cells holding (x, y), nil outside the index: a key for
+    /// caches that would be too sparse per fine cell.
+    public func group(x: Double, y: Double, side: Int) -> Int? {
+        guard let n = cellNumber(x: x, y: y) else { return nil }
+        return ((n / columns) / side) * ((columns + side - 1) / side) + (n % columns) / side
+    }
+
+    /// The box of group `number` of `side`×`side` fine cells.
+    public func groupBox(_ number: Int, side: Int) -> Envelope {
+        let size = cellSize * Double(side), groupColumns = (columns + side - 1) / side
+        let cx = Double(number % groupColumns), cy = Double(number / groupColumns)
+        return Envelope(minX: originX + cx * size, minY: originY + cy * size,
+                        maxX: originX + (cx + 1) * size, maxY: originY + (cy + 1) * size)
+    }
+
     /// The box of fine cell `number`.
     public func cellBox(_ number: Int) -> Envelope {
         let cx = Double(number % columns), cy = Double(number / columns)
@@ -141,10 +156,12 @@ public final class PointLocator {
     let prepared: [PreparedGeometry]
     let tree: STRtree
     let ranks: [Int]
+    /// Envelopes of the polygons: a candidate whose envelope misses the point needs no GEOS test.
+    let envelopes: [Envelope]
 
     /// Builds the index and a locator. `ranks[i]` orders polygon `i` for the tie rule.
     /// `maxCells` bounds memory (4 bytes a cell).
-    public convenience init(polygonsWKB: [[UInt8]], ranks: [Int]? = nil, maxCells: Int = 8_000_000) throws {
+    public convenience init(polygonsWKB: [[UInt8]], ranks: [Int]? = nil, maxCells: Int = 32_000_000) throws {
         let context = GEOSContext()
         let polygons = try polygonsWKB.map { try Geometry(wkb: $0, context: context) }
         let ranks = ranks ?? Array(polygons.indices)
@@ -167,6 +184,21 @@ public final class PointLocator {
         self.tree = try STRtree(polygons, context: context)
         self.ranks = ranks
         self.index = index
+        envelopes = polygons.map { $0.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity) }
+    }
+
+    /// Locates points `range` of `x` and `y` in one call: the batch form of ``locate(x:y:)``,
+    /// which keeps the per-point work inside this module (no call across modules per point).
+    public func locate(x: [Double], y: [Double], range: Range<Int>) throws -> [PointLocation] {
+        var out: [PointLocation] = []
+        out.reserveCapacity(range.count)
+        for i in range {
+            let (label, block) = index.cell(x: x[i], y: y[i])
+            if label >= 0 { out.append(.inside(Int(label))) }
+            else if label == CellIndex.outsideAll { out.append(.outside) }
+            else { out.append(try exactLocate(x: x[i], y: y[i], candidates: index.candidates(ofBlock: block))) }
+        }
+        return out
     }
 
     /// Where (x, y) lies.
@@ -178,16 +210,22 @@ public final class PointLocator {
         return try exactLocate(x: x, y: y, candidates: index.candidates(ofBlock: block))
     }
 
-    /// The exact answer from GEOS among the block's candidates (prepared contains / covers).
+    /// The exact answer from GEOS among the block's candidates: prepared covers (most candidates
+    /// fail it, one call each), then contains to tell the interior from the boundary.
     func exactLocate(x: Double, y: Double, candidates: ArraySlice<Int32>) throws -> PointLocation {
-        let point = try Geometry(x: x, y: y, context: context)
+        var point: Geometry? = nil
         var inside: Int? = nil, onBoundary: Int? = nil
         for c in candidates {
             let candidate = Int(c)
-            if try prepared[candidate].contains(point) {
+            let e = envelopes[candidate]
+            guard x >= e.minX, x <= e.maxX, y >= e.minY, y <= e.maxY else { continue }
+            let p = try point ?? Geometry(x: x, y: y, context: context)
+            point = p
+            guard try prepared[candidate].covers(p) else { continue }
+            if try prepared[candidate].contains(p) {
                 if inside.map({ ranks[candidate] < ranks[$0] }) ?? true { inside = candidate }
-            } else if try prepared[candidate].covers(point) {
-                if onBoundary.map({ ranks[candidate] < ranks[$0] }) ?? true { onBoundary = candidate }
+            } else if onBoundary.map({ ranks[candidate] < ranks[$0] }) ?? true {
+                onBoundary = candidate
             }
         }
         if let inside { return .inside(inside) }
@@ -222,11 +260,11 @@ public final class PointLocator {
             return CellIndex(originX: 0, originY: 0, cellSize: 1, columns: 0, rows: 0, fine: [])
         }
         let extent = envelopes.dropFirst().reduce(first) { $0.union($1) }
-        // Cells a sixtieth of a typical polygon's side, within the memory bound: points in
+        // Cells a 120th of a typical polygon's side, within the memory bound: points in
         // boundary cells need an exact test, and their share falls as cells shrink.
         let sides = polygons.map { $0.area.squareRoot() }.filter { $0 > 0 }.sorted()
         let typical = sides.isEmpty ? max(extent.width, extent.height) : sides[sides.count / 2]
-        var size = max(typical / 60, 1e-12)
+        var size = max(typical / 120, 1e-12)
         let minimumForMemory = (extent.width * extent.height / Double(maxCells)).squareRoot()
         size = max(size, minimumForMemory)
         let pad = size * 0.5

@@ -36,6 +36,16 @@ public final class PreparedGeometry {
         try context.predicate(GEOSPreparedWithin_r(context.handle, prepared, other.pointer), "prepared within failed")
     }
 
+    /// The shortest distance to `other`, by GEOS's indexed facet distance: much faster than
+    /// ``Geometry/distance(to:)`` when one geometry is measured against many points.
+    public func distance(to other: Geometry) throws -> Double {
+        var d = 0.0
+        guard GEOSPreparedDistance_r(context.handle, prepared, other.pointer, &d) == 1 else {
+            throw context.error("prepared distance failed")
+        }
+        return d
+    }
+
     /// Whether the point (x, y) lies in the interior or on the boundary.
     /// GEOS 3.11 has no XY predicate, so a point is made for each test.
     public func covers(x: Double, y: Double) throws -> Bool {

@@ -317,3 +317,24 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         #expect(try q.run(store).contains { $0.externalID == first.id })
     }
 }
+
+@Suite struct OutputFormattingTests {
+    @Test func fixedPointWritesWhatPrintfWrites() {
+        var generator = SystemRandomNumberGenerator()
+        var differ = 0
+        for _ in 0..<20_000 {
+            let x = Double.random(in: -200...200, using: &generator)
+            for decimals in [0, 1, 8] where fixedPoint(x, decimals: decimals) != String(format: "%.\(decimals)f", x) {
+                // Only a tie in the last digit may round the other way (x·10ⁿ is rounded, not x's exact binary value).
+                let ours = Double(fixedPoint(x, decimals: decimals))!, theirs = Double(String(format: "%.\(decimals)f", x))!
+                #expect(abs(ours - theirs) <= pow(10, -Double(decimals)) * 1.0000001)
+                differ += 1
+            }
+        }
+        #expect(differ < 100)   // of 60,000: near-ties only
+        #expect(fixedPoint(-0.04, decimals: 1) == "0.0" || fixedPoint(-0.04, decimals: 1) == "-0.0")
+        #expect(fixedPoint(110.5, decimals: 0) == "111" && fixedPoint(21.25, decimals: 8) == "21.25000000")
+        #expect(fixedPoint(.nan, decimals: 2) == String(format: "%.2f", Double.nan))
+        #expect(csvField("a,b") == "\"a,b\"" && csvField("他说\"好\"") == "\"他说\"\"好\"\"\"" && csvField("南桥街道") == "南桥街道")
+    }
+}

@@ -33,6 +33,15 @@ func workload() throws {
     _ = tree.query(b)
     _ = try tree.intersecting(b)
     _ = try Geometry.collection(.multiPolygon, [a, b], context: context).clone(into: GEOSContext())
+    _ = try tree.nearest(to: Geometry(x: 9, y: 9, context: context))
+    // The point locator: its own context, prepared polygons, tree and cell index.
+    let squares = try [(0.0, 0.0), (1, 0), (0, 1), (1, 1)].map { x, y in
+        try Geometry(polygon: [(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1), (x, y)], context: context).wkb
+    }
+    let locator = try PointLocator(polygonsWKB: squares, maxCells: 4_096)
+    for (x, y) in [(0.5, 0.5), (1.0, 1.0), (1.5, 0.0), (3.0, 3.0)] { _ = try locator.locate(x: x, y: y) }
+    let shared = try PointLocator(polygonsWKB: squares, ranks: [3, 2, 1, 0], index: locator.index)
+    _ = try shared.locate(x: 1, y: 0.5)
     // Error paths free what they made, too.
     _ = try? Geometry(wkt: "POLYGON ((0 0, 1 0, 1 1))", context: context)
     _ = try? Geometry(wkb: [1, 3, 0, 0, 0, 9], context: context)
