@@ -19,6 +19,8 @@ public enum BatchGeocoder {
         /// Also write GCJ-02 and BD-09 coordinates.
         public var gcj02 = false, bd09 = false
         /// Input coordinates farther than this from the geocoded point are flagged.
+        /// Input coordinates farther than this from the geocoded point are flagged, times the
+        /// level's ``disagreementFactor`` (a road or community point stands for a whole place).
         public var disagreementMetres = 300.0
         public var restart = false
         /// Stop after this many rows as if killed, leaving the checkpoint (for tests).
@@ -69,8 +71,10 @@ public enum BatchGeocoder {
         return out.trimmingCharacters(in: .whitespaces)
     }
 
-    public static func run(reader: CaseReader, geocoder: Geocoder, assigner: Assigner?, options o: Options,
-                           progress: ((Int) -> Void)? = nil) throws -> Report {
+    /// `assigner` adds the grids of every result (--assign); `locator` (often the same) locates the
+    /// rows' own points, to tell whether they lie in the division the address names.
+    public static func run(reader: CaseReader, geocoder: Geocoder, assigner: Assigner?, locator: Assigner? = nil,
+                           options o: Options, progress: ((Int) -> Void)? = nil) throws -> Report {
         guard let field = reader.field(o.addressField) else {
             throw GridplanError("\(reader.fileName): --address-field \(o.addressField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
         }
@@ -117,19 +121,29 @@ public enum BatchGeocoder {
                 let a = try assigner.assign(lon: lons, lat: lats, threads: threads)
                 for (k, i) in idx.enumerated() { assignments[i] = a[k] }
             }
+            var inputChains = [GridChain?](repeating: nil, count: rows.count)
+            if let locator {
+                let located = rows.indices.filter { rows[$0].lon != nil && results[$0].level != .none }
+                if !located.isEmpty {
+                    let a = try locator.assign(lon: located.map { rows[$0].lon! }, lat: located.map { rows[$0].lat! }, threads: threads)
+                    for (k, i) in located.enumerated() where a[k].status != .outside {
+                        inputChains[i] = a[k].grid.map { locator.chains[$0] }
+                    }
+                }
+            }
             // Output lines are formatted on all threads too, each its own slice of rows.
-            let input = Unchecked((rows, results, assignments, assignedFrom))
+            let input = Unchecked((rows, results, assignments, assignedFrom, inputChains))
             let slices = max(1, min(threads, rows.count / 500 + 1))
             let texts = UnsafeMutableBufferPointer<String>.allocate(capacity: slices)
             texts.initialize(repeating: "")
             defer { texts.deinitialize(); texts.deallocate() }
             let out = SendableBuffer(texts)
             DispatchQueue.concurrentPerform(iterations: slices) { k in
-                let (rows, results, assignments, assignedFrom) = input.value
+                let (rows, results, assignments, assignedFrom, inputChains) = input.value
                 var text = ""
                 text.reserveCapacity(rows.count / slices * 320)
                 for i in (rows.count * k / slices)..<(rows.count * (k + 1) / slices) {
-                    line(rows[i], results[i], assignments[i], assignedFrom[i], o, assigner, into: &text)
+                    line(rows[i], results[i], assignments[i], assignedFrom[i], inputChains[i], o, assigner, into: &text)
                 }
                 out.buffer[k] = text
             }
@@ -138,7 +152,7 @@ public enum BatchGeocoder {
                 let r = results[i]
                 report.byLevel[r.level.rawValue, default: 0] += 1
                 if r.level == .none { report.unmatchedByReason[reasonKind(r.reason), default: 0] += 1 }
-                if r.level != .none, let x = row.lon, let y = row.lat, metres(r.lon, r.lat, x, y) > o.disagreementMetres { report.disagreements += 1 }
+                if disagrees(r, row, o, inputChains[i])?.flagged == true { report.disagreements += 1 }
                 if assigner != nil { report.byAssignStatus[assignments[i]?.status.rawValue ?? "no_location", default: 0] += 1 }
             }
             var text = ""
@@ -156,9 +170,39 @@ public enum BatchGeocoder {
         return report
     }
 
+    /// How much farther than `--disagree-m` a row's own point may lie from a result of this level
+    /// before it is flagged: a building or house number is a point, a road or community only its
+    /// representative point; a county match says nothing about the point.
+    public static func disagreementFactor(_ level: MatchLevel) -> Double? {
+        switch level {
+        case .building, .houseNumber, .compound: 1
+        case .grid: 2
+        case .road, .community: 5
+        case .street: 10
+        case .county, .none: nil
+        }
+    }
+
+    /// The distance from the row's own point to the result, and whether they disagree. For a
+    /// community, street or grid, when the row's point has been located in the grids
+    /// (`inputChain`), they disagree when the point is not in that division, however near.
+    static func disagrees(_ r: GeocodeResult, _ row: CaseReader.Row, _ o: Options, _ inputChain: GridChain?) -> (distance: Double, flagged: Bool)? {
+        guard r.level != .none, let x = row.lon, let y = row.lat else { return nil }
+        let d = metres(r.lon, r.lat, x, y)
+        if let chain = inputChain {
+            switch r.level {
+            case .community: if let a = chain.community?.code, let b = r.communityCode { return (d, a != b) }
+            case .street: if let a = chain.street?.code, let b = r.streetCode { return (d, a != b) }
+            case .grid: if let m = r.matched { return (d, m != chain.unit?.name && m != chain.area?.name && m != chain.unit?.code && m != chain.area?.code) }
+            default: break
+            }
+        }
+        return (d, disagreementFactor(r.level).map { d > o.disagreementMetres * $0 } ?? false)
+    }
+
     /// One output line: the input values, then the result columns.
     static func line(_ row: CaseReader.Row, _ r: GeocodeResult, _ assignment: Assignment?, _ assignedFrom: String,
-                     _ o: Options, _ assigner: Assigner?, into text: inout String) {
+                     _ inputChain: GridChain?, _ o: Options, _ assigner: Assigner?, into text: inout String) {
         var v = [r.level.rawValue, String(r.confidence), coord(r.lon), coord(r.lat)]
         let located = r.level != .none
         if o.gcj02 {
@@ -169,17 +213,16 @@ public enum BatchGeocoder {
             let b = located ? ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)
             v += [coord(b.0), coord(b.1)]
         }
-        var distance = "", disagrees = ""
-        if located, let x = row.lon, let y = row.lat {
-            let d = metres(r.lon, r.lat, x, y)
+        var distance = "", disagreement = ""
+        if let (d, flagged) = disagrees(r, row, o, inputChain) {
             distance = String((d * 10).rounded() / 10)
-            disagrees = d > o.disagreementMetres ? "true" : "false"
+            disagreement = flagged ? "true" : "false"
         }
         v += [r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
               r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.fuzzy ? "true" : "false",
               r.reason ?? row.problem ?? "",
               r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
-              row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagrees]
+              row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagreement]
         if let assigner {
             if let a = assignment {
                 let chain = a.grid.map { assigner.chains[$0] }

@@ -36,7 +36,9 @@ struct GeocodeFile: ParsableCommand {
             street and community with codes, interpolated (house number placed between known ones), fuzzy (one
             character differed), reason (why not more precise), alternatives (places almost as good), and when
             the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is
-            beyond --disagree-m. --assign adds the grid of every level (rules of `gridplan assign`).
+            beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or
+            grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan);
+            never for a county. --assign adds the grid of every level (rules of `gridplan assign`).
 
             Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over).
             GBK input is detected; --encoding forces one.
@@ -53,7 +55,7 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
     @Option(help: "Latitude field of input coordinates.") var latField: String?
-    @Option(help: "Input coordinates farther than this many metres from the geocoded point are flagged.") var disagreeM: Double = 300
+    @Option(help: "Input coordinates farther than this many metres from a geocoded building, house number or compound are flagged (more for coarser levels).") var disagreeM: Double = 300
     @Option(help: "Also write coordinates in: gcj02, bd09 (comma-separated).") var also: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
     @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -68,6 +70,10 @@ struct GeocodeFile: ParsableCommand {
             let geocoder = try openGeocoder(plan, defaults: defaults)
             let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = assign ? try Assigner(store: plan) : nil
+            // Rows with their own coordinates are located in the grids too, to check them against
+            // the division the address names.
+            let hasGrids = try plan.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 } > 0
+            let locator = try assigner ?? (reader.sourceCRS != nil && hasGrids ? Assigner(store: plan) : nil)
             var options = BatchGeocoder.Options(addressField: addressField, out: out)
             options.threads = threads
             options.batchSize = batch
@@ -82,7 +88,7 @@ struct GeocodeFile: ParsableCommand {
             }
             // Counting rows reads the file once more: only worth it when the progress line shows.
             let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
-            let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, options: options,
+            let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
                                                progress: { progress.update($0) })
             progress.finish(report.rows)
             if report.resumedAt > 0 { print("resumed after row \(report.resumedAt)") }
@@ -97,7 +103,7 @@ struct GeocodeFile: ParsableCommand {
                     print(String(format: "  %8d  %@", n, reason as NSString))
                 }
             }
-            if report.disagreements > 0 { print("\(report.disagreements) rows whose own coordinates are more than \(Int(disagreeM)) m from the geocoded point (disagrees=true)") }
+            if report.disagreements > 0 { print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))") }
             if !report.byAssignStatus.isEmpty {
                 print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             }

@@ -219,6 +219,28 @@ func testSet() throws -> [[String: String]] {
         #expect(!header.contains("lon_gcj02"))
     }
 
+    @Test func aPointDisagreesWithACommunityWhenOutsideIt() throws {
+        let plan = SamplePlan.shared
+        let folder = TemporaryFolder()
+        let jingji = try #require(plan.geocoder.index.admin(code: "440802007001"))
+        let zhonghua = try #require(plan.geocoder.index.admin(code: "440802001001"))
+        let input = folder.write("c.csv", """
+            id,address,lon,lat
+            1,赤坎区南桥街道京基社区附近,\(jingji.lon),\(jingji.lat)
+            2,赤坎区南桥街道京基社区附近,\(zhonghua.lon),\(zhonghua.lat)
+            3,赤坎区南桥街道京基社区附近,,
+
+            """)
+        let out = folder.path("out.csv")
+        let locator = try Assigner(store: plan.store)
+        let report = try BatchGeocoder.run(reader: try CaseReader(path: input, crs: .cgcs2000), geocoder: plan.geocoder,
+                                           assigner: nil, locator: locator, options: BatchGeocoder.Options(addressField: "address", out: out))
+        #expect(report.disagreements == 1)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let flag = try #require(lines[0].firstIndex(of: "disagrees"))
+        #expect(lines[1][flag] == "false" && lines[2][flag] == "true" && lines[3][flag] == "")
+    }
+
     @Test func gbkInputIsDetected() throws {
         let plan = SamplePlan.shared
         let folder = TemporaryFolder()
