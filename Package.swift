@@ -9,6 +9,7 @@
 //   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
 //   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
+//   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
 //   Geocoding             Chinese address normalising, parsing, gazetteer, matching, batch geocoding
 //   gridplan              the command-line tool
 import PackageDescription
@@ -39,9 +40,11 @@ let package = Package(
         ]),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Geocoding", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Geocoding", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
         .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
         .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
+        .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
         .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
     ]
 )

@@ -66,9 +66,11 @@ public final class Assigner: Sendable {
     let index: CellIndex
     let metricCRS: CRS
 
-    public init(store: GeoPackage, snapMetres: Double = 30) throws {
+    /// `moment`: the plan in force on a day or at a version instead of the current one (for
+    /// questions about the past, such as `who-covers --at`).
+    public init(store: GeoPackage, snapMetres: Double = 30, moment: PlanMoment? = nil) throws {
         let (grids, version) = try store.read { db in
-            (try GridRecord.current(db), try Int64.fetchOne(db, sql: "SELECT max(id) FROM plan_versions") ?? 0)
+            (try moment.map { try $0.grids(db) } ?? GridRecord.current(db), try Int64.fetchOne(db, sql: "SELECT max(id) FROM plan_versions") ?? 0)
         }
         guard let lowest = grids.map(\.level).max() else {
             throw GridplanError("\(store.path) has no grids to assign to; import a plan first")

@@ -64,7 +64,7 @@ public final class GeoPackage: Sendable {
                 }
             }
             pool = try DatabasePool(path: path, configuration: config)
-            if try !pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
+            if try !pool.writeWithoutTransaction({ try Schema.migrator.hasCompletedMigrations($0) }) {
                 try Schema.migrator.migrate(pool)
             }
         } catch let error as DatabaseError {
@@ -75,7 +75,12 @@ public final class GeoPackage: Sendable {
     /// Closes every connection before the value goes. Left to itself, GRDB closes pooled
     /// connections on background queues, which can still be running when a command-line
     /// process exits, and SQLite crashes if exit happens in the middle of a close.
+    ///
+    /// Readers go first: they are read-only connections, and if one closed last it could not fold
+    /// the write-ahead log back into the file, leaving a `-wal` that a copy of the `.gpkg` alone
+    /// would miss. The writer, closing last, checkpoints and removes it.
     deinit {
+        pool.releaseMemory()
         try? pool.close()
     }
 

@@ -15,6 +15,11 @@ public struct Finding: Sendable {
         case duplicateCode = "duplicate_code"
         case households = "households_out_of_range"
         case residents = "residents_out_of_range"
+        // Roster checks, found by the Duty module's step of `validate` (Grids knows only the names).
+        case noPrimary = "no_primary"
+        case noChief = "no_chief"
+        case staleDuty = "stale_duty"
+        case primaryFarApart = "primary_far_apart"
     }
 
     public enum Severity: String, Sendable, Comparable {
@@ -40,4 +45,11 @@ public struct Finding: Sendable {
     public var unit: String?
     /// Where, as WKB in CGCS2000 longitude/latitude: a point or the offending piece.
     public var locationWKB: [UInt8]?
+
+    /// Public so that checks in other modules (the roster's) can report findings too.
+    public init(kind: Kind, severity: Severity, level: GridLevel, grids: [String], message: String,
+                measure: Double?, unit: String?, locationWKB: [UInt8]?) {
+        self.kind = kind; self.severity = severity; self.level = level; self.grids = grids; self.message = message
+        self.measure = measure; self.unit = unit; self.locationWKB = locationWKB
+    }
 }

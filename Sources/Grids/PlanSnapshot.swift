@@ -92,7 +92,7 @@ public enum PlanMoment: Sendable, CustomStringConvertible {
     }
 
     /// The grids in force at this moment.
-    func grids(_ db: Database) throws -> [GridRecord] {
+    public func grids(_ db: Database) throws -> [GridRecord] {
         switch self {
         case .date(let d):
             return try Row.fetchAll(db, sql: """

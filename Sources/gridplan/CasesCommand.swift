@@ -9,7 +9,7 @@ struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases",
         abstract: "Store incidents, assigned to grids, and ask spatial questions about them.",
-        subcommands: [Import.self, Query.self, Stats.self, Reassign.self])
+        subcommands: [Import.self, Query.self, Stats.self, Reassign.self, Dispatch.self, Advance.self, History.self, Overdue.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(

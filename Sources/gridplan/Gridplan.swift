@@ -12,7 +12,8 @@ struct Gridplan: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ImportCommand.self, ValidateCommand.self, StatsCommand.self, CodesCommand.self, ExportCommand.self,
-                      AssignCommand.self, CasesCommand.self, GeocodeCommand.self, GazetteerCommand.self,
+                      AssignCommand.self, CasesCommand.self, PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self,
+                      GeocodeCommand.self, GazetteerCommand.self,
                       SummaryCommand.self, VersionsCommand.self, PlanCommand.self, CoordsCommand.self]
     )
 }

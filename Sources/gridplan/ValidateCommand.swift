@@ -1,4 +1,5 @@
 import ArgumentParser
+import Duty
 import Foundation
 import GridGeometry
 import Grids
@@ -12,7 +13,8 @@ struct ValidateCommand: ParsableCommand {
             Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with
             no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not
             covered by its children, multi-part grids, holes, duplicate codes, households or residents outside
-            the sizing rules. Areas are in m² in the plan's local projected CRS. Coverage differences under
+            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities
+            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under
             --sliver-m2 are reported as digitising noise. Every finding is also written, with its location,
             to the `findings` layer of the GeoPackage, to be seen in QGIS.
 
@@ -31,6 +33,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "A JSON file of sizing rules per level and kind (default: unit grids 300–500 households, ≤ 2,500 residents).")
     var rules: String?
     @Flag(help: "Repair invalid geometries with GEOS make-valid first (the invalid versions stay in history).") var fix = false
+    @Option(help: "Report a person primary in grids farther apart than this many metres.") var maxPrimarySpreadM: Double = 2000
+    @Option(help: "The day the roster checks look at (default: today).") var at: String?
 
     func run() throws {
         var dirty = false
@@ -42,9 +46,16 @@ struct ValidateCommand: ParsableCommand {
             let sizing: SizingRules
             do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults }
             catch { throw CLIError("\(error)", status: 2) }
-            let report: Validation.Report
+            var report: Validation.Report
             // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
-            do { report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix) }
+            do {
+                report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix)
+                // The roster's own step (Duty module), added to the same findings layer.
+                let roster = try RosterChecks.run(store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
+                                                  maxPrimarySpreadM: maxPrimarySpreadM)
+                try RosterChecks.append(roster, to: plan)
+                report.findings += roster
+            }
             catch let e as GridplanError { throw CLIError(e.message, status: 2) }
             catch { throw CLIError("\(store.path): \(error)", status: 2) }
             dirty = report.hasProblems

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import GridStore
+import Grids
+import Cases
+
+/// A department summoned by category (吹哨报到): police, city management, justice, housing, …
+public struct Department: Sendable {
+    public var id: String
+    public var name: String
+    public var phone: String?
+    public var contact: String?
+    /// Category codes it answers; a case's category matches a code it starts with.
+    public var categories: [String]
+
+    public func answers(_ category: String) -> Bool { categories.contains { category.hasPrefix($0) } }
+
+    public static func all(_ db: Database) throws -> [Department] {
+        try Row.fetchAll(db, sql: "SELECT * FROM departments ORDER BY department_id").map {
+            Department(id: $0["department_id"], name: $0["name"], phone: $0["phone"], contact: $0["contact"],
+                       categories: ($0["categories"] as String).split(whereSeparator: { " ,;，；".contains($0) }).map(String.init))
+        }
+    }
+}
+
+/// Loads departments from CSV (id, name, phone, contact, categories separated by spaces,
+/// commas or semicolons); the same id again updates. Rejects are reported by line.
+public enum DepartmentImporter {
+    public static func run(file: String, into store: GeoPackage, encoding: String? = nil) throws -> RosterImportReport {
+        let reader = try CaseReader(path: file, encoding: encoding)
+        func find(_ names: [String]) -> Int? { names.lazy.compactMap { reader.field($0) }.first }
+        guard let idField = find(["id", "department_id", "部门编号", "编号"]), let nameField = find(["name", "部门", "部门名称", "名称"]) else {
+            throw GridplanError("\(reader.fileName): needs an id and a name field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+        }
+        let phoneField = find(["phone", "电话", "联系电话"]), contactField = find(["contact", "联系人"])
+        let categoriesField = find(["categories", "category", "类别", "事件类型"])
+        var report = RosterImportReport()
+        var rows: [Department] = []
+        try reader.forEachBatch(size: 5000) { batch in
+            for row in batch {
+                report.lines += 1
+                let number = reader.unitName == "line" ? row.number + 1 : row.number
+                func text(_ i: Int?) -> String? { i.flatMap { row.values[$0].trimmed } }
+                guard let id = text(idField) else { report.rejects.append(.init(line: number, reason: "no id")); continue }
+                guard let name = text(nameField) else { report.rejects.append(.init(line: number, reason: "\(id): no name")); continue }
+                if let phone = text(phoneField), !RosterImporter.isPhone(phone, minDigits: 3) {
+                    report.rejects.append(.init(line: number, reason: "\(id): phone '\(phone)' is not a phone number")); continue
+                }
+                let categories = (text(categoriesField) ?? "").split(whereSeparator: { " ,;，；".contains($0) }).map(String.init)
+                rows.append(Department(id: id, name: name, phone: text(phoneField), contact: text(contactField), categories: categories))
+            }
+        }
+        let now = Clock.now()
+        try store.write { db in
+            for d in rows {
+                let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM departments WHERE department_id = ?", arguments: [d.id]) ?? false
+                try db.execute(sql: """
+                    INSERT INTO departments (department_id, name, phone, contact, categories, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, contact = excluded.contact,
+                      categories = excluded.categories, updated_at = excluded.updated_at
+                    """, arguments: [d.id, d.name, d.phone, d.contact, d.categories.joined(separator: " "), now])
+                if exists { report.peopleUpdated += 1 } else { report.peopleAdded += 1 }
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridProjection
+import GridStore
+import Grids
+import Cases
+
+/// The answer to "whose is this?" for one point on one day.
+public struct Coverage: Sendable {
+    public struct Responsible: Sendable {
+        public var person: Person
+        public var role: DutyRole
+    }
+    public struct Level: Sendable {
+        public var level: GridLevel
+        public var code: String?
+        public var name: String?
+        public var people: [Responsible]
+    }
+    public struct Nearby: Sendable {
+        public var person: Person
+        public var distanceM: Double
+    }
+    /// The point, CGCS2000 longitude/latitude.
+    public var lon: Double, lat: Double
+    public var day: String
+    /// inside, boundary (given to the lowest code), snapped, or outside (then `chain` is the nearest grid's).
+    public var status: AssignStatus
+    /// Metres to the grid, for snapped and outside points.
+    public var gridDistanceM: Double?
+    /// From the unit (lowest level) up to the street.
+    public var chain: [Level]
+    /// The primary of the lowest grid, and metres from the point to their base.
+    public var unitGridder: Person?
+    public var gridderBaseDistanceM: Double?
+    /// The K nearest on-duty people with a base (最小应急单元), nearest first.
+    public var emergencyUnit: [Nearby]
+    public var metricCRS: String
+    /// Set when the plan of the day asked for did not exist and the current plan answered.
+    public var planNote: String?
+
+    public var covered: Bool { status != .outside && status != .noLocation }
+}
+
+/// Answers who covers a point: the grid and its chain of parents (the ``Assigner``'s rules:
+/// boundary tie rule, snapping, nearest grid outside), the people on duty at each level that
+/// day, and the nearest responders. Distances are straight lines in the local metric CRS.
+public final class WhoCovers {
+    public let store: GeoPackage
+    public let assigner: Assigner
+    let worker: Assigner.Worker
+
+    /// Set when the plan asked for did not exist yet and the current plan answered instead.
+    public let planNote: String?
+
+    /// `planDay`: locate in the plan in force that day (nil: the current plan). A day before the
+    /// plan's first grids took effect is answered with the current plan, and ``planNote`` says so.
+    public init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil) throws {
+        self.store = store
+        var moment = planDay.map { PlanMoment.date($0) }
+        var note: String? = nil
+        if let planDay {
+            let (inForce, first) = try store.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", arguments: [planDay, planDay]) ?? 0,
+                 try String.fetchOne(db, sql: "SELECT min(valid_from) FROM grids"))
+            }
+            if inForce == 0, let first {
+                moment = nil
+                note = "no grids were in force on \(planDay) (the plan starts on \(first)): located in the current plan"
+            }
+        }
+        planNote = note
+        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment)
+        worker = try assigner.worker()
+    }
+
+    public func answer(lon: Double, lat: Double, day: String, k: Int = 5) throws -> Coverage {
+        let a = try worker.assign(lon: lon, lat: lat)
+        let chain = a.grid.map { assigner.chains[$0] }
+        let metricCRS = LocalMetric.crs(lon: lon, lat: lat)
+        let metric = try CoordinateTransformer(from: .cgcs2000, to: metricCRS)
+        let here = try metric.transform(x: lon, y: lat)
+        func distance(_ p: Person) throws -> Double? {
+            guard let plon = p.lon, let plat = p.lat else { return nil }
+            let there = try metric.transform(x: plon, y: plat)
+            return ((there.x - here.x) * (there.x - here.x) + (there.y - here.y) * (there.y - here.y)).squareRoot()
+        }
+        return try store.read { db in
+            var levels: [Coverage.Level] = []
+            for level in GridLevel.allCases.reversed() {
+                guard let link = chain?.link(level) else { continue }
+                let people = try link.code.map { try Roster.onDuty(db, codes: [$0], day: day) } ?? []
+                levels.append(Coverage.Level(level: level, code: link.code, name: link.name,
+                                             people: people.map { Coverage.Responsible(person: $0.1, role: $0.0.role) }))
+            }
+            let gridder = levels.first?.people.first { $0.role == .primary }?.person
+            var nearby = try Roster.onDutyWithBase(db, day: day).compactMap { p in try distance(p).map { Coverage.Nearby(person: p, distanceM: $0) } }
+            nearby.sort { ($0.distanceM, $0.person.id) < ($1.distanceM, $1.person.id) }
+            return Coverage(lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
+                            unitGridder: gridder, gridderBaseDistanceM: try gridder.flatMap(distance),
+                            emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description, planNote: planNote)
+        }
+    }
+}
+
+/// Finding a point for an address. The geocoder (issue 6) is being built separately; until it
+/// is wired in here, every lookup fails with a message that says so.
+public enum AddressLookup {
+    public struct Result: Sendable {
+        public var lon: Double, lat: Double
+        /// The geocoder's own quality measure.
+        public var quality: String
+    }
+
+    public static func locate(_ address: String, store: GeoPackage) throws -> Result {
+        throw GridplanError("address lookup ('\(address)') needs the geocoder, which this build does not have yet; give the point with --lon and --lat (and --crs)")
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Duty
+import Foundation
+import GridProjection
+import Grids
+
+struct WhoCoversCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "who-covers",
+        abstract: "Whose is this? The grid at a point, its chain up to the street, and the people responsible.",
+        discussion: """
+            Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code;
+            outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m),
+            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) with role and phone,
+            the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest
+            people on duty with a base. Distances are straight lines in metres in the local projected CRS.
+
+            Examples:
+              gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --crs gcj02
+              gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --at 2024-05-31 --json
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Longitude (x) of the point.") var lon: Double?
+    @Option(help: "Latitude (y) of the point.") var lat: Double?
+    @Option(help: "CRS of the point: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String = "cgcs2000"
+    @Option(help: "An address instead of a point (needs the geocoder).") var address: String?
+    @Option(help: "The day to answer for (default: today).") var at: String?
+    @Option(name: .customShort("k"), help: "How many people in the minimal emergency unit.") var k: Int = 5
+    @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let plan = try store.open()
+            let day = try dayOption(at)
+            let (x, y): (Double, Double)
+            if let address {
+                // The geocoder (issue 6) answers here once it is wired in.
+                let found = try AddressLookup.locate(address, store: plan)
+                (x, y) = (found.lon, found.lat)
+            } else {
+                guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address") }
+                let source = try parseCRS(crs, option: "--crs")
+                let p = try CoordinateTransformer(from: source, to: .cgcs2000).transform(x: lon, y: lat)
+                (x, y) = (p.x, p.y)
+            }
+            // With --at, the grids too are those in force that day.
+            let c = try WhoCovers(store: plan, snapMetres: snapM, planDay: at == nil ? nil : day).answer(lon: x, lat: y, day: day, k: k)
+            func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
+            if json {
+                print(jsonString([
+                    "lon": c.lon, "lat": c.lat, "day": c.day, "status": c.status.rawValue, "covered": c.covered,
+                    "grid_distance_m": c.gridDistanceM as Any, "metric_crs": c.metricCRS, "plan_note": c.planNote as Any,
+                    "chain": c.chain.map { l in
+                        ["level": l.level.name, "code": l.code as Any, "name": l.name as Any,
+                         "people": l.people.map { personJSON($0.person).merging(["duty": $0.role.rawValue]) { $1 } }] as [String: Any]
+                    },
+                    "unit_gridder": c.unitGridder.map(personJSON) as Any,
+                    "gridder_base_distance_m": c.gridderBaseDistanceM as Any,
+                    "emergency_unit": c.emergencyUnit.map { personJSON($0.person).merging(["distance_m": $0.distanceM]) { $1 } },
+                ]))
+                return
+            }
+            print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
+            if let note = c.planNote { print("note: \(note)") }
+            switch c.status {
+            case .outside: print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
+            case .snapped: print("outside by \(m(c.gridDistanceM)): snapped to the nearest grid")
+            case .boundary: print("on a shared boundary: given to the grid with the lowest code")
+            default: break
+            }
+            for l in c.chain {
+                print("\(l.level.name)\t\(l.code ?? "")\t\(l.name ?? "")")
+                if l.people.isEmpty { print("\t(no one on duty)") }
+                for r in l.people {
+                    print("\t\(r.role.rawValue)\t\(r.person.name) (\(r.person.id))\t\(r.person.role.rawValue)\t\(r.person.phone ?? "")")
+                }
+            }
+            if let g = c.unitGridder { print("unit gridder \(g.name): base \(m(c.gridderBaseDistanceM)) from the point") }
+            print("minimal emergency unit (\(c.emergencyUnit.count) nearest on duty):")
+            for n in c.emergencyUnit {
+                print("\t\(m(n.distanceM))\t\(n.person.name) (\(n.person.id))\t\(n.person.role.rawValue)\t\(n.person.phone ?? "")")
+            }
+        }
+    }
+}
