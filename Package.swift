@@ -11,6 +11,7 @@
 //   Planning              generating area/unit grids along streets, balanced in households (partition)
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
 //   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
+//   Geocoding             Chinese address normalising, parsing, gazetteer, matching, batch geocoding
 //   gridplan              the command-line tool
 import PackageDescription
 
@@ -44,8 +45,9 @@ let package = Package(
                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
                                                  .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "Planning", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Planning", "Geocoding", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,5 +63,6 @@ let package = Package(
         .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
     ]
 )

@@ -10,6 +10,7 @@ public enum Schema {
         migrator.registerMigration("v3: cases, their assignment history, import checkpoints", migrate: v3)
         migrator.registerMigration("v3.1: cases outside every grid keep the nearest one", migrate: v3_1)
         migrator.registerMigration("v4: people, duties, departments, case life cycle", migrate: v4)
+        migrator.registerMigration("v5: gazetteer", migrate: v5)
         return migrator
     }
 
@@ -249,5 +250,47 @@ public enum Schema {
         try FeatureTables.registerAttributes(db, table: "departments", description: "Departments summoned by category (whistle-and-report), with contacts")
         try FeatureTables.registerAttributes(db, table: "case_dispatches", description: "Every dispatch and escalation of a case: level, grid, person, departments and why")
         try FeatureTables.registerAttributes(db, table: "case_transitions", description: "Every life-cycle transition of a case, with time and actor")
+    }
+
+    /// The geocoding gazetteer: every named place (divisions, roads, house numbers, compounds and
+    /// POIs, buildings) as one feature layer, with an exact-name index (`gazetteer_names`, every
+    /// name, alias and suffix-free form as a key) and an FTS5 trigram index (rowid = fid; names
+    /// and aliases) for fuzzy search. Places carry the codes of the divisions they lie in, so
+    /// candidates can be constrained by the divisions an address names without any spatial query.
+    static func v5(_ db: Database) throws {
+        try FeatureTables.create(db, table: "gazetteer", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID, columns: """
+            kind TEXT NOT NULL CHECK (kind IN ('admin', 'road', 'address', 'poi', 'building')),
+            level TEXT,
+            code TEXT,
+            name TEXT NOT NULL,
+            aliases TEXT,
+            parent_code TEXT,
+            county_code TEXT,
+            street_code TEXT,
+            community_code TEXT,
+            road TEXT,
+            number_from INTEGER,
+            number_to INTEGER,
+            number_text TEXT,
+            compound TEXT,
+            building TEXT,
+            generated INTEGER NOT NULL DEFAULT 0,
+            source TEXT,
+            imported_at TEXT NOT NULL
+            """, description: "Named places for geocoding: divisions, roads, house numbers, compounds and POIs, buildings")
+        try db.execute(sql: """
+            CREATE INDEX gazetteer_kind_code ON gazetteer(kind, code);
+            CREATE INDEX gazetteer_road_number ON gazetteer(road, number_from);
+            CREATE INDEX gazetteer_compound_building ON gazetteer(compound, building);
+            CREATE TABLE gazetteer_names (
+              key TEXT NOT NULL,
+              entry INTEGER NOT NULL REFERENCES gazetteer(fid) ON DELETE CASCADE,
+              kind TEXT NOT NULL,
+              PRIMARY KEY (key, entry)) WITHOUT ROWID;
+            CREATE INDEX gazetteer_names_entry ON gazetteer_names(entry);
+            CREATE VIRTUAL TABLE gazetteer_fts USING fts5(names, tokenize='trigram');
+            """)
+        try FeatureTables.registerAttributes(db, table: "gazetteer_names",
+                                             description: "Exact-name index of the gazetteer: names, aliases and suffix-free forms")
     }
 }

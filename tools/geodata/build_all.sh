@@ -34,6 +34,8 @@ echo "== generate_sample_grids.py --seed $seed"
 "$venv/bin/python" "$here/generate_sample_grids.py" --seed "$seed"
 echo "== generate_sample_cases.py --seed $seed"
 "$venv/bin/python" "$here/generate_sample_cases.py" --seed "$seed"
+echo "== generate_sample_gazetteer.py"
+"$venv/bin/python" "$here/generate_sample_gazetteer.py"
 echo "== extract_helsinki.py"
 "$venv/bin/python" "$here/extract_helsinki.py"
 echo "== generate_partition_inputs.py --seed $seed"
@@ -42,7 +44,7 @@ echo "== extract_zhanjiang.py"; "$venv/bin/python" "$here/extract_zhanjiang.py"
 
 echo "== ogrinfo check"
 status=0
-for f in GeoData/chikan/*.geojson GeoData/chikan/*.csv GeoData/helsinki/*.geojson GeoData/zhanjiang/*.geojson; do
+for f in GeoData/chikan/*.geojson GeoData/chikan/*.csv GeoData/chikan/gazetteer/*.geojson GeoData/chikan/gazetteer/*.csv GeoData/helsinki/*.geojson GeoData/zhanjiang/*.geojson; do
     if n=$(ogrinfo -ro -so -al "$f" 2>/dev/null | sed -n 's/^Feature Count: //p') && [ -n "$n" ]; then
         printf '%8s bytes  %5s features  %s\n' "$(stat -c %s "$f")" "$n" "$f"
     else

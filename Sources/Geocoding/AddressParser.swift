@@ -1,0 +1,278 @@
+/// Splits a normalised address into components by the markers Chinese addresses use (省, 市,
+/// 区, 街道, 社区, 路, 号, 花园, 栋, 单元, 室 …), scanning left to right on Unicode scalars.
+///
+/// Names without their marker (广东湛江赤坎…) are recognised from a lexicon of known division
+/// names: the provinces built in, the rest from the gazetteer. Missing levels and unusual order
+/// are normal; a component repeated with the same value ("湛江市湛江市") is read once.
+public struct AddressParser: Sendable {
+    /// Division names without their suffix (湛江, 赤坎) by the level they name.
+    public var lexicon: [String: AdminLevel]
+
+    public init(lexicon: [String: AdminLevel] = [:]) {
+        var all = AddressParser.provinces
+        for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
+        self.lexicon = all
+        maxLexiconLength = all.keys.map { $0.unicodeScalars.count }.max() ?? 0
+        lexiconScalars = Dictionary(uniqueKeysWithValues: all.map { (Array($0.key.unicodeScalars), $0.value) })
+        lexiconFirst = Set(all.keys.compactMap { $0.unicodeScalars.first })
+    }
+
+    private let maxLexiconLength: Int
+    private let lexiconScalars: [[Unicode.Scalar]: AdminLevel]
+    /// First characters of lexicon names: most positions are ruled out without a lookup.
+    private let lexiconFirst: Set<Unicode.Scalar>
+
+    public func parse(_ text: String) -> AddressComponents {
+        parse(normalized: AddressNormalizer.normalizedScalars(text))
+    }
+
+    enum Kind { case province, city, county, street, community, area, gridUnit, road, compound, remainder }
+
+    struct Marker { let scalars: [Unicode.Scalar]; let kind: Kind; let minName: Int }
+
+    /// Markers, longest first at each position. minName is how many characters must come before.
+    static let markers: [Marker] = {
+        let table: [(String, Kind, Int)] = [
+            ("维吾尔自治区", .province, 2), ("壮族自治区", .province, 2), ("回族自治区", .province, 2), ("自治区", .province, 2),
+            ("特别行政区", .province, 2), ("省", .province, 2),
+            ("自治州", .city, 2), ("地区", .city, 2), ("盟", .city, 2), ("市", .city, 2),
+            ("自治县", .county, 2), ("县", .county, 1), ("旗", .county, 2), ("区", .county, 1),
+            ("街道办事处", .street, 2), ("街道办", .street, 2), ("街道", .street, 2), ("镇", .street, 1), ("乡", .street, 1),
+            ("居民委员会", .community, 2), ("村民委员会", .community, 2), ("社区居委会", .community, 2), ("居委会", .community, 2),
+            ("村委会", .community, 2), ("社区", .community, 2), ("村", .community, 2),
+            ("片区", .area, 1), ("网格", .gridUnit, 1),
+            ("大道中", .road, 2), ("大道东", .road, 2), ("大道西", .road, 2), ("大道南", .road, 2), ("大道北", .road, 2),
+            ("大道", .road, 1), ("路", .road, 1), ("街", .road, 1), ("巷", .road, 1), ("大街", .road, 1), ("道", .road, 2),
+            ("胡同", .road, 1), ("里弄", .road, 1),
+            ("花园", .compound, 1), ("小区", .compound, 1), ("新村", .compound, 1), ("家园", .compound, 1), ("公寓", .compound, 1),
+            ("大厦", .compound, 1), ("广场", .compound, 1), ("山庄", .compound, 1), ("公馆", .compound, 1), ("大院", .compound, 1),
+            ("宿舍", .compound, 1), ("名苑", .compound, 1), ("雅苑", .compound, 1), ("苑", .compound, 2), ("庭", .compound, 2),
+            ("府", .compound, 2), ("园", .compound, 2), ("阁", .compound, 2), ("居", .compound, 2), ("城", .compound, 2),
+            ("中心", .compound, 2), ("别墅", .compound, 1), ("商城", .compound, 1), ("市场", .compound, 1), ("学校", .compound, 1),
+            ("小学", .compound, 1), ("中学", .compound, 1), ("大学", .compound, 1), ("学院", .compound, 1), ("幼儿园", .compound, 1),
+            ("医院", .compound, 1), ("卫生院", .compound, 1), ("卫生站", .compound, 1), ("酒店", .compound, 1), ("宾馆", .compound, 1),
+            ("银行", .compound, 1), ("超市", .compound, 1), ("公园", .compound, 1), ("派出所", .compound, 1), ("车站", .compound, 1),
+            ("开发区", .compound, 1), ("工业园", .compound, 1), ("园区", .compound, 1),
+        ]
+        return table.map { Marker(scalars: Array($0.0.unicodeScalars), kind: $0.1, minName: $0.2) }
+            .sorted { $0.scalars.count > $1.scalars.count }
+    }()
+
+    /// First scalar → markers starting with it, longest first.
+    static let markersByFirst: [Unicode.Scalar: [Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] })
+
+    static let remainderWords: [[Unicode.Scalar]] = ["附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
+                                                      "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧"]
+        .map { Array($0.unicodeScalars) }
+
+    static let remainderFirst: Set<Unicode.Scalar> = Set(remainderWords.map { $0[0] })
+
+    static func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+        guard j < s.count, remainderFirst.contains(s[j]) else { return false }
+        return remainderWords.contains { matches(s, j, $0) }
+    }
+
+    /// Province short names (and municipalities) by their level.
+    static let provinces: [String: AdminLevel] = {
+        var m: [String: AdminLevel] = [:]
+        for p in ["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+                  "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
+                  "广西", "西藏", "宁夏", "新疆", "香港", "澳门"] { m[p] = .province }
+        return m
+    }()
+
+    static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: [Unicode.Scalar]) -> Bool {
+        guard at + word.count <= s.count else { return false }
+        for k in 0..<word.count where s[at + k] != word[k] { return false }
+        return true
+    }
+
+    static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+    static func isAlnum(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) }
+
+    public func parse(normalized s: [Unicode.Scalar]) -> AddressComponents {
+        var r = AddressComponents()
+        var pos = 0
+        let n = s.count
+        func text(_ a: Int, _ b: Int) -> String { makeString(s[a..<b]) }
+
+        func set(_ kind: Kind, _ value: String) {
+            switch kind {
+            case .province: if r.province == nil { r.province = value }
+            case .city:
+                if r.city == nil && r.county == nil { r.city = value }
+                else if r.county == nil && r.city != value { r.county = value }   // county-level city: 廉江市
+            case .county: if r.county == nil { r.county = value } else if r.county != value && r.street == nil { r.street = value }
+            case .street: if r.street == nil { r.street = value }
+            case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
+            case .area: if r.area == nil { r.area = value }
+            case .gridUnit: if r.gridUnit == nil { r.gridUnit = value }
+            case .road:
+                if r.road == nil { r.road = value }
+                else if value.hasPrefix("与") || value.hasPrefix("和") || value.hasPrefix("交") {
+                    r.remainder = (r.remainder ?? "") + value      // a crossing road: 人民大道与海滨路交叉口
+                } else if r.road != value && r.compound == nil { r.compound = value }
+            case .compound: if r.compound == nil { r.compound = value } else if r.compound != value && r.bareName == nil { r.bareName = value }
+            case .remainder: r.remainder = (r.remainder ?? "") + value
+            }
+        }
+
+        while pos < n {
+            let c = s[pos]
+            // Remainder: 附近, 对面 … ends the address.
+            if pos > 0 && Self.remainderAt(s, pos) {
+                set(.remainder, text(pos, n)); break
+            }
+            // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
+            if Self.isAlnum(c) || (c == "第" && pos + 1 < n && Self.isDigit(s[pos + 1])) {
+                if let next = parseNumber(s, pos, &r) { pos = next; continue }
+            }
+            // A division name without its marker, from the lexicon (not when a marker follows that
+            // makes it something else: 湛江路 is a road).
+            if let (level, length) = lexiconMatch(s, pos) {
+                var end = pos + length
+                var marked = false
+                if let m = markerAt(s, end), m.kind == kind(of: level) { end += m.scalars.count; marked = true }
+                let followedByOther = !marked && markerAt(s, end).map { $0.kind != kind(of: level) && $0.kind != .province } == true
+                if !followedByOther && isUnset(level, r) {
+                    set(kind(of: level), text(pos, end)); pos = end; continue
+                }
+            }
+            // Scan to the first marker; the text from pos to its end is one component.
+            var j = pos
+            var found: (Marker, Int)? = nil
+            while j < n {
+                // Digits end a name (a number follows); Latin letters are part of it (XX花园)
+                // unless they are a building or unit label (A座, B栋).
+                if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelFollows(s, j))) { break }
+                if j > pos, Self.remainderAt(s, j) { break }
+                if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
+                if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
+                    // A known division name starts here: what came before has no marker.
+                    break
+                }
+                j += 1
+            }
+            if let (m, at) = found {
+                let end = at + m.scalars.count
+                set(m.kind, text(pos, end))
+                pos = end
+            } else {
+                // No marker before a number, a remainder or the end: a bare name.
+                let end = max(j, pos + 1)
+                let name = text(pos, end)
+                if r.bareName == nil { r.bareName = name } else { r.bareName! += name }
+                pos = end
+            }
+        }
+        return r
+    }
+
+    /// True when the letters at `j` are a label: A座, B栋, C幢, D单元, E号楼.
+    private func labelFollows(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+        var k = j
+        while k < s.count && Self.isAlnum(s[k]) { k += 1 }
+        guard k < s.count else { return false }
+        return ["座", "栋", "幢", "单元", "号楼", "号", "室"].contains { Self.matches(s, k, Array($0.unicodeScalars)) }
+    }
+
+    private func kind(of level: AdminLevel) -> Kind {
+        switch level {
+        case .province: .province
+        case .city: .city
+        case .county: .county
+        case .street: .street
+        case .community: .community
+        }
+    }
+
+    private func isUnset(_ level: AdminLevel, _ r: AddressComponents) -> Bool {
+        switch level {
+        case .province: r.province == nil && r.city == nil
+        case .city: r.city == nil && r.county == nil
+        case .county: r.county == nil && r.street == nil
+        case .street: r.street == nil && r.community == nil
+        case .community: r.community == nil
+        }
+    }
+
+    private func markerAt(_ s: [Unicode.Scalar], _ j: Int) -> Marker? {
+        guard j < s.count, let list = Self.markersByFirst[s[j]] else { return nil }
+        return list.first { Self.matches(s, j, $0.scalars) }
+    }
+
+    private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
+        guard maxLexiconLength >= 2, pos < s.count, lexiconFirst.contains(s[pos]) else { return nil }
+        var length = min(maxLexiconLength, s.count - pos)
+        while length >= 2 {
+            if let level = lexiconScalars[Array(s[pos..<pos + length])] { return (level, length) }
+            length -= 1
+        }
+        return nil
+    }
+
+    /// Reads a number and its marker at `pos`; returns where parsing goes on, or nil when the
+    /// characters are letters of a name (e.g. "CBD").
+    private func parseNumber(_ s: [Unicode.Scalar], _ pos: Int, _ r: inout AddressComponents) -> Int? {
+        let n = s.count
+        var i = pos
+        var ordinal = false
+        if s[i] == "第" { ordinal = true; i += 1 }
+        let start = i
+        while i < n && (Self.isAlnum(s[i]) || (s[i] == "-" && i + 1 < n && Self.isAlnum(s[i + 1]))) { i += 1 }
+        guard i > start else { return nil }
+        let token = makeString(s[start..<i])
+        let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
+        func after(_ word: String) -> Bool { Self.matches(s, i, Array(word.unicodeScalars)) }
+        func leading(_ t: String) -> Int? { Int(String(t.prefix { $0.isASCII && $0.isNumber })) }
+        if ordinal {
+            if after("片区") { r.area = "第\(token)片区"; return i + 2 }
+            if after("网格") { r.gridUnit = "第\(token)网格"; return i + 2 }
+            if after("期") { return i + 1 }
+            return nil
+        }
+        if after("号楼") || after("栋") || after("幢") || after("座") {
+            if r.building == nil { r.building = token }
+            return i + (after("号楼") ? 2 : 1)
+        }
+        if after("单元") { if r.unit == nil { r.unit = token }; return i + 2 }
+        if after("室") || after("房") { r.room = token; return i + 1 }
+        if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 }  // floor: not kept
+        if after("号院") { r.number = token; r.numberValue = leading(token); return i + 2 }
+        if after("号") || after("弄") {
+            // 8号之一: a sub-number of the house; the house is what the gazetteer knows.
+            var end = i + 1
+            if end + 1 < n && s[end] == "之" && (Self.isDigit(s[end + 1]) || AddressNormalizer.chineseDigit(s[end + 1]) != nil) { end += 2 }
+            if r.number == nil && r.building == nil {
+                r.number = token; r.numberValue = leading(token)
+            } else if r.building == nil {
+                r.building = token      // 12号3号 → the second is a building
+            } else { r.room = token }
+            return end
+        }
+        if after("期") { return i + 1 }
+        if lettersOnly { return nil }
+        // Bare digits: 3-2-501 is building-unit-room; a trailing number is a room once a
+        // building or a house number is known, else a house number.
+        let parts = token.split(separator: "-").map(String.init)
+        if parts.count == 3 {
+            r.building = r.building ?? parts[0]; r.unit = r.unit ?? parts[1]; r.room = parts[2]
+        } else if r.building != nil || r.unit != nil {
+            r.room = token
+        } else if r.number != nil || r.compound != nil {
+            if parts.count == 2 { r.building = parts[0]; r.room = parts[1] } else { r.room = token }
+        } else if r.road != nil {
+            r.number = token; r.numberValue = leading(token)
+        } else {
+            r.room = token
+        }
+        return i
+    }
+}
+
+/// The administrative levels above the grids a gazetteer knows.
+public enum AdminLevel: String, Sendable, CaseIterable, Comparable {
+    case province, city, county, street, community
+    var rank: Int { AdminLevel.allCases.firstIndex(of: self)! }
+    public static func < (a: AdminLevel, b: AdminLevel) -> Bool { a.rank < b.rank }
+}

@@ -1,0 +1,55 @@
+import Cases
+import Foundation
+import GRDB
+import GridProjection
+import GridStore
+
+/// The sample gazetteer: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv, with the
+/// province and city above it) and the generated roads, house numbers, compounds, buildings
+/// and POIs of GeoData/chikan/gazetteer/ (marked generated).
+public enum GazetteerDefaults {
+    /// The GeoData folder: given, else found upwards from the working directory or the executable.
+    public static func geoData(_ given: String? = nil) -> String? {
+        if let given { return given }
+        var starts = [FileManager.default.currentDirectoryPath]
+        if let exe = Bundle.main.executablePath { starts.append((exe as NSString).deletingLastPathComponent) }
+        for start in starts {
+            var dir = start
+            for _ in 0..<8 {
+                let candidate = (dir as NSString).appendingPathComponent("GeoData/chikan/divisions.csv")
+                if FileManager.default.fileExists(atPath: candidate) { return (dir as NSString).appendingPathComponent("GeoData") }
+                dir = (dir as NSString).deletingLastPathComponent
+            }
+        }
+        return nil
+    }
+
+    /// Imports the sample; each file replaces what an earlier import of it wrote.
+    public static func importAll(into store: GeoPackage, geoData: String) throws -> [GazetteerImporter.Report] {
+        let chikan = (geoData as NSString).appendingPathComponent("chikan")
+        let above = FileManager.default.temporaryDirectory.appendingPathComponent("gridplan-divisions-above-\(UUID().uuidString).csv")
+        // The province and city of the sample county (GB/T 2260), as the divisions list's parents.
+        try "level,code,name,parent_code\nprovince,440000,广东省,\ncity,440800,湛江市,440000\n".write(to: above, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: above) }
+        var reports: [GazetteerImporter.Report] = []
+        let hasGrids = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 } > 0
+        let grids = hasGrids ? try Assigner(store: store, snapMetres: 50) : nil
+        func load(_ path: String, _ kind: PlaceKind, generated: Bool, source: String? = nil) throws {
+            var options = GazetteerImporter.Options(kind: kind)
+            options.generated = generated
+            options.source = source
+            options.crs = .cgcs2000
+            reports.append(try GazetteerImporter.run(file: path, into: store, options: options, grids: grids))
+        }
+        try load(above.path, .admin, generated: false, source: "GB/T 2260: 广东省, 湛江市")
+        try load("\(chikan)/divisions.csv", .admin, generated: false)
+        let g = "\(chikan)/gazetteer"
+        guard FileManager.default.fileExists(atPath: "\(g)/roads.geojson") else { return reports }
+        try load("\(g)/roads.geojson", .road, generated: true)
+        try load("\(g)/addresses.csv", .address, generated: true)
+        try load("\(g)/compounds.geojson", .poi, generated: true)
+        try load("\(g)/pois.csv", .poi, generated: true)
+        try load("\(g)/buildings.csv", .building, generated: true)
+        return reports
+    }
+}

@@ -1,0 +1,289 @@
+import Cases
+import Foundation
+import GRDB
+import GridFormats
+import GridGeometry
+import GridProjection
+import GridStore
+import Grids
+
+/// The kinds of gazetteer places a file can hold.
+public enum PlaceKind: String, Sendable, CaseIterable {
+    case admin, road, address, poi, building
+}
+
+/// Loads places into the gazetteer layer from CSV (lon/lat or WKT columns) or any GDAL format.
+///
+/// Each place gets the codes of the county, street and community it lies in: from its own
+/// columns when the file has them, from its code for divisions (GB/T 2260 and its 9- and
+/// 12-digit extensions), else by locating its representative point in the plan's grids. A file
+/// imported again replaces its earlier rows; the whole import is one transaction.
+public enum GazetteerImporter {
+    public struct Options: Sendable {
+        public var kind: PlaceKind
+        public var crs: CRS?
+        public var encoding: String?
+        /// Field names by role (name, code, level, parent_code, aliases, road, number, number_to,
+        /// compound, building, county_code, street_code, community_code, lon, lat).
+        public var fields: [String: String] = [:]
+        /// Marks the rows as generated (synthetic sample data).
+        public var generated = false
+        /// What `source` records; default: the file name.
+        public var source: String?
+        public init(kind: PlaceKind) { self.kind = kind }
+    }
+
+    public struct Report: Sendable {
+        public var file: String
+        public var kind: PlaceKind
+        public var imported = 0
+        public var replaced = 0
+        public var located = 0
+        public var names = 0
+    }
+
+    static let defaults: [String: [String]] = [
+        "name": ["name", "名称", "地名", "title"],
+        "code": ["code", "编码", "代码", "adcode", "区划代码"],
+        "level": ["level", "级别", "层级"],
+        "parent_code": ["parent_code", "parent", "上级编码", "上级代码"],
+        "aliases": ["aliases", "alias", "别名", "former_names", "曾用名"],
+        "road": ["road", "addr:street", "道路", "路名", "街路巷"],
+        "number": ["number", "number_from", "housenumber", "addr:housenumber", "门牌号", "门牌"],
+        "number_to": ["number_to", "门牌止"],
+        "compound": ["compound", "小区", "小区名称"],
+        "building": ["building", "楼栋", "楼栋号", "栋"],
+        "county_code": ["county_code", "区县编码"],
+        "street_code": ["street_code", "街道编码"],
+        "community_code": ["community_code", "社区编码"],
+        "lon": ["lon", "lng", "longitude", "x", "经度"],
+        "lat": ["lat", "latitude", "y", "纬度"],
+    ]
+
+    struct Row {
+        var level: String?
+        var code: String?
+        var name: String
+        var aliases: String?
+        var parentCode: String?
+        var county: String?, street: String?, community: String?
+        var road: String?, numberFrom: Int64?, numberTo: Int64?, numberText: String?, compound: String?, building: String?
+        var blob: Data?
+        var point: (Double, Double)?
+    }
+
+    /// `grids` locates places in the plan's grids; made from the store when not given (building
+    /// one takes a moment: pass one to several imports).
+    public static func run(file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil) throws -> Report {
+        let fileName = (file as NSString).lastPathComponent
+        let reader: VectorReader
+        do { reader = try VectorReader(path: file, encoding: options.encoding) } catch let e as FormatError { throw GridplanError(e.message) }
+        let unit = reader.driverName == "CSV" ? "line" : "feature"
+        func label(_ n: Int) -> String { "\(fileName): \(unit) \(reader.driverName == "CSV" ? n + 1 : n)" }
+        let lower = reader.fieldNames.map { $0.lowercased() }
+        var index: [String: Int] = [:]
+        for (role, candidates) in defaults {
+            if let given = options.fields[role] {
+                guard let i = lower.firstIndex(of: given.lowercased()) else {
+                    throw GridplanError("\(fileName): no field '\(given)' for \(role); the fields are: \(reader.fieldNames.joined(separator: ", "))")
+                }
+                index[role] = i
+            } else if let i = candidates.lazy.compactMap({ lower.firstIndex(of: $0.lowercased()) }).first {
+                index[role] = i
+            }
+        }
+        let hasLonLat = index["lon"] != nil && index["lat"] != nil
+        let sourceCRS = options.crs ?? (hasLonLat ? nil : reader.crsDefinition.map(CRS.proj))
+        let context = GEOSContext()
+        var rows: [Row] = []
+        var transformer: CoordinateTransformer? = nil
+        var pointRows: [(Int, Int)] = []
+        func text(_ f: VectorFeature, _ role: String) -> String? {
+            guard let i = index[role], let t = f.values[i].trimmed, !t.isEmpty else { return nil }
+            return t
+        }
+        do {
+            try reader.forEach { f in
+                var name = text(f, "name")
+                let road = text(f, "road"), numberText = text(f, "number"), compound = text(f, "compound"), building = text(f, "building")
+                if name == nil {
+                    switch options.kind {
+                    case .address: if let road, let numberText { name = "\(road)\(numberText)号" }
+                    case .building: if let compound, let building { name = "\(compound)\(building)栋" }
+                    default: break
+                    }
+                }
+                guard let name else { throw GridplanError("\(label(f.number)): no name (field \(defaults["name"]!.joined(separator: "/")))") }
+                func number(_ t: String?, _ role: String) throws -> Int64? {
+                    guard let t else { return nil }
+                    let digits = t.prefix { $0.isASCII && $0.isNumber }
+                    guard let v = Int64(digits) else {
+                        throw GridplanError("\(label(f.number)): \(role) '\(t)' does not start with a number")
+                    }
+                    return v
+                }
+                var row = Row(level: text(f, "level"), code: text(f, "code"), name: name, aliases: text(f, "aliases"),
+                              parentCode: text(f, "parent_code"), county: text(f, "county_code"), street: text(f, "street_code"),
+                              community: text(f, "community_code"), road: road.map(PlaceKeys.key),
+                              numberFrom: try number(numberText, "number"), numberTo: try number(text(f, "number_to"), "number_to"),
+                              numberText: numberText, compound: compound.map(PlaceKeys.key), building: building.map(PlaceKeys.key),
+                              blob: nil, point: nil)
+                if options.kind == .address && row.road == nil {
+                    throw GridplanError("\(label(f.number)): an address needs its road (field road)")
+                }
+                if options.kind == .building && row.compound == nil {
+                    throw GridplanError("\(label(f.number)): a building needs its compound (field compound)")
+                }
+                var geometry: Geometry? = nil
+                if hasLonLat, let xt = f.values[index["lon"]!].trimmed, let yt = f.values[index["lat"]!].trimmed, !xt.isEmpty || !yt.isEmpty {
+                    guard let x = Double(xt), let y = Double(yt), x.isFinite, y.isFinite else {
+                        throw GridplanError("\(label(f.number)): coordinates '\(xt)', '\(yt)' are not numbers")
+                    }
+                    // Points are transformed together after reading, without GEOS.
+                    row.point = (x, y)
+                    pointRows.append((rows.count, f.number))
+                } else if let wkb = f.wkb {
+                    geometry = try Geometry(wkb: wkb, context: context)
+                }
+                if let g = geometry, !g.isEmpty {
+                    guard let sourceCRS else {
+                        throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+                    }
+                    if transformer == nil { transformer = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000) }
+                    let stored: Geometry
+                    do { stored = try transformer!.transform(g) }
+                    catch { throw GridplanError("\(label(f.number)): cannot transform from \(sourceCRS) to EPSG:4490: \(error)") }
+                    if let e = stored.envelope, e.minX < -180 || e.maxX > 180 || e.minY < -90 || e.maxY > 90 {
+                        throw GridplanError("\(label(f.number)): \(name) lies outside longitude/latitude range after transforming: wrong --crs, or swapped coordinates?")
+                    }
+                    row.blob = try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID)
+                    let p = stored.type == .point ? stored : try stored.pointOnSurface()
+                    let xy = try p.xy
+                    row.point = (xy.x, xy.y)
+                }
+                rows.append(row)
+            }
+        } catch let e as FormatError { throw GridplanError(e.message) }
+        if !pointRows.isEmpty {
+            guard let sourceCRS else {
+                throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+            }
+            let t = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000)
+            var xs = pointRows.map { rows[$0.0].point!.0 }, ys = pointRows.map { rows[$0.0].point!.1 }
+            let failed = Set(t.transform(x: &xs, y: &ys))
+            for (k, (i, number)) in pointRows.enumerated() {
+                let (sx, sy) = rows[i].point!
+                if failed.contains(k) || !xs[k].isFinite || abs(xs[k]) > 180 || abs(ys[k]) > 90 {
+                    throw GridplanError("\(label(number)): (\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000" +
+                                        (abs(sy) > 90 && abs(sx) <= 90 ? ": longitude and latitude look swapped" : ""))
+                }
+                rows[i].point = (xs[k], ys[k])
+                rows[i].blob = try GeoPackageGeometry.encodePoint(x: xs[k], y: ys[k], srsID: GeoPackage.storeSRSID)
+            }
+        }
+        return try store.write { db in
+            try write(rows, fileName: options.source ?? fileName, options: options, db: db, store: store, grids: grids)
+        }
+    }
+
+    /// Derives division codes and level from a code's length: 2/6 digits ending 0000 → province,
+    /// 6 ending 00 → city, 6 → county, 9 → street, 12 → community.
+    static func level(ofCode code: String) -> AdminLevel? {
+        guard code.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        switch code.count {
+        case 2: return .province
+        case 6: return code.hasSuffix("0000") ? .province : code.hasSuffix("00") ? .city : .county
+        case 9: return .street
+        case 12: return .community
+        default: return nil
+        }
+    }
+
+    static func adminLevel(_ text: String?) -> AdminLevel? {
+        guard let text else { return nil }
+        switch text.lowercased() {
+        case "province", "省": return .province
+        case "city", "市", "地级市": return .city
+        case "county", "district", "区县", "县", "区": return .county
+        case "street", "township", "town", "街道", "乡镇", "镇", "乡": return .street
+        case "community", "village", "社区", "村", "社区/村": return .community
+        default: return nil
+        }
+    }
+
+    static func write(_ input: [Row], fileName: String, options: Options, db: Database, store: GeoPackage, grids: Assigner?) throws -> Report {
+        var report = Report(file: fileName, kind: options.kind)
+        let old = try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE source = ?", arguments: [fileName]) ?? 0
+        if old > 0 {
+            try db.execute(sql: "DELETE FROM gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
+            try db.execute(sql: "DELETE FROM gazetteer WHERE source = ?", arguments: [fileName])
+            report.replaced = old
+        }
+        var rows = input
+        // Divisions: level and chain from the code.
+        if options.kind == .admin {
+            for i in rows.indices {
+                let level = adminLevel(rows[i].level) ?? rows[i].code.flatMap(level(ofCode:))
+                guard let level else {
+                    throw GridplanError("\(fileName): \(rows[i].name): no level (province, city, county, street, community) and none follows from its code")
+                }
+                rows[i].level = level.rawValue
+                if let code = rows[i].code, code.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    if code.count >= 9 { rows[i].county = rows[i].county ?? String(code.prefix(6)) }
+                    if code.count >= 12 { rows[i].street = rows[i].street ?? String(code.prefix(9)) }
+                    switch level {
+                    case .county: rows[i].county = rows[i].county ?? code
+                    case .street: rows[i].street = rows[i].street ?? code
+                    case .community: rows[i].community = rows[i].community ?? code
+                    default: break
+                    }
+                }
+            }
+        }
+        // Other places: the divisions they lie in, from the plan's grids.
+        let needsLocation = rows.indices.filter { rows[$0].point != nil && rows[$0].community == nil && options.kind != .admin }
+        if !needsLocation.isEmpty, try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 > 0 {
+            let assigner = try grids ?? Assigner(store: store, snapMetres: 50)
+            let results = try assigner.assign(lon: needsLocation.map { rows[$0].point!.0 }, lat: needsLocation.map { rows[$0].point!.1 })
+            for (k, i) in needsLocation.enumerated() {
+                guard let g = results[k].grid, results[k].status != .outside else { continue }
+                let chain = assigner.chains[g]
+                rows[i].community = rows[i].community ?? chain.community?.code
+                rows[i].street = rows[i].street ?? chain.street?.code
+                report.located += 1
+            }
+        }
+        // The county from the street code, or the only county the gazetteer knows.
+        let onlyCounty = try String.fetchAll(db, sql: "SELECT code FROM gazetteer WHERE kind = 'admin' AND level = 'county'")
+        for i in rows.indices where rows[i].county == nil {
+            if let s = rows[i].street, s.count >= 9, s.allSatisfy({ $0.isASCII && $0.isNumber }) { rows[i].county = String(s.prefix(6)) }
+            else if onlyCounty.count == 1, rows[i].point != nil { rows[i].county = onlyCounty[0] }
+        }
+        let now = ISO8601DateFormatter().string(from: Date())
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO gazetteer (geom, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
+                                   road, number_from, number_to, number_text, compound, building, generated, source, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")
+        let fts = try db.makeStatement(sql: "INSERT INTO gazetteer_fts (rowid, names) VALUES (?, ?)")
+        for r in rows {
+            try insert.execute(arguments: [r.blob, options.kind.rawValue, r.level, r.code, r.name, r.aliases, r.parentCode,
+                                           r.county, r.street, r.community, r.road, r.numberFrom, r.numberTo, r.numberText,
+                                           r.compound, r.building, options.generated, fileName, now])
+            let fid = db.lastInsertedRowID
+            var names = [r.name] + (r.aliases?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map(String.init) ?? [])
+            names = names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var keys = Set(names.map(PlaceKeys.key))
+            if options.kind == .admin { keys.formUnion(names.map { PlaceKeys.adminCore($0) }) }
+            for k in keys where !k.isEmpty {
+                try name.execute(arguments: [k, fid, options.kind.rawValue])
+                report.names += 1
+            }
+            try fts.execute(arguments: [fid, names.map(PlaceKeys.key).joined(separator: " ")])
+            report.imported += 1
+        }
+        try FeatureTables.refreshExtent(db, table: "gazetteer")
+        return report
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import GRDB
+import GridGeometry
+import GridStore
+import Grids
+
+/// One place as the matcher sees it, with its representative point (CGCS2000).
+///
+/// A class: the matcher looks at thousands of places per second, and copying a struct of a
+/// dozen strings costs a retain and release each. Only ``GazetteerIndex``'s initialiser
+/// changes a place; afterwards places are shared read-only between threads.
+public final class Place: @unchecked Sendable {
+    public enum Kind: String, Sendable { case admin, road, address, poi, building, grid }
+    public let id: Int64
+    public let kind: Kind
+    public let level: AdminLevel?
+    /// For a grid place of level 3 or 4 (片区, 网格).
+    public let gridLevel: GridLevel?
+    public let code: String?
+    public let name: String
+    public let key: String
+    public let county: String?, street: String?, community: String?
+    public let parentCode: String?
+    public internal(set) var lon: Double, lat: Double
+    public internal(set) var hasLocation: Bool
+    public let road: String?
+    public let number: Int?
+    public let numberTo: Int?
+    public let compound: String?
+    public let building: String?
+    /// Former names and aliases, as keys.
+    public internal(set) var aliasKeys: [String] = []
+
+    init(id: Int64, kind: Kind, level: AdminLevel?, gridLevel: GridLevel?, code: String?, name: String, key: String,
+         county: String?, street: String?, community: String?, parentCode: String?, lon: Double, lat: Double,
+         hasLocation: Bool, road: String? = nil, number: Int? = nil, numberTo: Int? = nil, compound: String? = nil,
+         building: String? = nil) {
+        self.id = id; self.kind = kind; self.level = level; self.gridLevel = gridLevel; self.code = code
+        self.name = name; self.key = key; self.county = county; self.street = street; self.community = community
+        self.parentCode = parentCode; self.lon = lon; self.lat = lat; self.hasLocation = hasLocation; self.road = road
+        self.number = number; self.numberTo = numberTo; self.compound = compound; self.building = building
+    }
+}
+
+/// The gazetteer and the plan's grids, loaded once into exact-key hash indexes that worker
+/// threads share read-only: names and suffix-free division names, one-character-deletion keys
+/// for typos, house numbers per road in order, buildings per compound. Building it reads each
+/// table once; a lookup never scans.
+///
+/// The grids are places too: a community grid named 南华社区 is the community 南华 when the
+/// divisions list does not have it, and gives its polygon's point to the division that does.
+public final class GazetteerIndex: Sendable {
+    public let places: [Place]
+    let adminByCore: [AdminLevel: [String: [Int]]]
+    let byKey: [Place.Kind: [String: [Int]]]
+    let fuzzy: [Place.Kind: [String: [Int]]]
+    let fuzzyAdmin: [AdminLevel: [String: [Int]]]
+    /// Road key → (number, place) sorted by number.
+    let numbers: [String: [(number: Int, place: Int)]]
+    /// Compound key → building places.
+    let buildings: [String: [Int]]
+    let adminByCode: [String: Int]
+    let gridsByKey: [String: [Int]]
+    /// Compound and POI names without their suffix (金海岸 for 金海岸花园), for names written bare.
+    let poiCores: [String: [Int]]
+    let indexByFid: [Int64: Int]
+    let store: GeoPackage
+    public let lexicon: [String: AdminLevel]
+    public let sourcePath: String
+
+    public var count: Int { places.count }
+
+    public init(store: GeoPackage) throws {
+        sourcePath = store.path
+        self.store = store
+        let (rows, grids) = try store.read { db in
+            (try Row.fetchAll(db, sql: """
+                SELECT fid, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
+                       road, number_from, number_to, compound, building, geom FROM gazetteer
+                """),
+             try GridRecord.current(db))
+        }
+        let context = GEOSContext()
+        var places: [Place] = []
+        var aliasKeys: [[String]] = []
+        func point(_ blob: Data?) throws -> (Double, Double)? {
+            guard let blob, !blob.isEmpty else { return nil }
+            let header = try GeoPackageGeometry.header(blob)
+            if header.isEmpty { return nil }
+            if let e = header.envelope, e.minX == e.maxX, e.minY == e.maxY { return (e.minX, e.minY) }
+            let g = try GeoPackageGeometry.decode(blob, context: context)
+            let p = g.type == .point ? g : try g.pointOnSurface()
+            let xy = try p.xy
+            return (xy.x, xy.y)
+        }
+        for r in rows {
+            let p = try point(r["geom"])
+            let name: String = r["name"]
+            let kind = Place.Kind(rawValue: r["kind"]) ?? .poi
+            let level = (r["level"] as String?).flatMap(AdminLevel.init(rawValue:))
+            places.append(Place(id: r["fid"], kind: kind, level: level, gridLevel: nil, code: r["code"], name: name,
+                                key: PlaceKeys.key(name), county: r["county_code"], street: r["street_code"],
+                                community: r["community_code"], parentCode: r["parent_code"], lon: p?.0 ?? .nan, lat: p?.1 ?? .nan,
+                                hasLocation: p != nil, road: r["road"], number: (r["number_from"] as Int64?).map(Int.init),
+                                numberTo: (r["number_to"] as Int64?).map(Int.init), compound: r["compound"], building: r["building"]))
+            let aliases = (r["aliases"] as String?)?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map { PlaceKeys.key(String($0)) } ?? []
+            aliasKeys.append(aliases)
+            places[places.count - 1].aliasKeys = aliases
+        }
+        // Grids: their chain of codes, and their point for divisions of the same code or name.
+        let byFid = Dictionary(uniqueKeysWithValues: grids.map { ($0.fid, $0) })
+        var adminIndexByCode: [String: Int] = [:]
+        var adminIndexByLevelName: [String: Int] = [:]
+        for (i, p) in places.enumerated() where p.kind == .admin {
+            if let c = p.code { adminIndexByCode[c] = i }
+            if let l = p.level { adminIndexByLevelName["\(l.rawValue)|\(PlaceKeys.adminCore(p.name))"] = i }
+        }
+        for g in grids {
+            guard let name = g.name ?? g.code else { continue }
+            var chain: [GridLevel: GridRecord] = [g.level: g]
+            var up = g.parentFid.flatMap { byFid[$0] }
+            while let u = up { chain[u.level] = u; up = u.parentFid.flatMap { byFid[$0] } }
+            let xy = try g.geometry(context).pointOnSurface().xy
+            let streetCode = chain[.street]?.code, communityCode = chain[.community]?.code
+            let county = streetCode.flatMap { $0.count >= 9 ? String($0.prefix(6)) : nil }
+            if g.level == .street || g.level == .community {
+                let level: AdminLevel = g.level == .street ? .street : .community
+                if let i = g.code.flatMap({ adminIndexByCode[$0] }) ?? adminIndexByLevelName["\(level.rawValue)|\(PlaceKeys.adminCore(name))"] {
+                    if !places[i].hasLocation { places[i].lon = xy.x; places[i].lat = xy.y; places[i].hasLocation = true }
+                    continue
+                }
+                places.append(Place(id: -g.fid, kind: .admin, level: level, gridLevel: nil, code: g.code, name: name, key: PlaceKeys.key(name),
+                                    county: county, street: streetCode, community: communityCode,
+                                    parentCode: chain[g.level.parent ?? .street]?.code, lon: xy.x, lat: xy.y, hasLocation: true))
+            } else {
+                places.append(Place(id: -g.fid, kind: .grid, level: nil, gridLevel: g.level, code: g.code, name: name, key: PlaceKeys.key(name),
+                                    county: county, street: streetCode, community: communityCode, parentCode: nil,
+                                    lon: xy.x, lat: xy.y, hasLocation: true))
+            }
+            aliasKeys.append([])
+        }
+        // Divisions still without a point (the county, city, province of a plan that has only
+        // street and lower grids): the mean of their located children, bottom up.
+        for level in [AdminLevel.county, .city, .province] {
+            var sums: [String: (Double, Double, Int)] = [:]
+            for p in places where p.kind == .admin && p.hasLocation && p.level.map({ $0 > level }) == true {
+                guard let code = p.code, code.count >= 6 else { continue }
+                let prefix = level == .county ? String(code.prefix(6)) : level == .city ? String(code.prefix(4)) + "00" : String(code.prefix(2)) + "0000"
+                let s = sums[prefix] ?? (0, 0, 0)
+                sums[prefix] = (s.0 + p.lon, s.1 + p.lat, s.2 + 1)
+            }
+            for i in places.indices where places[i].kind == .admin && places[i].level == level && !places[i].hasLocation {
+                guard let code = places[i].code, let s = sums[code], s.2 > 0 else { continue }
+                places[i].lon = s.0 / Double(s.2); places[i].lat = s.1 / Double(s.2); places[i].hasLocation = true
+            }
+        }
+        // Indexes.
+        var adminByCore: [AdminLevel: [String: [Int]]] = [:], fuzzyAdmin: [AdminLevel: [String: [Int]]] = [:]
+        var byKey: [Place.Kind: [String: [Int]]] = [:], fuzzy: [Place.Kind: [String: [Int]]] = [:]
+        var numbers: [String: [(number: Int, place: Int)]] = [:]
+        var buildings: [String: [Int]] = [:]
+        var adminByCode: [String: Int] = [:]
+        var gridsByKey: [String: [Int]] = [:]
+        var poiCores: [String: [Int]] = [:]
+        var indexByFid: [Int64: Int] = [:]
+        for (i, p) in places.enumerated() {
+            if p.id > 0 { indexByFid[p.id] = i }
+            let extra = i < aliasKeys.count ? aliasKeys[i] : []
+            switch p.kind {
+            case .admin:
+                guard let level = p.level else { continue }
+                if let c = p.code { adminByCode[c] = i }
+                for k in Set([p.key, PlaceKeys.adminCore(p.name)] + extra + extra.map { PlaceKeys.adminCore($0) }) {
+                    adminByCore[level, default: [:]][k, default: []].append(i)
+                }
+                let core = PlaceKeys.adminCore(p.name)
+                for d in PlaceKeys.deletions(core) + PlaceKeys.deletions(p.key) { fuzzyAdmin[level, default: [:]][d, default: []].append(i) }
+            case .grid:
+                gridsByKey[p.key, default: []].append(i)
+            case .address:
+                if let road = p.road, let n = p.number { numbers[road, default: []].append((n, i)) }
+            case .building:
+                if let c = p.compound { buildings[c, default: []].append(i) }
+            case .road, .poi:
+                for k in Set([p.key] + extra) {
+                    byKey[p.kind, default: [:]][k, default: []].append(i)
+                    if p.kind == .poi, let core = PlaceKeys.compoundCore(k) { poiCores[core, default: []].append(i) }
+                    for d in Set(PlaceKeys.deletions(k)) { fuzzy[p.kind, default: [:]][d, default: []].append(i) }
+                }
+            }
+        }
+        for k in numbers.keys { numbers[k]!.sort { $0.number < $1.number } }
+        self.places = places
+        self.adminByCore = adminByCore
+        self.fuzzyAdmin = fuzzyAdmin
+        self.byKey = byKey
+        self.fuzzy = fuzzy
+        self.numbers = numbers
+        self.buildings = buildings
+        self.adminByCode = adminByCode
+        self.gridsByKey = gridsByKey
+        self.poiCores = poiCores
+        self.indexByFid = indexByFid
+        // The parser's lexicon: provinces, cities and counties without suffix; streets and
+        // communities only where no road or compound name starts the same way (中山街道 vs 中山一路).
+        var lexicon: [String: AdminLevel] = [:]
+        let otherNames = places.filter { $0.kind == .road || $0.kind == .poi }.map(\.key)
+        for p in places where p.kind == .admin {
+            guard let level = p.level else { continue }
+            let core = PlaceKeys.adminCore(p.name)
+            guard core.unicodeScalars.count >= 2, core != p.key || level <= .county else { continue }
+            if level >= .street && otherNames.contains(where: { $0.hasPrefix(core) }) { continue }
+            if let existing = lexicon[core], existing != level { continue }
+            lexicon[core] = level
+        }
+        self.lexicon = lexicon
+    }
+
+    /// The division with this code.
+    public func admin(code: String) -> Place? { adminByCode[code].map { places[$0] } }
+
+    func admins(_ level: AdminLevel, core: String, fuzzy allowFuzzy: Bool) -> (exact: Bool, places: [Int]) {
+        if let hits = adminByCore[level]?[core], !hits.isEmpty { return (true, hits) }
+        guard allowFuzzy else { return (true, []) }
+        var hits = Set<Int>()
+        for d in [core] + PlaceKeys.deletions(core) { hits.formUnion(fuzzyAdmin[level]?[d] ?? []) }
+        for d in PlaceKeys.deletions(core) { hits.formUnion(adminByCore[level]?[d] ?? []) }
+        return (false, hits.filter { h in
+            PlaceKeys.withinOneEdit(PlaceKeys.adminCore(places[h].name), core) || PlaceKeys.withinOneEdit(places[h].key, core)
+        }.sorted())
+    }
+
+    func named(_ kind: Place.Kind, key: String) -> (exact: Bool, places: [Int]) {
+        if let hits = byKey[kind]?[key], !hits.isEmpty { return (true, hits) }
+        var hits = Set<Int>()
+        for d in [key] + PlaceKeys.deletions(key) { hits.formUnion(fuzzy[kind]?[d] ?? []) }
+        for d in PlaceKeys.deletions(key) { hits.formUnion(byKey[kind]?[d] ?? []) }
+        return (false, hits.filter { h in
+            ([places[h].key] + places[h].aliasKeys).contains { PlaceKeys.withinOneEdit($0, key) }
+        }.sorted())
+    }
+
+    /// Places of a kind whose name or alias contains `text` (three characters or more), from
+    /// the FTS5 trigram index: for names the parser could not split, e.g. a compound written
+    /// without its suffix and run into other text. Only misses come here, not the hot path.
+    func containing(_ text: String, kind: Place.Kind, limit: Int = 8) -> [Int] {
+        guard text.unicodeScalars.count >= 3 else { return [] }
+        let quoted = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let fids = (try? store.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                WHERE gazetteer_fts MATCH ? AND g.kind = ? ORDER BY rank LIMIT ?
+                """, arguments: [quoted, kind.rawValue, limit])
+        }) ?? []
+        return fids.compactMap { indexByFid[$0] }
+    }
+}

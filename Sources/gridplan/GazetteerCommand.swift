@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Geocoding
+import GRDB
+import GridStore
+
+struct GazetteerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gazetteer",
+        abstract: "Load and search the places geocoding matches against.",
+        subcommands: [GazetteerImport.self, GazetteerSearch.self])
+}
+
+struct GazetteerImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import divisions, roads, house numbers, compounds/POIs or buildings into the plan's gazetteer.",
+        discussion: """
+            Reads CSV (lon/lat or WKT columns) or anything GDAL reads. Fields are found by name (name, code, level,
+            parent_code, aliases, road, number, number_to, compound, building, county_code, street_code,
+            community_code, lon, lat, or their Chinese names); rename with --field role=name. Places without
+            division codes get them from the plan's grids, so import the grids first. A file imported again
+            replaces its earlier rows.
+
+            --defaults loads the sample: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv) and the
+            generated roads, house numbers, compounds, buildings and POIs of GeoData/chikan/gazetteer/.
+
+            Examples:
+              gridplan gazetteer import --defaults --db plan.gpkg
+              gridplan gazetteer import roads.shp --kind road --db plan.gpkg --crs gcj02
+              gridplan gazetteer import 门牌.csv --kind address --field road=街路巷 --field number=门牌号 --db plan.gpkg --crs cgcs2000
+            """)
+
+    @Argument(help: "The file to import (omit with --defaults).") var file: String?
+    @Option(help: "What the file holds: admin, road, address, poi (compounds and POIs), building.") var kind: String?
+    @OptionGroup var store: StoreOptions
+    @Option(help: "CRS of the coordinates (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN; default: the file's).") var crs: String?
+    @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
+    @Option(name: .customLong("field"), help: "role=field, e.g. name=地名 (repeatable).") var fields: [String] = []
+    @Flag(help: "Mark the rows as generated (synthetic) data.") var generated = false
+    @Flag(help: "Import the sample gazetteer of 赤坎区 from GeoData/.") var defaults = false
+    @Option(help: "The GeoData folder for --defaults (default: found from here upwards).") var geodata: String?
+
+    func run() throws {
+        try reportingErrors {
+            let plan = try store.open(create: true)
+            if defaults {
+                guard let dir = GazetteerDefaults.geoData(geodata) else { throw CLIError("--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR") }
+                for r in try GazetteerDefaults.importAll(into: plan, geoData: dir) { print(line(r)) }
+                return
+            }
+            guard let file else { throw CLIError("give a FILE to import, or --defaults") }
+            guard let kindText = kind, let kind = PlaceKind(rawValue: kindText) else {
+                throw CLIError("--kind is required: one of \(PlaceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var options = GazetteerImporter.Options(kind: kind)
+            options.crs = try crs.map { try parseCRS($0, option: "--crs") }
+            options.encoding = encoding
+            options.generated = generated
+            for f in fields {
+                let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw CLIError("--field \(f): expected role=field") }
+                options.fields[parts[0]] = parts[1]
+            }
+            print(line(try GazetteerImporter.run(file: file, into: plan, options: options)))
+        }
+    }
+
+    func line(_ r: GazetteerImporter.Report) -> String {
+        "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" +
+            (r.replaced > 0 ? ", replacing \(r.replaced)" : "") + (r.located > 0 ? ", \(r.located) located in the grids" : "")
+    }
+}
+
+struct GazetteerSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find places by any part of their name (FTS5 trigram index; for one or two characters, names starting with them).",
+        discussion: "Example:\n  gridplan gazetteer search 海滨 --db plan.gpkg")
+
+    @Argument(help: "Text to search for.") var text: String
+    @OptionGroup var store: StoreOptions
+    @Option(help: "At most this many places.") var limit = 20
+
+    func run() throws {
+        try reportingErrors {
+            let plan = try store.open()
+            let key = PlaceKeys.key(text)
+            let rows = try plan.read { db -> [Row] in
+                if key.unicodeScalars.count >= 3 {
+                    let quoted = "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    return try Row.fetchAll(db, sql: """
+                        SELECT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code,
+                               ST_MinX(g.geom) AS x FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                        WHERE gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
+                        """, arguments: [quoted, limit])
+                }
+                // One or two characters: names starting with them, a range of the exact-name index.
+                return try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
+                    FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
+                    """, arguments: [key, key + "\u{10FFFF}", limit])
+            }
+            if rows.isEmpty { print("no places match '\(text)'"); throw ExitCode(1) }
+            for r in rows {
+                let kind: String = r["kind"], name: String = r["name"]
+                let level: String? = r["level"], code: String? = r["code"]
+                let chain = [r["county_code"], r["street_code"], r["community_code"]].compactMap { $0 as String? }.joined(separator: " › ")
+                print("\(name)\t\(kind)\(level.map { "/\($0)" } ?? "")\t\(code ?? "")\t\(chain)")
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Cases
+import Foundation
+import Geocoding
+import GridProjection
+import GridStore
+
+struct GeocodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "geocode",
+        abstract: "Place Chinese addresses on the map against the plan's gazetteer.",
+        subcommands: [GeocodeFile.self, GeocodeParse.self, GeocodeOne.self],
+        defaultSubcommand: GeocodeFile.self)
+}
+
+/// Opens the plan's gazetteer, loading the sample on first use when the gazetteer is empty.
+func openGeocoder(_ plan: GeoPackage, defaults: Bool) throws -> Geocoder {
+    let count = try plan.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM gazetteer") ?? 0 }
+    if count == 0 {
+        guard defaults, let dir = GazetteerDefaults.geoData() else {
+            throw CLIError("\(plan.path): the gazetteer is empty; load it with `gridplan gazetteer import` (--defaults for the sample)")
+        }
+        warn("the gazetteer is empty: loading the sample (\(dir)/chikan) first")
+        _ = try GazetteerDefaults.importAll(into: plan, geoData: dir)
+    }
+    return Geocoder(index: try GazetteerIndex(store: plan))
+}
+
+struct GeocodeFile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "file",
+        abstract: "Geocode the address column of a file (the default subcommand: `gridplan geocode FILE …`).",
+        discussion: """
+            Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road,
+            community, street, county, none), confidence 0–1, lon/lat (CGCS2000), the place matched, the county,
+            street and community with codes, interpolated (house number placed between known ones), fuzzy (one
+            character differed), reason (why not more precise), alternatives (places almost as good), and when
+            the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is
+            beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or
+            grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan);
+            never for a county. --assign adds the grid of every level (rules of `gridplan assign`).
+
+            Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over).
+            GBK input is detected; --encoding forces one.
+
+            Example:
+              gridplan geocode backlog.csv --address-field 地址 --db plan.gpkg --out placed.csv --assign
+            """)
+
+    @Argument(help: "The input file (CSV or anything GDAL reads).") var file: String
+    @Option(help: "The field holding the address.") var addressField: String
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The CSV file to write.") var out: String
+    @Flag(help: "Also assign each point to the grids.") var assign = false
+    @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
+    @Option(help: "Longitude field of input coordinates.") var lonField: String?
+    @Option(help: "Latitude field of input coordinates.") var latField: String?
+    @Option(help: "Input coordinates farther than this many metres from a geocoded building, house number or compound are flagged (more for coarser levels).") var disagreeM: Double = 300
+    @Option(help: "Also write coordinates in: gcj02, bd09 (comma-separated).") var also: String?
+    @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
+    @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Rows per batch (and per checkpoint).") var batch: Int = 20_000
+    @Flag(help: "Ignore a checkpoint and start over.") var restart = false
+    @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
+
+    func run() throws {
+        try reportingErrors {
+            let source = try crs.map { try parseCRS($0, option: "--crs") }
+            let plan = try store.open()
+            let geocoder = try openGeocoder(plan, defaults: defaults)
+            let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
+            let assigner = assign ? try Assigner(store: plan) : nil
+            // Rows with their own coordinates are located in the grids too, to check them against
+            // the division the address names.
+            let hasGrids = try plan.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 } > 0
+            let locator = try assigner ?? (reader.sourceCRS != nil && hasGrids ? Assigner(store: plan) : nil)
+            var options = BatchGeocoder.Options(addressField: addressField, out: out)
+            options.threads = threads
+            options.batchSize = batch
+            options.disagreementMetres = disagreeM
+            options.restart = restart
+            for system in (also ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+                switch system {
+                case "gcj02": options.gcj02 = true
+                case "bd09": options.bd09 = true
+                default: throw CLIError("--also \(system): expected gcj02 or bd09")
+                }
+            }
+            // Counting rows reads the file once more: only worth it when the progress line shows.
+            let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
+            let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
+                                               progress: { progress.update($0) })
+            progress.finish(report.rows)
+            if report.resumedAt > 0 { print("resumed after row \(report.resumedAt)") }
+            print("geocoded \(report.rows) addresses; wrote \(out)")
+            for level in MatchLevel.allCases {
+                let n = report.byLevel[level.rawValue] ?? 0
+                if n > 0 { print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, Double(n) * 100 / Double(max(1, report.rows)))) }
+            }
+            if !report.unmatchedByReason.isEmpty {
+                print("unmatched, by reason:")
+                for (reason, n) in report.unmatchedByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+                    print(String(format: "  %8d  %@", n, reason as NSString))
+                }
+            }
+            if report.disagreements > 0 { print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))") }
+            if !report.byAssignStatus.isEmpty {
+                print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            }
+            FileHandle.standardError.write(Data(String(format: "engine: %.0f addresses/s on %d threads\n", report.addressesPerSecond, threads).utf8))
+        }
+    }
+}
+
+struct GeocodeParse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Show how an address is normalised and split into components (no plan needed).",
+        discussion: "Example:\n  gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'")
+
+    @Argument(help: "The address.") var text: String
+    @Flag(help: "Print JSON.") var json = false
+    @Option(name: .customLong("db"), help: "A plan whose gazetteer names divisions written without suffix (optional).") var db: String?
+
+    func run() throws {
+        try reportingErrors {
+            var parser = AddressParser()
+            if let db {
+                let plan = try StoreOptions.parse(["--db", db]).open()
+                parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon)
+            }
+            let c = parser.parse(text)
+            let normalized = AddressNormalizer.normalize(text)
+            if json {
+                var object: [String: Any] = ["normalized": normalized]
+                for (k, v) in c.fields { object[k] = v }
+                if let n = c.numberValue { object["number_value"] = n }
+                print(jsonString(object))
+            } else {
+                print("normalized: \(normalized)")
+                for (k, v) in c.fields { print("\(k): \(v)") }
+            }
+        }
+    }
+}
+
+struct GeocodeOne: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "address",
+        abstract: "Geocode one address and print the result with its alternatives.",
+        discussion: "Example:\n  gridplan geocode address '赤坎区海滨路12号' --db plan.gpkg --json")
+
+    @Argument(help: "The address.") var text: String
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
+
+    func run() throws {
+        try reportingErrors {
+            let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
+            var object: [String: Any] = ["match_level": r.level.rawValue, "confidence": r.confidence]
+            if r.level != .none {
+                object["lon"] = r.lon; object["lat"] = r.lat
+                let g = ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat), b = ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat)
+                object["gcj02"] = [g.lon, g.lat]; object["bd09"] = [b.lon, b.lat]
+            }
+            object["matched"] = r.matched
+            object["interpolated"] = r.interpolated
+            object["fuzzy"] = r.fuzzy
+            object["reason"] = r.reason
+            object["admin"] = [["level": "county", "code": r.countyCode as Any, "name": r.countyName as Any],
+                               ["level": "street", "code": r.streetCode as Any, "name": r.streetName as Any],
+                               ["level": "community", "code": r.communityCode as Any, "name": r.communityName as Any]]
+                .filter { $0["code"] as? String != nil }
+            object["alternatives"] = r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }
+            object["components"] = Dictionary(uniqueKeysWithValues: r.components.fields)
+            if json { print(jsonString(object)); return }
+            print("\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
+                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolated ? " (interpolated)" : "") + (r.fuzzy ? " (fuzzy)" : ""))
+            let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]
+                .compactMap { n, c in c.map { "\(n ?? "?") \($0)" } }
+            if !chain.isEmpty { print("in: " + chain.joined(separator: " › ")) }
+            if let reason = r.reason { print("reason: \(reason)") }
+            for a in r.alternatives { print(String(format: "or: %@ %.3f  %.7f, %.7f", a.name as NSString, a.confidence, a.lon, a.lat)) }
+        }
+    }
+}

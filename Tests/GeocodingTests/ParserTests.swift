@@ -1,0 +1,92 @@
+import Testing
+@testable import Geocoding
+
+@Suite struct NormalizerTests {
+    @Test func fullWidthSpacesPunctuationAndCase() {
+        #expect(AddressNormalizer.normalize("赤坎区　中山路１２号， ３栋") == "赤坎区中山路12号3栋")
+        #expect(AddressNormalizer.normalize("a座 (东门)") == "A座东门")
+        #expect(AddressNormalizer.normalize("3#楼") == "3号楼")
+    }
+
+    @Test func numeralsOnlyWhereTheyAreNumbers() {
+        #expect(AddressNormalizer.normalize("三号楼") == "3号楼")
+        #expect(AddressNormalizer.normalize("十二号") == "12号")
+        #expect(AddressNormalizer.normalize("一百零五号") == "105号")
+        #expect(AddressNormalizer.normalize("二单元五零一室") == "2单元501室")
+        #expect(AddressNormalizer.normalize("九二一社区") == "九二一社区")
+        #expect(AddressNormalizer.normalize("中山二路") == "中山二路")
+        #expect(AddressNormalizer.normalize("第三网格") == "第3网格")
+    }
+
+    @Test func traditionalAndVariantCharacters() {
+        #expect(AddressNormalizer.normalize("網格") == "网格")
+        #expect(AddressNormalizer.normalize("東風路") == "东风路")
+        #expect(AddressNormalizer.normalize("\u{2EC4}湖") == "西湖")
+        #expect(AddressNormalizer.normalize("赤坎區南橋街道") == "赤坎区南桥街道")
+    }
+}
+
+@Suite struct ParserTests {
+    let parser = AddressParser(lexicon: ["湛江": .city, "赤坎": .county])
+
+    @Test func fullChain() {
+        let c = parser.parse("广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501")
+        #expect(c.province == "广东省")
+        #expect(c.city == "湛江市")
+        #expect(c.county == "赤坎区")
+        #expect(c.street == "南桥街道")
+        #expect(c.community == "南华社区")
+        #expect(c.road == "海滨路")
+        #expect(c.number == "12" && c.numberValue == 12)
+        #expect(c.building == "3")
+        #expect(c.unit == "2")
+        #expect(c.room == "501")
+    }
+
+    @Test func missingLevelsAndNoSuffixes() {
+        let c = parser.parse("广东湛江赤坎金海花园三幢")
+        #expect(c.province == "广东")
+        #expect(c.city == "湛江")
+        #expect(c.county == "赤坎")
+        #expect(c.compound == "金海花园")
+        #expect(c.building == "3")
+        let d = parser.parse("南桥街道 南华村委会附近")
+        #expect(d.street == "南桥街道")
+        #expect(d.community == "南华村委会")
+        #expect(d.remainder == "附近")
+    }
+
+    @Test func buildingsUnitsRooms() {
+        let c = parser.parse("赤坎区海景小区3-2-501")
+        #expect(c.compound == "海景小区" && c.building == "3" && c.unit == "2" && c.room == "501")
+        let d = parser.parse("寸金路8号A座1203室")
+        #expect(d.road == "寸金路" && d.number == "8" && d.building == "A" && d.room == "1203")
+        let e = parser.parse("金沙湾广场3号楼")
+        #expect(e.compound == "金沙湾广场" && e.building == "3")
+    }
+
+    @Test func repeatedPrefixesAndGridNames() {
+        let c = parser.parse("湛江市湛江市赤坎区赤坎区中华社区第1片区第3网格")
+        #expect(c.city == "湛江市" && c.county == "赤坎区" && c.street == nil)
+        #expect(c.community == "中华社区" && c.area == "第1片区" && c.gridUnit == "第3网格")
+    }
+
+    @Test func roadSuffixesAndMarkets() {
+        #expect(parser.parse("人民大道中38号").road == "人民大道中")
+        #expect(parser.parse("东风市场旁").compound == "东风市场")
+        #expect(parser.parse("湛江路5号").road == "湛江路")
+    }
+
+    @Test func latinLettersInNamesIntersectionsAndSubNumbers() {
+        let c = parser.parse("广东省湛江市赤坎区南桥街道XX社区YY路12号3栋2单元501")
+        #expect(c.community == "XX社区" && c.road == "YY路" && c.number == "12" && c.bareName == nil)
+        let d = parser.parse("南桥街道 XX村委会附近")
+        #expect(d.community == "XX村委会" && d.remainder == "附近")
+        let e = parser.parse("人民大道与海滨路交叉口")
+        #expect(e.road == "人民大道" && e.compound == nil && e.remainder == "与海滨路交叉口")
+        let f = parser.parse("湛江市赤坎区寸金路8号之一")
+        #expect(f.road == "寸金路" && f.number == "8" && f.bareName == nil)
+        let g = parser.parse("CBD广场B座")
+        #expect(g.compound == "CBD广场" && g.building == "B")
+    }
+}

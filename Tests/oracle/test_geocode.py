@@ -1,0 +1,106 @@
+"""`gridplan geocode` end to end: GCJ-02/BD-09 output against prcoords, grid assignment against
+shapely, the summary against the rows, and resuming after a real kill -9."""
+import csv
+import json
+import os
+import signal
+import subprocess
+import time
+
+import prcoords
+import shapely
+from shapely import STRtree
+
+from conftest import ROOT
+
+TESTSET = ROOT / "GeoData" / "chikan" / "gazetteer" / "testset.csv"
+
+
+def binary():
+    return os.environ.get("GRIDPLAN", str(ROOT / ".build" / "debug" / "gridplan"))
+
+
+def with_gazetteer(gridplan, sample_plan, tmp_path):
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(sample_plan.read_bytes())
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
+    return db
+
+
+def read(path):
+    """Rows of gridplan's output; the input's own lon/lat columns come first, ours last."""
+    with open(path, encoding="utf-8") as f:
+        r = csv.reader(f)
+        header = next(r)
+        return header, list(r)
+
+
+def test_geocode_outputs_agree_with_prcoords_and_shapely(gridplan, sample_plan, tmp_path):
+    db = with_gazetteer(gridplan, sample_plan, tmp_path)
+    out = tmp_path / "out.csv"
+    result = gridplan("geocode", TESTSET, "--address-field", "address", "--db", db, "--out", out, "--assign",
+                      "--crs", "gcj02", "--lon-field", "app_lon", "--lat-field", "app_lat", "--also", "gcj02,bd09")
+    header, rows = read(out)
+    col = {h: len(header) - 1 - header[::-1].index(h) for h in header}   # last occurrence: our columns
+    units = json.loads((ROOT / "GeoData" / "chikan" / "units.geojson").read_text(encoding="utf-8"))["features"]
+    polygons = [shapely.geometry.shape(u["geometry"]) for u in units]
+    names = [u["properties"]["name"] for u in units]
+    tree = STRtree(polygons)
+    levels = {}
+    for row in rows:
+        level = row[col["match_level"]]
+        levels[level] = levels.get(level, 0) + 1
+        if level == "none":
+            assert row[col["lon"]] == "" and row[col["confidence"]] == "0.0"
+            continue
+        lon, lat = float(row[col["lon"]]), float(row[col["lat"]])
+        assert 0 < float(row[col["confidence"]]) <= 1
+        g = prcoords.wgs_gcj(prcoords.Coords(lat, lon))
+        assert abs(float(row[col["lon_gcj02"]]) - g.lon) < 2e-7 and abs(float(row[col["lat_gcj02"]]) - g.lat) < 2e-7
+        b = prcoords.wgs_bd(prcoords.Coords(lat, lon))
+        assert abs(float(row[col["lon_bd09"]]) - b.lon) < 2e-7 and abs(float(row[col["lat_bd09"]]) - b.lat) < 2e-7
+        # The unit grid assigned is the one shapely finds the point in (points on an edge: either side).
+        p = shapely.Point(lon, lat)
+        hits = [names[i] for i in tree.query(p, predicate="intersects")]
+        if row[col["assign_status"]] in ("inside", "boundary"):
+            assert row[col["unit_name"]] in hits
+    # The summary counts what the rows say.
+    for level, n in levels.items():
+        assert any(line.split()[:2] == [level, str(n)] for line in result.stdout.splitlines()), (level, n, result.stdout)
+    assert levels.get("none", 0) < 0.06 * len(rows)
+
+
+def test_parse_json(gridplan):
+    result = gridplan("geocode", "parse", "廣東省湛江市赤坎區南橋街道京基社區海濱路十二號三棟2單元501", "--json")
+    parsed = json.loads(result.stdout)
+    assert parsed["province"] == "广东省" and parsed["county"] == "赤坎区" and parsed["street"] == "南桥街道"
+    assert parsed["community"] == "京基社区" and parsed["road"] == "海滨路" and parsed["number"] == "12"
+    assert parsed["building"] == "3" and parsed["unit"] == "2" and parsed["room"] == "501"
+
+
+def test_geocode_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
+    db = with_gazetteer(gridplan, sample_plan, tmp_path)
+    addresses = [r["address"] for r in csv.DictReader(TESTSET.open(encoding="utf-8"))]
+    source = tmp_path / "backlog.csv"
+    n = 60_000
+    source.write_text("id,address\n" + "".join(f"K{i},{addresses[i % len(addresses)]}\n" for i in range(n)), encoding="utf-8")
+    clean, killed = tmp_path / "clean.csv", tmp_path / "killed.csv"
+    gridplan("geocode", source, "--address-field", "address", "--db", db, "--out", clean, "--batch", "2000")
+    args = ["geocode", str(source), "--address-field", "address", "--db", str(db), "--out", str(killed), "--batch", "2000"]
+    process = subprocess.Popen([binary(), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoint = tmp_path / "killed.csv.checkpoint"
+    deadline = time.time() + 120
+    while time.time() < deadline:          # kill once a few batches are done, mid-run
+        time.sleep(0.02)
+        try:
+            if json.loads(checkpoint.read_text())["rowsDone"] >= 10_000:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert checkpoint.exists()
+    result = gridplan(*args)
+    assert "resumed after row" in result.stdout
+    assert killed.read_bytes() == clean.read_bytes()
+    assert not checkpoint.exists()
