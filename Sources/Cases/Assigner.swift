@@ -67,8 +67,10 @@ public final class Assigner: Sendable {
     let metricCRS: CRS
 
     /// `moment`: the plan in force on a day or at a version instead of the current one (for
-    /// questions about the past, such as `who-covers --at`).
-    public init(store: GeoPackage, snapMetres: Double = 30, moment: PlanMoment? = nil) throws {
+    /// questions about the past, such as `who-covers --at`). `indexCells` bounds the point-location
+    /// index: fine for batches (the default), small when only a few points will be asked about,
+    /// since building a fine index costs more than a few exact tests.
+    public init(store: GeoPackage, snapMetres: Double = 30, moment: PlanMoment? = nil, indexCells: Int = 32_000_000) throws {
         let (grids, version) = try store.read { db in
             (try moment.map { try $0.grids(db) } ?? GridRecord.current(db), try Int64.fetchOne(db, sql: "SELECT max(id) FROM plan_versions") ?? 0)
         }
@@ -109,7 +111,7 @@ public final class Assigner: Sendable {
         var ranks = [Int](repeating: 0, count: targets.count)
         for (rank, i) in order.enumerated() { ranks[i] = rank }
         self.ranks = ranks
-        let locator = try PointLocator(polygonsWKB: wkbs, ranks: ranks)
+        let locator = try PointLocator(polygonsWKB: wkbs, ranks: ranks, maxCells: indexCells)
         index = locator.index
         let envelopes = try wkbs.map { try Geometry(wkb: $0, context: context).envelope! }
         metricCRS = LocalMetric.crs(for: envelopes.dropFirst().reduce(envelopes[0]) { $0.union($1) })

@@ -71,7 +71,7 @@ public final class WhoCovers {
             }
         }
         planNote = note
-        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment)
+        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment, indexCells: 65_536)   // one point at a time
         worker = try assigner.worker()
     }
 
@@ -101,19 +101,5 @@ public final class WhoCovers {
                             unitGridder: gridder, gridderBaseDistanceM: try gridder.flatMap(distance),
                             emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description, planNote: planNote)
         }
-    }
-}
-
-/// Finding a point for an address. The geocoder (issue 6) is being built separately; until it
-/// is wired in here, every lookup fails with a message that says so.
-public enum AddressLookup {
-    public struct Result: Sendable {
-        public var lon: Double, lat: Double
-        /// The geocoder's own quality measure.
-        public var quality: String
-    }
-
-    public static func locate(_ address: String, store: GeoPackage) throws -> Result {
-        throw GridplanError("address lookup ('\(address)') needs the geocoder, which this build does not have yet; give the point with --lon and --lat (and --crs)")
     }
 }

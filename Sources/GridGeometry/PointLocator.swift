@@ -265,7 +265,10 @@ public final class PointLocator {
         let sides = polygons.map { $0.area.squareRoot() }.filter { $0 > 0 }.sorted()
         let typical = sides.isEmpty ? max(extent.width, extent.height) : sides[sides.count / 2]
         var size = max(typical / 120, 1e-12)
-        let minimumForMemory = (extent.width * extent.height / Double(maxCells)).squareRoot()
+        // At most `maxCells`, and no more than 40,000 a polygon (some 200×200): a few polygons
+        // spread over a wide extent would otherwise cost seconds to index for little gain.
+        let cellBudget = min(maxCells, max(1_000_000, 40_000 * polygons.count))
+        let minimumForMemory = (extent.width * extent.height / Double(cellBudget)).squareRoot()
         size = max(size, minimumForMemory)
         let pad = size * 0.5
         let originX = extent.minX - pad, originY = extent.minY - pad

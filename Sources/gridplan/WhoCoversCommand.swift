@@ -1,6 +1,7 @@
 import ArgumentParser
 import Duty
 import Foundation
+import Geocoding
 import GridProjection
 import Grids
 
@@ -24,7 +25,7 @@ struct WhoCoversCommand: ParsableCommand {
     @Option(help: "Longitude (x) of the point.") var lon: Double?
     @Option(help: "Latitude (y) of the point.") var lat: Double?
     @Option(help: "CRS of the point: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String = "cgcs2000"
-    @Option(help: "An address instead of a point (needs the geocoder).") var address: String?
+    @Option(help: "An address instead of a point, placed by the plan's gazetteer (see `gridplan gazetteer`).") var address: String?
     @Option(help: "The day to answer for (default: today).") var at: String?
     @Option(name: .customShort("k"), help: "How many people in the minimal emergency unit.") var k: Int = 5
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
@@ -35,10 +36,14 @@ struct WhoCoversCommand: ParsableCommand {
             let plan = try store.open()
             let day = try dayOption(at)
             let (x, y): (Double, Double)
+            var geocoded: GeocodeResult? = nil
             if let address {
-                // The geocoder (issue 6) answers here once it is wired in.
-                let found = try AddressLookup.locate(address, store: plan)
-                (x, y) = (found.lon, found.lat)
+                let r = try openGeocoder(plan, defaults: false).geocode(address)
+                guard r.level != .none, r.lon.isFinite, r.lat.isFinite else {
+                    throw CLIError("'\(address)': no place found (\(r.reason ?? "no match")); give the point with --lon and --lat")
+                }
+                geocoded = r
+                (x, y) = (r.lon, r.lat)
             } else {
                 guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address") }
                 let source = try parseCRS(crs, option: "--crs")
@@ -49,7 +54,13 @@ struct WhoCoversCommand: ParsableCommand {
             let c = try WhoCovers(store: plan, snapMetres: snapM, planDay: at == nil ? nil : day).answer(lon: x, lat: y, day: day, k: k)
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
             if json {
+                let geocode: Any = geocoded.map { r in
+                    ["address": address ?? "", "level": r.level.rawValue, "confidence": r.confidence, "matched": r.matched as Any,
+                     "interpolated": r.interpolated, "fuzzy": r.fuzzy, "reason": r.reason as Any,
+                     "alternatives": r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }] as [String: Any]
+                } ?? NSNull()
                 print(jsonString([
+                    "geocode": geocode,
                     "lon": c.lon, "lat": c.lat, "day": c.day, "status": c.status.rawValue, "covered": c.covered,
                     "grid_distance_m": c.gridDistanceM as Any, "metric_crs": c.metricCRS, "plan_note": c.planNote as Any,
                     "chain": c.chain.map { l in
@@ -61,6 +72,12 @@ struct WhoCoversCommand: ParsableCommand {
                     "emergency_unit": c.emergencyUnit.map { personJSON($0.person).merging(["distance_m": $0.distanceM]) { $1 } },
                 ]))
                 return
+            }
+            if let r = geocoded, let address {
+                let flags = [r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
+                             r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives"].compactMap { $0 }
+                print("address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
+                      + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
             }
             print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
             if let note = c.planNote { print("note: \(note)") }

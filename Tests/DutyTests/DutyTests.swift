@@ -217,7 +217,6 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(outside.status == .outside && !outside.covered && outside.chain.first?.code == "U3" && abs(outside.gridDistanceM! - 100) < 0.01)
         let snapped = try who.answer(lon: near.lon, lat: near.lat, day: "2024-07-01")
         #expect(snapped.status == .snapped && snapped.covered && abs(snapped.gridDistanceM! - 20) < 0.01)
-        #expect(throws: GridplanError.self) { try AddressLookup.locate("中华街道1号", store: store) }
     }
 
     @Test func pastDaysUseThePlanInForceThen() throws {

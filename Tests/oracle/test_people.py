@@ -103,10 +103,26 @@ def test_validate_reports_units_without_a_primary(gridplan, rostered):
     assert missing == sorted(codes[-10:])
 
 
-def test_address_needs_the_geocoder(gridplan, rostered):
-    db = rostered[0]
-    result = gridplan("who-covers", "--db", db, "--address", "赤坎区中华街道1号", check=False)
-    assert result.returncode == 1 and "geocoder" in result.stderr
+def test_who_covers_an_address_through_the_gazetteer(gridplan, rostered, tmp_path):
+    """An address is placed by the geocoder, then answered like a point: the unit grid is the one
+    shapely finds holding the geocoded point, and the chain agrees with the geocode's community."""
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(rostered[0].read_bytes())
+    _, polygons, codes, _ = rostered
+    refused = gridplan("who-covers", "--db", db, "--address", "赤坎区中华街道1号", check=False)
+    assert refused.returncode == 1 and "gazetteer" in refused.stderr      # no gazetteer yet: said so
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
+    answer = json.loads(gridplan("who-covers", "--db", db, "--address", "广东省湛江市赤坎区中华街道中华社区附近",
+                                 "--at", "2024-07-01", "--json").stdout)
+    geocode = answer["geocode"]
+    assert geocode["level"] == "community" and 0 < geocode["confidence"] <= 1
+    holding = [c for p, c in zip(polygons, codes) if p.covers(shapely.Point(answer["lon"], answer["lat"]))]
+    unit = answer["chain"][0]
+    assert unit["level"] == "unit" and unit["code"] == min(holding)
+    community = next(level for level in answer["chain"] if level["level"] == "community")
+    assert community["name"] == "中华社区"
+    unknown = gridplan("who-covers", "--db", db, "--address", "北京市朝阳区某某路1号", check=False)
+    assert unknown.returncode == 1 and "no place found" in unknown.stderr
 
 
 def test_dispatch_advance_and_escalate_through_the_cli(gridplan, rostered, tmp_path):
