@@ -12,6 +12,7 @@
 //   Cases                 incidents: assignment to grids, the case store, spatial queries
 //   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
 //   Geocoding             Chinese address normalising, parsing, gazetteer, matching, batch geocoding
+//   Server                who-covers answered the same way everywhere; HTTP API and web map (Hummingbird)
 //   gridplan              the command-line tool
 import PackageDescription
 
@@ -25,6 +26,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
@@ -46,8 +49,15 @@ let package = Package(
         .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
                                                  .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "Server", dependencies: [
+            "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "Planning", "Geocoding", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Server", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -64,5 +74,7 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport",
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

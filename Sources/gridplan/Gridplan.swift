@@ -13,7 +13,7 @@ struct Gridplan: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ImportCommand.self, ValidateCommand.self, StatsCommand.self, CodesCommand.self, ExportCommand.self,
                       AssignCommand.self, CasesCommand.self, PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self,
-                      PartitionCommand.self, GeocodeCommand.self, GazetteerCommand.self,
+                      PartitionCommand.self, GeocodeCommand.self, GazetteerCommand.self, ServeCommand.self,
                       SummaryCommand.self, VersionsCommand.self, PlanCommand.self, CoordsCommand.self]
     )
 }

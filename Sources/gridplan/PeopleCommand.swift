@@ -65,7 +65,7 @@ struct PeopleCommand: ParsableCommand {
                 let byPerson = Dictionary(grouping: duties.filter { $0.covers(day) }, by: \.personID)
                 if json {
                     print(jsonString(people.map { p in
-                        personJSON(p).merging(["open_cases": load[p.id] ?? 0, "capacity_per_week": p.capacityPerWeek as Any, "duties": (byPerson[p.id] ?? []).map { ["grid": $0.gridCode, "level": $0.level.name, "role": $0.role.rawValue,
+                        p.jsonObject.merging(["open_cases": load[p.id] ?? 0, "capacity_per_week": p.capacityPerWeek as Any, "duties": (byPerson[p.id] ?? []).map { ["grid": $0.gridCode, "level": $0.level.name, "role": $0.role.rawValue,
                                                                                        "valid_from": $0.validFrom, "valid_to": $0.validTo as Any] as [String: Any] }]) { $1 }
                     }))
                     return
@@ -182,7 +182,3 @@ func dayOption(_ text: String?, option: String = "--at") throws -> String {
     return day
 }
 
-func personJSON(_ p: Person) -> [String: Any] {
-    ["id": p.id, "name": p.name, "role": p.role.rawValue, "phone": p.phone as Any, "organisation": p.organisation as Any,
-     "lon": p.lon as Any, "lat": p.lat as Any, "active_from": p.activeFrom as Any, "active_to": p.activeTo as Any]
-}

@@ -4,6 +4,7 @@ import Foundation
 import Geocoding
 import GridProjection
 import Grids
+import Server
 
 struct WhoCoversCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,44 +36,21 @@ struct WhoCoversCommand: ParsableCommand {
         try reportingErrors {
             let plan = try store.open()
             let day = try dayOption(at)
-            let (x, y): (Double, Double)
-            var geocoded: GeocodeResult? = nil
+            let question: CoverageQuestion
             if let address {
-                let r = try openGeocoder(plan, defaults: false).geocode(address)
-                guard r.level != .none, r.lon.isFinite, r.lat.isFinite else {
-                    throw CLIError("'\(address)': no place found (\(r.reason ?? "no match")); give the point with --lon and --lat")
-                }
-                geocoded = r
-                (x, y) = (r.lon, r.lat)
+                guard lon == nil && lat == nil else { throw CLIError("give --address or --lon and --lat, not both", status: 2) }
+                question = .address(address)
             } else {
-                guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address") }
-                let source = try parseCRS(crs, option: "--crs")
-                let p = try CoordinateTransformer(from: source, to: .cgcs2000).transform(x: lon, y: lat)
-                (x, y) = (p.x, p.y)
+                guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
+                question = .point(x: lon, y: lat, crs: try parseCRS(crs, option: "--crs"))
             }
             // With --at, the grids too are those in force that day.
-            let c = try WhoCovers(store: plan, snapMetres: snapM, planDay: at == nil ? nil : day).answer(lon: x, lat: y, day: day, k: k)
+            let answer: WhoCoversAnswer
+            do { answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k) }
+            catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
+            if json { print(jsonString(answer.jsonObject)); return }
+            let c = answer.coverage, geocoded = answer.geocode
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
-            if json {
-                let geocode: Any = geocoded.map { r in
-                    ["address": address ?? "", "level": r.level.rawValue, "confidence": r.confidence, "matched": r.matched as Any,
-                     "interpolated": r.interpolated, "fuzzy": r.fuzzy, "reason": r.reason as Any,
-                     "alternatives": r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }] as [String: Any]
-                } ?? NSNull()
-                print(jsonString([
-                    "geocode": geocode,
-                    "lon": c.lon, "lat": c.lat, "day": c.day, "status": c.status.rawValue, "covered": c.covered,
-                    "grid_distance_m": c.gridDistanceM as Any, "metric_crs": c.metricCRS, "plan_note": c.planNote as Any,
-                    "chain": c.chain.map { l in
-                        ["level": l.level.name, "code": l.code as Any, "name": l.name as Any,
-                         "people": l.people.map { personJSON($0.person).merging(["duty": $0.role.rawValue]) { $1 } }] as [String: Any]
-                    },
-                    "unit_gridder": c.unitGridder.map(personJSON) as Any,
-                    "gridder_base_distance_m": c.gridderBaseDistanceM as Any,
-                    "emergency_unit": c.emergencyUnit.map { personJSON($0.person).merging(["distance_m": $0.distanceM]) { $1 } },
-                ]))
-                return
-            }
             if let r = geocoded, let address {
                 let flags = [r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
                              r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives"].compactMap { $0 }

@@ -1,19 +1,28 @@
 """Shared fixtures: the gridplan binary under test and helpers to run it."""
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+import shapely
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def gridplan():
-    """Returns a function that runs gridplan with arguments and optional stdin."""
+def gridplan_binary():
+    """The path of the gridplan binary under test ($GRIDPLAN, else the debug build)."""
     binary = os.environ.get("GRIDPLAN", str(ROOT / ".build" / "debug" / "gridplan"))
     if not Path(binary).exists():
         pytest.fail(f"gridplan binary not found at {binary}: run tools/test, which builds it")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def gridplan(gridplan_binary):
+    """Returns a function that runs gridplan with arguments and optional stdin."""
+    binary = gridplan_binary
 
     def run(*args, stdin=None, check=True):
         result = subprocess.run([binary, *map(str, args)], input=stdin, capture_output=True, text=True, cwd=ROOT)
@@ -33,3 +42,30 @@ def sample_plan(gridplan, tmp_path_factory):
         gridplan("import", ROOT / "GeoData" / "chikan" / f"{name}.geojson", "--db", db, "--level", level,
                  "--crs", "cgcs2000", *parent)
     return db
+
+
+@pytest.fixture(scope="session")
+def rostered(gridplan, sample_plan, tmp_path_factory):
+    """The coded sample with a primary gridder (based inside the grid) in every unit but the last ten."""
+    folder = tmp_path_factory.mktemp("people")
+    db = folder / "plan.gpkg"
+    db.write_bytes(sample_plan.read_bytes())
+    gridplan("codes", "--db", db)
+    units = folder / "units.geojson"
+    gridplan("export", "--db", db, "--level", "unit", "--format", "geojson", "--out", units)
+    features = json.loads(units.read_text())["features"]
+    polygons = [shapely.geometry.shape(f["geometry"]) for f in features]
+    codes = [f["properties"]["code"] for f in features]
+    bases = {}
+    lines = ["id,name,phone,role,lon,lat,grid,duty,duty_from"]
+    for i, (polygon, code) in enumerate(zip(polygons[:-10], codes[:-10])):
+        p = polygon.representative_point()
+        bases[f"G{i}"] = (p.x, p.y)
+        lines.append(f"G{i},网格员{i},138{i:08d},专职网格员,{float(p.x)!r},{float(p.y)!r},{code},primary,2024-01-01")
+    lines.append("BAD,坏行,123,专职网格员,,,NOPE,primary,2024-01-01")
+    roster = folder / "roster.csv"
+    roster.write_text("\n".join(lines) + "\n")
+    result = gridplan("people", "import", roster, "--db", db, "--crs", "cgcs2000", check=False)
+    assert result.returncode == 1
+    assert f"line {len(lines)}:" in result.stdout and "'123'" in result.stdout
+    return db, polygons, codes, bases

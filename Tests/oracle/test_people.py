@@ -11,33 +11,6 @@ GEOD = Geod(ellps="GRS80")
 TO_M = Transformer.from_crs("EPSG:4490", "EPSG:4546", always_xy=True)
 
 
-@pytest.fixture(scope="module")
-def rostered(gridplan, sample_plan, tmp_path_factory):
-    """The coded sample with a primary gridder (based inside the grid) in every unit but the last ten."""
-    folder = tmp_path_factory.mktemp("people")
-    db = folder / "plan.gpkg"
-    db.write_bytes(sample_plan.read_bytes())
-    gridplan("codes", "--db", db)
-    units = folder / "units.geojson"
-    gridplan("export", "--db", db, "--level", "unit", "--format", "geojson", "--out", units)
-    features = json.loads(units.read_text())["features"]
-    polygons = [shapely.geometry.shape(f["geometry"]) for f in features]
-    codes = [f["properties"]["code"] for f in features]
-    bases = {}
-    lines = ["id,name,phone,role,lon,lat,grid,duty,duty_from"]
-    for i, (polygon, code) in enumerate(zip(polygons[:-10], codes[:-10])):
-        p = polygon.representative_point()
-        bases[f"G{i}"] = (p.x, p.y)
-        lines.append(f"G{i},网格员{i},138{i:08d},专职网格员,{float(p.x)!r},{float(p.y)!r},{code},primary,2024-01-01")
-    lines.append("BAD,坏行,123,专职网格员,,,NOPE,primary,2024-01-01")
-    roster = folder / "roster.csv"
-    roster.write_text("\n".join(lines) + "\n")
-    result = gridplan("people", "import", roster, "--db", db, "--crs", "cgcs2000", check=False)
-    assert result.returncode == 1
-    assert f"line {len(lines)}:" in result.stdout and "'123'" in result.stdout
-    return db, polygons, codes, bases
-
-
 def who(gridplan, db, x, y, *extra):
     return json.loads(gridplan("who-covers", "--db", db, "--lon", repr(float(x)), "--lat", repr(float(y)), "--crs", "cgcs2000",
                                "--at", "2024-07-01", "--json", *extra).stdout)

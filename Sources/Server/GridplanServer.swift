@@ -1,0 +1,127 @@
+import Duty
+import Foundation
+import GridProjection
+import Grids
+import Hummingbird
+import HummingbirdCore
+import Logging
+
+/// What `gridplan serve` is started with.
+public struct ServerOptions: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 lets the system choose a free port (the running callback says which).
+    public var port = 8080
+    public var snapMetres = 30.0
+    /// People in the minimal emergency unit when a request does not say.
+    public var emergencyUnit = 5
+    public var logRequests = false
+    public init() {}
+}
+
+/// The HTTP face of a plan: the web map at `/` and a small JSON API under `/api`.
+///
+/// - `GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]` or `?address=TEXT`:
+///   exactly what `gridplan who-covers --json` prints (400 for a bad question, 404 for an
+///   address the gazetteer cannot place);
+/// - `GET /api/grids?level=unit`: the current grids of a level as GeoJSON;
+/// - `GET /api/plan`: grids per level, people and gazetteer places.
+public enum GridplanServer {
+    public static func application(plan path: String, options: ServerOptions,
+                                   onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in })
+        throws -> some ApplicationProtocol {
+        let service = try PlanService(path: path, snapMetres: options.snapMetres)
+        let router = Router()
+        if options.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: MapPage.html)))
+        }
+        router.get("/api/plan") { _, _ in try await reply { try await service.summary() } }
+        router.get("/api/grids") { request, _ in
+            try await reply {
+                let text = request.uri.queryParameters["level"].map(String.init) ?? "unit"
+                guard let level = GridLevel(name: text) else {
+                    throw DeskError(.badQuestion, "level '\(text)': give street, community, area or unit (or 1–4)")
+                }
+                return try await service.grids(level)
+            }
+        }
+        router.get("/api/who-covers") { request, _ in
+            try await reply {
+                let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)
+                return try await service.whoCovers(q.question, day: q.day, planDay: q.planDay, k: q.k)
+            }
+        }
+        var logger = Logger(label: "gridplan.serve")
+        logger.logLevel = options.logRequests ? .info : .warning
+        return Application(router: router, configuration: .init(address: .hostname(options.host, port: options.port)),
+                           onServerRunning: { channel in onRunning(options.host, channel.localAddress?.port ?? options.port) },
+                           logger: logger)
+    }
+
+    /// Runs until SIGINT or SIGTERM.
+    public static func run(plan path: String, options: ServerOptions,
+                           onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void) async throws {
+        try await application(plan: path, options: options, onRunning: onRunning).runService()
+    }
+
+    /// A JSON response, or the error as `{"error": …}` with the status it deserves.
+    static func reply(_ body: () async throws -> Data) async -> Response {
+        do {
+            return json(try await body(), status: .ok)
+        } catch let e as DeskError {
+            return json(errorBody(e.message), status: e.kind == .badQuestion ? .badRequest : .notFound)
+        } catch {
+            return json(errorBody("\(error)"), status: .internalServerError)
+        }
+    }
+
+    static func errorBody(_ message: String) -> Data {
+        (try? JSON.data(["error": message])) ?? Data("{\"error\":\"internal error\"}".utf8)
+    }
+
+    static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The query string of `/api/who-covers`, checked.
+struct WhoCoversQuery {
+    var question: CoverageQuestion
+    var day: String
+    var planDay: String?
+    var k: Int
+
+    init(_ q: FlatDictionary<Substring, Substring>, defaultK: Int) throws {
+        func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        func number(_ key: String) throws -> Double? {
+            guard let t = text(key) else { return nil }
+            guard let v = Double(t), v.isFinite else { throw DeskError(.badQuestion, "\(key)=\(t): not a number") }
+            return v
+        }
+        let lon = try number("lon"), lat = try number("lat"), address = text("address")
+        switch (lon, lat, address) {
+        case (let x?, let y?, nil):
+            let crsText = text("crs") ?? "cgcs2000"
+            let crs: CRS
+            do { crs = try CRS(parsing: crsText) } catch { throw DeskError(.badQuestion, "crs=\(crsText): \(error)") }
+            question = .point(x: x, y: y, crs: crs)
+        case (nil, nil, let a?):
+            question = .address(a)
+        default:
+            throw DeskError(.badQuestion, "give lon and lat (and crs, default cgcs2000), or address — not both, not one coordinate alone")
+        }
+        if let at = text("at") {
+            guard let d = Clock.date(at) else { throw DeskError(.badQuestion, "at=\(at): not a date (e.g. 2024-06-01)") }
+            (day, planDay) = (d, d)
+        } else {
+            (day, planDay) = (Clock.day(Clock.now()), nil)
+        }
+        if let t = text("k") {
+            guard let v = Int(t) else { throw DeskError(.badQuestion, "k=\(t): not a whole number") }
+            k = v
+        } else {
+            k = defaultK
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Duty
+import Foundation
+import GridGeometry
+import GRDB
+import GridStore
+import Grids
+
+/// The plan as the HTTP server sees it: one actor owns the desk (GEOS and PROJ handles are not
+/// thread-safe, see the README's thread rule) and the grid layers it has already written as
+/// GeoJSON, so requests are answered one at a time, each in a few milliseconds.
+actor PlanService {
+    let store: GeoPackage
+    private let desk: WhoCoversDesk
+    private var layers: [GridLevel: (stamp: String, json: Data)] = [:]
+
+    init(path: String, snapMetres: Double) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw DeskError(.notFound, "\(path): no such plan") }
+        store = try GeoPackage(path: path)
+        desk = WhoCoversDesk(store: store, snapMetres: snapMetres)
+    }
+
+    func whoCovers(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) throws -> Data {
+        try JSON.data(desk.answer(question, day: day, planDay: planDay, k: k).jsonObject)
+    }
+
+    /// The current grids of a level as an RFC 7946 FeatureCollection (CGCS2000 taken as WGS 84,
+    /// which differ by well under a metre).
+    func grids(_ level: GridLevel) throws -> Data {
+        let stamp = try PlanStamp.read(store)
+        if let kept = layers[level], kept.stamp == stamp { return kept.json }
+        let records = try store.read { try GridRecord.current($0, level: level) }
+        let context = GEOSContext()
+        var out = Data("{\"type\":\"FeatureCollection\",\"features\":[".utf8)
+        for (i, g) in records.enumerated() {
+            let properties: [String: Any] = [
+                "code": g.code as Any, "name": g.name as Any, "level": g.level.name, "kind": g.kind,
+                "parent_code": g.parentCode as Any, "households": g.households as Any, "residents": g.residents as Any,
+                "valid_from": g.validFrom,
+            ]
+            if i > 0 { out.append(contentsOf: Array(",".utf8)) }
+            out.append(contentsOf: Array("{\"type\":\"Feature\",\"geometry\":".utf8))
+            out.append(contentsOf: Array(try g.geometry(context).geoJSON().utf8))
+            out.append(contentsOf: Array(",\"properties\":".utf8))
+            out.append(try JSON.data(properties, pretty: false))
+            out.append(contentsOf: Array("}".utf8))
+        }
+        out.append(contentsOf: Array("]}".utf8))
+        layers[level] = (stamp, out)
+        return out
+    }
+
+    /// What the plan holds: grids per level, people, gazetteer places; the map starts from this.
+    func summary() throws -> Data {
+        let (perLevel, people, places) = try store.read { db in
+            (try Row.fetchAll(db, sql: "SELECT level, count(*) AS n FROM grids WHERE valid_to IS NULL GROUP BY level")
+                .map { (GridLevel(rawValue: $0["level"])?.name ?? "?", $0["n"] as Int) },
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer") ?? 0)
+        }
+        return try JSON.data([
+            "plan": (store.path as NSString).lastPathComponent,
+            "grids": Dictionary(uniqueKeysWithValues: perLevel),
+            "people": people, "gazetteer_places": places, "today": Clock.day(Clock.now()),
+        ])
+    }
+}
+
+enum JSON {
+    static func data(_ object: Any, pretty: Bool = true) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys])
+    }
+}

@@ -1,0 +1,155 @@
+import Cases
+import Duty
+import Foundation
+import Geocoding
+import GridProjection
+import GridStore
+import Grids
+
+/// A "who covers this?" question: a point in any CRS, or an address placed by the gazetteer.
+public enum CoverageQuestion: Sendable {
+    case point(x: Double, y: Double, crs: CRS)
+    case address(String)
+}
+
+/// A question the desk cannot answer as asked: a mistake in the question (HTTP 400), or an
+/// address the gazetteer cannot place (HTTP 404).
+public struct DeskError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case badQuestion, notFound }
+    public let kind: Kind
+    public let message: String
+    public var description: String { message }
+    init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+}
+
+/// One answer: the coverage of the point, and for an address the geocode that placed it.
+public struct WhoCoversAnswer: Sendable {
+    public var coverage: Coverage
+    public var address: String?
+    public var geocode: GeocodeResult?
+
+    /// The JSON object `who-covers --json` prints and `GET /api/who-covers` returns.
+    public var jsonObject: [String: Any] {
+        let geocode: Any = self.geocode.map { r in
+            ["address": address ?? "", "level": r.level.rawValue, "confidence": r.confidence, "matched": r.matched as Any,
+             "interpolated": r.interpolated, "fuzzy": r.fuzzy, "reason": r.reason as Any,
+             "alternatives": r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }] as [String: Any]
+        } ?? NSNull()
+        return coverage.jsonObject.merging(["geocode": geocode]) { $1 }
+    }
+}
+
+/// Answers who-covers questions against one plan, the same way for the command line and the
+/// HTTP server.
+///
+/// Building the point index of a plan takes a moment, so the desk keeps the index of each plan
+/// day it was asked about (the last few), and the gazetteer once an address was asked. Both are
+/// rebuilt when the plan file changes underneath (a planner imports or redraws while the server
+/// runs); the roster is read afresh for every answer. Not thread-safe: one caller at a time
+/// (the server puts it behind an actor).
+public final class WhoCoversDesk {
+    public let store: GeoPackage
+    public let snapMetres: Double
+    /// Point indexes by plan day ("" for the current plan), most recently used last.
+    private var locators: [(day: String, desk: WhoCovers)] = []
+    private var geocoder: Geocoder?
+    private var transformers: [CRS: CoordinateTransformer] = [:]
+    private var stamp: String?
+    private static let keptPlanDays = 4
+
+    public init(store: GeoPackage, snapMetres: Double = 30) {
+        self.store = store
+        self.snapMetres = snapMetres
+    }
+
+    /// `day`: the day whose duties answer; `planDay`: the day whose grids answer (nil: the
+    /// current plan); `k`: how many people the minimal emergency unit has.
+    public func answer(_ question: CoverageQuestion, day: String, planDay: String? = nil, k: Int = 5) throws -> WhoCoversAnswer {
+        guard Clock.date(day) == day else { throw DeskError(.badQuestion, "'\(day)': not a day (YYYY-MM-DD)") }
+        if let planDay, Clock.date(planDay) != planDay { throw DeskError(.badQuestion, "'\(planDay)': not a day (YYYY-MM-DD)") }
+        guard (0...100).contains(k) else { throw DeskError(.badQuestion, "k must be between 0 and 100 (got \(k))") }
+        try forgetIfPlanChanged()
+        var address: String? = nil
+        var geocoded: GeocodeResult? = nil
+        let (lon, lat): (Double, Double)
+        switch question {
+        case .point(let x, let y, let crs):
+            (lon, lat) = try toStore(x: x, y: y, crs: crs)
+        case .address(let text):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw DeskError(.badQuestion, "the address is empty") }
+            let r = try gazetteer().geocode(trimmed)
+            guard r.level != .none, r.lon.isFinite, r.lat.isFinite else {
+                throw DeskError(.notFound, "'\(trimmed)': no place found (\(r.reason ?? "no match")); give the point instead")
+            }
+            (address, geocoded, lon, lat) = (trimmed, r, r.lon, r.lat)
+        }
+        let coverage = try locator(planDay: planDay).answer(lon: lon, lat: lat, day: day, k: k)
+        return WhoCoversAnswer(coverage: coverage, address: address, geocode: geocoded)
+    }
+
+    /// A point in the store's CRS (CGCS2000 longitude/latitude), refusing what cannot be a place.
+    private func toStore(x: Double, y: Double, crs: CRS) throws -> (Double, Double) {
+        guard x.isFinite, y.isFinite else { throw DeskError(.badQuestion, "the point (\(x), \(y)) is not a number") }
+        let transformer: CoordinateTransformer
+        if let t = transformers[crs] { transformer = t } else {
+            transformer = try CoordinateTransformer(from: crs, to: .cgcs2000)
+            transformers[crs] = transformer
+        }
+        let p: (x: Double, y: Double)
+        do { p = try transformer.transform(x: x, y: y) } catch {
+            throw DeskError(.badQuestion, "the point (\(x), \(y)) in \(crs): \(error)")
+        }
+        guard p.x.isFinite, p.y.isFinite, abs(p.x) <= 180, abs(p.y) <= 90 else {
+            throw DeskError(.badQuestion, "the point (\(x), \(y)) in \(crs) is not a place on Earth: wrong CRS, or longitude and latitude swapped?")
+        }
+        return (p.x, p.y)
+    }
+
+    private func locator(planDay: String?) throws -> WhoCovers {
+        let key = planDay ?? ""
+        if let i = locators.firstIndex(where: { $0.day == key }) {
+            let kept = locators.remove(at: i)
+            locators.append(kept)
+            return kept.desk
+        }
+        let desk = try WhoCovers(store: store, snapMetres: snapMetres, planDay: planDay)
+        locators.append((key, desk))
+        if locators.count > Self.keptPlanDays { locators.removeFirst() }
+        return desk
+    }
+
+    private func gazetteer() throws -> Geocoder {
+        if let geocoder { return geocoder }
+        let count = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM gazetteer") ?? 0 }
+        guard count > 0 else {
+            throw DeskError(.notFound, "\(store.path): the gazetteer is empty, so addresses cannot be placed; load it with `gridplan gazetteer import`, or give the point")
+        }
+        let g = Geocoder(index: try GazetteerIndex(store: store))
+        geocoder = g
+        return g
+    }
+
+    private func forgetIfPlanChanged() throws {
+        let now = try PlanStamp.read(store)
+        if stamp != now {
+            locators.removeAll()
+            geocoder = nil
+            stamp = now
+        }
+    }
+}
+
+/// A cheap fingerprint of the grids and the gazetteer: it changes when an import, a redraw, a
+/// code assignment or a gazetteer import commits, so cached indexes know to rebuild.
+enum PlanStamp {
+    static func read(_ store: GeoPackage) throws -> String {
+        try store.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT (SELECT count(*) || '/' || coalesce(max(fid), 0) || '/' || count(code) || '/' || count(valid_to) FROM grids)
+                       || ':' || (SELECT coalesce(max(id), 0) FROM plan_versions)
+                       || ':' || (SELECT count(*) || '/' || coalesce(max(fid), 0) FROM gazetteer)
+                """) ?? ""
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Server
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the plan over HTTP: a web map that answers \"who covers this?\", and a JSON API.",
+        discussion: """
+            Opens the plan read-mostly and listens until Ctrl-C (SIGINT) or SIGTERM. Everything works offline:
+            the map is one page with no outside scripts or tiles.
+
+              GET /                                   the web map: click a point or type an address
+              GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]
+              GET /api/who-covers?address=TEXT[&at=…]  the same JSON as `gridplan who-covers --json`;
+                                                      400 for a bad question, 404 for an unknown address
+              GET /api/grids?level=unit                current grids of a level as GeoJSON
+              GET /api/plan                            grids per level, people, gazetteer places
+
+            The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes
+            (an import or redraw while the server runs); duties are read afresh for every answer.
+
+            Examples:
+              gridplan serve --db plan.gpkg
+              gridplan serve --db plan.gpkg --host 0.0.0.0 --port 8080 --log-requests
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on (0.0.0.0 for every interface of a shared server).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, printed on start).") var port = 8080
+    @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
+    @Option(name: .customShort("k"), help: "People in the minimal emergency unit when a request gives no k.") var k = 5
+    @Flag(help: "Log every request on standard error.") var logRequests = false
+
+    func run() async throws {
+        guard (0...65535).contains(port) else { throw fail("--port \(port): give 0–65535", status: 2) }
+        guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 1) }
+        var options = ServerOptions()
+        options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
+        let path = store.path
+        do {
+            try await GridplanServer.run(plan: path, options: options) { host, port in
+                // Written straight to the file descriptor: scripts wait for this line, so no buffering.
+                FileHandle.standardOutput.write(Data("gridplan: serving \(path) on http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
+            }
+        } catch {
+            throw fail("serving \(path): \(error)", status: 1)
+        }
+    }
+
+    private func fail(_ message: String, status: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("gridplan: error: \(message)\n".utf8))
+        return ExitCode(status)
+    }
+}

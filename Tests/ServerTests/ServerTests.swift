@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import GridProjection
+import GridStore
+import GridTestSupport
+import Grids
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Duty
+@testable import Server
+
+/// A rectangle in metres of EPSG:4546 (the Gauss–Krüger zone of Zhanjiang), offset to lie near it.
+private func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> String {
+    let (ox, oy) = (500_000.0, 2_350_000.0)
+    return "POLYGON ((\(ox + x0) \(oy + y0), \(ox + x1) \(oy + y0), \(ox + x1) \(oy + y1), \(ox + x0) \(oy + y1), \(ox + x0) \(oy + y0)))"
+}
+
+/// Local metres as CGCS2000 longitude/latitude.
+private func point(_ x: Double, _ y: Double) -> (lon: Double, lat: Double) {
+    let t = try! CoordinateTransformer(from: .proj("EPSG:4546"), to: .cgcs2000)
+    let p = try! t.transform(x: 500_000 + x, y: 2_350_000 + y)
+    return (p.x, p.y)
+}
+
+/// Street S (0–2000 × 0–1000 m) → communities C1, C2 → areas A1, A2 → units U1 (0–500), U2
+/// (500–1000), U3 (1000–2000); U1 handed over from G1 to G2 on 2024-06-01; chief K1 of C1.
+private func plan(_ folder: TemporaryFolder) throws -> String {
+    let path = folder.path("plan.gpkg")
+    let store = try GeoPackage(path: path)
+    func level(_ level: GridLevel, _ rows: [String]) throws {
+        var options = ImportOptions(level: level, crs: .proj("EPSG:4546"), validFrom: "2024-01-01")
+        options.parentField = level == .street ? nil : "parent"
+        _ = try GridImporter.run(file: folder.write("\(level).csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"),
+                                 into: store, options: options)
+    }
+    try level(.street, ["S,中华街道,,\"\(box(0, 0, 2000, 1000))\""])
+    try level(.community, ["C1,东社区,S,\"\(box(0, 0, 1000, 1000))\"", "C2,西社区,S,\"\(box(1000, 0, 2000, 1000))\""])
+    try level(.area, ["A1,东片区,C1,\"\(box(0, 0, 1000, 1000))\"", "A2,西片区,C2,\"\(box(1000, 0, 2000, 1000))\""])
+    try level(.unit, ["U1,一网格,A1,\"\(box(0, 0, 500, 1000))\"", "U2,二网格,A1,\"\(box(500, 0, 1000, 1000))\"",
+                      "U3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\""])
+    func at(_ x: Double, _ y: Double) -> String { let p = point(x, y); return "\(p.lon),\(p.lat)" }
+    let roster = folder.write("roster.csv", [
+        "id,name,phone,role,organisation,lon,lat,grid,duty,duty_from,duty_to",
+        "G1,张三,13800000001,专职网格员,东社区,\(at(100, 100)),U1,primary,2024-01-01,2024-06-01",
+        "G2,李四,13800000002,专职网格员,东社区,\(at(400, 800)),U1,primary,2024-06-01,",
+        "K1,赵六,0759-3181234,网格长,东社区,\(at(900, 900)),C1,chief,2024-01-01,",
+    ].joined(separator: "\n") + "\n")
+    _ = try RosterImporter.run(file: roster, into: store, crs: .cgcs2000, today: "2024-07-01")
+    return path
+}
+
+private func object(_ body: ByteBuffer) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any])
+}
+
+@Suite struct ServerTests {
+    let folder = TemporaryFolder()
+
+    @Test func whoCoversAnswersByDayAndEqualsTheCommandLineShape() async throws {
+        let path = try plan(folder)
+        let app = try GridplanServer.application(plan: path, options: ServerOptions())
+        let p = point(250, 500)
+        try await app.test(.router) { client in
+            for (day, gridder) in [("2024-03-01", "G1"), ("2024-07-01", "G2")] {
+                try await client.execute(uri: "/api/who-covers?lon=\(p.lon)&lat=\(p.lat)&at=\(day)&k=2", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                    let a = try object(response.body)
+                    let chain = try #require(a["chain"] as? [[String: Any]])
+                    #expect(chain.map { $0["code"] as? String } == ["U1", "A1", "C1", "S"])
+                    #expect((a["unit_gridder"] as? [String: Any])?["id"] as? String == gridder)
+                    #expect(a["status"] as? String == "inside" && a["day"] as? String == day)
+                    #expect((a["emergency_unit"] as? [Any])?.count == 2)
+                    let community = chain[2]["people"] as? [[String: Any]]
+                    #expect(community?.first?["id"] as? String == "K1" && community?.first?["duty"] as? String == "chief")
+                    // The same answer the command line prints: one shape for both.
+                    let desk = try WhoCoversDesk(store: GeoPackage(path: path))
+                        .answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: day, planDay: day, k: 2)
+                    let expected = try JSONSerialization.jsonObject(with: JSON.data(desk.jsonObject)) as? NSDictionary
+                    #expect(NSDictionary(dictionary: a) == expected)
+                }
+            }
+        }
+    }
+
+    @Test func outsideNamesTheNearestGridAndAppCoordinatesAreConverted() async throws {
+        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        let far = point(2300, 500)   // 300 m east of U3
+        let inU3 = point(1500, 500)
+        let gcj = try CoordinateTransformer(from: .cgcs2000, to: .gcj02).transform(x: inU3.lon, y: inU3.lat)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/who-covers?lon=\(far.lon)&lat=\(far.lat)", method: .get) { response in
+                let a = try object(response.body)
+                #expect(a["status"] as? String == "outside" && a["covered"] as? Bool == false)
+                #expect(((a["chain"] as? [[String: Any]])?.first?["code"] as? String) == "U3")
+                let d = try #require(a["grid_distance_m"] as? Double)
+                #expect(abs(d - 300) < 1)
+            }
+            try await client.execute(uri: "/api/who-covers?lon=\(gcj.x)&lat=\(gcj.y)&crs=gcj02", method: .get) { response in
+                let a = try object(response.body)
+                #expect(((a["chain"] as? [[String: Any]])?.first?["code"] as? String) == "U3")
+                #expect(abs((a["lon"] as? Double ?? 0) - inU3.lon) < 1e-7 && abs((a["lat"] as? Double ?? 0) - inU3.lat) < 1e-7)
+            }
+        }
+    }
+
+    @Test func badQuestionsAreRefusedWithTheReason() async throws {
+        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        let cases: [(String, HTTPResponse.Status, String)] = [
+            ("/api/who-covers?lon=110.3", .badRequest, "give lon and lat"),
+            ("/api/who-covers?lon=abc&lat=21", .badRequest, "lon=abc: not a number"),
+            ("/api/who-covers?lon=110.3&lat=21.2&at=soon", .badRequest, "at=soon"),
+            ("/api/who-covers?lon=110.3&lat=21.2&crs=EPSG:99999", .badRequest, "crs=EPSG:99999"),
+            ("/api/who-covers?lon=21.2&lat=110.3", .badRequest, "swapped"),
+            ("/api/who-covers?lon=110.3&lat=21.2&k=-1", .badRequest, "k must be"),
+            ("/api/who-covers?lon=110.3&lat=21.2&address=x", .badRequest, "not both"),
+            ("/api/who-covers?address=%E4%B8%AD%E5%8D%8E%E8%A1%97%E9%81%93", .notFound, "gazetteer is empty"),
+            ("/api/grids?level=block", .badRequest, "level 'block'"),
+        ]
+        try await app.test(.router) { client in
+            for (uri, status, words) in cases {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == status, "\(uri)")
+                    let message = try object(response.body)["error"] as? String ?? ""
+                    #expect(message.contains(words), "\(uri): \(message)")
+                }
+            }
+        }
+    }
+
+    @Test func gridLayersAndTheMapPage() async throws {
+        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/grids?level=unit", method: .get) { response in
+                let fc = try object(response.body)
+                let features = try #require(fc["features"] as? [[String: Any]])
+                #expect(features.compactMap { ($0["properties"] as? [String: Any])?["code"] as? String } == ["U1", "U2", "U3"])
+                let geometry = try #require(features[0]["geometry"] as? [String: Any])
+                #expect(["Polygon", "MultiPolygon"].contains(geometry["type"] as? String ?? ""))
+            }
+            try await client.execute(uri: "/api/plan", method: .get) { response in
+                let p = try object(response.body)
+                #expect((p["grids"] as? [String: Int]) == ["street": 1, "community": 2, "area": 2, "unit": 3])
+                #expect(p["people"] as? Int == 3)
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                let page = String(buffer: response.body)
+                #expect(page.contains("/api/who-covers") && page.contains("/api/grids"))
+                #expect(!page.contains("http://") || page.contains("xmlns=\"http://www.w3.org/2000/svg\""))   // nothing fetched from outside
+            }
+        }
+    }
+
+    @Test func theDeskSeesAPlanChangedUnderIt() throws {
+        let path = try plan(folder)
+        let store = try GeoPackage(path: path)
+        let desk = WhoCoversDesk(store: store)
+        let p = point(250, 500)
+        #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01").coverage.chain.first?.code == "U1")
+        // A redraw from 2024-08-01: one unit grid over the whole of A1, coded U9.
+        var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-08-01", replaceLevel: true)
+        options.parentField = "parent"
+        _ = try GridImporter.run(file: folder.write("redraw.csv", "code,name,parent,wkt\nU9,九网格,A1,\"\(box(0, 0, 1000, 1000))\"\nU3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\"\n"),
+                                 into: store, options: options)
+        #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-08-02").coverage.chain.first?.code == "U9")
+        #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01", planDay: "2024-07-01").coverage.chain.first?.code == "U1")
+    }
+}
