@@ -1,7 +1,7 @@
 /// The web map served at `/`: one self-contained page (no CDN, no tiles: it works offline on a
 /// street office PC). It draws the plan's grids from `/api/grids` as SVG, pans and zooms, and
-/// asks `/api/who-covers` for a clicked point or a typed address, showing the chain of
-/// responsible people with their phones.
+/// asks `/api/who-covers` for a clicked point, a typed address or one carried in the link
+/// (`/#address=…`, `/#lon=…&lat=…&crs=…&at=…`), showing the chain of responsible people.
 enum MapPage {
     static let html = #"""
 <!doctype html>
@@ -187,7 +187,14 @@ function show(a) {
   answerBox.innerHTML = h;
 }
 
-load().catch(err => { answerBox.innerHTML = `<p class="error">${esc(err.message)}</p>`; });
+// A link can carry the question: /#lon=110.36&lat=21.27&crs=gcj02&at=2024-06-01 or /#address=…
+function askFromLink() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  if (h.get("at")) document.getElementById("at").value = h.get("at");
+  if (h.get("address")) { document.getElementById("address").value = h.get("address"); ask(`address=${encodeURIComponent(h.get("address"))}`, true); }
+  else if (h.get("lon") && h.get("lat")) ask(`lon=${encodeURIComponent(h.get("lon"))}&lat=${encodeURIComponent(h.get("lat"))}&crs=${encodeURIComponent(h.get("crs") || "cgcs2000")}`, true);
+}
+load().then(askFromLink).catch(err => { answerBox.innerHTML = `<p class="error">${esc(err.message)}</p>`; });
 </script>
 </body>
 </html>
