@@ -62,7 +62,7 @@ let package = Package(
         ]),
 
         // Helpers the test suites share: temporary folders, running GDAL's command-line tools.
-        .target(name: "GridTestSupport", path: "Tests/Support"),
+        .target(name: "GridTestSupport", dependencies: ["Grids", "GridProjection", "GridStore"], path: "Tests/Support"),
         .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"]),
         // Run under valgrind by tools/leakcheck: no GEOS handle may leak.
         .executableTarget(name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck"),

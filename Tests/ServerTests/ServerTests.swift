@@ -10,35 +10,10 @@ import Testing
 @testable import Duty
 @testable import Server
 
-/// A rectangle in metres of EPSG:4546 (the Gauss–Krüger zone of Zhanjiang), offset to lie near it.
-private func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> String {
-    let (ox, oy) = (500_000.0, 2_350_000.0)
-    return "POLYGON ((\(ox + x0) \(oy + y0), \(ox + x1) \(oy + y0), \(ox + x1) \(oy + y1), \(ox + x0) \(oy + y1), \(ox + x0) \(oy + y0)))"
-}
-
-/// Local metres as CGCS2000 longitude/latitude.
-private func point(_ x: Double, _ y: Double) -> (lon: Double, lat: Double) {
-    let t = try! CoordinateTransformer(from: .proj("EPSG:4546"), to: .cgcs2000)
-    let p = try! t.transform(x: 500_000 + x, y: 2_350_000 + y)
-    return (p.x, p.y)
-}
-
 /// Street S (0–2000 × 0–1000 m) → communities C1, C2 → areas A1, A2 → units U1 (0–500), U2
 /// (500–1000), U3 (1000–2000); U1 handed over from G1 to G2 on 2024-06-01; chief K1 of C1.
 private func plan(_ folder: TemporaryFolder) throws -> String {
-    let path = folder.path("plan.gpkg")
-    let store = try GeoPackage(path: path)
-    func level(_ level: GridLevel, _ rows: [String]) throws {
-        var options = ImportOptions(level: level, crs: .proj("EPSG:4546"), validFrom: "2024-01-01")
-        options.parentField = level == .street ? nil : "parent"
-        _ = try GridImporter.run(file: folder.write("\(level).csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"),
-                                 into: store, options: options)
-    }
-    try level(.street, ["S,中华街道,,\"\(box(0, 0, 2000, 1000))\""])
-    try level(.community, ["C1,东社区,S,\"\(box(0, 0, 1000, 1000))\"", "C2,西社区,S,\"\(box(1000, 0, 2000, 1000))\""])
-    try level(.area, ["A1,东片区,C1,\"\(box(0, 0, 1000, 1000))\"", "A2,西片区,C2,\"\(box(1000, 0, 2000, 1000))\""])
-    try level(.unit, ["U1,一网格,A1,\"\(box(0, 0, 500, 1000))\"", "U2,二网格,A1,\"\(box(500, 0, 1000, 1000))\"",
-                      "U3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\""])
+    let store = try fourLevelPlan(folder)
     func at(_ x: Double, _ y: Double) -> String { let p = point(x, y); return "\(p.lon),\(p.lat)" }
     let roster = folder.write("roster.csv", [
         "id,name,phone,role,organisation,lon,lat,grid,duty,duty_from,duty_to",
@@ -47,7 +22,7 @@ private func plan(_ folder: TemporaryFolder) throws -> String {
         "K1,赵六,0759-3181234,网格长,东社区,\(at(900, 900)),C1,chief,2024-01-01,",
     ].joined(separator: "\n") + "\n")
     _ = try RosterImporter.run(file: roster, into: store, crs: .cgcs2000, today: "2024-07-01")
-    return path
+    return store.path
 }
 
 private func object(_ body: ByteBuffer) throws -> [String: Any] {
