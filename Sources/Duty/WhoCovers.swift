@@ -75,11 +75,21 @@ public final class WhoCovers {
         worker = try assigner.worker()
     }
 
+    /// Transformers to the local metric CRS, by zone: making one costs PROJ far more than an answer.
+    private var metricTransformers: [CRS: CoordinateTransformer] = [:]
+
+    private func metricTransformer(_ crs: CRS) throws -> CoordinateTransformer {
+        if let t = metricTransformers[crs] { return t }
+        let t = try CoordinateTransformer(from: .cgcs2000, to: crs)
+        metricTransformers[crs] = t
+        return t
+    }
+
     public func answer(lon: Double, lat: Double, day: String, k: Int = 5) throws -> Coverage {
         let a = try worker.assign(lon: lon, lat: lat)
         let chain = a.grid.map { assigner.chains[$0] }
         let metricCRS = LocalMetric.crs(lon: lon, lat: lat)
-        let metric = try CoordinateTransformer(from: .cgcs2000, to: metricCRS)
+        let metric = try metricTransformer(metricCRS)
         let here = try metric.transform(x: lon, y: lat)
         func distance(_ p: Person) throws -> Double? {
             guard let plon = p.lon, let plat = p.lat else { return nil }

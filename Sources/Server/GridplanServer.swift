@@ -35,9 +35,9 @@ public enum GridplanServer {
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: MapPage.html)))
         }
-        router.get("/api/plan") { _, _ in try await reply { try await service.summary() } }
+        router.get("/api/plan") { _, _ in await reply { try await service.summary() } }
         router.get("/api/grids") { request, _ in
-            try await reply {
+            await reply {
                 let text = request.uri.queryParameters["level"].map(String.init) ?? "unit"
                 guard let level = GridLevel(name: text) else {
                     throw DeskError(.badQuestion, "level '\(text)': give street, community, area or unit (or 1–4)")
@@ -46,7 +46,7 @@ public enum GridplanServer {
             }
         }
         router.get("/api/who-covers") { request, _ in
-            try await reply {
+            await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)
                 return try await service.whoCovers(q.question, day: q.day, planDay: q.planDay, k: q.k)
             }
