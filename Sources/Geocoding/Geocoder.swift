@@ -207,6 +207,7 @@ public struct Geocoder: Sendable {
                 // Part of a longer name (two or more characters missing): the FTS5 trigram index.
                 hits = index.containing(key, kind: .road)
                 partial = !hits.isEmpty
+                if partial { exact = true }     // scored as partial (× 0.8), not as a typo
             }
             if !exact || partial { numberKeys = hits.map { places[$0].key } }
             var anyFit = false
@@ -226,14 +227,14 @@ public struct Geocoder: Sendable {
                 candidates.append(Candidate(place: group.place, score: group.score, level: .road, fuzzy: !exact || partial,
                                             lon: p.lon, lat: p.lat, name: p.name))
             }
-            if partial { exact = false }
             if let n = c.numberValue {
                 for roadKey in Set(numberKeys) {
                     for hit in houseNumber(roadKey, n, fit: fit) {
                         var h = hit
                         if !exact { h.score *= 0.85 }
+                        if partial { h.score *= 0.8 }
                         candidates.append(Candidate(place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolation != nil,
-                                                    fuzzy: !exact, lon: h.lon, lat: h.lat,
+                                                    fuzzy: !exact || partial, lon: h.lon, lat: h.lat,
                                                     name: h.interpolation != nil ? "\(places[hits.first ?? h.place].name)\(n)号" : places[h.place].name,
                                                     interpolation: h.interpolation))
                         anyFit = true
