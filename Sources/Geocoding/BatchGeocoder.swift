@@ -54,7 +54,7 @@ public enum BatchGeocoder {
         if o.gcj02 { c += ["lon_gcj02", "lat_gcj02"] }
         if o.bd09 { c += ["lon_bd09", "lat_bd09"] }
         c += ["matched", "county_code", "county_name", "street_code", "street_name", "community_code", "community_name",
-              "interpolated", "fuzzy", "reason", "alternatives", "input_lon", "input_lat", "input_distance_m", "disagrees"]
+              "interpolated", "interpolation", "fuzzy", "reason", "alternatives", "input_lon", "input_lat", "input_distance_m", "disagrees"]
         if assign { c += ["assign_status", "assigned_from", "unit_code", "unit_name", "area_code", "area_name", "grid_community_code", "grid_street_code"] }
         return c
     }
@@ -219,7 +219,7 @@ public enum BatchGeocoder {
             disagreement = flagged ? "true" : "false"
         }
         v += [r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
-              r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.fuzzy ? "true" : "false",
+              r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.interpolation?.rawValue ?? "", r.fuzzy ? "true" : "false",
               r.reason ?? row.problem ?? "",
               r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
               row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagreement]

@@ -6,7 +6,8 @@ import GridStore
 
 /// The sample gazetteer: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv, with the
 /// province and city above it) and the generated roads, house numbers, compounds, buildings
-/// and POIs of GeoData/chikan/gazetteer/ (marked generated).
+/// and POIs of GeoData/chikan/gazetteer/ (marked generated), with house-number ranges on lanes
+/// and on the far ends of long roads (road_ranges.geojson).
 public enum GazetteerDefaults {
     /// The GeoData folder: given, else found upwards from the working directory or the executable.
     public static func geoData(_ given: String? = nil) -> String? {
@@ -46,6 +47,9 @@ public enum GazetteerDefaults {
         let g = "\(chikan)/gazetteer"
         guard FileManager.default.fileExists(atPath: "\(g)/roads.geojson") else { return reports }
         try load("\(g)/roads.geojson", .road, generated: true)
+        if FileManager.default.fileExists(atPath: "\(g)/road_ranges.geojson") {
+            try load("\(g)/road_ranges.geojson", .road, generated: true)
+        }
         try load("\(g)/addresses.csv", .address, generated: true)
         try load("\(g)/compounds.geojson", .poi, generated: true)
         try load("\(g)/pois.csv", .poi, generated: true)

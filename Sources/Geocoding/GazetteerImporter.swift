@@ -24,7 +24,9 @@ public enum GazetteerImporter {
         public var crs: CRS?
         public var encoding: String?
         /// Field names by role (name, code, level, parent_code, aliases, road, number, number_to,
-        /// compound, building, county_code, street_code, community_code, lon, lat).
+        /// compound, building, county_code, street_code, community_code, lon, lat; for ranges on
+        /// roads also parity, side, from_left, to_left, parity_left, from_right, to_right,
+        /// parity_right). `number_from` is another name for the role `number`.
         public var fields: [String: String] = [:]
         /// Marks the rows as generated (synthetic sample data).
         public var generated = false
@@ -40,6 +42,8 @@ public enum GazetteerImporter {
         public var replaced = 0
         public var located = 0
         public var names = 0
+        /// House-number ranges of roads.
+        public var ranges = 0
     }
 
     static let defaults: [String: [String]] = [
@@ -49,8 +53,18 @@ public enum GazetteerImporter {
         "parent_code": ["parent_code", "parent", "上级编码", "上级代码"],
         "aliases": ["aliases", "alias", "别名", "former_names", "曾用名"],
         "road": ["road", "addr:street", "道路", "路名", "街路巷"],
-        "number": ["number", "number_from", "housenumber", "addr:housenumber", "门牌号", "门牌"],
-        "number_to": ["number_to", "门牌止"],
+        "number": ["number", "number_from", "housenumber", "addr:housenumber", "门牌号", "门牌", "门牌起", "起始门牌", "起始门牌号", "起号"],
+        "number_to": ["number_to", "门牌止", "终止门牌", "终止门牌号", "止号"],
+        // House-number ranges on road lines: one range (number, number_to, parity, side) or
+        // TIGER-style ranges per side of the line, left and right as seen walking from its first point.
+        "parity": ["parity", "number_parity", "单双号", "单双", "奇偶"],
+        "side": ["side", "number_side", "侧", "方位", "左右"],
+        "from_left": ["from_left", "left_from", "lfromadd", "l_from", "左起", "左侧起号", "左起门牌", "左侧门牌起"],
+        "to_left": ["to_left", "left_to", "ltoadd", "l_to", "左止", "左侧止号", "左止门牌", "左侧门牌止"],
+        "parity_left": ["parity_left", "parityl", "左单双"],
+        "from_right": ["from_right", "right_from", "rfromadd", "r_from", "右起", "右侧起号", "右起门牌", "右侧门牌起"],
+        "to_right": ["to_right", "right_to", "rtoadd", "r_to", "右止", "右侧止号", "右止门牌", "右侧门牌止"],
+        "parity_right": ["parity_right", "parityr", "右单双"],
         "compound": ["compound", "小区", "小区名称"],
         "building": ["building", "楼栋", "楼栋号", "栋"],
         "county_code": ["county_code", "区县编码"],
@@ -59,6 +73,38 @@ public enum GazetteerImporter {
         "lon": ["lon", "lng", "longitude", "x", "经度"],
         "lat": ["lat", "latitude", "y", "纬度"],
     ]
+
+    /// One house-number range of a road line: `from` at its first point, `to` at its last.
+    struct NumberRange: Equatable {
+        var side: String?
+        var from: Int64, to: Int64
+        var parity: String
+    }
+
+    /// "odd", "even" or "all" from a parity field (odd/单/单号/奇, even/双/双号/偶, all/both/全);
+    /// nil for text that names none of them.
+    static func parity(_ text: String) -> String? {
+        switch text.lowercased() {
+        case "odd", "o", "单", "单号", "单数", "奇", "奇数", "1": return "odd"
+        case "even", "e", "双", "双号", "双数", "偶", "偶数", "2": return "even"
+        case "all", "both", "b", "mixed", "全", "全部", "单双", "单双号", "连续", "0": return "all"
+        default: return nil
+        }
+    }
+
+    /// The parity a range's ends imply when none is given: both odd → odd, both even → even,
+    /// else all numbers.
+    static func impliedParity(_ from: Int64, _ to: Int64) -> String {
+        from % 2 != to % 2 ? "all" : from % 2 == 1 ? "odd" : "even"
+    }
+
+    static func side(_ text: String) -> String? {
+        switch text.lowercased() {
+        case "left", "l", "左", "左侧", "左边": return "left"
+        case "right", "r", "右", "右侧", "右边": return "right"
+        default: return nil
+        }
+    }
 
     struct Row {
         var level: String?
@@ -70,6 +116,7 @@ public enum GazetteerImporter {
         var road: String?, numberFrom: Int64?, numberTo: Int64?, numberText: String?, compound: String?, building: String?
         var blob: Data?
         var point: (Double, Double)?
+        var ranges: [NumberRange] = []
     }
 
     /// `grids` locates places in the plan's grids; made from the store when not given (building
@@ -82,8 +129,13 @@ public enum GazetteerImporter {
         func label(_ n: Int) -> String { "\(fileName): \(unit) \(reader.driverName == "CSV" ? n + 1 : n)" }
         let lower = reader.fieldNames.map { $0.lowercased() }
         var index: [String: Int] = [:]
+        var given = options.fields
+        if let v = given.removeValue(forKey: "number_from") { given["number"] = given["number"] ?? v }
+        if let unknown = given.keys.first(where: { defaults[$0] == nil }) {
+            throw GridplanError("--field \(unknown)=…: no such role; roles: \(defaults.keys.sorted().joined(separator: ", "))")
+        }
         for (role, candidates) in defaults {
-            if let given = options.fields[role] {
+            if let given = given[role] {
                 guard let i = lower.firstIndex(of: given.lowercased()) else {
                     throw GridplanError("\(fileName): no field '\(given)' for \(role); the fields are: \(reader.fieldNames.joined(separator: ", "))")
                 }
@@ -110,6 +162,7 @@ public enum GazetteerImporter {
                     switch options.kind {
                     case .address: if let road, let numberText { name = "\(road)\(numberText)号" }
                     case .building: if let compound, let building { name = "\(compound)\(building)栋" }
+                    case .road: name = road     // 路名, 街路巷 …
                     default: break
                     }
                 }
@@ -128,6 +181,11 @@ public enum GazetteerImporter {
                               numberFrom: try number(numberText, "number"), numberTo: try number(text(f, "number_to"), "number_to"),
                               numberText: numberText, compound: compound.map(PlaceKeys.key), building: building.map(PlaceKeys.key),
                               blob: nil, point: nil)
+                if options.kind == .road {
+                    // House-number ranges: the single form (number, number_to) or per side.
+                    row.numberFrom = nil; row.numberTo = nil
+                    row.ranges = try ranges(f, label: label(f.number), single: index["number_to"] != nil, text: text, number: number)
+                }
                 if options.kind == .address && row.road == nil {
                     throw GridplanError("\(label(f.number)): an address needs its road (field road)")
                 }
@@ -161,6 +219,11 @@ public enum GazetteerImporter {
                     let xy = try p.xy
                     row.point = (xy.x, xy.y)
                 }
+                if !row.ranges.isEmpty {
+                    guard let g = geometry, !g.isEmpty, g.type == .lineString || g.type == .multiLineString else {
+                        throw GridplanError("\(label(f.number)): \(name) has house-number ranges but no line geometry to place them on")
+                    }
+                }
                 rows.append(row)
             }
         } catch let e as FormatError { throw GridplanError(e.message) }
@@ -184,6 +247,42 @@ public enum GazetteerImporter {
         return try store.write { db in
             try write(rows, fileName: options.source ?? fileName, options: options, db: db, store: store, grids: grids)
         }
+    }
+
+    /// The house-number ranges of one road feature: per side (from_left … to_right, TIGER style)
+    /// when the file has such fields, else one range from `number` to `number_to` (only when the
+    /// file has a `number_to` field). A side with neither end has no numbers; one end alone is
+    /// an error. Parity: as given, else implied by the ends.
+    static func ranges(_ f: VectorFeature, label: String, single: Bool, text: (VectorFeature, String) -> String?,
+                       number: (String?, String) throws -> Int64?) throws -> [NumberRange] {
+        var out: [NumberRange] = []
+        func range(from fromRole: String, to toRole: String, parity parityRole: String, side fixedSide: String?) throws {
+            let a = try number(text(f, fromRole), fromRole), b = try number(text(f, toRole), toRole)
+            if a == nil && b == nil { return }
+            guard let a, let b else {
+                throw GridplanError("\(label): a house-number range needs both \(fromRole) and \(toRole)")
+            }
+            var parity = impliedParity(a, b)
+            if let t = text(f, parityRole) {
+                guard let p = Self.parity(t) else {
+                    throw GridplanError("\(label): \(parityRole) '\(t)': expected odd/单, even/双 or all/全")
+                }
+                if p != "all" && (a % 2 != (p == "odd" ? 1 : 0) || b % 2 != (p == "odd" ? 1 : 0)) {
+                    throw GridplanError("\(label): range \(a)–\(b) does not start and end on \(p) numbers")
+                }
+                parity = p
+            }
+            var side = fixedSide
+            if fixedSide == nil, let t = text(f, "side") {
+                guard let s = Self.side(t) else { throw GridplanError("\(label): side '\(t)': expected left/左 or right/右") }
+                side = s
+            }
+            out.append(NumberRange(side: side, from: a, to: b, parity: parity))
+        }
+        try range(from: "from_left", to: "to_left", parity: "parity_left", side: "left")
+        try range(from: "from_right", to: "to_right", parity: "parity_right", side: "right")
+        if out.isEmpty && single { try range(from: "number", to: "number_to", parity: "parity", side: nil) }
+        return out
     }
 
     /// Derives division codes and level from a code's length: 2/6 digits ending 0000 → province,
@@ -215,6 +314,7 @@ public enum GazetteerImporter {
         var report = Report(file: fileName, kind: options.kind)
         let old = try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE source = ?", arguments: [fileName]) ?? 0
         if old > 0 {
+            try db.execute(sql: "DELETE FROM gazetteer_ranges WHERE entry IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
             try db.execute(sql: "DELETE FROM gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
             try db.execute(sql: "DELETE FROM gazetteer WHERE source = ?", arguments: [fileName])
             report.replaced = old
@@ -267,11 +367,16 @@ public enum GazetteerImporter {
             """)
         let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")
         let fts = try db.makeStatement(sql: "INSERT INTO gazetteer_fts (rowid, names) VALUES (?, ?)")
+        let range = try db.makeStatement(sql: "INSERT INTO gazetteer_ranges (entry, side, number_from, number_to, parity) VALUES (?, ?, ?, ?, ?)")
         for r in rows {
             try insert.execute(arguments: [r.blob, options.kind.rawValue, r.level, r.code, r.name, r.aliases, r.parentCode,
                                            r.county, r.street, r.community, r.road, r.numberFrom, r.numberTo, r.numberText,
                                            r.compound, r.building, options.generated, fileName, now])
             let fid = db.lastInsertedRowID
+            for x in r.ranges {
+                try range.execute(arguments: [fid, x.side, x.from, x.to, x.parity])
+                report.ranges += 1
+            }
             var names = [r.name] + (r.aliases?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map(String.init) ?? [])
             names = names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var keys = Set(names.map(PlaceKeys.key))

@@ -42,6 +42,36 @@ public final class Place: @unchecked Sendable {
     }
 }
 
+/// A house-number range along a road line (from the gazetteer's `gazetteer_ranges`): `from`
+/// at the line's first point, `to` at its last, numbers of its parity spread evenly between.
+public struct NumberRange: Sendable {
+    public enum Parity: String, Sendable { case odd, even, all }
+    public enum Side: String, Sendable { case left, right }
+    /// The road place whose line it is.
+    public let place: Int
+    public let from: Int, to: Int
+    public let parity: Parity
+    public let side: Side?
+    /// The line as WKB, x scaled by cos(latitude) so that lengths along it are proportional to
+    /// metres (the line's own latitudes vary too little for this to matter).
+    let line: [UInt8]
+    let xScale: Double
+
+    public func contains(_ n: Int) -> Bool {
+        guard n >= Swift.min(from, to), n <= Swift.max(from, to) else { return false }
+        switch parity {
+        case .odd: return n % 2 != 0
+        case .even: return n % 2 == 0
+        case .all: return true
+        }
+    }
+
+    /// Where `n` lies along the line, 0 (first point) to 1 (last).
+    public func fraction(_ n: Int) -> Double {
+        to == from ? 0.5 : Double(n - from) / Double(to - from)
+    }
+}
+
 /// The gazetteer and the plan's grids, loaded once into exact-key hash indexes that worker
 /// threads share read-only: names and suffix-free division names, one-character-deletion keys
 /// for typos, house numbers per road in order, buildings per compound. Building it reads each
@@ -57,6 +87,10 @@ public final class GazetteerIndex: Sendable {
     let fuzzyAdmin: [AdminLevel: [String: [Int]]]
     /// Road key → (number, place) sorted by number.
     let numbers: [String: [(number: Int, place: Int)]]
+    /// Road key (names and aliases) → house-number ranges on lines of roads of that name.
+    let ranges: [String: [NumberRange]]
+    /// GEOS contexts for interpolating on range lines from any thread.
+    let geometryPool = GEOSContextPool()
     /// Compound key → building places.
     let buildings: [String: [Int]]
     let adminByCode: [String: Int]
@@ -73,13 +107,17 @@ public final class GazetteerIndex: Sendable {
     public init(store: GeoPackage) throws {
         sourcePath = store.path
         self.store = store
-        let (rows, grids) = try store.read { db in
+        let (rows, grids, rangeRows) = try store.read { db in
             (try Row.fetchAll(db, sql: """
                 SELECT fid, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
                        road, number_from, number_to, compound, building, geom FROM gazetteer
                 """),
-             try GridRecord.current(db))
+             try GridRecord.current(db),
+             try Row.fetchAll(db, sql: "SELECT entry, side, number_from, number_to, parity FROM gazetteer_ranges ORDER BY rowid"))
         }
+        var rangesByFid: [Int64: [Row]] = [:]
+        for r in rangeRows { rangesByFid[r["entry"], default: []].append(r) }
+        var ranges: [String: [NumberRange]] = [:]
         let context = GEOSContext()
         var places: [Place] = []
         var aliasKeys: [[String]] = []
@@ -95,6 +133,7 @@ public final class GazetteerIndex: Sendable {
         }
         for r in rows {
             let p = try point(r["geom"])
+            let fid: Int64 = r["fid"]
             let name: String = r["name"]
             let kind = Place.Kind(rawValue: r["kind"]) ?? .poi
             let level = (r["level"] as String?).flatMap(AdminLevel.init(rawValue:))
@@ -106,6 +145,21 @@ public final class GazetteerIndex: Sendable {
             let aliases = (r["aliases"] as String?)?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map { PlaceKeys.key(String($0)) } ?? []
             aliasKeys.append(aliases)
             places[places.count - 1].aliasKeys = aliases
+            // Ranges: the line, scaled once, shared by the ranges of its sides.
+            if let list = rangesByFid[fid], let blob = r["geom"] as Data?, let lat = p?.1 {
+                let line = try GeoPackageGeometry.decode(blob, context: context)
+                guard line.type == .lineString || line.type == .multiLineString, !line.isEmpty else { continue }
+                let xScale = cos(lat * .pi / 180)
+                let scaled = try line.mapCoordinates { xs, _ in for i in xs.indices { xs[i] *= xScale } }.wkb
+                let placeIndex = places.count - 1
+                for x in list {
+                    guard let parity = (x["parity"] as String?).flatMap(NumberRange.Parity.init(rawValue:)) else { continue }
+                    let range = NumberRange(place: placeIndex, from: x["number_from"], to: x["number_to"], parity: parity,
+                                            side: (x["side"] as String?).flatMap(NumberRange.Side.init(rawValue:)),
+                                            line: scaled, xScale: xScale)
+                    for key in Set([places[placeIndex].key] + aliases) { ranges[key, default: []].append(range) }
+                }
+            }
         }
         // Grids: their chain of codes, and their point for divisions of the same code or name.
         let byFid = Dictionary(uniqueKeysWithValues: grids.map { ($0.fid, $0) })
@@ -196,6 +250,7 @@ public final class GazetteerIndex: Sendable {
         self.byKey = byKey
         self.fuzzy = fuzzy
         self.numbers = numbers
+        self.ranges = ranges
         self.buildings = buildings
         self.adminByCode = adminByCode
         self.gridsByKey = gridsByKey
@@ -204,16 +259,33 @@ public final class GazetteerIndex: Sendable {
         // The parser's lexicon: provinces, cities and counties without suffix; streets and
         // communities only where no road or compound name starts the same way (中山街道 vs 中山一路).
         var lexicon: [String: AdminLevel] = [:]
-        let otherNames = places.filter { $0.kind == .road || $0.kind == .poi }.map(\.key)
+        // Every prefix of a road or compound name, as long as the longest division core: a set
+        // lookup per division instead of a scan of all names.
+        let longestCore = places.lazy.filter { $0.kind == .admin }.map { PlaceKeys.adminCore($0.name).unicodeScalars.count }.max() ?? 0
+        var otherPrefixes = Set<String>()
+        for p in places where p.kind == .road || p.kind == .poi {
+            let s = Array(p.key.unicodeScalars)
+            for length in stride(from: 2, through: min(longestCore, s.count), by: 1) { otherPrefixes.insert(makeString(s[..<length])) }
+        }
         for p in places where p.kind == .admin {
             guard let level = p.level else { continue }
             let core = PlaceKeys.adminCore(p.name)
             guard core.unicodeScalars.count >= 2, core != p.key || level <= .county else { continue }
-            if level >= .street && otherNames.contains(where: { $0.hasPrefix(core) }) { continue }
+            if level >= .street && otherPrefixes.contains(core) { continue }
             if let existing = lexicon[core], existing != level { continue }
             lexicon[core] = level
         }
         self.lexicon = lexicon
+    }
+
+    /// The point of house number `n` on a range's line (CGCS2000), by GEOS's linear
+    /// interpolation at its fraction of the line's length; nil if GEOS fails.
+    public func point(on range: NumberRange, number n: Int) -> (lon: Double, lat: Double)? {
+        geometryPool.withContext { context in
+            guard let line = try? Geometry(wkb: range.line, context: context),
+                  let xy = try? line.interpolate(fraction: range.fraction(n)).xy else { return nil }
+            return (xy.x / range.xScale, xy.y)
+        }
     }
 
     /// The division with this code.

@@ -13,6 +13,16 @@ public enum MatchLevel: String, Sendable, CaseIterable, Comparable {
     public static func < (a: MatchLevel, b: MatchLevel) -> Bool { a.rank < b.rank }
 }
 
+/// How a house number that is not in the gazetteer was placed.
+public enum Interpolation: String, Sendable {
+    /// Between the nearest known numbers on the road.
+    case points
+    /// On the line of a road whose house-number range holds it.
+    case range
+    /// Beyond the known numbers, from the two nearest.
+    case extrapolated
+}
+
 /// What the geocoder answers for one address.
 public struct GeocodeResult: Sendable {
     public struct Alternative: Sendable {
@@ -27,8 +37,10 @@ public struct GeocodeResult: Sendable {
     /// The place matched, as the gazetteer names it.
     public var matched: String?
     public var placeID: Int64?
-    /// House number placed between known numbers on its road.
+    /// House number placed between known numbers on its road, or on a range of the road's line.
     public var interpolated = false
+    /// How, when interpolated.
+    public var interpolation: Interpolation?
     /// A name matched with one character different.
     public var fuzzy = false
     public var countyCode: String?, countyName: String?
@@ -145,7 +157,7 @@ public struct Geocoder: Sendable {
         }
 
         struct Candidate { var place: Int; var score: Double; var level: MatchLevel; var interpolated = false; var fuzzy = false
-            var lon: Double; var lat: Double; var name: String }
+            var lon: Double; var lat: Double; var name: String; var interpolation: Interpolation? = nil }
         var candidates: [Candidate] = []
 
         // Compounds and POIs (and a bare name, which may be one), with their buildings.
@@ -190,23 +202,41 @@ public struct Geocoder: Sendable {
             var (exact, hits) = index.named(.road, key: key)
             var numberKeys = [key]
             if hits.isEmpty, let stripped = stripAdminPrefix(key) { (exact, hits) = index.named(.road, key: stripped); numberKeys = [stripped] }
-            if !exact { numberKeys = hits.map { places[$0].key } }
+            var partial = false
+            if hits.isEmpty {
+                // Part of a longer name (two or more characters missing): the FTS5 trigram index.
+                hits = index.containing(key, kind: .road)
+                partial = !hits.isEmpty
+                if partial { exact = true }     // scored as partial (× 0.8), not as a typo
+            }
+            if !exact || partial { numberKeys = hits.map { places[$0].key } }
             var anyFit = false
+            var roads: [(place: Int, score: Double)] = []
             for i in hits {
                 let p = places[i]
                 guard var score = fit(p) else { continue }
                 anyFit = true
                 if !exact { score *= 0.85 }
-                if p.hasLocation { candidates.append(Candidate(place: i, score: score, level: .road, fuzzy: !exact, lon: p.lon, lat: p.lat, name: p.name)) }
+                if partial { score *= 0.8 }
+                if p.hasLocation { roads.append((i, score)) }
+            }
+            // Segments of one road (the same name in the same county, each within 1.5 km of
+            // another) are one candidate: the segment nearest their middle.
+            for group in roadGroups(roads) {
+                let p = places[group.place]
+                candidates.append(Candidate(place: group.place, score: group.score, level: .road, fuzzy: !exact || partial,
+                                            lon: p.lon, lat: p.lat, name: p.name))
             }
             if let n = c.numberValue {
                 for roadKey in Set(numberKeys) {
                     for hit in houseNumber(roadKey, n, fit: fit) {
                         var h = hit
                         if !exact { h.score *= 0.85 }
-                        candidates.append(Candidate(place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolated,
-                                                    fuzzy: !exact, lon: h.lon, lat: h.lat,
-                                                    name: h.interpolated ? "\(places[hits.first ?? h.place].name)\(n)号" : places[h.place].name))
+                        if partial { h.score *= 0.8 }
+                        candidates.append(Candidate(place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolation != nil,
+                                                    fuzzy: !exact || partial, lon: h.lon, lat: h.lat,
+                                                    name: h.interpolation != nil ? "\(places[hits.first ?? h.place].name)\(n)号" : places[h.place].name,
+                                                    interpolation: h.interpolation))
                         anyFit = true
                     }
                 }
@@ -254,6 +284,7 @@ public struct Geocoder: Sendable {
         result.matched = best.name
         result.placeID = places[best.place].id
         result.interpolated = best.interpolated
+        result.interpolation = best.interpolation
         result.fuzzy = best.fuzzy
         result.alternatives = close.prefix(3).map { .init(name: $0.name, lon: $0.lon, lat: $0.lat, confidence: ($0.score * baseConfidence(bestLevel) * 1000).rounded() / 1000) }
         // The chain: the place's own divisions, else those the text named.
@@ -305,12 +336,15 @@ public struct Geocoder: Sendable {
         }
     }
 
-    struct NumberHit { var place: Int; var score: Double; var interpolated: Bool; var lon: Double; var lat: Double }
+    struct NumberHit { var place: Int; var score: Double; var interpolation: Interpolation?; var lon: Double; var lat: Double }
 
-    /// The house number `n` on a road: exact, else between the nearest known numbers of the
-    /// same parity (the usual odd/even sides), else of any parity.
+    /// The house number `n` on a road, most trustworthy first: a known point; between the nearest
+    /// known numbers of the same parity (the usual odd/even sides) when they are within 300 m of
+    /// each other; on the line of a road whose house-number range holds `n`; between known
+    /// numbers up to 1.5 km apart; beyond the known numbers (as far again as the last two are
+    /// apart); between known numbers of any parity.
     func houseNumber(_ roadKey: String, _ n: Int, fit: (Place) -> Double?) -> [NumberHit] {
-        guard let list = index.numbers[roadKey] else { return [] }
+        let list = index.numbers[roadKey] ?? []
         let places = index.places
         // Binary search for n.
         var lo = 0, hi = list.count
@@ -319,11 +353,13 @@ public struct Geocoder: Sendable {
         var exact: [NumberHit] = []
         while k < list.count && list[k].number == n {
             let p = places[list[k].place]
-            if p.hasLocation, let s = fit(p) { exact.append(NumberHit(place: list[k].place, score: s, interpolated: false, lon: p.lon, lat: p.lat)) }
+            if p.hasLocation, let s = fit(p) { exact.append(NumberHit(place: list[k].place, score: s, interpolation: nil, lon: p.lon, lat: p.lat)) }
             k += 1
         }
         if !exact.isEmpty { return exact }
-        for sameParity in [true, false] {
+
+        /// The nearest usable known numbers below and above n (at most 200 entries away).
+        func neighbours(sameParity: Bool) -> (below: Int?, above: Int?) {
             var below: Int? = nil, above: Int? = nil
             var j = lo - 1
             while j >= 0 && lo - j < 200 {
@@ -337,38 +373,88 @@ public struct Geocoder: Sendable {
                 if e.number != n && (!sameParity || e.number % 2 == n % 2) && p.hasLocation && fit(p) != nil { above = j; break }
                 j += 1
             }
-            if below == nil || above == nil {
-                // Beyond the known numbers: extrapolate from the two nearest of the same parity, at
-                // most as far again as they are apart.
-                guard sameParity else { continue }
-                var ends: [Int] = []
-                var j = below ?? above!
-                let step = below != nil ? -1 : 1
-                while j >= 0 && j < list.count && ends.count < 2 {
-                    let e = list[j], p = places[e.place]
-                    if e.number % 2 == n % 2 && p.hasLocation && fit(p) != nil && (ends.isEmpty || list[ends[0]].number != e.number) { ends.append(j) }
-                    j += step
-                }
-                guard ends.count == 2 else { continue }
-                let (e0, e1) = (list[ends[0]], list[ends[1]])
-                let gap = abs(e0.number - e1.number)
-                guard abs(n - e0.number) <= 2 * gap else { continue }
-                let p0 = places[e0.place], p1 = places[e1.place]
-                guard p0.county == p1.county, metres(p0.lon, p0.lat, p1.lon, p1.lat) < 1500 else { continue }
-                let t = Double(n - e0.number) / Double(e0.number - e1.number)
-                return [NumberHit(place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * 0.9, interpolated: true,
-                                  lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))]
-            }
-            guard let b = below, let a = above else { continue }
-            let pb = places[list[b].place], pa = places[list[a].place]
-            // Two ends of one road: both must be the same road in the same county, and close.
-            guard pb.county == pa.county, metres(pb.lon, pb.lat, pa.lon, pa.lat) < 1500 else { continue }
-            let t = Double(n - list[b].number) / Double(list[a].number - list[b].number)
-            let score = min(fit(pb) ?? 0, fit(pa) ?? 0)
-            return [NumberHit(place: list[b].place, score: score, interpolated: true,
-                              lon: pb.lon + t * (pa.lon - pb.lon), lat: pb.lat + t * (pa.lat - pb.lat))]
+            return (below, above)
         }
+        /// Two ends of one road: both in the same county, and close.
+        func between(_ b: Int, _ a: Int, within maxMetres: Double) -> NumberHit? {
+            let pb = places[list[b].place], pa = places[list[a].place]
+            guard pb.county == pa.county, metres(pb.lon, pb.lat, pa.lon, pa.lat) < maxMetres else { return nil }
+            let t = Double(n - list[b].number) / Double(list[a].number - list[b].number)
+            return NumberHit(place: list[b].place, score: min(fit(pb) ?? 0, fit(pa) ?? 0), interpolation: .points,
+                             lon: pb.lon + t * (pa.lon - pb.lon), lat: pb.lat + t * (pa.lat - pb.lat))
+        }
+        /// From the two nearest known numbers of n's parity on one side, at most as far again as
+        /// they are apart.
+        func extrapolated(from start: Int, step: Int) -> NumberHit? {
+            var ends: [Int] = []
+            var j = start
+            while j >= 0 && j < list.count && ends.count < 2 {
+                let e = list[j], p = places[e.place]
+                if e.number % 2 == n % 2 && p.hasLocation && fit(p) != nil && (ends.isEmpty || list[ends[0]].number != e.number) { ends.append(j) }
+                j += step
+            }
+            guard ends.count == 2 else { return nil }
+            let (e0, e1) = (list[ends[0]], list[ends[1]])
+            let gap = abs(e0.number - e1.number)
+            guard abs(n - e0.number) <= 2 * gap else { return nil }
+            let p0 = places[e0.place], p1 = places[e1.place]
+            guard p0.county == p1.county, metres(p0.lon, p0.lat, p1.lon, p1.lat) < 1500 else { return nil }
+            let t = Double(n - e0.number) / Double(e0.number - e1.number)
+            return NumberHit(place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * 0.9, interpolation: .extrapolated,
+                             lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))
+        }
+
+        let same = neighbours(sameParity: true)
+        if let b = same.below, let a = same.above, let hit = between(b, a, within: 300) { return [hit] }
+        // Ranges on road lines: every range that holds n (left and right of one line are one place).
+        var onRanges: [NumberHit] = []
+        var seen = Set<Int>()
+        for range in index.ranges[roadKey] ?? [] where range.contains(n) && !seen.contains(range.place) {
+            let p = places[range.place]
+            guard let score = fit(p), let xy = index.point(on: range, number: n) else { continue }
+            seen.insert(range.place)
+            onRanges.append(NumberHit(place: range.place, score: score * 0.95, interpolation: .range, lon: xy.lon, lat: xy.lat))
+        }
+        if !onRanges.isEmpty { return onRanges }
+        if let b = same.below, let a = same.above {
+            if let hit = between(b, a, within: 1500) { return [hit] }
+        } else if let start = same.below ?? same.above, let hit = extrapolated(from: start, step: same.below != nil ? -1 : 1) {
+            return [hit]
+        }
+        let any = neighbours(sameParity: false)
+        if let b = any.below, let a = any.above, let hit = between(b, a, within: 1500) { return [hit] }
         return []
+    }
+
+    /// Road candidates grouped into roads: the same name and county, and each segment within
+    /// 1.5 km of another of the group (single linkage). Each group gives its best score and the
+    /// segment nearest the mean of their points.
+    func roadGroups(_ roads: [(place: Int, score: Double)]) -> [(place: Int, score: Double)] {
+        guard roads.count > 1 else { return roads }
+        let places = index.places
+        var parent = Array(roads.indices)
+        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
+        for i in roads.indices {
+            for j in roads.indices where j > i {
+                let a = places[roads[i].place], b = places[roads[j].place]
+                if a.key == b.key && a.county == b.county && metres(a.lon, a.lat, b.lon, b.lat) < 1500 {
+                    parent[root(j)] = root(i)
+                }
+            }
+        }
+        var groups: [Int: [Int]] = [:]
+        for i in roads.indices { groups[root(i), default: []].append(i) }
+        return groups.keys.sorted().map { r in
+            let members = groups[r]!
+            if members.count == 1 { return roads[members[0]] }
+            let lon = members.map { places[roads[$0].place].lon }.reduce(0, +) / Double(members.count)
+            let lat = members.map { places[roads[$0].place].lat }.reduce(0, +) / Double(members.count)
+            let middle = members.min { a, b in
+                let pa = places[roads[a].place], pb = places[roads[b].place]
+                return (metres(pa.lon, pa.lat, lon, lat), roads[a].place) < (metres(pb.lon, pb.lat, lon, lat), roads[b].place)
+            }!
+            return (roads[middle].place, members.map { roads[$0].score }.max()!)
+        }
     }
 }
 

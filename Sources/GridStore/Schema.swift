@@ -11,6 +11,7 @@ public enum Schema {
         migrator.registerMigration("v3.1: cases outside every grid keep the nearest one", migrate: v3_1)
         migrator.registerMigration("v4: people, duties, departments, case life cycle", migrate: v4)
         migrator.registerMigration("v5: gazetteer", migrate: v5)
+        migrator.registerMigration("v5.1: house-number ranges on gazetteer roads", migrate: v5_1)
         return migrator
     }
 
@@ -292,5 +293,22 @@ public enum Schema {
             """)
         try FeatureTables.registerAttributes(db, table: "gazetteer_names",
                                              description: "Exact-name index of the gazetteer: names, aliases and suffix-free forms")
+    }
+
+    /// House-number ranges of road lines (TIGER-style left/right, or one range with a parity):
+    /// `number_from` at the line's first point, `number_to` at its last, numbers of the given
+    /// parity in between spread evenly along the line. A road feature has any number of them.
+    static func v5_1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE gazetteer_ranges (
+              entry INTEGER NOT NULL REFERENCES gazetteer(fid) ON DELETE CASCADE,
+              side TEXT CHECK (side IN ('left', 'right')),
+              number_from INTEGER NOT NULL,
+              number_to INTEGER NOT NULL,
+              parity TEXT NOT NULL CHECK (parity IN ('odd', 'even', 'all')));
+            CREATE INDEX gazetteer_ranges_entry ON gazetteer_ranges(entry);
+            """)
+        try FeatureTables.registerAttributes(db, table: "gazetteer_ranges",
+                                             description: "House-number ranges along gazetteer roads: from the first point to the last, by side and parity")
     }
 }

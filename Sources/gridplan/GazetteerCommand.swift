@@ -22,12 +22,20 @@ struct GazetteerImport: ParsableCommand {
             division codes get them from the plan's grids, so import the grids first. A file imported again
             replaces its earlier rows.
 
+            Roads may carry house-number ranges on their lines: TIGER-style per side (from_left, to_left,
+            from_right, to_right, optional parity_left/parity_right; also LFROMADD …, 左起/左止/右起/右止), or one
+            range (number_from or number, number_to, optional parity and side; also 门牌起/门牌止, 单双号). The from
+            number is at the line's first point, the to number at its last. Parity odd/单, even/双 or all/全;
+            default: odd when both ends are odd, even when both are even, else all. A house number not known as a
+            point but inside a range is placed along the line by linear interpolation.
+
             --defaults loads the sample: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv) and the
             generated roads, house numbers, compounds, buildings and POIs of GeoData/chikan/gazetteer/.
 
             Examples:
               gridplan gazetteer import --defaults --db plan.gpkg
               gridplan gazetteer import roads.shp --kind road --db plan.gpkg --crs gcj02
+              gridplan gazetteer import road_ranges.geojson --kind road --db plan.gpkg     # from_left … to_right
               gridplan gazetteer import 门牌.csv --kind address --field road=街路巷 --field number=门牌号 --db plan.gpkg --crs cgcs2000
             """)
 
@@ -68,7 +76,8 @@ struct GazetteerImport: ParsableCommand {
 
     func line(_ r: GazetteerImporter.Report) -> String {
         "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" +
-            (r.replaced > 0 ? ", replacing \(r.replaced)" : "") + (r.located > 0 ? ", \(r.located) located in the grids" : "")
+            (r.replaced > 0 ? ", replacing \(r.replaced)" : "") + (r.located > 0 ? ", \(r.located) located in the grids" : "") +
+            (r.ranges > 0 ? ", \(r.ranges) house-number ranges" : "")
     }
 }
 

@@ -33,8 +33,10 @@ struct GeocodeFile: ParsableCommand {
         discussion: """
             Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road,
             community, street, county, none), confidence 0–1, lon/lat (CGCS2000), the place matched, the county,
-            street and community with codes, interpolated (house number placed between known ones), fuzzy (one
-            character differed), reason (why not more precise), alternatives (places almost as good), and when
+            street and community with codes, interpolated (house number not in the gazetteer, placed) and
+            interpolation (how: points = between known numbers, range = on the road line whose house-number
+            range holds it, extrapolated = beyond the known numbers), fuzzy (one character differed, or part of
+            a longer name), reason (why not more precise), alternatives (places almost as good), and when
             the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is
             beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or
             grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan);
@@ -56,7 +58,8 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
     @Option(help: "Latitude field of input coordinates.") var latField: String?
     @Option(help: "Input coordinates farther than this many metres from a geocoded building, house number or compound are flagged (more for coarser levels).") var disagreeM: Double = 300
-    @Option(help: "Also write coordinates in: gcj02, bd09 (comma-separated).") var also: String?
+    @Option(name: [.customLong("also"), .customLong("out-crs")],
+            help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
     @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Rows per batch (and per checkpoint).") var batch: Int = 20_000
@@ -154,9 +157,13 @@ struct GeocodeOne: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
+    @Option(name: [.customLong("also"), .customLong("out-crs")],
+            help: "Also print coordinates in: gcj02, bd09 (comma-separated; JSON always has both).") var also: String?
 
     func run() throws {
         try reportingErrors {
+            let systems = (also ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) { throw CLIError("--also \(bad): expected gcj02 or bd09") }
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
             var object: [String: Any] = ["match_level": r.level.rawValue, "confidence": r.confidence]
             if r.level != .none {
@@ -166,6 +173,7 @@ struct GeocodeOne: ParsableCommand {
             }
             object["matched"] = r.matched
             object["interpolated"] = r.interpolated
+            object["interpolation"] = r.interpolation?.rawValue
             object["fuzzy"] = r.fuzzy
             object["reason"] = r.reason
             object["admin"] = [["level": "county", "code": r.countyCode as Any, "name": r.countyName as Any],
@@ -176,10 +184,16 @@ struct GeocodeOne: ParsableCommand {
             object["components"] = Dictionary(uniqueKeysWithValues: r.components.fields)
             if json { print(jsonString(object)); return }
             print("\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
-                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolated ? " (interpolated)" : "") + (r.fuzzy ? " (fuzzy)" : ""))
+                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "") + (r.fuzzy ? " (fuzzy)" : ""))
             let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]
                 .compactMap { n, c in c.map { "\(n ?? "?") \($0)" } }
             if !chain.isEmpty { print("in: " + chain.joined(separator: " › ")) }
+            if r.level != .none {
+                for system in systems {
+                    let c = system == "gcj02" ? ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat) : ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat)
+                    print(String(format: "%@: %.7f, %.7f", system as NSString, c.lon, c.lat))
+                }
+            }
             if let reason = r.reason { print("reason: \(reason)") }
             for a in r.alternatives { print(String(format: "or: %@ %.3f  %.7f, %.7f", a.name as NSString, a.confidence, a.lon, a.lat)) }
         }

@@ -104,3 +104,54 @@ def test_geocode_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
     assert "resumed after row" in result.stdout
     assert killed.read_bytes() == clean.read_bytes()
     assert not checkpoint.exists()
+
+
+def test_house_number_ranges_agree_with_shapely(gridplan, sample_plan, tmp_path):
+    """Numbers inside a range of road_ranges.geojson are placed where shapely's normalised
+    interpolation along the line (in metres, EPSG:4546) puts them; numbers outside stay roads."""
+    from pyproj import Transformer
+    db = with_gazetteer(gridplan, sample_plan, tmp_path)
+    to_m = Transformer.from_crs("EPSG:4490", "EPSG:4546", always_xy=True).transform
+    gaz = ROOT / "GeoData" / "chikan" / "gazetteer"
+    point_roads = {f["properties"]["name"] for f in json.loads((gaz / "roads.geojson").read_text(encoding="utf-8"))["features"]}
+    ranges = []   # (name, from, to, parity, line in metres)
+    for f in json.loads((gaz / "road_ranges.geojson").read_text(encoding="utf-8"))["features"]:
+        p, line = f["properties"], shapely.LineString([to_m(x, y) for x, y in f["geometry"]["coordinates"]])
+        if p["name"] in point_roads:
+            continue          # long roads: their first numbers have points
+        parity = {"单": "odd", "双": "even"}.get(p.get("parity"), p.get("parity"))
+        if p.get("from_left") is not None:
+            ranges += [(p["name"], p["from_left"], p["to_left"], "odd", line), (p["name"], p["from_right"], p["to_right"], "even", line)]
+        else:
+            ranges.append((p["name"], p["number_from"], p["number_to"], parity, line))
+
+    def holds(r, n):
+        _, a, b, parity, _ = r
+        return min(a, b) <= n <= max(a, b) and (parity == "all" or (n % 2 == 1) == (parity == "odd"))
+
+    wanted = []
+    for name in sorted({r[0] for r in ranges}):
+        top = max(max(r[1], r[2]) for r in ranges if r[0] == name)
+        wanted += [(name, n) for n in (1, 2, 3, top // 2, top // 2 + 1, top, top + 7)]
+    source = tmp_path / "in.csv"
+    source.write_text("id,address\n" + "".join(f"{i},赤坎区{name}{n}号\n" for i, (name, n) in enumerate(wanted)), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    gridplan("geocode", source, "--address-field", "address", "--db", db, "--out", out)
+    header, rows = read(out)
+    col = {h: header.index(h) for h in header}
+    placed = 0
+    for (name, n), row in zip(wanted, rows):
+        holding = [r for r in ranges if r[0] == name and holds(r, n)]
+        if not holding:
+            assert row[col["match_level"]] == "road", (name, n, row)
+            continue
+        assert row[col["match_level"]] == "house_number" and row[col["interpolation"]] == "range", (name, n, row)
+        assert row[col["interpolated"]] == "true" and float(row[col["confidence"]]) < 0.95
+        x, y = to_m(float(row[col["lon"]]), float(row[col["lat"]]))
+        expected = []
+        for _, a, b, _, line in holding:
+            p = line.interpolate(0.5 if a == b else (n - a) / (b - a), normalized=True)
+            expected.append(shapely.Point(p.x, p.y).distance(shapely.Point(x, y)))
+        assert min(expected) < 0.5, (name, n, expected)
+        placed += 1
+    assert placed > 150

@@ -27,6 +27,16 @@ Method
   附近/对面 remainders; and app-style GCJ-02 coordinates (WGS 84 → GCJ-02, the usual
   formula) with ~15 m noise, 5 % of them 1.5–3 km off. Each row names the expected match
   level, place and point.
+- House-number ranges on road lines (road_ranges.geojson), from a second random stream so
+  that everything above stays as it was: 36 lanes (巷, 街 …) along unit-grid edges that are
+  not area edges, with no house-number points at all, houses every 20 m 8 m off the line
+  (±3 m along it), in three styles: TIGER-style left/right ranges on two segments
+  (from_left … to_right), one range per side with a parity (number_from, number_to,
+  parity 单/双, side 左/右), and one side numbered consecutively (parity all); and the
+  numbers beyond 118 of the four roads longer than 1.83 km (their points stop at 118):
+  a segment from number 109/110 to the road's end, so 109–118 have points too.
+  testset_ranges.csv: 400 addresses on them (noise as above): house numbers placed by
+  a range, by points, known, numbers outside every range (expected: road), and roads.
 
 Usage: python tools/geodata/generate_sample_gazetteer.py [--seed 2026]
 Needs shapely and pyproj.
@@ -44,13 +54,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import GEODATA, feature, geometry_to_geojson, write_feature_collection  # noqa: E402
 
 import json  # noqa: E402
+import re  # noqa: E402
 import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # shapely.ops.transform: same result, kept for clarity
 
 from pyproj import Transformer  # noqa: E402
 from shapely.geometry import LineString, Point, shape  # noqa: E402
-from shapely.ops import linemerge, transform, unary_union  # noqa: E402
+from shapely.ops import linemerge, substring, transform, unary_union  # noqa: E402
 
 OUT = GEODATA / "chikan" / "gazetteer"
 STEMS = ["海滨", "椹川", "人民", "民主", "寸金", "跃进", "友谊", "和平", "解放", "建设", "南方", "金沙", "海湾", "迎宾",
@@ -212,7 +223,7 @@ def main() -> None:
     # --- labelled test set
     street_of = {code: f["properties"]["parent"] for code, f in communities.items()}
 
-    def admin_prefix(community_code: str | None) -> str:
+    def admin_prefix(community_code: str | None, rng: random.Random = rng) -> str:
         """A random amount of the admin chain, sometimes without suffixes or repeated."""
         style = rng.random()
         if community_code is None:
@@ -240,13 +251,13 @@ def main() -> None:
                 return code
         return None
 
-    def typo(name: str) -> str:
+    def typo(name: str, rng: random.Random = rng) -> str:
         core = len(name) - 1  # keep the suffix character
         i = rng.randrange(0, max(1, core))
         c = rng.choice([ch for ch in TYPO_CHARS if ch != name[i]])
         return name[:i] + c + name[i + 1:]
 
-    def noisy(text: str, kinds: list[str]) -> str:
+    def noisy(text: str, kinds: list[str], rng: random.Random = rng) -> str:
         if "traditional" in kinds:
             text = "".join(TRADITIONAL.get(ch, ch) if rng.random() < 0.7 else ch for ch in text)
         if "fullwidth" in kinds:
@@ -345,9 +356,133 @@ def main() -> None:
         tests.append(row)
     write_csv("testset.csv", tests, ["id", "address", "expected_level", "expected_name", "lon", "lat", "tolerance_m",
                                      "interpolated", "noise", "app_lon", "app_lat", "app_far"])
+    ranges(args.seed, roads, areas, units, names_used, all_numbers, to_m, to_ll,
+           lambda code, g: admin_prefix(code, g), community_at, lambda t, g: typo(t, g), lambda t, k, g: noisy(t, k, g), write_csv)
     print(f"roads {len(road_features)} ({len(other_county)} in 霞山区), house numbers {len(address_rows)} known of "
           f"{len(all_numbers)}, compounds {len(compound_features)}, buildings {len(building_rows)}, POIs {len(poi_rows)}, "
           f"test addresses {len(tests)}")
+
+
+def ranges(seed, roads, areas, units, names_used, all_numbers, to_m, to_ll, admin_prefix, community_at, typo, noisy,
+           write_csv) -> None:
+    """road_ranges.geojson and testset_ranges.csv (see the module docstring), from their own
+    random stream: the files written before do not change."""
+    rng = random.Random(f"{seed}:ranges")
+    divisions = list(csv.DictReader((GEODATA / "chikan" / "divisions.csv").open(encoding="utf-8")))
+    cores = {re.sub("(街道|社区|村|区)$", "", d["name"]) for d in divisions}
+    stems = [s for s in STEMS if s != "新村" and not any(c.startswith(s) or s.startswith(c) for c in cores)]
+
+    def fresh_lane() -> str:
+        while True:
+            n = rng.choice(stems) + rng.choice(["巷", "巷", "横巷", "直街", "街"])
+            if n not in names_used:
+                names_used.add(n)
+                return n
+
+    def house(line: LineString, d: float, side: int, offset: float) -> tuple[float, float]:
+        p, q = line.interpolate(d), line.interpolate(min(d + 1, line.length))
+        dx, dy = q.x - p.x, q.y - p.y
+        norm = math.hypot(dx, dy) or 1
+        lon, lat = to_ll(p.x - side * dy / norm * offset, p.y + side * dx / norm * offset)
+        return r7(lon), r7(lat)
+
+    def line_ll(line: LineString) -> dict:
+        return geometry_to_geojson(transform(to_ll, line), 7)
+
+    features, houses = [], []   # houses: (road, number, lon, lat, how) with how range/point/points
+    # Lanes along unit edges that are not area edges (area edges carry the roads).
+    area_edges = unary_union([transform(to_m, shape(f["geometry"])).boundary for f in areas]).buffer(1)
+    unit_edges = unary_union([transform(to_m, shape(f["geometry"])).boundary for f in units])
+    inner = linemerge(unit_edges.difference(area_edges))
+    candidates = [g for g in getattr(inner, "geoms", [inner]) if g.geom_type == "LineString" and 200 <= g.length <= 700]
+    candidates.sort(key=lambda g: (round(g.coords[0][0], 1), round(g.coords[0][1], 1), round(g.length, 1)))
+    lanes = []
+    for i, line in enumerate(rng.sample(candidates, 36)):
+        name, style, k_max = fresh_lane(), ("tiger", "parity", "one_side")[i % 3], int(line.length // 20)
+        props = {"name": name, "county_code": "440802", "generated": True}
+        if style == "tiger":
+            # Two segments, each with a left (odd) and a right (even) range.
+            mid = k_max // 2
+            for k0, k1 in ((1, mid), (mid + 1, k_max)):
+                seg = substring(line, 20 * k0 - 10, 20 * k1 - 10)
+                features.append(feature(line_ll(seg), {**props, "from_left": 2 * k0 - 1, "to_left": 2 * k1 - 1,
+                                                       "from_right": 2 * k0, "to_right": 2 * k1}))
+            numbers = [(2 * k - 1, k, 1) for k in range(1, k_max + 1)] + [(2 * k, k, -1) for k in range(1, k_max + 1)]
+        elif style == "parity":
+            seg = substring(line, 10, 20 * k_max - 10)
+            features.append(feature(line_ll(seg), {**props, "number_from": 1, "number_to": 2 * k_max - 1, "parity": "单", "side": "左"}))
+            features.append(feature(line_ll(seg), {**props, "number_from": 2, "number_to": 2 * k_max, "parity": "双", "side": "右"}))
+            numbers = [(2 * k - 1, k, 1) for k in range(1, k_max + 1)] + [(2 * k, k, -1) for k in range(1, k_max + 1)]
+        else:
+            seg = substring(line, 10, 20 * k_max - 10)
+            features.append(feature(line_ll(seg), {**props, "number_from": 1, "number_to": k_max, "parity": "all", "side": "left"}))
+            numbers = [(k, k, 1) for k in range(1, k_max + 1)]
+        for number, k, side in numbers:
+            lon, lat = house(line, 20 * k - 10 + rng.uniform(-3, 3), side, 8)
+            houses.append((name, number, lon, lat, "range"))
+        lanes.append((name, max(n for n, _, _ in numbers)))
+    # The numbers of long roads beyond the points (which stop at 118), from 109/110 on.
+    known = {(n, num): (lon, lat, k) for n, num, lon, lat, k in all_numbers}
+    long_roads = []
+    for name, line in roads:
+        k_max = int(line.length // 30)
+        if k_max <= 60:
+            continue
+        seg = substring(line, 30 * 55, 30 * k_max)
+        features.append(feature(line_ll(seg), {"name": name, "county_code": "440802", "generated": True,
+                                               "from_left": 109, "to_left": 2 * k_max - 1, "from_right": 110, "to_right": 2 * k_max}))
+        for k in range(55, k_max + 1):
+            for side, number in ((1, 2 * k - 1), (-1, 2 * k)):
+                if (name, number) in known:
+                    lon, lat, is_known = known[(name, number)]
+                    houses.append((name, number, lon, lat, "point" if is_known else "points"))
+                else:
+                    lon, lat = house(line, 30 * k, side, 12)
+                    houses.append((name, number, lon, lat, "range"))
+        long_roads.append(name)
+    write_feature_collection(OUT / "road_ranges.geojson", features, "road_ranges")
+
+    tests = []
+    lane_houses = [h for h in houses if h[0] not in long_roads]
+    long_houses = [h for h in houses if h[0] in long_roads]
+    for i in range(400):
+        kind = rng.choices(["lane", "long", "outside", "road"], [60, 20, 10, 10])[0]
+        noise = []
+        r = rng.random()
+        if r < 0.12:
+            noise.append("typo")
+        elif r < 0.22:
+            noise.append("traditional")
+        elif r < 0.28:
+            noise.append("fullwidth")
+        elif r < 0.33:
+            noise.append("spaces")
+        row = {"id": f"R{i + 1:04d}", "noise": "+".join(noise) or "none", "interpolated": "", "interpolation": ""}
+        if kind in ("lane", "long"):
+            name, number, lon, lat, how = rng.choice(lane_houses if kind == "lane" else long_houses)
+            shown = typo(name, rng) if "typo" in noise else name
+            text = admin_prefix(community_at(lon, lat) if rng.random() < 0.6 else None, rng) + shown + f"{number}号"
+            if rng.random() < 0.2:
+                text += rng.choice(["附近", "旁", f"{rng.randint(1, 6)}0{rng.randint(1, 4)}室"])
+            row.update(expected_level="house_number", expected_name=f"{name}{number}号", lon=lon, lat=lat,
+                       tolerance_m={"range": 20, "point": 1, "points": 60}[how],
+                       interpolated="false" if how == "point" else "true", interpolation="" if how == "point" else how)
+        elif kind == "outside":
+            name, last = rng.choice(lanes)
+            shown = typo(name, rng) if "typo" in noise else name
+            text = admin_prefix(None, rng) + shown + f"{last + 2 * rng.randint(5, 30)}号"
+            row.update(expected_level="road", expected_name=name, lon="", lat="", tolerance_m="")
+        else:
+            name = rng.choice([n for n, _ in lanes] + long_roads)
+            shown = typo(name, rng) if "typo" in noise else name
+            text = admin_prefix(None, rng) + shown + rng.choice(["", "附近", "路口"])
+            row.update(expected_level="road", expected_name=name, lon="", lat="", tolerance_m="")
+        row["address"] = noisy(text, noise, rng)
+        tests.append(row)
+    write_csv("testset_ranges.csv", tests, ["id", "address", "expected_level", "expected_name", "lon", "lat", "tolerance_m",
+                                            "interpolated", "interpolation", "noise"])
+    print(f"ranges: {len(features)} road features with ranges ({len(lanes)} lanes, {len(long_roads)} long roads), "
+          f"{len(houses)} houses on them, test addresses {len(tests)}")
 
 
 if __name__ == "__main__":
