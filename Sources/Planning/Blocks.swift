@@ -62,11 +62,22 @@ public final class BlockSet {
         let relevant = try barriers.filter { try preparedLonLat.intersects($0) }
             .map { try projector.project(try $0.densified(maxSegmentLength: Self.densifyDegrees)) }
         let extras = try extraLines.filter { try preparedLonLat.intersects($0) }.map { try projector.project($0) }
-        let dedicatedMetric = try dedicated.map { try projector.project(try $0.densified(maxSegmentLength: Self.densifyDegrees)) }
+        var dedicatedMetric = try dedicated.map { try projector.project(try $0.densified(maxSegmentLength: Self.densifyDegrees)) }
+        var barrierLines = relevant.isEmpty ? nil : try Self.lines(relevant, context: context)
+        if !dedicatedMetric.isEmpty {
+            // Dedicated polygons drawn along a street (or the parent's edge) come back from longitude/latitude
+            // millimetres off it: snapped to each other, they share their vertices and segments, so that no
+            // sliver joins the faces on both sides of the site into a ring around it.
+            let reference = try Geometry.collection(.geometryCollection, [parentBoundary] + (barrierLines.map { [$0] } ?? []), context: context)
+            dedicatedMetric = try dedicatedMetric.map { try $0.snapped(to: reference, tolerance: Self.snapM) }
+            if let lines = barrierLines {
+                barrierLines = try lines.snapped(to: try Geometry.collection(.geometryCollection, dedicatedMetric, context: context), tolerance: Self.snapM)
+            }
+        }
         // Whole lines (not clipped first: a clipped end is only nearly on the boundary and would not be
         // noded with it) noded together with the boundary; faces outside the parent are dropped below.
         var pieces: [Geometry] = [parentBoundary]
-        if !relevant.isEmpty { pieces.append(try Self.lines(relevant, context: context)) }
+        if let barrierLines { pieces.append(barrierLines) }
         if !extras.isEmpty { pieces.append(try Self.lines(extras, context: context, extendEnds: false)) }
         if !dedicatedMetric.isEmpty { pieces.append(try Self.lines(dedicatedMetric, context: context, extendEnds: false)) }
         let linework = try Geometry.collection(.geometryCollection, pieces, context: context).unaryUnion()
@@ -89,7 +100,7 @@ public final class BlockSet {
             dedicatedSegments = []
         } else {
             var streetOnly: [Geometry] = [parentBoundary]
-            if !relevant.isEmpty { streetOnly.append(try Self.lines(relevant, context: context)) }
+            if let barrierLines { streetOnly.append(barrierLines) }
             let streets = try Geometry.collection(.geometryCollection, streetOnly, context: context).unaryUnion()
             // A segment of the full linework lies on a street when its midpoint is within 1 mm of the street linework
             // (old grid edges drawn along streets come back through longitude/latitude a few nanometres off).
@@ -151,6 +162,8 @@ public final class BlockSet {
     /// the parent's boundary (but, after a datum or projection change, only nearly on it) crosses it and
     /// is noded with it. The overshoots are dangles that polygonize ignores.
     static let endExtensionM = 1.0
+    /// How near (metres) a dedicated polygon's edge and a street are snapped together.
+    static let snapM = 0.5
     /// Longest barrier segment, in degrees, before projection.
     static let densifyDegrees = 0.0005
 
@@ -203,8 +216,8 @@ public final class BlockSet {
     /// Polsby–Popper under `thinCompactness`) into the neighbour it shares the longest boundary with,
     /// smallest first. Returns the number of merges.
     /// With `group` (a redraw: the existing grid of each face), blocks merge only within their group.
-    /// Faces with the same `unite` label (≥ 0: a dedicated grid) first become one block, which takes no
-    /// other block and merges into none; they are not counted as merges.
+    /// Faces with the same `unite` label (≥ 0: a dedicated grid) first become one block, which merges into
+    /// none and takes only small blocks without households (those merges count); uniting is not counted.
     @discardableResult
     public func mergeSmallBlocks(minAreaM2: Double, households: [Double], thinCompactness: Double = 0.08, group: [Int]? = nil,
                                  unite: [Int]? = nil) -> Int {
@@ -239,7 +252,9 @@ public final class BlockSet {
             return hh[b] == 0 && pp < thinCompactness
         }
         for b in (0..<n).sorted(by: { (faceArea[$0], $0) < (faceArea[$1], $1) }) where alive[b] && label[b] < 0 && small(b) {
-            let candidates = adjacency[b].filter { label[$0.key] < 0 && (group == nil || group![$0.key] == group![b]) }
+            // Blocks without households may join a dedicated grid (the strip or sliver between its edge and the
+            // street); blocks with households only join ordinary ones.
+            let candidates = adjacency[b].filter { (label[$0.key] < 0 || hh[b] == 0) && (group == nil || group![$0.key] == group![b]) }
             guard let (into, length) = candidates.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), length > 0 else { continue }
             merges += 1
             absorb(b, into: into)

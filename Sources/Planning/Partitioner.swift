@@ -59,6 +59,8 @@ public struct PartitionReport: Sendable {
         public var overMaxRadius = false
         /// Ids of the seed points the grid holds (with --seeds).
         public var seeds: [String] = []
+        /// Holes: grids it surrounds (a dedicated grid inside one block, or one the search could not avoid enclosing).
+        public var holes = 0
         public var dedicated: Bool { kind != GridKind.comprehensive.rawValue }
     }
 
@@ -433,6 +435,7 @@ public enum Partitioner {
                 grid.overMaxResidents = !exempt && residents > (targets.maxResidents ?? .infinity) + 1e-9
                 grid.overMaxRadius = !exempt && radius > (targets.maxRadius ?? .infinity) + 1e-6
                 grid.seeds = blockList.sorted().flatMap { seedsOfBlock[$0] ?? [] }
+                grid.holes = union.type == .multiPolygon ? try union.parts.reduce(0) { $0 + $1.holeCount } : union.holeCount
                 made.append(Made(region: r, geometry: union, metric: metric, grid: grid))
             }
 

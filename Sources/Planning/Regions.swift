@@ -174,6 +174,9 @@ public struct RegionBuilder {
     /// Households of violation per metre over the maximum radius: the radius gives way to the household
     /// and resident bounds (100 m over weighs as one household over), but is avoided when they allow it.
     public var radiusWeight = 0.01
+    /// Households of violation for a region that surrounds a fixed (dedicated) block on every side: the grid
+    /// would have a hole. Below the bounds (a grid 10 households over weighs as much), above compactness.
+    public var enclosureWeight = 10.0
 
     public init(graph: BlockGraph, targets: Targets) {
         self.graph = graph
@@ -451,6 +454,13 @@ public struct RegionBuilder {
         let mean: Double
         let radiusOn: Bool
         let residentsScale: Double
+        /// Fixed single-block regions away from the parent's edge: for each, its neighbours (any shared
+        /// boundary). A region holding all of them surrounds it.
+        let enclaveNeighbours: [Int: [Int]]
+        /// For each block, the fixed blocks it borders (keys of `enclaveNeighbours`).
+        let bordersEnclave: [Int: [Int]]
+        /// How many fixed blocks each region surrounds.
+        var enclosed: [Int]
 
         init(_ builder: RegionBuilder, region: [Int]) {
             self.builder = builder
@@ -488,7 +498,37 @@ public struct RegionBuilder {
             mean = free.isEmpty ? builder.targets.target : free.reduce(0.0) { $0 + weights[$1] } / Double(free.count)
             radiusOn = builder.targets.maxRadius != nil
             residentsScale = builder.targets.maxResidents.map { builder.targets.max / Swift.max($0, 1) } ?? 0
+            var neighbours: [Int: [Int]] = [:], borders: [Int: [Int]] = [:]
+            var perRegion: [Int: Int] = [:]
+            for (_, r) in builder.fixed { perRegion[r, default: 0] += 1 }
+            for (d, r) in builder.fixed.sorted(by: { $0.key < $1.key }) where perRegion[r] == 1 {
+                let shared = graph.shared[d].filter { $0.length > 0 }
+                let outside = graph.perimeters[d] - shared.reduce(0.0) { $0 + $1.length }
+                guard outside <= 1, !shared.isEmpty else { continue }
+                neighbours[d] = shared.map(\.block)
+                for n in shared.map(\.block) { borders[n, default: []].append(d) }
+            }
+            enclaveNeighbours = neighbours
+            bordersEnclave = borders
+            enclosed = Array(repeating: 0, count: k)
+            for (_, list) in neighbours {
+                let r = region[list[0]]
+                if list.allSatisfy({ region[$0] == r }) { enclosed[r] += 1 }
+            }
             if radiusOn { for r in 0..<k { radius[r] = radiusOf(r) } }
+        }
+
+        /// The fixed blocks region `r` would surround after block `b` joins it (`adding`) or leaves it.
+        func enclosedCount(_ r: Int, changing b: Int, adding: Bool) -> Int {
+            guard let ds = bordersEnclave[b] else { return enclosed[r] }
+            var n = enclosed[r]
+            for d in ds {
+                let list = enclaveNeighbours[d]!
+                let before = list.allSatisfy { region[$0] == r }
+                let after = list.allSatisfy { $0 == b ? adding : region[$0] == r }
+                if before && !after { n -= 1 } else if !before && after { n += 1 }
+            }
+            return n
         }
 
         /// The radius of region `r`, with block `adding` added or `removing` taken away; only its excess
@@ -513,17 +553,17 @@ public struct RegionBuilder {
         }
 
         /// Violation of a region of `w` households, `res` residents and radius `rad`.
-        func violation(_ w: Double, _ res: Double, _ rad: Double) -> Double {
+        func violation(_ w: Double, _ res: Double, _ rad: Double, _ enclaves: Int = 0) -> Double {
             let t = targets
             var v = Swift.max(0, t.min - w) + Swift.max(0, w - t.max)
             if let cap = t.maxResidents { v += residentsScale * Swift.max(0, res - cap) }
             if radiusOn, let m = t.maxRadius { v += radiusWeight * Swift.max(0, rad - m) }
-            return v
+            return v + builder.enclosureWeight * Double(enclaves)
         }
 
         /// Violation of region `r` as it is (zero for locked regions: they are exempt).
         func violation(of r: Int) -> Double {
-            isLocked[r] ? 0 : violation(weight[r], residents[r], radius[r])
+            isLocked[r] ? 0 : violation(weight[r], residents[r], radius[r], enclosed[r])
         }
 
         func cost(weight w: Double, area a: Double, perimeter p: Double) -> Double {
@@ -579,6 +619,10 @@ public struct RegionBuilder {
             area[from] -= graph.areas[b]; area[target] += graph.areas[b]
             let ax = graph.areas[b] * graph.centreX[b], ay = graph.areas[b] * graph.centreY[b]
             sx[from] -= ax; sy[from] -= ay; sx[target] += ax; sy[target] += ay
+            if bordersEnclave[b] != nil {
+                enclosed[from] = enclosedCount(from, changing: b, adding: false)
+                enclosed[target] = enclosedCount(target, changing: b, adding: true)
+            }
             members[from].remove(b); members[target].insert(b)
             region[b] = target
             if radiusOn { radius[from] = radiusOf(from); radius[target] = radiusOf(target) }
@@ -603,7 +647,9 @@ public struct RegionBuilder {
             let pFrom = perimeter[from] - graph.perimeters[b] + 2 * toFrom
             let wT = weight[t] + h, aT = area[t] + graph.areas[b], pT = perimeter[t] + graph.perimeters[b] - 2 * toT
             let rFrom = radiusOn ? radiusOf(from, removing: b) : 0, rT = radiusOn ? radiusOf(t, adding: b) : 0
-            let dv = violation(wFrom, residents[from] - p, rFrom) + violation(wT, residents[t] + p, rT)
+            let eFrom = bordersEnclave[b] == nil ? enclosed[from] : enclosedCount(from, changing: b, adding: false)
+            let eT = bordersEnclave[b] == nil ? enclosed[t] : enclosedCount(t, changing: b, adding: true)
+            let dv = violation(wFrom, residents[from] - p, rFrom, eFrom) + violation(wT, residents[t] + p, rT, eT)
                 - violation(of: from) - violation(of: t)
             let dc = cost(weight: wFrom, area: aFrom, perimeter: pFrom) + cost(weight: wT, area: aT, perimeter: pT)
                 - cost(weight: weight[from], area: area[from], perimeter: perimeter[from]) - cost(weight: weight[t], area: area[t], perimeter: perimeter[t])

@@ -178,6 +178,8 @@ struct PartitionCommand: ParsableCommand {
                 print("  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), \(String(format: "%.0f", p.dedicatedHouseholds)) households: " + dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }.joined(separator: ", "))
             }
             if !p.dedicatedClipped.isEmpty { print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicatedClipped.joined(separator: ", "))") }
+            let holed = p.grids.filter { $0.holes > 0 }
+            if !holed.isEmpty { print("  \(holed.count) grids surround other grids (holes; validate warns): \(holed.map { $0.code ?? $0.name }.joined(separator: ", "))") }
             if p.cutsOnDedicated > 0 { print("  \(p.cutsOnDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs") }
             let overResidents = p.grids.filter(\.overMaxResidents)
             if !overResidents.isEmpty, let cap = p.targets.maxResidents {
@@ -246,7 +248,7 @@ struct PartitionCommand: ParsableCommand {
                       "blocks": g.blocks, "area_m2": g.areaM2, "compactness": g.compactness, "radius_m": g.radiusM,
                       "within_bounds": g.withinBounds, "parts": g.parts, "changed": g.changed,
                       "kind": g.kind, "dedicated": g.dedicated, "over_max_residents": g.overMaxResidents,
-                      "over_max_radius": g.overMaxRadius, "seeds": g.seeds] as [String: Any]
+                      "over_max_radius": g.overMaxRadius, "seeds": g.seeds, "holes": g.holes] as [String: Any]
                  }] as [String: Any]
             },
         ]))
