@@ -36,7 +36,10 @@ struct PartitionCommand: ParsableCommand {
 
             The grids replace the parent's current grids of that level (ended, kept in history). With
             --redraw they start from those grids instead, and only the blocks needed to bring every grid
-            within bounds move; the households, buildings and cases that change grid are reported.
+            within bounds move (chains of moves through full grids to one with room, fewest households
+            first); the households, buildings and cases that change grid are reported. Dedicated grids are
+            kept as they are. Grids of one area (or parent) whose households cannot meet the bounds in that
+            many grids, however blocks move, are left as they are and reported with the number that would.
 
             Examples:
               gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings buildings.geojson
