@@ -61,7 +61,7 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Target households per grid.") var target: Double?
     @Option(help: "Minimum households per grid.") var min: Double?
     @Option(help: "Maximum households per grid.") var max: Double?
-    @Option(help: "A number of grids per parent instead of a target (min/max default to ±25 % of the mean).") var count: Int?
+    @Option(help: "A number of grids per parent instead of a target (min/max default to ±25 % of the mean; the residents cap still applies).") var count: Int?
     @Flag(help: "Start from the existing grids and move only the blocks needed.") var redraw = false
     @Option(help: "Comma-separated codes of grids to keep unchanged (with --redraw).") var lock: String?
     @Option(help: "Seed of the search: the same seed gives the same plan.") var seed: UInt64 = 1
@@ -171,7 +171,8 @@ struct PartitionCommand: ParsableCommand {
         }
         print("")
         for p in r.parents {
-            print("\(p.code ?? p.name): target \(String(format: "%.0f", p.targets.target)) (\(String(format: "%.0f", p.targets.min))–\(String(format: "%.0f", p.targets.max))); \(p.faces) faces → \(p.blocks) blocks (\(p.smallBlocksMerged) small ones merged), \(String(format: "%.0f", p.households)) households in \(p.buildings) buildings → \(p.grids.count) grids; \(p.endedGrids) earlier grids ended; \(String(format: "%.2f", p.seconds)) s")
+            let caps = (p.targets.maxResidents.map { String(format: ", at most %.0f residents", $0) } ?? "") + (p.targets.maxRadius.map { String(format: ", radius at most %.0f m", $0) } ?? "")
+            print("\(p.code ?? p.name): target \(String(format: "%.0f", p.targets.target)) (\(String(format: "%.0f", p.targets.min))–\(String(format: "%.0f", p.targets.max))\(caps)); \(p.faces) faces → \(p.blocks) blocks (\(p.smallBlocksMerged) small ones merged), \(String(format: "%.0f", p.households)) households in \(p.buildings) buildings → \(p.grids.count) grids; \(p.endedGrids) earlier grids ended; \(String(format: "%.2f", p.seconds)) s")
             for o in p.oversizeBlocks {
                 let caps = "the maximum \(String(format: "%.0f", p.targets.max)) households" + (p.targets.maxResidents.map { " or \(String(format: "%.0f", $0)) residents" } ?? "")
                 print("  block \(o.block) at \(String(format: "%.6f,%.6f", o.lon, o.lat)) (\(String(format: "%.0f", o.households)) households, \(String(format: "%.0f", o.residents)) residents, \(String(format: "%.0f", o.areaM2)) m²) alone exceeds \(caps): it is the grid \(o.grid) of its own")
