@@ -134,7 +134,7 @@ public struct DedicatedSite: Sendable {
         self.feature = feature; self.name = name; self.kind = kind; self.wkb = wkb
     }
 
-    static let kindNames = ["kind", "grid_kind", "类型", "网格类型", "type"]
+    static let kindNames = ["kind", "grid_kind", "类型", "网格类型", "专属类型"]
     static let nameNames = ["name", "名称", "单位名称", "网格名称"]
 
     /// Reads every polygon of the file. The kind comes from `kindField` (or a field named kind, type,

@@ -79,7 +79,7 @@ struct PartitionCommand: ParsableCommand {
     var maxRadius: Double?
     @Option(help: "Polygons that become grids of their own (schools, markets, parks, industrial parks, hospitals, enterprises): any polygon layer GDAL reads.")
     var dedicated: String?
-    @Option(help: "Field of --dedicated naming each polygon's kind (default: kind, type, 类型, …; no such field: dedicated).")
+    @Option(help: "Field of --dedicated naming each polygon's kind (default: kind, grid_kind, 类型, 网格类型; no such field: dedicated).")
     var dedicatedKindField: String?
     @Option(help: "Field of --dedicated naming each polygon (default: name, 名称, …); unnamed ones get generated names.")
     var dedicatedNameField: String?
