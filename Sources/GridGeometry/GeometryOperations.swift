@@ -109,6 +109,12 @@ extension Geometry {
         try context.wrap(GEOSTopologyPreserveSimplify_r(handle, pointer, tolerance), "simplify failed")
     }
 
+    /// Snaps the vertices and segments of this geometry to the vertices of `reference` within `tolerance`
+    /// (GEOS snap): lines drawn nearly along each other come to share vertices.
+    public func snapped(to reference: Geometry, tolerance: Double) throws -> Geometry {
+        try context.wrap(GEOSSnap_r(handle, pointer, reference.pointer, tolerance), "snap failed")
+    }
+
     /// Snaps coordinates to a grid of size `gridSize` (GEOS's precision reducer).
     public func withPrecision(_ gridSize: Double) throws -> Geometry {
         try context.wrap(GEOSGeom_setPrecision_r(handle, pointer, gridSize, 0), "set precision failed")

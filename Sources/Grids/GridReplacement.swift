@@ -19,11 +19,14 @@ public enum GridReplacement {
         public var attributes: String?
         /// GeoPackage blob of a MULTIPOLYGON in EPSG:4490.
         public var blob: Data
+        /// The grid's kind (``GridKind`` raw value): comprehensive, or a dedicated kind.
+        public var kind: String
 
         public init(code: String?, name: String?, level: GridLevel, parentFid: Int64, parentRef: String?, households: Int64,
-                    residents: Int64, attributes: String? = nil, blob: Data) {
+                    residents: Int64, attributes: String? = nil, blob: Data, kind: String = GridKind.comprehensive.rawValue) {
             self.code = code; self.name = name; self.level = level; self.parentFid = parentFid; self.parentRef = parentRef
             self.households = households; self.residents = residents; self.attributes = attributes; self.blob = blob
+            self.kind = kind
         }
     }
 
@@ -54,8 +57,8 @@ public enum GridReplacement {
                 try db.execute(sql: """
                     INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
                                        valid_from, version_from, source)
-                    VALUES (?, ?, ?, ?, 'comprehensive', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [g.blob, g.code, g.name, g.level.rawValue, g.parentFid, g.parentRef, g.households, g.residents,
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [g.blob, g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents,
                                      g.attributes, day, version, command])
             }
             // Current grids whose parent was just ended: find their parent by area again.

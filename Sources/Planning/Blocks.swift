@@ -21,12 +21,18 @@ public final class BlockSet {
     public let faceArea: [Double]
     public let facePerimeter: [Double]
     let faceCentreX: [Double], faceCentreY: [Double]
+    /// Convex hull vertices of each face, metres.
+    let faceHull: [[(x: Double, y: Double)]]
     /// Shared boundary length in metres between faces that touch along an edge.
     let faceShared: [[Int: Double]]
     /// Segment keys of the noded linework, to check that grid edges lie on barriers.
     let lineworkSegments: Set<SegmentKey>
     /// Segment keys that come from `extraLines` only (old grid boundaries in a redraw).
     let extraOnlySegments: Set<SegmentKey>
+    /// Segment keys on the boundary of a dedicated grid and on no street.
+    let dedicatedSegments: Set<SegmentKey>
+    /// The dedicated polygon (index into `dedicated`) each face lies in, -1 for none.
+    public let faceDedicated: [Int]
     public let context: GEOSContext
     let projector: MetricProjector
     let toLonLat: CoordinateTransformer
@@ -35,7 +41,10 @@ public final class BlockSet {
 
     /// Cuts `parent` (longitude/latitude) by `barriers` (lines, longitude/latitude) and, in a
     /// redraw, by `extraLines` (the existing grids, longitude/latitude), in the CRS of `projector`.
-    public init(parent lonLatParent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], projector: MetricProjector) throws {
+    /// `dedicated` polygons (longitude/latitude) are carved out too: their boundaries cut faces, and every
+    /// face inside one is marked with its index (the first that holds it) in ``faceDedicated``.
+    public init(parent lonLatParent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], dedicated: [Geometry] = [],
+                projector: MetricProjector) throws {
         let context = lonLatParent.context
         self.context = context
         self.projector = projector
@@ -53,11 +62,24 @@ public final class BlockSet {
         let relevant = try barriers.filter { try preparedLonLat.intersects($0) }
             .map { try projector.project(try $0.densified(maxSegmentLength: Self.densifyDegrees)) }
         let extras = try extraLines.filter { try preparedLonLat.intersects($0) }.map { try projector.project($0) }
+        var dedicatedMetric = try dedicated.map { try projector.project(try $0.densified(maxSegmentLength: Self.densifyDegrees)) }
+        var barrierLines = relevant.isEmpty ? nil : try Self.lines(relevant, context: context)
+        if !dedicatedMetric.isEmpty {
+            // Dedicated polygons drawn along a street (or the parent's edge) come back from longitude/latitude
+            // millimetres off it: snapped to each other, they share their vertices and segments, so that no
+            // sliver joins the faces on both sides of the site into a ring around it.
+            let reference = try Geometry.collection(.geometryCollection, [parentBoundary] + (barrierLines.map { [$0] } ?? []), context: context)
+            dedicatedMetric = try dedicatedMetric.map { try $0.snapped(to: reference, tolerance: Self.snapM) }
+            if let lines = barrierLines {
+                barrierLines = try lines.snapped(to: try Geometry.collection(.geometryCollection, dedicatedMetric, context: context), tolerance: Self.snapM)
+            }
+        }
         // Whole lines (not clipped first: a clipped end is only nearly on the boundary and would not be
         // noded with it) noded together with the boundary; faces outside the parent are dropped below.
         var pieces: [Geometry] = [parentBoundary]
-        if !relevant.isEmpty { pieces.append(try Self.lines(relevant, context: context)) }
+        if let barrierLines { pieces.append(barrierLines) }
         if !extras.isEmpty { pieces.append(try Self.lines(extras, context: context, extendEnds: false)) }
+        if !dedicatedMetric.isEmpty { pieces.append(try Self.lines(dedicatedMetric, context: context, extendEnds: false)) }
         let linework = try Geometry.collection(.geometryCollection, pieces, context: context).unaryUnion()
         let polygons = try Geometry.polygonize(try linework.parts.filter { $0.type == .lineString || $0.type == .multiLineString }, context: context)
         var faces: [Geometry] = []
@@ -66,26 +88,38 @@ public final class BlockSet {
         }
         guard !faces.isEmpty else { throw GeometryError("the barriers and the parent's boundary form no block inside the parent") }
         self.faces = faces
+        let preparedDedicated = try dedicatedMetric.map { try PreparedGeometry($0) }
+        faceDedicated = try faces.map { face in
+            if preparedDedicated.isEmpty { return -1 }
+            let inside = try face.pointOnSurface()
+            return try preparedDedicated.firstIndex { try $0.covers(inside) } ?? -1
+        }
         lineworkSegments = try Self.segments(of: linework)
-        if extras.isEmpty {
+        if extras.isEmpty && dedicatedMetric.isEmpty {
             extraOnlySegments = []
+            dedicatedSegments = []
         } else {
             var streetOnly: [Geometry] = [parentBoundary]
-            if !relevant.isEmpty { streetOnly.append(try Self.lines(relevant, context: context)) }
+            if let barrierLines { streetOnly.append(barrierLines) }
             let streets = try Geometry.collection(.geometryCollection, streetOnly, context: context).unaryUnion()
             // A segment of the full linework lies on a street when its midpoint is within 1 mm of the street linework
             // (old grid edges drawn along streets come back through longitude/latitude a few nanometres off).
             let streetBuffer = try PreparedGeometry(try streets.buffer(1e-3, quadrantSegments: 1))
-            var extra = Set<SegmentKey>()
+            let dedicatedBuffer = dedicatedMetric.isEmpty ? nil
+                : try PreparedGeometry(try Self.lines(dedicatedMetric, context: context, extendEnds: false).buffer(1e-3, quadrantSegments: 1))
+            var extra = Set<SegmentKey>(), onDedicated = Set<SegmentKey>()
             for key in lineworkSegments {
                 let mid = try Geometry(x: (key.ax + key.bx) / 2, y: (key.ay + key.by) / 2, context: context)
-                if !(try streetBuffer.covers(mid)) { extra.insert(key) }
+                if try streetBuffer.covers(mid) { continue }
+                if let dedicatedBuffer, try dedicatedBuffer.covers(mid) { onDedicated.insert(key) } else { extra.insert(key) }
             }
             extraOnlySegments = extra
+            dedicatedSegments = onDedicated
         }
 
         // Measures; shared boundaries by matching segments of the rings.
         var areas: [Double] = [], perimeters: [Double] = [], cx: [Double] = [], cy: [Double] = []
+        var hulls: [[(x: Double, y: Double)]] = []
         var shared = [[Int: Double]](repeating: [:], count: faces.count)
         var firstOwner: [SegmentKey: Int] = [:]
         for (i, face) in faces.enumerated() {
@@ -93,6 +127,8 @@ public final class BlockSet {
             perimeters.append(face.length)
             let c = try face.centroid().xy
             cx.append(c.x); cy.append(c.y)
+            let (allX, allY) = try face.coordinates()
+            hulls.append(BlockGraph.convexHull(Array(zip(allX, allY)).map { (x: $0.0, y: $0.1) }))
             for ring in try face.rings() {
                 let (xs, ys) = try ring.coordinates()
                 for k in 0..<(xs.count - 1) {
@@ -108,6 +144,7 @@ public final class BlockSet {
             }
         }
         faceArea = areas; facePerimeter = perimeters; faceCentreX = cx; faceCentreY = cy
+        faceHull = hulls
         faceShared = shared
         faceBlock = Array(faces.indices)
         blockFaces = faces.indices.map { [$0] }
@@ -125,6 +162,8 @@ public final class BlockSet {
     /// the parent's boundary (but, after a datum or projection change, only nearly on it) crosses it and
     /// is noded with it. The overshoots are dangles that polygonize ignores.
     static let endExtensionM = 1.0
+    /// How near (metres) a dedicated polygon's edge and a street are snapped together.
+    static let snapM = 0.5
     /// Longest barrier segment, in degrees, before projection.
     static let densifyDegrees = 0.0005
 
@@ -176,25 +215,21 @@ public final class BlockSet {
     /// Merges every block smaller than `minAreaM2` (or holding no households while long and thin,
     /// Polsby–Popper under `thinCompactness`) into the neighbour it shares the longest boundary with,
     /// smallest first. Returns the number of merges.
-    @discardableResult
     /// With `group` (a redraw: the existing grid of each face), blocks merge only within their group.
-    public func mergeSmallBlocks(minAreaM2: Double, households: [Double], thinCompactness: Double = 0.08, group: [Int]? = nil) -> Int {
+    /// Faces with the same `unite` label (≥ 0: a dedicated grid) first become one block, which merges into
+    /// none and takes only small blocks without households (those merges count); uniting is not counted.
+    @discardableResult
+    public func mergeSmallBlocks(minAreaM2: Double, households: [Double], thinCompactness: Double = 0.08, group: [Int]? = nil,
+                                 unite: [Int]? = nil) -> Int {
         let n = faces.count
         var owner = Array(0..<n)
         var area = faceArea, perimeter = facePerimeter, hh = households
         var adjacency = faceShared
         var alive = [Bool](repeating: true, count: n)
         var merges = 0
-        func small(_ b: Int) -> Bool {
-            if area[b] < minAreaM2 { return true }
-            let pp = perimeter[b] > 0 ? 4 * Double.pi * area[b] / (perimeter[b] * perimeter[b]) : 1
-            return hh[b] == 0 && pp < thinCompactness
-        }
-        for b in (0..<n).sorted(by: { (faceArea[$0], $0) < (faceArea[$1], $1) }) where alive[b] && small(b) {
-            let candidates = adjacency[b].filter { group == nil || group![$0.key] == group![b] }
-            guard let (into, length) = candidates.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), length > 0 else { continue }
+        func absorb(_ b: Int, into: Int) {
+            let length = adjacency[b][into] ?? 0
             alive[b] = false
-            merges += 1
             area[into] += area[b]; hh[into] += hh[b]
             perimeter[into] += perimeter[b] - 2 * length
             for (nb, l) in adjacency[b] where nb != into {
@@ -205,6 +240,24 @@ public final class BlockSet {
             adjacency[into][b] = nil
             adjacency[b] = [:]
             for f in 0..<n where owner[f] == b { owner[f] = into }
+        }
+        let label = unite ?? [Int](repeating: -1, count: n)
+        var head: [Int: Int] = [:]
+        for f in 0..<n where label[f] >= 0 {
+            if let h = head[label[f]] { absorb(f, into: h) } else { head[label[f]] = f }
+        }
+        func small(_ b: Int) -> Bool {
+            if area[b] < minAreaM2 { return true }
+            let pp = perimeter[b] > 0 ? 4 * Double.pi * area[b] / (perimeter[b] * perimeter[b]) : 1
+            return hh[b] == 0 && pp < thinCompactness
+        }
+        for b in (0..<n).sorted(by: { (faceArea[$0], $0) < (faceArea[$1], $1) }) where alive[b] && label[b] < 0 && small(b) {
+            // Blocks without households may join a dedicated grid (the strip or sliver between its edge and the
+            // street); blocks with households only join ordinary ones.
+            let candidates = adjacency[b].filter { (label[$0.key] < 0 || hh[b] == 0) && (group == nil || group![$0.key] == group![b]) }
+            guard let (into, length) = candidates.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), length > 0 else { continue }
+            merges += 1
+            absorb(b, into: into)
         }
         let survivors = (0..<n).filter { alive[$0] }
         let number = Dictionary(uniqueKeysWithValues: survivors.enumerated().map { ($1, $0) })
@@ -231,9 +284,10 @@ public final class BlockSet {
         }
         let cx = (0..<k).map { area[$0] > 0 ? sx[$0] / area[$0] : faceCentreX[blockFaces[$0][0]] }
         let cy = (0..<k).map { area[$0] > 0 ? sy[$0] / area[$0] : faceCentreY[blockFaces[$0][0]] }
+        let hulls = (0..<k).map { b in BlockGraph.convexHull(blockFaces[b].flatMap { faceHull[$0] }) }
         return BlockGraph(households: hh, residents: res, areas: area, perimeters: perimeter, centreX: cx, centreY: cy,
                           shared: shared.map { $0.map { (block: $0.key, length: $0.value) }.sorted { $0.block < $1.block } },
-                          toleranceM: toleranceM)
+                          toleranceM: toleranceM, hulls: hulls)
     }
 
     /// The union of the faces of `blocks`, in metres.
@@ -255,8 +309,9 @@ public final class BlockSet {
     }
 
     /// Boundary segments between different regions, counted by where they lie: on a barrier (or the
-    /// parent's boundary), on an old grid boundary only, or on neither (never, by construction).
-    public func cutCounts(region ofBlock: [Int]) throws -> (onBarriers: Int, onOldBoundariesOnly: Int, elsewhere: Int) {
+    /// parent's boundary), on the boundary of a dedicated grid only, on an old grid boundary only, or on
+    /// none of them (never, by construction).
+    public func cutCounts(region ofBlock: [Int]) throws -> (onBarriers: Int, onDedicated: Int, onOldBoundariesOnly: Int, elsewhere: Int) {
         var owner: [SegmentKey: Int] = [:]
         var cuts = Set<SegmentKey>()
         for (i, face) in faces.enumerated() {
@@ -269,12 +324,13 @@ public final class BlockSet {
                 }
             }
         }
-        var on = 0, old = 0, elsewhere = 0
+        var on = 0, dedicated = 0, old = 0, elsewhere = 0
         for key in cuts {
             if !lineworkSegments.contains(key) { elsewhere += 1 }
+            else if dedicatedSegments.contains(key) { dedicated += 1 }
             else if extraOnlySegments.contains(key) { old += 1 }
             else { on += 1 }
         }
-        return (on, old, elsewhere)
+        return (on, dedicated, old, elsewhere)
     }
 }

@@ -24,6 +24,10 @@ public struct PartitionOptions: Sendable {
     public var dryRun = false
     /// Keep every block with its households and grid in the report (for `--blocks-out`).
     public var keepBlocks = false
+    /// Polygons carved out as grids of their own (专属网格), exempt from the bounds.
+    public var dedicated: [DedicatedSite] = []
+    /// Seed points (gridders' bases): one grid grows from each.
+    public var seeds: SeedPoints? = nil
     public var command = "partition"
     public init() {}
 }
@@ -42,10 +46,36 @@ public struct PartitionReport: Sendable {
         public var compactness: Double
         /// From the centroid to the farthest boundary point, metres.
         public var radiusM: Double
+        /// Households within min–max and residents within the cap (dedicated grids are exempt: true).
         public var withinBounds: Bool
         public var parts: Int
         /// Redraw: whether the grid changed (and so was written as a new version).
         public var changed: Bool
+        /// `comprehensive`, or the kind of a dedicated grid (school, market, …).
+        public var kind: String = GridKind.comprehensive.rawValue
+        /// Residents over the cap (never for dedicated grids).
+        public var overMaxResidents = false
+        /// Radius over `--max-radius` (never for dedicated grids).
+        public var overMaxRadius = false
+        /// Ids of the seed points the grid holds (with --seeds).
+        public var seeds: [String] = []
+        /// Holes: grids it surrounds (a dedicated grid inside one block, or one the search could not avoid enclosing).
+        public var holes = 0
+        public var dedicated: Bool { kind != GridKind.comprehensive.rawValue }
+    }
+
+    /// A block that alone exceeds the maximum households or the residents cap: it is a grid of its own.
+    public struct OversizeBlock: Sendable {
+        /// Its number among the parent's blocks (as in `--blocks-out`).
+        public var block: Int
+        public var households: Double
+        public var residents: Double
+        public var areaM2: Double
+        /// A point inside it, longitude/latitude (CGCS2000).
+        public var lon: Double
+        public var lat: Double
+        /// The code (or name) of the grid it became.
+        public var grid: String = ""
     }
 
     public struct Parent: Sendable {
@@ -57,9 +87,21 @@ public struct PartitionReport: Sendable {
         public var households = 0.0
         public var buildings = 0
         public var grids: [Grid] = []
-        /// Blocks that alone exceed the maximum: households and area.
-        public var oversizeBlocks: [(households: Double, areaM2: Double)] = []
+        /// Blocks that alone exceed the maximum (households or residents).
+        public var oversizeBlocks: [OversizeBlock] = []
         public var cutsOnBarriers = 0
+        /// Grid edges on the boundary of a dedicated grid where no barrier runs.
+        public var cutsOnDedicated = 0
+        /// Households in dedicated grids (not counted in the targets).
+        public var dedicatedHouseholds = 0.0
+        /// Dedicated sites only partly inside this parent (the part inside is its grid).
+        public var dedicatedClipped: [String] = []
+        /// With --seeds: seeds in this parent, and those that could not have a grid of their own, with why.
+        public var seedsInside = 0
+        /// Redraw: parents of grids (areas, or the parent itself) whose grids cannot all meet the bounds
+        /// with their number, however blocks move; their grids are left as they are.
+        public var infeasibleGroups: [(group: String, households: Double, residents: Double, grids: Int, needed: Int)] = []
+        public var seedsNotOwnGrid: [(seed: String, reason: String)] = []
         /// Redraw: grid edges kept on an old grid boundary where no barrier runs.
         public var cutsOnOldBoundariesOnly = 0
         public var cutsNotOnBarriers = 0
@@ -88,9 +130,15 @@ public struct PartitionReport: Sendable {
         public var grid: Int
         public var gridCode: String?
         public var wkb: [UInt8]
+        /// The grid's kind (comprehensive or a dedicated kind).
+        public var kind: String = GridKind.comprehensive.rawValue
     }
 
     public var parents: [Parent] = []
+    /// Dedicated sites inside no parent (not made into grids).
+    public var dedicatedOutside: [String] = []
+    /// Seed points inside no parent.
+    public var seedsOutside: [String] = []
     /// Filled when `keepBlocks` is set.
     public var blocks: [Block] = []
     public var targets: Targets
@@ -101,16 +149,19 @@ public struct PartitionReport: Sendable {
     public var seconds = 0.0
 
     public var allGrids: [Grid] { parents.flatMap(\.grids) }
-    /// The largest |households − target| over all grids (each against its parent's target).
+    /// Grids that are not dedicated: those the bounds apply to.
+    public var sizedGrids: [Grid] { allGrids.filter { !$0.dedicated } }
+    /// The largest |households − target| over all grids but dedicated ones (each against its parent's target).
     public var maxDeviation: Double {
-        parents.flatMap { p in p.grids.map { abs($0.households - p.targets.target) } }.max() ?? 0
+        parents.flatMap { p in p.grids.filter { !$0.dedicated }.map { abs($0.households - p.targets.target) } }.max() ?? 0
     }
+    /// Share of the grids (dedicated ones left out) within the bounds.
     public var shareWithinBounds: Double {
-        let g = allGrids
+        let g = sizedGrids
         return g.isEmpty ? 1 : Double(g.filter(\.withinBounds).count) / Double(g.count)
     }
     public var meanCompactness: Double {
-        let g = allGrids
+        let g = sizedGrids
         return g.isEmpty ? 0 : g.map(\.compactness).reduce(0, +) / Double(g.count)
     }
     public var cutsNotOnBarriers: Int { parents.map(\.cutsNotOnBarriers).reduce(0, +) }
@@ -154,6 +205,15 @@ public enum Partitioner {
         for p in parents where p.level >= options.outLevel {
             throw GridplanError("\(p.label) is a \(p.level) grid: it cannot be cut into \(options.outLevel) grids (pick --out-level below it)")
         }
+        if options.redraw && !options.dedicated.isEmpty {
+            throw GridplanError("--dedicated works on a fresh partition, not with --redraw (a redraw keeps the existing dedicated grids as they are)")
+        }
+        if options.redraw && options.seeds != nil {
+            throw GridplanError("--seeds works on a fresh partition, not with --redraw (a redraw starts from the existing grids)")
+        }
+        let sites = try options.dedicated.map { try Geometry(wkb: $0.wkb, context: context) }
+        var sitesPlaced = Set<Int>()
+        var seedsPlaced = Set<Int>()
         func ancestors(_ g: GridRecord) -> [GridRecord] {
             var chain: [GridRecord] = [], seen = Set<Int64>()
             var current = g
@@ -186,8 +246,32 @@ public enum Partitioner {
                 throw GridplanError("--redraw: \(parentRecord.label) has no \(options.outLevel) grids to start from")
             }
 
+            // Dedicated sites in this parent (more than a touch), each clipped to it; overlaps are refused.
+            var here: [Int] = []
+            var hereGeometries: [Geometry] = []
+            if !sites.isEmpty {
+                let preparedParent = try PreparedGeometry(parentGeometry)
+                let metricParent = try projector.project(parentGeometry)
+                var clippedMetric: [Geometry] = []
+                for (i, site) in sites.enumerated() where try preparedParent.intersects(site) {
+                    let metricSite = try projector.project(site)
+                    let inside = try metricSite.intersection(metricParent)
+                    guard inside.area >= 1 else { continue }
+                    for (j, other) in zip(here, clippedMetric) {
+                        let overlap = try inside.intersection(other).area
+                        if overlap >= 1 {
+                            throw GridplanError("--dedicated: \(options.dedicated[j].label) and \(options.dedicated[i].label) overlap by \(Int(overlap.rounded())) m² in \(parentRecord.label); a place belongs to one grid")
+                        }
+                    }
+                    if inside.area < metricSite.area - 1 { part.dedicatedClipped.append(options.dedicated[i].label) }
+                    here.append(i)
+                    clippedMetric.append(inside)
+                    hereGeometries.append(try site.intersection(parentGeometry))
+                }
+            }
+
             let blocks = try BlockSet(parent: parentGeometry, barriers: barriers,
-                                      extraLines: options.redraw ? childGeometries : [], projector: projector)
+                                      extraLines: options.redraw ? childGeometries : [], dedicated: hereGeometries, projector: projector)
             part.faces = blocks.faces.count
 
             // Households to faces by point-in-polygon.
@@ -221,15 +305,51 @@ public enum Partitioner {
                 }
             }
             part.smallBlocksMerged = blocks.mergeSmallBlocks(minAreaM2: options.minBlockM2, households: faceHouseholds,
-                                                             group: options.redraw ? faceGroup : nil)
+                                                             group: options.redraw ? faceGroup : nil,
+                                                             unite: here.isEmpty ? nil : blocks.faceDedicated)
             part.blocks = blocks.blockCount
             let graph = blocks.graph(faceHouseholds: faceHouseholds, faceResidents: faceResidents, toleranceM: options.adjacencyToleranceM)
             var blockBuildings = [Int](repeating: 0, count: graph.count)
             for (f, n) in faceBuildings.enumerated() { blockBuildings[blocks.faceBlock[f]] += n }
-            let targets = options.targets.resolved(households: part.households)
+            // The block of each dedicated site here (nil when no face of it survived).
+            var siteBlock = [Int?](repeating: nil, count: here.count)
+            for (f, d) in blocks.faceDedicated.enumerated() where d >= 0 { siteBlock[d] = blocks.faceBlock[f] }
+            var dedicatedOfBlock: [Int: Int] = [:]   // block → index into `here`
+            for (d, b) in siteBlock.enumerated() { if let b { dedicatedOfBlock[b] = d; sitesPlaced.insert(here[d]) } }
+            part.dedicatedHouseholds = dedicatedOfBlock.keys.reduce(0.0) { $0 + graph.households[$1] }
+
+            // Seeds to blocks; a seed in a dedicated grid or sharing a block with an earlier one grows no grid.
+            var seedBlocks: [Int] = []
+            var seedsOfBlock: [Int: [String]] = [:]
+            if let seeds = options.seeds {
+                for i in 0..<seeds.count where envelope.contains(x: seeds.lon[i], y: seeds.lat[i]) && !seedsPlaced.contains(i) {
+                    let p = try projector.project(x: seeds.lon[i], y: seeds.lat[i])
+                    let face: Int
+                    switch try locator.locate(x: p.x, y: p.y) {
+                    case .inside(let f), .boundary(let f): face = f
+                    case .outside: continue
+                    }
+                    seedsPlaced.insert(i)
+                    part.seedsInside += 1
+                    let b = blocks.faceBlock[face]
+                    if let d = dedicatedOfBlock[b] {
+                        part.seedsNotOwnGrid.append((seeds.ids[i], "in the dedicated grid \(options.dedicated[here[d]].label)"))
+                    } else if let earlier = seedsOfBlock[b]?.first {
+                        part.seedsNotOwnGrid.append((seeds.ids[i], "in the same block as seed \(earlier)"))
+                    } else {
+                        seedBlocks.append(b)
+                    }
+                    seedsOfBlock[b, default: []].append(seeds.ids[i])
+                }
+            }
+
+            var wanted = options.targets
+            if options.seeds != nil && wanted.count == nil && !seedBlocks.isEmpty && wanted.countSpread != nil { wanted.count = seedBlocks.count }
+            let targets = wanted.resolved(households: part.households - part.dedicatedHouseholds)
             part.targets = targets
             var builder = RegionBuilder(graph: graph, targets: targets)
-            part.oversizeBlocks = builder.oversizeBlocks.map { (graph.households[$0], graph.areas[$0]) }
+            for (b, d) in dedicatedOfBlock { builder.fixed[b] = -1 - d }
+            builder.seeds = seedBlocks
 
             let solution: RegionBuilder.Solution
             var initial: [Int] = []
@@ -246,17 +366,39 @@ public enum Partitioner {
                 if let lost = initial.firstIndex(of: -1) {
                     throw GridplanError("--redraw: block \(lost) of \(parentRecord.label) touches no existing grid")
                 }
-                for (b, r) in initial.enumerated() where children[r].code.map(options.locked.contains) ?? false { builder.fixed[b] = r }
+                // Locked grids, and dedicated grids (exempt from the bounds), stay as they are.
+                for (b, r) in initial.enumerated() where (children[r].code.map(options.locked.contains) ?? false)
+                    || children[r].kind != GridKind.comprehensive.rawValue { builder.fixed[b] = r }
                 builder.regionGroups = children.map { Int($0.parentFid ?? -1) }
+                // Grids of one parent (an area, or the parent itself) whose households (or residents) cannot meet
+                // the bounds in that many grids, however blocks move: left as they are, and reported.
+                var groupRegions: [Int: [Int]] = [:]
+                let fixedRegions = Set(builder.fixed.values)
+                for r in children.indices where !fixedRegions.contains(r) { groupRegions[builder.regionGroups![r], default: []].append(r) }
+                for (group, regions) in groupRegions.sorted(by: { $0.key < $1.key }) {
+                    let set = Set(regions)
+                    let blocksIn = initial.indices.filter { set.contains(initial[$0]) }
+                    let hh = blocksIn.reduce(0.0) { $0 + graph.households[$1] }, res = blocksIn.reduce(0.0) { $0 + graph.residents[$1] }
+                    let n = regions.count
+                    var need = Swift.max(1, Int((hh / Swift.max(targets.max, 1e-9)).rounded(.up)))
+                    if let cap = targets.maxResidents, cap > 0 { need = Swift.max(need, Int((res / cap).rounded(.up))) }
+                    let most = targets.min > 0 ? Int((hh / targets.min).rounded(.down)) : Int.max
+                    guard need > n || most < n else { continue }
+                    let name = byFid[Int64(group)].map(\.label) ?? parentRecord.label
+                    part.infeasibleGroups.append((group: name, households: hh, residents: res, grids: n, needed: need > n ? need : Swift.max(1, most)))
+                    for b in blocksIn { builder.fixed[b] = initial[b] }
+                }
                 lockedFound.formUnion(children.compactMap(\.code).filter(options.locked.contains))
                 // Region numbers must be dense for the search: existing grids keep their index.
                 solution = builder.redraw(from: initial, seed: options.seed)
             } else {
                 solution = builder.partition(seed: options.seed)
             }
+            let oversize = builder.oversizeBlocks
 
             let cuts = try blocks.cutCounts(region: solution.region)
             part.cutsOnBarriers = cuts.onBarriers
+            part.cutsOnDedicated = cuts.onDedicated
             part.cutsOnOldBoundariesOnly = cuts.onOldBoundariesOnly
             part.cutsNotOnBarriers = cuts.elsewhere
 
@@ -274,13 +416,27 @@ public enum Partitioner {
                 var radius = 0.0
                 for k in xs.indices { radius = max(radius, hypot(xs[k] - centre.x, ys[k] - centre.y)) }
                 let hh = blockList.reduce(0.0) { $0 + graph.households[$1] }
+                let residents = blockList.reduce(0.0) { $0 + graph.residents[$1] }
                 let changed = options.redraw ? Set(blockList) != Set(initial.indices.filter { initial[$0] == r }) : true
-                made.append(Made(region: r, geometry: union, metric: metric, grid: PartitionReport.Grid(
-                    code: nil, name: "", households: hh, residents: blockList.reduce(0.0) { $0 + graph.residents[$1] },
+                var kind = GridKind.comprehensive.rawValue
+                if options.redraw {
+                    if r < children.count { kind = children[r].kind }
+                } else if let d = blockList.lazy.compactMap({ dedicatedOfBlock[$0] }).first {
+                    kind = options.dedicated[here[d]].kind.rawValue
+                }
+                let exempt = kind != GridKind.comprehensive.rawValue
+                var grid = PartitionReport.Grid(
+                    code: nil, name: "", households: hh, residents: residents,
                     buildings: blockList.reduce(0) { $0 + blockBuildings[$1] }, blocks: blockList.count,
                     areaM2: area, compactness: perimeter > 0 ? 4 * Double.pi * area / (perimeter * perimeter) : 0,
-                    radiusM: radius, withinBounds: hh >= targets.min - 1e-9 && hh <= targets.max + 1e-9,
-                    parts: union.type == .multiPolygon ? union.partCount : 1, changed: changed)))
+                    radiusM: radius, withinBounds: exempt || targets.within(households: hh, residents: residents),
+                    parts: union.type == .multiPolygon ? union.partCount : 1, changed: changed)
+                grid.kind = kind
+                grid.overMaxResidents = !exempt && residents > (targets.maxResidents ?? .infinity) + 1e-9
+                grid.overMaxRadius = !exempt && radius > (targets.maxRadius ?? .infinity) + 1e-6
+                grid.seeds = blockList.sorted().flatMap { seedsOfBlock[$0] ?? [] }
+                grid.holes = union.type == .multiPolygon ? try union.parts.reduce(0) { $0 + $1.holeCount } : union.holeCount
+                made.append(Made(region: r, geometry: union, metric: metric, grid: grid))
             }
 
             if options.redraw {
@@ -312,7 +468,7 @@ public enum Partitioner {
                     guard made[i].grid.changed else { continue }
                     endFids.append(child.fid); part.endedGrids += 1
                     newGrids.append(try newGrid(made[i].geometry, grid: made[i].grid, level: options.outLevel, parent: child.parentFid.flatMap { byFid[$0] } ?? parentRecord,
-                                                code: child.code, name: child.name))
+                                                code: child.code, name: child.name, kind: child.kind))
                 }
             } else {
                 endFids += children.map(\.fid)
@@ -325,7 +481,8 @@ public enum Partitioner {
                 let used = Set(all.filter { $0.level == options.outLevel && !ending.contains($0.fid) }.compactMap(\.code))
                 var next = 1
                 let noun = options.outLevel == .area ? "片区" : "网格"
-                for (sequence, i) in order.enumerated() {
+                var sequence = 0
+                for i in order {
                     var code: String? = nil
                     if let prefix {
                         var candidate = prefix + String(format: "%0\(digits)d", next)
@@ -334,13 +491,28 @@ public enum Partitioner {
                         next += 1
                     }
                     made[i].grid.code = code
-                    made[i].grid.name = "\(parentRecord.name ?? parentRecord.label)第\(sequence + 1)\(noun)"
+                    let parentName = parentRecord.name ?? parentRecord.label
+                    if made[i].grid.dedicated {
+                        let d = members[made[i].region].lazy.compactMap { dedicatedOfBlock[$0] }.first!
+                        let site = options.dedicated[here[d]]
+                        made[i].grid.name = site.name ?? "\(parentName)\(Self.kindLabel(site.kind))专属\(noun)(\(site.label))"
+                    } else {
+                        sequence += 1
+                        made[i].grid.name = "\(parentName)第\(sequence)\(noun)"
+                    }
                     newGrids.append(try newGrid(made[i].geometry, grid: made[i].grid, level: options.outLevel, parent: parentRecord,
-                                                code: code, name: made[i].grid.name))
+                                                code: code, name: made[i].grid.name, kind: made[i].grid.kind))
                 }
                 made = order.map { made[$0] }
             }
             part.grids = made.map(\.grid)
+            let gridOfRegion = Dictionary(uniqueKeysWithValues: made.map { ($0.region, $0.grid.code ?? $0.grid.name) })
+            part.oversizeBlocks = try oversize.map { b in
+                let inside = try blocks.lonLat(try blocks.union(ofBlocks: [b]).pointOnSurface()).xy
+                return PartitionReport.OversizeBlock(block: b, households: graph.households[b], residents: graph.residents[b],
+                                                     areaM2: graph.areas[b], lon: inside.x, lat: inside.y,
+                                                     grid: gridOfRegion[solution.region[b]] ?? "")
+            }
             if options.keepBlocks {
                 let position = Dictionary(uniqueKeysWithValues: made.enumerated().map { ($1.region, $0) })
                 for b in 0..<graph.count {
@@ -348,7 +520,8 @@ public enum Partitioner {
                     report.blocks.append(PartitionReport.Block(
                         parent: parentRecord.code ?? parentRecord.label, block: b, households: graph.households[b],
                         residents: graph.residents[b], grid: grid, gridCode: grid >= 0 ? made[grid].grid.code : nil,
-                        wkb: try blocks.lonLat(try blocks.union(ofBlocks: [b])).wkb))
+                        wkb: try blocks.lonLat(try blocks.union(ofBlocks: [b])).wkb,
+                        kind: grid >= 0 ? made[grid].grid.kind : GridKind.comprehensive.rawValue))
                 }
             }
             part.seconds = Date().timeIntervalSince(t0)
@@ -359,11 +532,16 @@ public enum Partitioner {
             throw GridplanError("--lock \(unknownLocks.joined(separator: ",")): no current \(options.outLevel) grid under the parent\(parents.count == 1 ? "" : "s") has \(unknownLocks.count == 1 ? "this code" : "these codes")")
         }
         report.buildingsOutside = buildings.count - assignedBuildings.count
+        report.dedicatedOutside = options.dedicated.indices.filter { !sitesPlaced.contains($0) }.map { options.dedicated[$0].label }
+        if let seeds = options.seeds { report.seedsOutside = (0..<seeds.count).filter { !seedsPlaced.contains($0) }.map { seeds.ids[$0] } }
         if !options.dryRun {
             let t = options.targets
-            let note = options.redraw
+            var note = options.redraw
                 ? "redraw; targets \(Int(t.min))–\(Int(t.max)); seed \(options.seed); locked \(options.locked.sorted().joined(separator: ","))"
-                : "targets \(t.count.map { "\($0) grids" } ?? "\(Int(t.target)) (\(Int(t.min))–\(Int(t.max)))"); seed \(options.seed)"
+                : "targets \(t.count.map { "\($0) grids" } ?? (options.seeds != nil ? "one grid per seed" : "\(Int(t.target)) (\(Int(t.min))–\(Int(t.max)))")); seed \(options.seed)"
+            if let r = t.maxResidents { note += "; at most \(Int(r)) residents" }
+            if let r = t.maxRadius { note += "; radius at most \(Int(r)) m" }
+            if !options.dedicated.isEmpty { note += "; \(options.dedicated.count - report.dedicatedOutside.count) dedicated sites" }
             let written = try GridReplacement.write(store: store, newGrids: newGrids, endFids: endFids, command: options.command,
                                                     note: note, validFrom: options.validFrom)
             report.versionID = written.versionID
@@ -373,14 +551,28 @@ public enum Partitioner {
         return report
     }
 
+    /// The Chinese name of a dedicated kind, for generated grid names.
+    static func kindLabel(_ kind: GridKind) -> String {
+        switch kind {
+        case .comprehensive: "综合"
+        case .industrialPark: "工业园区"
+        case .school: "学校"
+        case .hospital: "医院"
+        case .market: "市场"
+        case .enterprise: "企业"
+        case .commercial: "商业"
+        case .dedicated: ""
+        }
+    }
+
     static func newGrid(_ geometry: Geometry, grid: PartitionReport.Grid, level: GridLevel, parent: GridRecord,
-                        code: String?, name: String?) throws -> GridReplacement.NewGrid {
+                        code: String?, name: String?, kind: String = GridKind.comprehensive.rawValue) throws -> GridReplacement.NewGrid {
         let multi = geometry.type == .multiPolygon ? geometry : try Geometry.collection(.multiPolygon, [geometry], context: geometry.context)
         let attributes = String(format: "{\"area_m2\":%.1f,\"blocks\":%d,\"buildings\":%d,\"compactness\":%.4f,\"radius_m\":%.1f}",
                                 grid.areaM2, grid.blocks, grid.buildings, grid.compactness, grid.radiusM)
         return GridReplacement.NewGrid(code: code, name: name, level: level, parentFid: parent.fid, parentRef: parent.code ?? parent.name,
                                        households: Int64(grid.households.rounded()), residents: Int64(grid.residents.rounded()),
-                                       attributes: attributes, blob: try GeoPackageGeometry.encode(multi, srsID: GeoPackage.storeSRSID))
+                                       attributes: attributes, blob: try GeoPackageGeometry.encode(multi, srsID: GeoPackage.storeSRSID), kind: kind)
     }
 
     /// The code prefix of new grids of `level` under `parent`, by the standard code scheme: the code

@@ -117,3 +117,126 @@ public struct HouseholdPoints: Sendable {
         return result
     }
 }
+
+/// Polygons that become grids of their own (专属网格: schools, markets, parks, industrial parks,
+/// hospitals, enterprises), read from any GDAL polygon layer, with their kind and name.
+public struct DedicatedSite: Sendable {
+    /// 1-based feature number in the file, for messages.
+    public var feature: Int
+    public var name: String?
+    public var kind: GridKind
+    /// WKB of the polygon in CGCS2000 longitude/latitude.
+    public var wkb: [UInt8]
+    /// How the site is named in messages: its name, or the file's feature number.
+    public var label: String { name.map { "\($0) (feature \(feature))" } ?? "feature \(feature)" }
+
+    public init(feature: Int, name: String?, kind: GridKind, wkb: [UInt8]) {
+        self.feature = feature; self.name = name; self.kind = kind; self.wkb = wkb
+    }
+
+    static let kindNames = ["kind", "grid_kind", "类型", "网格类型", "专属类型"]
+    static let nameNames = ["name", "名称", "单位名称", "网格名称"]
+
+    /// Reads every polygon of the file. The kind comes from `kindField` (or a field named kind, type,
+    /// 类型…); a file without one makes generic dedicated grids. An unknown kind, a comprehensive one,
+    /// or a geometry that is not a polygon is refused, naming the feature.
+    public static func read(path: String, layer: String? = nil, crs: CRS? = nil, kindField: String? = nil,
+                            nameField: String? = nil) throws -> [DedicatedSite] {
+        let file = (path as NSString).lastPathComponent
+        let reader: VectorReader
+        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
+        let source = try BarrierReader.sourceCRS(reader: reader, given: crs, file: file)
+        let transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
+        let lower = reader.fieldNames.map { $0.lowercased() }
+        func find(_ given: String?, _ names: [String], _ flag: String) throws -> Int? {
+            if let given {
+                guard let i = lower.firstIndex(of: given.lowercased()) else {
+                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+                }
+                return i
+            }
+            return names.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+        }
+        let kindIndex = try find(kindField, kindNames, "--dedicated-kind-field")
+        let nameIndex = try find(nameField, nameNames, "--dedicated-name-field")
+        let context = GEOSContext()
+        var sites: [DedicatedSite] = []
+        let kinds = GridKind.allCases.filter { $0 != .comprehensive }.map(\.rawValue).joined(separator: ", ")
+        do {
+            try reader.forEach { feature in
+                let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+                let label = "\(file) feature \(feature.number)\(name.map { " (\($0))" } ?? "")"
+                guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
+                var g = try Geometry(wkb: wkb, context: context)
+                guard g.type == .polygon || g.type == .multiPolygon, !g.isEmpty else {
+                    throw GridplanError("\(label): a \(g.type); dedicated grids must be polygons")
+                }
+                if !g.isValid { g = try g.makeValid() }
+                var kind = GridKind.dedicated
+                if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                    guard let k = GridKind(text: text) else {
+                        throw GridplanError("\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: \(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+                    }
+                    guard k != .comprehensive else {
+                        throw GridplanError("\(label): kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)")
+                    }
+                    kind = k
+                }
+                let lonLat = try transformer.transform(g)
+                sites.append(DedicatedSite(feature: feature.number, name: name, kind: kind, wkb: try lonLat.wkb))
+            }
+        } catch let e as FormatError { throw GridplanError(e.message) }
+        return sites
+    }
+}
+
+/// Seed points (gridders' bases) that region growing starts from, with an id each.
+public struct SeedPoints: Sendable {
+    public var ids: [String] = []
+    public var lon: [Double] = []
+    public var lat: [Double] = []
+    public var count: Int { ids.count }
+    public init() {}
+
+    static let idNames = ["id", "name", "person", "person_id", "gridder", "编号", "姓名", "名称", "网格员"]
+
+    /// Reads points (polygons: a point on their surface); the id comes from `idField` (or a field named
+    /// id, name, 编号, 姓名…), otherwise it is the feature number.
+    public static func read(path: String, layer: String? = nil, crs: CRS? = nil, idField: String? = nil) throws -> SeedPoints {
+        let file = (path as NSString).lastPathComponent
+        let reader: VectorReader
+        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
+        let source = try BarrierReader.sourceCRS(reader: reader, given: crs, file: file)
+        let transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
+        let lower = reader.fieldNames.map { $0.lowercased() }
+        var idIndex: Int? = nil
+        if let idField {
+            guard let i = lower.firstIndex(of: idField.lowercased()) else {
+                throw GridplanError("\(file): --seeds-id-field \(idField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+            }
+            idIndex = i
+        } else {
+            idIndex = idNames.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+        }
+        let context = GEOSContext()
+        var result = SeedPoints()
+        do {
+            try reader.forEach { feature in
+                guard let wkb = feature.wkb else { throw GridplanError("\(file) feature \(feature.number): has no geometry") }
+                var g = try Geometry(wkb: wkb, context: context)
+                if g.isEmpty { throw GridplanError("\(file) feature \(feature.number): the geometry is empty") }
+                switch g.type {
+                case .point: break
+                case .polygon, .multiPolygon: g = try g.pointOnSurface()
+                default: throw GridplanError("\(file) feature \(feature.number): a \(g.type); seeds must be points")
+                }
+                let p = try transformer.transform(x: try g.xy.x, y: try g.xy.y)
+                let id = idIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }
+                result.ids.append(id.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(feature.number)")
+                result.lon.append(p.x); result.lat.append(p.y)
+            }
+        } catch let e as FormatError { throw GridplanError(e.message) }
+        guard result.count > 0 else { throw GridplanError("\(file): no seed points") }
+        return result
+    }
+}

@@ -15,16 +15,38 @@ struct PartitionCommand: ParsableCommand {
             blocks into contiguous grids of target households (default 400, within 300–500), balance first,
             Polsby–Popper compactness second. Grid edges are barrier lines or the parent's boundary, never
             anything else, and the grids tile the parent. Blocks that alone exceed the maximum are reported
-            and become grids of their own. The same --seed gives the same plan.
+            (number, place, households) and become grids of their own. The same --seed gives the same plan.
+
+            Residents are a bound too: at most --max-residents per grid (default from the sizing rules: 2,500
+            for unit grids; 0 for none). --max-radius M makes the search avoid grids whose farthest point is
+            more than M metres from their centre (second to the household and resident bounds). Grids over
+            either are listed in the report.
+
+            --dedicated FILE: polygons (schools, markets, parks, hospitals, industrial parks, enterprises)
+            carved out of the parent first, each a grid of its own with the kind its kind field names
+            (school, market, hospital, industrial_park, enterprise, commercial, dedicated, or 学校, 市场, 医院,
+            工业园区, 企业, 商业, 专属网格; no field: dedicated). An unknown kind is refused, naming the feature.
+            Their households are counted in them, they are exempt from the bounds, and their boundaries become
+            grid edges; the rest is cut into blocks as usual (--count counts the other grids only).
+
+            --seeds FILE: points (gridders' bases); a grid grows from the block of each seed, and each grid
+            keeps its seed, so without --count there are as many grids per parent as seeds in it (bounds then
+            ±25 % of the mean unless --min/--max are given). Seeds in one block, or in a dedicated grid, are
+            reported; the report gives the seed of every grid.
 
             The grids replace the parent's current grids of that level (ended, kept in history). With
             --redraw they start from those grids instead, and only the blocks needed to bring every grid
-            within bounds move; the households, buildings and cases that change grid are reported.
+            within bounds move (chains of moves through full grids to one with room, fewest households
+            first); the households, buildings and cases that change grid are reported. Dedicated grids are
+            kept as they are. Grids of one area (or parent) whose households cannot meet the bounds in that
+            many grids, however blocks move, are left as they are and reported with the number that would.
 
             Examples:
               gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings buildings.geojson
               gridplan partition --db plan.gpkg --level community --barriers roads.shp --buildings addresses.csv --seed 7
               gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings b.geojson --redraw --lock 440802001001003
+              gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings b.geojson --dedicated schools.shp --dedicated-kind-field 类型
+              gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings b.geojson --seeds bases.csv --max-radius 400
             """)
 
     @OptionGroup var store: StoreOptions
@@ -39,7 +61,7 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Target households per grid.") var target: Double?
     @Option(help: "Minimum households per grid.") var min: Double?
     @Option(help: "Maximum households per grid.") var max: Double?
-    @Option(help: "A number of grids per parent instead of a target (min/max default to ±25 % of the mean).") var count: Int?
+    @Option(help: "A number of grids per parent instead of a target (min/max default to ±25 % of the mean; the residents cap still applies).") var count: Int?
     @Flag(help: "Start from the existing grids and move only the blocks needed.") var redraw = false
     @Option(help: "Comma-separated codes of grids to keep unchanged (with --redraw).") var lock: String?
     @Option(help: "Seed of the search: the same seed gives the same plan.") var seed: UInt64 = 1
@@ -51,18 +73,44 @@ struct PartitionCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Also write the blocks (households, grid) to this file (.geojson, .gpkg, .shp or .csv), e.g. to compare with other tools.")
     var blocksOut: String?
+    @Option(help: "Most residents in a grid, a bound like --max (default: the sizing rules' cap for the level, 2,500 for unit grids; 0: none).")
+    var maxResidents: Double?
+    @Option(help: "Longest distance in metres from a grid's centre to its farthest point (as radius_m in the report); the search avoids exceeding it, grids over it are reported.")
+    var maxRadius: Double?
+    @Option(help: "Polygons that become grids of their own (schools, markets, parks, industrial parks, hospitals, enterprises): any polygon layer GDAL reads.")
+    var dedicated: String?
+    @Option(help: "Field of --dedicated naming each polygon's kind (default: kind, grid_kind, 类型, 网格类型; no such field: dedicated).")
+    var dedicatedKindField: String?
+    @Option(help: "Field of --dedicated naming each polygon (default: name, 名称, …); unnamed ones get generated names.")
+    var dedicatedNameField: String?
+    @Option(help: "Seed points (gridders' bases), any point layer GDAL reads: one grid grows from each, and without --count their number per parent is the number of grids.")
+    var seeds: String?
+    @Option(help: "Field of --seeds identifying each seed in the report (default: id, name, 编号, 姓名, …; else the feature number).")
+    var seedsIdField: String?
 
     func run() throws {
         try reportingErrors {
             guard (parent == nil) != (level == nil) else { throw CLIError("give exactly one of --parent CODE and --level LEVEL", status: 2) }
             guard outLevel == .area || outLevel == .unit else { throw CLIError("--out-level must be area or unit", status: 2) }
             if lock != nil && !redraw { throw CLIError("--lock needs --redraw", status: 2) }
+            if redraw && dedicated != nil { throw CLIError("--dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are)", status: 2) }
+            if redraw && seeds != nil { throw CLIError("--seeds makes a fresh plan: it cannot go with --redraw", status: 2) }
+            if seeds != nil && count != nil { throw CLIError("give --seeds or --count, not both: with seeds, the number of grids is the number of seeds", status: 2) }
+            if dedicated == nil && (dedicatedKindField != nil || dedicatedNameField != nil) { throw CLIError("--dedicated-kind-field and --dedicated-name-field need --dedicated", status: 2) }
+            if seeds == nil && seedsIdField != nil { throw CLIError("--seeds-id-field needs --seeds", status: 2) }
+            if let maxRadius, !(maxRadius > 0) { throw CLIError("--max-radius must be a positive number of metres", status: 2) }
+            if let maxResidents, !(maxResidents >= 0) { throw CLIError("--max-residents must be 0 (none) or more", status: 2) }
             var options = PartitionOptions()
             if let count {
                 guard count >= 1 else { throw CLIError("--count must be at least 1", status: 2) }
                 options.targets.count = count
                 if min == nil && max == nil { options.targets.countSpread = 0.25 }
             }
+            if seeds != nil && min == nil && max == nil { options.targets.countSpread = 0.25 }
+            let rule = SizingRules.defaults.rule(level: outLevel, kind: GridKind.comprehensive.rawValue)
+            let cap = maxResidents ?? rule?.maxResidents.map(Double.init)
+            options.targets.maxResidents = cap.flatMap { $0 > 0 ? $0 : nil }
+            options.targets.maxRadius = maxRadius
             options.targets.target = target ?? options.targets.target
             options.targets.min = min ?? options.targets.min
             options.targets.max = max ?? options.targets.max
@@ -79,9 +127,14 @@ struct PartitionCommand: ParsableCommand {
             options.dryRun = dryRun
             options.keepBlocks = blocksOut != nil
             options.command = "partition \(parent.map { "--parent \($0)" } ?? "--level \(level!)") --out-level \(outLevel)\(redraw ? " --redraw" : "") --seed \(seed)"
+                + (dedicated.map { " --dedicated \(($0 as NSString).lastPathComponent)" } ?? "") + (seeds.map { " --seeds \(($0 as NSString).lastPathComponent)" } ?? "")
             let crs = try inputCRS.map { try parseCRS($0, option: "--crs-of-inputs") }
             let plan = try store.open()
             let points = try HouseholdPoints.read(path: buildings, crs: crs, householdsField: householdsField, residentsField: residentsField)
+            if let dedicated {
+                options.dedicated = try DedicatedSite.read(path: dedicated, crs: crs, kindField: dedicatedKindField, nameField: dedicatedNameField)
+            }
+            if let seeds { options.seeds = try SeedPoints.read(path: seeds, crs: crs, idField: seedsIdField) }
             let report = try Partitioner.run(store: plan, parent: parent, level: level, barriersPath: barriers, buildings: points,
                                              barrierCRS: crs, options: options)
             if let blocksOut { try writeBlocks(report, to: blocksOut) }
@@ -95,28 +148,56 @@ struct PartitionCommand: ParsableCommand {
             throw CLIError("--blocks-out \(path): write .geojson, .gpkg, .shp or .csv", status: 2)
         }
         let writer = try VectorWriter(path: path, format: format, layerName: "blocks", crs: .cgcs2000, fields: [
-            ("parent", .text), ("block", .integer), ("households", .real), ("residents", .real), ("grid", .integer), ("grid_code", .text)])
+            ("parent", .text), ("block", .integer), ("households", .real), ("residents", .real), ("grid", .integer), ("grid_code", .text),
+            ("kind", .text)])
         for b in r.blocks {
             try writer.write(wkb: b.wkb, values: [.text(b.parent), .integer(Int64(b.block)), .real(b.households), .real(b.residents),
-                                                  .integer(Int64(b.grid)), b.gridCode.map { .text($0) } ?? .null])
+                                                  .integer(Int64(b.grid)), b.gridCode.map { .text($0) } ?? .null, .text(b.kind)])
         }
         _ = try writer.close()
     }
 
     func printText(_ r: PartitionReport, options: PartitionOptions) {
-        print("grid\tname\thouseholds\tresidents\tbuildings\tblocks\tarea_m2\tcompactness\tradius_m\twithin\(redraw ? "\tchanged" : "")")
+        let withSeeds = seeds != nil
+        print("grid\tname\tkind\thouseholds\tresidents\tbuildings\tblocks\tarea_m2\tcompactness\tradius_m\twithin\(redraw ? "\tchanged" : "")\(withSeeds ? "\tseed" : "")")
         for p in r.parents {
             for g in p.grids {
-                print([g.code ?? "", g.name, String(format: "%.0f", g.households), String(format: "%.0f", g.residents), String(g.buildings),
+                let within = g.dedicated ? "exempt" : g.withinBounds ? "yes" : "no"
+                print([g.code ?? "", g.name, g.kind, String(format: "%.0f", g.households), String(format: "%.0f", g.residents), String(g.buildings),
                        String(g.blocks), String(format: "%.0f", g.areaM2), String(format: "%.3f", g.compactness),
-                       String(format: "%.0f", g.radiusM), g.withinBounds ? "yes" : "no"].joined(separator: "\t") + (redraw ? (g.changed ? "\tyes" : "\tno") : ""))
+                       String(format: "%.0f", g.radiusM), within].joined(separator: "\t") + (redraw ? (g.changed ? "\tyes" : "\tno") : "")
+                      + (withSeeds ? "\t" + g.seeds.joined(separator: "+") : ""))
             }
         }
         print("")
         for p in r.parents {
-            print("\(p.code ?? p.name): target \(String(format: "%.0f", p.targets.target)) (\(String(format: "%.0f", p.targets.min))–\(String(format: "%.0f", p.targets.max))); \(p.faces) faces → \(p.blocks) blocks (\(p.smallBlocksMerged) small ones merged), \(String(format: "%.0f", p.households)) households in \(p.buildings) buildings → \(p.grids.count) grids; \(p.endedGrids) earlier grids ended; \(String(format: "%.2f", p.seconds)) s")
+            let caps = (p.targets.maxResidents.map { String(format: ", at most %.0f residents", $0) } ?? "") + (p.targets.maxRadius.map { String(format: ", radius at most %.0f m", $0) } ?? "")
+            print("\(p.code ?? p.name): target \(String(format: "%.0f", p.targets.target)) (\(String(format: "%.0f", p.targets.min))–\(String(format: "%.0f", p.targets.max))\(caps)); \(p.faces) faces → \(p.blocks) blocks (\(p.smallBlocksMerged) small ones merged), \(String(format: "%.0f", p.households)) households in \(p.buildings) buildings → \(p.grids.count) grids; \(p.endedGrids) earlier grids ended; \(String(format: "%.2f", p.seconds)) s")
             for o in p.oversizeBlocks {
-                print("  a block of \(String(format: "%.0f", o.households)) households (\(String(format: "%.0f", o.areaM2)) m²) alone exceeds the maximum \(String(format: "%.0f", p.targets.max)): it is a grid of its own")
+                let caps = "the maximum \(String(format: "%.0f", p.targets.max)) households" + (p.targets.maxResidents.map { " or \(String(format: "%.0f", $0)) residents" } ?? "")
+                print("  block \(o.block) at \(String(format: "%.6f,%.6f", o.lon, o.lat)) (\(String(format: "%.0f", o.households)) households, \(String(format: "%.0f", o.residents)) residents, \(String(format: "%.0f", o.areaM2)) m²) alone exceeds \(caps): it is the grid \(o.grid) of its own")
+            }
+            let dedicatedGrids = p.grids.filter(\.dedicated)
+            if !dedicatedGrids.isEmpty {
+                print("  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), \(String(format: "%.0f", p.dedicatedHouseholds)) households: " + dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }.joined(separator: ", "))
+            }
+            if !p.dedicatedClipped.isEmpty { print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicatedClipped.joined(separator: ", "))") }
+            let holed = p.grids.filter { $0.holes > 0 }
+            if !holed.isEmpty { print("  \(holed.count) grids surround other grids (holes; validate warns): \(holed.map { $0.code ?? $0.name }.joined(separator: ", "))") }
+            if p.cutsOnDedicated > 0 { print("  \(p.cutsOnDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs") }
+            let overResidents = p.grids.filter(\.overMaxResidents)
+            if !overResidents.isEmpty, let cap = p.targets.maxResidents {
+                print("  \(overResidents.count) grids over \(String(format: "%.0f", cap)) residents: " + overResidents.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.residents)))" }.joined(separator: ", "))
+            }
+            let overRadius = p.grids.filter(\.overMaxRadius)
+            if !overRadius.isEmpty, let m = p.targets.maxRadius {
+                print("  \(overRadius.count) grids with a radius over \(String(format: "%.0f", m)) m: " + overRadius.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.radiusM)) m)" }.joined(separator: ", "))
+            }
+            if withSeeds {
+                let without = p.grids.filter { !$0.dedicated && $0.seeds.isEmpty }
+                print("  seeds: \(p.seedsInside) in \(p.name); \(p.grids.filter { !$0.dedicated && $0.seeds.count == 1 }.count) grids hold exactly one"
+                      + (without.isEmpty ? "" : "; \(without.count) grids hold none: \(without.map { $0.code ?? $0.name }.joined(separator: ", "))"))
+                for s in p.seedsNotOwnGrid { print("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
             }
             let multi = p.grids.filter { $0.parts > 1 }
             if !multi.isEmpty { print("  \(multi.count) grids are in several parts (the parent's blocks do not connect): \(multi.map { $0.code ?? $0.name }.joined(separator: ", "))") }
@@ -125,12 +206,17 @@ struct PartitionCommand: ParsableCommand {
             }
             if redraw {
                 print("  redraw: \(p.movedBlocks) blocks, \(String(format: "%.0f", p.movedHouseholds)) households, \(p.movedBuildings) buildings\(p.movedCases.map { ", \($0) cases" } ?? "") change grid; \(p.grids.filter(\.changed).count) grids changed; edges on old grid boundaries where no barrier runs: \(p.cutsOnOldBoundariesOnly) segments")
+                for g in p.infeasibleGroups {
+                    print("  \(g.group): \(String(format: "%.0f", g.households)) households\(p.targets.maxResidents != nil ? String(format: ", %.0f residents", g.residents) : "") cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are")
+                }
                 if !p.affectedGridders.isEmpty {
                     print("  primary gridders of changed grids: " + p.affectedGridders.map { "\($0.grid) \($0.person)" }.joined(separator: ", "))
                 }
             }
         }
         print("overall: \(r.allGrids.count) grids, \(String(format: "%.1f", r.shareWithinBounds * 100)) % within bounds, max deviation from target: \(String(format: "%.0f", r.maxDeviation)), mean compactness \(String(format: "%.3f", r.meanCompactness)), cuts not on barriers: \(r.cutsNotOnBarriers), buildings outside the parents: \(r.buildingsOutside) of \(r.buildingsRead), \(String(format: "%.2f", r.seconds)) s")
+        if !r.dedicatedOutside.isEmpty { print("dedicated sites inside no parent (no grid made): \(r.dedicatedOutside.joined(separator: ", "))") }
+        if !r.seedsOutside.isEmpty { print("seeds inside no parent (not used): \(r.seedsOutside.joined(separator: ", "))") }
         if let v = r.versionID { print("written as plan version \(v)\(r.relinked > 0 ? "; \(r.relinked) grids below relinked by area" : "")") }
         else { print("dry run: nothing written") }
     }
@@ -141,19 +227,32 @@ struct PartitionCommand: ParsableCommand {
             "share_within_bounds": r.shareWithinBounds, "max_deviation": r.maxDeviation, "target": r.targets.target,
             "mean_compactness": r.meanCompactness, "cuts_not_on_barriers": r.cutsNotOnBarriers,
             "buildings_read": r.buildingsRead, "buildings_outside": r.buildingsOutside,
+            "dedicated_outside": r.dedicatedOutside, "seeds_outside": r.seedsOutside,
+            "max_residents": r.targets.maxResidents as Any, "max_radius_m": r.targets.maxRadius as Any,
             "parents": r.parents.map { p in
                 ["code": p.code as Any, "name": p.name, "faces": p.faces, "blocks": p.blocks, "small_blocks_merged": p.smallBlocksMerged,
                  "households": p.households, "buildings": p.buildings, "ended_grids": p.endedGrids, "seconds": p.seconds,
                  "cuts_on_barriers": p.cutsOnBarriers, "cuts_on_old_boundaries_only": p.cutsOnOldBoundariesOnly,
-                 "cuts_not_on_barriers": p.cutsNotOnBarriers,
-                 "oversize_blocks": p.oversizeBlocks.map { ["households": $0.households, "area_m2": $0.areaM2] },
+                 "cuts_not_on_barriers": p.cutsNotOnBarriers, "cuts_on_dedicated_boundaries": p.cutsOnDedicated,
+                 "target": p.targets.target, "min": p.targets.min, "max": p.targets.max,
+                 "oversize_blocks": p.oversizeBlocks.map { ["block": $0.block, "households": $0.households, "residents": $0.residents,
+                                                            "area_m2": $0.areaM2, "lon": $0.lon, "lat": $0.lat, "grid": $0.grid] as [String: Any] },
+                 "dedicated_households": p.dedicatedHouseholds, "dedicated_clipped": p.dedicatedClipped,
+                 "over_max_residents": p.grids.filter(\.overMaxResidents).map { $0.code ?? $0.name },
+                 "over_max_radius": p.grids.filter(\.overMaxRadius).map { $0.code ?? $0.name },
+                 "seeds_inside": p.seedsInside,
+                 "infeasible_groups": p.infeasibleGroups.map { ["group": $0.group, "households": $0.households, "residents": $0.residents,
+                                                                "grids": $0.grids, "grids_needed": $0.needed] as [String: Any] },
+                 "seeds_without_own_grid": p.seedsNotOwnGrid.map { ["seed": $0.seed, "reason": $0.reason] },
                  "moved_blocks": p.movedBlocks, "moved_households": p.movedHouseholds, "moved_buildings": p.movedBuildings,
                  "moved_cases": p.movedCases as Any,
                  "affected_gridders": p.affectedGridders.map { ["grid": $0.grid, "person": $0.person] },
                  "grids": p.grids.map { g in
                      ["code": g.code as Any, "name": g.name, "households": g.households, "residents": g.residents, "buildings": g.buildings,
                       "blocks": g.blocks, "area_m2": g.areaM2, "compactness": g.compactness, "radius_m": g.radiusM,
-                      "within_bounds": g.withinBounds, "parts": g.parts, "changed": g.changed] as [String: Any]
+                      "within_bounds": g.withinBounds, "parts": g.parts, "changed": g.changed,
+                      "kind": g.kind, "dedicated": g.dedicated, "over_max_residents": g.overMaxResidents,
+                      "over_max_radius": g.overMaxRadius, "seeds": g.seeds, "holes": g.holes] as [String: Any]
                  }] as [String: Any]
             },
         ]))

@@ -174,6 +174,13 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(part.oversizeBlocks.count == 1)
         #expect(part.oversizeBlocks.first?.households == 950)
         #expect(part.grids.contains { $0.households == 950 && $0.blocks == 1 && !$0.withinBounds })
+        // The report names the block: its number, a point inside it (the north-west quarter), the grid it became.
+        let o = try #require(part.oversizeBlocks.first)
+        let metric = try MetricProjector(around: Envelope(minX: o.lon, minY: o.lat, maxX: o.lon, maxY: o.lat))
+        let inside = try metric.project(x: o.lon, y: o.lat)
+        #expect(inside.x - origin.x > 0 && inside.x - origin.x < 200 && inside.y - origin.y > 200 && inside.y - origin.y < 400)
+        #expect(o.grid == part.grids.first { $0.households == 950 }?.code)
+        #expect(o.block >= 0 && o.block < part.blocks)
     }
 
     @Test func redrawMovesFewHouseholdsAndKeepsLockedGrids() throws {
