@@ -116,6 +116,8 @@ public struct PartitionReport: Sendable {
         /// Redraw: primary gridders on duty (from the roster, when the plan has one) of grids that changed.
         public var affectedGridders: [(grid: String, person: String)] = []
         public var seconds = 0.0
+        /// Of which the search that groups blocks into grids (what other regionalisation tools time).
+        public var searchSeconds = 0.0
         /// The targets used for this parent (with --count: its mean and spread).
         public var targets = Targets()
     }
@@ -390,9 +392,13 @@ public enum Partitioner {
                 }
                 lockedFound.formUnion(children.compactMap(\.code).filter(options.locked.contains))
                 // Region numbers must be dense for the search: existing grids keep their index.
+                let searchStarted = Date()
                 solution = builder.redraw(from: initial, seed: options.seed)
+                part.searchSeconds = Date().timeIntervalSince(searchStarted)
             } else {
+                let searchStarted = Date()
                 solution = builder.partition(seed: options.seed)
+                part.searchSeconds = Date().timeIntervalSince(searchStarted)
             }
             let oversize = builder.oversizeBlocks
 

@@ -231,7 +231,7 @@ struct PartitionCommand: ParsableCommand {
             "max_residents": r.targets.maxResidents as Any, "max_radius_m": r.targets.maxRadius as Any,
             "parents": r.parents.map { p in
                 ["code": p.code as Any, "name": p.name, "faces": p.faces, "blocks": p.blocks, "small_blocks_merged": p.smallBlocksMerged,
-                 "households": p.households, "buildings": p.buildings, "ended_grids": p.endedGrids, "seconds": p.seconds,
+                 "households": p.households, "buildings": p.buildings, "ended_grids": p.endedGrids, "seconds": p.seconds, "search_seconds": p.searchSeconds,
                  "cuts_on_barriers": p.cutsOnBarriers, "cuts_on_old_boundaries_only": p.cutsOnOldBoundariesOnly,
                  "cuts_not_on_barriers": p.cutsNotOnBarriers, "cuts_on_dedicated_boundaries": p.cutsOnDedicated,
                  "target": p.targets.target, "min": p.targets.min, "max": p.targets.max,
