@@ -44,6 +44,15 @@ func workload() throws {
     for (x, y) in [(0.5, 0.5), (1.0, 1.0), (1.5, 0.0), (3.0, 3.0)] { _ = try locator.locate(x: x, y: y) }
     let shared = try PointLocator(polygonsWKB: squares, ranks: [3, 2, 1, 0], index: locator.index)
     _ = try shared.locate(x: 1, y: 0.5)
+    // Linear referencing (house-number ranges) and the context pool.
+    let road = try Geometry(lineString: [(0, 0), (3, 4), (6, 0)], context: context)
+    _ = try road.interpolate(distance: 2.5).xy
+    _ = try road.interpolate(fraction: 0.75).xy
+    let onRoad = try Geometry(x: 3, y: 0, context: context)
+    _ = try road.project(onRoad) + road.projectedFraction(onRoad)
+    _ = try? road.project(a)
+    let pool = GEOSContextPool()
+    _ = try pool.withContext { c in try Geometry(lineString: [(0, 0), (1, 1)], context: c).interpolate(fraction: 0.5).xy }
     // Error paths free what they made, too.
     _ = try? Geometry(wkt: "POLYGON ((0 0, 1 0, 1 1))", context: context)
     _ = try? Geometry(wkb: [1, 3, 0, 0, 0, 9], context: context)
