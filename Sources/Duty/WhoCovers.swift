@@ -97,12 +97,13 @@ public final class WhoCovers {
             return ((there.x - here.x) * (there.x - here.x) + (there.y - here.y) * (there.y - here.y)).squareRoot()
         }
         return try store.read { db in
-            var levels: [Coverage.Level] = []
-            for level in GridLevel.allCases.reversed() {
-                guard let link = chain?.link(level) else { continue }
-                let people = try link.code.map { try Roster.onDuty(db, codes: [$0], day: day) } ?? []
-                levels.append(Coverage.Level(level: level, code: link.code, name: link.name,
-                                             people: people.map { Coverage.Responsible(person: $0.1, role: $0.0.role) }))
+            // The people of every level of the chain in one query, then shared out by grid.
+            let links = GridLevel.allCases.reversed().compactMap { level in chain?.link(level).map { (level, $0) } }
+            let onDuty = try Roster.onDuty(db, codes: links.compactMap { $0.1.code }, day: day)
+            let levels = links.map { level, link in
+                Coverage.Level(level: level, code: link.code, name: link.name,
+                               people: onDuty.filter { link.code != nil && $0.0.gridCode == link.code }
+                                   .map { Coverage.Responsible(person: $0.1, role: $0.0.role) })
             }
             let gridder = levels.first?.people.first { $0.role == .primary }?.person
             var nearby = try Roster.onDutyWithBase(db, day: day).compactMap { p in try distance(p).map { Coverage.Nearby(person: p, distanceM: $0) } }

@@ -55,6 +55,9 @@ public final class WhoCoversDesk {
     private var geocoder: Geocoder?
     private var transformers: [CRS: CoordinateTransformer] = [:]
     private var stamp: String?
+    private var stampCheckedAt: Date?
+    /// How long a plan is taken as unchanged before the file is looked at again (0: every answer).
+    public var stampInterval: TimeInterval = 1
     private static let keptPlanDays = 4
 
     public init(store: GeoPackage, snapMetres: Double = 30) {
@@ -131,6 +134,10 @@ public final class WhoCoversDesk {
     }
 
     private func forgetIfPlanChanged() throws {
+        // Looked at most once a second: a busy server would otherwise spend a third of each answer on it.
+        let clock = Date()
+        if let checked = stampCheckedAt, stamp != nil, clock.timeIntervalSince(checked) < stampInterval { return }
+        stampCheckedAt = clock
         let now = try PlanStamp.read(store)
         if stamp != now {
             locators.removeAll()

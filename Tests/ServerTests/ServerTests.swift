@@ -139,6 +139,9 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
         options.parentField = "parent"
         _ = try GridImporter.run(file: folder.write("redraw.csv", "code,name,parent,wkt\nU9,九网格,A1,\"\(box(0, 0, 1000, 1000))\"\nU3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\"\n"),
                                  into: store, options: options)
+        // The desk looks at the file at most once a second.
+        #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-08-02").coverage.chain.first?.code == "U1")
+        Thread.sleep(forTimeInterval: desk.stampInterval + 0.1)
         #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-08-02").coverage.chain.first?.code == "U9")
         #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01", planDay: "2024-07-01").coverage.chain.first?.code == "U1")
     }
