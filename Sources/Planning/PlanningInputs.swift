@@ -8,38 +8,78 @@ import Grids
 public enum BarrierReader {
     /// Every line of the file (polygons contribute their boundaries), in longitude/latitude.
     public static func read(path: String, layer: String? = nil, crs: CRS? = nil, context: GEOSContext) throws -> [Geometry] {
-        let file = (path as NSString).lastPathComponent
-        let reader: VectorReader
-        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
-        let source = try sourceCRS(reader: reader, given: crs, file: file)
-        let transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
+        let input = try InputLayer(path: path, layer: layer, crs: crs)
         var lines: [Geometry] = []
         var skipped = 0
-        do {
-            try reader.forEach { feature in
-                guard let wkb = feature.wkb else { return }
-                let g: Geometry
-                do { g = try Geometry(wkb: wkb, context: context) }
-                catch { throw GridplanError("\(file) feature \(feature.number): unreadable geometry: \(error)") }
-                switch g.type {
-                case .lineString, .multiLineString, .linearRing: lines.append(try transformer.transform(g))
-                case .polygon, .multiPolygon: lines.append(try transformer.transform(try g.boundary()))
-                default: skipped += 1
-                }
+        try input.forEach { feature in
+            guard let wkb = feature.wkb else { return }
+            let g: Geometry
+            do { g = try Geometry(wkb: wkb, context: context) }
+            catch { throw GridplanError("\(input.file) feature \(feature.number): unreadable geometry: \(error)") }
+            switch g.type {
+            case .lineString, .multiLineString, .linearRing: lines.append(try input.transformer.transform(g))
+            case .polygon, .multiPolygon: lines.append(try input.transformer.transform(try g.boundary()))
+            default: skipped += 1
             }
-        } catch let e as FormatError { throw GridplanError(e.message) }
+        }
         guard !lines.isEmpty else {
-            throw GridplanError("\(file): no lines to cut along (\(skipped) features are points or other non-line geometries)")
+            throw GridplanError("\(input.file): no lines to cut along (\(skipped) features are points or other non-line geometries)")
         }
         return lines.filter { !$0.isEmpty }
     }
 
-    static func sourceCRS(reader: VectorReader, given: CRS?, file: String) throws -> CRS {
-        if let given { return given }
-        guard let definition = reader.crsDefinition else {
-            throw GridplanError("\(file) has no coordinate reference system: give it with --crs-of-inputs, e.g. EPSG:4490 or gcj02")
+}
+
+/// A GDAL layer read as a planning input: its reader, the transform of its coordinates to
+/// CGCS2000, and its fields found by the name a flag gives or by the usual names.
+struct InputLayer {
+    let file: String
+    let reader: VectorReader
+    let transformer: CoordinateTransformer
+
+    init(path: String, layer: String?, crs: CRS?) throws {
+        file = (path as NSString).lastPathComponent
+        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
+        let source: CRS
+        if let crs { source = crs } else {
+            guard let definition = reader.crsDefinition else {
+                throw GridplanError("\(file) has no coordinate reference system: give it with --crs-of-inputs, e.g. EPSG:4490 or gcj02")
+            }
+            source = .proj(definition)
         }
-        return .proj(definition)
+        transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
+    }
+
+    /// The field named by `flag`'s value `given` (an error when there is none), else the first of `usual` present.
+    func field(_ given: String?, usual: [String], flag: String) throws -> Int? {
+        let lower = reader.fieldNames.map { $0.lowercased() }
+        if let given {
+            guard let i = lower.firstIndex(of: given.lowercased()) else {
+                throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+            }
+            return i
+        }
+        return usual.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+    }
+
+    func forEach(_ body: (VectorFeature) throws -> Void) throws {
+        do { try reader.forEach(body) } catch let e as FormatError { throw GridplanError(e.message) }
+    }
+
+    /// A feature's point in CGCS2000: a point as it is, a polygon (or, with `multiPoint`, a
+    /// multi-point) by a point on its surface; anything else is refused with `refusal`.
+    func point(of feature: VectorFeature, context: GEOSContext, multiPoint: Bool, refusal: String) throws -> (lon: Double, lat: Double) {
+        guard let wkb = feature.wkb else { throw GridplanError("\(file) feature \(feature.number): has no geometry") }
+        var g = try Geometry(wkb: wkb, context: context)
+        if g.isEmpty { throw GridplanError("\(file) feature \(feature.number): the geometry is empty") }
+        switch g.type {
+        case .point: break
+        case .polygon, .multiPolygon: g = try g.pointOnSurface()
+        case .multiPoint where multiPoint: g = try g.pointOnSurface()
+        default: throw GridplanError("\(file) feature \(feature.number): a \(g.type); \(refusal)")
+        }
+        let p = try transformer.transform(x: try g.xy.x, y: try g.xy.y)
+        return (p.x, p.y)
     }
 }
 
@@ -62,25 +102,12 @@ public struct HouseholdPoints: Sendable {
     /// Reads points or polygons with a households field (named, or found by the usual names).
     public static func read(path: String, layer: String? = nil, crs: CRS? = nil, householdsField: String? = nil,
                             residentsField: String? = nil) throws -> HouseholdPoints {
-        let file = (path as NSString).lastPathComponent
-        let reader: VectorReader
-        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
-        let source = try BarrierReader.sourceCRS(reader: reader, given: crs, file: file)
-        let transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
-        let lower = reader.fieldNames.map { $0.lowercased() }
-        func find(_ given: String?, _ names: [String], _ flag: String) throws -> Int? {
-            if let given {
-                guard let i = lower.firstIndex(of: given.lowercased()) else {
-                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
-                }
-                return i
-            }
-            return names.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
-        }
-        guard let hhIndex = try find(householdsField, householdNames, "--households-field") else {
+        let input = try InputLayer(path: path, layer: layer, crs: crs)
+        let file = input.file
+        guard let hhIndex = try input.field(householdsField, usual: householdNames, flag: "--households-field") else {
             throw GridplanError("\(file): no households field (looked for \(householdNames.joined(separator: ", "))); name it with --households-field")
         }
-        let resIndex = try find(residentsField, residentNames, "--residents-field")
+        let resIndex = try input.field(residentsField, usual: residentNames, flag: "--residents-field")
         var result = HouseholdPoints()
         result.hasResidents = resIndex != nil
         let context = GEOSContext()
@@ -98,22 +125,13 @@ public struct HouseholdPoints: Sendable {
                 throw GridplanError("\(file) feature \(feature.number): \(what) is '\(value)', not a number ≥ 0")
             }
         }
-        do {
-            try reader.forEach { feature in
-                guard let wkb = feature.wkb else { throw GridplanError("\(file) feature \(feature.number): has no geometry") }
-                var g = try Geometry(wkb: wkb, context: context)
-                if g.isEmpty { throw GridplanError("\(file) feature \(feature.number): the geometry is empty") }
-                switch g.type {
-                case .point: break
-                case .polygon, .multiPolygon, .multiPoint: g = try g.pointOnSurface()
-                default: throw GridplanError("\(file) feature \(feature.number): a \(g.type); buildings must be points or polygons")
-                }
-                let p = try transformer.transform(x: try g.xy.x, y: try g.xy.y)
-                result.lon.append(p.x); result.lat.append(p.y)
-                result.households.append(try number(feature.values[hhIndex], reader.fieldNames[hhIndex], feature))
-                result.residents.append(try resIndex.map { try number(feature.values[$0], reader.fieldNames[$0], feature) } ?? 0)
-            }
-        } catch let e as FormatError { throw GridplanError(e.message) }
+        let names = input.reader.fieldNames
+        try input.forEach { feature in
+            let p = try input.point(of: feature, context: context, multiPoint: true, refusal: "buildings must be points or polygons")
+            result.lon.append(p.lon); result.lat.append(p.lat)
+            result.households.append(try number(feature.values[hhIndex], names[hhIndex], feature))
+            result.residents.append(try resIndex.map { try number(feature.values[$0], names[$0], feature) } ?? 0)
+        }
         return result
     }
 }
@@ -142,50 +160,35 @@ public struct DedicatedSite: Sendable {
     /// or a geometry that is not a polygon is refused, naming the feature.
     public static func read(path: String, layer: String? = nil, crs: CRS? = nil, kindField: String? = nil,
                             nameField: String? = nil) throws -> [DedicatedSite] {
-        let file = (path as NSString).lastPathComponent
-        let reader: VectorReader
-        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
-        let source = try BarrierReader.sourceCRS(reader: reader, given: crs, file: file)
-        let transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
-        let lower = reader.fieldNames.map { $0.lowercased() }
-        func find(_ given: String?, _ names: [String], _ flag: String) throws -> Int? {
-            if let given {
-                guard let i = lower.firstIndex(of: given.lowercased()) else {
-                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
-                }
-                return i
-            }
-            return names.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
-        }
-        let kindIndex = try find(kindField, kindNames, "--dedicated-kind-field")
-        let nameIndex = try find(nameField, nameNames, "--dedicated-name-field")
+        let input = try InputLayer(path: path, layer: layer, crs: crs)
+        let (file, reader) = (input.file, input.reader)
+        let kindIndex = try input.field(kindField, usual: kindNames, flag: "--dedicated-kind-field")
+        let nameIndex = try input.field(nameField, usual: nameNames, flag: "--dedicated-name-field")
         let context = GEOSContext()
         var sites: [DedicatedSite] = []
         let kinds = GridKind.allCases.filter { $0 != .comprehensive }.map(\.rawValue).joined(separator: ", ")
-        do {
-            try reader.forEach { feature in
-                let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-                let label = "\(file) feature \(feature.number)\(name.map { " (\($0))" } ?? "")"
-                guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
-                var g = try Geometry(wkb: wkb, context: context)
-                guard g.type == .polygon || g.type == .multiPolygon, !g.isEmpty else {
-                    throw GridplanError("\(label): a \(g.type); dedicated grids must be polygons")
-                }
-                if !g.isValid { g = try g.makeValid() }
-                var kind = GridKind.dedicated
-                if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                    guard let k = GridKind(text: text) else {
-                        throw GridplanError("\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: \(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
-                    }
-                    guard k != .comprehensive else {
-                        throw GridplanError("\(label): kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)")
-                    }
-                    kind = k
-                }
-                let lonLat = try transformer.transform(g)
-                sites.append(DedicatedSite(feature: feature.number, name: name, kind: kind, wkb: try lonLat.wkb))
+        try input.forEach { feature in
+            let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            let label = "\(file) feature \(feature.number)\(name.map { " (\($0))" } ?? "")"
+            guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
+            var g = try Geometry(wkb: wkb, context: context)
+            guard g.type == .polygon || g.type == .multiPolygon, !g.isEmpty else {
+                throw GridplanError("\(label): a \(g.type); dedicated grids must be polygons")
             }
-        } catch let e as FormatError { throw GridplanError(e.message) }
+            if !g.isValid { g = try g.makeValid() }
+            var kind = GridKind.dedicated
+            if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let k = GridKind(text: text) else {
+                    throw GridplanError("\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: \(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+                }
+                guard k != .comprehensive else {
+                    throw GridplanError("\(label): kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)")
+                }
+                kind = k
+            }
+            let lonLat = try input.transformer.transform(g)
+            sites.append(DedicatedSite(feature: feature.number, name: name, kind: kind, wkb: try lonLat.wkb))
+        }
         return sites
     }
 }
@@ -203,40 +206,17 @@ public struct SeedPoints: Sendable {
     /// Reads points (polygons: a point on their surface); the id comes from `idField` (or a field named
     /// id, name, 编号, 姓名…), otherwise it is the feature number.
     public static func read(path: String, layer: String? = nil, crs: CRS? = nil, idField: String? = nil) throws -> SeedPoints {
-        let file = (path as NSString).lastPathComponent
-        let reader: VectorReader
-        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
-        let source = try BarrierReader.sourceCRS(reader: reader, given: crs, file: file)
-        let transformer = try CoordinateTransformer(from: source, to: .cgcs2000)
-        let lower = reader.fieldNames.map { $0.lowercased() }
-        var idIndex: Int? = nil
-        if let idField {
-            guard let i = lower.firstIndex(of: idField.lowercased()) else {
-                throw GridplanError("\(file): --seeds-id-field \(idField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
-            }
-            idIndex = i
-        } else {
-            idIndex = idNames.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
-        }
+        let input = try InputLayer(path: path, layer: layer, crs: crs)
+        let idIndex = try input.field(idField, usual: idNames, flag: "--seeds-id-field")
         let context = GEOSContext()
         var result = SeedPoints()
-        do {
-            try reader.forEach { feature in
-                guard let wkb = feature.wkb else { throw GridplanError("\(file) feature \(feature.number): has no geometry") }
-                var g = try Geometry(wkb: wkb, context: context)
-                if g.isEmpty { throw GridplanError("\(file) feature \(feature.number): the geometry is empty") }
-                switch g.type {
-                case .point: break
-                case .polygon, .multiPolygon: g = try g.pointOnSurface()
-                default: throw GridplanError("\(file) feature \(feature.number): a \(g.type); seeds must be points")
-                }
-                let p = try transformer.transform(x: try g.xy.x, y: try g.xy.y)
-                let id = idIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }
-                result.ids.append(id.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(feature.number)")
-                result.lon.append(p.x); result.lat.append(p.y)
-            }
-        } catch let e as FormatError { throw GridplanError(e.message) }
-        guard result.count > 0 else { throw GridplanError("\(file): no seed points") }
+        try input.forEach { feature in
+            let p = try input.point(of: feature, context: context, multiPoint: false, refusal: "seeds must be points")
+            let id = idIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }
+            result.ids.append(id.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(feature.number)")
+            result.lon.append(p.lon); result.lat.append(p.lat)
+        }
+        guard result.count > 0 else { throw GridplanError("\(input.file): no seed points") }
         return result
     }
 }

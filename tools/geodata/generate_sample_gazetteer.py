@@ -78,6 +78,21 @@ TYPO_CHARS = "华兴海新金福安康荣盛发达龙凤光明德宝丰佳"
 CN_DIGITS = "零一二三四五六七八九"
 
 
+
+def draw_noise(rng: random.Random) -> list[str]:
+    """The spelling noise of one test address: a one-character typo 12 %, traditional characters
+    10 %, full-width digits 6 %, spaces 5 %, else none (one draw, so the stream stays as it was)."""
+    r = rng.random()
+    if r < 0.12:
+        return ["typo"]
+    if r < 0.22:
+        return ["traditional"]
+    if r < 0.28:
+        return ["fullwidth"]
+    if r < 0.33:
+        return ["spaces"]
+    return []
+
 def gcj02(lon: float, lat: float) -> tuple[float, float]:
     """WGS 84 → GCJ-02, the published formula (as prcoords and the apps use it)."""
     a, ee = 6378245.0, 0.00669342162296594323
@@ -275,16 +290,7 @@ def main() -> None:
     for i in range(1200):
         kind = rng.choices(["building", "house", "compound", "road", "community", "street", "none"],
                            [30, 30, 15, 8, 8, 4, 5])[0]
-        noise = []
-        r = rng.random()
-        if r < 0.12:
-            noise.append("typo")
-        elif r < 0.22:
-            noise.append("traditional")
-        elif r < 0.28:
-            noise.append("fullwidth")
-        elif r < 0.33:
-            noise.append("spaces")
+        noise = draw_noise(rng)
         row = {"id": f"T{i + 1:04d}", "noise": "+".join(noise) or "none"}
         if kind in ("building", "compound"):
             name, alias, ccode, bpoints, poly = rng.choice(compounds)
@@ -447,16 +453,7 @@ def ranges(seed, roads, areas, units, names_used, all_numbers, to_m, to_ll, admi
     long_houses = [h for h in houses if h[0] in long_roads]
     for i in range(400):
         kind = rng.choices(["lane", "long", "outside", "road"], [60, 20, 10, 10])[0]
-        noise = []
-        r = rng.random()
-        if r < 0.12:
-            noise.append("typo")
-        elif r < 0.22:
-            noise.append("traditional")
-        elif r < 0.28:
-            noise.append("fullwidth")
-        elif r < 0.33:
-            noise.append("spaces")
+        noise = draw_noise(rng)
         row = {"id": f"R{i + 1:04d}", "noise": "+".join(noise) or "none", "interpolated": "", "interpolation": ""}
         if kind in ("lane", "long"):
             name, number, lon, lat, how = rng.choice(lane_houses if kind == "lane" else long_houses)
