@@ -48,6 +48,8 @@ let package = Package(
                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
                                                  .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Workload", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                                                 .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Server", dependencies: [
             "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore",
@@ -57,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Server", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Server", "Workload", "GridFormats", "GridProjection", "GridStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "Duty", "Grids", "GridTestSupport"]),
         .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport",
                                                         .product(name: "HummingbirdTesting", package: "hummingbird")]),

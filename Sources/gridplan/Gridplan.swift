@@ -14,6 +14,7 @@ struct Gridplan: AsyncParsableCommand {
         subcommands: [ImportCommand.self, ValidateCommand.self, StatsCommand.self, CodesCommand.self, ExportCommand.self,
                       AssignCommand.self, CasesCommand.self, PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self,
                       PartitionCommand.self, GeocodeCommand.self, GazetteerCommand.self, ServeCommand.self,
+                      LoadCommand.self, BalanceCommand.self,
                       SummaryCommand.self, VersionsCommand.self, PlanCommand.self, CoordsCommand.self]
     )
 }
