@@ -126,7 +126,7 @@ final class Search {
         for (g, p) in a.enumerated() { held[p].append(g) }
         var changed = true
         var rounds = 0
-        while changed && rounds < 10_000 {
+        while changed && rounds < 10_000 && (rounds & 15 != 0 || Date() < deadline) {
             changed = false; rounds += 1
             for p in (0..<m).sorted(by: { load[$0] / c[$0] > load[$1] / c[$1] }) {
                 let rp = load[p] / c[p]

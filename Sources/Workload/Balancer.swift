@@ -103,28 +103,26 @@ public enum Balancer {
         var lower = lowerBound(instance)
         var proven = upper <= lower * (1 + 1e-12)
         // Bisection on the target ratio: a feasible target lowers the upper bound to the ratio
-        // actually found, an infeasible one raises the lower bound. When a bisection step runs
-        // out of nodes, the rest of the time goes to beating the best assignment at all.
-        var stuck = false
+        // actually found, an infeasible one raises the lower bound. A search that runs out of nodes
+        // is tried again just below the best, then with twice the nodes.
+        var budget = 20_000
+        var tryBelow = false
         while !proven && Date() < deadline {
             let justBelow = upper * (1 - 1e-8) - 1e-12
             let gap = upper - lower
-            let target = stuck || gap <= upper * 0.002 ? justBelow : lower + gap / 2
-            switch search.complete(target: target, nodeBudget: stuck ? Int.max : 50_000, maxCost: maxMoves) {
+            let target = tryBelow || gap <= upper * 0.002 ? justBelow : lower + gap / 2
+            switch search.complete(target: target, nodeBudget: budget, maxCost: maxMoves) {
             case .found(let a):
                 best = maxMoves == nil ? search.improve(a) : a
                 upper = instance.maxRatio(best)
-                stuck = false
+                tryBelow = false
             case .infeasible:
                 lower = max(lower, target)
                 if target == justBelow { proven = true }
             case .unknown:
-                if target == justBelow { break }
-                stuck = true
-                continue
+                if target == justBelow { budget *= 2; tryBelow = false } else { tryBelow = true }
             }
             if upper <= lower * (1 + 1e-12) { proven = true }
-            if case .unknown = search.lastOutcome { break }
         }
         if proven { lower = upper }
         // Stage two: the fewest changes among assignments within the best ratio found.

@@ -55,7 +55,7 @@ public final class WorkloadModel {
         let from = Self.shift(day, days: -rules.caseWindowDays)
         let column = ["street_code", "community_code", "area_code", "unit_code"][Int(level.rawValue) - 1]
         let (people, duties, caseRows, onDuty) = try store.read { db in
-            (try Roster.people(db), try Roster.duties(db).filter { $0.covers(day) && $0.role == .primary },
+            (try Roster.people(db), try Roster.duties(db).filter { $0.covers(day) },
              try Row.fetchAll(db, sql: """
                 SELECT \(column) AS code, category, severity, count(*) AS n FROM cases
                 WHERE \(column) IS NOT NULL AND reported_at >= ? AND reported_at < ? GROUP BY 1, 2, 3
@@ -72,7 +72,8 @@ public final class WorkloadModel {
         let active = people.filter { p in (p.activeFrom.map { $0 <= day } ?? true) && (p.activeTo.map { $0 > day } ?? true) }
         let activeIDs = Set(active.map(\.id))
         var primaryOf: [String: String] = [:]
-        for d in duties where d.level == level && activeIDs.contains(d.personID) { primaryOf[d.gridCode] = d.personID }
+        for d in duties where d.role == .primary && d.level == level && activeIDs.contains(d.personID) { primaryOf[d.gridCode] = d.personID }
+        let onDutyIDs = Set(duties.map(\.personID))
         let w = rules.weights
         for i in snapshot.indices(at: level) {
             let g = snapshot.grids[i]
@@ -88,8 +89,10 @@ public final class WorkloadModel {
         for g in grids { if let p = g.primary { held[p, default: []].append(g.code) } }
         for p in active {
             let capacity = rules.capacity(own: p.capacityPerWeek, role: p.role.rawValue)
-            // Gridders: anyone primary somewhere at this level, and gridders without any duty yet.
-            guard held[p.id] != nil || (capacity != nil && [.fullTimeGridder, .partTimeGridder, .mobileGridder].contains(p.role)) else { continue }
+            // Gridders: anyone primary somewhere at this level, and gridders without any duty at all yet
+            // (a backup or a chief is already on duty elsewhere, so not free to be given grids).
+            let free = !onDutyIDs.contains(p.id) && [.fullTimeGridder, .partTimeGridder, .mobileGridder].contains(p.role)
+            guard held[p.id] != nil || free else { continue }
             let base = try p.lon.map { try snapshot.projector.project(x: $0, y: p.lat!) }
             gridders.append(Gridder(person: p, capacity: capacity, base: base, grids: held[p.id] ?? []))
         }
