@@ -13,7 +13,6 @@ import subprocess
 import time
 
 import shapely
-import shapely.ops
 from ortools.sat.python import cp_model
 from pyproj import Transformer
 
@@ -63,7 +62,7 @@ def main():
         code = feat["properties"].get("code")
         if code and code.startswith(STREET):
             geom = shapely.geometry.shape(feat["geometry"])
-            polygons[code] = shapely.ops.transform(lambda x, y, z=None: to_m.transform(x, y), geom)
+            polygons[code] = shapely.transform(geom, lambda xy: list(zip(*to_m.transform(xy[:, 0], xy[:, 1]))))
     bases = {}
     with open(a.roster, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):

@@ -18,7 +18,7 @@ With --field BUILDINGS.geojson it writes instead a roster in the shape of the fi
 - 26 full-time gridders, each primary of a run of 3–5 neighbouring units (by code), so loads
   differ as offices report; capacity empty (the role's default) except 3 at 1200 and 3 at 1800;
 - bases at plausible homes: a household point of buildings.geojson in one of their units, or
-  for about a third of them in another unit of the same community;
+  for about a third of them in one of the five units nearest to it;
 - about three part-time gridders per unit (276 / 95), each the backup of one unit, based at a
   household point in it; two full-time gridders without any duty yet (new hires);
 - a grid chief for every community of the street and one for the street.
@@ -66,8 +66,10 @@ def field(buildings_path, units_path, out_path, seed=16):
         start += size
         base_unit = rng.choice(mine)
         if rng.random() < 0.35:
-            community = base_unit["properties"]["code"][:12]
-            base_unit = rng.choice([u for u in units if u["properties"]["code"][:12] == community])
+            # Living nearby: one of the five units whose centres are nearest.
+            c = shape(base_unit["geometry"]).centroid
+            near = sorted(units, key=lambda u: shape(u["geometry"]).centroid.distance(c))[1:6]
+            base_unit = rng.choice(near)
         x, y = home(base_unit)
         person = f"B{i:03d},北桥网格员{i:03d},1380759{8000 + i:04d},专职网格员,{capacities[i - 1]},{x:.7f},{y:.7f}"
         rows += [f"{person},{u['properties']['code']},primary,2024-01-01," for u in mine]

@@ -149,8 +149,10 @@ public final class BalanceProposal {
 
     /// Writes the moves as duties from `day`: each moved grid's open primary duty ends that day and
     /// the new gridder's starts, all in one transaction recorded as a plan version.
-    public func apply(store: GeoPackage, day: String, command: String) throws -> Int64 {
+    /// Nil (and nothing written) when there is nothing to move.
+    public func apply(store: GeoPackage, day: String, command: String) throws -> Int64? {
         let moves = self.moves
+        guard !moves.isEmpty else { return nil }
         return try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)",
                            arguments: [day, command, "\(moves.count) primary duties moved by balance within \(options.withinCode)"])

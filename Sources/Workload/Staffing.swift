@@ -25,6 +25,8 @@ public struct Staffing {
     public var bases: [Base]
     /// Grids too heavy for one gridder: only a boundary change helps them.
     public var tooHeavy: [String]
+    /// The largest count tried in the time given.
+    public var searchedUpTo = 0
 
     public static func plan(proposal: BalanceProposal, maxRadius: Double?) throws -> Staffing {
         let model = proposal.model
@@ -40,34 +42,53 @@ public struct Staffing {
         let centres = try grids.map { try model.snapshot.metric[$0.index].centroid().xy }
         let siteRadius = try sites.map { s in try grids.map { try model.radius(base: s, grid: $0) } }
         let deadline = Date().addingTimeInterval(2)
-        for k in lower...grids.count {
-            var chosen = spread(k, centres: centres, weights: loads, sites: sites)
+        // Counts tried: the bound, then growing steps (1, 2, 4, …) until one works, then halving the
+        // interval between the largest count that failed and the smallest that worked.
+        var failed = lower - 1, found: Int? = nil, tried = lower
+        var k = lower, step = 1
+        while Date() < deadline {
+            tried = max(tried, k)
+            if let bases = try attempt(k) { found = k; result.bases = bases } else { failed = max(failed, k) }
+            if let f = found {
+                if f - failed <= 1 { break }
+                k = (failed + f) / 2
+            } else {
+                guard k < grids.count else { break }
+                k = min(grids.count, k + step); step *= 2
+            }
+        }
+        let lowestFound = found
+        result.needed = lowestFound
+        result.searchedUpTo = tried
+        return result
+
+        /// Bases and an assignment for k gridders within capacity and radius, or nil.
+        func attempt(_ k: Int) throws -> [Base]? {
+            var chosen = Self.spread(k, centres: centres, weights: loads, sites: sites)
             for round in 0..<2 {
                 let inst = BalanceInstance(loads: loads, capacities: Array(repeating: capacity, count: k),
                                            current: Array(repeating: nil, count: grids.count),
                                            allowed: grids.indices.map { g in chosen.map { s in maxRadius.map { siteRadius[s][g] <= $0 } ?? true } })
                 guard !inst.allowed.contains(where: { !$0.contains(true) }) else { break }
                 let s = try Balancer.solve(inst, timeLimit: 0.15)
-                guard s.maxRatio <= 1 + 1e-9 else { break }
-                var held = Array(repeating: [Int](), count: k)
-                for (g, p) in s.assignment.enumerated() { held[p].append(g) }
-                if round == 1 || Date() > deadline {
-                    result.needed = k
-                    result.bases = try held.enumerated().map { p, gs in
+                if s.maxRatio <= 1 + 1e-9 && (round == 1 || Date() > deadline) {
+                    var held = Array(repeating: [Int](), count: k)
+                    for (g, p) in s.assignment.enumerated() { held[p].append(g) }
+                    return try held.enumerated().map { p, gs in
                         let ll = try model.snapshot.toLonLat(try Geometry(x: sites[chosen[p]].x, y: sites[chosen[p]].y, context: model.snapshot.context)).xy
                         return Base(lon: ll.x, lat: ll.y, grids: gs.map { grids[$0].code }, load: gs.reduce(0) { $0 + loads[$1] },
                                     radiusM: gs.map { siteRadius[chosen[p]][$0] }.max() ?? 0)
                     }
-                    return result
                 }
-                // Each base to the site among its grids' that brings its farthest grid nearest.
+                // Each base to the site among its grids' that brings its farthest grid nearest, and again.
+                var held = Array(repeating: [Int](), count: k)
+                for (g, p) in s.assignment.enumerated() { held[p].append(g) }
                 chosen = held.enumerated().map { p, gs in
                     gs.min { a, b in gs.map { siteRadius[a][$0] }.max()! < gs.map { siteRadius[b][$0] }.max()! } ?? chosen[p]
                 }
             }
-            if Date() > deadline { break }
+            return nil
         }
-        return result
     }
 
     /// k sites by load-weighted k-means over grid centres (deterministic start: heaviest grid,
@@ -103,6 +124,7 @@ public struct Staffing {
 
     public var jsonObject: [String: Any] {
         ["capacity": capacity, "lower_bound": lowerBound, "current": current, "needed": needed as Any, "too_heavy": tooHeavy,
+         "searched_up_to": searchedUpTo,
          "bases": bases.map { ["lon": $0.lon, "lat": $0.lat, "grids": $0.grids, "load": $0.load, "ratio": $0.load / capacity,
                                "radius_m": $0.radiusM] as [String: Any] }]
     }
@@ -111,7 +133,9 @@ public struct Staffing {
         if !tooHeavy.isEmpty {
             return ["staffing: grids heavier than one gridder's capacity (\(Int(capacity))): \(tooHeavy.joined(separator: ", ")); only a boundary change helps"]
         }
-        guard let needed else { return ["staffing: no count up to one gridder per grid meets capacity and radius (at least \(lowerBound) needed)"] }
+        guard let needed else {
+            return ["staffing: no count from \(lowerBound) to \(searchedUpTo) gridders met capacity and radius in the time given"]
+        }
         var out = ["staffing: \(needed) full-time gridders of capacity \(Int(capacity)) needed (at least \(lowerBound); \(current) serve now)"]
         for (i, b) in bases.enumerated() {
             out.append(String(format: "  base %d at %.6f,%.6f: %d grids, load %.0f (ratio %.2f), radius %.0f m",

@@ -88,6 +88,7 @@ struct BalanceCommand: ParsableCommand {
             if let cover { cover.lines.forEach { print($0) } }
             if let version { print("applied as plan version \(version): \(s.moves) primary duties change on \(day)") }
             else if s.moves > 0 { print("nothing written; --apply writes these duties from \(day)") }
+            else if apply { print("nothing to apply: no grid changes hands") }
         }
     }
 }

@@ -73,11 +73,12 @@ func randomInstance(_ rng: inout SplitMix, grids: Int, people: Int, reach: Bool)
 }
 
 @Test func radiusLimitIsKept() throws {
-    // Grid 2 may only go to person 0, so person 0 cannot shed it, whatever the loads.
+    // Grid 2 may only go to person 0, so person 0 keeps it and person 1 takes both others (1.0,
+    // not 1.1 as 600 + 500 would be).
     let inst = BalanceInstance(loads: [500, 500, 600], capacities: [1000, 1000], current: [0, 0, 0],
                                allowed: [[true, true], [true, true], [true, false]])
     let s = try Balancer.solve(inst)
-    #expect(s.assignment[2] == 0 && abs(s.maxRatio - 0.6) < 1e-12)
+    #expect(s.assignment == [1, 1, 0] && abs(s.maxRatio - 1.0) < 1e-12 && s.moves == 2)
 }
 
 @Test func badInstancesAreRefused() {
