@@ -27,6 +27,7 @@ def main():
     ap.add_argument("roster")
     ap.add_argument("--max-radius", type=float, default=2500.0)
     ap.add_argument("--cp-sat-seconds", type=float, default=60.0)
+    ap.add_argument("--dump", help="also write the instance (loads, capacities, current, allowed) as JSON here")
     a = ap.parse_args()
 
     def run(*args):
@@ -80,6 +81,13 @@ def main():
         return max(math.hypot(x - bx, y - by) for x, y in coords)
 
     allowed = [[radius(p, g) <= a.max_radius for p in people] for g in grids]
+    far = max(((radius(p, g), p, g) for g in grids for p in people if current[g] == p), default=None)
+    if far:
+        print(f"farthest grid served before: {far[2]} by {far[1]}, {far[0]:.0f} m (pyproj + shapely)")
+    if a.dump:
+        with open(a.dump, "w") as fh:
+            json.dump({"loads": [loads[g] for g in grids], "caps": caps, "allowed": allowed,
+                       "current": [people.index(current[g]) if current[g] in people else None for g in grids]}, fh)
     mdl = cp_model.CpModel()
     x = {(i, j): mdl.NewBoolVar("") for i in range(len(grids)) for j in range(len(people)) if allowed[i][j]}
     for i in range(len(grids)):

@@ -85,8 +85,8 @@ public enum Balancer {
         for p in 0..<m where !(instance.capacities[p] > 0) { throw BalanceError.badCapacity(p) }
         let unreachable = (0..<n).filter { g in !instance.allowed[g].contains(true) }
         if !unreachable.isEmpty { throw BalanceError.unreachable(unreachable) }
-        // Half the time for the least ratio, the rest (and whatever the first half leaves) for the fewest changes.
-        let deadline = start.addingTimeInterval(timeLimit * 0.5)
+        // 70 % of the time for the least ratio, the rest (and whatever that leaves) for the fewest changes.
+        let deadline = start.addingTimeInterval(timeLimit * 0.7)
         let search = Search(instance, deadline: deadline)
 
         var best: [Int]
@@ -110,7 +110,8 @@ public enum Balancer {
         while !proven && Date() < deadline {
             let justBelow = upper * (1 - 1e-8) - 1e-12
             let gap = upper - lower
-            let target = tryBelow || gap <= upper * 0.002 ? justBelow : lower + gap / 2
+            // Never more than 1 % below the best: near it answers come quickly, far below it proofs are slow.
+            let target = tryBelow || gap <= upper * 0.002 ? justBelow : max(lower + gap / 2, upper * 0.99)
             switch search.complete(target: target, nodeBudget: budget, maxCost: maxMoves) {
             case .found(let a):
                 best = maxMoves == nil ? search.improve(a) : a
