@@ -27,6 +27,9 @@ LEVELS = {1: "street", 2: "community", 3: "area", 4: "unit"}
 METRIC = "EPSG:4546"
 #: The first day of the sample plan; the roster and the backlog start then too.
 PLAN_DAY = "2024-01-01"
+#: The street partitioned afresh (中华街道) and the streets whose units are redrawn (中华街道, 民主街道).
+PARTITION_STREET = "440802001"
+REDRAW_STREETS = ["440802001", "440802003"]
 
 
 def binary():
@@ -111,17 +114,39 @@ def plan_with_cases():
     return _made(OUT / "chikan-cases.gpkg", make)
 
 
-def partition_plan():
-    """out/notebooks/chikan-partition.gpkg: streets and communities of the sample, every community cut into unit
-    grids along the sample roads by `gridplan partition` (as tools/demo does), then validated."""
+def partition_plan(street=PARTITION_STREET):
+    """out/notebooks/chikan-partition-STREET.gpkg: one street of the sample and its communities, every community cut
+    into unit grids along the sample roads by `gridplan partition` (as tools/demo does for the whole county), then
+    validated. One street keeps it to seconds; tools/demo's out/chikan-partition.gpkg is the whole county."""
     def make(db):
-        run("import", SAMPLE / "streets.geojson", "--db", db, "--level", "street", "--crs", "cgcs2000", "--valid-from", PLAN_DAY)
-        run("import", SAMPLE / "communities.geojson", "--db", db, "--level", "community", "--crs", "cgcs2000",
-            "--parent-field", "parent", "--valid-from", PLAN_DAY)
+        import geopandas as gpd
+        for level, name, column in [("street", "streets", "code"), ("community", "communities", "parent")]:
+            layer = gpd.read_file(SAMPLE / f"{name}.geojson")
+            part = OUT / f"{name}-{street}.geojson"
+            part.unlink(missing_ok=True)
+            layer[layer[column] == street].to_file(part, driver="GeoJSON")
+            parent = [] if level == "street" else ["--parent-field", "parent"]
+            run("import", part, "--db", db, "--level", level, "--crs", "cgcs2000", "--valid-from", PLAN_DAY, *parent)
         run("partition", "--db", db, "--level", "community", "--barriers", SAMPLE / "roads.geojson",
             "--buildings", SAMPLE / "buildings.geojson", "--seed", "1")
         run("validate", "--db", db, ok=(0, 1))
-    return _made(OUT / "chikan-partition.gpkg", make)
+    return _made(OUT / f"chikan-partition-{street}.gpkg", make)
+
+
+def redrawn_plan():
+    """out/notebooks/chikan-redrawn.gpkg: the plan with cases after `partition --parent STREET --redraw` for each of
+    REDRAW_STREETS and `cases reassign`; the redraw reports (--json) are kept beside it as chikan-redrawn.json."""
+    reports = OUT / "chikan-redrawn.json"
+
+    def make(db):
+        shutil.copyfile(plan_with_cases(), db)
+        answers = [run_json("partition", "--db", db, "--parent", street, "--redraw", "--barriers", SAMPLE / "roads.geojson",
+                            "--buildings", SAMPLE / "buildings.geojson", "--json") for street in REDRAW_STREETS]
+        run("cases", "reassign", "--db", db)
+        reports.write_text(json.dumps(answers, ensure_ascii=False, indent=1))
+    if not reports.exists():
+        (OUT / "chikan-redrawn.gpkg").unlink(missing_ok=True)
+    return _made(OUT / "chikan-redrawn.gpkg", make), json.loads(reports.read_text())
 
 
 def roster(db, name="roster.csv"):
@@ -133,6 +158,28 @@ def roster(db, name="roster.csv"):
     subprocess.run([sys.executable, str(ROOT / "tools" / "sample_roster.py"), str(units), str(path)], check=True,
                    capture_output=True)
     return path
+
+
+def _chinese_font():
+    """Grid and people names are Chinese: use a CJK font when the machine has one (tools/setup installs
+    fonts-wqy-microhei), so the figures show them rather than empty boxes."""
+    import matplotlib
+    from matplotlib import font_manager
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout.split()
+        path = sorted(p.rstrip(":") for p in listed)[0] if listed else ""
+    except OSError:
+        path = ""
+    if path and Path(path).exists():
+        font_manager.fontManager.addfont(path)
+        name = font_manager.FontProperties(fname=path).get_name()
+        if "DejaVu" not in name:
+            matplotlib.rcParams["font.sans-serif"] = [name, *matplotlib.rcParams["font.sans-serif"]]
+            return
+    print("no CJK font found (apt-get install fonts-wqy-microhei): Chinese names show as boxes")
+
+
+_chinese_font()
 
 
 def figure_path(name):
