@@ -46,8 +46,7 @@ let package = Package(
         .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
                                              .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
-                                                 .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids"]),
         .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
         .target(name: "Server", dependencies: [
             "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore",
