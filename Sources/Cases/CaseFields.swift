@@ -110,28 +110,4 @@ public enum CaseFields {
         default: nil
         }
     }
-
-    /// The life-cycle states (see issue: reported → verified → accepted → dispatched → handled →
-    /// checked → closed → feedback, plus returned and reopened), also in Chinese; empty is reported.
-    public static let states = ["reported", "verified", "accepted", "dispatched", "handled", "checked", "closed",
-                                "feedback", "returned", "reopened"]
-    public static func status(_ text: String) -> String? {
-        if text.isEmpty { return "reported" }
-        if states.contains(text) { return text }
-        let t = text.lowercased()
-        if states.contains(t) { return t }
-        switch t {
-        case "上报", "已上报", "待核实": return "reported"
-        case "核实", "已核实": return "verified"
-        case "受理", "立案", "已立案", "已受理": return "accepted"
-        case "派遣", "派单", "已派遣", "已派单": return "dispatched"
-        case "处置", "已处置", "处理", "已处理": return "handled"
-        case "核查", "已核查": return "checked"
-        case "结案", "已结案", "归档", "已归档", "办结", "已办结": return "closed"
-        case "评价", "已评价", "回访": return "feedback"
-        case "退回", "已退回": return "returned"
-        case "重新打开", "重启": return "reopened"
-        default: return nil
-        }
-    }
 }

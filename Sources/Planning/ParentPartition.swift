@@ -37,7 +37,7 @@ struct ParentPartition {
         options = run.options
         part = PartitionReport.Parent(code: record.code, name: record.label)
         var geometry = try record.geometry(run.context)
-        if !geometry.isValid { geometry = try geometry.makeValid() }
+        if try !geometry.isValid { geometry = try geometry.makeValid() }
         self.geometry = geometry
         guard let envelope = geometry.envelope else { throw GridplanError("\(record.label): empty geometry") }
         self.envelope = envelope
