@@ -133,7 +133,7 @@ struct ParentPartition {
             let blocksIn = initial.indices.filter { set.contains(initial[$0]) }
             let hh = blocksIn.reduce(0.0) { $0 + graph.households[$1] }, res = blocksIn.reduce(0.0) { $0 + graph.residents[$1] }
             let n = regions.count
-            var need = Swift.max(1, Int((hh / Swift.max(targets.max, 1e-9)).rounded(.up)))
+            var need = Swift.max(1, Int((hh / Swift.max(targets.max, Objective.tolerance)).rounded(.up)))  // no division by 0
             if let cap = targets.maxResidents, cap > 0 { need = Swift.max(need, Int((res / cap).rounded(.up))) }
             let most = targets.min > 0 ? Int((hh / targets.min).rounded(.down)) : Int.max
             guard need > n || most < n else { continue }

@@ -180,12 +180,18 @@ struct PartitionCommand: ParsableCommand {
             }
             let dedicatedGrids = p.grids.filter(\.dedicated)
             if !dedicatedGrids.isEmpty {
-                print("  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), \(String(format: "%.0f", p.dedicated.households)) households: " + dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }.joined(separator: ", "))
+                let list = dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }
+                print("  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), "
+                      + "\(String(format: "%.0f", p.dedicated.households)) households: " + list.joined(separator: ", "))
             }
-            if !p.dedicated.clipped.isEmpty { print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicated.clipped.joined(separator: ", "))") }
+            if !p.dedicated.clipped.isEmpty {
+                print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicated.clipped.joined(separator: ", "))")
+            }
             let holed = p.grids.filter { $0.holes > 0 }
             if !holed.isEmpty { print("  \(holed.count) grids surround other grids (holes; validate warns): \(holed.map { $0.code ?? $0.name }.joined(separator: ", "))") }
-            if p.cuts.onDedicated > 0 { print("  \(p.cuts.onDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs") }
+            if p.cuts.onDedicated > 0 {
+                print("  \(p.cuts.onDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs")
+            }
             let overResidents = p.grids.filter(\.overMaxResidents)
             if !overResidents.isEmpty, let cap = p.targets.maxResidents {
                 print("  \(overResidents.count) grids over \(String(format: "%.0f", cap)) residents: " + overResidents.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.residents)))" }.joined(separator: ", "))
@@ -196,7 +202,8 @@ struct PartitionCommand: ParsableCommand {
             }
             if withSeeds {
                 let without = p.grids.filter { !$0.dedicated && $0.seeds.isEmpty }
-                print("  seeds: \(p.seeds.inside) in \(p.name); \(p.grids.filter { !$0.dedicated && $0.seeds.count == 1 }.count) grids hold exactly one"
+                let one = p.grids.filter { !$0.dedicated && $0.seeds.count == 1 }.count
+                print("  seeds: \(p.seeds.inside) in \(p.name); \(one) grids hold exactly one"
                       + (without.isEmpty ? "" : "; \(without.count) grids hold none: \(without.map { $0.code ?? $0.name }.joined(separator: ", "))"))
                 for s in p.seeds.notOwnGrid { print("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
             }
@@ -206,12 +213,17 @@ struct PartitionCommand: ParsableCommand {
                 print("  warning: \(p.childlessBetween.count) grids between \(p.name) and the new \(options.outLevel) grids keep no children: \(p.childlessBetween.prefix(5).joined(separator: ", "))")
             }
             if redraw {
-                print("  redraw: \(p.redraw.movedBlocks) blocks, \(String(format: "%.0f", p.redraw.movedHouseholds)) households, \(p.redraw.movedBuildings) buildings\(p.redraw.movedCases.map { ", \($0) cases" } ?? "") change grid; \(p.grids.filter(\.changed).count) grids changed; edges on old grid boundaries where no barrier runs: \(p.cuts.onOldBoundariesOnly) segments")
+                let moved = p.redraw
+                print("  redraw: \(moved.movedBlocks) blocks, \(String(format: "%.0f", moved.movedHouseholds)) households, "
+                      + "\(moved.movedBuildings) buildings\(moved.movedCases.map { ", \($0) cases" } ?? "") change grid; "
+                      + "\(p.grids.filter(\.changed).count) grids changed; "
+                      + "edges on old grid boundaries where no barrier runs: \(p.cuts.onOldBoundariesOnly) segments")
                 for g in p.redraw.infeasibleGroups {
                     print("  \(g.group): \(String(format: "%.0f", g.households)) households\(p.targets.maxResidents != nil ? String(format: ", %.0f residents", g.residents) : "") cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are")
                 }
                 if !p.redraw.affectedGridders.isEmpty {
-                    print("  primary gridders of changed grids: " + p.redraw.affectedGridders.map { "\($0.grid) \($0.person)" }.joined(separator: ", "))
+                    let gridders = p.redraw.affectedGridders.map { "\($0.grid) \($0.person)" }
+                    print("  primary gridders of changed grids: " + gridders.joined(separator: ", "))
                 }
             }
         }

@@ -37,6 +37,13 @@ extension RegionBuilder.State {
         return false
     }
 
+    /// What each move of a chain costs besides its households, so that of two chains moving as many
+    /// households the shorter wins.
+    static let stepPrice = 1e-3
+    /// Weight of households moved out of a grid they did not start in (going back, or on): a chain
+    /// undoing earlier moves is cheaper than one moving households out of their original grid.
+    static let returningWeight = 0.25
+
     /// A partial chain: the moves so far, the region they end at, the households it must now pass on
     /// (`lo`…`hi`), the blocks that region received or gave, and whether the chain is complete.
     private struct ChainNode {
@@ -54,7 +61,7 @@ extension RegionBuilder.State {
     func cheapestChain(from origin: Int, push: Bool, lo: Double, hi: Double, original: [Int], maxDepth: Int, maxNodes: Int) -> [Step]? {
         let tolerance = Objective.tolerance
         func price(_ blocks: [Int], from: Int) -> Double {
-            blocks.reduce(1e-3) { $0 + graph.households[$1] * (original[$1] == from ? 1 : 0.25) }
+            blocks.reduce(Self.stepPrice) { $0 + graph.households[$1] * (original[$1] == from ? 1 : Self.returningWeight) }
         }
         var frontier = [ChainNode(cost: 0, steps: [], region: origin, lo: lo, hi: hi, changed: [], done: false)]
         var expanded = 0
