@@ -181,12 +181,12 @@ public enum CaseImporter {
         if let problem = row.problem { return .failure(GridplanError(problem)) }
         var reportedAt: String? = nil
         if let t = text(f.time) {
-            guard let parsed = CaseFields.time(t) else { return .failure(GridplanError("time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)")) }
+            guard let parsed = Clock.time(t) else { return .failure(GridplanError("time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)")) }
             reportedAt = parsed
         }
         var closedAt: String? = nil
         if let t = text(f.closed) {
-            guard let parsed = CaseFields.time(t) else { return .failure(GridplanError("closing time '\(t)' is not a date and time")) }
+            guard let parsed = Clock.time(t) else { return .failure(GridplanError("closing time '\(t)' is not a date and time")) }
             closedAt = parsed
         }
         guard let severity = CaseFields.severity(text(f.severity) ?? "") else {

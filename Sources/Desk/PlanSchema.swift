@@ -16,6 +16,8 @@ public enum PlanSchema {
         DutySchema.v4Roster,
         GazetteerSchema.v5Gazetteer,
         GazetteerSchema.v5_1Ranges,
+        DutySchema.v6Departments,
+        GazetteerSchema.v6_1Conformance,
     ])
 }
 

@@ -6,9 +6,31 @@ import GridStore
 /// life-cycle transition of a case (v4, which also adds the case store's handling columns).
 public enum DutySchema {
     public static let v4Roster = SchemaMigration("v4: people, duties, departments, case life cycle", migrate: v4)
+    public static let v6Departments = SchemaMigration("v6: departments keyed by an integer fid (GeoPackage requirement 119)",
+                                                      migrate: v6)
 
     /// The case store's schema and the roster.
-    public static let schema = CasesSchema.schema.adding([v4Roster])
+    public static let schema = CasesSchema.schema.adding([v4Roster, v6Departments])
+
+    /// GeoPackage attribute tables need an integer primary key (GDAL refuses to copy the plan and
+    /// its validator fails it otherwise): `departments` is rebuilt with `fid`, its text id kept
+    /// unique, every row and the `gpkg_contents` entry unchanged.
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE departments_v6 (
+              fid INTEGER PRIMARY KEY AUTOINCREMENT,
+              department_id TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              phone TEXT,
+              contact TEXT,
+              categories TEXT NOT NULL DEFAULT '',
+              updated_at TEXT NOT NULL);
+            INSERT INTO departments_v6 (department_id, name, phone, contact, categories, updated_at)
+              SELECT department_id, name, phone, contact, categories, updated_at FROM departments ORDER BY department_id;
+            DROP TABLE departments;
+            ALTER TABLE departments_v6 RENAME TO departments;
+            """)
+    }
 
     /// The roster and the case life cycle: people (a point layer of their bases), their duties in
     /// grids by code (codes outlive redraws, fids do not), departments and the categories they

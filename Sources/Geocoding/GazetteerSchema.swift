@@ -8,8 +8,32 @@ public enum GazetteerSchema {
     public static let v5Gazetteer = SchemaMigration("v5: gazetteer", migrate: v5)
     public static let v5_1Ranges = SchemaMigration("v5.1: house-number ranges on gazetteer roads", migrate: v5_1)
 
+    public static let v6_1Conformance = SchemaMigration("v6.1: gazetteer tables GeoPackage-conformant (requirement 119)", migrate: v6_1)
+
     /// The case store's schema and the gazetteer, for tests and tools that need no roster.
-    public static let schema = CasesSchema.schema.adding([v5Gazetteer, v5_1Ranges])
+    public static let schema = CasesSchema.schema.adding([v5Gazetteer, v5_1Ranges, v6_1Conformance])
+
+    /// GeoPackage attribute tables need an integer primary key. `gazetteer_names` is an index
+    /// (a key per name, alias and short form), not a layer: it leaves `gpkg_contents`, so GDAL and
+    /// QGIS no longer offer it (and `ogr2ogr` no longer fails on it). `gazetteer_ranges` is data a
+    /// planner may look at: rebuilt with `fid`, rows in their order.
+    static func v6_1(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM gpkg_contents WHERE table_name = 'gazetteer_names';
+            CREATE TABLE gazetteer_ranges_v6 (
+              fid INTEGER PRIMARY KEY AUTOINCREMENT,
+              entry INTEGER NOT NULL REFERENCES gazetteer(fid) ON DELETE CASCADE,
+              side TEXT CHECK (side IN ('left', 'right')),
+              number_from INTEGER NOT NULL,
+              number_to INTEGER NOT NULL,
+              parity TEXT NOT NULL CHECK (parity IN ('odd', 'even', 'all')));
+            INSERT INTO gazetteer_ranges_v6 (entry, side, number_from, number_to, parity)
+              SELECT entry, side, number_from, number_to, parity FROM gazetteer_ranges ORDER BY rowid;
+            DROP TABLE gazetteer_ranges;
+            ALTER TABLE gazetteer_ranges_v6 RENAME TO gazetteer_ranges;
+            CREATE INDEX gazetteer_ranges_entry ON gazetteer_ranges(entry);
+            """)
+    }
 
     /// The geocoding gazetteer: every named place (divisions, roads, house numbers, compounds and
     /// POIs, buildings) as one feature layer, with an exact-name index (`gazetteer_names`, every

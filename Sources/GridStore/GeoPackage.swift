@@ -29,13 +29,13 @@ public final class GeoPackage: Sendable {
     /// has not run yet.
     public init(path: String, create: Bool = true, schema: StoreSchema) throws {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
-        if !exists && !create { throw StoreError("\(path): no such GeoPackage") }
-        if exists {
-            let header = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 16)) ?? Data()
-            if header.count > 0 && !header.starts(with: Array("SQLite format 3".utf8)) {
-                throw StoreError("\(path): not a GeoPackage (not an SQLite file)")
-            }
+        // Never turn someone else's file into a plan, and never hang or crash on an odd path: the
+        // file is looked at read-only first (see PlanFileProbe), before a pool switches it to WAL.
+        switch try PlanFileProbe.examine(path, firstStep: schema.migrations.first?.identifier ?? "") {
+        case .absent where !create: throw StoreError("\(path): no such GeoPackage")
+        case .absent, .empty, .plan: break
+        case .foreign(let what):
+            throw StoreError("\(path): not a gridplan plan (\(what)); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`")
         }
         var config = Configuration()
         config.prepareDatabase { db in
@@ -51,21 +51,6 @@ public final class GeoPackage: Sendable {
         }
         config.busyMode = .timeout(10)
         do {
-            // Never turn someone else's database into a plan: a file with tables but without
-            // gridplan's migration record (a GDAL GeoPackage, any SQLite file) is left untouched,
-            // so it is looked at read-only before a pool (which switches to WAL) opens it.
-            if exists {
-                var readOnly = Configuration()
-                readOnly.readonly = true
-                let probe = try DatabaseQueue(path: path, configuration: readOnly)
-                let foreign = try probe.read { db in
-                    try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")! > 0
-                }
-                try probe.close()
-                if foreign {
-                    throw StoreError("\(path): not a gridplan plan (an SQLite or GeoPackage file made by another program); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`")
-                }
-            }
             pool = try DatabasePool(path: path, configuration: config)
             let migrator = schema.migrator
             if try !pool.writeWithoutTransaction({ try migrator.hasCompletedMigrations($0) }) {

@@ -48,7 +48,7 @@ public enum Validation {
                           "\(grid.label): \(problem.reason) repaired; now \(polygonal.partCount) part(s), area \(format(before)) → \(format(after)) m²"))
         }
         guard !fixes.isEmpty else { return [] }
-        let today = Dates.today()
+        let today = Clock.today()
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, 'validate --fix')", arguments: [today])
             let version = db.lastInsertedRowID

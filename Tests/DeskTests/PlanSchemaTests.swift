@@ -77,4 +77,23 @@ import Testing
         // Same tables and columns; only the order the steps ran in differs, so compare as sets.
         #expect(Set(try Self.schema(whole)) == Set(try Self.schema(fresh)))
     }
+
+    /// GDAL's own GeoPackage validator passes an upgraded plan, and `ogr2ogr` copies it whole.
+    @Test func gdalValidatesAndCopiesAnUpgradedPlan() throws {
+        let folder = TemporaryFolder()
+        let path = try Self.fixture(folder)
+        _ = try GeoPackage.plan(path: path)   // upgrades, then closes (the WAL folded back in)
+        let validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+        try #require(FileManager.default.fileExists(atPath: validator), "python3-gdal's validate_gpkg.py is missing")
+        let check = try run("/usr/bin/python3", [validator, "-k", path])
+        #expect(check.status == 0 && check.stdout.isEmpty && check.stderr.isEmpty, "\(check.stdout)\(check.stderr)")
+        let copy = folder.path("copy.gpkg")
+        let result = try run("ogr2ogr", ["-f", "GPKG", copy, path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let layers = try run("ogrinfo", ["-ro", "-q", copy]).stdout
+        for layer in ["grids", "cases", "people", "departments", "gazetteer_ranges", "duties"] {
+            #expect(layers.contains(": \(layer)"), "\(layer) missing from the copy: \(layers)")
+        }
+        #expect(!layers.contains("gazetteer_names"))
+    }
 }
