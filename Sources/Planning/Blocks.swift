@@ -71,7 +71,8 @@ public final class BlockSet {
             let reference = try Geometry.collection(.geometryCollection, [parentBoundary] + (barrierLines.map { [$0] } ?? []), context: context)
             dedicatedMetric = try dedicatedMetric.map { try $0.snapped(to: reference, tolerance: Self.snapM) }
             if let lines = barrierLines {
-                barrierLines = try lines.snapped(to: try Geometry.collection(.geometryCollection, dedicatedMetric, context: context), tolerance: Self.snapM)
+                let sites = try Geometry.collection(.geometryCollection, dedicatedMetric, context: context)
+                barrierLines = try lines.snapped(to: sites, tolerance: Self.snapM)
             }
         }
         // Whole lines (not clipped first: a clipped end is only nearly on the boundary and would not be

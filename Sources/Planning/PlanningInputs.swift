@@ -105,7 +105,8 @@ public struct HouseholdPoints: Sendable {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         let file = input.file
         guard let hhIndex = try input.field(householdsField, usual: householdNames, flag: "--households-field") else {
-            throw GridplanError("\(file): no households field (looked for \(householdNames.joined(separator: ", "))); name it with --households-field")
+            throw GridplanError("\(file): no households field (looked for \(householdNames.joined(separator: ", ")));"
+                                + " name it with --households-field")
         }
         let resIndex = try input.field(residentsField, usual: residentNames, flag: "--residents-field")
         var result = HouseholdPoints()
@@ -168,18 +169,20 @@ public struct DedicatedSite: Sendable {
         var sites: [DedicatedSite] = []
         let kinds = GridKind.allCases.filter { $0 != .comprehensive }.map(\.rawValue).joined(separator: ", ")
         try input.forEach { feature in
-            let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }
+                .flatMap { $0.isEmpty ? nil : $0 }
             let label = "\(file) feature \(feature.number)\(name.map { " (\($0))" } ?? "")"
             guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
             var g = try Geometry(wkb: wkb, context: context)
             guard g.type == .polygon || g.type == .multiPolygon, !g.isEmpty else {
                 throw GridplanError("\(label): a \(g.type); dedicated grids must be polygons")
             }
-            if !g.isValid { g = try g.makeValid() }
+            if try !g.isValid { g = try g.makeValid() }
             var kind = GridKind.dedicated
             if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let k = GridKind(text: text) else {
-                    throw GridplanError("\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: \(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+                    throw GridplanError("\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: "
+                                        + "\(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
                 }
                 guard k != .comprehensive else {
                     throw GridplanError("\(label): kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)")

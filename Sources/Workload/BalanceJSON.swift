@@ -1,4 +1,7 @@
+import Duty
 import Foundation
+import GridProjection
+import Grids
 
 /// The JSON shape of a balance proposal (`gridplan balance --json`).
 public enum BalanceJSON {

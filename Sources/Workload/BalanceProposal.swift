@@ -79,15 +79,18 @@ public final class BalanceProposal {
             }
         }
         guard !pool.isEmpty else {
-            throw GridplanError("\(options.withinCode) has no gridder on \(model.day): no primary of its grids and no gridder without duty based there")
+            throw GridplanError("\(options.withinCode) has no gridder on \(model.day): "
+                                + "no primary of its grids and no gridder without duty based there")
         }
         for p in pool {
             guard let c = p.capacity else {
-                throw GridplanError("\(p.person.id) (\(p.person.name)): role \(p.person.role.rawValue) has no capacity; give one in the roster's capacity column or the rules")
+                throw GridplanError("\(p.person.id) (\(p.person.name)): role \(p.person.role.rawValue) has no capacity; "
+                                    + "give one in the roster's capacity column or the rules")
             }
             if !(c > 0) { throw GridplanError("\(p.person.id) (\(p.person.name)): capacity \(c); a gridder's capacity must be positive") }
             if let b = p.base, !(try model.insidePlan(b)) {
-                throw GridplanError("\(p.person.id) (\(p.person.name)): base \(p.person.lon!),\(p.person.lat!) lies outside the plan; correct it in the roster")
+                throw GridplanError("\(p.person.id) (\(p.person.name)): base \(p.person.lon!),\(p.person.lat!) lies outside the plan; "
+                                    + "correct it in the roster")
             }
         }
         people = pool
@@ -96,7 +99,8 @@ public final class BalanceProposal {
         let allowed = radius.map { row in row.map { r in options.maxRadius.map { r <= $0 } ?? true } }
         for (k, gi) in grids.enumerated() where !allowed[k].contains(true) {
             let nearest = zip(pool, radius[k]).min { $0.1 < $1.1 }!
-            throw GridplanError(String(format: "grid %@: no gridder can serve it within %.0f m (nearest: %@ at %.0f m); raise --max-radius or add a gridder",
+            throw GridplanError(String(format: "grid %@: no gridder can serve it within %.0f m (nearest: %@ at %.0f m); "
+                                       + "raise --max-radius or add a gridder",
                                        model.grids[gi].code, options.maxRadius!, nearest.0.person.id, nearest.1))
         }
         let fixed = pool.map { p in p.grids.filter { !codes.contains($0) }.reduce(0.0) { $0 + (model.grid(code: $1)?.load ?? 0) } }

@@ -73,7 +73,9 @@ public struct EmergencyCoverage {
             out.append("  \(extra.count) extra responders close the gap\(extraOptimal ? " (fewest)" : ""), based in grids "
                        + extra.map(\.grid).joined(separator: ", "))
         }
-        if unreachableShare > 0 { out.append(String(format: "  %.1f %% of households stay short: too few grid centres within reach", unreachableShare * 100)) }
+        if unreachableShare > 0 {
+            out.append(String(format: "  %.1f %% of households stay short: too few grid centres within reach", unreachableShare * 100))
+        }
         return out
     }
 }
@@ -93,9 +95,8 @@ public enum MultiCover {
         // Greedy: the candidate meeting the most outstanding need.
         var left = need, greedy: [Int] = []
         while left.contains(where: { $0 > 0 }) {
-            let best = candidates.filter { !greedy.contains($0) }.max { a, b in
-                rowList.indices.filter { left[$0] > 0 && rowList[$0].contains(a) }.count < rowList.indices.filter { left[$0] > 0 && rowList[$0].contains(b) }.count
-            }!
+            func gain(_ c: Int) -> Int { rowList.indices.filter { left[$0] > 0 && rowList[$0].contains(c) }.count }
+            let best = candidates.filter { !greedy.contains($0) }.max { gain($0) < gain($1) }!
             greedy.append(best)
             for r in rowList.indices where rowList[r].contains(best) { left[r] -= 1 }
         }

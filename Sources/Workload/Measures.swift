@@ -1,5 +1,6 @@
 import Duty
 import Foundation
+import GridProjection
 import Grids
 
 /// How even a set of values is: the largest against the mean, the coefficient of variation

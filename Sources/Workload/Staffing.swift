@@ -75,7 +75,8 @@ public struct Staffing {
                     var held = Array(repeating: [Int](), count: k)
                     for (g, p) in s.assignment.enumerated() { held[p].append(g) }
                     return try held.enumerated().map { p, gs in
-                        let ll = try model.snapshot.toLonLat(try Geometry(x: sites[chosen[p]].x, y: sites[chosen[p]].y, context: model.snapshot.context)).xy
+                        let site = sites[chosen[p]]
+                        let ll = try model.snapshot.toLonLat(try Geometry(x: site.x, y: site.y, context: model.snapshot.context)).xy
                         return Base(lon: ll.x, lat: ll.y, grids: gs.map { grids[$0].code }, load: gs.reduce(0) { $0 + loads[$1] },
                                     radiusM: gs.map { siteRadius[chosen[p]][$0] }.max() ?? 0)
                     }
@@ -131,7 +132,8 @@ public struct Staffing {
 
     public var lines: [String] {
         if !tooHeavy.isEmpty {
-            return ["staffing: grids heavier than one gridder's capacity (\(Int(capacity))): \(tooHeavy.joined(separator: ", ")); only a boundary change helps"]
+            return ["staffing: grids heavier than one gridder's capacity (\(Int(capacity))): \(tooHeavy.joined(separator: ", ")); "
+                    + "only a boundary change helps"]
         }
         guard let needed else {
             return ["staffing: no count from \(lowerBound) to \(searchedUpTo) gridders met capacity and radius in the time given"]

@@ -80,8 +80,10 @@ struct BalanceCommand: ParsableCommand {
                 print([m.grid, m.from ?? "-", m.to, String(format: "%.0f", m.load), m.radiusBeforeM.map { String(format: "%.0f", $0) } ?? "",
                        String(format: "%.0f", m.radiusAfterM)].joined(separator: "\t"))
             }
-            print(String(format: "%d grids, %d gridders: largest ratio %.3f → %.3f (lower bound %.3f%@), CV %.2f → %.2f, largest radius %.0f → %.0f m, %d over capacity → %d; %d moves%@ in %.2f s",
-                         proposal.grids.count, proposal.people.count, before.maxRatio, after.maxRatio, s.lowerBound, s.ratioOptimal ? ", optimal" : "",
+            print(String(format: "%d grids, %d gridders: largest ratio %.3f → %.3f (lower bound %.3f%@), CV %.2f → %.2f, "
+                         + "largest radius %.0f → %.0f m, %d over capacity → %d; %d moves%@ in %.2f s",
+                         proposal.grids.count, proposal.people.count, before.maxRatio, after.maxRatio, s.lowerBound,
+                         s.ratioOptimal ? ", optimal" : "",
                          before.cv, after.cv, before.largestRadiusM, after.largestRadiusM, before.overCapacity.count, after.overCapacity.count,
                          s.moves, s.movesOptimal ? " (fewest)" : "", s.seconds))
             if let staff { staff.lines.forEach { print($0) } }

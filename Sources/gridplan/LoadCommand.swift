@@ -61,14 +61,18 @@ struct LoadCommand: ParsableCommand {
             }
             let s = report.summary
             let uncovered = (s["grids_without_primary"] as? [String]) ?? []
-            print(String(format: "%d people, %d grids (%d without a primary) on %@: largest ratio %.2f, mean %.2f, CV %.2f, Gini %.2f, largest radius %.0f m, %d over capacity",
+            print(String(format: "%d people, %d grids (%d without a primary) on %@: largest ratio %.2f, mean %.2f, CV %.2f, Gini %.2f, "
+                         + "largest radius %.0f m, %d over capacity",
                          report.people.count, report.grids.count, uncovered.count, day, s["max_ratio"] as! Double, s["mean_ratio"] as! Double,
                          s["cv"] as! Double, s["gini"] as! Double, s["largest_radius_m"] as! Double, (s["over_capacity"] as! [String]).count))
             for (l, spread) in report.levels {
                 print(String(format: "  %@ grid loads: %d grids, max %.0f, mean %.0f, max/mean %.2f, CV %.2f, Gini %.2f",
                              l.name, spread.count, spread.max, spread.mean, spread.maxOverMean, spread.cv, spread.gini))
             }
-            if !uncovered.isEmpty { warn("grids without a primary gridder on \(day): \(uncovered.prefix(10).joined(separator: ", "))\(uncovered.count > 10 ? ", …" : "")") }
+            if !uncovered.isEmpty {
+                let listed = uncovered.prefix(10).joined(separator: ", ") + (uncovered.count > 10 ? ", …" : "")
+                warn("grids without a primary gridder on \(day): \(listed)")
+            }
         }
     }
 }

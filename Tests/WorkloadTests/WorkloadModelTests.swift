@@ -1,6 +1,7 @@
 import Duty
 import Foundation
 import GRDB
+import GridProjection
 import GridStore
 import GridTestSupport
 import Grids
@@ -10,7 +11,7 @@ import Workload
 /// The shared four-level plan with households (U1 300, U2 500, U3 400) and a roster: G1 primary of
 /// U1 and U2, G2 of U3, N1 a full-time gridder without any duty based in U2; all capacity 1000.
 func rosteredPlan(_ folder: TemporaryFolder, extra: [String] = []) throws -> GeoPackage {
-    let store = try fourLevelPlan(folder)
+    let store = try fourLevelPlan(folder, schema: DutySchema.schema)
     try store.write { db in
         for (code, h) in [("U1", 300), ("U2", 500), ("U3", 400)] {
             try db.execute(sql: "UPDATE grids SET households = ? WHERE code = ?", arguments: [h, code])
@@ -83,7 +84,7 @@ func rosteredPlan(_ folder: TemporaryFolder, extra: [String] = []) throws -> Geo
 
 @Test func zeroCapacityIsRefusedAtImport() throws {
     let folder = TemporaryFolder()
-    let store = try fourLevelPlan(folder)
+    let store = try fourLevelPlan(folder, schema: DutySchema.schema)
     let report = try RosterImporter.run(file: folder.write("r.csv", "id,name,role,capacity\nZ1,零,专职网格员,0\nZ2,一,专职网格员,\n"),
                                         into: store, today: "2024-01-01")
     #expect(report.rejects.count == 1 && report.rejects[0].line == 2 && report.rejects[0].reason.contains("capacity '0'"))
