@@ -31,7 +31,8 @@ struct BalanceCommand: ParsableCommand {
     @OptionGroup var workload: WorkloadOptions
     @Option(parsing: .upToNextOption, help: "The region: a level (area, community, street) and a grid code.") var within: [String]
     @Option(help: "Largest distance (m) from a gridder's base to the farthest point of a grid they serve.") var maxRadius: Double?
-    @Option(help: "Change at most this many grids that have a gridder.") var maxMoves: Int?
+    @Option(help: "Change at most this many grids that have a gridder (the bound and 'optimal' then hold for that many changes).")
+    var maxMoves: Int?
     @Option(help: "Seconds the search may take before it answers with the best found.") var timeLimit: Double = 1.8
     @Flag(help: "Also work out how many gridders the region needs and where to base them.") var staffing = false
     @Option(help: "Emergency coverage: responders must be within this many metres.") var coverageRadius: Double?
