@@ -165,6 +165,32 @@ import Grids
         #expect(try GeoPackage(path: empty, schema: GridsSchema.schema).read { try $0.tableExists("grids") })
     }
 
+    /// A second writer waits for the first, then says what is going on; nothing half-written.
+    @Test func aSecondWriterIsToldTheFirstHoldsThePlan() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("plan.gpkg")
+        let first = try GeoPackage(path: path, schema: GridsSchema.schema)
+        let second = try GeoPackage(path: path, schema: GridsSchema.schema, lockWait: 0.2)
+        let holding = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread {
+            try? first.write { db in
+                try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'first')")
+                holding.signal()
+                done.wait()
+            }
+        }.start()
+        holding.wait()
+        do {
+            try second.write { try $0.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'second')") }
+            Issue.record("the second writer wrote while the first held the plan")
+        } catch let e as StoreError {
+            #expect(e.message.contains("another process") && e.message.contains("Nothing was written"), "\(e.message)")
+        }
+        done.signal()
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try first.read { try String.fetchAll($0, sql: "SELECT command FROM plan_versions") } == ["first"])
+    }
+
     @Test func leavesOtherProgramsDatabasesUnchanged() throws {
         let folder = TemporaryFolder()
         let path = folder.path("gdal.gpkg")
