@@ -10,12 +10,15 @@ public enum PrimaryGridders {
     public static func onDuty(store: GeoPackage, level: GridLevel, in codes: Set<String>? = nil) throws -> [(grid: String, person: String)]? {
         try store.read { db in
             guard try db.tableExists("duties") else { return nil }
-            return try Row.fetchAll(db, sql: """
-                SELECT grid_code, person_id FROM duties WHERE role = ? AND valid_to IS NULL AND level = ?
-                ORDER BY grid_code, person_id
-                """, arguments: [DutyRole.primary.rawValue, level.rawValue])
-                .map { (grid: $0["grid_code"] as String, person: $0["person_id"] as String) }
-                .filter { codes?.contains($0.grid) ?? true }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT grid_code, person_id FROM duties WHERE role = ? AND valid_to IS NULL AND level = ?
+                    ORDER BY grid_code, person_id
+                    """, arguments: [DutyRole.primary.rawValue, level.rawValue]
+            )
+            .map { (grid: $0["grid_code"] as String, person: $0["person_id"] as String) }
+            .filter { codes?.contains($0.grid) ?? true }
         }
     }
 }

@@ -21,9 +21,11 @@ public struct BlockGraph: Sendable {
 
     public var count: Int { households.count }
 
-    public init(households: [Double], residents: [Double], areas: [Double], perimeters: [Double],
-                centreX: [Double], centreY: [Double], shared: [[(block: Int, length: Double)]], toleranceM: Double,
-                hulls: [[(x: Double, y: Double)]]? = nil) {
+    public init(
+        households: [Double], residents: [Double], areas: [Double], perimeters: [Double],
+        centreX: [Double], centreY: [Double], shared: [[(block: Int, length: Double)]], toleranceM: Double,
+        hulls: [[(x: Double, y: Double)]]? = nil
+    ) {
         self.households = households; self.residents = residents; self.areas = areas; self.perimeters = perimeters
         self.centreX = centreX; self.centreY = centreY; self.shared = shared
         adjacent = shared.map { $0.filter { $0.length > toleranceM }.map(\.block).sorted() }
@@ -31,7 +33,9 @@ public struct BlockGraph: Sendable {
         hullY = hulls?.map { $0.map(\.y) } ?? Array(repeating: [], count: households.count)
         var reach = [Double](repeating: 0, count: households.count)
         for b in reach.indices {
-            reach[b] = hullX[b].isEmpty ? (areas[b] / Double.pi).squareRoot()
+            reach[b] =
+                hullX[b].isEmpty
+                ? (areas[b] / Double.pi).squareRoot()
                 : zip(hullX[b], hullY[b]).map { hypot($0 - centreX[b], $1 - centreY[b]) }.max() ?? 0
         }
         self.reach = reach

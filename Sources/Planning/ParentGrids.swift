@@ -73,8 +73,10 @@ extension ParentPartition {
 
     /// Redraw: the blocks, households, buildings and cases that change grid, and the primary gridders
     /// of the grids that changed (asked of the case store and the roster, which Planning does not read).
-    mutating func redrawFigures(search: Search, graph: BlockGraph, blocks: BlockSet, locator: PointLocator, made: [Made],
-                                cases: (any CaseLocations)?, roster: (any DutyRoster)?) throws {
+    mutating func redrawFigures(
+        search: Search, graph: BlockGraph, blocks: BlockSet, locator: PointLocator, made: [Made],
+        cases: (any CaseLocations)?, roster: (any DutyRoster)?
+    ) throws {
         let initial = search.initial, region = search.solution.region
         for b in initial.indices where initial[b] != region[b] {
             part.redraw.movedBlocks += 1
@@ -84,8 +86,9 @@ extension ParentPartition {
         if let cases, let points = try cases.casePoints(in: envelope) {
             part.redraw.movedCases = try movedCases(points, blocks: blocks, locator: locator, from: initial, to: region)
         }
-        let changedCodes = Set(children.indices.filter { r in made.first { $0.region == r }?.grid.changed ?? true }
-                                          .compactMap { children[$0].code })
+        let changedCodes = Set(
+            children.indices.filter { r in made.first { $0.region == r }?.grid.changed ?? true }
+                .compactMap { children[$0].code })
         if !changedCodes.isEmpty, let roster, let gridders = try roster.primaryGridders(level: options.outLevel, grids: changedCodes) {
             part.redraw.affectedGridders = gridders
         }
@@ -118,8 +121,10 @@ extension ParentPartition {
             guard made[i].grid.changed else { continue }
             endFids.append(child.fid); part.endedGrids += 1
             let parent = child.parentFid.flatMap { plan.byFid[$0] } ?? record
-            newGrids.append(try Partitioner.newGrid(made[i].geometry, grid: made[i].grid, level: options.outLevel, parent: parent,
-                                                    code: child.code, name: child.name, kind: child.kind))
+            newGrids.append(
+                try Partitioner.newGrid(
+                    made[i].geometry, grid: made[i].grid, level: options.outLevel, parent: parent,
+                    code: child.code, name: child.name, kind: child.kind))
         }
     }
 
@@ -154,8 +159,10 @@ extension ParentPartition {
                 sequence += 1
                 made[i].grid.name = "\(parentName)第\(sequence)\(noun)"
             }
-            newGrids.append(try Partitioner.newGrid(made[i].geometry, grid: made[i].grid, level: level, parent: record,
-                                                    code: code, name: made[i].grid.name, kind: made[i].grid.kind))
+            newGrids.append(
+                try Partitioner.newGrid(
+                    made[i].geometry, grid: made[i].grid, level: level, parent: record,
+                    code: code, name: made[i].grid.name, kind: made[i].grid.kind))
         }
         made = order.map { made[$0] }
     }
@@ -166,9 +173,10 @@ extension ParentPartition {
         let gridOfRegion = Dictionary(uniqueKeysWithValues: made.map { ($0.region, $0.grid.code ?? $0.grid.name) })
         return try search.builder.oversizeBlocks.map { b in
             let inside = try blocks.lonLat(try blocks.union(ofBlocks: [b]).pointOnSurface()).xy
-            return PartitionReport.OversizeBlock(block: b, households: graph.households[b], residents: graph.residents[b],
-                                                 areaM2: graph.areas[b], lon: inside.x, lat: inside.y,
-                                                 grid: gridOfRegion[search.solution.region[b]] ?? "")
+            return PartitionReport.OversizeBlock(
+                block: b, households: graph.households[b], residents: graph.residents[b],
+                areaM2: graph.areas[b], lon: inside.x, lat: inside.y,
+                grid: gridOfRegion[search.solution.region[b]] ?? "")
         }
     }
 

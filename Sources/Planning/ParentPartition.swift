@@ -52,9 +52,10 @@ struct ParentPartition {
     /// Small blocks merged into their neighbours (within one existing grid in a redraw, whole dedicated
     /// sites kept together), then the graph the search works on; buildings counted per block.
     mutating func blockGraph(_ blocks: BlockSet, load: FaceLoad, faceGroup: [Int]) -> BlockGraph {
-        part.smallBlocksMerged = blocks.mergeSmallBlocks(minAreaM2: options.minBlockM2, households: load.households,
-                                                         group: options.redraw ? faceGroup : nil,
-                                                         unite: sites.indices.isEmpty ? nil : blocks.faceDedicated)
+        part.smallBlocksMerged = blocks.mergeSmallBlocks(
+            minAreaM2: options.minBlockM2, households: load.households,
+            group: options.redraw ? faceGroup : nil,
+            unite: sites.indices.isEmpty ? nil : blocks.faceDedicated)
         part.blocks = blocks.blockCount
         let graph = blocks.graph(faceHouseholds: load.households, faceResidents: load.residents, toleranceM: options.adjacencyToleranceM)
         blockBuildings = [Int](repeating: 0, count: graph.count)
@@ -80,8 +81,10 @@ struct ParentPartition {
 
     /// Groups the blocks into grids: a fresh partition from dedicated blocks and seeds, or a redraw
     /// from the existing grids with locked, dedicated and infeasible grids fixed.
-    mutating func search(graph: BlockGraph, blocks: BlockSet, faceGroup: [Int], seedBlocks: [Int],
-                         lockedFound: inout Set<String>) throws -> Search {
+    mutating func search(
+        graph: BlockGraph, blocks: BlockSet, faceGroup: [Int], seedBlocks: [Int],
+        lockedFound: inout Set<String>
+    ) throws -> Search {
         let targets = targets(seedBlocks: seedBlocks)
         part.targets = targets
         var builder = RegionBuilder(graph: graph, targets: targets)
@@ -121,8 +124,10 @@ struct ParentPartition {
     /// cannot meet the bounds in that many grids, however blocks move, are left as they are and reported.
     mutating func fixExisting(_ builder: inout RegionBuilder, initial: [Int]) {
         let graph = builder.graph, targets = builder.targets
-        for (b, r) in initial.enumerated() where (children[r].code.map(options.locked.contains) ?? false)
-            || children[r].kind != GridKind.comprehensive.rawValue { builder.fixed[b] = r }
+        for (b, r) in initial.enumerated()
+        where (children[r].code.map(options.locked.contains) ?? false)
+            || children[r].kind != GridKind.comprehensive.rawValue
+        { builder.fixed[b] = r }
         let groups = children.map { Int($0.parentFid ?? -1) }
         builder.regionGroups = groups
         var groupRegions: [Int: [Int]] = [:]
@@ -133,13 +138,15 @@ struct ParentPartition {
             let blocksIn = initial.indices.filter { set.contains(initial[$0]) }
             let hh = blocksIn.reduce(0.0) { $0 + graph.households[$1] }, res = blocksIn.reduce(0.0) { $0 + graph.residents[$1] }
             let n = regions.count
-            var need = Swift.max(1, Int((hh / Swift.max(targets.max, Objective.tolerance)).rounded(.up)))  // no division by 0
+            var need = Swift.max(1, Int((hh / Swift.max(targets.max, Objective.tolerance)).rounded(.up))) // no division by 0
             if let cap = targets.maxResidents, cap > 0 { need = Swift.max(need, Int((res / cap).rounded(.up))) }
             let most = targets.min > 0 ? Int((hh / targets.min).rounded(.down)) : Int.max
             guard need > n || most < n else { continue }
             let name = plan.byFid[Int64(group)].map(\.label) ?? record.label
-            part.redraw.infeasibleGroups.append(.init(group: name, households: hh, residents: res, grids: n,
-                                                      needed: need > n ? need : Swift.max(1, most)))
+            part.redraw.infeasibleGroups.append(
+                .init(
+                    group: name, households: hh, residents: res, grids: n,
+                    needed: need > n ? need : Swift.max(1, most)))
             for b in blocksIn { builder.fixed[b] = initial[b] }
         }
     }

@@ -74,8 +74,9 @@ extension PartitionReport {
             endedGrids = try c.decode(Int.self, forKey: .endedGrids)
             seconds = try c.decode(Double.self, forKey: .seconds)
             searchSeconds = try c.decode(Double.self, forKey: .searchSeconds)
-            targets = Targets(target: try c.decode(Double.self, forKey: .target), min: try c.decode(Double.self, forKey: .min),
-                              max: try c.decode(Double.self, forKey: .max))
+            targets = Targets(
+                target: try c.decode(Double.self, forKey: .target), min: try c.decode(Double.self, forKey: .min),
+                max: try c.decode(Double.self, forKey: .max))
             oversizeBlocks = try c.decode([OversizeBlock].self, forKey: .oversizeBlocks)
             grids = try c.decode([Grid].self, forKey: .grids)
             cuts = try Cuts(from: decoder)
@@ -151,7 +152,7 @@ extension PartitionReport {
             try c.encode(movedBlocks, forKey: .movedBlocks)
             try c.encode(movedHouseholds, forKey: .movedHouseholds)
             try c.encode(movedBuildings, forKey: .movedBuildings)
-            try c.encode(movedCases, forKey: .movedCases)   // null when unknown, as always printed
+            try c.encode(movedCases, forKey: .movedCases) // null when unknown, as always printed
             try c.encode(affectedGridders, forKey: .affectedGridders)
             try c.encode(infeasibleGroups, forKey: .infeasibleGroups)
         }

@@ -72,8 +72,9 @@ public struct PartitionReport: Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        targets = Targets(maxResidents: try c.decodeIfPresent(Double.self, forKey: .maxResidents),
-                          maxRadius: try c.decodeIfPresent(Double.self, forKey: .maxRadius))
+        targets = Targets(
+            maxResidents: try c.decodeIfPresent(Double.self, forKey: .maxResidents),
+            maxRadius: try c.decodeIfPresent(Double.self, forKey: .maxRadius))
         targets.target = try c.decode(Double.self, forKey: .target)
         parents = try c.decode([Parent].self, forKey: .parents)
         versionID = try c.decodeIfPresent(Int64.self, forKey: .versionID)

@@ -27,8 +27,10 @@ struct PartitionRun {
     var newGrids: [GridReplacement.NewGrid] = []
     var endFids: [Int64] = []
 
-    init(plan: PlanGrids, options: PartitionOptions, barriers: [Geometry], buildings: HouseholdPoints,
-         cases: (any CaseLocations)?, roster: (any DutyRoster)?) throws {
+    init(
+        plan: PlanGrids, options: PartitionOptions, barriers: [Geometry], buildings: HouseholdPoints,
+        cases: (any CaseLocations)?, roster: (any DutyRoster)?
+    ) throws {
         self.plan = plan
         self.options = options
         self.barriers = barriers
@@ -54,8 +56,9 @@ struct PartitionRun {
         let unknownLocks = options.locked.subtracting(lockedFound).sorted()
         if !unknownLocks.isEmpty {
             let codes = unknownLocks.count == 1 ? "this code" : "these codes"
-            throw GridplanError("--lock \(unknownLocks.joined(separator: ",")): no current \(options.outLevel) grid under the "
-                                + "parent\(plan.parents.count == 1 ? "" : "s") has \(codes)")
+            throw GridplanError(
+                "--lock \(unknownLocks.joined(separator: ",")): no current \(options.outLevel) grid under the "
+                    + "parent\(plan.parents.count == 1 ? "" : "s") has \(codes)")
         }
         report.buildingsOutside = buildings.count - assignedBuildings.count
         report.dedicatedOutside = options.dedicated.indices.filter { !sitesPlaced.contains($0) }.map { options.dedicated[$0].label }
@@ -67,9 +70,10 @@ struct PartitionRun {
         var parent = try ParentPartition(record: record, run: self)
         parent.sites = try clipDedicatedSites(parent)
         parent.part.dedicated.clipped = parent.sites.clipped
-        let blocks = try BlockSet(parent: parent.geometry, barriers: barriers,
-                                  extraLines: options.redraw ? parent.childGeometries : [], dedicated: parent.sites.geometries,
-                                  projector: projector)
+        let blocks = try BlockSet(
+            parent: parent.geometry, barriers: barriers,
+            extraLines: options.redraw ? parent.childGeometries : [], dedicated: parent.sites.geometries,
+            projector: projector)
         parent.part.faces = blocks.faces.count
         // A small cell index: a few hundred faces and thousands of points need no more.
         let locator = try PointLocator(polygonsWKB: try blocks.faces.map { try $0.wkb }, maxCells: 65_536)
@@ -83,12 +87,14 @@ struct PartitionRun {
         let seeds = try placeSeeds(blocks, envelope: parent.envelope, locator: locator, parent: parent)
         parent.part.seeds = seeds.figures
         parent.seedsOfBlock = seeds.ofBlock
-        let search = try parent.search(graph: graph, blocks: blocks, faceGroup: faceGroup, seedBlocks: seeds.blocks,
-                                       lockedFound: &lockedFound)
+        let search = try parent.search(
+            graph: graph, blocks: blocks, faceGroup: faceGroup, seedBlocks: seeds.blocks,
+            lockedFound: &lockedFound)
         var made = try parent.makeGrids(search: search, graph: graph, blocks: blocks)
         if options.redraw {
-            try parent.redrawFigures(search: search, graph: graph, blocks: blocks, locator: locator, made: made,
-                                     cases: cases, roster: roster)
+            try parent.redrawFigures(
+                search: search, graph: graph, blocks: blocks, locator: locator, made: made,
+                cases: cases, roster: roster)
             try parent.replaceChanged(&made, newGrids: &newGrids, endFids: &endFids)
         } else {
             endFids += parent.children.map(\.fid)
@@ -114,8 +120,9 @@ struct PartitionRun {
             for (j, other) in zip(here.indices, clippedMetric) {
                 let overlap = try inside.intersection(other).area
                 if overlap >= 1 {
-                    throw GridplanError("--dedicated: \(options.dedicated[j].label) and \(options.dedicated[i].label) overlap by "
-                                        + "\(Int(overlap.rounded())) m² in \(parent.record.label); a place belongs to one grid")
+                    throw GridplanError(
+                        "--dedicated: \(options.dedicated[j].label) and \(options.dedicated[i].label) overlap by "
+                            + "\(Int(overlap.rounded())) m² in \(parent.record.label); a place belongs to one grid")
                 }
             }
             if inside.area < metricSite.area - 1 { here.clipped.append(options.dedicated[i].label) }
@@ -169,8 +176,10 @@ struct PartitionRun {
     }
 
     /// Seeds to blocks; a seed in a dedicated grid or sharing a block with an earlier one grows no grid.
-    mutating func placeSeeds(_ blocks: BlockSet, envelope: Envelope, locator: PointLocator,
-                             parent: ParentPartition) throws -> SeedPlacement {
+    mutating func placeSeeds(
+        _ blocks: BlockSet, envelope: Envelope, locator: PointLocator,
+        parent: ParentPartition
+    ) throws -> SeedPlacement {
         var placement = SeedPlacement()
         guard let seeds = options.seeds else { return placement }
         for i in 0..<seeds.count where envelope.contains(x: seeds.lon[i], y: seeds.lat[i]) && !seedsPlaced.contains(i) {

@@ -40,30 +40,36 @@ public struct PartitionOptions: Sendable {
 public enum Partitioner {
     /// Parents are the current grids with code (or name) `parent`, or every current grid of `level`.
     /// `cases` and `roster` answer what a redraw reports about cases and gridders (nil: not reported).
-    public static func run(store: GeoPackage, parent: String?, level: GridLevel?, barriersPath: String,
-                           buildings: HouseholdPoints, barrierCRS: CRS? = nil, options: PartitionOptions,
-                           cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil) throws -> PartitionReport {
+    public static func run(
+        store: GeoPackage, parent: String?, level: GridLevel?, barriersPath: String,
+        buildings: HouseholdPoints, barrierCRS: CRS? = nil, options: PartitionOptions,
+        cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil
+    ) throws -> PartitionReport {
         let started = Date()
         let context = GEOSContext()
         let barriers = try BarrierReader.read(path: barriersPath, crs: barrierCRS, context: context)
-        var report = try partition(store: store, parent: parent, level: level, barriers: barriers, buildings: buildings,
-                                   options: options, cases: cases, roster: roster)
+        var report = try partition(
+            store: store, parent: parent, level: level, barriers: barriers, buildings: buildings,
+            options: options, cases: cases, roster: roster)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
 
-    public static func partition(store: GeoPackage, parent: String?, level: GridLevel?, barriers: [Geometry],
-                                 buildings: HouseholdPoints, options: PartitionOptions,
-                                 cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil) throws -> PartitionReport {
+    public static func partition(
+        store: GeoPackage, parent: String?, level: GridLevel?, barriers: [Geometry],
+        buildings: HouseholdPoints, options: PartitionOptions,
+        cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil
+    ) throws -> PartitionReport {
         let started = Date()
         let plan = try PlanGrids(store: store, parent: parent, level: level, options: options)
         var run = try PartitionRun(plan: plan, options: options, barriers: barriers, buildings: buildings, cases: cases, roster: roster)
         try run.cutAll()
         var report = run.report
         if !options.dryRun {
-            let written = try GridReplacement.write(store: store, newGrids: run.newGrids, endFids: run.endFids, command: options.command,
-                                                    note: versionNote(options, dedicatedOutside: report.dedicatedOutside.count),
-                                                    validFrom: options.validFrom)
+            let written = try GridReplacement.write(
+                store: store, newGrids: run.newGrids, endFids: run.endFids, command: options.command,
+                note: versionNote(options, dedicatedOutside: report.dedicatedOutside.count),
+                validFrom: options.validFrom)
             report.versionID = written.versionID
             report.relinked = written.relinked
         }
@@ -75,7 +81,8 @@ public enum Partitioner {
     static func versionNote(_ options: PartitionOptions, dedicatedOutside: Int) -> String {
         let t = options.targets
         let sizes = t.count.map { "\($0) grids" } ?? (options.seeds != nil ? "one grid per seed" : "\(Int(t.target)) (\(Int(t.min))–\(Int(t.max)))")
-        var note = options.redraw
+        var note =
+            options.redraw
             ? "redraw; targets \(Int(t.min))–\(Int(t.max)); seed \(options.seed); locked \(options.locked.sorted().joined(separator: ","))"
             : "targets \(sizes); seed \(options.seed)"
         if let r = t.maxResidents { note += "; at most \(Int(r)) residents" }
@@ -98,15 +105,19 @@ public enum Partitioner {
         }
     }
 
-    static func newGrid(_ geometry: Geometry, grid: PartitionReport.Grid, level: GridLevel, parent: GridRecord,
-                        code: String?, name: String?, kind: String = GridKind.comprehensive.rawValue) throws -> GridReplacement.NewGrid {
+    static func newGrid(
+        _ geometry: Geometry, grid: PartitionReport.Grid, level: GridLevel, parent: GridRecord,
+        code: String?, name: String?, kind: String = GridKind.comprehensive.rawValue
+    ) throws -> GridReplacement.NewGrid {
         let multi = geometry.type == .multiPolygon ? geometry : try Geometry.collection(.multiPolygon, [geometry], context: geometry.context)
-        let attributes = String(format: "{\"area_m2\":%.1f,\"blocks\":%d,\"buildings\":%d,\"compactness\":%.4f,\"radius_m\":%.1f}",
-                                grid.areaM2, grid.blocks, grid.buildings, grid.compactness, grid.radiusM)
-        return GridReplacement.NewGrid(code: code, name: name, level: level, parentFid: parent.fid, parentRef: parent.code ?? parent.name,
-                                       households: Int64(grid.households.rounded()), residents: Int64(grid.residents.rounded()),
-                                       attributes: attributes, blob: try GeoPackageGeometry.encode(multi, srsID: GeoPackage.storeSRSID),
-                                       kind: kind)
+        let attributes = String(
+            format: "{\"area_m2\":%.1f,\"blocks\":%d,\"buildings\":%d,\"compactness\":%.4f,\"radius_m\":%.1f}",
+            grid.areaM2, grid.blocks, grid.buildings, grid.compactness, grid.radiusM)
+        return GridReplacement.NewGrid(
+            code: code, name: name, level: level, parentFid: parent.fid, parentRef: parent.code ?? parent.name,
+            households: Int64(grid.households.rounded()), residents: Int64(grid.residents.rounded()),
+            attributes: attributes, blob: try GeoPackageGeometry.encode(multi, srsID: GeoPackage.storeSRSID),
+            kind: kind)
     }
 
     /// The code prefix of new grids of `level` under `parent`, by the standard code scheme: the code

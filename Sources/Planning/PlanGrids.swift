@@ -34,8 +34,10 @@ struct PlanGrids {
             let byCode = all.filter { $0.code == parent }
             let parents = byCode.isEmpty ? all.filter { $0.name == parent } : byCode
             guard parents.count == 1 else {
-                throw GridplanError(parents.isEmpty ? "--parent \(parent): no current grid has this code or name"
-                                                    : "--parent \(parent): \(parents.count) grids have this name; give the code")
+                throw GridplanError(
+                    parents.isEmpty
+                        ? "--parent \(parent): no current grid has this code or name"
+                        : "--parent \(parent): \(parents.count) grids have this name; give the code")
             }
             return parents
         }

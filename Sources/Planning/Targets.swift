@@ -15,8 +15,10 @@ public struct Targets: Sendable, Equatable, Codable {
     /// search avoids exceeding it, second to the household and resident bounds.
     public var maxRadius: Double?
 
-    public init(target: Double = 400, min: Double = 300, max: Double = 500, count: Int? = nil, countSpread: Double? = nil,
-                maxResidents: Double? = nil, maxRadius: Double? = nil) {
+    public init(
+        target: Double = 400, min: Double = 300, max: Double = 500, count: Int? = nil, countSpread: Double? = nil,
+        maxResidents: Double? = nil, maxRadius: Double? = nil
+    ) {
         self.target = target; self.min = min; self.max = max; self.count = count; self.countSpread = countSpread
         self.maxResidents = maxResidents; self.maxRadius = maxRadius
     }
@@ -25,8 +27,9 @@ public struct Targets: Sendable, Equatable, Codable {
     public func resolved(households: Double) -> Targets {
         guard let count, let countSpread else { return self }
         let mean = households / Double(Swift.max(count, 1))
-        return Targets(target: mean, min: mean * (1 - countSpread), max: mean * (1 + countSpread), count: count,
-                       maxResidents: maxResidents, maxRadius: maxRadius)
+        return Targets(
+            target: mean, min: mean * (1 - countSpread), max: mean * (1 + countSpread), count: count,
+            maxResidents: maxResidents, maxRadius: maxRadius)
     }
 
     /// Whether a grid of `households` and `residents` meets the bounds (households and the residents cap).

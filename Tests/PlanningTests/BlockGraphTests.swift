@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// The one contiguity walk the search answers every connectivity question with.
@@ -17,7 +18,7 @@ final class BlockGraphTests: XCTestCase {
         XCTAssertTrue(graph.isContiguous([0, 1, 2]))
         XCTAssertTrue(graph.isContiguous([2, 5, 4, 3]))
         XCTAssertFalse(graph.isContiguous([0, 2]))
-        XCTAssertFalse(graph.isContiguous([0, 4]))     // diagonal: no shared side
+        XCTAssertFalse(graph.isContiguous([0, 4])) // diagonal: no shared side
         XCTAssertFalse(graph.isContiguous([]))
     }
 
@@ -28,10 +29,11 @@ final class BlockGraphTests: XCTestCase {
 
     /// A touching corner, or a shared boundary shorter than the tolerance, does not make neighbours.
     func testShortSharedBoundaryIsNotAdjacency() {
-        let g = BlockGraph(households: [1, 1, 1], residents: [1, 1, 1], areas: [1, 1, 1], perimeters: [4, 4, 4],
-                           centreX: [0, 1, 2], centreY: [0, 0, 0],
-                           shared: [[(block: 1, length: 0.5)], [(block: 0, length: 0.5), (block: 2, length: 3)], [(block: 1, length: 3)]],
-                           toleranceM: 1)
+        let g = BlockGraph(
+            households: [1, 1, 1], residents: [1, 1, 1], areas: [1, 1, 1], perimeters: [4, 4, 4],
+            centreX: [0, 1, 2], centreY: [0, 0, 0],
+            shared: [[(block: 1, length: 0.5)], [(block: 0, length: 0.5), (block: 2, length: 3)], [(block: 1, length: 3)]],
+            toleranceM: 1)
         XCTAssertEqual(g.adjacent, [[], [2], [1]])
         XCTAssertEqual(g.components(), [[0], [1, 2]])
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// Ejection chains for a redraw: households passed on through full grids to one with room.

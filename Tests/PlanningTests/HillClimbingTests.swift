@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// Hill climbing over single boundary-block moves, in each of its modes.

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// The objective: violation by bound, the one tolerance, and what counts as an improvement.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Planning
 
 /// The report's Codable types: the flat keys `gridplan partition --json` has always printed, the figures
@@ -10,11 +11,13 @@ final class PartitionReportTests: XCTestCase {
         var parent = PartitionReport.Parent(code: "440802001001", name: "中华社区")
         parent.targets = Targets(target: 400, min: 300, max: 500)
         parent.grids = [
-            PartitionReport.Grid(code: "440802001001001", name: "第1网格", households: 420, residents: 1200, buildings: 9, blocks: 4,
-                                 areaM2: 90_000, compactness: 0.7, radiusM: 210, withinBounds: true, parts: 1, changed: true),
-            PartitionReport.Grid(code: nil, name: "育才小学", households: 80, residents: 2600, buildings: 1, blocks: 1,
-                                 areaM2: 8_000, compactness: 0.8, radiusM: 60, withinBounds: true, parts: 1, changed: true,
-                                 kind: "school"),
+            PartitionReport.Grid(
+                code: "440802001001001", name: "第1网格", households: 420, residents: 1200, buildings: 9, blocks: 4,
+                areaM2: 90_000, compactness: 0.7, radiusM: 210, withinBounds: true, parts: 1, changed: true),
+            PartitionReport.Grid(
+                code: nil, name: "育才小学", households: 80, residents: 2600, buildings: 1, blocks: 1,
+                areaM2: 8_000, compactness: 0.8, radiusM: 60, withinBounds: true, parts: 1, changed: true,
+                kind: "school"),
         ]
         parent.grids[0].overMaxRadius = true
         parent.cuts.onBarriers = 12
@@ -47,8 +50,9 @@ final class PartitionReportTests: XCTestCase {
         let school = try XCTUnwrap((parent["grids"] as? [[String: Any]])?.last)
         XCTAssertEqual(school["dedicated"] as? Bool, true)
         XCTAssertTrue(school["code"] is NSNull)
-        XCTAssertEqual(Set(parent.keys).subtracting(["cuts", "redraw", "seeds", "dedicated"]).count, parent.keys.count,
-                       "groups are Swift's, not the JSON's")
+        XCTAssertEqual(
+            Set(parent.keys).subtracting(["cuts", "redraw", "seeds", "dedicated"]).count, parent.keys.count,
+            "groups are Swift's, not the JSON's")
     }
 
     /// Decoding what was encoded, and encoding again, gives the same JSON.

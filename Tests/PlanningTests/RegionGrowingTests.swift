@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// Region growing, the start of a fresh plan: how many regions, where they start, and that they cover

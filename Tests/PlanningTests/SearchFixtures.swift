@@ -16,9 +16,10 @@ enum SearchFixture {
         }
         let x = (0..<n).map { Double($0 % columns) * 100 + 50 }, y = (0..<n).map { Double($0 / columns) * 100 + 50 }
         let corners = (0..<n).map { b in [(-50.0, -50.0), (50.0, -50.0), (50.0, 50.0), (-50.0, 50.0)].map { (x: x[b] + $0.0, y: y[b] + $0.1) } }
-        return BlockGraph(households: households, residents: households.map { $0 * 3 }, areas: Array(repeating: 10_000, count: n),
-                          perimeters: Array(repeating: 400, count: n), centreX: x, centreY: y,
-                          shared: (0..<n).map(sides), toleranceM: 1, hulls: corners)
+        return BlockGraph(
+            households: households, residents: households.map { $0 * 3 }, areas: Array(repeating: 10_000, count: n),
+            perimeters: Array(repeating: 400, count: n), centreX: x, centreY: y,
+            shared: (0..<n).map(sides), toleranceM: 1, hulls: corners)
     }
 
     /// A row of `households.count` squares.

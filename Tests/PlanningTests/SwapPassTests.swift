@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// Swaps of two boundary blocks: for the local optimum no single move can leave.

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Planning
 
 /// Tabu search: worse moves are allowed, so it gets past where hill climbing stops.

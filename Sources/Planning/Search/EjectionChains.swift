@@ -19,13 +19,17 @@ extension RegionBuilder.State {
             let over = weight[origin] > t.max + tolerance || residents[origin] > cap + tolerance
             let under = weight[origin] < t.min - tolerance
             guard over || under else { failed.insert(origin); continue }
-            let ranges: [(Double, Double)] = over
+            let ranges: [(Double, Double)] =
+                over
                 ? [(Swift.max(weight[origin] - t.max, 0.5), weight[origin] - t.min), (0.5, weight[origin] - t.min)]
                 : [(t.min - weight[origin], t.max - weight[origin]), (0.5, t.max - weight[origin])]
             var applied = false
             for (lo, hi) in ranges where lo <= hi {
-                guard let chain = cheapestChain(from: origin, push: over, lo: lo, hi: hi, original: original,
-                                                maxDepth: maxDepth, maxNodes: maxNodes) else { continue }
+                guard
+                    let chain = cheapestChain(
+                        from: origin, push: over, lo: lo, hi: hi, original: original,
+                        maxDepth: maxDepth, maxNodes: maxNodes)
+                else { continue }
                 let before = totalViolation
                 for step in chain { for b in step.blocks { move(b, to: step.to) } }
                 if totalViolation < before - tolerance { applied = true; break }

@@ -237,9 +237,11 @@ extension RegionBuilder {
             let rFrom = radiusOn ? radiusOf(from, removing: b) : 0, rT = radiusOn ? radiusOf(t, adding: b) : 0
             let eFrom = bordersEnclave[b] == nil ? enclosed[from] : enclosedCount(from, changing: b, adding: false)
             let eT = bordersEnclave[b] == nil ? enclosed[t] : enclosedCount(t, changing: b, adding: true)
-            let dv = violation(wFrom, residents[from] - p, rFrom, eFrom) + violation(wT, residents[t] + p, rT, eT)
+            let dv =
+                violation(wFrom, residents[from] - p, rFrom, eFrom) + violation(wT, residents[t] + p, rT, eT)
                 - violation(of: from) - violation(of: t)
-            let dc = cost(weight: wFrom, area: aFrom, perimeter: pFrom) + cost(weight: wT, area: aT, perimeter: pT)
+            let dc =
+                cost(weight: wFrom, area: aFrom, perimeter: pFrom) + cost(weight: wT, area: aT, perimeter: pT)
                 - cost(weight: weight[from], area: area[from], perimeter: perimeter[from])
                 - cost(weight: weight[t], area: area[t], perimeter: perimeter[t])
             let balance = score.balance(wFrom) + score.balance(wT) - score.balance(weight[from]) - score.balance(weight[t])

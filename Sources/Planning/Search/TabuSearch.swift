@@ -15,7 +15,7 @@ extension RegionBuilder.State {
         var moved = 0.0
         var best = solution
         var bestRegion = region
-        var until: [Int: Int] = [:]   // block*k+region → iteration until which that move is tabu
+        var until: [Int: Int] = [:] // block*k+region → iteration until which that move is tabu
         let k = weight.count
         for iteration in 0..<iterations {
             if best.violation == 0 { break }
