@@ -48,9 +48,11 @@ public final class BalanceProposal {
     public init(model: WorkloadModel, options: Options) throws {
         self.model = model; self.options = options
         let snapshot = model.snapshot
-        guard let region = snapshot.grids.indices.first(where: {
-            snapshot.grids[$0].level == options.withinLevel && snapshot.grids[$0].code == options.withinCode
-        }) else {
+        guard
+            let region = snapshot.grids.indices.first(where: {
+                snapshot.grids[$0].level == options.withinLevel && snapshot.grids[$0].code == options.withinCode
+            })
+        else {
             throw GridplanError("no \(options.withinLevel.name) grid with code \(options.withinCode) on \(model.day)")
         }
         guard options.withinLevel <= model.level else {
@@ -74,23 +76,27 @@ public final class BalanceProposal {
             if g.grids.contains(where: codes.contains) {
                 pool.append(g)
             } else if g.grids.isEmpty, let b = g.base,
-                      try regionGeometry.intersects(try Geometry(x: b.x, y: b.y, context: snapshot.context)) {
+                try regionGeometry.intersects(try Geometry(x: b.x, y: b.y, context: snapshot.context))
+            {
                 pool.append(g)
             }
         }
         guard !pool.isEmpty else {
-            throw GridplanError("\(options.withinCode) has no gridder on \(model.day): "
-                                + "no primary of its grids and no gridder without duty based there")
+            throw GridplanError(
+                "\(options.withinCode) has no gridder on \(model.day): "
+                    + "no primary of its grids and no gridder without duty based there")
         }
         for p in pool {
             guard let c = p.capacity else {
-                throw GridplanError("\(p.person.id) (\(p.person.name)): role \(p.person.role.rawValue) has no capacity; "
-                                    + "give one in the roster's capacity column or the rules")
+                throw GridplanError(
+                    "\(p.person.id) (\(p.person.name)): role \(p.person.role.rawValue) has no capacity; "
+                        + "give one in the roster's capacity column or the rules")
             }
             if !(c > 0) { throw GridplanError("\(p.person.id) (\(p.person.name)): capacity \(c); a gridder's capacity must be positive") }
             if let b = p.base, !(try model.insidePlan(b)) {
-                throw GridplanError("\(p.person.id) (\(p.person.name)): base \(p.person.lon!),\(p.person.lat!) lies outside the plan; "
-                                    + "correct it in the roster")
+                throw GridplanError(
+                    "\(p.person.id) (\(p.person.name)): base \(p.person.lon!),\(p.person.lat!) lies outside the plan; "
+                        + "correct it in the roster")
             }
         }
         people = pool
@@ -99,17 +105,20 @@ public final class BalanceProposal {
         let allowed = radius.map { row in row.map { r in options.maxRadius.map { r <= $0 } ?? true } }
         for (k, gi) in grids.enumerated() where !allowed[k].contains(true) {
             let nearest = zip(pool, radius[k]).min { $0.1 < $1.1 }!
-            throw GridplanError(String(format: "grid %@: no gridder can serve it within %.0f m (nearest: %@ at %.0f m); "
-                                       + "raise --max-radius or add a gridder",
-                                       model.grids[gi].code, options.maxRadius!, nearest.0.person.id, nearest.1))
+            throw GridplanError(
+                String(
+                    format: "grid %@: no gridder can serve it within %.0f m (nearest: %@ at %.0f m); "
+                        + "raise --max-radius or add a gridder",
+                    model.grids[gi].code, options.maxRadius!, nearest.0.person.id, nearest.1))
         }
         let fixed = pool.map { p in p.grids.filter { !codes.contains($0) }.reduce(0.0) { $0 + (model.grid(code: $1)?.load ?? 0) } }
         let current = grids.map { model.grids[$0].primary.flatMap { personIndex[$0] } }
         for (k, gi) in grids.enumerated() where current[k] == nil {
             warnings.append("grid \(model.grids[gi].code) has no primary gridder on \(model.day); the proposal gives it one")
         }
-        instance = BalanceInstance(loads: grids.map { model.grids[$0].load }, capacities: pool.map { $0.capacity! },
-                                   fixedLoads: fixed, current: current, allowed: allowed)
+        instance = BalanceInstance(
+            loads: grids.map { model.grids[$0].load }, capacities: pool.map { $0.capacity! },
+            fixedLoads: fixed, current: current, allowed: allowed)
         do {
             solution = try Balancer.solve(instance, timeLimit: options.timeLimit, maxMoves: options.maxMoves)
         } catch BalanceError.tooFewMoves(let k) {
@@ -125,8 +134,9 @@ public final class BalanceProposal {
             let to = solution.assignment[k]
             guard to != instance.current[k] else { return nil }
             let from = instance.current[k]
-            return Move(grid: model.grids[grids[k]].code, from: from.map { people[$0].person.id }, to: people[to].person.id,
-                        load: instance.loads[k], radiusBeforeM: from.map { radius[k][$0] }, radiusAfterM: radius[k][to])
+            return Move(
+                grid: model.grids[grids[k]].code, from: from.map { people[$0].person.id }, to: people[to].person.id,
+                load: instance.loads[k], radiusBeforeM: from.map { radius[k][$0] }, radiusAfterM: radius[k][to])
         }
     }
 
@@ -146,9 +156,10 @@ public final class BalanceProposal {
         }
         let ratios = zip(load, instance.capacities).map { $0 / $1 }
         let s = Spread(ratios)
-        return Side(maxRatio: s.max, meanRatio: s.mean, cv: s.cv, gini: s.gini, largestRadiusM: far.max() ?? 0,
-                    overCapacity: people.indices.filter { ratios[$0] > 1 + 1e-12 }.map { people[$0].person.id },
-                    ratios: Dictionary(uniqueKeysWithValues: people.indices.map { (people[$0].person.id, ratios[$0]) }))
+        return Side(
+            maxRatio: s.max, meanRatio: s.mean, cv: s.cv, gini: s.gini, largestRadiusM: far.max() ?? 0,
+            overCapacity: people.indices.filter { ratios[$0] > 1 + 1e-12 }.map { people[$0].person.id },
+            ratios: Dictionary(uniqueKeysWithValues: people.indices.map { (people[$0].person.id, ratios[$0]) }))
     }
 
     /// Writes the moves as duties from `day`: each moved grid's open primary duty ends that day and
@@ -158,14 +169,17 @@ public final class BalanceProposal {
         let moves = self.moves
         guard !moves.isEmpty else { return nil }
         return try store.write { db in
-            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)",
-                           arguments: [day, command, "\(moves.count) primary duties moved by balance within \(options.withinCode)"])
+            try db.execute(
+                sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)",
+                arguments: [day, command, "\(moves.count) primary duties moved by balance within \(options.withinCode)"])
             let version = db.lastInsertedRowID
             let now = Clock.now()
             for mv in moves {
-                let open = try Row.fetchAll(db, sql: """
-                    SELECT id, person_id, valid_from FROM duties WHERE grid_code = ? AND role = 'primary' AND (valid_to IS NULL OR valid_to > ?)
-                    """, arguments: [mv.grid, day])
+                let open = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, person_id, valid_from FROM duties WHERE grid_code = ? AND role = 'primary' AND (valid_to IS NULL OR valid_to > ?)
+                        """, arguments: [mv.grid, day])
                 for row in open {
                     let from: String = row["valid_from"], person: String = row["person_id"]
                     if from >= day {
@@ -173,10 +187,11 @@ public final class BalanceProposal {
                     }
                     try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [day, row["id"] as Int64])
                 }
-                try db.execute(sql: """
-                    INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
-                    VALUES (?, ?, ?, 'primary', ?, NULL, ?, ?)
-                    """, arguments: [mv.to, mv.grid, model.level.rawValue, day, "balance, plan version \(version)", now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
+                        VALUES (?, ?, ?, 'primary', ?, NULL, ?, ?)
+                        """, arguments: [mv.to, mv.grid, model.level.rawValue, day, "balance, plan version \(version)", now])
             }
             return version
         }

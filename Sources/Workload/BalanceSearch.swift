@@ -52,9 +52,11 @@ final class Search {
     /// on the whole load tight enough to prove most optima at the root.
     static func subsetSums(_ inst: BalanceInstance, candidates: [[Int]]) -> (Double, [[Int32]]) {
         let n = inst.gridCount, m = inst.personCount
-        guard let q = [1, 0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01].first(where: { q in
-            inst.loads.allSatisfy { abs($0 / q - ($0 / q).rounded()) < 1e-6 }
-        }) else { return (0, []) }
+        guard
+            let q = [1, 0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01].first(where: { q in
+                inst.loads.allSatisfy { abs($0 / q - ($0 / q).rounded()) < 1e-6 }
+            })
+        else { return (0, []) }
         let units = inst.loads.map { Int(($0 / q).rounded()) }
         let total = units.reduce(0, +)
         guard total > 0, m * (total + 1) <= 8_000_000 else { return (0, []) }

@@ -129,9 +129,10 @@ public enum Balancer {
         // Stage two: the fewest changes among assignments within the best ratio found.
         search.deadline = start.addingTimeInterval(timeLimit)
         let (assignment, movesProven) = search.fewestMoves(target: upper, start: best)
-        return BalanceSolution(assignment: assignment, maxRatio: instance.maxRatio(assignment), lowerBound: min(lower, upper),
-                               moves: instance.moves(assignment), ratioOptimal: proven, movesOptimal: movesProven,
-                               nodes: search.nodes, seconds: Date().timeIntervalSince(start))
+        return BalanceSolution(
+            assignment: assignment, maxRatio: instance.maxRatio(assignment), lowerBound: min(lower, upper),
+            moves: instance.moves(assignment), ratioOptimal: proven, movesOptimal: movesProven,
+            nodes: search.nodes, seconds: Date().timeIntervalSince(start))
     }
 
     /// The current assignment when every grid has a person who may serve it.

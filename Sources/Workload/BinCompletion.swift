@@ -62,7 +62,7 @@ extension Search {
         }
         func fill(_ spent: Int) -> Bool {
             nodes += 1
-            if Date() >= deadline { outOfTime = true }   // every node: a node costs far more than the clock
+            if Date() >= deadline { outOfTime = true } // every node: a node costs far more than the clock
             if nodes >= limit || outOfTime { return false }
             if leftLoad == 0 { return true }
             var open: [(p: Int, items: [Int], suffix: [Bits], best: Int)] = []

@@ -54,24 +54,31 @@ public struct EmergencyCoverage {
             let ll = try model.snapshot.toLonLat(try Geometry(x: sites[s].x, y: sites[s].y, context: model.snapshot.context)).xy
             return (ll.x, ll.y, grids[s].code)
         }
-        return EmergencyCoverage(k: k, radius: radius, responders: responders.count, households: total,
-                                 coveredShare: total > 0 ? covered / total : 1, short: short, extra: extra, extraOptimal: optimal,
-                                 unreachableShare: total > 0 ? unreachable / total : 0)
+        return EmergencyCoverage(
+            k: k, radius: radius, responders: responders.count, households: total,
+            coveredShare: total > 0 ? covered / total : 1, short: short, extra: extra, extraOptimal: optimal,
+            unreachableShare: total > 0 ? unreachable / total : 0)
     }
 
     public var jsonObject: [String: Any] {
-        ["k": k, "radius_m": radius, "responders": responders, "households": households, "covered_share": coveredShare,
-         "short": short.map { ["grid": $0.grid, "covered_share": $0.coveredShare] },
-         "extra_responders": extra.map { ["lon": $0.lon, "lat": $0.lat, "grid": $0.grid] }, "extra_optimal": extraOptimal,
-         "unreachable_share": unreachableShare]
+        [
+            "k": k, "radius_m": radius, "responders": responders, "households": households, "covered_share": coveredShare,
+            "short": short.map { ["grid": $0.grid, "covered_share": $0.coveredShare] },
+            "extra_responders": extra.map { ["lon": $0.lon, "lat": $0.lat, "grid": $0.grid] }, "extra_optimal": extraOptimal,
+            "unreachable_share": unreachableShare,
+        ]
     }
 
     public var lines: [String] {
-        var out = [String(format: "coverage: %.1f %% of households have %d responders on duty within %.0f m (%d responders); %d grids short",
-                          coveredShare * 100, k, radius, responders, short.count)]
+        var out = [
+            String(
+                format: "coverage: %.1f %% of households have %d responders on duty within %.0f m (%d responders); %d grids short",
+                coveredShare * 100, k, radius, responders, short.count)
+        ]
         if !extra.isEmpty {
-            out.append("  \(extra.count) extra responders close the gap\(extraOptimal ? " (fewest)" : ""), based in grids "
-                       + extra.map(\.grid).joined(separator: ", "))
+            out.append(
+                "  \(extra.count) extra responders close the gap\(extraOptimal ? " (fewest)" : ""), based in grids "
+                    + extra.map(\.grid).joined(separator: ", "))
         }
         if unreachableShare > 0 {
             out.append(String(format: "  %.1f %% of households stay short: too few grid centres within reach", unreachableShare * 100))

@@ -44,8 +44,10 @@ public struct PersonMeasure: Sendable {
     public var hasBase: Bool
 
     public var jsonObject: [String: Any] {
-        ["id": id, "name": name, "role": role, "load": load, "capacity": capacity as Any, "ratio": ratio as Any,
-         "radius_m": radiusM, "mean_distance_m": meanDistanceM, "grids": grids, "base_known": hasBase]
+        [
+            "id": id, "name": name, "role": role, "load": load, "capacity": capacity as Any, "ratio": ratio as Any,
+            "radius_m": radiusM, "mean_distance_m": meanDistanceM, "grids": grids, "base_known": hasBase,
+        ]
     }
 }
 
@@ -73,9 +75,10 @@ public struct LoadReport {
                 let weight = max(grid.households, 1)
                 distanceSum += weight * (try model.meanDistance(base: g.base, grid: grid)); households += weight
             }
-            return PersonMeasure(id: g.person.id, name: g.person.name, role: g.person.role.rawValue, load: load, capacity: g.capacity,
-                                 ratio: g.capacity.map { load / $0 }, radiusM: radius,
-                                 meanDistanceM: households > 0 ? distanceSum / households : 0, grids: g.grids, hasBase: g.base != nil)
+            return PersonMeasure(
+                id: g.person.id, name: g.person.name, role: g.person.role.rawValue, load: load, capacity: g.capacity,
+                ratio: g.capacity.map { load / $0 }, radiusM: radius,
+                meanDistanceM: households > 0 ? distanceSum / households : 0, grids: g.grids, hasBase: g.base != nil)
         }
         // Sum the loads up the hierarchy.
         let snapshot = model.snapshot
@@ -116,11 +119,15 @@ public struct LoadReport {
     }
 
     public var jsonObject: [String: Any] {
-        ["people": people.map(\.jsonObject),
-         "grids": grids.map { g in
-             ["code": g.code, "name": g.name as Any, "load": g.load, "primary": g.primary as Any, "households": g.households,
-              "residents": g.residents, "cases": g.cases, "dedicated": g.dedicated, "patrol_m": g.patrolM] as [String: Any]
-         },
-         "summary": summary, "rules": rules.jsonObject]
+        [
+            "people": people.map(\.jsonObject),
+            "grids": grids.map { g in
+                [
+                    "code": g.code, "name": g.name as Any, "load": g.load, "primary": g.primary as Any, "households": g.households,
+                    "residents": g.residents, "cases": g.cases, "dedicated": g.dedicated, "patrol_m": g.patrolM,
+                ] as [String: Any]
+            },
+            "summary": summary, "rules": rules.jsonObject,
+        ]
     }
 }

@@ -66,9 +66,10 @@ public struct Staffing {
         func attempt(_ k: Int) throws -> [Base]? {
             var chosen = Self.spread(k, centres: centres, weights: loads, sites: sites)
             for round in 0..<2 {
-                let inst = BalanceInstance(loads: loads, capacities: Array(repeating: capacity, count: k),
-                                           current: Array(repeating: nil, count: grids.count),
-                                           allowed: grids.indices.map { g in chosen.map { s in maxRadius.map { siteRadius[s][g] <= $0 } ?? true } })
+                let inst = BalanceInstance(
+                    loads: loads, capacities: Array(repeating: capacity, count: k),
+                    current: Array(repeating: nil, count: grids.count),
+                    allowed: grids.indices.map { g in chosen.map { s in maxRadius.map { siteRadius[s][g] <= $0 } ?? true } })
                 guard !inst.allowed.contains(where: { !$0.contains(true) }) else { break }
                 let s = try Balancer.solve(inst, timeLimit: 0.15)
                 if s.maxRatio <= 1 + 1e-9 && (round == 1 || Date() > deadline) {
@@ -77,8 +78,9 @@ public struct Staffing {
                     return try held.enumerated().map { p, gs in
                         let site = sites[chosen[p]]
                         let ll = try model.snapshot.toLonLat(try Geometry(x: site.x, y: site.y, context: model.snapshot.context)).xy
-                        return Base(lon: ll.x, lat: ll.y, grids: gs.map { grids[$0].code }, load: gs.reduce(0) { $0 + loads[$1] },
-                                    radiusM: gs.map { siteRadius[chosen[p]][$0] }.max() ?? 0)
+                        return Base(
+                            lon: ll.x, lat: ll.y, grids: gs.map { grids[$0].code }, load: gs.reduce(0) { $0 + loads[$1] },
+                            radiusM: gs.map { siteRadius[chosen[p]][$0] }.max() ?? 0)
                     }
                 }
                 // Each base to the site among its grids' that brings its farthest grid nearest, and again.
@@ -124,24 +126,34 @@ public struct Staffing {
     }
 
     public var jsonObject: [String: Any] {
-        ["capacity": capacity, "lower_bound": lowerBound, "current": current, "needed": needed as Any, "too_heavy": tooHeavy,
-         "searched_up_to": searchedUpTo,
-         "bases": bases.map { ["lon": $0.lon, "lat": $0.lat, "grids": $0.grids, "load": $0.load, "ratio": $0.load / capacity,
-                               "radius_m": $0.radiusM] as [String: Any] }]
+        [
+            "capacity": capacity, "lower_bound": lowerBound, "current": current, "needed": needed as Any, "too_heavy": tooHeavy,
+            "searched_up_to": searchedUpTo,
+            "bases": bases.map {
+                [
+                    "lon": $0.lon, "lat": $0.lat, "grids": $0.grids, "load": $0.load, "ratio": $0.load / capacity,
+                    "radius_m": $0.radiusM,
+                ] as [String: Any]
+            },
+        ]
     }
 
     public var lines: [String] {
         if !tooHeavy.isEmpty {
-            return ["staffing: grids heavier than one gridder's capacity (\(Int(capacity))): \(tooHeavy.joined(separator: ", ")); "
-                    + "only a boundary change helps"]
+            return [
+                "staffing: grids heavier than one gridder's capacity (\(Int(capacity))): \(tooHeavy.joined(separator: ", ")); "
+                    + "only a boundary change helps"
+            ]
         }
         guard let needed else {
             return ["staffing: no count from \(lowerBound) to \(searchedUpTo) gridders met capacity and radius in the time given"]
         }
         var out = ["staffing: \(needed) full-time gridders of capacity \(Int(capacity)) needed (at least \(lowerBound); \(current) serve now)"]
         for (i, b) in bases.enumerated() {
-            out.append(String(format: "  base %d at %.6f,%.6f: %d grids, load %.0f (ratio %.2f), radius %.0f m",
-                              i + 1, b.lon, b.lat, b.grids.count, b.load, b.load / capacity, b.radiusM))
+            out.append(
+                String(
+                    format: "  base %d at %.6f,%.6f: %d grids, load %.0f (ratio %.2f), radius %.0f m",
+                    i + 1, b.lon, b.lat, b.grids.count, b.load, b.load / capacity, b.radiusM))
         }
         return out
     }

@@ -48,19 +48,25 @@ public final class WorkloadModel {
 
     /// - Parameter roads: a line file in CGCS2000/WGS84 longitude/latitude (e.g. GeoJSON) whose
     ///   length inside each grid is its patrol length.
-    public init(store: GeoPackage, day: String, level: GridLevel = .unit, rules: WorkloadRules = .defaults,
-                roads: String? = nil) throws {
+    public init(
+        store: GeoPackage, day: String, level: GridLevel = .unit, rules: WorkloadRules = .defaults,
+        roads: String? = nil
+    ) throws {
         self.day = day; self.level = level; self.rules = rules
         snapshot = try PlanSnapshot(store: store, at: .date(day))
         let from = Self.shift(day, days: -rules.caseWindowDays)
         let column = ["street_code", "community_code", "area_code", "unit_code"][Int(level.rawValue) - 1]
         let (people, duties, caseRows, onDuty) = try store.read { db in
-            (try Roster.people(db), try Roster.duties(db).filter { $0.covers(day) },
-             try Row.fetchAll(db, sql: """
-                SELECT \(column) AS code, category, severity, count(*) AS n FROM cases
-                WHERE \(column) IS NOT NULL AND reported_at >= ? AND reported_at < ? GROUP BY 1, 2, 3
-                """, arguments: [from, day]),
-             try Roster.onDutyWithBase(db, day: day))
+            (
+                try Roster.people(db), try Roster.duties(db).filter { $0.covers(day) },
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(column) AS code, category, severity, count(*) AS n FROM cases
+                        WHERE \(column) IS NOT NULL AND reported_at >= ? AND reported_at < ? GROUP BY 1, 2, 3
+                        """, arguments: [from, day]),
+                try Roster.onDutyWithBase(db, day: day)
+            )
         }
         responders = try onDuty.map { try snapshot.projector.project(x: $0.lon!, y: $0.lat!) }
         var caseLoad: [String: Double] = [:]
@@ -81,8 +87,10 @@ public final class WorkloadModel {
             let dedicated = Self.countDedicated(i, in: snapshot)
             let h = Double(g.households ?? 0), r = Double(g.residents ?? 0), c = caseLoad[code] ?? 0, pm = patrol[i] ?? 0
             let load = w.households * h + w.residents * r + c + w.dedicated * Double(dedicated) + w.patrolKm * pm / 1000
-            grids.append(Grid(index: i, code: code, name: g.name, level: level, households: h, residents: r, cases: c,
-                              dedicated: dedicated, patrolM: pm, load: load, primary: primaryOf[code]))
+            grids.append(
+                Grid(
+                    index: i, code: code, name: g.name, level: level, households: h, residents: r, cases: c,
+                    dedicated: dedicated, patrolM: pm, load: load, primary: primaryOf[code]))
         }
         gridByCode = Dictionary(grids.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         var held: [String: [String]] = [:]

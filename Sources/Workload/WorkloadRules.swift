@@ -120,9 +120,13 @@ public struct WorkloadRules: Sendable, Codable, Equatable {
 
     /// The rules as JSON for `--json` output, so a reader knows how loads were counted.
     public var jsonObject: [String: Any] {
-        ["weights": ["households": weights.households, "residents": weights.residents, "cases": weights.cases,
-                     "dedicated": weights.dedicated, "patrol_km": weights.patrolKm],
-         "severity": severity, "categories": categories.map { ["prefix": $0.prefix, "weight": $0.weight] },
-         "capacity": capacity, "case_window_days": caseWindowDays]
+        [
+            "weights": [
+                "households": weights.households, "residents": weights.residents, "cases": weights.cases,
+                "dedicated": weights.dedicated, "patrol_km": weights.patrolKm,
+            ],
+            "severity": severity, "categories": categories.map { ["prefix": $0.prefix, "weight": $0.weight] },
+            "capacity": capacity, "case_window_days": caseWindowDays,
+        ]
     }
 }

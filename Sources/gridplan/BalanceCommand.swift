@@ -57,8 +57,10 @@ struct BalanceCommand: ParsableCommand {
             let day = try dayOption(workload.at)
             let plan = try store.open()
             let model = try WorkloadModel(store: plan, day: day, level: .unit, rules: try workload.resolvedRules(), roads: workload.roads)
-            let proposal = try BalanceProposal(model: model, options: .init(
-                withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves, timeLimit: timeLimit))
+            let proposal = try BalanceProposal(
+                model: model,
+                options: .init(
+                    withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves, timeLimit: timeLimit))
             let staff = try staffing ? Staffing.plan(proposal: proposal, maxRadius: maxRadius) : nil
             let cover = try coverageRadius.map { try EmergencyCoverage.measure(proposal: proposal, radius: $0, k: coverageK) }
             var version: Int64? = nil
@@ -78,20 +80,29 @@ struct BalanceCommand: ParsableCommand {
             proposal.warnings.forEach(warn)
             print("grid\tfrom\tto\tload\tradius_before_m\tradius_after_m")
             for m in proposal.moves {
-                print([m.grid, m.from ?? "-", m.to, String(format: "%.0f", m.load), m.radiusBeforeM.map { String(format: "%.0f", $0) } ?? "",
-                       String(format: "%.0f", m.radiusAfterM)].joined(separator: "\t"))
+                print(
+                    [
+                        m.grid, m.from ?? "-", m.to, String(format: "%.0f", m.load), m.radiusBeforeM.map { String(format: "%.0f", $0) } ?? "",
+                        String(format: "%.0f", m.radiusAfterM),
+                    ].joined(separator: "\t"))
             }
-            print(String(format: "%d grids, %d gridders: largest ratio %.3f → %.3f (lower bound %.3f%@), CV %.2f → %.2f, "
-                         + "largest radius %.0f → %.0f m, %d over capacity → %d; %d moves%@ in %.2f s",
-                         proposal.grids.count, proposal.people.count, before.maxRatio, after.maxRatio, s.lowerBound,
-                         s.ratioOptimal ? ", optimal" : "",
-                         before.cv, after.cv, before.largestRadiusM, after.largestRadiusM, before.overCapacity.count, after.overCapacity.count,
-                         s.moves, s.movesOptimal ? " (fewest)" : "", s.seconds))
+            print(
+                String(
+                    format: "%d grids, %d gridders: largest ratio %.3f → %.3f (lower bound %.3f%@), CV %.2f → %.2f, "
+                        + "largest radius %.0f → %.0f m, %d over capacity → %d; %d moves%@ in %.2f s",
+                    proposal.grids.count, proposal.people.count, before.maxRatio, after.maxRatio, s.lowerBound,
+                    s.ratioOptimal ? ", optimal" : "",
+                    before.cv, after.cv, before.largestRadiusM, after.largestRadiusM, before.overCapacity.count, after.overCapacity.count,
+                    s.moves, s.movesOptimal ? " (fewest)" : "", s.seconds))
             if let staff { staff.lines.forEach { print($0) } }
             if let cover { cover.lines.forEach { print($0) } }
-            if let version { print("applied as plan version \(version): \(s.moves) primary duties change on \(day)") }
-            else if s.moves > 0 { print("nothing written; --apply writes these duties from \(day)") }
-            else if apply { print("nothing to apply: no grid changes hands") }
+            if let version {
+                print("applied as plan version \(version): \(s.moves) primary duties change on \(day)")
+            } else if s.moves > 0 {
+                print("nothing written; --apply writes these duties from \(day)")
+            } else if apply {
+                print("nothing to apply: no grid changes hands")
+            }
         }
     }
 }

@@ -49,25 +49,33 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let day = try dayOption(workload.at)
-            let model = try WorkloadModel(store: try store.open(), day: day, level: level, rules: try workload.resolvedRules(),
-                                          roads: workload.roads)
+            let model = try WorkloadModel(
+                store: try store.open(), day: day, level: level, rules: try workload.resolvedRules(),
+                roads: workload.roads)
             let report = try LoadReport(model: model)
             if json { print(jsonString(report.jsonObject)); return }
             print("id\tname\trole\tload\tcapacity\tratio\tradius_m\tmean_distance_m\tgrids")
             for p in report.people.sorted(by: { ($0.ratio ?? 0) > ($1.ratio ?? 0) }) {
-                print([p.id, p.name, p.role, String(format: "%.0f", p.load), p.capacity.map { String(format: "%.0f", $0) } ?? "",
-                       p.ratio.map { String(format: "%.2f", $0) } ?? "", String(format: "%.0f", p.radiusM),
-                       String(format: "%.0f", p.meanDistanceM), p.grids.joined(separator: " ")].joined(separator: "\t"))
+                print(
+                    [
+                        p.id, p.name, p.role, String(format: "%.0f", p.load), p.capacity.map { String(format: "%.0f", $0) } ?? "",
+                        p.ratio.map { String(format: "%.2f", $0) } ?? "", String(format: "%.0f", p.radiusM),
+                        String(format: "%.0f", p.meanDistanceM), p.grids.joined(separator: " "),
+                    ].joined(separator: "\t"))
             }
             let s = report.summary
             let uncovered = (s["grids_without_primary"] as? [String]) ?? []
-            print(String(format: "%d people, %d grids (%d without a primary) on %@: largest ratio %.2f, mean %.2f, CV %.2f, Gini %.2f, "
-                         + "largest radius %.0f m, %d over capacity",
-                         report.people.count, report.grids.count, uncovered.count, day, s["max_ratio"] as! Double, s["mean_ratio"] as! Double,
-                         s["cv"] as! Double, s["gini"] as! Double, s["largest_radius_m"] as! Double, (s["over_capacity"] as! [String]).count))
+            print(
+                String(
+                    format: "%d people, %d grids (%d without a primary) on %@: largest ratio %.2f, mean %.2f, CV %.2f, Gini %.2f, "
+                        + "largest radius %.0f m, %d over capacity",
+                    report.people.count, report.grids.count, uncovered.count, day, s["max_ratio"] as! Double, s["mean_ratio"] as! Double,
+                    s["cv"] as! Double, s["gini"] as! Double, s["largest_radius_m"] as! Double, (s["over_capacity"] as! [String]).count))
             for (l, spread) in report.levels {
-                print(String(format: "  %@ grid loads: %d grids, max %.0f, mean %.0f, max/mean %.2f, CV %.2f, Gini %.2f",
-                             l.name, spread.count, spread.max, spread.mean, spread.maxOverMean, spread.cv, spread.gini))
+                print(
+                    String(
+                        format: "  %@ grid loads: %d grids, max %.0f, mean %.0f, max/mean %.2f, CV %.2f, Gini %.2f",
+                        l.name, spread.count, spread.max, spread.mean, spread.maxOverMean, spread.cv, spread.gini))
             }
             if !uncovered.isEmpty {
                 let listed = uncovered.prefix(10).joined(separator: ", ") + (uncovered.count > 10 ? ", …" : "")

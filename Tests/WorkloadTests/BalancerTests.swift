@@ -25,7 +25,9 @@ func exhaustive(_ inst: BalanceInstance) -> (ratio: Double, moves: Int)? {
             let r = inst.maxRatio(a), k = inst.moves(a)
             if let b = best {
                 if r < b.0 * (1 - 1e-12) || (r <= b.0 * (1 + 1e-12) && k < b.1) { best = (min(r, b.0), k) }
-            } else { best = (r, k) }
+            } else {
+                best = (r, k)
+            }
             return
         }
         for p in 0..<m where inst.allowed[g][p] { a[g] = p; visit(g + 1) }
@@ -75,8 +77,9 @@ func randomInstance(_ rng: inout SplitMix, grids: Int, people: Int, reach: Bool)
 @Test func radiusLimitIsKept() throws {
     // Grid 2 may only go to person 0, so person 0 keeps it and person 1 takes both others (1.0,
     // not 1.1 as 600 + 500 would be).
-    let inst = BalanceInstance(loads: [500, 500, 600], capacities: [1000, 1000], current: [0, 0, 0],
-                               allowed: [[true, true], [true, true], [true, false]])
+    let inst = BalanceInstance(
+        loads: [500, 500, 600], capacities: [1000, 1000], current: [0, 0, 0],
+        allowed: [[true, true], [true, true], [true, false]])
     let s = try Balancer.solve(inst)
     #expect(s.assignment == [1, 1, 0] && abs(s.maxRatio - 1.0) < 1e-12 && s.moves == 2)
 }

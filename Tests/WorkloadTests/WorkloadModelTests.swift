@@ -18,13 +18,17 @@ func rosteredPlan(_ folder: TemporaryFolder, extra: [String] = []) throws -> Geo
         }
     }
     func at(_ x: Double, _ y: Double) -> String { let p = point(x, y); return "\(p.lon),\(p.lat)" }
-    let lines = ["id,name,role,capacity,lon,lat,grid,duty,duty_from",
-                 "G1,张三,专职网格员,1000,\(at(100, 100)),U1,primary,2024-01-01",
-                 "G1,张三,专职网格员,1000,\(at(100, 100)),U2,primary,2024-01-01",
-                 "G2,李四,专职网格员,1000,\(at(1500, 500)),U3,primary,2024-01-01",
-                 "N1,王五,专职网格员,1000,\(at(750, 500)),,,"] + extra
-    let report = try RosterImporter.run(file: folder.write("roster.csv", lines.joined(separator: "\n") + "\n"), into: store,
-                                        crs: .cgcs2000, today: "2024-01-01")
+    let lines =
+        [
+            "id,name,role,capacity,lon,lat,grid,duty,duty_from",
+            "G1,张三,专职网格员,1000,\(at(100, 100)),U1,primary,2024-01-01",
+            "G1,张三,专职网格员,1000,\(at(100, 100)),U2,primary,2024-01-01",
+            "G2,李四,专职网格员,1000,\(at(1500, 500)),U3,primary,2024-01-01",
+            "N1,王五,专职网格员,1000,\(at(750, 500)),,,",
+        ] + extra
+    let report = try RosterImporter.run(
+        file: folder.write("roster.csv", lines.joined(separator: "\n") + "\n"), into: store,
+        crs: .cgcs2000, today: "2024-01-01")
     #expect(report.rejects.isEmpty, "\(report.rejects.map(\.reason))")
     return store
 }
@@ -53,8 +57,10 @@ func rosteredPlan(_ folder: TemporaryFolder, extra: [String] = []) throws -> Geo
     #expect(proposal.moves.count == 1 && proposal.moves[0].from == "G1" && proposal.moves[0].to == "N1")
     let version = try #require(try proposal.apply(store: store, day: "2024-06-01", command: "balance --within street S"))
     let (after, before) = try store.read { db in
-        (try Roster.onDuty(db, codes: [proposal.moves[0].grid], day: "2024-06-01").map { $0.1.id },
-         try Roster.onDuty(db, codes: [proposal.moves[0].grid], day: "2024-05-31").map { $0.1.id })
+        (
+            try Roster.onDuty(db, codes: [proposal.moves[0].grid], day: "2024-06-01").map { $0.1.id },
+            try Roster.onDuty(db, codes: [proposal.moves[0].grid], day: "2024-05-31").map { $0.1.id }
+        )
     }
     #expect(after == ["N1"] && before == ["G1"] && version > 0)
     // Balanced now: nothing more to move.
@@ -85,8 +91,9 @@ func rosteredPlan(_ folder: TemporaryFolder, extra: [String] = []) throws -> Geo
 @Test func zeroCapacityIsRefusedAtImport() throws {
     let folder = TemporaryFolder()
     let store = try fourLevelPlan(folder, schema: DutySchema.schema)
-    let report = try RosterImporter.run(file: folder.write("r.csv", "id,name,role,capacity\nZ1,零,专职网格员,0\nZ2,一,专职网格员,\n"),
-                                        into: store, today: "2024-01-01")
+    let report = try RosterImporter.run(
+        file: folder.write("r.csv", "id,name,role,capacity\nZ1,零,专职网格员,0\nZ2,一,专职网格员,\n"),
+        into: store, today: "2024-01-01")
     #expect(report.rejects.count == 1 && report.rejects[0].line == 2 && report.rejects[0].reason.contains("capacity '0'"))
     #expect(report.peopleAdded == 1)
 }
