@@ -178,3 +178,23 @@ def test_load_measures(gridplan, small_plan):
     uncovered = [oracle.unit_code(g) for g in range(len(inst["owner"])) if inst["owner"][g] is None]
     assert out["summary"]["grids_without_primary"] == uncovered
     assert {g["code"]: g["primary"] for g in out["grids"]}[uncovered[0]] is None
+
+
+def test_patrol_length_from_roads(gridplan, small_plan, tmp_path):
+    """A street through the first row of grids: its metres inside each grid, and the load it adds."""
+    inst, db = small_plan
+    x0, y0 = oracle.ORIGIN
+    side = inst["side"]
+    line = [oracle.TO_LL.transform(x0 - 100, y0 + side / 2), oracle.TO_LL.transform(x0 + 1.4 * side, y0 + side / 2)]
+    roads = tmp_path / "roads.geojson"
+    roads.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": line}}]}))
+    out = json.loads(gridplan("load", "--db", db, "--at", "2024-06-01", "--roads", roads,
+                              "--weights", "households=1,cases=0,dedicated=0,patrol_km=100", "--json").stdout)
+    patrol = {g["code"]: g["patrol_m"] for g in out["grids"]}
+    assert patrol[oracle.unit_code(0)] == pytest.approx(side, abs=0.5)
+    assert patrol[oracle.unit_code(1)] == pytest.approx(0.4 * side, abs=0.5)
+    assert all(patrol[oracle.unit_code(g)] == 0 for g in range(2, len(inst["households"])))
+    first = next(g for g in out["grids"] if g["code"] == oracle.unit_code(0))
+    assert first["load"] == pytest.approx(inst["households"][0] + 100 * side / 1000, abs=0.1)
+
