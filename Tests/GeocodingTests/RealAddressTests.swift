@@ -50,13 +50,35 @@ struct GridplanTestError: Error, CustomStringConvertible {
                 if ok { right[level, default: 0] += 1 }
             }
         }
-        // Floors a little under the values measured with this version (printed below).
-        let floors: [String: Double] = ["province": 0.97, "city": 0.95, "county": 0.93, "street": 0.87, "road": 0.80,
-                                        "number": 0.95, "compound": 0.60]
+        // Floors a little under the values measured with this version (printed below: 1.000, 1.000, 0.997,
+        // 0.994, 0.972, 0.988, 0.878). The parser's rules for real text were written while reading these
+        // lines' misses, so these are training figures; the national comparison is the oracle test's.
+        let floors: [String: Double] = ["province": 0.99, "city": 0.99, "county": 0.98, "street": 0.97, "road": 0.95,
+                                        "number": 0.97, "compound": 0.85]
         for (level, floor) in floors.sorted(by: { $0.key < $1.key }) {
             let share = Double(right[level] ?? 0) / Double(max(1, total[level] ?? 0))
             print(String(format: "real %-9@ %3d/%3d = %.3f (floor %.2f)", level as NSString, right[level] ?? 0, total[level] ?? 0, share, floor))
             #expect(share >= floor, "\(level): \(share)")
         }
+    }
+
+    @Test func realTextPatterns() {
+        let parser = AddressParser()
+        #expect(parser.parse("福建省龙岩市连城县319国道").road == "319国道")
+        #expect(parser.parse("甘肃省临夏回族自治州临夏县Y509").road == "Y509")
+        #expect(parser.parse("甘肃省平凉市崆峒区二零三省道").road == "二零三省道")
+        #expect(parser.parse("河北省廊坊市固安县马庄镇固雄线").road == "固雄线")
+        let distance = parser.parse("安徽省滁州市明光市车站路473号东南50米")
+        #expect(distance.road == "车站路" && distance.number == "473" && distance.compound == nil && distance.bareName == nil)
+        let aside = parser.parse("广东省揭阳市榕城区双梧公园(吉荣路西400米)")
+        #expect(aside.compound == "双梧公园" && aside.road == "吉荣路")
+        let scenic = parser.parse("江西省新余市渝水区天仙路仙女湖风景区内")
+        #expect(scenic.road == "天仙路" && scenic.compound == "仙女湖风景区" && scenic.street == nil)
+        #expect(parser.parse("河南省新乡市长垣市宏力大道东50米").street == nil)
+        #expect(parser.parse("河南省三门峡市陕州区西张村镇庙上村").street == "西张村镇")
+        #expect(parser.parse("辽宁省沈阳市沈北新区人和街").county == "沈北新区")
+        let crossing = parser.parse("河南省商丘市睢阳区中州路与宋城路交叉口东200米")
+        #expect(crossing.road == "中州路" && crossing.compound == nil)
+        #expect(parser.parse("甘肃省兰州市永登县红城中心小学附近").compound == "红城中心小学")
     }
 }
