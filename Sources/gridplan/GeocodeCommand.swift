@@ -168,8 +168,8 @@ struct GeocodeParse: ParsableCommand {
         let parsed = addresses.map { parser.parse($0) }
         let seconds = Date().timeIntervalSince(start)
         var out = ""
-        for c in parsed {
-            var object: [String: Any] = [:]
+        for (text, c) in zip(addresses, parsed) {
+            var object: [String: Any] = ["normalized": AddressNormalizer.normalize(text)]
             for (k, v) in c.fields { object[k] = v }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             out += (String(data: data, encoding: .utf8) ?? "{}") + "\n"
