@@ -15,16 +15,19 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 ///
 /// Every connection registers the SQL functions the GeoPackage R-tree triggers call
 /// (`ST_IsEmpty`, `ST_MinX`, `ST_MaxX`, `ST_MinY`, `ST_MaxY`), so inserts, updates and deletes
-/// keep the indexes exact. The schema is versioned by migrations (see ``Schema``).
+/// keep the indexes exact. The schema is versioned by migrations, which each module owning tables
+/// contributes (see ``StoreSchema``).
 public final class GeoPackage: Sendable {
     public let path: String
-    public let pool: DatabasePool
+    /// GRDB's pool stays inside the store: other modules go through ``read(_:)`` and ``write(_:)``.
+    let pool: DatabasePool
 
     /// The SRS id of the store's geometry columns: CGCS2000 longitude/latitude.
     public static let storeSRSID: Int32 = 4490
 
-    /// Opens the file, creating it when `create` is true; applies pending migrations.
-    public init(path: String, create: Bool = true) throws {
+    /// Opens the file, creating it when `create` is true, and applies the steps of `schema` it
+    /// has not run yet.
+    public init(path: String, create: Bool = true, schema: StoreSchema) throws {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw StoreError("\(path): no such GeoPackage") }
@@ -64,8 +67,9 @@ public final class GeoPackage: Sendable {
                 }
             }
             pool = try DatabasePool(path: path, configuration: config)
-            if try !pool.writeWithoutTransaction({ try Schema.migrator.hasCompletedMigrations($0) }) {
-                try Schema.migrator.migrate(pool)
+            let migrator = schema.migrator
+            if try !pool.writeWithoutTransaction({ try migrator.hasCompletedMigrations($0) }) {
+                try migrator.migrate(pool)
             }
         } catch let error as DatabaseError {
             throw StoreError("\(path): \(error.message ?? error.description)")

@@ -3,6 +3,7 @@ import Cases
 import Duty
 import Foundation
 import Grids
+import GridStore
 
 /// Options shared by dispatch and overdue: the rules table and the clock (for replaying a day).
 struct DispatchOptions: ParsableArguments {
@@ -84,7 +85,7 @@ extension CasesCommand {
 
         func run() throws {
             try reportingErrors {
-                guard let state = CaseFields.status(to) else { throw CLIError("--to \(to): not a state") }
+                guard let state = CaseStatus(text: to)?.rawValue else { throw CLIError("--to \(to): not a state") }
                 let time = try at.map { t in try Clock.time(t).orThrow(CLIError("--at \(t): not a date and time")) } ?? Clock.now()
                 let score = try satisfaction.map { text -> Int in
                     switch text { case "满意", "非常满意": return 5; case "基本满意": return 3; case "不满意": return 1
@@ -109,7 +110,7 @@ extension CasesCommand {
                 let plan = try store.open()
                 let transitions = try Lifecycle.history(store: plan, caseID: id)
                 let dispatches = try Lifecycle.dispatches(store: plan, caseID: id)
-                let exists = try plan.read { try Bool.fetchOne($0, sql: "SELECT 1 FROM cases WHERE external_id = ?", arguments: [id]) } ?? false
+                let exists = try plan.read { try CaseStore.exists($0, caseID: id) }
                 guard exists else {
                     throw CLIError("no case with id \(id)")
                 }

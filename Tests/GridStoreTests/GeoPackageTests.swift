@@ -4,6 +4,7 @@ import Testing
 import GridGeometry
 import GridTestSupport
 @testable import GridStore
+import Grids
 
 @Suite struct GeoPackageBinaryTests {
     @Test func headerRoundTrip() throws {
@@ -47,7 +48,7 @@ import GridTestSupport
 
     @Test func rtreeStaysExactUnderInsertUpdateDelete() throws {
         let folder = TemporaryFolder()
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
             for i in 0..<50 {
@@ -73,7 +74,7 @@ import GridTestSupport
 
     @Test func failedTransactionLeavesNothing() throws {
         let folder = TemporaryFolder()
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         #expect(throws: (any Error).self) {
             try store.write { db in
                 try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
@@ -88,7 +89,7 @@ import GridTestSupport
     @Test func fileIsAGeoPackageGDALReads() throws {
         let folder = TemporaryFolder()
         let path = folder.path("plan.gpkg")
-        let store = try GeoPackage(path: path)
+        let store = try GeoPackage(path: path, schema: GridsSchema.schema)
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
             for i in 0..<7 {
@@ -116,8 +117,8 @@ import GridTestSupport
     @Test func refusesFilesThatAreNotGeoPackages() throws {
         let folder = TemporaryFolder()
         let path = folder.write("notes.gpkg", "hello, this is not SQLite at all")
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: path) }
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false) }
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: path, schema: GridsSchema.schema) }
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false, schema: GridsSchema.schema) }
     }
 
     @Test func leavesOtherProgramsDatabasesUnchanged() throws {
@@ -126,7 +127,7 @@ import GridTestSupport
         _ = try run("ogr2ogr", ["-f", "GPKG", path, folder.write("p.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[110,21]}}]}"#)])
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         do {
-            _ = try GeoPackage(path: path)
+            _ = try GeoPackage(path: path, schema: GridsSchema.schema)
             Issue.record("a GeoPackage made by GDAL is not a gridplan plan")
         } catch {
             #expect("\(error)".contains("not a gridplan plan"))
