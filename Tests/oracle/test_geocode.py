@@ -14,6 +14,12 @@ from shapely import STRtree
 from conftest import ROOT
 
 TESTSET = ROOT / "GeoData" / "chikan" / "gazetteer" / "testset.csv"
+# The real-address comparison: jionlp parses ~20 addresses/s here, so the test takes the first 1,000 of
+# the 30,812 (tools/bench-parse runs them all). Floors a little under the values measured on all of them
+# (province 1.000, city 1.000, county 0.989; hand-checked sample: street 0.991, road 0.969, number 0.988,
+# compound 0.878).
+REAL_ADDRESSES = 1_000
+REAL_FLOORS = {"province": 0.99, "city": 0.99, "county": 0.97, "street": 0.97, "road": 0.95, "number": 0.97, "compound": 0.85}
 
 
 def binary():
@@ -175,7 +181,7 @@ def test_parser_beside_jionlp_and_cpca_on_real_addresses(gridplan_binary):
         assert share[level]["gridplan"] >= floor, (level, share[level])
     assert share["street"]["gridplan"] > share["street"]["jionlp"]
     speed = report["speed"]
-    assert speed["gridplan"] > 2 * max(speed["jionlp"], speed["cpca"]), speed     # debug build; release: see tools/bench-parse
+    assert speed["gridplan"] > 10 * speed["jionlp"], speed      # a debug build; cpca and the release build: tools/bench-parse
 
 
 def test_traditional_text_comes_back_as_opencc_wrote_it(gridplan, tmp_path):
