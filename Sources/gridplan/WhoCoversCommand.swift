@@ -53,6 +53,8 @@ struct WhoCoversCommand: ParsableCommand {
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
             if let r = geocoded, let address {
                 let flags = [r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
+                             r.certainLevel != r.level ? "certain only to \(r.certainLevel.rawValue)" : nil,
+                             r.confidence < 0.8 ? "not confident: check the address" : nil,
                              r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives"].compactMap { $0 }
                 print("address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
                       + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
