@@ -15,15 +15,16 @@ struct CasesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import incidents from CSV, GeoJSON or any GDAL format, assigning each to its grids.",
             discussion: """
-                Each row needs an id (kept as given; importing the same id again updates the case) and a location:
-                coordinates, or at least an address (to be geocoded later). Rows that cannot be used (no id, bad
-                coordinates, an unreadable time, an unknown severity or status, no location at all) go to the reject
-                file with their line number and the reason. The import commits in batches together with a
-                checkpoint: if it is killed, running the same command again resumes after the last stored batch.
+                Each row needs an id (kept as given; importing the same id again updates the case) and a location: \
+                coordinates, or at least an address (to be geocoded later). Rows that cannot be used (no id, bad \
+                coordinates, an unreadable time, an unknown severity or status, no location at all) go to the reject \
+                file with their line number and the reason. The import commits in batches together with a \
+                checkpoint: if it is killed, running the same command again resumes after the last stored batch. \
                 Times are stored as local time (China Standard Time unless the text carries a zone).
 
                 Example:
-                  gridplan cases import hotline-2024.csv --db plan.gpkg --crs gcj02 --id-field 工单号 --time-field 上报时间
+                  gridplan cases import hotline-2024.csv --db plan.gpkg --crs gcj02 \\
+                      --id-field 工单号 --time-field 上报时间
                 """)
 
         @Argument(help: "The incident file.") var file: String
@@ -44,6 +45,10 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
         @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
         @Flag(help: "Start from the first row even if an earlier run of this file was interrupted.") var restart = false
+
+        func validate() throws {
+            try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+        }
 
         func run() throws {
             try reportingErrors {
@@ -79,10 +84,13 @@ struct CasesCommand: ParsableCommand {
                 Spatial filters use the GeoPackage R-tree; distances are geodesic metres.
 
                 Examples:
-                  gridplan cases query --db plan.gpkg --bbox 110.35,21.25,110.37,21.27 --status dispatched
-                  gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --radius 500 --format geojson
+                  gridplan cases query --db plan.gpkg --bbox 110.35,21.25,110.37,21.27 \\
+                      --status dispatched
+                  gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --radius 500 \\
+                      --format geojson
                   gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --nearest 10
-                  gridplan cases query --db plan.gpkg --grid 440802007001 --from 2024-01-01 --to 2024-02-01 --category 01
+                  gridplan cases query --db plan.gpkg --grid 440802007001 \\
+                      --from 2024-01-01 --to 2024-02-01 --category 01
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -105,15 +113,28 @@ struct CasesCommand: ParsableCommand {
             return parts
         }
 
+        func validate() throws {
+            try reportingErrors { _ = try (box(), point()) }
+        }
+
+        func box() throws -> Envelope? {
+            guard let bbox else { return nil }
+            let b = try numbers(bbox, 4, "--bbox")
+            guard b[0] <= b[2], b[1] <= b[3] else { throw CLIError("--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
+            return Envelope(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])
+        }
+
+        func point() throws -> (lon: Double, lat: Double)? {
+            guard let near else { return nil }
+            let p = try numbers(near, 2, "--near")
+            return (p[0], p[1])
+        }
+
         func run() throws {
             try reportingErrors {
                 var q = CaseQuery()
-                if let bbox {
-                    let b = try numbers(bbox, 4, "--bbox")
-                    guard b[0] <= b[2], b[1] <= b[3] else { throw CLIError("--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
-                    q.bbox = Envelope(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])
-                }
-                if let near { let p = try numbers(near, 2, "--near"); q.near = (p[0], p[1]) }
+                q.bbox = try box()
+                q.near = try point()
                 q.radiusM = radius; q.nearest = nearest; q.grid = grid; q.from = from; q.to = to
                 q.status = status; q.category = category; q.limit = limit
                 let plan = try store.open()
@@ -157,17 +178,20 @@ struct CasesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Case counts per grid by category and status, closure figures, and grids that stand out.",
             discussion: """
-                Per grid of the level: cases, counts per status and per top category, closure rate (closed or feedback
-                over all), the shares closed within 24 hours and within 7 days of being reported (cumulative), and the
-                rate per 1,000 households; grids whose rate lies beyond 1.5 interquartile ranges from the level's
+                Per grid of the level: cases, counts per status and per top category, closure rate (closed or feedback \
+                over all), the shares closed within 24 hours and within 7 days of being reported (cumulative), and the \
+                rate per 1,000 households; grids whose rate lies beyond 1.5 interquartile ranges from the level's \
                 quartiles are marked high or low.
 
                 Example:
-                  gridplan cases stats --db plan.gpkg --level community --from 2024-01-01 --to 2025-01-01
+                  gridplan cases stats --db plan.gpkg --level community \\
+                      --from 2024-01-01 --to 2025-01-01
                 """)
 
         @OptionGroup var store: StoreOptions
-        @Option(help: "street, community, area or unit.") var level: GridLevel = .unit
+        // Optional, the default named in the help: ArgumentParser would show a default level by its number.
+        @Option(name: .customLong("level"), help: "The level of the grids counted (default: unit).") var levelOption: GridLevel?
+        var level: GridLevel { levelOption ?? .unit }
         @Option(help: "Reported at or after this time.") var from: String?
         @Option(help: "Reported before this time.") var to: String?
         @Flag(help: "Print JSON.") var json = false

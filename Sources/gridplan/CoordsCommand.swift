@@ -7,12 +7,12 @@ struct CoordsCommand: ParsableCommand {
         commandName: "coords",
         abstract: "Convert coordinates read from standard input, like PROJ's cs2cs.",
         discussion: """
-            Reads one point per line as "x,y" (comma) or "x y" (spaces or tabs), x being longitude or
-            easting; anything after the two numbers is passed through. Writes the converted lines.
-            A line that is not two numbers, or a point that cannot be converted, is reported on
-            standard error with its line number and left out; the exit status is then 1.
-            CRSs: EPSG:NNNN, wgs84, cgcs2000, gcj02 (Amap/Gaode, Tencent), bd09 (Baidu), or any PROJ
-            definition. GCJ-02/BD-09 offsets apply only inside China's rectangle (lon 72.004–137.8347,
+            Reads one point per line as "x,y" (comma) or "x y" (spaces or tabs), x being longitude or \
+            easting; anything after the two numbers is passed through. Writes the converted lines. \
+            A line that is not two numbers, or a point that cannot be converted, is reported on \
+            standard error with its line number and left out; the exit status is then 1. \
+            CRSs: EPSG:NNNN, wgs84, cgcs2000, gcj02 (Amap/Gaode, Tencent), bd09 (Baidu), or any PROJ \
+            definition. GCJ-02/BD-09 offsets apply only inside China's rectangle (lon 72.004–137.8347, \
             lat 0.8293–55.8271); outside it points pass through unchanged, as in the apps.
 
             Example:
@@ -22,6 +22,10 @@ struct CoordsCommand: ParsableCommand {
     @Option(help: "The CRS of the input.") var from: String
     @Option(help: "The CRS of the output.") var to: String
     @Option(help: "Decimals in the output (default: 9 for degrees, 4 for metres).") var precision: Int?
+
+    func validate() throws {
+        try reportingErrors { _ = try (parseCRS(from, option: "--from"), parseCRS(to, option: "--to")) }
+    }
 
     func run() throws {
         var rejected = 0

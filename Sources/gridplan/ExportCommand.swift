@@ -10,14 +10,20 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export the current grids of one level to GeoPackage, GeoJSON, Shapefile or CSV.",
         discussion: """
             Example:
-              gridplan export --db plan.gpkg --level community --format shp --out communities.shp --crs EPSG:4546
+              gridplan export --db plan.gpkg --level community --format shp \\
+                  --out communities.shp --crs EPSG:4546
             """)
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The level to export: street, community, area or unit.") var level: GridLevel
     @Option(help: "Output format: gpkg, geojson, shp or csv (WKT geometry column).") var format: VectorFormat
     @Option(help: "The file to write (replaced if it exists).") var out: String
-    @Option(help: "Output CRS (default cgcs2000, i.e. EPSG:4490); gcj02 and bd09 for Chinese map apps.") var crs: String = "cgcs2000"
+    @Option(help: "Output CRS: cgcs2000 (EPSG:4490), gcj02 or bd09 for Chinese map apps, EPSG:NNNN or any PROJ definition.")
+    var crs: String = "cgcs2000"
+
+    func validate() throws {
+        try reportingErrors { _ = try parseCRS(crs, option: "--crs") }
+    }
 
     func run() throws {
         try reportingErrors {

@@ -26,27 +26,35 @@ func openGeocoder(_ plan: GeoPackage, defaults: Bool) throws -> Geocoder {
     return Geocoder(index: try GazetteerIndex(store: plan))
 }
 
+/// The coordinate systems an --also (--out-crs) option names, in order: gcj02 and bd09 only.
+func alsoSystems(_ also: String?) throws -> [String] {
+    let systems = (also ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) { throw CLIError("--also \(bad): expected gcj02 or bd09") }
+    return systems
+}
+
 struct GeocodeFile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file",
         abstract: "Geocode the address column of a file (the default subcommand: `gridplan geocode FILE …`).",
         discussion: """
-            Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road,
-            community, street, county, none), confidence 0–1, lon/lat (CGCS2000), the place matched, the county,
-            street and community with codes, interpolated (house number not in the gazetteer, placed) and
-            interpolation (how: points = between known numbers, range = on the road line whose house-number
-            range holds it, extrapolated = beyond the known numbers), fuzzy (one character differed, or part of
-            a longer name), reason (why not more precise), alternatives (places almost as good), and when
-            the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is
-            beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or
-            grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan);
+            Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road, \
+            community, street, county, none), confidence 0–1, lon/lat (CGCS2000), the place matched, the county, \
+            street and community with codes, interpolated (house number not in the gazetteer, placed) and \
+            interpolation (how: points = between known numbers, range = on the road line whose house-number \
+            range holds it, extrapolated = beyond the known numbers), fuzzy (one character differed, or part of \
+            a longer name), reason (why not more precise), alternatives (places almost as good), and when \
+            the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is \
+            beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or \
+            grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan); \
             never for a county. --assign adds the grid of every level (rules of `gridplan assign`).
 
-            Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over).
+            Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over). \
             GBK input is detected; --encoding forces one.
 
             Example:
-              gridplan geocode backlog.csv --address-field 地址 --db plan.gpkg --out placed.csv --assign
+              gridplan geocode backlog.csv --address-field 地址 --db plan.gpkg \\
+                  --out placed.csv --assign
             """)
 
     @Argument(help: "The input file (CSV or anything GDAL reads).") var file: String
@@ -61,14 +69,23 @@ struct GeocodeFile: ParsableCommand {
     @Option(name: [.customLong("also"), .customLong("out-crs")],
             help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
-    @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // No default value: help would show this machine's core count next to "all cores".
+    @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(help: "Rows per batch (and per checkpoint).") var batch: Int = 20_000
     @Flag(help: "Ignore a checkpoint and start over.") var restart = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
 
+    func validate() throws {
+        try reportingErrors {
+            _ = try crs.map { try parseCRS($0, option: "--crs") }
+            _ = try alsoSystems(also)
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
+            let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
             let geocoder = try openGeocoder(plan, defaults: defaults)
             let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
@@ -82,13 +99,9 @@ struct GeocodeFile: ParsableCommand {
             options.batchSize = batch
             options.disagreementMetres = disagreeM
             options.restart = restart
-            for system in (also ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-                switch system {
-                case "gcj02": options.gcj02 = true
-                case "bd09": options.bd09 = true
-                default: throw CLIError("--also \(system): expected gcj02 or bd09")
-                }
-            }
+            let systems = try alsoSystems(also)
+            options.gcj02 = systems.contains("gcj02")
+            options.bd09 = systems.contains("bd09")
             // Counting rows reads the file once more: only worth it when the progress line shows.
             let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
             let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
@@ -160,10 +173,13 @@ struct GeocodeOne: ParsableCommand {
     @Option(name: [.customLong("also"), .customLong("out-crs")],
             help: "Also print coordinates in: gcj02, bd09 (comma-separated; JSON always has both).") var also: String?
 
+    func validate() throws {
+        try reportingErrors { _ = try alsoSystems(also) }
+    }
+
     func run() throws {
         try reportingErrors {
-            let systems = (also ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) { throw CLIError("--also \(bad): expected gcj02 or bd09") }
+            let systems = try alsoSystems(also)
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
             var object: [String: Any] = ["match_level": r.level.rawValue, "confidence": r.confidence]
             if r.level != .none {

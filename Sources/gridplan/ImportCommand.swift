@@ -8,14 +8,15 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import grid polygons of one level from any vector format GDAL reads.",
         discussion: """
-            Reads Shapefile (GBK .dbf files without .cpg are detected), GeoJSON, KML/KMZ, GeoPackage,
-            CSV with a WKT column or lon/lat columns, and every other format GDAL reads. Geometries are
-            stored in CGCS2000 (EPSG:4490) longitude/latitude. The import is one transaction: on any
-            error nothing is stored. Grids with the code of a current grid of the same level replace it
+            Reads Shapefile (GBK .dbf files without .cpg are detected), GeoJSON, KML/KMZ, GeoPackage, \
+            CSV with a WKT column or lon/lat columns, and every other format GDAL reads. Geometries are \
+            stored in CGCS2000 (EPSG:4490) longitude/latitude. The import is one transaction: on any \
+            error nothing is stored. Grids with the code of a current grid of the same level replace it \
             (the old one is kept in history).
 
             Example:
-              gridplan import GeoData/chikan/units.geojson --db plan.gpkg --level unit --parent-field parent
+              gridplan import GeoData/chikan/units.geojson --db plan.gpkg --level unit \\
+                  --parent-field parent
             """)
 
     @Argument(help: "The file to read.") var file: String
@@ -33,6 +34,10 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Text encoding of a Shapefile .dbf or CSV, e.g. CP936 (GBK) or UTF-8 (default: detected).") var encoding: String?
     @Option(help: "The day the grids take effect, YYYY-MM-DD (default: today).") var validFrom: String?
     @Flag(help: "Replace the whole level: end every current grid of this level not in the file.") var replace = false
+
+    func validate() throws {
+        try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+    }
 
     func run() throws {
         try reportingErrors {

@@ -10,43 +10,51 @@ struct PartitionCommand: ParsableCommand {
         commandName: "partition",
         abstract: "Generate area or unit grids along streets, balanced in households, as a new plan version.",
         discussion: """
-            Cuts each parent grid into blocks along the barrier lines (streets, lanes, rivers, railways: any
-            line layer GDAL reads), puts every building or address point in its block, and groups adjacent
-            blocks into contiguous grids of target households (default 400, within 300–500), balance first,
-            Polsby–Popper compactness second. Grid edges are barrier lines or the parent's boundary, never
-            anything else, and the grids tile the parent. Blocks that alone exceed the maximum are reported
+            Cuts each parent grid into blocks along the barrier lines (streets, lanes, rivers, railways: any \
+            line layer GDAL reads), puts every building or address point in its block, and groups adjacent \
+            blocks into contiguous grids of target households (default 400, within 300–500), balance first, \
+            Polsby–Popper compactness second. Grid edges are barrier lines or the parent's boundary, never \
+            anything else, and the grids tile the parent. Blocks that alone exceed the maximum are reported \
             (number, place, households) and become grids of their own. The same --seed gives the same plan.
 
-            Residents are a bound too: at most --max-residents per grid (default from the sizing rules: 2,500
-            for unit grids; 0 for none). --max-radius M makes the search avoid grids whose farthest point is
-            more than M metres from their centre (second to the household and resident bounds). Grids over
+            Residents are a bound too: at most --max-residents per grid (default from the sizing rules: 2,500 \
+            for unit grids; 0 for none). --max-radius M makes the search avoid grids whose farthest point is \
+            more than M metres from their centre (second to the household and resident bounds). Grids over \
             either are listed in the report.
 
-            --dedicated FILE: polygons (schools, markets, parks, hospitals, industrial parks, enterprises)
-            carved out of the parent first, each a grid of its own with the kind its kind field names
-            (school, market, hospital, industrial_park, enterprise, commercial, dedicated, or 学校, 市场, 医院,
-            工业园区, 企业, 商业, 专属网格; no field: dedicated). An unknown kind is refused, naming the feature.
-            Their households are counted in them, they are exempt from the bounds, and their boundaries become
+            --dedicated FILE: polygons (schools, markets, parks, hospitals, industrial parks, enterprises) \
+            carved out of the parent first, each a grid of its own with the kind its kind field names \
+            (school, market, hospital, industrial_park, enterprise, commercial, dedicated, or 学校, 市场, 医院, \
+            工业园区, 企业, 商业, 专属网格; no field: dedicated). An unknown kind is refused, naming the feature. \
+            Their households are counted in them, they are exempt from the bounds, and their boundaries become \
             grid edges; the rest is cut into blocks as usual (--count counts the other grids only).
 
-            --seeds FILE: points (gridders' bases); a grid grows from the block of each seed, and each grid
-            keeps its seed, so without --count there are as many grids per parent as seeds in it (bounds then
-            ±25 % of the mean unless --min/--max are given). Seeds in one block, or in a dedicated grid, are
+            --seeds FILE: points (gridders' bases); a grid grows from the block of each seed, and each grid \
+            keeps its seed, so without --count there are as many grids per parent as seeds in it (bounds then \
+            ±25 % of the mean unless --min/--max are given). Seeds in one block, or in a dedicated grid, are \
             reported; the report gives the seed of every grid.
 
-            The grids replace the parent's current grids of that level (ended, kept in history). With
-            --redraw they start from those grids instead, and only the blocks needed to bring every grid
-            within bounds move (chains of moves through full grids to one with room, fewest households
-            first); the households, buildings and cases that change grid are reported. Dedicated grids are
-            kept as they are. Grids of one area (or parent) whose households cannot meet the bounds in that
+            The grids replace the parent's current grids of that level (ended, kept in history). With \
+            --redraw they start from those grids instead, and only the blocks needed to bring every grid \
+            within bounds move (chains of moves through full grids to one with room, fewest households \
+            first); the households, buildings and cases that change grid are reported. Dedicated grids are \
+            kept as they are. Grids of one area (or parent) whose households cannot meet the bounds in that \
             many grids, however blocks move, are left as they are and reported with the number that would.
 
             Examples:
-              gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings buildings.geojson
-              gridplan partition --db plan.gpkg --level community --barriers roads.shp --buildings addresses.csv --seed 7
-              gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings b.geojson --redraw --lock 440802001001003
-              gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings b.geojson --dedicated schools.shp --dedicated-kind-field 类型
-              gridplan partition --db plan.gpkg --parent 440802001001 --barriers roads.geojson --buildings b.geojson --seeds bases.csv --max-radius 400
+              gridplan partition --db plan.gpkg --parent 440802001001 \\
+                  --barriers roads.geojson --buildings buildings.geojson
+              gridplan partition --db plan.gpkg --level community \\
+                  --barriers roads.shp --buildings addresses.csv --seed 7
+              gridplan partition --db plan.gpkg --parent 440802001001 \\
+                  --barriers roads.geojson --buildings b.geojson \\
+                  --redraw --lock 440802001001003
+              gridplan partition --db plan.gpkg --parent 440802001001 \\
+                  --barriers roads.geojson --buildings b.geojson \\
+                  --dedicated schools.shp --dedicated-kind-field 类型
+              gridplan partition --db plan.gpkg --parent 440802001001 \\
+                  --barriers roads.geojson --buildings b.geojson \\
+                  --seeds bases.csv --max-radius 400
             """)
 
     @OptionGroup var store: StoreOptions
@@ -65,7 +73,10 @@ struct PartitionCommand: ParsableCommand {
     @Flag(help: "Start from the existing grids and move only the blocks needed.") var redraw = false
     @Option(help: "Comma-separated codes of grids to keep unchanged (with --redraw).") var lock: String?
     @Option(help: "Seed of the search: the same seed gives the same plan.") var seed: UInt64 = 1
-    @Option(help: "The level of the generated grids: area or unit.") var outLevel: GridLevel = .unit
+    // Optional, the default named in the help: ArgumentParser would show a default level by its number.
+    @Option(name: .customLong("out-level"), help: "The level of the generated grids: area or unit (default: unit).")
+    var outLevelOption: GridLevel?
+    var outLevel: GridLevel { outLevelOption ?? .unit }
     @Option(help: "Blocks smaller than this many m² merge into the neighbour they share the longest boundary with.") var minBlockM2: Double = 1000
     @Option(help: "Blocks sharing less boundary than this many metres (a corner) are not neighbours.") var adjacencyM: Double = 1
     @Option(help: "The day the grids take effect, YYYY-MM-DD (default: today).") var validFrom: String?
@@ -88,46 +99,79 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Field of --seeds identifying each seed in the report (default: id, name, 编号, 姓名, …; else the feature number).")
     var seedsIdField: String?
 
-    func run() throws {
+    /// The option rules, checked before any file is read (exit status 2, as for a usage error).
+    func validate() throws {
         try reportingErrors {
             guard (parent == nil) != (level == nil) else { throw CLIError("give exactly one of --parent CODE and --level LEVEL", status: 2) }
             guard outLevel == .area || outLevel == .unit else { throw CLIError("--out-level must be area or unit", status: 2) }
             if lock != nil && !redraw { throw CLIError("--lock needs --redraw", status: 2) }
-            if redraw && dedicated != nil { throw CLIError("--dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are)", status: 2) }
+            if redraw && dedicated != nil {
+                throw CLIError("--dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are)",
+                               status: 2)
+            }
             if redraw && seeds != nil { throw CLIError("--seeds makes a fresh plan: it cannot go with --redraw", status: 2) }
-            if seeds != nil && count != nil { throw CLIError("give --seeds or --count, not both: with seeds, the number of grids is the number of seeds", status: 2) }
-            if dedicated == nil && (dedicatedKindField != nil || dedicatedNameField != nil) { throw CLIError("--dedicated-kind-field and --dedicated-name-field need --dedicated", status: 2) }
+            if seeds != nil && count != nil {
+                throw CLIError("give --seeds or --count, not both: with seeds, the number of grids is the number of seeds", status: 2)
+            }
+            if dedicated == nil && (dedicatedKindField != nil || dedicatedNameField != nil) {
+                throw CLIError("--dedicated-kind-field and --dedicated-name-field need --dedicated", status: 2)
+            }
             if seeds == nil && seedsIdField != nil { throw CLIError("--seeds-id-field needs --seeds", status: 2) }
             if let maxRadius, !(maxRadius > 0) { throw CLIError("--max-radius must be a positive number of metres", status: 2) }
             if let maxResidents, !(maxResidents >= 0) { throw CLIError("--max-residents must be 0 (none) or more", status: 2) }
-            var options = PartitionOptions()
-            if let count {
-                guard count >= 1 else { throw CLIError("--count must be at least 1", status: 2) }
-                options.targets.count = count
-                if min == nil && max == nil { options.targets.countSpread = 0.25 }
+            if let count, count < 1 { throw CLIError("--count must be at least 1", status: 2) }
+            let targets = partitionOptions().targets
+            guard targets.min <= targets.target, targets.target <= targets.max else {
+                throw CLIError("need --min ≤ --target ≤ --max (got \(targets.min), \(targets.target), \(targets.max))", status: 2)
             }
-            if seeds != nil && min == nil && max == nil { options.targets.countSpread = 0.25 }
-            let rule = SizingRules.defaults.rule(level: outLevel, kind: GridKind.comprehensive.rawValue)
-            let cap = maxResidents ?? rule?.maxResidents.map(Double.init)
-            options.targets.maxResidents = cap.flatMap { $0 > 0 ? $0 : nil }
-            options.targets.maxRadius = maxRadius
-            options.targets.target = target ?? options.targets.target
-            options.targets.min = min ?? options.targets.min
-            options.targets.max = max ?? options.targets.max
-            guard options.targets.min <= options.targets.target, options.targets.target <= options.targets.max else {
-                throw CLIError("need --min ≤ --target ≤ --max (got \(options.targets.min), \(options.targets.target), \(options.targets.max))", status: 2)
-            }
-            options.seed = seed
-            options.outLevel = outLevel
-            options.redraw = redraw
-            options.locked = Set((lock ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-            options.minBlockM2 = minBlockM2
-            options.adjacencyToleranceM = adjacencyM
-            options.validFrom = validFrom
-            options.dryRun = dryRun
-            options.keepBlocks = blocksOut != nil
-            options.command = "partition \(parent.map { "--parent \($0)" } ?? "--level \(level!)") --out-level \(outLevel)\(redraw ? " --redraw" : "") --seed \(seed)"
-                + (dedicated.map { " --dedicated \(($0 as NSString).lastPathComponent)" } ?? "") + (seeds.map { " --seeds \(($0 as NSString).lastPathComponent)" } ?? "")
+            if let blocksOut { _ = try blocksFormat(blocksOut) }
+            if let inputCRS { _ = try parseCRS(inputCRS, option: "--crs-of-inputs") }
+        }
+    }
+
+    /// The partitioner's options as the flags give them, over the sizing rules' defaults.
+    func partitionOptions() -> PartitionOptions {
+        var options = PartitionOptions()
+        if let count {
+            options.targets.count = count
+            if min == nil && max == nil { options.targets.countSpread = 0.25 }
+        }
+        if seeds != nil && min == nil && max == nil { options.targets.countSpread = 0.25 }
+        let rule = SizingRules.defaults.rule(level: outLevel, kind: GridKind.comprehensive.rawValue)
+        let cap = maxResidents ?? rule?.maxResidents.map(Double.init)
+        options.targets.maxResidents = cap.flatMap { $0 > 0 ? $0 : nil }
+        options.targets.maxRadius = maxRadius
+        options.targets.target = target ?? options.targets.target
+        options.targets.min = min ?? options.targets.min
+        options.targets.max = max ?? options.targets.max
+        options.seed = seed
+        options.outLevel = outLevel
+        options.redraw = redraw
+        options.locked = Set((lock ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        options.minBlockM2 = minBlockM2
+        options.adjacencyToleranceM = adjacencyM
+        options.validFrom = validFrom
+        options.dryRun = dryRun
+        options.keepBlocks = blocksOut != nil
+        options.command = "partition \(parent.map { "--parent \($0)" } ?? "--level \(level!)") --out-level \(outLevel)"
+            + "\(redraw ? " --redraw" : "") --seed \(seed)"
+            + (dedicated.map { " --dedicated \(($0 as NSString).lastPathComponent)" } ?? "")
+            + (seeds.map { " --seeds \(($0 as NSString).lastPathComponent)" } ?? "")
+        return options
+    }
+
+    /// The format of a --blocks-out file, from its extension.
+    func blocksFormat(_ path: String) throws -> VectorFormat {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard let format = VectorFormat(rawValue: ext == "json" ? "geojson" : ext) else {
+            throw CLIError("--blocks-out \(path): write .geojson, .gpkg, .shp or .csv", status: 2)
+        }
+        return format
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var options = partitionOptions()
             let crs = try inputCRS.map { try parseCRS($0, option: "--crs-of-inputs") }
             let plan = try store.open()
             let points = try HouseholdPoints.read(path: buildings, crs: crs, householdsField: householdsField, residentsField: residentsField)
@@ -143,10 +187,7 @@ struct PartitionCommand: ParsableCommand {
     }
 
     func writeBlocks(_ r: PartitionReport, to path: String) throws {
-        let ext = (path as NSString).pathExtension.lowercased()
-        guard let format = VectorFormat(rawValue: ext == "json" ? "geojson" : ext) else {
-            throw CLIError("--blocks-out \(path): write .geojson, .gpkg, .shp or .csv", status: 2)
-        }
+        let format = try blocksFormat(path)
         let writer = try VectorWriter(path: path, format: format, layerName: "blocks", crs: .cgcs2000, fields: [
             ("parent", .text), ("block", .integer), ("households", .real), ("residents", .real), ("grid", .integer), ("grid_code", .text),
             ("kind", .text)])

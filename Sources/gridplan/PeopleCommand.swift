@@ -14,16 +14,16 @@ struct PeopleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import people and their duties from CSV (UTF-8 or GBK, e.g. saved from Excel) or any GDAL format.",
             discussion: """
-                One line per person, or per duty (the person's fields repeated unchanged). Fields (English or Chinese
-                names): id (工号), name (姓名), role (grid_chief, full_time_gridder, part_time_gridder, mobile_gridder,
-                community_police, legal_adviser, department_contact, or 网格长, 专职网格员, …), phone, organisation,
-                capacity (per week), active_from, active_to, lon and lat of the base (with --crs), and for a duty:
-                grid (a grid code), duty (primary, backup or chief; default: chief for grid chiefs, primary for
+                One line per person, or per duty (the person's fields repeated unchanged). Fields (English or Chinese \
+                names): id (工号), name (姓名), role (grid_chief, full_time_gridder, part_time_gridder, mobile_gridder, \
+                community_police, legal_adviser, department_contact, or 网格长, 专职网格员, …), phone, organisation, \
+                capacity (per week), active_from, active_to, lon and lat of the base (with --crs), and for a duty: \
+                grid (a grid code), duty (primary, backup or chief; default: chief for grid chiefs, primary for \
                 full- and part-time gridders, backup otherwise), duty_from, duty_to (the end day is not included).
 
-                Lines that cannot be used are listed with their number and the reason: a missing id or name, an
-                unknown role, a bad phone or date, a grid code that does not exist or has ended, a second primary or
-                chief of a grid at the same time. The other lines are stored in one transaction; the same file
+                Lines that cannot be used are listed with their number and the reason: a missing id or name, an \
+                unknown role, a bad phone or date, a grid code that does not exist or has ended, a second primary or \
+                chief of a grid at the same time. The other lines are stored in one transaction; the same file \
                 again changes nothing.
 
                 Example:
@@ -34,6 +34,10 @@ struct PeopleCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "CRS of the base coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String?
         @Option(help: "Text encoding (e.g. CP936 for GBK; default: detected).") var encoding: String?
+
+        func validate() throws {
+            try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+        }
 
         func run() throws {
             var rejected = false
@@ -56,6 +60,10 @@ struct PeopleCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "The day (default: today).") var at: String?
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            try reportingErrors { _ = try dayOption(at) }
+        }
 
         func run() throws {
             try reportingErrors {
@@ -94,11 +102,12 @@ struct DutyCommand: ParsableCommand {
             commandName: "set",
             abstract: "Make a person primary, backup or chief of a grid (any level) from a day.",
             discussion: """
-                A grid has one primary and one chief at a time: setting a new one ends the current one on the
+                A grid has one primary and one chief at a time: setting a new one ends the current one on the \
                 day the new one starts (a handover), and is refused if the current one starts on or after it.
 
                 Example:
-                  gridplan duty set --db plan.gpkg --person G017 --grid 440802001001003 --role primary --from 2024-06-01
+                  gridplan duty set --db plan.gpkg --person G017 --grid 440802001001003 \\
+                      --role primary --from 2024-06-01
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -109,9 +118,17 @@ struct DutyCommand: ParsableCommand {
         @Option(help: "Day it ends (not included; default: open).") var to: String?
         @Option(help: "A note kept with the duty.") var note: String?
 
+        func validate() throws {
+            try reportingErrors { _ = try (duty(), dayOption(from, option: "--from"), to.map { try dayOption($0, option: "--to") }) }
+        }
+
+        func duty() throws -> DutyRole {
+            try DutyRole(text: role).orThrow(CLIError("--role \(role): not primary, backup or chief"))
+        }
+
         func run() throws {
             try reportingErrors {
-                guard let r = DutyRole(text: role) else { throw CLIError("--role \(role): not primary, backup or chief") }
+                let r = try duty()
                 let start = try dayOption(from, option: "--from")
                 let end = try to.map { try dayOption($0, option: "--to") }
                 let result = try DutyChange.set(store: try store.open(), person: person, grid: grid, role: r, from: start, to: end, note: note)
@@ -124,7 +141,7 @@ struct DutyCommand: ParsableCommand {
     struct End: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "End a person's duties in a grid on a day.",
-            discussion: "Example:\n  gridplan duty end --db plan.gpkg --person G017 --grid 440802001001003 --on 2024-09-01")
+            discussion: "Example:\n  gridplan duty end --db plan.gpkg --person G017 --grid 440802001001003 \\\n      --on 2024-09-01")
 
         @OptionGroup var store: StoreOptions
         @Option(help: "The person's id.") var person: String
@@ -132,9 +149,17 @@ struct DutyCommand: ParsableCommand {
         @Option(help: "Only this role: primary, backup or chief.") var role: String?
         @Option(help: "The day it ends (the person is no longer on duty that day; default: today).") var on: String?
 
+        func validate() throws {
+            try reportingErrors { _ = try (duty(), dayOption(on, option: "--on")) }
+        }
+
+        func duty() throws -> DutyRole? {
+            try role.map { t in try DutyRole(text: t).orThrow(CLIError("--role \(t): not primary, backup or chief")) }
+        }
+
         func run() throws {
             try reportingErrors {
-                let r = try role.map { t in try DutyRole(text: t).orThrow(CLIError("--role \(t): not primary, backup or chief")) }
+                let r = try duty()
                 let day = try dayOption(on, option: "--on")
                 let n = try DutyChange.end(store: try store.open(), person: person, grid: grid, role: r, on: day)
                 print("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")

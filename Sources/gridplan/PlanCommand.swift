@@ -13,9 +13,9 @@ struct PlanCommand: ParsableCommand {
             commandName: "diff",
             abstract: "List grids added, removed and reshaped between two days or versions, and what moved.",
             discussion: """
-                A moment is a day (YYYY-MM-DD: the grids in force that day) or a plan version number (see
-                `gridplan versions`). Grids are matched by level and code, or name where they have no code.
-                Reshaped grids show the m² gained and lost and the households on the lost part (estimated by
+                A moment is a day (YYYY-MM-DD: the grids in force that day) or a plan version number (see \
+                `gridplan versions`). Grids are matched by level and code, or name where they have no code. \
+                Reshaped grids show the m² gained and lost and the households on the lost part (estimated by \
                 area share). The pieces that moved between grids are written to the `plan_changes` layer.
 
                 Example:
@@ -28,10 +28,19 @@ struct PlanCommand: ParsableCommand {
         @Option(help: "Differences smaller than this many m² are ignored.") var toleranceM2: Double = 1.0
         @Flag(help: "Print JSON.") var json = false
 
+        func validate() throws {
+            try reportingErrors { _ = try moments() }
+        }
+
+        func moments() throws -> (PlanMoment, PlanMoment) {
+            guard let a = PlanMoment(from) else { throw CLIError("--from \(from): write a day as YYYY-MM-DD or a version number") }
+            guard let b = PlanMoment(to) else { throw CLIError("--to \(to): write a day as YYYY-MM-DD or a version number") }
+            return (a, b)
+        }
+
         func run() throws {
             try reportingErrors {
-                guard let a = PlanMoment(from) else { throw CLIError("--from \(from): write a day as YYYY-MM-DD or a version number") }
-                guard let b = PlanMoment(to) else { throw CLIError("--to \(to): write a day as YYYY-MM-DD or a version number") }
+                let (a, b) = try moments()
                 let result = try PlanDiff.run(store: try store.open(), from: a, to: b, toleranceM2: toleranceM2)
                 if json {
                     print(jsonString([

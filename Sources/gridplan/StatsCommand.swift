@@ -7,8 +7,8 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Measure every grid: area, perimeter, compactness, households, residents, children, radius.",
         discussion: """
-            Per grid and rolled up per level (count, min/median/max, share within the sizing rules). Areas and
-            lengths are in m² and m in the plan's local projected CRS (the CGCS2000 Gauss–Krüger zone in China).
+            Per grid and rolled up per level (count, min/median/max, share within the sizing rules). Areas and \
+            lengths are in m² and m in the plan's local projected CRS (the CGCS2000 Gauss–Krüger zone in China). \
             Compactness is Polsby–Popper (4πA/P²); radius is from the grid's centroid to its farthest point.
 
             Examples:

@@ -10,15 +10,15 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check the plan's hierarchy: geometry, nesting, seamless coverage, codes and sizes.",
         discussion: """
-            Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with
-            no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not
-            covered by its children, multi-part grids, holes, duplicate codes, households or residents outside
-            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities
-            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under
-            --sliver-m2 are reported as digitising noise. Every finding is also written, with its location,
+            Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with \
+            no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not \
+            covered by its children, multi-part grids, holes, duplicate codes, households or residents outside \
+            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities \
+            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under \
+            --sliver-m2 are reported as digitising noise. Every finding is also written, with its location, \
             to the `findings` layer of the GeoPackage, to be seen in QGIS.
 
-            Exit status: 0 when clean (noise alone counts as clean), 1 when there are findings, 2 when the
+            Exit status: 0 when clean (noise alone counts as clean), 1 when there are findings, 2 when the \
             input is unusable.
 
             Examples:
@@ -35,6 +35,13 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Repair invalid geometries with GEOS make-valid first (the invalid versions stay in history).") var fix = false
     @Option(help: "Report a person primary in grids farther apart than this many metres.") var maxPrimarySpreadM: Double = 2000
     @Option(help: "The day the roster checks look at (default: today).") var at: String?
+
+    /// A bad --at is a usage mistake (exit status 2), found before any check runs or --fix repairs anything.
+    func validate() throws {
+        try reportingErrors {
+            do { _ = try dayOption(at) } catch let e as CLIError { throw CLIError(e.message, status: 2) }
+        }
+    }
 
     func run() throws {
         var dirty = false

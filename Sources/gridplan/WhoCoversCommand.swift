@@ -11,15 +11,16 @@ struct WhoCoversCommand: ParsableCommand {
         commandName: "who-covers",
         abstract: "Whose is this? The grid at a point, its chain up to the street, and the people responsible.",
         discussion: """
-            Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code;
-            outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m),
-            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) with role and phone,
-            the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest
+            Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code; \
+            outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m), \
+            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) with role and phone, \
+            the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest \
             people on duty with a base. Distances are straight lines in metres in the local projected CRS.
 
             Examples:
               gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --crs gcj02
-              gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --at 2024-05-31 --json
+              gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 \\
+                  --at 2024-05-31 --json
             """)
 
     @OptionGroup var store: StoreOptions
@@ -32,13 +33,25 @@ struct WhoCoversCommand: ParsableCommand {
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
     @Flag(help: "Print JSON.") var json = false
 
+    /// The option rules, checked before the plan is opened.
+    func validate() throws {
+        try reportingErrors {
+            if address != nil {
+                guard lon == nil && lat == nil else { throw CLIError("give --address or --lon and --lat, not both", status: 2) }
+            } else {
+                guard lon != nil, lat != nil else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
+                _ = try parseCRS(crs, option: "--crs")
+            }
+            _ = try dayOption(at)
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let plan = try store.open()
             let day = try dayOption(at)
             let question: CoverageQuestion
             if let address {
-                guard lon == nil && lat == nil else { throw CLIError("give --address or --lon and --lat, not both", status: 2) }
                 question = .address(address)
             } else {
                 guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
