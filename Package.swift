@@ -76,5 +76,6 @@ let package = Package(
         .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport",
                                                         .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "CLITests", dependencies: ["Grids"]),
     ]
 )
