@@ -1,20 +1,29 @@
 // swift-tools-version: 6.2
 // gridplan: a GIS engine for community grid governance (网格化治理).
 //
-// Layers, each depending only on those above it:
+// Layers, each depending only on those above it (ARCHITECTURE.md has the map, the rules and who
+// owns which table). Every module declares each package it imports, and `MemberImportVisibility`
+// makes the compiler hold each file to its own imports.
 //   CGEOS, CPROJ, CGDAL   system libraries from Debian's -dev packages
-//   GridGeometry          safe Swift over GEOS (geometries, predicates, STRtree)
+//   GridGeometry          safe Swift over GEOS (geometries, predicates, STRtree, point locator)
 //   GridProjection        CRS names, PROJ transforms, GCJ-02/BD-09, local metric CRS, geodesic measures
 //   GridFormats           reading and writing foreign vector formats through GDAL/OGR
-//   GridStore             the GeoPackage store (SQLite through GRDB, R-tree indexes, migrations)
-//   Grids                 the grid hierarchy: model, import, validation, codes, measures, history
-//   Planning              generating area/unit grids along streets, balanced in households (partition)
-//   Cases                 incidents: assignment to grids, the case store, spatial queries
+//   GridStore             the GeoPackage file (SQLite through GRDB, R-tree indexes, migration machinery)
+//   Grids                 the grid hierarchy: model, import, validation, codes, measures, history; point assignment
+//   Cases                 incidents: the case store, import, spatial queries, stats
 //   Duty                  the roster: people, duties, departments; who covers a point; dispatch and case life cycle
+//   Planning              generating area/unit grids along streets, balanced in households (partition)
 //   Geocoding             Chinese address normalising, parsing, gazetteer, matching, batch geocoding
-//   Server                who-covers answered the same way everywhere; HTTP API and web map (Hummingbird)
+//   Desk                  what the CLI and the server share: the whole plan's schema, the who-covers desk
+//   Server                HTTP API and web map (Hummingbird)
 //   gridplan              the command-line tool
 import PackageDescription
+
+/// GRDB, for the modules that own tables or read through the store.
+var grdb: Target.Dependency { .product(name: "GRDB", package: "GRDB.swift") }
+
+/// Settings for gridplan's own targets: each file must import every module whose declarations it uses.
+var strict: [SwiftSetting] { [.enableUpcomingFeature("MemberImportVisibility")] }
 
 let package = Package(
     name: "gridplan",
@@ -35,47 +44,59 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(name: "GridGeometry", dependencies: ["CGEOS"]),
-        .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry"]),
-        .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridProjection"]),
-        .target(name: "GridStore", dependencies: [
-            "GridGeometry", "GridProjection", "CSQLite",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
-        .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
-        .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
-        .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
-                                             .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids",
-                                                 .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore"]),
+        .target(name: "GridGeometry", dependencies: ["CGEOS"], swiftSettings: strict),
+        .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry"], swiftSettings: strict),
+        .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridProjection"], swiftSettings: strict),
+        .target(name: "GridStore", dependencies: ["GridGeometry", "GridProjection", "CSQLite", grdb], swiftSettings: strict),
+        .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb], swiftSettings: strict),
+        .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+                swiftSettings: strict),
+        .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+                swiftSettings: strict),
+        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids", grdb],
+                swiftSettings: strict),
+        .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+                swiftSettings: strict),
+        .target(name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
+                swiftSettings: strict),
         .target(name: "Server", dependencies: [
-            "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore", grdb,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: strict),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Server", "GridFormats", "GridProjection", "GridStore",
+            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "GridFormats", "GridGeometry", "GridProjection",
+            "GridStore", grdb,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: strict),
 
         // Helpers the test suites share: temporary folders, running GDAL's command-line tools.
-        .target(name: "GridTestSupport", dependencies: ["Grids", "GridProjection", "GridStore"], path: "Tests/Support"),
-        .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"]),
+        .target(name: "GridTestSupport", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
+                path: "Tests/Support", swiftSettings: strict),
+        .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"], swiftSettings: strict),
         // Run under valgrind by tools/leakcheck: no GEOS handle may leak.
-        .executableTarget(name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck"),
-        .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection"]),
-        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridTestSupport"]),
-        .testTarget(name: "GridsTests", dependencies: ["Grids", "GridTestSupport"]),
-        .testTarget(name: "CasesTests", dependencies: ["Cases", "GridTestSupport"]),
-        .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "GridTestSupport"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Grids", "GridGeometry", "GridProjection", "GridStore", "GridTestSupport",
-                                                          .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "GridTestSupport"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport",
-                                                        .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "CLITests", dependencies: ["Grids"]),
+        .executableTarget(name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck",
+                          swiftSettings: strict),
+        .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection", "GridGeometry"], swiftSettings: strict),
+        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridGeometry", "Grids", "GridTestSupport", grdb],
+                    swiftSettings: strict),
+        .testTarget(name: "GridsTests", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                                                       "GridTestSupport", grdb], swiftSettings: strict),
+        .testTarget(name: "CasesTests", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                                                       "GridTestSupport", grdb], swiftSettings: strict),
+        .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                                                      "GridTestSupport", grdb], swiftSettings: strict),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats",
+                                                          "GridStore", "GridTestSupport", grdb], swiftSettings: strict),
+        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                                                           "GridTestSupport", grdb], swiftSettings: strict),
+        .testTarget(name: "DeskTests", dependencies: ["Desk", "Grids", "GridStore", "GridTestSupport", grdb],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Desk", "Duty", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                                                        "GridTestSupport", grdb,
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["Grids"], swiftSettings: strict),
     ]
 )

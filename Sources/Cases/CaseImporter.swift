@@ -171,7 +171,7 @@ public enum CaseImporter {
         var id: String
         var reportedAt: String?, closedAt: String?
         var category: String?, address: String?, channel: String?
-        var severity: String, status: String
+        var severity: String, status: CaseStatus
         var attributes: String?
     }
 
@@ -181,19 +181,20 @@ public enum CaseImporter {
         if let problem = row.problem { return .failure(GridplanError(problem)) }
         var reportedAt: String? = nil
         if let t = text(f.time) {
-            guard let parsed = CaseFields.time(t) else { return .failure(GridplanError("time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)")) }
+            guard let parsed = Clock.time(t) else { return .failure(GridplanError("time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)")) }
             reportedAt = parsed
         }
         var closedAt: String? = nil
         if let t = text(f.closed) {
-            guard let parsed = CaseFields.time(t) else { return .failure(GridplanError("closing time '\(t)' is not a date and time")) }
+            guard let parsed = Clock.time(t) else { return .failure(GridplanError("closing time '\(t)' is not a date and time")) }
             closedAt = parsed
         }
         guard let severity = CaseFields.severity(text(f.severity) ?? "") else {
             return .failure(GridplanError("severity '\(text(f.severity)!)' is not ordinary, important or major (一般, 重要, 重大)"))
         }
-        guard let status = CaseFields.status(text(f.status) ?? "") else {
-            return .failure(GridplanError("status '\(text(f.status)!)' is not one of \(CaseFields.states.joined(separator: ", "))"))
+        guard let status = CaseStatus(text: text(f.status) ?? "") else {
+            let states = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            return .failure(GridplanError("status '\(text(f.status)!)' is not one of \(states)"))
         }
         let address = text(f.address)
         if row.lon == nil && address == nil {
@@ -274,7 +275,7 @@ public enum CaseImporter {
             let nearest = status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
             let blob = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID) }
             let values: [DatabaseValueConvertible?] = [
-                blob, p.reportedAt, p.channel, p.category, p.severity, p.status, p.reportedAt, p.closedAt, p.address,
+                blob, p.reportedAt, p.channel, p.category, p.severity, p.status.rawValue, p.reportedAt, p.closedAt, p.address,
                 row.lon, row.lat, row.sourceX == nil ? nil : crsText, row.sourceX, row.sourceY,
                 row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
                 gridFid, assigner.planVersion, p.attributes, now, nearest,

@@ -104,8 +104,8 @@ public struct CaseQuery: Sendable {
             conditions.append("(unit_code = ? OR area_code = ? OR community_code = ? OR street_code = ?)")
             arguments += [grid, grid, grid, grid]
         }
-        if let from { conditions.append("reported_at >= ?"); arguments.append(try CaseFields.requireTime(from, option: "--from")) }
-        if let to { conditions.append("reported_at < ?"); arguments.append(try CaseFields.requireTime(to, option: "--to")) }
+        if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "--from")) }
+        if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "--to")) }
         if let status { conditions.append("status = ?"); arguments.append(status) }
         if let category { conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')"); arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"] }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

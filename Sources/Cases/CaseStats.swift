@@ -44,8 +44,8 @@ public struct CaseStats: Sendable {
         let c = column(level)
         var conditions: [String] = []
         var args: [DatabaseValueConvertible?] = []
-        if let from { conditions.append("reported_at >= ?"); args.append(try CaseFields.requireTime(from, option: "--from")) }
-        if let to { conditions.append("reported_at < ?"); args.append(try CaseFields.requireTime(to, option: "--to")) }
+        if let from { conditions.append("reported_at >= ?"); args.append(try Clock.requireTime(from, option: "--from")) }
+        if let to { conditions.append("reported_at < ?"); args.append(try Clock.requireTime(to, option: "--to")) }
         let whereSQL = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
         let arguments = StatementArguments(args)
         return try store.read { db in

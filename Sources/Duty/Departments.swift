@@ -1,8 +1,9 @@
+import Cases
 import Foundation
 import GRDB
-import GridStore
+import GridFormats
 import Grids
-import Cases
+import GridStore
 
 /// A department summoned by category (吹哨报到): police, city management, justice, housing, …
 public struct Department: Sendable {

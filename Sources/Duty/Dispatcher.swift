@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import GRDB
 import GridStore
@@ -15,62 +16,26 @@ public struct DispatchOutcome: Sendable {
     public var reason: String
 }
 
-/// A case as dispatch and the life cycle see it.
-struct CaseRow {
-    var fid: Int64
-    var id: String
-    var status: String
-    var severity: String
-    var category: String?
-    var reportedAt: String?
-    var assignStatus: String
-    var distanceM: Double?
-    /// Codes of its grids by level (nil where the plan has no grid at that level).
-    var codes: [GridLevel: String]
-    var handlingLevel: GridLevel?
-    var handlingGrid: String?
-    var handler: String?
-    var escalations: Int
-    var clockFrom: String?
-
-    static let sql = """
-        SELECT fid, external_id, status, severity, category, reported_at, assign_status, distance_m, unit_code, area_code,
-               community_code, street_code, handling_level, handling_grid, handler, escalations, clock_from FROM cases
-        """
-
-    init(_ row: Row) {
-        fid = row["fid"]; id = row["external_id"]; status = row["status"]; severity = row["severity"]; category = row["category"]
-        reportedAt = row["reported_at"]; assignStatus = row["assign_status"]; distanceM = row["distance_m"]
-        var codes: [GridLevel: String] = [:]
-        for (level, column) in [(GridLevel.unit, "unit_code"), (.area, "area_code"), (.community, "community_code"), (.street, "street_code")] {
-            if let c: String = row[column] { codes[level] = c }
-        }
-        self.codes = codes
-        handlingLevel = (row["handling_level"] as Int?).flatMap(GridLevel.init(rawValue:))
-        handlingGrid = row["handling_grid"]; handler = row["handler"]; escalations = row["escalations"]; clockFrom = row["clock_from"]
-    }
-}
-
 /// Routes cases to the level and person that must handle them (see ``DispatchRules``), and
 /// records each decision with its reason in `case_dispatches` and the transition in
 /// `case_transitions`. No case is dropped silently: one that cannot be dispatched comes back
 /// with the reason.
 public enum Dispatcher {
     /// States from which the centre dispatches: waiting (reported, verified, accepted) or sent back.
-    public static let dispatchable: Set<String> = ["reported", "verified", "accepted", "returned", "reopened"]
+    public static let dispatchable: [CaseStatus] = [.reported, .verified, .accepted, .returned, .reopened]
 
     /// Dispatches one case (`caseID`) or every case waiting for dispatch (nil), as of `now`.
     public static func run(store: GeoPackage, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
                            actor: String = "dispatch") throws -> [DispatchOutcome] {
         try store.write { db in
-            let rows: [CaseRow]
+            let rows: [CaseHandling]
             if let caseID {
-                guard let row = try Row.fetchOne(db, sql: "\(CaseRow.sql) WHERE external_id = ?", arguments: [caseID]) else {
+                guard let one = try CaseStore.handling(db, caseID: caseID) else {
                     throw GridplanError("no case with id \(caseID)")
                 }
-                rows = [CaseRow(row)]
+                rows = [one]
             } else {
-                rows = try Row.fetchAll(db, sql: "\(CaseRow.sql) WHERE status IN ('reported', 'verified', 'accepted', 'returned', 'reopened') ORDER BY reported_at, fid").map(CaseRow.init)
+                rows = try CaseStore.handling(db, statuses: dispatchable)
             }
             let departments = try Department.all(db)
             let day = Clock.day(now)
@@ -78,13 +43,13 @@ public enum Dispatcher {
             for c in rows {
                 var outcome = DispatchOutcome(caseID: c.id, dispatched: false, reason: "")
                 guard dispatchable.contains(c.status) else {
-                    outcome.reason = "status is \(c.status): only reported, verified, accepted, returned or reopened cases are dispatched"
+                    outcome.reason = "status is \(c.status.rawValue): only reported, verified, accepted, returned or reopened cases are dispatched"
                     outcomes.append(outcome); continue
                 }
                 if let problem = unlocated(c) { outcome.reason = problem; outcomes.append(outcome); continue }
                 let (target, why) = rules.level(severity: c.severity, category: c.category)
                 // A case sent back by its handler does not go straight back to them.
-                let returnedBy = c.status == "returned" ? c.handler : nil
+                let returnedBy = c.status == .returned ? c.handler : nil
                 guard let (level, code, person, note) = try pick(db, c, from: target, day: day, excluding: returnedBy) else {
                     outcome.reason = "\(why), but no one \(returnedBy.map { "other than \($0), who returned it, " } ?? "")is on duty on \(day) in \(chainText(c, from: target))"
                     outcomes.append(outcome); continue
@@ -93,7 +58,7 @@ public enum Dispatcher {
                 outcome = DispatchOutcome(caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: summoned,
                                           reason: "\(why)\(note)" + (returnedBy.map { " (\($0) returned it)" } ?? "") + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
                 try record(db, c, outcome, escalation: false, now: now)
-                try Lifecycle.recordTransition(db, fid: c.fid, from: c.status, to: "dispatched", at: now, actor: actor, note: outcome.reason)
+                try Lifecycle.recordTransition(db, fid: c.fid, from: c.status, to: .dispatched, at: now, actor: actor, note: outcome.reason)
                 outcomes.append(outcome)
             }
             return outcomes
@@ -101,7 +66,7 @@ public enum Dispatcher {
     }
 
     /// Why a case has no grid to be dispatched in, nil when it has one.
-    static func unlocated(_ c: CaseRow) -> String? {
+    static func unlocated(_ c: CaseHandling) -> String? {
         switch c.assignStatus {
         case "no_location": "no location: the case has no coordinates yet (geocode its address first)"
         case "outside": "outside every grid" + (c.distanceM.map { String(format: " (the nearest is %.0f m away)", $0) } ?? "") + ": the plan does not cover it"
@@ -109,14 +74,14 @@ public enum Dispatcher {
         }
     }
 
-    static func chainText(_ c: CaseRow, from level: GridLevel) -> String {
+    static func chainText(_ c: CaseHandling, from level: GridLevel) -> String {
         GridLevel.allCases.reversed().filter { $0 <= level }.compactMap { l in c.codes[l].map { "\(l) \($0)" } }.joined(separator: ", ")
     }
 
     /// The person to handle a case at `level` or, when no one is on duty there, the nearest level
     /// above with someone. Gridder levels look for the primary, then a backup, then the chief;
     /// community and street levels for the chief first.
-    static func pick(_ db: Database, _ c: CaseRow, from level: GridLevel, day: String, excluding: String? = nil) throws
+    static func pick(_ db: Database, _ c: CaseHandling, from level: GridLevel, day: String, excluding: String? = nil) throws
         -> (GridLevel, String, Person, String)? {
         var skipped: [String] = []
         for l in GridLevel.allCases.reversed() where l <= level {
@@ -133,15 +98,12 @@ public enum Dispatcher {
         return nil
     }
 
-    static func record(_ db: Database, _ c: CaseRow, _ o: DispatchOutcome, escalation: Bool, now: String) throws {
+    static func record(_ db: Database, _ c: CaseHandling, _ o: DispatchOutcome, escalation: Bool, now: String) throws {
         try db.execute(sql: """
             INSERT INTO case_dispatches (case_fid, level, grid_code, person_id, departments, reason, escalation, dispatched_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [c.fid, o.level!.rawValue, o.grid, o.person?.id, o.departments.joined(separator: " "), o.reason, escalation ? 1 : 0, now])
-        try db.execute(sql: """
-            UPDATE cases SET handling_level = ?, handling_grid = ?, handler = ?, departments = ?,
-              escalations = escalations + ?, clock_from = CASE WHEN ? THEN ? ELSE clock_from END WHERE fid = ?
-            """, arguments: [o.level!.rawValue, o.grid, o.person?.id, o.departments.joined(separator: " "),
-                             escalation ? 1 : 0, escalation, now, c.fid])
+        try CaseStore.setHandling(db, fid: c.fid, level: o.level!, grid: o.grid, handler: o.person?.id, departments: o.departments,
+                                  escalation: escalation, now: now)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Grids
 
 // The JSON shapes of people and of "who covers this?", shared by the command line (`--json`)
 // and the HTTP server so that both always answer alike.

@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import GRDB
 import GridStore
@@ -8,20 +9,18 @@ import Grids
 /// reopened (a check or the feedback found it not done). Every transition is kept with its time
 /// and actor in `case_transitions`; transitions the model does not allow are refused.
 public enum Lifecycle {
-    public static let transitions: [String: [String]] = [
-        "reported": ["verified", "returned"],
-        "verified": ["accepted", "returned"],
-        "accepted": ["dispatched", "returned"],
-        "dispatched": ["handled", "returned"],
-        "handled": ["checked", "returned"],
-        "checked": ["closed", "reopened"],
-        "closed": ["feedback", "reopened"],
-        "feedback": ["reopened"],
-        "returned": ["verified", "accepted", "dispatched", "closed"],
-        "reopened": ["dispatched", "handled"],
+    public static let transitions: [CaseStatus: [CaseStatus]] = [
+        .reported: [.verified, .returned],
+        .verified: [.accepted, .returned],
+        .accepted: [.dispatched, .returned],
+        .dispatched: [.handled, .returned],
+        .handled: [.checked, .returned],
+        .checked: [.closed, .reopened],
+        .closed: [.feedback, .reopened],
+        .feedback: [.reopened],
+        .returned: [.verified, .accepted, .dispatched, .closed],
+        .reopened: [.dispatched, .handled],
     ]
-    /// States in which a case is finished and no time limit runs.
-    public static let finished: Set<String> = ["closed", "feedback"]
 
     public struct Transition: Sendable {
         public var from: String, to: String, at: String, actor: String, note: String?
@@ -33,46 +32,47 @@ public enum Lifecycle {
     public static func advance(store: GeoPackage, caseID: String, to state: String, at: String = Clock.now(),
                                actor: String, note: String? = nil, satisfaction: Int? = nil) throws -> Transition {
         try store.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT fid, status FROM cases WHERE external_id = ?", arguments: [caseID]) else {
+            guard let c = try CaseStore.handling(db, caseID: caseID) else {
                 throw GridplanError("no case with id \(caseID)")
             }
-            let from: String = row["status"]
-            guard transitions[state] != nil else {
-                throw GridplanError("'\(state)' is not a state; the states are \(transitions.keys.sorted().joined(separator: ", "))")
+            guard let target = CaseStatus(rawValue: state) else {
+                let states = CaseStatus.allCases.map(\.rawValue).sorted().joined(separator: ", ")
+                throw GridplanError("'\(state)' is not a state; the states are \(states)")
             }
+            let from = c.status
             let allowed = transitions[from] ?? []
-            guard allowed.contains(state) else {
-                throw GridplanError("case \(caseID) is \(from): it cannot go to \(state); from \(from) it may go to \(allowed.joined(separator: " or "))")
+            guard allowed.contains(target) else {
+                let next = allowed.map(\.rawValue).joined(separator: " or ")
+                throw GridplanError("case \(caseID) is \(from.rawValue): it cannot go to \(state); from \(from.rawValue) it may go to \(next)")
             }
-            if state == "dispatched", (try String.fetchOne(db, sql: "SELECT handler FROM cases WHERE fid = ?", arguments: [row["fid"] as Int64])) == nil {
+            if target == .dispatched, c.handler == nil {
                 throw GridplanError("case \(caseID) has no handler yet: dispatch it with `gridplan cases dispatch --case \(caseID)`, which chooses one")
             }
             if let satisfaction {
-                guard state == "feedback" else { throw GridplanError("a satisfaction score goes with --to feedback, not \(state)") }
+                guard target == .feedback else { throw GridplanError("a satisfaction score goes with --to feedback, not \(state)") }
                 guard (1...5).contains(satisfaction) else { throw GridplanError("satisfaction \(satisfaction): give 1 (unsatisfied) to 5 (satisfied)") }
-                try db.execute(sql: "UPDATE cases SET satisfaction = ? WHERE fid = ?", arguments: [satisfaction, row["fid"] as Int64])
+                try CaseStore.setSatisfaction(db, fid: c.fid, score: satisfaction)
             }
-            try recordTransition(db, fid: row["fid"], from: from, to: state, at: at, actor: actor, note: note)
-            return Transition(from: from, to: state, at: at, actor: actor, note: note)
+            try recordTransition(db, fid: c.fid, from: from, to: target, at: at, actor: actor, note: note)
+            return Transition(from: from.rawValue, to: state, at: at, actor: actor, note: note)
         }
     }
 
     /// Stores a transition and the case's new status.
-    static func recordTransition(_ db: Database, fid: Int64, from: String, to: String, at: String, actor: String, note: String?) throws {
+    static func recordTransition(_ db: Database, fid: Int64, from: CaseStatus, to: CaseStatus, at: String, actor: String,
+                                 note: String?) throws {
         try db.execute(sql: "INSERT INTO case_transitions (case_fid, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [fid, from, to, at, actor, note])
-        try db.execute(sql: """
-            UPDATE cases SET status = ?, status_at = ?,
-              closed_at = CASE WHEN ? = 'closed' THEN ? WHEN ? = 'reopened' THEN NULL ELSE closed_at END WHERE fid = ?
-            """, arguments: [to, at, to, at, to, fid])
+                       arguments: [fid, from.rawValue, to.rawValue, at, actor, note])
+        try CaseStore.setStatus(db, fid: fid, to: to, at: at)
     }
 
     /// Every transition of a case, oldest first.
     public static func history(store: GeoPackage, caseID: String) throws -> [Transition] {
         try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.* FROM case_transitions t JOIN cases c ON c.fid = t.case_fid WHERE c.external_id = ? ORDER BY t.id
-                """, arguments: [caseID]).map { Transition(from: $0["from_state"], to: $0["to_state"], at: $0["at"], actor: $0["actor"], note: $0["note"]) }
+            guard let fid = try CaseStore.fid(db, caseID: caseID) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM case_transitions WHERE case_fid = ? ORDER BY id", arguments: [fid]).map {
+                Transition(from: $0["from_state"], to: $0["to_state"], at: $0["at"], actor: $0["actor"], note: $0["note"])
+            }
         }
     }
 
@@ -84,11 +84,11 @@ public enum Lifecycle {
     /// Every dispatch and escalation of a case, oldest first.
     public static func dispatches(store: GeoPackage, caseID: String) throws -> [DispatchRecord] {
         try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.* FROM case_dispatches d JOIN cases c ON c.fid = d.case_fid WHERE c.external_id = ? ORDER BY d.id
-                """, arguments: [caseID]).map {
-                DispatchRecord(at: $0["dispatched_at"], level: GridLevel(rawValue: $0["level"]), grid: $0["grid_code"], person: $0["person_id"],
-                               departments: $0["departments"], reason: $0["reason"], escalation: ($0["escalation"] as Int) != 0)
+            guard let fid = try CaseStore.fid(db, caseID: caseID) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM case_dispatches WHERE case_fid = ? ORDER BY id", arguments: [fid]).map {
+                DispatchRecord(at: $0["dispatched_at"], level: try GridLevel(stored: $0["level"]), grid: $0["grid_code"],
+                               person: $0["person_id"], departments: $0["departments"], reason: $0["reason"],
+                               escalation: ($0["escalation"] as Int) != 0)
             }
         }
     }
@@ -114,13 +114,13 @@ public enum Lifecycle {
     public static func overdue(store: GeoPackage, rules: DispatchRules = .defaults, now: String = Clock.now(),
                                escalate: Bool = false) throws -> [Overdue] {
         try store.write { db in
-            let rows = try Row.fetchAll(db, sql: "\(CaseRow.sql) WHERE status NOT IN ('closed', 'feedback') ORDER BY reported_at, fid").map(CaseRow.init)
+            let rows = try CaseStore.handling(db, statuses: CaseStatus.allCases.filter { !$0.isFinished })
             var result: [Overdue] = []
             for c in rows {
                 guard let since = c.clockFrom ?? c.reportedAt, let elapsed = Clock.hours(from: since, to: now) else { continue }
                 let limit = rules.limitHours(severity: c.severity, category: c.category)
                 guard elapsed > limit else { continue }
-                var o = Overdue(caseID: c.id, status: c.status, severity: c.severity, category: c.category, level: c.handlingLevel,
+                var o = Overdue(caseID: c.id, status: c.status.rawValue, severity: c.severity, category: c.category, level: c.handlingLevel,
                                 grid: c.handlingGrid, handler: c.handler, since: since, limitHours: limit, overHours: elapsed - limit)
                 if escalate { o.escalation = try escalateOne(db, c, o, now: now) }
                 result.append(o)
@@ -129,7 +129,7 @@ public enum Lifecycle {
         }
     }
 
-    static func escalateOne(_ db: Database, _ c: CaseRow, _ o: Overdue, now: String) throws -> DispatchOutcome {
+    static func escalateOne(_ db: Database, _ c: CaseHandling, _ o: Overdue, now: String) throws -> DispatchOutcome {
         var outcome = DispatchOutcome(caseID: c.id, dispatched: false, reason: "")
         if let problem = Dispatcher.unlocated(c) { outcome.reason = problem; return outcome }
         let present = Set(c.codes.keys)
@@ -143,8 +143,7 @@ public enum Lifecycle {
             outcome.reason = "\(over), but no one is on duty on \(Clock.day(now)) in \(Dispatcher.chainText(c, from: up))"
             return outcome
         }
-        let departments = c.handler == nil ? [] : (try String.fetchOne(db, sql: "SELECT departments FROM cases WHERE fid = ?", arguments: [c.fid]) ?? "")
-            .split(separator: " ").map(String.init)
+        let departments = c.handler == nil ? [] : (c.departments ?? "").split(separator: " ").map(String.init)
         outcome = DispatchOutcome(caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: departments,
                                   reason: "\(over): escalated from \(current)\(c.handlingGrid.map { " \($0)" } ?? "")\(note)")
         try Dispatcher.record(db, c, outcome, escalation: true, now: now)

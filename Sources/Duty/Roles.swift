@@ -1,3 +1,4 @@
+import Foundation
 import Grids
 
 /// What a person on the roster is (the list), parsed from English or Chinese.

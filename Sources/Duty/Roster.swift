@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import GRDB
 import GridStore
@@ -42,10 +43,14 @@ public struct Duty: Sendable {
     public var validTo: String?
 
     /// `roleColumn` names the duty's role where a join also has the person's `role`.
-    init(_ row: Row, roleColumn: String = "role") {
+    init(_ row: Row, roleColumn: String = "role") throws {
         id = row["id"]; personID = row["person_id"]; gridCode = row["grid_code"]
-        level = GridLevel(rawValue: row["level"]) ?? .unit
-        role = DutyRole(rawValue: row[roleColumn]) ?? .backup
+        level = try GridLevel(stored: row["level"])
+        let storedRole: String = row[roleColumn]
+        guard let role = DutyRole(rawValue: storedRole) else {
+            throw GridplanError("duty \(id) has the role '\(storedRole)', which is not primary, backup or chief")
+        }
+        self.role = role
         validFrom = row["valid_from"]; validTo = row["valid_to"]
     }
 
@@ -62,22 +67,25 @@ public enum Roster {
         try Row.fetchAll(db, sql: "SELECT \(Person.columns) FROM people ORDER BY person_id").map(Person.init)
     }
 
+    /// How many people the roster holds.
+    public static func peopleCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0
+    }
+
     public static func person(_ db: Database, id: String) throws -> Person? {
         try Row.fetchOne(db, sql: "SELECT \(Person.columns) FROM people WHERE person_id = ?", arguments: [id]).map(Person.init)
     }
 
     /// Unfinished cases each person is handling now, to set against their weekly capacity.
     public static func openCases(_ db: Database) throws -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
-            SELECT handler, count(*) AS n FROM cases WHERE handler IS NOT NULL AND status NOT IN ('closed', 'feedback') GROUP BY handler
-            """).map { ($0["handler"] as String, $0["n"] as Int) })
+        try CaseStore.openCasesByHandler(db)
     }
 
     public static func duties(_ db: Database, person: String? = nil) throws -> [Duty] {
         if let person {
-            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map { Duty($0) }
+            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map { try Duty($0) }
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map { Duty($0) }
+        return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map { try Duty($0) }
     }
 
     /// Duties in force on `day` in the grids `codes`, of people active that day, each with its person;
@@ -91,7 +99,7 @@ public enum Roster {
             WHERE d.grid_code IN (\(marks)) AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
             ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
             """, arguments: StatementArguments(codes + [day, day, day, day]))
-        return rows.map { (Duty($0, roleColumn: "duty_role"), Person($0)) }
+        return try rows.map { (try Duty($0, roleColumn: "duty_role"), Person($0)) }
     }
 
     /// People active on `day` with at least one duty in force and a base location.
@@ -113,12 +121,12 @@ struct GridCodes {
     var ended: [String: String] = [:]
 
     init(_ db: Database) throws {
-        for row in try Row.fetchAll(db, sql: "SELECT fid, code, name, level, valid_to FROM grids WHERE code IS NOT NULL ORDER BY fid") {
-            let code: String = row["code"]
-            if let to: String = row["valid_to"] {
+        for entry in try GridRecord.codeHistory(db) {
+            let code = entry.code
+            if let to = entry.validTo {
                 if current[code] == nil, ended[code].map({ $0 < to }) ?? true { ended[code] = to }
             } else {
-                current[code] = Current(fid: row["fid"], level: GridLevel(rawValue: row["level"]) ?? .unit, name: row["name"])
+                current[code] = Current(fid: entry.fid, level: entry.level, name: entry.name)
                 ended[code] = nil
             }
         }
@@ -159,7 +167,7 @@ public enum DutyChange {
                 let others = try Row.fetchAll(db, sql: """
                     SELECT * FROM duties WHERE grid_code = ? AND role = ? AND person_id != ? AND (valid_to IS NULL OR valid_to > ?)
                       AND (? IS NULL OR valid_from < ?)
-                    """, arguments: [code, role.rawValue, person, from, to, to]).map { Duty($0) }
+                    """, arguments: [code, role.rawValue, person, from, to, to]).map { try Duty($0) }
                 for other in others {
                     if other.validFrom >= from || other.validTo != nil {
                         throw GridplanError("grid \(code) already has a \(role.rawValue) (\(other.personID)) from \(other.validFrom)\(other.validTo.map { " to \($0)" } ?? ""); end that duty first")
@@ -181,7 +189,7 @@ public enum DutyChange {
         try store.write { db in
             let open = try Row.fetchAll(db, sql: """
                 SELECT * FROM duties WHERE person_id = ? AND grid_code = ? AND (? IS NULL OR role = ?) AND (valid_to IS NULL OR valid_to > ?)
-                """, arguments: [person, code, role?.rawValue, role?.rawValue, day]).map { Duty($0) }
+                """, arguments: [person, code, role?.rawValue, role?.rawValue, day]).map { try Duty($0) }
             guard !open.isEmpty else { throw GridplanError("\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)") }
             for d in open {
                 if d.validFrom >= day { throw GridplanError("\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end") }

@@ -5,6 +5,17 @@ import GridProjection
 import GridStore
 import Grids
 
+extension Finding.Kind {
+    /// A grid with no primary gridder on duty.
+    public static let noPrimary = Finding.Kind(rawValue: "no_primary")
+    /// A community or street with no grid chief.
+    public static let noChief = Finding.Kind(rawValue: "no_chief")
+    /// A duty in a grid code the current plan no longer has.
+    public static let staleDuty = Finding.Kind(rawValue: "stale_duty")
+    /// One person primary in grids far apart.
+    public static let primaryFarApart = Finding.Kind(rawValue: "primary_far_apart")
+}
+
 /// The roster's step of `gridplan validate`: unit grids with no primary, streets and communities
 /// with no chief, duties still open in grids that no longer exist, and people primary in grids far apart. Skipped (no findings)
 /// while the plan has no duties at all, so a plan without a roster validates as before.
@@ -16,12 +27,7 @@ public enum RosterChecks {
             let duties = try Roster.duties(db)
             let people = Dictionary(uniqueKeysWithValues: try Roster.people(db).map { ($0.id, $0) })
             // The last geometry of every code no longer current, to place stale-duty findings.
-            var ended: [String: Data] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT code, geom FROM grids g WHERE code IS NOT NULL AND valid_to IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.code = g.code AND c.valid_to IS NULL) ORDER BY valid_to
-                """) { ended[row["code"]] = row["geom"] }
-            return (duties, people, ended)
+            return (duties, people, try GridRecord.lastGeometryOfEndedCodes(db))
         }
         guard !duties.isEmpty else { return [] }
         let open = duties.filter { $0.validTo.map { $0 > day } ?? true }
@@ -86,17 +92,6 @@ public enum RosterChecks {
     /// Adds findings to the `findings` layer (after ``Validation/run`` has replaced it).
     public static func append(_ findings: [Finding], to store: GeoPackage) throws {
         guard !findings.isEmpty else { return }
-        let context = GEOSContext()
-        let now = ISO8601DateFormatter().string(from: Date())
-        try store.write { db in
-            for f in findings {
-                let blob = try f.locationWKB.map { try GeoPackageGeometry.encode(try Geometry(wkb: $0, context: context), srsID: GeoPackage.storeSRSID) }
-                try db.execute(sql: """
-                    INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue, f.grids.joined(separator: ","),
-                                     f.message, f.measure, f.unit, now])
-            }
-            try FeatureTables.refreshExtent(db, table: "findings")
-        }
+        try FindingsLayer.write(findings, to: store, replacing: false)
     }
 }

@@ -1,9 +1,10 @@
+import Cases
 import Foundation
 import GRDB
+import GridFormats
 import GridProjection
-import GridStore
 import Grids
-import Cases
+import GridStore
 
 /// What `gridplan people import` did.
 public struct RosterImportReport: Sendable {

@@ -62,8 +62,7 @@ public final class WhoCovers {
         var note: String? = nil
         if let planDay {
             let (inForce, first) = try store.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", arguments: [planDay, planDay]) ?? 0,
-                 try String.fetchOne(db, sql: "SELECT min(valid_from) FROM grids"))
+                (try GridRecord.count(db, inForceOn: planDay), try GridRecord.firstDay(db))
             }
             if inForce == 0, let first {
                 moment = nil

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import GridProjection
 import GridStore
+import Grids
 
 /// The sample gazetteer: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv, with the
 /// province and city above it) and the generated roads, house numbers, compounds, buildings
@@ -33,7 +34,7 @@ public enum GazetteerDefaults {
         try "level,code,name,parent_code\nprovince,440000,广东省,\ncity,440800,湛江市,440000\n".write(to: above, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: above) }
         var reports: [GazetteerImporter.Report] = []
-        let hasGrids = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 } > 0
+        let hasGrids = try store.read(GridRecord.currentCount) > 0
         let grids = hasGrids ? try Assigner(store: store, snapMetres: 50) : nil
         func load(_ path: String, _ kind: PlaceKind, generated: Bool, source: String? = nil) throws {
             var options = GazetteerImporter.Options(kind: kind)

@@ -342,7 +342,7 @@ public enum GazetteerImporter {
         }
         // Other places: the divisions they lie in, from the plan's grids.
         let needsLocation = rows.indices.filter { rows[$0].point != nil && rows[$0].community == nil && options.kind != .admin }
-        if !needsLocation.isEmpty, try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 > 0 {
+        if !needsLocation.isEmpty, try GridRecord.currentCount(db) > 0 {
             let assigner = try grids ?? Assigner(store: store, snapMetres: 50)
             let results = try assigner.assign(lon: needsLocation.map { rows[$0].point!.0 }, lat: needsLocation.map { rows[$0].point!.1 })
             for (k, i) in needsLocation.enumerated() {

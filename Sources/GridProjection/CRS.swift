@@ -30,16 +30,28 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let name = text.trimmingCharacters(in: .whitespaces)
         switch name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {
-        case "wgs84", "epsg4326": self = .wgs84
-        case "cgcs2000", "epsg4490": self = .cgcs2000
+        case "wgs84": self = .wgs84
+        case "cgcs2000": self = .cgcs2000
         case "gcj02", "gcj", "mars", "amap", "gaode", "tencent": self = .gcj02
         case "bd09", "bd09ll", "baidu": self = .bd09
         default:
             guard !name.isEmpty else { throw ProjectionError("empty CRS name") }
-            let candidate = CRS.proj(name)
-            try PROJContext().checkCRS(name)
-            self = candidate
+            // An EPSG code in any case is one CRS: `epsg:4490` is the store's CGCS2000, not a
+            // second name for it that compares unequal.
+            if let code = CRS.epsgCode(in: name) {
+                self = .proj("EPSG:\(code)")
+            } else {
+                self = .proj(name)
+            }
+            if case .proj(let definition) = self { try PROJContext().checkCRS(definition) }
         }
+    }
+
+    /// `NNNN` of `EPSG:NNNN` written in any case, nil for anything else.
+    static func epsgCode(in text: String) -> Int? {
+        let upper = text.uppercased()
+        guard upper.hasPrefix("EPSG:"), let code = Int(upper.dropFirst(5)), code > 0 else { return nil }
+        return code
     }
 
     /// The CRS PROJ transforms from or to: the system itself, or WGS84 for the offset systems.
@@ -62,9 +74,7 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     /// The EPSG code when the definition is of the form `EPSG:NNNN`.
     public var epsgCode: Int? {
         guard case .proj(let d) = self else { return nil }
-        let upper = d.uppercased()
-        guard upper.hasPrefix("EPSG:") else { return nil }
-        return Int(upper.dropFirst(5))
+        return CRS.epsgCode(in: d)
     }
 
     /// True when coordinates are longitude/latitude degrees (not projected metres).

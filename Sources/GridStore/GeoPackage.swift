@@ -15,24 +15,28 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 ///
 /// Every connection registers the SQL functions the GeoPackage R-tree triggers call
 /// (`ST_IsEmpty`, `ST_MinX`, `ST_MaxX`, `ST_MinY`, `ST_MaxY`), so inserts, updates and deletes
-/// keep the indexes exact. The schema is versioned by migrations (see ``Schema``).
+/// keep the indexes exact. The schema is versioned by migrations, which each module owning tables
+/// contributes (see ``StoreSchema``).
 public final class GeoPackage: Sendable {
     public let path: String
-    public let pool: DatabasePool
+    /// GRDB's pool stays inside the store: other modules go through ``read(_:)`` and ``write(_:)``.
+    let pool: DatabasePool
 
     /// The SRS id of the store's geometry columns: CGCS2000 longitude/latitude.
     public static let storeSRSID: Int32 = 4490
 
-    /// Opens the file, creating it when `create` is true; applies pending migrations.
-    public init(path: String, create: Bool = true) throws {
+    /// Opens the file, creating it when `create` is true, and applies the steps of `schema` it
+    /// has not run yet. `lockWait`: how long a write waits while another process writes.
+    public init(path: String, create: Bool = true, schema: StoreSchema, lockWait: TimeInterval = lockWaitSeconds) throws {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
-        if !exists && !create { throw StoreError("\(path): no such GeoPackage") }
-        if exists {
-            let header = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 16)) ?? Data()
-            if header.count > 0 && !header.starts(with: Array("SQLite format 3".utf8)) {
-                throw StoreError("\(path): not a GeoPackage (not an SQLite file)")
-            }
+        self.lockWait = lockWait
+        // Never turn someone else's file into a plan, and never hang or crash on an odd path: the
+        // file is looked at read-only first (see PlanFileProbe), before a pool switches it to WAL.
+        switch try PlanFileProbe.examine(path, firstStep: schema.migrations.first?.identifier ?? "") {
+        case .absent where !create: throw StoreError("\(path): no such GeoPackage")
+        case .absent, .empty, .plan: break
+        case .foreign(let what):
+            throw StoreError("\(path): not a gridplan plan (\(what)); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`")
         }
         var config = Configuration()
         config.prepareDatabase { db in
@@ -46,26 +50,12 @@ public final class GeoPackage: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(lockWait)
         do {
-            // Never turn someone else's database into a plan: a file with tables but without
-            // gridplan's migration record (a GDAL GeoPackage, any SQLite file) is left untouched,
-            // so it is looked at read-only before a pool (which switches to WAL) opens it.
-            if exists {
-                var readOnly = Configuration()
-                readOnly.readonly = true
-                let probe = try DatabaseQueue(path: path, configuration: readOnly)
-                let foreign = try probe.read { db in
-                    try !db.tableExists("grdb_migrations") && Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")! > 0
-                }
-                try probe.close()
-                if foreign {
-                    throw StoreError("\(path): not a gridplan plan (an SQLite or GeoPackage file made by another program); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`")
-                }
-            }
             pool = try DatabasePool(path: path, configuration: config)
-            if try !pool.writeWithoutTransaction({ try Schema.migrator.hasCompletedMigrations($0) }) {
-                try Schema.migrator.migrate(pool)
+            let migrator = schema.migrator
+            if try !pool.writeWithoutTransaction({ try migrator.hasCompletedMigrations($0) }) {
+                try migrator.migrate(pool)
             }
         } catch let error as DatabaseError {
             throw StoreError("\(path): \(error.message ?? error.description)")
@@ -84,9 +74,22 @@ public final class GeoPackage: Sendable {
         try? pool.close()
     }
 
-    /// Runs `body` in a write transaction: all of it is stored, or none of it.
+    /// How long a writer waits by default for another process's write to finish before giving up.
+    public static let lockWaitSeconds: TimeInterval = 10
+    /// How long this store's writes wait for another writer.
+    let lockWait: TimeInterval
+
+    /// Runs `body` in a write transaction: all of it is stored, or none of it. When another
+    /// process is writing the plan, waits up to ``lockWaitSeconds`` for it, then says so.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.write(body)
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw StoreError("""
+                \(path): another process (a second gridplan command, QGIS editing, …) is writing the plan; waited \
+                \(lockWait.formatted()) s for it to finish. Nothing was written: run the command again when it is done.
+                """)
+        }
     }
 
     /// Runs `body` on a read-only snapshot.

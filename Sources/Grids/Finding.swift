@@ -1,25 +1,28 @@
 import Foundation
+import GRDB
 import GridGeometry
+import GridStore
 
 /// One thing `validate` found wrong (or worth a look) in a plan.
 public struct Finding: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case invalidGeometry = "invalid_geometry"
-        case outsideParent = "outside_parent"
-        case noParent = "no_parent"
-        case noChildren = "no_children"
-        case overlap
-        case gap
-        case multiPart = "multi_part"
-        case hole
-        case duplicateCode = "duplicate_code"
-        case households = "households_out_of_range"
-        case residents = "residents_out_of_range"
-        // Roster checks, found by the Duty module's step of `validate` (Grids knows only the names).
-        case noPrimary = "no_primary"
-        case noChief = "no_chief"
-        case staleDuty = "stale_duty"
-        case primaryFarApart = "primary_far_apart"
+    /// What kind of problem: a fixed name stored in the `findings` layer. Grids names the
+    /// hierarchy's kinds; other modules add their own (the roster checks in Duty do).
+    public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let invalidGeometry = Kind(rawValue: "invalid_geometry")
+        public static let outsideParent = Kind(rawValue: "outside_parent")
+        public static let noParent = Kind(rawValue: "no_parent")
+        public static let noChildren = Kind(rawValue: "no_children")
+        public static let overlap = Kind(rawValue: "overlap")
+        public static let gap = Kind(rawValue: "gap")
+        public static let multiPart = Kind(rawValue: "multi_part")
+        public static let hole = Kind(rawValue: "hole")
+        public static let duplicateCode = Kind(rawValue: "duplicate_code")
+        public static let households = Kind(rawValue: "households_out_of_range")
+        public static let residents = Kind(rawValue: "residents_out_of_range")
     }
 
     public enum Severity: String, Sendable, Comparable {
@@ -51,5 +54,28 @@ public struct Finding: Sendable {
                 measure: Double?, unit: String?, locationWKB: [UInt8]?) {
         self.kind = kind; self.severity = severity; self.level = level; self.grids = grids; self.message = message
         self.measure = measure; self.unit = unit; self.locationWKB = locationWKB
+    }
+}
+
+/// The `findings` layer: what the last `validate` found, each with its location.
+public enum FindingsLayer {
+    /// Writes `findings` into the layer, after deleting what it held when `replacing`.
+    public static func write(_ findings: [Finding], to store: GeoPackage, replacing: Bool) throws {
+        let context = GEOSContext()
+        let now = ISO8601DateFormatter().string(from: Date())
+        try store.write { db in
+            if replacing { try db.execute(sql: "DELETE FROM findings") }
+            for f in findings {
+                let blob = try f.locationWKB.map {
+                    try GeoPackageGeometry.encode(try Geometry(wkb: $0, context: context), srsID: GeoPackage.storeSRSID)
+                }
+                try db.execute(sql: """
+                    INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue,
+                                     f.grids.joined(separator: ","), f.message, f.measure, f.unit, now])
+            }
+            try FeatureTables.refreshExtent(db, table: "findings")
+        }
     }
 }

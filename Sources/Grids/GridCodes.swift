@@ -103,7 +103,7 @@ public enum GridCodes {
         if !dryRun && !result.assigned.isEmpty {
             try store.write { db in
                 try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, 'codes', ?)",
-                               arguments: [Dates.today(), "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes"])
+                               arguments: [Clock.today(), "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes"])
                 for a in result.assigned {
                     try db.execute(sql: "UPDATE grids SET code = ? WHERE fid = ?", arguments: [a.code, a.fid])
                 }

@@ -130,10 +130,10 @@ public enum GridImporter {
         }
         try checkDuplicateCodes(rows, file: fileName)
 
-        if let given = options.validFrom, Dates.day(given) == nil {
+        if let given = options.validFrom, Clock.calendarDay(given) == nil {
             throw GridplanError("--valid-from \(given): write a calendar day as YYYY-MM-DD")
         }
-        let validFrom = options.validFrom ?? Dates.today()
+        let validFrom = options.validFrom ?? Clock.today()
         let command = "import \(fileName) --level \(options.level.name)"
         try store.write { db in
             // History only moves forward: the grids this import may end must not end before they began.
@@ -313,27 +313,5 @@ struct FieldMap {
         }
         guard !object.isEmpty, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
         return String(data: data, encoding: .utf8)
-    }
-}
-
-enum Dates {
-    /// Today's date in China Standard Time (UTC+8), ISO 8601 (YYYY-MM-DD): the day of the plan's
-    /// users and of the case times, whatever zone the machine (a server, CI) runs in.
-    static func today() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: Date())
-    }
-
-    /// `text` if it is a real calendar day written YYYY-MM-DD, else nil.
-    public static func day(_ text: String) -> String? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        guard text.count == 10, let date = f.date(from: text), f.string(from: date) == text else { return nil }
-        return text
     }
 }

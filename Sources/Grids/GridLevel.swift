@@ -13,6 +13,15 @@ public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConv
         }
     }
 
+    /// A level as the store keeps it (1–4). Anything else is a damaged or foreign file, reported
+    /// as such, never read as some level.
+    public init(stored value: Int) throws {
+        guard let level = GridLevel(rawValue: value) else {
+            throw GridplanError("the plan stores the grid level \(value), which is not 1 (street) to 4 (unit)")
+        }
+        self = level
+    }
+
     public var name: String {
         switch self {
         case .street: "street"

@@ -34,9 +34,9 @@ public struct GridRecord: Sendable {
         FROM grids g LEFT JOIN grids p ON p.fid = g.parent_fid
         """
 
-    init(row: Row) {
+    init(row: Row) throws {
         fid = row["fid"]; code = row["code"]; name = row["name"]
-        level = GridLevel(rawValue: row["level"]) ?? .unit
+        level = try GridLevel(stored: row["level"])
         kind = row["kind"]; parentFid = row["parent_fid"]; parentCode = row["parent_code"]; parentRef = row["parent_ref"]
         households = row["households"]; residents = row["residents"]; attributes = row["attributes"]
         validFrom = row["valid_from"]; validTo = row["valid_to"]; blob = row["geom"]
@@ -46,6 +46,6 @@ public struct GridRecord: Sendable {
     public static func current(_ db: Database, level: GridLevel? = nil) throws -> [GridRecord] {
         let filter = level.map { "AND g.level = \($0.rawValue)" } ?? ""
         return try Row.fetchAll(db, sql: "\(selectSQL) WHERE g.valid_to IS NULL \(filter) ORDER BY g.level, g.code, g.fid")
-            .map(GridRecord.init(row:))
+            .map { try GridRecord(row: $0) }
     }
 }

@@ -43,7 +43,7 @@ public enum GridReplacement {
     /// children of an ended grid get their parent again by area share.
     public static func write(store: GeoPackage, newGrids: [NewGrid], endFids: [Int64], command: String, note: String?,
                              validFrom: String? = nil) throws -> Result {
-        let day = validFrom ?? Dates.today()
+        let day = validFrom ?? Clock.today()
         return try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)", arguments: [day, command, note])
             let version = db.lastInsertedRowID

@@ -1,5 +1,6 @@
 import Foundation
 import GridGeometry
+import GridProjection
 
 /// Measures of each grid, in the plan's metric CRS, and their roll-up per level.
 public struct GridStats: Sendable {

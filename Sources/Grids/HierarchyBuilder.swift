@@ -68,5 +68,5 @@ public enum HierarchyBuilder {
 
 extension Geometry {
     /// Itself when valid, else GEOS make-valid: overlays need valid input.
-    func makeValidIfNeeded() throws -> Geometry { isValid ? self : try makeValid() }
+    func makeValidIfNeeded() throws -> Geometry { try isValid ? self : makeValid() }
 }

@@ -101,12 +101,12 @@ public enum PlanMoment: Sendable, CustomStringConvertible {
             return try Row.fetchAll(db, sql: """
                 \(GridRecord.selectSQL) WHERE g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?)
                 ORDER BY g.level, g.code, g.fid
-                """, arguments: [d, d]).map(GridRecord.init(row:))
+                """, arguments: [d, d]).map { try GridRecord(row: $0) }
         case .version(let v):
             return try Row.fetchAll(db, sql: """
                 \(GridRecord.selectSQL) WHERE g.version_from <= ? AND (g.version_to IS NULL OR g.version_to > ?)
                 ORDER BY g.level, g.code, g.fid
-                """, arguments: [v, v]).map(GridRecord.init(row:))
+                """, arguments: [v, v]).map { try GridRecord(row: $0) }
         }
     }
 }

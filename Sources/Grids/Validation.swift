@@ -25,19 +25,7 @@ public enum Validation {
         if fix { repaired = try repairInvalid(store: store) }
         let plan = try PlanSnapshot(store: store)
         let findings = try validator.run(plan)
-        let now = ISO8601DateFormatter().string(from: Date())
-        try store.write { db in
-            try db.execute(sql: "DELETE FROM findings")
-            for f in findings {
-                let blob = try f.locationWKB.map { try GeoPackageGeometry.encode(try Geometry(wkb: $0, context: plan.context), srsID: GeoPackage.storeSRSID) }
-                try db.execute(sql: """
-                    INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue,
-                                     f.grids.joined(separator: ","), f.message, f.measure, f.unit, now])
-            }
-            try FeatureTables.refreshExtent(db, table: "findings")
-        }
+        try FindingsLayer.write(findings, to: store, replacing: true)
         return Report(findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description,
                       gridsPerLevel: Dictionary(grouping: plan.grids, by: \.level).mapValues(\.count))
     }
@@ -60,7 +48,7 @@ public enum Validation {
                           "\(grid.label): \(problem.reason) repaired; now \(polygonal.partCount) part(s), area \(format(before)) → \(format(after)) m²"))
         }
         guard !fixes.isEmpty else { return [] }
-        let today = Dates.today()
+        let today = Clock.today()
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, 'validate --fix')", arguments: [today])
             let version = db.lastInsertedRowID

@@ -238,7 +238,7 @@ public enum Partitioner {
             let t0 = Date()
             var part = PartitionReport.Parent(code: parentRecord.code, name: parentRecord.label)
             var parentGeometry = try parentRecord.geometry(context)
-            if !parentGeometry.isValid { parentGeometry = try parentGeometry.makeValid() }
+            if try !parentGeometry.isValid { parentGeometry = try parentGeometry.makeValid() }
             guard let envelope = parentGeometry.envelope else { throw GridplanError("\(parentRecord.label): empty geometry") }
             let children = all.filter { $0.level == options.outLevel && ancestors($0).contains { $0.fid == parentRecord.fid } }
             let between = all.filter { $0.level > parentRecord.level && $0.level < options.outLevel

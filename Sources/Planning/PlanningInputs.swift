@@ -175,7 +175,7 @@ public struct DedicatedSite: Sendable {
             guard g.type == .polygon || g.type == .multiPolygon, !g.isEmpty else {
                 throw GridplanError("\(label): a \(g.type); dedicated grids must be polygons")
             }
-            if !g.isValid { g = try g.makeValid() }
+            if try !g.isValid { g = try g.makeValid() }
             var kind = GridKind.dedicated
             if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let k = GridKind(text: text) else {

@@ -1,3 +1,4 @@
+import Desk
 import Duty
 import Foundation
 import GridProjection

@@ -1,9 +1,11 @@
 import Duty
 import Foundation
+import Geocoding
 import GridGeometry
 import GRDB
 import GridStore
 import Grids
+import Desk
 
 /// The plan as the HTTP server sees it: one actor owns the desk (GEOS and PROJ handles are not
 /// thread-safe, see the README's thread rule) and the grid layers it has already written as
@@ -15,7 +17,7 @@ actor PlanService {
 
     init(path: String, snapMetres: Double) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw DeskError(.notFound, "\(path): no such plan") }
-        store = try GeoPackage(path: path)
+        store = try GeoPackage.plan(path: path)
         desk = WhoCoversDesk(store: store, snapMetres: snapMetres)
     }
 
@@ -52,10 +54,9 @@ actor PlanService {
     /// What the plan holds: grids per level, people, gazetteer places; the map starts from this.
     func summary() throws -> Data {
         let (perLevel, people, places) = try store.read { db in
-            (try Row.fetchAll(db, sql: "SELECT level, count(*) AS n FROM grids WHERE valid_to IS NULL GROUP BY level")
-                .map { (GridLevel(rawValue: $0["level"])?.name ?? "?", $0["n"] as Int) },
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer") ?? 0)
+            (try GridRecord.currentCountByLevel(db).map { ($0.key.name, $0.value) },
+             try Roster.peopleCount(db),
+             try GazetteerStamp.placeCount(db))
         }
         return try JSON.data([
             "plan": (store.path as NSString).lastPathComponent,

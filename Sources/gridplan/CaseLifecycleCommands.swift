@@ -3,6 +3,7 @@ import Cases
 import Duty
 import Foundation
 import Grids
+import GridStore
 
 /// Options shared by dispatch and overdue: the rules table and the clock (for replaying a day).
 struct DispatchOptions: ParsableArguments {
@@ -102,7 +103,7 @@ extension CasesCommand {
         }
 
         func state() throws -> String {
-            try CaseFields.status(to).orThrow(CLIError("--to \(to): not a state"))
+            try (CaseStatus(text: to)?.rawValue).orThrow(CLIError("--to \(to): not a state"))
         }
 
         func time() throws -> String {
@@ -144,7 +145,7 @@ extension CasesCommand {
                 let plan = try store.open()
                 let transitions = try Lifecycle.history(store: plan, caseID: id)
                 let dispatches = try Lifecycle.dispatches(store: plan, caseID: id)
-                let exists = try plan.read { try Bool.fetchOne($0, sql: "SELECT 1 FROM cases WHERE external_id = ?", arguments: [id]) } ?? false
+                let exists = try plan.read { try CaseStore.exists($0, caseID: id) }
                 guard exists else {
                     throw CLIError("no case with id \(id)")
                 }

@@ -4,6 +4,7 @@ import Foundation
 import GridGeometry
 import GridProjection
 import Grids
+import GridStore
 
 struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,8 +2,10 @@ import ArgumentParser
 import Cases
 import Foundation
 import Geocoding
+import GRDB
 import GridProjection
 import GridStore
+import Grids
 
 struct GeocodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -92,7 +94,7 @@ struct GeocodeFile: ParsableCommand {
             let assigner = assign ? try Assigner(store: plan) : nil
             // Rows with their own coordinates are located in the grids too, to check them against
             // the division the address names.
-            let hasGrids = try plan.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0 } > 0
+            let hasGrids = try plan.read(GridRecord.currentCount) > 0
             let locator = try assigner ?? (reader.sourceCRS != nil && hasGrids ? Assigner(store: plan) : nil)
             var options = BatchGeocoder.Options(addressField: addressField, out: out)
             options.threads = threads

@@ -3,6 +3,7 @@ import Duty
 import Foundation
 import GridProjection
 import Grids
+import GridStore
 
 struct PeopleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

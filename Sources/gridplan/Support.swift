@@ -1,4 +1,5 @@
 import ArgumentParser
+import Desk
 import Foundation
 import GridFormats
 import GridProjection
@@ -25,7 +26,7 @@ struct StoreOptions: ParsableArguments {
     var path: String
 
     func open(create: Bool = false) throws -> GeoPackage {
-        do { return try GeoPackage(path: path, create: create) }
+        do { return try GeoPackage.plan(path: path, create: create) }
         catch let e as StoreError { throw CLIError(e.message) }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Geocoding
 import GridProjection
 import Grids
-import Server
+import Desk
 
 struct WhoCoversCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

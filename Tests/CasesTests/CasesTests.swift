@@ -26,7 +26,7 @@ func point(_ x: Double, _ y: Double) -> (lon: Double, lat: Double) { points([(x,
 
 /// Two unit grids side by side: U2 west of x=500 m, U1 east of it, under one community.
 func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPackage {
-    let store = try GeoPackage(path: folder.path("plan.gpkg"))
+    let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: CasesSchema.schema)
     var options = ImportOptions(level: .community); options.crs = .proj("EPSG:4546")
     _ = try GridImporter.run(file: folder.write("c.csv", "code,name,wkt\nC,社区,\"\(box(0, 0, 1000, 1000))\"\n"), into: store, options: options)
     options.level = .unit

@@ -10,7 +10,7 @@ import GridTestSupport
 @testable import Grids
 
 /// The shared four-level plan (see GridTestSupport's ``fourLevelPlan``).
-func plan(_ folder: TemporaryFolder) throws -> GeoPackage { try fourLevelPlan(folder) }
+func plan(_ folder: TemporaryFolder) throws -> GeoPackage { try fourLevelPlan(folder, schema: DutySchema.schema) }
 
 /// The roster: a handover of U1 from G1 to G2 on 2024-06-01; G2 also primary of U3 (500 m from U1);
 /// U2 with only a backup (a gap); chiefs of C1 and of the street, none for C2; and bad lines.

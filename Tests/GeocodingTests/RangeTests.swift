@@ -1,9 +1,10 @@
 import Foundation
+@testable import Geocoding
 import GRDB
-import Testing
+import GridProjection
 import GridStore
 import GridTestSupport
-@testable import Geocoding
+import Testing
 
 /// The labelled addresses on house-number ranges (GeoData/chikan/gazetteer/testset_ranges.csv).
 func rangeTestSet() throws -> [[String: String]] {
@@ -17,7 +18,7 @@ func rangeTestSet() throws -> [[String: String]] {
 
 /// A store with one county and whatever places a test adds (no grids: places get the county).
 func smallStore(_ folder: TemporaryFolder) throws -> GeoPackage {
-    let store = try GeoPackage(path: folder.path("g.gpkg"))
+    let store = try GeoPackage(path: folder.path("g.gpkg"), schema: GazetteerSchema.schema)
     _ = try importFile(folder.write("admin.csv", "level,code,name,parent_code,lon,lat\ncounty,440802,赤坎区,440800,110.36,21.27\n"),
                        .admin, into: store)
     return store

@@ -1,11 +1,12 @@
-import Foundation
-import GRDB
-import Testing
 import Cases
+import Foundation
+@testable import Geocoding
+import GRDB
+import GridProjection
+import Grids
 import GridStore
 import GridTestSupport
-import Grids
-@testable import Geocoding
+import Testing
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -18,7 +19,7 @@ final class SamplePlan: @unchecked Sendable {
     static let shared: SamplePlan = try! SamplePlan()
 
     init() throws {
-        store = try GeoPackage(path: folder.path("chikan.gpkg"))
+        store = try GeoPackage(path: folder.path("chikan.gpkg"), schema: GazetteerSchema.schema)
         for (file, level) in [("streets", GridLevel.street), ("communities", .community), ("areas", .area), ("units", .unit)] {
             var options = ImportOptions(level: level, crs: .cgcs2000)
             if level != .street { options.parentField = "parent" }
@@ -259,7 +260,7 @@ func testSet() throws -> [[String: String]] {
 @Suite struct GazetteerStoreTests {
     @Test func importIndexesSearchAndReplaces() throws {
         let folder = TemporaryFolder()
-        let store = try GeoPackage(path: folder.path("g.gpkg"))
+        let store = try GeoPackage(path: folder.path("g.gpkg"), schema: GazetteerSchema.schema)
         let admin = folder.write("admin.csv", "level,code,name,parent_code,aliases\ncounty,440802,赤坎区,440800,\nstreet,440802007,南桥街道,440802,南桥街\n")
         var o = GazetteerImporter.Options(kind: .admin)
         _ = try GazetteerImporter.run(file: admin, into: store, options: o)

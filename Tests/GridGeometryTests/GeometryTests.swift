@@ -61,7 +61,7 @@ import Testing
         let p = try location.xy
         #expect(abs(p.x - 1) < 1e-12 && abs(p.y - 1) < 1e-12)
         let fixed = try bowTie.makeValid()
-        #expect(fixed.isValid)
+        #expect(try fixed.isValid)
         #expect(fixed.type == .multiPolygon)
         #expect(abs(fixed.area - 2) < 1e-12)
     }

@@ -12,6 +12,10 @@ import GridGeometry
         #expect(try CRS(parsing: "bd09") == .bd09)
         #expect(try CRS(parsing: "EPSG:4547") == .proj("EPSG:4547"))
         #expect(try CRS(parsing: "EPSG:4547").epsgCode == 4547)
+        // An EPSG code in any case is the same CRS, equal to the named one.
+        #expect(try CRS(parsing: "epsg:4490") == .cgcs2000)
+        #expect(try CRS(parsing: " Epsg:4326 ") == .wgs84)
+        #expect(try CRS(parsing: "epsg:4547") == CRS(parsing: "EPSG:4547"))
         #expect(throws: ProjectionError.self) { _ = try CRS(parsing: "EPSG:999999") }
         #expect(throws: ProjectionError.self) { _ = try CRS(parsing: "not a crs") }
         #expect(try CRS.cgcs2000.isGeographic)

@@ -4,6 +4,7 @@ import Testing
 import GridGeometry
 import GridTestSupport
 @testable import GridStore
+import Grids
 
 @Suite struct GeoPackageBinaryTests {
     @Test func headerRoundTrip() throws {
@@ -47,7 +48,7 @@ import GridTestSupport
 
     @Test func rtreeStaysExactUnderInsertUpdateDelete() throws {
         let folder = TemporaryFolder()
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
             for i in 0..<50 {
@@ -73,7 +74,7 @@ import GridTestSupport
 
     @Test func failedTransactionLeavesNothing() throws {
         let folder = TemporaryFolder()
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         #expect(throws: (any Error).self) {
             try store.write { db in
                 try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
@@ -88,7 +89,7 @@ import GridTestSupport
     @Test func fileIsAGeoPackageGDALReads() throws {
         let folder = TemporaryFolder()
         let path = folder.path("plan.gpkg")
-        let store = try GeoPackage(path: path)
+        let store = try GeoPackage(path: path, schema: GridsSchema.schema)
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
             for i in 0..<7 {
@@ -116,8 +117,78 @@ import GridTestSupport
     @Test func refusesFilesThatAreNotGeoPackages() throws {
         let folder = TemporaryFolder()
         let path = folder.write("notes.gpkg", "hello, this is not SQLite at all")
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: path) }
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false) }
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: path, schema: GridsSchema.schema) }
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false, schema: GridsSchema.schema) }
+    }
+
+    /// Odd paths get a clear error at once: no trap on a folder, no endless wait on a pipe.
+    @Test func refusesFoldersPipesAndDevices() throws {
+        let folder = TemporaryFolder()
+        let schema = GridsSchema.schema
+        for (path, words) in [(folder.url.path, "is a folder"), ("/dev/null", "not a regular file")] {
+            do {
+                _ = try GeoPackage(path: path, schema: schema)
+                Issue.record("\(path) was opened")
+            } catch let e as StoreError {
+                #expect(e.message.contains(words), "\(e.message)")
+            }
+        }
+        let fifo = folder.path("pipe.gpkg")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: StoreError.self) { _ = try GeoPackage(path: fifo, schema: schema) }
+    }
+
+    /// Another application's SQLite file is refused and left byte for byte as it was, with no
+    /// -wal or -shm beside it: one with its own application id, and an app's GRDB database.
+    @Test func leavesOtherApplicationsDatabasesUntouched() throws {
+        let folder = TemporaryFolder()
+        let withID = folder.path("app.db")
+        _ = try run("sqlite3", [withID, "PRAGMA application_id = 1234; PRAGMA user_version = 3;"])
+        let grdbApp = folder.path("grdb.db")
+        _ = try run("sqlite3", [grdbApp, """
+            PRAGMA journal_mode = WAL; CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('createNotes'); CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);
+            """])
+        for path in [withID, grdbApp] {
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            do {
+                _ = try GeoPackage(path: path, schema: GridsSchema.schema)
+                Issue.record("\(path) was taken for a plan")
+            } catch let e as StoreError {
+                #expect(e.message.contains("not a gridplan plan"), "\(e.message)")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm"))
+        }
+        // An empty file is a new plan.
+        let empty = folder.write("empty.gpkg", "")
+        #expect(try GeoPackage(path: empty, schema: GridsSchema.schema).read { try $0.tableExists("grids") })
+    }
+
+    /// A second writer waits for the first, then says what is going on; nothing half-written.
+    @Test func aSecondWriterIsToldTheFirstHoldsThePlan() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("plan.gpkg")
+        let first = try GeoPackage(path: path, schema: GridsSchema.schema)
+        let second = try GeoPackage(path: path, schema: GridsSchema.schema, lockWait: 0.2)
+        let holding = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread {
+            try? first.write { db in
+                try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'first')")
+                holding.signal()
+                done.wait()
+            }
+        }.start()
+        holding.wait()
+        do {
+            try second.write { try $0.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'second')") }
+            Issue.record("the second writer wrote while the first held the plan")
+        } catch let e as StoreError {
+            #expect(e.message.contains("another process") && e.message.contains("Nothing was written"), "\(e.message)")
+        }
+        done.signal()
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try first.read { try String.fetchAll($0, sql: "SELECT command FROM plan_versions") } == ["first"])
     }
 
     @Test func leavesOtherProgramsDatabasesUnchanged() throws {
@@ -126,7 +197,7 @@ import GridTestSupport
         _ = try run("ogr2ogr", ["-f", "GPKG", path, folder.write("p.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[110,21]}}]}"#)])
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         do {
-            _ = try GeoPackage(path: path)
+            _ = try GeoPackage(path: path, schema: GridsSchema.schema)
             Issue.record("a GeoPackage made by GDAL is not a gridplan plan")
         } catch {
             #expect("\(error)".contains("not a gridplan plan"))

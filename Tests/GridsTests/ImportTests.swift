@@ -34,7 +34,7 @@ func dump(_ store: GeoPackage) throws -> String {
 
     func expectImportError(_ file: String, level: GridLevel = .street, crs: CRS? = nil,
                            containing parts: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let before = try dump(store)
         var options = ImportOptions(level: level)
         options.crs = crs
@@ -90,7 +90,7 @@ func dump(_ store: GeoPackage) throws -> String {
     }
 
     @Test func badHouseholdsAfterGoodFeatures() throws {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         _ = try GridImporter.run(file: folder.write("good.geojson", squares([#""code":"1""#, #""code":"2""#])), into: store,
                                  options: ImportOptions(level: .street))
         let file = folder.write("bad.geojson", squares([#""code":"1","households":10"#, #""code":"3","households":"many""#]))
@@ -99,7 +99,7 @@ func dump(_ store: GeoPackage) throws -> String {
 
     @Test func unknownFieldAndMissingFile() throws {
         let file = folder.write("ok.geojson", squares([#""code":"1""#]))
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         var options = ImportOptions(level: .street)
         options.parentField = "mother"
         #expect { try GridImporter.run(file: file, into: store, options: options) } throws: { "\($0)".contains("--parent-field mother") && "\($0)".contains("code") }
@@ -126,7 +126,7 @@ func dump(_ store: GeoPackage) throws -> String {
         let raw = try Data(contentsOf: URL(fileURLWithPath: folder.path("gbk.dbf")))
         #expect(String(data: raw, encoding: .utf8) == nil, "the .dbf must really be GBK, not UTF-8")
 
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let report = try GridImporter.run(file: shp, into: store, options: ImportOptions(level: .street))
         #expect(report.imported == 2)
         #expect(try names(store, level: .street) == ["北桥街道", "南桥街道"].sorted())
@@ -137,7 +137,7 @@ func dump(_ store: GeoPackage) throws -> String {
         let shp = folder.path("projected.shp")
         let made = try run("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", "EPSG:4546", "-lco", "ENCODING=CP936", shp, source])
         #expect(made.status == 0, "\(made.stderr)")
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let report = try GridImporter.run(file: shp, into: store, options: ImportOptions(level: .community))
         #expect(report.sourceCRS == "EPSG:4546")
         #expect(try names(store, level: .community) == ["东风社区"])
@@ -153,7 +153,7 @@ func dump(_ store: GeoPackage) throws -> String {
             440802007002,南华社区,  ,"POLYGON ((110.36 21.25, 110.37 21.25, 110.37 21.26, 110.36 21.26, 110.36 21.25))"
 
             """)
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         var options = ImportOptions(level: .community)
         options.crs = .cgcs2000
         let report = try GridImporter.run(file: file, into: store, options: options)
@@ -165,7 +165,7 @@ func dump(_ store: GeoPackage) throws -> String {
 
     @Test func gcj02InputIsShiftedToCGCS2000() throws {
         let file = folder.write("amap.geojson", squares([#""code":"X""#]))
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         var options = ImportOptions(level: .unit)
         options.crs = .gcj02
         let report = try GridImporter.run(file: file, into: store, options: options)
@@ -182,14 +182,14 @@ func dump(_ store: GeoPackage) throws -> String {
         let kml = folder.path("areas.kml")
         let made = try run("ogr2ogr", ["-f", "KML", kml, source])
         #expect(made.status == 0, "\(made.stderr)")
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let report = try GridImporter.run(file: kml, into: store, options: ImportOptions(level: .area))
         #expect(report.imported == 2)
         #expect(try names(store, level: .area) == ["赤坎片区", "霞山片区"].sorted())
     }
 
     @Test func reimportKeepsHistoryAndLinksParents() throws {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let streets = folder.write("streets.geojson", squares([#""code":"S1","name":"甲街道""#, #""code":"S2","name":"乙街道""#]))
         let communities = folder.write("communities.geojson", squares([#""code":"C1","parent":"S1""#, #""code":"C2","parent":"乙街道""#, #""code":"C3","parent":"S9""#]))
         _ = try GridImporter.run(file: communities, into: store, options: ImportOptions(level: .community))
@@ -211,7 +211,7 @@ func dump(_ store: GeoPackage) throws -> String {
     }
 
     @Test func reimportWithoutCodesRedrawsByNameAndKeepsGivenCodes() throws {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let areas = folder.write("areas.geojson", squares([#""name":"第1片区""#, #""name":"第2片区""#]))
         _ = try GridImporter.run(file: areas, into: store, options: ImportOptions(level: .area))
         try store.write { try $0.execute(sql: "UPDATE grids SET code = 'A1' WHERE name = '第1片区'") }
@@ -227,7 +227,7 @@ func dump(_ store: GeoPackage) throws -> String {
     }
 
     @Test func kindsInEnglishOrChineseAndNothingElse() throws {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let good = folder.write("kinds.geojson", squares([#""code":"U1","kind":"学校""#, #""code":"U2","kind":"医院专属网格""#,
                                                           #""code":"U3","kind":"industrial_park""#, #""code":"U4""#]))
         _ = try GridImporter.run(file: good, into: store, options: ImportOptions(level: .unit))
@@ -243,7 +243,7 @@ func dump(_ store: GeoPackage) throws -> String {
     }
 
     @Test func validFromMustBeADayAndMoveHistoryForward() throws {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let streets = folder.write("streets.geojson", squares([#""code":"S1""#]))
         var options = ImportOptions(level: .street)
         options.validFrom = "2024-02-30"
@@ -266,7 +266,7 @@ func dump(_ store: GeoPackage) throws -> String {
     let folder = TemporaryFolder()
 
     func plan() throws -> GeoPackage {
-        let store = try GeoPackage(path: folder.path("plan.gpkg"))
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let file = folder.write("c.geojson", squares([#""code":"C1","name":"友谊社区","households":400"#, #""code":"C2","name":"南华社区""#]))
         _ = try GridImporter.run(file: file, into: store, options: ImportOptions(level: .community))
         return store
@@ -283,7 +283,7 @@ func dump(_ store: GeoPackage) throws -> String {
         // GeoJSON (RFC 7946) is WGS84 by definition; the others keep CGCS2000.
         if format != .csv { #expect(layers.first?.epsg == (format == .geojson ? 4326 : 4490)) }
         // And gridplan reads its own export back.
-        let again = try GeoPackage(path: folder.path("again-\(format.rawValue).gpkg"))
+        let again = try GeoPackage(path: folder.path("again-\(format.rawValue).gpkg"), schema: GridsSchema.schema)
         var options = ImportOptions(level: .community)
         if format == .csv { options.crs = .cgcs2000 }
         let report = try GridImporter.run(file: out, into: again, options: options)

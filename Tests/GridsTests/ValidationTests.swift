@@ -29,7 +29,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     /// 100,000 m² along the top, D sticks 20,000 m² out of P. A and C share a code. Community Q
     /// has no units. Unit E lies in no community. Unit G is in two parts, H has a hole.
     func badPlan() throws -> GeoPackage {
-        let store = try GeoPackage(path: folder.path("bad.gpkg"))
+        let store = try GeoPackage(path: folder.path("bad.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "communities.csv", level: .community, [
             ("P", "P社区", "", "", box(0, 0, 1000, 1000)),
             ("Q", "Q社区", "", "", box(2000, 0, 3000, 1000)),
@@ -89,7 +89,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     }
 
     @Test func bowTieHolesAndPartsThenFix() throws {
-        let store = try GeoPackage(path: folder.path("shapes.gpkg"))
+        let store = try GeoPackage(path: folder.path("shapes.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "units.csv", level: .unit, [
             ("BOW", "bow", "", "400", "POLYGON ((500000 2350000, 500100 2350100, 500100 2350000, 500000 2350100, 500000 2350000))"),
             ("HOLE", "hole", "", "400", "POLYGON ((500200 2350000, 500300 2350000, 500300 2350100, 500200 2350100, 500200 2350000), (500240 2350040, 500260 2350040, 500260 2350060, 500240 2350060, 500240 2350040))"),
@@ -117,7 +117,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     }
 
     @Test func sliversAreNoiseNotHidden() throws {
-        let store = try GeoPackage(path: folder.path("noise.gpkg"))
+        let store = try GeoPackage(path: folder.path("noise.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "c.csv", level: .community, [("P", "P", "", "", box(0, 0, 1000, 1000))])
         // A 0.4 m strip along the top is uncovered: 400 m² … and a 0.0004 m one: 0.4 m².
         _ = try importCSV(folder, store, "u.csv", level: .unit, [
@@ -134,7 +134,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     }
 
     @Test func parentsInferredByAreaShare() throws {
-        let store = try GeoPackage(path: folder.path("infer.gpkg"))
+        let store = try GeoPackage(path: folder.path("infer.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "c.csv", level: .community, [
             ("P", "P", "", "", box(0, 0, 1000, 1000)), ("Q", "Q", "", "", box(1000, 0, 2000, 1000)),
         ])
@@ -158,7 +158,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     let folder = TemporaryFolder()
 
     @Test func codesFollowTheSchemeAndReadingOrder() throws {
-        let store = try GeoPackage(path: folder.path("codes.gpkg"))
+        let store = try GeoPackage(path: folder.path("codes.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "s.csv", level: .street, [("440802007", "南桥街道", "", "", box(0, 0, 3000, 2000))])
         _ = try importCSV(folder, store, "c.csv", level: .community, [("440802007001", "友谊社区", "440802007", "", box(0, 0, 3000, 2000))])
         // Six units in two rows of three; the north-east one keeps its code 440802007001005.
@@ -180,7 +180,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     }
 
     @Test func statsMeasureKnownShapes() throws {
-        let store = try GeoPackage(path: folder.path("stats.gpkg"))
+        let store = try GeoPackage(path: folder.path("stats.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "c.csv", level: .community, [("P", "P", "", "", box(0, 0, 1000, 1000))])
         _ = try importCSV(folder, store, "u.csv", level: .unit, [
             ("A", "A", "P", "400", box(0, 0, 1000, 500)), ("B", "B", "P", "600", box(0, 500, 1000, 1000)),
@@ -203,7 +203,7 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     let folder = TemporaryFolder()
 
     @Test func redrawMovesKnownAreaAndHouseholds() throws {
-        let store = try GeoPackage(path: folder.path("diff.gpkg"))
+        let store = try GeoPackage(path: folder.path("diff.gpkg"), schema: GridsSchema.schema)
         var first = ImportOptions(level: .unit); first.crs = .proj("EPSG:4546"); first.validFrom = "2024-01-01"
         let v1 = "code,name,households,wkt\nA,A,400,\"\(box(0, 0, 500, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\nC,C,300,\"\(box(1000, 0, 1500, 1000))\"\n"
         _ = try GridImporter.run(file: folder.write("v1.csv", v1), into: store, options: first)

@@ -7,6 +7,7 @@ import GridStore
 import GridTestSupport
 import Grids
 @testable import Planning
+import Cases
 
 /// WKT of a polygon or line in metres of EPSG:4546 (CGCS2000 GK CM 111E), offset to lie near Zhanjiang.
 let origin = (x: 500_000.0, y: 2_350_000.0)
@@ -29,7 +30,7 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
     /// inside (a dangle) cuts nothing, and a short lane cutting off a 200 m² corner makes a block
     /// too small to stand alone.
     func handMade() throws -> (GeoPackage, [Geometry], HouseholdPoints) {
-        let store = try GeoPackage(path: folder.path("hand.gpkg"))
+        let store = try GeoPackage(path: folder.path("hand.gpkg"), schema: CasesSchema.schema)
         var options = ImportOptions(level: .community)
         options.crs = .proj("EPSG:4546")
         _ = try GridImporter.run(file: folder.write("community.csv", "code,name,wkt\n440802001001,测试社区,\"\(square(0, 0, 400, 400))\"\n"),
@@ -111,7 +112,7 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         json["features"] = (json["features"] as! [[String: Any]]).filter { (($0["properties"] as! [String: Any])["code"] as? String) == code }
         let path = folder.path("community-\(code).geojson")
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
-        let store = try GeoPackage(path: folder.path("chikan-\(code).gpkg"))
+        let store = try GeoPackage(path: folder.path("chikan-\(code).gpkg"), schema: CasesSchema.schema)
         _ = try GridImporter.run(file: path, into: store, options: ImportOptions(level: .community, crs: .cgcs2000))
         let barriers = try BarrierReader.read(path: sample("GeoData/chikan/roads.geojson"), crs: .cgcs2000, context: GEOSContext())
         let points = try HouseholdPoints.read(path: sample("GeoData/chikan/buildings.geojson"), crs: .cgcs2000)

@@ -1,19 +1,20 @@
+import Desk
+@testable import Duty
 import Foundation
 import GRDB
 import GridProjection
+import Grids
 import GridStore
 import GridTestSupport
-import Grids
 import Hummingbird
 import HummingbirdTesting
-import Testing
-@testable import Duty
 @testable import Server
+import Testing
 
 /// Street S (0–2000 × 0–1000 m) → communities C1, C2 → areas A1, A2 → units U1 (0–500), U2
 /// (500–1000), U3 (1000–2000); U1 handed over from G1 to G2 on 2024-06-01; chief K1 of C1.
 private func plan(_ folder: TemporaryFolder) throws -> String {
-    let store = try fourLevelPlan(folder)
+    let store = try fourLevelPlan(folder, schema: PlanSchema.schema)
     func at(_ x: Double, _ y: Double) -> String { let p = point(x, y); return "\(p.lon),\(p.lat)" }
     let roster = folder.write("roster.csv", [
         "id,name,phone,role,organisation,lon,lat,grid,duty,duty_from,duty_to",
@@ -50,7 +51,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
                     let community = chain[2]["people"] as? [[String: Any]]
                     #expect(community?.first?["id"] as? String == "K1" && community?.first?["duty"] as? String == "chief")
                     // The same answer the command line prints: one shape for both.
-                    let desk = try WhoCoversDesk(store: GeoPackage(path: path))
+                    let desk = try WhoCoversDesk(store: GeoPackage.plan(path: path))
                         .answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: day, planDay: day, k: 2)
                     let expected = try JSONSerialization.jsonObject(with: JSON.data(desk.jsonObject)) as? NSDictionary
                     #expect(NSDictionary(dictionary: a) == expected)
@@ -130,7 +131,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
 
     @Test func theDeskSeesAPlanChangedUnderIt() throws {
         let path = try plan(folder)
-        let store = try GeoPackage(path: path)
+        let store = try GeoPackage.plan(path: path)
         let desk = WhoCoversDesk(store: store)
         let p = point(250, 500)
         #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01").coverage.chain.first?.code == "U1")

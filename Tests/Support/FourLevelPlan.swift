@@ -18,9 +18,10 @@ public func point(_ x: Double, _ y: Double) -> (lon: Double, lat: Double) {
 
 /// A small plan of four levels in force from 2024-01-01, in `folder`/plan.gpkg: street S
 /// (0–2000 × 0–1000 m); communities C1 (west half) and C2 (east half); areas A1 = C1, A2 = C2;
-/// units U1 (0–500), U2 (500–1000) in A1 and U3 (1000–2000) in A2.
-public func fourLevelPlan(_ folder: TemporaryFolder) throws -> GeoPackage {
-    let store = try GeoPackage(path: folder.path("plan.gpkg"))
+/// units U1 (0–500), U2 (500–1000) in A1 and U3 (1000–2000) in A2. `schema`: the tables the
+/// calling tests need (the grids' at least).
+public func fourLevelPlan(_ folder: TemporaryFolder, schema: StoreSchema = GridsSchema.schema) throws -> GeoPackage {
+    let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: schema)
     func level(_ level: GridLevel, _ rows: [String]) throws {
         var options = ImportOptions(level: level, crs: .proj("EPSG:4546"), validFrom: "2024-01-01")
         options.parentField = level == .street ? nil : "parent"

@@ -3,7 +3,6 @@ import GRDB
 import GridGeometry
 import GridProjection
 import GridStore
-import Grids
 
 /// A grid and its chain of parents, as an assignment reports them.
 public struct GridChain: Sendable {

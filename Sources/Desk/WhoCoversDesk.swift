@@ -1,4 +1,3 @@
-import Cases
 import Duty
 import Foundation
 import Geocoding
@@ -19,7 +18,7 @@ public struct DeskError: Error, CustomStringConvertible, Sendable {
     public let kind: Kind
     public let message: String
     public var description: String { message }
-    init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
 }
 
 /// One answer: the coverage of the point, and for an address the geocode that placed it.
@@ -124,8 +123,7 @@ public final class WhoCoversDesk {
 
     private func gazetteer() throws -> Geocoder {
         if let geocoder { return geocoder }
-        let count = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM gazetteer") ?? 0 }
-        guard count > 0 else {
+        guard try store.read(GazetteerStamp.placeCount) > 0 else {
             throw DeskError(.notFound, "\(store.path): the gazetteer is empty, so addresses cannot be placed; load it with `gridplan gazetteer import`, or give the point")
         }
         let g = Geocoder(index: try GazetteerIndex(store: store))
@@ -148,15 +146,10 @@ public final class WhoCoversDesk {
 }
 
 /// A cheap fingerprint of the grids and the gazetteer: it changes when an import, a redraw, a
-/// code assignment or a gazetteer import commits, so cached indexes know to rebuild.
-enum PlanStamp {
-    static func read(_ store: GeoPackage) throws -> String {
-        try store.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT (SELECT count(*) || '/' || coalesce(max(fid), 0) || '/' || count(code) || '/' || count(valid_to) FROM grids)
-                       || ':' || (SELECT coalesce(max(id), 0) FROM plan_versions)
-                       || ':' || (SELECT count(*) || '/' || coalesce(max(fid), 0) FROM gazetteer)
-                """) ?? ""
-        }
+/// code assignment or a gazetteer import commits, so cached indexes know to rebuild. Each part
+/// comes from the module that owns the tables.
+public enum PlanStamp {
+    public static func read(_ store: GeoPackage) throws -> String {
+        try store.read { db in try "\(PlanVersion.stamp(db)):\(GazetteerStamp.stamp(db))" }
     }
 }

@@ -1,0 +1,29 @@
+import Cases
+import Duty
+import Geocoding
+import GridStore
+import Grids
+
+/// The whole plan file: every module's steps in the one order every plan runs them. Each module
+/// owns its steps (and a schema of its own for its tests); this list is the only place they meet.
+/// To change a table, add a step to its owner and append it here, last: shipped steps never move.
+public enum PlanSchema {
+    public static let schema = StoreSchema([
+        GridsSchema.v1Grids,
+        GridsSchema.v2Layers,
+        CasesSchema.v3Cases,
+        CasesSchema.v3_1Nearest,
+        DutySchema.v4Roster,
+        GazetteerSchema.v5Gazetteer,
+        GazetteerSchema.v5_1Ranges,
+        DutySchema.v6Departments,
+        GazetteerSchema.v6_1Conformance,
+    ])
+}
+
+extension GeoPackage {
+    /// Opens the plan at `path` with every module's tables, creating it when `create` is true.
+    public static func plan(path: String, create: Bool = true) throws -> GeoPackage {
+        try GeoPackage(path: path, create: create, schema: PlanSchema.schema)
+    }
+}

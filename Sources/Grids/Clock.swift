@@ -1,0 +1,140 @@
+import Foundation
+
+/// Days and times as gridplan reads and stores them, in one place: local China time (UTC+8),
+/// `YYYY-MM-DD` for days (plan and duty dates) and `YYYY-MM-DDTHH:MM:SS` for moments (case
+/// times), so that text order is time order. Whatever zone the machine runs in, "today" is the
+/// day of the plan's users.
+public enum Clock {
+    static let china = TimeZone(secondsFromGMT: 8 * 3600)!
+
+    /// Now, as a stored moment.
+    public static func now() -> String { local(from: Date()) }
+
+    /// Today, as a stored day.
+    public static func today() -> String { day(now()) }
+
+    /// The day of a stored moment or day.
+    public static func day(_ time: String) -> String { String(time.prefix(10)) }
+
+    /// A day or moment given by a user (any form ``time(_:)`` reads), as a stored day.
+    public static func date(_ text: String) -> String? { time(text).map(day) }
+
+    /// `text` if it is a real calendar day written `YYYY-MM-DD`, else nil.
+    public static func calendarDay(_ text: String) -> String? {
+        let u = Array(text.utf8)
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }) else { return nil }
+        func n(_ a: Int, _ b: Int) -> Int { u[a..<b].reduce(0) { $0 * 10 + Int($1) - 48 } }
+        return isCalendarDay(n(0, 4), n(5, 7), n(8, 10)) ? text : nil
+    }
+
+    /// Hours from `a` to `b` (stored moments).
+    public static func hours(from a: String, to b: String) -> Double? {
+        seconds(from: a, to: b).map { $0 / 3600 }
+    }
+
+    /// Whether year, month and day name a day of the Gregorian calendar (years 1900–2200):
+    /// 2024-02-30 and 2023-02-29 do not.
+    static func isCalendarDay(_ y: Int, _ mo: Int, _ d: Int) -> Bool {
+        guard (1900...2200).contains(y), (1...12).contains(mo), d >= 1 else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]
+        return d <= days
+    }
+
+    /// A time given on the command line, normalised, or an error naming the option.
+    public static func requireTime(_ text: String, option: String) throws -> String {
+        guard let t = time(text) else {
+            throw GridplanError("\(option) \(text): not a time; write e.g. 2024-01-01 or 2024-01-01 08:30")
+        }
+        return t
+    }
+
+    /// A timestamp as gridplan stores it: local time (China Standard Time, UTC+8, unless the
+    /// text says otherwise), `YYYY-MM-DDTHH:MM:SS`. Accepts `2024-03-01 08:30[:00]`,
+    /// `2024/3/1 8:30`, `2024-03-01T08:30:00Z` or `+08:00`, `2024-03-01`, `20240301083000`, and
+    /// Unix seconds or milliseconds. Nil when the text is none of these.
+    public static func time(_ text: String) -> String? {
+        let t = text
+        guard !t.isEmpty else { return nil }
+        let utf8 = Array(t.utf8)
+        if utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            if utf8.count == 10 || utf8.count == 13, let n = Double(t) {
+                return local(from: Date(timeIntervalSince1970: utf8.count == 13 ? n / 1000 : n))
+            }
+            if utf8.count == 14 || utf8.count == 8 {
+                let d = utf8.map { Int($0) - 48 }
+                func num(_ a: Int, _ b: Int) -> Int { d[a..<b].reduce(0) { $0 * 10 + $1 } }
+                let (h, mi, s) = utf8.count == 14 ? (num(8, 10), num(10, 12), num(12, 14)) : (0, 0, 0)
+                guard isCalendarDay(num(0, 4), num(4, 6), num(6, 8)), h < 24, mi < 60, s < 61 else { return nil }
+                return format(num(0, 4), num(4, 6), num(6, 8), h, mi, s)
+            }
+            return nil
+        }
+        // Numbers separated by - / : space T, then an optional zone (Z or ±HH:MM).
+        var numbers: [Int] = [], current = -1, zone: Int? = nil
+        var i = 0
+        while i < utf8.count {
+            let c = utf8[i]
+            if c >= 48 && c <= 57 {
+                current = (current < 0 ? 0 : current * 10) + Int(c - 48)
+                if current > 99_999 { return nil }
+            } else {
+                if current >= 0 { numbers.append(current); current = -1 }
+                if c == UInt8(ascii: "Z") && i == utf8.count - 1 { zone = 0 }
+                else if (c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && numbers.count >= 5 {
+                    let rest = utf8[(i + 1)...].filter { $0 >= 48 && $0 <= 57 }.map { Int($0) - 48 }
+                    guard rest.count == 4 || rest.count == 2 else { return nil }
+                    let minutes = rest[0] * 600 + rest[1] * 60 + (rest.count == 4 ? rest[2] * 10 + rest[3] : 0)
+                    zone = c == UInt8(ascii: "+") ? minutes : -minutes
+                    break
+                } else if c == UInt8(ascii: ".") && numbers.count == 6 {
+                    while i + 1 < utf8.count, utf8[i + 1] >= 48, utf8[i + 1] <= 57 { i += 1 }   // fractions of a second
+                } else if ![UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "T")].contains(c) {
+                    return nil
+                }
+            }
+            i += 1
+        }
+        if current >= 0 { numbers.append(current) }
+        guard numbers.count == 3 || numbers.count == 5 || numbers.count == 6 else { return nil }
+        let (y, mo, d) = (numbers[0], numbers[1], numbers[2])
+        let (h, mi, s) = numbers.count >= 5 ? (numbers[3], numbers[4], numbers.count == 6 ? numbers[5] : 0) : (0, 0, 0)
+        guard isCalendarDay(y, mo, d), h < 24, mi < 60, s < 61 else { return nil }
+        if let zone, zone != 8 * 60 {
+            var c = DateComponents(); c.year = y; c.month = mo; c.day = d; c.hour = h; c.minute = mi; c.second = s
+            c.timeZone = TimeZone(secondsFromGMT: zone * 60)
+            guard let date = Calendar(identifier: .gregorian).date(from: c) else { return nil }
+            return local(from: date)
+        }
+        return format(y, mo, d, h, mi, s)
+    }
+
+
+    static func local(from date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = china
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return format(c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    static func format(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> String {
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(mo))-\(two(d))T\(two(h)):\(two(mi)):\(two(s))"
+    }
+
+    /// Seconds between two stored timestamps (b − a).
+    public static func seconds(from a: String, to b: String) -> Double? {
+        guard let da = instant(a), let db = instant(b) else { return nil }
+        return db.timeIntervalSince(da)
+    }
+
+    static func instant(_ stored: String) -> Date? {
+        let u = Array(stored.utf8)
+        guard u.count == 19 else { return nil }
+        func n(_ a: Int, _ b: Int) -> Int { u[a..<b].reduce(0) { $0 * 10 + Int($1) - 48 } }
+        var c = DateComponents(); c.year = n(0, 4); c.month = n(5, 7); c.day = n(8, 10)
+        c.hour = n(11, 13); c.minute = n(14, 16); c.second = n(17, 19); c.timeZone = china
+        return Calendar(identifier: .gregorian).date(from: c)
+    }
+}

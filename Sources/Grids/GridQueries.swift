@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// Questions other modules ask about the `grids` table, answered here so that no other module
+/// runs SQL on it.
+extension GridRecord {
+    /// How many grids the current plan has.
+    public static func currentCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0
+    }
+
+    /// How many grids of each level the current plan has (levels without grids are absent).
+    public static func currentCountByLevel(_ db: Database) throws -> [GridLevel: Int] {
+        var counts: [GridLevel: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT level, count(*) AS n FROM grids WHERE valid_to IS NULL GROUP BY level") {
+            counts[try GridLevel(stored: row["level"])] = row["n"]
+        }
+        return counts
+    }
+
+    /// How many grids were in force on `day` (YYYY-MM-DD).
+    public static func count(_ db: Database, inForceOn day: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+                         arguments: [day, day]) ?? 0
+    }
+
+    /// The first day any grid was in force, nil for a plan without grids.
+    public static func firstDay(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT min(valid_from) FROM grids")
+    }
+
+    /// One grid with a code, current or ended, as the history of codes sees it.
+    public struct CodeEntry: Sendable {
+        public var fid: Int64
+        public var code: String
+        public var name: String?
+        public var level: GridLevel
+        /// The day it ended, nil while current.
+        public var validTo: String?
+    }
+
+    /// Every grid that has a code, oldest first.
+    public static func codeHistory(_ db: Database) throws -> [CodeEntry] {
+        try Row.fetchAll(db, sql: "SELECT fid, code, name, level, valid_to FROM grids WHERE code IS NOT NULL ORDER BY fid").map {
+            CodeEntry(fid: $0["fid"], code: $0["code"], name: $0["name"], level: try GridLevel(stored: $0["level"]), validTo: $0["valid_to"])
+        }
+    }
+
+    /// The last geometry (a GeoPackage blob) of every code that the current plan no longer has.
+    public static func lastGeometryOfEndedCodes(_ db: Database) throws -> [String: Data] {
+        var ended: [String: Data] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT code, geom FROM grids g WHERE code IS NOT NULL AND valid_to IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.code = g.code AND c.valid_to IS NULL) ORDER BY valid_to
+            """) { ended[row["code"]] = row["geom"] }
+        return ended
+    }
+}

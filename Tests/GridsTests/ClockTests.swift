@@ -1,0 +1,28 @@
+import Grids
+import Testing
+
+/// Days and times are read in one place (`Clock`), and only real calendar days get through.
+@Suite struct ClockTests {
+    @Test func readsTheUsualForms() {
+        #expect(Clock.time("2024-03-01 08:30") == "2024-03-01T08:30:00")
+        #expect(Clock.time("2024/3/1 8:30") == "2024-03-01T08:30:00")
+        #expect(Clock.time("2024-03-01T00:30:00Z") == "2024-03-01T08:30:00")
+        #expect(Clock.time("20240301083000") == "2024-03-01T08:30:00")
+        #expect(Clock.time("20240229") == "2024-02-29T00:00:00")
+        #expect(Clock.date("2024-03-01 23:59:59") == "2024-03-01")
+        #expect(Clock.calendarDay("2024-02-29") == "2024-02-29")
+    }
+
+    @Test func refusesDaysTheCalendarDoesNotHave() {
+        for text in ["2024-02-31T10:00", "2023-02-29", "2024-13-01", "20241399", "2024-04-31 08:00", "2024-00-10", "2024-01-00"] {
+            #expect(Clock.time(text) == nil, "\(text) was read as \(Clock.time(text) ?? "")")
+        }
+        for text in ["2024-02-30", "2023-02-29", "2024-2-1", "24-02-01", "2024-02-1x"] {
+            #expect(Clock.calendarDay(text) == nil, "\(text)")
+        }
+    }
+
+    @Test func hoursBetweenStoredMoments() {
+        #expect(Clock.hours(from: "2024-02-28T20:00:00", to: "2024-03-01T02:00:00") == 30)
+    }
+}
