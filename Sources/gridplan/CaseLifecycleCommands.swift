@@ -33,7 +33,8 @@ extension CasesCommand {
                 The level comes from the rules (default: ordinary → unit gridder, important → community, major → \
                 street; a category rule may override it). At that level the primary (gridder levels) or the chief \
                 (community and street) on duty that day takes the case, then a backup; if no one is on duty the next \
-                level up takes it, and the reason says so; a case returned by its handler goes to someone else. Departments answering the case's category are summoned \
+                level up takes it, and the reason says so; a case returned by its handler goes to someone else. Departments \
+                answering the case's category are summoned \
                 for important and major cases (whistle-and-report). Cases that cannot be dispatched (no location, \
                 outside every grid, no one on duty in the whole chain, a status that is not waiting) are listed with \
                 the reason; exit status 1 when there are any.

@@ -106,7 +106,8 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Category code; sub-categories under it match too.") var category: String?
         @Option(help: "Output: table, csv or geojson.") var format: OutputFormat = .table
         @Option(help: "At most this many cases.") var limit: Int?
-        @Flag(help: "Print how long the query took on standard error (the store and a reading connection already open, printing excluded).") var timing = false
+        @Flag(help: "Print how long the query took on standard error (the store and a reading connection already open, printing excluded).")
+        var timing = false
 
         func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
             let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -148,28 +149,16 @@ struct CasesCommand: ParsableCommand {
                     let ms = Date().timeIntervalSince(started) * 1000
                     FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
                 }
-                let header = ["id", "reported_at", "category", "severity", "status", "assign_status", "unit", "area", "community", "street", "lon", "lat", "distance_m", "address"]
-                func fields(_ r: CaseRecord) -> [String] {
-                    [r.externalID, r.reportedAt ?? "", r.category ?? "", r.severity, r.status, r.assignStatus, r.unitCode ?? "",
-                     r.areaCode ?? "", r.communityCode ?? "", r.streetCode ?? "", r.lon.map { String(format: "%.7f", $0) } ?? "",
-                     r.lat.map { String(format: "%.7f", $0) } ?? "", r.distanceM.map { String(format: "%.1f", $0) } ?? "", r.address ?? ""]
-                }
                 switch format {
                 case .table:
-                    print(header.joined(separator: "\t"))
-                    records.forEach { print(fields($0).joined(separator: "\t")) }
+                    print(CaseRecord.printedColumns.joined(separator: "\t"))
+                    records.forEach { print($0.columnValues.joined(separator: "\t")) }
                     FileHandle.standardError.write(Data("\(records.count) cases\n".utf8))
                 case .csv:
-                    print(header.joined(separator: ","))
-                    records.forEach { print(fields($0).map(csvQuote).joined(separator: ",")) }
+                    print(CaseRecord.printedColumns.joined(separator: ","))
+                    records.forEach { print($0.columnValues.map(csvQuote).joined(separator: ",")) }
                 case .geojson:
-                    let features: [[String: Any]] = records.map { r in
-                        var properties: [String: Any] = [:]
-                        for (k, v) in zip(header, fields(r)) where !v.isEmpty && k != "lon" && k != "lat" { properties[k] = v }
-                        return ["type": "Feature", "properties": properties,
-                                "geometry": r.lon.map { ["type": "Point", "coordinates": [$0, r.lat!]] as Any } ?? NSNull()]
-                    }
-                    print(jsonString(["type": "FeatureCollection", "features": features]))
+                    try printJSON(CaseFeatureCollectionJSON(records))
                 }
             }
         }
@@ -201,19 +190,14 @@ struct CasesCommand: ParsableCommand {
             try reportingErrors {
                 let stats = try CaseStats.compute(store: try store.open(), level: level, from: from, to: to)
                 if json {
-                    print(jsonString(["level": stats.level.name, "total": stats.total, "unassigned": stats.unassigned,
-                                      "grids": stats.grids.map { g in
-                                          ["code": g.code, "name": g.name as Any, "total": g.total, "by_status": g.byStatus,
-                                           "by_category": g.byCategory, "closure_rate": g.closureRate,
-                                           "closed_within_24h": g.closedWithin24h, "closed_within_7d": g.closedWithin7d,
-                                           "households": g.households as Any, "per_1000_households": g.perThousandHouseholds as Any,
-                                           "outlier": g.outlier as Any] as [String: Any]
-                                      }]))
+                    try printJSON(CaseStatsJSON(stats))
                     return
                 }
                 print("grid\tname\tcases\tclosed\t≤24h\t≤7d\tper 1000 hh\tstands out\ttop categories")
                 for g in stats.grids {
-                    let top = g.byCategory.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                    // Most cases first, ties by category code: the same line on every run.
+                    let top = g.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+                        .map { "\($0.key):\($0.value)" }.joined(separator: " ")
                     print([g.code, g.name ?? "", String(g.total), pct(g.closureRate), pct(g.closedWithin24h), pct(g.closedWithin7d),
                            g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top].joined(separator: "\t"))
                 }

@@ -43,7 +43,8 @@ struct CoordsCommand: ParsableCommand {
                 var out = ""
                 for (i, item) in batch.enumerated() {
                     if failed.contains(i) {
-                        FileHandle.standardError.write(Data("gridplan: line \(item.number): (\(item.x) \(item.y)) cannot be converted from \(source) to \(target)\n".utf8))
+                        let message = "gridplan: line \(item.number): (\(item.x) \(item.y)) cannot be converted from \(source) to \(target)\n"
+                        FileHandle.standardError.write(Data(message.utf8))
                         rejected += 1
                         continue
                     }
@@ -57,14 +58,16 @@ struct CoordsCommand: ParsableCommand {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
                 guard let parsed = CoordsCommand.parse(trimmed) else {
-                    FileHandle.standardError.write(Data("gridplan: line \(lineNumber): '\(line.prefix(80))' is not two numbers (x,y or x y); skipped\n".utf8))
+                    let message = "gridplan: line \(lineNumber): '\(line.prefix(80))' is not two numbers (x,y or x y); skipped\n"
+                    FileHandle.standardError.write(Data(message.utf8))
                     rejected += 1
                     continue
                 }
                 // PROJ passes impossible degrees through some transforms unchanged: refuse them here.
                 if geographicSource && (abs(parsed.x) > 180 || abs(parsed.y) > 90) {
                     let hint = abs(parsed.x) <= 90 && abs(parsed.y) <= 180 ? ": longitude and latitude look swapped" : ""
-                    FileHandle.standardError.write(Data("gridplan: line \(lineNumber): (\(parsed.x) \(parsed.y)) is not a longitude/latitude in \(source)\(hint); skipped\n".utf8))
+                    let message = "gridplan: line \(lineNumber): (\(parsed.x) \(parsed.y)) is not a longitude/latitude in \(source)\(hint); skipped\n"
+                    FileHandle.standardError.write(Data(message.utf8))
                     rejected += 1
                     continue
                 }

@@ -150,10 +150,7 @@ struct GeocodeParse: ParsableCommand {
             let c = parser.parse(text)
             let normalized = AddressNormalizer.normalize(text)
             if json {
-                var object: [String: Any] = ["normalized": normalized]
-                for (k, v) in c.fields { object[k] = v }
-                if let n = c.numberValue { object["number_value"] = n }
-                print(jsonString(object))
+                try printJSON(AddressParseJSON(normalized: normalized, components: c))
             } else {
                 print("normalized: \(normalized)")
                 for (k, v) in c.fields { print("\(k): \(v)") }
@@ -183,24 +180,7 @@ struct GeocodeOne: ParsableCommand {
         try reportingErrors {
             let systems = try alsoSystems(also)
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
-            var object: [String: Any] = ["match_level": r.level.rawValue, "confidence": r.confidence]
-            if r.level != .none {
-                object["lon"] = r.lon; object["lat"] = r.lat
-                let g = ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat), b = ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat)
-                object["gcj02"] = [g.lon, g.lat]; object["bd09"] = [b.lon, b.lat]
-            }
-            object["matched"] = r.matched
-            object["interpolated"] = r.interpolated
-            object["interpolation"] = r.interpolation?.rawValue
-            object["fuzzy"] = r.fuzzy
-            object["reason"] = r.reason
-            object["admin"] = [["level": "county", "code": r.countyCode as Any, "name": r.countyName as Any],
-                               ["level": "street", "code": r.streetCode as Any, "name": r.streetName as Any],
-                               ["level": "community", "code": r.communityCode as Any, "name": r.communityName as Any]]
-                .filter { $0["code"] as? String != nil }
-            object["alternatives"] = r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }
-            object["components"] = Dictionary(uniqueKeysWithValues: r.components.fields)
-            if json { print(jsonString(object)); return }
+            if json { try printJSON(GeocodeResultJSON(r)); return }
             print("\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
                   + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "") + (r.fuzzy ? " (fuzzy)" : ""))
             let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]

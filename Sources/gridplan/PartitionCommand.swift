@@ -69,7 +69,8 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Target households per grid.") var target: Double?
     @Option(help: "Minimum households per grid.") var min: Double?
     @Option(help: "Maximum households per grid.") var max: Double?
-    @Option(help: "A number of grids per parent instead of a target (min/max default to ±25 % of the mean; the residents cap still applies).") var count: Int?
+    @Option(help: "A number of grids per parent instead of a target (min/max default to ±25 % of the mean; the residents cap still applies).")
+    var count: Int?
     @Flag(help: "Start from the existing grids and move only the blocks needed.") var redraw = false
     @Option(help: "Comma-separated codes of grids to keep unchanged (with --redraw).") var lock: String?
     @Option(help: "Seed of the search: the same seed gives the same plan.") var seed: UInt64 = 1

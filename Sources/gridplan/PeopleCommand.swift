@@ -73,10 +73,9 @@ struct PeopleCommand: ParsableCommand {
                 let (people, duties, load) = try plan.read { db in (try Roster.people(db), try Roster.duties(db), try Roster.openCases(db)) }
                 let byPerson = Dictionary(grouping: duties.filter { $0.covers(day) }, by: \.personID)
                 if json {
-                    print(jsonString(people.map { p in
-                        p.jsonObject.merging(["open_cases": load[p.id] ?? 0, "capacity_per_week": p.capacityPerWeek as Any, "duties": (byPerson[p.id] ?? []).map { ["grid": $0.gridCode, "level": $0.level.name, "role": $0.role.rawValue,
-                                                                                       "valid_from": $0.validFrom, "valid_to": $0.validTo as Any] as [String: Any] }]) { $1 }
-                    }))
+                    try printJSON(people.map { p in
+                        PersonWith(p, Workload(openCases: load[p.id] ?? 0, capacityPerWeek: p.capacityPerWeek, duties: byPerson[p.id] ?? []))
+                    })
                     return
                 }
                 print("id\tname\trole\tphone\torganisation\tbase\topen cases/capacity\tduties on \(day)")

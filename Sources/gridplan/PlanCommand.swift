@@ -43,28 +43,20 @@ struct PlanCommand: ParsableCommand {
                 let (a, b) = try moments()
                 let result = try PlanDiff.run(store: try store.open(), from: a, to: b, toleranceM2: toleranceM2)
                 if json {
-                    print(jsonString([
-                        "unchanged": result.unchanged,
-                        "changes": result.changes.map { c in
-                            ["change": c.change.rawValue, "level": c.level.name, "grid": c.grid, "gained_m2": c.gainedM2,
-                             "lost_m2": c.lostM2, "households_before": c.householdsBefore as Any,
-                             "households_after": c.householdsAfter as Any, "households_moved": c.householdsMoved as Any] as [String: Any]
-                        },
-                        "moved": result.pieces.map { p in
-                            ["level": p.level.name, "from": p.from as Any, "to": p.to as Any, "area_m2": p.areaM2,
-                             "households": p.households as Any] as [String: Any]
-                        },
-                    ]))
+                    try printJSON(PlanDiffJSON(result))
                     return
                 }
                 for c in result.changes {
                     let hh = "\(c.householdsBefore.map(String.init) ?? "-")→\(c.householdsAfter.map(String.init) ?? "-") households"
-                    print("\(c.change.rawValue)\t\(c.level.name)\t\(c.grid)\t+\(String(format: "%.0f", c.gainedM2)) m² -\(String(format: "%.0f", c.lostM2)) m²\t\(hh)")
+                    let area = "+\(String(format: "%.0f", c.gainedM2)) m² -\(String(format: "%.0f", c.lostM2)) m²"
+                    print("\(c.change.rawValue)\t\(c.level.name)\t\(c.grid)\t\(area)\t\(hh)")
                 }
                 for p in result.pieces {
-                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(String(format: "%.0f", p.areaM2)) m²\t≈\(p.households.map { String(format: "%.0f", $0) } ?? "?") households")
+                    let households = p.households.map { String(format: "%.0f", $0) } ?? "?"
+                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(String(format: "%.0f", p.areaM2)) m²\t≈\(households) households")
                 }
-                print("\(result.changes.count) grids changed, \(result.unchanged) unchanged, \(result.pieces.count) pieces moved (layer plan_changes)")
+                print("\(result.changes.count) grids changed, \(result.unchanged) unchanged, "
+                      + "\(result.pieces.count) pieces moved (layer plan_changes)")
             }
         }
     }

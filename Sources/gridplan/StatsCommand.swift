@@ -28,24 +28,8 @@ struct StatsCommand: ParsableCommand {
             if let level, stats.grids.isEmpty {
                 throw CLIError("the plan has no \(level.name) grids")
             }
-            func spread(_ s: GridStats.Spread?) -> Any { s.map { ["min": $0.min, "median": $0.median, "max": $0.max] } ?? NSNull() }
             if json {
-                print(jsonString([
-                    "metric_crs": stats.metricCRS,
-                    "levels": stats.levels.map { l in
-                        ["level": l.level.name, "count": l.count, "area_m2": spread(l.area), "perimeter_m": spread(l.perimeter),
-                         "compactness": spread(l.compactness), "households": spread(l.households), "residents": spread(l.residents),
-                         "radius_m": spread(l.radius), "children": spread(l.children), "total_area_m2": l.totalAreaM2,
-                         "total_households": l.totalHouseholds, "total_residents": l.totalResidents,
-                         "share_within_rules": l.shareWithinRules] as [String: Any]
-                    },
-                    "grids": stats.grids.map { g in
-                        ["code": g.code as Any, "name": g.name as Any, "level": g.level.name, "area_m2": g.areaM2,
-                         "perimeter_m": g.perimeterM, "compactness": g.compactness, "households": g.households as Any,
-                         "residents": g.residents as Any, "children": g.children, "radius_m": g.radiusM,
-                         "within_rules": g.withinRules] as [String: Any]
-                    },
-                ]))
+                try printJSON(GridStatsJSON(stats))
                 return
             }
             print("grid\tlevel\tarea_m2\tperimeter_m\tcompactness\thouseholds\tresidents\tchildren\tradius_m\twithin_rules")
@@ -58,7 +42,10 @@ struct StatsCommand: ParsableCommand {
             print("level\tcount\tarea_m2 min/median/max\thouseholds min/median/max\tcompactness median\tradius_m max\twithin rules")
             for l in stats.levels {
                 func mmm(_ s: GridStats.Spread?) -> String { s.map { String(format: "%.0f/%.0f/%.0f", $0.min, $0.median, $0.max) } ?? "-" }
-                print("\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(l.compactness.map { String(format: "%.3f", $0.median) } ?? "-")\t\(l.radius.map { String(format: "%.0f", $0.max) } ?? "-")\t\(String(format: "%.1f", l.shareWithinRules * 100)) %")
+                let compactness = l.compactness.map { String(format: "%.3f", $0.median) } ?? "-"
+                let radius = l.radius.map { String(format: "%.0f", $0.max) } ?? "-"
+                print("\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(compactness)\t\(radius)\t"
+                      + "\(String(format: "%.1f", l.shareWithinRules * 100)) %")
             }
         }
     }

@@ -64,6 +64,12 @@ func parseCRS(_ text: String, option: String) throws -> CRS {
     catch { throw CLIError("\(option) \(text): \(error)") }
 }
 
+/// Prints one of the library's JSON output types, formatted as everything gridplan prints.
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(try JSONOutput.string(value))
+}
+
+/// `partition --json` only, until the partition report has Codable output types in Planning.
 func jsonString(_ object: Any) -> String {
     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
     return String(data: data, encoding: .utf8) ?? "{}"

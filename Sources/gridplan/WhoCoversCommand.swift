@@ -13,7 +13,8 @@ struct WhoCoversCommand: ParsableCommand {
         discussion: """
             Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code; \
             outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m), \
-            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) with role and phone, \
+            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) \
+            with role and phone, \
             the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest \
             people on duty with a base. Distances are straight lines in metres in the local projected CRS.
 
@@ -61,7 +62,7 @@ struct WhoCoversCommand: ParsableCommand {
             let answer: WhoCoversAnswer
             do { answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k) }
             catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
-            if json { print(jsonString(answer.jsonObject)); return }
+            if json { try printJSON(answer.json); return }
             let c = answer.coverage, geocoded = answer.geocode
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
             if let r = geocoded, let address {
@@ -73,7 +74,8 @@ struct WhoCoversCommand: ParsableCommand {
             print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
             if let note = c.planNote { print("note: \(note)") }
             switch c.status {
-            case .outside: print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
+            case .outside:
+                print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
             case .snapped: print("outside by \(m(c.gridDistanceM)): snapped to the nearest grid")
             case .boundary: print("on a shared boundary: given to the grid with the lowest code")
             default: break
