@@ -65,7 +65,8 @@ extension CasesCommand {
                 print("case\tresult\tlevel\tgrid\tperson\tphone\tdepartments\treason")
                 for o in outcomes {
                     print([o.caseID, o.dispatched ? "dispatched" : "NOT DISPATCHED", o.level?.name ?? "", o.grid ?? "",
-                           o.person.map { "\($0.name) (\($0.id))" } ?? "", o.person?.phone ?? "", o.departments.joined(separator: " "), o.reason].joined(separator: "\t"))
+                           o.person.map { "\($0.name) (\($0.id))" } ?? "", o.person?.phone ?? "", o.departments.joined(separator: " "),
+                           o.reason].joined(separator: "\t"))
                 }
                 let bad = outcomes.filter { !$0.dispatched }.count
                 print("\(outcomes.count - bad) dispatched, \(bad) could not be dispatched")
@@ -153,7 +154,8 @@ extension CasesCommand {
                 // Both lists by time; a dispatch and its transition share the time, the dispatch first.
                 var lines: [(String, Int, String)] = []
                 for d in dispatches {
-                    lines.append((d.at, 0, "\(d.at)\t\(d.escalation ? "escalated" : "dispatched")\t\(d.level?.name ?? "") \(d.grid ?? "")\t\(d.person ?? "")\t\(d.reason)"))
+                    let what = d.escalation ? "escalated" : "dispatched"
+                    lines.append((d.at, 0, "\(d.at)\t\(what)\t\(d.level?.name ?? "") \(d.grid ?? "")\t\(d.person ?? "")\t\(d.reason)"))
                 }
                 for t in transitions {
                     lines.append((t.at, 1, "\(t.at)\t\(t.from) → \(t.to)\t\t\(t.actor)\t\(t.note ?? "")"))
@@ -190,11 +192,13 @@ extension CasesCommand {
                     var fields = [o.caseID, o.status, o.severity, o.category ?? "", o.level?.name ?? "", o.grid ?? "", o.handler ?? "", o.since,
                                   String(format: "%.0f", o.limitHours), String(format: "%.1f", o.overHours)]
                     if let e = o.escalation {
-                        fields.append(e.dispatched ? "→ \(e.level!.name) \(e.grid ?? "") \(e.person.map { "\($0.name) (\($0.id))" } ?? ""): \(e.reason)" : "NOT ESCALATED: \(e.reason)")
+                        let person = e.person.map { "\($0.name) (\($0.id))" } ?? ""
+                        fields.append(e.dispatched ? "→ \(e.level!.name) \(e.grid ?? "") \(person): \(e.reason)" : "NOT ESCALATED: \(e.reason)")
                     }
                     print(fields.joined(separator: "\t"))
                 }
-                print("\(list.count) cases overdue at \(now)" + (escalate ? "; \(list.filter { $0.escalation?.dispatched == true }.count) escalated" : ""))
+                let escalated = list.filter { $0.escalation?.dispatched == true }.count
+                print("\(list.count) cases overdue at \(now)" + (escalate ? "; \(escalated) escalated" : ""))
             }
         }
     }

@@ -70,7 +70,8 @@ struct CasesCommand: ParsableCommand {
                 progress.finish(report.rows)
                 if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                print("\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) in \(String(format: "%.1f", report.seconds)) s")
+                print("\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
+                      + "in \(String(format: "%.1f", report.seconds)) s")
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
             }
         }
@@ -222,7 +223,8 @@ struct CasesCommand: ParsableCommand {
                 let report = try Cases.Reassign.run(store: try store.open(), snapMetres: snapM,
                                                     threads: ProcessInfo.processInfo.activeProcessorCount) { done, _ in progress.update(done) }
                 progress.finish(report.cases)
-                print("\(report.cases) cases checked against the current plan; \(report.moved) changed grid (earlier assignments kept in case_assignments)")
+                print("\(report.cases) cases checked against the current plan; "
+                      + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")
             }
         }
     }

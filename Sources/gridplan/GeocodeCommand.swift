@@ -67,7 +67,11 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
     @Option(help: "Latitude field of input coordinates.") var latField: String?
-    @Option(help: "Input coordinates farther than this many metres from a geocoded building, house number or compound are flagged (more for coarser levels).") var disagreeM: Double = 300
+    @Option(help: """
+        Input coordinates farther than this many metres from a geocoded building, house number or compound \
+        are flagged (more for coarser levels).
+        """)
+    var disagreeM: Double = 300
     @Option(name: [.customLong("also"), .customLong("out-crs")],
             help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
@@ -113,7 +117,8 @@ struct GeocodeFile: ParsableCommand {
             print("geocoded \(report.rows) addresses; wrote \(out)")
             for level in MatchLevel.allCases {
                 let n = report.byLevel[level.rawValue] ?? 0
-                if n > 0 { print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, Double(n) * 100 / Double(max(1, report.rows)))) }
+                let share = Double(n) * 100 / Double(max(1, report.rows))
+                if n > 0 { print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, share)) }
             }
             if !report.unmatchedByReason.isEmpty {
                 print("unmatched, by reason:")
@@ -121,7 +126,9 @@ struct GeocodeFile: ParsableCommand {
                     print(String(format: "  %8d  %@", n, reason as NSString))
                 }
             }
-            if report.disagreements > 0 { print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))") }
+            if report.disagreements > 0 {
+                print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))")
+            }
             if !report.byAssignStatus.isEmpty {
                 print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             }
@@ -182,7 +189,8 @@ struct GeocodeOne: ParsableCommand {
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }
             print("\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
-                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "") + (r.fuzzy ? " (fuzzy)" : ""))
+                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "")
+                  + (r.fuzzy ? " (fuzzy)" : ""))
             let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]
                 .compactMap { n, c in c.map { "\(n ?? "?") \($0)" } }
             if !chain.isEmpty { print("in: " + chain.joined(separator: " › ")) }

@@ -64,7 +64,10 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Buildings or address points with households (points, or polygons taken at a point on their surface).") var buildings: String
     @Option(help: "Field of --buildings holding households (default: households, hh, 户数, …).") var householdsField: String?
     @Option(help: "Field of --buildings holding residents (default: residents, population, 人口, …).") var residentsField: String?
-    @Option(name: .customLong("crs-of-inputs"), help: "CRS of --barriers and --buildings when the files have none (or to override): EPSG:NNNN, wgs84, gcj02, …")
+    @Option(name: .customLong("crs-of-inputs"), help: """
+        CRS of --barriers and --buildings when the files have none (or to override): EPSG:NNNN, wgs84, \
+        gcj02, …
+        """)
     var inputCRS: String?
     @Option(help: "Target households per grid.") var target: Double?
     @Option(help: "Minimum households per grid.") var min: Double?
@@ -87,15 +90,24 @@ struct PartitionCommand: ParsableCommand {
     var blocksOut: String?
     @Option(help: "Most residents in a grid, a bound like --max (default: the sizing rules' cap for the level, 2,500 for unit grids; 0: none).")
     var maxResidents: Double?
-    @Option(help: "Longest distance in metres from a grid's centre to its farthest point (as radius_m in the report); the search avoids exceeding it, grids over it are reported.")
+    @Option(help: """
+        Longest distance in metres from a grid's centre to its farthest point (as radius_m in the report); \
+        the search avoids exceeding it, grids over it are reported.
+        """)
     var maxRadius: Double?
-    @Option(help: "Polygons that become grids of their own (schools, markets, parks, industrial parks, hospitals, enterprises): any polygon layer GDAL reads.")
+    @Option(help: """
+        Polygons that become grids of their own (schools, markets, parks, industrial parks, hospitals, \
+        enterprises): any polygon layer GDAL reads.
+        """)
     var dedicated: String?
     @Option(help: "Field of --dedicated naming each polygon's kind (default: kind, grid_kind, 类型, 网格类型; no such field: dedicated).")
     var dedicatedKindField: String?
     @Option(help: "Field of --dedicated naming each polygon (default: name, 名称, …); unnamed ones get generated names.")
     var dedicatedNameField: String?
-    @Option(help: "Seed points (gridders' bases), any point layer GDAL reads: one grid grows from each, and without --count their number per parent is the number of grids.")
+    @Option(help: """
+        Seed points (gridders' bases), any point layer GDAL reads: one grid grows from each, and without \
+        --count their number per parent is the number of grids.
+        """)
     var seeds: String?
     @Option(help: "Field of --seeds identifying each seed in the report (default: id, name, 编号, 姓名, …; else the feature number).")
     var seedsIdField: String?

@@ -46,7 +46,8 @@ struct PeopleCommand: ParsableCommand {
                 let source = try crs.map { try parseCRS($0, option: "--crs") }
                 let report = try RosterImporter.run(file: file, into: try store.open(), crs: source, encoding: encoding)
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
-                print("\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, \(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
+                print("\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
+                      + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
                 rejected = !report.rejects.isEmpty
             }
             if rejected { throw ExitCode(1) }

@@ -53,7 +53,8 @@ struct PlanCommand: ParsableCommand {
                 }
                 for p in result.pieces {
                     let households = p.households.map { String(format: "%.0f", $0) } ?? "?"
-                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(String(format: "%.0f", p.areaM2)) m²\t≈\(households) households")
+                    let area = String(format: "%.0f", p.areaM2)
+                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(area) m²\t≈\(households) households")
                 }
                 print("\(result.changes.count) grids changed, \(result.unchanged) unchanged, "
                       + "\(result.pieces.count) pieces moved (layer plan_changes)")
