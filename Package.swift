@@ -53,7 +53,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
                 swiftSettings: strict),
-        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids", grdb],
+        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids"],
                 swiftSettings: strict),
         .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
                 swiftSettings: strict),

@@ -43,8 +43,10 @@ public final class BlockSet {
     /// redraw, by `extraLines` (the existing grids, longitude/latitude), in the CRS of `projector`.
     /// `dedicated` polygons (longitude/latitude) are carved out too: their boundaries cut faces, and every
     /// face inside one is marked with its index (the first that holds it) in ``faceDedicated``.
-    public init(parent lonLatParent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], dedicated: [Geometry] = [],
-                projector: MetricProjector) throws {
+    public init(
+        parent lonLatParent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], dedicated: [Geometry] = [],
+        projector: MetricProjector
+    ) throws {
         let context = lonLatParent.context
         self.context = context
         self.projector = projector
@@ -71,7 +73,8 @@ public final class BlockSet {
             let reference = try Geometry.collection(.geometryCollection, [parentBoundary] + (barrierLines.map { [$0] } ?? []), context: context)
             dedicatedMetric = try dedicatedMetric.map { try $0.snapped(to: reference, tolerance: Self.snapM) }
             if let lines = barrierLines {
-                barrierLines = try lines.snapped(to: try Geometry.collection(.geometryCollection, dedicatedMetric, context: context), tolerance: Self.snapM)
+                let sites = try Geometry.collection(.geometryCollection, dedicatedMetric, context: context)
+                barrierLines = try lines.snapped(to: sites, tolerance: Self.snapM)
             }
         }
         // Whole lines (not clipped first: a clipped end is only nearly on the boundary and would not be
@@ -105,7 +108,9 @@ public final class BlockSet {
             // A segment of the full linework lies on a street when its midpoint is within 1 mm of the street linework
             // (old grid edges drawn along streets come back through longitude/latitude a few nanometres off).
             let streetBuffer = try PreparedGeometry(try streets.buffer(1e-3, quadrantSegments: 1))
-            let dedicatedBuffer = dedicatedMetric.isEmpty ? nil
+            let dedicatedBuffer =
+                dedicatedMetric.isEmpty
+                ? nil
                 : try PreparedGeometry(try Self.lines(dedicatedMetric, context: context, extendEnds: false).buffer(1e-3, quadrantSegments: 1))
             var extra = Set<SegmentKey>(), onDedicated = Set<SegmentKey>()
             for key in lineworkSegments {
@@ -180,7 +185,7 @@ public final class BlockSet {
                 guard d > 0 else { return }
                 xs[i] += dx / d * endExtensionM; ys[i] += dy / d * endExtensionM
             }
-            if xs.first == xs.last && ys.first == ys.last { return line }  // a closed ring has no ends
+            if xs.first == xs.last && ys.first == ys.last { return line } // a closed ring has no ends
             push(0, from: 1)
             push(xs.count - 1, from: xs.count - 2)
             return try Geometry(lineString: Array(zip(xs, ys)), context: context)
@@ -219,8 +224,10 @@ public final class BlockSet {
     /// Faces with the same `unite` label (≥ 0: a dedicated grid) first become one block, which merges into
     /// none and takes only small blocks without households (those merges count); uniting is not counted.
     @discardableResult
-    public func mergeSmallBlocks(minAreaM2: Double, households: [Double], thinCompactness: Double = 0.08, group: [Int]? = nil,
-                                 unite: [Int]? = nil) -> Int {
+    public func mergeSmallBlocks(
+        minAreaM2: Double, households: [Double], thinCompactness: Double = 0.08, group: [Int]? = nil,
+        unite: [Int]? = nil
+    ) -> Int {
         let n = faces.count
         var owner = Array(0..<n)
         var area = faceArea, perimeter = facePerimeter, hh = households
@@ -285,9 +292,10 @@ public final class BlockSet {
         let cx = (0..<k).map { area[$0] > 0 ? sx[$0] / area[$0] : faceCentreX[blockFaces[$0][0]] }
         let cy = (0..<k).map { area[$0] > 0 ? sy[$0] / area[$0] : faceCentreY[blockFaces[$0][0]] }
         let hulls = (0..<k).map { b in BlockGraph.convexHull(blockFaces[b].flatMap { faceHull[$0] }) }
-        return BlockGraph(households: hh, residents: res, areas: area, perimeters: perimeter, centreX: cx, centreY: cy,
-                          shared: shared.map { $0.map { (block: $0.key, length: $0.value) }.sorted { $0.block < $1.block } },
-                          toleranceM: toleranceM, hulls: hulls)
+        return BlockGraph(
+            households: hh, residents: res, areas: area, perimeters: perimeter, centreX: cx, centreY: cy,
+            shared: shared.map { $0.map { (block: $0.key, length: $0.value) }.sorted { $0.block < $1.block } },
+            toleranceM: toleranceM, hulls: hulls)
     }
 
     /// The union of the faces of `blocks`, in metres.
@@ -326,10 +334,15 @@ public final class BlockSet {
         }
         var on = 0, dedicated = 0, old = 0, elsewhere = 0
         for key in cuts {
-            if !lineworkSegments.contains(key) { elsewhere += 1 }
-            else if dedicatedSegments.contains(key) { dedicated += 1 }
-            else if extraOnlySegments.contains(key) { old += 1 }
-            else { on += 1 }
+            if !lineworkSegments.contains(key) {
+                elsewhere += 1
+            } else if dedicatedSegments.contains(key) {
+                dedicated += 1
+            } else if extraOnlySegments.contains(key) {
+                old += 1
+            } else {
+                on += 1
+            }
         }
         return (on, dedicated, old, elsewhere)
     }

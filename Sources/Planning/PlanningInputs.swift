@@ -14,8 +14,9 @@ public enum BarrierReader {
         try input.forEach { feature in
             guard let wkb = feature.wkb else { return }
             let g: Geometry
-            do { g = try Geometry(wkb: wkb, context: context) }
-            catch { throw GridplanError("\(input.file) feature \(feature.number): unreadable geometry: \(error)") }
+            do { g = try Geometry(wkb: wkb, context: context) } catch {
+                throw GridplanError("\(input.file) feature \(feature.number): unreadable geometry: \(error)")
+            }
             switch g.type {
             case .lineString, .multiLineString, .linearRing: lines.append(try input.transformer.transform(g))
             case .polygon, .multiPolygon: lines.append(try input.transformer.transform(try g.boundary()))
@@ -41,7 +42,9 @@ struct InputLayer {
         file = (path as NSString).lastPathComponent
         do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
         let source: CRS
-        if let crs { source = crs } else {
+        if let crs {
+            source = crs
+        } else {
             guard let definition = reader.crsDefinition else {
                 throw GridplanError("\(file) has no coordinate reference system: give it with --crs-of-inputs, e.g. EPSG:4490 or gcj02")
             }
@@ -100,12 +103,16 @@ public struct HouseholdPoints: Sendable {
     static let residentNames = ["residents", "population", "pop", "人口", "人数", "常住人口"]
 
     /// Reads points or polygons with a households field (named, or found by the usual names).
-    public static func read(path: String, layer: String? = nil, crs: CRS? = nil, householdsField: String? = nil,
-                            residentsField: String? = nil) throws -> HouseholdPoints {
+    public static func read(
+        path: String, layer: String? = nil, crs: CRS? = nil, householdsField: String? = nil,
+        residentsField: String? = nil
+    ) throws -> HouseholdPoints {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         let file = input.file
         guard let hhIndex = try input.field(householdsField, usual: householdNames, flag: "--households-field") else {
-            throw GridplanError("\(file): no households field (looked for \(householdNames.joined(separator: ", "))); name it with --households-field")
+            throw GridplanError(
+                "\(file): no households field (looked for \(householdNames.joined(separator: ", ")));"
+                    + " name it with --households-field")
         }
         let resIndex = try input.field(residentsField, usual: residentNames, flag: "--residents-field")
         var result = HouseholdPoints()
@@ -158,8 +165,10 @@ public struct DedicatedSite: Sendable {
     /// Reads every polygon of the file. The kind comes from `kindField` (or a field named kind, type,
     /// 类型…); a file without one makes generic dedicated grids. An unknown kind, a comprehensive one,
     /// or a geometry that is not a polygon is refused, naming the feature.
-    public static func read(path: String, layer: String? = nil, crs: CRS? = nil, kindField: String? = nil,
-                            nameField: String? = nil) throws -> [DedicatedSite] {
+    public static func read(
+        path: String, layer: String? = nil, crs: CRS? = nil, kindField: String? = nil,
+        nameField: String? = nil
+    ) throws -> [DedicatedSite] {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         let (file, reader) = (input.file, input.reader)
         let kindIndex = try input.field(kindField, usual: kindNames, flag: "--dedicated-kind-field")
@@ -168,7 +177,8 @@ public struct DedicatedSite: Sendable {
         var sites: [DedicatedSite] = []
         let kinds = GridKind.allCases.filter { $0 != .comprehensive }.map(\.rawValue).joined(separator: ", ")
         try input.forEach { feature in
-            let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }
+                .flatMap { $0.isEmpty ? nil : $0 }
             let label = "\(file) feature \(feature.number)\(name.map { " (\($0))" } ?? "")"
             guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
             var g = try Geometry(wkb: wkb, context: context)
@@ -179,7 +189,9 @@ public struct DedicatedSite: Sendable {
             var kind = GridKind.dedicated
             if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let k = GridKind(text: text) else {
-                    throw GridplanError("\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: \(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+                    throw GridplanError(
+                        "\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: "
+                            + "\(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
                 }
                 guard k != .comprehensive else {
                     throw GridplanError("\(label): kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)")

@@ -192,10 +192,11 @@ struct PartitionCommand: ParsableCommand {
                 options.dedicated = try DedicatedSite.read(path: dedicated, crs: crs, kindField: dedicatedKindField, nameField: dedicatedNameField)
             }
             if let seeds { options.seeds = try SeedPoints.read(path: seeds, crs: crs, idField: seedsIdField) }
+            let sources = StorePlanningSources(store: plan)
             let report = try Partitioner.run(store: plan, parent: parent, level: level, barriersPath: barriers, buildings: points,
-                                             barrierCRS: crs, options: options)
+                                             barrierCRS: crs, options: options, cases: sources, roster: sources)
             if let blocksOut { try writeBlocks(report, to: blocksOut) }
-            json ? printJSON(report) : printText(report, options: options)
+            if json { try printJSON(report) } else { printText(report, options: options) }
         }
     }
 
@@ -233,12 +234,18 @@ struct PartitionCommand: ParsableCommand {
             }
             let dedicatedGrids = p.grids.filter(\.dedicated)
             if !dedicatedGrids.isEmpty {
-                print("  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), \(String(format: "%.0f", p.dedicatedHouseholds)) households: " + dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }.joined(separator: ", "))
+                let list = dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }
+                print("  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), "
+                      + "\(String(format: "%.0f", p.dedicated.households)) households: " + list.joined(separator: ", "))
             }
-            if !p.dedicatedClipped.isEmpty { print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicatedClipped.joined(separator: ", "))") }
+            if !p.dedicated.clipped.isEmpty {
+                print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicated.clipped.joined(separator: ", "))")
+            }
             let holed = p.grids.filter { $0.holes > 0 }
             if !holed.isEmpty { print("  \(holed.count) grids surround other grids (holes; validate warns): \(holed.map { $0.code ?? $0.name }.joined(separator: ", "))") }
-            if p.cutsOnDedicated > 0 { print("  \(p.cutsOnDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs") }
+            if p.cuts.onDedicated > 0 {
+                print("  \(p.cuts.onDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs")
+            }
             let overResidents = p.grids.filter(\.overMaxResidents)
             if !overResidents.isEmpty, let cap = p.targets.maxResidents {
                 print("  \(overResidents.count) grids over \(String(format: "%.0f", cap)) residents: " + overResidents.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.residents)))" }.joined(separator: ", "))
@@ -249,9 +256,10 @@ struct PartitionCommand: ParsableCommand {
             }
             if withSeeds {
                 let without = p.grids.filter { !$0.dedicated && $0.seeds.isEmpty }
-                print("  seeds: \(p.seedsInside) in \(p.name); \(p.grids.filter { !$0.dedicated && $0.seeds.count == 1 }.count) grids hold exactly one"
+                let one = p.grids.filter { !$0.dedicated && $0.seeds.count == 1 }.count
+                print("  seeds: \(p.seeds.inside) in \(p.name); \(one) grids hold exactly one"
                       + (without.isEmpty ? "" : "; \(without.count) grids hold none: \(without.map { $0.code ?? $0.name }.joined(separator: ", "))"))
-                for s in p.seedsNotOwnGrid { print("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
+                for s in p.seeds.notOwnGrid { print("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
             }
             let multi = p.grids.filter { $0.parts > 1 }
             if !multi.isEmpty { print("  \(multi.count) grids are in several parts (the parent's blocks do not connect): \(multi.map { $0.code ?? $0.name }.joined(separator: ", "))") }
@@ -259,12 +267,17 @@ struct PartitionCommand: ParsableCommand {
                 print("  warning: \(p.childlessBetween.count) grids between \(p.name) and the new \(options.outLevel) grids keep no children: \(p.childlessBetween.prefix(5).joined(separator: ", "))")
             }
             if redraw {
-                print("  redraw: \(p.movedBlocks) blocks, \(String(format: "%.0f", p.movedHouseholds)) households, \(p.movedBuildings) buildings\(p.movedCases.map { ", \($0) cases" } ?? "") change grid; \(p.grids.filter(\.changed).count) grids changed; edges on old grid boundaries where no barrier runs: \(p.cutsOnOldBoundariesOnly) segments")
-                for g in p.infeasibleGroups {
+                let moved = p.redraw
+                print("  redraw: \(moved.movedBlocks) blocks, \(String(format: "%.0f", moved.movedHouseholds)) households, "
+                      + "\(moved.movedBuildings) buildings\(moved.movedCases.map { ", \($0) cases" } ?? "") change grid; "
+                      + "\(p.grids.filter(\.changed).count) grids changed; "
+                      + "edges on old grid boundaries where no barrier runs: \(p.cuts.onOldBoundariesOnly) segments")
+                for g in p.redraw.infeasibleGroups {
                     print("  \(g.group): \(String(format: "%.0f", g.households)) households\(p.targets.maxResidents != nil ? String(format: ", %.0f residents", g.residents) : "") cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are")
                 }
-                if !p.affectedGridders.isEmpty {
-                    print("  primary gridders of changed grids: " + p.affectedGridders.map { "\($0.grid) \($0.person)" }.joined(separator: ", "))
+                if !p.redraw.affectedGridders.isEmpty {
+                    let gridders = p.redraw.affectedGridders.map { "\($0.grid) \($0.person)" }
+                    print("  primary gridders of changed grids: " + gridders.joined(separator: ", "))
                 }
             }
         }
@@ -275,40 +288,8 @@ struct PartitionCommand: ParsableCommand {
         else { print("dry run: nothing written") }
     }
 
-    func printJSON(_ r: PartitionReport) {
-        print(jsonString([
-            "version": r.versionID as Any, "seconds": r.seconds, "grids": r.allGrids.count,
-            "share_within_bounds": r.shareWithinBounds, "max_deviation": r.maxDeviation, "target": r.targets.target,
-            "mean_compactness": r.meanCompactness, "cuts_not_on_barriers": r.cutsNotOnBarriers,
-            "buildings_read": r.buildingsRead, "buildings_outside": r.buildingsOutside,
-            "dedicated_outside": r.dedicatedOutside, "seeds_outside": r.seedsOutside,
-            "max_residents": r.targets.maxResidents as Any, "max_radius_m": r.targets.maxRadius as Any,
-            "parents": r.parents.map { p in
-                ["code": p.code as Any, "name": p.name, "faces": p.faces, "blocks": p.blocks, "small_blocks_merged": p.smallBlocksMerged,
-                 "households": p.households, "buildings": p.buildings, "ended_grids": p.endedGrids, "seconds": p.seconds, "search_seconds": p.searchSeconds,
-                 "cuts_on_barriers": p.cutsOnBarriers, "cuts_on_old_boundaries_only": p.cutsOnOldBoundariesOnly,
-                 "cuts_not_on_barriers": p.cutsNotOnBarriers, "cuts_on_dedicated_boundaries": p.cutsOnDedicated,
-                 "target": p.targets.target, "min": p.targets.min, "max": p.targets.max,
-                 "oversize_blocks": p.oversizeBlocks.map { ["block": $0.block, "households": $0.households, "residents": $0.residents,
-                                                            "area_m2": $0.areaM2, "lon": $0.lon, "lat": $0.lat, "grid": $0.grid] as [String: Any] },
-                 "dedicated_households": p.dedicatedHouseholds, "dedicated_clipped": p.dedicatedClipped,
-                 "over_max_residents": p.grids.filter(\.overMaxResidents).map { $0.code ?? $0.name },
-                 "over_max_radius": p.grids.filter(\.overMaxRadius).map { $0.code ?? $0.name },
-                 "seeds_inside": p.seedsInside,
-                 "infeasible_groups": p.infeasibleGroups.map { ["group": $0.group, "households": $0.households, "residents": $0.residents,
-                                                                "grids": $0.grids, "grids_needed": $0.needed] as [String: Any] },
-                 "seeds_without_own_grid": p.seedsNotOwnGrid.map { ["seed": $0.seed, "reason": $0.reason] },
-                 "moved_blocks": p.movedBlocks, "moved_households": p.movedHouseholds, "moved_buildings": p.movedBuildings,
-                 "moved_cases": p.movedCases as Any,
-                 "affected_gridders": p.affectedGridders.map { ["grid": $0.grid, "person": $0.person] },
-                 "grids": p.grids.map { g in
-                     ["code": g.code as Any, "name": g.name, "households": g.households, "residents": g.residents, "buildings": g.buildings,
-                      "blocks": g.blocks, "area_m2": g.areaM2, "compactness": g.compactness, "radius_m": g.radiusM,
-                      "within_bounds": g.withinBounds, "parts": g.parts, "changed": g.changed,
-                      "kind": g.kind, "dedicated": g.dedicated, "over_max_residents": g.overMaxResidents,
-                      "over_max_radius": g.overMaxRadius, "seeds": g.seeds, "holes": g.holes] as [String: Any]
-                 }] as [String: Any]
-            },
-        ]))
+    /// The report as its Codable types encode it, printed the way every command prints JSON (sorted keys).
+    func printJSON(_ r: PartitionReport) throws {
+        print(jsonString(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(r))))
     }
 }

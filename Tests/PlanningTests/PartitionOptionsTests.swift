@@ -31,7 +31,7 @@ extension PartitionTests {
         #expect(dedicated.first?.kind == "school")
         #expect(dedicated.first?.households == 100)
         #expect(dedicated.first?.name == "育才小学")
-        #expect(part.dedicatedHouseholds == 100)
+        #expect(part.dedicated.households == 100)
         let others = part.grids.filter { !$0.dedicated }
         #expect(others.count == 2)
         // 400 + 400 (the north half, the south half) would surround the school, which touches the street only
@@ -39,8 +39,8 @@ extension PartitionTests {
         #expect(others.map(\.households).sorted() == [350, 450])
         #expect(part.grids.allSatisfy { $0.holes == 0 && $0.parts == 1 })
         #expect(others.allSatisfy { $0.withinBounds })
-        #expect(part.cutsNotOnBarriers == 0)
-        #expect(part.cutsOnDedicated > 0)
+        #expect(part.cuts.notOnBarriers == 0)
+        #expect(part.cuts.onDedicated > 0)
         #expect(report.shareWithinBounds == 1)
         let units = try store.read { try GridRecord.current($0, level: .unit) }
         #expect(units.count == 3)
@@ -99,10 +99,10 @@ extension PartitionTests {
         let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         #expect(part.grids.count == 2)
-        #expect(part.seedsInside == 3)
+        #expect(part.seeds.inside == 3)
         #expect(part.grids.allSatisfy { $0.seeds.filter { $0 != "G3" }.count == 1 })
         #expect(Set(part.grids.flatMap(\.seeds)) == ["G1", "G2", "G3"])
-        #expect(part.seedsNotOwnGrid.map(\.seed) == ["G3"])
+        #expect(part.seeds.notOwnGrid.map(\.seed) == ["G3"])
         #expect(part.grids.allSatisfy { $0.withinBounds })
         // One seed more per remaining quarter: four grids, each with its seed.
         try add("G4", 50, 350); try add("G5", 350, 50)
@@ -139,10 +139,10 @@ extension PartitionTests {
         options.redraw = true
         let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
-        #expect(part.infeasibleGroups.count == 1)
-        #expect(part.infeasibleGroups.first?.households == 1100)
-        #expect(part.infeasibleGroups.first?.needed == 3)
-        #expect(part.movedBlocks == 0)
+        #expect(part.redraw.infeasibleGroups.count == 1)
+        #expect(part.redraw.infeasibleGroups.first?.households == 1100)
+        #expect(part.redraw.infeasibleGroups.first?.needed == 3)
+        #expect(part.redraw.movedBlocks == 0)
         #expect(part.grids.allSatisfy { !$0.changed })
     }
 }

@@ -94,7 +94,7 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(part.grids.count == 2)
         #expect(part.grids.map(\.households).sorted() == [400, 400])
         #expect(part.grids.allSatisfy { $0.parts == 1 && $0.withinBounds })
-        #expect(part.cutsNotOnBarriers == 0)
+        #expect(part.cuts.notOnBarriers == 0)
         #expect(part.grids.map { $0.code ?? "" } == ["440802001001001", "440802001001002"])
         // The north half is numbered first.
         let units = try store.read { try GridRecord.current($0, level: .unit) }
@@ -134,8 +134,8 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(part.oversizeBlocks.isEmpty)
         #expect(part.grids.count >= 11 && part.grids.count <= 16)
         #expect(part.grids.allSatisfy { $0.withinBounds && $0.parts == 1 })
-        #expect(part.cutsNotOnBarriers == 0)
-        #expect(part.cutsOnBarriers > 0)
+        #expect(part.cuts.notOnBarriers == 0)
+        #expect(part.cuts.onBarriers > 0)
         #expect(report.shareWithinBounds == 1)
         // The union of the grids is the parent, in metres as `validate` sees them (to float noise).
         let context = GEOSContext()
@@ -202,11 +202,11 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         let part = redraw.parents[0]
         #expect(part.grids.count == firstUnits.count)
         #expect(part.grids.allSatisfy { $0.withinBounds }, "\(first.parents[0].grids.map { Int($0.households) }) → \(part.grids.map { "\(Int($0.households))/\($0.blocks)" })")
-        #expect(part.movedBlocks >= 1)
-        #expect(part.movedHouseholds > 0 && part.movedHouseholds < 0.15 * part.households)
+        #expect(part.redraw.movedBlocks >= 1)
+        #expect(part.redraw.movedHouseholds > 0 && part.redraw.movedHouseholds < 0.15 * part.households)
         let changed = part.grids.filter(\.changed)
         #expect(changed.count >= 2 && changed.count <= firstUnits.count / 2)
-        #expect(part.cutsNotOnBarriers == 0)
+        #expect(part.cuts.notOnBarriers == 0)
         // Changed grids are new versions with the same code; the others are untouched.
         let (current, ended) = try store.read { db in
             (try GridRecord.current(db, level: .unit),
@@ -263,9 +263,9 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(part.grids.count == before.count)
         // Three of its units are outside 300–500 as drawn: blocks must move.
         #expect(before.filter { !(300...500).contains($0.households ?? 0) }.count == 3)
-        #expect(part.movedBlocks > 0)
+        #expect(part.redraw.movedBlocks > 0)
         #expect(part.grids.filter { !$0.withinBounds }.count < 3)
-        #expect(part.movedHouseholds < 0.2 * part.households)
+        #expect(part.redraw.movedHouseholds < 0.2 * part.households)
         let after = try store.read { try GridRecord.current($0, level: .unit) }
         for unit in after {
             let old = before.first { $0.name == unit.name }!

@@ -1,48 +1,69 @@
-"""Every notebook in Notebooks/ runs top to bottom on a plan gridplan wrote (nbclient, a real kernel).
+"""Every notebook in Notebooks/ runs top to bottom on plans gridplan writes (nbclient, a real kernel), and none is
+committed with outputs.
 
-The notebooks carry their own checks (GeoPandas areas against `gridplan stats`), so a run that ends
-without an error means those checks held.
+The notebooks carry their own checks (GeoPandas and shapely against the engine's measures, assignments, redraw
+report and who-covers answers), so a run that ends without an error means those checks held. Each run makes its
+plan files afresh with the binary under test (GRIDPLAN_OUT is a temporary folder shared by the notebooks of one
+run); figures go to out/notebooks/ as PNG for a person to look at, and each executed notebook is kept there too.
 """
-import os
+import re
+import time
 
 import nbformat
-import numpy as np
 import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "Notebooks").glob("*.ipynb"))
+FIGURES = ROOT / "out" / "notebooks"
 
 
 @pytest.fixture(scope="module")
-def plan_with_cases(gridplan, sample_plan, tmp_path_factory):
-    work = tmp_path_factory.mktemp("notebook-plan")
-    db = work / "plan.gpkg"
-    db.write_bytes(sample_plan.read_bytes())
-    gridplan("codes", "--db", db)
-    gridplan("validate", "--db", db, check=False)
-    rng = np.random.default_rng(11)
-    xs, ys = rng.uniform(110.36, 110.42, 3000), rng.uniform(21.22, 21.30, 3000)
-    cases = work / "cases.csv"
-    cases.write_text("id,lon,lat,reported_at,category\n" + "".join(
-        f"N{i},{x:.7f},{y:.7f},2024-03-01 09:00:00,0101\n" for i, (x, y) in enumerate(zip(xs, ys))))
-    gridplan("cases", "import", cases, "--db", db, "--crs", "cgcs2000", "--rejects", work / "rejects.csv")
-    return db
+def notebook_plans(tmp_path_factory):
+    """Where the notebooks of this run make and share their plan files (the sample plan is made once)."""
+    return tmp_path_factory.mktemp("notebook-plans")
 
 
 def test_there_are_notebooks():
-    assert NOTEBOOKS, "Notebooks/ holds no notebook"
+    assert len(NOTEBOOKS) >= 4, f"Notebooks/ holds {len(NOTEBOOKS)} notebooks"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, plan_with_cases, tmp_path, monkeypatch):
-    monkeypatch.setenv("GRIDPLAN_DB", str(plan_with_cases))
-    monkeypatch.setenv("GRIDPLAN_ROOT", str(ROOT))
-    monkeypatch.setenv("GRIDPLAN_FIGURES", str(tmp_path))
-    monkeypatch.setenv("GRIDPLAN", os.environ.get("GRIDPLAN", str(ROOT / ".build" / "debug" / "gridplan")))
+def test_committed_without_outputs(path):
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "Notebooks")}}).execute()
-    outputs = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
-    assert "largest relative difference" in outputs
-    assert list(tmp_path.glob("*.png")), "the notebook drew no figure"
+    nbformat.validate(notebook)
+    with_outputs = [i for i, c in enumerate(notebook.cells)
+                    if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+    assert not with_outputs, f"{path.name}: cells {with_outputs} carry outputs; strip them (jupyter nbconvert --clear-output)"
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "%matplotlib inline" in code and 'use("Agg")' not in code, f"{path.name}: figures must show inline"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs(path, gridplan_binary, notebook_plans, monkeypatch):
+    monkeypatch.delenv("GRIDPLAN_DB", raising=False)
+    monkeypatch.delenv("GRIDPLAN_NB_LOAD", raising=False)
+    monkeypatch.setenv("GRIDPLAN", gridplan_binary)
+    monkeypatch.setenv("GRIDPLAN_ROOT", str(ROOT))
+    monkeypatch.setenv("GRIDPLAN_OUT", str(notebook_plans))
+    monkeypatch.setenv("GRIDPLAN_FIGURES", str(FIGURES))
+    notebook = nbformat.read(path, as_version=4)
+    started = time.time()
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "Notebooks")}})
+    try:
+        client.execute()
+    finally:
+        FIGURES.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, FIGURES / path.name)
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    text = "".join(o.get("text", "") for o in outputs)
+    inline = sum("image/png" in o.get("data", {}) for o in outputs)
+    saved = re.findall(r"^saved (\S+\.png)$", text, flags=re.M)
+    assert saved, f"{path.name} saved no figure"
+    assert inline >= len(saved), f"{path.name}: {len(saved)} figures saved but {inline} shown inline"
+    for name in saved:
+        png = FIGURES / name.rsplit("/", 1)[-1]
+        assert png.exists() and png.stat().st_mtime >= started - 1, f"{png} was not written by this run"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

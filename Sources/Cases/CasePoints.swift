@@ -1,0 +1,22 @@
+import GRDB
+import GridStore
+
+/// Where the stored cases are, for modules that need case locations without reading the case table
+/// (a redraw counts the cases whose grid changes).
+public enum CasePoints {
+    /// Longitude/latitude of the stored cases in the box (edges included), in storage order; nil when
+    /// the plan has no cases table.
+    public static func inBox(
+        store: GeoPackage, minLon: Double, minLat: Double, maxLon: Double,
+        maxLat: Double
+    ) throws -> [(lon: Double, lat: Double)]? {
+        try store.read { db in
+            guard try db.tableExists("cases") else { return nil }
+            return try Row.fetchAll(
+                db, sql: "SELECT lon, lat FROM cases WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
+                arguments: [minLon, maxLon, minLat, maxLat]
+            )
+            .map { (lon: $0["lon"] as Double, lat: $0["lat"] as Double) }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import GRDB
+import GridStore
+import Grids
+
+/// The primary gridders on duty, for modules that need them without reading the roster's tables
+/// (a redraw names the gridders of the grids it changed).
+public enum PrimaryGridders {
+    /// Primary gridders on duty now (no end date) in grids of `level`, as (grid code, person id),
+    /// ordered by grid code then person; only grids in `codes` when given. Nil when the plan has no roster.
+    public static func onDuty(store: GeoPackage, level: GridLevel, in codes: Set<String>? = nil) throws -> [(grid: String, person: String)]? {
+        try store.read { db in
+            guard try db.tableExists("duties") else { return nil }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT grid_code, person_id FROM duties WHERE role = ? AND valid_to IS NULL AND level = ?
+                    ORDER BY grid_code, person_id
+                    """, arguments: [DutyRole.primary.rawValue, level.rawValue]
+            )
+            .map { (grid: $0["grid_code"] as String, person: $0["person_id"] as String) }
+            .filter { codes?.contains($0.grid) ?? true }
+        }
+    }
+}
