@@ -196,6 +196,7 @@ struct PartitionCommand: ParsableCommand {
             let report = try Partitioner.run(store: plan, parent: parent, level: level, barriersPath: barriers, buildings: points,
                                              barrierCRS: crs, options: options, cases: sources, roster: sources)
             if let blocksOut { try writeBlocks(report, to: blocksOut) }
+            // The report's own Codable types, written as every command writes JSON.
             if json { try printJSON(report) } else { printText(report, options: options) }
         }
     }
@@ -286,10 +287,5 @@ struct PartitionCommand: ParsableCommand {
         if !r.seedsOutside.isEmpty { print("seeds inside no parent (not used): \(r.seedsOutside.joined(separator: ", "))") }
         if let v = r.versionID { print("written as plan version \(v)\(r.relinked > 0 ? "; \(r.relinked) grids below relinked by area" : "")") }
         else { print("dry run: nothing written") }
-    }
-
-    /// The report as its Codable types encode it, printed the way every command prints JSON (sorted keys).
-    func printJSON(_ r: PartitionReport) throws {
-        print(jsonString(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(r))))
     }
 }

@@ -68,9 +68,3 @@ func parseCRS(_ text: String, option: String) throws -> CRS {
 func printJSON<T: Encodable>(_ value: T) throws {
     print(try JSONOutput.string(value))
 }
-
-/// `partition --json` only, until the partition report has Codable output types in Planning.
-func jsonString(_ object: Any) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-    return String(data: data, encoding: .utf8) ?? "{}"
-}
