@@ -6,14 +6,18 @@ import Grids
 
 extension CaseRecord {
     /// The columns `cases query` prints, in order (table, CSV, and GeoJSON properties but lon/lat).
-    package static let printedColumns = ["id", "reported_at", "category", "severity", "status", "assign_status", "unit", "area", "community",
-                                  "street", "lon", "lat", "distance_m", "address"]
+    package static let printedColumns = [
+        "id", "reported_at", "category", "severity", "status", "assign_status", "unit", "area", "community",
+        "street", "lon", "lat", "distance_m", "address",
+    ]
 
     /// The record's value for each of `printedColumns` as text: "" for none, coordinates to 7 decimals, distance to 0.1 m.
     package var columnValues: [String] {
-        [externalID, reportedAt ?? "", category ?? "", severity, status, assignStatus, unitCode ?? "", areaCode ?? "",
-         communityCode ?? "", streetCode ?? "", lon.map { String(format: "%.7f", $0) } ?? "", lat.map { String(format: "%.7f", $0) } ?? "",
-         distanceM.map { String(format: "%.1f", $0) } ?? "", address ?? ""]
+        [
+            externalID, reportedAt ?? "", category ?? "", severity, status, assignStatus, unitCode ?? "", areaCode ?? "",
+            communityCode ?? "", streetCode ?? "", lon.map { String(format: "%.7f", $0) } ?? "", lat.map { String(format: "%.7f", $0) } ?? "",
+            distanceM.map { String(format: "%.1f", $0) } ?? "", address ?? "",
+        ]
     }
 }
 
@@ -78,9 +82,10 @@ package struct CaseStatsJSON: Codable, Sendable {
         total = stats.total
         unassigned = stats.unassigned
         grids = stats.grids.map { g in
-            Grid(code: g.code, name: g.name, total: g.total, byStatus: g.byStatus, byCategory: g.byCategory, closureRate: g.closureRate,
-                 closedWithin24h: g.closedWithin24h, closedWithin7d: g.closedWithin7d, households: g.households,
-                 perThousandHouseholds: g.perThousandHouseholds, outlier: g.outlier)
+            Grid(
+                code: g.code, name: g.name, total: g.total, byStatus: g.byStatus, byCategory: g.byCategory, closureRate: g.closureRate,
+                closedWithin24h: g.closedWithin24h, closedWithin7d: g.closedWithin7d, households: g.households,
+                perThousandHouseholds: g.perThousandHouseholds, outlier: g.outlier)
         }
     }
 }

@@ -11,8 +11,10 @@ public enum GridplanVersion {
     /// The geometry, projection, format and database libraries gridplan runs on, each as the loaded
     /// library reports itself (Debian upgrades them underneath a built binary).
     package static func libraries() -> [(name: String, version: String)] {
-        [("GEOS", geosLibraryVersion()), ("PROJ", projLibraryVersion()), ("GDAL", gdalLibraryVersion()),
-         ("SQLite", sqliteLibraryVersion())]
+        [
+            ("GEOS", geosLibraryVersion()), ("PROJ", projLibraryVersion()), ("GDAL", gdalLibraryVersion()),
+            ("SQLite", sqliteLibraryVersion()),
+        ]
     }
 
     /// What `gridplan --version` prints: gridplan's version, then one line per library.

@@ -30,8 +30,9 @@ public struct PlanSummaryJSON: Codable, Sendable {
     public init(_ s: PlanSummary) {
         metricCRS = s.metricCRS
         levels = s.levels.map {
-            Level(level: $0.level.name, count: $0.count, areaM2: $0.areaM2, households: $0.households, residents: $0.residents,
-                  invalid: $0.invalid, withoutParent: $0.withoutParent, multiPart: $0.multiPart)
+            Level(
+                level: $0.level.name, count: $0.count, areaM2: $0.areaM2, households: $0.households, residents: $0.residents,
+                invalid: $0.invalid, withoutParent: $0.withoutParent, multiPart: $0.multiPart)
         }
     }
 }
@@ -93,14 +94,16 @@ public struct GridStatsJSON: Codable, Sendable {
         func spread(_ s: GridStats.Spread?) -> Spread? { s.map { Spread(min: $0.min, median: $0.median, max: $0.max) } }
         metricCRS = stats.metricCRS
         levels = stats.levels.map { l in
-            Level(level: l.level.name, count: l.count, areaM2: spread(l.area), perimeterM: spread(l.perimeter),
-                  compactness: spread(l.compactness), households: spread(l.households), residents: spread(l.residents),
-                  radiusM: spread(l.radius), children: spread(l.children), totalAreaM2: l.totalAreaM2,
-                  totalHouseholds: l.totalHouseholds, totalResidents: l.totalResidents, shareWithinRules: l.shareWithinRules)
+            Level(
+                level: l.level.name, count: l.count, areaM2: spread(l.area), perimeterM: spread(l.perimeter),
+                compactness: spread(l.compactness), households: spread(l.households), residents: spread(l.residents),
+                radiusM: spread(l.radius), children: spread(l.children), totalAreaM2: l.totalAreaM2,
+                totalHouseholds: l.totalHouseholds, totalResidents: l.totalResidents, shareWithinRules: l.shareWithinRules)
         }
         grids = stats.grids.map { g in
-            Grid(code: g.code, name: g.name, level: g.level.name, areaM2: g.areaM2, perimeterM: g.perimeterM, compactness: g.compactness,
-                 households: g.households, residents: g.residents, children: g.children, radiusM: g.radiusM, withinRules: g.withinRules)
+            Grid(
+                code: g.code, name: g.name, level: g.level.name, areaM2: g.areaM2, perimeterM: g.perimeterM, compactness: g.compactness,
+                households: g.households, residents: g.residents, children: g.children, radiusM: g.radiusM, withinRules: g.withinRules)
         }
     }
 }
@@ -141,8 +144,9 @@ public struct PlanDiffJSON: Codable, Sendable {
     public init(_ r: PlanDiff.Result) {
         unchanged = r.unchanged
         changes = r.changes.map { c in
-            Change(change: c.change.rawValue, level: c.level.name, grid: c.grid, gainedM2: c.gainedM2, lostM2: c.lostM2,
-                   householdsBefore: c.householdsBefore, householdsAfter: c.householdsAfter, householdsMoved: c.householdsMoved)
+            Change(
+                change: c.change.rawValue, level: c.level.name, grid: c.grid, gainedM2: c.gainedM2, lostM2: c.lostM2,
+                householdsBefore: c.householdsBefore, householdsAfter: c.householdsAfter, householdsMoved: c.householdsMoved)
         }
         moved = r.pieces.map { Moved(level: $0.level.name, from: $0.from, to: $0.to, areaM2: $0.areaM2, households: $0.households) }
     }
@@ -191,8 +195,9 @@ public struct ValidationJSON: Codable, Sendable {
         repaired = report.repaired
         counts = Dictionary(grouping: report.findings, by: \.severity.rawValue).mapValues(\.count)
         findings = report.findings.map { f in
-            Finding(kind: f.kind.rawValue, severity: f.severity.rawValue, level: f.level.name, grids: f.grids, message: f.message,
-                    measure: f.measure, unit: f.unit, locationWKT: wkt(f))
+            Finding(
+                kind: f.kind.rawValue, severity: f.severity.rawValue, level: f.level.name, grids: f.grids, message: f.message,
+                measure: f.measure, unit: f.unit, locationWKT: wkt(f))
         }
     }
 }

@@ -7,10 +7,10 @@ enum CLI {
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["GRIDPLAN"] { return URL(fileURLWithPath: path) }
         #if os(macOS)
-        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL.deletingLastPathComponent()
-        return (products ?? Bundle.main.bundleURL).appendingPathComponent("gridplan")
+            let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL.deletingLastPathComponent()
+            return (products ?? Bundle.main.bundleURL).appendingPathComponent("gridplan")
         #else
-        return Bundle.main.bundleURL.appendingPathComponent("gridplan")
+            return Bundle.main.bundleURL.appendingPathComponent("gridplan")
         #endif
     }
 
@@ -39,8 +39,9 @@ enum CLI {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Every command and subcommand, as word lists ([] for gridplan itself), from the command tree
@@ -48,7 +49,8 @@ enum CLI {
     static func commandPaths() throws -> [[String]] {
         let dump = try run(["--experimental-dump-help"], columns: 80)
         guard dump.status == 0, let tree = try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any],
-              let root = tree["command"] as? [String: Any] else {
+            let root = tree["command"] as? [String: Any]
+        else {
             throw CLIFailure("gridplan --experimental-dump-help gave no command tree: \(dump.stderr)")
         }
         var paths: [[String]] = []

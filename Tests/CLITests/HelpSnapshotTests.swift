@@ -36,7 +36,8 @@ final class HelpSnapshotTests: XCTestCase {
                 continue
             }
             if result.stdout != expected {
-                XCTFail("""
+                XCTFail(
+                    """
                     help of `\(command)` differs from \(file.lastPathComponent) \
                     (re-record with GRIDPLAN_RECORD_HELP=1 if the change is meant):
                     \(firstDifference(expected: expected, actual: result.stdout))

@@ -19,7 +19,9 @@ final class JSONOutputTests: XCTestCase {
 
     func testAbsentValuesAreNullAndPlainOptionalsAreLeftOut() throws {
         let text = try JSONOutput.string(Sample(households: nil, name: "南华", closedWithin24h: 0.5, closedWithin7d: 1, note: nil))
-        XCTAssertEqual(text, """
+        XCTAssertEqual(
+            text,
+            """
             {
               "closed_within_7d" : 1,
               "closed_within_24h" : 0.5,
