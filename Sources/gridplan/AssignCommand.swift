@@ -51,8 +51,12 @@ struct AssignCommand: ParsableCommand {
             progress.finish(report.rows)
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("assigned \(report.rows) rows to \(assigner.level) grids: \(counts); wrote \(out)")
-            FileHandle.standardError.write(Data(String(format: "engine: %.0f points/s on %d threads (%.3f s)\n",
-                                                       report.pointsPerSecond, report.threads, report.engineSeconds).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "engine: %.0f points/s on %d threads (%.3f s)\n",
+                        report.pointsPerSecond, report.threads, report.engineSeconds
+                    ).utf8))
         }
     }
 }

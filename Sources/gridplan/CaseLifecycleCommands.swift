@@ -2,8 +2,8 @@ import ArgumentParser
 import Cases
 import Duty
 import Foundation
-import Grids
 import GridStore
+import Grids
 
 /// Options shared by dispatch and overdue: the rules table and the clock (for replaying a day).
 struct DispatchOptions: ParsableArguments {
@@ -64,9 +64,12 @@ extension CasesCommand {
                 let outcomes = try Dispatcher.run(store: try store.open(), rules: rules, caseID: caseID, now: now, actor: actor)
                 print("case\tresult\tlevel\tgrid\tperson\tphone\tdepartments\treason")
                 for o in outcomes {
-                    print([o.caseID, o.dispatched ? "dispatched" : "NOT DISPATCHED", o.level?.name ?? "", o.grid ?? "",
-                           o.person.map { "\($0.name) (\($0.id))" } ?? "", o.person?.phone ?? "", o.departments.joined(separator: " "),
-                           o.reason].joined(separator: "\t"))
+                    print(
+                        [
+                            o.caseID, o.dispatched ? "dispatched" : "NOT DISPATCHED", o.level?.name ?? "", o.grid ?? "",
+                            o.person.map { "\($0.name) (\($0.id))" } ?? "", o.person?.phone ?? "", o.departments.joined(separator: " "),
+                            o.reason,
+                        ].joined(separator: "\t"))
                 }
                 let bad = outcomes.filter { !$0.dispatched }.count
                 print("\(outcomes.count - bad) dispatched, \(bad) could not be dispatched")
@@ -127,8 +130,9 @@ extension CasesCommand {
             try reportingErrors {
                 let (state, time, score) = try (self.state(), self.time(), self.score())
                 let actor = self.actor ?? ProcessInfo.processInfo.environment["USER"] ?? "gridplan"
-                let t = try Lifecycle.advance(store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note,
-                                              satisfaction: score)
+                let t = try Lifecycle.advance(
+                    store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note,
+                    satisfaction: score)
                 print("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
             }
         }
@@ -189,8 +193,10 @@ extension CasesCommand {
                 let list = try Lifecycle.overdue(store: try store.open(), rules: rules, now: now, escalate: escalate)
                 print("case\tstatus\tseverity\tcategory\tlevel\tgrid\thandler\tsince\tlimit_h\tover_h" + (escalate ? "\tescalation" : ""))
                 for o in list {
-                    var fields = [o.caseID, o.status, o.severity, o.category ?? "", o.level?.name ?? "", o.grid ?? "", o.handler ?? "", o.since,
-                                  String(format: "%.0f", o.limitHours), String(format: "%.1f", o.overHours)]
+                    var fields = [
+                        o.caseID, o.status, o.severity, o.category ?? "", o.level?.name ?? "", o.grid ?? "", o.handler ?? "", o.since,
+                        String(format: "%.0f", o.limitHours), String(format: "%.1f", o.overHours),
+                    ]
                     if let e = o.escalation {
                         let person = e.person.map { "\($0.name) (\($0.id))" } ?? ""
                         fields.append(e.dispatched ? "→ \(e.level!.name) \(e.grid ?? "") \(person): \(e.reason)" : "NOT ESCALATED: \(e.reason)")

@@ -3,8 +3,8 @@ import Cases
 import Foundation
 import GridGeometry
 import GridProjection
-import Grids
 import GridStore
+import Grids
 
 struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,8 +70,9 @@ struct CasesCommand: ParsableCommand {
                 progress.finish(report.rows)
                 if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                print("\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
-                      + "in \(String(format: "%.1f", report.seconds)) s")
+                print(
+                    "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
+                        + "in \(String(format: "%.1f", report.seconds)) s")
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
             }
         }
@@ -199,8 +200,11 @@ struct CasesCommand: ParsableCommand {
                     // Most cases first, ties by category code: the same line on every run.
                     let top = g.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
                         .map { "\($0.key):\($0.value)" }.joined(separator: " ")
-                    print([g.code, g.name ?? "", String(g.total), pct(g.closureRate), pct(g.closedWithin24h), pct(g.closedWithin7d),
-                           g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top].joined(separator: "\t"))
+                    print(
+                        [
+                            g.code, g.name ?? "", String(g.total), pct(g.closureRate), pct(g.closedWithin24h), pct(g.closedWithin7d),
+                            g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top,
+                        ].joined(separator: "\t"))
                 }
                 print("\(stats.total) cases in \(stats.grids.count) \(stats.level) grids; \(stats.unassigned) without a \(stats.level) grid")
             }
@@ -220,11 +224,14 @@ struct CasesCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let progress = ProgressLine("reassigning")
-                let report = try Cases.Reassign.run(store: try store.open(), snapMetres: snapM,
-                                                    threads: ProcessInfo.processInfo.activeProcessorCount) { done, _ in progress.update(done) }
+                let report = try Cases.Reassign.run(
+                    store: try store.open(), snapMetres: snapM,
+                    threads: ProcessInfo.processInfo.activeProcessorCount
+                ) { done, _ in progress.update(done) }
                 progress.finish(report.cases)
-                print("\(report.cases) cases checked against the current plan; "
-                      + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")
+                print(
+                    "\(report.cases) cases checked against the current plan; "
+                        + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")
             }
         }
     }

@@ -40,8 +40,9 @@ struct CodesCommand: ParsableCommand {
             let result = try GridCodes.generate(store: plan, county: county, scheme: codeScheme, dryRun: dryRun)
             for a in result.assigned { print("\(a.code)\t\(a.level.name)\t\(a.label)") }
             result.skipped.forEach { warn($0) }
-            print("\(dryRun ? "would give" : "gave") \(result.assigned.count) codes (scheme \(codeScheme))"
-                  + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code"))
+            print(
+                "\(dryRun ? "would give" : "gave") \(result.assigned.count) codes (scheme \(codeScheme))"
+                    + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code"))
             // Stored cases are filed under grid codes (or names, for grids that had none): refile them.
             if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
                 let report = try Cases.Reassign.run(store: plan, threads: ProcessInfo.processInfo.activeProcessorCount)

@@ -82,13 +82,15 @@ struct CoordsCommand: ParsableCommand {
     /// Two leading numbers and the rest of the line; nil when the line does not start with them.
     static func parse(_ line: String) -> (x: Double, y: Double, separator: String, rest: String)? {
         let separator = line.contains(",") ? "," : " "
-        let fields: [Substring] = separator == ","
+        let fields: [Substring] =
+            separator == ","
             ? line.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
             : line.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count >= 2,
-              let x = Double(fields[0].trimmingCharacters(in: .whitespaces)),
-              let y = Double(fields[1].trimmingCharacters(in: .whitespaces)),
-              x.isFinite, y.isFinite else { return nil }
+            let x = Double(fields[0].trimmingCharacters(in: .whitespaces)),
+            let y = Double(fields[1].trimmingCharacters(in: .whitespaces)),
+            x.isFinite, y.isFinite
+        else { return nil }
         let rest = fields.count > 2 ? separator + fields[2] : ""
         return (x, y, separator, rest)
     }

@@ -29,8 +29,9 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors {
             let target = try parseCRS(crs, option: "--crs")
             if format == .geojson, !(try target.isGeographic) {
-                warn("GeoJSON in \(target) is not RFC 7946 (which is longitude/latitude): written with a \"crs\" member, as GDAL does; "
-                     + "many tools will ignore it")
+                warn(
+                    "GeoJSON in \(target) is not RFC 7946 (which is longitude/latitude): written with a \"crs\" member, as GDAL does; "
+                        + "many tools will ignore it")
             }
             let plan = try store.open()
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)

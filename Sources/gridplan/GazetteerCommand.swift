@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Geocoding
 import GRDB
+import Geocoding
 import GridStore
 
 struct GazetteerCommand: ParsableCommand {
@@ -92,9 +92,8 @@ struct GazetteerImport: ParsableCommand {
     }
 
     func line(_ r: GazetteerImporter.Report) -> String {
-        "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" +
-            (r.replaced > 0 ? ", replacing \(r.replaced)" : "") + (r.located > 0 ? ", \(r.located) located in the grids" : "") +
-            (r.ranges > 0 ? ", \(r.ranges) house-number ranges" : "")
+        "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" + (r.replaced > 0 ? ", replacing \(r.replaced)" : "")
+            + (r.located > 0 ? ", \(r.located) located in the grids" : "") + (r.ranges > 0 ? ", \(r.ranges) house-number ranges" : "")
     }
 }
 
@@ -115,17 +114,21 @@ struct GazetteerSearch: ParsableCommand {
             let rows = try plan.read { db -> [Row] in
                 if key.unicodeScalars.count >= 3 {
                     let quoted = "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                    return try Row.fetchAll(db, sql: """
-                        SELECT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code,
-                               ST_MinX(g.geom) AS x FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                        WHERE gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
-                        """, arguments: [quoted, limit])
+                    return try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code,
+                                   ST_MinX(g.geom) AS x FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                            WHERE gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
+                            """, arguments: [quoted, limit])
                 }
                 // One or two characters: names starting with them, a range of the exact-name index.
-                return try Row.fetchAll(db, sql: """
-                    SELECT DISTINCT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
-                    FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
-                    """, arguments: [key, key + "\u{10FFFF}", limit])
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
+                        FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
+                        """, arguments: [key, key + "\u{10FFFF}", limit])
             }
             if rows.isEmpty { print("no places match '\(text)'"); throw ExitCode(1) }
             for r in rows {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Cases
 import Foundation
-import Geocoding
 import GRDB
+import Geocoding
 import GridProjection
 import GridStore
 import Grids
@@ -67,13 +67,15 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
     @Option(help: "Latitude field of input coordinates.") var latField: String?
-    @Option(help: """
-        Input coordinates farther than this many metres from a geocoded building, house number or compound \
-        are flagged (more for coarser levels).
-        """)
+    @Option(
+        help: """
+            Input coordinates farther than this many metres from a geocoded building, house number or compound \
+            are flagged (more for coarser levels).
+            """)
     var disagreeM: Double = 300
-    @Option(name: [.customLong("also"), .customLong("out-crs")],
-            help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
+    @Option(
+        name: [.customLong("also"), .customLong("out-crs")],
+        help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
     // No default value: help would show this machine's core count next to "all cores".
     @Option(help: "Threads (default: all cores).") var threads: Int?
@@ -110,8 +112,9 @@ struct GeocodeFile: ParsableCommand {
             options.bd09 = systems.contains("bd09")
             // Counting rows reads the file once more: only worth it when the progress line shows.
             let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
-            let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
-                                               progress: { progress.update($0) })
+            let report = try BatchGeocoder.run(
+                reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
+                progress: { progress.update($0) })
             progress.finish(report.rows)
             if report.resumedAt > 0 { print("resumed after row \(report.resumedAt)") }
             print("geocoded \(report.rows) addresses; wrote \(out)")
@@ -176,8 +179,9 @@ struct GeocodeOne: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
-    @Option(name: [.customLong("also"), .customLong("out-crs")],
-            help: "Also print coordinates in: gcj02, bd09 (comma-separated; JSON always has both).") var also: String?
+    @Option(
+        name: [.customLong("also"), .customLong("out-crs")],
+        help: "Also print coordinates in: gcj02, bd09 (comma-separated; JSON always has both).") var also: String?
 
     func validate() throws {
         try reportingErrors { _ = try alsoSystems(also) }
@@ -188,9 +192,10 @@ struct GeocodeOne: ParsableCommand {
             let systems = try alsoSystems(also)
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }
-            print("\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
-                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "")
-                  + (r.fuzzy ? " (fuzzy)" : ""))
+            print(
+                "\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
+                    + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "")
+                    + (r.fuzzy ? " (fuzzy)" : ""))
             let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]
                 .compactMap { n, c in c.map { "\(n ?? "?") \($0)" } }
             if !chain.isEmpty { print("in: " + chain.joined(separator: " › ")) }

@@ -14,14 +14,18 @@ struct Gridplan: AsyncParsableCommand {
         // gridplan's own version (one constant in Grids) and the libraries it runs on, as loaded.
         version: GridplanVersion.report(),
         groupedSubcommands: [
-            CommandGroup(name: "Plan", subcommands: [
-                ImportCommand.self, ValidateCommand.self, StatsCommand.self, SummaryCommand.self, CodesCommand.self,
-                PartitionCommand.self, ExportCommand.self, VersionsCommand.self, PlanCommand.self,
-            ]),
+            CommandGroup(
+                name: "Plan",
+                subcommands: [
+                    ImportCommand.self, ValidateCommand.self, StatsCommand.self, SummaryCommand.self, CodesCommand.self,
+                    PartitionCommand.self, ExportCommand.self, VersionsCommand.self, PlanCommand.self,
+                ]),
             CommandGroup(name: "Cases", subcommands: [AssignCommand.self, CasesCommand.self]),
-            CommandGroup(name: "People and duty", subcommands: [
-                PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self,
-            ]),
+            CommandGroup(
+                name: "People and duty",
+                subcommands: [
+                    PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self,
+                ]),
             CommandGroup(name: "Addresses and coordinates", subcommands: [GeocodeCommand.self, GazetteerCommand.self, CoordsCommand.self]),
             CommandGroup(name: "Serving", subcommands: [ServeCommand.self]),
         ]

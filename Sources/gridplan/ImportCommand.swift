@@ -23,10 +23,11 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "The level of the grids in the file: street, community, area or unit.") var level: GridLevel
     @Option(help: "The layer to read, for files with several (default: the first).") var layer: String?
-    @Option(help: """
-        The CRS of the file: EPSG:NNNN, wgs84, cgcs2000, gcj02, bd09 or any PROJ definition. \
-        Required when the file has none; overrides the file's when given.
-        """)
+    @Option(
+        help: """
+            The CRS of the file: EPSG:NNNN, wgs84, cgcs2000, gcj02, bd09 or any PROJ definition. \
+            Required when the file has none; overrides the file's when given.
+            """)
     var crs: String?
     @Option(help: "Field holding the grid code (default: code, 编码, …).") var codeField: String?
     @Option(help: "Field holding the grid name (default: name, 名称, …).") var nameField: String?
@@ -60,8 +61,9 @@ struct ImportCommand: ParsableCommand {
                 throw error
             }
             report.warnings.forEach(warn)
-            print("imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
-                  + "plan version \(report.versionID)")
+            print(
+                "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
+                    + "plan version \(report.versionID)")
             if report.superseded > 0 {
                 print("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)")
             }

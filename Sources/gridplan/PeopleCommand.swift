@@ -2,8 +2,8 @@ import ArgumentParser
 import Duty
 import Foundation
 import GridProjection
-import Grids
 import GridStore
+import Grids
 
 struct PeopleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,8 +46,9 @@ struct PeopleCommand: ParsableCommand {
                 let source = try crs.map { try parseCRS($0, option: "--crs") }
                 let report = try RosterImporter.run(file: file, into: try store.open(), crs: source, encoding: encoding)
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
-                print("\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
-                      + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
+                print(
+                    "\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
+                        + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
                 rejected = !report.rejects.isEmpty
             }
             if rejected { throw ExitCode(1) }
@@ -74,9 +75,10 @@ struct PeopleCommand: ParsableCommand {
                 let (people, duties, load) = try plan.read { db in (try Roster.people(db), try Roster.duties(db), try Roster.openCases(db)) }
                 let byPerson = Dictionary(grouping: duties.filter { $0.covers(day) }, by: \.personID)
                 if json {
-                    try printJSON(people.map { p in
-                        PersonWith(p, Workload(openCases: load[p.id] ?? 0, capacityPerWeek: p.capacityPerWeek, duties: byPerson[p.id] ?? []))
-                    })
+                    try printJSON(
+                        people.map { p in
+                            PersonWith(p, Workload(openCases: load[p.id] ?? 0, capacityPerWeek: p.capacityPerWeek, duties: byPerson[p.id] ?? []))
+                        })
                     return
                 }
                 print("id\tname\trole\tphone\torganisation\tbase\topen cases/capacity\tduties on \(day)")
@@ -207,4 +209,3 @@ func dayOption(_ text: String?, option: String = "--at") throws -> String {
     guard let day = Clock.date(text) else { throw CLIError("\(option) \(text): not a date (e.g. 2024-06-01)") }
     return day
 }
-

@@ -34,9 +34,12 @@ struct StatsCommand: ParsableCommand {
             }
             print("grid\tlevel\tarea_m2\tperimeter_m\tcompactness\thouseholds\tresidents\tchildren\tradius_m\twithin_rules")
             for g in stats.grids {
-                print([g.code ?? g.name ?? "", g.level.name, String(format: "%.0f", g.areaM2), String(format: "%.0f", g.perimeterM),
-                       String(format: "%.3f", g.compactness), g.households.map(String.init) ?? "", g.residents.map(String.init) ?? "",
-                       String(g.children), String(format: "%.0f", g.radiusM), g.withinRules ? "yes" : "no"].joined(separator: "\t"))
+                print(
+                    [
+                        g.code ?? g.name ?? "", g.level.name, String(format: "%.0f", g.areaM2), String(format: "%.0f", g.perimeterM),
+                        String(format: "%.3f", g.compactness), g.households.map(String.init) ?? "", g.residents.map(String.init) ?? "",
+                        String(g.children), String(format: "%.0f", g.radiusM), g.withinRules ? "yes" : "no",
+                    ].joined(separator: "\t"))
             }
             print("")
             print("level\tcount\tarea_m2 min/median/max\thouseholds min/median/max\tcompactness median\tradius_m max\twithin rules")
@@ -44,8 +47,9 @@ struct StatsCommand: ParsableCommand {
                 func mmm(_ s: GridStats.Spread?) -> String { s.map { String(format: "%.0f/%.0f/%.0f", $0.min, $0.median, $0.max) } ?? "-" }
                 let compactness = l.compactness.map { String(format: "%.3f", $0.median) } ?? "-"
                 let radius = l.radius.map { String(format: "%.0f", $0.max) } ?? "-"
-                print("\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(compactness)\t\(radius)\t"
-                      + "\(String(format: "%.1f", l.shareWithinRules * 100)) %")
+                print(
+                    "\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(compactness)\t\(radius)\t"
+                        + "\(String(format: "%.1f", l.shareWithinRules * 100)) %")
             }
         }
     }

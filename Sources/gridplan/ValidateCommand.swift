@@ -2,8 +2,8 @@ import ArgumentParser
 import Duty
 import Foundation
 import GridGeometry
-import Grids
 import GridStore
+import Grids
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,20 +52,18 @@ struct ValidateCommand: ParsableCommand {
                 plan = try store.open()
             } catch let e as CLIError { throw CLIError(e.message, status: 2) }
             let sizing: SizingRules
-            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults }
-            catch { throw CLIError("\(error)", status: 2) }
+            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError("\(error)", status: 2) }
             var report: Validation.Report
             // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
             do {
                 report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix)
                 // The roster's own step (Duty module), added to the same findings layer.
-                let roster = try RosterChecks.run(store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
-                                                  maxPrimarySpreadM: maxPrimarySpreadM)
+                let roster = try RosterChecks.run(
+                    store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
+                    maxPrimarySpreadM: maxPrimarySpreadM)
                 try RosterChecks.append(roster, to: plan)
                 report.findings += roster
-            }
-            catch let e as GridplanError { throw CLIError(e.message, status: 2) }
-            catch { throw CLIError("\(store.path): \(error)", status: 2) }
+            } catch let e as GridplanError { throw CLIError(e.message, status: 2) } catch { throw CLIError("\(store.path): \(error)", status: 2) }
             dirty = report.hasProblems
             if json {
                 try printJSON(ValidationJSON(report))
@@ -86,25 +84,29 @@ struct ValidateCommand: ParsableCommand {
                     let total = group.compactMap(\.measure).reduce(0, +), largest = group.compactMap(\.measure).max() ?? 0
                     let unit = f.unit ?? ""
                     let kind = f.kind.rawValue.replacingOccurrences(of: "_", with: " ")
-                    print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.grids.first ?? ""): \(group.count) \(kind) findings, "
-                          + "\(String(format: "%.0f", total)) \(unit) in all, the largest \(String(format: "%.0f", largest)) \(unit)")
+                    print(
+                        "\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.grids.first ?? ""): \(group.count) \(kind) findings, "
+                            + "\(String(format: "%.0f", total)) \(unit) in all, the largest \(String(format: "%.0f", largest)) \(unit)")
                 }
             }
             if let noise = bySeverity[.noise], !noise.isEmpty {
                 let total = noise.compactMap(\.measure).reduce(0, +)
-                print("noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): "
-                      + "digitising noise, listed in the findings layer")
+                print(
+                    "noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): "
+                        + "digitising noise, listed in the findings layer")
             }
             let missing = GridLevel.allCases.filter { report.gridsPerLevel[$0] == nil }
             if !missing.isEmpty {
                 let present = GridLevel.allCases.filter { report.gridsPerLevel[$0] != nil }.map(\.name).joined(separator: ", ")
-                print("note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: "
-                      + "nesting and coverage are checked between the levels present (\(present))")
+                print(
+                    "note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: "
+                        + "nesting and coverage are checked between the levels present (\(present))")
             }
             let errors = bySeverity[.error]?.count ?? 0, warnings = bySeverity[.warning]?.count ?? 0
-            print(report.hasProblems
-                  ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(store.path))"
-                  : "\(report.gridCount) grids checked: clean")
+            print(
+                report.hasProblems
+                    ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(store.path))"
+                    : "\(report.gridCount) grids checked: clean")
         }
         if dirty { throw ExitCode(1) }
     }

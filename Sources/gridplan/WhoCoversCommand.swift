@@ -1,10 +1,10 @@
 import ArgumentParser
+import Desk
 import Duty
 import Foundation
 import Geocoding
 import GridProjection
 import Grids
-import Desk
 
 struct WhoCoversCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,16 +60,20 @@ struct WhoCoversCommand: ParsableCommand {
             }
             // With --at, the grids too are those in force that day.
             let answer: WhoCoversAnswer
-            do { answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k) }
-            catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
+            do {
+                answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k)
+            } catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
             if json { try printJSON(answer.json); return }
             let c = answer.coverage, geocoded = answer.geocode
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
             if let r = geocoded, let address {
-                let flags = [r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
-                             r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives"].compactMap { $0 }
-                print("address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
-                      + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
+                let flags = [
+                    r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
+                    r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives",
+                ].compactMap { $0 }
+                print(
+                    "address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
+                        + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
             }
             print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
             if let note = c.planNote { print("note: \(note)") }
