@@ -57,6 +57,8 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
                 swiftSettings: strict),
+        .target(name: "Workload", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+                swiftSettings: strict),
         .target(name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
                 swiftSettings: strict),
         .target(name: "Server", dependencies: [
@@ -66,7 +68,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "GridFormats", "GridGeometry", "GridProjection",
+            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "Workload", "GridFormats", "GridGeometry", "GridProjection",
             "GridStore", grdb,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -91,6 +93,8 @@ let package = Package(
                                                           "GridStore", "GridTestSupport", grdb], swiftSettings: strict),
         .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
                                                            "GridTestSupport", grdb], swiftSettings: strict),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport", grdb],
+                    swiftSettings: strict),
         .testTarget(name: "DeskTests", dependencies: ["Desk", "Grids", "GridStore", "GridTestSupport", grdb],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Desk", "Duty", "Grids", "GridGeometry", "GridProjection", "GridStore",

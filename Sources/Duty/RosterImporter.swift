@@ -77,7 +77,10 @@ public enum RosterImporter {
                     if let problem = row.problem { reject("\(id): \(problem)"); continue }
                     var capacity: Double? = nil
                     if let c = text("capacity") {
-                        guard let v = Double(c), v >= 0 else { reject("\(id): capacity '\(c)' is not a non-negative number"); continue }
+                        // A capacity of zero would make every load infinite: empty means the role's default.
+                        guard let v = Double(c), v > 0, v.isFinite else {
+                            reject("\(id): capacity '\(c)' is not a positive number of load units (leave it empty for the role's default)"); continue
+                        }
                         capacity = v
                     }
                     var dates: [String: String] = [:]
@@ -174,7 +177,7 @@ public enum RosterImporter {
     }
 
     static func samePerson(_ a: Person, _ b: Person) -> Bool {
-        a.name == b.name && a.phone == b.phone && a.role == b.role && a.organisation == b.organisation
+        a.name == b.name && a.phone == b.phone && a.role == b.role && a.organisation == b.organisation && a.capacityPerWeek == b.capacityPerWeek
             && a.activeFrom == b.activeFrom && a.activeTo == b.activeTo && a.lon == b.lon && a.lat == b.lat
     }
 }

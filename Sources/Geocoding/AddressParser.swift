@@ -23,10 +23,24 @@ public struct AddressParser: Sendable {
     private let lexiconFirst: Set<Unicode.Scalar>
 
     public func parse(_ text: String) -> AddressComponents {
-        parse(normalized: AddressNormalizer.normalizedScalars(text))
+        // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
+        // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
+        guard text.utf8.contains(0x28) || text.contains("（") else { return parse(normalized: AddressNormalizer.normalizedScalars(text)) }
+        var main = "", aside = "", depth = 0
+        for ch in text {
+            if ch == "(" || ch == "（" { depth += 1; aside += " "; continue }
+            if ch == ")" || ch == "）" { depth = max(0, depth - 1); continue }
+            if depth > 0 { aside.append(ch) } else { main.append(ch) }
+        }
+        var r = parse(normalized: AddressNormalizer.normalizedScalars(main))
+        let a = parse(normalized: AddressNormalizer.normalizedScalars(aside))
+        if r.road == nil { r.road = a.road }
+        if r.compound == nil && r.bareName == nil { r.compound = a.compound }
+        return r
     }
 
-    enum Kind { case province, city, county, street, community, area, gridUnit, road, compound, remainder }
+    /// zone: 开发区, 新区, 示范区 (functional areas, neither county nor street): read and dropped.
+    enum Kind { case province, city, county, street, community, area, gridUnit, road, compound, zone, remainder }
 
     struct Marker { let scalars: [Unicode.Scalar]; let kind: Kind; let minName: Int }
 
@@ -43,7 +57,12 @@ public struct AddressParser: Sendable {
             ("片区", .area, 1), ("网格", .gridUnit, 1),
             ("大道中", .road, 2), ("大道东", .road, 2), ("大道西", .road, 2), ("大道南", .road, 2), ("大道北", .road, 2),
             ("大道", .road, 1), ("路", .road, 1), ("街", .road, 1), ("巷", .road, 1), ("大街", .road, 1), ("道", .road, 2),
-            ("胡同", .road, 1), ("里弄", .road, 1),
+            ("胡同", .road, 1), ("里弄", .road, 1), ("国道", .road, 1), ("省道", .road, 1), ("县道", .road, 1), ("乡道", .road, 1),
+            ("公路", .road, 2), ("环线", .road, 1), ("线", .road, 2),
+            ("开发区", .zone, 1), ("新区", .zone, 1), ("示范区", .zone, 1), ("高新区", .zone, 0), ("组", .zone, 1),
+            ("风景名胜区", .compound, 1), ("风景区", .compound, 1), ("景区", .compound, 1), ("旅游区", .compound, 1),
+            ("度假区", .compound, 1), ("保护区", .compound, 1), ("陵园", .compound, 1), ("大桥", .compound, 1), ("寺", .compound, 2),
+            ("故居", .compound, 1), ("教堂", .compound, 1), ("大药房", .compound, 1),
             ("花园", .compound, 1), ("小区", .compound, 1), ("新村", .compound, 1), ("家园", .compound, 1), ("公寓", .compound, 1),
             ("大厦", .compound, 1), ("广场", .compound, 1), ("山庄", .compound, 1), ("公馆", .compound, 1), ("大院", .compound, 1),
             ("宿舍", .compound, 1), ("名苑", .compound, 1), ("雅苑", .compound, 1), ("苑", .compound, 2), ("庭", .compound, 2),
@@ -52,7 +71,7 @@ public struct AddressParser: Sendable {
             ("小学", .compound, 1), ("中学", .compound, 1), ("大学", .compound, 1), ("学院", .compound, 1), ("幼儿园", .compound, 1),
             ("医院", .compound, 1), ("卫生院", .compound, 1), ("卫生站", .compound, 1), ("酒店", .compound, 1), ("宾馆", .compound, 1),
             ("银行", .compound, 1), ("超市", .compound, 1), ("公园", .compound, 1), ("派出所", .compound, 1), ("车站", .compound, 1),
-            ("开发区", .compound, 1), ("工业园", .compound, 1), ("园区", .compound, 1),
+            ("工业园", .compound, 1), ("园区", .compound, 2),
         ]
         return table.map { Marker(scalars: Array($0.0.unicodeScalars), kind: $0.1, minName: $0.2) }
             .sorted { $0.scalars.count > $1.scalars.count }
@@ -62,14 +81,39 @@ public struct AddressParser: Sendable {
     static let markersByFirst: [Unicode.Scalar: [Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] })
 
     static let remainderWords: [[Unicode.Scalar]] = ["附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
-                                                      "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧"]
+                                                      "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧",
+                                                      "以南", "以北", "以东", "以西", "东段", "西段", "南段", "北段", "中段",
+                                                      "东首", "西首", "北部", "南部", "东部", "西部"]
         .map { Array($0.unicodeScalars) }
 
     static let remainderFirst: Set<Unicode.Scalar> = Set(remainderWords.map { $0[0] })
 
     static func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
-        guard j < s.count, remainderFirst.contains(s[j]) else { return false }
+        guard j < s.count else { return false }
+        // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
+        if j == s.count - 1 && (s[j] == "内" || directions.contains(s[j])) { return true }
+        guard remainderFirst.contains(s[j]) else { return false }
         return remainderWords.contains { matches(s, j, $0) }
+    }
+
+    static let directions: Set<Unicode.Scalar> = ["东", "西", "南", "北"]
+
+    /// The end of a distance phrase at `j` (东50米, 西北三公里, 向南2公里处, 约1.3KM), or nil.
+    static func distanceEnd(_ s: [Unicode.Scalar], _ j: Int) -> Int? {
+        var k = j
+        if k < s.count && (s[k] == "向" || s[k] == "往" || s[k] == "约") { k += 1 }
+        var d = 0
+        while k < s.count && directions.contains(s[k]) && d < 2 { k += 1; d += 1 }
+        while k < s.count && (s[k] == "侧" || s[k] == "约" || s[k] == "偏") { k += 1 }
+        let digits = k
+        while k < s.count && (isDigit(s[k]) || AddressNormalizer.chineseDigit(s[k]) != nil || s[k] == "十" || s[k] == "百") { k += 1 }
+        guard k > digits else { return nil }
+        for unit in ["公里", "千米", "米", "KM"] where matches(s, k, Array(unit.unicodeScalars)) {
+            k += unit.unicodeScalars.count
+            if k < s.count && s[k] == "处" { k += 1 }
+            return k
+        }
+        return nil
     }
 
     /// Province short names (and municipalities) by their level.
@@ -102,7 +146,7 @@ public struct AddressParser: Sendable {
             case .city:
                 if r.city == nil && r.county == nil { r.city = value }
                 else if r.county == nil && r.city != value { r.county = value }   // county-level city: 廉江市
-            case .county: if r.county == nil { r.county = value } else if r.county != value && r.street == nil { r.street = value }
+            case .county: if r.county == nil { r.county = value }      // a second one is a zone (空港区) or an old name
             case .street: if r.street == nil { r.street = value }
             case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
             case .area: if r.area == nil { r.area = value }
@@ -113,15 +157,22 @@ public struct AddressParser: Sendable {
                     r.remainder = (r.remainder ?? "") + value      // a crossing road: 人民大道与海滨路交叉口
                 } else if r.road != value && r.compound == nil { r.compound = value }
             case .compound: if r.compound == nil { r.compound = value } else if r.compound != value && r.bareName == nil { r.bareName = value }
+            case .zone: if r.county == nil && r.city != nil { r.county = value }     // 沈北新区, 浦东新区 are counties
             case .remainder: r.remainder = (r.remainder ?? "") + value
             }
         }
 
+        var afterRoad = false
         while pos < n {
             let c = s[pos]
-            // Remainder: 附近, 对面 … ends the address.
-            if pos > 0 && Self.remainderAt(s, pos) {
+            // Remainder: 附近, 对面 … ends the address; so does a crossing road (与三义路交叉口).
+            if pos > 0 && (Self.remainderAt(s, pos) || (afterRoad && (c == "与" || c == "和"))) {
                 set(.remainder, text(pos, n)); break
+            }
+            afterRoad = false
+            // A distance (东50米, 20公里处) is kept aside; parsing goes on after it.
+            if let end = Self.distanceEnd(s, pos) {
+                set(.remainder, text(pos, end)); pos = end; continue
             }
             // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
             if Self.isAlnum(c) || (c == "第" && pos + 1 < n && Self.isDigit(s[pos + 1])) {
@@ -145,7 +196,7 @@ public struct AddressParser: Sendable {
                 // Digits end a name (a number follows); Latin letters are part of it (XX花园)
                 // unless they are a building or unit label (A座, B栋).
                 if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelFollows(s, j))) { break }
-                if j > pos, Self.remainderAt(s, j) { break }
+                if j > pos, Self.remainderAt(s, j) || Self.distanceEnd(s, j) != nil { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
                 if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
@@ -154,8 +205,13 @@ public struct AddressParser: Sendable {
                 j += 1
             }
             if let (m, at) = found {
-                let end = at + m.scalars.count
+                var end = at + m.scalars.count
+                // A compound named after another place (红城中心小学, 东方山风景区): one name.
+                if m.kind == .compound, let next = markerAt(s, end), next.kind == .compound, next.minName <= 1, next.scalars.count >= 2 {
+                    end += next.scalars.count
+                }
                 set(m.kind, text(pos, end))
+                afterRoad = m.kind == .road
                 pos = end
             } else {
                 // No marker before a number, a remainder or the end: a bare name.
@@ -198,7 +254,20 @@ public struct AddressParser: Sendable {
 
     private func markerAt(_ s: [Unicode.Scalar], _ j: Int) -> Marker? {
         guard j < s.count, let list = Self.markersByFirst[s[j]] else { return nil }
-        return list.first { Self.matches(s, j, $0.scalars) }
+        guard let m = list.first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
+        let next = j + m.scalars.count < s.count ? s[j + m.scalars.count] : nil
+        switch m.kind {
+        case .street where m.scalars.count == 1:
+            // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name.
+            if let next, next == "市" || next == "县" || next == "区" || next == "族" { return nil }
+        case .community where m.scalars == ["村"]:
+            if let next, next == "镇" || next == "乡" { return nil }        // 西张村镇
+        case .road where m.scalars.count == 3 && m.scalars[0] == "大":
+            // 宏力大道东50米: the direction belongs to the distance.
+            if Self.distanceEnd(s, j + 2) != nil { return Self.markers.first { $0.scalars == ["大", "道"] } }
+        default: break
+        }
+        return m
     }
 
     private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
@@ -250,7 +319,17 @@ public struct AddressParser: Sendable {
             } else { r.room = token }
             return end
         }
-        if after("期") { return i + 1 }
+        if after("期") || after("组") { return i + 1 }          // 二期, 6组 (a village's group)
+        // Numbered roads: 319国道, 015县道, G320, S215, X425, Y509.
+        for kind in ["国道", "省道", "县道", "乡道"] where after(kind) {
+            if r.road == nil { r.road = token + kind }
+            return i + 2
+        }
+        if let first = s[start..<i].first, "GSXYZ".unicodeScalars.contains(first), i - start >= 2, i - start <= 5,
+           s[(start + 1)..<i].allSatisfy(Self.isDigit), r.road == nil {
+            r.road = token
+            return i
+        }
         if lettersOnly { return nil }
         // Bare digits: 3-2-501 is building-unit-room; a trailing number is a room once a
         // building or a house number is known, else a house number.

@@ -50,7 +50,7 @@ public enum BatchGeocoder {
     }
 
     public static func columns(_ o: Options, assign: Bool) -> [String] {
-        var c = ["match_level", "confidence", "lon", "lat"]
+        var c = ["match_level", "confidence", "certain_level", "lon", "lat"]
         if o.gcj02 { c += ["lon_gcj02", "lat_gcj02"] }
         if o.bd09 { c += ["lon_bd09", "lat_bd09"] }
         c += ["matched", "county_code", "county_name", "street_code", "street_name", "community_code", "community_name",
@@ -203,7 +203,7 @@ public enum BatchGeocoder {
     /// One output line: the input values, then the result columns.
     static func line(_ row: CaseReader.Row, _ r: GeocodeResult, _ assignment: Assignment?, _ assignedFrom: String,
                      _ inputChain: GridChain?, _ o: Options, _ assigner: Assigner?, into text: inout String) {
-        var v = [r.level.rawValue, String(r.confidence), coord(r.lon), coord(r.lat)]
+        var v = [r.level.rawValue, String(r.confidence), r.certainLevel.rawValue, coord(r.lon), coord(r.lat)]
         let located = r.level != .none
         if o.gcj02 {
             let g = located ? ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat) : (Double.nan, Double.nan)

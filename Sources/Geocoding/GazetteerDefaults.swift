@@ -6,7 +6,7 @@ import GridStore
 import Grids
 
 /// The sample gazetteer: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv, with the
-/// province and city above it) and the generated roads, house numbers, compounds, buildings
+/// province and city above it from GeoData/chikan/divisions_above.csv) and the generated roads, house numbers, compounds, buildings
 /// and POIs of GeoData/chikan/gazetteer/ (marked generated), with house-number ranges on lanes
 /// and on the far ends of long roads (road_ranges.geojson).
 public enum GazetteerDefaults {
@@ -26,13 +26,12 @@ public enum GazetteerDefaults {
         return nil
     }
 
-    /// Imports the sample; each file replaces what an earlier import of it wrote.
-    public static func importAll(into store: GeoPackage, geoData: String) throws -> [GazetteerImporter.Report] {
+    /// Imports the sample; each file replaces what an earlier import of it wrote. The divisions
+    /// above the county come from `above` (a divisions CSV: level, code, name, parent_code), by
+    /// default the sample's own `chikan/divisions_above.csv`; none are assumed here.
+    public static func importAll(into store: GeoPackage, geoData: String, above: String? = nil) throws -> [GazetteerImporter.Report] {
         let chikan = (geoData as NSString).appendingPathComponent("chikan")
-        let above = FileManager.default.temporaryDirectory.appendingPathComponent("gridplan-divisions-above-\(UUID().uuidString).csv")
-        // The province and city of the sample county (GB/T 2260), as the divisions list's parents.
-        try "level,code,name,parent_code\nprovince,440000,广东省,\ncity,440800,湛江市,440000\n".write(to: above, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: above) }
+        let abovePath = above ?? "\(chikan)/divisions_above.csv"
         var reports: [GazetteerImporter.Report] = []
         let hasGrids = try store.read(GridRecord.currentCount) > 0
         let grids = hasGrids ? try Assigner(store: store, snapMetres: 50) : nil
@@ -43,7 +42,7 @@ public enum GazetteerDefaults {
             options.crs = .cgcs2000
             reports.append(try GazetteerImporter.run(file: path, into: store, options: options, grids: grids))
         }
-        try load(above.path, .admin, generated: false, source: "GB/T 2260: 广东省, 湛江市")
+        if above != nil || FileManager.default.fileExists(atPath: abovePath) { try load(abovePath, .admin, generated: false) }
         try load("\(chikan)/divisions.csv", .admin, generated: false)
         let g = "\(chikan)/gazetteer"
         guard FileManager.default.fileExists(atPath: "\(g)/roads.geojson") else { return reports }

@@ -33,6 +33,8 @@ package struct GeocodeResultJSON: Codable, Sendable {
 
     package var matchLevel: String
     package var confidence: Double
+    /// The finest level the text makes certain (coarser than match_level when a one-character-off name is all there is).
+    package var certainLevel: String
     /// CGCS2000 longitude/latitude, and the same point as Amap/Tencent (GCJ-02) and Baidu (BD-09) show it.
     package var lon: Double?, lat: Double?
     package var gcj02: [Double]?, bd09: [Double]?
@@ -48,12 +50,13 @@ package struct GeocodeResultJSON: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case confidence, lon, lat, gcj02, bd09, matched, interpolated, interpolation, fuzzy, reason, admin, alternatives, components
-        case matchLevel = "match_level"
+        case matchLevel = "match_level", certainLevel = "certain_level"
     }
 
     package init(_ r: GeocodeResult) {
         matchLevel = r.level.rawValue
         confidence = r.confidence
+        certainLevel = r.certainLevel.rawValue
         if r.level != .none {
             lon = r.lon; lat = r.lat
             let g = ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat), b = ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat)

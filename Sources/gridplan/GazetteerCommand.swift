@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Geocoding
 import GridStore
 
@@ -110,32 +109,11 @@ struct GazetteerSearch: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let plan = try store.open()
-            let key = PlaceKeys.key(text)
-            let rows = try plan.read { db -> [Row] in
-                if key.unicodeScalars.count >= 3 {
-                    let quoted = "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                    return try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code,
-                                   ST_MinX(g.geom) AS x FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                            WHERE gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
-                            """, arguments: [quoted, limit])
-                }
-                // One or two characters: names starting with them, a range of the exact-name index.
-                return try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT DISTINCT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
-                        FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
-                        """, arguments: [key, key + "\u{10FFFF}", limit])
-            }
+            let rows = try GazetteerQuery.search(text, in: plan, limit: limit)
             if rows.isEmpty { print("no places match '\(text)'"); throw ExitCode(1) }
             for r in rows {
-                let kind: String = r["kind"], name: String = r["name"]
-                let level: String? = r["level"], code: String? = r["code"]
-                let chain = [r["county_code"], r["street_code"], r["community_code"]].compactMap { $0 as String? }.joined(separator: " › ")
-                print("\(name)\t\(kind)\(level.map { "/\($0)" } ?? "")\t\(code ?? "")\t\(chain)")
+                let chain = [r.countyCode, r.streetCode, r.communityCode].compactMap { $0 }.joined(separator: " › ")
+                print("\(r.name)\t\(r.kind)\(r.level.map { "/\($0)" } ?? "")\t\(r.code ?? "")\t\(chain)")
             }
         }
     }

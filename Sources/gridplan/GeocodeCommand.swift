@@ -41,7 +41,10 @@ struct GeocodeFile: ParsableCommand {
         abstract: "Geocode the address column of a file (the default subcommand: `gridplan geocode FILE …`).",
         discussion: """
             Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road, \
-            community, street, county, none), confidence 0–1, lon/lat (CGCS2000), the place matched, the county, \
+            community, street, county, none), confidence 0–1 (of answers at 0.8 or more, 95 % or more are right on the \
+            labelled sets), certain_level (the finest level the text makes certain: coarser than match_level when the \
+            name matched is one character off and nothing else in the address confirms it), lon/lat (CGCS2000), \
+            the place matched, the county, \
             street and community with codes, interpolated (house number not in the gazetteer, placed) and \
             interpolation (how: points = between known numbers, range = on the road line whose house-number \
             range holds it, extrapolated = beyond the known numbers), fuzzy (one character differed, or part of \
@@ -144,11 +147,22 @@ struct GeocodeParse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
         abstract: "Show how an address is normalised and split into components (no plan needed).",
-        discussion: "Example:\n  gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'")
+        discussion: """
+            Examples:
+              gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'
+              # one JSON object a line:
+              gridplan geocode parse --lines addresses.txt > parsed.jsonl
+            """)
 
-    @Argument(help: "The address.") var text: String
+    @Argument(help: "The address (omit with --lines).") var text: String?
     @Flag(help: "Print JSON.") var json = false
     @Option(name: .customLong("db"), help: "A plan whose gazetteer names divisions written without suffix (optional).") var db: String?
+    @Option(help: "A UTF-8 file of addresses, one a line: prints one JSON object a line, and the parsing speed on stderr.")
+    var lines: String?
+
+    func validate() throws {
+        try reportingErrors { if text == nil && lines == nil { throw CLIError("give an ADDRESS, or --lines FILE") } }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -157,6 +171,8 @@ struct GeocodeParse: ParsableCommand {
                 let plan = try StoreOptions.parse(["--db", db]).open()
                 parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon)
             }
+            if let lines { try parseLines(lines, parser); return }
+            guard let text else { throw CLIError("give an ADDRESS, or --lines FILE") }
             let c = parser.parse(text)
             let normalized = AddressNormalizer.normalize(text)
             if json {
@@ -166,6 +182,33 @@ struct GeocodeParse: ParsableCommand {
                 for (k, v) in c.fields { print("\(k): \(v)") }
             }
         }
+    }
+
+    /// Parses every line, timing the parser alone (not the reading or the printing).
+    func parseLines(_ path: String, _ parser: AddressParser) throws {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CLIError("\(path): cannot read it as UTF-8 text")
+        }
+        let addresses = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .dropLast(text.hasSuffix("\n") ? 1 : 0)
+        _ = AddressNormalizer.normalize("預熱") // the ICU table is built once, before timing
+        let start = Date()
+        let parsed = addresses.map { parser.parse($0) }
+        let seconds = Date().timeIntervalSince(start)
+        var out = ""
+        for (text, c) in zip(addresses, parsed) {
+            // The components alone: a line carries no number_value, unlike `parse --json`.
+            var line = AddressParseJSON(normalized: AddressNormalizer.normalize(text), components: c)
+            line.numberValue = nil
+            out += try JSONOutput.string(line, pretty: false) + "\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "parsed %d addresses in %.3f s: %.0f addresses/s on 1 thread\n",
+                    addresses.count, seconds, Double(addresses.count) / max(seconds, 1e-9)
+                ).utf8))
     }
 }
 
@@ -205,6 +248,7 @@ struct GeocodeOne: ParsableCommand {
                     print(String(format: "%@: %.7f, %.7f", system as NSString, c.lon, c.lat))
                 }
             }
+            if r.certainLevel != r.level { print("certain only to: \(r.certainLevel.rawValue)") }
             if let reason = r.reason { print("reason: \(reason)") }
             for a in r.alternatives { print(String(format: "or: %@ %.3f  %.7f, %.7f", a.name as NSString, a.confidence, a.lon, a.lat)) }
         }

@@ -24,7 +24,8 @@ struct Gridplan: AsyncParsableCommand {
             CommandGroup(
                 name: "People and duty",
                 subcommands: [
-                    PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self,
+                    PeopleCommand.self, DutyCommand.self, DepartmentsCommand.self, WhoCoversCommand.self, LoadCommand.self,
+                    BalanceCommand.self,
                 ]),
             CommandGroup(name: "Addresses and coordinates", subcommands: [GeocodeCommand.self, GazetteerCommand.self, CoordsCommand.self]),
             CommandGroup(name: "Serving", subcommands: [ServeCommand.self]),

@@ -66,3 +66,9 @@ func parseCRS(_ text: String, option: String) throws -> CRS {
 func printJSON<T: Encodable>(_ value: T) throws {
     print(try JSONOutput.string(value))
 }
+
+/// `load --json` and `balance --json` only, until their reports have Codable output types like the others.
+func jsonString(_ object: Any) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    return String(data: data, encoding: .utf8) ?? "{}"
+}

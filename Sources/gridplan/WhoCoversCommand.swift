@@ -69,6 +69,8 @@ struct WhoCoversCommand: ParsableCommand {
             if let r = geocoded, let address {
                 let flags = [
                     r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
+                    r.certainLevel != r.level ? "certain only to \(r.certainLevel.rawValue)" : nil,
+                    r.confidence < 0.8 ? "not confident: check the address" : nil,
                     r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives",
                 ].compactMap { $0 }
                 print(

@@ -1,0 +1,133 @@
+import Duty
+import Foundation
+import GridProjection
+import Grids
+
+/// How even a set of values is: the largest against the mean, the coefficient of variation
+/// (population standard deviation over mean) and the Gini coefficient (0 = all equal).
+public struct Spread: Sendable {
+    public var count: Int
+    public var max: Double, mean: Double
+    public var maxOverMean: Double, cv: Double, gini: Double
+
+    public init(_ values: [Double]) {
+        count = values.count
+        guard !values.isEmpty else { max = 0; mean = 0; maxOverMean = 0; cv = 0; gini = 0; return }
+        let n = Double(values.count)
+        let top = values.max()!, average = values.reduce(0, +) / n
+        let variance = values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / n
+        max = top; mean = average
+        maxOverMean = average > 0 ? top / average : 0
+        cv = average > 0 ? variance.squareRoot() / average : 0
+        // Gini from the sorted values: sum (2i - n - 1) x_i / (n * sum x).
+        let sorted = values.sorted(), total = values.reduce(0, +)
+        gini = total > 0 ? sorted.enumerated().reduce(0) { $0 + (2 * Double($1.offset + 1) - n - 1) * $1.element } / (n * total) : 0
+    }
+
+    public var jsonObject: [String: Any] {
+        ["count": count, "max": max, "mean": mean, "max_over_mean": maxOverMean, "cv": cv, "gini": gini]
+    }
+}
+
+/// One gridder's measures.
+public struct PersonMeasure: Sendable {
+    public var id: String, name: String, role: String
+    public var load: Double
+    public var capacity: Double?
+    /// load / capacity (nil without a capacity).
+    public var ratio: Double?
+    /// Farthest point of any grid served, from the base (or each grid's centre where none is known).
+    public var radiusM: Double
+    /// Mean distance to the households of the grids served (households spread over each grid).
+    public var meanDistanceM: Double
+    public var grids: [String]
+    public var hasBase: Bool
+
+    public var jsonObject: [String: Any] {
+        [
+            "id": id, "name": name, "role": role, "load": load, "capacity": capacity as Any, "ratio": ratio as Any,
+            "radius_m": radiusM, "mean_distance_m": meanDistanceM, "grids": grids, "base_known": hasBase,
+        ]
+    }
+}
+
+/// `gridplan load`: every gridder and grid of a level, and how even the loads are.
+public struct LoadReport {
+    public var day: String
+    public var level: GridLevel
+    public var people: [PersonMeasure]
+    public var grids: [WorkloadModel.Grid]
+    public var metricCRS: String
+    /// Load spread of the grids at the measured level and every level above (children summed).
+    public var levels: [(GridLevel, Spread)]
+    public var rules: WorkloadRules
+
+    public init(model: WorkloadModel) throws {
+        day = model.day; level = model.level; rules = model.rules
+        grids = model.grids
+        metricCRS = model.snapshot.projector.metricCRS.description
+        people = try model.gridders.map { g in
+            let load = model.load(of: g)
+            var radius = 0.0, distanceSum = 0.0, households = 0.0
+            for code in g.grids {
+                guard let grid = model.grid(code: code) else { continue }
+                radius = max(radius, try model.radius(base: g.base, grid: grid))
+                let weight = max(grid.households, 1)
+                distanceSum += weight * (try model.meanDistance(base: g.base, grid: grid)); households += weight
+            }
+            return PersonMeasure(
+                id: g.person.id, name: g.person.name, role: g.person.role.rawValue, load: load, capacity: g.capacity,
+                ratio: g.capacity.map { load / $0 }, radiusM: radius,
+                meanDistanceM: households > 0 ? distanceSum / households : 0, grids: g.grids, hasBase: g.base != nil)
+        }
+        // Sum the loads up the hierarchy.
+        let snapshot = model.snapshot
+        var byIndex: [Int: Double] = [:]
+        for g in model.grids { byIndex[g.index] = g.load }
+        var levels: [(GridLevel, Spread)] = [(model.level, Spread(model.grids.map(\.load)))]
+        var current = byIndex
+        var l = model.level
+        while let up = l.parent {
+            var next: [Int: Double] = [:]
+            for (i, load) in current {
+                guard let pf = snapshot.grids[i].parentFid, let pi = snapshot.index(ofFid: pf) else { continue }
+                var j = pi
+                while snapshot.grids[j].level > up, let f = snapshot.grids[j].parentFid, let k = snapshot.index(ofFid: f) { j = k }
+                if snapshot.grids[j].level == up { next[j, default: 0] += load }
+            }
+            if !next.isEmpty { levels.append((up, Spread(Array(next.values)))) }
+            current = next.isEmpty ? current : next
+            l = up
+        }
+        self.levels = levels
+    }
+
+    /// Summary of the people measured: spread of ratios, largest radius, people over capacity.
+    public var summary: [String: Any] {
+        let ratios = people.compactMap(\.ratio)
+        let s = Spread(ratios)
+        return [
+            "day": day, "level": level.name, "people": people.count, "grids": grids.count,
+            "grids_without_primary": grids.filter { $0.primary == nil }.map(\.code),
+            "max_ratio": s.max, "mean_ratio": s.mean, "max_over_mean": s.maxOverMean, "cv": s.cv, "gini": s.gini,
+            "largest_radius_m": people.map(\.radiusM).max() ?? 0,
+            "over_capacity": people.filter { ($0.ratio ?? 0) > 1 }.map(\.id),
+            "people_without_base": people.filter { !$0.hasBase }.map(\.id),
+            "metric_crs": metricCRS,
+            "levels": Dictionary(uniqueKeysWithValues: levels.map { ($0.0.name, $0.1.jsonObject) }),
+        ]
+    }
+
+    public var jsonObject: [String: Any] {
+        [
+            "people": people.map(\.jsonObject),
+            "grids": grids.map { g in
+                [
+                    "code": g.code, "name": g.name as Any, "load": g.load, "primary": g.primary as Any, "households": g.households,
+                    "residents": g.residents, "cases": g.cases, "dedicated": g.dedicated, "patrol_m": g.patrolM,
+                ] as [String: Any]
+            },
+            "summary": summary, "rules": rules.jsonObject,
+        ]
+    }
+}

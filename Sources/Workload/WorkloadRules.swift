@@ -1,0 +1,132 @@
+import Foundation
+import Grids
+
+/// How a grid's load is counted and how much load a person can carry. Load units are
+/// "household equivalents": with the defaults a household counts 1, so a full-time gridder's
+/// default capacity of 1,500 is about three to four unit grids of 300–500 households (南桥: 95
+/// units, 26 full-time gridders). Offices replace any part with a JSON file (`--rules`):
+///
+///     { "weights": { "households": 1, "residents": 0, "cases": 2, "dedicated": 300, "patrol_km": 50 },
+///       "severity": { "ordinary": 1, "important": 3, "major": 10 },
+///       "categories": [ { "prefix": "05", "weight": 2 } ],
+///       "capacity": { "full_time_gridder": 1500, "part_time_gridder": 500 },
+///       "case_window_days": 365 }
+public struct WorkloadRules: Sendable, Codable, Equatable {
+    public struct Weights: Sendable, Codable, Equatable {
+        /// Per household, per resident.
+        public var households: Double
+        public var residents: Double
+        /// Per case reported in the window (before the severity and category factors).
+        public var cases: Double
+        /// Per dedicated grid (专属网格: a school, hospital, market, park … in the grid's kind).
+        public var dedicated: Double
+        /// Per kilometre of street inside the grid (patrol length; needs `--roads`).
+        public var patrolKm: Double
+
+        enum CodingKeys: String, CodingKey {
+            case households, residents, cases, dedicated, patrolKm = "patrol_km"
+        }
+    }
+    public struct CategoryWeight: Sendable, Codable, Equatable {
+        public var prefix: String
+        public var weight: Double
+    }
+
+    public var weights: Weights
+    /// Factor per case severity.
+    public var severity: [String: Double]
+    /// Factor per case category, by code prefix (longest wins; 1 when none matches).
+    public var categories: [CategoryWeight]
+    /// Default capacity per person role, for people whose roster line gives none.
+    public var capacity: [String: Double]
+    /// Cases count when reported in the `caseWindowDays` days before the day measured.
+    public var caseWindowDays: Int
+
+    enum CodingKeys: String, CodingKey {
+        case weights, severity, categories, capacity, caseWindowDays = "case_window_days"
+    }
+
+    /// A household counts 1; a case 2 (an ordinary one: a year of 5,000 cases over 585 units is
+    /// about 17 a unit, small beside 400 households but felt where cases cluster), important and
+    /// major cases 3 and 10 times that; a dedicated institution 300 (a small unit's worth).
+    public static let defaults = WorkloadRules(
+        weights: Weights(households: 1, residents: 0, cases: 2, dedicated: 300, patrolKm: 0),
+        severity: ["ordinary": 1, "important": 3, "major": 10],
+        categories: [],
+        capacity: ["full_time_gridder": 1500, "part_time_gridder": 500, "mobile_gridder": 200, "grid_chief": 1500],
+        caseWindowDays: 365)
+
+    /// Reads a JSON file; parts it leaves out keep their defaults.
+    public static func load(path: String) throws -> WorkloadRules {
+        guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the workload rules") }
+        struct Partial: Decodable {
+            var weights: [String: Double]?
+            var severity: [String: Double]?
+            var categories: [CategoryWeight]?
+            var capacity: [String: Double]?
+            var case_window_days: Int?
+        }
+        let p: Partial
+        do { p = try JSONDecoder().decode(Partial.self, from: data) } catch { throw GridplanError("\(path): not valid workload rules: \(error)") }
+        var rules = defaults
+        if let w = p.weights { try rules.setWeights(w, source: "\(path): weights") }
+        rules.severity.merge(p.severity ?? [:]) { $1 }
+        rules.categories = p.categories ?? []
+        rules.capacity.merge(p.capacity ?? [:]) { $1 }
+        rules.caseWindowDays = p.case_window_days ?? rules.caseWindowDays
+        for (role, c) in rules.capacity where !(c > 0) {
+            throw GridplanError("\(path): capacity.\(role) is \(c); a capacity must be positive")
+        }
+        for (s, f) in rules.severity where f < 0 { throw GridplanError("\(path): severity.\(s) is negative (\(f))") }
+        if rules.caseWindowDays <= 0 { throw GridplanError("\(path): case_window_days must be positive") }
+        return rules
+    }
+
+    /// Applies `households=1,residents=0,cases=2` (the `--weights` option).
+    public mutating func apply(weightsOption text: String) throws {
+        var values: [String: Double] = [:]
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let v = Double(kv[1]) else {
+                throw GridplanError("--weights \(text): '\(part)' is not NAME=NUMBER (households, residents, cases, dedicated, patrol_km)")
+            }
+            values[kv[0]] = v
+        }
+        try setWeights(values, source: "--weights")
+    }
+
+    mutating func setWeights(_ values: [String: Double], source: String) throws {
+        for (key, v) in values {
+            guard v >= 0, v.isFinite else { throw GridplanError("\(source): \(key)=\(v) must be a non-negative number") }
+            switch key {
+            case "households": weights.households = v
+            case "residents": weights.residents = v
+            case "cases": weights.cases = v
+            case "dedicated": weights.dedicated = v
+            case "patrol_km": weights.patrolKm = v
+            default: throw GridplanError("\(source): unknown weight '\(key)' (households, residents, cases, dedicated, patrol_km)")
+            }
+        }
+    }
+
+    /// The weight of one case of a category and severity.
+    public func caseWeight(category: String?, severity: String) -> Double {
+        let byCategory = category.flatMap { c in categories.filter { c.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count } }
+        return weights.cases * (self.severity[severity] ?? 1) * (byCategory?.weight ?? 1)
+    }
+
+    /// The capacity a person carries: their own, else their role's default (nil: not a gridder).
+    public func capacity(own: Double?, role: String) -> Double? { own ?? capacity[role] }
+
+    /// The rules as JSON for `--json` output, so a reader knows how loads were counted.
+    public var jsonObject: [String: Any] {
+        [
+            "weights": [
+                "households": weights.households, "residents": weights.residents, "cases": weights.cases,
+                "dedicated": weights.dedicated, "patrol_km": weights.patrolKm,
+            ],
+            "severity": severity, "categories": categories.map { ["prefix": $0.prefix, "weight": $0.weight] },
+            "capacity": capacity, "case_window_days": caseWindowDays,
+        ]
+    }
+}

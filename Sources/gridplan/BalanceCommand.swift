@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Grids
+import Workload
+
+struct BalanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balance",
+        abstract: "Propose the fewest changes of gridders that even out load against capacity within an area, community or street.",
+        discussion: """
+            Reassigns the unit grids of the region among its gridders (the primaries of its grids, and gridders \
+            without any duty based inside it) to make the largest load/capacity ratio as small as possible, keeping \
+            every grid within --max-radius of its gridder's base; among the assignments that reach it, the one that \
+            changes the fewest grids. The search is exact and proves its answer when it can within --time-limit; the \
+            lower bound it proved is printed beside the answer. Loads are counted as `gridplan load` counts them.
+
+            --staffing adds how many gridders the region needs for every load within capacity and every radius \
+            within the limit, with where their bases would serve best. --coverage-radius adds emergency coverage: \
+            the share of households with at least --coverage-k people on duty within the radius, the grids short \
+            of it and the fewest extra responders (placed at grid centres) that close the gap.
+
+            Nothing is written without --apply; then each moved grid's primary duty ends on --at and the new \
+            gridder's starts that day, in one transaction recorded as a plan version, and `who-covers` answers \
+            with the new gridders from that day.
+
+            Example:
+              gridplan balance --db plan.gpkg --within community 440802007001 \\
+                  --max-radius 1500 --at 2024-07-01 --json
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var workload: WorkloadOptions
+    @Option(parsing: .upToNextOption, help: "The region: a level (area, community, street) and a grid code.") var within: [String]
+    @Option(help: "Largest distance (m) from a gridder's base to the farthest point of a grid they serve.") var maxRadius: Double?
+    @Option(help: "Change at most this many grids that have a gridder (the bound and 'optimal' then hold for that many changes).")
+    var maxMoves: Int?
+    @Option(help: "Seconds the search may take before it answers with the best found.") var timeLimit: Double = 1.8
+    @Flag(help: "Also work out how many gridders the region needs and where to base them.") var staffing = false
+    @Option(help: "Emergency coverage: responders must be within this many metres.") var coverageRadius: Double?
+    @Option(help: "Emergency coverage: responders needed at every household (default 2).") var coverageK: Int = 2
+    @Flag(help: "Write the proposal as duties from --at (a plan version).") var apply = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard within.count == 2, let level = GridLevel(name: within[0]) else {
+            throw ValidationError("--within takes a level and a code, e.g. --within community 440802007001")
+        }
+        guard level != .unit else { throw ValidationError("--within unit: a unit grid has one gridder; name an area, community or street") }
+        if let r = maxRadius, !(r > 0) { throw ValidationError("--max-radius \(r): must be a positive number of metres") }
+        if let k = maxMoves, k < 0 { throw ValidationError("--max-moves \(k): must not be negative") }
+        if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+        if coverageK < 1 { throw ValidationError("--coverage-k must be at least 1") }
+        if let r = coverageRadius, !(r > 0) { throw ValidationError("--coverage-radius \(r): must be a positive number of metres") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let day = try dayOption(workload.at)
+            let plan = try store.open()
+            let model = try WorkloadModel(store: plan, day: day, level: .unit, rules: try workload.resolvedRules(), roads: workload.roads)
+            let proposal = try BalanceProposal(
+                model: model,
+                options: .init(
+                    withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves, timeLimit: timeLimit))
+            let staff = try staffing ? Staffing.plan(proposal: proposal, maxRadius: maxRadius) : nil
+            let cover = try coverageRadius.map { try EmergencyCoverage.measure(proposal: proposal, radius: $0, k: coverageK) }
+            var version: Int64? = nil
+            if apply {
+                version = try proposal.apply(store: plan, day: day, command: "balance --within \(within.joined(separator: " "))")
+            }
+            let before = proposal.side(proposal.currentAssignment), after = proposal.side(proposal.solution.assignment.map { $0 })
+            let s = proposal.solution
+            if json {
+                var out = BalanceJSON.object(proposal, before: before, after: after)
+                out["applied_version"] = version as Any
+                out["staffing"] = staff?.jsonObject as Any
+                out["coverage"] = cover?.jsonObject as Any
+                print(jsonString(out))
+                return
+            }
+            proposal.warnings.forEach(warn)
+            print("grid\tfrom\tto\tload\tradius_before_m\tradius_after_m")
+            for m in proposal.moves {
+                print(
+                    [
+                        m.grid, m.from ?? "-", m.to, String(format: "%.0f", m.load), m.radiusBeforeM.map { String(format: "%.0f", $0) } ?? "",
+                        String(format: "%.0f", m.radiusAfterM),
+                    ].joined(separator: "\t"))
+            }
+            print(
+                String(
+                    format: "%d grids, %d gridders: largest ratio %.3f → %.3f (lower bound %.3f%@), CV %.2f → %.2f, "
+                        + "largest radius %.0f → %.0f m, %d over capacity → %d; %d moves%@ in %.2f s",
+                    proposal.grids.count, proposal.people.count, before.maxRatio, after.maxRatio, s.lowerBound,
+                    s.ratioOptimal ? ", optimal" : "",
+                    before.cv, after.cv, before.largestRadiusM, after.largestRadiusM, before.overCapacity.count, after.overCapacity.count,
+                    s.moves, s.movesOptimal ? " (fewest)" : "", s.seconds))
+            if let staff { staff.lines.forEach { print($0) } }
+            if let cover { cover.lines.forEach { print($0) } }
+            if let version {
+                print("applied as plan version \(version): \(s.moves) primary duties change on \(day)")
+            } else if s.moves > 0 {
+                print("nothing written; --apply writes these duties from \(day)")
+            } else if apply {
+                print("nothing to apply: no grid changes hands")
+            }
+        }
+    }
+}
