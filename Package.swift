@@ -101,5 +101,6 @@ let package = Package(
                                                         "GridTestSupport", grdb,
                                                         .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["Grids"], swiftSettings: strict),
     ]
 )

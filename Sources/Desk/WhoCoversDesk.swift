@@ -27,15 +27,8 @@ public struct WhoCoversAnswer: Sendable {
     public var address: String?
     public var geocode: GeocodeResult?
 
-    /// The JSON object `who-covers --json` prints and `GET /api/who-covers` returns.
-    public var jsonObject: [String: Any] {
-        let geocode: Any = self.geocode.map { r in
-            ["address": address ?? "", "level": r.level.rawValue, "confidence": r.confidence, "matched": r.matched as Any,
-             "interpolated": r.interpolated, "fuzzy": r.fuzzy, "reason": r.reason as Any,
-             "alternatives": r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }] as [String: Any]
-        } ?? NSNull()
-        return coverage.jsonObject.merging(["geocode": geocode]) { $1 }
-    }
+    /// The JSON `who-covers --json` prints and `GET /api/who-covers` returns.
+    package var json: WhoCoversAnswerJSON { WhoCoversAnswerJSON(self) }
 }
 
 /// Answers who-covers questions against one plan, the same way for the command line and the

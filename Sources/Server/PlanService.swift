@@ -22,7 +22,7 @@ actor PlanService {
     }
 
     func whoCovers(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) throws -> Data {
-        try JSON.data(desk.answer(question, day: day, planDay: planDay, k: k).jsonObject)
+        try JSONOutput.data(desk.answer(question, day: day, planDay: planDay, k: k).json)
     }
 
     /// The current grids of a level as an RFC 7946 FeatureCollection (CGCS2000 taken as WGS 84,
@@ -34,16 +34,11 @@ actor PlanService {
         let context = GEOSContext()
         var out = Data("{\"type\":\"FeatureCollection\",\"features\":[".utf8)
         for (i, g) in records.enumerated() {
-            let properties: [String: Any] = [
-                "code": g.code as Any, "name": g.name as Any, "level": g.level.name, "kind": g.kind,
-                "parent_code": g.parentCode as Any, "households": g.households as Any, "residents": g.residents as Any,
-                "valid_from": g.validFrom,
-            ]
             if i > 0 { out.append(contentsOf: Array(",".utf8)) }
             out.append(contentsOf: Array("{\"type\":\"Feature\",\"geometry\":".utf8))
             out.append(contentsOf: Array(try g.geometry(context).geoJSON().utf8))
             out.append(contentsOf: Array(",\"properties\":".utf8))
-            out.append(try JSON.data(properties, pretty: false))
+            out.append(try JSONOutput.data(GridPropertiesJSON(g), pretty: false))
             out.append(contentsOf: Array("}".utf8))
         }
         out.append(contentsOf: Array("]}".utf8))
@@ -58,11 +53,9 @@ actor PlanService {
              try Roster.peopleCount(db),
              try GazetteerStamp.placeCount(db))
         }
-        return try JSON.data([
-            "plan": (store.path as NSString).lastPathComponent,
-            "grids": Dictionary(uniqueKeysWithValues: perLevel),
-            "people": people, "gazetteer_places": places, "today": Clock.day(Clock.now()),
-        ])
+        return try JSONOutput.data(PlanContentsJSON(plan: (store.path as NSString).lastPathComponent,
+                                                    grids: Dictionary(uniqueKeysWithValues: perLevel), people: people,
+                                                    gazetteerPlaces: places, today: Clock.day(Clock.now())))
     }
 }
 

@@ -9,15 +9,15 @@ struct AssignCommand: ParsableCommand {
         commandName: "assign",
         abstract: "Add the grid at every level to each row of an incident file, storing nothing.",
         discussion: """
-            Reads CSV (longitude/latitude columns), GeoJSON points or any GDAL format, and writes a CSV with
-            every input column plus: assign_status (inside, boundary, snapped, outside, no_location,
-            bad_location), the unit/area/community/street codes and names, distance_m to the nearest grid for
-            snapped and outside points, nearest_code, the point in CGCS2000, and assign_problem: why a
+            Reads CSV (longitude/latitude columns), GeoJSON points or any GDAL format, and writes a CSV with \
+            every input column plus: assign_status (inside, boundary, snapped, outside, no_location, \
+            bad_location), the unit/area/community/street codes and names, distance_m to the nearest grid for \
+            snapped and outside points, nearest_code, the point in CGCS2000, and assign_problem: why a \
             bad_location row's coordinates could not be used.
 
-            Rules: inside a grid → that grid; on a boundary shared by grids → the one with the lowest code;
-            outside all grids → outside, with the nearest grid and its distance; within --snap-m of it →
-            snapped to it (GPS noise). The coordinates' CRS is required (--crs or the file's): a coordinate
+            Rules: inside a grid → that grid; on a boundary shared by grids → the one with the lowest code; \
+            outside all grids → outside, with the nearest grid and its distance; within --snap-m of it → \
+            snapped to it (GPS noise). The coordinates' CRS is required (--crs or the file's): a coordinate \
             from Amap taken as WGS84 lands hundreds of metres off.
 
             Example:
@@ -31,12 +31,18 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Latitude (y) field (default: lat, latitude, y, 纬度).") var latField: String?
     @Option(help: "CRS of the coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN (required if the file has none).") var crs: String?
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
-    @Option(help: "Threads for the assignment engine (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // No default value: help would show this machine's core count next to "all cores".
+    @Option(help: "Threads for the assignment engine (default: all cores).") var threads: Int?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
+
+    func validate() throws {
+        try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+    }
 
     func run() throws {
         try reportingErrors {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
+            let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
             let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = try Assigner(store: plan, snapMetres: snapM)
@@ -45,8 +51,12 @@ struct AssignCommand: ParsableCommand {
             progress.finish(report.rows)
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("assigned \(report.rows) rows to \(assigner.level) grids: \(counts); wrote \(out)")
-            FileHandle.standardError.write(Data(String(format: "engine: %.0f points/s on %d threads (%.3f s)\n",
-                                                       report.pointsPerSecond, report.threads, report.engineSeconds).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "engine: %.0f points/s on %d threads (%.3f s)\n",
+                        report.pointsPerSecond, report.threads, report.engineSeconds
+                    ).utf8))
         }
     }
 }

@@ -8,23 +8,24 @@ struct BalanceCommand: ParsableCommand {
         commandName: "balance",
         abstract: "Propose the fewest changes of gridders that even out load against capacity within an area, community or street.",
         discussion: """
-            Reassigns the unit grids of the region among its gridders (the primaries of its grids, and gridders
-            without any duty based inside it) to make the largest load/capacity ratio as small as possible, keeping
-            every grid within --max-radius of its gridder's base; among the assignments that reach it, the one that
-            changes the fewest grids. The search is exact and proves its answer when it can within --time-limit; the
+            Reassigns the unit grids of the region among its gridders (the primaries of its grids, and gridders \
+            without any duty based inside it) to make the largest load/capacity ratio as small as possible, keeping \
+            every grid within --max-radius of its gridder's base; among the assignments that reach it, the one that \
+            changes the fewest grids. The search is exact and proves its answer when it can within --time-limit; the \
             lower bound it proved is printed beside the answer. Loads are counted as `gridplan load` counts them.
 
-            --staffing adds how many gridders the region needs for every load within capacity and every radius
-            within the limit, with where their bases would serve best. --coverage-radius adds emergency coverage:
-            the share of households with at least --coverage-k people on duty within the radius, the grids short
+            --staffing adds how many gridders the region needs for every load within capacity and every radius \
+            within the limit, with where their bases would serve best. --coverage-radius adds emergency coverage: \
+            the share of households with at least --coverage-k people on duty within the radius, the grids short \
             of it and the fewest extra responders (placed at grid centres) that close the gap.
 
-            Nothing is written without --apply; then each moved grid's primary duty ends on --at and the new
-            gridder's starts that day, in one transaction recorded as a plan version, and `who-covers` answers
+            Nothing is written without --apply; then each moved grid's primary duty ends on --at and the new \
+            gridder's starts that day, in one transaction recorded as a plan version, and `who-covers` answers \
             with the new gridders from that day.
 
             Example:
-              gridplan balance --db plan.gpkg --within community 440802007001 --max-radius 1500 --at 2024-07-01 --json
+              gridplan balance --db plan.gpkg --within community 440802007001 \\
+                  --max-radius 1500 --at 2024-07-01 --json
             """)
 
     @OptionGroup var store: StoreOptions

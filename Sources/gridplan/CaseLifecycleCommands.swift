@@ -2,14 +2,20 @@ import ArgumentParser
 import Cases
 import Duty
 import Foundation
-import Grids
 import GridStore
+import Grids
 
 /// Options shared by dispatch and overdue: the rules table and the clock (for replaying a day).
 struct DispatchOptions: ParsableArguments {
     @Option(help: "A JSON file of dispatch rules: levels by severity and category, departments, time limits (default: built in).")
     var rules: String?
     @Option(help: "Act as of this time instead of now (e.g. 2024-06-01 09:00).") var now: String?
+
+    func validate() throws {
+        try reportingErrors {
+            if let now, Clock.time(now) == nil { throw CLIError("--now \(now): not a date and time") }
+        }
+    }
 
     func load() throws -> (DispatchRules, String) {
         let table = try rules.map { try DispatchRules.load(path: $0) } ?? .defaults
@@ -24,17 +30,19 @@ extension CasesCommand {
         static let configuration = CommandConfiguration(
             abstract: "Assign cases to the level and person that must handle them, recording why.",
             discussion: """
-                The level comes from the rules (default: ordinary → unit gridder, important → community, major →
-                street; a category rule may override it). At that level the primary (gridder levels) or the chief
-                (community and street) on duty that day takes the case, then a backup; if no one is on duty the next
-                level up takes it, and the reason says so; a case returned by its handler goes to someone else. Departments answering the case's category are summoned
-                for important and major cases (whistle-and-report). Cases that cannot be dispatched (no location,
-                outside every grid, no one on duty in the whole chain, a status that is not waiting) are listed with
+                The level comes from the rules (default: ordinary → unit gridder, important → community, major → \
+                street; a category rule may override it). At that level the primary (gridder levels) or the chief \
+                (community and street) on duty that day takes the case, then a backup; if no one is on duty the next \
+                level up takes it, and the reason says so; a case returned by its handler goes to someone else. Departments \
+                answering the case's category are summoned \
+                for important and major cases (whistle-and-report). Cases that cannot be dispatched (no location, \
+                outside every grid, no one on duty in the whole chain, a status that is not waiting) are listed with \
                 the reason; exit status 1 when there are any.
 
                 Examples:
                   gridplan cases dispatch --db plan.gpkg --all-new
-                  gridplan cases dispatch --db plan.gpkg --case 2024-000123 --rules dispatch.json
+                  gridplan cases dispatch --db plan.gpkg --case 2024-000123 \\
+                      --rules dispatch.json
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -43,16 +51,25 @@ extension CasesCommand {
         @OptionGroup var options: DispatchOptions
         @Option(help: "Who dispatches, kept with the transition.") var actor: String = "dispatch"
 
+        func validate() throws {
+            try reportingErrors {
+                guard (caseID != nil) != allNew else { throw CLIError("give --case ID or --all-new") }
+            }
+        }
+
         func run() throws {
             var failed = false
             try reportingErrors {
-                guard (caseID != nil) != allNew else { throw CLIError("give --case ID or --all-new") }
                 let (rules, now) = try options.load()
                 let outcomes = try Dispatcher.run(store: try store.open(), rules: rules, caseID: caseID, now: now, actor: actor)
                 print("case\tresult\tlevel\tgrid\tperson\tphone\tdepartments\treason")
                 for o in outcomes {
-                    print([o.caseID, o.dispatched ? "dispatched" : "NOT DISPATCHED", o.level?.name ?? "", o.grid ?? "",
-                           o.person.map { "\($0.name) (\($0.id))" } ?? "", o.person?.phone ?? "", o.departments.joined(separator: " "), o.reason].joined(separator: "\t"))
+                    print(
+                        [
+                            o.caseID, o.dispatched ? "dispatched" : "NOT DISPATCHED", o.level?.name ?? "", o.grid ?? "",
+                            o.person.map { "\($0.name) (\($0.id))" } ?? "", o.person?.phone ?? "", o.departments.joined(separator: " "),
+                            o.reason,
+                        ].joined(separator: "\t"))
                 }
                 let bad = outcomes.filter { !$0.dispatched }.count
                 print("\(outcomes.count - bad) dispatched, \(bad) could not be dispatched")
@@ -66,32 +83,56 @@ extension CasesCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a case along its life cycle; transitions the model forbids are refused.",
             discussion: """
-                reported → verified → accepted → dispatched → handled → checked → closed → feedback; any open state →
-                returned (sent back) → verified, accepted, dispatched or closed; checked, closed or feedback →
+                reported → verified → accepted → dispatched → handled → checked → closed → feedback; any open state → \
+                returned (sent back) → verified, accepted, dispatched or closed; checked, closed or feedback → \
                 reopened → dispatched or handled. Every transition is kept with its time, actor and note.
 
-                Example:
-                  gridplan cases advance 2024-000123 --db plan.gpkg --to handled --actor G017 --note "摊位已清理"
-                  gridplan cases advance 2024-000123 --db plan.gpkg --to feedback --actor hotline --satisfaction 满意
+                Examples:
+                  gridplan cases advance 2024-000123 --db plan.gpkg --to handled \\
+                      --actor G017 --note "摊位已清理"
+                  gridplan cases advance 2024-000123 --db plan.gpkg --to feedback \\
+                      --actor hotline --satisfaction 满意
                 """)
 
         @Argument(help: "The case id.") var id: String
         @OptionGroup var store: StoreOptions
         @Option(help: "The new state.") var to: String
         @Option(help: "A note kept with the transition.") var note: String?
-        @Option(help: "Who makes the change.") var actor: String = ProcessInfo.processInfo.environment["USER"] ?? "gridplan"
+        // Resolved in run(): a default value here would put the user's login name into the help.
+        @Option(help: "Who makes the change (default: $USER, else gridplan).") var actor: String?
         @Option(help: "When (default: now).") var at: String?
         @Option(help: "With --to feedback: the resident's satisfaction, 1–5 or 满意 (5), 基本满意 (3), 不满意 (1).") var satisfaction: String?
 
+        func validate() throws {
+            try reportingErrors { _ = try (state(), time(), score()) }
+        }
+
+        func state() throws -> String {
+            try (CaseStatus(text: to)?.rawValue).orThrow(CLIError("--to \(to): not a state"))
+        }
+
+        func time() throws -> String {
+            try at.map { t in try Clock.time(t).orThrow(CLIError("--at \(t): not a date and time")) } ?? Clock.now()
+        }
+
+        func score() throws -> Int? {
+            try satisfaction.map { text -> Int in
+                switch text {
+                case "满意", "非常满意": return 5
+                case "基本满意": return 3
+                case "不满意": return 1
+                default: return try Int(text).orThrow(CLIError("--satisfaction \(text): give 1–5, 满意, 基本满意 or 不满意"))
+                }
+            }
+        }
+
         func run() throws {
             try reportingErrors {
-                guard let state = CaseStatus(text: to)?.rawValue else { throw CLIError("--to \(to): not a state") }
-                let time = try at.map { t in try Clock.time(t).orThrow(CLIError("--at \(t): not a date and time")) } ?? Clock.now()
-                let score = try satisfaction.map { text -> Int in
-                    switch text { case "满意", "非常满意": return 5; case "基本满意": return 3; case "不满意": return 1
-                    default: return try Int(text).orThrow(CLIError("--satisfaction \(text): give 1–5, 满意, 基本满意 or 不满意")) }
-                }
-                let t = try Lifecycle.advance(store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note, satisfaction: score)
+                let (state, time, score) = try (self.state(), self.time(), self.score())
+                let actor = self.actor ?? ProcessInfo.processInfo.environment["USER"] ?? "gridplan"
+                let t = try Lifecycle.advance(
+                    store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note,
+                    satisfaction: score)
                 print("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
             }
         }
@@ -117,7 +158,8 @@ extension CasesCommand {
                 // Both lists by time; a dispatch and its transition share the time, the dispatch first.
                 var lines: [(String, Int, String)] = []
                 for d in dispatches {
-                    lines.append((d.at, 0, "\(d.at)\t\(d.escalation ? "escalated" : "dispatched")\t\(d.level?.name ?? "") \(d.grid ?? "")\t\(d.person ?? "")\t\(d.reason)"))
+                    let what = d.escalation ? "escalated" : "dispatched"
+                    lines.append((d.at, 0, "\(d.at)\t\(what)\t\(d.level?.name ?? "") \(d.grid ?? "")\t\(d.person ?? "")\t\(d.reason)"))
                 }
                 for t in transitions {
                     lines.append((t.at, 1, "\(t.at)\t\(t.from) → \(t.to)\t\t\(t.actor)\t\(t.note ?? "")"))
@@ -133,8 +175,8 @@ extension CasesCommand {
         static let configuration = CommandConfiguration(
             abstract: "List unfinished cases past their time limit; with --escalate, move each one level up.",
             discussion: """
-                The limit comes from the rules by category and severity (default: ordinary 168 h, important 72 h,
-                major 24 h), counted from the report or the last escalation. An escalated case goes to the next
+                The limit comes from the rules by category and severity (default: ordinary 168 h, important 72 h, \
+                major 24 h), counted from the report or the last escalation. An escalated case goes to the next \
                 level of its chain with someone on duty, and its clock restarts.
 
                 Example:
@@ -151,14 +193,18 @@ extension CasesCommand {
                 let list = try Lifecycle.overdue(store: try store.open(), rules: rules, now: now, escalate: escalate)
                 print("case\tstatus\tseverity\tcategory\tlevel\tgrid\thandler\tsince\tlimit_h\tover_h" + (escalate ? "\tescalation" : ""))
                 for o in list {
-                    var fields = [o.caseID, o.status, o.severity, o.category ?? "", o.level?.name ?? "", o.grid ?? "", o.handler ?? "", o.since,
-                                  String(format: "%.0f", o.limitHours), String(format: "%.1f", o.overHours)]
+                    var fields = [
+                        o.caseID, o.status, o.severity, o.category ?? "", o.level?.name ?? "", o.grid ?? "", o.handler ?? "", o.since,
+                        String(format: "%.0f", o.limitHours), String(format: "%.1f", o.overHours),
+                    ]
                     if let e = o.escalation {
-                        fields.append(e.dispatched ? "→ \(e.level!.name) \(e.grid ?? "") \(e.person.map { "\($0.name) (\($0.id))" } ?? ""): \(e.reason)" : "NOT ESCALATED: \(e.reason)")
+                        let person = e.person.map { "\($0.name) (\($0.id))" } ?? ""
+                        fields.append(e.dispatched ? "→ \(e.level!.name) \(e.grid ?? "") \(person): \(e.reason)" : "NOT ESCALATED: \(e.reason)")
                     }
                     print(fields.joined(separator: "\t"))
                 }
-                print("\(list.count) cases overdue at \(now)" + (escalate ? "; \(list.filter { $0.escalation?.dispatched == true }.count) escalated" : ""))
+                let escalated = list.filter { $0.escalation?.dispatched == true }.count
+                print("\(list.count) cases overdue at \(now)" + (escalate ? "; \(escalated) escalated" : ""))
             }
         }
     }

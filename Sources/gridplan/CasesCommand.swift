@@ -3,8 +3,8 @@ import Cases
 import Foundation
 import GridGeometry
 import GridProjection
-import Grids
 import GridStore
+import Grids
 
 struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,15 +16,16 @@ struct CasesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import incidents from CSV, GeoJSON or any GDAL format, assigning each to its grids.",
             discussion: """
-                Each row needs an id (kept as given; importing the same id again updates the case) and a location:
-                coordinates, or at least an address (to be geocoded later). Rows that cannot be used (no id, bad
-                coordinates, an unreadable time, an unknown severity or status, no location at all) go to the reject
-                file with their line number and the reason. The import commits in batches together with a
-                checkpoint: if it is killed, running the same command again resumes after the last stored batch.
+                Each row needs an id (kept as given; importing the same id again updates the case) and a location: \
+                coordinates, or at least an address (to be geocoded later). Rows that cannot be used (no id, bad \
+                coordinates, an unreadable time, an unknown severity or status, no location at all) go to the reject \
+                file with their line number and the reason. The import commits in batches together with a \
+                checkpoint: if it is killed, running the same command again resumes after the last stored batch. \
                 Times are stored as local time (China Standard Time unless the text carries a zone).
 
                 Example:
-                  gridplan cases import hotline-2024.csv --db plan.gpkg --crs gcj02 --id-field 工单号 --time-field 上报时间
+                  gridplan cases import hotline-2024.csv --db plan.gpkg --crs gcj02 \\
+                      --id-field 工单号 --time-field 上报时间
                 """)
 
         @Argument(help: "The incident file.") var file: String
@@ -46,6 +47,10 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
         @Flag(help: "Start from the first row even if an earlier run of this file was interrupted.") var restart = false
 
+        func validate() throws {
+            try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+        }
+
         func run() throws {
             try reportingErrors {
                 var options = CaseImportOptions()
@@ -65,7 +70,9 @@ struct CasesCommand: ParsableCommand {
                 progress.finish(report.rows)
                 if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                print("\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) in \(String(format: "%.1f", report.seconds)) s")
+                print(
+                    "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
+                        + "in \(String(format: "%.1f", report.seconds)) s")
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
             }
         }
@@ -80,10 +87,13 @@ struct CasesCommand: ParsableCommand {
                 Spatial filters use the GeoPackage R-tree; distances are geodesic metres.
 
                 Examples:
-                  gridplan cases query --db plan.gpkg --bbox 110.35,21.25,110.37,21.27 --status dispatched
-                  gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --radius 500 --format geojson
+                  gridplan cases query --db plan.gpkg --bbox 110.35,21.25,110.37,21.27 \\
+                      --status dispatched
+                  gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --radius 500 \\
+                      --format geojson
                   gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --nearest 10
-                  gridplan cases query --db plan.gpkg --grid 440802007001 --from 2024-01-01 --to 2024-02-01 --category 01
+                  gridplan cases query --db plan.gpkg --grid 440802007001 \\
+                      --from 2024-01-01 --to 2024-02-01 --category 01
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -98,7 +108,8 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Category code; sub-categories under it match too.") var category: String?
         @Option(help: "Output: table, csv or geojson.") var format: OutputFormat = .table
         @Option(help: "At most this many cases.") var limit: Int?
-        @Flag(help: "Print how long the query took on standard error (the store and a reading connection already open, printing excluded).") var timing = false
+        @Flag(help: "Print how long the query took on standard error (the store and a reading connection already open, printing excluded).")
+        var timing = false
 
         func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
             let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -106,15 +117,28 @@ struct CasesCommand: ParsableCommand {
             return parts
         }
 
+        func validate() throws {
+            try reportingErrors { _ = try (box(), point()) }
+        }
+
+        func box() throws -> Envelope? {
+            guard let bbox else { return nil }
+            let b = try numbers(bbox, 4, "--bbox")
+            guard b[0] <= b[2], b[1] <= b[3] else { throw CLIError("--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
+            return Envelope(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])
+        }
+
+        func point() throws -> (lon: Double, lat: Double)? {
+            guard let near else { return nil }
+            let p = try numbers(near, 2, "--near")
+            return (p[0], p[1])
+        }
+
         func run() throws {
             try reportingErrors {
                 var q = CaseQuery()
-                if let bbox {
-                    let b = try numbers(bbox, 4, "--bbox")
-                    guard b[0] <= b[2], b[1] <= b[3] else { throw CLIError("--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
-                    q.bbox = Envelope(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])
-                }
-                if let near { let p = try numbers(near, 2, "--near"); q.near = (p[0], p[1]) }
+                q.bbox = try box()
+                q.near = try point()
                 q.radiusM = radius; q.nearest = nearest; q.grid = grid; q.from = from; q.to = to
                 q.status = status; q.category = category; q.limit = limit
                 let plan = try store.open()
@@ -127,28 +151,16 @@ struct CasesCommand: ParsableCommand {
                     let ms = Date().timeIntervalSince(started) * 1000
                     FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
                 }
-                let header = ["id", "reported_at", "category", "severity", "status", "assign_status", "unit", "area", "community", "street", "lon", "lat", "distance_m", "address"]
-                func fields(_ r: CaseRecord) -> [String] {
-                    [r.externalID, r.reportedAt ?? "", r.category ?? "", r.severity, r.status, r.assignStatus, r.unitCode ?? "",
-                     r.areaCode ?? "", r.communityCode ?? "", r.streetCode ?? "", r.lon.map { String(format: "%.7f", $0) } ?? "",
-                     r.lat.map { String(format: "%.7f", $0) } ?? "", r.distanceM.map { String(format: "%.1f", $0) } ?? "", r.address ?? ""]
-                }
                 switch format {
                 case .table:
-                    print(header.joined(separator: "\t"))
-                    records.forEach { print(fields($0).joined(separator: "\t")) }
+                    print(CaseRecord.printedColumns.joined(separator: "\t"))
+                    records.forEach { print($0.columnValues.joined(separator: "\t")) }
                     FileHandle.standardError.write(Data("\(records.count) cases\n".utf8))
                 case .csv:
-                    print(header.joined(separator: ","))
-                    records.forEach { print(fields($0).map(csvQuote).joined(separator: ",")) }
+                    print(CaseRecord.printedColumns.joined(separator: ","))
+                    records.forEach { print($0.columnValues.map(csvQuote).joined(separator: ",")) }
                 case .geojson:
-                    let features: [[String: Any]] = records.map { r in
-                        var properties: [String: Any] = [:]
-                        for (k, v) in zip(header, fields(r)) where !v.isEmpty && k != "lon" && k != "lat" { properties[k] = v }
-                        return ["type": "Feature", "properties": properties,
-                                "geometry": r.lon.map { ["type": "Point", "coordinates": [$0, r.lat!]] as Any } ?? NSNull()]
-                    }
-                    print(jsonString(["type": "FeatureCollection", "features": features]))
+                    try printJSON(CaseFeatureCollectionJSON(records))
                 }
             }
         }
@@ -158,17 +170,20 @@ struct CasesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Case counts per grid by category and status, closure figures, and grids that stand out.",
             discussion: """
-                Per grid of the level: cases, counts per status and per top category, closure rate (closed or feedback
-                over all), the shares closed within 24 hours and within 7 days of being reported (cumulative), and the
-                rate per 1,000 households; grids whose rate lies beyond 1.5 interquartile ranges from the level's
+                Per grid of the level: cases, counts per status and per top category, closure rate (closed or feedback \
+                over all), the shares closed within 24 hours and within 7 days of being reported (cumulative), and the \
+                rate per 1,000 households; grids whose rate lies beyond 1.5 interquartile ranges from the level's \
                 quartiles are marked high or low.
 
                 Example:
-                  gridplan cases stats --db plan.gpkg --level community --from 2024-01-01 --to 2025-01-01
+                  gridplan cases stats --db plan.gpkg --level community \\
+                      --from 2024-01-01 --to 2025-01-01
                 """)
 
         @OptionGroup var store: StoreOptions
-        @Option(help: "street, community, area or unit.") var level: GridLevel = .unit
+        // Optional, the default named in the help: ArgumentParser would show a default level by its number.
+        @Option(name: .customLong("level"), help: "The level of the grids counted (default: unit).") var levelOption: GridLevel?
+        var level: GridLevel { levelOption ?? .unit }
         @Option(help: "Reported at or after this time.") var from: String?
         @Option(help: "Reported before this time.") var to: String?
         @Flag(help: "Print JSON.") var json = false
@@ -177,21 +192,19 @@ struct CasesCommand: ParsableCommand {
             try reportingErrors {
                 let stats = try CaseStats.compute(store: try store.open(), level: level, from: from, to: to)
                 if json {
-                    print(jsonString(["level": stats.level.name, "total": stats.total, "unassigned": stats.unassigned,
-                                      "grids": stats.grids.map { g in
-                                          ["code": g.code, "name": g.name as Any, "total": g.total, "by_status": g.byStatus,
-                                           "by_category": g.byCategory, "closure_rate": g.closureRate,
-                                           "closed_within_24h": g.closedWithin24h, "closed_within_7d": g.closedWithin7d,
-                                           "households": g.households as Any, "per_1000_households": g.perThousandHouseholds as Any,
-                                           "outlier": g.outlier as Any] as [String: Any]
-                                      }]))
+                    try printJSON(CaseStatsJSON(stats))
                     return
                 }
                 print("grid\tname\tcases\tclosed\t≤24h\t≤7d\tper 1000 hh\tstands out\ttop categories")
                 for g in stats.grids {
-                    let top = g.byCategory.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key):\($0.value)" }.joined(separator: " ")
-                    print([g.code, g.name ?? "", String(g.total), pct(g.closureRate), pct(g.closedWithin24h), pct(g.closedWithin7d),
-                           g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top].joined(separator: "\t"))
+                    // Most cases first, ties by category code: the same line on every run.
+                    let top = g.byCategory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+                        .map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                    print(
+                        [
+                            g.code, g.name ?? "", String(g.total), pct(g.closureRate), pct(g.closedWithin24h), pct(g.closedWithin7d),
+                            g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top,
+                        ].joined(separator: "\t"))
                 }
                 print("\(stats.total) cases in \(stats.grids.count) \(stats.level) grids; \(stats.unassigned) without a \(stats.level) grid")
             }
@@ -211,10 +224,14 @@ struct CasesCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let progress = ProgressLine("reassigning")
-                let report = try Cases.Reassign.run(store: try store.open(), snapMetres: snapM,
-                                                    threads: ProcessInfo.processInfo.activeProcessorCount) { done, _ in progress.update(done) }
+                let report = try Cases.Reassign.run(
+                    store: try store.open(), snapMetres: snapM,
+                    threads: ProcessInfo.processInfo.activeProcessorCount
+                ) { done, _ in progress.update(done) }
                 progress.finish(report.cases)
-                print("\(report.cases) cases checked against the current plan; \(report.moved) changed grid (earlier assignments kept in case_assignments)")
+                print(
+                    "\(report.cases) cases checked against the current plan; "
+                        + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")
             }
         }
     }

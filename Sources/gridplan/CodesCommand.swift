@@ -8,14 +8,15 @@ struct CodesCommand: ParsableCommand {
         commandName: "codes",
         abstract: "Generate codes for the grids that have none, without renumbering any that have one.",
         discussion: """
-            Default scheme (15-digit unit codes as in Beijing's rules): street = 6-digit county code + 3,
-            community = street + 3, area = community + 2, unit = community + 3 (numbered across the community).
-            Within each parent, grids are numbered west→east, north→south (rows of the map, read like text).
+            Default scheme (15-digit unit codes as in Beijing's rules): street = 6-digit county code + 3, \
+            community = street + 3, area = community + 2, unit = community + 3 (numbered across the community). \
+            Within each parent, grids are numbered west→east, north→south (rows of the map, read like text). \
             New numbers follow the largest already used under the same prefix.
 
             Examples:
               gridplan codes --db plan.gpkg --county 440802 --dry-run
-              gridplan codes --db plan.gpkg --scheme street=county+3,community=street+3,area=community+3,unit=area+3
+              gridplan codes --db plan.gpkg \\
+                  --scheme street=county+3,community=street+3,area=community+3,unit=area+3
             """)
 
     @OptionGroup var store: StoreOptions
@@ -23,17 +24,25 @@ struct CodesCommand: ParsableCommand {
     @Option(help: "The code scheme, LEVEL=BASE+DIGITS for each level.") var scheme: String?
     @Flag(help: "Show the codes that would be given without storing them.") var dryRun = false
 
-    func run() throws {
+    func validate() throws {
         try reportingErrors {
             if let county, county.count != 6 || !county.allSatisfy(\.isNumber) {
                 throw CLIError("--county \(county): a county code has 6 digits (GB/T 2260), e.g. 440802")
             }
+            _ = try scheme.map { try CodeScheme(parsing: $0) }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
             let codeScheme = try scheme.map { try CodeScheme(parsing: $0) } ?? .standard
             let plan = try store.open()
             let result = try GridCodes.generate(store: plan, county: county, scheme: codeScheme, dryRun: dryRun)
             for a in result.assigned { print("\(a.code)\t\(a.level.name)\t\(a.label)") }
             result.skipped.forEach { warn($0) }
-            print("\(dryRun ? "would give" : "gave") \(result.assigned.count) codes (scheme \(codeScheme))\(result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code")")
+            print(
+                "\(dryRun ? "would give" : "gave") \(result.assigned.count) codes (scheme \(codeScheme))"
+                    + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code"))
             // Stored cases are filed under grid codes (or names, for grids that had none): refile them.
             if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
                 let report = try Cases.Reassign.run(store: plan, threads: ProcessInfo.processInfo.activeProcessorCount)

@@ -7,12 +7,12 @@ struct CoordsCommand: ParsableCommand {
         commandName: "coords",
         abstract: "Convert coordinates read from standard input, like PROJ's cs2cs.",
         discussion: """
-            Reads one point per line as "x,y" (comma) or "x y" (spaces or tabs), x being longitude or
-            easting; anything after the two numbers is passed through. Writes the converted lines.
-            A line that is not two numbers, or a point that cannot be converted, is reported on
-            standard error with its line number and left out; the exit status is then 1.
-            CRSs: EPSG:NNNN, wgs84, cgcs2000, gcj02 (Amap/Gaode, Tencent), bd09 (Baidu), or any PROJ
-            definition. GCJ-02/BD-09 offsets apply only inside China's rectangle (lon 72.004–137.8347,
+            Reads one point per line as "x,y" (comma) or "x y" (spaces or tabs), x being longitude or \
+            easting; anything after the two numbers is passed through. Writes the converted lines. \
+            A line that is not two numbers, or a point that cannot be converted, is reported on \
+            standard error with its line number and left out; the exit status is then 1. \
+            CRSs: EPSG:NNNN, wgs84, cgcs2000, gcj02 (Amap/Gaode, Tencent), bd09 (Baidu), or any PROJ \
+            definition. GCJ-02/BD-09 offsets apply only inside China's rectangle (lon 72.004–137.8347, \
             lat 0.8293–55.8271); outside it points pass through unchanged, as in the apps.
 
             Example:
@@ -22,6 +22,10 @@ struct CoordsCommand: ParsableCommand {
     @Option(help: "The CRS of the input.") var from: String
     @Option(help: "The CRS of the output.") var to: String
     @Option(help: "Decimals in the output (default: 9 for degrees, 4 for metres).") var precision: Int?
+
+    func validate() throws {
+        try reportingErrors { _ = try (parseCRS(from, option: "--from"), parseCRS(to, option: "--to")) }
+    }
 
     func run() throws {
         var rejected = 0
@@ -39,7 +43,8 @@ struct CoordsCommand: ParsableCommand {
                 var out = ""
                 for (i, item) in batch.enumerated() {
                     if failed.contains(i) {
-                        FileHandle.standardError.write(Data("gridplan: line \(item.number): (\(item.x) \(item.y)) cannot be converted from \(source) to \(target)\n".utf8))
+                        let message = "gridplan: line \(item.number): (\(item.x) \(item.y)) cannot be converted from \(source) to \(target)\n"
+                        FileHandle.standardError.write(Data(message.utf8))
                         rejected += 1
                         continue
                     }
@@ -53,14 +58,16 @@ struct CoordsCommand: ParsableCommand {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
                 guard let parsed = CoordsCommand.parse(trimmed) else {
-                    FileHandle.standardError.write(Data("gridplan: line \(lineNumber): '\(line.prefix(80))' is not two numbers (x,y or x y); skipped\n".utf8))
+                    let message = "gridplan: line \(lineNumber): '\(line.prefix(80))' is not two numbers (x,y or x y); skipped\n"
+                    FileHandle.standardError.write(Data(message.utf8))
                     rejected += 1
                     continue
                 }
                 // PROJ passes impossible degrees through some transforms unchanged: refuse them here.
                 if geographicSource && (abs(parsed.x) > 180 || abs(parsed.y) > 90) {
                     let hint = abs(parsed.x) <= 90 && abs(parsed.y) <= 180 ? ": longitude and latitude look swapped" : ""
-                    FileHandle.standardError.write(Data("gridplan: line \(lineNumber): (\(parsed.x) \(parsed.y)) is not a longitude/latitude in \(source)\(hint); skipped\n".utf8))
+                    let message = "gridplan: line \(lineNumber): (\(parsed.x) \(parsed.y)) is not a longitude/latitude in \(source)\(hint); skipped\n"
+                    FileHandle.standardError.write(Data(message.utf8))
                     rejected += 1
                     continue
                 }
@@ -75,13 +82,15 @@ struct CoordsCommand: ParsableCommand {
     /// Two leading numbers and the rest of the line; nil when the line does not start with them.
     static func parse(_ line: String) -> (x: Double, y: Double, separator: String, rest: String)? {
         let separator = line.contains(",") ? "," : " "
-        let fields: [Substring] = separator == ","
+        let fields: [Substring] =
+            separator == ","
             ? line.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
             : line.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count >= 2,
-              let x = Double(fields[0].trimmingCharacters(in: .whitespaces)),
-              let y = Double(fields[1].trimmingCharacters(in: .whitespaces)),
-              x.isFinite, y.isFinite else { return nil }
+            let x = Double(fields[0].trimmingCharacters(in: .whitespaces)),
+            let y = Double(fields[1].trimmingCharacters(in: .whitespaces)),
+            x.isFinite, y.isFinite
+        else { return nil }
         let rest = fields.count > 2 ? separator + fields[2] : ""
         return (x, y, separator, rest)
     }

@@ -10,20 +10,28 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export the current grids of one level to GeoPackage, GeoJSON, Shapefile or CSV.",
         discussion: """
             Example:
-              gridplan export --db plan.gpkg --level community --format shp --out communities.shp --crs EPSG:4546
+              gridplan export --db plan.gpkg --level community --format shp \\
+                  --out communities.shp --crs EPSG:4546
             """)
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The level to export: street, community, area or unit.") var level: GridLevel
     @Option(help: "Output format: gpkg, geojson, shp or csv (WKT geometry column).") var format: VectorFormat
     @Option(help: "The file to write (replaced if it exists).") var out: String
-    @Option(help: "Output CRS (default cgcs2000, i.e. EPSG:4490); gcj02 and bd09 for Chinese map apps.") var crs: String = "cgcs2000"
+    @Option(help: "Output CRS: cgcs2000 (EPSG:4490), gcj02 or bd09 for Chinese map apps, EPSG:NNNN or any PROJ definition.")
+    var crs: String = "cgcs2000"
+
+    func validate() throws {
+        try reportingErrors { _ = try parseCRS(crs, option: "--crs") }
+    }
 
     func run() throws {
         try reportingErrors {
             let target = try parseCRS(crs, option: "--crs")
             if format == .geojson, !(try target.isGeographic) {
-                warn("GeoJSON in \(target) is not RFC 7946 (which is longitude/latitude): written with a \"crs\" member, as GDAL does; many tools will ignore it")
+                warn(
+                    "GeoJSON in \(target) is not RFC 7946 (which is longitude/latitude): written with a \"crs\" member, as GDAL does; "
+                        + "many tools will ignore it")
             }
             let plan = try store.open()
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)

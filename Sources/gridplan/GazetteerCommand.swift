@@ -15,27 +15,29 @@ struct GazetteerImport: ParsableCommand {
         commandName: "import",
         abstract: "Import divisions, roads, house numbers, compounds/POIs or buildings into the plan's gazetteer.",
         discussion: """
-            Reads CSV (lon/lat or WKT columns) or anything GDAL reads. Fields are found by name (name, code, level,
-            parent_code, aliases, road, number, number_to, compound, building, county_code, street_code,
-            community_code, lon, lat, or their Chinese names); rename with --field role=name. Places without
-            division codes get them from the plan's grids, so import the grids first. A file imported again
+            Reads CSV (lon/lat or WKT columns) or anything GDAL reads. Fields are found by name (name, code, level, \
+            parent_code, aliases, road, number, number_to, compound, building, county_code, street_code, \
+            community_code, lon, lat, or their Chinese names); rename with --field role=name. Places without \
+            division codes get them from the plan's grids, so import the grids first. A file imported again \
             replaces its earlier rows.
 
-            Roads may carry house-number ranges on their lines: TIGER-style per side (from_left, to_left,
-            from_right, to_right, optional parity_left/parity_right; also LFROMADD …, 左起/左止/右起/右止), or one
-            range (number_from or number, number_to, optional parity and side; also 门牌起/门牌止, 单双号). The from
-            number is at the line's first point, the to number at its last. Parity odd/单, even/双 or all/全;
-            default: odd when both ends are odd, even when both are even, else all. A house number not known as a
+            Roads may carry house-number ranges on their lines: TIGER-style per side (from_left, to_left, \
+            from_right, to_right, optional parity_left/parity_right; also LFROMADD …, 左起/左止/右起/右止), or one \
+            range (number_from or number, number_to, optional parity and side; also 门牌起/门牌止, 单双号). The from \
+            number is at the line's first point, the to number at its last. Parity odd/单, even/双 or all/全; \
+            default: odd when both ends are odd, even when both are even, else all. A house number not known as a \
             point but inside a range is placed along the line by linear interpolation.
 
-            --defaults loads the sample: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv) and the
+            --defaults loads the sample: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv) and the \
             generated roads, house numbers, compounds, buildings and POIs of GeoData/chikan/gazetteer/.
 
             Examples:
               gridplan gazetteer import --defaults --db plan.gpkg
               gridplan gazetteer import roads.shp --kind road --db plan.gpkg --crs gcj02
-              gridplan gazetteer import road_ranges.geojson --kind road --db plan.gpkg     # from_left … to_right
-              gridplan gazetteer import 门牌.csv --kind address --field road=街路巷 --field number=门牌号 --db plan.gpkg --crs cgcs2000
+              # road lines with house-number ranges (from_left … to_right):
+              gridplan gazetteer import road_ranges.geojson --kind road --db plan.gpkg
+              gridplan gazetteer import 门牌.csv --kind address --field road=街路巷 \\
+                  --field number=门牌号 --db plan.gpkg --crs cgcs2000
             """)
 
     @Argument(help: "The file to import (omit with --defaults).") var file: String?
@@ -48,35 +50,49 @@ struct GazetteerImport: ParsableCommand {
     @Flag(help: "Import the sample gazetteer of 赤坎区 from GeoData/.") var defaults = false
     @Option(help: "The GeoData folder for --defaults (default: found from here upwards).") var geodata: String?
 
+    /// The option rules, checked before the plan is opened (or created).
+    func validate() throws {
+        try reportingErrors {
+            if !defaults { _ = try importOptions() }
+        }
+    }
+
+    /// What to import from FILE, as the options say.
+    func importOptions() throws -> (file: String, options: GazetteerImporter.Options) {
+        guard let file else { throw CLIError("give a FILE to import, or --defaults") }
+        guard let kindText = kind, let kind = PlaceKind(rawValue: kindText) else {
+            throw CLIError("--kind is required: one of \(PlaceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var options = GazetteerImporter.Options(kind: kind)
+        options.crs = try crs.map { try parseCRS($0, option: "--crs") }
+        options.encoding = encoding
+        options.generated = generated
+        for f in fields {
+            let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw CLIError("--field \(f): expected role=field") }
+            options.fields[parts[0]] = parts[1]
+        }
+        return (file, options)
+    }
+
     func run() throws {
         try reportingErrors {
             let plan = try store.open(create: true)
             if defaults {
-                guard let dir = GazetteerDefaults.geoData(geodata) else { throw CLIError("--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR") }
+                guard let dir = GazetteerDefaults.geoData(geodata) else {
+                    throw CLIError("--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR")
+                }
                 for r in try GazetteerDefaults.importAll(into: plan, geoData: dir) { print(line(r)) }
                 return
             }
-            guard let file else { throw CLIError("give a FILE to import, or --defaults") }
-            guard let kindText = kind, let kind = PlaceKind(rawValue: kindText) else {
-                throw CLIError("--kind is required: one of \(PlaceKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            var options = GazetteerImporter.Options(kind: kind)
-            options.crs = try crs.map { try parseCRS($0, option: "--crs") }
-            options.encoding = encoding
-            options.generated = generated
-            for f in fields {
-                let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw CLIError("--field \(f): expected role=field") }
-                options.fields[parts[0]] = parts[1]
-            }
+            let (file, options) = try importOptions()
             print(line(try GazetteerImporter.run(file: file, into: plan, options: options)))
         }
     }
 
     func line(_ r: GazetteerImporter.Report) -> String {
-        "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" +
-            (r.replaced > 0 ? ", replacing \(r.replaced)" : "") + (r.located > 0 ? ", \(r.located) located in the grids" : "") +
-            (r.ranges > 0 ? ", \(r.ranges) house-number ranges" : "")
+        "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" + (r.replaced > 0 ? ", replacing \(r.replaced)" : "")
+            + (r.located > 0 ? ", \(r.located) located in the grids" : "") + (r.ranges > 0 ? ", \(r.ranges) house-number ranges" : "")
     }
 }
 

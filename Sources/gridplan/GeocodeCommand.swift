@@ -1,8 +1,8 @@
 import ArgumentParser
 import Cases
 import Foundation
-import Geocoding
 import GRDB
+import Geocoding
 import GridProjection
 import GridStore
 import Grids
@@ -28,29 +28,38 @@ func openGeocoder(_ plan: GeoPackage, defaults: Bool) throws -> Geocoder {
     return Geocoder(index: try GazetteerIndex(store: plan))
 }
 
+/// The coordinate systems an --also (--out-crs) option names, in order: gcj02 and bd09 only.
+func alsoSystems(_ also: String?) throws -> [String] {
+    let systems = (also ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) { throw CLIError("--also \(bad): expected gcj02 or bd09") }
+    return systems
+}
+
 struct GeocodeFile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file",
         abstract: "Geocode the address column of a file (the default subcommand: `gridplan geocode FILE …`).",
         discussion: """
-            Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road,
-            community, street, county, none), confidence 0–1 (of answers at 0.8 or more, 95 % or more are right on the
-            labelled sets), certain_level (the finest level the text makes certain: coarser than match_level when the
-            name matched is one character off and nothing else in the address confirms it), lon/lat (CGCS2000), the place matched, the county,
-            street and community with codes, interpolated (house number not in the gazetteer, placed) and
-            interpolation (how: points = between known numbers, range = on the road line whose house-number
-            range holds it, extrapolated = beyond the known numbers), fuzzy (one character differed, or part of
-            a longer name), reason (why not more precise), alternatives (places almost as good), and when
-            the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is
-            beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or
-            grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan);
+            Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road, \
+            community, street, county, none), confidence 0–1 (of answers at 0.8 or more, 95 % or more are right on the \
+            labelled sets), certain_level (the finest level the text makes certain: coarser than match_level when the \
+            name matched is one character off and nothing else in the address confirms it), lon/lat (CGCS2000), \
+            the place matched, the county, \
+            street and community with codes, interpolated (house number not in the gazetteer, placed) and \
+            interpolation (how: points = between known numbers, range = on the road line whose house-number \
+            range holds it, extrapolated = beyond the known numbers), fuzzy (one character differed, or part of \
+            a longer name), reason (why not more precise), alternatives (places almost as good), and when \
+            the row has coordinates (--crs gcj02 for app coordinates) the distance to them and whether it is \
+            beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or \
+            grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan); \
             never for a county. --assign adds the grid of every level (rules of `gridplan assign`).
 
-            Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over).
+            Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over). \
             GBK input is detected; --encoding forces one.
 
             Example:
-              gridplan geocode backlog.csv --address-field 地址 --db plan.gpkg --out placed.csv --assign
+              gridplan geocode backlog.csv --address-field 地址 --db plan.gpkg \\
+                  --out placed.csv --assign
             """)
 
     @Argument(help: "The input file (CSV or anything GDAL reads).") var file: String
@@ -61,18 +70,33 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
     @Option(help: "Latitude field of input coordinates.") var latField: String?
-    @Option(help: "Input coordinates farther than this many metres from a geocoded building, house number or compound are flagged (more for coarser levels).") var disagreeM: Double = 300
-    @Option(name: [.customLong("also"), .customLong("out-crs")],
-            help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
+    @Option(
+        help: """
+            Input coordinates farther than this many metres from a geocoded building, house number or compound \
+            are flagged (more for coarser levels).
+            """)
+    var disagreeM: Double = 300
+    @Option(
+        name: [.customLong("also"), .customLong("out-crs")],
+        help: "Also write coordinates in: gcj02, bd09 (comma-separated; lon/lat stay CGCS2000).") var also: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
-    @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // No default value: help would show this machine's core count next to "all cores".
+    @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(help: "Rows per batch (and per checkpoint).") var batch: Int = 20_000
     @Flag(help: "Ignore a checkpoint and start over.") var restart = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
 
+    func validate() throws {
+        try reportingErrors {
+            _ = try crs.map { try parseCRS($0, option: "--crs") }
+            _ = try alsoSystems(also)
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
+            let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
             let geocoder = try openGeocoder(plan, defaults: defaults)
             let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
@@ -86,23 +110,21 @@ struct GeocodeFile: ParsableCommand {
             options.batchSize = batch
             options.disagreementMetres = disagreeM
             options.restart = restart
-            for system in (also ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-                switch system {
-                case "gcj02": options.gcj02 = true
-                case "bd09": options.bd09 = true
-                default: throw CLIError("--also \(system): expected gcj02 or bd09")
-                }
-            }
+            let systems = try alsoSystems(also)
+            options.gcj02 = systems.contains("gcj02")
+            options.bd09 = systems.contains("bd09")
             // Counting rows reads the file once more: only worth it when the progress line shows.
             let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
-            let report = try BatchGeocoder.run(reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
-                                               progress: { progress.update($0) })
+            let report = try BatchGeocoder.run(
+                reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
+                progress: { progress.update($0) })
             progress.finish(report.rows)
             if report.resumedAt > 0 { print("resumed after row \(report.resumedAt)") }
             print("geocoded \(report.rows) addresses; wrote \(out)")
             for level in MatchLevel.allCases {
                 let n = report.byLevel[level.rawValue] ?? 0
-                if n > 0 { print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, Double(n) * 100 / Double(max(1, report.rows)))) }
+                let share = Double(n) * 100 / Double(max(1, report.rows))
+                if n > 0 { print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, share)) }
             }
             if !report.unmatchedByReason.isEmpty {
                 print("unmatched, by reason:")
@@ -110,7 +132,9 @@ struct GeocodeFile: ParsableCommand {
                     print(String(format: "  %8d  %@", n, reason as NSString))
                 }
             }
-            if report.disagreements > 0 { print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))") }
+            if report.disagreements > 0 {
+                print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))")
+            }
             if !report.byAssignStatus.isEmpty {
                 print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             }
@@ -126,7 +150,8 @@ struct GeocodeParse: ParsableCommand {
         discussion: """
             Examples:
               gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'
-              gridplan geocode parse --lines addresses.txt > parsed.jsonl      # one JSON object a line
+              # one JSON object a line:
+              gridplan geocode parse --lines addresses.txt > parsed.jsonl
             """)
 
     @Argument(help: "The address (omit with --lines).") var text: String?
@@ -134,6 +159,10 @@ struct GeocodeParse: ParsableCommand {
     @Option(name: .customLong("db"), help: "A plan whose gazetteer names divisions written without suffix (optional).") var db: String?
     @Option(help: "A UTF-8 file of addresses, one a line: prints one JSON object a line, and the parsing speed on stderr.")
     var lines: String?
+
+    func validate() throws {
+        try reportingErrors { if text == nil && lines == nil { throw CLIError("give an ADDRESS, or --lines FILE") } }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -147,10 +176,7 @@ struct GeocodeParse: ParsableCommand {
             let c = parser.parse(text)
             let normalized = AddressNormalizer.normalize(text)
             if json {
-                var object: [String: Any] = ["normalized": normalized]
-                for (k, v) in c.fields { object[k] = v }
-                if let n = c.numberValue { object["number_value"] = n }
-                print(jsonString(object))
+                try printJSON(AddressParseJSON(normalized: normalized, components: c))
             } else {
                 print("normalized: \(normalized)")
                 for (k, v) in c.fields { print("\(k): \(v)") }
@@ -165,20 +191,24 @@ struct GeocodeParse: ParsableCommand {
         }
         let addresses = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .dropLast(text.hasSuffix("\n") ? 1 : 0)
-        _ = AddressNormalizer.normalize("預熱")       // the ICU table is built once, before timing
+        _ = AddressNormalizer.normalize("預熱") // the ICU table is built once, before timing
         let start = Date()
         let parsed = addresses.map { parser.parse($0) }
         let seconds = Date().timeIntervalSince(start)
         var out = ""
         for (text, c) in zip(addresses, parsed) {
-            var object: [String: Any] = ["normalized": AddressNormalizer.normalize(text)]
-            for (k, v) in c.fields { object[k] = v }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            out += (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+            // The components alone: a line carries no number_value, unlike `parse --json`.
+            var line = AddressParseJSON(normalized: AddressNormalizer.normalize(text), components: c)
+            line.numberValue = nil
+            out += try JSONOutput.string(line, pretty: false) + "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
-        FileHandle.standardError.write(Data(String(format: "parsed %d addresses in %.3f s: %.0f addresses/s on 1 thread\n",
-                                                   addresses.count, seconds, Double(addresses.count) / max(seconds, 1e-9)).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "parsed %d addresses in %.3f s: %.0f addresses/s on 1 thread\n",
+                    addresses.count, seconds, Double(addresses.count) / max(seconds, 1e-9)
+                ).utf8))
     }
 }
 
@@ -192,34 +222,23 @@ struct GeocodeOne: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
-    @Option(name: [.customLong("also"), .customLong("out-crs")],
-            help: "Also print coordinates in: gcj02, bd09 (comma-separated; JSON always has both).") var also: String?
+    @Option(
+        name: [.customLong("also"), .customLong("out-crs")],
+        help: "Also print coordinates in: gcj02, bd09 (comma-separated; JSON always has both).") var also: String?
+
+    func validate() throws {
+        try reportingErrors { _ = try alsoSystems(also) }
+    }
 
     func run() throws {
         try reportingErrors {
-            let systems = (also ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) { throw CLIError("--also \(bad): expected gcj02 or bd09") }
+            let systems = try alsoSystems(also)
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
-            var object: [String: Any] = ["match_level": r.level.rawValue, "confidence": r.confidence, "certain_level": r.certainLevel.rawValue]
-            if r.level != .none {
-                object["lon"] = r.lon; object["lat"] = r.lat
-                let g = ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat), b = ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat)
-                object["gcj02"] = [g.lon, g.lat]; object["bd09"] = [b.lon, b.lat]
-            }
-            object["matched"] = r.matched
-            object["interpolated"] = r.interpolated
-            object["interpolation"] = r.interpolation?.rawValue
-            object["fuzzy"] = r.fuzzy
-            object["reason"] = r.reason
-            object["admin"] = [["level": "county", "code": r.countyCode as Any, "name": r.countyName as Any],
-                               ["level": "street", "code": r.streetCode as Any, "name": r.streetName as Any],
-                               ["level": "community", "code": r.communityCode as Any, "name": r.communityName as Any]]
-                .filter { $0["code"] as? String != nil }
-            object["alternatives"] = r.alternatives.map { ["name": $0.name, "lon": $0.lon, "lat": $0.lat, "confidence": $0.confidence] }
-            object["components"] = Dictionary(uniqueKeysWithValues: r.components.fields)
-            if json { print(jsonString(object)); return }
-            print("\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
-                  + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "") + (r.fuzzy ? " (fuzzy)" : ""))
+            if json { try printJSON(GeocodeResultJSON(r)); return }
+            print(
+                "\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")
+                    + (r.matched.map { "  \($0)" } ?? "") + (r.interpolation.map { " (interpolated: \($0.rawValue))" } ?? "")
+                    + (r.fuzzy ? " (fuzzy)" : ""))
             let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]
                 .compactMap { n, c in c.map { "\(n ?? "?") \($0)" } }
             if !chain.isEmpty { print("in: " + chain.joined(separator: " › ")) }

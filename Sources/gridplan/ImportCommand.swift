@@ -8,21 +8,26 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import grid polygons of one level from any vector format GDAL reads.",
         discussion: """
-            Reads Shapefile (GBK .dbf files without .cpg are detected), GeoJSON, KML/KMZ, GeoPackage,
-            CSV with a WKT column or lon/lat columns, and every other format GDAL reads. Geometries are
-            stored in CGCS2000 (EPSG:4490) longitude/latitude. The import is one transaction: on any
-            error nothing is stored. Grids with the code of a current grid of the same level replace it
+            Reads Shapefile (GBK .dbf files without .cpg are detected), GeoJSON, KML/KMZ, GeoPackage, \
+            CSV with a WKT column or lon/lat columns, and every other format GDAL reads. Geometries are \
+            stored in CGCS2000 (EPSG:4490) longitude/latitude. The import is one transaction: on any \
+            error nothing is stored. Grids with the code of a current grid of the same level replace it \
             (the old one is kept in history).
 
             Example:
-              gridplan import GeoData/chikan/units.geojson --db plan.gpkg --level unit --parent-field parent
+              gridplan import GeoData/chikan/units.geojson --db plan.gpkg --level unit \\
+                  --parent-field parent
             """)
 
     @Argument(help: "The file to read.") var file: String
     @OptionGroup var store: StoreOptions
     @Option(help: "The level of the grids in the file: street, community, area or unit.") var level: GridLevel
     @Option(help: "The layer to read, for files with several (default: the first).") var layer: String?
-    @Option(help: "The CRS of the file: EPSG:NNNN, wgs84, cgcs2000, gcj02, bd09 or any PROJ definition. Required when the file has none; overrides the file's when given.")
+    @Option(
+        help: """
+            The CRS of the file: EPSG:NNNN, wgs84, cgcs2000, gcj02, bd09 or any PROJ definition. \
+            Required when the file has none; overrides the file's when given.
+            """)
     var crs: String?
     @Option(help: "Field holding the grid code (default: code, 编码, …).") var codeField: String?
     @Option(help: "Field holding the grid name (default: name, 名称, …).") var nameField: String?
@@ -33,6 +38,10 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Text encoding of a Shapefile .dbf or CSV, e.g. CP936 (GBK) or UTF-8 (default: detected).") var encoding: String?
     @Option(help: "The day the grids take effect, YYYY-MM-DD (default: today).") var validFrom: String?
     @Flag(help: "Replace the whole level: end every current grid of this level not in the file.") var replace = false
+
+    func validate() throws {
+        try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -52,8 +61,12 @@ struct ImportCommand: ParsableCommand {
                 throw error
             }
             report.warnings.forEach(warn)
-            print("imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), plan version \(report.versionID)")
-            if report.superseded > 0 { print("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)") }
+            print(
+                "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
+                    + "plan version \(report.versionID)")
+            if report.superseded > 0 {
+                print("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)")
+            }
             if !report.emptyLevelsAbove.isEmpty && report.emptyLevelsAbove.count == level.rawValue - 1 {
                 let names = report.emptyLevelsAbove.map(\.name).joined(separator: ", ")
                 print("  the plan has no \(names) grids yet: these grids get parents when a level above is imported")

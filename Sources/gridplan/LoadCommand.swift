@@ -25,25 +25,29 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Workload and service radius of every gridder: load against capacity, farthest point served, evenness.",
         discussion: """
-            A grid's load is a weighted sum: households (1 each by default), residents (0), cases reported in the
-            year before the day (2 each, times 3 if important and 10 if major, times a category factor), dedicated
-            institutions in it (300 each) and street length inside it (--roads, per km). A person's load is the sum
-            over the grids they are primary of, set against their capacity (the roster's capacity column, else the
+            A grid's load is a weighted sum: households (1 each by default), residents (0), cases reported in the \
+            year before the day (2 each, times 3 if important and 10 if major, times a category factor), dedicated \
+            institutions in it (300 each) and street length inside it (--roads, per km). A person's load is the sum \
+            over the grids they are primary of, set against their capacity (the roster's capacity column, else the \
             role's default: 1,500 full-time, 500 part-time, 200 mobile). Weights and defaults come from --rules.
 
-            The service radius runs from the person's base (or, where none is known, each grid's centre) to the
-            farthest point of each grid served, in metres in the plan's Gauss–Krüger zone; the mean distance to
-            households takes them as spread evenly over each grid. The summary gives the largest ratio and its
-            mean, the coefficient of variation, the Gini coefficient, the largest radius and the people over
+            The service radius runs from the person's base (or, where none is known, each grid's centre) to the \
+            farthest point of each grid served, in metres in the plan's Gauss–Krüger zone; the mean distance to \
+            households takes them as spread evenly over each grid. The summary gives the largest ratio and its \
+            mean, the coefficient of variation, the Gini coefficient, the largest radius and the people over \
             capacity, and the spread of grid loads at this level and every level above.
 
             Example:
-              gridplan load --db plan.gpkg --at 2024-06-01 --weights households=1,cases=2 --json
+              gridplan load --db plan.gpkg --at 2024-06-01 \\
+                  --weights households=1,cases=2 --json
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var workload: WorkloadOptions
-    @Option(help: "The level whose grids and primaries are measured (default: unit).") var level: GridLevel = .unit
+    // Optional, the default named in the help: ArgumentParser would show a default level by its number.
+    @Option(name: .customLong("level"), help: "The level whose grids and primaries are measured (default: unit).")
+    var levelOption: GridLevel?
+    var level: GridLevel { levelOption ?? .unit }
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -2,8 +2,8 @@ import ArgumentParser
 import Duty
 import Foundation
 import GridProjection
-import Grids
 import GridStore
+import Grids
 
 struct PeopleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,16 +15,16 @@ struct PeopleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import people and their duties from CSV (UTF-8 or GBK, e.g. saved from Excel) or any GDAL format.",
             discussion: """
-                One line per person, or per duty (the person's fields repeated unchanged). Fields (English or Chinese
-                names): id (工号), name (姓名), role (grid_chief, full_time_gridder, part_time_gridder, mobile_gridder,
-                community_police, legal_adviser, department_contact, or 网格长, 专职网格员, …), phone, organisation,
-                capacity (per week), active_from, active_to, lon and lat of the base (with --crs), and for a duty:
-                grid (a grid code), duty (primary, backup or chief; default: chief for grid chiefs, primary for
+                One line per person, or per duty (the person's fields repeated unchanged). Fields (English or Chinese \
+                names): id (工号), name (姓名), role (grid_chief, full_time_gridder, part_time_gridder, mobile_gridder, \
+                community_police, legal_adviser, department_contact, or 网格长, 专职网格员, …), phone, organisation, \
+                capacity (per week), active_from, active_to, lon and lat of the base (with --crs), and for a duty: \
+                grid (a grid code), duty (primary, backup or chief; default: chief for grid chiefs, primary for \
                 full- and part-time gridders, backup otherwise), duty_from, duty_to (the end day is not included).
 
-                Lines that cannot be used are listed with their number and the reason: a missing id or name, an
-                unknown role, a bad phone or date, a grid code that does not exist or has ended, a second primary or
-                chief of a grid at the same time. The other lines are stored in one transaction; the same file
+                Lines that cannot be used are listed with their number and the reason: a missing id or name, an \
+                unknown role, a bad phone or date, a grid code that does not exist or has ended, a second primary or \
+                chief of a grid at the same time. The other lines are stored in one transaction; the same file \
                 again changes nothing.
 
                 Example:
@@ -36,13 +36,19 @@ struct PeopleCommand: ParsableCommand {
         @Option(help: "CRS of the base coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String?
         @Option(help: "Text encoding (e.g. CP936 for GBK; default: detected).") var encoding: String?
 
+        func validate() throws {
+            try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+        }
+
         func run() throws {
             var rejected = false
             try reportingErrors {
                 let source = try crs.map { try parseCRS($0, option: "--crs") }
                 let report = try RosterImporter.run(file: file, into: try store.open(), crs: source, encoding: encoding)
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
-                print("\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, \(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
+                print(
+                    "\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
+                        + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
                 rejected = !report.rejects.isEmpty
             }
             if rejected { throw ExitCode(1) }
@@ -58,6 +64,10 @@ struct PeopleCommand: ParsableCommand {
         @Option(help: "The day (default: today).") var at: String?
         @Flag(help: "Print JSON.") var json = false
 
+        func validate() throws {
+            try reportingErrors { _ = try dayOption(at) }
+        }
+
         func run() throws {
             try reportingErrors {
                 let day = try dayOption(at)
@@ -65,10 +75,10 @@ struct PeopleCommand: ParsableCommand {
                 let (people, duties, load) = try plan.read { db in (try Roster.people(db), try Roster.duties(db), try Roster.openCases(db)) }
                 let byPerson = Dictionary(grouping: duties.filter { $0.covers(day) }, by: \.personID)
                 if json {
-                    print(jsonString(people.map { p in
-                        p.jsonObject.merging(["open_cases": load[p.id] ?? 0, "capacity_per_week": p.capacityPerWeek as Any, "duties": (byPerson[p.id] ?? []).map { ["grid": $0.gridCode, "level": $0.level.name, "role": $0.role.rawValue,
-                                                                                       "valid_from": $0.validFrom, "valid_to": $0.validTo as Any] as [String: Any] }]) { $1 }
-                    }))
+                    try printJSON(
+                        people.map { p in
+                            PersonWith(p, Workload(openCases: load[p.id] ?? 0, capacityPerWeek: p.capacityPerWeek, duties: byPerson[p.id] ?? []))
+                        })
                     return
                 }
                 print("id\tname\trole\tphone\torganisation\tbase\topen cases/capacity\tduties on \(day)")
@@ -95,11 +105,12 @@ struct DutyCommand: ParsableCommand {
             commandName: "set",
             abstract: "Make a person primary, backup or chief of a grid (any level) from a day.",
             discussion: """
-                A grid has one primary and one chief at a time: setting a new one ends the current one on the
+                A grid has one primary and one chief at a time: setting a new one ends the current one on the \
                 day the new one starts (a handover), and is refused if the current one starts on or after it.
 
                 Example:
-                  gridplan duty set --db plan.gpkg --person G017 --grid 440802001001003 --role primary --from 2024-06-01
+                  gridplan duty set --db plan.gpkg --person G017 --grid 440802001001003 \\
+                      --role primary --from 2024-06-01
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -110,9 +121,17 @@ struct DutyCommand: ParsableCommand {
         @Option(help: "Day it ends (not included; default: open).") var to: String?
         @Option(help: "A note kept with the duty.") var note: String?
 
+        func validate() throws {
+            try reportingErrors { _ = try (duty(), dayOption(from, option: "--from"), to.map { try dayOption($0, option: "--to") }) }
+        }
+
+        func duty() throws -> DutyRole {
+            try DutyRole(text: role).orThrow(CLIError("--role \(role): not primary, backup or chief"))
+        }
+
         func run() throws {
             try reportingErrors {
-                guard let r = DutyRole(text: role) else { throw CLIError("--role \(role): not primary, backup or chief") }
+                let r = try duty()
                 let start = try dayOption(from, option: "--from")
                 let end = try to.map { try dayOption($0, option: "--to") }
                 let result = try DutyChange.set(store: try store.open(), person: person, grid: grid, role: r, from: start, to: end, note: note)
@@ -125,7 +144,7 @@ struct DutyCommand: ParsableCommand {
     struct End: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "End a person's duties in a grid on a day.",
-            discussion: "Example:\n  gridplan duty end --db plan.gpkg --person G017 --grid 440802001001003 --on 2024-09-01")
+            discussion: "Example:\n  gridplan duty end --db plan.gpkg --person G017 --grid 440802001001003 \\\n      --on 2024-09-01")
 
         @OptionGroup var store: StoreOptions
         @Option(help: "The person's id.") var person: String
@@ -133,9 +152,17 @@ struct DutyCommand: ParsableCommand {
         @Option(help: "Only this role: primary, backup or chief.") var role: String?
         @Option(help: "The day it ends (the person is no longer on duty that day; default: today).") var on: String?
 
+        func validate() throws {
+            try reportingErrors { _ = try (duty(), dayOption(on, option: "--on")) }
+        }
+
+        func duty() throws -> DutyRole? {
+            try role.map { t in try DutyRole(text: t).orThrow(CLIError("--role \(t): not primary, backup or chief")) }
+        }
+
         func run() throws {
             try reportingErrors {
-                let r = try role.map { t in try DutyRole(text: t).orThrow(CLIError("--role \(t): not primary, backup or chief")) }
+                let r = try duty()
                 let day = try dayOption(on, option: "--on")
                 let n = try DutyChange.end(store: try store.open(), person: person, grid: grid, role: r, on: day)
                 print("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")
@@ -182,4 +209,3 @@ func dayOption(_ text: String?, option: String = "--at") throws -> String {
     guard let day = Clock.date(text) else { throw CLIError("\(option) \(text): not a date (e.g. 2024-06-01)") }
     return day
 }
-

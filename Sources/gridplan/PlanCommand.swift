@@ -13,9 +13,9 @@ struct PlanCommand: ParsableCommand {
             commandName: "diff",
             abstract: "List grids added, removed and reshaped between two days or versions, and what moved.",
             discussion: """
-                A moment is a day (YYYY-MM-DD: the grids in force that day) or a plan version number (see
-                `gridplan versions`). Grids are matched by level and code, or name where they have no code.
-                Reshaped grids show the m² gained and lost and the households on the lost part (estimated by
+                A moment is a day (YYYY-MM-DD: the grids in force that day) or a plan version number (see \
+                `gridplan versions`). Grids are matched by level and code, or name where they have no code. \
+                Reshaped grids show the m² gained and lost and the households on the lost part (estimated by \
                 area share). The pieces that moved between grids are written to the `plan_changes` layer.
 
                 Example:
@@ -28,34 +28,37 @@ struct PlanCommand: ParsableCommand {
         @Option(help: "Differences smaller than this many m² are ignored.") var toleranceM2: Double = 1.0
         @Flag(help: "Print JSON.") var json = false
 
+        func validate() throws {
+            try reportingErrors { _ = try moments() }
+        }
+
+        func moments() throws -> (PlanMoment, PlanMoment) {
+            guard let a = PlanMoment(from) else { throw CLIError("--from \(from): write a day as YYYY-MM-DD or a version number") }
+            guard let b = PlanMoment(to) else { throw CLIError("--to \(to): write a day as YYYY-MM-DD or a version number") }
+            return (a, b)
+        }
+
         func run() throws {
             try reportingErrors {
-                guard let a = PlanMoment(from) else { throw CLIError("--from \(from): write a day as YYYY-MM-DD or a version number") }
-                guard let b = PlanMoment(to) else { throw CLIError("--to \(to): write a day as YYYY-MM-DD or a version number") }
+                let (a, b) = try moments()
                 let result = try PlanDiff.run(store: try store.open(), from: a, to: b, toleranceM2: toleranceM2)
                 if json {
-                    print(jsonString([
-                        "unchanged": result.unchanged,
-                        "changes": result.changes.map { c in
-                            ["change": c.change.rawValue, "level": c.level.name, "grid": c.grid, "gained_m2": c.gainedM2,
-                             "lost_m2": c.lostM2, "households_before": c.householdsBefore as Any,
-                             "households_after": c.householdsAfter as Any, "households_moved": c.householdsMoved as Any] as [String: Any]
-                        },
-                        "moved": result.pieces.map { p in
-                            ["level": p.level.name, "from": p.from as Any, "to": p.to as Any, "area_m2": p.areaM2,
-                             "households": p.households as Any] as [String: Any]
-                        },
-                    ]))
+                    try printJSON(PlanDiffJSON(result))
                     return
                 }
                 for c in result.changes {
                     let hh = "\(c.householdsBefore.map(String.init) ?? "-")→\(c.householdsAfter.map(String.init) ?? "-") households"
-                    print("\(c.change.rawValue)\t\(c.level.name)\t\(c.grid)\t+\(String(format: "%.0f", c.gainedM2)) m² -\(String(format: "%.0f", c.lostM2)) m²\t\(hh)")
+                    let area = "+\(String(format: "%.0f", c.gainedM2)) m² -\(String(format: "%.0f", c.lostM2)) m²"
+                    print("\(c.change.rawValue)\t\(c.level.name)\t\(c.grid)\t\(area)\t\(hh)")
                 }
                 for p in result.pieces {
-                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(String(format: "%.0f", p.areaM2)) m²\t≈\(p.households.map { String(format: "%.0f", $0) } ?? "?") households")
+                    let households = p.households.map { String(format: "%.0f", $0) } ?? "?"
+                    let area = String(format: "%.0f", p.areaM2)
+                    print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(area) m²\t≈\(households) households")
                 }
-                print("\(result.changes.count) grids changed, \(result.unchanged) unchanged, \(result.pieces.count) pieces moved (layer plan_changes)")
+                print(
+                    "\(result.changes.count) grids changed, \(result.unchanged) unchanged, "
+                        + "\(result.pieces.count) pieces moved (layer plan_changes)")
             }
         }
     }

@@ -7,17 +7,18 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the plan over HTTP: a web map that answers \"who covers this?\", and a JSON API.",
         discussion: """
-            Opens the plan read-mostly and listens until Ctrl-C (SIGINT) or SIGTERM. Everything works offline:
+            Opens the plan read-mostly and listens until Ctrl-C (SIGINT) or SIGTERM. Everything works offline: \
             the map is one page with no outside scripts or tiles.
 
-              GET /                                   the web map: click a point or type an address
+              GET /                     the web map: click a point or type an address
               GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]
-              GET /api/who-covers?address=TEXT[&at=…]  the same JSON as `gridplan who-covers --json`;
-                                                      400 for a bad question, 404 for an unknown address
-              GET /api/grids?level=unit                current grids of a level as GeoJSON
-              GET /api/plan                            grids per level, people, gazetteer places
+              GET /api/who-covers?address=TEXT[&at=…]
+                                        the same JSON as `gridplan who-covers --json`;
+                                        400 for a bad question, 404 for an unknown address
+              GET /api/grids?level=unit current grids of a level as GeoJSON
+              GET /api/plan             grids per level, people, gazetteer places
 
-            The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes
+            The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes \
             (an import or redraw while the server runs); duties are read afresh for every answer.
 
             Examples:
@@ -32,8 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customShort("k"), help: "People in the minimal emergency unit when a request gives no k.") var k = 5
     @Flag(help: "Log every request on standard error.") var logRequests = false
 
-    func run() async throws {
+    func validate() throws {
         guard (0...65535).contains(port) else { throw fail("--port \(port): give 0–65535", status: 2) }
+    }
+
+    func run() async throws {
         guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 1) }
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests

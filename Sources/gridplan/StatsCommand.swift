@@ -7,8 +7,8 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Measure every grid: area, perimeter, compactness, households, residents, children, radius.",
         discussion: """
-            Per grid and rolled up per level (count, min/median/max, share within the sizing rules). Areas and
-            lengths are in m² and m in the plan's local projected CRS (the CGCS2000 Gauss–Krüger zone in China).
+            Per grid and rolled up per level (count, min/median/max, share within the sizing rules). Areas and \
+            lengths are in m² and m in the plan's local projected CRS (the CGCS2000 Gauss–Krüger zone in China). \
             Compactness is Polsby–Popper (4πA/P²); radius is from the grid's centroid to its farthest point.
 
             Examples:
@@ -28,37 +28,28 @@ struct StatsCommand: ParsableCommand {
             if let level, stats.grids.isEmpty {
                 throw CLIError("the plan has no \(level.name) grids")
             }
-            func spread(_ s: GridStats.Spread?) -> Any { s.map { ["min": $0.min, "median": $0.median, "max": $0.max] } ?? NSNull() }
             if json {
-                print(jsonString([
-                    "metric_crs": stats.metricCRS,
-                    "levels": stats.levels.map { l in
-                        ["level": l.level.name, "count": l.count, "area_m2": spread(l.area), "perimeter_m": spread(l.perimeter),
-                         "compactness": spread(l.compactness), "households": spread(l.households), "residents": spread(l.residents),
-                         "radius_m": spread(l.radius), "children": spread(l.children), "total_area_m2": l.totalAreaM2,
-                         "total_households": l.totalHouseholds, "total_residents": l.totalResidents,
-                         "share_within_rules": l.shareWithinRules] as [String: Any]
-                    },
-                    "grids": stats.grids.map { g in
-                        ["code": g.code as Any, "name": g.name as Any, "level": g.level.name, "area_m2": g.areaM2,
-                         "perimeter_m": g.perimeterM, "compactness": g.compactness, "households": g.households as Any,
-                         "residents": g.residents as Any, "children": g.children, "radius_m": g.radiusM,
-                         "within_rules": g.withinRules] as [String: Any]
-                    },
-                ]))
+                try printJSON(GridStatsJSON(stats))
                 return
             }
             print("grid\tlevel\tarea_m2\tperimeter_m\tcompactness\thouseholds\tresidents\tchildren\tradius_m\twithin_rules")
             for g in stats.grids {
-                print([g.code ?? g.name ?? "", g.level.name, String(format: "%.0f", g.areaM2), String(format: "%.0f", g.perimeterM),
-                       String(format: "%.3f", g.compactness), g.households.map(String.init) ?? "", g.residents.map(String.init) ?? "",
-                       String(g.children), String(format: "%.0f", g.radiusM), g.withinRules ? "yes" : "no"].joined(separator: "\t"))
+                print(
+                    [
+                        g.code ?? g.name ?? "", g.level.name, String(format: "%.0f", g.areaM2), String(format: "%.0f", g.perimeterM),
+                        String(format: "%.3f", g.compactness), g.households.map(String.init) ?? "", g.residents.map(String.init) ?? "",
+                        String(g.children), String(format: "%.0f", g.radiusM), g.withinRules ? "yes" : "no",
+                    ].joined(separator: "\t"))
             }
             print("")
             print("level\tcount\tarea_m2 min/median/max\thouseholds min/median/max\tcompactness median\tradius_m max\twithin rules")
             for l in stats.levels {
                 func mmm(_ s: GridStats.Spread?) -> String { s.map { String(format: "%.0f/%.0f/%.0f", $0.min, $0.median, $0.max) } ?? "-" }
-                print("\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(l.compactness.map { String(format: "%.3f", $0.median) } ?? "-")\t\(l.radius.map { String(format: "%.0f", $0.max) } ?? "-")\t\(String(format: "%.1f", l.shareWithinRules * 100)) %")
+                let compactness = l.compactness.map { String(format: "%.3f", $0.median) } ?? "-"
+                let radius = l.radius.map { String(format: "%.0f", $0.max) } ?? "-"
+                print(
+                    "\(l.level.name)\t\(l.count)\t\(mmm(l.area))\t\(mmm(l.households))\t\(compactness)\t\(radius)\t"
+                        + "\(String(format: "%.1f", l.shareWithinRules * 100)) %")
             }
         }
     }

@@ -16,19 +16,19 @@ struct SummaryCommand: ParsableCommand {
             let plan = try store.open()
             let summary = try PlanSummary.compute(store: plan)
             if json {
-                print(jsonString(["metric_crs": summary.metricCRS, "levels": summary.levels.map { s in
-                    ["level": s.level.name, "count": s.count, "area_m2": s.areaM2, "households": s.households,
-                     "residents": s.residents, "invalid": s.invalid, "without_parent": s.withoutParent, "multi_part": s.multiPart] as [String: Any]
-                }]))
+                try printJSON(PlanSummaryJSON(summary))
                 return
             }
             guard !summary.levels.isEmpty else { print("\(store.path): no grids yet; add some with `gridplan import`"); return }
             print("plan \(store.path) (areas measured in \(summary.metricCRS))")
-            print(pad("level", 10) + pad("grids", 7) + pad("area km²", 11) + pad("households", 12) + pad("residents", 11) + pad("invalid", 9) + pad("no parent", 10) + "multi-part")
+            print(
+                pad("level", 10) + pad("grids", 7) + pad("area km²", 11) + pad("households", 12) + pad("residents", 11) + pad("invalid", 9)
+                    + pad("no parent", 10) + "multi-part")
             for s in summary.levels {
-                print(pad(s.level.name, 10) + pad("\(s.count)", 7) + pad(String(format: "%.3f", s.areaM2 / 1e6), 11)
-                      + pad("\(s.households)", 12) + pad("\(s.residents)", 11) + pad("\(s.invalid)", 9)
-                      + pad("\(s.withoutParent)", 10) + "\(s.multiPart)")
+                print(
+                    pad(s.level.name, 10) + pad("\(s.count)", 7) + pad(String(format: "%.3f", s.areaM2 / 1e6), 11)
+                        + pad("\(s.households)", 12) + pad("\(s.residents)", 11) + pad("\(s.invalid)", 9)
+                        + pad("\(s.withoutParent)", 10) + "\(s.multiPart)")
             }
         }
     }

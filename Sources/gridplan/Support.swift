@@ -3,8 +3,8 @@ import Desk
 import Foundation
 import GridFormats
 import GridProjection
-import Grids
 import GridStore
+import Grids
 
 extension CRS: ExpressibleByArgument {
     public init?(argument: String) {
@@ -26,8 +26,7 @@ struct StoreOptions: ParsableArguments {
     var path: String
 
     func open(create: Bool = false) throws -> GeoPackage {
-        do { return try GeoPackage.plan(path: path, create: create) }
-        catch let e as StoreError { throw CLIError(e.message) }
+        do { return try GeoPackage.plan(path: path, create: create) } catch let e as StoreError { throw CLIError(e.message) }
     }
 }
 
@@ -60,10 +59,15 @@ func warn(_ message: String) {
 
 /// Parses a CRS option given as text, with PROJ's reason when it is unknown.
 func parseCRS(_ text: String, option: String) throws -> CRS {
-    do { return try CRS(parsing: text) }
-    catch { throw CLIError("\(option) \(text): \(error)") }
+    do { return try CRS(parsing: text) } catch { throw CLIError("\(option) \(text): \(error)") }
 }
 
+/// Prints one of the library's JSON output types, formatted as everything gridplan prints.
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(try JSONOutput.string(value))
+}
+
+/// `load --json` and `balance --json` only, until their reports have Codable output types like the others.
 func jsonString(_ object: Any) -> String {
     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
     return String(data: data, encoding: .utf8) ?? "{}"

@@ -2,23 +2,24 @@ import ArgumentParser
 import Duty
 import Foundation
 import GridGeometry
-import Grids
 import GridStore
+import Grids
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check the plan's hierarchy: geometry, nesting, seamless coverage, codes and sizes.",
         discussion: """
-            Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with
-            no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not
-            covered by its children, multi-part grids, holes, duplicate codes, households or residents outside
-            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities
-            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under
-            --sliver-m2 are reported as digitising noise. Every finding is also written, with its location,
+            Findings: invalid geometry (GEOS's reason and location), a child outside its parent, a grid with \
+            no parent, a parent with no children, overlaps between grids of a level, gaps in a parent not \
+            covered by its children, multi-part grids, holes, duplicate codes, households or residents outside \
+            the sizing rules; once the plan has a roster: unit grids with no primary on duty, streets and communities \
+            with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than \
+            --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under \
+            --sliver-m2 are reported as digitising noise. Every finding is also written, with its location, \
             to the `findings` layer of the GeoPackage, to be seen in QGIS.
 
-            Exit status: 0 when clean (noise alone counts as clean), 1 when there are findings, 2 when the
+            Exit status: 0 when clean (noise alone counts as clean), 1 when there are findings, 2 when the \
             input is unusable.
 
             Examples:
@@ -36,6 +37,13 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Report a person primary in grids farther apart than this many metres.") var maxPrimarySpreadM: Double = 2000
     @Option(help: "The day the roster checks look at (default: today).") var at: String?
 
+    /// A bad --at is a usage mistake (exit status 2), found before any check runs or --fix repairs anything.
+    func validate() throws {
+        try reportingErrors {
+            do { _ = try dayOption(at) } catch let e as CLIError { throw CLIError(e.message, status: 2) }
+        }
+    }
+
     func run() throws {
         var dirty = false
         try reportingErrors {
@@ -44,38 +52,21 @@ struct ValidateCommand: ParsableCommand {
                 plan = try store.open()
             } catch let e as CLIError { throw CLIError(e.message, status: 2) }
             let sizing: SizingRules
-            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults }
-            catch { throw CLIError("\(error)", status: 2) }
+            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError("\(error)", status: 2) }
             var report: Validation.Report
             // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
             do {
                 report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix)
                 // The roster's own step (Duty module), added to the same findings layer.
-                let roster = try RosterChecks.run(store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
-                                                  maxPrimarySpreadM: maxPrimarySpreadM)
+                let roster = try RosterChecks.run(
+                    store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
+                    maxPrimarySpreadM: maxPrimarySpreadM)
                 try RosterChecks.append(roster, to: plan)
                 report.findings += roster
-            }
-            catch let e as GridplanError { throw CLIError(e.message, status: 2) }
-            catch { throw CLIError("\(store.path): \(error)", status: 2) }
+            } catch let e as GridplanError { throw CLIError(e.message, status: 2) } catch { throw CLIError("\(store.path): \(error)", status: 2) }
             dirty = report.hasProblems
             if json {
-                let context = GEOSContext()
-                func location(_ f: Finding) -> Any {
-                    guard let wkb = f.locationWKB, let g = try? Geometry(wkb: wkb, context: context) else { return NSNull() }
-                    return (try? g.wkt(precision: 7)) ?? NSNull()
-                }
-                print(jsonString([
-                    "grids": report.gridCount, "metric_crs": report.metricCRS, "clean": !report.hasProblems,
-                    "grids_per_level": Dictionary(uniqueKeysWithValues: GridLevel.allCases.map { ($0.name, report.gridsPerLevel[$0] ?? 0) }),
-                    "repaired": report.repaired,
-                    "counts": Dictionary(grouping: report.findings, by: \.severity.rawValue).mapValues(\.count),
-                    "findings": report.findings.map { f in
-                        ["kind": f.kind.rawValue, "severity": f.severity.rawValue, "level": f.level.name, "grids": f.grids,
-                         "message": f.message, "measure": f.measure as Any, "unit": f.unit as Any,
-                         "location_wkt": location(f)] as [String: Any]
-                    },
-                ]))
+                try printJSON(ValidationJSON(report))
                 return
             }
             report.repaired.forEach { print("repaired \($0)") }
@@ -92,21 +83,30 @@ struct ValidateCommand: ParsableCommand {
                 } else if printed.insert(key).inserted {
                     let total = group.compactMap(\.measure).reduce(0, +), largest = group.compactMap(\.measure).max() ?? 0
                     let unit = f.unit ?? ""
-                    print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.grids.first ?? ""): \(group.count) \(f.kind.rawValue.replacingOccurrences(of: "_", with: " ")) findings, \(String(format: "%.0f", total)) \(unit) in all, the largest \(String(format: "%.0f", largest)) \(unit)")
+                    let kind = f.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+                    print(
+                        "\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.grids.first ?? ""): \(group.count) \(kind) findings, "
+                            + "\(String(format: "%.0f", total)) \(unit) in all, the largest \(String(format: "%.0f", largest)) \(unit)")
                 }
             }
             if let noise = bySeverity[.noise], !noise.isEmpty {
                 let total = noise.compactMap(\.measure).reduce(0, +)
-                print("noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): digitising noise, listed in the findings layer")
+                print(
+                    "noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): "
+                        + "digitising noise, listed in the findings layer")
             }
             let missing = GridLevel.allCases.filter { report.gridsPerLevel[$0] == nil }
             if !missing.isEmpty {
-                print("note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: nesting and coverage are checked between the levels present (\(GridLevel.allCases.filter { report.gridsPerLevel[$0] != nil }.map(\.name).joined(separator: ", ")))")
+                let present = GridLevel.allCases.filter { report.gridsPerLevel[$0] != nil }.map(\.name).joined(separator: ", ")
+                print(
+                    "note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: "
+                        + "nesting and coverage are checked between the levels present (\(present))")
             }
             let errors = bySeverity[.error]?.count ?? 0, warnings = bySeverity[.warning]?.count ?? 0
-            print(report.hasProblems
-                  ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(store.path))"
-                  : "\(report.gridCount) grids checked: clean")
+            print(
+                report.hasProblems
+                    ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(store.path))"
+                    : "\(report.gridCount) grids checked: clean")
         }
         if dirty { throw ExitCode(1) }
     }

@@ -1,25 +1,27 @@
 import ArgumentParser
+import Desk
 import Duty
 import Foundation
 import Geocoding
 import GridProjection
 import Grids
-import Desk
 
 struct WhoCoversCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "who-covers",
         abstract: "Whose is this? The grid at a point, its chain up to the street, and the people responsible.",
         discussion: """
-            Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code;
-            outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m),
-            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) with role and phone,
-            the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest
+            Locates the point by the assignment rules (inside; on a shared boundary the grid with the lowest code; \
+            outside every grid: said so, with the nearest grid and its distance, snapped to it within --snap-m), \
+            in the plan in force that day (--at), then lists for each level the people on duty that day (chief, primary, backup) \
+            with role and phone, \
+            the distance from the point to the unit gridder's base, and the minimal emergency unit: the K nearest \
             people on duty with a base. Distances are straight lines in metres in the local projected CRS.
 
             Examples:
               gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --crs gcj02
-              gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --at 2024-05-31 --json
+              gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 \\
+                  --at 2024-05-31 --json
             """)
 
     @OptionGroup var store: StoreOptions
@@ -32,13 +34,25 @@ struct WhoCoversCommand: ParsableCommand {
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
     @Flag(help: "Print JSON.") var json = false
 
+    /// The option rules, checked before the plan is opened.
+    func validate() throws {
+        try reportingErrors {
+            if address != nil {
+                guard lon == nil && lat == nil else { throw CLIError("give --address or --lon and --lat, not both", status: 2) }
+            } else {
+                guard lon != nil, lat != nil else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
+                _ = try parseCRS(crs, option: "--crs")
+            }
+            _ = try dayOption(at)
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let plan = try store.open()
             let day = try dayOption(at)
             let question: CoverageQuestion
             if let address {
-                guard lon == nil && lat == nil else { throw CLIError("give --address or --lon and --lat, not both", status: 2) }
                 question = .address(address)
             } else {
                 guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
@@ -46,23 +60,28 @@ struct WhoCoversCommand: ParsableCommand {
             }
             // With --at, the grids too are those in force that day.
             let answer: WhoCoversAnswer
-            do { answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k) }
-            catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
-            if json { print(jsonString(answer.jsonObject)); return }
+            do {
+                answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k)
+            } catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
+            if json { try printJSON(answer.json); return }
             let c = answer.coverage, geocoded = answer.geocode
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }
             if let r = geocoded, let address {
-                let flags = [r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
-                             r.certainLevel != r.level ? "certain only to \(r.certainLevel.rawValue)" : nil,
-                             r.confidence < 0.8 ? "not confident: check the address" : nil,
-                             r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives"].compactMap { $0 }
-                print("address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
-                      + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
+                let flags = [
+                    r.interpolated ? "interpolated" : nil, r.fuzzy ? "one character differs" : nil,
+                    r.certainLevel != r.level ? "certain only to \(r.certainLevel.rawValue)" : nil,
+                    r.confidence < 0.8 ? "not confident: check the address" : nil,
+                    r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives",
+                ].compactMap { $0 }
+                print(
+                    "address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
+                        + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
             }
             print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
             if let note = c.planNote { print("note: \(note)") }
             switch c.status {
-            case .outside: print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
+            case .outside:
+                print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
             case .snapped: print("outside by \(m(c.gridDistanceM)): snapped to the nearest grid")
             case .boundary: print("on a shared boundary: given to the grid with the lowest code")
             default: break

@@ -53,7 +53,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
                     // The same answer the command line prints: one shape for both.
                     let desk = try WhoCoversDesk(store: GeoPackage.plan(path: path))
                         .answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: day, planDay: day, k: 2)
-                    let expected = try JSONSerialization.jsonObject(with: JSON.data(desk.jsonObject)) as? NSDictionary
+                    let expected = try JSONSerialization.jsonObject(with: JSONOutput.data(desk.json)) as? NSDictionary
                     #expect(NSDictionary(dictionary: a) == expected)
                 }
             }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A value that is written as JSON `null` when absent. Codable leaves absent optionals out; gridplan's
+/// JSON has always carried every key, with null for "none", and readers rely on that.
+@propertyWrapper
+public struct Nullable<Value: Codable & Sendable>: Codable, Sendable {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
+    }
+}
+
+extension Nullable: Equatable where Value: Equatable {}
+
+/// The one way gridplan writes its output types as JSON, for the command line (`--json`) and the
+/// HTTP server alike.
+public enum JSONOutput {
+    /// The JSON of `value`: keys sorted, pretty-printed unless `pretty` is false.
+    ///
+    /// Encoded with `JSONEncoder`, then written by `JSONSerialization` as gridplan always has: the two
+    /// sort keys differently ("closed_within_7d" before "closed_within_24h" is JSONSerialization's
+    /// order), and printed output stays byte for byte what scripts and tests have seen.
+    public static func data<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value), options: [.fragmentsAllowed])
+        return try JSONSerialization.data(withJSONObject: object, options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys])
+    }
+
+    /// `data(value)` as text.
+    public static func string<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+        String(decoding: try data(value, pretty: pretty), as: UTF8.self)
+    }
+}
