@@ -49,58 +49,97 @@ let package = Package(
         .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridProjection"], swiftSettings: strict),
         .target(name: "GridStore", dependencies: ["GridGeometry", "GridProjection", "CSQLite", grdb], swiftSettings: strict),
         .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb], swiftSettings: strict),
-        .target(name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
-                swiftSettings: strict),
-        .target(name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
-                swiftSettings: strict),
-        .target(name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids"],
-                swiftSettings: strict),
-        .target(name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
-                swiftSettings: strict),
-        .target(name: "Workload", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
-                swiftSettings: strict),
-        .target(name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
-                swiftSettings: strict),
-        .target(name: "Server", dependencies: [
-            "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore", grdb,
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
-        .executableTarget(name: "gridplan", dependencies: [
-            "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "Workload", "GridFormats", "GridGeometry", "GridProjection",
-            "GridStore", grdb,
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: strict),
+        .target(
+            name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            swiftSettings: strict),
+        .target(
+            name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            swiftSettings: strict),
+        .target(
+            name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids"],
+            swiftSettings: strict),
+        .target(
+            name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            swiftSettings: strict),
+        .target(
+            name: "Workload", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            swiftSettings: strict),
+        .target(
+            name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
+            swiftSettings: strict),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore", grdb,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
+        .executableTarget(
+            name: "gridplan",
+            dependencies: [
+                "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "Workload", "GridFormats", "GridGeometry", "GridProjection",
+                "GridStore", grdb,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: strict),
 
         // Helpers the test suites share: temporary folders, running GDAL's command-line tools.
-        .target(name: "GridTestSupport", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
-                path: "Tests/Support", swiftSettings: strict),
+        .target(
+            name: "GridTestSupport", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
+            path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"], swiftSettings: strict),
         // Run under valgrind by tools/leakcheck: no GEOS handle may leak.
-        .executableTarget(name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck",
-                          swiftSettings: strict),
+        .executableTarget(
+            name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck",
+            swiftSettings: strict),
         .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection", "GridGeometry"], swiftSettings: strict),
-        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridGeometry", "Grids", "GridTestSupport", grdb],
-                    swiftSettings: strict),
-        .testTarget(name: "GridsTests", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
-                                                       "GridTestSupport", grdb], swiftSettings: strict),
-        .testTarget(name: "CasesTests", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
-                                                       "GridTestSupport", grdb], swiftSettings: strict),
-        .testTarget(name: "DutyTests", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
-                                                      "GridTestSupport", grdb], swiftSettings: strict),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats",
-                                                          "GridStore", "GridTestSupport", grdb], swiftSettings: strict),
-        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
-                                                           "GridTestSupport", grdb], swiftSettings: strict),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport", grdb],
-                    swiftSettings: strict),
-        .testTarget(name: "DeskTests", dependencies: ["Desk", "Grids", "GridStore", "GridTestSupport", grdb],
-                    resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Desk", "Duty", "Grids", "GridGeometry", "GridProjection", "GridStore",
-                                                        "GridTestSupport", grdb,
-                                                        .product(name: "HummingbirdTesting", package: "hummingbird")],
-                    swiftSettings: strict),
+        .testTarget(
+            name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridGeometry", "Grids", "GridTestSupport", grdb],
+            swiftSettings: strict),
+        .testTarget(
+            name: "GridsTests",
+            dependencies: [
+                "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                "GridTestSupport", grdb,
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "CasesTests",
+            dependencies: [
+                "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "GridTestSupport", grdb,
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "DutyTests",
+            dependencies: [
+                "Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "GridTestSupport", grdb,
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "PlanningTests",
+            dependencies: [
+                "Planning", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats",
+                "GridStore", "GridTestSupport", grdb,
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "GeocodingTests",
+            dependencies: [
+                "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "GridTestSupport", grdb,
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "WorkloadTests", dependencies: ["Workload", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport", grdb],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DeskTests", dependencies: ["Desk", "Grids", "GridStore", "GridTestSupport", grdb],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Desk", "Duty", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "GridTestSupport", grdb,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Grids"], swiftSettings: strict),
     ]
 )

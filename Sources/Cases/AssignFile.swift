@@ -1,27 +1,31 @@
 import Foundation
 import GridFormats
-import Grids
 import GridStore
+import Grids
 
 /// `gridplan assign`: adds the grid codes and names at every level to each row of a file,
 /// storing nothing. Streams the file in batches.
-public enum AssignFile {
-    public struct Report: Sendable {
-        public var rows = 0
-        public var byStatus: [String: Int] = [:]
+package enum AssignFile {
+    package struct Report: Sendable {
+        package var rows = 0
+        package var byStatus: [String: Int] = [:]
         /// Seconds spent in the assignment engine alone, and its rate.
-        public var engineSeconds = 0.0
-        public var located = 0
-        public var threads = 1
-        public var pointsPerSecond: Double { engineSeconds > 0 ? Double(located) / engineSeconds : 0 }
+        package var engineSeconds = 0.0
+        package var located = 0
+        package var threads = 1
+        package var pointsPerSecond: Double { engineSeconds > 0 ? Double(located) / engineSeconds : 0 }
     }
 
-    public static let addedColumns = ["assign_status", "unit_code", "unit_name", "area_code", "area_name",
-                                      "community_code", "community_name", "street_code", "street_name",
-                                      "distance_m", "nearest_code", "lon_cgcs2000", "lat_cgcs2000", "assign_problem"]
+    package static let addedColumns = [
+        "assign_status", "unit_code", "unit_name", "area_code", "area_name",
+        "community_code", "community_name", "street_code", "street_name",
+        "distance_m", "nearest_code", "lon_cgcs2000", "lat_cgcs2000", "assign_problem",
+    ]
 
-    public static func run(reader: CaseReader, assigner: Assigner, out: String, threads: Int,
-                           batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil) throws -> Report {
+    package static func run(
+        reader: CaseReader, assigner: Assigner, out: String, threads: Int,
+        batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil
+    ) throws -> Report {
         guard let stream = OutputStream(toFileAtPath: out, append: false) else { throw GridplanError("\(out): cannot write") }
         stream.open()
         defer { stream.close() }

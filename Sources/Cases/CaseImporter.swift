@@ -6,34 +6,34 @@ import GridStore
 import Grids
 
 /// What `gridplan cases import` reads.
-public struct CaseImportOptions: Sendable {
-    public var idField: String?
-    public var lonField: String?, latField: String?
-    public var crs: CRS?
-    public var timeField: String?, categoryField: String?, addressField: String?
-    public var channelField: String?, severityField: String?, statusField: String?, closedField: String?
-    public var encoding: String?
+package struct CaseImportOptions: Sendable {
+    package var idField: String?
+    package var lonField: String?, latField: String?
+    package var crs: CRS?
+    package var timeField: String?, categoryField: String?, addressField: String?
+    package var channelField: String?, severityField: String?, statusField: String?, closedField: String?
+    package var encoding: String?
     /// Rows per transaction; a kill loses at most the batch in progress.
-    public var batchSize = 20_000
-    public var rejectsPath: String?
+    package var batchSize = 20_000
+    package var rejectsPath: String?
     /// Start from the first row even if an earlier run of the same file stopped part-way.
-    public var restart = false
-    public var snapMetres = 30.0
-    public var threads = 1
-    public init() {}
+    package var restart = false
+    package var snapMetres = 30.0
+    package var threads = 1
+    package init() {}
 }
 
 /// What an import did.
-public struct CaseImportReport: Sendable {
-    public var rows = 0
-    public var inserted = 0
-    public var updated = 0
-    public var rejected = 0
+package struct CaseImportReport: Sendable {
+    package var rows = 0
+    package var inserted = 0
+    package var updated = 0
+    package var rejected = 0
     /// Rows skipped because an earlier, interrupted run had stored them.
-    public var resumedFrom = 0
-    public var byStatus: [String: Int] = [:]
-    public var rejectsPath: String?
-    public var seconds = 0.0
+    package var resumedFrom = 0
+    package var byStatus: [String: Int] = [:]
+    package var rejectsPath: String?
+    package var seconds = 0.0
 }
 
 /// Loads incidents into the store, assigning each to its grids.
@@ -43,7 +43,7 @@ public struct CaseImportReport: Sendable {
 /// (same path, size and modification time) resumes after the last committed batch, and the
 /// reject file is cut back to what that batch had written. Rows that cannot be used go to the
 /// reject file with their line (or feature) number and the reason.
-public enum CaseImporter {
+package enum CaseImporter {
     static let idNames = ["id", "case_id", "external_id", "编号", "工单号", "事件编号", "案件编号"]
     static let timeNames = ["reported_at", "time", "report_time", "上报时间", "时间", "发生时间"]
     static let categoryNames = ["category", "category_code", "类别", "事件类型", "类型"]
@@ -53,11 +53,14 @@ public enum CaseImporter {
     static let statusNames = ["status", "state", "状态"]
     static let closedNames = ["closed_at", "close_time", "结案时间", "办结时间"]
 
-    public static func run(file: String, into store: GeoPackage, options: CaseImportOptions,
-                           progress: ((Int, Int) throws -> Void)? = nil) throws -> CaseImportReport {
+    package static func run(
+        file: String, into store: GeoPackage, options: CaseImportOptions,
+        progress: ((Int, Int) throws -> Void)? = nil
+    ) throws -> CaseImportReport {
         let started = Date()
-        let reader = try CaseReader(path: file, lonField: options.lonField, latField: options.latField,
-                                    crs: options.crs, encoding: options.encoding)
+        let reader = try CaseReader(
+            path: file, lonField: options.lonField, latField: options.latField,
+            crs: options.crs, encoding: options.encoding)
         let f = try Fields(reader: reader, options: options)
         let assigner = try Assigner(store: store, snapMetres: options.snapMetres)
         let total = reader.rowCount
@@ -67,14 +70,19 @@ public enum CaseImporter {
         var report = CaseImportReport(rejectsPath: rejectsPath)
         var skip = 0
         var rejectsBytes: UInt64 = 0
-        if !options.restart, let row = try store.read({ try Row.fetchOne($0, sql: "SELECT rows_done, complete, rejects_bytes FROM import_checkpoints WHERE source = ?", arguments: [key]) }),
-           (row["complete"] as Int) == 0 {
+        if !options.restart,
+            let row = try store.read({
+                try Row.fetchOne($0, sql: "SELECT rows_done, complete, rejects_bytes FROM import_checkpoints WHERE source = ?", arguments: [key])
+            }),
+            (row["complete"] as Int) == 0
+        {
             skip = row["rows_done"]
             rejectsBytes = UInt64(row["rejects_bytes"] as Int64)
         }
         report.resumedFrom = skip
-        let rejects = try RejectFile(path: rejectsPath, header: ["\(reader.unitName)", "reason"] + reader.fieldNames,
-                                     resumeAt: skip > 0 ? rejectsBytes : nil)
+        let rejects = try RejectFile(
+            path: rejectsPath, header: ["\(reader.unitName)", "reason"] + reader.fieldNames,
+            resumeAt: skip > 0 ? rejectsBytes : nil)
         var done = skip
         let now = ISO8601DateFormatter().string(from: Date())
 
@@ -83,12 +91,14 @@ public enum CaseImporter {
             for row in rows {
                 switch parse(row, f, reader: reader) {
                 case .success(let parsed): accepted.append((row, parsed))
-                case .failure(let reason): try rejects.write(row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.message)
+                case .failure(let reason):
+                    try rejects.write(row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.message)
                 }
             }
             let located = accepted.indices.filter { accepted[$0].0.lon != nil }
-            let results = try assigner.assign(lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! },
-                                              threads: options.threads)
+            let results = try assigner.assign(
+                lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! },
+                threads: options.threads)
             var assignments = [Assignment?](repeating: nil, count: accepted.count)
             for (k, i) in located.enumerated() { assignments[i] = results[k] }
             try rejects.flush()
@@ -97,12 +107,13 @@ public enum CaseImporter {
                 let order = spatialOrder(accepted)
                 let counts = try upsert(db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner, source: reader, now: now)
                 done += rows.count
-                try db.execute(sql: """
-                    INSERT INTO import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
-                    VALUES (?, ?, 0, ?, ?, ?)
-                    ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
-                      rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
-                    """, arguments: [key, done, rejectsPath, Int64(rejectsSize), now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
+                        VALUES (?, ?, 0, ?, ?, ?)
+                        ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
+                          rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
+                        """, arguments: [key, done, rejectsPath, Int64(rejectsSize), now])
                 return counts
             }
             report.inserted += inserted
@@ -112,8 +123,9 @@ public enum CaseImporter {
             try progress?(done, total)
         }
         try store.write { db in
-            try db.execute(sql: "UPDATE import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
-                           arguments: [done, now, key])
+            try db.execute(
+                sql: "UPDATE import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
+                arguments: [done, now, key])
             try FeatureTables.refreshExtent(db, table: "cases")
         }
         try rejects.close(removeIfEmpty: skip == 0)
@@ -143,14 +155,16 @@ public enum CaseImporter {
             func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
                 if let given {
                     guard let i = lower.firstIndex(of: given.lowercased()) else {
-                        throw GridplanError("\(reader.fileName): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+                        throw GridplanError(
+                            "\(reader.fileName): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
                     }
                     return i
                 }
                 return candidates.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
             }
             guard let id = try find(options.idField, "--id-field", CaseImporter.idNames) else {
-                throw GridplanError("\(reader.fileName): no id field found (looked for \(CaseImporter.idNames.joined(separator: ", "))); name it with --id-field")
+                throw GridplanError(
+                    "\(reader.fileName): no id field found (looked for \(CaseImporter.idNames.joined(separator: ", "))); name it with --id-field")
             }
             self.id = id
             time = try find(options.timeField, "--time-field", CaseImporter.timeNames)
@@ -204,10 +218,14 @@ public enum CaseImporter {
         for (i, name) in f.names.enumerated() where !f.used.contains(i) {
             if let v = row.values[i].string, !v.isEmpty { extra[name] = v }
         }
-        let attributes = extra.isEmpty ? nil : (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) }
-        return .success(Parsed(id: id, reportedAt: reportedAt, closedAt: closedAt,
-                               category: text(f.category), address: address, channel: text(f.channel),
-                               severity: severity, status: status, attributes: attributes))
+        let attributes =
+            extra.isEmpty
+            ? nil : (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) }
+        return .success(
+            Parsed(
+                id: id, reportedAt: reportedAt, closedAt: closedAt,
+                category: text(f.category), address: address, channel: text(f.channel),
+                severity: severity, status: status, attributes: attributes))
     }
 
     /// Inserts or updates the batch's cases and records assignment changes in the history.
@@ -242,27 +260,33 @@ public enum CaseImporter {
         return spread(x) | (spread(y) << 1)
     }
 
-    static func upsert(_ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
-                       assigner: Assigner, source: CaseReader, now: String) throws -> (Int, Int) {
-        let find = try db.cachedStatement(sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
-              lon, lat, source_crs, source_x, source_y, located_by, assign_status, distance_m, unit_code, area_code,
-              community_code, street_code, grid_fid, plan_version, attributes, imported_at, nearest_code)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let update = try db.cachedStatement(sql: """
-            UPDATE cases SET geom = ?, reported_at = ?, channel = ?, category = ?, severity = ?, status = ?, status_at = ?,
-              closed_at = ?, address = ?, lon = ?, lat = ?, source_crs = ?, source_x = ?, source_y = ?, located_by = ?,
-              assign_status = ?, distance_m = ?, unit_code = ?, area_code = ?, community_code = ?, street_code = ?,
-              grid_fid = ?, plan_version = ?, attributes = ?, imported_at = ?, nearest_code = ?
-            WHERE fid = ?
-            """)
+    static func upsert(
+        _ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
+        assigner: Assigner, source: CaseReader, now: String
+    ) throws -> (Int, Int) {
+        let find = try db.cachedStatement(
+            sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
+                  lon, lat, source_crs, source_x, source_y, located_by, assign_status, distance_m, unit_code, area_code,
+                  community_code, street_code, grid_fid, plan_version, attributes, imported_at, nearest_code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE cases SET geom = ?, reported_at = ?, channel = ?, category = ?, severity = ?, status = ?, status_at = ?,
+                  closed_at = ?, address = ?, lon = ?, lat = ?, source_crs = ?, source_x = ?, source_y = ?, located_by = ?,
+                  assign_status = ?, distance_m = ?, unit_code = ?, area_code = ?, community_code = ?, street_code = ?,
+                  grid_fid = ?, plan_version = ?, attributes = ?, imported_at = ?, nearest_code = ?
+                WHERE fid = ?
+                """)
         let endAssignment = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
-        let addAssignment = try db.cachedStatement(sql: """
-            INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let addAssignment = try db.cachedStatement(
+            sql: """
+                INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         var inserted = 0, updated = 0
         let crsText = source.sourceCRS?.description
         for (k, (row, p)) in rows.enumerated() {
@@ -272,7 +296,8 @@ public enum CaseImporter {
             let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
             let gridFid = chain?.link(assigner.level)?.fid
             // Outside every grid: the nearest one is kept with its distance.
-            let nearest = status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
+            let nearest =
+                status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
             let blob = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID) }
             let values: [DatabaseValueConvertible?] = [
                 blob, p.reportedAt, p.channel, p.category, p.severity, p.status.rawValue, p.reportedAt, p.closedAt, p.address,

@@ -3,10 +3,10 @@ import GridStore
 
 /// Where the stored cases are, for modules that need case locations without reading the case table
 /// (a redraw counts the cases whose grid changes).
-public enum CasePoints {
+package enum CasePoints {
     /// Longitude/latitude of the stored cases in the box (edges included), in storage order; nil when
     /// the plan has no cases table.
-    public static func inBox(
+    package static func inBox(
         store: GeoPackage, minLon: Double, minLat: Double, maxLon: Double,
         maxLat: Double
     ) throws -> [(lon: Double, lat: Double)]? {

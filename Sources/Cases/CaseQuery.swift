@@ -6,21 +6,22 @@ import GridStore
 import Grids
 
 /// One stored case, as queries return it.
-public struct CaseRecord: Sendable {
-    public var fid: Int64
-    public var externalID: String
-    public var reportedAt: String?
-    public var category: String?
-    public var severity: String
-    public var status: String
-    public var address: String?
-    public var lon: Double?, lat: Double?
-    public var assignStatus: String
-    public var unitCode: String?, areaCode: String?, communityCode: String?, streetCode: String?
+package struct CaseRecord: Sendable {
+    package var fid: Int64
+    package var externalID: String
+    package var reportedAt: String?
+    package var category: String?
+    package var severity: String
+    package var status: String
+    package var address: String?
+    package var lon: Double?, lat: Double?
+    package var assignStatus: String
+    package var unitCode: String?, areaCode: String?, communityCode: String?, streetCode: String?
     /// Metres from the query point, for --near queries.
-    public var distanceM: Double?
+    package var distanceM: Double?
 
-    static let columns = "fid, external_id, reported_at, category, severity, status, address, lon, lat, assign_status, unit_code, area_code, community_code, street_code"
+    static let columns =
+        "fid, external_id, reported_at, category, severity, status, address, lon, lat, assign_status, unit_code, area_code, community_code, street_code"
 
     /// By position in ``columns`` (a lookup by name costs a string search per value).
     init(_ row: Row) {
@@ -32,24 +33,24 @@ public struct CaseRecord: Sendable {
 }
 
 /// Spatial and attribute questions about stored cases, answered through the R-tree.
-public struct CaseQuery: Sendable {
-    public var bbox: Envelope?
-    public var near: (lon: Double, lat: Double)?
+package struct CaseQuery: Sendable {
+    package var bbox: Envelope?
+    package var near: (lon: Double, lat: Double)?
     /// With `near`: only cases within this many metres.
-    public var radiusM: Double?
+    package var radiusM: Double?
     /// With `near`: only the K nearest.
-    public var nearest: Int?
+    package var nearest: Int?
     /// A grid code at any level.
-    public var grid: String?
-    public var from: String?, to: String?
-    public var status: String?
+    package var grid: String?
+    package var from: String?, to: String?
+    package var status: String?
     /// A category code: matches it and every sub-category under it (prefix).
-    public var category: String?
-    public var limit: Int?
+    package var category: String?
+    package var limit: Int?
 
-    public init() {}
+    package init() {}
 
-    public func run(_ store: GeoPackage) throws -> [CaseRecord] {
+    package func run(_ store: GeoPackage) throws -> [CaseRecord] {
         if nearest != nil && near == nil { throw GridplanError("--nearest needs --near LON,LAT") }
         if radiusM != nil && near == nil { throw GridplanError("--radius needs --near LON,LAT") }
         if let nearest, nearest < 1 { throw GridplanError("--nearest \(nearest): ask for at least 1 case") }
@@ -107,7 +108,10 @@ public struct CaseQuery: Sendable {
         if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "--from")) }
         if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "--to")) }
         if let status { conditions.append("status = ?"); arguments.append(status) }
-        if let category { conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')"); arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"] }
+        if let category {
+            conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");
+            arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"]
+        }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if near == nil {
             sql += " ORDER BY reported_at, fid"

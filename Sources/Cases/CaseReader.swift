@@ -7,25 +7,25 @@ import Grids
 /// Reads an incident file (CSV, GeoJSON or anything GDAL reads) in batches, each row with its
 /// coordinates, from longitude/latitude fields or a point geometry, transformed to CGCS2000.
 /// Streaming keeps memory flat on backlogs of millions of rows.
-public final class CaseReader {
-    public struct Row {
+package final class CaseReader {
+    package struct Row {
         /// 1-based feature number; for a CSV the line is number + 1 (the header is line 1).
-        public var number: Int
-        public var values: [FieldValue]
+        package var number: Int
+        package var values: [FieldValue]
         /// Coordinates as given, in the source CRS.
-        public var sourceX: Double?, sourceY: Double?
+        package var sourceX: Double?, sourceY: Double?
         /// CGCS2000 longitude/latitude, when the row has usable coordinates.
-        public var lon: Double?, lat: Double?
+        package var lon: Double?, lat: Double?
         /// Why the row's coordinates cannot be used, when they are present but bad.
-        public var problem: String?
+        package var problem: String?
     }
 
-    public let path: String
-    public let fileName: String
-    public let fieldNames: [String]
-    public let sourceCRS: CRS?
+    package let path: String
+    package let fileName: String
+    package let fieldNames: [String]
+    package let sourceCRS: CRS?
     /// "line" for CSV files, "feature" for the others: how rows are numbered in messages.
-    public let unitName: String
+    package let unitName: String
     let reader: VectorReader
     let lonIndex: Int?, latIndex: Int?
     let transformer: CoordinateTransformer?
@@ -34,7 +34,7 @@ public final class CaseReader {
     static let lonNames = ["lon", "lng", "longitude", "x", "经度", "gps_lon", "wgs_lon"]
     static let latNames = ["lat", "latitude", "y", "纬度", "gps_lat", "wgs_lat"]
 
-    public init(path: String, lonField: String? = nil, latField: String? = nil, crs: CRS? = nil, encoding: String? = nil) throws {
+    package init(path: String, lonField: String? = nil, latField: String? = nil, crs: CRS? = nil, encoding: String? = nil) throws {
         do { reader = try VectorReader(path: path, encoding: encoding) } catch let e as FormatError { throw GridplanError(e.message) }
         self.path = path
         let names = reader.fieldNames
@@ -55,11 +55,15 @@ public final class CaseReader {
         lonIndex = try find(lonField, "--lon-field", Self.lonNames)
         latIndex = try find(latField, "--lat-field", Self.latNames)
         if (lonIndex == nil) != (latIndex == nil) {
-            throw GridplanError("\(file): found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field; name both with --lon-field and --lat-field")
+            throw GridplanError(
+                "\(file): found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field; name both with --lon-field and --lat-field"
+            )
         }
         let source = crs ?? (lonIndex != nil ? nil : reader.crsDefinition.map(CRS.proj))
         if source == nil && lonIndex != nil {
-            throw GridplanError("\(file): the coordinates in \(names[lonIndex!]), \(names[latIndex!]) have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
+            throw GridplanError(
+                "\(file): the coordinates in \(names[lonIndex!]), \(names[latIndex!]) have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)"
+            )
         }
         sourceCRS = source
         transformer = try source.map { try CoordinateTransformer(from: $0, to: .cgcs2000) }
@@ -67,15 +71,15 @@ public final class CaseReader {
     }
 
     /// The number of rows (may scan the file).
-    public var rowCount: Int { reader.featureCount }
+    package var rowCount: Int { reader.featureCount }
 
     /// A field's index by name (case-insensitive).
-    public func field(_ name: String) -> Int? {
+    package func field(_ name: String) -> Int? {
         fieldNames.firstIndex { $0.lowercased() == name.lowercased() }
     }
 
     /// Calls `body` with consecutive batches of up to `size` rows, skipping the first `skip`.
-    public func forEachBatch(size: Int, skip: Int = 0, _ body: ([Row]) throws -> Void) throws {
+    package func forEachBatch(size: Int, skip: Int = 0, _ body: ([Row]) throws -> Void) throws {
         var batch: [Row] = []
         batch.reserveCapacity(size)
         let context = GEOSContext()
@@ -122,14 +126,17 @@ public final class CaseReader {
         let withCoordinates = rows.indices.filter { rows[$0].sourceX != nil }
         guard !withCoordinates.isEmpty else { return rows }
         guard let transformer, let sourceCRS else {
-            throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
+            throw GridplanError(
+                "\(fileName): the coordinates have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)"
+            )
         }
         var xs = withCoordinates.map { rows[$0].sourceX! }, ys = withCoordinates.map { rows[$0].sourceY! }
         let failed = Set(transformer.transform(x: &xs, y: &ys))
         for (k, i) in withCoordinates.enumerated() {
             let (sx, sy) = (rows[i].sourceX!, rows[i].sourceY!)
             if geographic && (abs(sx) > 180 || abs(sy) > 90) {
-                rows[i].problem = abs(sx) <= 90 && abs(sy) <= 180
+                rows[i].problem =
+                    abs(sx) <= 90 && abs(sy) <= 180
                     ? "latitude \(sy) is out of range: longitude and latitude look swapped"
                     : "(\(sx), \(sy)) is not a longitude/latitude in \(sourceCRS)"
             } else if failed.contains(k) {

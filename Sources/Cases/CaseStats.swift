@@ -5,31 +5,31 @@ import Grids
 
 /// Per-grid case counts and closure figures at one level, and the grids whose rate of cases
 /// per 1,000 households stands out from the rest of their level.
-public struct CaseStats: Sendable {
-    public struct GridRow: Sendable {
-        public var code: String
-        public var name: String?
-        public var total: Int
-        public var byStatus: [String: Int]
+package struct CaseStats: Sendable {
+    package struct GridRow: Sendable {
+        package var code: String
+        package var name: String?
+        package var total: Int
+        package var byStatus: [String: Int]
         /// Counts per top category: the first two digits of a numeric category code (the 2/4/6-digit
         /// hierarchical codes of the urban-management standards), else the category as given.
-        public var byCategory: [String: Int]
+        package var byCategory: [String: Int]
         /// Cases closed (status closed or feedback) over all cases.
-        public var closureRate: Double
+        package var closureRate: Double
         /// Cases closed within 24 hours, and within 7 days, of being reported, over all cases (cumulative).
-        public var closedWithin24h: Double
-        public var closedWithin7d: Double
-        public var households: Int64?
-        public var perThousandHouseholds: Double?
+        package var closedWithin24h: Double
+        package var closedWithin7d: Double
+        package var households: Int64?
+        package var perThousandHouseholds: Double?
         /// "high" or "low" when the rate lies outside the level's Tukey fences (1.5 IQR beyond the quartiles).
-        public var outlier: String?
+        package var outlier: String?
     }
 
-    public var level: GridLevel
-    public var grids: [GridRow]
-    public var total: Int
+    package var level: GridLevel
+    package var grids: [GridRow]
+    package var total: Int
     /// Cases with no grid at this level (outside, or not located yet).
-    public var unassigned: Int
+    package var unassigned: Int
 
     static func column(_ level: GridLevel) -> String {
         switch level {
@@ -40,7 +40,7 @@ public struct CaseStats: Sendable {
         }
     }
 
-    public static func compute(store: GeoPackage, level: GridLevel = .unit, from: String? = nil, to: String? = nil) throws -> CaseStats {
+    package static func compute(store: GeoPackage, level: GridLevel = .unit, from: String? = nil, to: String? = nil) throws -> CaseStats {
         let c = column(level)
         var conditions: [String] = []
         var args: [DatabaseValueConvertible?] = []
@@ -49,22 +49,28 @@ public struct CaseStats: Sendable {
         let whereSQL = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
         let arguments = StatementArguments(args)
         return try store.read { db in
-            let totals = try Row.fetchAll(db, sql: """
-                SELECT \(c) AS code, count(*) AS total,
-                  sum(status IN ('closed', 'feedback')) AS closed,
-                  sum(status IN ('closed', 'feedback') AND closed_at IS NOT NULL AND reported_at IS NOT NULL
-                      AND julianday(closed_at) - julianday(reported_at) <= 1.0) AS closed24,
-                  sum(status IN ('closed', 'feedback') AND closed_at IS NOT NULL AND reported_at IS NOT NULL
-                      AND julianday(closed_at) - julianday(reported_at) <= 7.0) AS closed7
-                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c)
-                """, arguments: arguments)
-            let statuses = try Row.fetchAll(db, sql: "SELECT \(c) AS code, status, count(*) AS n FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c), status", arguments: arguments)
-            let categories = try Row.fetchAll(db, sql: """
-                SELECT \(c) AS code,
-                  CASE WHEN category GLOB '[0-9][0-9]*' THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
-                  count(*) AS n
-                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2
-                """, arguments: arguments)
+            let totals = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(c) AS code, count(*) AS total,
+                      sum(status IN ('closed', 'feedback')) AS closed,
+                      sum(status IN ('closed', 'feedback') AND closed_at IS NOT NULL AND reported_at IS NOT NULL
+                          AND julianday(closed_at) - julianday(reported_at) <= 1.0) AS closed24,
+                      sum(status IN ('closed', 'feedback') AND closed_at IS NOT NULL AND reported_at IS NOT NULL
+                          AND julianday(closed_at) - julianday(reported_at) <= 7.0) AS closed7
+                    FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c)
+                    """, arguments: arguments)
+            let statuses = try Row.fetchAll(
+                db, sql: "SELECT \(c) AS code, status, count(*) AS n FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c), status",
+                arguments: arguments)
+            let categories = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(c) AS code,
+                      CASE WHEN category GLOB '[0-9][0-9]*' THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
+                      count(*) AS n
+                    FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2
+                    """, arguments: arguments)
             let unassigned = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases WHERE \(c) IS NULL \(whereSQL)", arguments: arguments) ?? 0
             var grids: [String: (name: String?, households: Int64?)] = [:]
             for g in try GridRecord.current(db, level: level) { grids[g.code ?? g.name ?? "#\(g.fid)"] = (g.name, g.households) }
@@ -75,17 +81,20 @@ public struct CaseStats: Sendable {
             var rows: [GridRow] = totals.map { r in
                 let code: String = r["code"], total: Int = r["total"]
                 let households = grids[code]?.households
-                return GridRow(code: code, name: grids[code]?.name, total: total, byStatus: byStatus[code] ?? [:],
-                               byCategory: byCategory[code] ?? [:], closureRate: Double(r["closed"] as Int) / Double(total),
-                               closedWithin24h: Double(r["closed24"] as Int) / Double(total),
-                               closedWithin7d: Double(r["closed7"] as Int) / Double(total), households: households,
-                               perThousandHouseholds: households.flatMap { $0 > 0 ? Double(total) * 1000 / Double($0) : nil })
+                return GridRow(
+                    code: code, name: grids[code]?.name, total: total, byStatus: byStatus[code] ?? [:],
+                    byCategory: byCategory[code] ?? [:], closureRate: Double(r["closed"] as Int) / Double(total),
+                    closedWithin24h: Double(r["closed24"] as Int) / Double(total),
+                    closedWithin7d: Double(r["closed7"] as Int) / Double(total), households: households,
+                    perThousandHouseholds: households.flatMap { $0 > 0 ? Double(total) * 1000 / Double($0) : nil })
             }
             // Grids of the level without any case have a rate of 0: they belong in the comparison.
             for (code, g) in grids where !rows.contains(where: { $0.code == code }) {
-                rows.append(GridRow(code: code, name: g.name, total: 0, byStatus: [:], byCategory: [:], closureRate: 0,
-                                    closedWithin24h: 0, closedWithin7d: 0, households: g.households,
-                                    perThousandHouseholds: g.households.flatMap { $0 > 0 ? 0 : nil }))
+                rows.append(
+                    GridRow(
+                        code: code, name: g.name, total: 0, byStatus: [:], byCategory: [:], closureRate: 0,
+                        closedWithin24h: 0, closedWithin7d: 0, households: g.households,
+                        perThousandHouseholds: g.households.flatMap { $0 > 0 ? 0 : nil }))
             }
             let rates = rows.compactMap(\.perThousandHouseholds).sorted()
             if rates.count >= 4 {

@@ -1,18 +1,18 @@
 /// Where a case is in its life cycle: reported → verified → accepted → dispatched → handled →
 /// checked → closed → feedback, with returned (sent back) and reopened. Stored by raw value in
 /// `cases.status`; the transitions allowed between them are the Duty module's `Lifecycle`.
-public enum CaseStatus: String, CaseIterable, Sendable, Codable {
+package enum CaseStatus: String, CaseIterable, Sendable, Codable {
     case reported, verified, accepted, dispatched, handled, checked, closed, feedback, returned, reopened
 
     /// Finished: no time limit runs and no one is still handling it.
-    public var isFinished: Bool { self == .closed || self == .feedback }
+    package var isFinished: Bool { self == .closed || self == .feedback }
 
     /// The finished states as an SQL list, for queries on `cases.status`.
     static let finishedSQL = "(" + allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
     /// A status as incident files write it: the English name in any case, or a common Chinese
     /// word for it (上报, 派单, 办结, …); empty text is `reported`. Nil when it is none of these.
-    public init?(text: String) {
+    package init?(text: String) {
         if text.isEmpty { self = .reported; return }
         if let known = CaseStatus(rawValue: text.lowercased()) { self = known; return }
         switch text {

@@ -7,8 +7,8 @@ import Grids
 /// The whole plan file: every module's steps in the one order every plan runs them. Each module
 /// owns its steps (and a schema of its own for its tests); this list is the only place they meet.
 /// To change a table, add a step to its owner and append it here, last: shipped steps never move.
-public enum PlanSchema {
-    public static let schema = StoreSchema([
+package enum PlanSchema {
+    package static let schema = StoreSchema([
         GridsSchema.v1Grids,
         GridsSchema.v2Layers,
         CasesSchema.v3Cases,
@@ -23,7 +23,7 @@ public enum PlanSchema {
 
 extension GeoPackage {
     /// Opens the plan at `path` with every module's tables, creating it when `create` is true.
-    public static func plan(path: String, create: Bool = true) throws -> GeoPackage {
+    package static func plan(path: String, create: Bool = true) throws -> GeoPackage {
         try GeoPackage(path: path, create: create, schema: PlanSchema.schema)
     }
 }

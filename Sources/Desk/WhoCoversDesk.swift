@@ -6,26 +6,26 @@ import GridStore
 import Grids
 
 /// A "who covers this?" question: a point in any CRS, or an address placed by the gazetteer.
-public enum CoverageQuestion: Sendable {
+package enum CoverageQuestion: Sendable {
     case point(x: Double, y: Double, crs: CRS)
     case address(String)
 }
 
 /// A question the desk cannot answer as asked: a mistake in the question (HTTP 400), or an
 /// address the gazetteer cannot place (HTTP 404).
-public struct DeskError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable { case badQuestion, notFound }
-    public let kind: Kind
-    public let message: String
-    public var description: String { message }
-    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+package struct DeskError: Error, CustomStringConvertible, Sendable {
+    package enum Kind: Sendable { case badQuestion, notFound }
+    package let kind: Kind
+    package let message: String
+    package var description: String { message }
+    package init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
 }
 
 /// One answer: the coverage of the point, and for an address the geocode that placed it.
-public struct WhoCoversAnswer: Sendable {
-    public var coverage: Coverage
-    public var address: String?
-    public var geocode: GeocodeResult?
+package struct WhoCoversAnswer: Sendable {
+    package var coverage: Coverage
+    package var address: String?
+    package var geocode: GeocodeResult?
 
     /// The JSON `who-covers --json` prints and `GET /api/who-covers` returns.
     package var json: WhoCoversAnswerJSON { WhoCoversAnswerJSON(self) }
@@ -39,9 +39,9 @@ public struct WhoCoversAnswer: Sendable {
 /// rebuilt when the plan file changes underneath (a planner imports or redraws while the server
 /// runs); the roster is read afresh for every answer. Not thread-safe: one caller at a time
 /// (the server puts it behind an actor).
-public final class WhoCoversDesk {
-    public let store: GeoPackage
-    public let snapMetres: Double
+package final class WhoCoversDesk {
+    package let store: GeoPackage
+    package let snapMetres: Double
     /// Point indexes by plan day ("" for the current plan), most recently used last.
     private var locators: [(day: String, desk: WhoCovers)] = []
     private var geocoder: Geocoder?
@@ -49,17 +49,17 @@ public final class WhoCoversDesk {
     private var stamp: String?
     private var stampCheckedAt: Date?
     /// How long a plan is taken as unchanged before the file is looked at again (0: every answer).
-    public var stampInterval: TimeInterval = 1
+    package var stampInterval: TimeInterval = 1
     private static let keptPlanDays = 4
 
-    public init(store: GeoPackage, snapMetres: Double = 30) {
+    package init(store: GeoPackage, snapMetres: Double = 30) {
         self.store = store
         self.snapMetres = snapMetres
     }
 
     /// `day`: the day whose duties answer; `planDay`: the day whose grids answer (nil: the
     /// current plan); `k`: how many people the minimal emergency unit has.
-    public func answer(_ question: CoverageQuestion, day: String, planDay: String? = nil, k: Int = 5) throws -> WhoCoversAnswer {
+    package func answer(_ question: CoverageQuestion, day: String, planDay: String? = nil, k: Int = 5) throws -> WhoCoversAnswer {
         guard Clock.date(day) == day else { throw DeskError(.badQuestion, "'\(day)': not a day (YYYY-MM-DD)") }
         if let planDay, Clock.date(planDay) != planDay { throw DeskError(.badQuestion, "'\(planDay)': not a day (YYYY-MM-DD)") }
         guard (0...100).contains(k) else { throw DeskError(.badQuestion, "k must be between 0 and 100 (got \(k))") }
@@ -87,7 +87,9 @@ public final class WhoCoversDesk {
     private func toStore(x: Double, y: Double, crs: CRS) throws -> (Double, Double) {
         guard x.isFinite, y.isFinite else { throw DeskError(.badQuestion, "the point (\(x), \(y)) is not a number") }
         let transformer: CoordinateTransformer
-        if let t = transformers[crs] { transformer = t } else {
+        if let t = transformers[crs] {
+            transformer = t
+        } else {
             transformer = try CoordinateTransformer(from: crs, to: .cgcs2000)
             transformers[crs] = transformer
         }
@@ -117,7 +119,9 @@ public final class WhoCoversDesk {
     private func gazetteer() throws -> Geocoder {
         if let geocoder { return geocoder }
         guard try store.read(GazetteerStamp.placeCount) > 0 else {
-            throw DeskError(.notFound, "\(store.path): the gazetteer is empty, so addresses cannot be placed; load it with `gridplan gazetteer import`, or give the point")
+            throw DeskError(
+                .notFound,
+                "\(store.path): the gazetteer is empty, so addresses cannot be placed; load it with `gridplan gazetteer import`, or give the point")
         }
         let g = Geocoder(index: try GazetteerIndex(store: store))
         geocoder = g
@@ -141,8 +145,8 @@ public final class WhoCoversDesk {
 /// A cheap fingerprint of the grids and the gazetteer: it changes when an import, a redraw, a
 /// code assignment or a gazetteer import commits, so cached indexes know to rebuild. Each part
 /// comes from the module that owns the tables.
-public enum PlanStamp {
-    public static func read(_ store: GeoPackage) throws -> String {
+package enum PlanStamp {
+    package static func read(_ store: GeoPackage) throws -> String {
         try store.read { db in try "\(PlanVersion.stamp(db)):\(GazetteerStamp.stamp(db))" }
     }
 }

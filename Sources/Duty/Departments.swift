@@ -2,32 +2,33 @@ import Cases
 import Foundation
 import GRDB
 import GridFormats
-import Grids
 import GridStore
+import Grids
 
 /// A department summoned by category (吹哨报到): police, city management, justice, housing, …
-public struct Department: Sendable {
-    public var id: String
-    public var name: String
-    public var phone: String?
-    public var contact: String?
+package struct Department: Sendable {
+    package var id: String
+    package var name: String
+    package var phone: String?
+    package var contact: String?
     /// Category codes it answers; a case's category matches a code it starts with.
-    public var categories: [String]
+    package var categories: [String]
 
-    public func answers(_ category: String) -> Bool { categories.contains { category.hasPrefix($0) } }
+    package func answers(_ category: String) -> Bool { categories.contains { category.hasPrefix($0) } }
 
-    public static func all(_ db: Database) throws -> [Department] {
+    package static func all(_ db: Database) throws -> [Department] {
         try Row.fetchAll(db, sql: "SELECT * FROM departments ORDER BY department_id").map {
-            Department(id: $0["department_id"], name: $0["name"], phone: $0["phone"], contact: $0["contact"],
-                       categories: ($0["categories"] as String).split(whereSeparator: { " ,;，；".contains($0) }).map(String.init))
+            Department(
+                id: $0["department_id"], name: $0["name"], phone: $0["phone"], contact: $0["contact"],
+                categories: ($0["categories"] as String).split(whereSeparator: { " ,;，；".contains($0) }).map(String.init))
         }
     }
 }
 
 /// Loads departments from CSV (id, name, phone, contact, categories separated by spaces,
 /// commas or semicolons); the same id again updates. Rejects are reported by line.
-public enum DepartmentImporter {
-    public static func run(file: String, into store: GeoPackage, encoding: String? = nil) throws -> RosterImportReport {
+package enum DepartmentImporter {
+    package static func run(file: String, into store: GeoPackage, encoding: String? = nil) throws -> RosterImportReport {
         let reader = try CaseReader(path: file, encoding: encoding)
         func find(_ names: [String]) -> Int? { names.lazy.compactMap { reader.field($0) }.first }
         guard let idField = find(["id", "department_id", "部门编号", "编号"]), let nameField = find(["name", "部门", "部门名称", "名称"]) else {
@@ -55,11 +56,12 @@ public enum DepartmentImporter {
         try store.write { db in
             for d in rows {
                 let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM departments WHERE department_id = ?", arguments: [d.id]) ?? false
-                try db.execute(sql: """
-                    INSERT INTO departments (department_id, name, phone, contact, categories, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, contact = excluded.contact,
-                      categories = excluded.categories, updated_at = excluded.updated_at
-                    """, arguments: [d.id, d.name, d.phone, d.contact, d.categories.joined(separator: " "), now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO departments (department_id, name, phone, contact, categories, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, contact = excluded.contact,
+                          categories = excluded.categories, updated_at = excluded.updated_at
+                        """, arguments: [d.id, d.name, d.phone, d.contact, d.categories.joined(separator: " "), now])
                 if exists { report.peopleUpdated += 1 } else { report.peopleAdded += 1 }
             }
         }

@@ -14,38 +14,38 @@ import Grids
 ///       "category_time_limits_hours": [ { "prefix": "05", "ordinary": 24, "major": 4 } ] }
 ///
 /// Category rules match a case's category code by prefix; the longest matching prefix wins.
-public struct DispatchRules: Sendable, Codable {
-    public struct CategoryRule: Sendable, Codable {
-        public var prefix: String
+package struct DispatchRules: Sendable, Codable {
+    package struct CategoryRule: Sendable, Codable {
+        package var prefix: String
         /// Overrides the level by severity for this category.
-        public var level: String?
+        package var level: String?
         /// Department ids always summoned for this category.
-        public var departments: [String]?
+        package var departments: [String]?
     }
-    public struct CategoryLimit: Sendable, Codable {
-        public var prefix: String
-        public var ordinary: Double?, important: Double?, major: Double?
+    package struct CategoryLimit: Sendable, Codable {
+        package var prefix: String
+        package var ordinary: Double?, important: Double?, major: Double?
     }
 
-    public var severityLevels: [String: String]
+    package var severityLevels: [String: String]
     /// Severities at which the departments that answer a case's category are summoned.
-    public var summonDepartments: [String]
-    public var categories: [CategoryRule]
-    public var timeLimitsHours: [String: Double]
-    public var categoryTimeLimitsHours: [CategoryLimit]
+    package var summonDepartments: [String]
+    package var categories: [CategoryRule]
+    package var timeLimitsHours: [String: Double]
+    package var categoryTimeLimitsHours: [CategoryLimit]
 
     enum CodingKeys: String, CodingKey {
         case severityLevels = "severity_levels", summonDepartments = "summon_departments", categories
         case timeLimitsHours = "time_limits_hours", categoryTimeLimitsHours = "category_time_limits_hours"
     }
 
-    public static let defaults = DispatchRules(
+    package static let defaults = DispatchRules(
         severityLevels: ["ordinary": "unit", "important": "community", "major": "street"],
         summonDepartments: ["important", "major"], categories: [],
         timeLimitsHours: ["ordinary": 168, "important": 72, "major": 24], categoryTimeLimitsHours: [])
 
     /// Reads a JSON file; parts it leaves out keep their defaults.
-    public static func load(path: String) throws -> DispatchRules {
+    package static func load(path: String) throws -> DispatchRules {
         guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the dispatch rules") }
         struct Partial: Decodable {
             var severity_levels: [String: String]?
@@ -55,8 +55,7 @@ public struct DispatchRules: Sendable, Codable {
             var category_time_limits_hours: [CategoryLimit]?
         }
         let p: Partial
-        do { p = try JSONDecoder().decode(Partial.self, from: data) }
-        catch { throw GridplanError("\(path): not valid dispatch rules: \(error)") }
+        do { p = try JSONDecoder().decode(Partial.self, from: data) } catch { throw GridplanError("\(path): not valid dispatch rules: \(error)") }
         var rules = defaults
         rules.severityLevels.merge(p.severity_levels ?? [:]) { $1 }
         rules.summonDepartments = p.summon_departments ?? rules.summonDepartments
@@ -81,7 +80,7 @@ public struct DispatchRules: Sendable, Codable {
     }
 
     /// The level that handles a case, and the rule that said so.
-    public func level(severity: String, category: String?) -> (GridLevel, String) {
+    package func level(severity: String, category: String?) -> (GridLevel, String) {
         if let rule = categoryRule(category), let l = rule.level, let level = GridLevel(name: l) {
             return (level, "category \(rule.prefix) → \(level)")
         }
@@ -90,7 +89,7 @@ public struct DispatchRules: Sendable, Codable {
     }
 
     /// Department ids to summon.
-    public func departments(severity: String, category: String?, all: [Department]) -> [String] {
+    package func departments(severity: String, category: String?, all: [Department]) -> [String] {
         var ids = categoryRule(category)?.departments ?? []
         if let category, summonDepartments.contains(severity) {
             ids += all.filter { $0.answers(category) }.map(\.id)
@@ -100,7 +99,7 @@ public struct DispatchRules: Sendable, Codable {
     }
 
     /// Hours allowed for a case.
-    public func limitHours(severity: String, category: String?) -> Double {
+    package func limitHours(severity: String, category: String?) -> Double {
         if let category, let rule = categoryTimeLimitsHours.filter({ category.hasPrefix($0.prefix) }).max(by: { $0.prefix.count < $1.prefix.count }) {
             let v = severity == "major" ? rule.major : severity == "important" ? rule.important : rule.ordinary
             if let v { return v }

@@ -5,28 +5,30 @@ import GridStore
 import Grids
 
 /// What happened to one case in a dispatch or an escalation.
-public struct DispatchOutcome: Sendable {
-    public var caseID: String
-    public var dispatched: Bool
-    public var level: GridLevel?
-    public var grid: String?
-    public var person: Person?
-    public var departments: [String] = []
+package struct DispatchOutcome: Sendable {
+    package var caseID: String
+    package var dispatched: Bool
+    package var level: GridLevel?
+    package var grid: String?
+    package var person: Person?
+    package var departments: [String] = []
     /// Why this level and person, or why the case could not be dispatched.
-    public var reason: String
+    package var reason: String
 }
 
 /// Routes cases to the level and person that must handle them (see ``DispatchRules``), and
 /// records each decision with its reason in `case_dispatches` and the transition in
 /// `case_transitions`. No case is dropped silently: one that cannot be dispatched comes back
 /// with the reason.
-public enum Dispatcher {
+package enum Dispatcher {
     /// States from which the centre dispatches: waiting (reported, verified, accepted) or sent back.
-    public static let dispatchable: [CaseStatus] = [.reported, .verified, .accepted, .returned, .reopened]
+    package static let dispatchable: [CaseStatus] = [.reported, .verified, .accepted, .returned, .reopened]
 
     /// Dispatches one case (`caseID`) or every case waiting for dispatch (nil), as of `now`.
-    public static func run(store: GeoPackage, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
-                           actor: String = "dispatch") throws -> [DispatchOutcome] {
+    package static func run(
+        store: GeoPackage, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
+        actor: String = "dispatch"
+    ) throws -> [DispatchOutcome] {
         try store.write { db in
             let rows: [CaseHandling]
             if let caseID {
@@ -51,12 +53,15 @@ public enum Dispatcher {
                 // A case sent back by its handler does not go straight back to them.
                 let returnedBy = c.status == .returned ? c.handler : nil
                 guard let (level, code, person, note) = try pick(db, c, from: target, day: day, excluding: returnedBy) else {
-                    outcome.reason = "\(why), but no one \(returnedBy.map { "other than \($0), who returned it, " } ?? "")is on duty on \(day) in \(chainText(c, from: target))"
+                    outcome.reason =
+                        "\(why), but no one \(returnedBy.map { "other than \($0), who returned it, " } ?? "")is on duty on \(day) in \(chainText(c, from: target))"
                     outcomes.append(outcome); continue
                 }
                 let summoned = rules.departments(severity: c.severity, category: c.category, all: departments)
-                outcome = DispatchOutcome(caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: summoned,
-                                          reason: "\(why)\(note)" + (returnedBy.map { " (\($0) returned it)" } ?? "") + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
+                outcome = DispatchOutcome(
+                    caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: summoned,
+                    reason: "\(why)\(note)" + (returnedBy.map { " (\($0) returned it)" } ?? "")
+                        + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
                 try record(db, c, outcome, escalation: false, now: now)
                 try Lifecycle.recordTransition(db, fid: c.fid, from: c.status, to: .dispatched, at: now, actor: actor, note: outcome.reason)
                 outcomes.append(outcome)
@@ -69,7 +74,8 @@ public enum Dispatcher {
     static func unlocated(_ c: CaseHandling) -> String? {
         switch c.assignStatus {
         case "no_location": "no location: the case has no coordinates yet (geocode its address first)"
-        case "outside": "outside every grid" + (c.distanceM.map { String(format: " (the nearest is %.0f m away)", $0) } ?? "") + ": the plan does not cover it"
+        case "outside":
+            "outside every grid" + (c.distanceM.map { String(format: " (the nearest is %.0f m away)", $0) } ?? "") + ": the plan does not cover it"
         default: c.codes.isEmpty ? "not assigned to any grid" : nil
         }
     }
@@ -81,15 +87,20 @@ public enum Dispatcher {
     /// The person to handle a case at `level` or, when no one is on duty there, the nearest level
     /// above with someone. Gridder levels look for the primary, then a backup, then the chief;
     /// community and street levels for the chief first.
-    static func pick(_ db: Database, _ c: CaseHandling, from level: GridLevel, day: String, excluding: String? = nil) throws
-        -> (GridLevel, String, Person, String)? {
+    static func pick(
+        _ db: Database, _ c: CaseHandling, from level: GridLevel, day: String, excluding: String? = nil
+    ) throws
+        -> (GridLevel, String, Person, String)?
+    {
         var skipped: [String] = []
         for l in GridLevel.allCases.reversed() where l <= level {
             guard let code = c.codes[l] else { continue }
             let onDuty = try Roster.onDuty(db, codes: [code], day: day).filter { $0.1.id != excluding }
             let order: [DutyRole] = l >= .area ? [.primary, .backup, .chief] : [.chief, .primary, .backup]
             if let (duty, person) = order.lazy.compactMap({ role in onDuty.first { $0.0.role == role } }).first {
-                let note = skipped.isEmpty ? "; \(duty.role.rawValue) of \(l) \(code)"
+                let note =
+                    skipped.isEmpty
+                    ? "; \(duty.role.rawValue) of \(l) \(code)"
                     : "; no one on duty in \(skipped.joined(separator: ", ")), so the \(duty.role.rawValue) of \(l) \(code)"
                 return (l, code, person, note)
             }
@@ -99,11 +110,14 @@ public enum Dispatcher {
     }
 
     static func record(_ db: Database, _ c: CaseHandling, _ o: DispatchOutcome, escalation: Bool, now: String) throws {
-        try db.execute(sql: """
-            INSERT INTO case_dispatches (case_fid, level, grid_code, person_id, departments, reason, escalation, dispatched_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [c.fid, o.level!.rawValue, o.grid, o.person?.id, o.departments.joined(separator: " "), o.reason, escalation ? 1 : 0, now])
-        try CaseStore.setHandling(db, fid: c.fid, level: o.level!, grid: o.grid, handler: o.person?.id, departments: o.departments,
-                                  escalation: escalation, now: now)
+        try db.execute(
+            sql: """
+                INSERT INTO case_dispatches (case_fid, level, grid_code, person_id, departments, reason, escalation, dispatched_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [c.fid, o.level!.rawValue, o.grid, o.person?.id, o.departments.joined(separator: " "), o.reason, escalation ? 1 : 0, now])
+        try CaseStore.setHandling(
+            db, fid: c.fid, level: o.level!, grid: o.grid, handler: o.person?.id, departments: o.departments,
+            escalation: escalation, now: now)
     }
 }

@@ -8,8 +8,8 @@ import Grids
 /// closed → feedback, with returned (sent back: wrong grid, not a matter for the centre) and
 /// reopened (a check or the feedback found it not done). Every transition is kept with its time
 /// and actor in `case_transitions`; transitions the model does not allow are refused.
-public enum Lifecycle {
-    public static let transitions: [CaseStatus: [CaseStatus]] = [
+package enum Lifecycle {
+    package static let transitions: [CaseStatus: [CaseStatus]] = [
         .reported: [.verified, .returned],
         .verified: [.accepted, .returned],
         .accepted: [.dispatched, .returned],
@@ -22,15 +22,17 @@ public enum Lifecycle {
         .reopened: [.dispatched, .handled],
     ]
 
-    public struct Transition: Sendable {
-        public var from: String, to: String, at: String, actor: String, note: String?
+    package struct Transition: Sendable {
+        package var from: String, to: String, at: String, actor: String, note: String?
     }
 
     /// Moves case `caseID` to `state`, or throws naming the states it may go to.
     @discardableResult
     /// `satisfaction` (1–5) goes with the move to feedback, and only with it.
-    public static func advance(store: GeoPackage, caseID: String, to state: String, at: String = Clock.now(),
-                               actor: String, note: String? = nil, satisfaction: Int? = nil) throws -> Transition {
+    package static func advance(
+        store: GeoPackage, caseID: String, to state: String, at: String = Clock.now(),
+        actor: String, note: String? = nil, satisfaction: Int? = nil
+    ) throws -> Transition {
         try store.write { db in
             guard let c = try CaseStore.handling(db, caseID: caseID) else {
                 throw GridplanError("no case with id \(caseID)")
@@ -46,11 +48,14 @@ public enum Lifecycle {
                 throw GridplanError("case \(caseID) is \(from.rawValue): it cannot go to \(state); from \(from.rawValue) it may go to \(next)")
             }
             if target == .dispatched, c.handler == nil {
-                throw GridplanError("case \(caseID) has no handler yet: dispatch it with `gridplan cases dispatch --case \(caseID)`, which chooses one")
+                throw GridplanError(
+                    "case \(caseID) has no handler yet: dispatch it with `gridplan cases dispatch --case \(caseID)`, which chooses one")
             }
             if let satisfaction {
                 guard target == .feedback else { throw GridplanError("a satisfaction score goes with --to feedback, not \(state)") }
-                guard (1...5).contains(satisfaction) else { throw GridplanError("satisfaction \(satisfaction): give 1 (unsatisfied) to 5 (satisfied)") }
+                guard (1...5).contains(satisfaction) else {
+                    throw GridplanError("satisfaction \(satisfaction): give 1 (unsatisfied) to 5 (satisfied)")
+                }
                 try CaseStore.setSatisfaction(db, fid: c.fid, score: satisfaction)
             }
             try recordTransition(db, fid: c.fid, from: from, to: target, at: at, actor: actor, note: note)
@@ -59,15 +64,18 @@ public enum Lifecycle {
     }
 
     /// Stores a transition and the case's new status.
-    static func recordTransition(_ db: Database, fid: Int64, from: CaseStatus, to: CaseStatus, at: String, actor: String,
-                                 note: String?) throws {
-        try db.execute(sql: "INSERT INTO case_transitions (case_fid, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [fid, from.rawValue, to.rawValue, at, actor, note])
+    static func recordTransition(
+        _ db: Database, fid: Int64, from: CaseStatus, to: CaseStatus, at: String, actor: String,
+        note: String?
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO case_transitions (case_fid, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [fid, from.rawValue, to.rawValue, at, actor, note])
         try CaseStore.setStatus(db, fid: fid, to: to, at: at)
     }
 
     /// Every transition of a case, oldest first.
-    public static func history(store: GeoPackage, caseID: String) throws -> [Transition] {
+    package static func history(store: GeoPackage, caseID: String) throws -> [Transition] {
         try store.read { db in
             guard let fid = try CaseStore.fid(db, caseID: caseID) else { return [] }
             return try Row.fetchAll(db, sql: "SELECT * FROM case_transitions WHERE case_fid = ? ORDER BY id", arguments: [fid]).map {
@@ -77,42 +85,45 @@ public enum Lifecycle {
     }
 
     /// One stored dispatch or escalation of a case.
-    public struct DispatchRecord: Sendable {
-        public var at: String, level: GridLevel?, grid: String?, person: String?, departments: String?, reason: String, escalation: Bool
+    package struct DispatchRecord: Sendable {
+        package var at: String, level: GridLevel?, grid: String?, person: String?, departments: String?, reason: String, escalation: Bool
     }
 
     /// Every dispatch and escalation of a case, oldest first.
-    public static func dispatches(store: GeoPackage, caseID: String) throws -> [DispatchRecord] {
+    package static func dispatches(store: GeoPackage, caseID: String) throws -> [DispatchRecord] {
         try store.read { db in
             guard let fid = try CaseStore.fid(db, caseID: caseID) else { return [] }
             return try Row.fetchAll(db, sql: "SELECT * FROM case_dispatches WHERE case_fid = ? ORDER BY id", arguments: [fid]).map {
-                DispatchRecord(at: $0["dispatched_at"], level: try GridLevel(stored: $0["level"]), grid: $0["grid_code"],
-                               person: $0["person_id"], departments: $0["departments"], reason: $0["reason"],
-                               escalation: ($0["escalation"] as Int) != 0)
+                DispatchRecord(
+                    at: $0["dispatched_at"], level: try GridLevel(stored: $0["level"]), grid: $0["grid_code"],
+                    person: $0["person_id"], departments: $0["departments"], reason: $0["reason"],
+                    escalation: ($0["escalation"] as Int) != 0)
             }
         }
     }
 
-    public struct Overdue: Sendable {
-        public var caseID: String
-        public var status: String
-        public var severity: String
-        public var category: String?
-        public var level: GridLevel?
-        public var grid: String?
-        public var handler: String?
+    package struct Overdue: Sendable {
+        package var caseID: String
+        package var status: String
+        package var severity: String
+        package var category: String?
+        package var level: GridLevel?
+        package var grid: String?
+        package var handler: String?
         /// The clock's start: the report, or the last escalation.
-        public var since: String
-        public var limitHours: Double
-        public var overHours: Double
+        package var since: String
+        package var limitHours: Double
+        package var overHours: Double
         /// Set when escalation was asked: what it did.
-        public var escalation: DispatchOutcome?
+        package var escalation: DispatchOutcome?
     }
 
     /// Unfinished cases past their time limit at `now`; with `escalate`, each goes one level up
     /// (to the nearest level above with someone on duty) and its clock restarts.
-    public static func overdue(store: GeoPackage, rules: DispatchRules = .defaults, now: String = Clock.now(),
-                               escalate: Bool = false) throws -> [Overdue] {
+    package static func overdue(
+        store: GeoPackage, rules: DispatchRules = .defaults, now: String = Clock.now(),
+        escalate: Bool = false
+    ) throws -> [Overdue] {
         try store.write { db in
             let rows = try CaseStore.handling(db, statuses: CaseStatus.allCases.filter { !$0.isFinished })
             var result: [Overdue] = []
@@ -120,8 +131,9 @@ public enum Lifecycle {
                 guard let since = c.clockFrom ?? c.reportedAt, let elapsed = Clock.hours(from: since, to: now) else { continue }
                 let limit = rules.limitHours(severity: c.severity, category: c.category)
                 guard elapsed > limit else { continue }
-                var o = Overdue(caseID: c.id, status: c.status.rawValue, severity: c.severity, category: c.category, level: c.handlingLevel,
-                                grid: c.handlingGrid, handler: c.handler, since: since, limitHours: limit, overHours: elapsed - limit)
+                var o = Overdue(
+                    caseID: c.id, status: c.status.rawValue, severity: c.severity, category: c.category, level: c.handlingLevel,
+                    grid: c.handlingGrid, handler: c.handler, since: since, limitHours: limit, overHours: elapsed - limit)
                 if escalate { o.escalation = try escalateOne(db, c, o, now: now) }
                 result.append(o)
             }
@@ -134,7 +146,8 @@ public enum Lifecycle {
         if let problem = Dispatcher.unlocated(c) { outcome.reason = problem; return outcome }
         let present = Set(c.codes.keys)
         let current = c.handlingLevel ?? present.max()!
-        let over = String(format: "overdue by %.1f h (limit %.0f h for %@%@)", o.overHours, o.limitHours, c.severity, c.category.map { ", category \($0)" } ?? "")
+        let over = String(
+            format: "overdue by %.1f h (limit %.0f h for %@%@)", o.overHours, o.limitHours, c.severity, c.category.map { ", category \($0)" } ?? "")
         guard let up = current.above(in: present) else {
             outcome.reason = "\(over), but it is already at the \(current) level: nothing above to escalate to"
             return outcome
@@ -144,8 +157,9 @@ public enum Lifecycle {
             return outcome
         }
         let departments = c.handler == nil ? [] : (c.departments ?? "").split(separator: " ").map(String.init)
-        outcome = DispatchOutcome(caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: departments,
-                                  reason: "\(over): escalated from \(current)\(c.handlingGrid.map { " \($0)" } ?? "")\(note)")
+        outcome = DispatchOutcome(
+            caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: departments,
+            reason: "\(over): escalated from \(current)\(c.handlingGrid.map { " \($0)" } ?? "")\(note)")
         try Dispatcher.record(db, c, outcome, escalation: true, now: now)
         return outcome
     }

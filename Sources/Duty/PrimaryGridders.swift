@@ -4,10 +4,10 @@ import Grids
 
 /// The primary gridders on duty, for modules that need them without reading the roster's tables
 /// (a redraw names the gridders of the grids it changed).
-public enum PrimaryGridders {
+package enum PrimaryGridders {
     /// Primary gridders on duty now (no end date) in grids of `level`, as (grid code, person id),
     /// ordered by grid code then person; only grids in `codes` when given. Nil when the plan has no roster.
-    public static func onDuty(store: GeoPackage, level: GridLevel, in codes: Set<String>? = nil) throws -> [(grid: String, person: String)]? {
+    package static func onDuty(store: GeoPackage, level: GridLevel, in codes: Set<String>? = nil) throws -> [(grid: String, person: String)]? {
         try store.read { db in
             guard try db.tableExists("duties") else { return nil }
             return try Row.fetchAll(

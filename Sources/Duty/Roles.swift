@@ -2,7 +2,7 @@ import Foundation
 import Grids
 
 /// What a person on the roster is (the list), parsed from English or Chinese.
-public enum PersonRole: String, CaseIterable, Sendable {
+package enum PersonRole: String, CaseIterable, Sendable {
     case gridChief = "grid_chief"
     case fullTimeGridder = "full_time_gridder"
     case partTimeGridder = "part_time_gridder"
@@ -11,7 +11,7 @@ public enum PersonRole: String, CaseIterable, Sendable {
     case legalAdviser = "legal_adviser"
     case departmentContact = "department_contact"
 
-    public init?(text: String) {
+    package init?(text: String) {
         let t = text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
         if let r = PersonRole(rawValue: t) { self = r; return }
         switch t {
@@ -28,10 +28,10 @@ public enum PersonRole: String, CaseIterable, Sendable {
 }
 
 /// The role of a duty in a grid: a unit grid has one primary at a time; levels 1–2 have a chief.
-public enum DutyRole: String, CaseIterable, Sendable {
+package enum DutyRole: String, CaseIterable, Sendable {
     case primary, backup, chief
 
-    public init?(text: String) {
+    package init?(text: String) {
         switch text.lowercased() {
         case "primary", "主责", "主要", "专职": self = .primary
         case "backup", "备岗", "协管", "备份": self = .backup

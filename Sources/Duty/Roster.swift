@@ -5,21 +5,23 @@ import GridStore
 import Grids
 
 /// One person on the roster.
-public struct Person: Sendable {
-    public var id: String
-    public var name: String
-    public var phone: String?
-    public var role: PersonRole
-    public var organisation: String?
-    public var capacityPerWeek: Double?
-    public var activeFrom: String?, activeTo: String?
+package struct Person: Sendable {
+    package var id: String
+    package var name: String
+    package var phone: String?
+    package var role: PersonRole
+    package var organisation: String?
+    package var capacityPerWeek: Double?
+    package var activeFrom: String?, activeTo: String?
     /// Base location, CGCS2000 longitude/latitude.
-    public var lon: Double?, lat: Double?
+    package var lon: Double?, lat: Double?
 
     static let columns = "person_id, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat"
 
-    public init(id: String, name: String, phone: String?, role: PersonRole, organisation: String?, capacityPerWeek: Double?,
-                activeFrom: String?, activeTo: String?, lon: Double?, lat: Double?) {
+    package init(
+        id: String, name: String, phone: String?, role: PersonRole, organisation: String?, capacityPerWeek: Double?,
+        activeFrom: String?, activeTo: String?, lon: Double?, lat: Double?
+    ) {
         self.id = id; self.name = name; self.phone = phone; self.role = role; self.organisation = organisation
         self.capacityPerWeek = capacityPerWeek; self.activeFrom = activeFrom; self.activeTo = activeTo; self.lon = lon; self.lat = lat
     }
@@ -33,14 +35,14 @@ public struct Person: Sendable {
 }
 
 /// One duty: a person responsible for a grid, in a role, over days [validFrom, validTo).
-public struct Duty: Sendable {
-    public var id: Int64
-    public var personID: String
-    public var gridCode: String
-    public var level: GridLevel
-    public var role: DutyRole
-    public var validFrom: String
-    public var validTo: String?
+package struct Duty: Sendable {
+    package var id: Int64
+    package var personID: String
+    package var gridCode: String
+    package var level: GridLevel
+    package var role: DutyRole
+    package var validFrom: String
+    package var validTo: String?
 
     /// `roleColumn` names the duty's role where a join also has the person's `role`.
     init(_ row: Row, roleColumn: String = "role") throws {
@@ -55,61 +57,68 @@ public struct Duty: Sendable {
     }
 
     /// Whether the duty is in force on `day` (the end day is exclusive, as for grids).
-    public func covers(_ day: String) -> Bool { validFrom <= day && (validTo.map { $0 > day } ?? true) }
+    package func covers(_ day: String) -> Bool { validFrom <= day && (validTo.map { $0 > day } ?? true) }
 }
 
 /// Reading the roster: who is on duty where on a day.
-public enum Roster {
+package enum Roster {
     /// SQL condition: a person active on day `?` (one argument).
     static let personActive = "(p.active_from IS NULL OR p.active_from <= ?) AND (p.active_to IS NULL OR p.active_to > ?)"
 
-    public static func people(_ db: Database) throws -> [Person] {
+    package static func people(_ db: Database) throws -> [Person] {
         try Row.fetchAll(db, sql: "SELECT \(Person.columns) FROM people ORDER BY person_id").map(Person.init)
     }
 
     /// How many people the roster holds.
-    public static func peopleCount(_ db: Database) throws -> Int {
+    package static func peopleCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0
     }
 
-    public static func person(_ db: Database, id: String) throws -> Person? {
+    package static func person(_ db: Database, id: String) throws -> Person? {
         try Row.fetchOne(db, sql: "SELECT \(Person.columns) FROM people WHERE person_id = ?", arguments: [id]).map(Person.init)
     }
 
     /// Unfinished cases each person is handling now, to set against their weekly capacity.
-    public static func openCases(_ db: Database) throws -> [String: Int] {
+    package static func openCases(_ db: Database) throws -> [String: Int] {
         try CaseStore.openCasesByHandler(db)
     }
 
-    public static func duties(_ db: Database, person: String? = nil) throws -> [Duty] {
+    package static func duties(_ db: Database, person: String? = nil) throws -> [Duty] {
         if let person {
-            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map { try Duty($0) }
+            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map {
+                try Duty($0)
+            }
         }
         return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map { try Duty($0) }
     }
 
     /// Duties in force on `day` in the grids `codes`, of people active that day, each with its person;
     /// chiefs first, then primaries, then backups.
-    public static func onDuty(_ db: Database, codes: [String], day: String) throws -> [(Duty, Person)] {
+    package static func onDuty(_ db: Database, codes: [String], day: String) throws -> [(Duty, Person)] {
         guard !codes.isEmpty else { return [] }
         let marks = codes.map { _ in "?" }.joined(separator: ",")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-            FROM duties d JOIN people p ON p.person_id = d.person_id
-            WHERE d.grid_code IN (\(marks)) AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
-            ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
-            """, arguments: StatementArguments(codes + [day, day, day, day]))
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM duties d JOIN people p ON p.person_id = d.person_id
+                WHERE d.grid_code IN (\(marks)) AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
+                ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
+                """, arguments: StatementArguments(codes + [day, day, day, day]))
         return try rows.map { (try Duty($0, roleColumn: "duty_role"), Person($0)) }
     }
 
     /// People active on `day` with at least one duty in force and a base location.
-    public static func onDutyWithBase(_ db: Database, day: String) throws -> [Person] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-            FROM people p WHERE p.lon IS NOT NULL AND \(personActive)
-              AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = p.person_id AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?))
-            ORDER BY p.person_id
-            """, arguments: [day, day, day, day]).map(Person.init)
+    package static func onDutyWithBase(_ db: Database, day: String) throws -> [Person] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM people p WHERE p.lon IS NOT NULL AND \(personActive)
+                  AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = p.person_id AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?))
+                ORDER BY p.person_id
+                """, arguments: [day, day, day, day]
+        ).map(Person.init)
     }
 }
 
@@ -136,7 +145,7 @@ struct GridCodes {
     func problem(_ code: String, from: String, to: String?) -> String? {
         if current[code] != nil { return nil }
         if let end = ended[code] {
-            if let to, to <= end { return nil }   // a past duty in a grid since redrawn: history
+            if let to, to <= end { return nil } // a past duty in a grid since redrawn: history
             return "grid \(code) ended on \(end) (redrawn); a duty there must end by then"
         }
         return "no grid has code \(code) (grids without a code get one from `gridplan codes`)"
@@ -144,55 +153,72 @@ struct GridCodes {
 }
 
 /// Changing duties one at a time (`gridplan duty set|end`).
-public enum DutyChange {
-    public struct Result: Sendable {
-        public var dutyID: Int64
+package enum DutyChange {
+    package struct Result: Sendable {
+        package var dutyID: Int64
         /// Duties ended to make room (a handover of a grid's primary or chief).
-        public var ended: [String] = []
+        package var ended: [String] = []
     }
 
     /// Gives `person` a duty in grid `code` from day `from`. A grid has one primary and one chief at
     /// a time: an open one that began earlier is ended on `from` (a handover); one that begins on or
     /// after `from` is a conflict.
-    public static func set(store: GeoPackage, person: String, grid code: String, role: DutyRole, from: String, to: String? = nil,
-                           note: String? = nil) throws -> Result {
+    package static func set(
+        store: GeoPackage, person: String, grid code: String, role: DutyRole, from: String, to: String? = nil,
+        note: String? = nil
+    ) throws -> Result {
         try store.write { db in
-            guard try Roster.person(db, id: person) != nil else { throw GridplanError("no person with id \(person); add them with `gridplan people import`") }
+            guard try Roster.person(db, id: person) != nil else {
+                throw GridplanError("no person with id \(person); add them with `gridplan people import`")
+            }
             if let to, to <= from { throw GridplanError("duty ends on \(to), not after it starts on \(from)") }
             let codes = try GridCodes(db)
             if let problem = codes.problem(code, from: from, to: to) { throw GridplanError(problem) }
             let level = codes.current[code]?.level ?? .unit
             var result = Result(dutyID: 0)
             if role != .backup {
-                let others = try Row.fetchAll(db, sql: """
-                    SELECT * FROM duties WHERE grid_code = ? AND role = ? AND person_id != ? AND (valid_to IS NULL OR valid_to > ?)
-                      AND (? IS NULL OR valid_from < ?)
-                    """, arguments: [code, role.rawValue, person, from, to, to]).map { try Duty($0) }
+                let others = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM duties WHERE grid_code = ? AND role = ? AND person_id != ? AND (valid_to IS NULL OR valid_to > ?)
+                          AND (? IS NULL OR valid_from < ?)
+                        """, arguments: [code, role.rawValue, person, from, to, to]
+                ).map { try Duty($0) }
                 for other in others {
                     if other.validFrom >= from || other.validTo != nil {
-                        throw GridplanError("grid \(code) already has a \(role.rawValue) (\(other.personID)) from \(other.validFrom)\(other.validTo.map { " to \($0)" } ?? ""); end that duty first")
+                        throw GridplanError(
+                            "grid \(code) already has a \(role.rawValue) (\(other.personID)) from \(other.validFrom)\(other.validTo.map { " to \($0)" } ?? ""); end that duty first"
+                        )
                     }
                     try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [from, other.id])
                     result.ended.append("\(other.personID) as \(role.rawValue) of \(code) from \(other.validFrom), ended \(from)")
                 }
             }
-            try db.execute(sql: """
-                INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [person, code, level.rawValue, role.rawValue, from, to, note, Clock.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [person, code, level.rawValue, role.rawValue, from, to, note, Clock.now()])
             result.dutyID = db.lastInsertedRowID
             return result
         }
     }
 
     /// Ends `person`'s open duties in grid `code` (of `role`, or all) on day `on`; returns how many.
-    public static func end(store: GeoPackage, person: String, grid code: String, role: DutyRole? = nil, on day: String) throws -> Int {
+    package static func end(store: GeoPackage, person: String, grid code: String, role: DutyRole? = nil, on day: String) throws -> Int {
         try store.write { db in
-            let open = try Row.fetchAll(db, sql: """
-                SELECT * FROM duties WHERE person_id = ? AND grid_code = ? AND (? IS NULL OR role = ?) AND (valid_to IS NULL OR valid_to > ?)
-                """, arguments: [person, code, role?.rawValue, role?.rawValue, day]).map { try Duty($0) }
-            guard !open.isEmpty else { throw GridplanError("\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)") }
+            let open = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM duties WHERE person_id = ? AND grid_code = ? AND (? IS NULL OR role = ?) AND (valid_to IS NULL OR valid_to > ?)
+                    """, arguments: [person, code, role?.rawValue, role?.rawValue, day]
+            ).map { try Duty($0) }
+            guard !open.isEmpty else {
+                throw GridplanError("\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)")
+            }
             for d in open {
-                if d.validFrom >= day { throw GridplanError("\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end") }
+                if d.validFrom >= day {
+                    throw GridplanError("\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end")
+                }
                 try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [day, d.id])
             }
             return open.count

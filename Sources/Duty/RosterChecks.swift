@@ -7,22 +7,22 @@ import Grids
 
 extension Finding.Kind {
     /// A grid with no primary gridder on duty.
-    public static let noPrimary = Finding.Kind(rawValue: "no_primary")
+    package static let noPrimary = Finding.Kind(rawValue: "no_primary")
     /// A community or street with no grid chief.
-    public static let noChief = Finding.Kind(rawValue: "no_chief")
+    package static let noChief = Finding.Kind(rawValue: "no_chief")
     /// A duty in a grid code the current plan no longer has.
-    public static let staleDuty = Finding.Kind(rawValue: "stale_duty")
+    package static let staleDuty = Finding.Kind(rawValue: "stale_duty")
     /// One person primary in grids far apart.
-    public static let primaryFarApart = Finding.Kind(rawValue: "primary_far_apart")
+    package static let primaryFarApart = Finding.Kind(rawValue: "primary_far_apart")
 }
 
 /// The roster's step of `gridplan validate`: unit grids with no primary, streets and communities
 /// with no chief, duties still open in grids that no longer exist, and people primary in grids far apart. Skipped (no findings)
 /// while the plan has no duties at all, so a plan without a roster validates as before.
-public enum RosterChecks {
+package enum RosterChecks {
     /// - Parameter maxPrimarySpreadM: a person primary in two grids farther apart than this (the
     ///   shortest distance between the grids) is reported.
-    public static func run(store: GeoPackage, plan: PlanSnapshot, day: String, maxPrimarySpreadM: Double = 2000) throws -> [Finding] {
+    package static func run(store: GeoPackage, plan: PlanSnapshot, day: String, maxPrimarySpreadM: Double = 2000) throws -> [Finding] {
         let (duties, people, ended) = try store.read { db -> ([Duty], [String: Person], [String: Data]) in
             let duties = try Roster.duties(db)
             let people = Dictionary(uniqueKeysWithValues: try Roster.people(db).map { ($0.id, $0) })
@@ -43,10 +43,13 @@ public enum RosterChecks {
             for i in plan.indices(at: lowest) where !(plan.grids[i].code.map(primaries.contains) ?? false) {
                 let g = plan.grids[i]
                 let name = g.code ?? g.name ?? "#\(g.fid)"
-                findings.append(Finding(kind: .noPrimary, severity: .error, level: lowest, grids: [name],
-                                        message: g.code == nil ? "\(name): no code, so no duty can name it (run `gridplan codes`)"
-                                                               : "\(name): no primary gridder on duty on \(day)",
-                                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
+                findings.append(
+                    Finding(
+                        kind: .noPrimary, severity: .error, level: lowest, grids: [name],
+                        message: g.code == nil
+                            ? "\(name): no code, so no duty can name it (run `gridplan codes`)"
+                            : "\(name): no primary gridder on duty on \(day)",
+                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
             }
         }
         // Streets and communities with no chief on the day.
@@ -55,17 +58,22 @@ public enum RosterChecks {
             for i in plan.indices(at: level) where !(plan.grids[i].code.map(chiefs.contains) ?? false) {
                 let g = plan.grids[i]
                 let name = g.code ?? g.name ?? "#\(g.fid)"
-                findings.append(Finding(kind: .noChief, severity: .warning, level: level, grids: [name],
-                                        message: "\(name): no grid chief on duty on \(day)",
-                                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
+                findings.append(
+                    Finding(
+                        kind: .noChief, severity: .warning, level: level, grids: [name],
+                        message: "\(name): no grid chief on duty on \(day)",
+                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
             }
         }
         // Duties still open in grids that ended.
         for d in open where indexByCode[d.gridCode] == nil {
             let location = try ended[d.gridCode].map { try GeoPackageGeometry.decode($0, context: plan.context).pointOnSurface().wkb }
-            findings.append(Finding(kind: .staleDuty, severity: .error, level: d.level, grids: [d.gridCode],
-                                    message: "\(label(d.personID)) is still \(d.role.rawValue) of grid \(d.gridCode) (since \(d.validFrom)), which no longer exists; end the duty or move it to the new grid",
-                                    measure: nil, unit: nil, locationWKB: location))
+            findings.append(
+                Finding(
+                    kind: .staleDuty, severity: .error, level: d.level, grids: [d.gridCode],
+                    message:
+                        "\(label(d.personID)) is still \(d.role.rawValue) of grid \(d.gridCode) (since \(d.validFrom)), which no longer exists; end the duty or move it to the new grid",
+                    measure: nil, unit: nil, locationWKB: location))
         }
         // People primary in grids far apart.
         let byPerson = Dictionary(grouping: current.filter { $0.role == .primary && indexByCode[$0.gridCode] != nil }, by: \.personID)
@@ -76,9 +84,12 @@ public enum RosterChecks {
                     let d = try plan.metric[grids[a]].distance(to: plan.metric[grids[b]])
                     guard d > maxPrimarySpreadM else { continue }
                     let (ca, cb) = (list[a].gridCode, list[b].gridCode)
-                    findings.append(Finding(kind: .primaryFarApart, severity: .warning, level: list[a].level, grids: [ca, cb],
-                                            message: "\(label(person)) is primary of \(ca) and \(cb), \(Int(d.rounded())) m apart (more than \(Int(maxPrimarySpreadM)) m)",
-                                            measure: d, unit: "m", locationWKB: try plan.lonLat[grids[a]].pointOnSurface().wkb))
+                    findings.append(
+                        Finding(
+                            kind: .primaryFarApart, severity: .warning, level: list[a].level, grids: [ca, cb],
+                            message:
+                                "\(label(person)) is primary of \(ca) and \(cb), \(Int(d.rounded())) m apart (more than \(Int(maxPrimarySpreadM)) m)",
+                            measure: d, unit: "m", locationWKB: try plan.lonLat[grids[a]].pointOnSurface().wkb))
                 }
             }
         }
@@ -90,7 +101,7 @@ public enum RosterChecks {
     }
 
     /// Adds findings to the `findings` layer (after ``Validation/run`` has replaced it).
-    public static func append(_ findings: [Finding], to store: GeoPackage) throws {
+    package static func append(_ findings: [Finding], to store: GeoPackage) throws {
         guard !findings.isEmpty else { return }
         try FindingsLayer.write(findings, to: store, replacing: false)
     }

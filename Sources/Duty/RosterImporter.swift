@@ -3,19 +3,19 @@ import Foundation
 import GRDB
 import GridFormats
 import GridProjection
-import Grids
 import GridStore
+import Grids
 
 /// What `gridplan people import` did.
-public struct RosterImportReport: Sendable {
-    public struct Reject: Sendable {
-        public var line: Int
-        public var reason: String
+package struct RosterImportReport: Sendable {
+    package struct Reject: Sendable {
+        package var line: Int
+        package var reason: String
     }
-    public var lines = 0
-    public var peopleAdded = 0, peopleUpdated = 0
-    public var dutiesAdded = 0, dutiesUnchanged = 0
-    public var rejects: [Reject] = []
+    package var lines = 0
+    package var peopleAdded = 0, peopleUpdated = 0
+    package var dutiesAdded = 0, dutiesUnchanged = 0
+    package var rejects: [Reject] = []
 }
 
 /// Loads a roster file: one line per person, or per duty of a person (the person's fields
@@ -27,7 +27,7 @@ public struct RosterImportReport: Sendable {
 /// reason and the others are stored in one transaction. A duty needs a grid that exists by
 /// code; a grid's primary and chief must not overlap in time (a handover is two lines whose
 /// dates meet). Importing the same file again changes nothing.
-public enum RosterImporter {
+package enum RosterImporter {
     static let fieldNames: [String: [String]] = [
         "id": ["id", "person_id", "工号", "编号", "人员编号"],
         "name": ["name", "姓名"],
@@ -43,15 +43,19 @@ public enum RosterImporter {
         "duty_to": ["duty_to", "离岗日期"],
     ]
 
-    public static func run(file: String, into store: GeoPackage, crs: CRS? = nil, encoding: String? = nil,
-                           today: String = Clock.day(Clock.now())) throws -> RosterImportReport {
+    package static func run(
+        file: String, into store: GeoPackage, crs: CRS? = nil, encoding: String? = nil,
+        today: String = Clock.day(Clock.now())
+    ) throws -> RosterImportReport {
         let reader = try CaseReader(path: file, crs: crs, encoding: encoding)
         var field: [String: Int] = [:]
         for (key, names) in fieldNames {
             if let i = names.lazy.compactMap({ reader.field($0) }).first { field[key] = i }
         }
         for key in ["id", "name", "role"] where field[key] == nil {
-            throw GridplanError("\(reader.fileName): no \(key) field (looked for \(fieldNames[key]!.joined(separator: ", "))); the fields are: \(reader.fieldNames.joined(separator: ", "))")
+            throw GridplanError(
+                "\(reader.fileName): no \(key) field (looked for \(fieldNames[key]!.joined(separator: ", "))); the fields are: \(reader.fieldNames.joined(separator: ", "))"
+            )
         }
         var report = RosterImportReport()
         struct Line { var number: Int; var person: Person; var duty: (code: String, level: GridLevel, role: DutyRole, from: String, to: String?)? }
@@ -70,7 +74,9 @@ public enum RosterImporter {
                     guard let id = text("id") else { reject("no id"); continue }
                     guard let name = text("name") else { reject("\(id): no name"); continue }
                     guard let roleText = text("role"), let role = PersonRole(text: roleText) else {
-                        reject("\(id): role '\(text("role") ?? "")' is not one of \(PersonRole.allCases.map(\.rawValue).joined(separator: ", ")) (or 网格长, 专职网格员, 兼职网格员, 流动网格员, 社区民警, 法律顾问, 部门联系人)"); continue
+                        reject(
+                            "\(id): role '\(text("role") ?? "")' is not one of \(PersonRole.allCases.map(\.rawValue).joined(separator: ", ")) (or 网格长, 专职网格员, 兼职网格员, 流动网格员, 社区民警, 法律顾问, 部门联系人)"
+                        ); continue
                     }
                     let phone = text("phone")
                     if let phone, !isPhone(phone) { reject("\(id): phone '\(phone)' is not a phone number"); continue }
@@ -91,9 +97,12 @@ public enum RosterImporter {
                         dates[key] = d
                     }
                     if let bad { reject("\(id): \(bad)"); continue }
-                    if let a = dates["active_from"], let b = dates["active_to"], b <= a { reject("\(id): active_to \(b) is not after active_from \(a)"); continue }
-                    let person = Person(id: id, name: name, phone: phone, role: role, organisation: text("organisation"), capacityPerWeek: capacity,
-                                        activeFrom: dates["active_from"], activeTo: dates["active_to"], lon: row.lon, lat: row.lat)
+                    if let a = dates["active_from"], let b = dates["active_to"], b <= a {
+                        reject("\(id): active_to \(b) is not after active_from \(a)"); continue
+                    }
+                    let person = Person(
+                        id: id, name: name, phone: phone, role: role, organisation: text("organisation"), capacityPerWeek: capacity,
+                        activeFrom: dates["active_from"], activeTo: dates["active_to"], lon: row.lon, lat: row.lat)
                     if let (line, earlier) = firstLine[id], !samePerson(earlier, person) {
                         reject("\(id): the person's fields differ from line \(line) (repeat them unchanged on every duty line)"); continue
                     }
@@ -117,11 +126,19 @@ public enum RosterImporter {
                         } else {
                             func overlaps(_ f: String, _ t: String?) -> Bool { f < (to ?? "9999") && from < (t ?? "9999") }
                             if dutyRole != .backup {
-                                if let clash = existing.first(where: { $0.gridCode == code && $0.role == dutyRole && $0.personID != id && overlaps($0.validFrom, $0.validTo) }) {
-                                    reject("\(id): grid \(code) already has a \(dutyRole.rawValue), \(clash.personID), from \(clash.validFrom)\(clash.validTo.map { " to \($0)" } ?? "") (stored)"); continue
+                                if let clash = existing.first(where: {
+                                    $0.gridCode == code && $0.role == dutyRole && $0.personID != id && overlaps($0.validFrom, $0.validTo)
+                                }) {
+                                    reject(
+                                        "\(id): grid \(code) already has a \(dutyRole.rawValue), \(clash.personID), from \(clash.validFrom)\(clash.validTo.map { " to \($0)" } ?? "") (stored)"
+                                    ); continue
                                 }
-                                if let clash = lines.first(where: { $0.duty.map { $0.code == code && $0.role == dutyRole && overlaps($0.from, $0.to) } ?? false }) {
-                                    reject("\(id): grid \(code) already has a \(dutyRole.rawValue), \(clash.person.id), from \(clash.duty!.from)\(clash.duty!.to.map { " to \($0)" } ?? "") (line \(clash.number))"); continue
+                                if let clash = lines.first(where: {
+                                    $0.duty.map { $0.code == code && $0.role == dutyRole && overlaps($0.from, $0.to) } ?? false
+                                }) {
+                                    reject(
+                                        "\(id): grid \(code) already has a \(dutyRole.rawValue), \(clash.person.id), from \(clash.duty!.from)\(clash.duty!.to.map { " to \($0)" } ?? "") (line \(clash.number))"
+                                    ); continue
                                 }
                             }
                             entry.duty = (code, level, dutyRole, from, to)
@@ -141,26 +158,32 @@ public enum RosterImporter {
                     let blob = try p.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: p.lat!, srsID: GeoPackage.storeSRSID) }
                     // Insert or update, not an upsert: the outer ON CONFLICT would override the R-tree
                     // triggers' INSERT OR REPLACE.
-                    let values: [DatabaseValueConvertible?] = [blob, p.name, p.phone, p.role.rawValue, p.organisation, p.capacityPerWeek,
-                                                               p.activeFrom, p.activeTo, p.lon, p.lat, now, p.id]
+                    let values: [DatabaseValueConvertible?] = [
+                        blob, p.name, p.phone, p.role.rawValue, p.organisation, p.capacityPerWeek,
+                        p.activeFrom, p.activeTo, p.lon, p.lat, now, p.id,
+                    ]
                     if exists {
-                        try db.execute(sql: """
-                            UPDATE people SET geom = ?, name = ?, phone = ?, role = ?, organisation = ?, capacity_per_week = ?,
-                              active_from = ?, active_to = ?, lon = ?, lat = ?, updated_at = ? WHERE person_id = ?
-                            """, arguments: StatementArguments(values))
+                        try db.execute(
+                            sql: """
+                                UPDATE people SET geom = ?, name = ?, phone = ?, role = ?, organisation = ?, capacity_per_week = ?,
+                                  active_from = ?, active_to = ?, lon = ?, lat = ?, updated_at = ? WHERE person_id = ?
+                                """, arguments: StatementArguments(values))
                     } else {
-                        try db.execute(sql: """
-                            INSERT INTO people (geom, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat,
-                              updated_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """, arguments: StatementArguments(values))
+                        try db.execute(
+                            sql: """
+                                INSERT INTO people (geom, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat,
+                                  updated_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                """, arguments: StatementArguments(values))
                     }
                     if exists { report.peopleUpdated += 1 } else { report.peopleAdded += 1 }
                 }
                 if let d = line.duty {
-                    try db.execute(sql: """
-                        INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [p.id, d.code, d.level.rawValue, d.role.rawValue, d.from, d.to, "\(reader.fileName) line \(line.number)", now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [p.id, d.code, d.level.rawValue, d.role.rawValue, d.from, d.to, "\(reader.fileName) line \(line.number)", now])
                     report.dutiesAdded += 1
                 }
             }

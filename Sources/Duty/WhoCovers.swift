@@ -1,62 +1,62 @@
+import Cases
 import Foundation
 import GRDB
 import GridGeometry
 import GridProjection
 import GridStore
 import Grids
-import Cases
 
 /// The answer to "whose is this?" for one point on one day.
-public struct Coverage: Sendable {
-    public struct Responsible: Sendable {
-        public var person: Person
-        public var role: DutyRole
+package struct Coverage: Sendable {
+    package struct Responsible: Sendable {
+        package var person: Person
+        package var role: DutyRole
     }
-    public struct Level: Sendable {
-        public var level: GridLevel
-        public var code: String?
-        public var name: String?
-        public var people: [Responsible]
+    package struct Level: Sendable {
+        package var level: GridLevel
+        package var code: String?
+        package var name: String?
+        package var people: [Responsible]
     }
-    public struct Nearby: Sendable {
-        public var person: Person
-        public var distanceM: Double
+    package struct Nearby: Sendable {
+        package var person: Person
+        package var distanceM: Double
     }
     /// The point, CGCS2000 longitude/latitude.
-    public var lon: Double, lat: Double
-    public var day: String
+    package var lon: Double, lat: Double
+    package var day: String
     /// inside, boundary (given to the lowest code), snapped, or outside (then `chain` is the nearest grid's).
-    public var status: AssignStatus
+    package var status: AssignStatus
     /// Metres to the grid, for snapped and outside points.
-    public var gridDistanceM: Double?
+    package var gridDistanceM: Double?
     /// From the unit (lowest level) up to the street.
-    public var chain: [Level]
+    package var chain: [Level]
     /// The primary of the lowest grid, and metres from the point to their base.
-    public var unitGridder: Person?
-    public var gridderBaseDistanceM: Double?
+    package var unitGridder: Person?
+    package var gridderBaseDistanceM: Double?
     /// The K nearest on-duty people with a base (最小应急单元), nearest first.
-    public var emergencyUnit: [Nearby]
-    public var metricCRS: String
+    package var emergencyUnit: [Nearby]
+    package var metricCRS: String
     /// Set when the plan of the day asked for did not exist and the current plan answered.
-    public var planNote: String?
+    package var planNote: String?
 
-    public var covered: Bool { status != .outside && status != .noLocation }
+    package var covered: Bool { status != .outside && status != .noLocation }
 }
 
 /// Answers who covers a point: the grid and its chain of parents (the ``Assigner``'s rules:
 /// boundary tie rule, snapping, nearest grid outside), the people on duty at each level that
 /// day, and the nearest responders. Distances are straight lines in the local metric CRS.
-public final class WhoCovers {
-    public let store: GeoPackage
-    public let assigner: Assigner
+package final class WhoCovers {
+    package let store: GeoPackage
+    package let assigner: Assigner
     let worker: Assigner.Worker
 
     /// Set when the plan asked for did not exist yet and the current plan answered instead.
-    public let planNote: String?
+    package let planNote: String?
 
     /// `planDay`: locate in the plan in force that day (nil: the current plan). A day before the
     /// plan's first grids took effect is answered with the current plan, and ``planNote`` says so.
-    public init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil) throws {
+    package init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil) throws {
         self.store = store
         var moment = planDay.map { PlanMoment.date($0) }
         var note: String? = nil
@@ -70,7 +70,7 @@ public final class WhoCovers {
             }
         }
         planNote = note
-        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment, indexCells: 65_536)   // one point at a time
+        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment, indexCells: 65_536) // one point at a time
         worker = try assigner.worker()
     }
 
@@ -84,7 +84,7 @@ public final class WhoCovers {
         return t
     }
 
-    public func answer(lon: Double, lat: Double, day: String, k: Int = 5) throws -> Coverage {
+    package func answer(lon: Double, lat: Double, day: String, k: Int = 5) throws -> Coverage {
         let a = try worker.assign(lon: lon, lat: lat)
         let chain = a.grid.map { assigner.chains[$0] }
         let metricCRS = LocalMetric.crs(lon: lon, lat: lat)
@@ -100,16 +100,18 @@ public final class WhoCovers {
             let links = GridLevel.allCases.reversed().compactMap { level in chain?.link(level).map { (level, $0) } }
             let onDuty = try Roster.onDuty(db, codes: links.compactMap { $0.1.code }, day: day)
             let levels = links.map { level, link in
-                Coverage.Level(level: level, code: link.code, name: link.name,
-                               people: onDuty.filter { link.code != nil && $0.0.gridCode == link.code }
-                                   .map { Coverage.Responsible(person: $0.1, role: $0.0.role) })
+                Coverage.Level(
+                    level: level, code: link.code, name: link.name,
+                    people: onDuty.filter { link.code != nil && $0.0.gridCode == link.code }
+                        .map { Coverage.Responsible(person: $0.1, role: $0.0.role) })
             }
             let gridder = levels.first?.people.first { $0.role == .primary }?.person
             var nearby = try Roster.onDutyWithBase(db, day: day).compactMap { p in try distance(p).map { Coverage.Nearby(person: p, distanceM: $0) } }
             nearby.sort { ($0.distanceM, $0.person.id) < ($1.distanceM, $1.person.id) }
-            return Coverage(lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
-                            unitGridder: gridder, gridderBaseDistanceM: try gridder.flatMap(distance),
-                            emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description, planNote: planNote)
+            return Coverage(
+                lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
+                unitGridder: gridder, gridderBaseDistanceM: try gridder.flatMap(distance),
+                emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description, planNote: planNote)
         }
     }
 }

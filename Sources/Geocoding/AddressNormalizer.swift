@@ -7,27 +7,27 @@ import Foundation
 /// Works on Unicode scalars with lookup tables (no regular expressions): it runs once per
 /// address on backlogs of millions. Traditional and full-width characters go through ICU once,
 /// into ``table``.
-public enum AddressNormalizer {
-    public static func normalize(_ text: String) -> String {
+package enum AddressNormalizer {
+    package static func normalize(_ text: String) -> String {
         makeString(normalizedScalars(text))
     }
 
     /// The normalised text as scalars (what the parser works on).
-    public static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
+    package static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
         var s: [Unicode.Scalar] = []
         s.reserveCapacity(text.unicodeScalars.count)
         for raw in text.unicodeScalars {
             var c = raw
             let v = c.value
-            if v == 0x3000 { continue }                                         // ideographic space
+            if v == 0x3000 { continue } // ideographic space
             if v < 0x10000 { let t = table[Int(v)]; if t != 0 { c = Unicode.Scalar(t)! } }
             let a = c.value
             if a < 0x80 {
-                if a >= 0x61 && a <= 0x7A { s.append(Unicode.Scalar(a - 32)!); continue }  // upper case
+                if a >= 0x61 && a <= 0x7A { s.append(Unicode.Scalar(a - 32)!); continue } // upper case
                 if (a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A) { s.append(c); continue }
-                if c == "#" { s.append("号"); continue }       // 3#楼 = 3号楼
+                if c == "#" { s.append("号"); continue } // 3#楼 = 3号楼
                 if c == "-" || c == "~" || c == "_" { s.append("-"); continue }
-                continue                                        // spaces, punctuation
+                continue // spaces, punctuation
             }
             if dashes.contains(a) { s.append("-"); continue }
             if punctuation.contains(a) { continue }
@@ -143,15 +143,17 @@ public enum AddressNormalizer {
         for c in scalars { text.append(c); text.append("\n") }
         let transform = StringTransform("Traditional-Simplified; Fullwidth-Halfwidth")
         if let out = String(text).applyingTransform(transform, reverse: false)?.split(separator: "\n", omittingEmptySubsequences: false),
-           out.count == scalars.count + 1 {
+            out.count == scalars.count + 1
+        {
             for (c, t) in zip(scalars, out) {
                 let u = Array(t.unicodeScalars)
                 if u.count == 1 && u[0] != c && !keptAsWritten.contains(c) { table[Int(c.value)] = u[0].value }
             }
         }
-        for v in UInt32(0x2F00)...0x2FD5 {      // Kangxi radicals (⾥ ⾦) are compatibility forms of ideographs
+        for v in UInt32(0x2F00)...0x2FD5 { // Kangxi radicals (⾥ ⾦) are compatibility forms of ideographs
             guard let c = Unicode.Scalar(v), let u = String(c).precomposedStringWithCompatibilityMapping.unicodeScalars.first,
-                  u != c else { continue }
+                u != c
+            else { continue }
             table[Int(v)] = u.value
         }
         for pair in variantForms.split(separator: " ") {

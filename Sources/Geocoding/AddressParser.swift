@@ -4,11 +4,11 @@
 /// Names without their marker (广东湛江赤坎…) are recognised from a lexicon of known division
 /// names: the provinces built in, the rest from the gazetteer. Missing levels and unusual order
 /// are normal; a component repeated with the same value ("湛江市湛江市") is read once.
-public struct AddressParser: Sendable {
+package struct AddressParser: Sendable {
     /// Division names without their suffix (湛江, 赤坎) by the level they name.
-    public var lexicon: [String: AdminLevel]
+    package var lexicon: [String: AdminLevel]
 
-    public init(lexicon: [String: AdminLevel] = [:]) {
+    package init(lexicon: [String: AdminLevel] = [:]) {
         var all = AddressParser.provinces
         for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
         self.lexicon = all
@@ -22,7 +22,7 @@ public struct AddressParser: Sendable {
     /// First characters of lexicon names: most positions are ruled out without a lookup.
     private let lexiconFirst: Set<Unicode.Scalar>
 
-    public func parse(_ text: String) -> AddressComponents {
+    package func parse(_ text: String) -> AddressComponents {
         // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
         // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
         guard text.utf8.contains(0x28) || text.contains("（") else { return parse(normalized: AddressNormalizer.normalizedScalars(text)) }
@@ -80,11 +80,13 @@ public struct AddressParser: Sendable {
     /// First scalar → markers starting with it, longest first.
     static let markersByFirst: [Unicode.Scalar: [Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] })
 
-    static let remainderWords: [[Unicode.Scalar]] = ["附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
-                                                      "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧",
-                                                      "以南", "以北", "以东", "以西", "东段", "西段", "南段", "北段", "中段",
-                                                      "东首", "西首", "北部", "南部", "东部", "西部"]
-        .map { Array($0.unicodeScalars) }
+    static let remainderWords: [[Unicode.Scalar]] = [
+        "附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
+        "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧",
+        "以南", "以北", "以东", "以西", "东段", "西段", "南段", "北段", "中段",
+        "东首", "西首", "北部", "南部", "东部", "西部",
+    ]
+    .map { Array($0.unicodeScalars) }
 
     static let remainderFirst: Set<Unicode.Scalar> = Set(remainderWords.map { $0[0] })
 
@@ -119,9 +121,11 @@ public struct AddressParser: Sendable {
     /// Province short names (and municipalities) by their level.
     static let provinces: [String: AdminLevel] = {
         var m: [String: AdminLevel] = [:]
-        for p in ["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-                  "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
-                  "广西", "西藏", "宁夏", "新疆", "香港", "澳门"] { m[p] = .province }
+        for p in [
+            "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+            "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
+            "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+        ] { m[p] = .province }
         return m
     }()
 
@@ -134,7 +138,7 @@ public struct AddressParser: Sendable {
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
     static func isAlnum(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) }
 
-    public func parse(normalized s: [Unicode.Scalar]) -> AddressComponents {
+    package func parse(normalized s: [Unicode.Scalar]) -> AddressComponents {
         var r = AddressComponents()
         var pos = 0
         let n = s.count
@@ -144,20 +148,23 @@ public struct AddressParser: Sendable {
             switch kind {
             case .province: if r.province == nil { r.province = value }
             case .city:
-                if r.city == nil && r.county == nil { r.city = value }
-                else if r.county == nil && r.city != value { r.county = value }   // county-level city: 廉江市
-            case .county: if r.county == nil { r.county = value }      // a second one is a zone (空港区) or an old name
+                // A second city-level name is a county-level city (廉江市).
+                if r.city == nil && r.county == nil { r.city = value } else if r.county == nil && r.city != value { r.county = value }
+            case .county: if r.county == nil { r.county = value } // a second one is a zone (空港区) or an old name
             case .street: if r.street == nil { r.street = value }
             case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
             case .area: if r.area == nil { r.area = value }
             case .gridUnit: if r.gridUnit == nil { r.gridUnit = value }
             case .road:
-                if r.road == nil { r.road = value }
-                else if value.hasPrefix("与") || value.hasPrefix("和") || value.hasPrefix("交") {
-                    r.remainder = (r.remainder ?? "") + value      // a crossing road: 人民大道与海滨路交叉口
-                } else if r.road != value && r.compound == nil { r.compound = value }
+                if r.road == nil {
+                    r.road = value
+                } else if value.hasPrefix("与") || value.hasPrefix("和") || value.hasPrefix("交") {
+                    r.remainder = (r.remainder ?? "") + value // a crossing road: 人民大道与海滨路交叉口
+                } else if r.road != value && r.compound == nil {
+                    r.compound = value
+                }
             case .compound: if r.compound == nil { r.compound = value } else if r.compound != value && r.bareName == nil { r.bareName = value }
-            case .zone: if r.county == nil && r.city != nil { r.county = value }     // 沈北新区, 浦东新区 are counties
+            case .zone: if r.county == nil && r.city != nil { r.county = value } // 沈北新区, 浦东新区 are counties
             case .remainder: r.remainder = (r.remainder ?? "") + value
             }
         }
@@ -261,7 +268,7 @@ public struct AddressParser: Sendable {
             // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name.
             if let next, next == "市" || next == "县" || next == "区" || next == "族" { return nil }
         case .community where m.scalars == ["村"]:
-            if let next, next == "镇" || next == "乡" { return nil }        // 西张村镇
+            if let next, next == "镇" || next == "乡" { return nil } // 西张村镇
         case .road where m.scalars.count == 3 && m.scalars[0] == "大":
             // 宏力大道东50米: the direction belongs to the distance.
             if Self.distanceEnd(s, j + 2) != nil { return Self.markers.first { $0.scalars == ["大", "道"] } }
@@ -306,7 +313,7 @@ public struct AddressParser: Sendable {
         }
         if after("单元") { if r.unit == nil { r.unit = token }; return i + 2 }
         if after("室") || after("房") { r.room = token; return i + 1 }
-        if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 }  // floor: not kept
+        if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 } // floor: not kept
         if after("号院") { r.number = token; r.numberValue = leading(token); return i + 2 }
         if after("号") || after("弄") {
             // 8号之一: a sub-number of the house; the house is what the gazetteer knows.
@@ -315,18 +322,21 @@ public struct AddressParser: Sendable {
             if r.number == nil && r.building == nil {
                 r.number = token; r.numberValue = leading(token)
             } else if r.building == nil {
-                r.building = token      // 12号3号 → the second is a building
-            } else { r.room = token }
+                r.building = token // 12号3号 → the second is a building
+            } else {
+                r.room = token
+            }
             return end
         }
-        if after("期") || after("组") { return i + 1 }          // 二期, 6组 (a village's group)
+        if after("期") || after("组") { return i + 1 } // 二期, 6组 (a village's group)
         // Numbered roads: 319国道, 015县道, G320, S215, X425, Y509.
         for kind in ["国道", "省道", "县道", "乡道"] where after(kind) {
             if r.road == nil { r.road = token + kind }
             return i + 2
         }
         if let first = s[start..<i].first, "GSXYZ".unicodeScalars.contains(first), i - start >= 2, i - start <= 5,
-           s[(start + 1)..<i].allSatisfy(Self.isDigit), r.road == nil {
+            s[(start + 1)..<i].allSatisfy(Self.isDigit), r.road == nil
+        {
             r.road = token
             return i
         }
@@ -350,8 +360,8 @@ public struct AddressParser: Sendable {
 }
 
 /// The administrative levels above the grids a gazetteer knows.
-public enum AdminLevel: String, Sendable, CaseIterable, Comparable {
+package enum AdminLevel: String, Sendable, CaseIterable, Comparable {
     case province, city, county, street, community
     var rank: Int { AdminLevel.allCases.firstIndex(of: self)! }
-    public static func < (a: AdminLevel, b: AdminLevel) -> Bool { a.rank < b.rank }
+    package static func < (a: AdminLevel, b: AdminLevel) -> Bool { a.rank < b.rank }
 }

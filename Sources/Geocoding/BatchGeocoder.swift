@@ -10,33 +10,33 @@ import Grids
 /// Resumable: after each batch the output is flushed and `OUT.checkpoint` records the rows done
 /// and the output's length; a run killed at any moment resumes from the last batch (the output
 /// is cut back to the recorded length first), as long as the input file is unchanged.
-public enum BatchGeocoder {
-    public struct Options: Sendable {
-        public var addressField: String
-        public var out: String
-        public var threads = ProcessInfo.processInfo.activeProcessorCount
-        public var batchSize = 20_000
+package enum BatchGeocoder {
+    package struct Options: Sendable {
+        package var addressField: String
+        package var out: String
+        package var threads = ProcessInfo.processInfo.activeProcessorCount
+        package var batchSize = 20_000
         /// Also write GCJ-02 and BD-09 coordinates.
-        public var gcj02 = false, bd09 = false
+        package var gcj02 = false, bd09 = false
         /// Input coordinates farther than this from the geocoded point are flagged.
         /// Input coordinates farther than this from the geocoded point are flagged, times the
         /// level's ``disagreementFactor`` (a road or community point stands for a whole place).
-        public var disagreementMetres = 300.0
-        public var restart = false
+        package var disagreementMetres = 300.0
+        package var restart = false
         /// Stop after this many rows as if killed, leaving the checkpoint (for tests).
-        public var stopAfterRows: Int?
-        public init(addressField: String, out: String) { self.addressField = addressField; self.out = out }
+        package var stopAfterRows: Int?
+        package init(addressField: String, out: String) { self.addressField = addressField; self.out = out }
     }
 
-    public struct Report: Sendable, Codable {
-        public var rows = 0
-        public var resumedAt = 0
-        public var byLevel: [String: Int] = [:]
-        public var unmatchedByReason: [String: Int] = [:]
-        public var disagreements = 0
-        public var byAssignStatus: [String: Int] = [:]
-        public var engineSeconds = 0.0
-        public var addressesPerSecond: Double { engineSeconds > 0 ? Double(rows - resumedAt) / engineSeconds : 0 }
+    package struct Report: Sendable, Codable {
+        package var rows = 0
+        package var resumedAt = 0
+        package var byLevel: [String: Int] = [:]
+        package var unmatchedByReason: [String: Int] = [:]
+        package var disagreements = 0
+        package var byAssignStatus: [String: Int] = [:]
+        package var engineSeconds = 0.0
+        package var addressesPerSecond: Double { engineSeconds > 0 ? Double(rows - resumedAt) / engineSeconds : 0 }
     }
 
     struct Checkpoint: Codable {
@@ -49,13 +49,17 @@ public enum BatchGeocoder {
         var report: Report
     }
 
-    public static func columns(_ o: Options, assign: Bool) -> [String] {
+    package static func columns(_ o: Options, assign: Bool) -> [String] {
         var c = ["match_level", "confidence", "certain_level", "lon", "lat"]
         if o.gcj02 { c += ["lon_gcj02", "lat_gcj02"] }
         if o.bd09 { c += ["lon_bd09", "lat_bd09"] }
-        c += ["matched", "county_code", "county_name", "street_code", "street_name", "community_code", "community_name",
-              "interpolated", "interpolation", "fuzzy", "reason", "alternatives", "input_lon", "input_lat", "input_distance_m", "disagrees"]
-        if assign { c += ["assign_status", "assigned_from", "unit_code", "unit_name", "area_code", "area_name", "grid_community_code", "grid_street_code"] }
+        c += [
+            "matched", "county_code", "county_name", "street_code", "street_name", "community_code", "community_name",
+            "interpolated", "interpolation", "fuzzy", "reason", "alternatives", "input_lon", "input_lat", "input_distance_m", "disagrees",
+        ]
+        if assign {
+            c += ["assign_status", "assigned_from", "unit_code", "unit_name", "area_code", "area_name", "grid_community_code", "grid_street_code"]
+        }
         return c
     }
 
@@ -73,10 +77,13 @@ public enum BatchGeocoder {
 
     /// `assigner` adds the grids of every result (--assign); `locator` (often the same) locates the
     /// rows' own points, to tell whether they lie in the division the address names.
-    public static func run(reader: CaseReader, geocoder: Geocoder, assigner: Assigner?, locator: Assigner? = nil,
-                           options o: Options, progress: ((Int) -> Void)? = nil) throws -> Report {
+    package static func run(
+        reader: CaseReader, geocoder: Geocoder, assigner: Assigner?, locator: Assigner? = nil,
+        options o: Options, progress: ((Int) -> Void)? = nil
+    ) throws -> Report {
         guard let field = reader.field(o.addressField) else {
-            throw GridplanError("\(reader.fileName): --address-field \(o.addressField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+            throw GridplanError(
+                "\(reader.fileName): --address-field \(o.addressField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
         }
         let checkpointPath = o.out + ".checkpoint"
         let inputBytes = ((try? FileManager.default.attributesOfItem(atPath: reader.path))?[.size] as? NSNumber)?.uint64Value ?? 0
@@ -84,9 +91,10 @@ public enum BatchGeocoder {
         var skip = 0
         let fm = FileManager.default
         if !o.restart, let data = fm.contents(atPath: checkpointPath),
-           let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
-           cp.columns == reader.fieldNames + columns(o, assign: assigner != nil),
-           fm.fileExists(atPath: o.out) {
+            let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
+            cp.columns == reader.fieldNames + columns(o, assign: assigner != nil),
+            fm.fileExists(atPath: o.out)
+        {
             guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError("\(o.out): cannot open to resume") }
             try h.truncate(atOffset: cp.outBytes)
             try h.close()
@@ -105,66 +113,70 @@ public enum BatchGeocoder {
         let threads = max(1, o.threads)
         struct Stop: Error {}
         do {
-        try reader.forEachBatch(size: o.batchSize, skip: skip) { rows in
-            if let stop = o.stopAfterRows, report.rows >= stop { throw Stop() }
-            let start = Date()
-            let addresses = rows.map { $0.values[field].string ?? "" }
-            let results = geocodeAll(addresses, geocoder: geocoder, threads: threads)
-            var assignments: [Assignment?] = Array(repeating: nil, count: rows.count)
-            var assignedFrom = [String](repeating: "", count: rows.count)
-            if let assigner {
-                var idx: [Int] = [], lons: [Double] = [], lats: [Double] = []
-                for i in rows.indices {
-                    if results[i].level != .none { idx.append(i); lons.append(results[i].lon); lats.append(results[i].lat); assignedFrom[i] = "geocode" }
-                    else if let x = rows[i].lon, let y = rows[i].lat { idx.append(i); lons.append(x); lats.append(y); assignedFrom[i] = "input" }
+            try reader.forEachBatch(size: o.batchSize, skip: skip) { rows in
+                if let stop = o.stopAfterRows, report.rows >= stop { throw Stop() }
+                let start = Date()
+                let addresses = rows.map { $0.values[field].string ?? "" }
+                let results = geocodeAll(addresses, geocoder: geocoder, threads: threads)
+                var assignments: [Assignment?] = Array(repeating: nil, count: rows.count)
+                var assignedFrom = [String](repeating: "", count: rows.count)
+                if let assigner {
+                    var idx: [Int] = [], lons: [Double] = [], lats: [Double] = []
+                    for i in rows.indices {
+                        if results[i].level != .none {
+                            idx.append(i); lons.append(results[i].lon); lats.append(results[i].lat); assignedFrom[i] = "geocode"
+                        } else if let x = rows[i].lon, let y = rows[i].lat {
+                            idx.append(i); lons.append(x); lats.append(y); assignedFrom[i] = "input"
+                        }
+                    }
+                    let a = try assigner.assign(lon: lons, lat: lats, threads: threads)
+                    for (k, i) in idx.enumerated() { assignments[i] = a[k] }
                 }
-                let a = try assigner.assign(lon: lons, lat: lats, threads: threads)
-                for (k, i) in idx.enumerated() { assignments[i] = a[k] }
-            }
-            var inputChains = [GridChain?](repeating: nil, count: rows.count)
-            if let locator {
-                let located = rows.indices.filter { rows[$0].lon != nil && results[$0].level != .none }
-                if !located.isEmpty {
-                    let a = try locator.assign(lon: located.map { rows[$0].lon! }, lat: located.map { rows[$0].lat! }, threads: threads)
-                    for (k, i) in located.enumerated() where a[k].status != .outside {
-                        inputChains[i] = a[k].grid.map { locator.chains[$0] }
+                var inputChains = [GridChain?](repeating: nil, count: rows.count)
+                if let locator {
+                    let located = rows.indices.filter { rows[$0].lon != nil && results[$0].level != .none }
+                    if !located.isEmpty {
+                        let a = try locator.assign(lon: located.map { rows[$0].lon! }, lat: located.map { rows[$0].lat! }, threads: threads)
+                        for (k, i) in located.enumerated() where a[k].status != .outside {
+                            inputChains[i] = a[k].grid.map { locator.chains[$0] }
+                        }
                     }
                 }
-            }
-            // Output lines are formatted on all threads too, each its own slice of rows.
-            let input = Unchecked((rows, results, assignments, assignedFrom, inputChains))
-            let slices = max(1, min(threads, rows.count / 500 + 1))
-            let texts = UnsafeMutableBufferPointer<String>.allocate(capacity: slices)
-            texts.initialize(repeating: "")
-            defer { texts.deinitialize(); texts.deallocate() }
-            let out = SendableBuffer(texts)
-            DispatchQueue.concurrentPerform(iterations: slices) { k in
-                let (rows, results, assignments, assignedFrom, inputChains) = input.value
-                var text = ""
-                text.reserveCapacity(rows.count / slices * 320)
-                for i in (rows.count * k / slices)..<(rows.count * (k + 1) / slices) {
-                    line(rows[i], results[i], assignments[i], assignedFrom[i], inputChains[i], o, assigner, into: &text)
+                // Output lines are formatted on all threads too, each its own slice of rows.
+                let input = Unchecked((rows, results, assignments, assignedFrom, inputChains))
+                let slices = max(1, min(threads, rows.count / 500 + 1))
+                let texts = UnsafeMutableBufferPointer<String>.allocate(capacity: slices)
+                texts.initialize(repeating: "")
+                defer { texts.deinitialize(); texts.deallocate() }
+                let out = SendableBuffer(texts)
+                DispatchQueue.concurrentPerform(iterations: slices) { k in
+                    let (rows, results, assignments, assignedFrom, inputChains) = input.value
+                    var text = ""
+                    text.reserveCapacity(rows.count / slices * 320)
+                    for i in (rows.count * k / slices)..<(rows.count * (k + 1) / slices) {
+                        line(rows[i], results[i], assignments[i], assignedFrom[i], inputChains[i], o, assigner, into: &text)
+                    }
+                    out.buffer[k] = text
                 }
-                out.buffer[k] = text
+                report.engineSeconds += Date().timeIntervalSince(start)
+                for (i, row) in rows.enumerated() {
+                    let r = results[i]
+                    report.byLevel[r.level.rawValue, default: 0] += 1
+                    if r.level == .none { report.unmatchedByReason[reasonKind(r.reason), default: 0] += 1 }
+                    if disagrees(r, row, o, inputChains[i])?.flagged == true { report.disagreements += 1 }
+                    if assigner != nil { report.byAssignStatus[assignments[i]?.status.rawValue ?? "no_location", default: 0] += 1 }
+                }
+                var text = ""
+                for k in 0..<slices { text += texts[k] }
+                try handle.write(contentsOf: Data(text.utf8))
+                report.rows += rows.count
+                let outBytes = handle.offsetInFile
+                let cp = Checkpoint(
+                    input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes,
+                    columns: reader.fieldNames + columns(o, assign: assigner != nil), report: report)
+                try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
+                progress?(report.rows)
             }
-            report.engineSeconds += Date().timeIntervalSince(start)
-            for (i, row) in rows.enumerated() {
-                let r = results[i]
-                report.byLevel[r.level.rawValue, default: 0] += 1
-                if r.level == .none { report.unmatchedByReason[reasonKind(r.reason), default: 0] += 1 }
-                if disagrees(r, row, o, inputChains[i])?.flagged == true { report.disagreements += 1 }
-                if assigner != nil { report.byAssignStatus[assignments[i]?.status.rawValue ?? "no_location", default: 0] += 1 }
-            }
-            var text = ""
-            for k in 0..<slices { text += texts[k] }
-            try handle.write(contentsOf: Data(text.utf8))
-            report.rows += rows.count
-            let outBytes = handle.offsetInFile
-            let cp = Checkpoint(input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes,
-                                columns: reader.fieldNames + columns(o, assign: assigner != nil), report: report)
-            try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
-            progress?(report.rows)
-        }
         } catch is Stop { return report }
         try? fm.removeItem(atPath: checkpointPath)
         return report
@@ -173,7 +185,7 @@ public enum BatchGeocoder {
     /// How much farther than `--disagree-m` a row's own point may lie from a result of this level
     /// before it is flagged: a building or house number is a point, a road or community only its
     /// representative point; a county match says nothing about the point.
-    public static func disagreementFactor(_ level: MatchLevel) -> Double? {
+    package static func disagreementFactor(_ level: MatchLevel) -> Double? {
         switch level {
         case .building, .houseNumber, .compound: 1
         case .grid: 2
@@ -193,7 +205,8 @@ public enum BatchGeocoder {
             switch r.level {
             case .community: if let a = chain.community?.code, let b = r.communityCode { return (d, a != b) }
             case .street: if let a = chain.street?.code, let b = r.streetCode { return (d, a != b) }
-            case .grid: if let m = r.matched { return (d, m != chain.unit?.name && m != chain.area?.name && m != chain.unit?.code && m != chain.area?.code) }
+            case .grid:
+                if let m = r.matched { return (d, m != chain.unit?.name && m != chain.area?.name && m != chain.unit?.code && m != chain.area?.code) }
             default: break
             }
         }
@@ -201,8 +214,10 @@ public enum BatchGeocoder {
     }
 
     /// One output line: the input values, then the result columns.
-    static func line(_ row: CaseReader.Row, _ r: GeocodeResult, _ assignment: Assignment?, _ assignedFrom: String,
-                     _ inputChain: GridChain?, _ o: Options, _ assigner: Assigner?, into text: inout String) {
+    static func line(
+        _ row: CaseReader.Row, _ r: GeocodeResult, _ assignment: Assignment?, _ assignedFrom: String,
+        _ inputChain: GridChain?, _ o: Options, _ assigner: Assigner?, into text: inout String
+    ) {
         var v = [r.level.rawValue, String(r.confidence), r.certainLevel.rawValue, coord(r.lon), coord(r.lat)]
         let located = r.level != .none
         if o.gcj02 {
@@ -218,19 +233,24 @@ public enum BatchGeocoder {
             distance = String((d * 10).rounded() / 10)
             disagreement = flagged ? "true" : "false"
         }
-        v += [r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
-              r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.interpolation?.rawValue ?? "", r.fuzzy ? "true" : "false",
-              r.reason ?? row.problem ?? "",
-              r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
-              row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagreement]
+        v += [
+            r.matched ?? "", r.countyCode ?? "", r.countyName ?? "", r.streetCode ?? "", r.streetName ?? "",
+            r.communityCode ?? "", r.communityName ?? "", r.interpolated ? "true" : "false", r.interpolation?.rawValue ?? "",
+            r.fuzzy ? "true" : "false",
+            r.reason ?? row.problem ?? "",
+            r.alternatives.map { "\($0.name) (\($0.confidence))" }.joined(separator: "; "),
+            row.lon.map(coord) ?? "", row.lat.map(coord) ?? "", distance, disagreement,
+        ]
         if let assigner {
             if let a = assignment {
                 let chain = a.grid.map { assigner.chains[$0] }
                 let inGrid = a.status != .outside
-                v += [a.status.rawValue, assignedFrom,
-                      inGrid ? chain?.unit?.code ?? "" : "", inGrid ? chain?.unit?.name ?? "" : "",
-                      inGrid ? chain?.area?.code ?? "" : "", inGrid ? chain?.area?.name ?? "" : "",
-                      inGrid ? chain?.community?.code ?? "" : "", inGrid ? chain?.street?.code ?? "" : ""]
+                v += [
+                    a.status.rawValue, assignedFrom,
+                    inGrid ? chain?.unit?.code ?? "" : "", inGrid ? chain?.unit?.name ?? "" : "",
+                    inGrid ? chain?.area?.code ?? "" : "", inGrid ? chain?.area?.name ?? "" : "",
+                    inGrid ? chain?.community?.code ?? "" : "", inGrid ? chain?.street?.code ?? "" : "",
+                ]
             } else {
                 v += ["no_location", "", "", "", "", "", "", ""]
             }
@@ -246,7 +266,7 @@ public enum BatchGeocoder {
     }
 
     /// Geocodes addresses on `threads` threads, each its own contiguous slice.
-    public static func geocodeAll(_ addresses: [String], geocoder: Geocoder, threads: Int) -> [GeocodeResult] {
+    package static func geocodeAll(_ addresses: [String], geocoder: Geocoder, threads: Int) -> [GeocodeResult] {
         let n = addresses.count
         let buffer = UnsafeMutableBufferPointer<GeocodeResult>.allocate(capacity: n)
         buffer.initialize(repeating: GeocodeResult())

@@ -9,9 +9,9 @@ import Grids
 /// province and city above it from GeoData/chikan/divisions_above.csv) and the generated roads, house numbers, compounds, buildings
 /// and POIs of GeoData/chikan/gazetteer/ (marked generated), with house-number ranges on lanes
 /// and on the far ends of long roads (road_ranges.geojson).
-public enum GazetteerDefaults {
+package enum GazetteerDefaults {
     /// The GeoData folder: given, else found upwards from the working directory or the executable.
-    public static func geoData(_ given: String? = nil) -> String? {
+    package static func geoData(_ given: String? = nil) -> String? {
         if let given { return given }
         var starts = [FileManager.default.currentDirectoryPath]
         if let exe = Bundle.main.executablePath { starts.append((exe as NSString).deletingLastPathComponent) }
@@ -29,7 +29,7 @@ public enum GazetteerDefaults {
     /// Imports the sample; each file replaces what an earlier import of it wrote. The divisions
     /// above the county come from `above` (a divisions CSV: level, code, name, parent_code), by
     /// default the sample's own `chikan/divisions_above.csv`; none are assumed here.
-    public static func importAll(into store: GeoPackage, geoData: String, above: String? = nil) throws -> [GazetteerImporter.Report] {
+    package static func importAll(into store: GeoPackage, geoData: String, above: String? = nil) throws -> [GazetteerImporter.Report] {
         let chikan = (geoData as NSString).appendingPathComponent("chikan")
         let abovePath = above ?? "\(chikan)/divisions_above.csv"
         var reports: [GazetteerImporter.Report] = []

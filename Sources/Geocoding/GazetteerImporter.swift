@@ -8,7 +8,7 @@ import GridStore
 import Grids
 
 /// The kinds of gazetteer places a file can hold.
-public enum PlaceKind: String, Sendable, CaseIterable {
+package enum PlaceKind: String, Sendable, CaseIterable {
     case admin, road, address, poi, building
 }
 
@@ -18,32 +18,32 @@ public enum PlaceKind: String, Sendable, CaseIterable {
 /// columns when the file has them, from its code for divisions (GB/T 2260 and its 9- and
 /// 12-digit extensions), else by locating its representative point in the plan's grids. A file
 /// imported again replaces its earlier rows; the whole import is one transaction.
-public enum GazetteerImporter {
-    public struct Options: Sendable {
-        public var kind: PlaceKind
-        public var crs: CRS?
-        public var encoding: String?
+package enum GazetteerImporter {
+    package struct Options: Sendable {
+        package var kind: PlaceKind
+        package var crs: CRS?
+        package var encoding: String?
         /// Field names by role (name, code, level, parent_code, aliases, road, number, number_to,
         /// compound, building, county_code, street_code, community_code, lon, lat; for ranges on
         /// roads also parity, side, from_left, to_left, parity_left, from_right, to_right,
         /// parity_right). `number_from` is another name for the role `number`.
-        public var fields: [String: String] = [:]
+        package var fields: [String: String] = [:]
         /// Marks the rows as generated (synthetic sample data).
-        public var generated = false
+        package var generated = false
         /// What `source` records; default: the file name.
-        public var source: String?
-        public init(kind: PlaceKind) { self.kind = kind }
+        package var source: String?
+        package init(kind: PlaceKind) { self.kind = kind }
     }
 
-    public struct Report: Sendable {
-        public var file: String
-        public var kind: PlaceKind
-        public var imported = 0
-        public var replaced = 0
-        public var located = 0
-        public var names = 0
+    package struct Report: Sendable {
+        package var file: String
+        package var kind: PlaceKind
+        package var imported = 0
+        package var replaced = 0
+        package var located = 0
+        package var names = 0
         /// House-number ranges of roads.
-        public var ranges = 0
+        package var ranges = 0
     }
 
     static let defaults: [String: [String]] = [
@@ -121,7 +121,7 @@ public enum GazetteerImporter {
 
     /// `grids` locates places in the plan's grids; made from the store when not given (building
     /// one takes a moment: pass one to several imports).
-    public static func run(file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil) throws -> Report {
+    package static func run(file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil) throws -> Report {
         let fileName = (file as NSString).lastPathComponent
         let reader: VectorReader
         do { reader = try VectorReader(path: file, encoding: options.encoding) } catch let e as FormatError { throw GridplanError(e.message) }
@@ -162,7 +162,7 @@ public enum GazetteerImporter {
                     switch options.kind {
                     case .address: if let road, let numberText { name = "\(road)\(numberText)号" }
                     case .building: if let compound, let building { name = "\(compound)\(building)栋" }
-                    case .road: name = road     // 路名, 街路巷 …
+                    case .road: name = road // 路名, 街路巷 …
                     default: break
                     }
                 }
@@ -175,12 +175,13 @@ public enum GazetteerImporter {
                     }
                     return v
                 }
-                var row = Row(level: text(f, "level"), code: text(f, "code"), name: name, aliases: text(f, "aliases"),
-                              parentCode: text(f, "parent_code"), county: text(f, "county_code"), street: text(f, "street_code"),
-                              community: text(f, "community_code"), road: road.map(PlaceKeys.key),
-                              numberFrom: try number(numberText, "number"), numberTo: try number(text(f, "number_to"), "number_to"),
-                              numberText: numberText, compound: compound.map(PlaceKeys.key), building: building.map(PlaceKeys.key),
-                              blob: nil, point: nil)
+                var row = Row(
+                    level: text(f, "level"), code: text(f, "code"), name: name, aliases: text(f, "aliases"),
+                    parentCode: text(f, "parent_code"), county: text(f, "county_code"), street: text(f, "street_code"),
+                    community: text(f, "community_code"), road: road.map(PlaceKeys.key),
+                    numberFrom: try number(numberText, "number"), numberTo: try number(text(f, "number_to"), "number_to"),
+                    numberText: numberText, compound: compound.map(PlaceKeys.key), building: building.map(PlaceKeys.key),
+                    blob: nil, point: nil)
                 if options.kind == .road {
                     // House-number ranges: the single form (number, number_to) or per side.
                     row.numberFrom = nil; row.numberTo = nil
@@ -205,14 +206,18 @@ public enum GazetteerImporter {
                 }
                 if let g = geometry, !g.isEmpty {
                     guard let sourceCRS else {
-                        throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+                        throw GridplanError(
+                            "\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
                     }
                     if transformer == nil { transformer = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000) }
                     let stored: Geometry
-                    do { stored = try transformer!.transform(g) }
-                    catch { throw GridplanError("\(label(f.number)): cannot transform from \(sourceCRS) to EPSG:4490: \(error)") }
+                    do { stored = try transformer!.transform(g) } catch {
+                        throw GridplanError("\(label(f.number)): cannot transform from \(sourceCRS) to EPSG:4490: \(error)")
+                    }
                     if let e = stored.envelope, e.minX < -180 || e.maxX > 180 || e.minY < -90 || e.maxY > 90 {
-                        throw GridplanError("\(label(f.number)): \(name) lies outside longitude/latitude range after transforming: wrong --crs, or swapped coordinates?")
+                        throw GridplanError(
+                            "\(label(f.number)): \(name) lies outside longitude/latitude range after transforming: wrong --crs, or swapped coordinates?"
+                        )
                     }
                     row.blob = try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID)
                     let p = stored.type == .point ? stored : try stored.pointOnSurface()
@@ -237,8 +242,9 @@ public enum GazetteerImporter {
             for (k, (i, number)) in pointRows.enumerated() {
                 let (sx, sy) = rows[i].point!
                 if failed.contains(k) || !xs[k].isFinite || abs(xs[k]) > 180 || abs(ys[k]) > 90 {
-                    throw GridplanError("\(label(number)): (\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000" +
-                                        (abs(sy) > 90 && abs(sx) <= 90 ? ": longitude and latitude look swapped" : ""))
+                    throw GridplanError(
+                        "\(label(number)): (\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000"
+                            + (abs(sy) > 90 && abs(sx) <= 90 ? ": longitude and latitude look swapped" : ""))
                 }
                 rows[i].point = (xs[k], ys[k])
                 rows[i].blob = try GeoPackageGeometry.encodePoint(x: xs[k], y: ys[k], srsID: GeoPackage.storeSRSID)
@@ -253,8 +259,10 @@ public enum GazetteerImporter {
     /// when the file has such fields, else one range from `number` to `number_to` (only when the
     /// file has a `number_to` field). A side with neither end has no numbers; one end alone is
     /// an error. Parity: as given, else implied by the ends.
-    static func ranges(_ f: VectorFeature, label: String, single: Bool, text: (VectorFeature, String) -> String?,
-                       number: (String?, String) throws -> Int64?) throws -> [NumberRange] {
+    static func ranges(
+        _ f: VectorFeature, label: String, single: Bool, text: (VectorFeature, String) -> String?,
+        number: (String?, String) throws -> Int64?
+    ) throws -> [NumberRange] {
         var out: [NumberRange] = []
         func range(from fromRole: String, to toRole: String, parity parityRole: String, side fixedSide: String?) throws {
             let a = try number(text(f, fromRole), fromRole), b = try number(text(f, toRole), toRole)
@@ -325,7 +333,8 @@ public enum GazetteerImporter {
             for i in rows.indices {
                 let level = adminLevel(rows[i].level) ?? rows[i].code.flatMap(level(ofCode:))
                 guard let level else {
-                    throw GridplanError("\(fileName): \(rows[i].name): no level (province, city, county, street, community) and none follows from its code")
+                    throw GridplanError(
+                        "\(fileName): \(rows[i].name): no level (province, city, county, street, community) and none follows from its code")
                 }
                 rows[i].level = level.rawValue
                 if let code = rows[i].code, code.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -356,22 +365,28 @@ public enum GazetteerImporter {
         // The county from the street code, or the only county the gazetteer knows.
         let onlyCounty = try String.fetchAll(db, sql: "SELECT code FROM gazetteer WHERE kind = 'admin' AND level = 'county'")
         for i in rows.indices where rows[i].county == nil {
-            if let s = rows[i].street, s.count >= 9, s.allSatisfy({ $0.isASCII && $0.isNumber }) { rows[i].county = String(s.prefix(6)) }
-            else if onlyCounty.count == 1, rows[i].point != nil { rows[i].county = onlyCounty[0] }
+            if let s = rows[i].street, s.count >= 9, s.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                rows[i].county = String(s.prefix(6))
+            } else if onlyCounty.count == 1, rows[i].point != nil {
+                rows[i].county = onlyCounty[0]
+            }
         }
         let now = ISO8601DateFormatter().string(from: Date())
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO gazetteer (geom, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
-                                   road, number_from, number_to, number_text, compound, building, generated, source, imported_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try db.makeStatement(
+            sql: """
+                INSERT INTO gazetteer (geom, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
+                                       road, number_from, number_to, number_text, compound, building, generated, source, imported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")
         let fts = try db.makeStatement(sql: "INSERT INTO gazetteer_fts (rowid, names) VALUES (?, ?)")
         let range = try db.makeStatement(sql: "INSERT INTO gazetteer_ranges (entry, side, number_from, number_to, parity) VALUES (?, ?, ?, ?, ?)")
         for r in rows {
-            try insert.execute(arguments: [r.blob, options.kind.rawValue, r.level, r.code, r.name, r.aliases, r.parentCode,
-                                           r.county, r.street, r.community, r.road, r.numberFrom, r.numberTo, r.numberText,
-                                           r.compound, r.building, options.generated, fileName, now])
+            try insert.execute(arguments: [
+                r.blob, options.kind.rawValue, r.level, r.code, r.name, r.aliases, r.parentCode,
+                r.county, r.street, r.community, r.road, r.numberFrom, r.numberTo, r.numberText,
+                r.compound, r.building, options.generated, fileName, now,
+            ])
             let fid = db.lastInsertedRowID
             for x in r.ranges {
                 try range.execute(arguments: [fid, x.side, x.from, x.to, x.parity])

@@ -9,32 +9,34 @@ import Grids
 /// A class: the matcher looks at thousands of places per second, and copying a struct of a
 /// dozen strings costs a retain and release each. Only ``GazetteerIndex``'s initialiser
 /// changes a place; afterwards places are shared read-only between threads.
-public final class Place: @unchecked Sendable {
-    public enum Kind: String, Sendable { case admin, road, address, poi, building, grid }
-    public let id: Int64
-    public let kind: Kind
-    public let level: AdminLevel?
+package final class Place: @unchecked Sendable {
+    package enum Kind: String, Sendable { case admin, road, address, poi, building, grid }
+    package let id: Int64
+    package let kind: Kind
+    package let level: AdminLevel?
     /// For a grid place of level 3 or 4 (片区, 网格).
-    public let gridLevel: GridLevel?
-    public let code: String?
-    public let name: String
-    public let key: String
-    public let county: String?, street: String?, community: String?
-    public let parentCode: String?
-    public internal(set) var lon: Double, lat: Double
-    public internal(set) var hasLocation: Bool
-    public let road: String?
-    public let number: Int?
-    public let numberTo: Int?
-    public let compound: String?
-    public let building: String?
+    package let gridLevel: GridLevel?
+    package let code: String?
+    package let name: String
+    package let key: String
+    package let county: String?, street: String?, community: String?
+    package let parentCode: String?
+    package internal(set) var lon: Double, lat: Double
+    package internal(set) var hasLocation: Bool
+    package let road: String?
+    package let number: Int?
+    package let numberTo: Int?
+    package let compound: String?
+    package let building: String?
     /// Former names and aliases, as keys.
-    public internal(set) var aliasKeys: [String] = []
+    package internal(set) var aliasKeys: [String] = []
 
-    init(id: Int64, kind: Kind, level: AdminLevel?, gridLevel: GridLevel?, code: String?, name: String, key: String,
-         county: String?, street: String?, community: String?, parentCode: String?, lon: Double, lat: Double,
-         hasLocation: Bool, road: String? = nil, number: Int? = nil, numberTo: Int? = nil, compound: String? = nil,
-         building: String? = nil) {
+    init(
+        id: Int64, kind: Kind, level: AdminLevel?, gridLevel: GridLevel?, code: String?, name: String, key: String,
+        county: String?, street: String?, community: String?, parentCode: String?, lon: Double, lat: Double,
+        hasLocation: Bool, road: String? = nil, number: Int? = nil, numberTo: Int? = nil, compound: String? = nil,
+        building: String? = nil
+    ) {
         self.id = id; self.kind = kind; self.level = level; self.gridLevel = gridLevel; self.code = code
         self.name = name; self.key = key; self.county = county; self.street = street; self.community = community
         self.parentCode = parentCode; self.lon = lon; self.lat = lat; self.hasLocation = hasLocation; self.road = road
@@ -44,20 +46,20 @@ public final class Place: @unchecked Sendable {
 
 /// A house-number range along a road line (from the gazetteer's `gazetteer_ranges`): `from`
 /// at the line's first point, `to` at its last, numbers of its parity spread evenly between.
-public struct NumberRange: Sendable {
-    public enum Parity: String, Sendable { case odd, even, all }
-    public enum Side: String, Sendable { case left, right }
+package struct NumberRange: Sendable {
+    package enum Parity: String, Sendable { case odd, even, all }
+    package enum Side: String, Sendable { case left, right }
     /// The road place whose line it is.
-    public let place: Int
-    public let from: Int, to: Int
-    public let parity: Parity
-    public let side: Side?
+    package let place: Int
+    package let from: Int, to: Int
+    package let parity: Parity
+    package let side: Side?
     /// The line as WKB, x scaled by cos(latitude) so that lengths along it are proportional to
     /// metres (the line's own latitudes vary too little for this to matter).
     let line: [UInt8]
     let xScale: Double
 
-    public func contains(_ n: Int) -> Bool {
+    package func contains(_ n: Int) -> Bool {
         guard n >= Swift.min(from, to), n <= Swift.max(from, to) else { return false }
         switch parity {
         case .odd: return n % 2 != 0
@@ -67,7 +69,7 @@ public struct NumberRange: Sendable {
     }
 
     /// Where `n` lies along the line, 0 (first point) to 1 (last).
-    public func fraction(_ n: Int) -> Double {
+    package func fraction(_ n: Int) -> Double {
         to == from ? 0.5 : Double(n - from) / Double(to - from)
     }
 }
@@ -79,8 +81,8 @@ public struct NumberRange: Sendable {
 ///
 /// The grids are places too: a community grid named 南华社区 is the community 南华 when the
 /// divisions list does not have it, and gives its polygon's point to the division that does.
-public final class GazetteerIndex: Sendable {
-    public let places: [Place]
+package final class GazetteerIndex: Sendable {
+    package let places: [Place]
     let adminByCore: [AdminLevel: [String: [Int]]]
     let byKey: [Place.Kind: [String: [Int]]]
     let fuzzy: [Place.Kind: [String: [Int]]]
@@ -99,21 +101,25 @@ public final class GazetteerIndex: Sendable {
     let poiCores: [String: [Int]]
     let indexByFid: [Int64: Int]
     let store: GeoPackage
-    public let lexicon: [String: AdminLevel]
-    public let sourcePath: String
+    package let lexicon: [String: AdminLevel]
+    package let sourcePath: String
 
-    public var count: Int { places.count }
+    package var count: Int { places.count }
 
-    public init(store: GeoPackage) throws {
+    package init(store: GeoPackage) throws {
         sourcePath = store.path
         self.store = store
         let (rows, grids, rangeRows) = try store.read { db in
-            (try Row.fetchAll(db, sql: """
-                SELECT fid, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
-                       road, number_from, number_to, compound, building, geom FROM gazetteer
-                """),
-             try GridRecord.current(db),
-             try Row.fetchAll(db, sql: "SELECT entry, side, number_from, number_to, parity FROM gazetteer_ranges ORDER BY rowid"))
+            (
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT fid, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
+                               road, number_from, number_to, compound, building, geom FROM gazetteer
+                        """),
+                try GridRecord.current(db),
+                try Row.fetchAll(db, sql: "SELECT entry, side, number_from, number_to, parity FROM gazetteer_ranges ORDER BY rowid")
+            )
         }
         var rangesByFid: [Int64: [Row]] = [:]
         for r in rangeRows { rangesByFid[r["entry"], default: []].append(r) }
@@ -137,12 +143,15 @@ public final class GazetteerIndex: Sendable {
             let name: String = r["name"]
             let kind = Place.Kind(rawValue: r["kind"]) ?? .poi
             let level = (r["level"] as String?).flatMap(AdminLevel.init(rawValue:))
-            places.append(Place(id: r["fid"], kind: kind, level: level, gridLevel: nil, code: r["code"], name: name,
-                                key: PlaceKeys.key(name), county: r["county_code"], street: r["street_code"],
-                                community: r["community_code"], parentCode: r["parent_code"], lon: p?.0 ?? .nan, lat: p?.1 ?? .nan,
-                                hasLocation: p != nil, road: r["road"], number: (r["number_from"] as Int64?).map(Int.init),
-                                numberTo: (r["number_to"] as Int64?).map(Int.init), compound: r["compound"], building: r["building"]))
-            let aliases = (r["aliases"] as String?)?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map { PlaceKeys.key(String($0)) } ?? []
+            places.append(
+                Place(
+                    id: r["fid"], kind: kind, level: level, gridLevel: nil, code: r["code"], name: name,
+                    key: PlaceKeys.key(name), county: r["county_code"], street: r["street_code"],
+                    community: r["community_code"], parentCode: r["parent_code"], lon: p?.0 ?? .nan, lat: p?.1 ?? .nan,
+                    hasLocation: p != nil, road: r["road"], number: (r["number_from"] as Int64?).map(Int.init),
+                    numberTo: (r["number_to"] as Int64?).map(Int.init), compound: r["compound"], building: r["building"]))
+            let aliases =
+                (r["aliases"] as String?)?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map { PlaceKeys.key(String($0)) } ?? []
             aliasKeys.append(aliases)
             places[places.count - 1].aliasKeys = aliases
             // Ranges: the line, scaled once, shared by the ranges of its sides.
@@ -154,9 +163,10 @@ public final class GazetteerIndex: Sendable {
                 let placeIndex = places.count - 1
                 for x in list {
                     guard let parity = (x["parity"] as String?).flatMap(NumberRange.Parity.init(rawValue:)) else { continue }
-                    let range = NumberRange(place: placeIndex, from: x["number_from"], to: x["number_to"], parity: parity,
-                                            side: (x["side"] as String?).flatMap(NumberRange.Side.init(rawValue:)),
-                                            line: scaled, xScale: xScale)
+                    let range = NumberRange(
+                        place: placeIndex, from: x["number_from"], to: x["number_to"], parity: parity,
+                        side: (x["side"] as String?).flatMap(NumberRange.Side.init(rawValue:)),
+                        line: scaled, xScale: xScale)
                     for key in Set([places[placeIndex].key] + aliases) { ranges[key, default: []].append(range) }
                 }
             }
@@ -183,13 +193,17 @@ public final class GazetteerIndex: Sendable {
                     if !places[i].hasLocation { places[i].lon = xy.x; places[i].lat = xy.y; places[i].hasLocation = true }
                     continue
                 }
-                places.append(Place(id: -g.fid, kind: .admin, level: level, gridLevel: nil, code: g.code, name: name, key: PlaceKeys.key(name),
-                                    county: county, street: streetCode, community: communityCode,
-                                    parentCode: chain[g.level.parent ?? .street]?.code, lon: xy.x, lat: xy.y, hasLocation: true))
+                places.append(
+                    Place(
+                        id: -g.fid, kind: .admin, level: level, gridLevel: nil, code: g.code, name: name, key: PlaceKeys.key(name),
+                        county: county, street: streetCode, community: communityCode,
+                        parentCode: chain[g.level.parent ?? .street]?.code, lon: xy.x, lat: xy.y, hasLocation: true))
             } else {
-                places.append(Place(id: -g.fid, kind: .grid, level: nil, gridLevel: g.level, code: g.code, name: name, key: PlaceKeys.key(name),
-                                    county: county, street: streetCode, community: communityCode, parentCode: nil,
-                                    lon: xy.x, lat: xy.y, hasLocation: true))
+                places.append(
+                    Place(
+                        id: -g.fid, kind: .grid, level: nil, gridLevel: g.level, code: g.code, name: name, key: PlaceKeys.key(name),
+                        county: county, street: streetCode, community: communityCode, parentCode: nil,
+                        lon: xy.x, lat: xy.y, hasLocation: true))
             }
             aliasKeys.append([])
         }
@@ -199,7 +213,8 @@ public final class GazetteerIndex: Sendable {
             var sums: [String: (Double, Double, Int)] = [:]
             for p in places where p.kind == .admin && p.hasLocation && p.level.map({ $0 > level }) == true {
                 guard let code = p.code, code.count >= 6 else { continue }
-                let prefix = level == .county ? String(code.prefix(6)) : level == .city ? String(code.prefix(4)) + "00" : String(code.prefix(2)) + "0000"
+                let prefix =
+                    level == .county ? String(code.prefix(6)) : level == .city ? String(code.prefix(4)) + "00" : String(code.prefix(2)) + "0000"
                 let s = sums[prefix] ?? (0, 0, 0)
                 sums[prefix] = (s.0 + p.lon, s.1 + p.lat, s.2 + 1)
             }
@@ -280,16 +295,17 @@ public final class GazetteerIndex: Sendable {
 
     /// The point of house number `n` on a range's line (CGCS2000), by GEOS's linear
     /// interpolation at its fraction of the line's length; nil if GEOS fails.
-    public func point(on range: NumberRange, number n: Int) -> (lon: Double, lat: Double)? {
+    package func point(on range: NumberRange, number n: Int) -> (lon: Double, lat: Double)? {
         geometryPool.withContext { context in
             guard let line = try? Geometry(wkb: range.line, context: context),
-                  let xy = try? line.interpolate(fraction: range.fraction(n)).xy else { return nil }
+                let xy = try? line.interpolate(fraction: range.fraction(n)).xy
+            else { return nil }
             return (xy.x / range.xScale, xy.y)
         }
     }
 
     /// The division with this code.
-    public func admin(code: String) -> Place? { adminByCode[code].map { places[$0] } }
+    package func admin(code: String) -> Place? { adminByCode[code].map { places[$0] } }
 
     func admins(_ level: AdminLevel, core: String, fuzzy allowFuzzy: Bool) -> (exact: Bool, places: [Int]) {
         if let hits = adminByCore[level]?[core], !hits.isEmpty { return (true, hits) }
@@ -297,9 +313,12 @@ public final class GazetteerIndex: Sendable {
         var hits = Set<Int>()
         for d in [core] + PlaceKeys.deletions(core) { hits.formUnion(fuzzyAdmin[level]?[d] ?? []) }
         for d in PlaceKeys.deletions(core) { hits.formUnion(adminByCore[level]?[d] ?? []) }
-        return (false, hits.filter { h in
-            PlaceKeys.withinOneEdit(PlaceKeys.adminCore(places[h].name), core) || PlaceKeys.withinOneEdit(places[h].key, core)
-        }.sorted())
+        return (
+            false,
+            hits.filter { h in
+                PlaceKeys.withinOneEdit(PlaceKeys.adminCore(places[h].name), core) || PlaceKeys.withinOneEdit(places[h].key, core)
+            }.sorted()
+        )
     }
 
     func named(_ kind: Place.Kind, key: String) -> (exact: Bool, places: [Int]) {
@@ -307,9 +326,12 @@ public final class GazetteerIndex: Sendable {
         var hits = Set<Int>()
         for d in [key] + PlaceKeys.deletions(key) { hits.formUnion(fuzzy[kind]?[d] ?? []) }
         for d in PlaceKeys.deletions(key) { hits.formUnion(byKey[kind]?[d] ?? []) }
-        return (false, hits.filter { h in
-            ([places[h].key] + places[h].aliasKeys).contains { PlaceKeys.withinOneEdit($0, key) }
-        }.sorted())
+        return (
+            false,
+            hits.filter { h in
+                ([places[h].key] + places[h].aliasKeys).contains { PlaceKeys.withinOneEdit($0, key) }
+            }.sorted()
+        )
     }
 
     /// Places of a kind whose name or alias contains `text` (three characters or more), from
@@ -318,12 +340,15 @@ public final class GazetteerIndex: Sendable {
     func containing(_ text: String, kind: Place.Kind, limit: Int = 8) -> [Int] {
         guard text.unicodeScalars.count >= 3 else { return [] }
         let quoted = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        let fids = (try? store.read { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                WHERE gazetteer_fts MATCH ? AND g.kind = ? ORDER BY rank LIMIT ?
-                """, arguments: [quoted, kind.rawValue, limit])
-        }) ?? []
+        let fids =
+            (try? store.read { db in
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                        WHERE gazetteer_fts MATCH ? AND g.kind = ? ORDER BY rank LIMIT ?
+                        """, arguments: [quoted, kind.rawValue, limit])
+            }) ?? []
         return fids.compactMap { indexByFid[$0] }
     }
 }

@@ -2,14 +2,14 @@ import GRDB
 
 /// What other modules may know of the gazetteer without reading its tables: how many places it
 /// holds, and a fingerprint that changes whenever a gazetteer import commits.
-public enum GazetteerStamp {
+package enum GazetteerStamp {
     /// Places in the gazetteer (0 before `gridplan gazetteer import`).
-    public static func placeCount(_ db: Database) throws -> Int {
+    package static func placeCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer") ?? 0
     }
 
     /// Changes when places are added or removed.
-    public static func stamp(_ db: Database) throws -> String {
+    package static func stamp(_ db: Database) throws -> String {
         try String.fetchOne(db, sql: "SELECT count(*) || '/' || coalesce(max(fid), 0) FROM gazetteer") ?? ""
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GridProjection
 
 /// How precisely an address was placed, most precise first.
-public enum MatchLevel: String, Sendable, CaseIterable, Comparable {
+package enum MatchLevel: String, Sendable, CaseIterable, Comparable {
     case building
     case houseNumber = "house_number"
     case compound
@@ -10,11 +10,11 @@ public enum MatchLevel: String, Sendable, CaseIterable, Comparable {
     case grid
     case road, community, street, county, none
     var rank: Int { MatchLevel.allCases.firstIndex(of: self)! }
-    public static func < (a: MatchLevel, b: MatchLevel) -> Bool { a.rank < b.rank }
+    package static func < (a: MatchLevel, b: MatchLevel) -> Bool { a.rank < b.rank }
 }
 
 /// How a house number that is not in the gazetteer was placed.
-public enum Interpolation: String, Sendable {
+package enum Interpolation: String, Sendable {
     /// Between the nearest known numbers on the road.
     case points
     /// On the line of a road whose house-number range holds it.
@@ -24,36 +24,36 @@ public enum Interpolation: String, Sendable {
 }
 
 /// What the geocoder answers for one address.
-public struct GeocodeResult: Sendable {
-    public struct Alternative: Sendable {
-        public var name: String
-        public var lon: Double, lat: Double
-        public var confidence: Double
+package struct GeocodeResult: Sendable {
+    package struct Alternative: Sendable {
+        package var name: String
+        package var lon: Double, lat: Double
+        package var confidence: Double
     }
-    public var level: MatchLevel = .none
-    public var confidence = 0.0
+    package var level: MatchLevel = .none
+    package var confidence = 0.0
     /// CGCS2000 longitude/latitude; NaN when nothing matched.
-    public var lon = Double.nan, lat = Double.nan
+    package var lon = Double.nan, lat = Double.nan
     /// The place matched, as the gazetteer names it.
-    public var matched: String?
-    public var placeID: Int64?
+    package var matched: String?
+    package var placeID: Int64?
     /// House number placed between known numbers on its road, or on a range of the road's line.
-    public var interpolated = false
+    package var interpolated = false
     /// How, when interpolated.
-    public var interpolation: Interpolation?
+    package var interpolation: Interpolation?
     /// A name matched with one character different.
-    public var fuzzy = false
+    package var fuzzy = false
     /// The finest level the address makes certain: ``level`` when the place matched is written
     /// as the gazetteer has it (or a named street or community confirms a near name), else the
     /// finest division or exact name found (a near name alone is a guess: 火星路 is not 红星路).
-    public var certainLevel: MatchLevel = .none
-    public var countyCode: String?, countyName: String?
-    public var streetCode: String?, streetName: String?
-    public var communityCode: String?, communityName: String?
+    package var certainLevel: MatchLevel = .none
+    package var countyCode: String?, countyName: String?
+    package var streetCode: String?, streetName: String?
+    package var communityCode: String?, communityName: String?
     /// Why the result is not more precise (or none): "unknown road", "road not in the named county", …
-    public var reason: String?
-    public var alternatives: [Alternative] = []
-    public var components = AddressComponents()
+    package var reason: String?
+    package var alternatives: [Alternative] = []
+    package var components = AddressComponents()
 }
 
 /// Matches parsed addresses against a ``GazetteerIndex``.
@@ -68,18 +68,18 @@ public struct GeocodeResult: Sendable {
 /// is certain, with the near names as alternatives. Candidates close to the best score are
 /// alternatives; a tie between places far apart lowers the confidence. Every score is in
 /// ``MatchScores``.
-public struct Geocoder: Sendable {
-    public let index: GazetteerIndex
-    public let parser: AddressParser
-    public let scores: MatchScores
+package struct Geocoder: Sendable {
+    package let index: GazetteerIndex
+    package let parser: AddressParser
+    package let scores: MatchScores
 
-    public init(index: GazetteerIndex, scores: MatchScores = .standard) {
+    package init(index: GazetteerIndex, scores: MatchScores = .standard) {
         self.index = index
         self.scores = scores
         parser = AddressParser(lexicon: index.lexicon)
     }
 
-    public func geocode(_ text: String) -> GeocodeResult {
+    package func geocode(_ text: String) -> GeocodeResult {
         let c = parser.parse(text)
         var r = match(c)
         r.components = c
@@ -87,7 +87,7 @@ public struct Geocoder: Sendable {
     }
 
     /// Matches components as the parser gives them (normalised text), in named steps.
-    public func match(_ c: AddressComponents) -> GeocodeResult {
+    package func match(_ c: AddressComponents) -> GeocodeResult {
         var m = Matching(geocoder: self, components: c)
         m.resolveDivisions()
         if m.countyIsUnknown { return m.unmatched() }

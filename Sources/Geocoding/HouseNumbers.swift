@@ -64,8 +64,9 @@ extension Geocoder {
             let pb = places[list[b].place], pa = places[list[a].place]
             guard pb.county == pa.county, metres(pb.lon, pb.lat, pa.lon, pa.lat) < maxMetres else { return nil }
             let t = Double(n - list[b].number) / Double(list[a].number - list[b].number)
-            return NumberHit(place: list[b].place, score: min(fit(pb) ?? 0, fit(pa) ?? 0), interpolation: .points,
-                             lon: pb.lon + t * (pa.lon - pb.lon), lat: pb.lat + t * (pa.lat - pb.lat))
+            return NumberHit(
+                place: list[b].place, score: min(fit(pb) ?? 0, fit(pa) ?? 0), interpolation: .points,
+                lon: pb.lon + t * (pa.lon - pb.lon), lat: pb.lat + t * (pa.lat - pb.lat))
         }
         /// From the two nearest known numbers of n's parity on one side, at most as far again as
         /// they are apart.
@@ -84,8 +85,9 @@ extension Geocoder {
             let p0 = places[e0.place], p1 = places[e1.place]
             guard p0.county == p1.county, metres(p0.lon, p0.lat, p1.lon, p1.lat) < scores.interpolationMetres else { return nil }
             let t = Double(n - e0.number) / Double(e0.number - e1.number)
-            return NumberHit(place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * scores.extrapolated, interpolation: .extrapolated,
-                             lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))
+            return NumberHit(
+                place: e0.place, score: min(fit(p0) ?? 0, fit(p1) ?? 0) * scores.extrapolated, interpolation: .extrapolated,
+                lon: p0.lon + t * (p0.lon - p1.lon), lat: p0.lat + t * (p0.lat - p1.lat))
         }
 
         let same = neighbours(sameParity: true)
@@ -143,7 +145,7 @@ extension Geocoder {
 }
 
 /// Great-circle distance in metres (spherical, good to 0.5 % at these distances).
-public func metres(_ lon1: Double, _ lat1: Double, _ lon2: Double, _ lat2: Double) -> Double {
+package func metres(_ lon1: Double, _ lat1: Double, _ lon2: Double, _ lat2: Double) -> Double {
     let r = 6_371_008.8, d = Double.pi / 180
     let dLat = (lat2 - lat1) * d, dLon = (lon2 - lon1) * d
     let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * d) * cos(lat2 * d) * sin(dLon / 2) * sin(dLon / 2)

@@ -6,50 +6,50 @@
 /// uncertain about the answer as a whole. The values were set against the labelled sets of
 /// GeoData/ (the noisy test set and the calibration set): among answers of confidence 0.8 or
 /// more, at least 95 % must be right (see `tools/bench-geocode`'s reliability table).
-public struct MatchScores: Sendable {
+package struct MatchScores: Sendable {
     /// Subtracted when the place lies in another street than the one the text names.
-    public var otherStreet = 0.25
+    package var otherStreet = 0.25
     /// Subtracted when the place lies in another community than the one the text names.
-    public var otherCommunity = 0.1
+    package var otherCommunity = 0.1
     /// A name matched with one character changed, added, removed or two swapped.
-    public var oneEdit = 0.85
+    package var oneEdit = 0.85
     /// A name found as part of a longer one (FTS5 trigrams).
-    public var partOfName = 0.8
+    package var partOfName = 0.8
     /// A compound or POI taken from text that had no marker (金海岸3栋).
-    public var bareName = 0.95
+    package var bareName = 0.95
     /// The compound found, the building the text names not.
-    public var buildingMissing = 0.9
+    package var buildingMissing = 0.9
     /// A division named with one character off: its own candidate, and the answer as a whole.
-    public var fuzzyDivision = 0.85
-    public var fuzzyDivisionAnswer = 0.95
+    package var fuzzyDivision = 0.85
+    package var fuzzyDivisionAnswer = 0.95
     /// A house number placed between known ones, or on a range of the road's line.
-    public var interpolated = 0.85
-    public var onRange = 0.95
+    package var interpolated = 0.85
+    package var onRange = 0.95
     /// A house number beyond the known ones.
-    public var extrapolated = 0.9
+    package var extrapolated = 0.9
     /// A name one edit away from the gazetteer's, or part of a longer one, that nothing else in
     /// the address confirms (no street or community named that holds it): never confident.
-    public var unconfirmedName = 0.6
+    package var unconfirmedName = 0.6
     /// Whether such a name is held back rather than answered: the answer is then the finest
     /// level that is certain (a division named), with the near names as alternatives. Off by default, where every answer
     /// carries ``GeocodeResult/certainLevel`` instead: typos of real names (a third of the noisy
     /// test set's) are then still placed, with a confidence that says how far to trust them.
-    public var holdBackUnconfirmed = false
+    package var holdBackUnconfirmed = false
     /// Two places almost as good and far apart.
-    public var ambiguous = 0.6
+    package var ambiguous = 0.6
     /// Candidates within this of the best score are alternatives.
-    public var closeScore = 0.1
+    package var closeScore = 0.1
     /// Alternatives farther apart than this make the answer ambiguous.
-    public var ambiguousMetres = 300.0
+    package var ambiguousMetres = 300.0
     /// Segments of one road name in one county within this of each other are one road.
-    public var roadSegmentMetres = 1_500.0
+    package var roadSegmentMetres = 1_500.0
     /// Known house numbers of one parity up to this far apart are interpolated between first.
-    public var sameSideMetres = 300.0
+    package var sameSideMetres = 300.0
     /// Known house numbers up to this far apart are interpolated between at all.
-    public var interpolationMetres = 1_500.0
+    package var interpolationMetres = 1_500.0
 
     /// What a perfect match at a level is worth: the finer, the more useful and the more it says.
-    public func base(_ level: MatchLevel) -> Double {
+    package func base(_ level: MatchLevel) -> Double {
         switch level {
         case .building: 1.0
         case .houseNumber: 0.95
@@ -63,7 +63,7 @@ public struct MatchScores: Sendable {
         }
     }
 
-    public init() {}
+    package init() {}
 
-    public static let standard = MatchScores()
+    package static let standard = MatchScores()
 }

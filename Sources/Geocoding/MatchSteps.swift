@@ -144,15 +144,22 @@ struct Matching {
                 let confirmed = exact && !inLongerName || confirms(p)
                 if let b = c.building, let building = g.building(of: p, label: b) {
                     let bp = places[building]
-                    candidates.append(Candidate(place: building, score: score, level: .building, fuzzy: !exact, confirmed: confirmed,
-                                                lon: bp.lon, lat: bp.lat, name: bp.name))
+                    candidates.append(
+                        Candidate(
+                            place: building, score: score, level: .building, fuzzy: !exact, confirmed: confirmed,
+                            lon: bp.lon, lat: bp.lat, name: bp.name))
                 } else {
-                    candidates.append(Candidate(place: i, score: score * (c.building != nil ? scores.buildingMissing : 1), level: .compound,
-                                                fuzzy: !exact, confirmed: confirmed, lon: p.lon, lat: p.lat, name: p.name))
+                    candidates.append(
+                        Candidate(
+                            place: i, score: score * (c.building != nil ? scores.buildingMissing : 1), level: .compound,
+                            fuzzy: !exact, confirmed: confirmed, lon: p.lon, lat: p.lat, name: p.name))
                 }
             }
-            if !hits.isEmpty && !found { reasons.append("compound '\(text)' is not in the named divisions") }
-            else if hits.isEmpty && !isBare { reasons.append("unknown compound '\(text)'") }
+            if !hits.isEmpty && !found {
+                reasons.append("compound '\(text)' is not in the named divisions")
+            } else if hits.isEmpty && !isBare {
+                reasons.append("unknown compound '\(text)'")
+            }
         }
     }
 
@@ -168,7 +175,7 @@ struct Matching {
             // Part of a longer name (two or more characters missing): the FTS5 trigram index.
             hits = g.index.containing(road, kind: .road)
             partial = !hits.isEmpty
-            if partial { exact = true }     // scored as part of a name, not as a typo
+            if partial { exact = true } // scored as part of a name, not as a typo
         }
         if !exact || partial { numberKeys = hits.map { places[$0].key } }
         let fuzzy = !exact || partial
@@ -186,8 +193,10 @@ struct Matching {
         // another) are one candidate: the segment nearest their middle.
         for group in g.roadGroups(roads) {
             let p = places[group.place]
-            candidates.append(Candidate(place: group.place, score: group.score, level: .road, fuzzy: fuzzy,
-                                        confirmed: !fuzzy || confirms(p), lon: p.lon, lat: p.lat, name: p.name))
+            candidates.append(
+                Candidate(
+                    place: group.place, score: group.score, level: .road, fuzzy: fuzzy,
+                    confirmed: !fuzzy || confirms(p), lon: p.lon, lat: p.lat, name: p.name))
         }
         if let n = c.numberValue {
             let fit = self.fit
@@ -196,16 +205,21 @@ struct Matching {
                     if !exact { h.score *= scores.oneEdit }
                     if partial { h.score *= scores.partOfName }
                     let name = h.interpolation != nil ? "\(places[hits.first ?? h.place].name)\(n)号" : places[h.place].name
-                    candidates.append(Candidate(place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolation != nil,
-                                                fuzzy: fuzzy, confirmed: !fuzzy || confirms(places[h.place]), lon: h.lon, lat: h.lat,
-                                                name: name, interpolation: h.interpolation))
+                    candidates.append(
+                        Candidate(
+                            place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolation != nil,
+                            fuzzy: fuzzy, confirmed: !fuzzy || confirms(places[h.place]), lon: h.lon, lat: h.lat,
+                            name: name, interpolation: h.interpolation))
                     anyFit = true
                 }
             }
             if !candidates.contains(where: { $0.level == .houseNumber }) && anyFit { reasons.append("no house numbers known near \(n) on '\(road)'") }
         }
-        if hits.isEmpty && !anyFit { reasons.append("unknown road '\(road)'") }
-        else if !anyFit { reasons.append("road '\(road)' is not in the named county") }
+        if hits.isEmpty && !anyFit {
+            reasons.append("unknown road '\(road)'")
+        } else if !anyFit {
+            reasons.append("road '\(road)' is not in the named county")
+        }
     }
 
     // MARK: Grids and divisions
@@ -227,8 +241,10 @@ struct Matching {
         guard let d = deepest, places[d].hasLocation, let level = places[d].level, level >= .county else { return }
         let p = places[d]
         let matchLevel: MatchLevel = level == .community ? .community : level == .street ? .street : .county
-        candidates.append(Candidate(place: d, score: adminFuzzy ? scores.fuzzyDivision : 1, level: matchLevel, fuzzy: adminFuzzy,
-                                    lon: p.lon, lat: p.lat, name: p.name))
+        candidates.append(
+            Candidate(
+                place: d, score: adminFuzzy ? scores.fuzzyDivision : 1, level: matchLevel, fuzzy: adminFuzzy,
+                lon: p.lon, lat: p.lat, name: p.name))
     }
 
     // MARK: Deciding
@@ -247,7 +263,8 @@ struct Matching {
         }
         let unconfirmed = Set((heldBack + kept.filter { !$0.confirmed }).map(\.name)).sorted()
         if !unconfirmed.isEmpty {
-            unconfirmedNote = "not in the gazetteer as written, nothing else in the address confirms "
+            unconfirmedNote =
+                "not in the gazetteer as written, nothing else in the address confirms "
                 + unconfirmed.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
         }
         candidates = kept
@@ -292,12 +309,23 @@ struct Matching {
         result.certainLevel = best.confirmed ? bestLevel : certainLevel
         result.alternatives = alternatives(Array(close), level: bestLevel) + alternatives(heldBack, level: nil)
         setChain(&result, place: places[best.place])
-        let wanted: MatchLevel = c.building != nil ? .building : c.number != nil ? .houseNumber
-            : (c.compound != nil || c.bareName != nil) ? .compound : c.road != nil ? .road
-            : c.community != nil ? .community : c.street != nil ? .street : .county
-        if bestLevel > wanted && !reasons.isEmpty { result.reason = reasons.joined(separator: "; ") }
-        else if bestLevel > wanted { result.reason = "\(wanted.rawValue) not found" }
-        else if !reasons.isEmpty && (confidence < 0.6 || !best.confirmed) { result.reason = reasons.joined(separator: "; ") }
+        let wanted: MatchLevel =
+            c.building != nil
+            ? .building
+            : c.number != nil
+                ? .houseNumber
+                : (c.compound != nil || c.bareName != nil)
+                    ? .compound
+                    : c.road != nil
+                        ? .road
+                        : c.community != nil ? .community : c.street != nil ? .street : .county
+        if bestLevel > wanted && !reasons.isEmpty {
+            result.reason = reasons.joined(separator: "; ")
+        } else if bestLevel > wanted {
+            result.reason = "\(wanted.rawValue) not found"
+        } else if !reasons.isEmpty && (confidence < 0.6 || !best.confirmed) {
+            result.reason = reasons.joined(separator: "; ")
+        }
         return result
     }
 
@@ -316,9 +344,13 @@ struct Matching {
     func setChain(_ result: inout GeocodeResult, place p: Place) {
         let index = g.index
         let community = p.kind == .admin && p.level == .community ? p.code : (p.community ?? admin.community)
-        let street = p.kind == .admin && p.level == .street ? p.code
+        let street =
+            p.kind == .admin && p.level == .street
+            ? p.code
             : (p.street ?? admin.street ?? community.flatMap { index.admin(code: $0)?.street })
-        let county = p.kind == .admin && p.level == .county ? p.code
+        let county =
+            p.kind == .admin && p.level == .county
+            ? p.code
             : (p.county ?? admin.county ?? street.flatMap { index.admin(code: $0)?.county })
         result.communityCode = community; result.communityName = community.flatMap { index.admin(code: $0)?.name }
         result.streetCode = street; result.streetName = street.flatMap { index.admin(code: $0)?.name }

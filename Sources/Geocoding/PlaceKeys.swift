@@ -1,8 +1,8 @@
 /// The keys places are indexed and looked up by: the normalised name, and for divisions the
 /// name without its generic suffix (南桥街道 → 南桥, 南华社区 / 南华居委会 → 南华), so that every
 /// way of writing a division finds it.
-public enum PlaceKeys {
-    public static func key(_ name: String) -> String { AddressNormalizer.normalize(name) }
+package enum PlaceKeys {
+    package static func key(_ name: String) -> String { AddressNormalizer.normalize(name) }
 
     /// Suffixes of division names, longest first.
     static let adminSuffixes: [[Unicode.Scalar]] = [
@@ -12,12 +12,12 @@ public enum PlaceKeys {
     ].map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
 
     /// The division name without its suffix, if at least two characters remain.
-    public static func adminCore(_ name: String) -> String {
+    package static func adminCore(_ name: String) -> String {
         adminCore(normalized: AddressNormalizer.normalizedScalars(name))
     }
 
     /// The same for text already normalised (the parser's components): no second pass.
-    public static func adminCore(normalized name: String) -> String {
+    package static func adminCore(normalized name: String) -> String {
         adminCore(normalized: Array(name.unicodeScalars))
     }
 
@@ -28,11 +28,13 @@ public enum PlaceKeys {
         return makeString(s)
     }
 
-    static let compoundSuffixes: [String] = ["花园", "小区", "新村", "家园", "公寓", "大厦", "广场", "山庄", "公馆", "名苑", "雅苑",
-                                             "华庭", "宿舍", "苑", "庭", "府", "园", "阁", "居", "城"]
+    static let compoundSuffixes: [String] = [
+        "花园", "小区", "新村", "家园", "公寓", "大厦", "广场", "山庄", "公馆", "名苑", "雅苑",
+        "华庭", "宿舍", "苑", "庭", "府", "园", "阁", "居", "城",
+    ]
 
     /// A compound name without its suffix (金海岸花园 → 金海岸), if at least two characters remain.
-    public static func compoundCore(_ key: String) -> String? {
+    package static func compoundCore(_ key: String) -> String? {
         for suffix in compoundSuffixes where key.hasSuffix(suffix) {
             let core = makeString(key.unicodeScalars.dropLast(suffix.unicodeScalars.count))
             return core.unicodeScalars.count >= 2 ? core : nil
@@ -42,7 +44,7 @@ public enum PlaceKeys {
 
     /// The keys one character shorter: a name with one wrong, missing or extra character
     /// shares one of them with the right name (symmetric deletion, edit distance 1).
-    public static func deletions(_ key: String) -> [String] {
+    package static func deletions(_ key: String) -> [String] {
         let s = Array(key.unicodeScalars)
         guard s.count >= 3 else { return [] }
         var out: [String] = []
@@ -53,7 +55,7 @@ public enum PlaceKeys {
 
     /// True when `a` becomes `b` by changing, adding or removing one character (or swapping two
     /// neighbours): what one typo does. Deletion keys find candidates; this confirms them.
-    public static func withinOneEdit(_ a: String, _ b: String) -> Bool {
+    package static func withinOneEdit(_ a: String, _ b: String) -> Bool {
         let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
         if x == y { return true }
         if abs(x.count - y.count) > 1 { return false }

@@ -55,8 +55,10 @@ public final class VectorReader {
         if lower.hasSuffix(".csv") {
             // Values stay text (so ids like "00123" keep their zeros); gridplan parses numbers itself.
             // Longitude/latitude columns stay attributes too, so bad values can be reported by line.
-            openOptions += ["GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
-                            "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=NO"]
+            openOptions += [
+                "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
+                "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=NO",
+            ]
             csvPath = try VectorReader.utf8CSV(path: path, encoding: encoding)
         } else if lower.hasSuffix(".shp") || lower.hasSuffix(".dbf") {
             if let encoding {
@@ -190,9 +192,13 @@ public final class VectorReader {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
         let source: String
-        if let encoding, !["UTF-8", "UTF8"].contains(encoding.uppercased()) { source = encoding }
-        else if isUTF8 { return path }
-        else { source = "GB18030" }
+        if let encoding, !["UTF-8", "UTF8"].contains(encoding.uppercased()) {
+            source = encoding
+        } else if isUTF8 {
+            return path
+        } else {
+            source = "GB18030"
+        }
         bytes.append(0)
         let recoded: String = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -213,11 +219,13 @@ public final class VectorReader {
         var latLon = false
         var count: Int32 = 0
         if let mapping = OSRGetDataAxisToSRSAxisMapping(srs, &count), count >= 2,
-           mapping[0] == 1, OSREPSGTreatsAsLatLong(srs) != 0 {
+            mapping[0] == 1, OSREPSGTreatsAsLatLong(srs) != 0
+        {
             latLon = true
         }
         if let auth = OSRGetAuthorityName(srs, nil), String(cString: auth) == "EPSG",
-           let code = OSRGetAuthorityCode(srs, nil) {
+            let code = OSRGetAuthorityCode(srs, nil)
+        {
             return ("EPSG:\(String(cString: code))", latLon)
         }
         let clone = OSRClone(srs)

@@ -35,8 +35,10 @@ public final class VectorWriter {
     private var closed = false
     private var inTransaction = false
 
-    public init(path: String, format: VectorFormat, layerName: String, crs: CRS,
-                fields: [(name: String, kind: FieldKind)]) throws {
+    public init(
+        path: String, format: VectorFormat, layerName: String, crs: CRS,
+        fields: [(name: String, kind: FieldKind)]
+    ) throws {
         _ = GDAL.ready
         self.path = path
         guard let driver = GDALGetDriverByName(format.driver) else {
@@ -85,11 +87,12 @@ public final class VectorWriter {
         }
         layer = created
         for field in fields {
-            let type: OGRFieldType = switch field.kind {
-            case .integer: OFTInteger64
-            case .real: OFTReal
-            case .text: OFTString
-            }
+            let type: OGRFieldType =
+                switch field.kind {
+                case .integer: OFTInteger64
+                case .real: OFTReal
+                case .text: OFTString
+                }
             let definition = OGR_Fld_Create(field.name, type)
             defer { OGR_Fld_Destroy(definition) }
             guard OGR_L_CreateField(created, definition, 1) == OGRERR_NONE else {

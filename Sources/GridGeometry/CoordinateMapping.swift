@@ -12,7 +12,9 @@ extension Geometry {
     /// All coordinates as x and y arrays (rings in order, parts in order).
     public func coordinates() throws -> (x: [Double], y: [Double]) {
         var xs: [Double] = [], ys: [Double] = []
-        _ = try mapCoordinates { x, y in xs += x; ys += y }
+        _ = try mapCoordinates { x, y in
+            xs += x; ys += y
+        }
         return (xs, ys)
     }
 

@@ -31,11 +31,13 @@ public final class GEOSContext {
         self.handle = handle
         self.messages = MessageBox()
         let box = Unmanaged.passUnretained(messages).toOpaque()
-        GEOSContext_setErrorMessageHandler_r(handle, { message, userdata in
-            guard let message, let userdata else { return }
-            let box = Unmanaged<GEOSContext.MessageBox>.fromOpaque(userdata).takeUnretainedValue()
-            box.last = String(cString: message)
-        }, box)
+        GEOSContext_setErrorMessageHandler_r(
+            handle,
+            { message, userdata in
+                guard let message, let userdata else { return }
+                let box = Unmanaged<GEOSContext.MessageBox>.fromOpaque(userdata).takeUnretainedValue()
+                box.last = String(cString: message)
+            }, box)
     }
 
     deinit {

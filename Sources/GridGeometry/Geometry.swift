@@ -33,8 +33,9 @@ public struct Envelope: Equatable, Sendable, CustomStringConvertible {
     public var center: (x: Double, y: Double) { ((minX + maxX) / 2, (minY + maxY) / 2) }
     /// The smallest envelope holding both.
     public func union(_ other: Envelope) -> Envelope {
-        Envelope(minX: Swift.min(minX, other.minX), minY: Swift.min(minY, other.minY),
-                 maxX: Swift.max(maxX, other.maxX), maxY: Swift.max(maxY, other.maxY))
+        Envelope(
+            minX: Swift.min(minX, other.minX), minY: Swift.min(minY, other.minY),
+            maxX: Swift.max(maxX, other.maxX), maxY: Swift.max(maxY, other.maxY))
     }
     public func intersects(_ other: Envelope) -> Bool {
         minX <= other.maxX && other.minX <= maxX && minY <= other.maxY && other.minY <= maxY
@@ -77,8 +78,10 @@ public final class Geometry {
     }
 
     /// A polygon from an exterior ring and optional holes, each a closed list of (x, y).
-    public convenience init(polygon shell: [(Double, Double)], holes: [[(Double, Double)]] = [],
-                            context: GEOSContext = GEOSContext()) throws {
+    public convenience init(
+        polygon shell: [(Double, Double)], holes: [[(Double, Double)]] = [],
+        context: GEOSContext = GEOSContext()
+    ) throws {
         let h = context.handle
         func ring(_ points: [(Double, Double)]) throws -> OpaquePointer {
             guard let seq = GEOSCoordSeq_create_r(h, UInt32(points.count), 2) else {
@@ -109,8 +112,10 @@ public final class Geometry {
     }
 
     /// A collection of the given kind holding copies of `parts`.
-    public static func collection(_ type: GeometryType, _ parts: [Geometry],
-                                  context: GEOSContext = GEOSContext()) throws -> Geometry {
+    public static func collection(
+        _ type: GeometryType, _ parts: [Geometry],
+        context: GEOSContext = GEOSContext()
+    ) throws -> Geometry {
         let h = context.handle
         var clones: [OpaquePointer?] = parts.map { GEOSGeom_clone_r(h, $0.pointer) }
         let made = clones.withUnsafeMutableBufferPointer {
@@ -125,8 +130,9 @@ public final class Geometry {
 
     /// An empty geometry collection.
     public static func empty(context: GEOSContext = GEOSContext()) throws -> Geometry {
-        try context.wrap(GEOSGeom_createEmptyCollection_r(context.handle, Int32(GeometryType.geometryCollection.rawValue)),
-                         "cannot create empty collection")
+        try context.wrap(
+            GEOSGeom_createEmptyCollection_r(context.handle, Int32(GeometryType.geometryCollection.rawValue)),
+            "cannot create empty collection")
     }
 
     /// A deep copy, optionally into another context (for handing to another thread's context).

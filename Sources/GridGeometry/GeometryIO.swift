@@ -75,8 +75,9 @@ extension Geometry {
         let oriented = try rightHandRule()
         guard let writer = GEOSGeoJSONWriter_create_r(handle) else { throw context.error("cannot create GeoJSON writer") }
         defer { GEOSGeoJSONWriter_destroy_r(handle, writer) }
-        return try context.takeString(GEOSGeoJSONWriter_writeGeometry_r(handle, writer, oriented.pointer, Int32(indent)),
-                                      "cannot write GeoJSON")
+        return try context.takeString(
+            GEOSGeoJSONWriter_writeGeometry_r(handle, writer, oriented.pointer, Int32(indent)),
+            "cannot write GeoJSON")
     }
 
     /// This geometry with exterior rings counter-clockwise and holes clockwise.

@@ -28,8 +28,9 @@ extension Geometry {
         try requireLineal("interpolate")
         guard fraction.isFinite else { throw GeometryError("interpolate: fraction \(fraction) is not finite") }
         context.resetError()
-        return try context.wrap(GEOSInterpolateNormalized_r(handle, pointer, Swift.min(1, Swift.max(0, fraction))),
-                                "interpolate failed")
+        return try context.wrap(
+            GEOSInterpolateNormalized_r(handle, pointer, Swift.min(1, Swift.max(0, fraction))),
+            "interpolate failed")
     }
 
     /// How far along the line the point nearest to `point` lies (GEOSProject_r).

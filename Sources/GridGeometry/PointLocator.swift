@@ -46,8 +46,10 @@ public struct CellIndex: Sendable {
 
     /// Compresses a full fine grid of labels into the two levels; `candidatesIn` lists the
     /// polygons whose envelopes meet a box.
-    init(originX: Double, originY: Double, cellSize: Double, columns: Int, rows: Int, fine: [Int32],
-         candidatesIn: (Envelope) -> [Int] = { _ in [] }) {
+    init(
+        originX: Double, originY: Double, cellSize: Double, columns: Int, rows: Int, fine: [Int32],
+        candidatesIn: (Envelope) -> [Int] = { _ in [] }
+    ) {
         self.originX = originX; self.originY = originY; self.cellSize = cellSize
         self.columns = columns; self.rows = rows
         let b = Self.blockSide
@@ -76,8 +78,9 @@ public struct CellIndex: Sendable {
                     coarse[cy * coarseColumns + cx] = -3 - Int32(blocks.count / (b * b))
                     blocks += block
                     let size = cellSize * Double(b)
-                    let box = Envelope(minX: originX + Double(cx) * size, minY: originY + Double(cy) * size,
-                                       maxX: originX + Double(cx + 1) * size, maxY: originY + Double(cy + 1) * size)
+                    let box = Envelope(
+                        minX: originX + Double(cx) * size, minY: originY + Double(cy) * size,
+                        maxX: originX + Double(cx + 1) * size, maxY: originY + Double(cy + 1) * size)
                     starts.append(Int32(found.count))
                     found += candidatesIn(box).map(Int32.init)
                 }
@@ -115,15 +118,17 @@ public struct CellIndex: Sendable {
     public func groupBox(_ number: Int, side: Int) -> Envelope {
         let size = cellSize * Double(side), groupColumns = (columns + side - 1) / side
         let cx = Double(number % groupColumns), cy = Double(number / groupColumns)
-        return Envelope(minX: originX + cx * size, minY: originY + cy * size,
-                        maxX: originX + (cx + 1) * size, maxY: originY + (cy + 1) * size)
+        return Envelope(
+            minX: originX + cx * size, minY: originY + cy * size,
+            maxX: originX + (cx + 1) * size, maxY: originY + (cy + 1) * size)
     }
 
     /// The box of fine cell `number`.
     public func cellBox(_ number: Int) -> Envelope {
         let cx = Double(number % columns), cy = Double(number / columns)
-        return Envelope(minX: originX + cx * cellSize, minY: originY + cy * cellSize,
-                        maxX: originX + (cx + 1) * cellSize, maxY: originY + (cy + 1) * cellSize)
+        return Envelope(
+            minX: originX + cx * cellSize, minY: originY + cy * cellSize,
+            maxX: originX + (cx + 1) * cellSize, maxY: originY + (cy + 1) * cellSize)
     }
 
     /// The label of the fine cell holding (x, y), and the block it lies in (-1 when its coarse
@@ -194,9 +199,13 @@ public final class PointLocator {
         out.reserveCapacity(range.count)
         for i in range {
             let (label, block) = index.cell(x: x[i], y: y[i])
-            if label >= 0 { out.append(.inside(Int(label))) }
-            else if label == CellIndex.outsideAll { out.append(.outside) }
-            else { out.append(try exactLocate(x: x[i], y: y[i], candidates: index.candidates(ofBlock: block))) }
+            if label >= 0 {
+                out.append(.inside(Int(label)))
+            } else if label == CellIndex.outsideAll {
+                out.append(.outside)
+            } else {
+                out.append(try exactLocate(x: x[i], y: y[i], candidates: index.candidates(ofBlock: block)))
+            }
         }
         return out
     }
@@ -234,8 +243,10 @@ public final class PointLocator {
     }
 
     /// The exact answer from GEOS: candidates by envelope, then prepared contains / covers.
-    static func exactLocate(x: Double, y: Double, polygons: [Geometry], _ prepared: [PreparedGeometry], _ tree: STRtree,
-                            ranks: [Int], context: GEOSContext) throws -> PointLocation {
+    static func exactLocate(
+        x: Double, y: Double, polygons: [Geometry], _ prepared: [PreparedGeometry], _ tree: STRtree,
+        ranks: [Int], context: GEOSContext
+    ) throws -> PointLocation {
         let point = try Geometry(x: x, y: y, context: context)
         var inside: Int? = nil, onBoundary: Int? = nil
         for candidate in tree.query(point) {
@@ -316,13 +327,15 @@ public final class PointLocator {
         var stack: [Int] = []
         for start in cells.indices where cells[start] == Int32.min {
             let cx = start % columns, cy = start / columns
-            let answer = try exact(Probe(x: originX + (Double(cx) + 0.5) * size, y: originY + (Double(cy) + 0.5) * size,
-                                         prepared: prepared, tree: tree))
+            let answer = try exact(
+                Probe(
+                    x: originX + (Double(cx) + 0.5) * size, y: originY + (Double(cy) + 0.5) * size,
+                    prepared: prepared, tree: tree))
             let label: Int32
             switch answer {
             case .inside(let i): label = Int32(i)
             case .outside: label = CellIndex.outsideAll
-            case .boundary: label = CellIndex.boundary   // cannot happen in an untouched cell; stay exact
+            case .boundary: label = CellIndex.boundary // cannot happen in an untouched cell; stay exact
             }
             cells[start] = label
             stack.append(start)
@@ -334,7 +347,8 @@ public final class PointLocator {
                 }
             }
         }
-        return CellIndex(originX: originX, originY: originY, cellSize: size, columns: columns, rows: rows, fine: cells,
-                         candidatesIn: { box in (try? tree.query(box)) ?? Array(polygons.indices) })
+        return CellIndex(
+            originX: originX, originY: originY, cellSize: size, columns: columns, rows: rows, fine: cells,
+            candidatesIn: { box in (try? tree.query(box)) ?? Array(polygons.indices) })
     }
 }

@@ -31,20 +31,25 @@ public final class STRtree {
     public func query(_ geometry: Geometry) -> [Int] {
         let hits = Hits()
         withExtendedLifetime(hits) {
-            GEOSSTRtree_query_r(context.handle, tree, geometry.pointer, { item, userdata in
-                guard let userdata else { return }
-                let hits = Unmanaged<Hits>.fromOpaque(userdata).takeUnretainedValue()
-                hits.indices.append(Int(bitPattern: item) - 1)
-            }, Unmanaged.passUnretained(hits).toOpaque())
+            GEOSSTRtree_query_r(
+                context.handle, tree, geometry.pointer,
+                { item, userdata in
+                    guard let userdata else { return }
+                    let hits = Unmanaged<Hits>.fromOpaque(userdata).takeUnretainedValue()
+                    hits.indices.append(Int(bitPattern: item) - 1)
+                }, Unmanaged.passUnretained(hits).toOpaque())
         }
         return hits.indices.sorted()
     }
 
     /// Indices of the geometries whose envelopes intersect `envelope`.
     public func query(_ envelope: Envelope) throws -> [Int] {
-        let box = try Geometry(polygon: [(envelope.minX, envelope.minY), (envelope.maxX, envelope.minY),
-                                         (envelope.maxX, envelope.maxY), (envelope.minX, envelope.maxY),
-                                         (envelope.minX, envelope.minY)], context: context)
+        let box = try Geometry(
+            polygon: [
+                (envelope.minX, envelope.minY), (envelope.maxX, envelope.minY),
+                (envelope.maxX, envelope.maxY), (envelope.minX, envelope.maxY),
+                (envelope.minX, envelope.minY),
+            ], context: context)
         return query(box)
     }
 
@@ -73,21 +78,23 @@ extension STRtree {
         // The query item is the pointer value 0 + a tag that no indexed item uses (indices are 1…n).
         let queryItem = UnsafeRawPointer(bitPattern: geometries.count + 1)
         let found = withExtendedLifetime(search) { () -> UnsafeRawPointer? in
-            GEOSSTRtree_nearest_generic_r(context.handle, tree, queryItem, geometry.pointer, { a, b, distance, userdata in
-                guard let userdata, let distance else { return 0 }
-                let search = Unmanaged<NearestSearch>.fromOpaque(userdata).takeUnretainedValue()
-                func geometry(_ item: UnsafeRawPointer?) -> Geometry {
-                    let i = Int(bitPattern: item) - 1
-                    return i < search.geometries.count ? search.geometries[i] : search.query
-                }
-                var d = 0.0
-                guard GEOSDistance_r(search.context.handle, geometry(a).pointer, geometry(b).pointer, &d) == 1 else {
-                    search.failed = true
-                    return 0
-                }
-                distance.pointee = d
-                return 1
-            }, Unmanaged.passUnretained(search).toOpaque())
+            GEOSSTRtree_nearest_generic_r(
+                context.handle, tree, queryItem, geometry.pointer,
+                { a, b, distance, userdata in
+                    guard let userdata, let distance else { return 0 }
+                    let search = Unmanaged<NearestSearch>.fromOpaque(userdata).takeUnretainedValue()
+                    func geometry(_ item: UnsafeRawPointer?) -> Geometry {
+                        let i = Int(bitPattern: item) - 1
+                        return i < search.geometries.count ? search.geometries[i] : search.query
+                    }
+                    var d = 0.0
+                    guard GEOSDistance_r(search.context.handle, geometry(a).pointer, geometry(b).pointer, &d) == 1 else {
+                        search.failed = true
+                        return 0
+                    }
+                    distance.pointee = d
+                    return 1
+                }, Unmanaged.passUnretained(search).toOpaque())
         }
         if search.failed { throw context.error("nearest search failed") }
         guard let found else { return nil }

@@ -81,8 +81,10 @@ public enum ChinaOffsets {
 
     /// Solves forward(p) = target for p by fixed-point iteration; the offsets change slowly
     /// with position, so each step gains several digits.
-    private static func invert(lon: Double, lat: Double,
-                               forward: (Double, Double) -> (lon: Double, lat: Double)) -> (lon: Double, lat: Double) {
+    private static func invert(
+        lon: Double, lat: Double,
+        forward: (Double, Double) -> (lon: Double, lat: Double)
+    ) -> (lon: Double, lat: Double) {
         var p = (lon: lon, lat: lat)
         for _ in 0..<30 {
             let f = forward(p.lon, p.lat)

@@ -57,10 +57,11 @@ public final class CoordinateTransformer {
             case .proj(let pj):
                 x.withUnsafeMutableBufferPointer { xb in
                     y.withUnsafeMutableBufferPointer { yb in
-                        _ = proj_trans_generic(pj.raw, PJ_FWD,
-                                               xb.baseAddress, MemoryLayout<Double>.stride, n,
-                                               yb.baseAddress, MemoryLayout<Double>.stride, n,
-                                               nil, 0, 0, nil, 0, 0)
+                        _ = proj_trans_generic(
+                            pj.raw, PJ_FWD,
+                            xb.baseAddress, MemoryLayout<Double>.stride, n,
+                            yb.baseAddress, MemoryLayout<Double>.stride, n,
+                            nil, 0, 0, nil, 0, 0)
                     }
                 }
             case .offset(let f):

@@ -25,7 +25,9 @@ final class PROJContext {
     func create(_ definition: String) throws -> PJObject {
         guard let pj = proj_create(raw, definition) else {
             let reason = lastError()
-            throw ProjectionError("PROJ does not know the CRS '\(definition)'" + (reason.hasPrefix("Unknown error") ? " (not in its database, and not a valid definition)" : ": \(reason)"))
+            throw ProjectionError(
+                "PROJ does not know the CRS '\(definition)'"
+                    + (reason.hasPrefix("Unknown error") ? " (not in its database, and not a valid definition)" : ": \(reason)"))
         }
         return PJObject(pj)
     }

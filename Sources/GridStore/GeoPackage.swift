@@ -36,7 +36,9 @@ public final class GeoPackage: Sendable {
         case .absent where !create: throw StoreError("\(path): no such GeoPackage")
         case .absent, .empty, .plan: break
         case .foreign(let what):
-            throw StoreError("\(path): not a gridplan plan (\(what)); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`")
+            throw StoreError(
+                "\(path): not a gridplan plan (\(what)); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`"
+            )
         }
         var config = Configuration()
         config.prepareDatabase { db in
@@ -85,7 +87,8 @@ public final class GeoPackage: Sendable {
         do {
             return try pool.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            throw StoreError("""
+            throw StoreError(
+                """
                 \(path): another process (a second gridplan command, QGIS editing, …) is writing the plan; waited \
                 \(lockWait.formatted()) s for it to finish. Nothing was written: run the command again when it is done.
                 """)
@@ -104,89 +107,98 @@ public enum FeatureTables {
     public static func registerSRS(_ db: Database, epsg: Int, name: String? = nil) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?", arguments: [epsg]) == true { return }
         let crs = CRS.proj("EPSG:\(epsg)")
-        try db.execute(sql: """
-            INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description)
-            VALUES (?, ?, 'EPSG', ?, ?, ?)
-            """, arguments: [try name ?? CRSInfo.name(of: crs), epsg, epsg, try CRSInfo.wkt1(of: crs), "EPSG:\(epsg)"])
+        try db.execute(
+            sql: """
+                INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description)
+                VALUES (?, ?, 'EPSG', ?, ?, ?)
+                """, arguments: [try name ?? CRSInfo.name(of: crs), epsg, epsg, try CRSInfo.wkt1(of: crs), "EPSG:\(epsg)"])
     }
 
     /// Creates a feature table with an integer primary key `fid`, the geometry column `geom`
     /// and the given other column definitions; registers it in `gpkg_contents` and
     /// `gpkg_geometry_columns`, and gives it the `gpkg_rtree_index` extension.
-    public static func create(_ db: Database, table: String, geometryType: String, srsID: Int32,
-                              columns: String, description: String) throws {
+    public static func create(
+        _ db: Database, table: String, geometryType: String, srsID: Int32,
+        columns: String, description: String
+    ) throws {
         try db.execute(sql: "CREATE TABLE \(table) (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom \(geometryType), \(columns))")
-        try db.execute(sql: """
-            INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
-            VALUES (?, 'features', ?, ?, ?)
-            """, arguments: [table, table, description, srsID])
-        try db.execute(sql: """
-            INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
-            VALUES (?, 'geom', ?, ?, 0, 0)
-            """, arguments: [table, geometryType, srsID])
+        try db.execute(
+            sql: """
+                INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
+                VALUES (?, 'features', ?, ?, ?)
+                """, arguments: [table, table, description, srsID])
+        try db.execute(
+            sql: """
+                INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
+                VALUES (?, 'geom', ?, ?, 0, 0)
+                """, arguments: [table, geometryType, srsID])
         try createRTree(db, table: table, column: "geom", idColumn: "fid")
     }
 
     /// Registers a plain table (no geometry) in `gpkg_contents` as attributes, so GIS users see it.
     public static func registerAttributes(_ db: Database, table: String, description: String) throws {
-        try db.execute(sql: """
-            INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?, 'attributes', ?, ?)
-            """, arguments: [table, table, description])
+        try db.execute(
+            sql: """
+                INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?, 'attributes', ?, ?)
+                """, arguments: [table, table, description])
     }
 
     /// The `gpkg_rtree_index` extension: the R*Tree virtual table and the triggers that keep it
     /// exact, as the GeoPackage specification defines them.
     static func createRTree(_ db: Database, table t: String, column c: String, idColumn i: String) throws {
         let r = "rtree_\(t)_\(c)"
-        try db.execute(sql: """
-            CREATE VIRTUAL TABLE \(r) USING rtree(id, minx, maxx, miny, maxy);
-            CREATE TRIGGER \(r)_insert AFTER INSERT ON \(t)
-              WHEN (new.\(c) NOT NULL AND NOT ST_IsEmpty(NEW.\(c)))
-            BEGIN
-              INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
-            END;
-            CREATE TRIGGER \(r)_update1 AFTER UPDATE OF \(c) ON \(t)
-              WHEN OLD.\(i) = NEW.\(i) AND (NEW.\(c) NOTNULL AND NOT ST_IsEmpty(NEW.\(c)))
-            BEGIN
-              INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
-            END;
-            CREATE TRIGGER \(r)_update2 AFTER UPDATE OF \(c) ON \(t)
-              WHEN OLD.\(i) = NEW.\(i) AND (NEW.\(c) ISNULL OR ST_IsEmpty(NEW.\(c)))
-            BEGIN
-              DELETE FROM \(r) WHERE id = OLD.\(i);
-            END;
-            CREATE TRIGGER \(r)_update3 AFTER UPDATE ON \(t)
-              WHEN OLD.\(i) != NEW.\(i) AND (NEW.\(c) NOTNULL AND NOT ST_IsEmpty(NEW.\(c)))
-            BEGIN
-              DELETE FROM \(r) WHERE id = OLD.\(i);
-              INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
-            END;
-            CREATE TRIGGER \(r)_update4 AFTER UPDATE ON \(t)
-              WHEN OLD.\(i) != NEW.\(i) AND (NEW.\(c) ISNULL OR ST_IsEmpty(NEW.\(c)))
-            BEGIN
-              DELETE FROM \(r) WHERE id IN (OLD.\(i), NEW.\(i));
-            END;
-            CREATE TRIGGER \(r)_delete AFTER DELETE ON \(t)
-              WHEN old.\(c) NOT NULL
-            BEGIN
-              DELETE FROM \(r) WHERE id = OLD.\(i);
-            END;
-            """)
-        try db.execute(sql: """
-            INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
-            VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')
-            """, arguments: [t, c])
+        try db.execute(
+            sql: """
+                CREATE VIRTUAL TABLE \(r) USING rtree(id, minx, maxx, miny, maxy);
+                CREATE TRIGGER \(r)_insert AFTER INSERT ON \(t)
+                  WHEN (new.\(c) NOT NULL AND NOT ST_IsEmpty(NEW.\(c)))
+                BEGIN
+                  INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
+                END;
+                CREATE TRIGGER \(r)_update1 AFTER UPDATE OF \(c) ON \(t)
+                  WHEN OLD.\(i) = NEW.\(i) AND (NEW.\(c) NOTNULL AND NOT ST_IsEmpty(NEW.\(c)))
+                BEGIN
+                  INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
+                END;
+                CREATE TRIGGER \(r)_update2 AFTER UPDATE OF \(c) ON \(t)
+                  WHEN OLD.\(i) = NEW.\(i) AND (NEW.\(c) ISNULL OR ST_IsEmpty(NEW.\(c)))
+                BEGIN
+                  DELETE FROM \(r) WHERE id = OLD.\(i);
+                END;
+                CREATE TRIGGER \(r)_update3 AFTER UPDATE ON \(t)
+                  WHEN OLD.\(i) != NEW.\(i) AND (NEW.\(c) NOTNULL AND NOT ST_IsEmpty(NEW.\(c)))
+                BEGIN
+                  DELETE FROM \(r) WHERE id = OLD.\(i);
+                  INSERT OR REPLACE INTO \(r) VALUES (NEW.\(i), ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c)));
+                END;
+                CREATE TRIGGER \(r)_update4 AFTER UPDATE ON \(t)
+                  WHEN OLD.\(i) != NEW.\(i) AND (NEW.\(c) ISNULL OR ST_IsEmpty(NEW.\(c)))
+                BEGIN
+                  DELETE FROM \(r) WHERE id IN (OLD.\(i), NEW.\(i));
+                END;
+                CREATE TRIGGER \(r)_delete AFTER DELETE ON \(t)
+                  WHEN old.\(c) NOT NULL
+                BEGIN
+                  DELETE FROM \(r) WHERE id = OLD.\(i);
+                END;
+                """)
+        try db.execute(
+            sql: """
+                INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
+                VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')
+                """, arguments: [t, c])
     }
 
     /// Recomputes a feature table's extent in `gpkg_contents` and stamps `last_change`.
     /// The exact envelopes are read from the geometry headers: the R*Tree holds 32-bit floats
     /// rounded outwards, good for searching but not for reporting.
     public static func refreshExtent(_ db: Database, table: String) throws {
-        try db.execute(sql: """
-            UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) =
-              (SELECT min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)), max(ST_MaxY(geom)) FROM \(table)),
-              last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-            WHERE table_name = ?
-            """, arguments: [table])
+        try db.execute(
+            sql: """
+                UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) =
+                  (SELECT min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)), max(ST_MaxY(geom)) FROM \(table)),
+                  last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE table_name = ?
+                """, arguments: [table])
     }
 }

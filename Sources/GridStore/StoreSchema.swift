@@ -37,39 +37,40 @@ public enum GeoPackageCore {
         // "GPKG" as application id and 1.3.0 as user version mark the file as a GeoPackage 1.3.
         try db.execute(sql: "PRAGMA application_id = 1196444487")
         try db.execute(sql: "PRAGMA user_version = 10300")
-        try db.execute(sql: """
-            CREATE TABLE gpkg_spatial_ref_sys (
-              srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
-              organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
-              definition TEXT NOT NULL, description TEXT);
-            CREATE TABLE gpkg_contents (
-              table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
-              description TEXT DEFAULT '',
-              last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-              min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
-              CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
-            CREATE TABLE gpkg_geometry_columns (
-              table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
-              srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
-              CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-              CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-              CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-            CREATE TABLE gpkg_extensions (
-              table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
-              definition TEXT NOT NULL, scope TEXT NOT NULL,
-              CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
-            CREATE TABLE gpkg_tile_matrix_set (
-              table_name TEXT NOT NULL PRIMARY KEY, srs_id INTEGER NOT NULL,
-              min_x DOUBLE NOT NULL, min_y DOUBLE NOT NULL, max_x DOUBLE NOT NULL, max_y DOUBLE NOT NULL);
-            CREATE TABLE gpkg_tile_matrix (
-              table_name TEXT NOT NULL, zoom_level INTEGER NOT NULL, matrix_width INTEGER NOT NULL,
-              matrix_height INTEGER NOT NULL, tile_width INTEGER NOT NULL, tile_height INTEGER NOT NULL,
-              pixel_x_size DOUBLE NOT NULL, pixel_y_size DOUBLE NOT NULL,
-              CONSTRAINT pk_ttm PRIMARY KEY (table_name, zoom_level));
-            INSERT INTO gpkg_spatial_ref_sys VALUES
-              ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
-              ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE gpkg_spatial_ref_sys (
+                  srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+                  organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
+                  definition TEXT NOT NULL, description TEXT);
+                CREATE TABLE gpkg_contents (
+                  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+                  description TEXT DEFAULT '',
+                  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+                  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+                CREATE TABLE gpkg_geometry_columns (
+                  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+                  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+                  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+                  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+                  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+                CREATE TABLE gpkg_extensions (
+                  table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+                  definition TEXT NOT NULL, scope TEXT NOT NULL,
+                  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+                CREATE TABLE gpkg_tile_matrix_set (
+                  table_name TEXT NOT NULL PRIMARY KEY, srs_id INTEGER NOT NULL,
+                  min_x DOUBLE NOT NULL, min_y DOUBLE NOT NULL, max_x DOUBLE NOT NULL, max_y DOUBLE NOT NULL);
+                CREATE TABLE gpkg_tile_matrix (
+                  table_name TEXT NOT NULL, zoom_level INTEGER NOT NULL, matrix_width INTEGER NOT NULL,
+                  matrix_height INTEGER NOT NULL, tile_width INTEGER NOT NULL, tile_height INTEGER NOT NULL,
+                  pixel_x_size DOUBLE NOT NULL, pixel_y_size DOUBLE NOT NULL,
+                  CONSTRAINT pk_ttm PRIMARY KEY (table_name, zoom_level));
+                INSERT INTO gpkg_spatial_ref_sys VALUES
+                  ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+                  ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
+                """)
         try FeatureTables.registerSRS(db, epsg: 4326, name: "WGS 84 geodetic")
         try FeatureTables.registerSRS(db, epsg: Int(GeoPackage.storeSRSID))
     }

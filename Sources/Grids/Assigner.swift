@@ -122,7 +122,6 @@ public final class Assigner: Sendable {
         let locator: PointLocator
         private var nearestGrid: NearestGrid?
 
-
         init(_ assigner: Assigner) throws {
             self.assigner = assigner
             locator = try PointLocator(polygonsWKB: assigner.polygonsWKB, ranks: assigner.ranks, index: assigner.index)

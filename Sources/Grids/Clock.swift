@@ -23,7 +23,8 @@ public enum Clock {
     public static func calendarDay(_ text: String) -> String? {
         let u = Array(text.utf8)
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }) else { return nil }
+            u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) })
+        else { return nil }
         func n(_ a: Int, _ b: Int) -> Int { u[a..<b].reduce(0) { $0 * 10 + Int($1) - 48 } }
         return isCalendarDay(n(0, 4), n(5, 7), n(8, 10)) ? text : nil
     }
@@ -81,15 +82,16 @@ public enum Clock {
                 if current > 99_999 { return nil }
             } else {
                 if current >= 0 { numbers.append(current); current = -1 }
-                if c == UInt8(ascii: "Z") && i == utf8.count - 1 { zone = 0 }
-                else if (c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && numbers.count >= 5 {
+                if c == UInt8(ascii: "Z") && i == utf8.count - 1 {
+                    zone = 0
+                } else if (c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && numbers.count >= 5 {
                     let rest = utf8[(i + 1)...].filter { $0 >= 48 && $0 <= 57 }.map { Int($0) - 48 }
                     guard rest.count == 4 || rest.count == 2 else { return nil }
                     let minutes = rest[0] * 600 + rest[1] * 60 + (rest.count == 4 ? rest[2] * 10 + rest[3] : 0)
                     zone = c == UInt8(ascii: "+") ? minutes : -minutes
                     break
                 } else if c == UInt8(ascii: ".") && numbers.count == 6 {
-                    while i + 1 < utf8.count, utf8[i + 1] >= 48, utf8[i + 1] <= 57 { i += 1 }   // fractions of a second
+                    while i + 1 < utf8.count, utf8[i + 1] >= 48, utf8[i + 1] <= 57 { i += 1 } // fractions of a second
                 } else if ![UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "T")].contains(c) {
                     return nil
                 }
@@ -109,7 +111,6 @@ public enum Clock {
         }
         return format(y, mo, d, h, mi, s)
     }
-
 
     static func local(from date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -50,8 +50,10 @@ public struct Finding: Sendable {
     public var locationWKB: [UInt8]?
 
     /// Public so that checks in other modules (the roster's) can report findings too.
-    public init(kind: Kind, severity: Severity, level: GridLevel, grids: [String], message: String,
-                measure: Double?, unit: String?, locationWKB: [UInt8]?) {
+    public init(
+        kind: Kind, severity: Severity, level: GridLevel, grids: [String], message: String,
+        measure: Double?, unit: String?, locationWKB: [UInt8]?
+    ) {
         self.kind = kind; self.severity = severity; self.level = level; self.grids = grids; self.message = message
         self.measure = measure; self.unit = unit; self.locationWKB = locationWKB
     }
@@ -69,11 +71,15 @@ public enum FindingsLayer {
                 let blob = try f.locationWKB.map {
                     try GeoPackageGeometry.encode(try Geometry(wkb: $0, context: context), srsID: GeoPackage.storeSRSID)
                 }
-                try db.execute(sql: """
-                    INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue,
-                                     f.grids.joined(separator: ","), f.message, f.measure, f.unit, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue,
+                        f.grids.joined(separator: ","), f.message, f.measure, f.unit, now,
+                    ])
             }
             try FeatureTables.refreshExtent(db, table: "findings")
         }

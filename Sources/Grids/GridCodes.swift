@@ -28,7 +28,8 @@ public struct CodeScheme: Sendable, Equatable, CustomStringConvertible {
             let sides = item.split(separator: "=")
             let terms = sides.count == 2 ? sides[1].split(separator: "+") : []
             guard sides.count == 2, terms.count == 2, let level = GridLevel(name: String(sides[0]).trimmingCharacters(in: .whitespaces)),
-                  let digits = Int(terms[1]), (1...6).contains(digits) else {
+                let digits = Int(terms[1]), (1...6).contains(digits)
+            else {
                 throw GridplanError("code scheme '\(item)': write LEVEL=BASE+DIGITS, e.g. unit=community+3")
             }
             let baseName = terms[0].trimmingCharacters(in: .whitespaces)
@@ -102,8 +103,9 @@ public enum GridCodes {
         }
         if !dryRun && !result.assigned.isEmpty {
             try store.write { db in
-                try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, 'codes', ?)",
-                               arguments: [Clock.today(), "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes"])
+                try db.execute(
+                    sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, 'codes', ?)",
+                    arguments: [Clock.today(), "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes"])
                 for a in result.assigned {
                     try db.execute(sql: "UPDATE grids SET code = ? WHERE fid = ?", arguments: [a.code, a.fid])
                 }

@@ -12,8 +12,10 @@ public enum GridExporter {
     ]
 
     /// Returns the number of grids written.
-    public static func run(store: GeoPackage, level: GridLevel, format: VectorFormat, out: String,
-                           crs: CRS = .cgcs2000) throws -> Int {
+    public static func run(
+        store: GeoPackage, level: GridLevel, format: VectorFormat, out: String,
+        crs: CRS = .cgcs2000
+    ) throws -> Int {
         let grids = try store.read { try GridRecord.current($0, level: level) }
         guard !grids.isEmpty else {
             throw GridplanError("\(store.path) has no current \(level) grids to export")
@@ -33,8 +35,7 @@ public enum GridExporter {
                 grid.households.map(FieldValue.integer) ?? .null, grid.residents.map(FieldValue.integer) ?? .null,
                 .text(grid.validFrom), grid.attributes.map(FieldValue.text) ?? .null,
             ]
-            do { try writer.write(wkb: try geometry.wkb, values: values) }
-            catch let e as FormatError { throw GridplanError(e.message) }
+            do { try writer.write(wkb: try geometry.wkb, values: values) } catch let e as FormatError { throw GridplanError(e.message) }
         }
         do { return try writer.close() } catch let e as FormatError { throw GridplanError(e.message) }
     }

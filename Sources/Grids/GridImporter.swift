@@ -24,10 +24,12 @@ public struct ImportOptions: Sendable {
     /// End every current grid of the level first, so the file becomes the whole level.
     public var replaceLevel: Bool
 
-    public init(level: GridLevel, layer: String? = nil, crs: CRS? = nil, codeField: String? = nil,
-                nameField: String? = nil, parentField: String? = nil, householdsField: String? = nil,
-                residentsField: String? = nil, kindField: String? = nil, encoding: String? = nil,
-                validFrom: String? = nil, replaceLevel: Bool = false) {
+    public init(
+        level: GridLevel, layer: String? = nil, crs: CRS? = nil, codeField: String? = nil,
+        nameField: String? = nil, parentField: String? = nil, householdsField: String? = nil,
+        residentsField: String? = nil, kindField: String? = nil, encoding: String? = nil,
+        validFrom: String? = nil, replaceLevel: Bool = false
+    ) {
         self.level = level; self.layer = layer; self.crs = crs; self.codeField = codeField
         self.nameField = nameField; self.parentField = parentField; self.householdsField = householdsField
         self.residentsField = residentsField; self.kindField = kindField; self.encoding = encoding
@@ -85,8 +87,9 @@ public enum GridImporter {
 
     public static func run(file: String, into store: GeoPackage, options: ImportOptions) throws -> ImportReport {
         let reader: VectorReader
-        do { reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding) }
-        catch let e as FormatError { throw GridplanError(e.message) }
+        do { reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding) } catch let e as FormatError {
+            throw GridplanError(e.message)
+        }
         let fileName = (file as NSString).lastPathComponent
 
         let sourceCRS = try resolveCRS(reader: reader, given: options.crs, file: fileName)
@@ -110,20 +113,22 @@ public enum GridImporter {
                 let geometry = try readGeometry(feature, label: label, context: context)
                 if geographic { try checkLonLat(geometry, label: label, crs: sourceCRS.crs) }
                 let stored: Geometry
-                do { stored = try asMultiPolygon(try transformer.transform(geometry)) }
-                catch { throw GridplanError("\(label): cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)") }
+                do { stored = try asMultiPolygon(try transformer.transform(geometry)) } catch {
+                    throw GridplanError("\(label): cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)")
+                }
                 if let problem = try stored.validityProblem() {
                     report.invalidGeometries.append("\(label): \(problem)")
                 }
-                rows.append(Row(
-                    label: label, code: code, name: name,
-                    parentRef: fields.parent.flatMap { feature.values[$0].string }.flatMap(nonEmpty),
-                    kind: try fields.kind(feature, label).rawValue,
-                    households: try fields.count(feature, fields.households, "households", label),
-                    residents: try fields.count(feature, fields.residents, "residents", label),
-                    attributes: fields.attributesJSON(feature),
-                    blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
-                    source: "\(fileName)#\(feature.fid)"))
+                rows.append(
+                    Row(
+                        label: label, code: code, name: name,
+                        parentRef: fields.parent.flatMap { feature.values[$0].string }.flatMap(nonEmpty),
+                        kind: try fields.kind(feature, label).rawValue,
+                        households: try fields.count(feature, fields.households, "households", label),
+                        residents: try fields.count(feature, fields.residents, "residents", label),
+                        attributes: fields.attributesJSON(feature),
+                        blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
+                        source: "\(fileName)#\(feature.fid)"))
             }
         } catch let e as FormatError {
             throw GridplanError(e.message)
@@ -137,44 +142,57 @@ public enum GridImporter {
         let command = "import \(fileName) --level \(options.level.name)"
         try store.write { db in
             // History only moves forward: the grids this import may end must not end before they began.
-            if let latest = try String.fetchOne(db, sql: "SELECT max(valid_from) FROM grids WHERE level = ? AND valid_to IS NULL",
-                                                arguments: [options.level.rawValue]), validFrom < latest {
-                throw GridplanError("--valid-from \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces")
+            if let latest = try String.fetchOne(
+                db, sql: "SELECT max(valid_from) FROM grids WHERE level = ? AND valid_to IS NULL",
+                arguments: [options.level.rawValue]), validFrom < latest
+            {
+                throw GridplanError(
+                    "--valid-from \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces"
+                )
             }
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?)", arguments: [validFrom, command])
             let version = db.lastInsertedRowID
             report.versionID = version
             let level = options.level.rawValue
             if options.replaceLevel {
-                try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL",
-                               arguments: [validFrom, version, level])
+                try db.execute(
+                    sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL",
+                    arguments: [validFrom, version, level])
                 report.superseded = db.changesCount
             }
             for row in rows {
                 var code = row.code
                 if let rowCode = row.code, !options.replaceLevel {
-                    try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL",
-                                   arguments: [validFrom, version, level, rowCode])
+                    try db.execute(
+                        sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL",
+                        arguments: [validFrom, version, level, rowCode])
                     report.superseded += db.changesCount
                 } else if let name = row.name, !options.replaceLevel {
                     // A grid without a code is known by its name within the level: importing it again
                     // redraws it (and it keeps the code it may have been given since) instead of adding a twin.
-                    let old = try GRDB.Row.fetchOne(db, sql: """
-                        SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ?
-                        """, arguments: [level, name, version])
+                    let old = try GRDB.Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ?
+                            """, arguments: [level, name, version])
                     if let old {
                         code = old["code"]
-                        try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
-                                       arguments: [validFrom, version, old["fid"] as Int64])
+                        try db.execute(
+                            sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
+                            arguments: [validFrom, version, old["fid"] as Int64])
                         report.superseded += 1
                     }
                 }
-                try db.execute(sql: """
-                    INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
-                                       valid_from, version_from, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [row.blob, code, row.name, level, row.kind, row.parentRef, row.households,
-                                     row.residents, row.attributes, validFrom, version, row.source])
+                try db.execute(
+                    sql: """
+                        INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
+                                           valid_from, version_from, source)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        row.blob, code, row.name, level, row.kind, row.parentRef, row.households,
+                        row.residents, row.attributes, validFrom, version, row.source,
+                    ])
                 report.imported += 1
             }
             // Grids of this level and every level below may now have (other) parents.
@@ -210,7 +228,9 @@ public enum GridImporter {
             return (given, [])
         }
         guard let definition = reader.crsDefinition else {
-            throw GridplanError("\(file) has no coordinate reference system (no .prj, no CRS in the file): give it with --crs, e.g. --crs EPSG:4490, --crs wgs84, --crs gcj02")
+            throw GridplanError(
+                "\(file) has no coordinate reference system (no .prj, no CRS in the file): give it with --crs, e.g. --crs EPSG:4490, --crs wgs84, --crs gcj02"
+            )
         }
         return (.proj(definition), [])
     }
@@ -218,8 +238,7 @@ public enum GridImporter {
     static func readGeometry(_ feature: VectorFeature, label: String, context: GEOSContext) throws -> Geometry {
         guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
         let geometry: Geometry
-        do { geometry = try Geometry(wkb: wkb, context: context) }
-        catch { throw GridplanError("\(label): unreadable geometry: \(error)") }
+        do { geometry = try Geometry(wkb: wkb, context: context) } catch { throw GridplanError("\(label): unreadable geometry: \(error)") }
         guard !geometry.isEmpty else { throw GridplanError("\(label): the geometry is empty") }
         guard geometry.type.isPolygonal else {
             throw GridplanError("\(label): the geometry is a \(geometry.type); grids must be polygons")
@@ -233,9 +252,13 @@ public enum GridImporter {
         let lonOK = e.minX >= -180 && e.maxX <= 180, latOK = e.minY >= -90 && e.maxY <= 90
         if lonOK && latOK { return }
         if !latOK && e.minX >= -90 && e.maxX <= 90 && e.minY >= -180 && e.maxY <= 180 {
-            throw GridplanError("\(label): latitude \(latOK ? e.maxX : (abs(e.maxY) > 90 ? e.maxY : e.minY)) is out of range: longitude and latitude look swapped (x is in -90…90, y beyond ±90); swap the columns or fix the file")
+            throw GridplanError(
+                "\(label): latitude \(latOK ? e.maxX : (abs(e.maxY) > 90 ? e.maxY : e.minY)) is out of range: longitude and latitude look swapped (x is in -90…90, y beyond ±90); swap the columns or fix the file"
+            )
         }
-        throw GridplanError("\(label): coordinates (\(e.minX) \(e.minY)) are not longitude/latitude although the CRS \(crs) is geographic; are they projected metres? give the right --crs")
+        throw GridplanError(
+            "\(label): coordinates (\(e.minX) \(e.minY)) are not longitude/latitude although the CRS \(crs) is geographic; are they projected metres? give the right --crs"
+        )
     }
 
     static func asMultiPolygon(_ g: Geometry) throws -> Geometry {
@@ -294,7 +317,9 @@ struct FieldMap {
     func kind(_ feature: VectorFeature, _ label: String) throws -> GridKind {
         guard let index = kind, let text = feature.values[index].string.flatMap(GridImporter.nonEmpty) else { return .comprehensive }
         guard let k = GridKind(text: text) else {
-            throw GridplanError("\(label): field \(names[index]) (kind) is '\(text)', not a grid kind: \(GridKind.allCases.map(\.rawValue).joined(separator: ", ")) (or 综合网格, 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+            throw GridplanError(
+                "\(label): field \(names[index]) (kind) is '\(text)', not a grid kind: \(GridKind.allCases.map(\.rawValue).joined(separator: ", ")) (or 综合网格, 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)"
+            )
         }
         return k
     }

@@ -20,8 +20,9 @@ extension GridRecord {
 
     /// How many grids were in force on `day` (YYYY-MM-DD).
     public static func count(_ db: Database, inForceOn day: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-                         arguments: [day, day]) ?? 0
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+            arguments: [day, day]) ?? 0
     }
 
     /// The first day any grid was in force, nil for a plan without grids.
@@ -49,10 +50,13 @@ extension GridRecord {
     /// The last geometry (a GeoPackage blob) of every code that the current plan no longer has.
     public static func lastGeometryOfEndedCodes(_ db: Database) throws -> [String: Data] {
         var ended: [String: Data] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT code, geom FROM grids g WHERE code IS NOT NULL AND valid_to IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.code = g.code AND c.valid_to IS NULL) ORDER BY valid_to
-            """) { ended[row["code"]] = row["geom"] }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT code, geom FROM grids g WHERE code IS NOT NULL AND valid_to IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.code = g.code AND c.valid_to IS NULL) ORDER BY valid_to
+                """)
+        { ended[row["code"]] = row["geom"] }
         return ended
     }
 }

@@ -22,8 +22,10 @@ public enum GridReplacement {
         /// The grid's kind (``GridKind`` raw value): comprehensive, or a dedicated kind.
         public var kind: String
 
-        public init(code: String?, name: String?, level: GridLevel, parentFid: Int64, parentRef: String?, households: Int64,
-                    residents: Int64, attributes: String? = nil, blob: Data, kind: String = GridKind.comprehensive.rawValue) {
+        public init(
+            code: String?, name: String?, level: GridLevel, parentFid: Int64, parentRef: String?, households: Int64,
+            residents: Int64, attributes: String? = nil, blob: Data, kind: String = GridKind.comprehensive.rawValue
+        ) {
             self.code = code; self.name = name; self.level = level; self.parentFid = parentFid; self.parentRef = parentRef
             self.households = households; self.residents = residents; self.attributes = attributes; self.blob = blob
             self.kind = kind
@@ -41,25 +43,32 @@ public enum GridReplacement {
 
     /// In one transaction: a plan version, the end of `endFids`, the new grids; grids that were
     /// children of an ended grid get their parent again by area share.
-    public static func write(store: GeoPackage, newGrids: [NewGrid], endFids: [Int64], command: String, note: String?,
-                             validFrom: String? = nil) throws -> Result {
+    public static func write(
+        store: GeoPackage, newGrids: [NewGrid], endFids: [Int64], command: String, note: String?,
+        validFrom: String? = nil
+    ) throws -> Result {
         let day = validFrom ?? Clock.today()
         return try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)", arguments: [day, command, note])
             let version = db.lastInsertedRowID
             var ended = 0
             for fid in endFids {
-                try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ? AND valid_to IS NULL",
-                               arguments: [day, version, fid])
+                try db.execute(
+                    sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ? AND valid_to IS NULL",
+                    arguments: [day, version, fid])
                 ended += db.changesCount
             }
             for g in newGrids {
-                try db.execute(sql: """
-                    INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
-                                       valid_from, version_from, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [g.blob, g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents,
-                                     g.attributes, day, version, command])
+                try db.execute(
+                    sql: """
+                        INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
+                                           valid_from, version_from, source)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        g.blob, g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents,
+                        g.attributes, day, version, command,
+                    ])
             }
             // Current grids whose parent was just ended: find their parent by area again.
             var orphaned: Set<Int> = []

@@ -61,25 +61,30 @@ public struct GridStats: Sendable {
             let centre = try m.centroid().xy
             let (xs, ys) = try m.coordinates()
             var radius = 0.0
-            for k in xs.indices { radius = max(radius, ((xs[k] - centre.x) * (xs[k] - centre.x) + (ys[k] - centre.y) * (ys[k] - centre.y)).squareRoot()) }
-            grids.append(Grid(code: record.code, name: record.name, level: record.level, areaM2: area, perimeterM: perimeter,
-                              compactness: perimeter > 0 ? 4 * Double.pi * area / (perimeter * perimeter) : 0,
-                              households: record.households, residents: record.residents,
-                              children: plan.children[i]?.count ?? 0, radiusM: radius, withinRules: rules.within(record)))
+            for k in xs.indices {
+                radius = max(radius, ((xs[k] - centre.x) * (xs[k] - centre.x) + (ys[k] - centre.y) * (ys[k] - centre.y)).squareRoot())
+            }
+            grids.append(
+                Grid(
+                    code: record.code, name: record.name, level: record.level, areaM2: area, perimeterM: perimeter,
+                    compactness: perimeter > 0 ? 4 * Double.pi * area / (perimeter * perimeter) : 0,
+                    households: record.households, residents: record.residents,
+                    children: plan.children[i]?.count ?? 0, radiusM: radius, withinRules: rules.within(record)))
         }
         let levels = GridLevel.allCases.compactMap { level -> Level? in
             let members = grids.filter { $0.level == level }
             guard !members.isEmpty else { return nil }
-            return Level(level: level, count: members.count,
-                         area: Spread(members.map(\.areaM2)), perimeter: Spread(members.map(\.perimeterM)),
-                         compactness: Spread(members.map(\.compactness)),
-                         households: Spread(members.compactMap(\.households).map(Double.init)),
-                         residents: Spread(members.compactMap(\.residents).map(Double.init)),
-                         radius: Spread(members.map(\.radiusM)), children: Spread(members.map { Double($0.children) }),
-                         totalAreaM2: members.map(\.areaM2).reduce(0, +),
-                         totalHouseholds: members.compactMap(\.households).reduce(0, +),
-                         totalResidents: members.compactMap(\.residents).reduce(0, +),
-                         shareWithinRules: Double(members.filter(\.withinRules).count) / Double(members.count))
+            return Level(
+                level: level, count: members.count,
+                area: Spread(members.map(\.areaM2)), perimeter: Spread(members.map(\.perimeterM)),
+                compactness: Spread(members.map(\.compactness)),
+                households: Spread(members.compactMap(\.households).map(Double.init)),
+                residents: Spread(members.compactMap(\.residents).map(Double.init)),
+                radius: Spread(members.map(\.radiusM)), children: Spread(members.map { Double($0.children) }),
+                totalAreaM2: members.map(\.areaM2).reduce(0, +),
+                totalHouseholds: members.compactMap(\.households).reduce(0, +),
+                totalResidents: members.compactMap(\.residents).reduce(0, +),
+                shareWithinRules: Double(members.filter(\.withinRules).count) / Double(members.count))
         }
         return GridStats(grids: grids, levels: levels, metricCRS: plan.projector.metricCRS.description)
     }

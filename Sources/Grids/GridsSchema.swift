@@ -14,61 +14,70 @@ public enum GridsSchema {
     static func v1(_ db: Database) throws {
         try GeoPackageCore.create(db)
 
-        try db.execute(sql: """
-            CREATE TABLE plan_versions (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-              valid_from TEXT NOT NULL,
-              command TEXT NOT NULL,
-              note TEXT)
-            """)
-        try FeatureTables.registerAttributes(db, table: "plan_versions",
-                                             description: "Every change to the grid plan: when, by which command, valid from which day")
-        try FeatureTables.create(db, table: "grids", geometryType: "MULTIPOLYGON", srsID: GeoPackage.storeSRSID, columns: """
-            code TEXT,
-            name TEXT,
-            level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
-            kind TEXT NOT NULL DEFAULT 'comprehensive',
-            parent_fid INTEGER REFERENCES grids(fid),
-            parent_ref TEXT,
-            households INTEGER,
-            residents INTEGER,
-            attributes TEXT,
-            valid_from TEXT NOT NULL,
-            valid_to TEXT,
-            version_from INTEGER NOT NULL REFERENCES plan_versions(id),
-            version_to INTEGER REFERENCES plan_versions(id),
-            source TEXT
-            """, description: "Grids of all four levels (1 street, 2 community, 3 area, 4 unit), with history")
-        try db.execute(sql: """
-            CREATE INDEX grids_current_level ON grids(level, valid_to);
-            CREATE INDEX grids_code ON grids(code);
-            CREATE INDEX grids_parent ON grids(parent_fid);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE plan_versions (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                  valid_from TEXT NOT NULL,
+                  command TEXT NOT NULL,
+                  note TEXT)
+                """)
+        try FeatureTables.registerAttributes(
+            db, table: "plan_versions",
+            description: "Every change to the grid plan: when, by which command, valid from which day")
+        try FeatureTables.create(
+            db, table: "grids", geometryType: "MULTIPOLYGON", srsID: GeoPackage.storeSRSID,
+            columns: """
+                code TEXT,
+                name TEXT,
+                level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
+                kind TEXT NOT NULL DEFAULT 'comprehensive',
+                parent_fid INTEGER REFERENCES grids(fid),
+                parent_ref TEXT,
+                households INTEGER,
+                residents INTEGER,
+                attributes TEXT,
+                valid_from TEXT NOT NULL,
+                valid_to TEXT,
+                version_from INTEGER NOT NULL REFERENCES plan_versions(id),
+                version_to INTEGER REFERENCES plan_versions(id),
+                source TEXT
+                """, description: "Grids of all four levels (1 street, 2 community, 3 area, 4 unit), with history")
+        try db.execute(
+            sql: """
+                CREATE INDEX grids_current_level ON grids(level, valid_to);
+                CREATE INDEX grids_code ON grids(code);
+                CREATE INDEX grids_parent ON grids(parent_fid);
+                """)
     }
 
     /// Layers a planner opens in QGIS next to the grids: what `validate` found, and what a
     /// `plan diff` moved.
     static func v2(_ db: Database) throws {
-        try FeatureTables.create(db, table: "findings", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID, columns: """
-            kind TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            level INTEGER,
-            grids TEXT,
-            message TEXT NOT NULL,
-            measure REAL,
-            unit TEXT,
-            found_at TEXT NOT NULL
-            """, description: "What the last `gridplan validate` found, each with its location")
-        try FeatureTables.create(db, table: "plan_changes", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID, columns: """
-            change TEXT NOT NULL,
-            level INTEGER NOT NULL,
-            grid TEXT NOT NULL,
-            other_grid TEXT,
-            area_m2 REAL,
-            households REAL,
-            from_moment TEXT NOT NULL,
-            to_moment TEXT NOT NULL
-            """, description: "Pieces of territory the last `gridplan plan diff` found moved between grids")
+        try FeatureTables.create(
+            db, table: "findings", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID,
+            columns: """
+                kind TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                level INTEGER,
+                grids TEXT,
+                message TEXT NOT NULL,
+                measure REAL,
+                unit TEXT,
+                found_at TEXT NOT NULL
+                """, description: "What the last `gridplan validate` found, each with its location")
+        try FeatureTables.create(
+            db, table: "plan_changes", geometryType: "GEOMETRY", srsID: GeoPackage.storeSRSID,
+            columns: """
+                change TEXT NOT NULL,
+                level INTEGER NOT NULL,
+                grid TEXT NOT NULL,
+                other_grid TEXT,
+                area_m2 REAL,
+                households REAL,
+                from_moment TEXT NOT NULL,
+                to_moment TEXT NOT NULL
+                """, description: "Pieces of territory the last `gridplan plan diff` found moved between grids")
     }
 }

@@ -29,14 +29,18 @@ public enum HierarchyBuilder {
         let context = GEOSContext()
         for level in levels {
             guard let parentLevel = try HierarchyLinks.presentLevels(above: level, db).first else { continue }
-            let children = try Row.fetchAll(db, sql: """
-                SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids
-                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NULL
-                """, arguments: [level.rawValue])
+            let children = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids
+                    WHERE level = ? AND valid_to IS NULL AND parent_ref IS NULL
+                    """, arguments: [level.rawValue])
             if children.isEmpty { continue }
-            let parents = try Row.fetchAll(db, sql: """
-                SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids WHERE level = ? AND valid_to IS NULL
-                """, arguments: [parentLevel.rawValue])
+            let parents = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids WHERE level = ? AND valid_to IS NULL
+                    """, arguments: [parentLevel.rawValue])
             if parents.isEmpty { continue }
             let parentGeometries = try parents.map { try GeoPackageGeometry.decode($0["geom"], context: context) }
             let extent = parentGeometries.compactMap(\.envelope).reduce(parentGeometries[0].envelope!) { $0.union($1) }
@@ -56,7 +60,8 @@ public enum HierarchyBuilder {
                     result.orphans.append(child["label"])
                     continue
                 }
-                try db.execute(sql: "UPDATE grids SET parent_fid = ? WHERE fid = ?", arguments: [parents[best.index]["fid"] as Int64, child["fid"] as Int64])
+                try db.execute(
+                    sql: "UPDATE grids SET parent_fid = ? WHERE fid = ?", arguments: [parents[best.index]["fid"] as Int64, child["fid"] as Int64])
                 result.linked += 1
                 let share = best.area / total
                 if share < 0.99 { result.weak.append(WeakParent(child: child["label"], parent: parents[best.index]["label"], share: share)) }

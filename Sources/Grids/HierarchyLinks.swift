@@ -18,16 +18,20 @@ enum HierarchyLinks {
         var unmatched: [String: [String]] = [:]
         for level in levels {
             let above = try presentLevels(above: level, db)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT fid, parent_ref, coalesce(name, code, '#' || fid) AS label FROM grids
-                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NOT NULL
-                """, arguments: [level.rawValue])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fid, parent_ref, coalesce(name, code, '#' || fid) AS label FROM grids
+                    WHERE level = ? AND valid_to IS NULL AND parent_ref IS NOT NULL
+                    """, arguments: [level.rawValue])
             if rows.isEmpty { continue }
             var byCode: [[String: Int64]] = [], byName: [[String: [Int64]]] = []
             for parentLevel in above {
                 var codes: [String: Int64] = [:], names: [String: [Int64]] = [:]
-                for p in try Row.fetchAll(db, sql: "SELECT fid, code, name FROM grids WHERE level = ? AND valid_to IS NULL",
-                                          arguments: [parentLevel.rawValue]) {
+                for p in try Row.fetchAll(
+                    db, sql: "SELECT fid, code, name FROM grids WHERE level = ? AND valid_to IS NULL",
+                    arguments: [parentLevel.rawValue])
+                {
                     if let c: String = p["code"] { codes[c] = p["fid"] }
                     if let n: String = p["name"] { names[n, default: []].append(p["fid"]) }
                 }

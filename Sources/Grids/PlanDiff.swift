@@ -62,8 +62,10 @@ public enum PlanDiff {
         for (k, ni) in newIndex.sorted(by: { $0.key < $1.key }) {
             let g = after.grids[ni]
             guard let before, let oi = oldIndex[k] else {
-                changes.append(GridChange(change: .added, level: g.level, grid: label(g), gainedM2: try after.areaM2(ofGrid: ni), lostM2: 0,
-                                          householdsBefore: nil, householdsAfter: g.households, householdsMoved: nil))
+                changes.append(
+                    GridChange(
+                        change: .added, level: g.level, grid: label(g), gainedM2: try after.areaM2(ofGrid: ni), lostM2: 0,
+                        householdsBefore: nil, householdsAfter: g.households, householdsMoved: nil))
                 continue
             }
             let old = before.grids[oi]
@@ -72,21 +74,29 @@ public enum PlanDiff {
             let lost = try after.areaM2(ofMetric: lostPiece), gained = try after.areaM2(ofMetric: gainedPiece)
             if lost < toleranceM2 && gained < toleranceM2 {
                 if old.households != g.households {
-                    changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: 0, lostM2: 0,
-                                              householdsBefore: old.households, householdsAfter: g.households, householdsMoved: nil))
-                } else { unchanged += 1 }
+                    changes.append(
+                        GridChange(
+                            change: .reshaped, level: g.level, grid: label(g), gainedM2: 0, lostM2: 0,
+                            householdsBefore: old.households, householdsAfter: g.households, householdsMoved: nil))
+                } else {
+                    unchanged += 1
+                }
                 continue
             }
             let oldArea = try before.areaM2(ofGrid: oi)
             let movedHouseholds = old.households.map { Double($0) * lost / max(oldArea, 1) }
-            changes.append(GridChange(change: .reshaped, level: g.level, grid: label(g), gainedM2: gained, lostM2: lost,
-                                      householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
+            changes.append(
+                GridChange(
+                    change: .reshaped, level: g.level, grid: label(g), gainedM2: gained, lostM2: lost,
+                    householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
         }
         if let before {
             for (k, oi) in oldIndex.sorted(by: { $0.key < $1.key }) where newIndex[k] == nil {
                 let g = before.grids[oi]
-                changes.append(GridChange(change: .removed, level: g.level, grid: label(g), gainedM2: 0, lostM2: try before.areaM2(ofGrid: oi),
-                                          householdsBefore: g.households, householdsAfter: nil, householdsMoved: g.households.map(Double.init)))
+                changes.append(
+                    GridChange(
+                        change: .removed, level: g.level, grid: label(g), gainedM2: 0, lostM2: try before.areaM2(ofGrid: oi),
+                        householdsBefore: g.households, householdsAfter: nil, householdsMoved: g.households.map(Double.init)))
             }
             // Where did each grid's lost territory go? Intersect it with the new grids of its level.
             for level in GridLevel.allCases {
@@ -108,17 +118,21 @@ public enum PlanDiff {
                         let area = try after.areaM2(ofMetric: piece)
                         guard area >= toleranceM2 else { continue }
                         accounted += area
-                        pieces.append(Piece(level: level, from: label(old), to: label(after.grids[newMembers[c]]), areaM2: area,
-                                            households: old.households.map { Double($0) * area / max(oldArea, 1) },
-                                            wkb: try after.toLonLat(piece).wkb))
+                        pieces.append(
+                            Piece(
+                                level: level, from: label(old), to: label(after.grids[newMembers[c]]), areaM2: area,
+                                households: old.households.map { Double($0) * area / max(oldArea, 1) },
+                                wkb: try after.toLonLat(piece).wkb))
                     }
                     if remainderArea - accounted >= toleranceM2 {
                         let uncovered = try remainder.difference(try Geometry.unionAll(newGeometries, context: after.context))
                         let area = try after.areaM2(ofMetric: uncovered)
                         if area >= toleranceM2 {
-                            pieces.append(Piece(level: level, from: label(old), to: nil, areaM2: area,
-                                                households: old.households.map { Double($0) * area / max(oldArea, 1) },
-                                                wkb: try after.toLonLat(uncovered).wkb))
+                            pieces.append(
+                                Piece(
+                                    level: level, from: label(old), to: nil, areaM2: area,
+                                    households: old.households.map { Double($0) * area / max(oldArea, 1) },
+                                    wkb: try after.toLonLat(uncovered).wkb))
                         }
                     }
                 }
@@ -128,11 +142,15 @@ public enum PlanDiff {
             try db.execute(sql: "DELETE FROM plan_changes")
             for p in pieces {
                 let blob = try GeoPackageGeometry.encode(try Geometry(wkb: p.wkb, context: after.context), srsID: GeoPackage.storeSRSID)
-                try db.execute(sql: """
-                    INSERT INTO plan_changes (geom, change, level, grid, other_grid, area_m2, households, from_moment, to_moment)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [blob, p.to == nil ? "dropped" : "moved", p.level.rawValue, p.from ?? "", p.to, p.areaM2, p.households,
-                                     from.description, to.description])
+                try db.execute(
+                    sql: """
+                        INSERT INTO plan_changes (geom, change, level, grid, other_grid, area_m2, households, from_moment, to_moment)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        blob, p.to == nil ? "dropped" : "moved", p.level.rawValue, p.from ?? "", p.to, p.areaM2, p.households,
+                        from.description, to.description,
+                    ])
             }
             try FeatureTables.refreshExtent(db, table: "plan_changes")
         }

@@ -32,7 +32,7 @@ public final class PlanSnapshot {
         let envelopes = lonLat.compactMap(\.envelope)
         let chosen: MetricProjector
         if let projector {
-            chosen = projector      // an empty snapshot is allowed when it is measured like another one
+            chosen = projector // an empty snapshot is allowed when it is measured like another one
         } else {
             guard let first = envelopes.first else { throw GridplanError("the plan has no grids") }
             chosen = try MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
@@ -98,15 +98,21 @@ public enum PlanMoment: Sendable, CustomStringConvertible {
     public func grids(_ db: Database) throws -> [GridRecord] {
         switch self {
         case .date(let d):
-            return try Row.fetchAll(db, sql: """
-                \(GridRecord.selectSQL) WHERE g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?)
-                ORDER BY g.level, g.code, g.fid
-                """, arguments: [d, d]).map { try GridRecord(row: $0) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    \(GridRecord.selectSQL) WHERE g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?)
+                    ORDER BY g.level, g.code, g.fid
+                    """, arguments: [d, d]
+            ).map { try GridRecord(row: $0) }
         case .version(let v):
-            return try Row.fetchAll(db, sql: """
-                \(GridRecord.selectSQL) WHERE g.version_from <= ? AND (g.version_to IS NULL OR g.version_to > ?)
-                ORDER BY g.level, g.code, g.fid
-                """, arguments: [v, v]).map { try GridRecord(row: $0) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    \(GridRecord.selectSQL) WHERE g.version_from <= ? AND (g.version_to IS NULL OR g.version_to > ?)
+                    ORDER BY g.level, g.code, g.fid
+                    """, arguments: [v, v]
+            ).map { try GridRecord(row: $0) }
         }
     }
 }

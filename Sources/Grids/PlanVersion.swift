@@ -13,14 +13,18 @@ public struct PlanVersion: Sendable {
 
     public static func all(store: GeoPackage) throws -> [PlanVersion] {
         try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.id, v.valid_from, v.created_at, v.command,
-                  (SELECT count(*) FROM grids WHERE version_from = v.id) AS added,
-                  (SELECT count(*) FROM grids WHERE version_to = v.id) AS ended
-                FROM plan_versions v ORDER BY v.id
-                """).map {
-                PlanVersion(id: $0["id"], validFrom: $0["valid_from"], createdAt: $0["created_at"],
-                            command: $0["command"], added: $0["added"], ended: $0["ended"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.id, v.valid_from, v.created_at, v.command,
+                      (SELECT count(*) FROM grids WHERE version_from = v.id) AS added,
+                      (SELECT count(*) FROM grids WHERE version_to = v.id) AS ended
+                    FROM plan_versions v ORDER BY v.id
+                    """
+            ).map {
+                PlanVersion(
+                    id: $0["id"], validFrom: $0["valid_from"], createdAt: $0["created_at"],
+                    command: $0["command"], added: $0["added"], ended: $0["ended"])
             }
         }
     }
@@ -30,9 +34,11 @@ extension PlanVersion {
     /// A cheap fingerprint of the grids and plan versions: it changes when an import, a redraw or a
     /// code assignment commits, so indexes built from the plan know to rebuild.
     public static func stamp(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: """
-            SELECT (SELECT count(*) || '/' || coalesce(max(fid), 0) || '/' || count(code) || '/' || count(valid_to) FROM grids)
-                   || ':' || (SELECT coalesce(max(id), 0) FROM plan_versions)
-            """) ?? ""
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT (SELECT count(*) || '/' || coalesce(max(fid), 0) || '/' || count(code) || '/' || count(valid_to) FROM grids)
+                       || ':' || (SELECT coalesce(max(id), 0) FROM plan_versions)
+                """) ?? ""
     }
 }

@@ -14,8 +14,10 @@ public struct SizingRules: Sendable, Codable {
         public var minResidents: Int64?
         public var maxResidents: Int64?
 
-        public init(level: String, kind: String? = nil, minHouseholds: Int64? = nil, maxHouseholds: Int64? = nil,
-                    minResidents: Int64? = nil, maxResidents: Int64? = nil) {
+        public init(
+            level: String, kind: String? = nil, minHouseholds: Int64? = nil, maxHouseholds: Int64? = nil,
+            minResidents: Int64? = nil, maxResidents: Int64? = nil
+        ) {
             self.level = level; self.kind = kind; self.minHouseholds = minHouseholds; self.maxHouseholds = maxHouseholds
             self.minResidents = minResidents; self.maxResidents = maxResidents
         }
@@ -24,15 +26,16 @@ public struct SizingRules: Sendable, Codable {
     public var rules: [Rule]
 
     public static let defaults = SizingRules(rules: [
-        Rule(level: "unit", kind: "comprehensive", minHouseholds: 300, maxHouseholds: 500, maxResidents: 2500),
+        Rule(level: "unit", kind: "comprehensive", minHouseholds: 300, maxHouseholds: 500, maxResidents: 2500)
     ])
 
     /// Reads rules from a JSON file: `{"rules": [{"level": "unit", "kind": "comprehensive",
     /// "minHouseholds": 300, "maxHouseholds": 500, "maxResidents": 2500}, …]}`.
     public static func load(path: String) throws -> SizingRules {
         guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the sizing rules") }
-        do { return try JSONDecoder().decode(SizingRules.self, from: data) }
-        catch { throw GridplanError("\(path): not valid sizing rules: \(error)") }
+        do { return try JSONDecoder().decode(SizingRules.self, from: data) } catch {
+            throw GridplanError("\(path): not valid sizing rules: \(error)")
+        }
     }
 
     /// The rule for a grid: one naming its kind wins over one for every kind.

@@ -26,8 +26,9 @@ public enum Validation {
         let plan = try PlanSnapshot(store: store)
         let findings = try validator.run(plan)
         try FindingsLayer.write(findings, to: store, replacing: true)
-        return Report(findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description,
-                      gridsPerLevel: Dictionary(grouping: plan.grids, by: \.level).mapValues(\.count))
+        return Report(
+            findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description,
+            gridsPerLevel: Dictionary(grouping: plan.grids, by: \.level).mapValues(\.count))
     }
 
     static func repairInvalid(store: GeoPackage) throws -> [String] {
@@ -38,14 +39,19 @@ public enum Validation {
             let g = try grid.geometry(context)
             guard let problem = try g.validityProblem() else { continue }
             let valid = try g.makeValid()
-            let polygonal = try Geometry.collection(.multiPolygon, try valid.parts.flatMap { p -> [Geometry] in
-                p.type == .polygon ? [p] : p.type == .multiPolygon ? try p.parts : []
-            }, context: context)
+            let polygonal = try Geometry.collection(
+                .multiPolygon,
+                try valid.parts.flatMap { p -> [Geometry] in
+                    p.type == .polygon ? [p] : p.type == .multiPolygon ? try p.parts : []
+                }, context: context)
             guard let envelope = g.envelope else { continue }
             let metric = try MetricProjector(around: envelope)
             let before = try metric.area(g), after = try metric.area(polygonal)
-            fixes.append((grid, try GeoPackageGeometry.encode(polygonal, srsID: GeoPackage.storeSRSID),
-                          "\(grid.label): \(problem.reason) repaired; now \(polygonal.partCount) part(s), area \(format(before)) → \(format(after)) m²"))
+            fixes.append(
+                (
+                    grid, try GeoPackageGeometry.encode(polygonal, srsID: GeoPackage.storeSRSID),
+                    "\(grid.label): \(problem.reason) repaired; now \(polygonal.partCount) part(s), area \(format(before)) → \(format(after)) m²"
+                ))
         }
         guard !fixes.isEmpty else { return [] }
         let today = Clock.today()
@@ -54,12 +60,13 @@ public enum Validation {
             let version = db.lastInsertedRowID
             for (grid, blob, _) in fixes {
                 try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?", arguments: [today, version, grid.fid])
-                try db.execute(sql: """
-                    INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
-                                       valid_from, version_from, source)
-                    SELECT ?, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes, ?, ?, source
-                    FROM grids WHERE fid = ?
-                    """, arguments: [blob, today, version, grid.fid])
+                try db.execute(
+                    sql: """
+                        INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
+                                           valid_from, version_from, source)
+                        SELECT ?, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes, ?, ?, source
+                        FROM grids WHERE fid = ?
+                        """, arguments: [blob, today, version, grid.fid])
                 let newFid = db.lastInsertedRowID
                 try db.execute(sql: "UPDATE grids SET parent_fid = ? WHERE parent_fid = ? AND valid_to IS NULL", arguments: [newFid, grid.fid])
             }

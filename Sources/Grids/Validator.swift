@@ -23,9 +23,11 @@ public struct Validator {
         var usable = plan.metric
         for (i, grid) in plan.grids.enumerated() {
             if let problem = try plan.lonLat[i].validityProblem() {
-                findings.append(Finding(kind: .invalidGeometry, severity: .error, level: grid.level, grids: [label(grid)],
-                                        message: "\(label(grid)): invalid geometry: \(problem.reason)",
-                                        measure: nil, unit: nil, locationWKB: try problem.location?.wkb ?? plan.lonLat[i].pointOnSurface().wkb))
+                findings.append(
+                    Finding(
+                        kind: .invalidGeometry, severity: .error, level: grid.level, grids: [label(grid)],
+                        message: "\(label(grid)): invalid geometry: \(problem.reason)",
+                        measure: nil, unit: nil, locationWKB: try problem.location?.wkb ?? plan.lonLat[i].pointOnSurface().wkb))
                 usable[i] = try usable[i].makeValid()
             }
         }
@@ -39,8 +41,11 @@ public struct Validator {
             }
         }
         findings += try coverage(plan, usable)
-        return findings.sorted { ($0.severity, $0.level.rawValue, $0.kind.rawValue, $0.grids.first ?? "") <
-                                 ($1.severity, $1.level.rawValue, $1.kind.rawValue, $1.grids.first ?? "") }
+        return findings.sorted {
+            ($0.severity, $0.level.rawValue, $0.kind.rawValue, $0.grids.first ?? "") < (
+                $1.severity, $1.level.rawValue, $1.kind.rawValue, $1.grids.first ?? ""
+            )
+        }
     }
 
     func label(_ g: GridRecord) -> String { g.code ?? g.name ?? "#\(g.fid)" }
@@ -56,17 +61,22 @@ public struct Validator {
             let polygons = try g.parts.filter { $0.type == .polygon }
             if polygons.count > 1 {
                 let areas = try polygons.map { try plan.measure.area($0) }.sorted(by: >)
-                findings.append(Finding(kind: .multiPart, severity: .warning, level: grid.level, grids: [label(grid)],
-                                        message: "\(label(grid)): \(polygons.count) separate parts; the smaller ones total \(format(areas.dropFirst().reduce(0, +))) m²",
-                                        measure: Double(polygons.count), unit: "parts", locationWKB: try g.wkb))
+                findings.append(
+                    Finding(
+                        kind: .multiPart, severity: .warning, level: grid.level, grids: [label(grid)],
+                        message:
+                            "\(label(grid)): \(polygons.count) separate parts; the smaller ones total \(format(areas.dropFirst().reduce(0, +))) m²",
+                        measure: Double(polygons.count), unit: "parts", locationWKB: try g.wkb))
             }
             for polygon in polygons where polygon.holeCount > 0 {
                 for hole in try polygon.rings().dropFirst() {
                     let holePolygon = try Geometry.polygonOf(ring: hole)
                     let area = try plan.measure.area(holePolygon)
-                    findings.append(Finding(kind: .hole, severity: .warning, level: grid.level, grids: [label(grid)],
-                                            message: "\(label(grid)): a hole of \(format(area)) m²",
-                                            measure: area, unit: "m²", locationWKB: try holePolygon.wkb))
+                    findings.append(
+                        Finding(
+                            kind: .hole, severity: .warning, level: grid.level, grids: [label(grid)],
+                            message: "\(label(grid)): a hole of \(format(area)) m²",
+                            measure: area, unit: "m²", locationWKB: try holePolygon.wkb))
                 }
             }
         }
@@ -78,9 +88,10 @@ public struct Validator {
         for (i, g) in plan.grids.enumerated() { if let c = g.code { byCode[c, default: []].append(i) } }
         return byCode.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { code, indices in
             let names = indices.map { plan.grids[$0].name ?? "#\(plan.grids[$0].fid)" }
-            return Finding(kind: .duplicateCode, severity: .error, level: plan.grids[indices[0]].level, grids: [code],
-                           message: "code \(code) is used by \(indices.count) grids: \(names.joined(separator: ", "))",
-                           measure: Double(indices.count), unit: "grids", locationWKB: try? plan.lonLat[indices[0]].pointOnSurface().wkb)
+            return Finding(
+                kind: .duplicateCode, severity: .error, level: plan.grids[indices[0]].level, grids: [code],
+                message: "code \(code) is used by \(indices.count) grids: \(names.joined(separator: ", "))",
+                measure: Double(indices.count), unit: "grids", locationWKB: try? plan.lonLat[indices[0]].pointOnSurface().wkb)
         }
     }
 
@@ -90,14 +101,20 @@ public struct Validator {
             guard let rule = rules.rule(level: grid.level, kind: grid.kind) else { continue }
             let at = try? plan.lonLat[i].pointOnSurface().wkb
             if let h = grid.households, (rule.minHouseholds.map { h < $0 } ?? false) || (rule.maxHouseholds.map { h > $0 } ?? false) {
-                findings.append(Finding(kind: .households, severity: .warning, level: grid.level, grids: [label(grid)],
-                                        message: "\(label(grid)): \(h) households, outside \(range(rule.minHouseholds, rule.maxHouseholds)) for a \(grid.kind) \(grid.level)",
-                                        measure: Double(h), unit: "households", locationWKB: at))
+                findings.append(
+                    Finding(
+                        kind: .households, severity: .warning, level: grid.level, grids: [label(grid)],
+                        message:
+                            "\(label(grid)): \(h) households, outside \(range(rule.minHouseholds, rule.maxHouseholds)) for a \(grid.kind) \(grid.level)",
+                        measure: Double(h), unit: "households", locationWKB: at))
             }
             if let r = grid.residents, (rule.minResidents.map { r < $0 } ?? false) || (rule.maxResidents.map { r > $0 } ?? false) {
-                findings.append(Finding(kind: .residents, severity: .warning, level: grid.level, grids: [label(grid)],
-                                        message: "\(label(grid)): \(r) residents, outside \(range(rule.minResidents, rule.maxResidents)) for a \(grid.kind) \(grid.level)",
-                                        measure: Double(r), unit: "residents", locationWKB: at))
+                findings.append(
+                    Finding(
+                        kind: .residents, severity: .warning, level: grid.level, grids: [label(grid)],
+                        message:
+                            "\(label(grid)): \(r) residents, outside \(range(rule.minResidents, rule.maxResidents)) for a \(grid.kind) \(grid.level)",
+                        measure: Double(r), unit: "residents", locationWKB: at))
             }
         }
         return findings
@@ -127,9 +144,11 @@ public struct Validator {
                 let area = try plan.areaM2(ofMetric: shared)
                 let (x, y) = (plan.grids[members[a]], plan.grids[members[b]])
                 let severity = noiseOr(.error, area)
-                findings.append(Finding(kind: .overlap, severity: severity, level: level, grids: [label(x), label(y)],
-                                        message: "\(label(x)) and \(label(y)) overlap by \(format(area)) m²" + (severity == .noise ? " (digitising noise)" : ""),
-                                        measure: area, unit: "m²", locationWKB: try plan.toLonLat(shared).wkb))
+                findings.append(
+                    Finding(
+                        kind: .overlap, severity: severity, level: level, grids: [label(x), label(y)],
+                        message: "\(label(x)) and \(label(y)) overlap by \(format(area)) m²" + (severity == .noise ? " (digitising noise)" : ""),
+                        measure: area, unit: "m²", locationWKB: try plan.toLonLat(shared).wkb))
             }
         }
         return findings
@@ -141,18 +160,24 @@ public struct Validator {
         for i in plan.indices(at: level) {
             let grid = plan.grids[i]
             guard let pfid = grid.parentFid, let p = plan.index(ofFid: pfid) else {
-                findings.append(Finding(kind: .noParent, severity: .error, level: level, grids: [label(grid)],
-                                        message: "\(label(grid)): no grid of a level above contains it" + (grid.parentRef.map { " (its parent '\($0)' was not found)" } ?? ""),
-                                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
+                findings.append(
+                    Finding(
+                        kind: .noParent, severity: .error, level: level, grids: [label(grid)],
+                        message: "\(label(grid)): no grid of a level above contains it"
+                            + (grid.parentRef.map { " (its parent '\($0)' was not found)" } ?? ""),
+                        measure: nil, unit: nil, locationWKB: try plan.lonLat[i].pointOnSurface().wkb))
                 continue
             }
             let outside = try usable[i].difference(usable[p])
             if outside.area > 0 {
                 let area = try plan.areaM2(ofMetric: outside)
                 let severity = noiseOr(.error, area)
-                findings.append(Finding(kind: .outsideParent, severity: severity, level: level, grids: [label(grid), label(plan.grids[p])],
-                                        message: "\(label(grid)): \(format(area)) m² lie outside its parent \(label(plan.grids[p]))" + (severity == .noise ? " (digitising noise)" : ""),
-                                        measure: area, unit: "m²", locationWKB: try plan.toLonLat(outside).wkb))
+                findings.append(
+                    Finding(
+                        kind: .outsideParent, severity: severity, level: level, grids: [label(grid), label(plan.grids[p])],
+                        message: "\(label(grid)): \(format(area)) m² lie outside its parent \(label(plan.grids[p]))"
+                            + (severity == .noise ? " (digitising noise)" : ""),
+                        measure: area, unit: "m²", locationWKB: try plan.toLonLat(outside).wkb))
             }
         }
         return findings
@@ -170,9 +195,11 @@ public struct Validator {
                 let parent = plan.grids[p]
                 let kids = plan.children[p] ?? []
                 if kids.isEmpty {
-                    findings.append(Finding(kind: .noChildren, severity: .warning, level: level, grids: [label(parent)],
-                                            message: "\(label(parent)): no child grids although \(withChildren.count) other \(level) grids have them",
-                                            measure: nil, unit: nil, locationWKB: try plan.lonLat[p].pointOnSurface().wkb))
+                    findings.append(
+                        Finding(
+                            kind: .noChildren, severity: .warning, level: level, grids: [label(parent)],
+                            message: "\(label(parent)): no child grids although \(withChildren.count) other \(level) grids have them",
+                            measure: nil, unit: nil, locationWKB: try plan.lonLat[p].pointOnSurface().wkb))
                     continue
                 }
                 let covered = try Geometry.unionAll(kids.map { usable[$0] }, context: plan.context)
@@ -180,9 +207,12 @@ public struct Validator {
                 for piece in try gaps.parts where piece.type == .polygon && piece.area > 0 {
                     let area = try plan.areaM2(ofMetric: piece)
                     let severity = noiseOr(.error, area)
-                    findings.append(Finding(kind: .gap, severity: severity, level: level, grids: [label(parent)],
-                                            message: "\(label(parent)): a gap of \(format(area)) m² not covered by any of its \(kids.count) child grids" + (severity == .noise ? " (digitising noise)" : ""),
-                                            measure: area, unit: "m²", locationWKB: try plan.toLonLat(piece).wkb))
+                    findings.append(
+                        Finding(
+                            kind: .gap, severity: severity, level: level, grids: [label(parent)],
+                            message: "\(label(parent)): a gap of \(format(area)) m² not covered by any of its \(kids.count) child grids"
+                                + (severity == .noise ? " (digitising noise)" : ""),
+                            measure: area, unit: "m²", locationWKB: try plan.toLonLat(piece).wkb))
                 }
             }
         }

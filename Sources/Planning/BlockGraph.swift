@@ -2,26 +2,26 @@ import Foundation
 
 /// The graph the aggregation works on: blocks with households, area, perimeter and centre, and
 /// the boundary they share. Pure numbers, no geometry, so the search is fast and testable alone.
-public struct BlockGraph: Sendable {
-    public var households: [Double]
-    public var residents: [Double]
-    public var areas: [Double]
-    public var perimeters: [Double]
-    public var centreX: [Double]
-    public var centreY: [Double]
+package struct BlockGraph: Sendable {
+    package var households: [Double]
+    package var residents: [Double]
+    package var areas: [Double]
+    package var perimeters: [Double]
+    package var centreX: [Double]
+    package var centreY: [Double]
     /// Every pair that shares boundary (any length), with the shared length in metres: exact perimeters.
-    public var shared: [[(block: Int, length: Double)]]
+    package var shared: [[(block: Int, length: Double)]]
     /// Pairs whose shared boundary is longer than the tolerance: the adjacency that makes grids contiguous
     /// (a touching corner is not enough).
-    public var adjacent: [[Int]]
+    package var adjacent: [[Int]]
     /// The vertices of each block's convex hull (metres): the farthest point of a grid from its centre is
     /// one of them, so a grid's radius is known exactly without geometry. Empty: a disc of the block's area.
-    public var hullX: [[Double]]
-    public var hullY: [[Double]]
+    package var hullX: [[Double]]
+    package var hullY: [[Double]]
 
-    public var count: Int { households.count }
+    package var count: Int { households.count }
 
-    public init(
+    package init(
         households: [Double], residents: [Double], areas: [Double], perimeters: [Double],
         centreX: [Double], centreY: [Double], shared: [[(block: Int, length: Double)]], toleranceM: Double,
         hulls: [[(x: Double, y: Double)]]? = nil
@@ -43,7 +43,7 @@ public struct BlockGraph: Sendable {
 
     /// The farthest distance from each block's centre to a point of it: with the distance between
     /// centres, a cheap upper bound of ``farthest(_:fromX:y:)``.
-    public let reach: [Double]
+    package let reach: [Double]
 
     /// The farthest distance from (x, y) to a point of block `b`: its hull vertices, or its centre plus the
     /// radius of a disc of its area when the hull is not known.
@@ -69,7 +69,7 @@ public struct BlockGraph: Sendable {
     }
 
     /// Convex hull of points (Andrew's monotone chain), counter-clockwise, without repeating the first.
-    public static func convexHull(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+    package static func convexHull(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
         let p = points.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
         guard p.count > 2 else { return p }
         func cross(_ o: (x: Double, y: Double), _ a: (x: Double, y: Double), _ b: (x: Double, y: Double)) -> Double {
@@ -92,7 +92,7 @@ public struct BlockGraph: Sendable {
     /// `inside` holds (`start` itself is taken as inside), in the order they are reached. This is the one
     /// walk every contiguity question of the search is answered with: components, whether a grid is one
     /// piece, whether it stays one piece without a block, and flood fills of blocks left without a grid.
-    public func reachable(from start: Int, within inside: (Int) -> Bool) -> [Int] {
+    package func reachable(from start: Int, within inside: (Int) -> Bool) -> [Int] {
         var seen: Set<Int> = [start]
         var stack = [start], reached = [start]
         while let x = stack.popLast() {
@@ -105,13 +105,13 @@ public struct BlockGraph: Sendable {
     }
 
     /// Whether `blocks` form one contiguous set (an empty set does not).
-    public func isContiguous(_ blocks: Set<Int>) -> Bool {
+    package func isContiguous(_ blocks: Set<Int>) -> Bool {
         guard let start = blocks.first else { return false }
         return reachable(from: start, within: blocks.contains).count == blocks.count
     }
 
     /// Connected components of the adjacency, each sorted, in order of their smallest block.
-    public func components(excluding excluded: Set<Int> = []) -> [[Int]] {
+    package func components(excluding excluded: Set<Int> = []) -> [[Int]] {
         var labelled = [Bool](repeating: false, count: count)
         var result: [[Int]] = []
         for start in 0..<count where !labelled[start] && !excluded.contains(start) {

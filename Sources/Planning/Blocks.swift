@@ -11,15 +11,15 @@ import GridProjection
 /// it. Faces share identical vertices: shared boundaries are found by matching segments, and a
 /// grid made of faces is their exact union, edges on barriers only. Back in longitude/latitude the
 /// parent's own vertices are restored exactly (see ``lonLatUnion(ofBlocks:)``).
-public final class BlockSet {
+package final class BlockSet {
     /// Faces in metres, as polygonized.
-    public let faces: [Geometry]
+    package let faces: [Geometry]
     /// The block each face belongs to after small faces are merged.
-    public private(set) var faceBlock: [Int]
+    package private(set) var faceBlock: [Int]
     /// The faces of each block.
-    public private(set) var blockFaces: [[Int]]
-    public let faceArea: [Double]
-    public let facePerimeter: [Double]
+    package private(set) var blockFaces: [[Int]]
+    package let faceArea: [Double]
+    package let facePerimeter: [Double]
     let faceCentreX: [Double], faceCentreY: [Double]
     /// Convex hull vertices of each face, metres.
     let faceHull: [[(x: Double, y: Double)]]
@@ -32,8 +32,8 @@ public final class BlockSet {
     /// Segment keys on the boundary of a dedicated grid and on no street.
     let dedicatedSegments: Set<SegmentKey>
     /// The dedicated polygon (index into `dedicated`) each face lies in, -1 for none.
-    public let faceDedicated: [Int]
-    public let context: GEOSContext
+    package let faceDedicated: [Int]
+    package let context: GEOSContext
     let projector: MetricProjector
     let toLonLat: CoordinateTransformer
     /// The parent's vertices in metres → the same vertices as stored (longitude/latitude).
@@ -43,7 +43,7 @@ public final class BlockSet {
     /// redraw, by `extraLines` (the existing grids, longitude/latitude), in the CRS of `projector`.
     /// `dedicated` polygons (longitude/latitude) are carved out too: their boundaries cut faces, and every
     /// face inside one is marked with its index (the first that holds it) in ``faceDedicated``.
-    public init(
+    package init(
         parent lonLatParent: Geometry, barriers: [Geometry], extraLines: [Geometry] = [], dedicated: [Geometry] = [],
         projector: MetricProjector
     ) throws {
@@ -215,7 +215,7 @@ public final class BlockSet {
         return result
     }
 
-    public var blockCount: Int { blockFaces.count }
+    package var blockCount: Int { blockFaces.count }
 
     /// Merges every block smaller than `minAreaM2` (or holding no households while long and thin,
     /// Polsby–Popper under `thinCompactness`) into the neighbour it shares the longest boundary with,
@@ -224,7 +224,7 @@ public final class BlockSet {
     /// Faces with the same `unite` label (≥ 0: a dedicated grid) first become one block, which merges into
     /// none and takes only small blocks without households (those merges count); uniting is not counted.
     @discardableResult
-    public func mergeSmallBlocks(
+    package func mergeSmallBlocks(
         minAreaM2: Double, households: [Double], thinCompactness: Double = 0.08, group: [Int]? = nil,
         unite: [Int]? = nil
     ) -> Int {
@@ -275,7 +275,7 @@ public final class BlockSet {
     }
 
     /// The aggregation graph of the blocks, with households and residents per face summed per block.
-    public func graph(faceHouseholds: [Double], faceResidents: [Double], toleranceM: Double) -> BlockGraph {
+    package func graph(faceHouseholds: [Double], faceResidents: [Double], toleranceM: Double) -> BlockGraph {
         let k = blockCount
         var hh = [Double](repeating: 0, count: k), res = hh, area = hh, perimeter = hh, sx = hh, sy = hh
         var shared = [[Int: Double]](repeating: [:], count: k)
@@ -299,14 +299,14 @@ public final class BlockSet {
     }
 
     /// The union of the faces of `blocks`, in metres.
-    public func union(ofBlocks blocks: [Int]) throws -> Geometry {
+    package func union(ofBlocks blocks: [Int]) throws -> Geometry {
         let members = blocks.flatMap { blockFaces[$0] }.sorted().map { faces[$0] }
         return try Geometry.unionAll(members, context: context)
     }
 
     /// A metric geometry made of faces, back in longitude/latitude: the parent's vertices exactly as
     /// stored, the others by the inverse projection (the same for every grid sharing them).
-    public func lonLat(_ metric: Geometry) throws -> Geometry {
+    package func lonLat(_ metric: Geometry) throws -> Geometry {
         try metric.mapCoordinates { xs, ys in
             let keys = zip(xs, ys).map { SegmentKey($0, $1, $0, $1) }
             _ = toLonLat.transform(x: &xs, y: &ys)
@@ -319,7 +319,7 @@ public final class BlockSet {
     /// Boundary segments between different regions, counted by where they lie: on a barrier (or the
     /// parent's boundary), on the boundary of a dedicated grid only, on an old grid boundary only, or on
     /// none of them (never, by construction).
-    public func cutCounts(region ofBlock: [Int]) throws -> (onBarriers: Int, onDedicated: Int, onOldBoundariesOnly: Int, elsewhere: Int) {
+    package func cutCounts(region ofBlock: [Int]) throws -> (onBarriers: Int, onDedicated: Int, onOldBoundariesOnly: Int, elsewhere: Int) {
         var owner: [SegmentKey: Int] = [:]
         var cuts = Set<SegmentKey>()
         for (i, face) in faces.enumerated() {

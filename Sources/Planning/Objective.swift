@@ -4,28 +4,28 @@ import Foundation
 /// over the cap, metres over the radius, grids surrounding a dedicated grid), then the cost (balance
 /// against compactness). The weights are named here so that they can be tuned and measured in one
 /// place (tools/bench-partition), and every comparison of the search uses the one ``tolerance``.
-public struct Objective: Sendable, Equatable {
+package struct Objective: Sendable, Equatable {
     /// Households, violations and costs closer than this are equal: sums of the same households in a
     /// different order differ by rounding, and a move that gains nothing but rounding must not count.
-    public static let tolerance = 1e-9
+    package static let tolerance = 1e-9
 
     /// Weight of the balance term against compactness in the cost (per region: λ·((h−mean)/(max−min))² + (1−PP)).
     /// 1 keeps every grid well inside the bounds while letting compactness count (measured with
     /// tools/bench-partition: 4 gave max deviations ~20 % lower but Polsby–Popper 0.05–0.09 lower).
-    public var balanceWeight = 1.0
+    package var balanceWeight = 1.0
     /// Households of violation per metre over the maximum radius: the radius gives way to the household
     /// and resident bounds (100 m over weighs as one household over), but is avoided when they allow it.
-    public var radiusWeight = 0.01
+    package var radiusWeight = 0.01
     /// Households of violation for a region that surrounds a fixed (dedicated) block on every side: the grid
     /// would have a hole. Below the bounds (a grid 10 households over weighs as much), above compactness.
-    public var enclosureWeight = 10.0
+    package var enclosureWeight = 10.0
     /// Balance against households leaving their grid when a redraw makes room: a redraw must fix
     /// bounds with few moves, so balance weighs more here than in a fresh plan's cost.
-    public static let makeRoomBalanceWeight = 4.0
+    package static let makeRoomBalanceWeight = 4.0
     /// Weight, in the same score, of each household (as a share of the mean) leaving its original grid.
-    public static let makeRoomStayWeight = 0.5
+    package static let makeRoomStayWeight = 0.5
 
-    public init() {}
+    package init() {}
 
     /// Whether a move changing the violation by `dv` and the cost by `dc` is an improvement: less
     /// violation, or as much and a lower cost.

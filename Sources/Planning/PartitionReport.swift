@@ -6,40 +6,40 @@ import Grids
 /// figures derived from the grids (share within bounds, max deviation, …) are written alongside.
 /// Decoding reads back what the JSON holds; what it leaves out (the blocks, the relinked count, the
 /// parents' residents and radius caps) comes back empty.
-public struct PartitionReport: Sendable, Codable {
-    public var parents: [Parent] = []
+package struct PartitionReport: Sendable, Codable {
+    package var parents: [Parent] = []
     /// Dedicated sites inside no parent (not made into grids).
-    public var dedicatedOutside: [String] = []
+    package var dedicatedOutside: [String] = []
     /// Seed points inside no parent.
-    public var seedsOutside: [String] = []
+    package var seedsOutside: [String] = []
     /// Filled when `keepBlocks` is set (not part of the JSON: `--blocks-out` writes them).
-    public var blocks: [Block] = []
-    public var targets: Targets
-    public var buildingsRead = 0
-    public var buildingsOutside = 0
-    public var versionID: Int64?
-    public var relinked = 0
-    public var seconds = 0.0
+    package var blocks: [Block] = []
+    package var targets: Targets
+    package var buildingsRead = 0
+    package var buildingsOutside = 0
+    package var versionID: Int64?
+    package var relinked = 0
+    package var seconds = 0.0
 
-    public init(targets: Targets) { self.targets = targets }
+    package init(targets: Targets) { self.targets = targets }
 
-    public var allGrids: [Grid] { parents.flatMap(\.grids) }
+    package var allGrids: [Grid] { parents.flatMap(\.grids) }
     /// Grids that are not dedicated: those the bounds apply to.
-    public var sizedGrids: [Grid] { allGrids.filter { !$0.dedicated } }
+    package var sizedGrids: [Grid] { allGrids.filter { !$0.dedicated } }
     /// The largest |households − target| over all grids but dedicated ones (each against its parent's target).
-    public var maxDeviation: Double {
+    package var maxDeviation: Double {
         parents.flatMap { p in p.grids.filter { !$0.dedicated }.map { abs($0.households - p.targets.target) } }.max() ?? 0
     }
     /// Share of the grids (dedicated ones left out) within the bounds.
-    public var shareWithinBounds: Double {
+    package var shareWithinBounds: Double {
         let g = sizedGrids
         return g.isEmpty ? 1 : Double(g.filter(\.withinBounds).count) / Double(g.count)
     }
-    public var meanCompactness: Double {
+    package var meanCompactness: Double {
         let g = sizedGrids
         return g.isEmpty ? 0 : g.map(\.compactness).reduce(0, +) / Double(g.count)
     }
-    public var cutsNotOnBarriers: Int { parents.map(\.cuts.notOnBarriers).reduce(0, +) }
+    package var cutsNotOnBarriers: Int { parents.map(\.cuts.notOnBarriers).reduce(0, +) }
 
     enum CodingKeys: String, CodingKey {
         case parents, seconds, target
@@ -51,7 +51,7 @@ public struct PartitionReport: Sendable, Codable {
         case meanCompactness = "mean_compactness", cutsNotOnBarriers = "cuts_not_on_barriers"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(versionID, forKey: .versionID)
         try c.encode(seconds, forKey: .seconds)
@@ -70,7 +70,7 @@ public struct PartitionReport: Sendable, Codable {
         try c.encode(parents, forKey: .parents)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         targets = Targets(
             maxResidents: try c.decodeIfPresent(Double.self, forKey: .maxResidents),
@@ -88,34 +88,34 @@ public struct PartitionReport: Sendable, Codable {
 
 extension PartitionReport {
     /// One generated (or redrawn) grid.
-    public struct Grid: Sendable, Codable {
-        public var code: String?
-        public var name: String
-        public var households: Double
-        public var residents: Double
-        public var buildings: Int
-        public var blocks: Int
-        public var areaM2: Double
+    package struct Grid: Sendable, Codable {
+        package var code: String?
+        package var name: String
+        package var households: Double
+        package var residents: Double
+        package var buildings: Int
+        package var blocks: Int
+        package var areaM2: Double
         /// Polsby–Popper, 4πA/P².
-        public var compactness: Double
+        package var compactness: Double
         /// From the centroid to the farthest boundary point, metres.
-        public var radiusM: Double
+        package var radiusM: Double
         /// Households within min–max and residents within the cap (dedicated grids are exempt: true).
-        public var withinBounds: Bool
-        public var parts: Int
+        package var withinBounds: Bool
+        package var parts: Int
         /// Redraw: whether the grid changed (and so was written as a new version).
-        public var changed: Bool
+        package var changed: Bool
         /// `comprehensive`, or the kind of a dedicated grid (school, market, …).
-        public var kind: String = GridKind.comprehensive.rawValue
+        package var kind: String = GridKind.comprehensive.rawValue
         /// Residents over the cap (never for dedicated grids).
-        public var overMaxResidents = false
+        package var overMaxResidents = false
         /// Radius over `--max-radius` (never for dedicated grids).
-        public var overMaxRadius = false
+        package var overMaxRadius = false
         /// Ids of the seed points the grid holds (with --seeds).
-        public var seeds: [String] = []
+        package var seeds: [String] = []
         /// Holes: grids it surrounds (a dedicated grid inside one block, or one the search could not avoid enclosing).
-        public var holes = 0
-        public var dedicated: Bool { kind != GridKind.comprehensive.rawValue }
+        package var holes = 0
+        package var dedicated: Bool { kind != GridKind.comprehensive.rawValue }
 
         enum CodingKeys: String, CodingKey {
             case code, name, households, residents, buildings, blocks, compactness, parts, changed, kind, seeds, holes
@@ -123,7 +123,7 @@ extension PartitionReport {
             case overMaxResidents = "over_max_residents", overMaxRadius = "over_max_radius"
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(code, forKey: .code)
             try c.encode(name, forKey: .name)
@@ -150,32 +150,32 @@ extension PartitionReport {
     }
 
     /// A block that alone exceeds the maximum households or the residents cap: it is a grid of its own.
-    public struct OversizeBlock: Sendable, Codable {
+    package struct OversizeBlock: Sendable, Codable {
         /// Its number among the parent's blocks (as in `--blocks-out`).
-        public var block: Int
-        public var households: Double
-        public var residents: Double
-        public var areaM2: Double
+        package var block: Int
+        package var households: Double
+        package var residents: Double
+        package var areaM2: Double
         /// A point inside it, longitude/latitude (CGCS2000).
-        public var lon: Double
-        public var lat: Double
+        package var lon: Double
+        package var lat: Double
         /// The code (or name) of the grid it became.
-        public var grid: String = ""
+        package var grid: String = ""
 
         enum CodingKeys: String, CodingKey { case block, households, residents, lon, lat, grid, areaM2 = "area_m2" }
     }
 
     /// One block: its parent, households, residents, the grid it went to (index within the parent,
     /// in the order of `Parent.grids`) and its geometry as WKB (longitude/latitude).
-    public struct Block: Sendable, Codable {
-        public var parent: String
-        public var block: Int
-        public var households: Double
-        public var residents: Double
-        public var grid: Int
-        public var gridCode: String?
-        public var wkb: [UInt8]
+    package struct Block: Sendable, Codable {
+        package var parent: String
+        package var block: Int
+        package var households: Double
+        package var residents: Double
+        package var grid: Int
+        package var gridCode: String?
+        package var wkb: [UInt8]
         /// The grid's kind (comprehensive or a dedicated kind).
-        public var kind: String = GridKind.comprehensive.rawValue
+        package var kind: String = GridKind.comprehensive.rawValue
     }
 }

@@ -5,30 +5,30 @@ import GridStore
 import Grids
 
 /// What `gridplan partition` does and with which targets.
-public struct PartitionOptions: Sendable {
-    public var targets = Targets()
-    public var seed: UInt64 = 1
+package struct PartitionOptions: Sendable {
+    package var targets = Targets()
+    package var seed: UInt64 = 1
     /// The level of the grids to generate: area or unit.
-    public var outLevel: GridLevel = .unit
+    package var outLevel: GridLevel = .unit
     /// Start from the existing children and move only the blocks needed.
-    public var redraw = false
+    package var redraw = false
     /// Codes of existing grids to keep as they are (redraw).
-    public var locked: Set<String> = []
+    package var locked: Set<String> = []
     /// Blocks smaller than this merge into a neighbour.
-    public var minBlockM2 = 1000.0
+    package var minBlockM2 = 1000.0
     /// Blocks sharing less boundary than this (a corner) are not neighbours.
-    public var adjacencyToleranceM = 1.0
-    public var validFrom: String?
+    package var adjacencyToleranceM = 1.0
+    package var validFrom: String?
     /// Compute and report, write nothing.
-    public var dryRun = false
+    package var dryRun = false
     /// Keep every block with its households and grid in the report (for `--blocks-out`).
-    public var keepBlocks = false
+    package var keepBlocks = false
     /// Polygons carved out as grids of their own (专属网格), exempt from the bounds.
-    public var dedicated: [DedicatedSite] = []
+    package var dedicated: [DedicatedSite] = []
     /// Seed points (gridders' bases): one grid grows from each.
-    public var seeds: SeedPoints? = nil
-    public var command = "partition"
-    public init() {}
+    package var seeds: SeedPoints? = nil
+    package var command = "partition"
+    package init() {}
 }
 
 /// Generates the area or unit grids of parent grids along barrier lines, balanced in households
@@ -37,10 +37,10 @@ public struct PartitionOptions: Sendable {
 /// The work is a pipeline of named steps: ``PlanGrids`` reads the plan and picks the parents;
 /// ``PartitionRun`` cuts each parent (dedicated sites, blocks, buildings, seeds), ``ParentPartition``
 /// searches and makes the grids; the grids are then written as one new plan version.
-public enum Partitioner {
+package enum Partitioner {
     /// Parents are the current grids with code (or name) `parent`, or every current grid of `level`.
     /// `cases` and `roster` answer what a redraw reports about cases and gridders (nil: not reported).
-    public static func run(
+    package static func run(
         store: GeoPackage, parent: String?, level: GridLevel?, barriersPath: String,
         buildings: HouseholdPoints, barrierCRS: CRS? = nil, options: PartitionOptions,
         cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil
@@ -55,7 +55,7 @@ public enum Partitioner {
         return report
     }
 
-    public static func partition(
+    package static func partition(
         store: GeoPackage, parent: String?, level: GridLevel?, barriers: [Geometry],
         buildings: HouseholdPoints, options: PartitionOptions,
         cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil

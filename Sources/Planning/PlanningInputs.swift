@@ -5,9 +5,9 @@ import GridProjection
 import Grids
 
 /// Barrier lines (streets, lanes, rivers, railways) read from any GDAL line layer, in CGCS2000.
-public enum BarrierReader {
+package enum BarrierReader {
     /// Every line of the file (polygons contribute their boundaries), in longitude/latitude.
-    public static func read(path: String, layer: String? = nil, crs: CRS? = nil, context: GEOSContext) throws -> [Geometry] {
+    package static func read(path: String, layer: String? = nil, crs: CRS? = nil, context: GEOSContext) throws -> [Geometry] {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         var lines: [Geometry] = []
         var skipped = 0
@@ -87,23 +87,23 @@ struct InputLayer {
 }
 
 /// Where households live: address points or buildings, each with households and optionally residents.
-public struct HouseholdPoints: Sendable {
+package struct HouseholdPoints: Sendable {
     /// Longitude/latitude (CGCS2000) of each point (for polygons, a point on the surface).
-    public var lon: [Double] = []
-    public var lat: [Double] = []
-    public var households: [Double] = []
-    public var residents: [Double] = []
+    package var lon: [Double] = []
+    package var lat: [Double] = []
+    package var households: [Double] = []
+    package var residents: [Double] = []
     /// Whether the file had a residents field.
-    public var hasResidents = false
-    public var count: Int { lon.count }
+    package var hasResidents = false
+    package var count: Int { lon.count }
 
-    public init() {}
+    package init() {}
 
     static let householdNames = ["households", "hh", "户数", "总户数", "住户数"]
     static let residentNames = ["residents", "population", "pop", "人口", "人数", "常住人口"]
 
     /// Reads points or polygons with a households field (named, or found by the usual names).
-    public static func read(
+    package static func read(
         path: String, layer: String? = nil, crs: CRS? = nil, householdsField: String? = nil,
         residentsField: String? = nil
     ) throws -> HouseholdPoints {
@@ -145,17 +145,17 @@ public struct HouseholdPoints: Sendable {
 
 /// Polygons that become grids of their own (专属网格: schools, markets, parks, industrial parks,
 /// hospitals, enterprises), read from any GDAL polygon layer, with their kind and name.
-public struct DedicatedSite: Sendable {
+package struct DedicatedSite: Sendable {
     /// 1-based feature number in the file, for messages.
-    public var feature: Int
-    public var name: String?
-    public var kind: GridKind
+    package var feature: Int
+    package var name: String?
+    package var kind: GridKind
     /// WKB of the polygon in CGCS2000 longitude/latitude.
-    public var wkb: [UInt8]
+    package var wkb: [UInt8]
     /// How the site is named in messages: its name, or the file's feature number.
-    public var label: String { name.map { "\($0) (feature \(feature))" } ?? "feature \(feature)" }
+    package var label: String { name.map { "\($0) (feature \(feature))" } ?? "feature \(feature)" }
 
-    public init(feature: Int, name: String?, kind: GridKind, wkb: [UInt8]) {
+    package init(feature: Int, name: String?, kind: GridKind, wkb: [UInt8]) {
         self.feature = feature; self.name = name; self.kind = kind; self.wkb = wkb
     }
 
@@ -165,7 +165,7 @@ public struct DedicatedSite: Sendable {
     /// Reads every polygon of the file. The kind comes from `kindField` (or a field named kind, type,
     /// 类型…); a file without one makes generic dedicated grids. An unknown kind, a comprehensive one,
     /// or a geometry that is not a polygon is refused, naming the feature.
-    public static func read(
+    package static func read(
         path: String, layer: String? = nil, crs: CRS? = nil, kindField: String? = nil,
         nameField: String? = nil
     ) throws -> [DedicatedSite] {
@@ -206,18 +206,18 @@ public struct DedicatedSite: Sendable {
 }
 
 /// Seed points (gridders' bases) that region growing starts from, with an id each.
-public struct SeedPoints: Sendable {
-    public var ids: [String] = []
-    public var lon: [Double] = []
-    public var lat: [Double] = []
-    public var count: Int { ids.count }
-    public init() {}
+package struct SeedPoints: Sendable {
+    package var ids: [String] = []
+    package var lon: [Double] = []
+    package var lat: [Double] = []
+    package var count: Int { ids.count }
+    package init() {}
 
     static let idNames = ["id", "name", "person", "person_id", "gridder", "编号", "姓名", "名称", "网格员"]
 
     /// Reads points (polygons: a point on their surface); the id comes from `idField` (or a field named
     /// id, name, 编号, 姓名…), otherwise it is the feature number.
-    public static func read(path: String, layer: String? = nil, crs: CRS? = nil, idField: String? = nil) throws -> SeedPoints {
+    package static func read(path: String, layer: String? = nil, crs: CRS? = nil, idField: String? = nil) throws -> SeedPoints {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         let idIndex = try input.field(idField, usual: idNames, flag: "--seeds-id-field")
         let context = GEOSContext()

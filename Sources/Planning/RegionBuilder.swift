@@ -7,46 +7,46 @@ import Foundation
 /// This type holds the settings and runs the strategies in order; the strategies themselves are in
 /// Search/ (region growing, hill climbing, swap pass, tabu search, ejection chains) over one
 /// ``State``, and what they minimise is the ``Objective``.
-public struct RegionBuilder {
-    public let graph: BlockGraph
-    public let targets: Targets
+package struct RegionBuilder {
+    package let graph: BlockGraph
+    package let targets: Targets
     /// Blocks that must stay in a given region: locked grids in a redraw, dedicated grids in a fresh
     /// partition. Their regions are exempt from the bounds and never change.
-    public var fixed: [Int: Int] = [:]
+    package var fixed: [Int: Int] = [:]
     /// Seed blocks (gridders' bases): in a fresh partition, one region grows from each (the number of
     /// regions of a component is the number of seed blocks in it), and a seed block never leaves its region,
     /// so that every region keeps exactly one seed.
-    public var seeds: [Int] = []
+    package var seeds: [Int] = []
     /// The weights of violation and cost.
-    public var objective = Objective()
-    public var restarts = 6
+    package var objective = Objective()
+    package var restarts = 6
     /// In a redraw, the parent of each existing grid: blocks move only between grids of one parent,
     /// so that a redraw of units under a community keeps them inside their areas.
-    public var regionGroups: [Int]? = nil
-    public var maxPasses = 200
+    package var regionGroups: [Int]? = nil
+    package var maxPasses = 200
 
-    public init(graph: BlockGraph, targets: Targets) {
+    package init(graph: BlockGraph, targets: Targets) {
         self.graph = graph
         self.targets = targets
     }
 
     /// Blocks (not fixed) that alone hold more households than the maximum, or more residents than the
     /// cap: each becomes a grid of its own.
-    public var oversizeBlocks: [Int] {
+    package var oversizeBlocks: [Int] {
         (0..<graph.count).filter {
             fixed[$0] == nil && (graph.households[$0] > targets.max || graph.residents[$0] > (targets.maxResidents ?? .infinity))
         }
     }
 
     /// A region per block.
-    public struct Solution: Sendable {
-        public var region: [Int]
-        public var regionCount: Int
+    package struct Solution: Sendable {
+        package var region: [Int]
+        package var regionCount: Int
         /// Sum over regions not fixed of households below the minimum or above the maximum, plus residents
         /// over the cap (weighted as households: max households / max residents each) and metres over the
         /// maximum radius (``Objective/radiusWeight`` each).
-        public var violation: Double
-        public var cost: Double
+        package var violation: Double
+        package var cost: Double
     }
 
     // MARK: Fresh partition
@@ -54,7 +54,7 @@ public struct RegionBuilder {
     /// Partitions from scratch; the result for a given seed is always the same.
     /// Without a fixed count or seeds, when no restart meets the bounds, one grid more or fewer per
     /// component is tried too (still within the numbers that could meet them).
-    public func partition(seed: UInt64) -> Solution {
+    package func partition(seed: UInt64) -> Solution {
         var best: Solution? = nil
         let offsets = targets.count == nil && seeds.isEmpty ? [0, 1, -1, 2, -2] : [0]
         for offset in offsets {
@@ -88,7 +88,7 @@ public struct RegionBuilder {
     /// is nearly full too), grids next to a violating one may pass blocks on to make room: moves that
     /// keep the violation and improve balance by more than the households they move, then again
     /// moves that lower the violation.
-    public func redraw(from initial: [Int], seed: UInt64) -> Solution {
+    package func redraw(from initial: [Int], seed: UInt64) -> Solution {
         var rng = SeededGenerator(seed: seed)
         var state = State(self, region: initial)
         // First, chains of moves (one block or two neighbouring ones at a time) through grids within bounds

@@ -1,21 +1,21 @@
 import Foundation
 
 /// Household targets for the grids.
-public struct Targets: Sendable, Equatable, Codable {
-    public var target: Double
-    public var min: Double
-    public var max: Double
+package struct Targets: Sendable, Equatable, Codable {
+    package var target: Double
+    package var min: Double
+    package var max: Double
     /// A fixed number of grids instead of a number derived from the target.
-    public var count: Int?
+    package var count: Int?
     /// With a count: bounds at ± this share of each parent's mean instead of min/max (nil: use min/max).
-    public var countSpread: Double?
+    package var countSpread: Double?
     /// Most residents in a grid (nil: no cap): a bound like the household maximum.
-    public var maxResidents: Double?
+    package var maxResidents: Double?
     /// Longest distance in metres from a grid's centre (centroid) to its farthest point (nil: none). The
     /// search avoids exceeding it, second to the household and resident bounds.
-    public var maxRadius: Double?
+    package var maxRadius: Double?
 
-    public init(
+    package init(
         target: Double = 400, min: Double = 300, max: Double = 500, count: Int? = nil, countSpread: Double? = nil,
         maxResidents: Double? = nil, maxRadius: Double? = nil
     ) {
@@ -24,7 +24,7 @@ public struct Targets: Sendable, Equatable, Codable {
     }
 
     /// The targets for one parent of `households`: with a count and a spread, the mean and ± spread.
-    public func resolved(households: Double) -> Targets {
+    package func resolved(households: Double) -> Targets {
         guard let count, let countSpread else { return self }
         let mean = households / Double(Swift.max(count, 1))
         return Targets(
@@ -33,14 +33,14 @@ public struct Targets: Sendable, Equatable, Codable {
     }
 
     /// Whether a grid of `households` and `residents` meets the bounds (households and the residents cap).
-    public func within(households: Double, residents: Double) -> Bool {
+    package func within(households: Double, residents: Double) -> Bool {
         let tolerance = Objective.tolerance
         return households >= min - tolerance && households <= max + tolerance
             && residents <= (maxResidents ?? .infinity) + tolerance
     }
 
     /// Whether `residents` exceed the cap (never without one).
-    public func overResidents(_ residents: Double) -> Bool {
+    package func overResidents(_ residents: Double) -> Bool {
         residents > (maxResidents ?? .infinity) + Objective.tolerance
     }
 

@@ -8,15 +8,15 @@ import HummingbirdCore
 import Logging
 
 /// What `gridplan serve` is started with.
-public struct ServerOptions: Sendable {
-    public var host = "127.0.0.1"
+package struct ServerOptions: Sendable {
+    package var host = "127.0.0.1"
     /// 0 lets the system choose a free port (the running callback says which).
-    public var port = 8080
-    public var snapMetres = 30.0
+    package var port = 8080
+    package var snapMetres = 30.0
     /// People in the minimal emergency unit when a request does not say.
-    public var emergencyUnit = 5
-    public var logRequests = false
-    public init() {}
+    package var emergencyUnit = 5
+    package var logRequests = false
+    package init() {}
 }
 
 /// The HTTP face of a plan: the web map at `/` and a small JSON API under `/api`.
@@ -26,10 +26,13 @@ public struct ServerOptions: Sendable {
 ///   address the gazetteer cannot place);
 /// - `GET /api/grids?level=unit`: the current grids of a level as GeoJSON;
 /// - `GET /api/plan`: grids per level, people and gazetteer places.
-public enum GridplanServer {
-    public static func application(plan path: String, options: ServerOptions,
-                                   onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in })
-        throws -> some ApplicationProtocol {
+package enum GridplanServer {
+    package static func application(
+        plan path: String, options: ServerOptions,
+        onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
+    )
+        throws -> some ApplicationProtocol
+    {
         let service = try PlanService(path: path, snapMetres: options.snapMetres)
         let router = Router()
         if options.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
@@ -54,14 +57,17 @@ public enum GridplanServer {
         }
         var logger = Logger(label: "gridplan.serve")
         logger.logLevel = options.logRequests ? .info : .warning
-        return Application(router: router, configuration: .init(address: .hostname(options.host, port: options.port)),
-                           onServerRunning: { channel in onRunning(options.host, channel.localAddress?.port ?? options.port) },
-                           logger: logger)
+        return Application(
+            router: router, configuration: .init(address: .hostname(options.host, port: options.port)),
+            onServerRunning: { channel in onRunning(options.host, channel.localAddress?.port ?? options.port) },
+            logger: logger)
     }
 
     /// Runs until SIGINT or SIGTERM.
-    public static func run(plan path: String, options: ServerOptions,
-                           onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void) async throws {
+    package static func run(
+        plan path: String, options: ServerOptions,
+        onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void
+    ) async throws {
         try await application(plan: path, options: options, onRunning: onRunning).runService()
     }
 
@@ -81,8 +87,9 @@ public enum GridplanServer {
     }
 
     static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -1,11 +1,11 @@
+import Desk
 import Duty
 import Foundation
+import GRDB
 import Geocoding
 import GridGeometry
-import GRDB
 import GridStore
 import Grids
-import Desk
 
 /// The plan as the HTTP server sees it: one actor owns the desk (GEOS and PROJ handles are not
 /// thread-safe, see the README's thread rule) and the grid layers it has already written as
@@ -49,13 +49,17 @@ actor PlanService {
     /// What the plan holds: grids per level, people, gazetteer places; the map starts from this.
     func summary() throws -> Data {
         let (perLevel, people, places) = try store.read { db in
-            (try GridRecord.currentCountByLevel(db).map { ($0.key.name, $0.value) },
-             try Roster.peopleCount(db),
-             try GazetteerStamp.placeCount(db))
+            (
+                try GridRecord.currentCountByLevel(db).map { ($0.key.name, $0.value) },
+                try Roster.peopleCount(db),
+                try GazetteerStamp.placeCount(db)
+            )
         }
-        return try JSONOutput.data(PlanContentsJSON(plan: (store.path as NSString).lastPathComponent,
-                                                    grids: Dictionary(uniqueKeysWithValues: perLevel), people: people,
-                                                    gazetteerPlaces: places, today: Clock.day(Clock.now())))
+        return try JSONOutput.data(
+            PlanContentsJSON(
+                plan: (store.path as NSString).lastPathComponent,
+                grids: Dictionary(uniqueKeysWithValues: perLevel), people: people,
+                gazetteerPlaces: places, today: Clock.day(Clock.now())))
     }
 }
 

@@ -4,8 +4,8 @@ import GridProjection
 import Grids
 
 /// The JSON shape of a balance proposal (`gridplan balance --json`).
-public enum BalanceJSON {
-    public static func object(_ proposal: BalanceProposal, before: BalanceProposal.Side, after: BalanceProposal.Side) -> [String: Any] {
+package enum BalanceJSON {
+    package static func object(_ proposal: BalanceProposal, before: BalanceProposal.Side, after: BalanceProposal.Side) -> [String: Any] {
         let s = proposal.solution
         func side(_ x: BalanceProposal.Side) -> [String: Any] {
             [

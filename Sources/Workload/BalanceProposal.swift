@@ -7,45 +7,45 @@ import Grids
 
 /// `gridplan balance`: the gridders and grids of one area, community or street, turned into a
 /// ``BalanceInstance``, solved, and described as moves (grid, from, to, load, radius change).
-public final class BalanceProposal {
-    public struct Options: Sendable {
-        public var withinLevel: GridLevel
-        public var withinCode: String
-        public var maxRadius: Double?
-        public var maxMoves: Int?
-        public var timeLimit: Double
+package final class BalanceProposal {
+    package struct Options: Sendable {
+        package var withinLevel: GridLevel
+        package var withinCode: String
+        package var maxRadius: Double?
+        package var maxMoves: Int?
+        package var timeLimit: Double
 
-        public init(withinLevel: GridLevel, withinCode: String, maxRadius: Double? = nil, maxMoves: Int? = nil, timeLimit: Double = 1.8) {
+        package init(withinLevel: GridLevel, withinCode: String, maxRadius: Double? = nil, maxMoves: Int? = nil, timeLimit: Double = 1.8) {
             self.withinLevel = withinLevel; self.withinCode = withinCode
             self.maxRadius = maxRadius; self.maxMoves = maxMoves; self.timeLimit = timeLimit
         }
     }
-    public struct Move: Sendable {
-        public var grid: String
-        public var from: String?, to: String
-        public var load: Double
-        public var radiusBeforeM: Double?, radiusAfterM: Double
+    package struct Move: Sendable {
+        package var grid: String
+        package var from: String?, to: String
+        package var load: Double
+        package var radiusBeforeM: Double?, radiusAfterM: Double
     }
     /// Measures of the people involved under one assignment.
-    public struct Side: Sendable {
-        public var maxRatio: Double, meanRatio: Double, cv: Double, gini: Double
-        public var largestRadiusM: Double
-        public var overCapacity: [String]
-        public var ratios: [String: Double]
+    package struct Side: Sendable {
+        package var maxRatio: Double, meanRatio: Double, cv: Double, gini: Double
+        package var largestRadiusM: Double
+        package var overCapacity: [String]
+        package var ratios: [String: Double]
     }
 
-    public let model: WorkloadModel
-    public let options: Options
+    package let model: WorkloadModel
+    package let options: Options
     /// The grids balanced (indices into model.grids) and the people who may take them.
-    public let grids: [Int]
-    public let people: [WorkloadModel.Gridder]
-    public let instance: BalanceInstance
+    package let grids: [Int]
+    package let people: [WorkloadModel.Gridder]
+    package let instance: BalanceInstance
     /// radius[g][p] in metres: from person p's base to the farthest point of grid g.
-    public let radius: [[Double]]
-    public let solution: BalanceSolution
-    public var warnings: [String] = []
+    package let radius: [[Double]]
+    package let solution: BalanceSolution
+    package var warnings: [String] = []
 
-    public init(model: WorkloadModel, options: Options) throws {
+    package init(model: WorkloadModel, options: Options) throws {
         self.model = model; self.options = options
         let snapshot = model.snapshot
         guard
@@ -127,9 +127,9 @@ public final class BalanceProposal {
     }
 
     /// The assignment now (nil where a grid has nobody).
-    public var currentAssignment: [Int?] { instance.current }
+    package var currentAssignment: [Int?] { instance.current }
 
-    public var moves: [Move] {
+    package var moves: [Move] {
         grids.indices.compactMap { k in
             let to = solution.assignment[k]
             guard to != instance.current[k] else { return nil }
@@ -141,7 +141,7 @@ public final class BalanceProposal {
     }
 
     /// Measures of the people involved, for the current assignment (nil entries left out) or another.
-    public func side(_ assignment: [Int?]) -> Side {
+    package func side(_ assignment: [Int?]) -> Side {
         var load = instance.fixedLoads
         var far = Array(repeating: 0.0, count: people.count)
         for (k, p) in assignment.enumerated() {
@@ -165,7 +165,7 @@ public final class BalanceProposal {
     /// Writes the moves as duties from `day`: each moved grid's open primary duty ends that day and
     /// the new gridder's starts, all in one transaction recorded as a plan version.
     /// Nil (and nothing written) when there is nothing to move.
-    public func apply(store: GeoPackage, day: String, command: String) throws -> Int64? {
+    package func apply(store: GeoPackage, day: String, command: String) throws -> Int64? {
         let moves = self.moves
         guard !moves.isEmpty else { return nil }
         return try store.write { db in

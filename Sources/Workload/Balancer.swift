@@ -3,19 +3,19 @@ import Foundation
 /// A reassignment problem: grids with loads, people with capacities, who may serve which grid
 /// (the radius limit), and who serves each grid now. Pure numbers, so the optimiser can be
 /// tested and compared with another solver without a plan.
-public struct BalanceInstance: Sendable {
+package struct BalanceInstance: Sendable {
     /// Load of each movable grid.
-    public var loads: [Double]
+    package var loads: [Double]
     /// Capacity of each person (positive).
-    public var capacities: [Double]
+    package var capacities: [Double]
     /// Load each person carries outside the grids being balanced (kept as it is).
-    public var fixedLoads: [Double]
+    package var fixedLoads: [Double]
     /// The person serving each grid now (nil: nobody).
-    public var current: [Int?]
+    package var current: [Int?]
     /// allowed[g][p]: person p may serve grid g (within the radius limit).
-    public var allowed: [[Bool]]
+    package var allowed: [[Bool]]
 
-    public init(loads: [Double], capacities: [Double], fixedLoads: [Double]? = nil, current: [Int?], allowed: [[Bool]]? = nil) {
+    package init(loads: [Double], capacities: [Double], fixedLoads: [Double]? = nil, current: [Int?], allowed: [[Bool]]? = nil) {
         self.loads = loads
         self.capacities = capacities
         self.fixedLoads = fixedLoads ?? Array(repeating: 0, count: capacities.count)
@@ -23,48 +23,48 @@ public struct BalanceInstance: Sendable {
         self.allowed = allowed ?? Array(repeating: Array(repeating: true, count: capacities.count), count: loads.count)
     }
 
-    public var gridCount: Int { loads.count }
-    public var personCount: Int { capacities.count }
+    package var gridCount: Int { loads.count }
+    package var personCount: Int { capacities.count }
 
     /// The largest load/capacity ratio of an assignment (person index per grid).
-    public func maxRatio(_ assignment: [Int]) -> Double { ratios(assignment).max() ?? 0 }
+    package func maxRatio(_ assignment: [Int]) -> Double { ratios(assignment).max() ?? 0 }
 
-    public func ratios(_ assignment: [Int]) -> [Double] {
+    package func ratios(_ assignment: [Int]) -> [Double] {
         var load = fixedLoads
         for (g, p) in assignment.enumerated() { load[p] += loads[g] }
         return zip(load, capacities).map { $0 / $1 }
     }
 
     /// Grids whose person differs from the current one (a grid nobody serves always counts).
-    public func moves(_ assignment: [Int]) -> Int {
+    package func moves(_ assignment: [Int]) -> Int {
         zip(assignment, current).filter { $0 != $1 }.count
     }
 }
 
 /// The optimiser's answer.
-public struct BalanceSolution: Sendable {
+package struct BalanceSolution: Sendable {
     /// Person index for every grid.
-    public var assignment: [Int]
-    public var maxRatio: Double
+    package var assignment: [Int]
+    package var maxRatio: Double
     /// A proven lower bound on the largest ratio of any assignment.
-    public var lowerBound: Double
-    public var moves: Int
+    package var lowerBound: Double
+    package var moves: Int
     /// Whether no assignment has a smaller largest ratio (proven by exhaustive search).
-    public var ratioOptimal: Bool
+    package var ratioOptimal: Bool
     /// Whether no assignment with this largest ratio changes fewer grids.
-    public var movesOptimal: Bool
-    public var nodes: Int
-    public var seconds: Double
+    package var movesOptimal: Bool
+    package var nodes: Int
+    package var seconds: Double
 }
 
-public enum BalanceError: Error, CustomStringConvertible {
+package enum BalanceError: Error, CustomStringConvertible {
     /// Grid indices nobody may serve.
     case unreachable([Int])
     case badCapacity(Int)
     /// The radius limit alone forces this many changes, more than allowed.
     case tooFewMoves(Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreachable(let g): "grids \(g) have no person within reach"
         case .badCapacity(let p): "person \(p) has no positive capacity"
@@ -77,9 +77,9 @@ public enum BalanceError: Error, CustomStringConvertible {
 /// of grids that change hands. Both stages are exact searches with bounds that stop when proven
 /// or when the time is up; a greedy start and local search give a good answer at once, so a
 /// time-limited run on a large area still returns its best assignment and a proven lower bound.
-public enum Balancer {
+package enum Balancer {
     /// - Parameter maxMoves: at most this many grids that have a person who may keep them change hands.
-    public static func solve(_ instance: BalanceInstance, timeLimit: Double = 1.8, maxMoves: Int? = nil) throws -> BalanceSolution {
+    package static func solve(_ instance: BalanceInstance, timeLimit: Double = 1.8, maxMoves: Int? = nil) throws -> BalanceSolution {
         let start = Date()
         let n = instance.gridCount, m = instance.personCount
         for p in 0..<m where !(instance.capacities[p] > 0) { throw BalanceError.badCapacity(p) }
@@ -148,7 +148,7 @@ public enum Balancer {
     /// Bounds every assignment obeys: each person's fixed load; each grid given to the person it
     /// raises least; and the whole load spread over everyone as if it could be split (found by
     /// bisection on the ratio, since people start from different fixed loads).
-    public static func lowerBound(_ instance: BalanceInstance) -> Double {
+    package static func lowerBound(_ instance: BalanceInstance) -> Double {
         let c = instance.capacities, f = instance.fixedLoads
         var bound = zip(f, c).map { $0 / $1 }.max() ?? 0
         for g in 0..<instance.gridCount {

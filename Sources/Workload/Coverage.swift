@@ -6,23 +6,23 @@ import Grids
 /// Emergency coverage (最小应急单元): the share of households with at least K people on duty
 /// within R metres of them, the grids that fall short, and the fewest extra responders, each
 /// based at a grid's inner point, that bring every household there.
-public struct EmergencyCoverage {
-    public struct Short {
-        public var grid: String
-        public var coveredShare: Double
+package struct EmergencyCoverage {
+    package struct Short {
+        package var grid: String
+        package var coveredShare: Double
     }
-    public var k: Int, radius: Double
-    public var responders: Int
-    public var households: Double
-    public var coveredShare: Double
-    public var short: [Short]
+    package var k: Int, radius: Double
+    package var responders: Int
+    package var households: Double
+    package var coveredShare: Double
+    package var short: [Short]
     /// Extra responders' bases (longitude/latitude), and whether their count is proven least.
-    public var extra: [(lon: Double, lat: Double, grid: String)]
-    public var extraOptimal: Bool
+    package var extra: [(lon: Double, lat: Double, grid: String)]
+    package var extraOptimal: Bool
     /// Households no responder placed at a grid's inner point can reach in time.
-    public var unreachableShare: Double
+    package var unreachableShare: Double
 
-    public static func measure(proposal: BalanceProposal, radius: Double, k: Int) throws -> EmergencyCoverage {
+    package static func measure(proposal: BalanceProposal, radius: Double, k: Int) throws -> EmergencyCoverage {
         let model = proposal.model
         let grids = proposal.grids.map { model.grids[$0] }
         let responders = model.responders
@@ -60,7 +60,7 @@ public struct EmergencyCoverage {
             unreachableShare: total > 0 ? unreachable / total : 0)
     }
 
-    public var jsonObject: [String: Any] {
+    package var jsonObject: [String: Any] {
         [
             "k": k, "radius_m": radius, "responders": responders, "households": households, "covered_share": coveredShare,
             "short": short.map { ["grid": $0.grid, "covered_share": $0.coveredShare] },
@@ -69,7 +69,7 @@ public struct EmergencyCoverage {
         ]
     }
 
-    public var lines: [String] {
+    package var lines: [String] {
         var out = [
             String(
                 format: "coverage: %.1f %% of households have %d responders on duty within %.0f m (%d responders); %d grids short",
@@ -90,8 +90,8 @@ public struct EmergencyCoverage {
 /// The fewest candidates such that every row has at least its need among its candidates (set
 /// multicover). Greedy first, then an exact branch and bound on the row with the fewest
 /// candidates left, until proven or the time is up.
-public enum MultiCover {
-    public static func solve(needs: [Int], rows: [[Int]], timeLimit: Double) -> (chosen: [Int], optimal: Bool) {
+package enum MultiCover {
+    package static func solve(needs: [Int], rows: [[Int]], timeLimit: Double) -> (chosen: [Int], optimal: Bool) {
         guard !needs.isEmpty else { return ([], true) }
         // Rows with the same candidates need only the largest need.
         var merged: [[Int]: Int] = [:]

@@ -5,12 +5,12 @@ import Grids
 
 /// How even a set of values is: the largest against the mean, the coefficient of variation
 /// (population standard deviation over mean) and the Gini coefficient (0 = all equal).
-public struct Spread: Sendable {
-    public var count: Int
-    public var max: Double, mean: Double
-    public var maxOverMean: Double, cv: Double, gini: Double
+package struct Spread: Sendable {
+    package var count: Int
+    package var max: Double, mean: Double
+    package var maxOverMean: Double, cv: Double, gini: Double
 
-    public init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         count = values.count
         guard !values.isEmpty else { max = 0; mean = 0; maxOverMean = 0; cv = 0; gini = 0; return }
         let n = Double(values.count)
@@ -24,26 +24,26 @@ public struct Spread: Sendable {
         gini = total > 0 ? sorted.enumerated().reduce(0) { $0 + (2 * Double($1.offset + 1) - n - 1) * $1.element } / (n * total) : 0
     }
 
-    public var jsonObject: [String: Any] {
+    package var jsonObject: [String: Any] {
         ["count": count, "max": max, "mean": mean, "max_over_mean": maxOverMean, "cv": cv, "gini": gini]
     }
 }
 
 /// One gridder's measures.
-public struct PersonMeasure: Sendable {
-    public var id: String, name: String, role: String
-    public var load: Double
-    public var capacity: Double?
+package struct PersonMeasure: Sendable {
+    package var id: String, name: String, role: String
+    package var load: Double
+    package var capacity: Double?
     /// load / capacity (nil without a capacity).
-    public var ratio: Double?
+    package var ratio: Double?
     /// Farthest point of any grid served, from the base (or each grid's centre where none is known).
-    public var radiusM: Double
+    package var radiusM: Double
     /// Mean distance to the households of the grids served (households spread over each grid).
-    public var meanDistanceM: Double
-    public var grids: [String]
-    public var hasBase: Bool
+    package var meanDistanceM: Double
+    package var grids: [String]
+    package var hasBase: Bool
 
-    public var jsonObject: [String: Any] {
+    package var jsonObject: [String: Any] {
         [
             "id": id, "name": name, "role": role, "load": load, "capacity": capacity as Any, "ratio": ratio as Any,
             "radius_m": radiusM, "mean_distance_m": meanDistanceM, "grids": grids, "base_known": hasBase,
@@ -52,17 +52,17 @@ public struct PersonMeasure: Sendable {
 }
 
 /// `gridplan load`: every gridder and grid of a level, and how even the loads are.
-public struct LoadReport {
-    public var day: String
-    public var level: GridLevel
-    public var people: [PersonMeasure]
-    public var grids: [WorkloadModel.Grid]
-    public var metricCRS: String
+package struct LoadReport {
+    package var day: String
+    package var level: GridLevel
+    package var people: [PersonMeasure]
+    package var grids: [WorkloadModel.Grid]
+    package var metricCRS: String
     /// Load spread of the grids at the measured level and every level above (children summed).
-    public var levels: [(GridLevel, Spread)]
-    public var rules: WorkloadRules
+    package var levels: [(GridLevel, Spread)]
+    package var rules: WorkloadRules
 
-    public init(model: WorkloadModel) throws {
+    package init(model: WorkloadModel) throws {
         day = model.day; level = model.level; rules = model.rules
         grids = model.grids
         metricCRS = model.snapshot.projector.metricCRS.description
@@ -103,7 +103,7 @@ public struct LoadReport {
     }
 
     /// Summary of the people measured: spread of ratios, largest radius, people over capacity.
-    public var summary: [String: Any] {
+    package var summary: [String: Any] {
         let ratios = people.compactMap(\.ratio)
         let s = Spread(ratios)
         return [
@@ -118,7 +118,7 @@ public struct LoadReport {
         ]
     }
 
-    public var jsonObject: [String: Any] {
+    package var jsonObject: [String: Any] {
         [
             "people": people.map(\.jsonObject),
             "grids": grids.map { g in

@@ -10,25 +10,25 @@ import Grids
 /// over the grids' centres and snapped to a point inside a grid; the grids are then assigned by
 /// ``Balancer`` (radius limit as reach). Each base then moves to the point, among its grids', that
 /// makes its farthest grid nearest, and the assignment is solved again.
-public struct Staffing {
-    public struct Base {
-        public var lon: Double, lat: Double
-        public var grids: [String]
-        public var load: Double
-        public var radiusM: Double
+package struct Staffing {
+    package struct Base {
+        package var lon: Double, lat: Double
+        package var grids: [String]
+        package var load: Double
+        package var radiusM: Double
     }
-    public var capacity: Double
-    public var lowerBound: Int
-    public var current: Int
+    package var capacity: Double
+    package var lowerBound: Int
+    package var current: Int
     /// The count found, nil when even one gridder per grid cannot meet capacity and radius.
-    public var needed: Int?
-    public var bases: [Base]
+    package var needed: Int?
+    package var bases: [Base]
     /// Grids too heavy for one gridder: only a boundary change helps them.
-    public var tooHeavy: [String]
+    package var tooHeavy: [String]
     /// The largest count tried in the time given.
-    public var searchedUpTo = 0
+    package var searchedUpTo = 0
 
-    public static func plan(proposal: BalanceProposal, maxRadius: Double?) throws -> Staffing {
+    package static func plan(proposal: BalanceProposal, maxRadius: Double?) throws -> Staffing {
         let model = proposal.model
         let capacity = model.rules.capacity["full_time_gridder"] ?? 1500
         let grids = proposal.grids.map { model.grids[$0] }
@@ -125,7 +125,7 @@ public struct Staffing {
         }
     }
 
-    public var jsonObject: [String: Any] {
+    package var jsonObject: [String: Any] {
         [
             "capacity": capacity, "lower_bound": lowerBound, "current": current, "needed": needed as Any, "too_heavy": tooHeavy,
             "searched_up_to": searchedUpTo,
@@ -138,7 +138,7 @@ public struct Staffing {
         ]
     }
 
-    public var lines: [String] {
+    package var lines: [String] {
         if !tooHeavy.isEmpty {
             return [
                 "staffing: grids heavier than one gridder's capacity (\(Int(capacity))): \(tooHeavy.joined(separator: ", ")); "

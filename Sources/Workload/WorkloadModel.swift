@@ -10,37 +10,37 @@ import Grids
 /// The plan as the workload measures see it on one day: grids with their loads, gridders with
 /// their capacities, bases and primary duties, and distances in the plan's local metric CRS
 /// (Gauss–Krüger zone through GridProjection, distances by GEOS).
-public final class WorkloadModel {
-    public struct Grid {
-        public var index: Int
-        public var code: String
-        public var name: String?
-        public var level: GridLevel
-        public var households: Double, residents: Double
+package final class WorkloadModel {
+    package struct Grid {
+        package var index: Int
+        package var code: String
+        package var name: String?
+        package var level: GridLevel
+        package var households: Double, residents: Double
         /// Weighted cases in the window, dedicated institutions, street metres inside.
-        public var cases: Double, dedicated: Int, patrolM: Double
-        public var load: Double
+        package var cases: Double, dedicated: Int, patrolM: Double
+        package var load: Double
         /// The person who is primary on the day, if any.
-        public var primary: String?
+        package var primary: String?
     }
-    public struct Gridder {
-        public var person: Person
+    package struct Gridder {
+        package var person: Person
         /// Own capacity or the role's default; nil for roles that carry none.
-        public var capacity: Double?
+        package var capacity: Double?
         /// Base in the metric CRS, when known.
-        public var base: (x: Double, y: Double)?
+        package var base: (x: Double, y: Double)?
         /// Codes of the grids (at the measured level) the person is primary of.
-        public var grids: [String]
+        package var grids: [String]
     }
 
-    public let day: String
-    public let level: GridLevel
-    public let rules: WorkloadRules
-    public let snapshot: PlanSnapshot
-    public private(set) var grids: [Grid] = []
-    public private(set) var gridders: [Gridder] = []
+    package let day: String
+    package let level: GridLevel
+    package let rules: WorkloadRules
+    package let snapshot: PlanSnapshot
+    package private(set) var grids: [Grid] = []
+    package private(set) var gridders: [Gridder] = []
     /// Bases (metric) of everyone on duty on the day with a known base: the emergency responders.
-    public private(set) var responders: [(x: Double, y: Double)] = []
+    package private(set) var responders: [(x: Double, y: Double)] = []
     private(set) var gridByCode: [String: Int] = [:]
     private(set) var gridderByID: [String: Int] = [:]
     private var radiusCache: [Int: Double] = [:]
@@ -48,7 +48,7 @@ public final class WorkloadModel {
 
     /// - Parameter roads: a line file in CGCS2000/WGS84 longitude/latitude (e.g. GeoJSON) whose
     ///   length inside each grid is its patrol length.
-    public init(
+    package init(
         store: GeoPackage, day: String, level: GridLevel = .unit, rules: WorkloadRules = .defaults,
         roads: String? = nil
     ) throws {
@@ -113,16 +113,16 @@ public final class WorkloadModel {
         return own + (snapshot.children[i] ?? []).reduce(0) { $0 + countDedicated($1, in: snapshot) }
     }
 
-    public func grid(code: String) -> Grid? { gridByCode[code].map { grids[$0] } }
-    public func gridder(id: String) -> Gridder? { gridderByID[id].map { gridders[$0] } }
+    package func grid(code: String) -> Grid? { gridByCode[code].map { grids[$0] } }
+    package func gridder(id: String) -> Gridder? { gridderByID[id].map { gridders[$0] } }
 
     /// Load a person carries: the sum over the grids they are primary of.
-    public func load(of gridder: Gridder) -> Double { gridder.grids.reduce(0) { $0 + (grid(code: $1)?.load ?? 0) } }
+    package func load(of gridder: Gridder) -> Double { gridder.grids.reduce(0) { $0 + (grid(code: $1)?.load ?? 0) } }
 
     /// Metres from a base (or, with none, the grid's own centre) to the farthest point of the grid:
     /// the discrete Hausdorff distance between the point and the polygon, whose farthest point is
     /// a vertex.
-    public func radius(base: (x: Double, y: Double)?, grid: Grid) throws -> Double {
+    package func radius(base: (x: Double, y: Double)?, grid: Grid) throws -> Double {
         let metric = snapshot.metric[grid.index]
         guard let base else {
             if let r = radiusCache[grid.index] { return r }
@@ -135,7 +135,7 @@ public final class WorkloadModel {
 
     /// Mean distance from a base to the grid's households. The store keeps no addresses, so the
     /// households are taken as spread evenly over the grid (a lattice of about 100 points in it).
-    public func meanDistance(base: (x: Double, y: Double)?, grid: Grid) throws -> Double {
+    package func meanDistance(base: (x: Double, y: Double)?, grid: Grid) throws -> Double {
         let points = try samplePoints(grid)
         let origin = try base ?? snapshot.metric[grid.index].centroid().xy
         guard !points.isEmpty else { return 0 }
@@ -166,7 +166,7 @@ public final class WorkloadModel {
     }
 
     /// Whether a metric point lies inside the plan (any current grid of the top level present).
-    public func insidePlan(_ point: (x: Double, y: Double)) throws -> Bool {
+    package func insidePlan(_ point: (x: Double, y: Double)) throws -> Bool {
         let top = snapshot.levelsPresent.min() ?? .unit
         let p = try Geometry(x: point.x, y: point.y, context: snapshot.context)
         for i in snapshot.indices(at: top) where try snapshot.metric[i].intersects(p) { return true }

@@ -11,36 +11,36 @@ import Grids
 ///       "categories": [ { "prefix": "05", "weight": 2 } ],
 ///       "capacity": { "full_time_gridder": 1500, "part_time_gridder": 500 },
 ///       "case_window_days": 365 }
-public struct WorkloadRules: Sendable, Codable, Equatable {
-    public struct Weights: Sendable, Codable, Equatable {
+package struct WorkloadRules: Sendable, Codable, Equatable {
+    package struct Weights: Sendable, Codable, Equatable {
         /// Per household, per resident.
-        public var households: Double
-        public var residents: Double
+        package var households: Double
+        package var residents: Double
         /// Per case reported in the window (before the severity and category factors).
-        public var cases: Double
+        package var cases: Double
         /// Per dedicated grid (专属网格: a school, hospital, market, park … in the grid's kind).
-        public var dedicated: Double
+        package var dedicated: Double
         /// Per kilometre of street inside the grid (patrol length; needs `--roads`).
-        public var patrolKm: Double
+        package var patrolKm: Double
 
         enum CodingKeys: String, CodingKey {
             case households, residents, cases, dedicated, patrolKm = "patrol_km"
         }
     }
-    public struct CategoryWeight: Sendable, Codable, Equatable {
-        public var prefix: String
-        public var weight: Double
+    package struct CategoryWeight: Sendable, Codable, Equatable {
+        package var prefix: String
+        package var weight: Double
     }
 
-    public var weights: Weights
+    package var weights: Weights
     /// Factor per case severity.
-    public var severity: [String: Double]
+    package var severity: [String: Double]
     /// Factor per case category, by code prefix (longest wins; 1 when none matches).
-    public var categories: [CategoryWeight]
+    package var categories: [CategoryWeight]
     /// Default capacity per person role, for people whose roster line gives none.
-    public var capacity: [String: Double]
+    package var capacity: [String: Double]
     /// Cases count when reported in the `caseWindowDays` days before the day measured.
-    public var caseWindowDays: Int
+    package var caseWindowDays: Int
 
     enum CodingKeys: String, CodingKey {
         case weights, severity, categories, capacity, caseWindowDays = "case_window_days"
@@ -49,7 +49,7 @@ public struct WorkloadRules: Sendable, Codable, Equatable {
     /// A household counts 1; a case 2 (an ordinary one: a year of 5,000 cases over 585 units is
     /// about 17 a unit, small beside 400 households but felt where cases cluster), important and
     /// major cases 3 and 10 times that; a dedicated institution 300 (a small unit's worth).
-    public static let defaults = WorkloadRules(
+    package static let defaults = WorkloadRules(
         weights: Weights(households: 1, residents: 0, cases: 2, dedicated: 300, patrolKm: 0),
         severity: ["ordinary": 1, "important": 3, "major": 10],
         categories: [],
@@ -57,7 +57,7 @@ public struct WorkloadRules: Sendable, Codable, Equatable {
         caseWindowDays: 365)
 
     /// Reads a JSON file; parts it leaves out keep their defaults.
-    public static func load(path: String) throws -> WorkloadRules {
+    package static func load(path: String) throws -> WorkloadRules {
         guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the workload rules") }
         struct Partial: Decodable {
             var weights: [String: Double]?
@@ -83,7 +83,7 @@ public struct WorkloadRules: Sendable, Codable, Equatable {
     }
 
     /// Applies `households=1,residents=0,cases=2` (the `--weights` option).
-    public mutating func apply(weightsOption text: String) throws {
+    package mutating func apply(weightsOption text: String) throws {
         var values: [String: Double] = [:]
         for part in text.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -110,16 +110,16 @@ public struct WorkloadRules: Sendable, Codable, Equatable {
     }
 
     /// The weight of one case of a category and severity.
-    public func caseWeight(category: String?, severity: String) -> Double {
+    package func caseWeight(category: String?, severity: String) -> Double {
         let byCategory = category.flatMap { c in categories.filter { c.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count } }
         return weights.cases * (self.severity[severity] ?? 1) * (byCategory?.weight ?? 1)
     }
 
     /// The capacity a person carries: their own, else their role's default (nil: not a gridder).
-    public func capacity(own: Double?, role: String) -> Double? { own ?? capacity[role] }
+    package func capacity(own: Double?, role: String) -> Double? { own ?? capacity[role] }
 
     /// The rules as JSON for `--json` output, so a reader knows how loads were counted.
-    public var jsonObject: [String: Any] {
+    package var jsonObject: [String: Any] {
         [
             "weights": [
                 "households": weights.households, "residents": weights.residents, "cases": weights.cases,

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-import Testing
 import GridGeometry
 import GridProjection
 import GridStore
 import GridTestSupport
+import Testing
+
 @testable import Cases
 @testable import Grids
 
@@ -32,7 +33,8 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
     options.level = .unit
     var rows = ["U2,西,C,\"\(box(0, 0, 500, 1000))\"", "U1,东,C,\"\(box(500, 0, 1000, 1000))\""]
     if reversed { rows.reverse() }
-    _ = try GridImporter.run(file: folder.write("u.csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"), into: store, options: options)
+    _ = try GridImporter.run(
+        file: folder.write("u.csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"), into: store, options: options)
     return store
 }
 
@@ -79,7 +81,9 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
     @Test func locatorAgreesWithGEOSEverywhere() throws {
         // Random points, plus every vertex and edge midpoint of the sample's unit grids.
-        let data = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/CasesTests/CasesTests.swift", with: "GeoData/chikan/units.geojson"), encoding: .utf8)
+        let data = try String(
+            contentsOfFile: #filePath.replacingOccurrences(of: "Tests/CasesTests/CasesTests.swift", with: "GeoData/chikan/units.geojson"),
+            encoding: .utf8)
         let context = GEOSContext()
         let collection = try Geometry(geoJSON: data, context: context)
         let polygons = try collection.parts
@@ -117,13 +121,17 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
     func csv(_ rows: [String]) -> String { "id,lon,lat,reported_at,category,status,closed_at,address\n" + rows.joined(separator: "\n") + "\n" }
 
-    func row(_ id: String, _ p: (lon: Double, lat: Double), time: String = "2024-03-01 08:00:00", category: String = "0101",
-             status: String = "reported", closed: String = "", address: String = "某路1号") -> String {
+    func row(
+        _ id: String, _ p: (lon: Double, lat: Double), time: String = "2024-03-01 08:00:00", category: String = "0101",
+        status: String = "reported", closed: String = "", address: String = "某路1号"
+    ) -> String {
         "\(id),\(p.lon),\(p.lat),\(time),\(category),\(status),\(closed),\(address)"
     }
 
-    func importCases(_ store: GeoPackage, _ file: String, batch: Int = 1000, rejects: String? = nil,
-                     progress: ((Int, Int) throws -> Void)? = nil) throws -> CaseImportReport {
+    func importCases(
+        _ store: GeoPackage, _ file: String, batch: Int = 1000, rejects: String? = nil,
+        progress: ((Int, Int) throws -> Void)? = nil
+    ) throws -> CaseImportReport {
         var options = CaseImportOptions()
         options.crs = .cgcs2000
         options.batchSize = batch
@@ -133,25 +141,37 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
     func table(_ store: GeoPackage) throws -> [String] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT external_id, reported_at, status, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id").map(\.description)
+            try Row.fetchAll(db, sql: "SELECT external_id, reported_at, status, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id")
+                .map(\.description)
         }
     }
 
     @Test func aChangeAboveTheUnitIsAChangeAndOutsideCasesNameTheirNearestGrid() throws {
         let store = try twoUnits(folder)
         _ = try importCases(store, folder.write("a.csv", csv([row("IN", point(750, 500)), row("OUT", point(1100, 500))])))
-        let stored = try store.read { try Row.fetchAll($0, sql: "SELECT external_id, assign_status, unit_code, nearest_code, round(distance_m, 2) AS d FROM cases ORDER BY external_id") }
+        let stored = try store.read {
+            try Row.fetchAll(
+                $0, sql: "SELECT external_id, assign_status, unit_code, nearest_code, round(distance_m, 2) AS d FROM cases ORDER BY external_id")
+        }
         #expect(stored.map { $0["assign_status"] as String } == ["inside", "outside"])
         #expect(stored[0]["nearest_code"] as String? == nil && stored[0]["unit_code"] as String? == "U1")
         #expect(stored[1]["nearest_code"] as String? == "U1" && stored[1]["unit_code"] as String? == nil && stored[1]["d"] as Double? == 100)
         // U1 moves to another community; its shape and code stay: the case's community changes.
         var options = ImportOptions(level: .community); options.crs = .proj("EPSG:4546")
-        _ = try GridImporter.run(file: folder.write("c2.csv", "code,name,wkt\nC2,另一社区,\"\(box(2000, 0, 3000, 1000))\"\n"), into: store, options: options)
+        _ = try GridImporter.run(
+            file: folder.write("c2.csv", "code,name,wkt\nC2,另一社区,\"\(box(2000, 0, 3000, 1000))\"\n"), into: store, options: options)
         options.level = .unit
-        _ = try GridImporter.run(file: folder.write("u1.csv", "code,name,parent,wkt\nU1,东,C2,\"\(box(500, 0, 1000, 1000))\"\n"), into: store, options: options)
+        _ = try GridImporter.run(
+            file: folder.write("u1.csv", "code,name,parent,wkt\nU1,东,C2,\"\(box(500, 0, 1000, 1000))\"\n"), into: store, options: options)
         let report = try Reassign.run(store: store)
         #expect(report.moved == 1)
-        let history = try store.read { try String.fetchAll($0, sql: "SELECT a.community_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN' ORDER BY a.id") }
+        let history = try store.read {
+            try String.fetchAll(
+                $0,
+                sql:
+                    "SELECT a.community_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN' ORDER BY a.id"
+            )
+        }
         #expect(history.count == 2 && history[0].hasPrefix("C:") && history[1] == "C2:open")
     }
 
@@ -168,10 +188,14 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
     @Test func upsertRejectsAndHistory() throws {
         let store = try twoUnits(folder)
-        let first = folder.write("a.csv", csv([row("00123", point(250, 500)), row("B", point(750, 500)),
-                                               row("BAD", (lon: 200, lat: 21)), row("", point(1, 1)),
-                                               "C,,,2024-03-01,0101,,,", row("D", point(10, 10), time: "soon"),
-                                               row("E", point(10, 10), status: "lost")]))
+        let first = folder.write(
+            "a.csv",
+            csv([
+                row("00123", point(250, 500)), row("B", point(750, 500)),
+                row("BAD", (lon: 200, lat: 21)), row("", point(1, 1)),
+                "C,,,2024-03-01,0101,,,", row("D", point(10, 10), time: "soon"),
+                row("E", point(10, 10), status: "lost"),
+            ]))
         let report = try importCases(store, first)
         #expect(report.inserted == 2 && report.rejected == 5)
         let rejects = try String(contentsOfFile: folder.path("rejects.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
@@ -188,11 +212,21 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         let cases = try table(store)
         #expect(cases.count == 2)
         #expect(cases[0].contains("\"00123\"") && cases[0].contains("U1") && cases[0].contains("closed"))
-        let history = try store.read { try String.fetchAll($0, sql: "SELECT a.unit_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = '00123' ORDER BY a.id") }
+        let history = try store.read {
+            try String.fetchAll(
+                $0,
+                sql:
+                    "SELECT a.unit_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = '00123' ORDER BY a.id"
+            )
+        }
         #expect(history.count == 2 && history[0].hasPrefix("U2:") && !history[0].hasSuffix("open") && history[1] == "U1:open")
         // The R-tree follows the moved point.
         let hits = try store.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id WHERE c.external_id = '00123' AND r.minx <= c.lon AND r.maxx >= c.lon AND r.miny <= c.lat AND r.maxy >= c.lat")
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id WHERE c.external_id = '00123' AND r.minx <= c.lon AND r.maxx >= c.lon AND r.miny <= c.lat AND r.maxy >= c.lat"
+            )
         }
         #expect(hits == 1)
     }
@@ -251,8 +285,9 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
             located.append(("Q\(i)", p.lon, p.lat))
         }
         var options = CaseImportOptions(); options.crs = .cgcs2000
-        _ = try CaseImporter.run(file: folder.write("q.csv", "id,lon,lat,reported_at,category,status,closed_at,address\n" + rows.joined(separator: "\n") + "\n"),
-                                 into: store, options: options)
+        _ = try CaseImporter.run(
+            file: folder.write("q.csv", "id,lon,lat,reported_at,category,status,closed_at,address\n" + rows.joined(separator: "\n") + "\n"),
+            into: store, options: options)
         return (store, located)
     }
 
@@ -267,7 +302,9 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
         q = CaseQuery(); q.near = (centre.lon, centre.lat); q.nearest = 7
         let nearest = try q.run(store)
-        let byDistance = points.map { ($0.id, Geodesic.distance(lon1: centre.lon, lat1: centre.lat, lon2: $0.lon, lat2: $0.lat)) }.sorted { $0.1 < $1.1 }
+        let byDistance = points.map { ($0.id, Geodesic.distance(lon1: centre.lon, lat1: centre.lat, lon2: $0.lon, lat2: $0.lat)) }.sorted {
+            $0.1 < $1.1
+        }
         #expect(nearest.map(\.externalID) == byDistance.prefix(7).map(\.0))
 
         let a = point(100, 100), b = point(400, 300)
@@ -279,7 +316,9 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         let filtered = try q.run(store)
         #expect(!filtered.isEmpty)
         #expect(filtered.allSatisfy { $0.unitCode == "U1" && $0.status == "closed" && $0.category == "0101" && $0.reportedAt! < "2024-03-02" })
-        #expect(throws: GridplanError.self) { var bad = CaseQuery(); bad.nearest = 3; _ = try bad.run(store) }
+        #expect(throws: GridplanError.self) {
+            var bad = CaseQuery(); bad.nearest = 3; _ = try bad.run(store)
+        }
     }
 
     @Test func statsCountClosureAndOutliers() throws {
@@ -292,7 +331,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
             let closed = g.byStatus["closed", default: 0]
             #expect(abs(g.closureRate - Double(closed) / Double(g.total)) < 1e-12)
             #expect(g.closedWithin24h <= g.closedWithin7d && g.closedWithin7d <= g.closureRate)
-            #expect(g.closedWithin24h > 0.1 && g.closedWithin24h < 0.25)   // half of the closed ones, closed the same day
+            #expect(g.closedWithin24h > 0.1 && g.closedWithin24h < 0.25) // half of the closed ones, closed the same day
             #expect(Set(g.byCategory.keys) == ["01", "02"])
         }
     }
@@ -301,8 +340,9 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         let (store, points) = try loaded()
         // Redraw: the border moves from x=500 m to x=600 m.
         var options = ImportOptions(level: .unit); options.crs = .proj("EPSG:4546"); options.replaceLevel = true
-        _ = try GridImporter.run(file: folder.write("u2.csv", "code,name,parent,wkt\nU2,西,C,\"\(box(0, 0, 600, 1000))\"\nU1,东,C,\"\(box(600, 0, 1000, 1000))\"\n"),
-                                 into: store, options: options)
+        _ = try GridImporter.run(
+            file: folder.write("u2.csv", "code,name,parent,wkt\nU2,西,C,\"\(box(0, 0, 600, 1000))\"\nU1,东,C,\"\(box(600, 0, 1000, 1000))\"\n"),
+            into: store, options: options)
         let report = try Reassign.run(store: store)
         let toMetres = try CoordinateTransformer(from: .cgcs2000, to: .proj("EPSG:4546"))
         let westOfNewBorder = try points.filter { p in
@@ -331,7 +371,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
                 differ += 1
             }
         }
-        #expect(differ < 100)   // of 60,000: near-ties only
+        #expect(differ < 100) // of 60,000: near-ties only
         #expect(fixedPoint(-0.04, decimals: 1) == "0.0" || fixedPoint(-0.04, decimals: 1) == "-0.0")
         #expect(fixedPoint(110.5, decimals: 0) == "111" && fixedPoint(21.25, decimals: 8) == "21.25000000")
         #expect(fixedPoint(.nan, decimals: 2) == String(format: "%.2f", Double.nan))

@@ -21,13 +21,19 @@ import Testing
     /// Everything that makes up a schema, in a stable order (timestamps left out).
     static func schema(_ store: GeoPackage) throws -> [String] {
         try store.read { db in
-            let master = try Row.fetchAll(db, sql: """
-                SELECT type, name, tbl_name, sql FROM sqlite_master
-                WHERE name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations' ORDER BY type, name
-                """).map { "\($0["type"] as String) \($0["name"] as String) on \($0["tbl_name"] as String): \($0["sql"] as String? ?? "")" }
-            let contents = try Row.fetchAll(db, sql: """
-                SELECT table_name, data_type, identifier, description, srs_id FROM gpkg_contents ORDER BY table_name
-                """).map { "contents \($0["table_name"] as String) \($0["data_type"] as String) \($0["description"] as String? ?? "")" }
+            let master = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT type, name, tbl_name, sql FROM sqlite_master
+                    WHERE name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations' ORDER BY type, name
+                    """
+            ).map { "\($0["type"] as String) \($0["name"] as String) on \($0["tbl_name"] as String): \($0["sql"] as String? ?? "")" }
+            let contents = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT table_name, data_type, identifier, description, srs_id FROM gpkg_contents ORDER BY table_name
+                    """
+            ).map { "contents \($0["table_name"] as String) \($0["data_type"] as String) \($0["description"] as String? ?? "")" }
             let columns = try Row.fetchAll(db, sql: "SELECT * FROM gpkg_geometry_columns ORDER BY table_name")
                 .map { "geometry \($0["table_name"] as String) \($0["geometry_type_name"] as String) \($0["srs_id"] as Int)" }
             let extensions = try Row.fetchAll(db, sql: "SELECT * FROM gpkg_extensions ORDER BY table_name, extension_name")
@@ -42,8 +48,10 @@ import Testing
         let folder = TemporaryFolder()
         let store = try GeoPackage.plan(path: try Self.fixture(folder))
         let counts = try store.read { db in
-            try ["grids", "cases", "people", "duties", "gazetteer", "gazetteer_names", "case_dispatches", "case_transitions",
-                 "findings", "plan_versions"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
+            try [
+                "grids", "cases", "people", "duties", "gazetteer", "gazetteer_names", "case_dispatches", "case_transitions",
+                "findings", "plan_versions",
+            ].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
         }
         #expect(counts == [55, 40, 10, 10, 80, 136, 1, 1, 94, 2])
         let current = try store.read { try GridRecord.current($0) }
@@ -82,7 +90,7 @@ import Testing
     @Test func gdalValidatesAndCopiesAnUpgradedPlan() throws {
         let folder = TemporaryFolder()
         let path = try Self.fixture(folder)
-        _ = try GeoPackage.plan(path: path)   // upgrades, then closes (the WAL folded back in)
+        _ = try GeoPackage.plan(path: path) // upgrades, then closes (the WAL folded back in)
         let validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
         try #require(FileManager.default.fileExists(atPath: validator), "python3-gdal's validate_gpkg.py is missing")
         let check = try run("/usr/bin/python3", [validator, "-k", path])

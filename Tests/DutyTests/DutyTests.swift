@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-import Testing
 import GridGeometry
 import GridProjection
 import GridStore
 import GridTestSupport
+import Testing
+
 @testable import Cases
 @testable import Duty
 @testable import Grids
@@ -18,21 +19,21 @@ func roster(_ folder: TemporaryFolder) -> String {
     func at(_ x: Double, _ y: Double) -> String { let p = point(x, y); return "\(p.lon),\(p.lat)" }
     let lines = [
         "id,name,phone,role,organisation,lon,lat,grid,duty,duty_from,duty_to",
-        "G1,张三,13800000001,专职网格员,东社区,\(at(100, 100)),U1,primary,2024-01-01,2024-06-01",      // 2
-        "G2,李四,13800000002,full_time_gridder,东社区,\(at(400, 800)),U1,primary,2024-06-01,",         // 3
-        "G2,李四,13800000002,full_time_gridder,东社区,\(at(400, 800)),U3,primary,2024-06-01,",         // 4
-        "G3,王五,13800000003,兼职网格员,东社区,\(at(750, 500)),U2,backup,2024-01-01,",                 // 5
-        "K1,赵六,0759-3181234,网格长,东社区,\(at(900, 900)),C1,chief,2024-01-01,",                     // 6
-        "S1,钱七,13800000005,grid_chief,中华街道,\(at(1500, 900)),S,,2024-01-01,",                     // 7
-        "P1,孙八,13800000006,社区民警,派出所,\(at(260, 520)),U1,backup,2024-01-01,",                   // 8
-        ",无名,13800000007,专职网格员,,,,U2,primary,2024-01-01,",                                      // 9: no id
-        "X1,周九,13800000008,volunteer,,,,,,,",                                                        // 10: role
-        "X2,吴十,12ab,专职网格员,,,,,,,",                                                              // 11: phone
-        "X3,郑一,13800000009,专职网格员,,,,U9,primary,2024-01-01,",                                    // 12: no grid
-        "X4,冯二,13800000010,专职网格员,,,,U1,primary,2024-03-01,",                                    // 13: overlaps G1
-        "G1,张三丰,13800000001,专职网格员,东社区,\(at(100, 100)),U2,backup,2024-01-01,",               // 14: differs from line 2
-        "X5,陈三,13800000011,专职网格员,,200,21,,,,",                                                  // 15: bad coordinates
-        "X6,褚四,13800000012,专职网格员,,,,U2,primary,soon,",                                          // 16: bad date
+        "G1,张三,13800000001,专职网格员,东社区,\(at(100, 100)),U1,primary,2024-01-01,2024-06-01", // 2
+        "G2,李四,13800000002,full_time_gridder,东社区,\(at(400, 800)),U1,primary,2024-06-01,", // 3
+        "G2,李四,13800000002,full_time_gridder,东社区,\(at(400, 800)),U3,primary,2024-06-01,", // 4
+        "G3,王五,13800000003,兼职网格员,东社区,\(at(750, 500)),U2,backup,2024-01-01,", // 5
+        "K1,赵六,0759-3181234,网格长,东社区,\(at(900, 900)),C1,chief,2024-01-01,", // 6
+        "S1,钱七,13800000005,grid_chief,中华街道,\(at(1500, 900)),S,,2024-01-01,", // 7
+        "P1,孙八,13800000006,社区民警,派出所,\(at(260, 520)),U1,backup,2024-01-01,", // 8
+        ",无名,13800000007,专职网格员,,,,U2,primary,2024-01-01,", // 9: no id
+        "X1,周九,13800000008,volunteer,,,,,,,", // 10: role
+        "X2,吴十,12ab,专职网格员,,,,,,,", // 11: phone
+        "X3,郑一,13800000009,专职网格员,,,,U9,primary,2024-01-01,", // 12: no grid
+        "X4,冯二,13800000010,专职网格员,,,,U1,primary,2024-03-01,", // 13: overlaps G1
+        "G1,张三丰,13800000001,专职网格员,东社区,\(at(100, 100)),U2,backup,2024-01-01,", // 14: differs from line 2
+        "X5,陈三,13800000011,专职网格员,,200,21,,,,", // 15: bad coordinates
+        "X6,褚四,13800000012,专职网格员,,,,U2,primary,soon,", // 16: bad date
     ]
     return folder.write("roster.csv", lines.joined(separator: "\n") + "\n")
 }
@@ -42,9 +43,13 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
     func row(_ id: String, _ x: Double, _ y: Double, _ severity: String, _ category: String) -> String {
         let p = point(x, y); return "\(id),\(p.lon),\(p.lat),2024-07-01 08:00:00,\(category),\(severity)"
     }
-    let file = folder.write("cases.csv", (["id,lon,lat,reported_at,category,severity",
-        row("O1", 250, 500, "ordinary", "0101"), row("O2", 750, 500, "一般", "0101"), row("I1", 250, 500, "important", "0301"),
-        row("M1", 300, 300, "重大", "0301"), row("I2", 1500, 500, "important", "0102"), row("X1", 5000, 500, "ordinary", "0101")])
+    let file = folder.write(
+        "cases.csv",
+        ([
+            "id,lon,lat,reported_at,category,severity",
+            row("O1", 250, 500, "ordinary", "0101"), row("O2", 750, 500, "一般", "0101"), row("I1", 250, 500, "important", "0301"),
+            row("M1", 300, 300, "重大", "0301"), row("I2", 1500, 500, "important", "0102"), row("X1", 5000, 500, "ordinary", "0101"),
+        ])
         .joined(separator: "\n") + "\n")
     var options = CaseImportOptions(); options.crs = .cgcs2000; options.rejectsPath = folder.path("case-rejects.csv")
     _ = try CaseImporter.run(file: file, into: store, options: options)
@@ -122,22 +127,26 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         // A redraw on 2024-09-01 splits U3: G2's duty there is now stale, and a new open duty in U3 is refused.
         var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-09-01", replaceLevel: true)
         options.parentField = "parent"
-        _ = try GridImporter.run(file: folder.write("redraw.csv", """
-            code,name,parent,wkt
-            U1,一网格,A1,"\(box(0, 0, 500, 1000))"
-            U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
-            U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
-            U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
+        _ = try GridImporter.run(
+            file: folder.write(
+                "redraw.csv",
+                """
+                code,name,parent,wkt
+                U1,一网格,A1,"\(box(0, 0, 500, 1000))"
+                U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
+                U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
+                U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
 
-            """), into: store, options: options)
+                """), into: store, options: options)
         findings = try RosterChecks.run(store: store, plan: PlanSnapshot(store: store), day: "2024-10-01", maxPrimarySpreadM: 300)
         let stale = findings.filter { $0.kind == .staleDuty }
         #expect(stale.count == 1 && stale[0].grids == ["U3"] && stale[0].message.contains("G2") && stale[0].locationWKB != nil)
         #expect(Set(findings.filter { $0.kind == .noPrimary }.flatMap(\.grids)) == ["U2", "U3a", "U3b"])
-        let late = folder.write("late.csv", "id,name,role,grid,duty,duty_from,duty_to\nG7,新人,专职网格员,U3,primary,2024-10-01,\nG8,旧人,专职网格员,U3,backup,2024-02-01,2024-08-01\n")
+        let late = folder.write(
+            "late.csv", "id,name,role,grid,duty,duty_from,duty_to\nG7,新人,专职网格员,U3,primary,2024-10-01,\nG8,旧人,专职网格员,U3,backup,2024-02-01,2024-08-01\n")
         let report = try RosterImporter.run(file: late, into: store)
         #expect(report.rejects.map(\.line) == [2] && report.rejects[0].reason.contains("ended on 2024-09-01"))
-        #expect(report.dutiesAdded == 1)   // the past duty is history, accepted
+        #expect(report.dutiesAdded == 1) // the past duty is history, accepted
         // The findings reach the layer next to the grid checks.
         try RosterChecks.append(findings, to: store)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM findings WHERE kind = 'stale_duty'") } == 1)
@@ -165,7 +174,9 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(abs(after.gridderBaseDistanceM! - (150.0 * 150 + 300 * 300).squareRoot()) < 0.01)
         #expect(before.chain[0].people.map { "\($0.role.rawValue):\($0.person.id)" } == ["primary:G1", "backup:P1"])
         #expect(before.chain[2].people.map(\.person.id) == ["K1"] && before.chain[3].people.map(\.person.id) == ["S1"])
-        #expect(before.chain[2].people.map(\.person.role) == [.gridChief] && before.chain[0].people.map(\.person.role) == [.fullTimeGridder, .communityPolice])
+        #expect(
+            before.chain[2].people.map(\.person.role) == [.gridChief]
+                && before.chain[0].people.map(\.person.role) == [.fullTimeGridder, .communityPolice])
         #expect(before.chain[2].people.map(\.role) == [.chief])
         #expect(before.chain[1].people.isEmpty)
         // Minimal emergency unit: P1 at (260, 520), then G1 (427 m) before / G2 (335 m) after.
@@ -195,14 +206,17 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         let store = try loaded()
         var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-09-01", replaceLevel: true)
         options.parentField = "parent"
-        _ = try GridImporter.run(file: folder.write("redraw.csv", """
-            code,name,parent,wkt
-            U1,一网格,A1,"\(box(0, 0, 500, 1000))"
-            U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
-            U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
-            U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
+        _ = try GridImporter.run(
+            file: folder.write(
+                "redraw.csv",
+                """
+                code,name,parent,wkt
+                U1,一网格,A1,"\(box(0, 0, 500, 1000))"
+                U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
+                U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
+                U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
 
-            """), into: store, options: options)
+                """), into: store, options: options)
         let p = point(1200, 500)
         let before = try WhoCovers(store: store, planDay: "2024-08-01").answer(lon: p.lon, lat: p.lat, day: "2024-08-01")
         #expect(before.chain.first?.code == "U3" && before.unitGridder?.id == "G2")
@@ -221,7 +235,8 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
     func loaded() throws -> GeoPackage {
         let store = try plan(folder)
         _ = try RosterImporter.run(file: roster(folder), into: store, crs: .cgcs2000, today: "2024-07-01")
-        let departments = try DepartmentImporter.run(file: folder.write("departments.csv", "id,name,phone,categories\npolice,派出所,110,03\ncity,城管,12319,01 02\nbad,坏,12,01\n"), into: store)
+        let departments = try DepartmentImporter.run(
+            file: folder.write("departments.csv", "id,name,phone,categories\npolice,派出所,110,03\ncity,城管,12319,01 02\nbad,坏,12,01\n"), into: store)
         #expect(departments.peopleAdded == 2 && departments.rejects.map(\.line) == [4])
         try cases(store, folder)
         return store
@@ -239,7 +254,9 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(by["I2"]!.level == .street && by["I2"]!.person?.id == "S1" && by["I2"]!.reason.contains("no one on duty in community C2"))
         #expect(by["I2"]!.departments == ["city"])
         #expect(!by["X1"]!.dispatched && by["X1"]!.reason.contains("outside every grid"))
-        let stored = try store.read { try Row.fetchAll($0, sql: "SELECT external_id, status, handler, handling_level FROM cases ORDER BY external_id") }
+        let stored = try store.read {
+            try Row.fetchAll($0, sql: "SELECT external_id, status, handler, handling_level FROM cases ORDER BY external_id")
+        }
         #expect(stored.filter { $0["status"] == "dispatched" }.count == 5)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM case_dispatches") } == 5)
         #expect(try store.read { try Roster.openCases($0) } == ["G2": 1, "G3": 1, "K1": 1, "S1": 2])
@@ -253,15 +270,17 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
     }
 
     @Test func rulesFromAFileOverrideOnlyWhatTheyName() throws {
-        let path = folder.write("rules.json", """
+        let path = folder.write(
+            "rules.json",
+            """
             { "severity_levels": { "ordinary": "area" },
               "categories": [ { "prefix": "03", "departments": ["police"] }, { "prefix": "0301", "level": "street" } ],
               "category_time_limits_hours": [ { "prefix": "05", "ordinary": 24 } ] }
             """)
         let rules = try DispatchRules.load(path: path)
         #expect(rules.level(severity: "ordinary", category: "0101").0 == .area)
-        #expect(rules.level(severity: "important", category: "0101").0 == .community)      // default kept
-        #expect(rules.level(severity: "ordinary", category: "030101").0 == .street)        // longest prefix wins
+        #expect(rules.level(severity: "important", category: "0101").0 == .community) // default kept
+        #expect(rules.level(severity: "ordinary", category: "030101").0 == .street) // longest prefix wins
         #expect(rules.departments(severity: "ordinary", category: "0302", all: []) == ["police"])
         #expect(rules.limitHours(severity: "ordinary", category: "0501") == 24 && rules.limitHours(severity: "major", category: "0501") == 24)
         #expect(rules.limitHours(severity: "ordinary", category: "0101") == 168)
@@ -270,7 +289,9 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         // Dispatched with the file's rules, an ordinary case in U1 goes to area A1, where no one is on duty: up to C1's chief.
         let store = try loaded()
         let o1 = try #require(try Dispatcher.run(store: store, rules: rules, caseID: "O1", now: "2024-07-01T09:00:00").first)
-        #expect(o1.level == .community && o1.person?.id == "K1" && o1.reason.contains("ordinary → area") && o1.reason.contains("no one on duty in area A1"))
+        #expect(
+            o1.level == .community && o1.person?.id == "K1" && o1.reason.contains("ordinary → area")
+                && o1.reason.contains("no one on duty in area A1"))
     }
 
     @Test func lifeCycleRefusesForbiddenTransitionsAndKeepsHistory() throws {
@@ -290,7 +311,10 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         try Lifecycle.advance(store: store, caseID: "O1", to: "feedback", at: "2024-07-01T12:00:00", actor: "resident", satisfaction: 4)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT satisfaction FROM cases WHERE external_id = 'O1'") } == 4)
         let history = try Lifecycle.history(store: store, caseID: "O1")
-        #expect(history.map { "\($0.from)>\($0.to)" } == ["reported>dispatched", "dispatched>handled", "handled>checked", "checked>closed", "closed>feedback"])
+        #expect(
+            history.map { "\($0.from)>\($0.to)" } == [
+                "reported>dispatched", "dispatched>handled", "handled>checked", "checked>closed", "closed>feedback",
+            ])
         #expect(history.map(\.actor) == ["dispatch", "G2", "K1", "centre", "resident"])
         #expect(try store.read { try String.fetchOne($0, sql: "SELECT closed_at FROM cases WHERE external_id = 'O1'") } == "2024-07-01T12:00:00")
         try Lifecycle.advance(store: store, caseID: "O1", to: "reopened", at: "2024-07-02T08:00:00", actor: "centre", note: "resident unhappy")
@@ -313,15 +337,21 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         // 8 days after: escalate.
         let escalated = try Lifecycle.overdue(store: store, now: "2024-07-09T10:00:00", escalate: true)
         let by = Dictionary(uniqueKeysWithValues: escalated.map { ($0.caseID, $0.escalation!) })
-        #expect(by["O1"] == nil)   // closed
-        #expect(by["O2"]!.dispatched && by["O2"]!.level == .community && by["O2"]!.person?.id == "K1" && by["O2"]!.reason.contains("no one on duty in area A1"))
+        #expect(by["O1"] == nil) // closed
+        #expect(
+            by["O2"]!.dispatched && by["O2"]!.level == .community && by["O2"]!.person?.id == "K1"
+                && by["O2"]!.reason.contains("no one on duty in area A1"))
         #expect(by["I1"]!.dispatched && by["I1"]!.level == .street && by["I1"]!.person?.id == "S1")
         #expect(!by["M1"]!.dispatched && by["M1"]!.reason.contains("already at the street level"))
         #expect(!by["X1"]!.dispatched && by["X1"]!.reason.contains("outside"))
         let o2Dispatches = try Lifecycle.dispatches(store: store, caseID: "O2")
         #expect(o2Dispatches.map(\.escalation) == [false, true] && o2Dispatches.map(\.person) == ["G3", "K1"])
-        let o2 = try store.read { try Row.fetchOne($0, sql: "SELECT handling_level, handler, escalations, clock_from FROM cases WHERE external_id = 'O2'")! }
-        let (level, handler, escalations, clock): (Int, String, Int, String) = (o2["handling_level"], o2["handler"], o2["escalations"], o2["clock_from"])
+        let o2 = try store.read {
+            try Row.fetchOne($0, sql: "SELECT handling_level, handler, escalations, clock_from FROM cases WHERE external_id = 'O2'")!
+        }
+        let (level, handler, escalations, clock): (Int, String, Int, String) = (
+            o2["handling_level"], o2["handler"], o2["escalations"], o2["clock_from"]
+        )
         #expect(level == 2 && handler == "K1" && escalations == 1 && clock == "2024-07-09T10:00:00")
         // The clock restarted: an hour later O2 is not overdue again.
         #expect(!(try Lifecycle.overdue(store: store, now: "2024-07-09T11:00:00")).contains { $0.caseID == "O2" })

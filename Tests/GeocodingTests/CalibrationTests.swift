@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Geocoding
 
 /// Confidence that can be trusted: the calibration set (GeoData/addresses/calibration.csv: names
@@ -46,7 +47,7 @@ import Testing
         let share = Double(confident.filter(\.right).count) / Double(max(1, confident.count))
         print(String(format: "confidence ≥ 0.8: %d answers, %.3f right", confident.count, share))
         #expect(share >= 0.95)
-        #expect(confident.count >= 700)      // and confidence is still given where it is earned
+        #expect(confident.count >= 700) // and confidence is still given where it is earned
         // Per kind: answers right, answers at road level or finer, certain levels right; then the
         // same with near names held back (MatchScores.holdBackUnconfirmed).
         var strictScores = MatchScores()
@@ -57,8 +58,10 @@ import Testing
         for kind in ["absent", "near", "variant"] {
             let k = judged.filter { $0.kind == kind }, s = strict.filter { $0.kind == kind }
             figures[kind] = [fraction(k, \.right), fraction(k, \.certainRight), fraction(s, \.right), fraction(s) { $0.level <= .road }]
-            print(String(format: "%-8@ %4d rows: right %.3f, certain level right %.3f; held back: right %.3f, road or finer %.3f",
-                         kind as NSString, k.count, figures[kind]![0], figures[kind]![1], figures[kind]![2], figures[kind]![3]))
+            print(
+                String(
+                    format: "%-8@ %4d rows: right %.3f, certain level right %.3f; held back: right %.3f, road or finer %.3f",
+                    kind as NSString, k.count, figures[kind]![0], figures[kind]![1], figures[kind]![2], figures[kind]![3]))
         }
         let noisy = strict.filter { $0.kind.hasPrefix("noisy") }
         print(String(format: "noisy test set with near names held back: right %.3f", fraction(noisy, \.right)))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Geocoding
 
 @Suite struct NormalizerTests {

@@ -1,10 +1,11 @@
 import Foundation
-@testable import Geocoding
 import GRDB
 import GridProjection
 import GridStore
 import GridTestSupport
 import Testing
+
+@testable import Geocoding
 
 /// The labelled addresses on house-number ranges (GeoData/chikan/gazetteer/testset_ranges.csv).
 func rangeTestSet() throws -> [[String: String]] {
@@ -19,8 +20,9 @@ func rangeTestSet() throws -> [[String: String]] {
 /// A store with one county and whatever places a test adds (no grids: places get the county).
 func smallStore(_ folder: TemporaryFolder) throws -> GeoPackage {
     let store = try GeoPackage(path: folder.path("g.gpkg"), schema: GazetteerSchema.schema)
-    _ = try importFile(folder.write("admin.csv", "level,code,name,parent_code,lon,lat\ncounty,440802,赤坎区,440800,110.36,21.27\n"),
-                       .admin, into: store)
+    _ = try importFile(
+        folder.write("admin.csv", "level,code,name,parent_code,lon,lat\ncounty,440802,赤坎区,440800,110.36,21.27\n"),
+        .admin, into: store)
     return store
 }
 
@@ -52,8 +54,11 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
             if ok { correct[want, default: 0] += 1 }
             if want == "house_number" && row["noise"] == "none" {
                 methodRows += 1
-                if r.interpolation?.rawValue ?? "" == row["interpolation"]! && r.interpolated == (row["interpolated"] == "true") { methodRight += 1 }
-                else { print("method: \(row["address"]!) → \(r.interpolation?.rawValue ?? "exact"), want '\(row["interpolation"]!)'") }
+                if r.interpolation?.rawValue ?? "" == row["interpolation"]! && r.interpolated == (row["interpolated"] == "true") {
+                    methodRight += 1
+                } else {
+                    print("method: \(row["address"]!) → \(r.interpolation?.rawValue ?? "exact"), want '\(row["interpolation"]!)'")
+                }
             }
             // A road in several segments (a long road and the segment with its far numbers) is one road.
             if want == "road" && row["noise"] == "none" && !twins.contains(row["expected_name"]!) {
@@ -65,8 +70,10 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
         for (level, floor) in floors.sorted(by: { $0.key < $1.key }) {
             let c = Double(correct[level] ?? 0)
             let recall = c / Double(max(1, expected[level] ?? 0)), precision = c / Double(max(1, returned[level] ?? 0))
-            print(String(format: "ranges %-13@ expected %4d returned %4d correct %4d recall %.3f precision %.3f",
-                         level as NSString, expected[level] ?? 0, returned[level] ?? 0, Int(c), recall, precision))
+            print(
+                String(
+                    format: "ranges %-13@ expected %4d returned %4d correct %4d recall %.3f precision %.3f",
+                    level as NSString, expected[level] ?? 0, returned[level] ?? 0, Int(c), recall, precision))
             #expect(recall >= floor.recall, "\(level) recall \(recall)")
             #expect(precision >= floor.precision, "\(level) precision \(precision)")
         }
@@ -87,11 +94,14 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
 
     /// A road along the parallel 21.27 from 110.39 to 110.40 (first point west), left side odd
     /// 1–201, right side even 2–202; number 11 known as a point off the line.
-    func plainRoad(_ folder: TemporaryFolder, header: String = "name,wkt,from_left,to_left,from_right,to_right",
-                   values: String = "1,201,2,202") throws -> (GeoPackage, Geocoder) {
+    func plainRoad(
+        _ folder: TemporaryFolder, header: String = "name,wkt,from_left,to_left,from_right,to_right",
+        values: String = "1,201,2,202"
+    ) throws -> (GeoPackage, Geocoder) {
         let store = try smallStore(folder)
-        _ = try importFile(folder.write("roads.csv", "\(header)\n海滨大道,\"LINESTRING (110.39 21.27, 110.395 21.27, 110.40 21.27)\",\(values)\n"),
-                           .road, into: store)
+        _ = try importFile(
+            folder.write("roads.csv", "\(header)\n海滨大道,\"LINESTRING (110.39 21.27, 110.395 21.27, 110.40 21.27)\",\(values)\n"),
+            .road, into: store)
         _ = try importFile(folder.write("n.csv", "road,number,lon,lat\n海滨大道,11,110.3912,21.2703\n"), .address, into: store)
         return (store, Geocoder(index: try GazetteerIndex(store: store)))
     }
@@ -120,7 +130,7 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
         let folder = TemporaryFolder()
         // Numbers falling from the first point to the last, even only, on the right.
         let (_, geocoder) = try plainRoad(folder, header: "name,wkt,number_from,number_to,parity,side", values: "40,2,even,right")
-        let r = geocoder.geocode("海滨大道30号")   // (40 − 30) / (40 − 2) of the way from the west end
+        let r = geocoder.geocode("海滨大道30号") // (40 − 30) / (40 − 2) of the way from the west end
         #expect(r.interpolation == .range && abs(r.lon - (110.39 + 0.01 * 10 / 38)) < 1e-7)
         let odd = geocoder.geocode("海滨大道31号")
         #expect(odd.level == .road)
@@ -133,7 +143,9 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
         let r = geocoder.geocode("海滨大道20号")
         #expect(r.interpolation == .range && abs(r.lon - 110.40) < 1e-7)
         #expect(geocoder.geocode("海滨大道13号").level == .road)
-        let row = try store.read { try String.fetchOne($0, sql: "SELECT side || ' ' || number_from || '-' || number_to || ' ' || parity FROM gazetteer_ranges") }
+        let row = try store.read {
+            try String.fetchOne($0, sql: "SELECT side || ' ' || number_from || '-' || number_to || ' ' || parity FROM gazetteer_ranges")
+        }
         #expect(row == "right 2-20 even")
         // TIGER-style with Chinese names; parity per side from the ends (both odd → odd).
         let folder2 = TemporaryFolder()
@@ -151,7 +163,9 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
             do { _ = try importFile(folder.write("bad.csv", csv), .road, into: store); return "" } catch { return "\(error)" }
         }
         let line = "\"LINESTRING (110.39 21.27, 110.40 21.27)\""
-        #expect(failure("name,wkt,from_left,to_left\n海滨大道,\(line),1,\n").contains("bad.csv: line 2: a house-number range needs both from_left and to_left"))
+        #expect(
+            failure("name,wkt,from_left,to_left\n海滨大道,\(line),1,\n").contains(
+                "bad.csv: line 2: a house-number range needs both from_left and to_left"))
         #expect(failure("name,wkt,number_from,number_to,parity\n海滨大道,\(line),1,9,双\n").contains("does not start and end on even numbers"))
         #expect(failure("name,wkt,number_from,number_to,parity\n海滨大道,\(line),1,9,sometimes\n").contains("expected odd"))
         #expect(failure("name,lon,lat,number_from,number_to\n海滨大道,110.39,21.27,1,9\n").contains("no line geometry"))
@@ -171,8 +185,9 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
     @Test func substringsAreFoundThroughFTS5() throws {
         let folder = TemporaryFolder()
         let store = try smallStore(folder)
-        _ = try importFile(folder.write("roads.csv", "name,wkt,number_from,number_to\n金沙湾海滨大道,\"LINESTRING (110.39 21.27, 110.40 21.27)\",1,101\n"),
-                           .road, into: store)
+        _ = try importFile(
+            folder.write("roads.csv", "name,wkt,number_from,number_to\n金沙湾海滨大道,\"LINESTRING (110.39 21.27, 110.40 21.27)\",1,101\n"),
+            .road, into: store)
         _ = try importFile(folder.write("pois.csv", "name,lon,lat\n金沙湾观海长廊,110.41,21.28\n"), .poi, into: store)
         let geocoder = Geocoder(index: try GazetteerIndex(store: store))
         // Neither the exact-name nor the one-typo index has them.
@@ -185,10 +200,13 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
         #expect(poi.level == .compound && poi.matched == "金沙湾观海长廊")
         // The query MATCHes through the FTS5 index (xBestIndex), not a scan of the table.
         let plan = try store.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                WHERE gazetteer_fts MATCH '"海滨大道"' AND g.kind = 'road' ORDER BY rank LIMIT 8
-                """).map { $0["detail"] as String }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                    WHERE gazetteer_fts MATCH '"海滨大道"' AND g.kind = 'road' ORDER BY rank LIMIT 8
+                    """
+            ).map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("VIRTUAL TABLE INDEX") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN g") }, "\(plan)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Geocoding
 
 /// Rows of a labelled file with a header line (no field holds the separator or a quote).
@@ -38,12 +39,14 @@ struct GridplanTestError: Error, CustomStringConvertible {
         var right: [String: Int] = [:], total: [String: Int] = [:]
         for row in rows {
             let c = parser.parse(row["address"]!)
-            let got: [String: String?] = ["province": c.province, "city": c.city, "county": c.county, "street": c.street,
-                                          "road": c.road, "number": c.number, "compound": c.compound ?? c.bareName]
+            let got: [String: String?] = [
+                "province": c.province, "city": c.city, "county": c.county, "street": c.street,
+                "road": c.road, "number": c.number, "compound": c.compound ?? c.bareName,
+            ]
             for level in ["province", "city", "county", "street", "road", "number", "compound"] {
                 let want = row[level] ?? ""
                 let division = ["province", "city", "county", "street"].contains(level)
-                if division && level != "street" && want.isEmpty { continue }       // peers disagree: no label
+                if division && level != "street" && want.isEmpty { continue } // peers disagree: no label
                 total[level, default: 0] += 1
                 let value = got[level] ?? nil
                 let ok = division ? Self.core(value) == Self.core(want) : PlaceKeys.key(value ?? "") == PlaceKeys.key(want)
@@ -53,8 +56,10 @@ struct GridplanTestError: Error, CustomStringConvertible {
         // Floors a little under the values measured with this version (printed below: 1.000, 1.000, 0.997,
         // 0.994, 0.972, 0.988, 0.878). The parser's rules for real text were written while reading these
         // lines' misses, so these are training figures; the national comparison is the oracle test's.
-        let floors: [String: Double] = ["province": 0.99, "city": 0.99, "county": 0.98, "street": 0.97, "road": 0.95,
-                                        "number": 0.97, "compound": 0.85]
+        let floors: [String: Double] = [
+            "province": 0.99, "city": 0.99, "county": 0.98, "street": 0.97, "road": 0.95,
+            "number": 0.97, "compound": 0.85,
+        ]
         for (level, floor) in floors.sorted(by: { $0.key < $1.key }) {
             let share = Double(right[level] ?? 0) / Double(max(1, total[level] ?? 0))
             print(String(format: "real %-9@ %3d/%3d = %.3f (floor %.2f)", level as NSString, right[level] ?? 0, total[level] ?? 0, share, floor))

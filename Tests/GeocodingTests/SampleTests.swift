@@ -1,12 +1,13 @@
 import Cases
 import Foundation
-@testable import Geocoding
 import GRDB
 import GridProjection
-import Grids
 import GridStore
 import GridTestSupport
+import Grids
 import Testing
+
+@testable import Geocoding
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -72,8 +73,10 @@ func testSet() throws -> [[String: String]] {
         for (level, floor) in floors.sorted(by: { $0.key < $1.key }) {
             let c = Double(correct[level] ?? 0)
             let recall = c / Double(max(1, expected[level] ?? 0)), precision = c / Double(max(1, returned[level] ?? 0))
-            print(String(format: "%-13@ expected %4d returned %4d correct %4d recall %.3f precision %.3f",
-                         level as NSString, expected[level] ?? 0, returned[level] ?? 0, Int(c), recall, precision))
+            print(
+                String(
+                    format: "%-13@ expected %4d returned %4d correct %4d recall %.3f precision %.3f",
+                    level as NSString, expected[level] ?? 0, returned[level] ?? 0, Int(c), recall, precision))
             #expect(recall >= floor.recall, "\(level) recall \(recall)")
             #expect(precision >= floor.precision, "\(level) precision \(precision)")
         }
@@ -83,9 +86,10 @@ func testSet() throws -> [[String: String]] {
         let geocoder = SamplePlan.shared.geocoder
         let index = geocoder.index
         // Five road names exist in 赤坎区 and (generated) in 霞山区 440803.
-        let twin = try #require(index.places.first { p in
-            p.kind == .road && p.county == "440803"
-        })
+        let twin = try #require(
+            index.places.first { p in
+                p.kind == .road && p.county == "440803"
+            })
         let inChikan = geocoder.geocode("广东省湛江市赤坎区\(twin.name)1号")
         #expect(inChikan.level == .houseNumber)
         #expect(inChikan.countyCode == "440802")
@@ -171,26 +175,31 @@ func testSet() throws -> [[String: String]] {
         let input = try write(folder, rows: 120)
         let assigner = try Assigner(store: plan.store)
         let full = folder.path("full.csv")
-        let report = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
-                                           geocoder: plan.geocoder, assigner: assigner, options: options(full))
+        let report = try BatchGeocoder.run(
+            reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+            geocoder: plan.geocoder, assigner: assigner, options: options(full))
         #expect(report.rows == 120)
         #expect(!FileManager.default.fileExists(atPath: full + ".checkpoint"))
         let resumed = folder.path("resumed.csv")
         var first = options(resumed)
         first.stopAfterRows = 50
-        _ = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
-                                  geocoder: plan.geocoder, assigner: assigner, options: first)
+        _ = try BatchGeocoder.run(
+            reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+            geocoder: plan.geocoder, assigner: assigner, options: first)
         #expect(FileManager.default.fileExists(atPath: resumed + ".checkpoint"))
         // Garbage written after the checkpoint (a batch cut off by the kill) is discarded.
         let h = try #require(FileHandle(forWritingAtPath: resumed))
         try h.seekToEnd(); try h.write(contentsOf: Data("half a line".utf8)); try h.close()
-        let second = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
-                                           geocoder: plan.geocoder, assigner: assigner, options: options(resumed))
+        let second = try BatchGeocoder.run(
+            reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+            geocoder: plan.geocoder, assigner: assigner, options: options(resumed))
         #expect(second.resumedAt == 50 && second.rows == 120)
         #expect(second.byLevel == report.byLevel)
         #expect(try String(contentsOfFile: resumed, encoding: .utf8) == String(contentsOfFile: full, encoding: .utf8))
         // The app coordinates agree with the geocoded point except where the test set put them far off.
-        let out = try String(contentsOfFile: full, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let out = try String(contentsOfFile: full, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         let header = out[0]
         let disagrees = try #require(header.firstIndex(of: "disagrees")), unit = try #require(header.firstIndex(of: "unit_name"))
         let flagged = out.dropFirst().filter { $0[disagrees] == "true" }.map { $0[0] }
@@ -209,12 +218,14 @@ func testSet() throws -> [[String: String]] {
         let out = folder.path("out.csv")
         var first = options(out)
         first.stopAfterRows = 25
-        _ = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
-                                  geocoder: plan.geocoder, assigner: nil, options: first)
+        _ = try BatchGeocoder.run(
+            reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+            geocoder: plan.geocoder, assigner: nil, options: first)
         var other = options(out)
         other.gcj02 = false
-        let report = try BatchGeocoder.run(reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
-                                           geocoder: plan.geocoder, assigner: nil, options: other)
+        let report = try BatchGeocoder.run(
+            reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
+            geocoder: plan.geocoder, assigner: nil, options: other)
         #expect(report.resumedAt == 0 && report.rows == 60)
         let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")[0]
         #expect(!header.contains("lon_gcj02"))
@@ -225,7 +236,9 @@ func testSet() throws -> [[String: String]] {
         let folder = TemporaryFolder()
         let jingji = try #require(plan.geocoder.index.admin(code: "440802007001"))
         let zhonghua = try #require(plan.geocoder.index.admin(code: "440802001001"))
-        let input = folder.write("c.csv", """
+        let input = folder.write(
+            "c.csv",
+            """
             id,address,lon,lat
             1,赤坎区南桥街道京基社区附近,\(jingji.lon),\(jingji.lat)
             2,赤坎区南桥街道京基社区附近,\(zhonghua.lon),\(zhonghua.lat)
@@ -234,10 +247,13 @@ func testSet() throws -> [[String: String]] {
             """)
         let out = folder.path("out.csv")
         let locator = try Assigner(store: plan.store)
-        let report = try BatchGeocoder.run(reader: try CaseReader(path: input, crs: .cgcs2000), geocoder: plan.geocoder,
-                                           assigner: nil, locator: locator, options: BatchGeocoder.Options(addressField: "address", out: out))
+        let report = try BatchGeocoder.run(
+            reader: try CaseReader(path: input, crs: .cgcs2000), geocoder: plan.geocoder,
+            assigner: nil, locator: locator, options: BatchGeocoder.Options(addressField: "address", out: out))
         #expect(report.disagreements == 1)
-        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         let flag = try #require(lines[0].firstIndex(of: "disagrees"))
         #expect(lines[1][flag] == "false" && lines[2][flag] == "true" && lines[3][flag] == "")
     }
@@ -250,8 +266,9 @@ func testSet() throws -> [[String: String]] {
         let conversion = try run("iconv", ["-f", "UTF-8", "-t", "GB18030", utf8, "-o", gbk])
         #expect(conversion.status == 0)
         let out = folder.path("out.csv")
-        let report = try BatchGeocoder.run(reader: try CaseReader(path: gbk), geocoder: plan.geocoder, assigner: nil,
-                                           options: BatchGeocoder.Options(addressField: "地址", out: out))
+        let report = try BatchGeocoder.run(
+            reader: try CaseReader(path: gbk), geocoder: plan.geocoder, assigner: nil,
+            options: BatchGeocoder.Options(addressField: "地址", out: out))
         #expect(report.byLevel == ["community": 1, "street": 1])
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("京基社区"))
     }
@@ -274,15 +291,18 @@ func testSet() throws -> [[String: String]] {
         o = GazetteerImporter.Options(kind: .address); o.crs = .cgcs2000
         _ = try GazetteerImporter.run(file: numbers, into: store, options: o)
         let counts = try store.read { db in
-            [try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE kind = 'road'"),
-             // The exact-name index has the suffix-free division names and aliases …
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer_names WHERE key IN ('南桥', '南桥街', '赤坎')"),
-             // … the trigram index any three characters of a name, and the R-tree every geometry.
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer_fts WHERE gazetteer_fts MATCH '滨大道'"),
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_gazetteer_geom"),
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'gazetteer' AND extension_name = 'gpkg_rtree_index'")]
+            [
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE kind = 'road'"),
+                // The exact-name index has the suffix-free division names and aliases …
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer_names WHERE key IN ('南桥', '南桥街', '赤坎')"),
+                // … the trigram index any three characters of a name, and the R-tree every geometry.
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer_fts WHERE gazetteer_fts MATCH '滨大道'"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_gazetteer_geom"),
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'gazetteer' AND extension_name = 'gpkg_rtree_index'"),
+            ]
         }
-        #expect(counts == [1, 3, 3, 3, 1])   // 海滨大道 and its two numbers
+        #expect(counts == [1, 3, 3, 3, 1]) // 海滨大道 and its two numbers
         // With no grids, the county of a place comes from the only county known.
         let geocoder = Geocoder(index: try GazetteerIndex(store: store))
         let r = geocoder.geocode("赤坎区海滨大道5号")

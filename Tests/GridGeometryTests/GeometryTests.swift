@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GridGeometry
 
 @Suite struct GeometryIOTests {
@@ -25,8 +26,8 @@ import Testing
 
     @Test func geoJSONReadsFeaturesAndWritesRightHandRule() throws {
         let feature = """
-        {"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[1,0],[0,0]]]}}
-        """
+            {"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[1,0],[0,0]]]}}
+            """
         let g = try Geometry(geoJSON: feature)
         #expect(g.type == .polygon)
         #expect(g.area == 1)

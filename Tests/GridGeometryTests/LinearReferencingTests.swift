@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GridGeometry
 
 @Suite struct LinearReferencingTests {
@@ -8,8 +9,8 @@ import Testing
         let line = try Geometry(wkt: "LINESTRING (0 0, 10 0, 10 5)")
         #expect(try line.interpolate(distance: 4).xy == (4, 0))
         #expect(try line.interpolate(distance: 12).xy == (10, 2))
-        #expect(try line.interpolate(distance: -1).xy == (10, 4))        // from the end
-        #expect(try line.interpolate(distance: 99).xy == (10, 5))        // clamped
+        #expect(try line.interpolate(distance: -1).xy == (10, 4)) // from the end
+        #expect(try line.interpolate(distance: 99).xy == (10, 5)) // clamped
         #expect(try line.interpolate(fraction: 0.5).xy == (7.5, 0))
         #expect(try line.interpolate(fraction: 1.5).xy == (10, 5))
         let p = try Geometry(x: 12, y: 3, context: line.context)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import GridGeometry
+import Testing
+
 @testable import GridProjection
 
 @Suite struct CRSTests {

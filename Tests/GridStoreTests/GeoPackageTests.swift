@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-import Testing
 import GridGeometry
 import GridTestSupport
-@testable import GridStore
 import Grids
+import Testing
+
+@testable import GridStore
 
 @Suite struct GeoPackageBinaryTests {
     @Test func headerRoundTrip() throws {
@@ -52,8 +53,9 @@ import Grids
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
             for i in 0..<50 {
-                try db.execute(sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 4, '2026-01-01', 1)",
-                               arguments: [try square(110 + Double(i) * 0.01, 21)])
+                try db.execute(
+                    sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 4, '2026-01-01', 1)",
+                    arguments: [try square(110 + Double(i) * 0.01, 21)])
             }
         }
         try store.read(expectRTreeExact)
@@ -65,7 +67,8 @@ import Grids
         }
         try store.read { db in
             try expectRTreeExact(db)
-            let hits = try Int64.fetchAll(db, sql: "SELECT id FROM rtree_grids_geom WHERE minx <= 120.3 AND maxx >= 120.2 AND miny <= 30.3 AND maxy >= 30.2")
+            let hits = try Int64.fetchAll(
+                db, sql: "SELECT id FROM rtree_grids_geom WHERE minx <= 120.3 AND maxx >= 120.2 AND miny <= 30.3 AND maxy >= 30.2")
             #expect(hits == [3])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_grids_geom WHERE id IN (4,5,6,7,8)") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_grids_geom WHERE id = 1000") == 1)
@@ -78,8 +81,9 @@ import Grids
         #expect(throws: (any Error).self) {
             try store.write { db in
                 try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
-                try db.execute(sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 9, '2026-01-01', 1)",
-                               arguments: [try square(110, 21)])
+                try db.execute(
+                    sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 9, '2026-01-01', 1)",
+                    arguments: [try square(110, 21)])
             }
         }
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM plan_versions") } == 0)
@@ -93,8 +97,9 @@ import Grids
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
             for i in 0..<7 {
-                try db.execute(sql: "INSERT INTO grids (geom, code, level, valid_from, version_from) VALUES (?, ?, 2, '2026-01-01', 1)",
-                               arguments: [try square(110.3 + Double(i) * 0.02, 21.2), "c\(i)"])
+                try db.execute(
+                    sql: "INSERT INTO grids (geom, code, level, valid_from, version_from) VALUES (?, ?, 2, '2026-01-01', 1)",
+                    arguments: [try square(110.3 + Double(i) * 0.02, 21.2), "c\(i)"])
             }
             try FeatureTables.refreshExtent(db, table: "grids")
         }
@@ -145,10 +150,15 @@ import Grids
         let withID = folder.path("app.db")
         _ = try run("sqlite3", [withID, "PRAGMA application_id = 1234; PRAGMA user_version = 3;"])
         let grdbApp = folder.path("grdb.db")
-        _ = try run("sqlite3", [grdbApp, """
-            PRAGMA journal_mode = WAL; CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-            INSERT INTO grdb_migrations VALUES ('createNotes'); CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);
-            """])
+        _ = try run(
+            "sqlite3",
+            [
+                grdbApp,
+                """
+                PRAGMA journal_mode = WAL; CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('createNotes'); CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);
+                """,
+            ])
         for path in [withID, grdbApp] {
             let before = try Data(contentsOf: URL(fileURLWithPath: path))
             do {
@@ -194,7 +204,15 @@ import Grids
     @Test func leavesOtherProgramsDatabasesUnchanged() throws {
         let folder = TemporaryFolder()
         let path = folder.path("gdal.gpkg")
-        _ = try run("ogr2ogr", ["-f", "GPKG", path, folder.write("p.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[110,21]}}]}"#)])
+        _ = try run(
+            "ogr2ogr",
+            [
+                "-f", "GPKG", path,
+                folder.write(
+                    "p.geojson",
+                    #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[110,21]}}]}"#
+                ),
+            ])
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         do {
             _ = try GeoPackage(path: path, schema: GridsSchema.schema)

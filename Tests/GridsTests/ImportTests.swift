@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
-import Testing
 import GridFormats
 import GridGeometry
 import GridProjection
 import GridStore
 import GridTestSupport
+import Testing
+
 @testable import Grids
 
 /// A GeoJSON FeatureCollection of squares 0.01° wide along a row, with the given properties.
@@ -13,8 +14,8 @@ func squares(_ properties: [String], x0: Double = 110.35, y0: Double = 21.25) ->
     let features = properties.enumerated().map { i, props in
         let x = x0 + Double(i) * 0.01
         return """
-        {"type":"Feature","properties":{\(props)},"geometry":{"type":"Polygon","coordinates":[[[\(x),\(y0)],[\(x + 0.01),\(y0)],[\(x + 0.01),\(y0 + 0.01)],[\(x),\(y0 + 0.01)],[\(x),\(y0)]]]}}
-        """
+            {"type":"Feature","properties":{\(props)},"geometry":{"type":"Polygon","coordinates":[[[\(x),\(y0)],[\(x + 0.01),\(y0)],[\(x + 0.01),\(y0 + 0.01)],[\(x),\(y0 + 0.01)],[\(x),\(y0)]]]}}
+            """
     }
     return "{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}"
 }
@@ -32,8 +33,10 @@ func dump(_ store: GeoPackage) throws -> String {
 @Suite struct ImportErrorTests {
     let folder = TemporaryFolder()
 
-    func expectImportError(_ file: String, level: GridLevel = .street, crs: CRS? = nil,
-                           containing parts: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectImportError(
+        _ file: String, level: GridLevel = .street, crs: CRS? = nil,
+        containing parts: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let before = try dump(store)
         var options = ImportOptions(level: level)
@@ -71,14 +74,18 @@ func dump(_ store: GeoPackage) throws -> String {
     }
 
     @Test func unclosedRing() throws {
-        let file = folder.write("unclosed.geojson", """
+        let file = folder.write(
+            "unclosed.geojson",
+            """
             {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"open"},"geometry":{"type":"Polygon","coordinates":[[[110.35,21.25],[110.36,21.25],[110.36,21.26],[110.35,21.26]]]}}]}
             """)
         try expectImportError(file, containing: ["unclosed.geojson", "feature 1", "open"])
     }
 
     @Test func linesAreNotGrids() throws {
-        let file = folder.write("road.geojson", """
+        let file = folder.write(
+            "road.geojson",
+            """
             {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"人民大道"},"geometry":{"type":"LineString","coordinates":[[110.35,21.25],[110.36,21.25]]}}]}
             """)
         try expectImportError(file, containing: ["road.geojson", "feature 1", "LineString", "polygons"])
@@ -91,8 +98,9 @@ func dump(_ store: GeoPackage) throws -> String {
 
     @Test func badHouseholdsAfterGoodFeatures() throws {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
-        _ = try GridImporter.run(file: folder.write("good.geojson", squares([#""code":"1""#, #""code":"2""#])), into: store,
-                                 options: ImportOptions(level: .street))
+        _ = try GridImporter.run(
+            file: folder.write("good.geojson", squares([#""code":"1""#, #""code":"2""#])), into: store,
+            options: ImportOptions(level: .street))
         let file = folder.write("bad.geojson", squares([#""code":"1","households":10"#, #""code":"3","households":"many""#]))
         try expectImportError(file, containing: ["bad.geojson", "feature 2", "households", "many"])
     }
@@ -102,8 +110,12 @@ func dump(_ store: GeoPackage) throws -> String {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         var options = ImportOptions(level: .street)
         options.parentField = "mother"
-        #expect { try GridImporter.run(file: file, into: store, options: options) } throws: { "\($0)".contains("--parent-field mother") && "\($0)".contains("code") }
-        #expect { try GridImporter.run(file: folder.path("nope.shp"), into: store, options: ImportOptions(level: .street)) } throws: { "\($0)".contains("no such file") }
+        #expect { try GridImporter.run(file: file, into: store, options: options) } throws: {
+            "\($0)".contains("--parent-field mother") && "\($0)".contains("code")
+        }
+        #expect { try GridImporter.run(file: folder.path("nope.shp"), into: store, options: ImportOptions(level: .street)) } throws: {
+            "\($0)".contains("no such file")
+        }
     }
 }
 
@@ -147,7 +159,9 @@ func dump(_ store: GeoPackage) throws -> String {
     }
 
     @Test func csvWithWKTAndGivenCRS() throws {
-        let file = folder.write("grids.csv", """
+        let file = folder.write(
+            "grids.csv",
+            """
             编码,名称,户数,wkt
             440802007001,友谊社区,410,"POLYGON ((110.35 21.25, 110.36 21.25, 110.36 21.26, 110.35 21.26, 110.35 21.25))"
             440802007002,南华社区,  ,"POLYGON ((110.36 21.25, 110.37 21.25, 110.37 21.26, 110.36 21.26, 110.36 21.25))"
@@ -191,7 +205,8 @@ func dump(_ store: GeoPackage) throws -> String {
     @Test func reimportKeepsHistoryAndLinksParents() throws {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         let streets = folder.write("streets.geojson", squares([#""code":"S1","name":"甲街道""#, #""code":"S2","name":"乙街道""#]))
-        let communities = folder.write("communities.geojson", squares([#""code":"C1","parent":"S1""#, #""code":"C2","parent":"乙街道""#, #""code":"C3","parent":"S9""#]))
+        let communities = folder.write(
+            "communities.geojson", squares([#""code":"C1","parent":"S1""#, #""code":"C2","parent":"乙街道""#, #""code":"C3","parent":"S9""#]))
         _ = try GridImporter.run(file: communities, into: store, options: ImportOptions(level: .community))
         let first = try GridImporter.run(file: streets, into: store, options: ImportOptions(level: .street))
         // Children imported before their parents are linked when the parents arrive.
@@ -200,8 +215,10 @@ func dump(_ store: GeoPackage) throws -> String {
         let again = try GridImporter.run(file: streets, into: store, options: ImportOptions(level: .street))
         #expect(again.superseded == 2)
         let counts = try store.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 1")!,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 1 AND valid_to IS NULL")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 1")!,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 1 AND valid_to IS NULL")!
+            )
         }
         #expect(counts == (4, 2))
         // Children follow to the new versions of their parents.
@@ -228,8 +245,12 @@ func dump(_ store: GeoPackage) throws -> String {
 
     @Test func kindsInEnglishOrChineseAndNothingElse() throws {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
-        let good = folder.write("kinds.geojson", squares([#""code":"U1","kind":"学校""#, #""code":"U2","kind":"医院专属网格""#,
-                                                          #""code":"U3","kind":"industrial_park""#, #""code":"U4""#]))
+        let good = folder.write(
+            "kinds.geojson",
+            squares([
+                #""code":"U1","kind":"学校""#, #""code":"U2","kind":"医院专属网格""#,
+                #""code":"U3","kind":"industrial_park""#, #""code":"U4""#,
+            ]))
         _ = try GridImporter.run(file: good, into: store, options: ImportOptions(level: .unit))
         let kinds = try store.read { try String.fetchAll($0, sql: "SELECT kind FROM grids ORDER BY code") }
         #expect(kinds == ["school", "hospital", "industrial_park", "comprehensive"])
@@ -298,7 +319,9 @@ func dump(_ store: GeoPackage) throws -> String {
         _ = try GridExporter.run(store: store, level: .community, format: .geojson, out: out, crs: .gcj02)
         let g = try Geometry(geoJSON: try String(contentsOfFile: out, encoding: .utf8))
         let e = try #require(g.envelope)
-        let corners = [(110.35, 21.25), (110.36, 21.25), (110.37, 21.25), (110.35, 21.26), (110.36, 21.26), (110.37, 21.26)].map { ChinaOffsets.wgs84ToGCJ02(lon: $0.0, lat: $0.1) }
+        let corners = [(110.35, 21.25), (110.36, 21.25), (110.37, 21.25), (110.35, 21.26), (110.36, 21.26), (110.37, 21.26)].map {
+            ChinaOffsets.wgs84ToGCJ02(lon: $0.0, lat: $0.1)
+        }
         #expect(abs(e.minX - corners.map(\.lon).min()!) < 1e-9 && abs(e.minY - corners.map(\.lat).min()!) < 1e-9)
 
         let shp = folder.path("metric.shp")

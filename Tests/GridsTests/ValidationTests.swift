@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
-import Testing
 import GridGeometry
 import GridProjection
 import GridStore
 import GridTestSupport
+import Testing
+
 @testable import Grids
 
 /// A rectangle in metres of EPSG:4546 (CGCS2000 Gauss–Krüger CM 111E), offset to lie near Zhanjiang.
@@ -15,7 +16,9 @@ func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> String {
 }
 
 /// Imports CSV rows (code, name, parent, households, wkt) in EPSG:4546 at one level.
-func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, level: GridLevel, _ rows: [(String, String, String, String, String)]) throws -> ImportReport {
+func importCSV(
+    _ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, level: GridLevel, _ rows: [(String, String, String, String, String)]
+) throws -> ImportReport {
     let text = "code,name,parent,households,wkt\n" + rows.map { "\($0.0),\($0.1),\($0.2),\($0.3),\"\($0.4)\"" }.joined(separator: "\n") + "\n"
     var options = ImportOptions(level: level)
     options.crs = .proj("EPSG:4546")
@@ -30,17 +33,21 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     /// has no units. Unit E lies in no community. Unit G is in two parts, H has a hole.
     func badPlan() throws -> GeoPackage {
         let store = try GeoPackage(path: folder.path("bad.gpkg"), schema: GridsSchema.schema)
-        _ = try importCSV(folder, store, "communities.csv", level: .community, [
-            ("P", "P社区", "", "", box(0, 0, 1000, 1000)),
-            ("Q", "Q社区", "", "", box(2000, 0, 3000, 1000)),
-        ])
-        _ = try importCSV(folder, store, "units.csv", level: .unit, [
-            ("X1", "A", "P", "400", box(0, 0, 600, 500)),
-            ("B", "B", "P", "450", box(500, 0, 1000, 500)),
-            ("X1C", "C", "P", "350", box(0, 500, 1000, 900)),
-            ("D", "D", "P", "100", box(1000, 0, 1100, 200)),
-            ("E", "E", "", "400", box(5000, 5000, 5100, 5100)),
-        ])
+        _ = try importCSV(
+            folder, store, "communities.csv", level: .community,
+            [
+                ("P", "P社区", "", "", box(0, 0, 1000, 1000)),
+                ("Q", "Q社区", "", "", box(2000, 0, 3000, 1000)),
+            ])
+        _ = try importCSV(
+            folder, store, "units.csv", level: .unit,
+            [
+                ("X1", "A", "P", "400", box(0, 0, 600, 500)),
+                ("B", "B", "P", "450", box(500, 0, 1000, 500)),
+                ("X1C", "C", "P", "350", box(0, 500, 1000, 900)),
+                ("D", "D", "P", "100", box(1000, 0, 1100, 200)),
+                ("E", "E", "", "400", box(5000, 5000, 5100, 5100)),
+            ])
         // A file with one code twice is refused at import, so the duplicate is made afterwards,
         // as an edit in QGIS would make it.
         try store.write { db in try db.execute(sql: "UPDATE grids SET code = 'X1' WHERE code = 'X1C'") }
@@ -90,15 +97,23 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
 
     @Test func bowTieHolesAndPartsThenFix() throws {
         let store = try GeoPackage(path: folder.path("shapes.gpkg"), schema: GridsSchema.schema)
-        _ = try importCSV(folder, store, "units.csv", level: .unit, [
-            ("BOW", "bow", "", "400", "POLYGON ((500000 2350000, 500100 2350100, 500100 2350000, 500000 2350100, 500000 2350000))"),
-            ("HOLE", "hole", "", "400", "POLYGON ((500200 2350000, 500300 2350000, 500300 2350100, 500200 2350100, 500200 2350000), (500240 2350040, 500260 2350040, 500260 2350060, 500240 2350060, 500240 2350040))"),
-            ("TWO", "two", "", "400", "MULTIPOLYGON (((500400 2350000, 500500 2350000, 500500 2350100, 500400 2350000)), ((500600 2350000, 500700 2350000, 500700 2350100, 500600 2350000)))"),
-        ])
+        _ = try importCSV(
+            folder, store, "units.csv", level: .unit,
+            [
+                ("BOW", "bow", "", "400", "POLYGON ((500000 2350000, 500100 2350100, 500100 2350000, 500000 2350100, 500000 2350000))"),
+                (
+                    "HOLE", "hole", "", "400",
+                    "POLYGON ((500200 2350000, 500300 2350000, 500300 2350100, 500200 2350100, 500200 2350000), (500240 2350040, 500260 2350040, 500260 2350060, 500240 2350060, 500240 2350040))"
+                ),
+                (
+                    "TWO", "two", "", "400",
+                    "MULTIPOLYGON (((500400 2350000, 500500 2350000, 500500 2350100, 500400 2350000)), ((500600 2350000, 500700 2350000, 500700 2350100, 500600 2350000)))"
+                ),
+            ])
         let all = try findings(store)
         let invalid = try #require(all.first { $0.kind == .invalidGeometry })
         #expect(invalid.grids == ["BOW"] && invalid.message.contains("Self-intersection"))
-        let location = try Geometry(wkb: try #require(invalid.locationWKB)).xy  // 1e-8° ≈ 1 mm
+        let location = try Geometry(wkb: try #require(invalid.locationWKB)).xy // 1e-8° ≈ 1 mm
         let expected = try CoordinateTransformer(from: .proj("EPSG:4546"), to: .cgcs2000).transform(x: 500050, y: 2350050)
         #expect(abs(location.x - expected.x) < 1e-8 && abs(location.y - expected.y) < 1e-8)
         let hole = try #require(all.first { $0.kind == .hole })
@@ -120,10 +135,12 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
         let store = try GeoPackage(path: folder.path("noise.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "c.csv", level: .community, [("P", "P", "", "", box(0, 0, 1000, 1000))])
         // A 0.4 m strip along the top is uncovered: 400 m² … and a 0.0004 m one: 0.4 m².
-        _ = try importCSV(folder, store, "u.csv", level: .unit, [
-            ("A", "A", "P", "400", box(0, 0, 1000, 500)),
-            ("B", "B", "P", "400", box(0, 500, 1000, 999.9996)),
-        ])
+        _ = try importCSV(
+            folder, store, "u.csv", level: .unit,
+            [
+                ("A", "A", "P", "400", box(0, 0, 1000, 500)),
+                ("B", "B", "P", "400", box(0, 500, 1000, 999.9996)),
+            ])
         let report = try Validation.run(store: store, validator: Validator(sliverM2: 1), fix: false)
         let gap = try #require(report.findings.first { $0.kind == .gap })
         #expect(gap.severity == .noise)
@@ -135,14 +152,18 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
 
     @Test func parentsInferredByAreaShare() throws {
         let store = try GeoPackage(path: folder.path("infer.gpkg"), schema: GridsSchema.schema)
-        _ = try importCSV(folder, store, "c.csv", level: .community, [
-            ("P", "P", "", "", box(0, 0, 1000, 1000)), ("Q", "Q", "", "", box(1000, 0, 2000, 1000)),
-        ])
-        let report = try importCSV(folder, store, "u.csv", level: .unit, [
-            ("A", "A", "", "400", box(0, 0, 500, 1000)),       // wholly in P
-            ("B", "B", "", "400", box(900, 0, 1300, 1000)),    // 25 % in P, 75 % in Q
-            ("C", "C", "", "400", box(9000, 0, 9100, 100)),    // in nothing
-        ])
+        _ = try importCSV(
+            folder, store, "c.csv", level: .community,
+            [
+                ("P", "P", "", "", box(0, 0, 1000, 1000)), ("Q", "Q", "", "", box(1000, 0, 2000, 1000)),
+            ])
+        let report = try importCSV(
+            folder, store, "u.csv", level: .unit,
+            [
+                ("A", "A", "", "400", box(0, 0, 500, 1000)), // wholly in P
+                ("B", "B", "", "400", box(900, 0, 1300, 1000)), // 25 % in P, 75 % in Q
+                ("C", "C", "", "400", box(9000, 0, 9100, 100)), // in nothing
+            ])
         #expect(report.parentsInferred == 2)
         let weak = try #require(report.weakParents.first)
         #expect(report.weakParents.count == 1)
@@ -162,16 +183,21 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
         _ = try importCSV(folder, store, "s.csv", level: .street, [("440802007", "南桥街道", "", "", box(0, 0, 3000, 2000))])
         _ = try importCSV(folder, store, "c.csv", level: .community, [("440802007001", "友谊社区", "440802007", "", box(0, 0, 3000, 2000))])
         // Six units in two rows of three; the north-east one keeps its code 440802007001005.
-        _ = try importCSV(folder, store, "u.csv", level: .unit, [
-            ("", "sw", "440802007001", "400", box(0, 0, 1000, 1000)), ("", "s", "440802007001", "400", box(1000, 0, 2000, 1000)),
-            ("", "se", "440802007001", "400", box(2000, 0, 3000, 1000)), ("", "nw", "440802007001", "400", box(0, 1000, 1000, 2000)),
-            ("", "n", "440802007001", "400", box(1000, 1000, 2000, 2000)),
-            ("440802007001005", "ne", "440802007001", "400", box(2000, 1000, 3000, 2000)),
-        ])
+        _ = try importCSV(
+            folder, store, "u.csv", level: .unit,
+            [
+                ("", "sw", "440802007001", "400", box(0, 0, 1000, 1000)), ("", "s", "440802007001", "400", box(1000, 0, 2000, 1000)),
+                ("", "se", "440802007001", "400", box(2000, 0, 3000, 1000)), ("", "nw", "440802007001", "400", box(0, 1000, 1000, 2000)),
+                ("", "n", "440802007001", "400", box(1000, 1000, 2000, 2000)),
+                ("440802007001005", "ne", "440802007001", "400", box(2000, 1000, 3000, 2000)),
+            ])
         let result = try GridCodes.generate(store: store, county: nil)
         let given = Dictionary(uniqueKeysWithValues: result.assigned.map { ($0.label, $0.code) })
-        #expect(given == ["nw": "440802007001006", "n": "440802007001007", "sw": "440802007001008",
-                          "s": "440802007001009", "se": "440802007001010"])
+        #expect(
+            given == [
+                "nw": "440802007001006", "n": "440802007001007", "sw": "440802007001008",
+                "s": "440802007001009", "se": "440802007001010",
+            ])
         #expect(given.values.allSatisfy { $0.count == 15 })
         // Running again gives nothing new and renumbers nothing.
         #expect(try GridCodes.generate(store: store, county: nil).assigned.isEmpty)
@@ -182,9 +208,11 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     @Test func statsMeasureKnownShapes() throws {
         let store = try GeoPackage(path: folder.path("stats.gpkg"), schema: GridsSchema.schema)
         _ = try importCSV(folder, store, "c.csv", level: .community, [("P", "P", "", "", box(0, 0, 1000, 1000))])
-        _ = try importCSV(folder, store, "u.csv", level: .unit, [
-            ("A", "A", "P", "400", box(0, 0, 1000, 500)), ("B", "B", "P", "600", box(0, 500, 1000, 1000)),
-        ])
+        _ = try importCSV(
+            folder, store, "u.csv", level: .unit,
+            [
+                ("A", "A", "P", "400", box(0, 0, 1000, 500)), ("B", "B", "P", "600", box(0, 500, 1000, 1000)),
+            ])
         let stats = try GridStats.compute(try PlanSnapshot(store: store))
         let a = try #require(stats.grids.first { $0.code == "A" })
         #expect(abs(a.areaM2 - 500_000) < 0.01)
@@ -205,18 +233,20 @@ func importCSV(_ folder: TemporaryFolder, _ store: GeoPackage, _ name: String, l
     @Test func redrawMovesKnownAreaAndHouseholds() throws {
         let store = try GeoPackage(path: folder.path("diff.gpkg"), schema: GridsSchema.schema)
         var first = ImportOptions(level: .unit); first.crs = .proj("EPSG:4546"); first.validFrom = "2024-01-01"
-        let v1 = "code,name,households,wkt\nA,A,400,\"\(box(0, 0, 500, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\nC,C,300,\"\(box(1000, 0, 1500, 1000))\"\n"
+        let v1 =
+            "code,name,households,wkt\nA,A,400,\"\(box(0, 0, 500, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\nC,C,300,\"\(box(1000, 0, 1500, 1000))\"\n"
         _ = try GridImporter.run(file: folder.write("v1.csv", v1), into: store, options: first)
         // 2025: the border between A and B moves 100 m east; C is dropped; D is new.
         var second = first; second.validFrom = "2025-01-01"; second.replaceLevel = true
-        let v2 = "code,name,households,wkt\nA,A,480,\"\(box(0, 0, 600, 1000))\"\nB,B,320,\"\(box(600, 0, 1000, 1000))\"\nD,D,300,\"\(box(1000, 0, 1500, 1000))\"\n"
+        let v2 =
+            "code,name,households,wkt\nA,A,480,\"\(box(0, 0, 600, 1000))\"\nB,B,320,\"\(box(600, 0, 1000, 1000))\"\nD,D,300,\"\(box(1000, 0, 1500, 1000))\"\n"
         _ = try GridImporter.run(file: folder.write("v2.csv", v2), into: store, options: second)
 
         let result = try PlanDiff.run(store: store, from: PlanMoment("2024-06-01")!, to: PlanMoment("2025-06-01")!)
         let byGrid = Dictionary(uniqueKeysWithValues: result.changes.map { ($0.grid, $0) })
         #expect(byGrid["A"]?.change == .reshaped && abs(byGrid["A"]!.gainedM2 - 100_000) < 0.01 && byGrid["A"]!.lostM2 < 0.01)
         #expect(byGrid["B"]?.change == .reshaped && abs(byGrid["B"]!.lostM2 - 100_000) < 0.01)
-        #expect(abs(byGrid["B"]!.householdsMoved! - 80) < 1e-6)   // 400 households × 1/5 of B
+        #expect(abs(byGrid["B"]!.householdsMoved! - 80) < 1e-6) // 400 households × 1/5 of B
         #expect(byGrid["C"]?.change == .removed)
         #expect(byGrid["D"]?.change == .added)
         let moved = try #require(result.pieces.first { $0.from == "B" })

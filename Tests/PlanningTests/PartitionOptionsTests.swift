@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
-import Testing
 import GridGeometry
 import GridProjection
 import GridStore
 import GridTestSupport
 import Grids
+import Testing
+
 @testable import Planning
 
 /// Dedicated grids, seeds, the residents cap and redraws that cannot meet the bounds, on the hand-made
@@ -24,7 +25,8 @@ extension PartitionTests {
         var options = PartitionOptions()
         options.dedicated = [DedicatedSite(feature: 1, name: "育才小学", kind: .school, wkb: try school.wkb)]
         options.seed = 5
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         let dedicated = part.grids.filter(\.dedicated)
         #expect(dedicated.count == 1)
@@ -58,7 +60,8 @@ extension PartitionTests {
         // A redraw keeps the dedicated grid as it is, with its kind.
         var redraw = PartitionOptions()
         redraw.redraw = true
-        let again = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: redraw)
+        let again = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: redraw)
         #expect(again.parents[0].grids.filter { $0.dedicated && !$0.changed }.count == 1)
         #expect(try store.read { try GridRecord.current($0, level: .unit) }.filter { $0.kind == "school" }.count == 1)
     }
@@ -75,8 +78,9 @@ extension PartitionTests {
         #expect(throws: GridplanError.self) { try DedicatedSite.read(path: comprehensive, crs: .proj("EPSG:4546")) }
         let lineFile = folder.write("line.csv", "name,kind,wkt\n路,school,\"\(line([(0, 0), (10, 10)]))\"\n")
         #expect(throws: GridplanError.self) { try DedicatedSite.read(path: lineFile, crs: .proj("EPSG:4546")) }
-        let good = try DedicatedSite.read(path: folder.write("ok.csv", "name,类型,wkt\n育才小学,学校网格,\"\(square(120, 250, 200, 350))\"\n,,\"\(square(20, 20, 60, 60))\"\n"),
-                                          crs: .proj("EPSG:4546"))
+        let good = try DedicatedSite.read(
+            path: folder.write("ok.csv", "name,类型,wkt\n育才小学,学校网格,\"\(square(120, 250, 200, 350))\"\n,,\"\(square(20, 20, 60, 60))\"\n"),
+            crs: .proj("EPSG:4546"))
         #expect(good.map(\.kind) == [.school, .dedicated])
         #expect(good.map(\.name) == ["育才小学", nil])
     }
@@ -96,7 +100,8 @@ extension PartitionTests {
         options.seeds = seeds
         options.targets.countSpread = 0.25
         options.dryRun = true
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         #expect(part.grids.count == 2)
         #expect(part.seeds.inside == 3)
@@ -107,7 +112,8 @@ extension PartitionTests {
         // One seed more per remaining quarter: four grids, each with its seed.
         try add("G4", 50, 350); try add("G5", 350, 50)
         options.seeds = seeds
-        let four = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let four = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         #expect(four.parents[0].grids.count == 4)
         #expect(four.parents[0].grids.allSatisfy { $0.seeds.filter { $0 != "G3" }.count == 1 })
     }
@@ -119,7 +125,8 @@ extension PartitionTests {
         var options = PartitionOptions()
         options.targets.maxResidents = 500
         options.dryRun = true
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         let over = part.grids.filter(\.overMaxResidents)
         #expect(over.count == 3)
@@ -132,12 +139,14 @@ extension PartitionTests {
     /// in two grids of at most 500): nothing moves, and the report says how many grids would do.
     @Test func redrawLeavesInfeasibleGroupsAsTheyAre() throws {
         let (store, barriers, base) = try handMade()
-        _ = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: base, options: PartitionOptions())
+        _ = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: base, options: PartitionOptions())
         var points = base
         points.lon.append(points.lon[0]); points.lat.append(points.lat[0]); points.households.append(300); points.residents.append(0)
         var options = PartitionOptions()
         options.redraw = true
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         #expect(part.redraw.infeasibleGroups.count == 1)
         #expect(part.redraw.infeasibleGroups.first?.households == 1100)

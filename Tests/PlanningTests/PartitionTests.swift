@@ -1,13 +1,14 @@
+import Cases
 import Foundation
 import GRDB
-import Testing
 import GridGeometry
 import GridProjection
 import GridStore
 import GridTestSupport
 import Grids
+import Testing
+
 @testable import Planning
-import Cases
 
 /// WKT of a polygon or line in metres of EPSG:4546 (CGCS2000 GK CM 111E), offset to lie near Zhanjiang.
 let origin = (x: 500_000.0, y: 2_350_000.0)
@@ -33,13 +34,19 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         let store = try GeoPackage(path: folder.path("hand.gpkg"), schema: CasesSchema.schema)
         var options = ImportOptions(level: .community)
         options.crs = .proj("EPSG:4546")
-        _ = try GridImporter.run(file: folder.write("community.csv", "code,name,wkt\n440802001001,测试社区,\"\(square(0, 0, 400, 400))\"\n"),
-                                 into: store, options: options)
-        let streets = [line([(200, -50), (200, 450)]), line([(-50, 200), (450, 200)]), line([(300, -20), (300, 100)]),
-                       line([(0, 20), (20, 0)])]
-        let barriersPath = folder.write("streets.csv", "id,wkt\n" + streets.enumerated().map { "\($0.offset),\"\($0.element)\"" }.joined(separator: "\n") + "\n")
+        _ = try GridImporter.run(
+            file: folder.write("community.csv", "code,name,wkt\n440802001001,测试社区,\"\(square(0, 0, 400, 400))\"\n"),
+            into: store, options: options)
+        let streets = [
+            line([(200, -50), (200, 450)]), line([(-50, 200), (450, 200)]), line([(300, -20), (300, 100)]),
+            line([(0, 20), (20, 0)]),
+        ]
+        let barriersPath = folder.write(
+            "streets.csv", "id,wkt\n" + streets.enumerated().map { "\($0.offset),\"\($0.element)\"" }.joined(separator: "\n") + "\n")
         let barriers = try BarrierReader.read(path: barriersPath, crs: .proj("EPSG:4546"), context: GEOSContext())
-        let buildingsPath = folder.write("buildings.csv", """
+        let buildingsPath = folder.write(
+            "buildings.csv",
+            """
             households,residents,wkt
             200,600,"\(point(100, 100))"
             150,450,"\(point(300, 120))"
@@ -88,7 +95,8 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         let (store, barriers, points) = try handMade()
         var options = PartitionOptions()
         options.seed = 3
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         #expect(report.buildingsOutside == 1)
         let part = report.parents[0]
         #expect(part.grids.count == 2)
@@ -102,7 +110,8 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(units.allSatisfy { $0.parentCode == "440802001001" })
         let north = units.first { $0.code == "440802001001001" }!
         #expect(north.households == 400)
-        #expect(try north.geometry(GEOSContext()).envelope!.minY > (units.first { $0.code == "440802001001002" }!.geometry(GEOSContext()).envelope!.minY))
+        #expect(
+            try north.geometry(GEOSContext()).envelope!.minY > (units.first { $0.code == "440802001001002" }!.geometry(GEOSContext()).envelope!.minY))
     }
 
     /// One real-named community of the generated 赤坎区 sample, with generated roads and household points.
@@ -121,14 +130,17 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
 
     func coverageFindings(_ store: GeoPackage) throws -> [Finding] {
         let report = try Validation.run(store: store, validator: Validator(), fix: false)
-        return report.findings.filter { $0.severity != .noise && [.gap, .overlap, .outsideParent, .noParent, .noChildren, .multiPart, .hole, .invalidGeometry].contains($0.kind) }
+        return report.findings.filter {
+            $0.severity != .noise && [.gap, .overlap, .outsideParent, .noParent, .noChildren, .multiPart, .hole, .invalidGeometry].contains($0.kind)
+        }
     }
 
     @Test func sampleCommunityTilesItsParentWithinBounds() throws {
         let (store, barriers, points) = try chikanCommunity()
         var options = PartitionOptions()
         options.seed = 11
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         #expect(part.households == 5059)
         #expect(part.oversizeBlocks.isEmpty)
@@ -170,7 +182,8 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         var points = base
         // 700 more households in the north-west quarter: a block alone above the maximum.
         points.lon.append(points.lon[3]); points.lat.append(points.lat[3]); points.households.append(700); points.residents.append(0)
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: PartitionOptions())
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: PartitionOptions())
         let part = report.parents[0]
         #expect(part.oversizeBlocks.count == 1)
         #expect(part.oversizeBlocks.first?.households == 950)
@@ -198,10 +211,13 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         var points = base
         points.lon.append(inside.x); points.lat.append(inside.y); points.households.append(100); points.residents.append(250)
         options.redraw = true
-        let redraw = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let redraw = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let part = redraw.parents[0]
         #expect(part.grids.count == firstUnits.count)
-        #expect(part.grids.allSatisfy { $0.withinBounds }, "\(first.parents[0].grids.map { Int($0.households) }) → \(part.grids.map { "\(Int($0.households))/\($0.blocks)" })")
+        #expect(
+            part.grids.allSatisfy { $0.withinBounds },
+            "\(first.parents[0].grids.map { Int($0.households) }) → \(part.grids.map { "\(Int($0.households))/\($0.blocks)" })")
         #expect(part.redraw.movedBlocks >= 1)
         #expect(part.redraw.movedHouseholds > 0 && part.redraw.movedHouseholds < 0.15 * part.households)
         let changed = part.grids.filter(\.changed)
@@ -209,8 +225,10 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         #expect(part.cuts.notOnBarriers == 0)
         // Changed grids are new versions with the same code; the others are untouched.
         let (current, ended) = try store.read { db in
-            (try GridRecord.current(db, level: .unit),
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NOT NULL")!)
+            (
+                try GridRecord.current(db, level: .unit),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NOT NULL")!
+            )
         }
         #expect(ended == changed.count)
         #expect(Set(current.compactMap(\.code)) == Set(firstUnits.compactMap(\.code)))
@@ -222,7 +240,8 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         // Locking the heavy grid: it may not change, so it stays over the maximum.
         options.locked = [heavy.code!]
         points.households[points.count - 1] = 400
-        let locked = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let locked = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         let kept = locked.parents[0].grids.first { $0.code == heavy.code }!
         #expect(!kept.changed)
         // A lock on a grid that is not there is an error, not ignored.
@@ -258,7 +277,8 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
         let before = try store.read { try GridRecord.current($0, level: .unit) }
         var options = PartitionOptions()
         options.redraw = true
-        let report = try Partitioner.partition(store: store, parent: "440802006003", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802006003", level: nil, barriers: barriers, buildings: points, options: options)
         let part = report.parents[0]
         #expect(part.grids.count == before.count)
         // Three of its units are outside 300–500 as drawn: blocks must move.
@@ -277,17 +297,21 @@ func sample(_ path: String) -> String { repository.appendingPathComponent(path).
 
     @Test func replacingEndsTheEarlierGrids() throws {
         let (store, barriers, points) = try handMade()
-        _ = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: PartitionOptions())
+        _ = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: PartitionOptions())
         var options = PartitionOptions()
         options.targets = Targets(count: 4)
         options.targets.min = 100; options.targets.max = 300; options.targets.target = 200
-        let report = try Partitioner.partition(store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
         #expect(report.parents[0].endedGrids == 2)
         #expect(report.parents[0].grids.count == 4)
         let counts = try store.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NULL")!,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NOT NULL")!,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM plan_versions")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NULL")!,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NOT NULL")!,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM plan_versions")!
+            )
         }
         #expect(counts.0 == 4 && counts.1 == 2 && counts.2 == 3)
     }

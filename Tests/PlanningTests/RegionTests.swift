@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Planning
 
 /// The aggregation alone, on lattice graphs whose answers are known.
@@ -24,8 +25,9 @@ import Testing
                 shared.append(s)
             }
         }
-        return BlockGraph(households: hh, residents: res, areas: hh.map { _ in 10_000 },
-                          perimeters: hh.map { _ in 400 }, centreX: cx, centreY: cy, shared: shared, toleranceM: 1, hulls: hulls)
+        return BlockGraph(
+            households: hh, residents: res, areas: hh.map { _ in 10_000 },
+            perimeters: hh.map { _ in 400 }, centreX: cx, centreY: cy, shared: shared, toleranceM: 1, hulls: hulls)
     }
 
     /// Exact radius of a union of lattice squares: centroid to the farthest corner.
@@ -92,8 +94,9 @@ import Testing
 
     /// A corner is not adjacency: two blocks touching at a point stay apart.
     @Test func cornerIsNotAdjacency() {
-        let graph = BlockGraph(households: [1, 1], residents: [0, 0], areas: [1, 1], perimeters: [4, 4], centreX: [0, 1], centreY: [0, 1],
-                               shared: [[(block: 1, length: 0.001)], [(block: 0, length: 0.001)]], toleranceM: 1)
+        let graph = BlockGraph(
+            households: [1, 1], residents: [0, 0], areas: [1, 1], perimeters: [4, 4], centreX: [0, 1], centreY: [0, 1],
+            shared: [[(block: 1, length: 0.001)], [(block: 0, length: 0.001)]], toleranceM: 1)
         #expect(graph.adjacent == [[], []])
         #expect(graph.components().count == 2)
     }

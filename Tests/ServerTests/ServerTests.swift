@@ -1,27 +1,30 @@
 import Desk
-@testable import Duty
 import Foundation
 import GRDB
 import GridProjection
-import Grids
 import GridStore
 import GridTestSupport
+import Grids
 import Hummingbird
 import HummingbirdTesting
-@testable import Server
 import Testing
+
+@testable import Duty
+@testable import Server
 
 /// Street S (0–2000 × 0–1000 m) → communities C1, C2 → areas A1, A2 → units U1 (0–500), U2
 /// (500–1000), U3 (1000–2000); U1 handed over from G1 to G2 on 2024-06-01; chief K1 of C1.
 private func plan(_ folder: TemporaryFolder) throws -> String {
     let store = try fourLevelPlan(folder, schema: PlanSchema.schema)
     func at(_ x: Double, _ y: Double) -> String { let p = point(x, y); return "\(p.lon),\(p.lat)" }
-    let roster = folder.write("roster.csv", [
-        "id,name,phone,role,organisation,lon,lat,grid,duty,duty_from,duty_to",
-        "G1,张三,13800000001,专职网格员,东社区,\(at(100, 100)),U1,primary,2024-01-01,2024-06-01",
-        "G2,李四,13800000002,专职网格员,东社区,\(at(400, 800)),U1,primary,2024-06-01,",
-        "K1,赵六,0759-3181234,网格长,东社区,\(at(900, 900)),C1,chief,2024-01-01,",
-    ].joined(separator: "\n") + "\n")
+    let roster = folder.write(
+        "roster.csv",
+        [
+            "id,name,phone,role,organisation,lon,lat,grid,duty,duty_from,duty_to",
+            "G1,张三,13800000001,专职网格员,东社区,\(at(100, 100)),U1,primary,2024-01-01,2024-06-01",
+            "G2,李四,13800000002,专职网格员,东社区,\(at(400, 800)),U1,primary,2024-06-01,",
+            "K1,赵六,0759-3181234,网格长,东社区,\(at(900, 900)),C1,chief,2024-01-01,",
+        ].joined(separator: "\n") + "\n")
     _ = try RosterImporter.run(file: roster, into: store, crs: .cgcs2000, today: "2024-07-01")
     return store.path
 }
@@ -62,7 +65,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
 
     @Test func outsideNamesTheNearestGridAndAppCoordinatesAreConverted() async throws {
         let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
-        let far = point(2300, 500)   // 300 m east of U3
+        let far = point(2300, 500) // 300 m east of U3
         let inU3 = point(1500, 500)
         let gcj = try CoordinateTransformer(from: .cgcs2000, to: .gcj02).transform(x: inU3.lon, y: inU3.lat)
         try await app.test(.router) { client in
@@ -124,7 +127,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 let page = String(buffer: response.body)
                 #expect(page.contains("/api/who-covers") && page.contains("/api/grids"))
-                #expect(!page.contains("http://") || page.contains("xmlns=\"http://www.w3.org/2000/svg\""))   // nothing fetched from outside
+                #expect(!page.contains("http://") || page.contains("xmlns=\"http://www.w3.org/2000/svg\"")) // nothing fetched from outside
             }
         }
     }
@@ -138,12 +141,15 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
         // A redraw from 2024-08-01: one unit grid over the whole of A1, coded U9.
         var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-08-01", replaceLevel: true)
         options.parentField = "parent"
-        _ = try GridImporter.run(file: folder.write("redraw.csv", "code,name,parent,wkt\nU9,九网格,A1,\"\(box(0, 0, 1000, 1000))\"\nU3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\"\n"),
-                                 into: store, options: options)
+        _ = try GridImporter.run(
+            file: folder.write(
+                "redraw.csv", "code,name,parent,wkt\nU9,九网格,A1,\"\(box(0, 0, 1000, 1000))\"\nU3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\"\n"),
+            into: store, options: options)
         // The desk looks at the file at most once a second.
         #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-08-02").coverage.chain.first?.code == "U1")
         Thread.sleep(forTimeInterval: desk.stampInterval + 0.1)
         #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-08-02").coverage.chain.first?.code == "U9")
-        #expect(try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01", planDay: "2024-07-01").coverage.chain.first?.code == "U1")
+        #expect(
+            try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01", planDay: "2024-07-01").coverage.chain.first?.code == "U1")
     }
 }

@@ -25,13 +25,18 @@ public func fourLevelPlan(_ folder: TemporaryFolder, schema: StoreSchema = Grids
     func level(_ level: GridLevel, _ rows: [String]) throws {
         var options = ImportOptions(level: level, crs: .proj("EPSG:4546"), validFrom: "2024-01-01")
         options.parentField = level == .street ? nil : "parent"
-        _ = try GridImporter.run(file: folder.write("\(level).csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"),
-                                 into: store, options: options)
+        _ = try GridImporter.run(
+            file: folder.write("\(level).csv", "code,name,parent,wkt\n" + rows.joined(separator: "\n") + "\n"),
+            into: store, options: options)
     }
     try level(.street, ["S,中华街道,,\"\(box(0, 0, 2000, 1000))\""])
     try level(.community, ["C1,东社区,S,\"\(box(0, 0, 1000, 1000))\"", "C2,西社区,S,\"\(box(1000, 0, 2000, 1000))\""])
     try level(.area, ["A1,东片区,C1,\"\(box(0, 0, 1000, 1000))\"", "A2,西片区,C2,\"\(box(1000, 0, 2000, 1000))\""])
-    try level(.unit, ["U1,一网格,A1,\"\(box(0, 0, 500, 1000))\"", "U2,二网格,A1,\"\(box(500, 0, 1000, 1000))\"",
-                      "U3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\""])
+    try level(
+        .unit,
+        [
+            "U1,一网格,A1,\"\(box(0, 0, 500, 1000))\"", "U2,二网格,A1,\"\(box(500, 0, 1000, 1000))\"",
+            "U3,三网格,A2,\"\(box(1000, 0, 2000, 1000))\"",
+        ])
     return store
 }
