@@ -2,7 +2,8 @@ import CSQLite
 import Foundation
 
 /// What a path holds, looked at before gridplan opens it for writing, without changing anything:
-/// SQLite opens it read-only and immutable, so not even `-wal` or `-shm` files appear beside it.
+/// SQLite opens it read-only and immutable, so not even `-wal` or `-shm` files appear beside it
+/// (unless a `-wal` is already there, which must then be read).
 /// A folder, a pipe or a device is refused before SQLite sees it (a pipe would block forever).
 enum PlanFileProbe {
     enum Verdict: Equatable {
@@ -61,17 +62,20 @@ enum PlanFileProbe {
         return Array((try handle.read(upToCount: 100)) ?? Data())
     }
 
-    /// A URI that opens `path` read-only and immutable: no lock, no journal, nothing written.
-    private static func immutableURI(_ path: String) -> String {
+    /// A URI that opens `path` read-only, and immutable (no lock, no journal, nothing written)
+    /// unless a write-ahead log lies beside it: then the log holds committed pages the file alone
+    /// lacks (a process killed before its checkpoint), and SQLite must read it to see them.
+    private static func readOnlyURI(_ path: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+        let hasLog = FileManager.default.fileExists(atPath: path + "-wal")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + (hasLog ? "?mode=ro" : "?immutable=1")
     }
 
     private static func withReadOnlyConnection<T>(_ path: String, _ body: (OpaquePointer) throws -> T) throws -> T {
         var db: OpaquePointer?
-        let status = sqlite3_open_v2(immutableURI(path), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+        let status = sqlite3_open_v2(readOnlyURI(path), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
         defer { sqlite3_close_v2(db) }
         guard status == SQLITE_OK, let db else {
             throw StoreError("\(path): SQLite cannot open it (\(db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(status)"))")
