@@ -43,19 +43,8 @@ package final class CaseReader {
         let file = (path as NSString).lastPathComponent
         fileName = file
         unitName = reader.driverName == "CSV" ? "line" : "feature"
-        let lower = names.map { $0.lowercased() }
-        func find(_ given: String?, _ flag: Setting, _ candidates: [String]) throws -> Int? {
-            if let given {
-                guard let i = lower.firstIndex(of: given.lowercased()) else {
-                    throw GridplanError(
-                        .notFound, "\(setting: flag) \(given): no such field; the fields are: \(names.joined(separator: ", "))", source: .file(file))
-                }
-                return i
-            }
-            return candidates.lazy.compactMap { lower.firstIndex(of: $0) }.first
-        }
-        lonIndex = try find(lonField, "lon-field", Self.lonNames)
-        latIndex = try find(latField, "lat-field", Self.latNames)
+        lonIndex = try FieldLookup.index(in: names, named: lonField, setting: "lon-field", usual: Self.lonNames, file: file)
+        latIndex = try FieldLookup.index(in: names, named: latField, setting: "lat-field", usual: Self.latNames, file: file)
         if (lonIndex == nil) != (latIndex == nil) {
             throw GridplanError(
                 .badInput, "found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field",

@@ -59,16 +59,7 @@ struct InputLayer {
 
     /// The field named by `flag`'s value `given` (an error when there is none), else the first of `usual` present.
     func field(_ given: String?, usual: [String], flag: Setting) throws -> Int? {
-        let lower = reader.fieldNames.map { $0.lowercased() }
-        if let given {
-            guard let i = lower.firstIndex(of: given.lowercased()) else {
-                throw GridplanError(
-                    .notFound, "\(setting: flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))",
-                    source: .file(file))
-            }
-            return i
-        }
-        return usual.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+        try FieldLookup.index(in: reader.fieldNames, named: given, setting: flag, usual: usual, file: file)
     }
 
     func forEach(_ body: (VectorFeature) throws -> Void) throws {
