@@ -152,31 +152,22 @@ package enum CaseImporter {
 
         init(reader: CaseReader, options: CaseImportOptions) throws {
             names = reader.fieldNames
-            guard
-                let id = try FieldLookup.index(
-                    in: reader.fieldNames, named: options.idField, setting: "id-field", usual: CaseImporter.idNames, file: reader.fileName)
-            else {
+            func find(_ given: String?, _ setting: Setting, _ usual: [String]) throws -> Int? {
+                try FieldLookup.index(in: reader.fieldNames, named: given, setting: setting, usual: usual, file: reader.fileName)
+            }
+            guard let id = try find(options.idField, "id-field", CaseImporter.idNames) else {
                 throw GridplanError(
                     .badInput, "no id field found (looked for \(CaseImporter.idNames.joined(separator: ", ")))", source: .file(reader.fileName),
                     hint: "name it with \(setting: "id-field")")
             }
             self.id = id
-            time = try FieldLookup.index(
-                in: reader.fieldNames, named: options.timeField, setting: "time-field", usual: CaseImporter.timeNames, file: reader.fileName)
-            category = try FieldLookup.index(
-                in: reader.fieldNames, named: options.categoryField, setting: "category-field", usual: CaseImporter.categoryNames,
-                file: reader.fileName)
-            address = try FieldLookup.index(
-                in: reader.fieldNames, named: options.addressField, setting: "address-field", usual: CaseImporter.addressNames, file: reader.fileName)
-            channel = try FieldLookup.index(
-                in: reader.fieldNames, named: options.channelField, setting: "channel-field", usual: CaseImporter.channelNames, file: reader.fileName)
-            severity = try FieldLookup.index(
-                in: reader.fieldNames, named: options.severityField, setting: "severity-field", usual: CaseImporter.severityNames,
-                file: reader.fileName)
-            status = try FieldLookup.index(
-                in: reader.fieldNames, named: options.statusField, setting: "status-field", usual: CaseImporter.statusNames, file: reader.fileName)
-            closed = try FieldLookup.index(
-                in: reader.fieldNames, named: options.closedField, setting: "closed-field", usual: CaseImporter.closedNames, file: reader.fileName)
+            time = try find(options.timeField, "time-field", CaseImporter.timeNames)
+            category = try find(options.categoryField, "category-field", CaseImporter.categoryNames)
+            address = try find(options.addressField, "address-field", CaseImporter.addressNames)
+            channel = try find(options.channelField, "channel-field", CaseImporter.channelNames)
+            severity = try find(options.severityField, "severity-field", CaseImporter.severityNames)
+            status = try find(options.statusField, "status-field", CaseImporter.statusNames)
+            closed = try find(options.closedField, "closed-field", CaseImporter.closedNames)
             var used = Set([id, time, category, address, channel, severity, status, closed].compactMap { $0 })
             if let lon = reader.lonIndex { used.insert(lon) }
             if let lat = reader.latIndex { used.insert(lat) }

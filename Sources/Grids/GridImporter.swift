@@ -289,14 +289,15 @@ struct FieldMap {
 
     init(reader: VectorReader, options: ImportOptions, file: String) throws {
         names = reader.fieldNames
-        code = try FieldLookup.index(in: names, named: options.codeField, setting: "code-field", usual: GridImporter.codeNames, file: file)
-        name = try FieldLookup.index(in: names, named: options.nameField, setting: "name-field", usual: GridImporter.nameNames, file: file)
-        parent = try FieldLookup.index(in: names, named: options.parentField, setting: "parent-field", usual: GridImporter.parentNames, file: file)
-        households = try FieldLookup.index(
-            in: names, named: options.householdsField, setting: "households-field", usual: GridImporter.householdNames, file: file)
-        residents = try FieldLookup.index(
-            in: names, named: options.residentsField, setting: "residents-field", usual: GridImporter.residentNames, file: file)
-        kind = try FieldLookup.index(in: names, named: options.kindField, setting: "kind-field", usual: GridImporter.kindNames, file: file)
+        func find(_ given: String?, _ setting: Setting, _ usual: [String]) throws -> Int? {
+            try FieldLookup.index(in: reader.fieldNames, named: given, setting: setting, usual: usual, file: file)
+        }
+        code = try find(options.codeField, "code-field", GridImporter.codeNames)
+        name = try find(options.nameField, "name-field", GridImporter.nameNames)
+        parent = try find(options.parentField, "parent-field", GridImporter.parentNames)
+        households = try find(options.householdsField, "households-field", GridImporter.householdNames)
+        residents = try find(options.residentsField, "residents-field", GridImporter.residentNames)
+        kind = try find(options.kindField, "kind-field", GridImporter.kindNames)
     }
 
     func count(_ feature: VectorFeature, _ index: Int?, _ what: String, _ label: String) throws -> Int64? {
