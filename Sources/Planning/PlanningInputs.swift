@@ -109,8 +109,8 @@ package struct HouseholdPoints: Sendable {
         guard let hhIndex = try input.field(householdsField, usual: householdNames, flag: "households-field") else {
             throw GridplanError(
                 .badInput,
-                "no households field (looked for \(householdNames.joined(separator: ", ")));"
-                    + " name it with --households-field", source: .file(file))
+                "no households field (looked for \(householdNames.joined(separator: ", ")))", source: .file(file),
+                hint: "name it with \(setting: "households-field")")
         }
         let resIndex = try input.field(residentsField, usual: residentNames, flag: "residents-field")
         var result = HouseholdPoints()

@@ -74,7 +74,7 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
             throw GridplanError(.badInput, "not valid workload rules: \(error)", source: .file(path))
         }
         var rules = defaults
-        if let w = p.weights { try rules.setWeights(w, source: "\(path): weights") }
+        if let w = p.weights { try rules.setWeights(w, given: "weights", source: ErrorSource(file: path, field: "weights")) }
         rules.severity.merge(p.severity ?? [:]) { $1 }
         rules.categories = p.categories ?? []
         rules.capacity.merge(p.capacity ?? [:]) { $1 }
@@ -98,19 +98,23 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
             }
             values[kv[0]] = v
         }
-        try setWeights(values, source: "--weights")
+        try setWeights(values, given: "\(setting: "weights")")
     }
 
-    mutating func setWeights(_ values: [String: Double], source: String) throws {
+    /// `given` names where the weights came from in messages: the option, or the file's field.
+    mutating func setWeights(_ values: [String: Double], given: Wording, source: ErrorSource? = nil) throws {
+        let kind: ErrorKind = source == nil ? .badArgument : .badInput  // an option's value, or a file's
         for (key, v) in values {
-            guard v >= 0, v.isFinite else { throw GridplanError(.badInput, "\(source): \(key)=\(v) must be a non-negative number") }
+            guard v >= 0, v.isFinite else { throw GridplanError(kind, "\(given) \(key)=\(v) must be a non-negative number", source: source) }
             switch key {
             case "households": weights.households = v
             case "residents": weights.residents = v
             case "cases": weights.cases = v
             case "dedicated": weights.dedicated = v
             case "patrol_km": weights.patrolKm = v
-            default: throw GridplanError(.notFound, "\(source): unknown weight '\(key)' (households, residents, cases, dedicated, patrol_km)")
+            default:
+                throw GridplanError(
+                    kind, "\(given): unknown weight '\(key)' (households, residents, cases, dedicated, patrol_km)", source: source)
             }
         }
     }
