@@ -190,13 +190,20 @@ package enum CaseImporter {
         var reportedAt: String? = nil
         if let t = text(f.time) {
             guard let parsed = Clock.time(t) else {
-                return .failure(GridplanError(.badInput, "time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)"))
+                return .failure(
+                    GridplanError(
+                        .badInput, "time '\(t)' is not a date and time of the calendar (e.g. 2024-03-01 08:30:00, 2024年3月1日 08:30)",
+                        source: ErrorSource(field: f.names[f.time!])))
             }
             reportedAt = parsed
         }
         var closedAt: String? = nil
         if let t = text(f.closed) {
-            guard let parsed = Clock.time(t) else { return .failure(GridplanError(.badInput, "closing time '\(t)' is not a date and time")) }
+            guard let parsed = Clock.time(t) else {
+                return .failure(
+                    GridplanError(
+                        .badInput, "closing time '\(t)' is not a date and time of the calendar", source: ErrorSource(field: f.names[f.closed!])))
+            }
             closedAt = parsed
         }
         guard let severity = CaseFields.severity(text(f.severity) ?? "") else {

@@ -75,6 +75,7 @@ struct CasesCommand: ParsableCommand {
                     "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
                         + "in \(String(format: "%.1f", report.seconds)) s")
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
+                try rejectedRows(report.rejected)
             }
         }
     }
