@@ -35,6 +35,8 @@ package struct CaseImportReport: Sendable {
     package var byStatus: [String: Int] = [:]
     package var rejectsPath: String?
     package var seconds = 0.0
+    /// The CRS the coordinates were read in (given, or the file's), nil when the file has none.
+    package var sourceCRS: String?
 }
 
 /// Loads incidents into the store, assigning each to its grids.
@@ -68,7 +70,7 @@ package enum CaseImporter {
         let key = try checkpointKey(file)
         let rejectsPath = options.rejectsPath ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".rejects.csv"
 
-        var report = CaseImportReport(rejectsPath: rejectsPath)
+        var report = CaseImportReport(rejectsPath: rejectsPath, sourceCRS: reader.sourceCRS?.description)
         var skip = 0
         var rejectsBytes: UInt64 = 0
         if !options.restart,

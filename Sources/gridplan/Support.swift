@@ -92,7 +92,7 @@ func warn(_ message: String) {
 /// Parses a CRS option given as text, with PROJ's reason when it is unknown.
 func parseCRS(_ text: String, option: String) throws -> CRS {
     do { return try CRS(parsing: text) } catch let e as GridplanError {
-        throw GridplanError(.badArgument, "\(option) \(text): \(e.message)")
+        throw GridplanError(.badArgument, "\(option) \(text): \(e.message)", hint: e.hint)
     }
 }
 
