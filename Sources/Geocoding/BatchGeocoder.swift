@@ -93,7 +93,12 @@ package enum BatchGeocoder {
         var report = Report()
         var skip = 0
         let fm = FileManager.default
-        if !o.restart, let data = fm.contents(atPath: checkpointPath),
+        // `-` writes to standard output: no checkpoint, an interrupted run starts over.
+        let toStandardOutput = o.out == "-"
+        if toStandardOutput {
+            let header = (reader.fieldNames + columns(o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
+            try FileHandle.standardOutput.write(contentsOf: Data(header.utf8))
+        } else if !o.restart, let data = fm.contents(atPath: checkpointPath),
             let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
             cp.columns == reader.fieldNames + columns(o, assign: assigner != nil),
             fm.fileExists(atPath: o.out)
@@ -112,9 +117,11 @@ package enum BatchGeocoder {
             }
             try? fm.removeItem(atPath: checkpointPath)
         }
-        guard let handle = FileHandle(forWritingAtPath: o.out) else { throw GridplanError(.failed, "cannot write", source: .file(o.out)) }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
+        guard let handle = toStandardOutput ? FileHandle.standardOutput : FileHandle(forWritingAtPath: o.out) else {
+            throw GridplanError(.failed, "cannot write", source: .file(o.out))
+        }
+        defer { if !toStandardOutput { try? handle.close() } }
+        if !toStandardOutput { try handle.seekToEnd() }
         let threads = max(1, o.threads)
         struct Stop: Error {}
         do {
@@ -175,12 +182,13 @@ package enum BatchGeocoder {
                 for k in 0..<slices { text += texts[k] }
                 try handle.write(contentsOf: Data(text.utf8))
                 report.rows += rows.count
+                progress?(report.rows)
+                if toStandardOutput { return }
                 let outBytes = handle.offsetInFile
                 let cp = Checkpoint(
                     input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes,
                     columns: reader.fieldNames + columns(o, assign: assigner != nil), report: report)
                 try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
-                progress?(report.rows)
             }
         } catch is Stop { return report }
         try? fm.removeItem(atPath: checkpointPath)

@@ -29,7 +29,7 @@ struct CasesCommand: ParsableCommand {
                       --id-field 工单号 --time-field 上报时间
                 """)
 
-        @Argument(help: "The incident file.") var file: String
+        @Argument(help: "The incident file; - for standard input (an interrupted run then starts over).") var file: String
         @OptionGroup var store: StoreOptions
         @Option(help: "Field with the case id (default: id, case_id, 编号, 工单号, …).") var idField: String?
         @Option(help: "Longitude field (default: lon, lng, longitude, x, 经度).") var lonField: String?
@@ -64,7 +64,9 @@ struct CasesCommand: ParsableCommand {
                 options.threads = ProcessInfo.processInfo.activeProcessorCount
                 let plan = try store.open(create: false)
                 let progress = ProgressLine("importing \(file)")
-                let report = try CaseImporter.run(file: file, into: plan, options: options) { done, total in
+                let input = try InputFile(file)
+                defer { input.remove() }
+                let report = try CaseImporter.run(file: input.path, into: plan, options: options) { done, total in
                     progress.update(done)
                     _ = total
                 }

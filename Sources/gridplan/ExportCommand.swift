@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "The level to export: street, community, area or unit.") var level: GridLevel
     @Option(help: "Output format: gpkg, geojson, shp or csv (WKT geometry column).") var format: VectorFormat
-    @Option(help: "The file to write (replaced if it exists).") var out: String
+    @Option(help: "The file to write (replaced if it exists); - for standard output (geojson or csv).") var out: String
     @Option(help: "Output CRS: cgcs2000 (EPSG:4490), gcj02 or bd09 for Chinese map apps, EPSG:NNNN or any PROJ definition.")
     var crs: String = "cgcs2000"
 
@@ -35,7 +35,7 @@ struct ExportCommand: ParsableCommand {
             }
             let plan = try store.open()
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)
-            print("wrote \(count) \(level) grids to \(out) (\(format.rawValue), \(target))")
+            ReportLines(dataTo: out).print("wrote \(count) \(level) grids to \(out == "-" ? "standard output" : out) (\(format.rawValue), \(target))")
         }
     }
 }

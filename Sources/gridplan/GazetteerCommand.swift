@@ -41,7 +41,7 @@ struct GazetteerImport: ParsableCommand {
                   --field number=门牌号 --db plan.gpkg --crs cgcs2000
             """)
 
-    @Argument(help: "The file to import (omit with --defaults).") var file: String?
+    @Argument(help: "The file to import (omit with --defaults); - for standard input.") var file: String?
     @Option(help: "What the file holds: admin, road, address, poi (compounds and POIs), building.") var kind: String?
     @OptionGroup var store: StoreOptions
     @Option(help: "CRS of the coordinates (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN; default: the file's).") var crs: String?
@@ -87,7 +87,9 @@ struct GazetteerImport: ParsableCommand {
                 return
             }
             let (file, options) = try importOptions()
-            print(line(try GazetteerImporter.run(file: file, into: plan, options: options)))
+            let input = try InputFile(file)
+            defer { input.remove() }
+            print(line(try GazetteerImporter.run(file: input.path, into: plan, options: options)))
         }
     }
 

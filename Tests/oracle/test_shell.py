@@ -1,0 +1,52 @@
+"""Shell habits (issue 15): `-` is standard input or output wherever a file is read or written, the
+report then goes to standard error, and the answers are those of the same run on files."""
+import csv
+import io
+import json
+import shutil
+
+from conftest import ROOT
+
+
+def test_assign_reads_and_writes_standard_streams(gridplan, sample_plan, tmp_path):
+    source = ROOT / "GeoData" / "chikan" / "cases_2024.csv"
+    on_files = tmp_path / "assigned.csv"
+    gridplan("assign", source, "--db", sample_plan, "--out", on_files, "--crs", "cgcs2000")
+    piped = gridplan("assign", "-", "--db", sample_plan, "--out", "-", "--crs", "cgcs2000", stdin=source.read_text())
+    assert piped.stdout == on_files.read_text()                 # the data alone on standard output
+    assert "assigned 5000 rows" in piped.stderr and "standard output" in piped.stderr
+
+
+def test_export_to_standard_output_is_the_geojson_gdal_reads(gridplan, sample_plan, tmp_path):
+    result = gridplan("export", "--db", sample_plan, "--level", "street", "--format", "geojson", "--out", "-")
+    layer = json.loads(result.stdout)
+    assert layer["type"] == "FeatureCollection" and len(layer["features"]) == 8
+    assert "wrote 8 street grids to standard output" in result.stderr
+    refused = gridplan("export", "--db", sample_plan, "--level", "street", "--format", "shp", "--out", "-", check=False)
+    assert refused.returncode == 2 and "standard output" in refused.stderr
+
+
+def test_import_from_standard_input_equals_import_from_the_file(gridplan, tmp_path):
+    streets = ROOT / "GeoData" / "chikan" / "streets.geojson"
+    a, b = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
+    gridplan("import", streets, "--db", a, "--level", "street", "--crs", "cgcs2000")
+    gridplan("import", "-", "--db", b, "--level", "street", "--crs", "cgcs2000", stdin=streets.read_text())
+    exported = [gridplan("export", "--db", db, "--level", "street", "--format", "geojson", "--out", "-").stdout for db in (a, b)]
+    assert exported[0] == exported[1]
+
+
+def test_geocode_pipes_addresses_through(gridplan, sample_plan, tmp_path):
+    db = tmp_path / "plan.gpkg"
+    shutil.copy(sample_plan, db)
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
+    text = "id,address\n1,广东省湛江市赤坎区南桥街道京基社区附近\n2,赤坎区中华街道中华社区附近\n"
+    result = gridplan("geocode", "file", "-", "--address-field", "address", "--db", db, "--out", "-", stdin=text)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["id"] for r in rows] == ["1", "2"] and all(r["address"] for r in rows)
+    assert "geocoded 2 addresses" in result.stderr
+
+
+def test_an_empty_standard_input_is_refused(gridplan, tmp_path):
+    result = gridplan("import", "-", "--db", tmp_path / "p.gpkg", "--level", "street", stdin="", check=False)
+    assert result.returncode == 2 and "standard input is empty" in result.stderr
+    assert not (tmp_path / "p.gpkg").exists()
