@@ -50,3 +50,15 @@ def test_an_empty_standard_input_is_refused(gridplan, tmp_path):
     result = gridplan("import", "-", "--db", tmp_path / "p.gpkg", "--level", "street", stdin="", check=False)
     assert result.returncode == 2 and "standard input is empty" in result.stderr
     assert not (tmp_path / "p.gpkg").exists()
+
+
+def test_geocoded_columns_never_repeat_an_input_name(gridplan, sample_plan, tmp_path):
+    db = tmp_path / "plan.gpkg"
+    shutil.copy(sample_plan, db)
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
+    text = "id,address,lon,lat,interpolated\n1,赤坎区中华街道中华社区附近,110.37,21.26,x\n"
+    result = gridplan("geocode", "file", "-", "--address-field", "address", "--db", db, "--out", "-", "--crs", "cgcs2000", stdin=text)
+    header = next(csv.reader(io.StringIO(result.stdout)))
+    assert len(header) == len(set(h.lower() for h in header)), header
+    assert header[:5] == ["id", "address", "lon", "lat", "interpolated"]
+    assert {"geocoded_lon", "geocoded_lat", "geocoded_interpolated"} <= set(header)
