@@ -7,7 +7,7 @@ package import Grids
 /// `gridplan assign`: adds the grid codes and names at every level to each row of a file,
 /// storing nothing. Streams the file in batches.
 package enum AssignFile {
-    package struct Report: Sendable {
+    package struct Report: Sendable, Encodable {
         package var rows = 0
         package var byStatus: [String: Int] = [:]
         /// Seconds spent in the assignment engine alone, and its rate.

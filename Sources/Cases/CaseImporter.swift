@@ -25,7 +25,7 @@ package struct CaseImportOptions: Sendable {
 }
 
 /// What an import did.
-package struct CaseImportReport: Sendable {
+package struct CaseImportReport: Sendable, Encodable {
     package var rows = 0
     package var inserted = 0
     package var updated = 0

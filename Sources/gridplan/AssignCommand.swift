@@ -27,6 +27,7 @@ struct AssignCommand: ParsableCommand {
     @Argument(help: "The incident file; - for standard input.") var file: String
     @OptionGroup var store: StoreOptions
     @Option(help: "The CSV file to write; - for standard output (the report then goes to standard error).") var out: String
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "Longitude (x) field (default: lon, lng, longitude, x, 经度).") var lonField: String?
     @Option(help: "Latitude (y) field (default: lat, latitude, y, 纬度).") var latField: String?
     @Option(help: "CRS of the coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN (required if the file has none).") var crs: String?
@@ -51,6 +52,7 @@ struct AssignCommand: ParsableCommand {
             let progress = ProgressLine("assigning \(file)")
             let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
             progress.finish(report.rows)
+            if json { try printReport(report, dataTo: out); return }
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             ReportLines(dataTo: out).print(
                 "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "

@@ -43,6 +43,7 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Field with the life-cycle status (default: status, 状态).") var statusField: String?
         @Option(help: "Field with the closing time (default: closed_at, 结案时间).") var closedField: String?
         @Option(help: "Where to write rejected rows (default: FILE-NAME.rejects.csv in the current folder).") var rejects: String?
+        @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
         @Option(help: "Rows per transaction.") var batchSize: Int = 20_000
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
         @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
@@ -71,6 +72,11 @@ struct CasesCommand: ParsableCommand {
                     _ = total
                 }
                 progress.finish(report.rows)
+                if json {
+                    try printReport(report)
+                    try rejectedRows(report.rejected)
+                    return
+                }
                 if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 print(

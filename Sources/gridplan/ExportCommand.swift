@@ -20,6 +20,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The file to write (replaced if it exists); - for standard output (geojson or csv).") var out: String
     @Option(help: "Output CRS: cgcs2000 (EPSG:4490), gcj02 or bd09 for Chinese map apps, EPSG:NNNN or any PROJ definition.")
     var crs: String = "cgcs2000"
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
 
     func validate() throws {
         try reportingErrors { _ = try parseCRS(crs, option: "--crs") }
@@ -35,6 +36,11 @@ struct ExportCommand: ParsableCommand {
             }
             let plan = try store.open()
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)
+            if json {
+                struct ExportReport: Encodable { var written: Int, level: GridLevel, format: String, crs: String, out: String }
+                try printReport(ExportReport(written: count, level: level, format: format.rawValue, crs: target.description, out: out), dataTo: out)
+                return
+            }
             ReportLines(dataTo: out).print("wrote \(count) \(level) grids to \(out == "-" ? "standard output" : out) (\(format.rawValue), \(target))")
         }
     }

@@ -42,6 +42,7 @@ struct GazetteerImport: ParsableCommand {
             """)
 
     @Argument(help: "The file to import (omit with --defaults); - for standard input.") var file: String?
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "What the file holds: admin, road, address, poi (compounds and POIs), building.") var kind: String?
     @OptionGroup var store: StoreOptions
     @Option(help: "CRS of the coordinates (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN; default: the file's).") var crs: String?
@@ -83,13 +84,17 @@ struct GazetteerImport: ParsableCommand {
                 guard let dir = GazetteerDefaults.geoData(geodata) else {
                     throw GridplanError(.notFound, "--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR")
                 }
-                for r in try GazetteerDefaults.importAll(into: plan, geoData: dir) { print(line(r)) }
+                let reports = try GazetteerDefaults.importAll(into: plan, geoData: dir)
+                if json { try printReport(reports); return }
+                for r in reports { print(line(r)) }
                 return
             }
             let (file, options) = try importOptions()
             let input = try InputFile(file)
             defer { input.remove() }
-            print(line(try GazetteerImporter.run(file: input.path, into: plan, options: options)))
+            let report = try GazetteerImporter.run(file: input.path, into: plan, options: options)
+            if json { try printReport([report]); return }
+            print(line(report))
         }
     }
 

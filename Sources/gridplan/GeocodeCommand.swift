@@ -70,6 +70,7 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "The field holding the address.") var addressField: String
     @OptionGroup var store: StoreOptions
     @Option(help: "The CSV file to write; - for standard output (the report then goes to standard error).") var out: String
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Flag(help: "Also assign each point to the grids.") var assign = false
     @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
@@ -125,6 +126,7 @@ struct GeocodeFile: ParsableCommand {
                 reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
                 progress: { progress.update($0) })
             progress.finish(report.rows)
+            if json { try printReport(report, dataTo: out); return }
             let lines = ReportLines(dataTo: out)
             if report.resumedAt > 0 { lines.print("resumed after row \(report.resumedAt)") }
             lines.print("geocoded \(report.rows) addresses; wrote \(out == "-" ? "standard output" : out)")

@@ -20,6 +20,7 @@ struct ImportCommand: ParsableCommand {
             """)
 
     @Argument(help: "The file to read; - for standard input (GeoJSON, CSV or GeoPackage).") var file: String
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @OptionGroup var store: StoreOptions
     @Option(help: "The level of the grids in the file: street, community, area or unit.") var level: GridLevel
     @Option(help: "The layer to read, for files with several (default: the first).") var layer: String?
@@ -63,6 +64,7 @@ struct ImportCommand: ParsableCommand {
                 throw error
             }
             report.warnings.forEach(warn)
+            if json { try printReport(report); return }
             print(
                 "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
                     + "plan version \(report.versionID)")

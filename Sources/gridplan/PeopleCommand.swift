@@ -33,6 +33,7 @@ struct PeopleCommand: ParsableCommand {
                 """)
 
         @Argument(help: "The roster file; - for standard input.") var file: String
+        @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
         @OptionGroup var store: StoreOptions
         @Option(help: "CRS of the base coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String?
         @Option(help: "Text encoding (e.g. CP936 for GBK; default: detected).") var encoding: String?
@@ -48,11 +49,12 @@ struct PeopleCommand: ParsableCommand {
                 let input = try InputFile(file)
                 defer { input.remove() }
                 let report = try RosterImporter.run(file: input.path, into: try store.open(), crs: source, encoding: encoding)
+                rejected = !report.rejects.isEmpty
+                if json { try printReport(report); return }
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
                 print(
                     "\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
                         + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
-                rejected = !report.rejects.isEmpty
             }
             if rejected { throw ExitCode(1) }
         }
@@ -186,6 +188,7 @@ struct DepartmentsCommand: ParsableCommand {
             discussion: "Example:\n  gridplan departments import departments.csv --db plan.gpkg")
 
         @Argument(help: "The departments file (CSV, UTF-8 or GBK); - for standard input.") var file: String
+        @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
         @OptionGroup var store: StoreOptions
         @Option(help: "Text encoding (default: detected).") var encoding: String?
 
@@ -194,6 +197,11 @@ struct DepartmentsCommand: ParsableCommand {
                 let input = try InputFile(file)
                 defer { input.remove() }
                 let report = try DepartmentImporter.run(file: input.path, into: try store.open(), encoding: encoding)
+                if json {
+                    try printReport(report)
+                    try rejectedRows(report.rejects.count)
+                    return
+                }
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
                 print("\(report.peopleAdded) departments added, \(report.peopleUpdated) updated, \(report.rejects.count) lines rejected")
                 try rejectedRows(report.rejects.count)

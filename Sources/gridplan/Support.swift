@@ -96,6 +96,12 @@ func parseCRS(_ text: String, option: String) throws -> CRS {
     }
 }
 
+/// Prints a command's report as JSON with snake_case keys: on standard output, or standard error
+/// when standard output carries the data (`--out -`).
+func printReport<T: Encodable>(_ report: T, dataTo out: String? = nil) throws {
+    ReportLines(dataTo: out).print(try JSONOutput.string(report, snakeCaseKeys: true))
+}
+
 /// Prints one of the library's JSON output types, formatted as everything gridplan prints.
 func printJSON<T: Encodable>(_ value: T) throws {
     print(try JSONOutput.string(value))

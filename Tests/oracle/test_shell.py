@@ -62,3 +62,21 @@ def test_geocoded_columns_never_repeat_an_input_name(gridplan, sample_plan, tmp_
     assert len(header) == len(set(h.lower() for h in header)), header
     assert header[:5] == ["id", "address", "lon", "lat", "interpolated"]
     assert {"geocoded_lon", "geocoded_lat", "geocoded_interpolated"} <= set(header)
+
+
+def test_reports_come_as_json_too(gridplan, tmp_path):
+    db = tmp_path / "plan.gpkg"
+    streets = ROOT / "GeoData" / "chikan" / "streets.geojson"
+    report = json.loads(gridplan("import", streets, "--db", db, "--level", "street", "--crs", "cgcs2000", "--json").stdout)
+    assert report["imported"] == 8 and report["level"] == "street" and report["source_crs"] == "EPSG:4490"
+    versions = json.loads(gridplan("versions", "--db", db, "--json").stdout)
+    assert [v["added"] for v in versions] == [8] and versions[0]["valid_from"]
+    codes = json.loads(gridplan("codes", "--db", db, "--county", "440802", "--json").stdout)
+    assert codes["skipped"] == [] and all(len(a["code"]) == 9 for a in codes["assigned"])
+    cases = tmp_path / "cases.csv"
+    cases.write_text("id,lon,lat,reported_at\nA,110.37,21.265,2024-03-01 08:30\nB,,,2024-03-01 09:00\n")
+    imported = gridplan("cases", "import", cases, "--db", db, "--crs", "cgcs2000", "--rejects", tmp_path / "r.csv", "--json", check=False)
+    assert imported.returncode == 1
+    assert json.loads(imported.stdout)["inserted"] == 1 and json.loads(imported.stdout)["rejected"] == 1
+    exported = gridplan("export", "--db", db, "--level", "street", "--format", "geojson", "--out", "-", "--json")
+    assert json.loads(exported.stderr)["written"] == 8 and len(json.loads(exported.stdout)["features"]) == 8
