@@ -74,7 +74,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: strict),
+            ], swiftSettings: strict, plugins: ["EmbedLeaflet"]),
+        // Debian's Leaflet (libjs-leaflet) embedded in the Server module for the offline web map.
+        .plugin(name: "EmbedLeaflet", capability: .buildTool()),
         .executableTarget(
             name: "gridplan",
             dependencies: [

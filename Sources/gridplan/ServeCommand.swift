@@ -15,8 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
               GET /api/who-covers?address=TEXT[&at=…]
                                         the same JSON as `gridplan who-covers --json`;
                                         400 for a bad question, 404 for an unknown address
-              GET /api/grids?level=unit current grids of a level as GeoJSON
+              GET /api/grids?level=unit[&bbox=minx,miny,maxx,maxy]
+                                        current grids of a level as GeoJSON (ETag, 304)
               GET /api/plan             grids per level, people, gazetteer places
+              GET /api/health, /api/version
 
             The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes \
             (an import or redraw while the server runs); duties are read afresh for every answer.
@@ -32,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
     @Option(name: .customShort("k"), help: "People in the minimal emergency unit when a request gives no k.") var k = 5
     @Flag(help: "Log every request on standard error.") var logRequests = false
+    @Option(help: "Allow this origin's pages to call the API (CORS headers), e.g. https://hotline.example; * for any.")
+    var corsOrigin: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw fail("--port \(port): give 0–65535", status: 2) }
@@ -41,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 1) }
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
+        options.corsOrigin = corsOrigin
         let path = store.path
         do {
             try await GridplanServer.run(plan: path, options: options) { host, port in
