@@ -35,6 +35,7 @@ enum MapAssets {
 
     static func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/") { request, _ in response(page, request, cache: "no-cache") }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         for (path, asset) in leaflet {
             router.get(RouterPath("/assets/leaflet/" + path)) { request, _ in response(asset, request, cache: "public, max-age=86400") }
         }

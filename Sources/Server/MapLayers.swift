@@ -29,6 +29,22 @@ extension MapScript {
           return pn && n.startsWith(pn) && n.length > pn.length ? n.slice(pn.length) : n;
         }
 
+        /// Where a grid's label goes: the area-weighted centroid of its largest polygon's outer ring (the map needs no view yet).
+        function labelPoint(g) {
+          const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+          let best = null, bestArea = -1;
+          for (const poly of polys) {
+            const r = poly[0];
+            let a = 0, cx = 0, cy = 0;
+            for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+              const f = r[j][0] * r[i][1] - r[i][0] * r[j][1];
+              a += f; cx += (r[j][0] + r[i][0]) * f; cy += (r[j][1] + r[i][1]) * f;
+            }
+            if (Math.abs(a) > bestArea && a !== 0) { bestArea = Math.abs(a); best = [cy / (3 * a), cx / (3 * a)]; }
+          }
+          return best || L.geoJSON(g).getBounds().getCenter();
+        }
+
         function buildControls() {
           if (zoomControl) { zoomControl.remove(); layerControl.remove(); legendControl.remove(); }
           zoomControl = L.control.zoom({ position: "topleft", zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
@@ -104,7 +120,7 @@ extension MapScript {
             });
           });
           for (const l of levels) {
-            labels[l] = L.layerGroup(grids[l].getLayers().map(layer => L.marker(layer.getCenter(), {
+            labels[l] = L.layerGroup(grids[l].getLayers().map(layer => L.marker(labelPoint(layer.feature.geometry), {
               interactive: false, keyboard: false,
               icon: L.divIcon({ className: `lbl lbl-${l}`, html: `<span>${esc(shortName(layer.feature.properties))}</span>`, iconSize: [0, 0] })
             })));

@@ -1,0 +1,170 @@
+"""HTTP basics of `gridplan serve`, asked the way other systems and browsers ask: health and version,
+HEAD, bbox on the grid layers (checked with shapely), raw UTF-8 in the query (sent byte for byte on
+a socket, as curl does), CORS, ETag/304, and Leaflet served from the binary (compared with Debian's
+file)."""
+import http.client
+import json
+import re
+import socket
+import subprocess
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import shapely
+
+from conftest import ROOT
+from test_server import get
+
+LEAFLET = Path("/usr/share/javascript/leaflet/leaflet.min.js")
+ORIGIN = "https://hotline.example"
+
+
+def start(binary, db, *extra):
+    process = subprocess.Popen([binary, "serve", "--db", str(db), "--port", "0", *extra], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = []
+    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(60)
+    if not first or not first[0]:
+        process.kill()
+        pytest.fail(f"gridplan serve did not start: {process.stderr.read() if process.poll() is not None else 'no output'}")
+    return re.search(r"http://\S+?/", first[0]).group(0), process
+
+
+@pytest.fixture(scope="module")
+def served(gridplan, gridplan_binary, rostered, tmp_path_factory):
+    """A server on the rostered sample with the gazetteer, allowing one CORS origin."""
+    db = tmp_path_factory.mktemp("http") / "plan.gpkg"
+    db.write_bytes(rostered[0].read_bytes())
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
+    url, process = start(gridplan_binary, db, "--cors-origin", ORIGIN)
+    yield url, db
+    process.kill()
+    process.wait(10)
+
+
+def request(url, method, path, headers=None):
+    """One request with http.client (no redirects, HEAD allowed): status, headers, body."""
+    u = urllib.parse.urlparse(url)
+    connection = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    connection.request(method, path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def raw(url, data):
+    """Sends bytes exactly as given and reads until the server closes: the raw HTTP response text."""
+    u = urllib.parse.urlparse(url)
+    with socket.create_connection((u.hostname, u.port), timeout=60) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_health_and_version(served, gridplan):
+    url, _ = served
+    status, kind, body = get(url, "/api/health")
+    assert status == 200 and kind.startswith("application/json") and json.loads(body)["status"] == "ok"
+    status, _, body = get(url, "/api/version")
+    version = json.loads(body)
+    assert status == 200
+    assert f"gridplan {version['gridplan']}" == gridplan("--version").stdout.splitlines()[0]
+    assert version["leaflet"] and set(version["libraries"]) == {"GEOS", "PROJ", "GDAL", "SQLite"}
+
+
+@pytest.mark.parametrize("path", ["/", "/api/health", "/api/grids?level=street", "/assets/leaflet/leaflet.css"])
+def test_head_is_answered_wherever_get_is(served, path):
+    url, _ = served
+    status, headers, body = request(url, "GET", path)
+    head_status, head_headers, head_body = request(url, "HEAD", path)
+    assert status == head_status == 200 and head_body == b""
+    assert head_headers["content-type"] == headers["content-type"]
+    assert int(head_headers.get("content-length", len(body))) == len(body)
+
+
+def test_bbox_keeps_the_grids_whose_envelope_meets_it(served, rostered):
+    url, _ = served
+    _, polygons, codes, _ = rostered
+    box = (110.35, 21.26, 110.37, 21.28)
+    status, _, body = get(url, "/api/grids", level="unit", bbox=",".join(map(str, box)))
+    assert status == 200
+    got = {f["properties"]["code"] for f in json.loads(body)["features"]}
+    envelope = shapely.box(*box)
+    want = {c for p, c in zip(polygons, codes) if shapely.box(*p.bounds).intersects(envelope)}
+    assert got == want and 0 < len(got) < len(codes)
+    for bad in ["1,2,3", "a,b,c,d", "110.4,21.2,110.3,21.3", "1,2,3,nan"]:
+        status, _, body = get(url, "/api/grids", level="unit", bbox=bad)
+        assert status == 400 and "bbox" in json.loads(body)["error"]
+
+
+def test_raw_utf8_in_the_query_equals_percent_encoding(served):
+    url, _ = served
+    address = "广东省湛江市赤坎区中华街道中华社区附近"
+    _, _, encoded = get(url, "/api/who-covers", address=address, at="2024-07-01")
+    host = urllib.parse.urlparse(url).netloc.encode()
+    target = b"/api/who-covers?address=" + address.encode() + b"&at=2024-07-01"
+    response = raw(url, b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    assert json.loads(body) == json.loads(encoded)
+    # Two requests on one kept-alive connection, both raw: the second is framed and read too.
+    pipelined = (b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\n\r\n"
+                 + b"GET /api/who-covers?address=" + "湛江市赤坎区幸福巷3号".encode() + b" HTTP/1.1\r\nHost: " + host
+                 + b"\r\nConnection: close\r\n\r\n")
+    response = raw(url, pipelined)
+    assert response.count(b"HTTP/1.1 200") == 2 and "幸福巷3号".encode() in response
+
+
+def test_cors_for_the_allowed_origin(served):
+    url, _ = served
+    status, headers, _ = request(url, "GET", "/api/health", {"Origin": ORIGIN})
+    assert status == 200 and headers["access-control-allow-origin"] == ORIGIN
+    status, headers, _ = request(url, "OPTIONS", "/api/who-covers",
+                                 {"Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert status in (200, 204) and headers["access-control-allow-origin"] == ORIGIN
+    assert "GET" in headers["access-control-allow-methods"]
+
+
+def test_no_cors_headers_without_the_option(served, gridplan_binary):
+    _, db = served
+    url, process = start(gridplan_binary, db)
+    try:
+        _, headers, _ = request(url, "GET", "/api/health", {"Origin": ORIGIN})
+        assert "access-control-allow-origin" not in headers
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+def test_grid_layers_carry_an_etag_and_answer_304(served):
+    url, _ = served
+    status, headers, body = request(url, "GET", "/api/grids?level=community")
+    etag = headers["etag"]
+    assert status == 200 and etag.startswith('"') and "no-cache" in headers["cache-control"]
+    assert headers["content-type"] == "application/geo+json" and len(json.loads(body)["features"]) == 47
+    status, headers, body = request(url, "GET", "/api/grids?level=community", {"If-None-Match": etag})
+    assert status == 304 and body == b"" and headers["etag"] == etag
+    status, _, _ = request(url, "GET", "/api/grids?level=community", {"If-None-Match": 'W/' + etag})
+    assert status == 304
+    status, _, body = request(url, "GET", "/api/grids?level=community", {"If-None-Match": '"other"'})
+    assert status == 200 and body
+    _, other, _ = request(url, "GET", "/api/grids?level=street")
+    assert other["etag"] != etag
+
+
+@pytest.mark.skipif(not LEAFLET.exists(), reason="Debian's libjs-leaflet is not installed")
+def test_leaflet_comes_from_the_binary_byte_for_byte(served):
+    url, _ = served
+    status, headers, body = request(url, "GET", "/assets/leaflet/leaflet.min.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript") and body == LEAFLET.read_bytes()
+    status, _, _ = request(url, "GET", "/assets/leaflet/leaflet.min.js", {"If-None-Match": headers["etag"]})
+    assert status == 304
+    status, headers, body = request(url, "GET", "/assets/leaflet/images/layers.png")
+    assert status == 200 and headers["content-type"] == "image/png" and body[:4] == b"\x89PNG"
