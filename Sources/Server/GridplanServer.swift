@@ -30,6 +30,8 @@ package struct ServerOptions: Sendable {
 /// - `GET /api/grids?level=unit[&bbox=minx,miny,maxx,maxy]`: the current grids of a level as GeoJSON,
 ///   with an ETag (304 on `If-None-Match`);
 /// - `GET /api/plan`: grids per level, people and gazetteer places;
+/// - `GET /api/map/cases?bbox=…&cell=DEG[&status=…]`: case clusters for the map;
+///   `GET /api/map/case-counts?level=unit`: cases per grid for its choropleth;
 /// - `GET /api/health`, `GET /api/version`; `/assets/leaflet/…`: the map's Leaflet.
 /// HEAD is answered wherever GET is; raw UTF-8 in a query works as well as percent-encoding.
 package enum GridplanServer {
@@ -57,6 +59,18 @@ package enum GridplanServer {
             } catch {
                 return await reply { throw error }
             }
+        }
+        router.get("/api/map/cases") { request, _ in
+            await reply {
+                let q = request.uri.queryParameters
+                guard let bbox = try GridsQuery(q).bbox else { throw DeskError(.badQuestion, "bbox: give minx,miny,maxx,maxy") }
+                let cellText = q["cell"].map(String.init) ?? "0.001"
+                guard let cell = Double(cellText) else { throw DeskError(.badQuestion, "cell=\(cellText): not a number") }
+                return try await service.caseClusters(bbox: bbox, cell: cell, status: q["status"].map(String.init))
+            }
+        }
+        router.get("/api/map/case-counts") { request, _ in
+            await reply { try await service.caseCounts(GridsQuery(request.uri.queryParameters).level) }
         }
         router.get("/api/who-covers") { request, _ in
             await reply {

@@ -37,27 +37,27 @@ extension MapScript {
 
         function drawAnswer(a, centre) {
           marks.clearLayers();
-          for (const k in byCode) if (byCode[k].hit) { byCode[k].layer.setStyle(STYLE[byCode[k].feature.properties.level]); byCode[k].hit = false; }
+          for (const k in byCode) if (byCode[k].hit) { byCode[k].layer.setStyle(baseStyle(byCode[k].feature)); byCode[k].hit = false; }
           const unsure = isUnsure(a);
           const unit = a.chain.find(l => l.level === "unit");
           const community = a.chain.find(l => l.level === "community");
           if (unsure && community && byCode[community.code]) {
-            L.geoJSON(byCode[community.code].feature, { interactive: false,
+            L.geoJSON(byCode[community.code].feature, { interactive: false, pane: "marks",
               style: { color: "#d97706", weight: 3, dashArray: "8 6", fillColor: "#fde68a", fillOpacity: 0.35 } }).addTo(marks);
           } else if (unit && a.covered && byCode[unit.code]) {
             byCode[unit.code].layer.setStyle({ fillColor: "#ffc94d", fillOpacity: 0.75 });
             byCode[unit.code].hit = true;
           }
           for (const c of (a.geocode && a.geocode.alternatives) || []) {
-            L.circleMarker([c.lat, c.lon], { radius: 7, color: "#b45309", weight: 2, dashArray: "3 2", fillColor: "#f59e0b", fillOpacity: 0.8 })
-              .bindTooltip(esc(c.name)).on("click", e => { L.DomEvent.stop(e); ask({ lon: c.lon, lat: c.lat, crs: "cgcs2000" }, true); })
+            L.circleMarker([c.lat, c.lon], { pane: "marks", bubblingMouseEvents: false, radius: 7, color: "#b45309", weight: 2, dashArray: "3 2", fillColor: "#f59e0b", fillOpacity: 0.8 })
+              .bindTooltip(esc(c.name)).on("click", () => { ask({ lon: c.lon, lat: c.lat, crs: "cgcs2000" }, true); })
               .addTo(marks);
           }
           if (a.unit_gridder && a.unit_gridder.lon != null && !unsure) {
-            L.circleMarker([a.unit_gridder.lat, a.unit_gridder.lon], { radius: 6, color: "#fff", weight: 2, fillColor: "#06c", fillOpacity: 1 })
+            L.circleMarker([a.unit_gridder.lat, a.unit_gridder.lon], { pane: "marks", radius: 6, color: "#fff", weight: 2, fillColor: "#06c", fillOpacity: 1 })
               .bindTooltip(`${t("base")}: ${esc(a.unit_gridder.name)}`).addTo(marks);
           }
-          L.circleMarker([a.lat, a.lon], { radius: 8, color: "#fff", weight: 2, fillColor: unsure ? "#d97706" : "#d00", fillOpacity: 1 })
+          L.circleMarker([a.lat, a.lon], { pane: "marks", radius: 8, color: "#fff", weight: 2, fillColor: unsure ? "#d97706" : "#d00", fillOpacity: 1 })
             .addTo(marks);
           if (centre) {
             if (unsure && community && byCode[community.code]) map.fitBounds(byCode[community.code].layer.getBounds(), { padding: [20, 20] });
@@ -194,6 +194,8 @@ extension MapScript {
             document.getElementById("answer").innerHTML = `<p class="error">${t("error")}${esc(err.message)}</p>`;
           }
           state.ready = true;
+          if (state.choro) await setChoropleth(true).catch(() => {});
+          await refreshCases();
           document.body.dataset.ready = "1";
           if (link.get("address")) {
             document.getElementById("address").value = link.get("address");

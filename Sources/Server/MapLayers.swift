@@ -50,24 +50,36 @@ extension MapScript {
           zoomControl = L.control.zoom({ position: "topleft", zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
           const overlays = {};
           for (const l of LEVELS) if (grids[l]) overlays[`<span data-level="${l}">${esc(t(l))}</span>`] = grids[l];
-          layerControl = L.control.layers(null, overlays, { collapsed: window.innerWidth <= 760, position: "topright" }).addTo(map);
+          overlays[`<span data-layer="cases">${esc(t("cases"))}</span>`] = caseLayer;
+          const bases = { [`<span data-base="plain">${esc(t("plain"))}</span>`]: plainBase,
+                          [`<span data-base="choro">${esc(t("choro"))}</span>`]: choroBase };
+          layerControl = L.control.layers(bases, overlays, { collapsed: window.innerWidth <= 760, position: "topright" }).addTo(map);
           legendControl = L.control({ position: "bottomright" });
           legendControl.onAdd = () => {
             const d = L.DomUtil.create("details", "legend");
             if (window.innerWidth > 760) d.open = true;
-            const sw = (st, dot) => dot ? `<i class="dot" style="background:${st}"></i>`
-              : `<i style="border:${st.weight > 2 ? 3 : 2}px ${st.dashArray ? "dashed" : "solid"} ${st.color};`
-                + `background:${st.fill === false ? "transparent" : st.fillColor}"></i>`;
-            d.innerHTML = `<summary>${t("legend")}</summary>`
-              + LEVELS.map(l => `<div>${sw(STYLE[l])}${t(l)}</div>`).join("")
-              + `<div><i style="background:#ffc94d;border:1px solid #b58400"></i>${t("hit")}</div>`
-              + `<div><i style="border:2px dashed #d97706;background:#fde68a88"></i>${t("unsureArea")}</div>`
-              + `<div>${sw("#d00", true)}${t("point")}</div><div>${sw("#06c", true)}${t("base")}</div>`
-              + `<div>${sw("#f59e0b", true)}${t("candidate")}</div>`;
             L.DomEvent.disableClickPropagation(d);
+            L.DomEvent.disableScrollPropagation(d);
             return d;
           };
           legendControl.addTo(map);
+          renderLegend();
+        }
+
+        function renderLegend() {
+          const d = legendControl && legendControl.getContainer();
+          if (!d) return;
+          const sw = (st, dot) => dot ? `<i class="dot" style="background:${st}"></i>`
+            : `<i style="border:${st.weight > 2 ? 3 : 2}px ${st.dashArray ? "dashed" : "solid"} ${st.color};`
+              + `background:${st.fill === false ? "transparent" : st.fillColor}"></i>`;
+          d.innerHTML = `<summary>${t("legend")}</summary>`
+            + LEVELS.map(l => `<div>${sw(STYLE[l])}${t(l)}</div>`).join("")
+            + `<div><i style="background:#ffc94d;border:1px solid #b58400"></i>${t("hit")}</div>`
+            + `<div><i style="border:2px dashed #d97706;background:#fde68a88"></i>${t("unsureArea")}</div>`
+            + `<div>${sw("#d00", true)}${t("point")}</div><div>${sw("#06c", true)}${t("base")}</div>`
+            + `<div>${sw("#f59e0b", true)}${t("candidate")}</div>`
+            + (state.cases ? `<div>${sw("#7c3aed", true)}${t("oneCase")}</div><div><i class="cl"></i>${t("cluster")}</div>` : "")
+            + choroLegend();
         }
 
         function updateLabels() {
@@ -94,6 +106,8 @@ extension MapScript {
           h.set("c", `${c.lat.toFixed(6)},${c.lng.toFixed(6)}`);
           h.set("z", String(map.getZoom()));
           if (state.shown.size !== LEVELS.length) h.set("layers", [...state.shown].join(","));
+          if (state.cases) h.set("cases", "1");
+          if (state.choro) h.set("choro", "1");
           if (lang !== "zh") h.set("lang", lang);
           history.replaceState(null, "", "#" + h.toString());
         }
@@ -112,7 +126,7 @@ extension MapScript {
           state.plan = plan;
           levels.forEach((l, i) => {
             grids[l] = L.geoJSON(data[i], {
-              style: () => STYLE[l], interactive: l === "unit",
+              style: f => baseStyle(f), interactive: l === "unit",
               onEachFeature: (f, layer) => {
                 if (f.properties.code) byCode[f.properties.code] = { feature: f, layer };
                 layer.feature = f;
@@ -127,10 +141,16 @@ extension MapScript {
           }
           if (link.get("layers")) state.shown = new Set(link.get("layers").split(",").filter(l => LEVELS.includes(l)));
           for (const l of [...levels].reverse()) if (state.shown.has(l)) grids[l].addTo(map);
+          state.choro = link.get("choro") === "1";
+          (state.choro ? choroBase : plainBase).addTo(map);
+          state.cases = link.get("cases") === "1";
+          if (state.cases) caseLayer.addTo(map);
           const all = L.featureGroup(levels.map(l => grids[l]));
           if (!levels.length) { document.getElementById("answer").innerHTML = `<p class="error">${t("noGrids")}</p>`; return; }
           state.district = all.getBounds();
-          map.fitBounds(state.district, { padding: [8, 8] });
+          // On a phone the sheet covers the map's foot: fit the district in the part that shows.
+          const sheet = window.innerWidth <= 760 ? document.getElementById("side").offsetHeight : 0;
+          map.fitBounds(state.district, { paddingTopLeft: [8, 8], paddingBottomRight: [8, 8 + sheet] });
           state.z0 = map.getZoom();
           map.setMinZoom(state.z0 - 2);
           const c = (link.get("c") || "").split(",").map(Number);
@@ -148,11 +168,14 @@ extension MapScript {
         }
 
         map.on("zoomend", updateLabels);
-        map.on("moveend", writeLink);
+        map.on("moveend", () => { writeLink(); refreshCases(); });
+        map.on("baselayerchange", e => { setChoropleth(e.layer === choroBase); });
         map.on("overlayadd overlayremove", e => {
+          if (e.layer === caseLayer) { state.cases = e.type === "overlayadd"; refreshCases(); renderLegend(); writeLink(); return; }
           const l = LEVELS.find(k => grids[k] === e.layer);
           if (!l) return;
           if (e.type === "overlayadd") state.shown.add(l); else state.shown.delete(l);
+          for (const k of ["area", "community", "street"]) if (grids[k] && map.hasLayer(grids[k])) grids[k].bringToFront();
           updateLabels();
           writeLink();
         });

@@ -41,6 +41,7 @@ enum MapPage {
         <script>
         \#(MapScript.i18n)
         \#(MapScript.map)
+        \#(MapScript.cases)
         \#(MapScript.answer)
         </script>
         </body>

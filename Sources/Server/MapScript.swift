@@ -22,7 +22,8 @@ enum MapScript {
             road: "道路", county: "区县", house_number: "门牌", building: "建筑", compound: "小区", maybe: "可能",
             grid_chief: "网格长", full_time_gridder: "专职网格员", part_time_gridder: "兼职网格员", mobile_gridder: "流动网格员",
             community_police: "社区民警", legal_adviser: "法律顾问", department_contact: "部门联系人",
-            primary: "主责", backup: "备岗", chief: "负责人", error: "出错：", people: "人"
+            primary: "主责", backup: "备岗", chief: "负责人", error: "出错：", people: "人",
+            cases: "案件", plain: "不着色", choro: "案件数（每千户）", oneCase: "单个案件", cluster: "案件聚合（数量）"
           },
           en: {
             title: "Who covers this?", ask: "Ask", day: "Day", addressHint: "Address, e.g. 赤坎区中华街道…",
@@ -47,7 +48,8 @@ enum MapScript {
             grid_chief: "grid chief", full_time_gridder: "full-time gridder", part_time_gridder: "part-time gridder",
             mobile_gridder: "mobile gridder", community_police: "community police", legal_adviser: "legal adviser",
             department_contact: "department contact", primary: "primary", backup: "backup", chief: "chief", error: "Error: ",
-            people: "people"
+            people: "people", cases: "Cases", plain: "No colouring", choro: "Cases per 1,000 households",
+            oneCase: "One case", cluster: "Cases grouped (count)"
           }
         };
         let lang = "zh";

@@ -43,6 +43,9 @@ enum MapStyle {
         .legend i { display: inline-block; width: 18px; height: 10px; margin-right: 6px; vertical-align: middle; }
         .legend i.dot { width: 10px; border-radius: 50%; margin: 0 10px 0 4px; }
         .legend div { white-space: nowrap; }
+        .legend i.cl { width: 14px; height: 14px; border-radius: 50%; background: #a78bfa; border: 2px solid #6d28d9; margin: 0 6px 0 2px; }
+        .cluster { display: flex; align-items: center; justify-content: center; border-radius: 50%; background: rgba(167, 139, 250, .85);
+                   border: 2px solid #6d28d9; color: #1e1b4b; font-weight: 700; font-size: 12px; box-sizing: border-box; }
         @media (max-width: 760px) {
           #map { right: 0; }
           #side { top: auto; left: 0; width: auto; max-height: 46vh; border-left: 0; border-top: 1px solid #aaa;

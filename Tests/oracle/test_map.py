@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from conftest import ROOT
-from test_server_http import start
+from test_server_http import CASES, start
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "out" / "map"
@@ -27,6 +27,7 @@ def site(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db = tmp_path_factory.mktemp("map") / "plan.gpkg"
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
+    gridplan("cases", "import", CASES, "--db", db, "--crs", "cgcs2000")
     url, process = start(gridplan_binary, db)
     yield url, db
     process.kill()
@@ -197,3 +198,27 @@ def test_on_a_phone_the_map_fills_the_screen(browser, site):
     side = page.locator("#side").bounding_box()
     assert side["y"] + side["height"] <= 844 and side["height"] <= 0.5 * 844
     shot(page, "phone-unsure")
+
+
+def test_case_points_cluster_and_the_choropleth_colours_the_units(browser, site):
+    page = open_page(browser, site)
+    total = sum(1 for _ in open(CASES, encoding="utf-8")) - 1
+    page.click(".leaflet-control-layers-overlays label:has([data-layer='cases']) input")
+    page.wait_for_function("document.getElementById('map').dataset.cases !== undefined", timeout=30000)
+    assert int(page.eval_on_selector("#map", "e => e.dataset.cases")) == total        # the whole district is in view
+    counts = [int(x) for x in page.eval_on_selector_all(".cluster span", "es => es.map(e => e.textContent)")]
+    singles = page.evaluate("caseLayer.getLayers().filter(l => !l.getIcon).length")
+    assert sum(counts) + singles == total and len(counts) < 200                  # grouped, not 5,000 markers
+    page.click(".leaflet-control-layers-base label:has([data-base='choro']) input")
+    page.wait_for_function("document.getElementById('map').dataset.choro === '1'", timeout=30000)
+    fills = set(page.evaluate("grids.unit.getLayers().map(l => l.options.fillColor)"))
+    assert len(fills - {"#e5e7eb"}) == 5 and page.locator(".legend div:has-text('–')").count() == 5
+    link = page.evaluate("location.hash")
+    assert "cases=1" in link and "choro=1" in link
+    shot(page, "desktop-cases-choropleth")
+    zoom = page.evaluate("gridplanMap.getZoom()")
+    page.locator(".cluster").first.click()
+    page.wait_for_timeout(800)
+    assert page.evaluate("gridplanMap.getZoom()") == zoom + 2
+    again = open_page(browser, site, link)
+    assert again.evaluate("gridplanMap.hasLayer(caseLayer) && gridplanMap.hasLayer(choroBase)")

@@ -11,6 +11,8 @@ import threading
 import urllib.parse
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -19,6 +21,7 @@ from test_server import get
 
 LEAFLET = Path("/usr/share/javascript/leaflet/leaflet.min.js")
 ORIGIN = "https://hotline.example"
+CASES = ROOT / "GeoData" / "chikan" / "cases_2024.csv"
 
 
 def start(binary, db, *extra):
@@ -40,6 +43,7 @@ def served(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db = tmp_path_factory.mktemp("http") / "plan.gpkg"
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
+    gridplan("cases", "import", CASES, "--db", db, "--crs", "cgcs2000")
     url, process = start(gridplan_binary, db, "--cors-origin", ORIGIN)
     yield url, db
     process.kill()
@@ -168,3 +172,43 @@ def test_leaflet_comes_from_the_binary_byte_for_byte(served):
     assert status == 304
     status, headers, body = request(url, "GET", "/assets/leaflet/images/layers.png")
     assert status == 200 and headers["content-type"] == "image/png" and body[:4] == b"\x89PNG"
+
+
+def test_case_clusters_hold_every_case_in_the_box_once(served):
+    url, _ = served
+    cases = pd.read_csv(CASES)
+    box, cell = (110.33, 21.22, 110.39, 21.29), 0.004
+    status, _, body = get(url, "/api/map/cases", bbox=",".join(map(str, box)), cell=str(cell))
+    answer = json.loads(body)
+    inside = cases[cases.lon.between(box[0], box[2]) & cases.lat.between(box[1], box[3])]
+    assert status == 200 and answer["total"] == len(inside) == sum(c["n"] for c in answer["clusters"]) > 0
+    # Each cluster is the mean of the cases of its cell, and the cells are disjoint.
+    cx = np.floor((inside.lon - box[0]) / cell).astype(int)
+    cy = np.floor((inside.lat - box[1]) / cell).astype(int)
+    groups = inside.groupby([cx, cy])
+    assert len(answer["clusters"]) == len(groups)
+    # A cluster's mean lies in its own cell (a cell is convex): key both by cell.
+    want = {key: (len(g), g.lon.mean(), g.lat.mean()) for key, g in groups}
+    got = {(int((c["lon"] - box[0]) // cell), int((c["lat"] - box[1]) // cell)): c for c in answer["clusters"]}
+    assert got.keys() == want.keys()
+    for key, (n, lon, lat) in want.items():
+        assert got[key]["n"] == n and abs(got[key]["lon"] - lon) < 1e-9 and abs(got[key]["lat"] - lat) < 1e-9
+    single = next(c for c in answer["clusters"] if c["n"] == 1)
+    assert single["id"] in set(inside.id) and single["status"]
+    for bad in [dict(cell="0"), dict(cell="0.0000001"), dict(cell="x")]:
+        status, _, body = get(url, "/api/map/cases", bbox=",".join(map(str, box)), **bad)
+        assert status == 400 and "cell" in json.loads(body)["error"]
+
+
+def test_case_counts_per_grid_equal_shapely(served, rostered):
+    url, _ = served
+    _, polygons, codes, _ = rostered
+    cases = pd.read_csv(CASES)
+    status, _, body = get(url, "/api/map/case-counts", level="unit")
+    counts = json.loads(body)
+    assert status == 200 and counts["total"] == len(cases)
+    points = shapely.points(cases.lon.to_numpy(), cases.lat.to_numpy())
+    rng = np.random.default_rng(3)
+    for i in rng.choice(len(polygons), 12, replace=False):
+        inside = int(shapely.covers(polygons[i], points).sum())
+        assert counts["grids"].get(codes[i], {"total": 0})["total"] == inside
