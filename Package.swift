@@ -43,6 +43,7 @@ let package = Package(
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "GridGeometry", dependencies: ["CGEOS"], swiftSettings: strict),
         .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry"], swiftSettings: strict),
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore", grdb,
+                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore", "CZlib", grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -49,15 +49,18 @@ extension MapScript {
             byCode[unit.code].hit = true;
           }
           for (const c of (a.geocode && a.geocode.alternatives) || []) {
-            L.circleMarker([c.lat, c.lon], { pane: "marks", bubblingMouseEvents: false, radius: 7, color: "#b45309", weight: 2, dashArray: "3 2", fillColor: "#f59e0b", fillOpacity: 0.8 })
+            L.circleMarker([c.lat, c.lon], { pane: "marks", bubblingMouseEvents: false, radius: 7, color: "#b45309", weight: 2,
+                                             dashArray: "3 2", fillColor: "#f59e0b", fillOpacity: 0.8 })
               .bindTooltip(esc(c.name)).on("click", () => { ask({ lon: c.lon, lat: c.lat, crs: "cgcs2000" }, true); })
               .addTo(marks);
           }
           if (a.unit_gridder && a.unit_gridder.lon != null && !unsure) {
-            L.circleMarker([a.unit_gridder.lat, a.unit_gridder.lon], { pane: "marks", radius: 6, color: "#fff", weight: 2, fillColor: "#06c", fillOpacity: 1 })
+            L.circleMarker([a.unit_gridder.lat, a.unit_gridder.lon],
+                           { pane: "marks", radius: 6, color: "#fff", weight: 2, fillColor: "#06c", fillOpacity: 1 })
               .bindTooltip(`${t("base")}: ${esc(a.unit_gridder.name)}`).addTo(marks);
           }
-          L.circleMarker([a.lat, a.lon], { pane: "marks", radius: 8, color: "#fff", weight: 2, fillColor: unsure ? "#d97706" : "#d00", fillOpacity: 1 })
+          L.circleMarker([a.lat, a.lon],
+                         { pane: "marks", radius: 8, color: "#fff", weight: 2, fillColor: unsure ? "#d97706" : "#d00", fillOpacity: 1 })
             .addTo(marks);
           if (centre) {
             if (unsure && community && byCode[community.code]) map.fitBounds(byCode[community.code].layer.getBounds(), { padding: [20, 20] });

@@ -48,11 +48,24 @@ enum MapAssets {
 
 /// Conditional answers: an ETag on the body, 304 when the client already holds it.
 enum Cached {
+    /// The body gzipped when the client takes it and it is worth it; the gzipped representation has its
+    /// own ETag (a `-gzip` suffix), and either one answers `If-None-Match` with 304.
     static func response(_ data: Data, etag: String, type: String, cache: String, request: Request) -> Response {
         var headers: HTTPFields = [.contentType: type, .eTag: etag, .cacheControl: cache]
-        if let held = request.headers[.ifNoneMatch], held.split(separator: ",").contains(where: { matches($0, etag) }) {
+        let compressible = !type.hasPrefix("image/") && data.count >= Gzip.smallest
+        if compressible { headers[.vary] = "Accept-Encoding" }
+        let gzipTag = etag.dropLast() + "-gzip\""
+        let zipped = compressible && Gzip.accepted(request) ? Gzip.cached(data, etag: String(gzipTag)) : nil
+        if zipped != nil { headers[.eTag] = String(gzipTag) }
+        if let held = request.headers[.ifNoneMatch],
+            held.split(separator: ",").contains(where: { matches($0, etag) || matches($0, String(gzipTag)) })
+        {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
+        }
+        if let zipped {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: zipped)))
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

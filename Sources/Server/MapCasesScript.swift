@@ -28,7 +28,8 @@ extension MapScript {
             const v = Object.values(counts.grids).map(g => g.per_1000_households).filter(x => x != null).sort((a, b) => a - b);
             breaks = v.length ? [0.2, 0.4, 0.6, 0.8, 1].map(q => v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]) : [];
           }
-          if (grids.unit) grids.unit.eachLayer(layer => { if (!byCode[layer.feature.properties.code]?.hit) layer.setStyle(baseStyle(layer.feature)); });
+          const restyle = layer => { if (!byCode[layer.feature.properties.code]?.hit) layer.setStyle(baseStyle(layer.feature)); };
+          if (grids.unit) grids.unit.eachLayer(restyle);
           document.getElementById("map").dataset.choro = on ? "1" : "0";
           renderLegend();
           writeLink();

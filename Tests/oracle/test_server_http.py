@@ -2,6 +2,7 @@
 HEAD, bbox on the grid layers (checked with shapely), raw UTF-8 in the query (sent byte for byte on
 a socket, as curl does), CORS, ETag/304, and Leaflet served from the binary (compared with Debian's
 file)."""
+import gzip
 import http.client
 import json
 import re
@@ -212,3 +213,21 @@ def test_case_counts_per_grid_equal_shapely(served, rostered):
     for i in rng.choice(len(polygons), 12, replace=False):
         inside = int(shapely.covers(polygons[i], points).sum())
         assert counts["grids"].get(codes[i], {"total": 0})["total"] == inside
+
+
+def test_gzip_when_the_client_takes_it(served):
+    url, _ = served
+    path = "/api/grids?level=unit"
+    status, plain_headers, plain = request(url, "GET", path)
+    assert status == 200 and "content-encoding" not in plain_headers and "Accept-Encoding" in plain_headers["vary"]
+    status, headers, zipped = request(url, "GET", path, {"Accept-Encoding": "gzip, deflate"})
+    assert status == 200 and headers["content-encoding"] == "gzip" and len(zipped) < len(plain) / 4
+    assert gzip.decompress(zipped) == plain                                  # Python's own zlib reads it back
+    assert headers["etag"] != plain_headers["etag"]                          # one ETag per representation
+    for etag in (headers["etag"], plain_headers["etag"]):
+        status, _, _ = request(url, "GET", path, {"Accept-Encoding": "gzip", "If-None-Match": etag})
+        assert status == 304
+    _, refused, _ = request(url, "GET", path, {"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused
+    _, png, body = request(url, "GET", "/assets/leaflet/images/layers.png", {"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in png and body[:4] == b"\x89PNG"
