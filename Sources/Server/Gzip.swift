@@ -13,8 +13,9 @@ enum Gzip {
     static func compress(_ data: Data, level: Int32 = 6) -> Data? {
         var stream = z_stream()
         // windowBits 15 + 16: a gzip wrapper rather than zlib's own.
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            == Z_OK
+        guard
+            deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+                == Z_OK
         else { return nil }
         defer { deflateEnd(&stream) }
         var out = Data(count: Int(deflateBound(&stream, UInt(data.count))))
