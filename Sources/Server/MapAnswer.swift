@@ -149,13 +149,23 @@ extension MapScript {
           if (!rows.length) { panel.hidden = true; return; }
           const n = v => v == null ? "–" : Number(v).toLocaleString(lang === "zh" ? "zh-CN" : "en");
           let h = `<h2>${t("gridPanel")}</h2><table><tr><th>${t("level")}</th><th>${t("name")}</th><th>${t("households")}</th>`
-            + `<th>${t("residents")}</th></tr>`;
+            + `<th>${t("residents")}</th><th>${t("cases")}</th></tr>`;
           for (const p of rows) h += `<tr data-code="${esc(p.code)}"><td>${esc(t(p.level))}</td><td>${esc(p.name)}</td>`
-            + `<td>${n(p.households)}</td><td>${n(p.residents)}</td></tr>`;
+            + `<td>${n(p.households)}</td><td>${n(p.residents)}</td><td class="cases">…</td></tr>`;
           const u = rows[0];
           h += `</table><dl><dt>${t("code")}</dt><dd>${esc(u.code)}</dd><dt>${t("validFrom")}</dt><dd>${esc(u.valid_from)}</dd></dl>`;
           panel.innerHTML = h;
           panel.hidden = false;
+          for (const p of rows) countsOf(p.level).then(c => {
+            const cell = panel.querySelector(`tr[data-code="${CSS.escape(p.code)}"] td.cases`);
+            if (cell) cell.textContent = c ? n((c.grids[p.code] || { total: 0 }).total) : "–";
+          });
+        }
+
+        /// Case counts per grid of a level (all time), asked once per level.
+        const countsByLevel = {};
+        function countsOf(level) {
+          return countsByLevel[level] ??= getJSON(`/api/map/case-counts?level=${level}`).catch(() => null);
         }
 
         function sheetHeight() {

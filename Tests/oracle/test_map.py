@@ -7,6 +7,7 @@ import re
 import urllib.parse
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import shapely
 
@@ -139,6 +140,10 @@ def test_click_a_point_shows_its_grid_people_and_figures(browser, site, rostered
     assert page.locator("#gridder").count() == 1 and person["name"] in page.inner_text("#gridder")
     panel = page.inner_text("#grid-panel")
     assert page.is_visible("#grid-panel") and "户数" in panel and codes[i] in panel
+    cases = pd.read_csv(CASES)
+    inside = int(shapely.covers(polygons[i], shapely.points(cases.lon.to_numpy(), cases.lat.to_numpy())).sum())
+    page.wait_for_function(f"document.querySelector('#grid-panel tr[data-code=\"{codes[i]}\"] td.cases').textContent !== '…'")
+    assert page.inner_text(f"#grid-panel tr[data-code='{codes[i]}'] td.cases") == str(inside)   # shapely's count of the CSV
     assert page.locator(".lbl-unit").count() > 0                          # unit names once zoomed in
     shot(page, "desktop-click")
     page.click("#lang")

@@ -125,6 +125,13 @@ def test_raw_utf8_in_the_query_equals_percent_encoding(served):
                  + b"\r\nConnection: close\r\n\r\n")
     response = raw(url, pipelined)
     assert response.count(b"HTTP/1.1 200") == 2 and "幸福巷3号".encode() in response
+    # A body is passed on as it is (its UTF-8 is not a request line): after a POST with a body,
+    # the next request on the connection is still read from its first byte.
+    body = "地址=赤坎区".encode()
+    response = raw(url, b"POST /api/health HTTP/1.1\r\nHost: " + host + b"\r\nContent-Length: " + str(len(body)).encode()
+                   + b"\r\n\r\n" + body + b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+    statuses = re.findall(rb"HTTP/1.1 (\d+)", response)
+    assert len(statuses) == 2 and statuses[1] == b"200", response[:300]
 
 
 def test_cors_for_the_allowed_origin(served):
