@@ -5,6 +5,7 @@
 // owns which table). Every module declares each package it imports, and `MemberImportVisibility`
 // makes the compiler hold each file to its own imports.
 //   CGEOS, CPROJ, CGDAL   system libraries from Debian's -dev packages
+//   GridErrors            the one error type: kind, source, message and hint (no dependencies)
 //   GridGeometry          safe Swift over GEOS (geometries, predicates, STRtree, point locator)
 //   GridProjection        CRS names, PROJ transforms, GCJ-02/BD-09, local metric CRS, geodesic measures
 //   GridFormats           reading and writing foreign vector formats through GDAL/OGR
@@ -22,15 +23,21 @@ import PackageDescription
 /// GRDB, for the modules that own tables or read through the store.
 var grdb: Target.Dependency { .product(name: "GRDB", package: "GRDB.swift") }
 
-/// Settings for gridplan's own targets: each file must import every module whose declarations it uses.
-var strict: [SwiftSetting] { [.enableUpcomingFeature("MemberImportVisibility")] }
+/// Settings for gridplan's own targets: each file must import every module whose declarations it uses,
+/// and an import is internal unless written `public import` or `package import` (a module's API
+/// shows which modules it re-exposes).
+var strict: [SwiftSetting] { [.enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("InternalImportsByDefault")] }
+
+/// The executable's settings: its argument types conform to ArgumentParser's protocols publicly,
+/// which internal imports do not allow.
+var strictExecutable: [SwiftSetting] { [.enableUpcomingFeature("MemberImportVisibility")] }
 
 let package = Package(
     name: "gridplan",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gridplan", targets: ["gridplan"]),
-        .library(name: "Grids", targets: ["Grids"]),
+        .library(name: "Grids", targets: ["Grids", "GridErrors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,33 +52,36 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "GridGeometry", dependencies: ["CGEOS"], swiftSettings: strict),
-        .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry"], swiftSettings: strict),
-        .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridProjection"], swiftSettings: strict),
-        .target(name: "GridStore", dependencies: ["GridGeometry", "GridProjection", "CSQLite", grdb], swiftSettings: strict),
-        .target(name: "Grids", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb], swiftSettings: strict),
+        .target(name: "GridErrors", swiftSettings: strict),
+        .target(name: "GridGeometry", dependencies: ["CGEOS", "GridErrors"], swiftSettings: strict),
+        .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry", "GridErrors"], swiftSettings: strict),
+        .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridErrors", "GridProjection"], swiftSettings: strict),
+        .target(name: "GridStore", dependencies: ["GridGeometry", "GridErrors", "GridProjection", "CSQLite", grdb], swiftSettings: strict),
         .target(
-            name: "Cases", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            name: "Grids", dependencies: ["GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", grdb], swiftSettings: strict),
+        .target(
+            name: "Cases", dependencies: ["Grids", "GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", grdb],
             swiftSettings: strict),
         .target(
-            name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            name: "Duty", dependencies: ["Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", grdb],
             swiftSettings: strict),
         .target(
-            name: "Planning", dependencies: ["GridGeometry", "GridProjection", "GridFormats", "GridStore", "Grids"],
+            name: "Planning", dependencies: ["GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", "Grids"],
             swiftSettings: strict),
         .target(
-            name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            name: "Geocoding", dependencies: ["Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", grdb],
             swiftSettings: strict),
         .target(
-            name: "Workload", dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore", grdb],
+            name: "Workload",
+            dependencies: ["Duty", "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", grdb],
             swiftSettings: strict),
         .target(
-            name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
+            name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore", grdb],
             swiftSettings: strict),
         .target(
             name: "Server",
             dependencies: [
-                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridProjection", "GridStore", "CZlib", grdb,
+                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridErrors", "GridProjection", "GridStore", "CZlib", grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,68 +91,70 @@ let package = Package(
         .executableTarget(
             name: "gridplan",
             dependencies: [
-                "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "Workload", "GridFormats", "GridGeometry", "GridProjection",
+                "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "Workload", "GridFormats", "GridGeometry", "GridErrors",
+                "GridProjection",
                 "GridStore", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ], swiftSettings: strict),
+            ], swiftSettings: strictExecutable),
 
         // Helpers the test suites share: temporary folders, running GDAL's command-line tools.
         .target(
-            name: "GridTestSupport", dependencies: ["Grids", "GridGeometry", "GridProjection", "GridStore", grdb],
+            name: "GridTestSupport", dependencies: ["Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore", grdb],
             path: "Tests/Support", swiftSettings: strict),
-        .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry"], swiftSettings: strict),
+        .testTarget(name: "GridErrorsTests", dependencies: ["GridErrors"], swiftSettings: strict),
+        .testTarget(name: "GridGeometryTests", dependencies: ["GridGeometry", "GridErrors"], swiftSettings: strict),
         // Run under valgrind by tools/leakcheck: no GEOS handle may leak.
         .executableTarget(
-            name: "geometry-leakcheck", dependencies: ["GridGeometry", "CGEOS"], path: "Tests/LeakCheck",
+            name: "geometry-leakcheck", dependencies: ["GridGeometry", "GridErrors", "CGEOS"], path: "Tests/LeakCheck",
             swiftSettings: strict),
-        .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection", "GridGeometry"], swiftSettings: strict),
+        .testTarget(name: "GridProjectionTests", dependencies: ["GridProjection", "GridGeometry", "GridErrors"], swiftSettings: strict),
         .testTarget(
-            name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridGeometry", "Grids", "GridTestSupport", grdb],
+            name: "GridStoreTests", dependencies: ["GridStore", "GridFormats", "GridGeometry", "GridErrors", "Grids", "GridTestSupport", grdb],
             swiftSettings: strict),
         .testTarget(
             name: "GridsTests",
             dependencies: [
-                "Grids", "GridGeometry", "GridProjection", "GridFormats", "GridStore",
+                "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore",
                 "GridTestSupport", grdb,
             ], swiftSettings: strict),
         .testTarget(
             name: "CasesTests",
             dependencies: [
-                "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore",
                 "GridTestSupport", grdb,
             ], swiftSettings: strict),
         .testTarget(
             name: "DutyTests",
             dependencies: [
-                "Duty", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "Duty", "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore",
                 "GridTestSupport", grdb,
             ], swiftSettings: strict),
         .testTarget(
             name: "PlanningTests",
             dependencies: [
-                "Planning", "Cases", "Grids", "GridGeometry", "GridProjection", "GridFormats",
+                "Planning", "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridFormats",
                 "GridStore", "GridTestSupport", grdb,
             ], swiftSettings: strict),
         .testTarget(
             name: "GeocodingTests",
             dependencies: [
-                "Geocoding", "Cases", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "Geocoding", "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore",
                 "GridTestSupport", grdb,
             ], swiftSettings: strict),
         .testTarget(
-            name: "WorkloadTests", dependencies: ["Workload", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport", grdb],
+            name: "WorkloadTests", dependencies: ["Workload", "GridErrors", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport", grdb],
             swiftSettings: strict),
         .testTarget(
-            name: "DeskTests", dependencies: ["Desk", "Grids", "GridStore", "GridTestSupport", grdb],
+            name: "DeskTests", dependencies: ["Desk", "GridErrors", "Grids", "GridStore", "GridTestSupport", grdb],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Desk", "Duty", "Grids", "GridGeometry", "GridProjection", "GridStore",
+                "Server", "Desk", "Duty", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore",
                 "GridTestSupport", grdb,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "CLITests", dependencies: ["Grids"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["Grids"], exclude: ["Help"], swiftSettings: strict),
     ]
 )

@@ -1,7 +1,8 @@
 import Foundation
+import GridErrors
 import GridFormats
 import GridStore
-import Grids
+package import Grids
 
 /// `gridplan assign`: adds the grid codes and names at every level to each row of a file,
 /// storing nothing. Streams the file in batches.
@@ -26,14 +27,14 @@ package enum AssignFile {
         reader: CaseReader, assigner: Assigner, out: String, threads: Int,
         batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
-        guard let stream = OutputStream(toFileAtPath: out, append: false) else { throw GridplanError("\(out): cannot write") }
+        guard let stream = OutputStream(toFileAtPath: out, append: false) else { throw GridplanError(.failed, "cannot write", source: .file(out)) }
         stream.open()
         defer { stream.close() }
         var buffer = ""
         func flush() throws {
             let bytes = Array(buffer.utf8)
             if !bytes.isEmpty && stream.write(bytes, maxLength: bytes.count) != bytes.count {
-                throw GridplanError("\(out): write failed: \(stream.streamError.map { "\($0)" } ?? "disk full?")")
+                throw GridplanError(.failed, "write failed: \(stream.streamError.map { "\($0)" } ?? "disk full?")", source: .file(out))
             }
             buffer.removeAll(keepingCapacity: true)
         }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridFormats
-import GridProjection
-import GridStore
+package import GridProjection
+package import GridStore
 import Grids
 
 /// What `gridplan cases import` reads.
@@ -92,7 +93,7 @@ package enum CaseImporter {
                 switch parse(row, f, reader: reader) {
                 case .success(let parsed): accepted.append((row, parsed))
                 case .failure(let reason):
-                    try rejects.write(row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.message)
+                    try rejects.write(row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.description)
                 }
             }
             let located = accepted.indices.filter { accepted[$0].0.lon != nil }
@@ -151,29 +152,22 @@ package enum CaseImporter {
 
         init(reader: CaseReader, options: CaseImportOptions) throws {
             names = reader.fieldNames
-            let lower = names.map { $0.lowercased() }
-            func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
-                if let given {
-                    guard let i = lower.firstIndex(of: given.lowercased()) else {
-                        throw GridplanError(
-                            "\(reader.fileName): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
-                    }
-                    return i
-                }
-                return candidates.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+            func find(_ given: String?, _ setting: Setting, _ usual: [String]) throws -> Int? {
+                try FieldLookup.index(in: reader.fieldNames, named: given, setting: setting, usual: usual, file: reader.fileName)
             }
-            guard let id = try find(options.idField, "--id-field", CaseImporter.idNames) else {
+            guard let id = try find(options.idField, "id-field", CaseImporter.idNames) else {
                 throw GridplanError(
-                    "\(reader.fileName): no id field found (looked for \(CaseImporter.idNames.joined(separator: ", "))); name it with --id-field")
+                    .badInput, "no id field found (looked for \(CaseImporter.idNames.joined(separator: ", ")))", source: .file(reader.fileName),
+                    hint: "name it with \(setting: "id-field")")
             }
             self.id = id
-            time = try find(options.timeField, "--time-field", CaseImporter.timeNames)
-            category = try find(options.categoryField, "--category-field", CaseImporter.categoryNames)
-            address = try find(options.addressField, "--address-field", CaseImporter.addressNames)
-            channel = try find(options.channelField, "--channel-field", CaseImporter.channelNames)
-            severity = try find(options.severityField, "--severity-field", CaseImporter.severityNames)
-            status = try find(options.statusField, "--status-field", CaseImporter.statusNames)
-            closed = try find(options.closedField, "--closed-field", CaseImporter.closedNames)
+            time = try find(options.timeField, "time-field", CaseImporter.timeNames)
+            category = try find(options.categoryField, "category-field", CaseImporter.categoryNames)
+            address = try find(options.addressField, "address-field", CaseImporter.addressNames)
+            channel = try find(options.channelField, "channel-field", CaseImporter.channelNames)
+            severity = try find(options.severityField, "severity-field", CaseImporter.severityNames)
+            status = try find(options.statusField, "status-field", CaseImporter.statusNames)
+            closed = try find(options.closedField, "closed-field", CaseImporter.closedNames)
             var used = Set([id, time, category, address, channel, severity, status, closed].compactMap { $0 })
             if let lon = reader.lonIndex { used.insert(lon) }
             if let lat = reader.latIndex { used.insert(lat) }
@@ -191,28 +185,30 @@ package enum CaseImporter {
 
     static func parse(_ row: CaseReader.Row, _ f: Fields, reader: CaseReader) -> Result<Parsed, GridplanError> {
         func text(_ i: Int?) -> String? { i.flatMap { row.values[$0].trimmed } }
-        guard let id = text(f.id) else { return .failure(GridplanError("no id (field \(f.names[f.id]) is empty)")) }
-        if let problem = row.problem { return .failure(GridplanError(problem)) }
+        guard let id = text(f.id) else { return .failure(GridplanError(.badInput, "no id (field \(f.names[f.id]) is empty)")) }
+        if let problem = row.problem { return .failure(GridplanError(.badInput, Wording(problem))) }
         var reportedAt: String? = nil
         if let t = text(f.time) {
-            guard let parsed = Clock.time(t) else { return .failure(GridplanError("time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)")) }
+            guard let parsed = Clock.time(t) else {
+                return .failure(GridplanError(.badInput, "time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)"))
+            }
             reportedAt = parsed
         }
         var closedAt: String? = nil
         if let t = text(f.closed) {
-            guard let parsed = Clock.time(t) else { return .failure(GridplanError("closing time '\(t)' is not a date and time")) }
+            guard let parsed = Clock.time(t) else { return .failure(GridplanError(.badInput, "closing time '\(t)' is not a date and time")) }
             closedAt = parsed
         }
         guard let severity = CaseFields.severity(text(f.severity) ?? "") else {
-            return .failure(GridplanError("severity '\(text(f.severity)!)' is not ordinary, important or major (一般, 重要, 重大)"))
+            return .failure(GridplanError(.badInput, "severity '\(text(f.severity)!)' is not ordinary, important or major (一般, 重要, 重大)"))
         }
         guard let status = CaseStatus(text: text(f.status) ?? "") else {
             let states = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")
-            return .failure(GridplanError("status '\(text(f.status)!)' is not one of \(states)"))
+            return .failure(GridplanError(.badInput, "status '\(text(f.status)!)' is not one of \(states)"))
         }
         let address = text(f.address)
         if row.lon == nil && address == nil {
-            return .failure(GridplanError("no location: no coordinates and no address"))
+            return .failure(GridplanError(.badInput, "no location: no coordinates and no address"))
         }
         var extra: [String: String] = [:]
         for (i, name) in f.names.enumerated() where !f.used.contains(i) {
@@ -316,7 +312,9 @@ package enum CaseImporter {
                 caseFid = db.lastInsertedRowID
                 inserted += 1
             } else {
-                guard let existing = try Row.fetchOne(find, arguments: [p.id]) else { throw GridplanError("case \(p.id) vanished during import") }
+                guard let existing = try Row.fetchOne(find, arguments: [p.id]) else {
+                    throw GridplanError(.failed, "case \(p.id) vanished during import")
+                }
                 caseFid = existing["fid"]
                 let before: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
                 changed = (existing["assign_status"] as String) != status.rawValue || before != codes
@@ -345,14 +343,16 @@ final class RejectFile {
         self.path = path
         let fm = FileManager.default
         if let resumeAt, fm.fileExists(atPath: path) {
-            guard let h = FileHandle(forUpdatingAtPath: path) else { throw GridplanError("\(path): cannot write the reject file") }
+            guard let h = FileHandle(forUpdatingAtPath: path) else {
+                throw GridplanError(.failed, "cannot write the reject file", source: .file(path))
+            }
             try h.truncate(atOffset: resumeAt)
             try h.seekToEnd()
             handle = h
             size = resumeAt
         } else {
             guard fm.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-                throw GridplanError("\(path): cannot write the reject file")
+                throw GridplanError(.failed, "cannot write the reject file", source: .file(path))
             }
             handle = h
             buffer = header.map(csvField).joined(separator: ",") + "\n"

@@ -1,5 +1,5 @@
 import Foundation
-import Grids
+package import Grids
 
 // The JSON shapes of stored cases (`cases query --format geojson`) and of their statistics
 // (`cases stats --json`), as Codable types.

@@ -1,5 +1,5 @@
 import GRDB
-import GridStore
+package import GridStore
 
 /// Where the stored cases are, for modules that need case locations without reading the case table
 /// (a redraw counts the cases whose grid changes).

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import GridGeometry
+import GridErrors
+package import GridGeometry
 import GridProjection
-import GridStore
+package import GridStore
 import Grids
 
 /// One stored case, as queries return it.
@@ -51,13 +52,13 @@ package struct CaseQuery: Sendable {
     package init() {}
 
     package func run(_ store: GeoPackage) throws -> [CaseRecord] {
-        if nearest != nil && near == nil { throw GridplanError("--nearest needs --near LON,LAT") }
-        if radiusM != nil && near == nil { throw GridplanError("--radius needs --near LON,LAT") }
-        if let nearest, nearest < 1 { throw GridplanError("--nearest \(nearest): ask for at least 1 case") }
-        if let radiusM, !(radiusM >= 0) { throw GridplanError("--radius \(radiusM): a distance in metres, 0 or more") }
-        if let limit, limit < 0 { throw GridplanError("--limit \(limit): 0 or more") }
+        if nearest != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "nearest") needs \(setting: "near") LON,LAT") }
+        if radiusM != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "radius") needs \(setting: "near") LON,LAT") }
+        if let nearest, nearest < 1 { throw GridplanError(.badArgument, "\(setting: "nearest") \(nearest): ask for at least 1 case") }
+        if let radiusM, !(radiusM >= 0) { throw GridplanError(.badArgument, "\(setting: "radius") \(radiusM): a distance in metres, 0 or more") }
+        if let limit, limit < 0 { throw GridplanError(.badArgument, "\(setting: "limit") \(limit): 0 or more") }
         if let near, !(abs(near.lon) <= 180 && abs(near.lat) <= 90) {
-            throw GridplanError("--near \(near.lon),\(near.lat): not a longitude,latitude")
+            throw GridplanError(.badArgument, "\(setting: "near") \(near.lon),\(near.lat): not a longitude,latitude")
         }
         return try store.read { db in
             if let near, let k = nearest {
@@ -105,8 +106,8 @@ package struct CaseQuery: Sendable {
             conditions.append("(unit_code = ? OR area_code = ? OR community_code = ? OR street_code = ?)")
             arguments += [grid, grid, grid, grid]
         }
-        if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "--from")) }
-        if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "--to")) }
+        if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "from")) }
+        if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "to")) }
         if let status { conditions.append("status = ?"); arguments.append(status) }
         if let category {
             conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");

@@ -1,7 +1,8 @@
 import Foundation
-import GridFormats
+import GridErrors
+package import GridFormats
 import GridGeometry
-import GridProjection
+package import GridProjection
 import Grids
 
 /// Reads an incident file (CSV, GeoJSON or anything GDAL reads) in batches, each row with its
@@ -35,35 +36,25 @@ package final class CaseReader {
     static let latNames = ["lat", "latitude", "y", "纬度", "gps_lat", "wgs_lat"]
 
     package init(path: String, lonField: String? = nil, latField: String? = nil, crs: CRS? = nil, encoding: String? = nil) throws {
-        do { reader = try VectorReader(path: path, encoding: encoding) } catch let e as FormatError { throw GridplanError(e.message) }
+        reader = try VectorReader(path: path, encoding: encoding)
         self.path = path
         let names = reader.fieldNames
         fieldNames = names
         let file = (path as NSString).lastPathComponent
         fileName = file
         unitName = reader.driverName == "CSV" ? "line" : "feature"
-        let lower = names.map { $0.lowercased() }
-        func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
-            if let given {
-                guard let i = lower.firstIndex(of: given.lowercased()) else {
-                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(names.joined(separator: ", "))")
-                }
-                return i
-            }
-            return candidates.lazy.compactMap { lower.firstIndex(of: $0) }.first
-        }
-        lonIndex = try find(lonField, "--lon-field", Self.lonNames)
-        latIndex = try find(latField, "--lat-field", Self.latNames)
+        lonIndex = try FieldLookup.index(in: names, named: lonField, setting: "lon-field", usual: Self.lonNames, file: file)
+        latIndex = try FieldLookup.index(in: names, named: latField, setting: "lat-field", usual: Self.latNames, file: file)
         if (lonIndex == nil) != (latIndex == nil) {
             throw GridplanError(
-                "\(file): found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field; name both with --lon-field and --lat-field"
-            )
+                .badInput, "found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field",
+                source: .file(file), hint: "name both with \(setting: "lon-field") and \(setting: "lat-field")")
         }
         let source = crs ?? (lonIndex != nil ? nil : reader.crsDefinition.map(CRS.proj))
         if source == nil && lonIndex != nil {
             throw GridplanError(
-                "\(file): the coordinates in \(names[lonIndex!]), \(names[latIndex!]) have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)"
-            )
+                .badInput, "the coordinates in \(names[lonIndex!]), \(names[latIndex!]) have no CRS", source: .file(file),
+                hint: "give it with \(setting: "crs") (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
         }
         sourceCRS = source
         transformer = try source.map { try CoordinateTransformer(from: $0, to: .cgcs2000) }
@@ -92,7 +83,7 @@ package final class CaseReader {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-        } catch let e as FormatError { throw GridplanError(e.message) }
+        }
         if !batch.isEmpty { try body(try located(batch)) }
     }
 
@@ -127,8 +118,8 @@ package final class CaseReader {
         guard !withCoordinates.isEmpty else { return rows }
         guard let transformer, let sourceCRS else {
             throw GridplanError(
-                "\(fileName): the coordinates have no CRS: give it with --crs (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)"
-            )
+                .badInput, "the coordinates have no CRS", source: .file(fileName),
+                hint: "give it with \(setting: "crs") (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
         }
         var xs = withCoordinates.map { rows[$0].sourceX! }, ys = withCoordinates.map { rows[$0].sourceY! }
         let failed = Set(transformer.transform(x: &xs, y: &ys))

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import GridStore
-import Grids
+import GridErrors
+package import GridStore
+package import Grids
 
 /// Per-grid case counts and closure figures at one level, and the grids whose rate of cases
 /// per 1,000 households stands out from the rest of their level.
@@ -44,8 +45,8 @@ package struct CaseStats: Sendable {
         let c = column(level)
         var conditions: [String] = []
         var args: [DatabaseValueConvertible?] = []
-        if let from { conditions.append("reported_at >= ?"); args.append(try Clock.requireTime(from, option: "--from")) }
-        if let to { conditions.append("reported_at < ?"); args.append(try Clock.requireTime(to, option: "--to")) }
+        if let from { conditions.append("reported_at >= ?"); args.append(try Clock.requireTime(from, option: "from")) }
+        if let to { conditions.append("reported_at < ?"); args.append(try Clock.requireTime(to, option: "to")) }
         let whereSQL = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
         let arguments = StatementArguments(args)
         return try store.read { db in

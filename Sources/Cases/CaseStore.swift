@@ -1,5 +1,6 @@
-import GRDB
-import Grids
+package import GRDB
+import GridErrors
+package import Grids
 
 /// A case as dispatch and the life cycle see it: its state, its grids and who handles it.
 package struct CaseHandling: Sendable {
@@ -30,7 +31,7 @@ package struct CaseHandling: Sendable {
         fid = row["fid"]; id = row["external_id"]; severity = row["severity"]; category = row["category"]
         let stored: String = row["status"]
         guard let status = CaseStatus(rawValue: stored) else {
-            throw GridplanError("case \(id) has the status '\(stored)', which is not a state gridplan knows")
+            throw GridplanError(.badInput, "case \(id) has the status '\(stored)', which is not a state gridplan knows")
         }
         self.status = status
         reportedAt = row["reported_at"]; assignStatus = row["assign_status"]; distanceM = row["distance_m"]

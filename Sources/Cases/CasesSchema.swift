@@ -1,5 +1,5 @@
-import GRDB
-import GridStore
+package import GRDB
+package import GridStore
 import Grids
 
 /// The Cases module's tables: cases with their assignment history and import checkpoints (v3,

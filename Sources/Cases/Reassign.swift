@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import GridStore
+package import GridStore
 import Grids
 
 /// After a redraw: assigns every located case to the current plan. Cases whose grid changes

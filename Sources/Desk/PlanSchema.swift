@@ -1,7 +1,7 @@
 import Cases
 import Duty
 import Geocoding
-import GridStore
+package import GridStore
 import Grids
 
 /// The whole plan file: every module's steps in the one order every plan runs them. Each module

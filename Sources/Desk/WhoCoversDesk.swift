@@ -1,24 +1,15 @@
-import Duty
-import Foundation
-import Geocoding
-import GridProjection
-import GridStore
+package import Duty
+package import Foundation
+package import Geocoding
+import GridErrors
+package import GridProjection
+package import GridStore
 import Grids
 
 /// A "who covers this?" question: a point in any CRS, or an address placed by the gazetteer.
 package enum CoverageQuestion: Sendable {
     case point(x: Double, y: Double, crs: CRS)
     case address(String)
-}
-
-/// A question the desk cannot answer as asked: a mistake in the question (HTTP 400), or an
-/// address the gazetteer cannot place (HTTP 404).
-package struct DeskError: Error, CustomStringConvertible, Sendable {
-    package enum Kind: Sendable { case badQuestion, notFound }
-    package let kind: Kind
-    package let message: String
-    package var description: String { message }
-    package init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
 }
 
 /// One answer: the coverage of the point, and for an address the geocode that placed it.
@@ -60,9 +51,9 @@ package final class WhoCoversDesk {
     /// `day`: the day whose duties answer; `planDay`: the day whose grids answer (nil: the
     /// current plan); `k`: how many people the minimal emergency unit has.
     package func answer(_ question: CoverageQuestion, day: String, planDay: String? = nil, k: Int = 5) throws -> WhoCoversAnswer {
-        guard Clock.date(day) == day else { throw DeskError(.badQuestion, "'\(day)': not a day (YYYY-MM-DD)") }
-        if let planDay, Clock.date(planDay) != planDay { throw DeskError(.badQuestion, "'\(planDay)': not a day (YYYY-MM-DD)") }
-        guard (0...100).contains(k) else { throw DeskError(.badQuestion, "k must be between 0 and 100 (got \(k))") }
+        guard Clock.date(day) == day else { throw GridplanError(.badArgument, "\(setting: "at") \(day): not a day (YYYY-MM-DD)") }
+        if let planDay, Clock.date(planDay) != planDay { throw GridplanError(.badArgument, "\(setting: "at") \(planDay): not a day (YYYY-MM-DD)") }
+        guard (0...100).contains(k) else { throw GridplanError(.badArgument, "\(setting: "k") must be between 0 and 100 (got \(k))") }
         try forgetIfPlanChanged()
         var address: String? = nil
         var geocoded: GeocodeResult? = nil
@@ -72,10 +63,10 @@ package final class WhoCoversDesk {
             (lon, lat) = try toStore(x: x, y: y, crs: crs)
         case .address(let text):
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw DeskError(.badQuestion, "the address is empty") }
+            guard !trimmed.isEmpty else { throw GridplanError(.badArgument, "the address is empty") }
             let r = try gazetteer().geocode(trimmed)
             guard r.level != .none, r.lon.isFinite, r.lat.isFinite else {
-                throw DeskError(.notFound, "'\(trimmed)': no place found (\(r.reason ?? "no match")); give the point instead")
+                throw GridplanError(.notFound, "'\(trimmed)': no place found (\(r.reason ?? "no match"))", hint: "give the point instead")
             }
             (address, geocoded, lon, lat) = (trimmed, r, r.lon, r.lat)
         }
@@ -85,7 +76,7 @@ package final class WhoCoversDesk {
 
     /// A point in the store's CRS (CGCS2000 longitude/latitude), refusing what cannot be a place.
     private func toStore(x: Double, y: Double, crs: CRS) throws -> (Double, Double) {
-        guard x.isFinite, y.isFinite else { throw DeskError(.badQuestion, "the point (\(x), \(y)) is not a number") }
+        guard x.isFinite, y.isFinite else { throw GridplanError(.badArgument, "the point (\(x), \(y)) is not a number") }
         let transformer: CoordinateTransformer
         if let t = transformers[crs] {
             transformer = t
@@ -95,10 +86,11 @@ package final class WhoCoversDesk {
         }
         let p: (x: Double, y: Double)
         do { p = try transformer.transform(x: x, y: y) } catch {
-            throw DeskError(.badQuestion, "the point (\(x), \(y)) in \(crs): \(error)")
+            throw GridplanError(.badArgument, "the point (\(x), \(y)) in \(crs): \(error)")
         }
         guard p.x.isFinite, p.y.isFinite, abs(p.x) <= 180, abs(p.y) <= 90 else {
-            throw DeskError(.badQuestion, "the point (\(x), \(y)) in \(crs) is not a place on Earth: wrong CRS, or longitude and latitude swapped?")
+            throw GridplanError(
+                .badArgument, "the point (\(x), \(y)) in \(crs) is not a place on Earth: wrong CRS, or longitude and latitude swapped?")
         }
         return (p.x, p.y)
     }
@@ -119,9 +111,9 @@ package final class WhoCoversDesk {
     private func gazetteer() throws -> Geocoder {
         if let geocoder { return geocoder }
         guard try store.read(GazetteerStamp.placeCount) > 0 else {
-            throw DeskError(
-                .notFound,
-                "\(store.path): the gazetteer is empty, so addresses cannot be placed; load it with `gridplan gazetteer import`, or give the point")
+            throw GridplanError(
+                .notFound, "the gazetteer is empty, so addresses cannot be placed", source: .file(store.path),
+                hint: "load it with `gridplan gazetteer import`, or give the point")
         }
         let g = Geocoder(index: try GazetteerIndex(store: store))
         geocoder = g

@@ -1,6 +1,6 @@
-import Duty
+package import Duty
 import Foundation
-import Geocoding
+package import Geocoding
 import Grids
 
 /// The JSON of a "who covers this?" answer: `gridplan who-covers --json` prints it and

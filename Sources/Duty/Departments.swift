@@ -1,8 +1,9 @@
 import Cases
 import Foundation
-import GRDB
+package import GRDB
+import GridErrors
 import GridFormats
-import GridStore
+package import GridStore
 import Grids
 
 /// A department summoned by category (吹哨报到): police, city management, justice, housing, …
@@ -32,7 +33,9 @@ package enum DepartmentImporter {
         let reader = try CaseReader(path: file, encoding: encoding)
         func find(_ names: [String]) -> Int? { names.lazy.compactMap { reader.field($0) }.first }
         guard let idField = find(["id", "department_id", "部门编号", "编号"]), let nameField = find(["name", "部门", "部门名称", "名称"]) else {
-            throw GridplanError("\(reader.fileName): needs an id and a name field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+            throw GridplanError(
+                .badInput, "needs an id and a name field; the fields are: \(reader.fieldNames.joined(separator: ", "))",
+                source: .file(reader.fileName))
         }
         let phoneField = find(["phone", "电话", "联系电话"]), contactField = find(["contact", "联系人"])
         let categoriesField = find(["categories", "category", "类别", "事件类型"])

@@ -1,5 +1,6 @@
 import Foundation
-import Grids
+import GridErrors
+package import Grids
 
 /// Which level handles a case, which departments are summoned, and how long it may take, by
 /// severity and category. Built-in defaults follow practice ("small matters stay in the grid,
@@ -46,7 +47,9 @@ package struct DispatchRules: Sendable, Codable {
 
     /// Reads a JSON file; parts it leaves out keep their defaults.
     package static func load(path: String) throws -> DispatchRules {
-        guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the dispatch rules") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GridplanError(.badInput, "cannot read the dispatch rules", source: .file(path))
+        }
         struct Partial: Decodable {
             var severity_levels: [String: String]?
             var summon_departments: [String]?
@@ -55,7 +58,9 @@ package struct DispatchRules: Sendable, Codable {
             var category_time_limits_hours: [CategoryLimit]?
         }
         let p: Partial
-        do { p = try JSONDecoder().decode(Partial.self, from: data) } catch { throw GridplanError("\(path): not valid dispatch rules: \(error)") }
+        do { p = try JSONDecoder().decode(Partial.self, from: data) } catch {
+            throw GridplanError(.badInput, "not valid dispatch rules: \(error)", source: .file(path))
+        }
         var rules = defaults
         rules.severityLevels.merge(p.severity_levels ?? [:]) { $1 }
         rules.summonDepartments = p.summon_departments ?? rules.summonDepartments
@@ -63,13 +68,13 @@ package struct DispatchRules: Sendable, Codable {
         rules.timeLimitsHours.merge(p.time_limits_hours ?? [:]) { $1 }
         rules.categoryTimeLimitsHours = p.category_time_limits_hours ?? []
         for (severity, level) in rules.severityLevels where GridLevel(name: level) == nil {
-            throw GridplanError("\(path): severity_levels.\(severity): '\(level)' is not street, community, area or unit")
+            throw GridplanError(.badInput, "severity_levels.\(severity): '\(level)' is not street, community, area or unit", source: .file(path))
         }
         for c in rules.categories where c.level.map({ GridLevel(name: $0) == nil }) ?? false {
-            throw GridplanError("\(path): category \(c.prefix): level '\(c.level!)' is not street, community, area or unit")
+            throw GridplanError(.badInput, "category \(c.prefix): level '\(c.level!)' is not street, community, area or unit", source: .file(path))
         }
         for (severity, hours) in rules.timeLimitsHours where hours <= 0 {
-            throw GridplanError("\(path): time_limits_hours.\(severity) must be positive, not \(hours)")
+            throw GridplanError(.badInput, "time_limits_hours.\(severity) must be positive, not \(hours)", source: .file(path))
         }
         return rules
     }

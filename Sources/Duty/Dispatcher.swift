@@ -1,8 +1,9 @@
-import Cases
+package import Cases
 import Foundation
 import GRDB
-import GridStore
-import Grids
+import GridErrors
+package import GridStore
+package import Grids
 
 /// What happened to one case in a dispatch or an escalation.
 package struct DispatchOutcome: Sendable {
@@ -33,7 +34,7 @@ package enum Dispatcher {
             let rows: [CaseHandling]
             if let caseID {
                 guard let one = try CaseStore.handling(db, caseID: caseID) else {
-                    throw GridplanError("no case with id \(caseID)")
+                    throw GridplanError(.notFound, "no case with id \(caseID)")
                 }
                 rows = [one]
             } else {

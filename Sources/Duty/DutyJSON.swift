@@ -1,5 +1,5 @@
 import Foundation
-import Grids
+package import Grids
 
 // The JSON shapes of people and of "who covers this?", as Codable types shared by the command line
 // (`people list --json`, `who-covers --json`) and the HTTP server, so that both always answer alike.

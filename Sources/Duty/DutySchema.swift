@@ -1,6 +1,6 @@
 import Cases
 import GRDB
-import GridStore
+package import GridStore
 
 /// The Duty module's tables: the roster (people, duties, departments) and every dispatch and
 /// life-cycle transition of a case (v4, which also adds the case store's handling columns).

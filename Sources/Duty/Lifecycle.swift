@@ -1,8 +1,9 @@
-import Cases
+package import Cases
 import Foundation
 import GRDB
-import GridStore
-import Grids
+import GridErrors
+package import GridStore
+package import Grids
 
 /// The life cycle of a case: reported → verified → accepted → dispatched → handled → checked →
 /// closed → feedback, with returned (sent back: wrong grid, not a matter for the centre) and
@@ -35,26 +36,30 @@ package enum Lifecycle {
     ) throws -> Transition {
         try store.write { db in
             guard let c = try CaseStore.handling(db, caseID: caseID) else {
-                throw GridplanError("no case with id \(caseID)")
+                throw GridplanError(.notFound, "no case with id \(caseID)")
             }
             guard let target = CaseStatus(rawValue: state) else {
                 let states = CaseStatus.allCases.map(\.rawValue).sorted().joined(separator: ", ")
-                throw GridplanError("'\(state)' is not a state; the states are \(states)")
+                throw GridplanError(.badArgument, "'\(state)' is not a state; the states are \(states)")
             }
             let from = c.status
             let allowed = transitions[from] ?? []
             guard allowed.contains(target) else {
                 let next = allowed.map(\.rawValue).joined(separator: " or ")
-                throw GridplanError("case \(caseID) is \(from.rawValue): it cannot go to \(state); from \(from.rawValue) it may go to \(next)")
+                throw GridplanError(
+                    .conflict, "case \(caseID) is \(from.rawValue): it cannot go to \(state); from \(from.rawValue) it may go to \(next)")
             }
             if target == .dispatched, c.handler == nil {
                 throw GridplanError(
-                    "case \(caseID) has no handler yet: dispatch it with `gridplan cases dispatch --case \(caseID)`, which chooses one")
+                    .conflict, "case \(caseID) has no handler yet",
+                    hint: "dispatch it with `gridplan cases dispatch \(setting: "case") \(caseID)`, which chooses one")
             }
             if let satisfaction {
-                guard target == .feedback else { throw GridplanError("a satisfaction score goes with --to feedback, not \(state)") }
+                guard target == .feedback else {
+                    throw GridplanError(.badArgument, "a satisfaction score goes with \(setting: "to") feedback, not \(state)")
+                }
                 guard (1...5).contains(satisfaction) else {
-                    throw GridplanError("satisfaction \(satisfaction): give 1 (unsatisfied) to 5 (satisfied)")
+                    throw GridplanError(.badArgument, "satisfaction \(satisfaction): give 1 (unsatisfied) to 5 (satisfied)")
                 }
                 try CaseStore.setSatisfaction(db, fid: c.fid, score: satisfaction)
             }

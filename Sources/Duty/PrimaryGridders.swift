@@ -1,6 +1,6 @@
 import GRDB
-import GridStore
-import Grids
+package import GridStore
+package import Grids
 
 /// The primary gridders on duty, for modules that need them without reading the roster's tables
 /// (a redraw names the gridders of the grids it changed).

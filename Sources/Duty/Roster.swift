@@ -1,8 +1,9 @@
 import Cases
 import Foundation
-import GRDB
-import GridStore
-import Grids
+package import GRDB
+import GridErrors
+package import GridStore
+package import Grids
 
 /// One person on the roster.
 package struct Person: Sendable {
@@ -50,7 +51,7 @@ package struct Duty: Sendable {
         level = try GridLevel(stored: row["level"])
         let storedRole: String = row[roleColumn]
         guard let role = DutyRole(rawValue: storedRole) else {
-            throw GridplanError("duty \(id) has the role '\(storedRole)', which is not primary, backup or chief")
+            throw GridplanError(.notFound, "duty \(id) has the role '\(storedRole)', which is not primary, backup or chief")
         }
         self.role = role
         validFrom = row["valid_from"]; validTo = row["valid_to"]
@@ -142,13 +143,13 @@ struct GridCodes {
     }
 
     /// The reason a duty in `code` from `from` cannot be set, nil when it can.
-    func problem(_ code: String, from: String, to: String?) -> String? {
+    func problem(_ code: String, from: String, to: String?) -> GridplanError? {
         if current[code] != nil { return nil }
         if let end = ended[code] {
             if let to, to <= end { return nil } // a past duty in a grid since redrawn: history
-            return "grid \(code) ended on \(end) (redrawn); a duty there must end by then"
+            return GridplanError(.conflict, "grid \(code) ended on \(end) (redrawn); a duty there must end by then")
         }
-        return "no grid has code \(code) (grids without a code get one from `gridplan codes`)"
+        return GridplanError(.notFound, "no grid has code \(code) (grids without a code get one from `gridplan codes`)")
     }
 }
 
@@ -169,11 +170,11 @@ package enum DutyChange {
     ) throws -> Result {
         try store.write { db in
             guard try Roster.person(db, id: person) != nil else {
-                throw GridplanError("no person with id \(person); add them with `gridplan people import`")
+                throw GridplanError(.notFound, "no person with id \(person)", hint: "add them with `gridplan people import`")
             }
-            if let to, to <= from { throw GridplanError("duty ends on \(to), not after it starts on \(from)") }
+            if let to, to <= from { throw GridplanError(.badArgument, "duty ends on \(to), not after it starts on \(from)") }
             let codes = try GridCodes(db)
-            if let problem = codes.problem(code, from: from, to: to) { throw GridplanError(problem) }
+            if let problem = codes.problem(code, from: from, to: to) { throw problem }
             let level = codes.current[code]?.level ?? .unit
             var result = Result(dutyID: 0)
             if role != .backup {
@@ -187,6 +188,7 @@ package enum DutyChange {
                 for other in others {
                     if other.validFrom >= from || other.validTo != nil {
                         throw GridplanError(
+                            .conflict,
                             "grid \(code) already has a \(role.rawValue) (\(other.personID)) from \(other.validFrom)\(other.validTo.map { " to \($0)" } ?? ""); end that duty first"
                         )
                     }
@@ -213,11 +215,12 @@ package enum DutyChange {
                     """, arguments: [person, code, role?.rawValue, role?.rawValue, day]
             ).map { try Duty($0) }
             guard !open.isEmpty else {
-                throw GridplanError("\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)")
+                throw GridplanError(.badInput, "\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)")
             }
             for d in open {
                 if d.validFrom >= day {
-                    throw GridplanError("\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end")
+                    throw GridplanError(
+                        .conflict, "\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end")
                 }
                 try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [day, d.id])
             }

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import GridGeometry
 import GridProjection
-import GridStore
-import Grids
+package import GridStore
+package import Grids
 
 extension Finding.Kind {
     /// A grid with no primary gridder on duty.

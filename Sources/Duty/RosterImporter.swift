@@ -1,9 +1,10 @@
 import Cases
 import Foundation
 import GRDB
+import GridErrors
 import GridFormats
-import GridProjection
-import GridStore
+package import GridProjection
+package import GridStore
 import Grids
 
 /// What `gridplan people import` did.
@@ -54,8 +55,9 @@ package enum RosterImporter {
         }
         for key in ["id", "name", "role"] where field[key] == nil {
             throw GridplanError(
-                "\(reader.fileName): no \(key) field (looked for \(fieldNames[key]!.joined(separator: ", "))); the fields are: \(reader.fieldNames.joined(separator: ", "))"
-            )
+                .badInput,
+                "no \(key) field (looked for \(fieldNames[key]!.joined(separator: ", "))); the fields are: \(reader.fieldNames.joined(separator: ", "))",
+                source: .file(reader.fileName))
         }
         var report = RosterImportReport()
         struct Line { var number: Int; var person: Person; var duty: (code: String, level: GridLevel, role: DutyRole, from: String, to: String?)? }

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 import GridGeometry
 import GridProjection
-import GridStore
-import Grids
+package import GridStore
+package import Grids
 
 /// The answer to "whose is this?" for one point on one day.
 package struct Coverage: Sendable {

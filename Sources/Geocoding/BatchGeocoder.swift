@@ -1,8 +1,9 @@
-import Cases
+package import Cases
 import Foundation
+import GridErrors
 import GridFormats
 import GridProjection
-import Grids
+package import Grids
 
 /// `gridplan geocode FILE`: geocodes an address column batch by batch on all cores and writes
 /// a CSV with every input column and the result, optionally with the grid of every level.
@@ -83,7 +84,9 @@ package enum BatchGeocoder {
     ) throws -> Report {
         guard let field = reader.field(o.addressField) else {
             throw GridplanError(
-                "\(reader.fileName): --address-field \(o.addressField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
+                .notFound,
+                "\(setting: "address-field") \(o.addressField): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))",
+                source: .file(reader.fileName))
         }
         let checkpointPath = o.out + ".checkpoint"
         let inputBytes = ((try? FileManager.default.attributesOfItem(atPath: reader.path))?[.size] as? NSNumber)?.uint64Value ?? 0
@@ -95,7 +98,7 @@ package enum BatchGeocoder {
             cp.columns == reader.fieldNames + columns(o, assign: assigner != nil),
             fm.fileExists(atPath: o.out)
         {
-            guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError("\(o.out): cannot open to resume") }
+            guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError(.failed, "cannot open to resume", source: .file(o.out)) }
             try h.truncate(atOffset: cp.outBytes)
             try h.close()
             report = cp.report
@@ -104,10 +107,12 @@ package enum BatchGeocoder {
             skip = cp.rowsDone
         } else {
             let header = (reader.fieldNames + columns(o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
-            guard fm.createFile(atPath: o.out, contents: Data(header.utf8)) else { throw GridplanError("\(o.out): cannot write") }
+            guard fm.createFile(atPath: o.out, contents: Data(header.utf8)) else {
+                throw GridplanError(.failed, "cannot write", source: .file(o.out))
+            }
             try? fm.removeItem(atPath: checkpointPath)
         }
-        guard let handle = FileHandle(forWritingAtPath: o.out) else { throw GridplanError("\(o.out): cannot write") }
+        guard let handle = FileHandle(forWritingAtPath: o.out) else { throw GridplanError(.failed, "cannot write", source: .file(o.out)) }
         defer { try? handle.close() }
         try handle.seekToEnd()
         let threads = max(1, o.threads)

@@ -2,7 +2,7 @@ import Cases
 import Foundation
 import GRDB
 import GridProjection
-import GridStore
+package import GridStore
 import Grids
 
 /// The sample gazetteer: the real divisions of 赤坎区 (GeoData/chikan/divisions.csv, with the

@@ -1,11 +1,12 @@
 import Cases
 import Foundation
 import GRDB
+import GridErrors
 import GridFormats
 import GridGeometry
-import GridProjection
-import GridStore
-import Grids
+package import GridProjection
+package import GridStore
+package import Grids
 
 /// The kinds of gazetteer places a file can hold.
 package enum PlaceKind: String, Sendable, CaseIterable {
@@ -124,7 +125,7 @@ package enum GazetteerImporter {
     package static func run(file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil) throws -> Report {
         let fileName = (file as NSString).lastPathComponent
         let reader: VectorReader
-        do { reader = try VectorReader(path: file, encoding: options.encoding) } catch let e as FormatError { throw GridplanError(e.message) }
+        reader = try VectorReader(path: file, encoding: options.encoding)
         let unit = reader.driverName == "CSV" ? "line" : "feature"
         func label(_ n: Int) -> String { "\(fileName): \(unit) \(reader.driverName == "CSV" ? n + 1 : n)" }
         let lower = reader.fieldNames.map { $0.lowercased() }
@@ -132,12 +133,15 @@ package enum GazetteerImporter {
         var given = options.fields
         if let v = given.removeValue(forKey: "number_from") { given["number"] = given["number"] ?? v }
         if let unknown = given.keys.first(where: { defaults[$0] == nil }) {
-            throw GridplanError("--field \(unknown)=…: no such role; roles: \(defaults.keys.sorted().joined(separator: ", "))")
+            throw GridplanError(
+                .badArgument, "\(setting: "field") \(unknown)=…: no such role; roles: \(defaults.keys.sorted().joined(separator: ", "))")
         }
         for (role, candidates) in defaults {
             if let given = given[role] {
                 guard let i = lower.firstIndex(of: given.lowercased()) else {
-                    throw GridplanError("\(fileName): no field '\(given)' for \(role); the fields are: \(reader.fieldNames.joined(separator: ", "))")
+                    throw GridplanError(
+                        .badInput, "no field '\(given)' for \(role); the fields are: \(reader.fieldNames.joined(separator: ", "))",
+                        source: .file(fileName))
                 }
                 index[role] = i
             } else if let i = candidates.lazy.compactMap({ lower.firstIndex(of: $0.lowercased()) }).first {
@@ -166,12 +170,15 @@ package enum GazetteerImporter {
                     default: break
                     }
                 }
-                guard let name else { throw GridplanError("\(label(f.number)): no name (field \(defaults["name"]!.joined(separator: "/")))") }
+                guard let name else {
+                    throw GridplanError(
+                        .badInput, "no name (field \(defaults["name"]!.joined(separator: "/")))", source: ErrorSource(feature: label(f.number)))
+                }
                 func number(_ t: String?, _ role: String) throws -> Int64? {
                     guard let t else { return nil }
                     let digits = t.prefix { $0.isASCII && $0.isNumber }
                     guard let v = Int64(digits) else {
-                        throw GridplanError("\(label(f.number)): \(role) '\(t)' does not start with a number")
+                        throw GridplanError(.badInput, "\(role) '\(t)' does not start with a number", source: ErrorSource(feature: label(f.number)))
                     }
                     return v
                 }
@@ -188,15 +195,15 @@ package enum GazetteerImporter {
                     row.ranges = try ranges(f, label: label(f.number), single: index["number_to"] != nil, text: text, number: number)
                 }
                 if options.kind == .address && row.road == nil {
-                    throw GridplanError("\(label(f.number)): an address needs its road (field road)")
+                    throw GridplanError(.badInput, "an address needs its road (field road)", source: ErrorSource(feature: label(f.number)))
                 }
                 if options.kind == .building && row.compound == nil {
-                    throw GridplanError("\(label(f.number)): a building needs its compound (field compound)")
+                    throw GridplanError(.badInput, "a building needs its compound (field compound)", source: ErrorSource(feature: label(f.number)))
                 }
                 var geometry: Geometry? = nil
                 if hasLonLat, let xt = f.values[index["lon"]!].trimmed, let yt = f.values[index["lat"]!].trimmed, !xt.isEmpty || !yt.isEmpty {
                     guard let x = Double(xt), let y = Double(yt), x.isFinite, y.isFinite else {
-                        throw GridplanError("\(label(f.number)): coordinates '\(xt)', '\(yt)' are not numbers")
+                        throw GridplanError(.badInput, "coordinates '\(xt)', '\(yt)' are not numbers", source: ErrorSource(feature: label(f.number)))
                     }
                     // Points are transformed together after reading, without GEOS.
                     row.point = (x, y)
@@ -207,17 +214,20 @@ package enum GazetteerImporter {
                 if let g = geometry, !g.isEmpty {
                     guard let sourceCRS else {
                         throw GridplanError(
-                            "\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+                            .badInput, "the coordinates have no CRS", source: .file(fileName),
+                            hint: "give it with \(setting: "crs") (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
                     }
                     if transformer == nil { transformer = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000) }
                     let stored: Geometry
                     do { stored = try transformer!.transform(g) } catch {
-                        throw GridplanError("\(label(f.number)): cannot transform from \(sourceCRS) to EPSG:4490: \(error)")
+                        throw GridplanError(
+                            .badInput, "cannot transform from \(sourceCRS) to EPSG:4490: \(error)", source: ErrorSource(feature: label(f.number)))
                     }
                     if let e = stored.envelope, e.minX < -180 || e.maxX > 180 || e.minY < -90 || e.maxY > 90 {
                         throw GridplanError(
-                            "\(label(f.number)): \(name) lies outside longitude/latitude range after transforming: wrong --crs, or swapped coordinates?"
-                        )
+                            .badInput,
+                            "\(name) lies outside longitude/latitude range after transforming: wrong \(setting: "crs"), or swapped coordinates?",
+                            source: ErrorSource(feature: label(f.number)))
                     }
                     row.blob = try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID)
                     let p = stored.type == .point ? stored : try stored.pointOnSurface()
@@ -226,15 +236,19 @@ package enum GazetteerImporter {
                 }
                 if !row.ranges.isEmpty {
                     guard let g = geometry, !g.isEmpty, g.type == .lineString || g.type == .multiLineString else {
-                        throw GridplanError("\(label(f.number)): \(name) has house-number ranges but no line geometry to place them on")
+                        throw GridplanError(
+                            .badInput, "\(name) has house-number ranges but no line geometry to place them on",
+                            source: ErrorSource(feature: label(f.number)))
                     }
                 }
                 rows.append(row)
             }
-        } catch let e as FormatError { throw GridplanError(e.message) }
+        }
         if !pointRows.isEmpty {
             guard let sourceCRS else {
-                throw GridplanError("\(fileName): the coordinates have no CRS: give it with --crs (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+                throw GridplanError(
+                    .badInput, "the coordinates have no CRS", source: .file(fileName),
+                    hint: "give it with \(setting: "crs") (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
             }
             let t = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000)
             var xs = pointRows.map { rows[$0.0].point!.0 }, ys = pointRows.map { rows[$0.0].point!.1 }
@@ -243,8 +257,10 @@ package enum GazetteerImporter {
                 let (sx, sy) = rows[i].point!
                 if failed.contains(k) || !xs[k].isFinite || abs(xs[k]) > 180 || abs(ys[k]) > 90 {
                     throw GridplanError(
-                        "\(label(number)): (\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000"
-                            + (abs(sy) > 90 && abs(sx) <= 90 ? ": longitude and latitude look swapped" : ""))
+                        .badInput,
+                        "(\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000"
+                            + (abs(sy) > 90 && abs(sx) <= 90 ? ": longitude and latitude look swapped" : ""),
+                        source: ErrorSource(feature: label(number)))
                 }
                 rows[i].point = (xs[k], ys[k])
                 rows[i].blob = try GeoPackageGeometry.encodePoint(x: xs[k], y: ys[k], srsID: GeoPackage.storeSRSID)
@@ -268,21 +284,23 @@ package enum GazetteerImporter {
             let a = try number(text(f, fromRole), fromRole), b = try number(text(f, toRole), toRole)
             if a == nil && b == nil { return }
             guard let a, let b else {
-                throw GridplanError("\(label): a house-number range needs both \(fromRole) and \(toRole)")
+                throw GridplanError(.badInput, "a house-number range needs both \(fromRole) and \(toRole)", source: ErrorSource(feature: label))
             }
             var parity = impliedParity(a, b)
             if let t = text(f, parityRole) {
                 guard let p = Self.parity(t) else {
-                    throw GridplanError("\(label): \(parityRole) '\(t)': expected odd/单, even/双 or all/全")
+                    throw GridplanError(.badInput, "\(parityRole) '\(t)': expected odd/单, even/双 or all/全", source: ErrorSource(feature: label))
                 }
                 if p != "all" && (a % 2 != (p == "odd" ? 1 : 0) || b % 2 != (p == "odd" ? 1 : 0)) {
-                    throw GridplanError("\(label): range \(a)–\(b) does not start and end on \(p) numbers")
+                    throw GridplanError(.badInput, "range \(a)–\(b) does not start and end on \(p) numbers", source: ErrorSource(feature: label))
                 }
                 parity = p
             }
             var side = fixedSide
             if fixedSide == nil, let t = text(f, "side") {
-                guard let s = Self.side(t) else { throw GridplanError("\(label): side '\(t)': expected left/左 or right/右") }
+                guard let s = Self.side(t) else {
+                    throw GridplanError(.badInput, "side '\(t)': expected left/左 or right/右", source: ErrorSource(feature: label))
+                }
                 side = s
             }
             out.append(NumberRange(side: side, from: a, to: b, parity: parity))
@@ -334,7 +352,8 @@ package enum GazetteerImporter {
                 let level = adminLevel(rows[i].level) ?? rows[i].code.flatMap(level(ofCode:))
                 guard let level else {
                     throw GridplanError(
-                        "\(fileName): \(rows[i].name): no level (province, city, county, street, community) and none follows from its code")
+                        .badInput, "\(rows[i].name): no level (province, city, county, street, community) and none follows from its code",
+                        source: .file(fileName))
                 }
                 rows[i].level = level.rawValue
                 if let code = rows[i].code, code.allSatisfy({ $0.isASCII && $0.isNumber }) {

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import GridGeometry
-import GridStore
-import Grids
+package import GridStore
+package import Grids
 
 /// One place as the matcher sees it, with its representative point (CGCS2000).
 ///

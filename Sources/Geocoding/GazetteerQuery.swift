@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import GridStore
+package import GridStore
 
 /// One place found by ``GazetteerQuery/search(_:in:limit:)``.
 package struct GazetteerHit: Sendable, Equatable {

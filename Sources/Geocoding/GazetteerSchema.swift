@@ -1,6 +1,6 @@
 import Cases
 import GRDB
-import GridStore
+package import GridStore
 
 /// The Geocoding module's tables: the gazetteer, its name indexes (v5) and house-number ranges
 /// along roads (v5.1).

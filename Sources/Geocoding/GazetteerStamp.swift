@@ -1,4 +1,4 @@
-import GRDB
+package import GRDB
 
 /// What other modules may know of the gazetteer without reading its tables: how many places it
 /// holds, and a fingerprint that changes whenever a gazetteer import commits.

@@ -1,6 +1,6 @@
 import Foundation
 import GridProjection
-import Grids
+package import Grids
 
 // The JSON shapes of geocoding (`geocode address --json`, `geocode parse --json`, and the geocode part
 // of a "who covers" answer), as Codable types for the command line and the HTTP server alike.

@@ -1,13 +1,6 @@
 import CGDAL
 import Foundation
 
-/// An error from reading or writing a foreign vector file.
-public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// One-time GDAL set-up and access to GDAL's last error message.
 enum GDAL {
     /// Registers GDAL's drivers once per process and silences its stderr handler:

@@ -1,5 +1,6 @@
 import CGDAL
 import Foundation
+import GridErrors
 
 /// One feature read from a vector file: its number, attributes and geometry as ISO WKB.
 public struct VectorFeature: Sendable {
@@ -47,7 +48,7 @@ public final class VectorReader {
     public init(path: String, layer requested: String? = nil, encoding: String? = nil) throws {
         _ = GDAL.ready
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else { throw FormatError("\(path): no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw GridplanError(.notFound, "no such file", source: .file(path)) }
         let lower = path.lowercased()
         var openOptions: [String] = []
         var csvPath = path
@@ -75,7 +76,8 @@ public final class VectorReader {
             GDALOpenEx(csvPath, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options, nil)
         }
         guard let opened else {
-            throw FormatError("\(path): GDAL cannot read this file as vector data\(GDAL.lastError().map { ": \($0)" } ?? "")")
+            throw GridplanError(
+                .badInput, "GDAL cannot read this file as vector data\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
         dataset = opened
         driverName = GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
@@ -90,14 +92,14 @@ public final class VectorReader {
             chosen = GDALDatasetGetLayerByName(opened, requested)
             guard chosen != nil else {
                 GDALClose(opened)
-                throw FormatError("\(path): no layer '\(requested)'; layers are: \(names.joined(separator: ", "))")
+                throw GridplanError(.notFound, "no layer '\(requested)'; layers are: \(names.joined(separator: ", "))", source: .file(path))
             }
         } else {
             chosen = count > 0 ? GDALDatasetGetLayer(opened, 0) : nil
         }
         guard let chosen else {
             GDALClose(opened)
-            throw FormatError("\(path): the file has no layers")
+            throw GridplanError(.notFound, "the file has no layers", source: .file(path))
         }
         layer = chosen
         layerName = String(cString: OGR_L_GetName(chosen))
@@ -122,7 +124,7 @@ public final class VectorReader {
             GDAL.resetError()
             guard let feature = OGR_L_GetNextFeature(layer) else {
                 if let message = GDAL.lastError(), CPLGetLastErrorType() == CE_Failure {
-                    throw FormatError("\(path): reading feature \(number + 1) failed: \(message)")
+                    throw GridplanError(.badInput, "reading feature \(number + 1) failed: \(message)", source: .file(path))
                 }
                 break
             }
@@ -138,7 +140,7 @@ public final class VectorReader {
                     OGR_G_ExportToIsoWkb(geometry, wkbNDR, $0.baseAddress)
                 }
                 guard err == OGRERR_NONE else {
-                    throw FormatError("\(path): feature \(number): cannot export its geometry")
+                    throw GridplanError(.badInput, "feature \(number): cannot export its geometry", source: .file(path))
                 }
                 wkb = bytes
             }
@@ -187,7 +189,7 @@ public final class VectorReader {
     /// GDAL's CSV driver reads UTF-8 only: a CSV in another encoding (given, or detected as
     /// not UTF-8 and taken as GB18030) is recoded into a temporary file.
     static func utf8CSV(path: String, encoding: String?) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FormatError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError(.failed, "cannot read the file", source: .file(path)) }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil

@@ -1,6 +1,7 @@
 import CGDAL
 import Foundation
-import GridProjection
+import GridErrors
+public import GridProjection
 
 /// The export formats gridplan writes, each through its GDAL driver.
 public enum VectorFormat: String, CaseIterable, Sendable {
@@ -42,7 +43,7 @@ public final class VectorWriter {
         _ = GDAL.ready
         self.path = path
         guard let driver = GDALGetDriverByName(format.driver) else {
-            throw FormatError("GDAL has no \(format.driver) driver")
+            throw GridplanError(.unsupported, "GDAL has no \(format.driver) driver")
         }
         if FileManager.default.fileExists(atPath: path) {
             GDALDeleteDataset(driver, path)
@@ -50,7 +51,7 @@ public final class VectorWriter {
         }
         GDAL.resetError()
         guard let ds = GDALCreate(driver, path, 0, 0, 0, GDT_Unknown, nil) else {
-            throw FormatError("\(path): cannot create \(format.driver) file\(GDAL.lastError().map { ": \($0)" } ?? "")")
+            throw GridplanError(.failed, "cannot create \(format.driver) file\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
         dataset = ds
         let srs = OSRNewSpatialReference(nil)
@@ -62,7 +63,7 @@ public final class VectorWriter {
         }
         guard OSRSetFromUserInput(srs, declared) == OGRERR_NONE else {
             GDALClose(ds)
-            throw FormatError("GDAL does not know the CRS \(declared)")
+            throw GridplanError(.badArgument, "GDAL does not know the CRS \(declared)")
         }
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
         var options: [String] = []
@@ -83,7 +84,7 @@ public final class VectorWriter {
         let created = GDAL.withMutableStringList(options) { GDALDatasetCreateLayer(ds, layerName, srs, geometryType, $0) }
         guard let created else {
             GDALClose(ds)
-            throw FormatError("\(path): cannot create layer \(layerName)\(GDAL.lastError().map { ": \($0)" } ?? "")")
+            throw GridplanError(.failed, "cannot create layer \(layerName)\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
         layer = created
         for field in fields {
@@ -97,7 +98,7 @@ public final class VectorWriter {
             defer { OGR_Fld_Destroy(definition) }
             guard OGR_L_CreateField(created, definition, 1) == OGRERR_NONE else {
                 GDALClose(ds)
-                throw FormatError("\(path): cannot create field \(field.name)\(GDAL.lastError().map { ": \($0)" } ?? "")")
+                throw GridplanError(.failed, "cannot create field \(field.name)\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
             }
         }
         fieldCount = fields.count
@@ -125,12 +126,12 @@ public final class VectorWriter {
         if let wkb {
             var geometry: OGRGeometryH?
             let err = wkb.withUnsafeBytes { OGR_G_CreateFromWkb($0.baseAddress, nil, &geometry, Int32($0.count)) }
-            guard err == OGRERR_NONE, let geometry else { throw FormatError("\(path): feature \(written + 1): invalid WKB") }
+            guard err == OGRERR_NONE, let geometry else { throw GridplanError(.failed, "feature \(written + 1): invalid WKB", source: .file(path)) }
             OGR_F_SetGeometryDirectly(feature, geometry)
         }
         GDAL.resetError()
         guard OGR_L_CreateFeature(layer, feature) == OGRERR_NONE else {
-            throw FormatError("\(path): cannot write feature \(written + 1)\(GDAL.lastError().map { ": \($0)" } ?? "")")
+            throw GridplanError(.failed, "cannot write feature \(written + 1)\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
         written += 1
     }
@@ -142,12 +143,12 @@ public final class VectorWriter {
         closed = true
         if inTransaction, GDALDatasetCommitTransaction(dataset) != OGRERR_NONE {
             GDALClose(dataset)
-            throw FormatError("\(path): cannot commit\(GDAL.lastError().map { ": \($0)" } ?? "")")
+            throw GridplanError(.failed, "cannot commit\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
         GDAL.resetError()
         GDALClose(dataset)
         if CPLGetLastErrorType() == CE_Failure, let message = GDAL.lastError() {
-            throw FormatError("\(path): closing failed: \(message)")
+            throw GridplanError(.failed, "closing failed: \(message)", source: .file(path))
         }
         return written
     }

@@ -1,4 +1,5 @@
 import CGEOS
+import GridErrors
 
 /// Rewriting every coordinate of a geometry, in batches, for coordinate transforms.
 extension Geometry {
@@ -21,7 +22,7 @@ extension Geometry {
     private func mapped(_ g: OpaquePointer, _ transform: (inout [Double], inout [Double]) throws -> Void) throws -> OpaquePointer? {
         let h = handle
         let typeID = GEOSGeomTypeId_r(h, g)
-        guard let kind = GeometryType(rawValue: typeID) else { throw GeometryError("unknown geometry type \(typeID)") }
+        guard let kind = GeometryType(rawValue: typeID) else { throw GridplanError(.badArgument, "unknown geometry type \(typeID)") }
         if GEOSisEmpty_r(h, g) == 1 { return GEOSGeom_clone_r(h, g) }
         switch kind {
         case .point, .lineString, .linearRing:
@@ -74,7 +75,7 @@ extension Geometry {
         }
         try transform(&xs, &ys)
         guard xs.count == Int(size), ys.count == Int(size) else {
-            throw GeometryError("coordinate transform changed the number of points")
+            throw GridplanError(.badArgument, "coordinate transform changed the number of points")
         }
         guard let out = GEOSCoordSeq_create_r(h, size, 2) else { throw context.error("cannot create coordinates") }
         for i in 0..<Int(size) {

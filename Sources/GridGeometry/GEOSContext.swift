@@ -1,12 +1,5 @@
 import CGEOS
-
-/// An error reported by GEOS or by the Swift layer over it.
-public struct GeometryError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// What failed, including GEOS's own message when there is one.
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
+import GridErrors
 
 /// Owns one reentrant GEOS context handle.
 ///
@@ -50,11 +43,12 @@ public final class GEOSContext {
     /// Clears the stored message before a call, so an error message belongs to that call.
     func resetError() { messages.last = nil }
 
-    /// The error for a failed call: GEOS's message if it gave one, else `fallback`.
-    func error(_ fallback: String) -> GeometryError {
+    /// The error for a failed call: GEOS's message if it gave one, else `fallback`. A call that
+    /// fails on what it was given (unreadable WKT) is `.badInput`; anything else GEOS's failure.
+    func error(_ fallback: String, kind: ErrorKind = .failed) -> GridplanError {
         let text = messages.last.map { "\(fallback): \($0)" } ?? fallback
         messages.last = nil
-        return GeometryError(text)
+        return GridplanError(kind, Wording(text))
     }
 
     /// Wraps a newly created GEOS geometry, or throws GEOS's error if creation failed.

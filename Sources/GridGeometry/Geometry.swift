@@ -1,4 +1,5 @@
 import CGEOS
+import GridErrors
 
 /// The kinds of geometry of the OGC simple-features model, as GEOS numbers them.
 public enum GeometryType: Int32, Sendable, CustomStringConvertible {
@@ -169,7 +170,7 @@ public final class Geometry {
     /// A copy of part `index` of a collection (the geometry itself, copied, for index 0 of a single one).
     public func part(_ index: Int) throws -> Geometry {
         guard index >= 0, index < partCount, let inner = GEOSGetGeometryN_r(handle, pointer, Int32(index)) else {
-            throw GeometryError("part \(index) out of range 0..<\(partCount)")
+            throw GridplanError(.badArgument, "part \(index) out of range 0..<\(partCount)")
         }
         return try context.wrap(GEOSGeom_clone_r(handle, inner), "cannot copy part \(index)")
     }
@@ -190,7 +191,7 @@ public final class Geometry {
     /// The x and y of a point.
     public var xy: (x: Double, y: Double) {
         get throws {
-            guard type == .point, !isEmpty else { throw GeometryError("not a non-empty point: \(type)") }
+            guard type == .point, !isEmpty else { throw GridplanError(.badArgument, "not a non-empty point: \(type)") }
             var x = 0.0, y = 0.0
             GEOSGeomGetX_r(handle, pointer, &x)
             GEOSGeomGetY_r(handle, pointer, &y)
@@ -220,7 +221,7 @@ extension Geometry: CustomStringConvertible {
 extension Geometry {
     /// Copies of a polygon's rings: the exterior first, then the holes.
     public func rings() throws -> [Geometry] {
-        guard type == .polygon else { throw GeometryError("rings of a \(type): only polygons have rings") }
+        guard type == .polygon else { throw GridplanError(.badArgument, "rings of a \(type): only polygons have rings") }
         if isEmpty { return [] }
         var result: [Geometry] = []
         guard let shell = GEOSGetExteriorRing_r(handle, pointer) else { throw context.error("polygon without exterior ring") }

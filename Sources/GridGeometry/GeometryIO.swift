@@ -1,5 +1,6 @@
 import CGEOS
-import Foundation
+public import Foundation
+import GridErrors
 
 /// Reading and writing WKT, WKB and GeoJSON, all through GEOS's own readers and writers.
 extension Geometry {
@@ -10,7 +11,7 @@ extension Geometry {
         defer { GEOSWKTReader_destroy_r(h, reader) }
         context.resetError()
         guard let g = GEOSWKTReader_read_r(h, reader, wkt) else {
-            throw context.error("invalid WKT \(Self.excerpt(wkt))")
+            throw context.error("invalid WKT \(Self.excerpt(wkt))", kind: .badInput)
         }
         self.init(owning: g, context: context)
     }
@@ -25,7 +26,7 @@ extension Geometry {
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
             return GEOSWKBReader_read_r(h, reader, base, raw.count)
         }
-        guard let g else { throw context.error("invalid WKB") }
+        guard let g else { throw context.error("invalid WKB", kind: .badInput) }
         self.init(owning: g, context: context)
     }
 
@@ -37,7 +38,7 @@ extension Geometry {
         defer { GEOSGeoJSONReader_destroy_r(h, reader) }
         context.resetError()
         guard let g = GEOSGeoJSONReader_readGeometry_r(h, reader, geoJSON) else {
-            throw context.error("invalid GeoJSON \(Self.excerpt(geoJSON))")
+            throw context.error("invalid GeoJSON \(Self.excerpt(geoJSON))", kind: .badInput)
         }
         self.init(owning: g, context: context)
     }

@@ -1,11 +1,12 @@
 import CGEOS
+import GridErrors
 
 /// Building lines from coordinates, for code that edits linework (e.g. extending street ends).
 extension Geometry {
     /// A line string through `points` (at least two).
     public convenience init(lineString points: [(Double, Double)], context: GEOSContext = GEOSContext()) throws {
         let h = context.handle
-        guard points.count >= 2 else { throw GeometryError("a line needs at least 2 points, got \(points.count)") }
+        guard points.count >= 2 else { throw GridplanError(.badArgument, "a line needs at least 2 points, got \(points.count)") }
         guard let seq = GEOSCoordSeq_create_r(h, UInt32(points.count), 2) else {
             throw context.error("cannot create coordinate sequence")
         }

@@ -1,5 +1,6 @@
 import CGEOS
 import Foundation
+import GridErrors
 
 /// Linear referencing on lines (GEOS's length-indexed line): the point at a distance or fraction
 /// along a line, and how far along a line a point projects. Distances are in the units of the
@@ -8,16 +9,16 @@ extension Geometry {
     /// The line must be a non-empty LineString or MultiLineString (parts in order).
     private func requireLineal(_ what: String) throws {
         guard type == .lineString || type == .multiLineString else {
-            throw GeometryError("\(what) needs a LineString or MultiLineString, not a \(type)")
+            throw GridplanError(.badArgument, "\(what) needs a LineString or MultiLineString, not a \(type)")
         }
-        guard !isEmpty else { throw GeometryError("\(what) of an empty line") }
+        guard !isEmpty else { throw GridplanError(.badArgument, "\(what) of an empty line") }
     }
 
     /// The point `distance` along the line (GEOSInterpolate_r); a negative distance counts from
     /// the end, and distances beyond either end give that end.
     public func interpolate(distance: Double) throws -> Geometry {
         try requireLineal("interpolate")
-        guard distance.isFinite else { throw GeometryError("interpolate: distance \(distance) is not finite") }
+        guard distance.isFinite else { throw GridplanError(.badArgument, "interpolate: distance \(distance) is not finite") }
         context.resetError()
         return try context.wrap(GEOSInterpolate_r(handle, pointer, distance), "interpolate failed")
     }
@@ -26,7 +27,7 @@ extension Geometry {
     /// (GEOSInterpolateNormalized_r); fractions outside 0…1 are clamped to the ends.
     public func interpolate(fraction: Double) throws -> Geometry {
         try requireLineal("interpolate")
-        guard fraction.isFinite else { throw GeometryError("interpolate: fraction \(fraction) is not finite") }
+        guard fraction.isFinite else { throw GridplanError(.badArgument, "interpolate: fraction \(fraction) is not finite") }
         context.resetError()
         return try context.wrap(
             GEOSInterpolateNormalized_r(handle, pointer, Swift.min(1, Swift.max(0, fraction))),
@@ -36,7 +37,7 @@ extension Geometry {
     /// How far along the line the point nearest to `point` lies (GEOSProject_r).
     public func project(_ point: Geometry) throws -> Double {
         try requireLineal("project")
-        guard point.type == .point, !point.isEmpty else { throw GeometryError("project: needs a non-empty point, not a \(point.type)") }
+        guard point.type == .point, !point.isEmpty else { throw GridplanError(.badArgument, "project: needs a non-empty point, not a \(point.type)") }
         try requireSameContext(point)
         context.resetError()
         let d = GEOSProject_r(handle, pointer, point.pointer)
@@ -47,7 +48,7 @@ extension Geometry {
     /// The same as a fraction of the line's length, 0…1 (GEOSProjectNormalized_r).
     public func projectedFraction(_ point: Geometry) throws -> Double {
         try requireLineal("project")
-        guard point.type == .point, !point.isEmpty else { throw GeometryError("project: needs a non-empty point, not a \(point.type)") }
+        guard point.type == .point, !point.isEmpty else { throw GridplanError(.badArgument, "project: needs a non-empty point, not a \(point.type)") }
         try requireSameContext(point)
         context.resetError()
         let f = GEOSProjectNormalized_r(handle, pointer, point.pointer)
@@ -57,7 +58,7 @@ extension Geometry {
 
     private func requireSameContext(_ other: Geometry) throws {
         guard other.context === context else {
-            throw GeometryError("geometries of two GEOS contexts: clone one into the other's context first")
+            throw GridplanError(.badArgument, "geometries of two GEOS contexts: clone one into the other's context first")
         }
     }
 }

@@ -1,12 +1,6 @@
 import CPROJ
 import Foundation
-
-/// An error from a coordinate reference system or a transform.
-public struct ProjectionError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
+import GridErrors
 
 /// A coordinate reference system as users name it.
 ///
@@ -35,7 +29,7 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
         case "gcj02", "gcj", "mars", "amap", "gaode", "tencent": self = .gcj02
         case "bd09", "bd09ll", "baidu": self = .bd09
         default:
-            guard !name.isEmpty else { throw ProjectionError("empty CRS name") }
+            guard !name.isEmpty else { throw GridplanError(.badArgument, "empty CRS name") }
             // An EPSG code in any case is one CRS: `epsg:4490` is the store's CGCS2000, not a
             // second name for it that compares unequal.
             if let code = CRS.epsgCode(in: name) {

@@ -1,5 +1,6 @@
 import CPROJ
-import GridGeometry
+import GridErrors
+public import GridGeometry
 
 /// Transforms coordinates from one ``CRS`` to another: PROJ for everything it knows, with
 /// GCJ-02/BD-09 offsets applied before or after (pivoting through WGS84 longitude/latitude).
@@ -31,11 +32,11 @@ public final class CoordinateTransformer {
         if source == .bd09 { steps.append(.offset(ChinaOffsets.bd09ToWGS84)) }
         if source.projBase != target.projBase {
             guard let pj = proj_create_crs_to_crs(context.raw, source.projBase, target.projBase, nil) else {
-                throw ProjectionError("no transformation from \(source) to \(target): \(context.lastError())")
+                throw GridplanError(.failed, "no transformation from \(source) to \(target): \(context.lastError())")
             }
             let owned = PJObject(pj)
             guard let normalised = proj_normalize_for_visualization(context.raw, owned.raw) else {
-                throw ProjectionError("cannot normalise axis order for \(source) → \(target): \(context.lastError())")
+                throw GridplanError(.failed, "cannot normalise axis order for \(source) → \(target): \(context.lastError())")
             }
             steps.append(.proj(PJObject(normalised)))
         }
@@ -83,7 +84,7 @@ public final class CoordinateTransformer {
     public func transform(x: Double, y: Double) throws -> (x: Double, y: Double) {
         var xs = [x], ys = [y]
         if !transform(x: &xs, y: &ys).isEmpty {
-            throw ProjectionError("point (\(x) \(y)) cannot be transformed from \(source) to \(target)")
+            throw GridplanError(.failed, "point (\(x) \(y)) cannot be transformed from \(source) to \(target)")
         }
         return (xs[0], ys[0])
     }
@@ -95,7 +96,7 @@ public final class CoordinateTransformer {
             let originalX = x, originalY = y
             let failed = transform(x: &x, y: &y)
             if let first = failed.first {
-                throw ProjectionError("point (\(originalX[first]) \(originalY[first])) cannot be transformed from \(source) to \(target)")
+                throw GridplanError(.failed, "point (\(originalX[first]) \(originalY[first])) cannot be transformed from \(source) to \(target)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import CPROJ
-import GridGeometry
+import GridErrors
+public import GridGeometry
 
 /// The projected CRS in which gridplan measures areas, lengths and distances for a place:
 /// the CGCS2000 3-degree Gauss–Krüger zone (EPSG:4534–4554, central meridians 75°E–135°E)
@@ -102,7 +103,7 @@ public final class ZonedMeasure {
 
     /// The projector of the zone holding the geometry's centre.
     public func projector(for geometry: Geometry) throws -> MetricProjector {
-        guard let e = geometry.envelope else { throw ProjectionError("cannot measure an empty geometry") }
+        guard let e = geometry.envelope else { throw GridplanError(.badArgument, "cannot measure an empty geometry") }
         let crs = LocalMetric.crs(for: e)
         if let p = projectors[crs] { return p }
         let p = try MetricProjector(around: e)

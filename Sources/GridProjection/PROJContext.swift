@@ -1,4 +1,5 @@
 import CPROJ
+import GridErrors
 
 /// Owns one PROJ context (`PJ_CONTEXT`). Like GEOS contexts, a PROJ context and the objects
 /// made with it are used by one thread at a time; neither type here is `Sendable`.
@@ -25,7 +26,8 @@ final class PROJContext {
     func create(_ definition: String) throws -> PJObject {
         guard let pj = proj_create(raw, definition) else {
             let reason = lastError()
-            throw ProjectionError(
+            throw GridplanError(
+                .badArgument,
                 "PROJ does not know the CRS '\(definition)'"
                     + (reason.hasPrefix("Unknown error") ? " (not in its database, and not a valid definition)" : ": \(reason)"))
         }
@@ -35,7 +37,7 @@ final class PROJContext {
     func checkCRS(_ definition: String) throws {
         let object = try create(definition)
         guard proj_is_crs(object.raw) != 0 else {
-            throw ProjectionError("'\(definition)' is a PROJ object but not a coordinate reference system")
+            throw GridplanError(.badArgument, "'\(definition)' is a PROJ object but not a coordinate reference system")
         }
     }
 
@@ -49,7 +51,7 @@ final class PROJContext {
     func wkt1(_ definition: String) throws -> String {
         let object = try create(definition)
         guard let text = proj_as_wkt(raw, object.raw, PJ_WKT1_GDAL, nil) else {
-            throw ProjectionError("cannot express '\(definition)' as WKT: \(lastError())")
+            throw GridplanError(.badArgument, "cannot express '\(definition)' as WKT: \(lastError())")
         }
         return String(cString: text)
     }

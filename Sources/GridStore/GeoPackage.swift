@@ -1,14 +1,8 @@
-import Foundation
-import GRDB
+public import Foundation
+public import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
-
-/// An error from the store: a file that is not a gridplan GeoPackage, a missing table, …
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
 
 /// One OGC GeoPackage 1.3 file, opened through SQLite (GRDB) in WAL mode: the embedded store
 /// that holds a plan's grids and their R-tree indexes and opens unchanged in QGIS and GDAL.
@@ -33,12 +27,13 @@ public final class GeoPackage: Sendable {
         // Never turn someone else's file into a plan, and never hang or crash on an odd path: the
         // file is looked at read-only first (see PlanFileProbe), before a pool switches it to WAL.
         switch try PlanFileProbe.examine(path, firstStep: schema.migrations.first?.identifier ?? "") {
-        case .absent where !create: throw StoreError("\(path): no such GeoPackage")
+        case .absent where !create: throw GridplanError(.notFound, "no such GeoPackage", source: .file(path))
         case .absent, .empty, .plan: break
         case .foreign(let what):
-            throw StoreError(
-                "\(path): not a gridplan plan (\(what)); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) --db PLAN.gpkg --level …`"
-            )
+            throw GridplanError(
+                .conflict,
+                "not a gridplan plan (\(what)); gridplan leaves it unchanged. Bring its layers in with `gridplan import \(path) \(setting: "db") PLAN.gpkg \(setting: "level") …`",
+                source: .file(path))
         }
         var config = Configuration()
         config.prepareDatabase { db in
@@ -60,7 +55,7 @@ public final class GeoPackage: Sendable {
                 try migrator.migrate(pool)
             }
         } catch let error as DatabaseError {
-            throw StoreError("\(path): \(error.message ?? error.description)")
+            throw GridplanError(.failed, "\(error.message ?? error.description)", source: .file(path))
         }
     }
 
@@ -87,11 +82,12 @@ public final class GeoPackage: Sendable {
         do {
             return try pool.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            throw StoreError(
+            throw GridplanError(
+                .busy,
                 """
-                \(path): another process (a second gridplan command, QGIS editing, …) is writing the plan; waited \
+                another process (a second gridplan command, QGIS editing, …) is writing the plan; waited \
                 \(lockWait.formatted()) s for it to finish. Nothing was written: run the command again when it is done.
-                """)
+                """, source: .file(path))
         }
     }
 

@@ -1,5 +1,6 @@
-import Foundation
-import GridGeometry
+public import Foundation
+import GridErrors
+public import GridGeometry
 
 /// The GeoPackage binary geometry encoding (GeoPackage 1.3, clause 2.1.3): a header with
 /// magic "GP", version, flags, SRS id and envelope, followed by ISO WKB.
@@ -39,16 +40,16 @@ public enum GeoPackageGeometry {
     /// Reads the header from raw bytes (no copy: the R-tree triggers call this for every row).
     public static func header(_ bytes: UnsafeRawBufferPointer) throws -> Header {
         guard bytes.count >= 8, bytes[0] == 0x47, bytes[1] == 0x50 else {
-            throw GeometryError("not a GeoPackage geometry (no 'GP' magic)")
+            throw GridplanError(.badInput, "not a GeoPackage geometry (no 'GP' magic)")
         }
         let flags = bytes[3]
         let littleEndian = flags & 1 == 1
         let envelopeKind = Int((flags >> 1) & 0b111)
         let empty = (flags >> 4) & 1 == 1
-        guard envelopeKind <= 4 else { throw GeometryError("invalid GeoPackage envelope indicator \(envelopeKind)") }
+        guard envelopeKind <= 4 else { throw GridplanError(.badInput, "invalid GeoPackage envelope indicator \(envelopeKind)") }
         let envelopeDoubles = [0, 4, 6, 6, 8][envelopeKind]
         let wkbOffset = 8 + 8 * envelopeDoubles
-        guard bytes.count >= wkbOffset else { throw GeometryError("truncated GeoPackage geometry header") }
+        guard bytes.count >= wkbOffset else { throw GridplanError(.badInput, "truncated GeoPackage geometry header") }
         func int32(at offset: Int) -> Int32 {
             let raw = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
             return Int32(bitPattern: littleEndian ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw))

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import GridErrors
 
 /// What a path holds, looked at before gridplan opens it for writing, without changing anything:
 /// SQLite opens it read-only and immutable, so not even `-wal` or `-shm` files appear beside it
@@ -23,20 +24,20 @@ enum PlanFileProbe {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return .absent }
-            throw StoreError("\(path): cannot be looked at (\(String(cString: strerror(errno))))")
+            throw GridplanError(.failed, "cannot be looked at (\(String(cString: strerror(errno))))", source: .file(path))
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw StoreError("\(path) is a folder, not a plan file: give the path of a .gpkg file")
-        default: throw StoreError("\(path) is not a regular file (a pipe, device or socket): give the path of a .gpkg file")
+        case S_IFDIR: throw GridplanError(.badArgument, "\(path) is a folder, not a plan file", hint: "give the path of a .gpkg file")
+        default: throw GridplanError(.badArgument, "\(path) is not a regular file (a pipe, device or socket)", hint: "give the path of a .gpkg file")
         }
         guard access(path, R_OK) == 0 else {
-            throw StoreError("\(path): cannot be read (\(String(cString: strerror(errno))))")
+            throw GridplanError(.failed, "cannot be read (\(String(cString: strerror(errno))))", source: .file(path))
         }
         if info.st_size == 0 { return .empty }
         let header = try readHeader(path)
         guard header.count >= 100, header.starts(with: Array("SQLite format 3\0".utf8)) else {
-            throw StoreError("\(path): not a GeoPackage (not an SQLite file)")
+            throw GridplanError(.conflict, "not a GeoPackage (not an SQLite file)", source: .file(path))
         }
         let applicationID = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         if applicationID != 0 && applicationID != geoPackageID {
@@ -57,7 +58,9 @@ enum PlanFileProbe {
     }
 
     private static func readHeader(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError("\(path): cannot be opened for reading") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw GridplanError(.failed, "cannot be opened for reading", source: .file(path))
+        }
         defer { try? handle.close() }
         return Array((try handle.read(upToCount: 100)) ?? Data())
     }
@@ -78,7 +81,8 @@ enum PlanFileProbe {
         let status = sqlite3_open_v2(readOnlyURI(path), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
         defer { sqlite3_close_v2(db) }
         guard status == SQLITE_OK, let db else {
-            throw StoreError("\(path): SQLite cannot open it (\(db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(status)"))")
+            throw GridplanError(
+                .failed, "SQLite cannot open it (\(db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(status)"))", source: .file(path))
         }
         return try body(db)
     }
@@ -86,14 +90,14 @@ enum PlanFileProbe {
     private static func strings(_ db: OpaquePointer, _ sql: String) throws -> [String] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw StoreError("cannot read the file's tables: \(String(cString: sqlite3_errmsg(db)))")
+            throw GridplanError(.failed, "cannot read the file's tables: \(String(cString: sqlite3_errmsg(db)))")
         }
         defer { sqlite3_finalize(statement) }
         var result: [String] = []
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { return result }
-            guard step == SQLITE_ROW else { throw StoreError("cannot read the file's tables: \(String(cString: sqlite3_errmsg(db)))") }
+            guard step == SQLITE_ROW else { throw GridplanError(.failed, "cannot read the file's tables: \(String(cString: sqlite3_errmsg(db)))") }
             result.append(String(cString: sqlite3_column_text(statement, 0)))
         }
     }

@@ -1,4 +1,4 @@
-import GRDB
+public import GRDB
 
 /// One step of a plan file's schema. The identifier is what the file records once the step ran,
 /// so a shipped step is never edited or renamed: add a new one.

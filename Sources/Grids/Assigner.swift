@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
-import GridStore
+public import GridStore
 
 /// A grid and its chain of parents, as an assignment reports them.
 public struct GridChain: Sendable {
@@ -74,7 +75,7 @@ public final class Assigner: Sendable {
             (try moment.map { try $0.grids(db) } ?? GridRecord.current(db), try Int64.fetchOne(db, sql: "SELECT max(id) FROM plan_versions") ?? 0)
         }
         guard let lowest = grids.map(\.level).max() else {
-            throw GridplanError("\(store.path) has no grids to assign to; import a plan first")
+            throw GridplanError(.notFound, "\(store.path) has no grids to assign to; import a plan first")
         }
         level = lowest
         planVersion = version

@@ -1,4 +1,5 @@
 import Foundation
+public import GridErrors
 
 /// Days and times as gridplan reads and stores them, in one place: local China time (UTC+8),
 /// `YYYY-MM-DD` for days (plan and duty dates) and `YYYY-MM-DDTHH:MM:SS` for moments (case
@@ -44,9 +45,9 @@ public enum Clock {
     }
 
     /// A time given on the command line, normalised, or an error naming the option.
-    public static func requireTime(_ text: String, option: String) throws -> String {
+    public static func requireTime(_ text: String, option: Setting) throws -> String {
         guard let t = time(text) else {
-            throw GridplanError("\(option) \(text): not a time; write e.g. 2024-01-01 or 2024-01-01 08:30")
+            throw GridplanError(.badArgument, "\(setting: option) \(text): not a time; write e.g. 2024-01-01 or 2024-01-01 08:30")
         }
         return t
     }

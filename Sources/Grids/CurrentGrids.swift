@@ -1,4 +1,4 @@
-import GridStore
+public import GridStore
 
 extension GridRecord {
     /// Current grids of a level (all levels when nil) in a plan file, ordered by code then id: for

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import GridGeometry
-import GridStore
+public import GridStore
 
 /// One thing `validate` found wrong (or worth a look) in a plan.
 public struct Finding: Sendable {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
-import GridStore
+public import GridStore
 
 /// How grid codes are built: for each level, the code it extends and how many digits of
 /// sequence it appends.
@@ -30,17 +31,17 @@ public struct CodeScheme: Sendable, Equatable, CustomStringConvertible {
             guard sides.count == 2, terms.count == 2, let level = GridLevel(name: String(sides[0]).trimmingCharacters(in: .whitespaces)),
                 let digits = Int(terms[1]), (1...6).contains(digits)
             else {
-                throw GridplanError("code scheme '\(item)': write LEVEL=BASE+DIGITS, e.g. unit=community+3")
+                throw GridplanError(.badArgument, "code scheme '\(item)': write LEVEL=BASE+DIGITS, e.g. unit=community+3")
             }
             let baseName = terms[0].trimmingCharacters(in: .whitespaces)
             let base = baseName == "county" ? nil : GridLevel(name: baseName)
             guard baseName == "county" || (base != nil && base! < level) else {
-                throw GridplanError("code scheme '\(item)': the base must be county or a level above \(level)")
+                throw GridplanError(.badInput, "code scheme '\(item)': the base must be county or a level above \(level)")
             }
             parts[level] = Part(base: base, digits: digits)
         }
         for level in GridLevel.allCases where parts[level] == nil {
-            throw GridplanError("code scheme '\(text)' says nothing of the \(level) level")
+            throw GridplanError(.badInput, "code scheme '\(text)' says nothing of the \(level) level")
         }
         self.parts = parts
     }
@@ -119,7 +120,9 @@ public enum GridCodes {
         for i in plan.indices(at: .street) {
             if let c = plan.grids[i].code, c.count >= 6, c.prefix(6).allSatisfy(\.isNumber) { return String(c.prefix(6)) }
         }
-        throw GridplanError("cannot tell the county code (no street grid has a code): give it with --county, e.g. --county 440802")
+        throw GridplanError(
+            .badInput, "cannot tell the county code (no street grid has a code)",
+            hint: "give it with \(setting: "county"), e.g. \(setting: "county") 440802")
     }
 
     static func prefix(for i: Int, base: GridLevel?, plan: PlanSnapshot, codes: [Int: String], county: String) -> String? {

@@ -1,8 +1,9 @@
 import Foundation
-import GridFormats
+import GridErrors
+public import GridFormats
 import GridGeometry
-import GridProjection
-import GridStore
+public import GridProjection
+public import GridStore
 
 /// Writes the current grids of one level to a file in a foreign format and CRS.
 public enum GridExporter {
@@ -18,14 +19,14 @@ public enum GridExporter {
     ) throws -> Int {
         let grids = try store.read { try GridRecord.current($0, level: level) }
         guard !grids.isEmpty else {
-            throw GridplanError("\(store.path) has no current \(level) grids to export")
+            throw GridplanError(.notFound, "\(store.path) has no current \(level) grids to export")
         }
         let transformer = try CoordinateTransformer(from: .cgcs2000, to: crs)
         let context = GEOSContext()
         let writer: VectorWriter
         do {
             writer = try VectorWriter(path: out, format: format, layerName: "\(level.name)_grids", crs: crs, fields: fields)
-        } catch let e as FormatError { throw GridplanError(e.message) }
+        }
         for grid in grids {
             let geometry = try transformer.transform(try grid.geometry(context))
             let values: [FieldValue] = [
@@ -35,8 +36,8 @@ public enum GridExporter {
                 grid.households.map(FieldValue.integer) ?? .null, grid.residents.map(FieldValue.integer) ?? .null,
                 .text(grid.validFrom), grid.attributes.map(FieldValue.text) ?? .null,
             ]
-            do { try writer.write(wkb: try geometry.wkb, values: values) } catch let e as FormatError { throw GridplanError(e.message) }
+            try writer.write(wkb: try geometry.wkb, values: values)
         }
-        do { return try writer.close() } catch let e as FormatError { throw GridplanError(e.message) }
+        return try writer.close()
     }
 }

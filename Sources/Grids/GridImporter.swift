@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridFormats
 import GridGeometry
-import GridProjection
-import GridStore
+public import GridProjection
+public import GridStore
 
 /// What `gridplan import` reads and how.
 public struct ImportOptions: Sendable {
@@ -87,9 +88,7 @@ public enum GridImporter {
 
     public static func run(file: String, into store: GeoPackage, options: ImportOptions) throws -> ImportReport {
         let reader: VectorReader
-        do { reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding) } catch let e as FormatError {
-            throw GridplanError(e.message)
-        }
+        reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding)
         let fileName = (file as NSString).lastPathComponent
 
         let sourceCRS = try resolveCRS(reader: reader, given: options.crs, file: fileName)
@@ -103,7 +102,7 @@ public enum GridImporter {
         var rows: [Row] = []
 
         guard reader.featureCount != 0 else {
-            throw GridplanError("\(fileName): the layer '\(reader.layerName)' has no features")
+            throw GridplanError(.badInput, "the layer '\(reader.layerName)' has no features", source: .file(fileName))
         }
         do {
             try reader.forEach { feature in
@@ -114,7 +113,8 @@ public enum GridImporter {
                 if geographic { try checkLonLat(geometry, label: label, crs: sourceCRS.crs) }
                 let stored: Geometry
                 do { stored = try asMultiPolygon(try transformer.transform(geometry)) } catch {
-                    throw GridplanError("\(label): cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)")
+                    throw GridplanError(
+                        .badInput, "cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)", source: ErrorSource(feature: label))
                 }
                 if let problem = try stored.validityProblem() {
                     report.invalidGeometries.append("\(label): \(problem)")
@@ -130,13 +130,11 @@ public enum GridImporter {
                         blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
                         source: "\(fileName)#\(feature.fid)"))
             }
-        } catch let e as FormatError {
-            throw GridplanError(e.message)
         }
         try checkDuplicateCodes(rows, file: fileName)
 
         if let given = options.validFrom, Clock.calendarDay(given) == nil {
-            throw GridplanError("--valid-from \(given): write a calendar day as YYYY-MM-DD")
+            throw GridplanError(.badArgument, "\(setting: "valid-from") \(given): write a calendar day as YYYY-MM-DD")
         }
         let validFrom = options.validFrom ?? Clock.today()
         let command = "import \(fileName) --level \(options.level.name)"
@@ -147,7 +145,8 @@ public enum GridImporter {
                 arguments: [options.level.rawValue]), validFrom < latest
             {
                 throw GridplanError(
-                    "--valid-from \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces"
+                    .conflict,
+                    "\(setting: "valid-from") \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces"
                 )
             }
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?)", arguments: [validFrom, command])
@@ -229,19 +228,21 @@ public enum GridImporter {
         }
         guard let definition = reader.crsDefinition else {
             throw GridplanError(
-                "\(file) has no coordinate reference system (no .prj, no CRS in the file): give it with --crs, e.g. --crs EPSG:4490, --crs wgs84, --crs gcj02"
-            )
+                .badInput, "no coordinate reference system (no .prj, no CRS in the file)", source: .file(file),
+                hint: "give it with \(setting: "crs"), e.g. \(setting: "crs") EPSG:4490, \(setting: "crs") wgs84, \(setting: "crs") gcj02")
         }
         return (.proj(definition), [])
     }
 
     static func readGeometry(_ feature: VectorFeature, label: String, context: GEOSContext) throws -> Geometry {
-        guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
+        guard let wkb = feature.wkb else { throw GridplanError(.badInput, "has no geometry", source: ErrorSource(feature: label)) }
         let geometry: Geometry
-        do { geometry = try Geometry(wkb: wkb, context: context) } catch { throw GridplanError("\(label): unreadable geometry: \(error)") }
-        guard !geometry.isEmpty else { throw GridplanError("\(label): the geometry is empty") }
+        do { geometry = try Geometry(wkb: wkb, context: context) } catch {
+            throw GridplanError(.badInput, "unreadable geometry: \(error)", source: ErrorSource(feature: label))
+        }
+        guard !geometry.isEmpty else { throw GridplanError(.badInput, "the geometry is empty", source: ErrorSource(feature: label)) }
         guard geometry.type.isPolygonal else {
-            throw GridplanError("\(label): the geometry is a \(geometry.type); grids must be polygons")
+            throw GridplanError(.badInput, "the geometry is a \(geometry.type); grids must be polygons", source: ErrorSource(feature: label))
         }
         return geometry
     }
@@ -253,12 +254,14 @@ public enum GridImporter {
         if lonOK && latOK { return }
         if !latOK && e.minX >= -90 && e.maxX <= 90 && e.minY >= -180 && e.maxY <= 180 {
             throw GridplanError(
-                "\(label): latitude \(latOK ? e.maxX : (abs(e.maxY) > 90 ? e.maxY : e.minY)) is out of range: longitude and latitude look swapped (x is in -90…90, y beyond ±90); swap the columns or fix the file"
-            )
+                .badInput,
+                "latitude \(latOK ? e.maxX : (abs(e.maxY) > 90 ? e.maxY : e.minY)) is out of range: longitude and latitude look swapped (x is in -90…90, y beyond ±90)",
+                source: ErrorSource(feature: label), hint: "swap the columns or fix the file")
         }
         throw GridplanError(
-            "\(label): coordinates (\(e.minX) \(e.minY)) are not longitude/latitude although the CRS \(crs) is geographic; are they projected metres? give the right --crs"
-        )
+            .badInput,
+            "coordinates (\(e.minX) \(e.minY)) are not longitude/latitude although the CRS \(crs) is geographic; are they projected metres? give the right \(setting: "crs")",
+            source: ErrorSource(feature: label))
     }
 
     static func asMultiPolygon(_ g: Geometry) throws -> Geometry {
@@ -270,7 +273,9 @@ public enum GridImporter {
         for row in rows {
             guard let code = row.code else { continue }
             if let first = seen[code] {
-                throw GridplanError("\(row.label): code \(code) is used twice in \(file) (first by \(first)); codes must be unique within a level")
+                throw GridplanError(
+                    .conflict, "code \(code) is used twice in \(file) (first by \(first)); codes must be unique within a level",
+                    source: ErrorSource(feature: row.label))
             }
             seen[code] = row.label
         }
@@ -284,22 +289,15 @@ struct FieldMap {
 
     init(reader: VectorReader, options: ImportOptions, file: String) throws {
         names = reader.fieldNames
-        let lower = names.map { $0.lowercased() }
-        func find(_ given: String?, _ flag: String, _ candidates: [String]) throws -> Int? {
-            if let given {
-                guard let i = lower.firstIndex(of: given.lowercased()) else {
-                    throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(names.joined(separator: ", "))")
-                }
-                return i
-            }
-            return candidates.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+        func find(_ given: String?, _ setting: Setting, _ usual: [String]) throws -> Int? {
+            try FieldLookup.index(in: reader.fieldNames, named: given, setting: setting, usual: usual, file: file)
         }
-        code = try find(options.codeField, "--code-field", GridImporter.codeNames)
-        name = try find(options.nameField, "--name-field", GridImporter.nameNames)
-        parent = try find(options.parentField, "--parent-field", GridImporter.parentNames)
-        households = try find(options.householdsField, "--households-field", GridImporter.householdNames)
-        residents = try find(options.residentsField, "--residents-field", GridImporter.residentNames)
-        kind = try find(options.kindField, "--kind-field", GridImporter.kindNames)
+        code = try find(options.codeField, "code-field", GridImporter.codeNames)
+        name = try find(options.nameField, "name-field", GridImporter.nameNames)
+        parent = try find(options.parentField, "parent-field", GridImporter.parentNames)
+        households = try find(options.householdsField, "households-field", GridImporter.householdNames)
+        residents = try find(options.residentsField, "residents-field", GridImporter.residentNames)
+        kind = try find(options.kindField, "kind-field", GridImporter.kindNames)
     }
 
     func count(_ feature: VectorFeature, _ index: Int?, _ what: String, _ label: String) throws -> Int64? {
@@ -308,7 +306,8 @@ struct FieldMap {
         if case .null = value { return nil }
         if case .text(let t) = value, t.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
         guard let n = value.integer, n >= 0 else {
-            throw GridplanError("\(label): field \(names[index]) (\(what)) is '\(value)', not a whole number ≥ 0")
+            throw GridplanError(
+                .badInput, "field \(names[index]) (\(what)) is '\(value)', not a whole number ≥ 0", source: ErrorSource(feature: label))
         }
         return n
     }
@@ -318,8 +317,9 @@ struct FieldMap {
         guard let index = kind, let text = feature.values[index].string.flatMap(GridImporter.nonEmpty) else { return .comprehensive }
         guard let k = GridKind(text: text) else {
             throw GridplanError(
-                "\(label): field \(names[index]) (kind) is '\(text)', not a grid kind: \(GridKind.allCases.map(\.rawValue).joined(separator: ", ")) (or 综合网格, 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)"
-            )
+                .badInput,
+                "field \(names[index]) (kind) is '\(text)', not a grid kind: \(GridKind.allCases.map(\.rawValue).joined(separator: ", ")) (or 综合网格, 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)",
+                source: ErrorSource(feature: label))
         }
         return k
     }

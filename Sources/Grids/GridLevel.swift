@@ -1,3 +1,5 @@
+import GridErrors
+
 /// The four levels of the grid hierarchy (街道 → 社区/村 → 片区 → 单元).
 public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConvertible {
     case street = 1, community = 2, area = 3, unit = 4
@@ -17,7 +19,7 @@ public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConv
     /// as such, never read as some level.
     public init(stored value: Int) throws {
         guard let level = GridLevel(rawValue: value) else {
-            throw GridplanError("the plan stores the grid level \(value), which is not 1 (street) to 4 (unit)")
+            throw GridplanError(.badInput, "the plan stores the grid level \(value), which is not 1 (street) to 4 (unit)")
         }
         self = level
     }
@@ -47,11 +49,4 @@ public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConv
 
     public var description: String { name }
     public static func < (a: GridLevel, b: GridLevel) -> Bool { a.rawValue < b.rawValue }
-}
-
-/// An error a user can act on: it names the file, the feature and what is wrong.
-public struct GridplanError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import GRDB
+public import Foundation
+public import GRDB
 
 /// Questions other modules ask about the `grids` table, answered here so that no other module
 /// runs SQL on it.

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import GridGeometry
+public import Foundation
+public import GRDB
+public import GridGeometry
 import GridStore
 
 /// One grid as stored (the current version unless history is asked for).

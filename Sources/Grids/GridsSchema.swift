@@ -1,5 +1,5 @@
 import GRDB
-import GridStore
+public import GridStore
 
 /// The Grids module's tables: plan versions and the grids of all four levels (v1), and the
 /// layers `validate` and `plan diff` write (v2). Identifiers are those every shipped plan records.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A value that is written as JSON `null` when absent. Codable leaves absent optionals out; gridplan's
 /// JSON has always carried every key, with null for "none", and readers rely on that.

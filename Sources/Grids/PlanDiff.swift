@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
-import GridStore
+public import GridStore
 
 /// What changed between two moments of a plan, grid by grid, and which pieces of territory
 /// moved from one grid to another. Grids are matched by level and code (or name when uncoded).
@@ -47,7 +48,7 @@ public enum PlanDiff {
         // everything was added, or removed. Both are measured in the zone of the one that has grids.
         let afterGrids = try store.read { try to.grids($0) }
         let beforeGrids = try store.read { try from.grids($0) }
-        if afterGrids.isEmpty && beforeGrids.isEmpty { throw GridplanError("the plan has no grids at \(from) nor at \(to)") }
+        if afterGrids.isEmpty && beforeGrids.isEmpty { throw GridplanError(.notFound, "the plan has no grids at \(from) nor at \(to)") }
         let anchor = try PlanSnapshot(grids: afterGrids.isEmpty ? beforeGrids : afterGrids)
         let after = afterGrids.isEmpty ? try PlanSnapshot(grids: [], projector: anchor.projector) : anchor
         let before = beforeGrids.isEmpty ? nil : try PlanSnapshot(grids: beforeGrids, projector: anchor.projector)

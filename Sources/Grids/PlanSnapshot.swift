@@ -1,8 +1,9 @@
 import Foundation
-import GRDB
-import GridGeometry
-import GridProjection
-import GridStore
+public import GRDB
+import GridErrors
+public import GridGeometry
+public import GridProjection
+public import GridStore
 
 /// The grids of one moment of a plan, decoded and projected once into the plan's metric CRS,
 /// so that checks and measures (in m² and m) share the work.
@@ -34,7 +35,7 @@ public final class PlanSnapshot {
         if let projector {
             chosen = projector // an empty snapshot is allowed when it is measured like another one
         } else {
-            guard let first = envelopes.first else { throw GridplanError("the plan has no grids") }
+            guard let first = envelopes.first else { throw GridplanError(.notFound, "the plan has no grids") }
             chosen = try MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
         }
         self.context = context

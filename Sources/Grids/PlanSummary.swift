@@ -1,7 +1,7 @@
 import Foundation
 import GridGeometry
 import GridProjection
-import GridStore
+public import GridStore
 
 /// Counts and totals of the current plan, per level: what the main job prints.
 public struct PlanSummary: Sendable {

@@ -1,5 +1,5 @@
-import GRDB
-import GridStore
+public import GRDB
+public import GridStore
 
 /// One change to the plan: an import or a redraw, with the day it takes effect.
 public struct PlanVersion: Sendable {

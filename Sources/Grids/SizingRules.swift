@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 
 /// The sizing rules grids are checked against (规模适度): households and residents per level
 /// and kind. Defaults follow the common urban practice for unit grids: 300–500 households and
@@ -32,9 +33,11 @@ public struct SizingRules: Sendable, Codable {
     /// Reads rules from a JSON file: `{"rules": [{"level": "unit", "kind": "comprehensive",
     /// "minHouseholds": 300, "maxHouseholds": 500, "maxResidents": 2500}, …]}`.
     public static func load(path: String) throws -> SizingRules {
-        guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the sizing rules") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GridplanError(.badInput, "cannot read the sizing rules", source: .file(path))
+        }
         do { return try JSONDecoder().decode(SizingRules.self, from: data) } catch {
-            throw GridplanError("\(path): not valid sizing rules: \(error)")
+            throw GridplanError(.badInput, "not valid sizing rules: \(error)", source: .file(path))
         }
     }
 

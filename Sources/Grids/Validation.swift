@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import GridGeometry
 import GridProjection
-import GridStore
+public import GridStore
 
 /// The validate workflow: run the ``Validator``, store the findings layer, optionally repair.
 public enum Validation {

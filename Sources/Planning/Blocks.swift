@@ -1,6 +1,7 @@
 import Foundation
-import GridGeometry
-import GridProjection
+import GridErrors
+package import GridGeometry
+package import GridProjection
 
 /// The blocks barrier lines cut a parent grid into (街巷定界): the faces of the barriers noded
 /// with the parent's boundary, polygonized inside the parent, small faces merged into the
@@ -89,7 +90,7 @@ package final class BlockSet {
         for candidate in try polygons.parts where candidate.type == .polygon && candidate.area > 0 {
             if try prepared.covers(try candidate.pointOnSurface()) { faces.append(candidate) }
         }
-        guard !faces.isEmpty else { throw GeometryError("the barriers and the parent's boundary form no block inside the parent") }
+        guard !faces.isEmpty else { throw GridplanError(.badArgument, "the barriers and the parent's boundary form no block inside the parent") }
         self.faces = faces
         let preparedDedicated = try dedicatedMetric.map { try PreparedGeometry($0) }
         faceDedicated = try faces.map { face in

@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 import GridGeometry
 import GridProjection
 import Grids
@@ -39,13 +40,13 @@ struct ParentPartition {
         var geometry = try record.geometry(run.context)
         if try !geometry.isValid { geometry = try geometry.makeValid() }
         self.geometry = geometry
-        guard let envelope = geometry.envelope else { throw GridplanError("\(record.label): empty geometry") }
+        guard let envelope = geometry.envelope else { throw GridplanError(.badInput, "empty geometry", source: ErrorSource(feature: record.label)) }
         self.envelope = envelope
         children = plan.descendants(of: record, level: options.outLevel)
         part.childlessBetween = options.redraw ? [] : plan.between(record, and: options.outLevel).map(\.label)
         childGeometries = try children.map { try $0.geometry(run.context) }
         if options.redraw && children.isEmpty {
-            throw GridplanError("--redraw: \(record.label) has no \(options.outLevel) grids to start from")
+            throw GridplanError(.notFound, "\(setting: "redraw"): \(record.label) has no \(options.outLevel) grids to start from")
         }
     }
 
@@ -114,7 +115,7 @@ struct ParentPartition {
             }
         }
         if let lost = initial.firstIndex(of: -1) {
-            throw GridplanError("--redraw: block \(lost) of \(record.label) touches no existing grid")
+            throw GridplanError(.badArgument, "\(setting: "redraw"): block \(lost) of \(record.label) touches no existing grid")
         }
         return initial
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore
@@ -57,7 +58,8 @@ struct PartitionRun {
         if !unknownLocks.isEmpty {
             let codes = unknownLocks.count == 1 ? "this code" : "these codes"
             throw GridplanError(
-                "--lock \(unknownLocks.joined(separator: ",")): no current \(options.outLevel) grid under the "
+                .notFound,
+                "\(setting: "lock") \(unknownLocks.joined(separator: ",")): no current \(options.outLevel) grid under the "
                     + "parent\(plan.parents.count == 1 ? "" : "s") has \(codes)")
         }
         report.buildingsOutside = buildings.count - assignedBuildings.count
@@ -121,7 +123,8 @@ struct PartitionRun {
                 let overlap = try inside.intersection(other).area
                 if overlap >= 1 {
                     throw GridplanError(
-                        "--dedicated: \(options.dedicated[j].label) and \(options.dedicated[i].label) overlap by "
+                        .badArgument,
+                        "\(setting: "dedicated"): \(options.dedicated[j].label) and \(options.dedicated[i].label) overlap by "
                             + "\(Int(overlap.rounded())) m² in \(parent.record.label); a place belongs to one grid")
                 }
             }

@@ -1,8 +1,8 @@
 import Foundation
-import GridGeometry
-import GridProjection
-import GridStore
-import Grids
+package import GridGeometry
+package import GridProjection
+package import GridStore
+package import Grids
 
 /// What `gridplan partition` does and with which targets.
 package struct PartitionOptions: Sendable {

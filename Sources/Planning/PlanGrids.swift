@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore
@@ -19,13 +20,20 @@ struct PlanGrids {
         byFid = Dictionary(uniqueKeysWithValues: all.map { ($0.fid, $0) })
         parents = try Self.pick(all, parent: parent, level: level)
         for p in parents where p.level >= options.outLevel {
-            throw GridplanError("\(p.label) is a \(p.level) grid: it cannot be cut into \(options.outLevel) grids (pick --out-level below it)")
+            throw GridplanError(
+                .badArgument,
+                "\(p.label) is a \(p.level) grid: it cannot be cut into \(options.outLevel) grids (pick \(setting: "out-level") below it)")
         }
         if options.redraw && !options.dedicated.isEmpty {
-            throw GridplanError("--dedicated works on a fresh partition, not with --redraw (a redraw keeps the existing dedicated grids as they are)")
+            throw GridplanError(
+                .badArgument,
+                "\(setting: "dedicated") works on a fresh partition, not with \(setting: "redraw") (a redraw keeps the existing dedicated grids as they are)"
+            )
         }
         if options.redraw && options.seeds != nil {
-            throw GridplanError("--seeds works on a fresh partition, not with --redraw (a redraw starts from the existing grids)")
+            throw GridplanError(
+                .badArgument,
+                "\(setting: "seeds") works on a fresh partition, not with \(setting: "redraw") (a redraw starts from the existing grids)")
         }
     }
 
@@ -34,26 +42,25 @@ struct PlanGrids {
             let byCode = all.filter { $0.code == parent }
             let parents = byCode.isEmpty ? all.filter { $0.name == parent } : byCode
             guard parents.count == 1 else {
-                throw GridplanError(
-                    parents.isEmpty
-                        ? "--parent \(parent): no current grid has this code or name"
-                        : "--parent \(parent): \(parents.count) grids have this name; give the code")
+                throw parents.isEmpty
+                    ? GridplanError(.notFound, "\(setting: "parent") \(parent): no current grid has this code or name")
+                    : GridplanError(.badArgument, "\(setting: "parent") \(parent): \(parents.count) grids have this name; give the code")
             }
             return parents
         }
         if let level {
             let parents = all.filter { $0.level == level }
-            guard !parents.isEmpty else { throw GridplanError("--level \(level): the plan has no current \(level) grids") }
+            guard !parents.isEmpty else { throw GridplanError(.notFound, "\(setting: "level") \(level): the plan has no current \(level) grids") }
             return parents
         }
-        throw GridplanError("give --parent CODE or --level LEVEL")
+        throw GridplanError(.badArgument, "give \(setting: "parent") CODE or \(setting: "level") LEVEL")
     }
 
     /// The CRS `validate` overlays in: the zone of the centre of the whole plan. Blocks are cut in it so
     /// that grid corners on the parent's edge lie on it as `validate` sees it.
     func metricProjector() throws -> MetricProjector {
         let extents = try all.compactMap { try GeoPackageGeometry.envelope($0.blob) }
-        guard let firstExtent = extents.first else { throw GridplanError("the plan has no grids") }
+        guard let firstExtent = extents.first else { throw GridplanError(.notFound, "the plan has no grids") }
         return try MetricProjector(around: extents.dropFirst().reduce(firstExtent) { $0.union($1) })
     }
 

@@ -1,8 +1,9 @@
 import Foundation
+import GridErrors
 import GridFormats
-import GridGeometry
-import GridProjection
-import Grids
+package import GridGeometry
+package import GridProjection
+package import Grids
 
 /// Barrier lines (streets, lanes, rivers, railways) read from any GDAL line layer, in CGCS2000.
 package enum BarrierReader {
@@ -15,7 +16,7 @@ package enum BarrierReader {
             guard let wkb = feature.wkb else { return }
             let g: Geometry
             do { g = try Geometry(wkb: wkb, context: context) } catch {
-                throw GridplanError("\(input.file) feature \(feature.number): unreadable geometry: \(error)")
+                throw GridplanError(.badInput, "\(input.file) feature \(feature.number): unreadable geometry: \(error)")
             }
             switch g.type {
             case .lineString, .multiLineString, .linearRing: lines.append(try input.transformer.transform(g))
@@ -24,7 +25,8 @@ package enum BarrierReader {
             }
         }
         guard !lines.isEmpty else {
-            throw GridplanError("\(input.file): no lines to cut along (\(skipped) features are points or other non-line geometries)")
+            throw GridplanError(
+                .badInput, "no lines to cut along (\(skipped) features are points or other non-line geometries)", source: .file(input.file))
         }
         return lines.filter { !$0.isEmpty }
     }
@@ -40,13 +42,15 @@ struct InputLayer {
 
     init(path: String, layer: String?, crs: CRS?) throws {
         file = (path as NSString).lastPathComponent
-        do { reader = try VectorReader(path: path, layer: layer) } catch let e as FormatError { throw GridplanError(e.message) }
+        reader = try VectorReader(path: path, layer: layer)
         let source: CRS
         if let crs {
             source = crs
         } else {
             guard let definition = reader.crsDefinition else {
-                throw GridplanError("\(file) has no coordinate reference system: give it with --crs-of-inputs, e.g. EPSG:4490 or gcj02")
+                throw GridplanError(
+                    .badInput, "no coordinate reference system", source: .file(file),
+                    hint: "give it with \(setting: "crs-of-inputs"), e.g. EPSG:4490 or gcj02")
             }
             source = .proj(definition)
         }
@@ -54,32 +58,25 @@ struct InputLayer {
     }
 
     /// The field named by `flag`'s value `given` (an error when there is none), else the first of `usual` present.
-    func field(_ given: String?, usual: [String], flag: String) throws -> Int? {
-        let lower = reader.fieldNames.map { $0.lowercased() }
-        if let given {
-            guard let i = lower.firstIndex(of: given.lowercased()) else {
-                throw GridplanError("\(file): \(flag) \(given): no such field; the fields are: \(reader.fieldNames.joined(separator: ", "))")
-            }
-            return i
-        }
-        return usual.lazy.compactMap { lower.firstIndex(of: $0.lowercased()) }.first
+    func field(_ given: String?, usual: [String], flag: Setting) throws -> Int? {
+        try FieldLookup.index(in: reader.fieldNames, named: given, setting: flag, usual: usual, file: file)
     }
 
     func forEach(_ body: (VectorFeature) throws -> Void) throws {
-        do { try reader.forEach(body) } catch let e as FormatError { throw GridplanError(e.message) }
+        try reader.forEach(body)
     }
 
     /// A feature's point in CGCS2000: a point as it is, a polygon (or, with `multiPoint`, a
     /// multi-point) by a point on its surface; anything else is refused with `refusal`.
     func point(of feature: VectorFeature, context: GEOSContext, multiPoint: Bool, refusal: String) throws -> (lon: Double, lat: Double) {
-        guard let wkb = feature.wkb else { throw GridplanError("\(file) feature \(feature.number): has no geometry") }
+        guard let wkb = feature.wkb else { throw GridplanError(.badInput, "\(file) feature \(feature.number): has no geometry") }
         var g = try Geometry(wkb: wkb, context: context)
-        if g.isEmpty { throw GridplanError("\(file) feature \(feature.number): the geometry is empty") }
+        if g.isEmpty { throw GridplanError(.badInput, "\(file) feature \(feature.number): the geometry is empty") }
         switch g.type {
         case .point: break
         case .polygon, .multiPolygon: g = try g.pointOnSurface()
         case .multiPoint where multiPoint: g = try g.pointOnSurface()
-        default: throw GridplanError("\(file) feature \(feature.number): a \(g.type); \(refusal)")
+        default: throw GridplanError(.badInput, "\(file) feature \(feature.number): a \(g.type); \(refusal)")
         }
         let p = try transformer.transform(x: try g.xy.x, y: try g.xy.y)
         return (p.x, p.y)
@@ -109,12 +106,13 @@ package struct HouseholdPoints: Sendable {
     ) throws -> HouseholdPoints {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         let file = input.file
-        guard let hhIndex = try input.field(householdsField, usual: householdNames, flag: "--households-field") else {
+        guard let hhIndex = try input.field(householdsField, usual: householdNames, flag: "households-field") else {
             throw GridplanError(
-                "\(file): no households field (looked for \(householdNames.joined(separator: ", ")));"
-                    + " name it with --households-field")
+                .badInput,
+                "no households field (looked for \(householdNames.joined(separator: ", ")))", source: .file(file),
+                hint: "name it with \(setting: "households-field")")
         }
-        let resIndex = try input.field(residentsField, usual: residentNames, flag: "--residents-field")
+        let resIndex = try input.field(residentsField, usual: residentNames, flag: "residents-field")
         var result = HouseholdPoints()
         result.hasResidents = resIndex != nil
         let context = GEOSContext()
@@ -129,7 +127,7 @@ package struct HouseholdPoints: Sendable {
                 if let v = Double(s), v >= 0, v.isFinite { return v }
                 fallthrough
             default:
-                throw GridplanError("\(file) feature \(feature.number): \(what) is '\(value)', not a number ≥ 0")
+                throw GridplanError(.badInput, "\(file) feature \(feature.number): \(what) is '\(value)', not a number ≥ 0")
             }
         }
         let names = input.reader.fieldNames
@@ -171,8 +169,8 @@ package struct DedicatedSite: Sendable {
     ) throws -> [DedicatedSite] {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
         let (file, reader) = (input.file, input.reader)
-        let kindIndex = try input.field(kindField, usual: kindNames, flag: "--dedicated-kind-field")
-        let nameIndex = try input.field(nameField, usual: nameNames, flag: "--dedicated-name-field")
+        let kindIndex = try input.field(kindField, usual: kindNames, flag: "dedicated-kind-field")
+        let nameIndex = try input.field(nameField, usual: nameNames, flag: "dedicated-name-field")
         let context = GEOSContext()
         var sites: [DedicatedSite] = []
         let kinds = GridKind.allCases.filter { $0 != .comprehensive }.map(\.rawValue).joined(separator: ", ")
@@ -180,21 +178,24 @@ package struct DedicatedSite: Sendable {
             let name = nameIndex.flatMap { feature.values[$0].string }.map { $0.trimmingCharacters(in: .whitespaces) }
                 .flatMap { $0.isEmpty ? nil : $0 }
             let label = "\(file) feature \(feature.number)\(name.map { " (\($0))" } ?? "")"
-            guard let wkb = feature.wkb else { throw GridplanError("\(label): has no geometry") }
+            guard let wkb = feature.wkb else { throw GridplanError(.badInput, "has no geometry", source: ErrorSource(feature: label)) }
             var g = try Geometry(wkb: wkb, context: context)
             guard g.type == .polygon || g.type == .multiPolygon, !g.isEmpty else {
-                throw GridplanError("\(label): a \(g.type); dedicated grids must be polygons")
+                throw GridplanError(.badInput, "a \(g.type); dedicated grids must be polygons", source: ErrorSource(feature: label))
             }
             if try !g.isValid { g = try g.makeValid() }
             var kind = GridKind.dedicated
             if let kindIndex, let text = feature.values[kindIndex].string?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let k = GridKind(text: text) else {
                     throw GridplanError(
-                        "\(label): field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: "
-                            + "\(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)")
+                        .badInput,
+                        "field \(reader.fieldNames[kindIndex]) (kind) is '\(text)', not a kind of dedicated grid: "
+                            + "\(kinds) (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格)", source: ErrorSource(feature: label))
                 }
                 guard k != .comprehensive else {
-                    throw GridplanError("\(label): kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)")
+                    throw GridplanError(
+                        .badInput, "kind '\(text)' is comprehensive; a dedicated grid must be of a dedicated kind: \(kinds)",
+                        source: ErrorSource(feature: label))
                 }
                 kind = k
             }
@@ -219,7 +220,7 @@ package struct SeedPoints: Sendable {
     /// id, name, 编号, 姓名…), otherwise it is the feature number.
     package static func read(path: String, layer: String? = nil, crs: CRS? = nil, idField: String? = nil) throws -> SeedPoints {
         let input = try InputLayer(path: path, layer: layer, crs: crs)
-        let idIndex = try input.field(idField, usual: idNames, flag: "--seeds-id-field")
+        let idIndex = try input.field(idField, usual: idNames, flag: "seeds-id-field")
         let context = GEOSContext()
         var result = SeedPoints()
         try input.forEach { feature in
@@ -228,7 +229,7 @@ package struct SeedPoints: Sendable {
             result.ids.append(id.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(feature.number)")
             result.lon.append(p.lon); result.lat.append(p.lat)
         }
-        guard result.count > 0 else { throw GridplanError("\(input.file): no seed points") }
+        guard result.count > 0 else { throw GridplanError(.badInput, "no seed points", source: .file(input.file)) }
         return result
     }
 }

@@ -1,5 +1,5 @@
-import GridGeometry
-import Grids
+package import GridGeometry
+package import Grids
 
 /// The cases of the plan, as a redraw asks for them to count those that change grid. Planning does not
 /// read the case store's table: the caller passes an implementation (the CLI's is made from the Cases

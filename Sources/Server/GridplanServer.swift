@@ -1,10 +1,11 @@
 import Desk
 import Duty
 import Foundation
+import GridErrors
 import GridGeometry
 import GridProjection
 import Grids
-import Hummingbird
+package import Hummingbird
 import HummingbirdCore
 import Logging
 
@@ -63,9 +64,9 @@ package enum GridplanServer {
         router.get("/api/map/cases") { request, _ in
             await reply {
                 let q = request.uri.queryParameters
-                guard let bbox = try GridsQuery(q).bbox else { throw DeskError(.badQuestion, "bbox: give minx,miny,maxx,maxy") }
+                guard let bbox = try GridsQuery(q).bbox else { throw GridplanError(.badArgument, "bbox: give minx,miny,maxx,maxy") }
                 let cellText = q["cell"].map(String.init) ?? "0.001"
-                guard let cell = Double(cellText) else { throw DeskError(.badQuestion, "cell=\(cellText): not a number") }
+                guard let cell = Double(cellText) else { throw GridplanError(.badArgument, "cell=\(cellText): not a number") }
                 return try await service.caseClusters(bbox: bbox, cell: cell, status: q["status"].map(String.init))
             }
         }
@@ -106,8 +107,8 @@ package enum GridplanServer {
     static func reply(_ body: () async throws -> Data) async -> Response {
         do {
             return json(try await body(), status: .ok)
-        } catch let e as DeskError {
-            return json(errorBody(e.message), status: e.kind == .badQuestion ? .badRequest : .notFound)
+        } catch let e as GridplanError {
+            return json(errorBody(e), status: status(of: e.kind))
         } catch {
             return json(errorBody("\(error)"), status: .internalServerError)
         }
@@ -115,6 +116,27 @@ package enum GridplanServer {
 
     static func errorBody(_ message: String) -> Data {
         (try? JSON.data(["error": message])) ?? Data("{\"error\":\"internal error\"}".utf8)
+    }
+
+    /// `{"error": text, "kind": …, "source": {…}, "parameters": […]}`: the text names query
+    /// parameters as they are spelled in a URL, never command-line flags.
+    static func errorBody(_ error: GridplanError) -> Data {
+        let body = ErrorJSON(
+            error: error.rendered { $0.rawValue }, kind: error.kind.rawValue, source: error.source,
+            parameters: (error.message.settings + (error.hint?.settings ?? [])).map(\.rawValue))
+        return (try? JSONOutput.data(body)) ?? errorBody(error.description)
+    }
+
+    /// The HTTP status for each kind of failure.
+    static func status(of kind: ErrorKind) -> HTTPResponse.Status {
+        switch kind {
+        case .badArgument: .badRequest
+        case .badInput, .unsupported: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .busy: .serviceUnavailable
+        case .failed: .internalServerError
+        }
     }
 
     static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
@@ -132,15 +154,15 @@ struct GridsQuery {
     init(_ q: FlatDictionary<Substring, Substring>) throws {
         let text = q["level"].map(String.init) ?? "unit"
         guard let level = GridLevel(name: text) else {
-            throw DeskError(.badQuestion, "level '\(text)': give street, community, area or unit (or 1–4)")
+            throw GridplanError(.badArgument, "level '\(text)': give street, community, area or unit (or 1–4)")
         }
         self.level = level
         guard let b = q["bbox"].map(String.init), !b.isEmpty else { return }
         let v = b.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard v.count == 4, let x0 = v[0], let y0 = v[1], let x1 = v[2], let y1 = v[3], [x0, y0, x1, y1].allSatisfy(\.isFinite) else {
-            throw DeskError(.badQuestion, "bbox=\(b): give four numbers minx,miny,maxx,maxy (longitude, latitude)")
+            throw GridplanError(.badArgument, "bbox=\(b): give four numbers minx,miny,maxx,maxy (longitude, latitude)")
         }
-        guard x0 <= x1, y0 <= y1 else { throw DeskError(.badQuestion, "bbox=\(b): minx must not exceed maxx, nor miny maxy") }
+        guard x0 <= x1, y0 <= y1 else { throw GridplanError(.badArgument, "bbox=\(b): minx must not exceed maxx, nor miny maxy") }
         bbox = Envelope(minX: x0, minY: y0, maxX: x1, maxY: y1)
     }
 }
@@ -156,7 +178,7 @@ struct WhoCoversQuery {
         func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         func number(_ key: String) throws -> Double? {
             guard let t = text(key) else { return nil }
-            guard let v = Double(t), v.isFinite else { throw DeskError(.badQuestion, "\(key)=\(t): not a number") }
+            guard let v = Double(t), v.isFinite else { throw GridplanError(.badArgument, "\(key)=\(t): not a number") }
             return v
         }
         let lon = try number("lon"), lat = try number("lat"), address = text("address")
@@ -164,24 +186,33 @@ struct WhoCoversQuery {
         case (let x?, let y?, nil):
             let crsText = text("crs") ?? "cgcs2000"
             let crs: CRS
-            do { crs = try CRS(parsing: crsText) } catch { throw DeskError(.badQuestion, "crs=\(crsText): \(error)") }
+            do { crs = try CRS(parsing: crsText) } catch { throw GridplanError(.badArgument, "crs=\(crsText): \(error)") }
             question = .point(x: x, y: y, crs: crs)
         case (nil, nil, let a?):
             question = .address(a)
         default:
-            throw DeskError(.badQuestion, "give lon and lat (and crs, default cgcs2000), or address — not both, not one coordinate alone")
+            throw GridplanError(.badArgument, "give lon and lat (and crs, default cgcs2000), or address — not both, not one coordinate alone")
         }
         if let at = text("at") {
-            guard let d = Clock.date(at) else { throw DeskError(.badQuestion, "at=\(at): not a date (e.g. 2024-06-01)") }
+            guard let d = Clock.date(at) else { throw GridplanError(.badArgument, "at=\(at): not a date (e.g. 2024-06-01)") }
             (day, planDay) = (d, d)
         } else {
             (day, planDay) = (Clock.day(Clock.now()), nil)
         }
         if let t = text("k") {
-            guard let v = Int(t) else { throw DeskError(.badQuestion, "k=\(t): not a whole number") }
+            guard let v = Int(t) else { throw GridplanError(.badArgument, "k=\(t): not a whole number") }
             k = v
         } else {
             k = defaultK
         }
     }
+}
+
+/// The body of every error answer.
+struct ErrorJSON: Encodable {
+    var error: String
+    var kind: String
+    var source: ErrorSource?
+    /// The query parameters the error is about, to highlight in a form.
+    var parameters: [String]
 }

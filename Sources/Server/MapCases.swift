@@ -1,7 +1,7 @@
 import Cases
-import Desk
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridStore
 import Grids
@@ -16,7 +16,7 @@ extension PlanService {
     /// position, and for a cluster of one the case itself (id, status, category, when reported).
     func caseClusters(bbox: Envelope, cell: Double, status: String?) throws -> Data {
         guard cell > 0, cell.isFinite, (bbox.width / cell + 1) * (bbox.height / cell + 1) <= Self.mostCells else {
-            throw DeskError(.badQuestion, "cell=\(cell): give a cell size in degrees that cuts the bbox into at most 250,000 cells")
+            throw GridplanError(.badArgument, "cell=\(cell): give a cell size in degrees that cuts the bbox into at most 250,000 cells")
         }
         let rows: [[String: Any]] = try store.read { db in
             guard try db.tableExists("cases") else { return [] }

@@ -3,6 +3,7 @@ import Duty
 import Foundation
 import GRDB
 import Geocoding
+import GridErrors
 import GridGeometry
 import GridStore
 import Grids
@@ -18,7 +19,7 @@ actor PlanService {
     private var layers: [GridLevel: (stamp: String, features: [(envelope: Envelope?, json: Data)])] = [:]
 
     init(path: String, snapMetres: Double) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw DeskError(.notFound, "\(path): no such plan") }
+        guard FileManager.default.fileExists(atPath: path) else { throw GridplanError(.notFound, "no such plan", source: .file(path)) }
         store = try GeoPackage.plan(path: path)
         name = (path as NSString).lastPathComponent
         desk = WhoCoversDesk(store: store, snapMetres: snapMetres)

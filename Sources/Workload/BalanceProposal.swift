@@ -1,9 +1,10 @@
 import Duty
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
-import GridStore
-import Grids
+package import GridStore
+package import Grids
 
 /// `gridplan balance`: the gridders and grids of one area, community or street, turned into a
 /// ``BalanceInstance``, solved, and described as moves (grid, from, to, load, radius change).
@@ -53,10 +54,10 @@ package final class BalanceProposal {
                 snapshot.grids[$0].level == options.withinLevel && snapshot.grids[$0].code == options.withinCode
             })
         else {
-            throw GridplanError("no \(options.withinLevel.name) grid with code \(options.withinCode) on \(model.day)")
+            throw GridplanError(.notFound, "no \(options.withinLevel.name) grid with code \(options.withinCode) on \(model.day)")
         }
         guard options.withinLevel <= model.level else {
-            throw GridplanError("--within \(options.withinLevel.name) is below the level balanced (\(model.level.name))")
+            throw GridplanError(.badArgument, "\(setting: "within") \(options.withinLevel.name) is below the level balanced (\(model.level.name))")
         }
         func inside(_ i: Int) -> Bool {
             var j = i
@@ -67,7 +68,9 @@ package final class BalanceProposal {
             return true
         }
         grids = model.grids.indices.filter { inside(model.grids[$0].index) }
-        guard !grids.isEmpty else { throw GridplanError("\(options.withinCode) holds no \(model.level.name) grid with a code on \(model.day)") }
+        guard !grids.isEmpty else {
+            throw GridplanError(.notFound, "\(options.withinCode) holds no \(model.level.name) grid with a code on \(model.day)")
+        }
         let codes = Set(grids.map { model.grids[$0].code })
         let regionGeometry = snapshot.metric[region]
         // The people: primaries of these grids, and gridders without any duty based inside the region.
@@ -83,18 +86,21 @@ package final class BalanceProposal {
         }
         guard !pool.isEmpty else {
             throw GridplanError(
+                .notFound,
                 "\(options.withinCode) has no gridder on \(model.day): "
                     + "no primary of its grids and no gridder without duty based there")
         }
         for p in pool {
             guard let c = p.capacity else {
                 throw GridplanError(
+                    .badInput,
                     "\(p.person.id) (\(p.person.name)): role \(p.person.role.rawValue) has no capacity; "
                         + "give one in the roster's capacity column or the rules")
             }
-            if !(c > 0) { throw GridplanError("\(p.person.id) (\(p.person.name)): capacity \(c); a gridder's capacity must be positive") }
+            if !(c > 0) { throw GridplanError(.badInput, "\(p.person.id) (\(p.person.name)): capacity \(c); a gridder's capacity must be positive") }
             if let b = p.base, !(try model.insidePlan(b)) {
                 throw GridplanError(
+                    .badInput,
                     "\(p.person.id) (\(p.person.name)): base \(p.person.lon!),\(p.person.lat!) lies outside the plan; "
                         + "correct it in the roster")
             }
@@ -105,11 +111,11 @@ package final class BalanceProposal {
         let allowed = radius.map { row in row.map { r in options.maxRadius.map { r <= $0 } ?? true } }
         for (k, gi) in grids.enumerated() where !allowed[k].contains(true) {
             let nearest = zip(pool, radius[k]).min { $0.1 < $1.1 }!
+            let within = String(format: "%.0f", options.maxRadius!), distance = String(format: "%.0f", nearest.1)
             throw GridplanError(
-                String(
-                    format: "grid %@: no gridder can serve it within %.0f m (nearest: %@ at %.0f m); "
-                        + "raise --max-radius or add a gridder",
-                    model.grids[gi].code, options.maxRadius!, nearest.0.person.id, nearest.1))
+                .badArgument, "no gridder can serve it within \(within) m (nearest: \(nearest.0.person.id) at \(distance) m)",
+                source: ErrorSource(feature: "grid \(model.grids[gi].code)"),
+                hint: "raise \(setting: "max-radius") or add a gridder")
         }
         let fixed = pool.map { p in p.grids.filter { !codes.contains($0) }.reduce(0.0) { $0 + (model.grid(code: $1)?.load ?? 0) } }
         let current = grids.map { model.grids[$0].primary.flatMap { personIndex[$0] } }
@@ -122,7 +128,9 @@ package final class BalanceProposal {
         do {
             solution = try Balancer.solve(instance, timeLimit: options.timeLimit, maxMoves: options.maxMoves)
         } catch BalanceError.tooFewMoves(let k) {
-            throw GridplanError("--max-moves \(options.maxMoves!): the radius limit alone moves \(k) grids away from gridders too far from them")
+            throw GridplanError(
+                .badArgument,
+                "\(setting: "max-moves") \(options.maxMoves!): the radius limit alone moves \(k) grids away from gridders too far from them")
         }
     }
 
@@ -183,7 +191,8 @@ package final class BalanceProposal {
                 for row in open {
                     let from: String = row["valid_from"], person: String = row["person_id"]
                     if from >= day {
-                        throw GridplanError("grid \(mv.grid): \(person)'s primary duty starts on \(from), not before \(day); nothing was applied")
+                        throw GridplanError(
+                            .conflict, "grid \(mv.grid): \(person)'s primary duty starts on \(from), not before \(day); nothing was applied")
                     }
                     try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [day, row["id"] as Int64])
                 }

@@ -60,15 +60,6 @@ package struct EmergencyCoverage {
             unreachableShare: total > 0 ? unreachable / total : 0)
     }
 
-    package var jsonObject: [String: Any] {
-        [
-            "k": k, "radius_m": radius, "responders": responders, "households": households, "covered_share": coveredShare,
-            "short": short.map { ["grid": $0.grid, "covered_share": $0.coveredShare] },
-            "extra_responders": extra.map { ["lon": $0.lon, "lat": $0.lat, "grid": $0.grid] }, "extra_optimal": extraOptimal,
-            "unreachable_share": unreachableShare,
-        ]
-    }
-
     package var lines: [String] {
         var out = [
             String(

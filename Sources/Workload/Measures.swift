@@ -1,7 +1,7 @@
 import Duty
 import Foundation
 import GridProjection
-import Grids
+package import Grids
 
 /// How even a set of values is: the largest against the mean, the coefficient of variation
 /// (population standard deviation over mean) and the Gini coefficient (0 = all equal).
@@ -24,9 +24,6 @@ package struct Spread: Sendable {
         gini = total > 0 ? sorted.enumerated().reduce(0) { $0 + (2 * Double($1.offset + 1) - n - 1) * $1.element } / (n * total) : 0
     }
 
-    package var jsonObject: [String: Any] {
-        ["count": count, "max": max, "mean": mean, "max_over_mean": maxOverMean, "cv": cv, "gini": gini]
-    }
 }
 
 /// One gridder's measures.
@@ -43,12 +40,6 @@ package struct PersonMeasure: Sendable {
     package var grids: [String]
     package var hasBase: Bool
 
-    package var jsonObject: [String: Any] {
-        [
-            "id": id, "name": name, "role": role, "load": load, "capacity": capacity as Any, "ratio": ratio as Any,
-            "radius_m": radiusM, "mean_distance_m": meanDistanceM, "grids": grids, "base_known": hasBase,
-        ]
-    }
 }
 
 /// `gridplan load`: every gridder and grid of a level, and how even the loads are.
@@ -102,32 +93,4 @@ package struct LoadReport {
         self.levels = levels
     }
 
-    /// Summary of the people measured: spread of ratios, largest radius, people over capacity.
-    package var summary: [String: Any] {
-        let ratios = people.compactMap(\.ratio)
-        let s = Spread(ratios)
-        return [
-            "day": day, "level": level.name, "people": people.count, "grids": grids.count,
-            "grids_without_primary": grids.filter { $0.primary == nil }.map(\.code),
-            "max_ratio": s.max, "mean_ratio": s.mean, "max_over_mean": s.maxOverMean, "cv": s.cv, "gini": s.gini,
-            "largest_radius_m": people.map(\.radiusM).max() ?? 0,
-            "over_capacity": people.filter { ($0.ratio ?? 0) > 1 }.map(\.id),
-            "people_without_base": people.filter { !$0.hasBase }.map(\.id),
-            "metric_crs": metricCRS,
-            "levels": Dictionary(uniqueKeysWithValues: levels.map { ($0.0.name, $0.1.jsonObject) }),
-        ]
-    }
-
-    package var jsonObject: [String: Any] {
-        [
-            "people": people.map(\.jsonObject),
-            "grids": grids.map { g in
-                [
-                    "code": g.code, "name": g.name as Any, "load": g.load, "primary": g.primary as Any, "households": g.households,
-                    "residents": g.residents, "cases": g.cases, "dedicated": g.dedicated, "patrol_m": g.patrolM,
-                ] as [String: Any]
-            },
-            "summary": summary, "rules": rules.jsonObject,
-        ]
-    }
 }

@@ -125,19 +125,6 @@ package struct Staffing {
         }
     }
 
-    package var jsonObject: [String: Any] {
-        [
-            "capacity": capacity, "lower_bound": lowerBound, "current": current, "needed": needed as Any, "too_heavy": tooHeavy,
-            "searched_up_to": searchedUpTo,
-            "bases": bases.map {
-                [
-                    "lon": $0.lon, "lat": $0.lat, "grids": $0.grids, "load": $0.load, "ratio": $0.load / capacity,
-                    "radius_m": $0.radiusM,
-                ] as [String: Any]
-            },
-        ]
-    }
-
     package var lines: [String] {
         if !tooHeavy.isEmpty {
             return [

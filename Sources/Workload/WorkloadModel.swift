@@ -1,11 +1,12 @@
-import Duty
+package import Duty
 import Foundation
 import GRDB
+import GridErrors
 import GridFormats
 import GridGeometry
 import GridProjection
-import GridStore
-import Grids
+package import GridStore
+package import Grids
 
 /// The plan as the workload measures see it on one day: grids with their loads, gridders with
 /// their capacities, bases and primary duties, and distances in the plan's local metric CRS
@@ -183,7 +184,7 @@ package final class WorkloadModel {
             guard g.type == .lineString || g.type == .multiLineString else { return }
             lines.append(try snapshot.projector.project(g))
         }
-        guard !lines.isEmpty else { throw GridplanError("\(file): no lines (streets) to measure patrol length with") }
+        guard !lines.isEmpty else { throw GridplanError(.badInput, "no lines (streets) to measure patrol length with", source: .file(file)) }
         let all = try Geometry.unionAll(lines, context: snapshot.context)
         var result: [Int: Double] = [:]
         for i in snapshot.indices(at: level) { result[i] = try snapshot.metric[i].intersection(all).length }

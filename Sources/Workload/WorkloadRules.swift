@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 import Grids
 
 /// How a grid's load is counted and how much load a person can carry. Load units are
@@ -58,7 +59,9 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
 
     /// Reads a JSON file; parts it leaves out keep their defaults.
     package static func load(path: String) throws -> WorkloadRules {
-        guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError("\(path): cannot read the workload rules") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GridplanError(.badInput, "cannot read the workload rules", source: .file(path))
+        }
         struct Partial: Decodable {
             var weights: [String: Double]?
             var severity: [String: Double]?
@@ -67,18 +70,20 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
             var case_window_days: Int?
         }
         let p: Partial
-        do { p = try JSONDecoder().decode(Partial.self, from: data) } catch { throw GridplanError("\(path): not valid workload rules: \(error)") }
+        do { p = try JSONDecoder().decode(Partial.self, from: data) } catch {
+            throw GridplanError(.badInput, "not valid workload rules: \(error)", source: .file(path))
+        }
         var rules = defaults
-        if let w = p.weights { try rules.setWeights(w, source: "\(path): weights") }
+        if let w = p.weights { try rules.setWeights(w, given: "weights", source: ErrorSource(file: path, field: "weights")) }
         rules.severity.merge(p.severity ?? [:]) { $1 }
         rules.categories = p.categories ?? []
         rules.capacity.merge(p.capacity ?? [:]) { $1 }
         rules.caseWindowDays = p.case_window_days ?? rules.caseWindowDays
         for (role, c) in rules.capacity where !(c > 0) {
-            throw GridplanError("\(path): capacity.\(role) is \(c); a capacity must be positive")
+            throw GridplanError(.badInput, "capacity.\(role) is \(c); a capacity must be positive", source: .file(path))
         }
-        for (s, f) in rules.severity where f < 0 { throw GridplanError("\(path): severity.\(s) is negative (\(f))") }
-        if rules.caseWindowDays <= 0 { throw GridplanError("\(path): case_window_days must be positive") }
+        for (s, f) in rules.severity where f < 0 { throw GridplanError(.badInput, "severity.\(s) is negative (\(f))", source: .file(path)) }
+        if rules.caseWindowDays <= 0 { throw GridplanError(.badInput, "case_window_days must be positive", source: .file(path)) }
         return rules
     }
 
@@ -88,23 +93,28 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
         for part in text.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, let v = Double(kv[1]) else {
-                throw GridplanError("--weights \(text): '\(part)' is not NAME=NUMBER (households, residents, cases, dedicated, patrol_km)")
+                throw GridplanError(
+                    .badArgument, "\(setting: "weights") \(text): '\(part)' is not NAME=NUMBER (households, residents, cases, dedicated, patrol_km)")
             }
             values[kv[0]] = v
         }
-        try setWeights(values, source: "--weights")
+        try setWeights(values, given: "\(setting: "weights")")
     }
 
-    mutating func setWeights(_ values: [String: Double], source: String) throws {
+    /// `given` names where the weights came from in messages: the option, or the file's field.
+    mutating func setWeights(_ values: [String: Double], given: Wording, source: ErrorSource? = nil) throws {
+        let kind: ErrorKind = source == nil ? .badArgument : .badInput  // an option's value, or a file's
         for (key, v) in values {
-            guard v >= 0, v.isFinite else { throw GridplanError("\(source): \(key)=\(v) must be a non-negative number") }
+            guard v >= 0, v.isFinite else { throw GridplanError(kind, "\(given) \(key)=\(v) must be a non-negative number", source: source) }
             switch key {
             case "households": weights.households = v
             case "residents": weights.residents = v
             case "cases": weights.cases = v
             case "dedicated": weights.dedicated = v
             case "patrol_km": weights.patrolKm = v
-            default: throw GridplanError("\(source): unknown weight '\(key)' (households, residents, cases, dedicated, patrol_km)")
+            default:
+                throw GridplanError(
+                    kind, "\(given): unknown weight '\(key)' (households, residents, cases, dedicated, patrol_km)", source: source)
             }
         }
     }
@@ -118,15 +128,4 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
     /// The capacity a person carries: their own, else their role's default (nil: not a gridder).
     package func capacity(own: Double?, role: String) -> Double? { own ?? capacity[role] }
 
-    /// The rules as JSON for `--json` output, so a reader knows how loads were counted.
-    package var jsonObject: [String: Any] {
-        [
-            "weights": [
-                "households": weights.households, "residents": weights.residents, "cases": weights.cases,
-                "dedicated": weights.dedicated, "patrol_km": weights.patrolKm,
-            ],
-            "severity": severity, "categories": categories.map { ["prefix": $0.prefix, "weight": $0.weight] },
-            "capacity": capacity, "case_window_days": caseWindowDays,
-        ]
-    }
 }

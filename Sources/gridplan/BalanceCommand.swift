@@ -71,11 +71,8 @@ struct BalanceCommand: ParsableCommand {
             let before = proposal.side(proposal.currentAssignment), after = proposal.side(proposal.solution.assignment.map { $0 })
             let s = proposal.solution
             if json {
-                var out = BalanceJSON.object(proposal, before: before, after: after)
-                out["applied_version"] = version as Any
-                out["staffing"] = staff?.jsonObject as Any
-                out["coverage"] = cover?.jsonObject as Any
-                print(jsonString(out))
+                try printJSON(
+                    BalanceJSON(proposal, before: before, after: after, appliedVersion: version, staffing: staff, coverage: cover))
                 return
             }
             proposal.warnings.forEach(warn)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cases
 import Duty
 import Foundation
+import GridErrors
 import GridStore
 import Grids
 
@@ -13,14 +14,14 @@ struct DispatchOptions: ParsableArguments {
 
     func validate() throws {
         try reportingErrors {
-            if let now, Clock.time(now) == nil { throw CLIError("--now \(now): not a date and time") }
+            if let now, Clock.time(now) == nil { throw GridplanError(.badArgument, "--now \(now): not a date and time") }
         }
     }
 
     func load() throws -> (DispatchRules, String) {
         let table = try rules.map { try DispatchRules.load(path: $0) } ?? .defaults
         guard let now else { return (table, Clock.now()) }
-        guard let t = Clock.time(now) else { throw CLIError("--now \(now): not a date and time") }
+        guard let t = Clock.time(now) else { throw GridplanError(.badArgument, "--now \(now): not a date and time") }
         return (table, t)
     }
 }
@@ -53,7 +54,7 @@ extension CasesCommand {
 
         func validate() throws {
             try reportingErrors {
-                guard (caseID != nil) != allNew else { throw CLIError("give --case ID or --all-new") }
+                guard (caseID != nil) != allNew else { throw GridplanError(.badArgument, "give --case ID or --all-new") }
             }
         }
 
@@ -108,11 +109,11 @@ extension CasesCommand {
         }
 
         func state() throws -> String {
-            try (CaseStatus(text: to)?.rawValue).orThrow(CLIError("--to \(to): not a state"))
+            try (CaseStatus(text: to)?.rawValue).orThrow(GridplanError(.badArgument, "--to \(to): not a state"))
         }
 
         func time() throws -> String {
-            try at.map { t in try Clock.time(t).orThrow(CLIError("--at \(t): not a date and time")) } ?? Clock.now()
+            try at.map { t in try Clock.time(t).orThrow(GridplanError(.badArgument, "--at \(t): not a date and time")) } ?? Clock.now()
         }
 
         func score() throws -> Int? {
@@ -121,7 +122,7 @@ extension CasesCommand {
                 case "满意", "非常满意": return 5
                 case "基本满意": return 3
                 case "不满意": return 1
-                default: return try Int(text).orThrow(CLIError("--satisfaction \(text): give 1–5, 满意, 基本满意 or 不满意"))
+                default: return try Int(text).orThrow(GridplanError(.badArgument, "--satisfaction \(text): give 1–5, 满意, 基本满意 or 不满意"))
                 }
             }
         }
@@ -153,7 +154,7 @@ extension CasesCommand {
                 let dispatches = try Lifecycle.dispatches(store: plan, caseID: id)
                 let exists = try plan.read { try CaseStore.exists($0, caseID: id) }
                 guard exists else {
-                    throw CLIError("no case with id \(id)")
+                    throw GridplanError(.notFound, "no case with id \(id)")
                 }
                 // Both lists by time; a dispatch and its transition share the time, the dispatch first.
                 var lines: [(String, Int, String)] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cases
 import Foundation
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore
@@ -113,7 +114,7 @@ struct CasesCommand: ParsableCommand {
 
         func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
             let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == count else { throw CLIError("\(option) \(text): expected \(count) comma-separated numbers") }
+            guard parts.count == count else { throw GridplanError(.badArgument, "\(option) \(text): expected \(count) comma-separated numbers") }
             return parts
         }
 
@@ -124,7 +125,7 @@ struct CasesCommand: ParsableCommand {
         func box() throws -> Envelope? {
             guard let bbox else { return nil }
             let b = try numbers(bbox, 4, "--bbox")
-            guard b[0] <= b[2], b[1] <= b[3] else { throw CLIError("--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
+            guard b[0] <= b[2], b[1] <= b[3] else { throw GridplanError(.badArgument, "--bbox \(bbox): write MINLON,MINLAT,MAXLON,MAXLAT") }
             return Envelope(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])
         }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cases
 import Foundation
+import GridErrors
 import Grids
 
 struct CodesCommand: ParsableCommand {
@@ -27,7 +28,7 @@ struct CodesCommand: ParsableCommand {
     func validate() throws {
         try reportingErrors {
             if let county, county.count != 6 || !county.allSatisfy(\.isNumber) {
-                throw CLIError("--county \(county): a county code has 6 digits (GB/T 2260), e.g. 440802")
+                throw GridplanError(.badArgument, "--county \(county): a county code has 6 digits (GB/T 2260), e.g. 440802")
             }
             _ = try scheme.map { try CodeScheme(parsing: $0) }
         }

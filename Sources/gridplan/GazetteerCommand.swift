@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geocoding
+import GridErrors
 import GridStore
 
 struct GazetteerCommand: ParsableCommand {
@@ -59,9 +60,9 @@ struct GazetteerImport: ParsableCommand {
 
     /// What to import from FILE, as the options say.
     func importOptions() throws -> (file: String, options: GazetteerImporter.Options) {
-        guard let file else { throw CLIError("give a FILE to import, or --defaults") }
+        guard let file else { throw GridplanError(.badArgument, "give a FILE to import, or --defaults") }
         guard let kindText = kind, let kind = PlaceKind(rawValue: kindText) else {
-            throw CLIError("--kind is required: one of \(PlaceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw GridplanError(.badArgument, "--kind is required: one of \(PlaceKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var options = GazetteerImporter.Options(kind: kind)
         options.crs = try crs.map { try parseCRS($0, option: "--crs") }
@@ -69,7 +70,7 @@ struct GazetteerImport: ParsableCommand {
         options.generated = generated
         for f in fields {
             let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CLIError("--field \(f): expected role=field") }
+            guard parts.count == 2 else { throw GridplanError(.badArgument, "--field \(f): expected role=field") }
             options.fields[parts[0]] = parts[1]
         }
         return (file, options)
@@ -80,7 +81,7 @@ struct GazetteerImport: ParsableCommand {
             let plan = try store.open(create: true)
             if defaults {
                 guard let dir = GazetteerDefaults.geoData(geodata) else {
-                    throw CLIError("--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR")
+                    throw GridplanError(.notFound, "--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR")
                 }
                 for r in try GazetteerDefaults.importAll(into: plan, geoData: dir) { print(line(r)) }
                 return

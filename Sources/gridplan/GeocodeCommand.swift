@@ -3,6 +3,7 @@ import Cases
 import Foundation
 import GRDB
 import Geocoding
+import GridErrors
 import GridProjection
 import GridStore
 import Grids
@@ -20,7 +21,8 @@ func openGeocoder(_ plan: GeoPackage, defaults: Bool) throws -> Geocoder {
     let count = try plan.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM gazetteer") ?? 0 }
     if count == 0 {
         guard defaults, let dir = GazetteerDefaults.geoData() else {
-            throw CLIError("\(plan.path): the gazetteer is empty; load it with `gridplan gazetteer import` (--defaults for the sample)")
+            throw GridplanError(
+                .notFound, "\(plan.path): the gazetteer is empty; load it with `gridplan gazetteer import` (--defaults for the sample)")
         }
         warn("the gazetteer is empty: loading the sample (\(dir)/chikan) first")
         _ = try GazetteerDefaults.importAll(into: plan, geoData: dir)
@@ -31,7 +33,9 @@ func openGeocoder(_ plan: GeoPackage, defaults: Bool) throws -> Geocoder {
 /// The coordinate systems an --also (--out-crs) option names, in order: gcj02 and bd09 only.
 func alsoSystems(_ also: String?) throws -> [String] {
     let systems = (also ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-    if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) { throw CLIError("--also \(bad): expected gcj02 or bd09") }
+    if let bad = systems.first(where: { $0 != "gcj02" && $0 != "bd09" }) {
+        throw GridplanError(.badArgument, "--also \(bad): expected gcj02 or bd09")
+    }
     return systems
 }
 
@@ -161,7 +165,7 @@ struct GeocodeParse: ParsableCommand {
     var lines: String?
 
     func validate() throws {
-        try reportingErrors { if text == nil && lines == nil { throw CLIError("give an ADDRESS, or --lines FILE") } }
+        try reportingErrors { if text == nil && lines == nil { throw GridplanError(.badArgument, "give an ADDRESS, or --lines FILE") } }
     }
 
     func run() throws {
@@ -172,7 +176,7 @@ struct GeocodeParse: ParsableCommand {
                 parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon)
             }
             if let lines { try parseLines(lines, parser); return }
-            guard let text else { throw CLIError("give an ADDRESS, or --lines FILE") }
+            guard let text else { throw GridplanError(.badArgument, "give an ADDRESS, or --lines FILE") }
             let c = parser.parse(text)
             let normalized = AddressNormalizer.normalize(text)
             if json {
@@ -187,7 +191,7 @@ struct GeocodeParse: ParsableCommand {
     /// Parses every line, timing the parser alone (not the reading or the printing).
     func parseLines(_ path: String, _ parser: AddressParser) throws {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("\(path): cannot read it as UTF-8 text")
+            throw GridplanError(.badInput, "\(path): cannot read it as UTF-8 text")
         }
         let addresses = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .dropLast(text.hasSuffix("\n") ? 1 : 0)

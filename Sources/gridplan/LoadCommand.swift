@@ -57,7 +57,7 @@ struct LoadCommand: ParsableCommand {
                 store: try store.open(), day: day, level: level, rules: try workload.resolvedRules(),
                 roads: workload.roads)
             let report = try LoadReport(model: model)
-            if json { print(jsonString(report.jsonObject)); return }
+            if json { try printJSON(LoadJSON(report)); return }
             print("id\tname\trole\tload\tcapacity\tratio\tradius_m\tmean_distance_m\tgrids")
             for p in report.people.sorted(by: { ($0.ratio ?? 0) > ($1.ratio ?? 0) }) {
                 print(
@@ -67,14 +67,14 @@ struct LoadCommand: ParsableCommand {
                         String(format: "%.0f", p.meanDistanceM), p.grids.joined(separator: " "),
                     ].joined(separator: "\t"))
             }
-            let s = report.summary
-            let uncovered = (s["grids_without_primary"] as? [String]) ?? []
+            let s = LoadJSON(report).summary
+            let uncovered = s.gridsWithoutPrimary
             print(
                 String(
                     format: "%d people, %d grids (%d without a primary) on %@: largest ratio %.2f, mean %.2f, CV %.2f, Gini %.2f, "
                         + "largest radius %.0f m, %d over capacity",
-                    report.people.count, report.grids.count, uncovered.count, day, s["max_ratio"] as! Double, s["mean_ratio"] as! Double,
-                    s["cv"] as! Double, s["gini"] as! Double, s["largest_radius_m"] as! Double, (s["over_capacity"] as! [String]).count))
+                    report.people.count, report.grids.count, uncovered.count, day, s.maxRatio, s.meanRatio, s.cv, s.gini,
+                    s.largestRadiusM, s.overCapacity.count))
             for (l, spread) in report.levels {
                 print(
                     String(

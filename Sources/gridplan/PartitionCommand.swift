@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import GridFormats
 import GridProjection
 import Grids
@@ -120,28 +121,27 @@ struct PartitionCommand: ParsableCommand {
     /// The option rules, checked before any file is read (exit status 2, as for a usage error).
     func validate() throws {
         try reportingErrors {
-            guard (parent == nil) != (level == nil) else { throw CLIError("give exactly one of --parent CODE and --level LEVEL", status: 2) }
-            guard outLevel == .area || outLevel == .unit else { throw CLIError("--out-level must be area or unit", status: 2) }
-            if lock != nil && !redraw { throw CLIError("--lock needs --redraw", status: 2) }
+            guard (parent == nil) != (level == nil) else { throw GridplanError(.badArgument, "give exactly one of --parent CODE and --level LEVEL") }
+            guard outLevel == .area || outLevel == .unit else { throw GridplanError(.badArgument, "--out-level must be area or unit") }
+            if lock != nil && !redraw { throw GridplanError(.badArgument, "--lock needs --redraw") }
             if redraw && dedicated != nil {
-                throw CLIError(
-                    "--dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are)",
-                    status: 2)
+                throw GridplanError(
+                    .badArgument, "--dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are)")
             }
-            if redraw && seeds != nil { throw CLIError("--seeds makes a fresh plan: it cannot go with --redraw", status: 2) }
+            if redraw && seeds != nil { throw GridplanError(.badArgument, "--seeds makes a fresh plan: it cannot go with --redraw") }
             if seeds != nil && count != nil {
-                throw CLIError("give --seeds or --count, not both: with seeds, the number of grids is the number of seeds", status: 2)
+                throw GridplanError(.badArgument, "give --seeds or --count, not both: with seeds, the number of grids is the number of seeds")
             }
             if dedicated == nil && (dedicatedKindField != nil || dedicatedNameField != nil) {
-                throw CLIError("--dedicated-kind-field and --dedicated-name-field need --dedicated", status: 2)
+                throw GridplanError(.badArgument, "--dedicated-kind-field and --dedicated-name-field need --dedicated")
             }
-            if seeds == nil && seedsIdField != nil { throw CLIError("--seeds-id-field needs --seeds", status: 2) }
-            if let maxRadius, !(maxRadius > 0) { throw CLIError("--max-radius must be a positive number of metres", status: 2) }
-            if let maxResidents, !(maxResidents >= 0) { throw CLIError("--max-residents must be 0 (none) or more", status: 2) }
-            if let count, count < 1 { throw CLIError("--count must be at least 1", status: 2) }
+            if seeds == nil && seedsIdField != nil { throw GridplanError(.badArgument, "--seeds-id-field needs --seeds") }
+            if let maxRadius, !(maxRadius > 0) { throw GridplanError(.badArgument, "--max-radius must be a positive number of metres") }
+            if let maxResidents, !(maxResidents >= 0) { throw GridplanError(.badArgument, "--max-residents must be 0 (none) or more") }
+            if let count, count < 1 { throw GridplanError(.badArgument, "--count must be at least 1") }
             let targets = partitionOptions().targets
             guard targets.min <= targets.target, targets.target <= targets.max else {
-                throw CLIError("need --min ≤ --target ≤ --max (got \(targets.min), \(targets.target), \(targets.max))", status: 2)
+                throw GridplanError(.badArgument, "need --min ≤ --target ≤ --max (got \(targets.min), \(targets.target), \(targets.max))")
             }
             if let blocksOut { _ = try blocksFormat(blocksOut) }
             if let inputCRS { _ = try parseCRS(inputCRS, option: "--crs-of-inputs") }
@@ -184,7 +184,7 @@ struct PartitionCommand: ParsableCommand {
     func blocksFormat(_ path: String) throws -> VectorFormat {
         let ext = (path as NSString).pathExtension.lowercased()
         guard let format = VectorFormat(rawValue: ext == "json" ? "geojson" : ext) else {
-            throw CLIError("--blocks-out \(path): write .geojson, .gpkg, .shp or .csv", status: 2)
+            throw GridplanError(.badArgument, "--blocks-out \(path): write .geojson, .gpkg, .shp or .csv")
         }
         return format
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Duty
 import Foundation
+import GridErrors
 import GridProjection
 import GridStore
 import Grids
@@ -126,7 +127,7 @@ struct DutyCommand: ParsableCommand {
         }
 
         func duty() throws -> DutyRole {
-            try DutyRole(text: role).orThrow(CLIError("--role \(role): not primary, backup or chief"))
+            try DutyRole(text: role).orThrow(GridplanError(.badArgument, "--role \(role): not primary, backup or chief"))
         }
 
         func run() throws {
@@ -157,7 +158,7 @@ struct DutyCommand: ParsableCommand {
         }
 
         func duty() throws -> DutyRole? {
-            try role.map { t in try DutyRole(text: t).orThrow(CLIError("--role \(t): not primary, backup or chief")) }
+            try role.map { t in try DutyRole(text: t).orThrow(GridplanError(.badArgument, "--role \(t): not primary, backup or chief")) }
         }
 
         func run() throws {
@@ -206,6 +207,6 @@ extension Optional {
 /// A day option (`YYYY-MM-DD` or any time form), today when not given.
 func dayOption(_ text: String?, option: String = "--at") throws -> String {
     guard let text else { return Clock.day(Clock.now()) }
-    guard let day = Clock.date(text) else { throw CLIError("\(option) \(text): not a date (e.g. 2024-06-01)") }
+    guard let day = Clock.date(text) else { throw GridplanError(.badArgument, "\(option) \(text): not a date (e.g. 2024-06-01)") }
     return day
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import Grids
 
 struct PlanCommand: ParsableCommand {
@@ -33,8 +34,8 @@ struct PlanCommand: ParsableCommand {
         }
 
         func moments() throws -> (PlanMoment, PlanMoment) {
-            guard let a = PlanMoment(from) else { throw CLIError("--from \(from): write a day as YYYY-MM-DD or a version number") }
-            guard let b = PlanMoment(to) else { throw CLIError("--to \(to): write a day as YYYY-MM-DD or a version number") }
+            guard let a = PlanMoment(from) else { throw GridplanError(.badArgument, "--from \(from): write a day as YYYY-MM-DD or a version number") }
+            guard let b = PlanMoment(to) else { throw GridplanError(.badArgument, "--to \(to): write a day as YYYY-MM-DD or a version number") }
             return (a, b)
         }
 

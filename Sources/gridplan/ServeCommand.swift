@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("gridplan: serving \(path) on http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
             }
         } catch {
-            throw fail("serving \(path): \(error)", status: 1)
+            throw fail("serving \(path): \(errorLine(error))", status: 1)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import Grids
 
 struct StatsCommand: ParsableCommand {
@@ -26,7 +27,7 @@ struct StatsCommand: ParsableCommand {
             let sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults
             let stats = try GridStats.compute(try PlanSnapshot(store: try store.open()), rules: sizing, level: level)
             if let level, stats.grids.isEmpty {
-                throw CLIError("the plan has no \(level.name) grids")
+                throw GridplanError(.notFound, "the plan has no \(level.name) grids")
             }
             if json {
                 try printJSON(GridStatsJSON(stats))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Desk
 import Foundation
+import GridErrors
 import GridFormats
 import GridProjection
 import GridStore
@@ -26,16 +27,41 @@ struct StoreOptions: ParsableArguments {
     var path: String
 
     func open(create: Bool = false) throws -> GeoPackage {
-        do { return try GeoPackage.plan(path: path, create: create) } catch let e as StoreError { throw CLIError(e.message) }
+        try GeoPackage.plan(path: path, create: create)
     }
 }
 
-/// A failure to report to the user as one line on standard error, with an exit status.
+/// A failure reported with an exit status of its own rather than its kind's: `validate` exits 2
+/// for anything that stops the check running, whatever its kind.
 struct CLIError: Error, CustomStringConvertible {
-    let message: String
+    let underlying: any Error
     let status: Int32
-    init(_ message: String, status: Int32 = 1) { self.message = message; self.status = status }
-    var description: String { message }
+    init(_ underlying: any Error, status: Int32) { self.underlying = underlying; self.status = status }
+    var description: String { "\(underlying)" }
+}
+
+/// gridplan's exit statuses (the README's table):
+/// 0 done; 1 refused or failed (or, for `validate`, findings); 2 asked wrongly (an option's value);
+/// 3 the plan is busy with another writer, try again; 64 not understood (an unknown option,
+/// a missing argument: ArgumentParser's usage errors).
+func exitStatus(_ kind: ErrorKind) -> Int32 {
+    switch kind {
+    case .badArgument: 2
+    case .busy: 3
+    case .badInput, .notFound, .conflict, .unsupported, .failed: 1
+    }
+}
+
+/// A setting as the command line spells it: its option (`--crs`; `-k`, the one short option).
+func flag(_ setting: Setting) -> String { setting.rawValue.count == 1 ? "-" + setting.rawValue : "--" + setting.rawValue }
+
+/// The one line the command line prints for an error: settings written as options.
+func errorLine(_ error: any Error) -> String {
+    switch error {
+    case let e as GridplanError: e.rendered(flag)
+    case let e as CLIError: errorLine(e.underlying)
+    default: "\(error)"
+    }
 }
 
 /// Runs a command body, turning library errors into a one-line message and an exit status.
@@ -44,12 +70,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
         try body()
     } catch let e as ExitCode {
         throw e
-    } catch let e as CLIError {
-        FileHandle.standardError.write(Data("gridplan: error: \(e.message)\n".utf8))
-        throw ExitCode(e.status)
     } catch {
-        FileHandle.standardError.write(Data("gridplan: error: \(error)\n".utf8))
-        throw ExitCode(1)
+        FileHandle.standardError.write(Data("gridplan: error: \(errorLine(error))\n".utf8))
+        switch error {
+        case let e as CLIError: throw ExitCode(e.status)
+        case let e as GridplanError: throw ExitCode(exitStatus(e.kind))
+        default: throw ExitCode(1)
+        }
     }
 }
 
@@ -59,16 +86,12 @@ func warn(_ message: String) {
 
 /// Parses a CRS option given as text, with PROJ's reason when it is unknown.
 func parseCRS(_ text: String, option: String) throws -> CRS {
-    do { return try CRS(parsing: text) } catch { throw CLIError("\(option) \(text): \(error)") }
+    do { return try CRS(parsing: text) } catch let e as GridplanError {
+        throw GridplanError(.badArgument, "\(option) \(text): \(e.message)")
+    }
 }
 
 /// Prints one of the library's JSON output types, formatted as everything gridplan prints.
 func printJSON<T: Encodable>(_ value: T) throws {
     print(try JSONOutput.string(value))
-}
-
-/// `load --json` and `balance --json` only, until their reports have Codable output types like the others.
-func jsonString(_ object: Any) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-    return String(data: data, encoding: .utf8) ?? "{}"
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Duty
 import Foundation
+import GridErrors
 import GridGeometry
 import GridStore
 import Grids
@@ -40,7 +41,7 @@ struct ValidateCommand: ParsableCommand {
     /// A bad --at is a usage mistake (exit status 2), found before any check runs or --fix repairs anything.
     func validate() throws {
         try reportingErrors {
-            do { _ = try dayOption(at) } catch let e as CLIError { throw CLIError(e.message, status: 2) }
+            do { _ = try dayOption(at) } catch { throw CLIError(error, status: 2) }
         }
     }
 
@@ -50,9 +51,9 @@ struct ValidateCommand: ParsableCommand {
             let plan: GeoPackage
             do {
                 plan = try store.open()
-            } catch let e as CLIError { throw CLIError(e.message, status: 2) }
+            } catch { throw CLIError(error, status: 2) }
             let sizing: SizingRules
-            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError("\(error)", status: 2) }
+            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError(error, status: 2) }
             var report: Validation.Report
             // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
             do {
@@ -63,7 +64,9 @@ struct ValidateCommand: ParsableCommand {
                     maxPrimarySpreadM: maxPrimarySpreadM)
                 try RosterChecks.append(roster, to: plan)
                 report.findings += roster
-            } catch let e as GridplanError { throw CLIError(e.message, status: 2) } catch { throw CLIError("\(store.path): \(error)", status: 2) }
+            } catch let e as GridplanError { throw CLIError(e, status: 2) } catch {
+                throw CLIError(GridplanError(.failed, "\(error)", source: .file(store.path)), status: 2)
+            }
             dirty = report.hasProblems
             if json {
                 try printJSON(ValidationJSON(report))

@@ -3,6 +3,7 @@ import Desk
 import Duty
 import Foundation
 import Geocoding
+import GridErrors
 import GridProjection
 import Grids
 
@@ -38,9 +39,9 @@ struct WhoCoversCommand: ParsableCommand {
     func validate() throws {
         try reportingErrors {
             if address != nil {
-                guard lon == nil && lat == nil else { throw CLIError("give --address or --lon and --lat, not both", status: 2) }
+                guard lon == nil && lat == nil else { throw GridplanError(.badArgument, "give --address or --lon and --lat, not both") }
             } else {
-                guard lon != nil, lat != nil else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
+                guard lon != nil, lat != nil else { throw GridplanError(.badArgument, "give the point with --lon and --lat, or --address") }
                 _ = try parseCRS(crs, option: "--crs")
             }
             _ = try dayOption(at)
@@ -55,14 +56,14 @@ struct WhoCoversCommand: ParsableCommand {
             if let address {
                 question = .address(address)
             } else {
-                guard let lon, let lat else { throw CLIError("give the point with --lon and --lat, or --address", status: 2) }
+                guard let lon, let lat else { throw GridplanError(.badArgument, "give the point with --lon and --lat, or --address") }
                 question = .point(x: lon, y: lat, crs: try parseCRS(crs, option: "--crs"))
             }
             // With --at, the grids too are those in force that day.
             let answer: WhoCoversAnswer
             do {
                 answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k)
-            } catch let e as DeskError { throw CLIError(e.message, status: e.kind == .badQuestion ? 2 : 1) }
+            }
             if json { try printJSON(answer.json); return }
             let c = answer.coverage, geocoded = answer.geocode
             func m(_ d: Double?) -> String { d.map { String(format: "%.0f m", $0) } ?? "-" }

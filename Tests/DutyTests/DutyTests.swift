@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore
@@ -125,19 +126,7 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         #expect(Set(findings.filter { $0.kind == .noPrimary }.flatMap(\.grids)) == ["U2", "U3"])
 
         // A redraw on 2024-09-01 splits U3: G2's duty there is now stale, and a new open duty in U3 is refused.
-        var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-09-01", replaceLevel: true)
-        options.parentField = "parent"
-        _ = try GridImporter.run(
-            file: folder.write(
-                "redraw.csv",
-                """
-                code,name,parent,wkt
-                U1,一网格,A1,"\(box(0, 0, 500, 1000))"
-                U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
-                U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
-                U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
-
-                """), into: store, options: options)
+        try redrawSplittingU3(store, in: folder)
         findings = try RosterChecks.run(store: store, plan: PlanSnapshot(store: store), day: "2024-10-01", maxPrimarySpreadM: 300)
         let stale = findings.filter { $0.kind == .staleDuty }
         #expect(stale.count == 1 && stale[0].grids == ["U3"] && stale[0].message.contains("G2") && stale[0].locationWKB != nil)
@@ -151,6 +140,23 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         try RosterChecks.append(findings, to: store)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM findings WHERE kind = 'stale_duty'") } == 1)
     }
+}
+
+/// The redraw of 2024-09-01 that splits unit U3 into U3a and U3b.
+private func redrawSplittingU3(_ store: GeoPackage, in folder: TemporaryFolder) throws {
+    var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-09-01", replaceLevel: true)
+    options.parentField = "parent"
+    _ = try GridImporter.run(
+        file: folder.write(
+            "redraw.csv",
+            """
+            code,name,parent,wkt
+            U1,一网格,A1,"\(box(0, 0, 500, 1000))"
+            U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
+            U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
+            U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
+
+            """), into: store, options: options)
 }
 
 @Suite struct WhoCoversTests {
@@ -204,19 +210,7 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
 
     @Test func pastDaysUseThePlanInForceThen() throws {
         let store = try loaded()
-        var options = ImportOptions(level: .unit, crs: .proj("EPSG:4546"), validFrom: "2024-09-01", replaceLevel: true)
-        options.parentField = "parent"
-        _ = try GridImporter.run(
-            file: folder.write(
-                "redraw.csv",
-                """
-                code,name,parent,wkt
-                U1,一网格,A1,"\(box(0, 0, 500, 1000))"
-                U2,二网格,A1,"\(box(500, 0, 1000, 1000))"
-                U3a,三甲网格,A2,"\(box(1000, 0, 1500, 1000))"
-                U3b,三乙网格,A2,"\(box(1500, 0, 2000, 1000))"
-
-                """), into: store, options: options)
+        try redrawSplittingU3(store, in: folder)
         let p = point(1200, 500)
         let before = try WhoCovers(store: store, planDay: "2024-08-01").answer(lon: p.lon, lat: p.lat, day: "2024-08-01")
         #expect(before.chain.first?.code == "U3" && before.unitGridder?.id == "G2")

@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 import Testing
 
 @testable import GridGeometry
@@ -47,9 +48,9 @@ import Testing
             let text = "\(error)"
             return text.contains("invalid WKT") && text.contains("closed")
         }
-        #expect(throws: GeometryError.self) { _ = try Geometry(wkt: "NOT A GEOMETRY") }
-        #expect(throws: GeometryError.self) { _ = try Geometry(wkb: [1, 2, 3]) }
-        #expect(throws: GeometryError.self) { _ = try Geometry(geoJSON: "{\"type\":\"Polygon\"") }
+        #expect(#expect(throws: GridplanError.self) { _ = try Geometry(wkt: "NOT A GEOMETRY") }?.kind == .badInput)
+        #expect(#expect(throws: GridplanError.self) { _ = try Geometry(wkb: [1, 2, 3]) }?.kind == .badInput)
+        #expect(#expect(throws: GridplanError.self) { _ = try Geometry(geoJSON: "{\"type\":\"Polygon\"") }?.kind == .badInput)
     }
 }
 

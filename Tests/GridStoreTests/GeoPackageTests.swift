@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridTestSupport
 import Grids
@@ -20,7 +21,7 @@ import Testing
         let empty = try GeoPackageGeometry.encode(try Geometry(wkt: "POLYGON EMPTY"), srsID: 4490)
         #expect(try GeoPackageGeometry.header(empty).isEmpty)
         #expect(try GeoPackageGeometry.envelope(empty) == nil)
-        #expect(throws: GeometryError.self) { _ = try GeoPackageGeometry.header(Data([1, 2, 3, 4, 5, 6, 7, 8])) }
+        #expect(#expect(throws: GridplanError.self) { _ = try GeoPackageGeometry.header(Data([1, 2, 3, 4, 5, 6, 7, 8])) }?.kind == .badInput)
     }
 }
 
@@ -122,8 +123,12 @@ import Testing
     @Test func refusesFilesThatAreNotGeoPackages() throws {
         let folder = TemporaryFolder()
         let path = folder.write("notes.gpkg", "hello, this is not SQLite at all")
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: path, schema: GridsSchema.schema) }
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false, schema: GridsSchema.schema) }
+        let notSQLite = #expect(throws: GridplanError.self) { _ = try GeoPackage(path: path, schema: GridsSchema.schema) }
+        #expect(notSQLite?.kind == .conflict && notSQLite?.source?.file == path)
+        let missing = #expect(throws: GridplanError.self) {
+            _ = try GeoPackage(path: folder.path("missing.gpkg"), create: false, schema: GridsSchema.schema)
+        }
+        #expect(missing?.kind == .notFound)
     }
 
     /// Odd paths get a clear error at once: no trap on a folder, no endless wait on a pipe.
@@ -134,13 +139,13 @@ import Testing
             do {
                 _ = try GeoPackage(path: path, schema: schema)
                 Issue.record("\(path) was opened")
-            } catch let e as StoreError {
-                #expect(e.message.contains(words), "\(e.message)")
+            } catch let e as GridplanError {
+                #expect(e.kind == .badArgument && e.description.contains(words), "\(e)")
             }
         }
         let fifo = folder.path("pipe.gpkg")
         #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(throws: StoreError.self) { _ = try GeoPackage(path: fifo, schema: schema) }
+        #expect(#expect(throws: GridplanError.self) { _ = try GeoPackage(path: fifo, schema: schema) }?.kind == .badArgument)
     }
 
     /// Another application's SQLite file is refused and left byte for byte as it was, with no
@@ -164,8 +169,8 @@ import Testing
             do {
                 _ = try GeoPackage(path: path, schema: GridsSchema.schema)
                 Issue.record("\(path) was taken for a plan")
-            } catch let e as StoreError {
-                #expect(e.message.contains("not a gridplan plan"), "\(e.message)")
+            } catch let e as GridplanError {
+                #expect(e.kind == .conflict && e.source?.file == path, "\(e)")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
             #expect(!FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm"))
@@ -193,8 +198,8 @@ import Testing
         do {
             try second.write { try $0.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'second')") }
             Issue.record("the second writer wrote while the first held the plan")
-        } catch let e as StoreError {
-            #expect(e.message.contains("another process") && e.message.contains("Nothing was written"), "\(e.message)")
+        } catch let e as GridplanError {
+            #expect(e.kind == .busy && e.description.contains("Nothing was written"), "\(e)")
         }
         done.signal()
         Thread.sleep(forTimeInterval: 0.3)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridFormats
 import GridGeometry
 import GridProjection
@@ -34,7 +35,7 @@ func dump(_ store: GeoPackage) throws -> String {
     let folder = TemporaryFolder()
 
     func expectImportError(
-        _ file: String, level: GridLevel = .street, crs: CRS? = nil,
+        _ file: String, level: GridLevel = .street, crs: CRS? = nil, kind: ErrorKind = .badInput,
         containing parts: [String], sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
@@ -44,8 +45,11 @@ func dump(_ store: GeoPackage) throws -> String {
         do {
             _ = try GridImporter.run(file: file, into: store, options: options)
             Issue.record("import of \(file) should have failed", sourceLocation: sourceLocation)
-        } catch {
-            let message = "\(error)"
+        } catch let error as GridplanError {
+            #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.source?.description.contains((file as NSString).lastPathComponent) == true, sourceLocation: sourceLocation)
+            // Settings are written the way the command line shows them.
+            let message = error.rendered { "--" + $0.rawValue }
             for part in parts {
                 #expect(message.contains(part), "'\(message)' should mention '\(part)'", sourceLocation: sourceLocation)
             }
@@ -93,7 +97,7 @@ func dump(_ store: GeoPackage) throws -> String {
 
     @Test func duplicateCode() throws {
         let file = folder.write("dup.geojson", squares([#""code":"440802007""#, #""code":"440802008""#, #""code":"440802007""#]))
-        try expectImportError(file, containing: ["dup.geojson", "feature 3", "440802007", "twice"])
+        try expectImportError(file, kind: .conflict, containing: ["dup.geojson", "feature 3", "440802007", "twice"])
     }
 
     @Test func badHouseholdsAfterGoodFeatures() throws {
@@ -110,12 +114,13 @@ func dump(_ store: GeoPackage) throws -> String {
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
         var options = ImportOptions(level: .street)
         options.parentField = "mother"
-        #expect { try GridImporter.run(file: file, into: store, options: options) } throws: {
-            "\($0)".contains("--parent-field mother") && "\($0)".contains("code")
+        let unknown = #expect(throws: GridplanError.self) { try GridImporter.run(file: file, into: store, options: options) }
+        #expect(unknown?.kind == .notFound && unknown?.message.settings == ["parent-field"])
+        #expect(unknown?.rendered { "--" + $0.rawValue }.contains("--parent-field mother") == true)
+        let missing = #expect(throws: GridplanError.self) {
+            try GridImporter.run(file: folder.path("nope.shp"), into: store, options: ImportOptions(level: .street))
         }
-        #expect { try GridImporter.run(file: folder.path("nope.shp"), into: store, options: ImportOptions(level: .street)) } throws: {
-            "\($0)".contains("no such file")
-        }
+        #expect(missing?.kind == .notFound && missing?.source?.file == folder.path("nope.shp"))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore
@@ -72,7 +73,8 @@ extension PartitionTests {
             _ = try DedicatedSite.read(path: bad, crs: .proj("EPSG:4546"))
             Issue.record("an unknown kind was accepted")
         } catch let e as GridplanError {
-            #expect(e.message.contains("feature 2") && e.message.contains("游乐园") && e.message.contains("游乐场"), "\(e.message)")
+            let place = e.source?.feature ?? ""
+            #expect(e.kind == .badInput && place.contains("feature 2") && place.contains("游乐园") && e.description.contains("游乐场"), "\(e)")
         }
         let comprehensive = folder.write("comprehensive.csv", "name,kind,wkt\n某小区,comprehensive,\"\(square(20, 20, 60, 60))\"\n")
         #expect(throws: GridplanError.self) { try DedicatedSite.read(path: comprehensive, crs: .proj("EPSG:4546")) }

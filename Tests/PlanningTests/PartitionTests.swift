@@ -1,6 +1,7 @@
 import Cases
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore

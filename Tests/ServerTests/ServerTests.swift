@@ -1,6 +1,7 @@
 import Desk
 import Foundation
 import GRDB
+import GridErrors
 import GridProjection
 import GridStore
 import GridTestSupport
@@ -86,23 +87,27 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
 
     @Test func badQuestionsAreRefusedWithTheReason() async throws {
         let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
-        let cases: [(String, HTTPResponse.Status, String)] = [
-            ("/api/who-covers?lon=110.3", .badRequest, "give lon and lat"),
-            ("/api/who-covers?lon=abc&lat=21", .badRequest, "lon=abc: not a number"),
-            ("/api/who-covers?lon=110.3&lat=21.2&at=soon", .badRequest, "at=soon"),
-            ("/api/who-covers?lon=110.3&lat=21.2&crs=EPSG:99999", .badRequest, "crs=EPSG:99999"),
-            ("/api/who-covers?lon=21.2&lat=110.3", .badRequest, "swapped"),
-            ("/api/who-covers?lon=110.3&lat=21.2&k=-1", .badRequest, "k must be"),
-            ("/api/who-covers?lon=110.3&lat=21.2&address=x", .badRequest, "not both"),
-            ("/api/who-covers?address=%E4%B8%AD%E5%8D%8E%E8%A1%97%E9%81%93", .notFound, "gazetteer is empty"),
-            ("/api/grids?level=block", .badRequest, "level 'block'"),
+        let cases: [(String, HTTPResponse.Status, ErrorKind, String, [String])] = [
+            ("/api/who-covers?lon=110.3", .badRequest, .badArgument, "give lon and lat", []),
+            ("/api/who-covers?lon=abc&lat=21", .badRequest, .badArgument, "lon=abc: not a number", []),
+            ("/api/who-covers?lon=110.3&lat=21.2&at=soon", .badRequest, .badArgument, "at=soon", []),
+            ("/api/who-covers?lon=110.3&lat=21.2&crs=EPSG:99999", .badRequest, .badArgument, "crs=EPSG:99999", []),
+            ("/api/who-covers?lon=21.2&lat=110.3", .badRequest, .badArgument, "swapped", []),
+            // The desk names the parameter; the server spells it as a parameter, not as a flag.
+            ("/api/who-covers?lon=110.3&lat=21.2&k=-1", .badRequest, .badArgument, "k must be", ["k"]),
+            ("/api/who-covers?lon=110.3&lat=21.2&address=x", .badRequest, .badArgument, "not both", []),
+            ("/api/who-covers?address=%E4%B8%AD%E5%8D%8E%E8%A1%97%E9%81%93", .notFound, .notFound, "gazetteer is empty", []),
+            ("/api/grids?level=block", .badRequest, .badArgument, "level 'block'", []),
         ]
         try await app.test(.router) { client in
-            for (uri, status, words) in cases {
+            for (uri, status, kind, words, parameters) in cases {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == status, "\(uri)")
-                    let message = try object(response.body)["error"] as? String ?? ""
-                    #expect(message.contains(words), "\(uri): \(message)")
+                    let body = try object(response.body)
+                    let message = body["error"] as? String ?? ""
+                    #expect(message.contains(words) && !message.contains("--"), "\(uri): \(message)")
+                    #expect(body["kind"] as? String == kind.rawValue, "\(uri): \(body)")
+                    #expect(body["parameters"] as? [String] == parameters, "\(uri): \(body)")
                 }
             }
         }

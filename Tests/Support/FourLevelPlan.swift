@@ -1,7 +1,7 @@
 import Foundation
 import GridProjection
-import GridStore
-import Grids
+public import GridStore
+public import Grids
 
 /// A rectangle in metres of EPSG:4546 (the Gauss–Krüger zone of Zhanjiang), offset to lie near it.
 public func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> String {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A temporary folder removed when the value goes.
 public final class TemporaryFolder: @unchecked Sendable {
