@@ -8,7 +8,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the plan over HTTP: a web map that answers \"who covers this?\", and a JSON API.",
         discussion: """
             Opens the plan read-mostly and listens until Ctrl-C (SIGINT) or SIGTERM. Everything works offline: \
-            the map is one page with no outside scripts or tiles.
+            the map runs on Leaflet built into the binary, with no outside scripts or tiles.
 
               GET /                     the web map: click a point or type an address
               GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]
@@ -19,6 +19,11 @@ struct ServeCommand: AsyncParsableCommand {
                                         current grids of a level as GeoJSON (ETag, 304)
               GET /api/plan             grids per level, people, gazetteer places
               GET /api/health, /api/version
+              GET /api/map/cases?bbox=…&cell=DEG, /api/map/case-counts?level=unit
+                                        case clusters and counts per grid, for the map
+
+            HEAD works wherever GET does; the page, Leaflet and grid layers are sent gzipped to clients \
+            that accept it. --cors-origin lets another system's pages call the API.
 
             The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes \
             (an import or redraw while the server runs); duties are read afresh for every answer.
@@ -26,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               gridplan serve --db plan.gpkg
               gridplan serve --db plan.gpkg --host 0.0.0.0 --port 8080 --log-requests
+              gridplan serve --db plan.gpkg --cors-origin https://hotline.example
             """)
 
     @OptionGroup var store: StoreOptions
