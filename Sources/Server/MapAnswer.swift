@@ -40,11 +40,11 @@ extension MapScript {
           for (const k in byCode) if (byCode[k].hit) { byCode[k].layer.setStyle(baseStyle(byCode[k].feature)); byCode[k].hit = false; }
           const unsure = isUnsure(a);
           const unit = a.chain.find(l => l.level === "unit");
-          const community = a.chain.find(l => l.level === "community");
-          if (unsure && community && byCode[community.code]) {
-            L.geoJSON(byCode[community.code].feature, { interactive: false, pane: "marks",
+          const place = unsure ? placeOf(a) : null;
+          if (place) {
+            L.geoJSON(byCode[place.code].feature, { interactive: false, pane: "marks",
               style: { color: "#d97706", weight: 3, dashArray: "8 6", fillColor: "#fde68a", fillOpacity: 0.35 } }).addTo(marks);
-          } else if (unit && a.covered && byCode[unit.code]) {
+          } else if (unit && a.covered && !unsure && byCode[unit.code]) {
             byCode[unit.code].layer.setStyle({ fillColor: "#ffc94d", fillOpacity: 0.75 });
             byCode[unit.code].hit = true;
           }
@@ -63,7 +63,7 @@ extension MapScript {
                          { pane: "marks", radius: 8, color: "#fff", weight: 2, fillColor: unsure ? "#d97706" : "#d00", fillOpacity: 1 })
             .addTo(marks);
           if (centre) {
-            if (unsure && community && byCode[community.code]) map.fitBounds(byCode[community.code].layer.getBounds(), { padding: [20, 20] });
+            if (place) map.fitBounds(byCode[place.code].layer.getBounds(), { padding: [20, 20] });
             else map.setView([a.lat, a.lon], Math.max(map.getZoom(), state.z0 + 3));
           }
         }
@@ -118,20 +118,30 @@ extension MapScript {
 
         /// The plain warning for a coarse address, with the candidates: the geocoder's alternatives, else the unit grids of the place.
         function unsureBox(a) {
-          const g = a.geocode;
-          let h = `<div class="warn" id="unsure"><b>${t("unsure", { l: esc(t(g.level)), c: g.confidence.toFixed(2) })}</b>`;
+          const g = a.geocode, c = g.confidence.toFixed(2);
+          const why = COARSE.includes(g.level) ? t("unsure", { l: esc(t(g.level)), c })
+            : t("unsureLow", { l: esc(t(g.level)), m: esc(g.matched ?? ""), c });
+          let h = `<div class="warn" id="unsure"><b>${why}</b>`;
           if (g.alternatives.length) {
             h += `<div>${t("candidates")}</div><ul>` + g.alternatives.map(c => `<li>${esc(c.name)} (${c.confidence.toFixed(2)}) `
               + `<button type="button" class="cand" data-lon="${c.lon}" data-lat="${c.lat}">${t("askHere")}</button></li>`).join("") + `</ul>`;
-          } else {
-            const place = a.chain.find(l => l.level === g.level) || a.chain.find(l => l.level === "community");
-            const units = place ? unitsUnder(place.code) : [];
-            const where = { l: esc(t(place ? place.level : g.level)), m: esc(place ? place.name : g.matched), n: units.length };
-            h += `<div>${t("noCandidates", where)}</div>`;
+          }
+          const place = placeOf(a);
+          if (place) {
+            const units = unitsUnder(place.code);
+            h += `<div>${t("noCandidates", { l: esc(t(place.level)), m: esc(place.name), n: units.length })}</div>`;
             h += `<ul class="units">` + units.slice(0, 12).map(u => `<li><button type="button" class="cand" data-code="${esc(u.code)}">`
               + `${esc(u.name)}</button></li>`).join("") + (units.length > 12 ? "<li>…</li>" : "") + `</ul>`;
+          } else if (!g.alternatives.length) {
+            h += `<div>${t("noFiner")}</div>`;
           }
           return h + `</div>`;
+        }
+
+        /// The street or community of the plan an address was placed in: where it may lie (null below that level).
+        function placeOf(a) {
+          const level = a.geocode && a.geocode.level;
+          return ["street", "community"].includes(level) ? a.chain.find(l => l.level === level && l.code && byCode[l.code]) || null : null;
         }
 
         function unitsUnder(code) {

@@ -16,7 +16,8 @@ enum MapScript {
             placed: "地址 <b>{a}</b> → {l}“{m}”，置信度 {c}", interpolated: "（门牌插值）",
             unsure: "⚠ 地址只定位到{l}级，置信度 {c}：不能确定是哪个网格。下列网格和网格员只是{l}代表点所在的网格，"
               + "不一定负责该地址。请向来电人核实门牌，或在地图上点选确切位置。",
-            candidates: "候选位置：", noCandidates: "没有更具体的候选；{l}“{m}”内共有 {n} 个单元网格：",
+            unsureLow: "⚠ 地址匹配不确定（{l}“{m}”，置信度 {c}）：不能确定是哪个网格。下列网格和网格员不一定负责该地址，请向来电人核实。",
+            candidates: "候选位置：", noCandidates: "{l}“{m}”内共有 {n} 个单元网格：", noFiner: "没有更具体的候选位置。",
             askHere: "查此处", loading: "查询中…", noGrids: "方案中还没有网格。", plan: "{p}：{g}；{n} 名人员；地名库 {s} 条",
             langButton: "EN", fold: "收起", unfold: "展开", zoomIn: "放大", zoomOut: "缩小", unsureTag: "未确认",
             road: "道路", county: "区县", house_number: "门牌", building: "建筑", compound: "小区", maybe: "可能",
@@ -40,7 +41,9 @@ enum MapScript {
             unsure: "⚠ The address is placed only at {l} level, confidence {c}: the grid is NOT known. The grid and gridder"
               + " below are those at the {l}'s representative point and may not cover the address. Ask the caller for the"
               + " house number, or click the exact place on the map.",
-            candidates: "Candidates:", noCandidates: "No finer candidate; {l} “{m}” holds {n} unit grids:",
+            unsureLow: "⚠ The address match is uncertain ({l} “{m}”, confidence {c}): the grid is NOT known. The grid and gridder"
+              + " below may not cover the address; check with the caller.",
+            candidates: "Candidates:", noCandidates: "{l} “{m}” holds {n} unit grids:", noFiner: "No finer candidate place.",
             askHere: "ask here", loading: "Asking…", noGrids: "The plan has no grids yet.",
             plan: "{p}: {g}; {n} people; {s} gazetteer places", langButton: "中文", fold: "Fold", unfold: "Unfold",
             zoomIn: "Zoom in", zoomOut: "Zoom out", unsureTag: "unconfirmed", road: "road", county: "county",

@@ -227,3 +227,21 @@ def test_case_points_cluster_and_the_choropleth_colours_the_units(browser, site)
     assert page.evaluate("gridplanMap.getZoom()") == zoom + 2
     again = open_page(browser, site, link)
     assert again.evaluate("gridplanMap.hasLayer(caseLayer) && gridplanMap.hasLayer(choroBase)")
+
+
+@pytest.mark.parametrize("address, level", [("湛江市赤坎区幸福巷", "road"), ("赤坎区中华街道", "street")])
+def test_road_and_street_placings_are_flagged_too(browser, site, rostered, address, level):
+    _, _, codes, _ = rostered
+    page = open_page(browser, site, "#address=" + urllib.parse.quote(address))
+    assert settled(page) == "unsure"
+    warning = page.inner_text("#unsure")
+    assert ("道路级" if level == "road" else "街道级") in warning and "不能确定" in warning
+    assert page.locator("#gridder").count() == 0 and page.locator("#chain tr.unsure[data-level='unit']").count() == 1
+    assert not page.evaluate("Object.values(byCode).some(x => x.hit)")            # no unit grid painted as the answer
+    if level == "road":
+        assert "没有更具体的候选位置" in warning
+    else:
+        street = page.inner_text("#chain tr[data-level='street'] td:nth-child(2) .muted")
+        n = sum(1 for c in codes if c.startswith(street))
+        assert f"共有 {n} 个单元网格" in warning and n > 12
+    shot(page, f"desktop-unsure-{level}")
