@@ -50,7 +50,9 @@ struct AssignCommand: ParsableCommand {
             let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
             progress.finish(report.rows)
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print("assigned \(report.rows) rows to \(assigner.level) grids: \(counts); wrote \(out)")
+            print(
+                "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
+                    + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out)")
             FileHandle.standardError.write(
                 Data(
                     String(

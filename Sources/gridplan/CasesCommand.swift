@@ -73,8 +73,9 @@ struct CasesCommand: ParsableCommand {
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 print(
                     "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
-                        + "in \(String(format: "%.1f", report.seconds)) s")
+                        + "in \(String(format: "%.1f", report.seconds)) s; coordinates read in \(report.sourceCRS ?? "no CRS (none had any)")")
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
+                try rejectedRows(report.rejected)
             }
         }
     }

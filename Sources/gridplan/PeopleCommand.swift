@@ -192,6 +192,7 @@ struct DepartmentsCommand: ParsableCommand {
                 let report = try DepartmentImporter.run(file: file, into: try store.open(), encoding: encoding)
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
                 print("\(report.peopleAdded) departments added, \(report.peopleUpdated) updated, \(report.rejects.count) lines rejected")
+                try rejectedRows(report.rejects.count)
             }
         }
     }

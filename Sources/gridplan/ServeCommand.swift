@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 1) }
+        guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 2) }
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
         options.corsOrigin = corsOrigin
@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("gridplan: serving \(path) on http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
             }
         } catch {
-            throw fail("serving \(path): \(errorLine(error))", status: 1)
+            throw fail("serving \(path): \(errorLine(error))", status: 2)
         }
     }
 

@@ -129,4 +129,4 @@ def test_sigterm_stops_the_server_cleanly(gridplan_binary, rostered, tmp_path):
 
 def test_a_missing_plan_is_refused(gridplan, tmp_path):
     result = gridplan("serve", "--db", tmp_path / "nope.gpkg", "--port", "0", check=False)
-    assert result.returncode == 1 and "nope.gpkg: no such plan" in result.stderr
+    assert result.returncode == 2 and "nope.gpkg: no such plan" in result.stderr
