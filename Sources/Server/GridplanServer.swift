@@ -73,6 +73,7 @@ package enum GridplanServer {
         router.get("/api/map/case-counts") { request, _ in
             await reply { try await service.caseCounts(GridsQuery(request.uri.queryParameters).level) }
         }
+        OGCFeatures.add(to: router, service: service)
         router.get("/api/who-covers") { request, _ in
             await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)
@@ -104,9 +105,9 @@ package enum GridplanServer {
     }
 
     /// A JSON response, or the error as `{"error": …}` with the status it deserves.
-    static func reply(_ body: () async throws -> Data) async -> Response {
+    static func reply(type: String = "application/json", _ body: () async throws -> Data) async -> Response {
         do {
-            return json(try await body(), status: .ok)
+            return json(try await body(), status: .ok, type: type)
         } catch let e as GridplanError {
             return json(errorBody(e), status: status(of: e.kind))
         } catch {
@@ -139,9 +140,9 @@ package enum GridplanServer {
         }
     }
 
-    static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
+    static func json(_ data: Data, status: HTTPResponse.Status, type: String = "application/json") -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            status: status, headers: [.contentType: "\(type); charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
