@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               gridplan serve --db plan.gpkg
-              gridplan serve --db plan.gpkg --host 0.0.0.0 --port 8080 --token-file /etc/gridplan/tokens --log-requests
+              gridplan serve --db plan.gpkg --host 0.0.0.0 --token-file tokens.txt
               gridplan serve --db plan.gpkg --cors-origin https://hotline.example
             """)
 
