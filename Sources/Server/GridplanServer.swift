@@ -55,6 +55,7 @@ package enum GridplanServer {
                     allowMethods: [.get, .head, .options, .post]))
         }
         MapAssets.add(to: router)
+        router.get("/openapi.json") { _, _ in GridplanServer.json(OpenAPIDocument.json, status: .ok) }
         router.get("/api/plan") { _, _ in await reply { try await service.summary() } }
         router.get("/api/health") { _, _ in await reply { try JSON.data(["status": "ok", "plan": service.name]) } }
         router.get("/api/version") { _, _ in await reply { try JSON.data(versions) } }
