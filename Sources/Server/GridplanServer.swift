@@ -82,6 +82,7 @@ package enum GridplanServer {
         }
         OGCFeatures.add(to: router, service: service)
         WriteRoutes.add(to: router, service: service, tokens: options.tokens)
+        QueryRoutes.add(to: router, service: service)
         router.get("/api/who-covers") { request, _ in
             await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)

@@ -107,13 +107,20 @@ def test_every_route_answers_as_described(served):
           call(url, "POST", "/api/cases/OAS-1/transitions", {"to": "closed", "actor": "centre"}, token=TOKEN))
     check(spec, "/api/cases/{id}/transitions", "post",
           call(url, "POST", "/api/cases/NONE/transitions", {"to": "closed", "actor": "centre"}, token=TOKEN))
+    grid = check(spec, "/api/grids/{code}", "get", call(url, "GET", f"/api/grids/{codes[0]}", at="2024-07-01"))
+    assert [link["code"] for link in grid["chain"]][0] == codes[0] and grid["chain"][-1]["level"] == "street"
+    check(spec, "/api/grids/{code}", "get", call(url, "GET", "/api/grids/NOPE"))
+    near = check(spec, "/api/cases", "get", call(url, "GET", "/api/cases", near=f"{p.x!r},{p.y!r}", nearest="1"))
+    assert [f["properties"]["id"] for f in near["features"]] == ["OAS-1"]
+    check(spec, "/api/cases", "get", call(url, "GET", "/api/cases", near="east"))
+    check(spec, "/api/stats", "get", call(url, "GET", "/api/stats", level="street"))
     check(spec, "/openapi.json", "get", call(url, "GET", "/openapi.json"))
 
 
 def test_every_route_of_the_server_is_in_the_document(served):
     _, spec, _ = served
     source = "".join(p.read_text() for p in (ROOT / "Sources" / "Server").glob("*.swift"))
-    routes = {re.sub(r":(\w+)", lambda m: "{" + {"id": "collectionId" if "collections" in m.string else "id", "fid": "featureId"}.get(m.group(1), m.group(1)) + "}", r)
+    routes = {re.sub(r":(\w+)", lambda m: "{" + {"id": "collectionId" if "collections" in m.string else "id", "fid": "featureId", "code": "code"}.get(m.group(1), m.group(1)) + "}", r)
               for r in re.findall(r'router\.(?:get|post)\("([^"]+)"', source)}
     routes -= {"/", "/favicon.ico"}                 # the web map page and its icon
     routes = {r for r in routes if not r.startswith("/assets")}
