@@ -50,6 +50,7 @@ let package = Package(
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "GridErrors", swiftSettings: strict),
         .target(name: "GridGeometry", dependencies: ["CGEOS", "GridErrors"], swiftSettings: strict),
@@ -80,11 +81,13 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridErrors", "GridProjection", "GridStore", grdb,
+                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridErrors", "GridProjection", "GridStore", "CZlib", grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: strict),
+            ], swiftSettings: strict, plugins: ["EmbedLeaflet"]),
+        // Debian's Leaflet (libjs-leaflet) embedded in the Server module for the offline web map.
+        .plugin(name: "EmbedLeaflet", capability: .buildTool()),
         .executableTarget(
             name: "gridplan",
             dependencies: [

@@ -7,7 +7,7 @@ package import Grids
 /// `gridplan assign`: adds the grid codes and names at every level to each row of a file,
 /// storing nothing. Streams the file in batches.
 package enum AssignFile {
-    package struct Report: Sendable {
+    package struct Report: Sendable, Encodable {
         package var rows = 0
         package var byStatus: [String: Int] = [:]
         /// Seconds spent in the assignment engine alone, and its rate.
@@ -27,7 +27,9 @@ package enum AssignFile {
         reader: CaseReader, assigner: Assigner, out: String, threads: Int,
         batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
-        guard let stream = OutputStream(toFileAtPath: out, append: false) else { throw GridplanError(.failed, "cannot write", source: .file(out)) }
+        // `-` is standard output, appended to so that a shell's `>>` keeps what the file had.
+        let stream = out == "-" ? OutputStream(toFileAtPath: "/dev/stdout", append: true) : OutputStream(toFileAtPath: out, append: false)
+        guard let stream else { throw GridplanError(.failed, "cannot write", source: .file(out)) }
         stream.open()
         defer { stream.close() }
         var buffer = ""

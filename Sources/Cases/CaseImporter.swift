@@ -25,7 +25,7 @@ package struct CaseImportOptions: Sendable {
 }
 
 /// What an import did.
-package struct CaseImportReport: Sendable {
+package struct CaseImportReport: Sendable, Encodable {
     package var rows = 0
     package var inserted = 0
     package var updated = 0
@@ -35,6 +35,8 @@ package struct CaseImportReport: Sendable {
     package var byStatus: [String: Int] = [:]
     package var rejectsPath: String?
     package var seconds = 0.0
+    /// The CRS the coordinates were read in (given, or the file's), nil when the file has none.
+    package var sourceCRS: String?
 }
 
 /// Loads incidents into the store, assigning each to its grids.
@@ -68,7 +70,7 @@ package enum CaseImporter {
         let key = try checkpointKey(file)
         let rejectsPath = options.rejectsPath ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".rejects.csv"
 
-        var report = CaseImportReport(rejectsPath: rejectsPath)
+        var report = CaseImportReport(rejectsPath: rejectsPath, sourceCRS: reader.sourceCRS?.description)
         var skip = 0
         var rejectsBytes: UInt64 = 0
         if !options.restart,
@@ -190,13 +192,20 @@ package enum CaseImporter {
         var reportedAt: String? = nil
         if let t = text(f.time) {
             guard let parsed = Clock.time(t) else {
-                return .failure(GridplanError(.badInput, "time '\(t)' is not a date and time (e.g. 2024-03-01 08:30:00)"))
+                return .failure(
+                    GridplanError(
+                        .badInput, "time '\(t)' is not a date and time of the calendar (e.g. 2024-03-01 08:30:00, 2024年3月1日 08:30)",
+                        source: ErrorSource(field: f.names[f.time!])))
             }
             reportedAt = parsed
         }
         var closedAt: String? = nil
         if let t = text(f.closed) {
-            guard let parsed = Clock.time(t) else { return .failure(GridplanError(.badInput, "closing time '\(t)' is not a date and time")) }
+            guard let parsed = Clock.time(t) else {
+                return .failure(
+                    GridplanError(
+                        .badInput, "closing time '\(t)' is not a date and time of the calendar", source: ErrorSource(field: f.names[f.closed!])))
+            }
             closedAt = parsed
         }
         guard let severity = CaseFields.severity(text(f.severity) ?? "") else {

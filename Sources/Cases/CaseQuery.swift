@@ -48,6 +48,10 @@ package struct CaseQuery: Sendable {
     /// A category code: matches it and every sub-category under it (prefix).
     package var category: String?
     package var limit: Int?
+    /// Cases to skip before the first returned (paging), in the order reported_at, fid.
+    package var offset: Int?
+    /// One case by its row id.
+    package var fid: Int64?
 
     package init() {}
 
@@ -109,6 +113,7 @@ package struct CaseQuery: Sendable {
         if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "from")) }
         if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "to")) }
         if let status { conditions.append("status = ?"); arguments.append(status) }
+        if let fid { conditions.append("fid = ?"); arguments.append(fid) }
         if let category {
             conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");
             arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"]
@@ -117,6 +122,7 @@ package struct CaseQuery: Sendable {
         if near == nil {
             sql += " ORDER BY reported_at, fid"
             if let limit { sql += " LIMIT \(limit)" }
+            if let offset, offset > 0 { sql += (limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
         }
         // A cursor hands out one reused row: no copy of each row before it becomes a record.
         var records: [CaseRecord] = []
@@ -130,5 +136,16 @@ package struct CaseQuery: Sendable {
             if let limit, nearest == nil { records = Array(records.prefix(limit)) }
         }
         return records
+    }
+}
+
+extension CaseQuery {
+    /// The box around every case with coordinates, nil when none has any.
+    package static func extent(in store: GeoPackage) throws -> Envelope? {
+        let row = try store.read { try Row.fetchOne($0, sql: "SELECT min(lon), min(lat), max(lon), max(lat) FROM cases WHERE lon IS NOT NULL") }
+        guard let row, let x0 = row[0] as Double?, let y0 = row[1] as Double?, let x1 = row[2] as Double?, let y1 = row[3] as Double? else {
+            return nil
+        }
+        return Envelope(minX: x0, minY: y0, maxX: x1, maxY: y1)
     }
 }

@@ -7,7 +7,7 @@ import Grids
 /// get a new entry in `case_assignments`; the earlier one is ended, so history survives. A case
 /// "changes" when its status or its grid at any level does, codes included (after `gridplan codes`).
 package enum Reassign {
-    package struct Report: Sendable {
+    package struct Report: Sendable, Encodable {
         package var cases = 0
         package var moved = 0
         package var byStatus: [String: Int] = [:]

@@ -8,8 +8,8 @@ package import GridStore
 import Grids
 
 /// What `gridplan people import` did.
-package struct RosterImportReport: Sendable {
-    package struct Reject: Sendable {
+package struct RosterImportReport: Sendable, Encodable {
+    package struct Reject: Sendable, Encodable {
         package var line: Int
         package var reason: String
     }

@@ -64,6 +64,20 @@ package enum BatchGeocoder {
         return c
     }
 
+    /// The output's header: the input's fields, then the added columns, each added column that
+    /// an input field already names (any case) prefixed `geocoded_`, so every name is unique and
+    /// GDAL or QGIS never take the input's `lon`/`lat` for the geocoded point or the reverse.
+    package static func header(_ input: [String], _ o: Options, assign: Bool) -> [String] {
+        var taken = Set(input.map { $0.lowercased() })
+        return input
+            + columns(o, assign: assign).map { name in
+                var unique = taken.contains(name.lowercased()) ? "geocoded_" + name : name
+                while taken.contains(unique.lowercased()) { unique = "geocoded_" + unique }
+                taken.insert(unique.lowercased())
+                return unique
+            }
+    }
+
     /// A reason with the names taken out, to group unmatched rows: "unknown road '…'".
     static func reasonKind(_ reason: String?) -> String {
         guard let reason else { return "no reason given" }
@@ -93,9 +107,14 @@ package enum BatchGeocoder {
         var report = Report()
         var skip = 0
         let fm = FileManager.default
-        if !o.restart, let data = fm.contents(atPath: checkpointPath),
+        // `-` writes to standard output: no checkpoint, an interrupted run starts over.
+        let toStandardOutput = o.out == "-"
+        if toStandardOutput {
+            let header = (header(reader.fieldNames, o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
+            try FileHandle.standardOutput.write(contentsOf: Data(header.utf8))
+        } else if !o.restart, let data = fm.contents(atPath: checkpointPath),
             let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
-            cp.columns == reader.fieldNames + columns(o, assign: assigner != nil),
+            cp.columns == header(reader.fieldNames, o, assign: assigner != nil),
             fm.fileExists(atPath: o.out)
         {
             guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError(.failed, "cannot open to resume", source: .file(o.out)) }
@@ -106,15 +125,17 @@ package enum BatchGeocoder {
             report.engineSeconds = 0
             skip = cp.rowsDone
         } else {
-            let header = (reader.fieldNames + columns(o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
+            let header = (header(reader.fieldNames, o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
             guard fm.createFile(atPath: o.out, contents: Data(header.utf8)) else {
                 throw GridplanError(.failed, "cannot write", source: .file(o.out))
             }
             try? fm.removeItem(atPath: checkpointPath)
         }
-        guard let handle = FileHandle(forWritingAtPath: o.out) else { throw GridplanError(.failed, "cannot write", source: .file(o.out)) }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
+        guard let handle = toStandardOutput ? FileHandle.standardOutput : FileHandle(forWritingAtPath: o.out) else {
+            throw GridplanError(.failed, "cannot write", source: .file(o.out))
+        }
+        defer { if !toStandardOutput { try? handle.close() } }
+        if !toStandardOutput { try handle.seekToEnd() }
         let threads = max(1, o.threads)
         struct Stop: Error {}
         do {
@@ -175,12 +196,13 @@ package enum BatchGeocoder {
                 for k in 0..<slices { text += texts[k] }
                 try handle.write(contentsOf: Data(text.utf8))
                 report.rows += rows.count
+                progress?(report.rows)
+                if toStandardOutput { return }
                 let outBytes = handle.offsetInFile
                 let cp = Checkpoint(
                     input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes,
-                    columns: reader.fieldNames + columns(o, assign: assigner != nil), report: report)
+                    columns: header(reader.fieldNames, o, assign: assigner != nil), report: report)
                 try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
-                progress?(report.rows)
             }
         } catch is Stop { return report }
         try? fm.removeItem(atPath: checkpointPath)

@@ -9,7 +9,7 @@ package import GridStore
 package import Grids
 
 /// The kinds of gazetteer places a file can hold.
-package enum PlaceKind: String, Sendable, CaseIterable {
+package enum PlaceKind: String, Sendable, CaseIterable, Encodable {
     case admin, road, address, poi, building
 }
 
@@ -36,7 +36,7 @@ package enum GazetteerImporter {
         package init(kind: PlaceKind) { self.kind = kind }
     }
 
-    package struct Report: Sendable {
+    package struct Report: Sendable, Encodable {
         package var file: String
         package var kind: PlaceKind
         package var imported = 0

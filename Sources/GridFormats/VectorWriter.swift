@@ -15,6 +15,9 @@ public enum VectorFormat: String, CaseIterable, Sendable {
         case .csv: "CSV"
         }
     }
+
+    /// Whether GDAL writes the format front to back, so it can go to standard output.
+    public var streams: Bool { self == .geojson || self == .csv }
 }
 
 /// The type of an attribute field in an exported layer.
@@ -45,7 +48,13 @@ public final class VectorWriter {
         guard let driver = GDALGetDriverByName(format.driver) else {
             throw GridplanError(.unsupported, "GDAL has no \(format.driver) driver")
         }
-        if FileManager.default.fileExists(atPath: path) {
+        // `-` is standard output, for the formats written front to back.
+        let path = path == "-" ? "/vsistdout/" : path
+        if path == "/vsistdout/" && !format.streams {
+            throw GridplanError(
+                .unsupported, "a \(format.rawValue) file cannot be written to standard output", hint: "write geojson or csv there, or give a file")
+        }
+        if path != "/vsistdout/", FileManager.default.fileExists(atPath: path) {
             GDALDeleteDataset(driver, path)
             try? FileManager.default.removeItem(atPath: path)
         }

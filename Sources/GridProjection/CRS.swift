@@ -19,8 +19,11 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     /// China Geodetic Coordinate System 2000, longitude/latitude: the store's CRS.
     public static let cgcs2000 = CRS.proj("EPSG:4490")
 
-    /// Parses a user's name: `EPSG:NNNN`, `wgs84`, `cgcs2000`, `gcj02`, `bd09`, or any
-    /// definition PROJ accepts. Throws with PROJ's reason when PROJ does not know it.
+    /// Parses a user's name: `EPSG:NNNN` (any case), the aliases `wgs84`, `cgcs2000`, `gcj02`
+    /// (`gcj`, `mars`, `amap`, `gaode`, `tencent`), `bd09` (`bd09ll`, `baidu`), another authority's
+    /// code (`ESRI:102100`, `OGC:CRS84`, a `urn:ogc:def:crs:…`), a PROJ string, WKT or PROJJSON,
+    /// or a CRS's exact name as PROJ spells it (`WGS 84`). Anything else is refused: PROJ would
+    /// otherwise take the nearest name it can find (`foo` becomes the Dutch Amersfoort datum).
     public init(parsing text: String) throws {
         let name = text.trimmingCharacters(in: .whitespaces)
         switch name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {
@@ -29,16 +32,44 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
         case "gcj02", "gcj", "mars", "amap", "gaode", "tencent": self = .gcj02
         case "bd09", "bd09ll", "baidu": self = .bd09
         default:
-            guard !name.isEmpty else { throw GridplanError(.badArgument, "empty CRS name") }
+            guard !name.isEmpty else { throw GridplanError(.badArgument, "empty CRS name", hint: CRS.acceptedForms) }
             // An EPSG code in any case is one CRS: `epsg:4490` is the store's CGCS2000, not a
             // second name for it that compares unequal.
             if let code = CRS.epsgCode(in: name) {
                 self = .proj("EPSG:\(code)")
+                try PROJContext().checkCRS("EPSG:\(code)")
+            } else if CRS.isDefinition(name) {
+                // A PROJ string names a CRS only with +type=crs; users write it without.
+                let definition = name.hasPrefix("+proj=") && !name.contains("+type=crs") ? name + " +type=crs" : name
+                self = .proj(definition)
+                try PROJContext().checkCRS(definition)
             } else {
+                let context = PROJContext()
+                let found = try? context.name(name)
+                guard let found, found.caseInsensitiveCompare(name) == .orderedSame else {
+                    throw GridplanError(
+                        .badArgument, "'\(name)' is not a CRS gridplan knows" + (found.map { " (PROJ's nearest name is '\($0)')" } ?? ""),
+                        hint: CRS.acceptedForms)
+                }
+                try context.checkCRS(name)
                 self = .proj(name)
             }
-            if case .proj(let definition) = self { try PROJContext().checkCRS(definition) }
         }
+    }
+
+    /// What ``init(parsing:)`` accepts, for messages.
+    static let acceptedForms: Wording =
+        "give EPSG:NNNN (e.g. EPSG:4490, EPSG:4547), wgs84, cgcs2000, gcj02 or bd09, a PROJ string (+proj=…), WKT, PROJJSON, or a CRS's exact name"
+
+    /// A definition PROJ reads as such rather than a name to search for: `+proj=` strings, WKT,
+    /// PROJJSON, `AUTHORITY:CODE` and OGC URNs or URLs.
+    static func isDefinition(_ text: String) -> Bool {
+        if text.hasPrefix("+") || text.hasPrefix("{") || text.contains("[") { return true }
+        let lower = text.lowercased()
+        if lower.hasPrefix("urn:ogc:def:crs:") || lower.hasPrefix("http://www.opengis.net/") { return true }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[0].allSatisfy { $0.isLetter } && !parts[1].isEmpty
+            && parts[1].allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
     }
 
     /// `NNNN` of `EPSG:NNNN` written in any case, nil for anything else.

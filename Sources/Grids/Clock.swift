@@ -55,9 +55,17 @@ public enum Clock {
     /// A timestamp as gridplan stores it: local time (China Standard Time, UTC+8, unless the
     /// text says otherwise), `YYYY-MM-DDTHH:MM:SS`. Accepts `2024-03-01 08:30[:00]`,
     /// `2024/3/1 8:30`, `2024-03-01T08:30:00Z` or `+08:00`, `2024-03-01`, `20240301083000`, and
-    /// Unix seconds or milliseconds. Nil when the text is none of these.
+    /// Unix seconds or milliseconds, and the Chinese forms of spreadsheets and forms:
+    /// `2024年3月1日 08:30`, `2024年3月1日8时30分`, `2024年3月1号 下午2点`, full-width digits.
+    /// Nil when the text is none of these, or names a day the calendar does not have.
     public static func time(_ text: String) -> String? {
-        let t = text
+        var t = text.trimmingCharacters(in: .whitespaces)
+        var afternoon = false
+        if !t.utf8.allSatisfy({ $0 < 128 }) {
+            guard let (ascii, pm) = chineseForm(t) else { return nil }
+            t = ascii
+            afternoon = pm
+        }
         guard !t.isEmpty else { return nil }
         let utf8 = Array(t.utf8)
         if utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
@@ -102,7 +110,11 @@ public enum Clock {
         if current >= 0 { numbers.append(current) }
         guard numbers.count == 3 || numbers.count == 5 || numbers.count == 6 else { return nil }
         let (y, mo, d) = (numbers[0], numbers[1], numbers[2])
-        let (h, mi, s) = numbers.count >= 5 ? (numbers[3], numbers[4], numbers.count == 6 ? numbers[5] : 0) : (0, 0, 0)
+        var (h, mi, s) = numbers.count >= 5 ? (numbers[3], numbers[4], numbers.count == 6 ? numbers[5] : 0) : (0, 0, 0)
+        if afternoon {
+            guard numbers.count >= 5, (1...12).contains(h) else { return nil }
+            h = h == 12 ? 12 : h + 12
+        }
         guard isCalendarDay(y, mo, d), h < 24, mi < 60, s < 61 else { return nil }
         if let zone, zone != 8 * 60 {
             var c = DateComponents(); c.year = y; c.month = mo; c.day = d; c.hour = h; c.minute = mi; c.second = s
@@ -111,6 +123,36 @@ public enum Clock {
             return local(from: date)
         }
         return format(y, mo, d, h, mi, s)
+    }
+
+    /// `2024年3月1日 下午2点30分` as `2024-3-1 2:30`, and whether it was afternoon: 年 and 月
+    /// separate the day's numbers, 日 or 号 ends the day, 时, 点 and 分 separate the time's, 秒 ends
+    /// it; 上午/早上 (morning) is dropped, 下午/晚上 (afternoon, evening) marks the hour as after noon;
+    /// full-width digits, colons and spaces are read as ASCII. Nil for any other character.
+    static func chineseForm(_ text: String) -> (String, Bool)? {
+        var text = text, afternoon = false
+        for (word, pm) in [("上午", false), ("早上", false), ("凌晨", false), ("中午", false), ("下午", true), ("晚上", true)] {
+            guard let range = text.range(of: word) else { continue }
+            text.replaceSubrange(range, with: " ")
+            afternoon = afternoon || pm
+        }
+        var out = ""
+        for c in text {
+            switch c {
+            case "年", "月": out.append("-")
+            case "日", "号", "\u{3000}": out.append(" ")
+            case "时", "点", "分", "：": out.append(":")
+            case "秒": break
+            case "０"..."９": out.append(Character(UnicodeScalar(c.unicodeScalars.first!.value - 0xFF10 + 48)!))
+            default:
+                guard c.isASCII else { return nil }
+                out.append(c)
+            }
+        }
+        var parts = out.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ":")) }
+        // 8点 or 下午2点: an hour alone is that hour sharp.
+        if parts.count == 2, !parts[1].contains(":") { parts[1] += ":00" }
+        return (parts.joined(separator: " "), afternoon)
     }
 
     static func local(from date: Date) -> String {

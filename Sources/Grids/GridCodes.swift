@@ -53,14 +53,14 @@ public struct CodeScheme: Sendable, Equatable, CustomStringConvertible {
 
 /// Generates the missing codes of the current plan.
 public enum GridCodes {
-    public struct Assignment: Sendable {
+    public struct Assignment: Sendable, Encodable {
         public var fid: Int64
         public var label: String
         public var level: GridLevel
         public var code: String
     }
 
-    public struct Result: Sendable {
+    public struct Result: Sendable, Encodable {
         public var assigned: [Assignment] = []
         /// Grids that could not be coded, with the reason (e.g. their base has no code).
         public var skipped: [String] = []

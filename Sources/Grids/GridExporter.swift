@@ -23,10 +23,7 @@ public enum GridExporter {
         }
         let transformer = try CoordinateTransformer(from: .cgcs2000, to: crs)
         let context = GEOSContext()
-        let writer: VectorWriter
-        do {
-            writer = try VectorWriter(path: out, format: format, layerName: "\(level.name)_grids", crs: crs, fields: fields)
-        }
+        let writer = try VectorWriter(path: out, format: format, layerName: "\(level.name)_grids", crs: crs, fields: fields)
         for grid in grids {
             let geometry = try transformer.transform(try grid.geometry(context))
             let values: [FieldValue] = [

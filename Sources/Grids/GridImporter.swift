@@ -39,7 +39,7 @@ public struct ImportOptions: Sendable {
 }
 
 /// What an import did.
-public struct ImportReport: Sendable {
+public struct ImportReport: Sendable, Encodable {
     public var file: String
     public var level: GridLevel
     public var sourceCRS: String

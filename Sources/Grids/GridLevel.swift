@@ -1,7 +1,7 @@
 import GridErrors
 
 /// The four levels of the grid hierarchy (街道 → 社区/村 → 片区 → 单元).
-public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConvertible, Encodable {
     case street = 1, community = 2, area = 3, unit = 4
 
     /// Parses "street", "community", "area", "unit", their Chinese names or "1"–"4".
@@ -48,5 +48,11 @@ public enum GridLevel: Int, CaseIterable, Sendable, Comparable, CustomStringConv
     public var child: GridLevel? { GridLevel(rawValue: rawValue + 1) }
 
     public var description: String { name }
+
+    /// Written by name in JSON (`"unit"`), as users name it.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
     public static func < (a: GridLevel, b: GridLevel) -> Bool { a.rawValue < b.rawValue }
 }

@@ -8,7 +8,7 @@ import GridStore
 /// largest share of the child's area.
 public enum HierarchyBuilder {
     /// A parent chosen with less than 99 % of the child inside it: worth a planner's look.
-    public struct WeakParent: Sendable {
+    public struct WeakParent: Sendable, Encodable {
         public var child: String
         public var parent: String
         public var share: Double

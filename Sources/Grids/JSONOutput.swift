@@ -29,13 +29,17 @@ public enum JSONOutput {
     /// Encoded with `JSONEncoder`, then written by `JSONSerialization` as gridplan always has: the two
     /// sort keys differently ("closed_within_7d" before "closed_within_24h" is JSONSerialization's
     /// order), and printed output stays byte for byte what scripts and tests have seen.
-    public static func data<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
-        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value), options: [.fragmentsAllowed])
+    /// `snakeCaseKeys` writes a report's Swift property names as the snake_case keys of the rest
+    /// of gridplan's JSON (`rowsDone` as `rows_done`), for reports that are their own output type.
+    public static func data<T: Encodable>(_ value: T, pretty: Bool = true, snakeCaseKeys: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
+        let object = try JSONSerialization.jsonObject(with: try encoder.encode(value), options: [.fragmentsAllowed])
         return try JSONSerialization.data(withJSONObject: object, options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys])
     }
 
     /// `data(value)` as text.
-    public static func string<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
-        String(decoding: try data(value, pretty: pretty), as: UTF8.self)
+    public static func string<T: Encodable>(_ value: T, pretty: Bool = true, snakeCaseKeys: Bool = false) throws -> String {
+        String(decoding: try data(value, pretty: pretty, snakeCaseKeys: snakeCaseKeys), as: UTF8.self)
     }
 }

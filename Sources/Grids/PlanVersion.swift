@@ -2,7 +2,7 @@ public import GRDB
 public import GridStore
 
 /// One change to the plan: an import or a redraw, with the day it takes effect.
-public struct PlanVersion: Sendable {
+public struct PlanVersion: Sendable, Encodable {
     public var id: Int64
     public var validFrom: String
     public var createdAt: String

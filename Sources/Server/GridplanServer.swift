@@ -2,6 +2,7 @@ import Desk
 import Duty
 import Foundation
 import GridErrors
+import GridGeometry
 import GridProjection
 import Grids
 package import Hummingbird
@@ -17,6 +18,8 @@ package struct ServerOptions: Sendable {
     /// People in the minimal emergency unit when a request does not say.
     package var emergencyUnit = 5
     package var logRequests = false
+    /// An origin allowed to call the API from its own pages (CORS), e.g. `https://hotline.example`; `*` for any.
+    package var corsOrigin: String?
     package init() {}
 }
 
@@ -25,8 +28,13 @@ package struct ServerOptions: Sendable {
 /// - `GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]` or `?address=TEXT`:
 ///   exactly what `gridplan who-covers --json` prints (400 for a bad question, 404 for an
 ///   address the gazetteer cannot place);
-/// - `GET /api/grids?level=unit`: the current grids of a level as GeoJSON;
-/// - `GET /api/plan`: grids per level, people and gazetteer places.
+/// - `GET /api/grids?level=unit[&bbox=minx,miny,maxx,maxy]`: the current grids of a level as GeoJSON,
+///   with an ETag (304 on `If-None-Match`);
+/// - `GET /api/plan`: grids per level, people and gazetteer places;
+/// - `GET /api/map/cases?bbox=…&cell=DEG[&status=…]`: case clusters for the map;
+///   `GET /api/map/case-counts?level=unit`: cases per grid for its choropleth;
+/// - `GET /api/health`, `GET /api/version`; `/assets/leaflet/…`: the map's Leaflet.
+/// HEAD is answered wherever GET is; raw UTF-8 in a query works as well as percent-encoding.
 package enum GridplanServer {
     package static func application(
         plan path: String, options: ServerOptions,
@@ -35,21 +43,37 @@ package enum GridplanServer {
         throws -> some ApplicationProtocol
     {
         let service = try PlanService(path: path, snapMetres: options.snapMetres)
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         if options.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: MapPage.html)))
+        if let origin = options.corsOrigin {
+            router.add(middleware: CORSMiddleware(allowOrigin: origin == "*" ? .all : .custom(origin), allowMethods: [.get, .head, .options]))
         }
+        MapAssets.add(to: router)
         router.get("/api/plan") { _, _ in await reply { try await service.summary() } }
+        router.get("/api/health") { _, _ in await reply { try JSON.data(["status": "ok", "plan": service.name]) } }
+        router.get("/api/version") { _, _ in await reply { try JSON.data(versions) } }
         router.get("/api/grids") { request, _ in
-            await reply {
-                let text = request.uri.queryParameters["level"].map(String.init) ?? "unit"
-                guard let level = GridLevel(name: text) else {
-                    throw GridplanError(.badArgument, "level '\(text)': give street, community, area or unit (or 1–4)")
-                }
-                return try await service.grids(level)
+            do {
+                let query = try GridsQuery(request.uri.queryParameters)
+                let layer = try await service.grids(query.level, bbox: query.bbox)
+                return Cached.response(layer.json, etag: layer.etag, type: "application/geo+json", cache: "no-cache", request: request)
+            } catch {
+                return await reply { throw error }
             }
         }
+        router.get("/api/map/cases") { request, _ in
+            await reply {
+                let q = request.uri.queryParameters
+                guard let bbox = try GridsQuery(q).bbox else { throw GridplanError(.badArgument, "bbox: give minx,miny,maxx,maxy") }
+                let cellText = q["cell"].map(String.init) ?? "0.001"
+                guard let cell = Double(cellText) else { throw GridplanError(.badArgument, "cell=\(cellText): not a number") }
+                return try await service.caseClusters(bbox: bbox, cell: cell, status: q["status"].map(String.init))
+            }
+        }
+        router.get("/api/map/case-counts") { request, _ in
+            await reply { try await service.caseCounts(GridsQuery(request.uri.queryParameters).level) }
+        }
+        OGCFeatures.add(to: router, service: service)
         router.get("/api/who-covers") { request, _ in
             await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)
@@ -59,9 +83,17 @@ package enum GridplanServer {
         var logger = Logger(label: "gridplan.serve")
         logger.logLevel = options.logRequests ? .info : .warning
         return Application(
-            router: router, configuration: .init(address: .hostname(options.host, port: options.port)),
+            router: router, server: HTTPServerBuilder { RawQueryHTTP1Channel(responder: $0) },
+            configuration: .init(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in onRunning(options.host, channel.localAddress?.port ?? options.port) },
             logger: logger)
+    }
+
+    /// gridplan's version, Leaflet's, and the libraries' as loaded.
+    static var versions: [String: Any] {
+        var libraries: [String: String] = [:]
+        for l in GridplanVersion.libraries() { libraries[l.name] = l.version }
+        return ["gridplan": GridplanVersion.version, "leaflet": LeafletAssets.version, "libraries": libraries]
     }
 
     /// Runs until SIGINT or SIGTERM.
@@ -73,9 +105,9 @@ package enum GridplanServer {
     }
 
     /// A JSON response, or the error as `{"error": …}` with the status it deserves.
-    static func reply(_ body: () async throws -> Data) async -> Response {
+    static func reply(type: String = "application/json", _ body: () async throws -> Data) async -> Response {
         do {
-            return json(try await body(), status: .ok)
+            return json(try await body(), status: .ok, type: type)
         } catch let e as GridplanError {
             return json(errorBody(e), status: status(of: e.kind))
         } catch {
@@ -108,10 +140,31 @@ package enum GridplanServer {
         }
     }
 
-    static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
+    static func json(_ data: Data, status: HTTPResponse.Status, type: String = "application/json") -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            status: status, headers: [.contentType: "\(type); charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The query string of `/api/grids`, checked: `level` (default unit) and an optional `bbox`.
+struct GridsQuery {
+    var level: GridLevel
+    var bbox: Envelope?
+
+    init(_ q: FlatDictionary<Substring, Substring>) throws {
+        let text = q["level"].map(String.init) ?? "unit"
+        guard let level = GridLevel(name: text) else {
+            throw GridplanError(.badArgument, "level '\(text)': give street, community, area or unit (or 1–4)")
+        }
+        self.level = level
+        guard let b = q["bbox"].map(String.init), !b.isEmpty else { return }
+        let v = b.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == 4, let x0 = v[0], let y0 = v[1], let x1 = v[2], let y1 = v[3], [x0, y0, x1, y1].allSatisfy(\.isFinite) else {
+            throw GridplanError(.badArgument, "bbox=\(b): give four numbers minx,miny,maxx,maxy (longitude, latitude)")
+        }
+        guard x0 <= x1, y0 <= y1 else { throw GridplanError(.badArgument, "bbox=\(b): minx must not exceed maxx, nor miny maxy") }
+        bbox = Envelope(minX: x0, minY: y0, maxX: x1, maxY: y1)
     }
 }
 

@@ -103,7 +103,7 @@ package struct WorkloadRules: Sendable, Codable, Equatable {
 
     /// `given` names where the weights came from in messages: the option, or the file's field.
     mutating func setWeights(_ values: [String: Double], given: Wording, source: ErrorSource? = nil) throws {
-        let kind: ErrorKind = source == nil ? .badArgument : .badInput  // an option's value, or a file's
+        let kind: ErrorKind = source == nil ? .badArgument : .badInput // an option's value, or a file's
         for (key, v) in values {
             guard v >= 0, v.isFinite else { throw GridplanError(kind, "\(given) \(key)=\(v) must be a non-negative number", source: source) }
             switch key {

@@ -24,9 +24,10 @@ struct AssignCommand: ParsableCommand {
               gridplan assign incidents.csv --db plan.gpkg --out assigned.csv --crs gcj02
             """)
 
-    @Argument(help: "The incident file.") var file: String
+    @Argument(help: "The incident file; - for standard input.") var file: String
     @OptionGroup var store: StoreOptions
-    @Option(help: "The CSV file to write.") var out: String
+    @Option(help: "The CSV file to write; - for standard output (the report then goes to standard error).") var out: String
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "Longitude (x) field (default: lon, lng, longitude, x, 经度).") var lonField: String?
     @Option(help: "Latitude (y) field (default: lat, latitude, y, 纬度).") var latField: String?
     @Option(help: "CRS of the coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN (required if the file has none).") var crs: String?
@@ -44,13 +45,18 @@ struct AssignCommand: ParsableCommand {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
-            let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
+            let input = try InputFile(file)
+            defer { input.remove() }
+            let reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = try Assigner(store: plan, snapMetres: snapM)
             let progress = ProgressLine("assigning \(file)")
             let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
             progress.finish(report.rows)
+            if json { try printReport(report, dataTo: out); return }
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print("assigned \(report.rows) rows to \(assigner.level) grids: \(counts); wrote \(out)")
+            ReportLines(dataTo: out).print(
+                "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
+                    + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")
             FileHandle.standardError.write(
                 Data(
                     String(

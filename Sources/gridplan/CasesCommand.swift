@@ -29,7 +29,7 @@ struct CasesCommand: ParsableCommand {
                       --id-field 工单号 --time-field 上报时间
                 """)
 
-        @Argument(help: "The incident file.") var file: String
+        @Argument(help: "The incident file; - for standard input (an interrupted run then starts over).") var file: String
         @OptionGroup var store: StoreOptions
         @Option(help: "Field with the case id (default: id, case_id, 编号, 工单号, …).") var idField: String?
         @Option(help: "Longitude field (default: lon, lng, longitude, x, 经度).") var lonField: String?
@@ -43,6 +43,7 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Field with the life-cycle status (default: status, 状态).") var statusField: String?
         @Option(help: "Field with the closing time (default: closed_at, 结案时间).") var closedField: String?
         @Option(help: "Where to write rejected rows (default: FILE-NAME.rejects.csv in the current folder).") var rejects: String?
+        @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
         @Option(help: "Rows per transaction.") var batchSize: Int = 20_000
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
         @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
@@ -64,17 +65,25 @@ struct CasesCommand: ParsableCommand {
                 options.threads = ProcessInfo.processInfo.activeProcessorCount
                 let plan = try store.open(create: false)
                 let progress = ProgressLine("importing \(file)")
-                let report = try CaseImporter.run(file: file, into: plan, options: options) { done, total in
+                let input = try InputFile(file)
+                defer { input.remove() }
+                let report = try CaseImporter.run(file: input.path, into: plan, options: options) { done, total in
                     progress.update(done)
                     _ = total
                 }
                 progress.finish(report.rows)
+                if json {
+                    try printReport(report)
+                    try rejectedRows(report.rejected)
+                    return
+                }
                 if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 print(
                     "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
-                        + "in \(String(format: "%.1f", report.seconds)) s")
+                        + "in \(String(format: "%.1f", report.seconds)) s; coordinates read in \(report.sourceCRS ?? "no CRS (none had any)")")
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
+                try rejectedRows(report.rejected)
             }
         }
     }

@@ -21,6 +21,8 @@ struct CodesCommand: ParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "The 6-digit county code (GB/T 2260), e.g. 440802 (default: taken from the street codes).") var county: String?
     @Option(help: "The code scheme, LEVEL=BASE+DIGITS for each level.") var scheme: String?
     @Flag(help: "Show the codes that would be given without storing them.") var dryRun = false
@@ -39,6 +41,16 @@ struct CodesCommand: ParsableCommand {
             let codeScheme = try scheme.map { try CodeScheme(parsing: $0) } ?? .standard
             let plan = try store.open()
             let result = try GridCodes.generate(store: plan, county: county, scheme: codeScheme, dryRun: dryRun)
+            if json {
+                // Refiled cases follow as in the text report.
+                struct CodesReport: Encodable { var assigned: [GridCodes.Assignment], skipped: [String], casesRefiled: Int? }
+                var refiled: Int? = nil
+                if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
+                    refiled = try Cases.Reassign.run(store: plan, threads: ProcessInfo.processInfo.activeProcessorCount).moved
+                }
+                try printReport(CodesReport(assigned: result.assigned, skipped: result.skipped, casesRefiled: refiled))
+                return
+            }
             for a in result.assigned { print("\(a.code)\t\(a.level.name)\t\(a.label)") }
             result.skipped.forEach { warn($0) }
             print(

@@ -17,9 +17,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "The level to export: street, community, area or unit.") var level: GridLevel
     @Option(help: "Output format: gpkg, geojson, shp or csv (WKT geometry column).") var format: VectorFormat
-    @Option(help: "The file to write (replaced if it exists).") var out: String
+    @Option(help: "The file to write (replaced if it exists); - for standard output (geojson or csv).") var out: String
     @Option(help: "Output CRS: cgcs2000 (EPSG:4490), gcj02 or bd09 for Chinese map apps, EPSG:NNNN or any PROJ definition.")
     var crs: String = "cgcs2000"
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
 
     func validate() throws {
         try reportingErrors { _ = try parseCRS(crs, option: "--crs") }
@@ -35,7 +36,12 @@ struct ExportCommand: ParsableCommand {
             }
             let plan = try store.open()
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)
-            print("wrote \(count) \(level) grids to \(out) (\(format.rawValue), \(target))")
+            if json {
+                struct ExportReport: Encodable { var written: Int, level: GridLevel, format: String, crs: String, out: String }
+                try printReport(ExportReport(written: count, level: level, format: format.rawValue, crs: target.description, out: out), dataTo: out)
+                return
+            }
+            ReportLines(dataTo: out).print("wrote \(count) \(level) grids to \(out == "-" ? "standard output" : out) (\(format.rawValue), \(target))")
         }
     }
 }

@@ -41,7 +41,8 @@ struct GazetteerImport: ParsableCommand {
                   --field number=门牌号 --db plan.gpkg --crs cgcs2000
             """)
 
-    @Argument(help: "The file to import (omit with --defaults).") var file: String?
+    @Argument(help: "The file to import (omit with --defaults); - for standard input.") var file: String?
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "What the file holds: admin, road, address, poi (compounds and POIs), building.") var kind: String?
     @OptionGroup var store: StoreOptions
     @Option(help: "CRS of the coordinates (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN; default: the file's).") var crs: String?
@@ -83,11 +84,17 @@ struct GazetteerImport: ParsableCommand {
                 guard let dir = GazetteerDefaults.geoData(geodata) else {
                     throw GridplanError(.notFound, "--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR")
                 }
-                for r in try GazetteerDefaults.importAll(into: plan, geoData: dir) { print(line(r)) }
+                let reports = try GazetteerDefaults.importAll(into: plan, geoData: dir)
+                if json { try printReport(reports); return }
+                for r in reports { print(line(r)) }
                 return
             }
             let (file, options) = try importOptions()
-            print(line(try GazetteerImporter.run(file: file, into: plan, options: options)))
+            let input = try InputFile(file)
+            defer { input.remove() }
+            let report = try GazetteerImporter.run(file: input.path, into: plan, options: options)
+            if json { try printReport([report]); return }
+            print(line(report))
         }
     }
 

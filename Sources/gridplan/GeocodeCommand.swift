@@ -66,10 +66,11 @@ struct GeocodeFile: ParsableCommand {
                   --out placed.csv --assign
             """)
 
-    @Argument(help: "The input file (CSV or anything GDAL reads).") var file: String
+    @Argument(help: "The input file (CSV or anything GDAL reads); - for standard input.") var file: String
     @Option(help: "The field holding the address.") var addressField: String
     @OptionGroup var store: StoreOptions
-    @Option(help: "The CSV file to write.") var out: String
+    @Option(help: "The CSV file to write; - for standard output (the report then goes to standard error).") var out: String
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Flag(help: "Also assign each point to the grids.") var assign = false
     @Option(help: "CRS of coordinates in the input, if any (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN).") var crs: String?
     @Option(help: "Longitude field of input coordinates.") var lonField: String?
@@ -103,7 +104,9 @@ struct GeocodeFile: ParsableCommand {
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
             let geocoder = try openGeocoder(plan, defaults: defaults)
-            let reader = try CaseReader(path: file, lonField: lonField, latField: latField, crs: source, encoding: encoding)
+            let input = try InputFile(file)
+            defer { input.remove() }
+            let reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = assign ? try Assigner(store: plan) : nil
             // Rows with their own coordinates are located in the grids too, to check them against
             // the division the address names.
@@ -123,24 +126,27 @@ struct GeocodeFile: ParsableCommand {
                 reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
                 progress: { progress.update($0) })
             progress.finish(report.rows)
-            if report.resumedAt > 0 { print("resumed after row \(report.resumedAt)") }
-            print("geocoded \(report.rows) addresses; wrote \(out)")
+            if json { try printReport(report, dataTo: out); return }
+            let lines = ReportLines(dataTo: out)
+            if report.resumedAt > 0 { lines.print("resumed after row \(report.resumedAt)") }
+            lines.print("geocoded \(report.rows) addresses; wrote \(out == "-" ? "standard output" : out)")
             for level in MatchLevel.allCases {
                 let n = report.byLevel[level.rawValue] ?? 0
                 let share = Double(n) * 100 / Double(max(1, report.rows))
-                if n > 0 { print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, share)) }
+                if n > 0 { lines.print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, share)) }
             }
             if !report.unmatchedByReason.isEmpty {
-                print("unmatched, by reason:")
+                lines.print("unmatched, by reason:")
                 for (reason, n) in report.unmatchedByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
-                    print(String(format: "  %8d  %@", n, reason as NSString))
+                    lines.print(String(format: "  %8d  %@", n, reason as NSString))
                 }
             }
             if report.disagreements > 0 {
-                print("\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))")
+                lines.print(
+                    "\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))")
             }
             if !report.byAssignStatus.isEmpty {
-                print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                lines.print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             }
             FileHandle.standardError.write(Data(String(format: "engine: %.0f addresses/s on %d threads\n", report.addressesPerSecond, threads).utf8))
         }

@@ -19,7 +19,8 @@ struct ImportCommand: ParsableCommand {
                   --parent-field parent
             """)
 
-    @Argument(help: "The file to read.") var file: String
+    @Argument(help: "The file to read; - for standard input (GeoJSON, CSV or GeoPackage).") var file: String
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @OptionGroup var store: StoreOptions
     @Option(help: "The level of the grids in the file: street, community, area or unit.") var level: GridLevel
     @Option(help: "The layer to read, for files with several (default: the first).") var layer: String?
@@ -54,13 +55,16 @@ struct ImportCommand: ParsableCommand {
             // A failed import into a new file leaves no file behind.
             let existed = FileManager.default.fileExists(atPath: store.path)
             let report: ImportReport
+            let input = try InputFile(file)
+            defer { input.remove() }
             do {
-                report = try GridImporter.run(file: file, into: try store.open(create: true), options: options)
+                report = try GridImporter.run(file: input.path, into: try store.open(create: true), options: options)
             } catch {
                 if !existed { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
                 throw error
             }
             report.warnings.forEach(warn)
+            if json { try printReport(report); return }
             print(
                 "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
                     + "plan version \(report.versionID)")

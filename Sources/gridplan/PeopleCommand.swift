@@ -32,7 +32,8 @@ struct PeopleCommand: ParsableCommand {
                   gridplan people import roster.csv --db plan.gpkg --crs gcj02
                 """)
 
-        @Argument(help: "The roster file.") var file: String
+        @Argument(help: "The roster file; - for standard input.") var file: String
+        @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
         @OptionGroup var store: StoreOptions
         @Option(help: "CRS of the base coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String?
         @Option(help: "Text encoding (e.g. CP936 for GBK; default: detected).") var encoding: String?
@@ -45,12 +46,15 @@ struct PeopleCommand: ParsableCommand {
             var rejected = false
             try reportingErrors {
                 let source = try crs.map { try parseCRS($0, option: "--crs") }
-                let report = try RosterImporter.run(file: file, into: try store.open(), crs: source, encoding: encoding)
+                let input = try InputFile(file)
+                defer { input.remove() }
+                let report = try RosterImporter.run(file: input.path, into: try store.open(), crs: source, encoding: encoding)
+                rejected = !report.rejects.isEmpty
+                if json { try printReport(report); return }
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
                 print(
                     "\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
                         + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
-                rejected = !report.rejects.isEmpty
             }
             if rejected { throw ExitCode(1) }
         }
@@ -183,15 +187,24 @@ struct DepartmentsCommand: ParsableCommand {
             abstract: "Import departments: id, name, phone, contact, categories (codes they answer, by prefix).",
             discussion: "Example:\n  gridplan departments import departments.csv --db plan.gpkg")
 
-        @Argument(help: "The departments file (CSV, UTF-8 or GBK).") var file: String
+        @Argument(help: "The departments file (CSV, UTF-8 or GBK); - for standard input.") var file: String
+        @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
         @OptionGroup var store: StoreOptions
         @Option(help: "Text encoding (default: detected).") var encoding: String?
 
         func run() throws {
             try reportingErrors {
-                let report = try DepartmentImporter.run(file: file, into: try store.open(), encoding: encoding)
+                let input = try InputFile(file)
+                defer { input.remove() }
+                let report = try DepartmentImporter.run(file: input.path, into: try store.open(), encoding: encoding)
+                if json {
+                    try printReport(report)
+                    try rejectedRows(report.rejects.count)
+                    return
+                }
                 for r in report.rejects { print("line \(r.line): \(r.reason)") }
                 print("\(report.peopleAdded) departments added, \(report.peopleUpdated) updated, \(report.rejects.count) lines rejected")
+                try rejectedRows(report.rejects.count)
             }
         }
     }

@@ -8,15 +8,22 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the plan over HTTP: a web map that answers \"who covers this?\", and a JSON API.",
         discussion: """
             Opens the plan read-mostly and listens until Ctrl-C (SIGINT) or SIGTERM. Everything works offline: \
-            the map is one page with no outside scripts or tiles.
+            the map runs on Leaflet built into the binary, with no outside scripts or tiles.
 
               GET /                     the web map: click a point or type an address
               GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]
               GET /api/who-covers?address=TEXT[&at=…]
                                         the same JSON as `gridplan who-covers --json`;
                                         400 for a bad question, 404 for an unknown address
-              GET /api/grids?level=unit current grids of a level as GeoJSON
+              GET /api/grids?level=unit[&bbox=minx,miny,maxx,maxy]
+                                        current grids of a level as GeoJSON (ETag, 304)
               GET /api/plan             grids per level, people, gazetteer places
+              GET /api/health, /api/version
+              GET /api/map/cases?bbox=…&cell=DEG, /api/map/case-counts?level=unit
+                                        case clusters and counts per grid, for the map
+
+            HEAD works wherever GET does; the page, Leaflet and grid layers are sent gzipped to clients \
+            that accept it. --cors-origin lets another system's pages call the API.
 
             The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes \
             (an import or redraw while the server runs); duties are read afresh for every answer.
@@ -24,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               gridplan serve --db plan.gpkg
               gridplan serve --db plan.gpkg --host 0.0.0.0 --port 8080 --log-requests
+              gridplan serve --db plan.gpkg --cors-origin https://hotline.example
             """)
 
     @OptionGroup var store: StoreOptions
@@ -32,15 +40,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
     @Option(name: .customShort("k"), help: "People in the minimal emergency unit when a request gives no k.") var k = 5
     @Flag(help: "Log every request on standard error.") var logRequests = false
+    @Option(help: "Allow this origin's pages to call the API (CORS headers), e.g. https://hotline.example; * for any.")
+    var corsOrigin: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw fail("--port \(port): give 0–65535", status: 2) }
     }
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 1) }
+        guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 2) }
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
+        options.corsOrigin = corsOrigin
         let path = store.path
         do {
             try await GridplanServer.run(plan: path, options: options) { host, port in
@@ -48,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("gridplan: serving \(path) on http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
             }
         } catch {
-            throw fail("serving \(path): \(errorLine(error))", status: 1)
+            throw fail("serving \(path): \(errorLine(error))", status: 2)
         }
     }
 

@@ -40,16 +40,21 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String { "\(underlying)" }
 }
 
-/// gridplan's exit statuses (the README's table):
-/// 0 done; 1 refused or failed (or, for `validate`, findings); 2 asked wrongly (an option's value);
-/// 3 the plan is busy with another writer, try again; 64 not understood (an unknown option,
-/// a missing argument: ArgumentParser's usage errors).
+/// gridplan's exit statuses, one table for every command (the README's):
+/// 0 done; 1 done, with findings or rejected rows (see ``rejectedRows(_:)``); 2 not done: unusable
+/// input, whatever its kind; 3 not done because another process is writing the plan: run it again;
+/// 64 not understood (an unknown option, a missing argument: ArgumentParser's usage errors).
 func exitStatus(_ kind: ErrorKind) -> Int32 {
     switch kind {
-    case .badArgument: 2
     case .busy: 3
-    case .badInput, .notFound, .conflict, .unsupported, .failed: 1
+    case .badArgument, .badInput, .notFound, .conflict, .unsupported, .failed: 2
     }
+}
+
+/// Ends a command that did its work but set rows aside (rejected lines, cases it could not
+/// dispatch): exit status 1, after everything else was stored and printed.
+func rejectedRows(_ count: Int) throws {
+    if count > 0 { throw ExitCode(1) }
 }
 
 /// A setting as the command line spells it: its option (`--crs`; `-k`, the one short option).
@@ -87,8 +92,14 @@ func warn(_ message: String) {
 /// Parses a CRS option given as text, with PROJ's reason when it is unknown.
 func parseCRS(_ text: String, option: String) throws -> CRS {
     do { return try CRS(parsing: text) } catch let e as GridplanError {
-        throw GridplanError(.badArgument, "\(option) \(text): \(e.message)")
+        throw GridplanError(.badArgument, "\(option) \(text): \(e.message)", hint: e.hint)
     }
+}
+
+/// Prints a command's report as JSON with snake_case keys: on standard output, or standard error
+/// when standard output carries the data (`--out -`).
+func printReport<T: Encodable>(_ report: T, dataTo out: String? = nil) throws {
+    ReportLines(dataTo: out).print(try JSONOutput.string(report, snakeCaseKeys: true))
 }
 
 /// Prints one of the library's JSON output types, formatted as everything gridplan prints.

@@ -8,10 +8,13 @@ struct VersionsCommand: ParsableCommand {
         discussion: "Example:\n  gridplan versions --db plan.gpkg")
 
     @OptionGroup var store: StoreOptions
+    @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
 
     func run() throws {
         try reportingErrors {
-            for v in try PlanVersion.all(store: try store.open()) {
+            let versions = try PlanVersion.all(store: try store.open())
+            if json { try printReport(versions); return }
+            for v in versions {
                 print("\(v.id)\t\(v.validFrom)\t+\(v.added) -\(v.ended)\t\(v.command)")
             }
         }

@@ -187,6 +187,22 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         #expect(throws: GridplanError.self) { try q.run(store) }
     }
 
+    @Test func impossibleDaysAreRejectedNamingLineAndFieldAndChineseFormsRead() throws {
+        let store = try twoUnits(folder)
+        let dates = folder.write(
+            "dates.csv",
+            csv([
+                row("F", point(250, 500), time: "2024-02-31T10:00"), row("G", point(250, 500), time: "20241399"),
+                row("H", point(250, 500), time: "2023-02-29"), row("I", point(250, 500), time: "2024年3月1日 08:30"),
+            ]))
+        let dated = try importCases(store, dates, rejects: folder.path("date-rejects.csv"))
+        #expect(dated.inserted == 1 && dated.rejected == 3)
+        let dateRejects = try String(contentsOfFile: folder.path("date-rejects.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(dateRejects.dropFirst().map { $0.prefix(2) } == ["2,", "3,", "4,"])
+        #expect(dateRejects.dropFirst().allSatisfy { $0.contains("field reported_at") && $0.contains("not a date and time") })
+        #expect(try store.read { try String.fetchOne($0, sql: "SELECT reported_at FROM cases WHERE external_id = 'I'") } == "2024-03-01T08:30:00")
+    }
+
     @Test func upsertRejectsAndHistory() throws {
         let store = try twoUnits(folder)
         let first = folder.write(
@@ -206,6 +222,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         #expect(rejects[3].hasPrefix("6,") && rejects[3].contains("no location"))
         #expect(rejects[4].hasPrefix("7,") && rejects[4].contains("'soon'"))
         #expect(rejects[5].hasPrefix("8,") && rejects[5].contains("'lost'"))
+        #expect(rejects[4].contains("field reported_at"))
         // The id keeps its leading zeros; the same id again updates.
         let second = folder.write("b.csv", csv([row("00123", point(750, 600), status: "closed", closed: "2024-03-01 12:00:00")]))
         let again = try importCases(store, second)

@@ -20,6 +20,14 @@ import Testing
         #expect(try CRS(parsing: "epsg:4547") == CRS(parsing: "EPSG:4547"))
         #expect(#expect(throws: GridplanError.self) { _ = try CRS(parsing: "EPSG:999999") }?.kind == .badArgument)
         #expect(#expect(throws: GridplanError.self) { _ = try CRS(parsing: "not a crs") }?.kind == .badArgument)
+        // No name search: PROJ alone would take `foo` for the Dutch Amersfoort datum.
+        let foo = #expect(throws: GridplanError.self) { _ = try CRS(parsing: "foo") }
+        #expect(foo?.kind == .badArgument && foo?.description.contains("Amersfoort") == true && foo?.hint != nil)
+        // Exact names, other authorities, URNs and PROJ strings without +type=crs are fine.
+        #expect(try CRS(parsing: "WGS 84").isGeographic)
+        #expect(try !CRS(parsing: "ESRI:102100").isGeographic)
+        #expect(try CRS(parsing: "urn:ogc:def:crs:EPSG::4326").isGeographic)
+        #expect(try CRS(parsing: "+proj=longlat +datum=WGS84").isGeographic)
         #expect(try CRS.cgcs2000.isGeographic)
         #expect(try !CRS.proj("EPSG:4547").isGeographic)
     }

@@ -137,6 +137,43 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
         }
     }
 
+    @Test func healthVersionHeadBboxAndConditionalLayers() async throws {
+        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/health", method: .get) { response in
+                let health = try object(response.body)
+                #expect(health["status"] as? String == "ok")
+            }
+            try await client.execute(uri: "/api/version", method: .get) { response in
+                let (version, answer) = (GridplanVersion.version, try object(response.body))
+                #expect(answer["gridplan"] as? String == version)
+            }
+            try await client.execute(uri: "/api/health", method: .head) { response in
+                #expect(response.status == .ok && response.body.readableBytes == 0)
+            }
+            // U1 lies at 0–500 m, U3 at 1000–2000 m: a box around 250 m east holds U1 only.
+            let a = point(200, 100), b = point(300, 200)
+            try await client.execute(uri: "/api/grids?level=unit&bbox=\(a.lon),\(a.lat),\(b.lon),\(b.lat)", method: .get) { response in
+                let fc = try object(response.body)
+                let features = try #require(fc["features"] as? [[String: Any]])
+                #expect(features.compactMap { ($0["properties"] as? [String: Any])?["code"] as? String } == ["U1"])
+            }
+            let etag = try await client.execute(uri: "/api/grids?level=area", method: .get) { response in
+                #expect(response.headers[.cacheControl] == "no-cache")
+                return try #require(response.headers[.eTag])
+            }
+            try await client.execute(uri: "/api/grids?level=area", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .notModified && response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/api/grids?level=unit&bbox=1,2,3", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/assets/leaflet/leaflet.css", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains(".leaflet-container"))
+            }
+        }
+    }
+
     @Test func theDeskSeesAPlanChangedUnderIt() throws {
         let path = try plan(folder)
         let store = try GeoPackage.plan(path: path)

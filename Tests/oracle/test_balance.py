@@ -129,9 +129,9 @@ def test_bad_inputs_get_clear_messages(gridplan, small_plan, tmp_path):
     db.write_bytes(shared.read_bytes())
     args = ["balance", "--db", db, "--within", "area", oracle.AREA, "--at", "2024-06-01"]
     r = gridplan(*args, "--max-radius", "10", check=False)
-    assert r.returncode == 1 and "no gridder can serve it within 10 m" in r.stderr
+    assert r.returncode == 2 and "no gridder can serve it within 10 m" in r.stderr
     r = gridplan("balance", "--db", db, "--within", "area", "440802099001999", check=False)
-    assert r.returncode == 1 and "no area grid with code 440802099001999" in r.stderr
+    assert r.returncode == 2 and "no area grid with code 440802099001999" in r.stderr
     # A capacity of zero is refused at import, naming the line.
     roster = tmp_path / "zero.csv"
     roster.write_text("id,name,role,capacity\nZ1,零,专职网格员,0\n")
@@ -144,7 +144,7 @@ def test_bad_inputs_get_clear_messages(gridplan, small_plan, tmp_path):
     gridplan("people", "import", far, "--db", db, "--crs", "cgcs2000")
     count = sqlite3.connect(db).execute("SELECT count(*) FROM duties").fetchone()[0]
     r = gridplan(*args, "--apply", check=False)
-    assert r.returncode == 1 and "F1" in r.stderr and "outside the plan" in r.stderr
+    assert r.returncode == 2 and "F1" in r.stderr and "outside the plan" in r.stderr
     assert sqlite3.connect(db).execute("SELECT count(*) FROM duties").fetchone()[0] == count
 
 

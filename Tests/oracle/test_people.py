@@ -83,7 +83,7 @@ def test_who_covers_an_address_through_the_gazetteer(gridplan, rostered, tmp_pat
     db.write_bytes(rostered[0].read_bytes())
     _, polygons, codes, _ = rostered
     refused = gridplan("who-covers", "--db", db, "--address", "赤坎区中华街道1号", check=False)
-    assert refused.returncode == 1 and "gazetteer" in refused.stderr      # no gazetteer yet: said so
+    assert refused.returncode == 2 and "gazetteer" in refused.stderr      # no gazetteer yet: said so
     gridplan("gazetteer", "import", "--defaults", "--db", db)
     answer = json.loads(gridplan("who-covers", "--db", db, "--address", "广东省湛江市赤坎区中华街道中华社区附近",
                                  "--at", "2024-07-01", "--json").stdout)
@@ -95,7 +95,7 @@ def test_who_covers_an_address_through_the_gazetteer(gridplan, rostered, tmp_pat
     community = next(level for level in answer["chain"] if level["level"] == "community")
     assert community["name"] == "中华社区"
     unknown = gridplan("who-covers", "--db", db, "--address", "北京市朝阳区某某路1号", check=False)
-    assert unknown.returncode == 1 and "no place found" in unknown.stderr
+    assert unknown.returncode == 2 and "no place found" in unknown.stderr
 
 
 def test_dispatch_advance_and_escalate_through_the_cli(gridplan, rostered, tmp_path):
@@ -122,7 +122,7 @@ def test_dispatch_advance_and_escalate_through_the_cli(gridplan, rostered, tmp_p
     assert rows["N3"][1:4] == ["dispatched", "street", street]
     assert rows["N4"][1] == "NOT DISPATCHED" and "outside every grid" in rows["N4"][7]
     refused = gridplan("cases", "advance", "N1", "--db", db, "--to", "closed", "--actor", "G0", check=False)
-    assert refused.returncode == 1 and "cannot go to closed" in refused.stderr
+    assert refused.returncode == 2 and "cannot go to closed" in refused.stderr
     gridplan("cases", "advance", "N1", "--db", db, "--to", "handled", "--actor", "G0", "--at", "2024-07-01 10:00")
     overdue = gridplan("cases", "overdue", "--db", db, "--now", "2024-07-09 09:00", "--escalate")
     lines = {line.split("\t")[0]: line for line in overdue.stdout.splitlines()[1:-1]}
