@@ -22,14 +22,19 @@ package enum LayerStyles {
         }
     }
 
-    /// A simple fill (outline and optional fill) or a simple circle marker; colours are "r,g,b,a".
+    /// A simple fill (outline and optional fill), line or marker; colours are "r,g,b,a". A symbol draws
+    /// only features of its own geometry type, which lets one style serve a layer of mixed types.
     package enum Symbol {
         case fill(fill: String?, outline: String, width: Double, dashed: Bool = false)
-        case marker(fill: String, outline: String, size: Double)
+        case line(color: String, width: Double)
+        case marker(fill: String, outline: String, size: Double, shape: String = "circle")
 
         var type: String {
-            if case .fill = self { return "fill" }
-            return "marker"
+            switch self {
+            case .fill: "fill"
+            case .line: "line"
+            case .marker: "marker"
+            }
         }
 
         var layer: String {
@@ -40,9 +45,12 @@ package enum LayerStyles {
                     ("outline_style", dashed ? "dash" : "solid"), ("outline_width", "\(width)"), ("outline_width_unit", "MM"),
                 ]
                 return "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\(LayerStyles.props(props))</layer>"
-            case .marker(let fill, let outline, let size):
+            case .line(let color, let width):
+                let props = [("line_color", color), ("line_style", "solid"), ("line_width", "\(width)"), ("line_width_unit", "MM")]
+                return "<layer class=\"SimpleLine\" enabled=\"1\" locked=\"0\" pass=\"0\">\(LayerStyles.props(props))</layer>"
+            case .marker(let fill, let outline, let size, let shape):
                 let props = [
-                    ("name", "circle"), ("color", fill), ("outline_color", outline), ("outline_width", "0.2"),
+                    ("name", shape), ("color", fill), ("outline_color", outline), ("outline_width", "0.2"),
                     ("size", "\(size)"), ("size_unit", "MM"),
                 ]
                 return "<layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">\(LayerStyles.props(props))</layer>"
@@ -115,7 +123,7 @@ extension GridsSchema {
 
     /// Grids: the street's thick dark-red outline over the community's orange, the area's dashed
     /// blue and the unit's thin green with a faint fill; ended grids grey and dashed, unticked.
-    /// Findings: red errors, orange warnings, grey noise.
+    /// Findings: magenta errors, orange warnings, grey noise, as areas, lines or diamonds.
     static func v9(_ db: Database) throws {
         try LayerStyles.createTable(db)
         let current = "\"valid_to\" IS NULL AND \"level\" = "
@@ -130,12 +138,19 @@ extension GridsSchema {
                 .init("社区/村 community", current + "2", .fill(fill: nil, outline: "230,120,0,255", width: 0.8)),
                 .init("街道 street", current + "1", .fill(fill: nil, outline: "170,20,30,255", width: 1.4)),
             ], description: "Grids by level; ended grids hidden (tick them in the legend to see history)")
+        // Findings are places (points), stretches (lines) or areas, often mixed in one layer.
+        var findings: [LayerStyles.Rule] = []
+        for (severity, label, colour, size) in [
+            ("noise", "噪声 noise", "128,128,128", 1.6), ("warning", "警告 warning", "255,150,0", 2.4), ("error", "错误 error", "210,0,120", 3.0),
+        ] {
+            let match = "\"severity\" = '\(severity)' AND geometry_type($geometry) = "
+            findings += [
+                .init("\(label) (areas)", match + "'Polygon'", .fill(fill: colour + ",90", outline: colour + ",255", width: 0.5)),
+                .init("\(label) (lines)", match + "'Line'", .line(color: colour + ",255", width: 0.8)),
+                .init("\(label) (places)", match + "'Point'", .marker(fill: colour + ",230", outline: "60,60,60,255", size: size, shape: "diamond")),
+            ]
+        }
         try LayerStyles.add(
-            db, table: "findings",
-            rules: [
-                .init("噪声 noise", "\"severity\" = 'noise'", .fill(fill: "128,128,128,60", outline: "128,128,128,255", width: 0.2)),
-                .init("警告 warning", "\"severity\" = 'warning'", .fill(fill: "255,165,0,90", outline: "230,120,0,255", width: 0.4)),
-                .init("错误 error", "\"severity\" = 'error'", .fill(fill: "220,0,0,110", outline: "200,0,0,255", width: 0.6)),
-            ], description: "What validate found, by severity")
+            db, table: "findings", rules: findings, description: "What validate found, by severity")
     }
 }

@@ -54,7 +54,18 @@ for y in range(0, image.height(), 2):
         c = image.pixelColor(x, y)
         key = "%d,%d,%d" % (c.red(), c.green(), c.blue())
         colours[key] = colours.get(key, 0) + 1
-print(json.dumps({"layers": layers, "colours": colours}), flush=True)
+settings.setLayers([opened["findings"]])  # findings alone: their diamonds, drawn by the stored style
+job = QgsMapRendererSequentialJob(settings)
+job.start()
+job.waitForFinished()
+alone = job.renderedImage()
+findings = {}
+for y in range(0, alone.height(), 2):
+    for x in range(0, alone.width(), 2):
+        c = alone.pixelColor(x, y)
+        key = "%d,%d,%d" % (c.red(), c.green(), c.blue())
+        findings[key] = findings.get(key, 0) + 1
+print(json.dumps({"layers": layers, "colours": colours, "findings": findings}), flush=True)
 os._exit(0)  # exitQgis() with layers still referenced from Python crashes PyQGIS 3.22; nothing is left to save
 """
 
@@ -115,7 +126,7 @@ def test_qgis_applies_the_default_styles(in_qgis):
     assert [label for label, _ in grids["rules"]] == [
         "已结束 ended (history)", "单元网格 unit", "片区 area", "社区/村 community", "街道 street"]
     assert [active for _, active in grids["rules"]] == [False, True, True, True, True]  # history hidden
-    assert layers["findings"]["renderer"] == "RuleRenderer" and len(layers["findings"]["rules"]) == 3
+    assert layers["findings"]["renderer"] == "RuleRenderer" and len(layers["findings"]["rules"]) == 9
     assert layers["cases"]["renderer"] == "RuleRenderer" and len(layers["cases"]["rules"]) == 3
 
 
@@ -127,3 +138,11 @@ def test_the_plan_renders_with_its_styles(in_qgis):
     reds = sum(n for c, n in colours.items() if int(c.split(",")[0]) > 190 and max(map(int, c.split(",")[1:])) < 70)
     assert reds > 200  # the waiting cases' markers (220,20,20, drawn with a little transparency)
     assert colours.get("255,255,255", 0) < sum(colours.values())  # something was drawn
+
+
+def test_findings_are_drawn_whatever_their_geometry(in_qgis):
+    # The demo's findings are points (sizes out of range): the style's diamonds, not its fills, draw them.
+    def near(colour, target):  # markers are drawn a little transparent and antialiased
+        return all(abs(a - b) < 50 for a, b in zip(map(int, colour.split(",")), target))
+    drawn = sum(n for c, n in in_qgis["findings"].items() if near(c, (255, 150, 0)) or near(c, (210, 0, 120)))
+    assert drawn > 100
