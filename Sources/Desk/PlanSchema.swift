@@ -24,6 +24,7 @@ package enum PlanSchema {
         DutySchema.v8_2Domains,
         GridsSchema.v9Styles,
         CasesSchema.v9_1Styles,
+        GridsSchema.v10Dates,
     ])
 }
 

@@ -37,6 +37,27 @@ import Testing
         }
     }
 
+    /// The grids table is rebuilt with DATE days: every row, fid, index, trigger and R-tree entry kept.
+    @Test func anUpgradedPlanHasDateDaysAndEveryGrid() throws {
+        let path = try PlanSchemaTests.fixture(folder)
+        let old = try DatabaseQueue(path: path)
+        let before = try old.read { try Row.fetchAll($0, sql: "SELECT fid, code, valid_from, valid_to, level FROM grids ORDER BY fid") }
+        let sequence = try old.read { try Int64.fetchOne($0, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'grids'") }
+        try old.close()
+        let store = try GeoPackage.plan(path: path)
+        try store.read { db in
+            #expect(try Row.fetchAll(db, sql: "SELECT fid, code, valid_from, valid_to, level FROM grids ORDER BY fid") == before)
+            #expect(try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'grids'") == sequence)
+            let types = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info('grids') WHERE name LIKE 'valid_%'")
+                .map { "\($0["name"] as String) \($0["type"] as String)" }
+            #expect(types == ["valid_from DATE", "valid_to DATE"])
+            #expect(try String.fetchOne(db, sql: "SELECT typeof(valid_from) FROM grids LIMIT 1") == "text")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_grids_geom") == before.count)
+            let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'grids'")
+            #expect(triggers.count == 10)  // six R-tree, four history
+        }
+    }
+
     /// A plan whose users already saved a default style for grids in QGIS (before upgrading): the
     /// upgrade adds gridplan's style beside it, not over it.
     @Test func usersOwnDefaultStylesStay() throws {

@@ -153,3 +153,17 @@ ds = ogr.Open(sys.argv[1])  # kept in a variable: a layer outlives no dataset
 print(json.dumps(ds.GetLayerByName("grids").GetFeatureCount()))
 """
     assert gdal(count, copy) == gdal(count, db)
+
+
+FIELD_TYPES = """
+import json, sys
+from osgeo import ogr
+ds = ogr.Open(sys.argv[1])
+defn = ds.GetLayerByName("grids").GetLayerDefn()
+print(json.dumps({defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName() for i in range(defn.GetFieldCount())}))
+"""
+
+
+def test_gdal_reads_the_days_as_dates(edited):
+    types = gdal(FIELD_TYPES, edited[0])
+    assert types["valid_from"] == "Date" and types["valid_to"] == "Date"

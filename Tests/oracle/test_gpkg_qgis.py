@@ -30,7 +30,8 @@ for d in QgsProviderRegistry.instance().querySublayers(path):
     rules = []
     if renderer is not None and renderer.type() == "RuleRenderer":
         rules = [[r.label(), r.active()] for r in renderer.rootRule().children()]
-    layers.append({"name": d.name(), "valid": layer.isValid(), "count": layer.featureCount(),
+    fields = {f.name(): f.typeName() for f in layer.fields()}
+    layers.append({"name": d.name(), "valid": layer.isValid(), "count": layer.featureCount(), "fields": fields,
                    "geometry": QgsWkbTypes.displayString(layer.wkbType()), "spatial": spatial,
                    "crs": layer.crs().authid() if spatial else None,
                    "renderer": renderer.type() if renderer is not None else None, "rules": rules})
@@ -116,6 +117,7 @@ def test_every_layer_opens_with_its_features_geometry_and_crs(demo_plan, in_qgis
             assert layer["spatial"] and layer["crs"] == "EPSG:4490", layer
             expected = {"MULTIPOLYGON": "MultiPolygon", "POINT": "Point"}.get(geometry[table])
             assert expected is None or layer["geometry"] == expected, layer
+    assert layers["grids"]["fields"]["valid_from"] == "Date" and layers["grids"]["fields"]["valid_to"] == "Date"
     assert layers["grids"]["count"] > 700 and layers["cases"]["count"] > 4000 and layers["findings"]["count"] > 0
 
 
