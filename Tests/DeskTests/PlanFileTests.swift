@@ -54,7 +54,7 @@ import Testing
             #expect(try String.fetchOne(db, sql: "SELECT typeof(valid_from) FROM grids LIMIT 1") == "text")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_grids_geom") == before.count)
             let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'grids'")
-            #expect(triggers.count == 10)  // six R-tree, four history
+            #expect(triggers.count == 10) // six R-tree, four history
         }
     }
 
