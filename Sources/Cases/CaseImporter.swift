@@ -108,7 +108,9 @@ package enum CaseImporter {
             let rejectsSize = rejects.size
             let (inserted, updated) = try store.write { db -> (Int, Int) in
                 let order = spatialOrder(accepted)
-                let counts = try upsert(db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner, source: reader, now: now)
+                let counts = try upsert(
+                    db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner, sourceCRS: reader.sourceCRS?.description,
+                    now: now)
                 done += rows.count
                 try db.execute(
                     sql: """
@@ -267,7 +269,7 @@ package enum CaseImporter {
 
     static func upsert(
         _ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
-        assigner: Assigner, source: CaseReader, now: String
+        assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> (Int, Int) {
         let find = try db.cachedStatement(
             sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
@@ -293,7 +295,7 @@ package enum CaseImporter {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         var inserted = 0, updated = 0
-        let crsText = source.sourceCRS?.description
+        let crsText = sourceCRS
         for (k, (row, p)) in rows.enumerated() {
             let a = assignments[k]
             let status = a?.status ?? .noLocation

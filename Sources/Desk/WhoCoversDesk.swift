@@ -74,6 +74,12 @@ package final class WhoCoversDesk {
         return WhoCoversAnswer(coverage: coverage, address: address, geocode: geocoded)
     }
 
+    /// Places an address with the plan's gazetteer, as an address question would be placed.
+    package func place(_ address: String) throws -> GeocodeResult {
+        try forgetIfPlanChanged()
+        return try gazetteer().geocode(address.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// A point in the store's CRS (CGCS2000 longitude/latitude), refusing what cannot be a place.
     private func toStore(x: Double, y: Double, crs: CRS) throws -> (Double, Double) {
         guard x.isFinite, y.isFinite else { throw GridplanError(.badArgument, "the point (\(x), \(y)) is not a number") }

@@ -20,6 +20,8 @@ package struct ServerOptions: Sendable {
     package var logRequests = false
     /// An origin allowed to call the API from its own pages (CORS), e.g. `https://hotline.example`; `*` for any.
     package var corsOrigin: String?
+    /// Bearer tokens that may write (POST routes); empty: nobody writes.
+    package var tokens: Set<String> = []
     package init() {}
 }
 
@@ -46,7 +48,10 @@ package enum GridplanServer {
         let router = Router(options: .autoGenerateHeadEndpoints)
         if options.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         if let origin = options.corsOrigin {
-            router.add(middleware: CORSMiddleware(allowOrigin: origin == "*" ? .all : .custom(origin), allowMethods: [.get, .head, .options]))
+            router.add(
+                middleware: CORSMiddleware(
+                    allowOrigin: origin == "*" ? .all : .custom(origin), allowHeaders: [.accept, .authorization, .contentType, .origin],
+                    allowMethods: [.get, .head, .options, .post]))
         }
         MapAssets.add(to: router)
         router.get("/api/plan") { _, _ in await reply { try await service.summary() } }
@@ -74,6 +79,7 @@ package enum GridplanServer {
             await reply { try await service.caseCounts(GridsQuery(request.uri.queryParameters).level) }
         }
         OGCFeatures.add(to: router, service: service)
+        WriteRoutes.add(to: router, service: service, tokens: options.tokens)
         router.get("/api/who-covers") { request, _ in
             await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)

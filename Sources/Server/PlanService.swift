@@ -16,7 +16,8 @@ actor PlanService {
     let store: GeoPackage
     /// The plan's file name, for the health route.
     nonisolated let name: String
-    private let desk: WhoCoversDesk
+    let desk: WhoCoversDesk
+    let intakeDesk: IntakeDesk
     private var layers: [GridLevel: (stamp: String, features: [GridFeature])] = [:]
 
     /// A current grid as a GeoJSON feature, with what the routes filter and page by.
@@ -31,6 +32,7 @@ actor PlanService {
         store = try GeoPackage.plan(path: path)
         name = (path as NSString).lastPathComponent
         desk = WhoCoversDesk(store: store, snapMetres: snapMetres)
+        intakeDesk = IntakeDesk(store: store)
     }
 
     func whoCovers(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) throws -> Data {

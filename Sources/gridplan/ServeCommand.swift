@@ -21,6 +21,17 @@ struct ServeCommand: AsyncParsableCommand {
               GET /api/health, /api/version
               GET /api/map/cases?bbox=…&cell=DEG, /api/map/case-counts?level=unit
                                         case clusters and counts per grid, for the map
+              GET /ogc                  OGC API – Features: grids per level and cases as
+                                        layers for QGIS and GDAL (OAPIF:http://host:port/ogc)
+              POST /api/cases           a case from another system (JSON: id, lon/lat [crs] or
+                                        address, reported_at, category, severity): stored,
+                                        assigned, dispatched; the same id again updates it
+              POST /api/cases/ID/transitions   {"to", "actor", "note"}: the case moves on
+              POST /api/cases/ID/dispatch      dispatch (again) by the rules
+
+            Writes (POST) need `Authorization: Bearer TOKEN` with a token of --token-file (one a line); \
+            without one they get 401 and nothing is written. Listening on an address other than loopback \
+            needs --token-file.
 
             HEAD works wherever GET does; the page, Leaflet and grid layers are sent gzipped to clients \
             that accept it. --cors-origin lets another system's pages call the API.
@@ -30,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               gridplan serve --db plan.gpkg
-              gridplan serve --db plan.gpkg --host 0.0.0.0 --port 8080 --log-requests
+              gridplan serve --db plan.gpkg --host 0.0.0.0 --token-file tokens.txt
               gridplan serve --db plan.gpkg --cors-origin https://hotline.example
             """)
 
@@ -42,9 +53,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Log every request on standard error.") var logRequests = false
     @Option(help: "Allow this origin's pages to call the API (CORS headers), e.g. https://hotline.example; * for any.")
     var corsOrigin: String?
+    @Option(help: "A file of bearer tokens, one a line, that may write (POST); needed to listen beyond loopback.")
+    var tokenFile: String?
+
+    static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw fail("--port \(port): give 0–65535", status: 2) }
+        guard tokenFile != nil || Self.loopback.contains(host) else {
+            throw fail(
+                "--host \(host): a server other machines can reach takes writes only with tokens; give --token-file FILE "
+                    + "(one token a line), or listen on 127.0.0.1", status: 2)
+        }
+    }
+
+    /// The tokens of --token-file: its non-empty lines, `#` starting a comment line.
+    func tokens() throws -> Set<String> {
+        guard let tokenFile else { return [] }
+        guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+            throw fail("\(tokenFile): cannot read the tokens", status: 2)
+        }
+        let tokens = Set(
+            text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
+        guard !tokens.isEmpty else { throw fail("\(tokenFile): no tokens in it", status: 2) }
+        guard tokens.allSatisfy({ $0.count >= 16 }) else { throw fail("\(tokenFile): a token must have at least 16 characters", status: 2) }
+        return tokens
     }
 
     func run() async throws {
@@ -52,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
         options.corsOrigin = corsOrigin
+        options.tokens = try tokens()
         let path = store.path
         do {
             try await GridplanServer.run(plan: path, options: options) { host, port in
