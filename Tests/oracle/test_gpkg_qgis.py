@@ -148,3 +148,41 @@ def test_findings_are_drawn_whatever_their_geometry(in_qgis):
         return all(abs(a - b) < 50 for a, b in zip(map(int, colour.split(",")), target))
     drawn = sum(n for c, n in in_qgis["findings"].items() if near(c, (255, 150, 0)) or near(c, (210, 0, 120)))
     assert drawn > 100
+
+
+QGIS_EDIT = """
+import json, os, sys
+from qgis.core import QgsApplication, QgsVectorLayer, QgsFeatureRequest
+app = QgsApplication([], False)
+app.initQgis()
+layer = QgsVectorLayer(sys.argv[1] + "|layername=grids", "grids", "ogr")
+feature = next(layer.getFeatures(QgsFeatureRequest().setFilterExpression('"level" = 4 AND "valid_to" IS NULL')))
+old = feature.geometry().asWkt()
+layer.startEditing()
+layer.changeGeometry(feature.id(), feature.geometry().buffer(-0.0003, 8))  # the planner pulls the border in
+layer.changeAttributeValue(feature.id(), layer.fields().indexOf("households"), 321)
+ok = layer.commitChanges()
+print(json.dumps({"ok": ok, "errors": layer.commitErrors(), "fid": feature.id(), "code": feature["code"], "old": old}), flush=True)
+os._exit(0)
+"""
+
+
+def test_an_edit_saved_in_qgis_keeps_history(gridplan, demo_plan, tmp_path):
+    if not pyqgis_available():
+        pytest.skip("PyQGIS is not installed (apt-get install qgis python3-qgis): the QGIS edit was not tried")
+    db = tmp_path / "edited.gpkg"
+    db.write_bytes(demo_plan.read_bytes())
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([SYSTEM_PYTHON, "-c", QGIS_EDIT, str(db)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    edit = json.loads(result.stdout.splitlines()[-1])
+    assert edit["ok"], edit["errors"]
+    last = gridplan("versions", "--db", db).stdout.strip().splitlines()[-1].split("\t")
+    assert last[2] == "+1 -1" and last[3] == "outside edit"
+    rows = sqlite3.connect(db).execute(
+        "SELECT fid, households, valid_to FROM grids WHERE code = ? ORDER BY fid", (edit["code"],)).fetchall()
+    assert len(rows) == 2 and rows[0][0] == edit["fid"] and rows[0][1] == 321 and rows[0][2] is None
+    assert rows[1][2] is not None  # the grid as it was, ended today
+    diff = json.loads(gridplan("plan", "diff", "--db", db, "--from", int(last[0]) - 1, "--to", last[0], "--json").stdout)
+    assert [(c["grid"], c["change"]) for c in diff["changes"]] == [(edit["code"], "reshaped")]
+    assert diff["changes"][0]["lost_m2"] > 1000 and diff["changes"][0]["households_after"] == 321
