@@ -3,6 +3,9 @@
 Points are drawn uniformly inside the sample's unit grids (seeded); addresses come from the
 labelled geocoding test set. Every answer is checked: status 200, a unit grid in the chain."""
 import csv
+import os
+import shutil
+import tempfile
 import json
 import random
 import re
@@ -64,6 +67,10 @@ def main():
             pct = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
             print(f"  {label:9s} {len(queries):6d} questions in {wall:6.2f} s: {len(queries) / wall:7.0f} answers/s; "
                   f"latency p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, max {latencies[-1] * 1000:.1f} ms; errors {failures}")
+        if shutil.which("wrk"):
+            run_wrk(url, points[:1000])
+        else:
+            print("wrk is not installed (Debian: wrk): the wrk runs are skipped")
     finally:
         server.terminate()
         server.wait(30)
@@ -73,6 +80,42 @@ def main():
         subprocess.run([binary, "who-covers", "--db", db, "--lon", repr(x), "--lat", repr(y), "--json"], check=True, capture_output=True)
     per = (time.perf_counter() - t0) / len(sample)
     print(f"for scale, `gridplan who-covers` as one process per question: {per * 1000:.0f} ms each ({1 / per:.1f}/s)")
+
+
+def run_wrk(url, points, seconds=10):
+    """wrk (Debian) against who-covers by point at 1, 8 and 64 connections, cycling through the
+    points, and against /api/health at 8 as the HTTP stack's ceiling on this machine."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    paths = [f"/api/who-covers?lon={x!r}&lat={y!r}" for x, y in points]
+    script.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+                 "i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n"
+                 "done = function(summary, latency, requests)\n"
+                 "  io.write(string.format(\"RESULT %d %d %.3f %.3f %.3f\\n\", summary.requests, summary.errors.status + summary.errors.connect"
+                 " + summary.errors.read + summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000,"
+                 " summary.duration / 1e6))\nend\n")
+    script.close()
+    base = url.rstrip("/")
+
+    def wrk(connections, path=None):
+        args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s"]
+        args += ["-s", script.name, base] if path is None else [base + path]
+        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+        if path is not None:
+            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            return rate, None, None, 0
+        requests, errors, p50, p99, duration = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out).groups()
+        return int(requests) / float(duration), float(p50), float(p99), int(errors)
+
+    print(f"wrk, {seconds} s a run (same machine as the server):")
+    results = {}
+    for c in (1, 8, 64):
+        rate, p50, p99, errors = wrk(c)
+        results[c] = rate
+        print(f"  who-covers by point, {c:2d} connections: {rate:8.0f} answers/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, errors {errors}")
+    health, _, _, _ = wrk(8, "/api/health")
+    print(f"  /api/health,          8 connections: {health:8.0f} answers/s (the HTTP stack's ceiling here)")
+    print(f"  who-covers / health at 8 connections: {results[8] / health:.2f} (goal ≥ 0.5; goal ≥ 5,000 answers/s, p99 < 5 ms)")
+    os.unlink(script.name)
 
 
 def get(url):

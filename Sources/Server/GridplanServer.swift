@@ -45,6 +45,7 @@ package enum GridplanServer {
         throws -> some ApplicationProtocol
     {
         let service = try PlanService(path: path, snapMetres: options.snapMetres)
+        let pool = WhoCoversPool(store: service.store, snapMetres: options.snapMetres)
         let router = Router(options: .autoGenerateHeadEndpoints)
         if options.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         if let origin = options.corsOrigin {
@@ -83,7 +84,7 @@ package enum GridplanServer {
         router.get("/api/who-covers") { request, _ in
             await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)
-                return try await service.whoCovers(q.question, day: q.day, planDay: q.planDay, k: q.k)
+                return try await pool.answer(q.question, day: q.day, planDay: q.planDay, k: q.k)
             }
         }
         var logger = Logger(label: "gridplan.serve")

@@ -9,9 +9,10 @@ import GridGeometry
 import GridStore
 import Grids
 
-/// The plan as the HTTP server sees it: one actor owns the desk (GEOS and PROJ handles are not
-/// thread-safe, see the README's thread rule) and the grid layers it has already written as
-/// GeoJSON features, so requests are answered one at a time, each in a few milliseconds.
+/// The plan as the HTTP server sees it, for everything but who-covers answers (those go to
+/// ``WhoCoversPool``, one desk per core): the grid layers it has already written as GeoJSON, the
+/// intake of cases, and the desk that places their addresses. One actor, since GEOS and PROJ
+/// handles are not thread-safe (see the README's thread rule).
 actor PlanService {
     let store: GeoPackage
     /// The plan's file name, for the health route.
@@ -33,10 +34,6 @@ actor PlanService {
         name = (path as NSString).lastPathComponent
         desk = WhoCoversDesk(store: store, snapMetres: snapMetres)
         intakeDesk = IntakeDesk(store: store)
-    }
-
-    func whoCovers(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) throws -> Data {
-        try JSONOutput.data(desk.answer(question, day: day, planDay: planDay, k: k).json)
     }
 
     /// A grid layer as served: its GeoJSON and an ETag naming its content.

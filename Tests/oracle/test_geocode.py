@@ -47,7 +47,9 @@ def test_geocode_outputs_agree_with_prcoords_and_shapely(gridplan, sample_plan, 
     result = gridplan("geocode", TESTSET, "--address-field", "address", "--db", db, "--out", out, "--assign",
                       "--crs", "gcj02", "--lon-field", "app_lon", "--lat-field", "app_lat", "--also", "gcj02,bd09")
     header, rows = read(out)
-    col = {h: len(header) - 1 - header[::-1].index(h) for h in header}   # last occurrence: our columns
+    assert len(header) == len(set(header))                               # unique names: ours renamed where the input had them
+    col = {h: i for i, h in enumerate(header)}
+    col.update({h.removeprefix("geocoded_"): i for i, h in enumerate(header) if h.startswith("geocoded_")})
     units = json.loads((ROOT / "GeoData" / "chikan" / "units.geojson").read_text(encoding="utf-8"))["features"]
     polygons = [shapely.geometry.shape(u["geometry"]) for u in units]
     names = [u["properties"]["name"] for u in units]
@@ -145,6 +147,7 @@ def test_house_number_ranges_agree_with_shapely(gridplan, sample_plan, tmp_path)
     gridplan("geocode", source, "--address-field", "address", "--db", db, "--out", out)
     header, rows = read(out)
     col = {h: header.index(h) for h in header}
+    col.update({h.removeprefix("geocoded_"): i for i, h in enumerate(header) if h.startswith("geocoded_")})
     placed = 0
     for (name, n), row in zip(wanted, rows):
         holding = [r for r in ranges if r[0] == name and holds(r, n)]

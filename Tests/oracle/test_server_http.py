@@ -6,6 +6,7 @@ import gzip
 import http.client
 import json
 import re
+import sqlite3
 import socket
 import subprocess
 import threading
@@ -209,12 +210,14 @@ def test_case_clusters_hold_every_case_in_the_box_once(served):
 
 
 def test_case_counts_per_grid_equal_shapely(served, rostered):
-    url, _ = served
+    url, db = served
     _, polygons, codes, _ = rostered
-    cases = pd.read_csv(CASES)
+    # Every case the served plan holds (the sample, and whatever other tests added to the shared roster plan).
+    with sqlite3.connect(db) as con:
+        cases = pd.read_sql_query("SELECT lon, lat FROM cases WHERE lon IS NOT NULL", con)
     status, _, body = get(url, "/api/map/case-counts", level="unit")
     counts = json.loads(body)
-    assert status == 200 and counts["total"] == len(cases)
+    assert status == 200 and counts["total"] == len(cases) >= len(pd.read_csv(CASES))
     points = shapely.points(cases.lon.to_numpy(), cases.lat.to_numpy())
     rng = np.random.default_rng(3)
     for i in rng.choice(len(polygons), 12, replace=False):
@@ -238,3 +241,54 @@ def test_gzip_when_the_client_takes_it(served):
     assert "content-encoding" not in refused
     _, png, body = request(url, "GET", "/assets/leaflet/images/layers.png", {"Accept-Encoding": "gzip"})
     assert "content-encoding" not in png and body[:4] == b"\x89PNG"
+
+
+def test_idle_connections_do_not_stop_others_being_answered(served):
+    """Three hundred clients connect and send nothing (a slow-loris); a question is still answered at once."""
+    import socket
+    import time
+    url, _ = served
+    host, port = re.match(r"http://([^:/]+):(\d+)/", url).groups()
+    idle = []
+    try:
+        for _ in range(300):
+            s = socket.create_connection((host, int(port)), timeout=5)
+            idle.append(s)
+        t0 = time.perf_counter()
+        status, _, body = get(url, "/api/health")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        assert time.perf_counter() - t0 < 2
+    finally:
+        for s in idle:
+            s.close()
+
+
+def test_sigterm_lets_answers_in_flight_finish(gridplan_binary, rostered, tmp_path):
+    """SIGTERM while clients are asking: every request that got an answer got a whole one, and the
+    server exits cleanly (status 0)."""
+    import signal
+    import threading
+    import time
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(rostered[0].read_bytes())
+    url, process = start(gridplan_binary, db)
+    _, polygons, _, _ = rostered
+    p = polygons[0].representative_point()
+    results = []
+
+    def ask():
+        while process.poll() is None:
+            try:
+                status, _, body = get(url, "/api/who-covers", lon=repr(p.x), lat=repr(p.y))
+            except (OSError, http.client.HTTPException):
+                return                     # refused once the server stopped listening: fine
+            results.append((status, json.loads(body)["status"]))      # a cut answer fails here
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(1.5)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(30) == 0
+    for t in threads:
+        t.join(30)
+    assert results and all(status == 200 and answer in ("inside", "boundary") for status, answer in results)
