@@ -7,9 +7,11 @@ import Grids
 package enum CasesSchema {
     package static let v3Cases = SchemaMigration("v3: cases, their assignment history, import checkpoints", migrate: v3)
     package static let v3_1Nearest = SchemaMigration("v3.1: cases outside every grid keep the nearest one", migrate: v3_1)
+    package static let v8_1Domains = SchemaMigration("v8.1: field domains for case status and severity", migrate: v8_1)
+    package static let v9_1Styles = SchemaMigration("v9.1: default QGIS style for cases (layer_styles)", migrate: v9_1)
 
     /// The grids' schema and the case store.
-    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest])
+    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles])
 
     /// Incidents ("cases"): one point each (or none, until geocoded), with the grid at every
     /// level it was assigned to. Longitude and latitude are also kept as plain columns so exact
@@ -94,5 +96,33 @@ package enum CasesSchema {
                 ALTER TABLE cases ADD COLUMN clock_from TEXT;
                 ALTER TABLE cases ADD COLUMN satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5);
                 """)
+    }
+
+    /// Value lists GDAL and QGIS show for a case's status and severity (see `FieldDomains`).
+    static func v8_1(_ db: Database) throws {
+        let names: [CaseStatus: String] = [
+            .reported: "上报", .verified: "核实", .accepted: "受理", .dispatched: "派遣", .handled: "处置",
+            .checked: "核查", .closed: "结案", .feedback: "评价", .returned: "退回", .reopened: "重新打开",
+        ]
+        try FieldDomains.enumeration(
+            db, name: "case_status", values: CaseStatus.allCases.map { ($0.rawValue, "\(names[$0]!) \($0.rawValue)") })
+        try FieldDomains.enumeration(
+            db, name: "case_severity", values: [("ordinary", "一般 ordinary"), ("important", "重要 important"), ("major", "重大 major")])
+        try FieldDomains.attach(db, table: "cases", column: "status", domain: "case_status", description: "Where the case is in its life cycle")
+        try FieldDomains.attach(db, table: "cases", column: "severity", domain: "case_severity", description: "How serious the case is")
+    }
+
+    /// Cases by status: waiting for someone (red), in hand (orange), finished (small, grey).
+    static func v9_1(_ db: Database) throws {
+        func among(_ states: [CaseStatus]) -> String { "\"status\" IN (" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")" }
+        try LayerStyles.add(
+            db, table: "cases",
+            rules: [
+                .init("已办结 finished", among([.closed, .feedback]), .marker(fill: "160,160,160,200", outline: "110,110,110,255", size: 1.2)),
+                .init("处置中 in hand", among([.dispatched, .handled, .checked]), .marker(fill: "255,150,0,230", outline: "150,80,0,255", size: 1.8)),
+                .init(
+                    "待处理 waiting", among([.reported, .verified, .accepted, .returned, .reopened]),
+                    .marker(fill: "220,20,20,230", outline: "120,0,0,255", size: 2.0)),
+            ], description: "Cases by status")
     }
 }

@@ -18,6 +18,13 @@ package enum PlanSchema {
         GazetteerSchema.v5_1Ranges,
         DutySchema.v6Departments,
         GazetteerSchema.v6_1Conformance,
+        GridsSchema.v7OutsideEdits,
+        GridsSchema.v8Domains,
+        CasesSchema.v8_1Domains,
+        DutySchema.v8_2Domains,
+        GridsSchema.v9Styles,
+        CasesSchema.v9_1Styles,
+        GridsSchema.v10Dates,
     ])
 }
 

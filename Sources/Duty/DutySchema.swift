@@ -1,6 +1,7 @@
 import Cases
 import GRDB
 package import GridStore
+import Grids
 
 /// The Duty module's tables: the roster (people, duties, departments) and every dispatch and
 /// life-cycle transition of a case (v4, which also adds the case store's handling columns).
@@ -10,8 +11,25 @@ package enum DutySchema {
         "v6: departments keyed by an integer fid (GeoPackage requirement 119)",
         migrate: v6)
 
+    package static let v8_2Domains = SchemaMigration("v8.2: field domains for duty role, person role and duty level", migrate: v8_2)
+
     /// The case store's schema and the roster.
-    package static let schema = CasesSchema.schema.adding([v4Roster, v6Departments])
+    package static let schema = CasesSchema.schema.adding([v4Roster, v6Departments, v8_2Domains])
+
+    /// Value lists GDAL and QGIS show for the roles on the roster and the level of a duty (see `FieldDomains`).
+    static func v8_2(_ db: Database) throws {
+        let duty: [DutyRole: String] = [.primary: "主责网格员 primary", .backup: "备岗 backup", .chief: "网格长 chief"]
+        try FieldDomains.enumeration(db, name: "duty_role", values: DutyRole.allCases.map { ($0.rawValue, duty[$0]!) })
+        let person: [PersonRole: String] = [
+            .gridChief: "网格长 grid chief", .fullTimeGridder: "专职网格员 full-time gridder", .partTimeGridder: "兼职网格员 part-time gridder",
+            .mobileGridder: "流动网格员 mobile gridder", .communityPolice: "社区民警 community police", .legalAdviser: "法律顾问 legal adviser",
+            .departmentContact: "部门联系人 department contact",
+        ]
+        try FieldDomains.enumeration(db, name: "person_role", values: PersonRole.allCases.map { ($0.rawValue, person[$0]!) })
+        try FieldDomains.attach(db, table: "duties", column: "role", domain: "duty_role", description: "The duty's role in its grid")
+        try FieldDomains.attach(db, table: "duties", column: "level", domain: "grid_level", description: "The level of the duty's grid")
+        try FieldDomains.attach(db, table: "people", column: "role", domain: "person_role", description: "What the person is on the roster")
+    }
 
     /// GeoPackage attribute tables need an integer primary key (GDAL refuses to copy the plan and
     /// its validator fails it otherwise): `departments` is rebuilt with `fid`, its text id kept

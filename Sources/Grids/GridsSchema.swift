@@ -2,13 +2,21 @@ import GRDB
 public import GridStore
 
 /// The Grids module's tables: plan versions and the grids of all four levels (v1), and the
-/// layers `validate` and `plan diff` write (v2). Identifiers are those every shipped plan records.
+/// layers `validate` and `plan diff` write (v2); history kept for edits made by other programs (v7,
+/// OutsideEdits.swift), field domains (v8, FieldDomains.swift), QGIS styles (v9, LayerStyles.swift) and
+/// DATE days (v10, GridDates.swift).
+/// Identifiers are those every shipped plan records.
 public enum GridsSchema {
     public static let v1Grids = SchemaMigration("v1: GeoPackage core, plan versions, grids", migrate: v1)
     public static let v2Layers = SchemaMigration("v2: findings and plan changes layers", migrate: v2)
 
     /// The GeoPackage core and the grid hierarchy: what every other module's schema builds on.
-    public static let schema = StoreSchema([v1Grids, v2Layers])
+    /// It leaves out the outside-edit triggers (v7), so that module tests can seed a plan with plain
+    /// SQL as fixtures; every real plan has them (`PlanSchema`), and their tests add them (``withHistoryTriggers``).
+    public static let schema = StoreSchema([v1Grids, v2Layers, v8Domains, v9Styles, v10Dates])
+
+    /// ``schema`` with the triggers that keep outside edits as history, as every plan file has them.
+    public static let withHistoryTriggers = schema.adding([v7OutsideEdits])
 
     /// GeoPackage 1.3 core tables and the grid hierarchy.
     static func v1(_ db: Database) throws {
