@@ -47,7 +47,11 @@ package enum GridplanServer {
         let service = try PlanService(path: path, snapMetres: options.snapMetres)
         let pool = WhoCoversPool(store: service.store, snapMetres: options.snapMetres)
         let router = Router(options: .autoGenerateHeadEndpoints)
-        if options.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
+        if options.logRequests {
+            var requests = Logger(label: "gridplan.requests")
+            requests.logLevel = .info
+            router.add(middleware: RequestLogMiddleware(logger: requests))
+        }
         if let origin = options.corsOrigin {
             router.add(
                 middleware: CORSMiddleware(

@@ -18,6 +18,8 @@ import NIOFoundationEssentialsCompat
 ///   where its life cycle has taken it, so a retried request changes nothing.
 /// - `POST /api/cases/{id}/transitions`: `to`, `actor`, optional `note`, `at`, `satisfaction`.
 /// - `POST /api/cases/{id}/dispatch`: dispatch (again) by the rules.
+/// - `POST /api/duties` (`person`, `grid`, `role`, `from`, `to`, `note`) and `POST /api/duties/end`
+///   (`person`, `grid`, `role`, `on`): duty changes, as `gridplan duty set` and `duty end`.
 ///
 /// Without a valid token: 401 and nothing written. Bodies over ``maxBodyBytes`` get 413.
 enum WriteRoutes {
@@ -38,10 +40,35 @@ enum WriteRoutes {
                 return (try await service.advance(id, t), .ok)
             }
         }
+        router.post("/api/duties") { request, _ in
+            await write(request, tokens: tokens) { body in (try await service.setDuty(try decode(DutyRequest.self, body)), .ok) }
+        }
+        router.post("/api/duties/end") { request, _ in
+            await write(request, tokens: tokens) { body in (try await service.endDuty(try decode(DutyEndRequest.self, body)), .ok) }
+        }
         router.post("/api/cases/:id/dispatch") { request, context in
             let id = context.parameters.get("id") ?? ""
             return await write(request, tokens: tokens) { _ in (try await service.dispatch(id), .ok) }
         }
+    }
+
+    /// What `POST /api/duties` carries: a duty from a day (a handover ends the grid's previous
+    /// primary or chief), as `gridplan duty set`.
+    struct DutyRequest: Decodable {
+        var person: String
+        var grid: String
+        var role: String
+        var from: String
+        var to: String?
+        var note: String?
+    }
+
+    /// What `POST /api/duties/end` carries, as `gridplan duty end`.
+    struct DutyEndRequest: Decodable {
+        var person: String
+        var grid: String
+        var role: String?
+        var on: String
     }
 
     /// What `POST /api/cases/{id}/transitions` carries.
@@ -122,5 +149,37 @@ extension PlanService {
             throw GridplanError(.notFound, "no case with id \(id)")
         }
         return try JSONOutput.data(IntakeAnswerJSON.Dispatch(outcome))
+    }
+
+    func setDuty(_ r: WriteRoutes.DutyRequest) throws -> Data {
+        guard let role = DutyRole(text: r.role) else {
+            throw GridplanError(.badInput, "'\(r.role)' is not primary, backup or chief", source: ErrorSource(field: "role"))
+        }
+        let from = try WriteRoutes.day(r.from, field: "from")
+        let to = try r.to.map { try WriteRoutes.day($0, field: "to") }
+        let result = try DutyChange.set(store: store, person: r.person, grid: r.grid, role: role, from: from, to: to, note: r.note)
+        struct SetJSON: Encodable { var dutyId: Int64, ended: [String] }
+        return try JSONOutput.data(SetJSON(dutyId: result.dutyID, ended: result.ended), snakeCaseKeys: true)
+    }
+
+    func endDuty(_ r: WriteRoutes.DutyEndRequest) throws -> Data {
+        let role = try r.role.map { text in
+            guard let role = DutyRole(text: text) else {
+                throw GridplanError(.badInput, "'\(text)' is not primary, backup or chief", source: ErrorSource(field: "role"))
+            }
+            return role
+        }
+        let ended = try DutyChange.end(store: store, person: r.person, grid: r.grid, role: role, on: try WriteRoutes.day(r.on, field: "on"))
+        return try JSONOutput.data(["ended": ended])
+    }
+}
+
+extension WriteRoutes {
+    /// A day of a body's field, or an error naming the field.
+    static func day(_ text: String, field: String) throws -> String {
+        guard let day = Clock.calendarDay(text) ?? Clock.date(text) else {
+            throw GridplanError(.badInput, "'\(text)' is not a day of the calendar (YYYY-MM-DD)", source: ErrorSource(field: field))
+        }
+        return day
     }
 }

@@ -107,6 +107,17 @@ def test_every_route_answers_as_described(served):
           call(url, "POST", "/api/cases/OAS-1/transitions", {"to": "closed", "actor": "centre"}, token=TOKEN))
     check(spec, "/api/cases/{id}/transitions", "post",
           call(url, "POST", "/api/cases/NONE/transitions", {"to": "closed", "actor": "centre"}, token=TOKEN))
+    # A handover over HTTP: a new primary for the unit from a day, then the duty ended.
+    handover = check(spec, "/api/duties", "post",
+                     call(url, "POST", "/api/duties", {"person": "G1", "grid": codes[0], "role": "主责", "from": "2024-08-01"}, token=TOKEN))
+    assert handover["ended"]                        # G0's primary duty in that unit ended on 2024-08-01
+    check(spec, "/api/duties", "post", call(url, "POST", "/api/duties", {"person": "G1", "grid": codes[0], "role": "boss", "from": "2024-08-01"},
+                                            token=TOKEN))
+    ended = check(spec, "/api/duties/end", "post",
+                  call(url, "POST", "/api/duties/end", {"person": "G1", "grid": codes[0], "on": "2024-09-01"}, token=TOKEN))
+    assert ended["ended"] == 1
+    chain = call(url, "GET", f"/api/grids/{codes[0]}", at="2024-08-15")[2]["chain"]
+    assert [p["id"] for p in chain[0]["people"]] == ["G1"]
     grid = check(spec, "/api/grids/{code}", "get", call(url, "GET", f"/api/grids/{codes[0]}", at="2024-07-01"))
     assert [link["code"] for link in grid["chain"]][0] == codes[0] and grid["chain"][-1]["level"] == "street"
     check(spec, "/api/grids/{code}", "get", call(url, "GET", "/api/grids/NOPE"))

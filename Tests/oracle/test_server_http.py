@@ -10,7 +10,9 @@ import sqlite3
 import socket
 import subprocess
 import threading
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -214,7 +216,7 @@ def test_case_counts_per_grid_equal_shapely(served, rostered):
     _, polygons, codes, _ = rostered
     # Every case the served plan holds (the sample, and whatever other tests added to the shared roster plan).
     with sqlite3.connect(db) as con:
-        cases = pd.read_sql_query("SELECT lon, lat FROM cases WHERE lon IS NOT NULL", con)
+        cases = pd.read_sql_query("SELECT lon, lat FROM cases WHERE unit_code IS NOT NULL", con)   # in a grid
     status, _, body = get(url, "/api/map/case-counts", level="unit")
     counts = json.loads(body)
     assert status == 200 and counts["total"] == len(cases) >= len(pd.read_csv(CASES))
@@ -292,3 +294,18 @@ def test_sigterm_lets_answers_in_flight_finish(gridplan_binary, rostered, tmp_pa
     for t in threads:
         t.join(30)
     assert results and all(status == 200 and answer in ("inside", "boundary") for status, answer in results)
+
+
+def test_the_request_log_names_method_path_status_and_duration(gridplan_binary, rostered, tmp_path):
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(rostered[0].read_bytes())
+    url, process = start(gridplan_binary, db, "--log-requests")
+    try:
+        assert get(url, "/api/health")[0] == 200
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(url + "api/grids/NOPE", timeout=30)
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert re.search(r"GET /api/health 200 [0-9.]+ ms", err), err
+    assert re.search(r"GET /api/grids/NOPE 404 [0-9.]+ ms", err), err
