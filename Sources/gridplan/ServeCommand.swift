@@ -17,7 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
                                         400 for a bad question, 404 for an unknown address
               GET /api/grids?level=unit[&bbox=minx,miny,maxx,maxy]
                                         current grids of a level as GeoJSON (ETag, 304)
+              GET /api/grids/CODE[?at=DAY]  one grid, its chain and the people on duty
+              GET /api/cases?bbox=…|near=LON,LAT&radius=M&grid=…&from=…&to=…&status=…
+                                        cases as GeoJSON, as `cases query --format geojson`
+              GET /api/stats?level=…    case counts per grid, as `cases stats --json`
               GET /api/plan             grids per level, people, gazetteer places
+              GET /openapi.json         the OpenAPI 3.1 description of every route
               GET /api/health, /api/version
               GET /api/map/cases?bbox=…&cell=DEG, /api/map/case-counts?level=unit
                                         case clusters and counts per grid, for the map
@@ -28,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
                                         assigned, dispatched; the same id again updates it
               POST /api/cases/ID/transitions   {"to", "actor", "note"}: the case moves on
               POST /api/cases/ID/dispatch      dispatch (again) by the rules
+              POST /api/duties, /api/duties/end
+                                        duty changes, as `duty set` and `duty end`
 
             Writes (POST) need `Authorization: Bearer TOKEN` with a token of --token-file (one a line); \
             without one they get 401 and nothing is written. Listening on an address other than loopback \
