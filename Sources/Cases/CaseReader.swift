@@ -74,14 +74,12 @@ package final class CaseReader {
         var batch: [Row] = []
         batch.reserveCapacity(size)
         let context = GEOSContext()
-        do {
-            try reader.forEach { feature in
-                guard feature.number > skip else { return }
-                batch.append(try row(feature, context))
-                if batch.count == size {
-                    try body(try located(batch))
-                    batch.removeAll(keepingCapacity: true)
-                }
+        try reader.forEach { feature in
+            guard feature.number > skip else { return }
+            batch.append(try row(feature, context))
+            if batch.count == size {
+                try body(try located(batch))
+                batch.removeAll(keepingCapacity: true)
             }
         }
         if !batch.isEmpty { try body(try located(batch)) }

@@ -158,91 +158,89 @@ package enum GazetteerImporter {
             guard let i = index[role], let t = f.values[i].trimmed, !t.isEmpty else { return nil }
             return t
         }
-        do {
-            try reader.forEach { f in
-                var name = text(f, "name")
-                let road = text(f, "road"), numberText = text(f, "number"), compound = text(f, "compound"), building = text(f, "building")
-                if name == nil {
-                    switch options.kind {
-                    case .address: if let road, let numberText { name = "\(road)\(numberText)号" }
-                    case .building: if let compound, let building { name = "\(compound)\(building)栋" }
-                    case .road: name = road // 路名, 街路巷 …
-                    default: break
-                    }
+        try reader.forEach { f in
+            var name = text(f, "name")
+            let road = text(f, "road"), numberText = text(f, "number"), compound = text(f, "compound"), building = text(f, "building")
+            if name == nil {
+                switch options.kind {
+                case .address: if let road, let numberText { name = "\(road)\(numberText)号" }
+                case .building: if let compound, let building { name = "\(compound)\(building)栋" }
+                case .road: name = road // 路名, 街路巷 …
+                default: break
                 }
-                guard let name else {
-                    throw GridplanError(
-                        .badInput, "no name (field \(defaults["name"]!.joined(separator: "/")))", source: ErrorSource(feature: label(f.number)))
-                }
-                func number(_ t: String?, _ role: String) throws -> Int64? {
-                    guard let t else { return nil }
-                    let digits = t.prefix { $0.isASCII && $0.isNumber }
-                    guard let v = Int64(digits) else {
-                        throw GridplanError(.badInput, "\(role) '\(t)' does not start with a number", source: ErrorSource(feature: label(f.number)))
-                    }
-                    return v
-                }
-                var row = Row(
-                    level: text(f, "level"), code: text(f, "code"), name: name, aliases: text(f, "aliases"),
-                    parentCode: text(f, "parent_code"), county: text(f, "county_code"), street: text(f, "street_code"),
-                    community: text(f, "community_code"), road: road.map(PlaceKeys.key),
-                    numberFrom: try number(numberText, "number"), numberTo: try number(text(f, "number_to"), "number_to"),
-                    numberText: numberText, compound: compound.map(PlaceKeys.key), building: building.map(PlaceKeys.key),
-                    blob: nil, point: nil)
-                if options.kind == .road {
-                    // House-number ranges: the single form (number, number_to) or per side.
-                    row.numberFrom = nil; row.numberTo = nil
-                    row.ranges = try ranges(f, label: label(f.number), single: index["number_to"] != nil, text: text, number: number)
-                }
-                if options.kind == .address && row.road == nil {
-                    throw GridplanError(.badInput, "an address needs its road (field road)", source: ErrorSource(feature: label(f.number)))
-                }
-                if options.kind == .building && row.compound == nil {
-                    throw GridplanError(.badInput, "a building needs its compound (field compound)", source: ErrorSource(feature: label(f.number)))
-                }
-                var geometry: Geometry? = nil
-                if hasLonLat, let xt = f.values[index["lon"]!].trimmed, let yt = f.values[index["lat"]!].trimmed, !xt.isEmpty || !yt.isEmpty {
-                    guard let x = Double(xt), let y = Double(yt), x.isFinite, y.isFinite else {
-                        throw GridplanError(.badInput, "coordinates '\(xt)', '\(yt)' are not numbers", source: ErrorSource(feature: label(f.number)))
-                    }
-                    // Points are transformed together after reading, without GEOS.
-                    row.point = (x, y)
-                    pointRows.append((rows.count, f.number))
-                } else if let wkb = f.wkb {
-                    geometry = try Geometry(wkb: wkb, context: context)
-                }
-                if let g = geometry, !g.isEmpty {
-                    guard let sourceCRS else {
-                        throw GridplanError(
-                            .badInput, "the coordinates have no CRS", source: .file(fileName),
-                            hint: "give it with \(setting: "crs") (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
-                    }
-                    if transformer == nil { transformer = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000) }
-                    let stored: Geometry
-                    do { stored = try transformer!.transform(g) } catch {
-                        throw GridplanError(
-                            .badInput, "cannot transform from \(sourceCRS) to EPSG:4490: \(error)", source: ErrorSource(feature: label(f.number)))
-                    }
-                    if let e = stored.envelope, e.minX < -180 || e.maxX > 180 || e.minY < -90 || e.maxY > 90 {
-                        throw GridplanError(
-                            .badInput,
-                            "\(name) lies outside longitude/latitude range after transforming: wrong \(setting: "crs"), or swapped coordinates?",
-                            source: ErrorSource(feature: label(f.number)))
-                    }
-                    row.blob = try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID)
-                    let p = stored.type == .point ? stored : try stored.pointOnSurface()
-                    let xy = try p.xy
-                    row.point = (xy.x, xy.y)
-                }
-                if !row.ranges.isEmpty {
-                    guard let g = geometry, !g.isEmpty, g.type == .lineString || g.type == .multiLineString else {
-                        throw GridplanError(
-                            .badInput, "\(name) has house-number ranges but no line geometry to place them on",
-                            source: ErrorSource(feature: label(f.number)))
-                    }
-                }
-                rows.append(row)
             }
+            guard let name else {
+                throw GridplanError(
+                    .badInput, "no name (field \(defaults["name"]!.joined(separator: "/")))", source: ErrorSource(feature: label(f.number)))
+            }
+            func number(_ t: String?, _ role: String) throws -> Int64? {
+                guard let t else { return nil }
+                let digits = t.prefix { $0.isASCII && $0.isNumber }
+                guard let v = Int64(digits) else {
+                    throw GridplanError(.badInput, "\(role) '\(t)' does not start with a number", source: ErrorSource(feature: label(f.number)))
+                }
+                return v
+            }
+            var row = Row(
+                level: text(f, "level"), code: text(f, "code"), name: name, aliases: text(f, "aliases"),
+                parentCode: text(f, "parent_code"), county: text(f, "county_code"), street: text(f, "street_code"),
+                community: text(f, "community_code"), road: road.map(PlaceKeys.key),
+                numberFrom: try number(numberText, "number"), numberTo: try number(text(f, "number_to"), "number_to"),
+                numberText: numberText, compound: compound.map(PlaceKeys.key), building: building.map(PlaceKeys.key),
+                blob: nil, point: nil)
+            if options.kind == .road {
+                // House-number ranges: the single form (number, number_to) or per side.
+                row.numberFrom = nil; row.numberTo = nil
+                row.ranges = try ranges(f, label: label(f.number), single: index["number_to"] != nil, text: text, number: number)
+            }
+            if options.kind == .address && row.road == nil {
+                throw GridplanError(.badInput, "an address needs its road (field road)", source: ErrorSource(feature: label(f.number)))
+            }
+            if options.kind == .building && row.compound == nil {
+                throw GridplanError(.badInput, "a building needs its compound (field compound)", source: ErrorSource(feature: label(f.number)))
+            }
+            var geometry: Geometry? = nil
+            if hasLonLat, let xt = f.values[index["lon"]!].trimmed, let yt = f.values[index["lat"]!].trimmed, !xt.isEmpty || !yt.isEmpty {
+                guard let x = Double(xt), let y = Double(yt), x.isFinite, y.isFinite else {
+                    throw GridplanError(.badInput, "coordinates '\(xt)', '\(yt)' are not numbers", source: ErrorSource(feature: label(f.number)))
+                }
+                // Points are transformed together after reading, without GEOS.
+                row.point = (x, y)
+                pointRows.append((rows.count, f.number))
+            } else if let wkb = f.wkb {
+                geometry = try Geometry(wkb: wkb, context: context)
+            }
+            if let g = geometry, !g.isEmpty {
+                guard let sourceCRS else {
+                    throw GridplanError(
+                        .badInput, "the coordinates have no CRS", source: .file(fileName),
+                        hint: "give it with \(setting: "crs") (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN)")
+                }
+                if transformer == nil { transformer = try CoordinateTransformer(from: sourceCRS, to: .cgcs2000) }
+                let stored: Geometry
+                do { stored = try transformer!.transform(g) } catch {
+                    throw GridplanError(
+                        .badInput, "cannot transform from \(sourceCRS) to EPSG:4490: \(error)", source: ErrorSource(feature: label(f.number)))
+                }
+                if let e = stored.envelope, e.minX < -180 || e.maxX > 180 || e.minY < -90 || e.maxY > 90 {
+                    throw GridplanError(
+                        .badInput,
+                        "\(name) lies outside longitude/latitude range after transforming: wrong \(setting: "crs"), or swapped coordinates?",
+                        source: ErrorSource(feature: label(f.number)))
+                }
+                row.blob = try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID)
+                let p = stored.type == .point ? stored : try stored.pointOnSurface()
+                let xy = try p.xy
+                row.point = (xy.x, xy.y)
+            }
+            if !row.ranges.isEmpty {
+                guard let g = geometry, !g.isEmpty, g.type == .lineString || g.type == .multiLineString else {
+                    throw GridplanError(
+                        .badInput, "\(name) has house-number ranges but no line geometry to place them on",
+                        source: ErrorSource(feature: label(f.number)))
+                }
+            }
+            rows.append(row)
         }
         if !pointRows.isEmpty {
             guard let sourceCRS else {

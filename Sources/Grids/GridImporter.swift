@@ -104,32 +104,30 @@ public enum GridImporter {
         guard reader.featureCount != 0 else {
             throw GridplanError(.badInput, "the layer '\(reader.layerName)' has no features", source: .file(fileName))
         }
-        do {
-            try reader.forEach { feature in
-                let code = fields.code.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
-                let name = fields.name.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
-                let label = "\(fileName): feature \(feature.number)" + ((name ?? code).map { " ('\($0)')" } ?? "")
-                let geometry = try readGeometry(feature, label: label, context: context)
-                if geographic { try checkLonLat(geometry, label: label, crs: sourceCRS.crs) }
-                let stored: Geometry
-                do { stored = try asMultiPolygon(try transformer.transform(geometry)) } catch {
-                    throw GridplanError(
-                        .badInput, "cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)", source: ErrorSource(feature: label))
-                }
-                if let problem = try stored.validityProblem() {
-                    report.invalidGeometries.append("\(label): \(problem)")
-                }
-                rows.append(
-                    Row(
-                        label: label, code: code, name: name,
-                        parentRef: fields.parent.flatMap { feature.values[$0].string }.flatMap(nonEmpty),
-                        kind: try fields.kind(feature, label).rawValue,
-                        households: try fields.count(feature, fields.households, "households", label),
-                        residents: try fields.count(feature, fields.residents, "residents", label),
-                        attributes: fields.attributesJSON(feature),
-                        blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
-                        source: "\(fileName)#\(feature.fid)"))
+        try reader.forEach { feature in
+            let code = fields.code.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
+            let name = fields.name.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
+            let label = "\(fileName): feature \(feature.number)" + ((name ?? code).map { " ('\($0)')" } ?? "")
+            let geometry = try readGeometry(feature, label: label, context: context)
+            if geographic { try checkLonLat(geometry, label: label, crs: sourceCRS.crs) }
+            let stored: Geometry
+            do { stored = try asMultiPolygon(try transformer.transform(geometry)) } catch {
+                throw GridplanError(
+                    .badInput, "cannot transform from \(sourceCRS.crs) to EPSG:4490: \(error)", source: ErrorSource(feature: label))
             }
+            if let problem = try stored.validityProblem() {
+                report.invalidGeometries.append("\(label): \(problem)")
+            }
+            rows.append(
+                Row(
+                    label: label, code: code, name: name,
+                    parentRef: fields.parent.flatMap { feature.values[$0].string }.flatMap(nonEmpty),
+                    kind: try fields.kind(feature, label).rawValue,
+                    households: try fields.count(feature, fields.households, "households", label),
+                    residents: try fields.count(feature, fields.residents, "residents", label),
+                    attributes: fields.attributesJSON(feature),
+                    blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
+                    source: "\(fileName)#\(feature.fid)"))
         }
         try checkDuplicateCodes(rows, file: fileName)
 

@@ -69,3 +69,20 @@ def rostered(gridplan, sample_plan, tmp_path_factory):
     assert result.returncode == 1
     assert f"line {len(lines)}:" in result.stdout and "'123'" in result.stdout
     return db, polygons, codes, bases
+
+
+def start_server(binary, db, *extra):
+    """Starts `gridplan serve` on a free port; returns its URL (ending in /) and the process."""
+    import re
+    import subprocess
+    import threading
+    process = subprocess.Popen([str(binary), "serve", "--db", str(db), "--port", "0", *map(str, extra)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = []
+    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(60)
+    if not first or not first[0]:
+        process.kill()
+        pytest.fail(f"gridplan serve did not start: {process.stderr.read() if process.poll() is not None else 'no output'}")
+    return re.search(r"http://\S+?/", first[0]).group(0), process

@@ -12,7 +12,8 @@ import pytest
 import shapely
 
 from conftest import ROOT
-from test_server_http import CASES, start
+from conftest import start_server
+from test_server_http import CASES
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "out" / "map"
@@ -29,7 +30,7 @@ def site(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
     gridplan("cases", "import", CASES, "--db", db, "--crs", "cgcs2000")
-    url, process = start(gridplan_binary, db)
+    url, process = start_server(gridplan_binary, db)
     yield url, db
     process.kill()
     process.wait(10)

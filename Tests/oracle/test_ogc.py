@@ -2,14 +2,12 @@
 collection opens as a layer, and its features are the plan's (compared with GDAL reading the
 GeoPackage directly), through paging and a bbox filter."""
 import json
-import re
 import subprocess
-import threading
 import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, start_server
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +16,7 @@ def ogc(gridplan, gridplan_binary, sample_plan, tmp_path_factory):
     db.write_bytes(sample_plan.read_bytes())
     gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", db, "--crs", "cgcs2000",
              "--rejects", db.parent / "rejects.csv")
-    process = subprocess.Popen([gridplan_binary, "serve", "--db", str(db), "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not first or not first[0]:
-        process.kill()
-        pytest.fail("gridplan serve did not start")
-    url = re.search(r"http://\S+?/", first[0]).group(0)
+    url, process = start_server(gridplan_binary, db)
     yield url + "ogc", db
     process.kill()
     process.wait(10)

@@ -3,8 +3,6 @@ openapi-spec-validator, every route the server answers is in it, and the answers
 (ok and refused) validate against the schema it declares for them (JSON Schema 2020-12, jsonschema)."""
 import json
 import re
-import subprocess
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,7 +11,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from conftest import ROOT
+from conftest import ROOT, start_server
 
 TOKEN = "openapi-check-0123456789"
 
@@ -25,16 +23,8 @@ def served(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
     (folder / "tokens").write_text(TOKEN + "\n")
-    process = subprocess.Popen([gridplan_binary, "serve", "--db", str(db), "--port", "0", "--token-file", str(folder / "tokens")],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not first or not first[0]:
-        process.kill()
-        pytest.fail("gridplan serve did not start")
-    url = re.search(r"http://\S+?/", first[0]).group(0).rstrip("/")
+    url, process = start_server(gridplan_binary, db, "--token-file", str(folder / "tokens"))
+    url = url.rstrip("/")
     with urllib.request.urlopen(url + "/openapi.json") as r:
         spec = json.loads(r.read())
     yield url, spec, rostered

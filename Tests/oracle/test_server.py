@@ -6,7 +6,6 @@ import json
 import re
 import signal
 import subprocess
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,7 +15,7 @@ import numpy as np
 import pytest
 import shapely
 
-from conftest import ROOT
+from conftest import ROOT, start_server
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +24,7 @@ def server(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db = folder / "plan.gpkg"
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
-    process = subprocess.Popen([gridplan_binary, "serve", "--db", str(db), "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not first or not first[0]:
-        process.kill()
-        pytest.fail(f"gridplan serve did not start: {process.stderr.read() if process.poll() is not None else 'no output in 60 s'}")
-    url = re.search(r"http://\S+?/", first[0]).group(0)
+    url, process = start_server(gridplan_binary, db)
     yield url, db, process
     if process.poll() is None:
         process.kill()

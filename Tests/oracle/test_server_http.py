@@ -8,7 +8,6 @@ import json
 import re
 import sqlite3
 import socket
-import subprocess
 import threading
 import urllib.error
 import urllib.parse
@@ -20,25 +19,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from conftest import ROOT
+from conftest import ROOT, start_server
 from test_server import get
 
 LEAFLET = Path("/usr/share/javascript/leaflet/leaflet.min.js")
 ORIGIN = "https://hotline.example"
 CASES = ROOT / "GeoData" / "chikan" / "cases_2024.csv"
-
-
-def start(binary, db, *extra):
-    process = subprocess.Popen([binary, "serve", "--db", str(db), "--port", "0", *extra], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not first or not first[0]:
-        process.kill()
-        pytest.fail(f"gridplan serve did not start: {process.stderr.read() if process.poll() is not None else 'no output'}")
-    return re.search(r"http://\S+?/", first[0]).group(0), process
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +34,7 @@ def served(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
     gridplan("cases", "import", CASES, "--db", db, "--crs", "cgcs2000")
-    url, process = start(gridplan_binary, db, "--cors-origin", ORIGIN)
+    url, process = start_server(gridplan_binary, db, "--cors-origin", ORIGIN)
     yield url, db
     process.kill()
     process.wait(10)
@@ -149,7 +135,7 @@ def test_cors_for_the_allowed_origin(served):
 
 def test_no_cors_headers_without_the_option(served, gridplan_binary):
     _, db = served
-    url, process = start(gridplan_binary, db)
+    url, process = start_server(gridplan_binary, db)
     try:
         _, headers, _ = request(url, "GET", "/api/health", {"Origin": ORIGIN})
         assert "access-control-allow-origin" not in headers
@@ -273,7 +259,7 @@ def test_sigterm_lets_answers_in_flight_finish(gridplan_binary, rostered, tmp_pa
     import time
     db = tmp_path / "plan.gpkg"
     db.write_bytes(rostered[0].read_bytes())
-    url, process = start(gridplan_binary, db)
+    url, process = start_server(gridplan_binary, db)
     _, polygons, _, _ = rostered
     p = polygons[0].representative_point()
     results = []
@@ -299,7 +285,7 @@ def test_sigterm_lets_answers_in_flight_finish(gridplan_binary, rostered, tmp_pa
 def test_the_request_log_names_method_path_status_and_duration(gridplan_binary, rostered, tmp_path):
     db = tmp_path / "plan.gpkg"
     db.write_bytes(rostered[0].read_bytes())
-    url, process = start(gridplan_binary, db, "--log-requests")
+    url, process = start_server(gridplan_binary, db, "--log-requests")
     try:
         assert get(url, "/api/health")[0] == 200
         with pytest.raises(urllib.error.HTTPError):

@@ -2,17 +2,14 @@
 bearer token is stored, assigned to the grid shapely finds its point in, and dispatched; without
 a token nothing is written; a retry changes nothing; bad bodies are refused naming the field."""
 import json
-import re
 import sqlite3
-import subprocess
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 import shapely
 
-from conftest import ROOT
+from conftest import ROOT, start_server
 
 TOKEN = "hotline-0123456789abcdef"
 
@@ -25,16 +22,8 @@ def writable(gridplan, gridplan_binary, rostered, tmp_path_factory):
     gridplan("gazetteer", "import", "--defaults", "--db", db)
     tokens = folder / "tokens"
     tokens.write_text(f"# the hotline platform\n{TOKEN}\n")
-    process = subprocess.Popen([gridplan_binary, "serve", "--db", str(db), "--port", "0", "--token-file", str(tokens)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not first or not first[0]:
-        process.kill()
-        pytest.fail("gridplan serve did not start")
-    yield re.search(r"http://\S+?/", first[0]).group(0), db, rostered
+    url, process = start_server(gridplan_binary, db, "--token-file", str(tokens))
+    yield url, db, rostered
     process.kill()
     process.wait(10)
 
