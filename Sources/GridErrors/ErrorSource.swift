@@ -19,10 +19,18 @@ public struct ErrorSource: Sendable, Hashable, Codable, CustomStringConvertible 
     public static func file(_ path: String) -> ErrorSource { ErrorSource(file: path) }
 
     /// `grids.shp feature 12, field code`; `cases.csv line 3`; `U1`.
-    public var description: String {
-        var place = [file, line.map { "line \($0)" }, feature.map { file == nil && line == nil ? $0 : "feature \($0)" }]
-            .compactMap { $0 }.joined(separator: " ")
-        if let field { place += place.isEmpty ? "field \(field)" : ", field \(field)" }
+    public var description: String { rendered(in: .en) }
+
+    /// The place in `language`: `cases.csv line 3, field lon`, `cases.csv 第 3 行，字段 lon`.
+    public func rendered(in language: Language) -> String {
+        let zh = language == .zh
+        let lineText = line.map { zh ? "第 \($0) 行" : "line \($0)" }
+        let featureText = feature.map { file == nil && line == nil ? $0 : zh ? "要素 \($0)" : "feature \($0)" }
+        var place = [file, lineText, featureText].compactMap { $0 }.joined(separator: " ")
+        if let field {
+            let named = zh ? "字段 \(field)" : "field \(field)"
+            place += place.isEmpty ? named : (zh ? "，" : ", ") + named
+        }
         return place
     }
 }

@@ -22,11 +22,19 @@ public struct GridplanError: Error, Sendable, Hashable, CustomStringConvertible 
         self.hint = hint
     }
 
-    /// The whole text, settings written by `name`: "source: message; hint".
-    public func rendered(_ name: (Setting) -> String) -> String {
-        var text = message.rendered(name)
-        if let source, !source.description.isEmpty { text = "\(source): " + text }
-        if let hint { text += "; " + hint.rendered(name) }
+    /// The whole text in English, settings written by `name`: "source: message; hint".
+    public func rendered(_ name: (Setting) -> String) -> String { rendered(in: .en, name) }
+
+    /// The whole text in the language of this process or request (``Language/current``).
+    public func localized(_ name: (Setting) -> String) -> String { rendered(in: .current, name) }
+
+    /// The whole text in `language`: "source: message; hint", in Chinese "来源：消息；提示：建议".
+    public func rendered(in language: Language, _ name: (Setting) -> String) -> String {
+        var text = message.rendered(in: language, name)
+        let place = source?.rendered(in: language) ?? ""
+        let zh = language == .zh
+        if !place.isEmpty { text = place + (zh ? "：" : ": ") + text }
+        if let hint { text += (zh ? "；提示：" : "; ") + hint.rendered(in: language, name) }
         return text
     }
 

@@ -47,6 +47,7 @@ package enum GridplanServer {
         let service = try PlanService(path: path, snapMetres: options.snapMetres)
         let pool = WhoCoversPool(store: service.store, snapMetres: options.snapMetres)
         let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RequestLanguageMiddleware())
         if options.logRequests {
             var requests = Logger(label: "gridplan.requests")
             requests.logLevel = .info
@@ -133,10 +134,11 @@ package enum GridplanServer {
     }
 
     /// `{"error": text, "kind": …, "source": {…}, "parameters": […]}`: the text names query
-    /// parameters as they are spelled in a URL, never command-line flags.
+    /// parameters as they are spelled in a URL, never command-line flags, in the request's
+    /// language (``RequestLanguageMiddleware``).
     static func errorBody(_ error: GridplanError) -> Data {
         let body = ErrorJSON(
-            error: error.rendered { $0.rawValue }, kind: error.kind.rawValue, source: error.source,
+            error: error.localized { $0.rawValue }, kind: error.kind.rawValue, source: error.source,
             parameters: (error.message.settings + (error.hint?.settings ?? [])).map(\.rawValue))
         return (try? JSONOutput.data(body)) ?? errorBody(error.description)
     }

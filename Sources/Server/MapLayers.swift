@@ -112,8 +112,9 @@ extension MapScript {
           history.replaceState(null, "", "#" + h.toString());
         }
 
+        // The server words its errors in the page's language.
         async function getJSON(url) {
-          const r = await fetch(url);
+          const r = await fetch(url, { headers: { "Accept-Language": lang === "zh" ? "zh-CN" : "en" } });
           const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
           if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
           return body;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cases
 import Foundation
+import GridErrors
 import GridProjection
 import Grids
 
@@ -54,7 +55,7 @@ struct AssignCommand: ParsableCommand {
             progress.finish(report.rows)
             if json { try printReport(report, dataTo: out); return }
             let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            ReportLines(dataTo: out).print(
+            ReportLines(dataTo: out).say(
                 "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
                     + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")
             FileHandle.standardError.write(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import Grids
 import Workload
 
@@ -75,7 +76,7 @@ struct BalanceCommand: ParsableCommand {
                     BalanceJSON(proposal, before: before, after: after, appliedVersion: version, staffing: staff, coverage: cover))
                 return
             }
-            proposal.warnings.forEach(warn)
+            proposal.warnings.forEach { warn(Wording($0)) }
             print("grid\tfrom\tto\tload\tradius_before_m\tradius_after_m")
             for m in proposal.moves {
                 print(
@@ -95,11 +96,11 @@ struct BalanceCommand: ParsableCommand {
             if let staff { staff.lines.forEach { print($0) } }
             if let cover { cover.lines.forEach { print($0) } }
             if let version {
-                print("applied as plan version \(version): \(s.moves) primary duties change on \(day)")
+                say("applied as plan version \(version): \(s.moves) primary duties change on \(day)")
             } else if s.moves > 0 {
-                print("nothing written; --apply writes these duties from \(day)")
+                say("nothing written; --apply writes these duties from \(day)")
             } else if apply {
-                print("nothing to apply: no grid changes hands")
+                say("nothing to apply: no grid changes hands")
             }
         }
     }

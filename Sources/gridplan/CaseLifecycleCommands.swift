@@ -73,7 +73,7 @@ extension CasesCommand {
                         ].joined(separator: "\t"))
                 }
                 let bad = outcomes.filter { !$0.dispatched }.count
-                print("\(outcomes.count - bad) dispatched, \(bad) could not be dispatched")
+                say("\(outcomes.count - bad) dispatched, \(bad) could not be dispatched")
                 failed = bad > 0
             }
             if failed { throw ExitCode(1) }
@@ -134,7 +134,7 @@ extension CasesCommand {
                 let t = try Lifecycle.advance(
                     store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note,
                     satisfaction: score)
-                print("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
+                say("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
             }
         }
     }
@@ -205,7 +205,7 @@ extension CasesCommand {
                     print(fields.joined(separator: "\t"))
                 }
                 let escalated = list.filter { $0.escalation?.dispatched == true }.count
-                print("\(list.count) cases overdue at \(now)" + (escalate ? "; \(escalated) escalated" : ""))
+                say("\(list.count) cases overdue at \(now)" + (escalate ? "; \(escalated) escalated" : ""))
             }
         }
     }

@@ -77,12 +77,12 @@ struct CasesCommand: ParsableCommand {
                     try rejectedRows(report.rejected)
                     return
                 }
-                if report.resumedFrom > 0 { print("resumed after row \(report.resumedFrom) of an interrupted run") }
+                if report.resumedFrom > 0 { say("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                print(
+                say(
                     "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
                         + "in \(String(format: "%.1f", report.seconds)) s; coordinates read in \(report.sourceCRS ?? "no CRS (none had any)")")
-                if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { print("rejected rows: \(path)") }
+                if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { say("rejected rows: \(path)") }
                 try rejectedRows(report.rejected)
             }
         }
@@ -216,7 +216,7 @@ struct CasesCommand: ParsableCommand {
                             g.perThousandHouseholds.map { String(format: "%.1f", $0) } ?? "", g.outlier ?? "", top,
                         ].joined(separator: "\t"))
                 }
-                print("\(stats.total) cases in \(stats.grids.count) \(stats.level) grids; \(stats.unassigned) without a \(stats.level) grid")
+                say("\(stats.total) cases in \(stats.grids.count) \(stats.level) grids; \(stats.unassigned) without a \(stats.level) grid")
             }
         }
 
@@ -239,7 +239,7 @@ struct CasesCommand: ParsableCommand {
                     threads: ProcessInfo.processInfo.activeProcessorCount
                 ) { done, _ in progress.update(done) }
                 progress.finish(report.cases)
-                print(
+                say(
                     "\(report.cases) cases checked against the current plan; "
                         + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")
             }

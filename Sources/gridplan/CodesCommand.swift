@@ -52,14 +52,14 @@ struct CodesCommand: ParsableCommand {
                 return
             }
             for a in result.assigned { print("\(a.code)\t\(a.level.name)\t\(a.label)") }
-            result.skipped.forEach { warn($0) }
-            print(
+            result.skipped.forEach { warn(Wording($0)) }
+            say(
                 "\(dryRun ? "would give" : "gave") \(result.assigned.count) codes (scheme \(codeScheme))"
                     + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code"))
             // Stored cases are filed under grid codes (or names, for grids that had none): refile them.
             if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
                 let report = try Cases.Reassign.run(store: plan, threads: ProcessInfo.processInfo.activeProcessorCount)
-                print("\(report.moved) of \(report.cases) stored cases refiled under the new codes (earlier filing kept in case_assignments)")
+                say("\(report.moved) of \(report.cases) stored cases refiled under the new codes (earlier filing kept in case_assignments)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import GridFormats
 import GridProjection
 import Grids
@@ -41,7 +42,7 @@ struct ExportCommand: ParsableCommand {
                 try printReport(ExportReport(written: count, level: level, format: format.rawValue, crs: target.description, out: out), dataTo: out)
                 return
             }
-            ReportLines(dataTo: out).print("wrote \(count) \(level) grids to \(out == "-" ? "standard output" : out) (\(format.rawValue), \(target))")
+            ReportLines(dataTo: out).say("wrote \(count) \(level) grids to \(out == "-" ? "standard output" : out) (\(format.rawValue), \(target))")
         }
     }
 }

@@ -118,7 +118,7 @@ struct GazetteerSearch: ParsableCommand {
         try reportingErrors {
             let plan = try store.open()
             let rows = try GazetteerQuery.search(text, in: plan, limit: limit)
-            if rows.isEmpty { print("no places match '\(text)'"); throw ExitCode(1) }
+            if rows.isEmpty { say("no places match '\(text)'"); throw ExitCode(1) }
             for r in rows {
                 let chain = [r.countyCode, r.streetCode, r.communityCode].compactMap { $0 }.joined(separator: " › ")
                 print("\(r.name)\t\(r.kind)\(r.level.map { "/\($0)" } ?? "")\t\(r.code ?? "")\t\(chain)")

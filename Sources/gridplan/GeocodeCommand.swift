@@ -128,21 +128,21 @@ struct GeocodeFile: ParsableCommand {
             progress.finish(report.rows)
             if json { try printReport(report, dataTo: out); return }
             let lines = ReportLines(dataTo: out)
-            if report.resumedAt > 0 { lines.print("resumed after row \(report.resumedAt)") }
-            lines.print("geocoded \(report.rows) addresses; wrote \(out == "-" ? "standard output" : out)")
+            if report.resumedAt > 0 { lines.say("resumed after row \(report.resumedAt)") }
+            lines.say("geocoded \(report.rows) addresses; wrote \(out == "-" ? "standard output" : out)")
             for level in MatchLevel.allCases {
                 let n = report.byLevel[level.rawValue] ?? 0
                 let share = Double(n) * 100 / Double(max(1, report.rows))
                 if n > 0 { lines.print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, share)) }
             }
             if !report.unmatchedByReason.isEmpty {
-                lines.print("unmatched, by reason:")
+                lines.say("unmatched, by reason:")
                 for (reason, n) in report.unmatchedByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
                     lines.print(String(format: "  %8d  %@", n, reason as NSString))
                 }
             }
             if report.disagreements > 0 {
-                lines.print(
+                lines.say(
                     "\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))")
             }
             if !report.byAssignStatus.isEmpty {
@@ -188,7 +188,7 @@ struct GeocodeParse: ParsableCommand {
             if json {
                 try printJSON(AddressParseJSON(normalized: normalized, components: c))
             } else {
-                print("normalized: \(normalized)")
+                say("normalized: \(normalized)")
                 for (k, v) in c.fields { print("\(k): \(v)") }
             }
         }
@@ -251,15 +251,15 @@ struct GeocodeOne: ParsableCommand {
                     + (r.fuzzy ? " (fuzzy)" : ""))
             let chain = [(r.countyName, r.countyCode), (r.streetName, r.streetCode), (r.communityName, r.communityCode)]
                 .compactMap { n, c in c.map { "\(n ?? "?") \($0)" } }
-            if !chain.isEmpty { print("in: " + chain.joined(separator: " › ")) }
+            if !chain.isEmpty { say("in: \(chain.joined(separator: " › "))") }
             if r.level != .none {
                 for system in systems {
                     let c = system == "gcj02" ? ChinaOffsets.wgs84ToGCJ02(lon: r.lon, lat: r.lat) : ChinaOffsets.wgs84ToBD09(lon: r.lon, lat: r.lat)
                     print(String(format: "%@: %.7f, %.7f", system as NSString, c.lon, c.lat))
                 }
             }
-            if r.certainLevel != r.level { print("certain only to: \(r.certainLevel.rawValue)") }
-            if let reason = r.reason { print("reason: \(reason)") }
+            if r.certainLevel != r.level { say("certain only to: \(r.certainLevel.rawValue)") }
+            if let reason = r.reason { say("reason: \(reason)") }
             for a in r.alternatives { print(String(format: "or: %@ %.3f  %.7f, %.7f", a.name as NSString, a.confidence, a.lon, a.lat)) }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import GridProjection
 import Grids
 
@@ -63,30 +64,30 @@ struct ImportCommand: ParsableCommand {
                 if !existed { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
                 throw error
             }
-            report.warnings.forEach(warn)
+            report.warnings.forEach { warn(Wording($0)) }
             if json { try printReport(report); return }
-            print(
+            say(
                 "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
                     + "plan version \(report.versionID)")
             if report.superseded > 0 {
-                print("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)")
+                say("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)")
             }
             if !report.emptyLevelsAbove.isEmpty && report.emptyLevelsAbove.count == level.rawValue - 1 {
                 let names = report.emptyLevelsAbove.map(\.name).joined(separator: ", ")
-                print("  the plan has no \(names) grids yet: these grids get parents when a level above is imported")
+                say("  the plan has no \(names) grids yet: these grids get parents when a level above is imported")
             }
-            if report.parentsLinked > 0 { print("  linked \(report.parentsLinked) grids to their parents by the parent field") }
-            if report.parentsInferred > 0 { print("  linked \(report.parentsInferred) grids to the parent holding most of their area") }
+            if report.parentsLinked > 0 { say("  linked \(report.parentsLinked) grids to their parents by the parent field") }
+            if report.parentsInferred > 0 { say("  linked \(report.parentsInferred) grids to the parent holding most of their area") }
             for weak in report.weakParents.prefix(20) {
-                print("  \(weak.child): only \(String(format: "%.1f", weak.share * 100)) % inside its parent \(weak.parent)")
+                say("  \(weak.child): only \(String(format: "%.1f", weak.share * 100)) % inside its parent \(weak.parent)")
             }
-            if report.weakParents.count > 20 { print("  … and \(report.weakParents.count - 20) more grids under 99 % inside their parent") }
-            if !report.orphans.isEmpty { print("  \(report.orphans.count) grids lie in no grid one level up, e.g. \(report.orphans[0])") }
+            if report.weakParents.count > 20 { say("  … and \(report.weakParents.count - 20) more grids under 99 % inside their parent") }
+            if !report.orphans.isEmpty { say("  \(report.orphans.count) grids lie in no grid one level up, e.g. \(report.orphans[0])") }
             for (ref, grids) in report.unmatchedParents.sorted(by: { $0.key < $1.key }) {
-                print("  parent '\(ref)' not found one level up (named by \(grids.count) grid\(grids.count == 1 ? "" : "s"), e.g. \(grids[0]))")
+                say("  parent '\(ref)' not found one level up (named by \(grids.count) grid\(grids.count == 1 ? "" : "s"), e.g. \(grids[0]))")
             }
             if !report.invalidGeometries.isEmpty {
-                print("  \(report.invalidGeometries.count) invalid geometries stored as given (see `gridplan validate`):")
+                say("  \(report.invalidGeometries.count) invalid geometries stored as given (see `gridplan validate`):")
                 report.invalidGeometries.prefix(10).forEach { print("    \($0)") }
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import Grids
 import Workload
 

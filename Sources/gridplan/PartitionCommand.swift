@@ -250,7 +250,7 @@ struct PartitionCommand: ParsableCommand {
             let caps =
                 (p.targets.maxResidents.map { String(format: ", at most %.0f residents", $0) } ?? "")
                 + (p.targets.maxRadius.map { String(format: ", radius at most %.0f m", $0) } ?? "")
-            print(
+            say(
                 "\(p.code ?? p.name): target \(String(format: "%.0f", p.targets.target)) (\(String(format: "%.0f", p.targets.min))–\(String(format: "%.0f", p.targets.max))\(caps)); \(p.faces) faces → \(p.blocks) blocks (\(p.smallBlocksMerged) small ones merged), \(String(format: "%.0f", p.households)) households in \(p.buildings) buildings → \(p.grids.count) grids; \(p.endedGrids) earlier grids ended; \(String(format: "%.2f", p.seconds)) s"
             )
             for o in p.oversizeBlocks {
@@ -269,7 +269,7 @@ struct PartitionCommand: ParsableCommand {
                         + "\(String(format: "%.0f", p.dedicated.households)) households: " + list.joined(separator: ", "))
             }
             if !p.dedicated.clipped.isEmpty {
-                print("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicated.clipped.joined(separator: ", "))")
+                say("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicated.clipped.joined(separator: ", "))")
             }
             let holed = p.grids.filter { $0.holes > 0 }
             if !holed.isEmpty {
@@ -278,7 +278,7 @@ struct PartitionCommand: ParsableCommand {
                 )
             }
             if p.cuts.onDedicated > 0 {
-                print("  \(p.cuts.onDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs")
+                say("  \(p.cuts.onDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs")
             }
             let overResidents = p.grids.filter(\.overMaxResidents)
             if !overResidents.isEmpty, let cap = p.targets.maxResidents {
@@ -299,7 +299,7 @@ struct PartitionCommand: ParsableCommand {
                     "  seeds: \(p.seeds.inside) in \(p.name); \(one) grids hold exactly one"
                         + (without.isEmpty ? "" : "; \(without.count) grids hold none: \(without.map { $0.code ?? $0.name }.joined(separator: ", "))")
                 )
-                for s in p.seeds.notOwnGrid { print("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
+                for s in p.seeds.notOwnGrid { say("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
             }
             let multi = p.grids.filter { $0.parts > 1 }
             if !multi.isEmpty {
@@ -330,15 +330,15 @@ struct PartitionCommand: ParsableCommand {
                 }
             }
         }
-        print(
+        say(
             "overall: \(r.allGrids.count) grids, \(String(format: "%.1f", r.shareWithinBounds * 100)) % within bounds, max deviation from target: \(String(format: "%.0f", r.maxDeviation)), mean compactness \(String(format: "%.3f", r.meanCompactness)), cuts not on barriers: \(r.cutsNotOnBarriers), buildings outside the parents: \(r.buildingsOutside) of \(r.buildingsRead), \(String(format: "%.2f", r.seconds)) s"
         )
-        if !r.dedicatedOutside.isEmpty { print("dedicated sites inside no parent (no grid made): \(r.dedicatedOutside.joined(separator: ", "))") }
-        if !r.seedsOutside.isEmpty { print("seeds inside no parent (not used): \(r.seedsOutside.joined(separator: ", "))") }
+        if !r.dedicatedOutside.isEmpty { say("dedicated sites inside no parent (no grid made): \(r.dedicatedOutside.joined(separator: ", "))") }
+        if !r.seedsOutside.isEmpty { say("seeds inside no parent (not used): \(r.seedsOutside.joined(separator: ", "))") }
         if let v = r.versionID {
-            print("written as plan version \(v)\(r.relinked > 0 ? "; \(r.relinked) grids below relinked by area" : "")")
+            say("written as plan version \(v)\(r.relinked > 0 ? "; \(r.relinked) grids below relinked by area" : "")")
         } else {
-            print("dry run: nothing written")
+            say("dry run: nothing written")
         }
     }
 }

@@ -51,8 +51,8 @@ struct PeopleCommand: ParsableCommand {
                 let report = try RosterImporter.run(file: input.path, into: try store.open(), crs: source, encoding: encoding)
                 rejected = !report.rejects.isEmpty
                 if json { try printReport(report); return }
-                for r in report.rejects { print("line \(r.line): \(r.reason)") }
-                print(
+                for r in report.rejects { say("line \(r.line): \(r.reason)") }
+                say(
                     "\(report.lines) lines: \(report.peopleAdded) people added, \(report.peopleUpdated) updated, "
                         + "\(report.dutiesAdded) duties added, \(report.dutiesUnchanged) unchanged, \(report.rejects.count) lines rejected")
             }
@@ -140,8 +140,8 @@ struct DutyCommand: ParsableCommand {
                 let start = try dayOption(from, option: "--from")
                 let end = try to.map { try dayOption($0, option: "--to") }
                 let result = try DutyChange.set(store: try store.open(), person: person, grid: grid, role: r, from: start, to: end, note: note)
-                result.ended.forEach { print("ended: \($0)") }
-                print("\(person) is \(r.rawValue) of \(grid) from \(start)\(end.map { " to \($0)" } ?? "")")
+                result.ended.forEach { say("ended: \($0)") }
+                say("\(person) is \(r.rawValue) of \(grid) from \(start)\(end.map { " to \($0)" } ?? "")")
             }
         }
     }
@@ -170,7 +170,7 @@ struct DutyCommand: ParsableCommand {
                 let r = try duty()
                 let day = try dayOption(on, option: "--on")
                 let n = try DutyChange.end(store: try store.open(), person: person, grid: grid, role: r, on: day)
-                print("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")
+                say("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")
             }
         }
     }
@@ -202,8 +202,8 @@ struct DepartmentsCommand: ParsableCommand {
                     try rejectedRows(report.rejects.count)
                     return
                 }
-                for r in report.rejects { print("line \(r.line): \(r.reason)") }
-                print("\(report.peopleAdded) departments added, \(report.peopleUpdated) updated, \(report.rejects.count) lines rejected")
+                for r in report.rejects { say("line \(r.line): \(r.reason)") }
+                say("\(report.peopleAdded) departments added, \(report.peopleUpdated) updated, \(report.rejects.count) lines rejected")
                 try rejectedRows(report.rejects.count)
             }
         }

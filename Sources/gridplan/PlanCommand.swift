@@ -57,7 +57,7 @@ struct PlanCommand: ParsableCommand {
                     let area = String(format: "%.0f", p.areaM2)
                     print("moved\t\(p.level.name)\t\(p.from ?? "-") → \(p.to ?? "(no grid)")\t\(area) m²\t≈\(households) households")
                 }
-                print(
+                say(
                     "\(result.changes.count) grids changed, \(result.unchanged) unchanged, "
                         + "\(result.pieces.count) pieces moved (layer plan_changes)")
             }

@@ -37,6 +37,9 @@ struct ReportLines {
 
     init(dataTo out: String?) { toStandardError = out == "-" }
 
+    /// A report line in the user's language (see ``say(_:)``).
+    func say(_ line: Wording) { print(line.localized(flag)) }
+
     func print(_ line: String) {
         if toStandardError {
             FileHandle.standardError.write(Data((line + "\n").utf8))

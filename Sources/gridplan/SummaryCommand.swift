@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import Grids
 
 struct SummaryCommand: ParsableCommand {
@@ -19,8 +20,8 @@ struct SummaryCommand: ParsableCommand {
                 try printJSON(PlanSummaryJSON(summary))
                 return
             }
-            guard !summary.levels.isEmpty else { print("\(store.path): no grids yet; add some with `gridplan import`"); return }
-            print("plan \(store.path) (areas measured in \(summary.metricCRS))")
+            guard !summary.levels.isEmpty else { say("\(store.path): no grids yet; add some with `gridplan import`"); return }
+            say("plan \(store.path) (areas measured in \(summary.metricCRS))")
             print(
                 pad("level", 10) + pad("grids", 7) + pad("area km²", 11) + pad("households", 12) + pad("residents", 11) + pad("invalid", 9)
                     + pad("no parent", 10) + "multi-part")

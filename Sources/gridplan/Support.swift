@@ -60,10 +60,11 @@ func rejectedRows(_ count: Int) throws {
 /// A setting as the command line spells it: its option (`--crs`; `-k`, the one short option).
 func flag(_ setting: Setting) -> String { setting.rawValue.count == 1 ? "-" + setting.rawValue : "--" + setting.rawValue }
 
-/// The one line the command line prints for an error: settings written as options.
+/// The one line the command line prints for an error: settings written as options, in the
+/// user's language (``Language/process``).
 func errorLine(_ error: any Error) -> String {
     switch error {
-    case let e as GridplanError: e.rendered(flag)
+    case let e as GridplanError: e.localized(flag)
     case let e as CLIError: errorLine(e.underlying)
     default: "\(error)"
     }
@@ -76,7 +77,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as ExitCode {
         throw e
     } catch {
-        FileHandle.standardError.write(Data("gridplan: error: \(errorLine(error))\n".utf8))
+        let prefix = Language.current == .zh ? "gridplan：错误：" : "gridplan: error: "
+        FileHandle.standardError.write(Data("\(prefix)\(errorLine(error))\n".utf8))
         switch error {
         case let e as CLIError: throw ExitCode(e.status)
         case let e as GridplanError: throw ExitCode(exitStatus(e.kind))
@@ -85,8 +87,16 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-func warn(_ message: String) {
-    FileHandle.standardError.write(Data("gridplan: warning: \(message)\n".utf8))
+/// A warning on standard error, in the user's language.
+func warn(_ message: Wording) {
+    let prefix = Language.current == .zh ? "gridplan：警告：" : "gridplan: warning: "
+    FileHandle.standardError.write(Data("\(prefix)\(message.localized(flag))\n".utf8))
+}
+
+/// Prints one line of a command's report in the user's language (the message catalogue's
+/// Chinese when `LANG` starts with `zh`); tables and `--json` stay as they are.
+func say(_ line: Wording) {
+    print(line.localized(flag))
 }
 
 /// Parses a CRS option given as text, with PROJ's reason when it is unknown.

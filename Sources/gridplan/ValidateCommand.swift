@@ -72,7 +72,7 @@ struct ValidateCommand: ParsableCommand {
                 try printJSON(ValidationJSON(report))
                 return
             }
-            report.repaired.forEach { print("repaired \($0)") }
+            report.repaired.forEach { say("repaired \($0)") }
             let bySeverity = Dictionary(grouping: report.findings, by: \.severity)
             // More than five findings of one kind for one grid are summed up on one line; the
             // findings layer and --json keep every one.
@@ -87,26 +87,26 @@ struct ValidateCommand: ParsableCommand {
                     let total = group.compactMap(\.measure).reduce(0, +), largest = group.compactMap(\.measure).max() ?? 0
                     let unit = f.unit ?? ""
                     let kind = f.kind.rawValue.replacingOccurrences(of: "_", with: " ")
-                    print(
+                    say(
                         "\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.grids.first ?? ""): \(group.count) \(kind) findings, "
                             + "\(String(format: "%.0f", total)) \(unit) in all, the largest \(String(format: "%.0f", largest)) \(unit)")
                 }
             }
             if let noise = bySeverity[.noise], !noise.isEmpty {
                 let total = noise.compactMap(\.measure).reduce(0, +)
-                print(
+                say(
                     "noise\t\(noise.count) coverage differences under \(sliverM2) m² (total \(String(format: "%.3g", total)) m²): "
                         + "digitising noise, listed in the findings layer")
             }
             let missing = GridLevel.allCases.filter { report.gridsPerLevel[$0] == nil }
             if !missing.isEmpty {
                 let present = GridLevel.allCases.filter { report.gridsPerLevel[$0] != nil }.map(\.name).joined(separator: ", ")
-                print(
+                say(
                     "note\tthe plan has no \(missing.map(\.name).joined(separator: ", ")) grids: "
                         + "nesting and coverage are checked between the levels present (\(present))")
             }
             let errors = bySeverity[.error]?.count ?? 0, warnings = bySeverity[.warning]?.count ?? 0
-            print(
+            say(
                 report.hasProblems
                     ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(store.path))"
                     : "\(report.gridCount) grids checked: clean")

@@ -79,23 +79,23 @@ struct WhoCoversCommand: ParsableCommand {
                         + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
             }
             print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
-            if let note = c.planNote { print("note: \(note)") }
+            if let note = c.planNote { say("note: \(note)") }
             switch c.status {
             case .outside:
-                print("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
-            case .snapped: print("outside by \(m(c.gridDistanceM)): snapped to the nearest grid")
-            case .boundary: print("on a shared boundary: given to the grid with the lowest code")
+                say("OUTSIDE every grid: the nearest is \(c.chain.first.map { $0.code ?? $0.name ?? "?" } ?? "?"), \(m(c.gridDistanceM)) away")
+            case .snapped: say("outside by \(m(c.gridDistanceM)): snapped to the nearest grid")
+            case .boundary: say("on a shared boundary: given to the grid with the lowest code")
             default: break
             }
             for l in c.chain {
                 print("\(l.level.name)\t\(l.code ?? "")\t\(l.name ?? "")")
-                if l.people.isEmpty { print("\t(no one on duty)") }
+                if l.people.isEmpty { say("\t(no one on duty)") }
                 for r in l.people {
                     print("\t\(r.role.rawValue)\t\(r.person.name) (\(r.person.id))\t\(r.person.role.rawValue)\t\(r.person.phone ?? "")")
                 }
             }
-            if let g = c.unitGridder { print("unit gridder \(g.name): base \(m(c.gridderBaseDistanceM)) from the point") }
-            print("minimal emergency unit (\(c.emergencyUnit.count) nearest on duty):")
+            if let g = c.unitGridder { say("unit gridder \(g.name): base \(m(c.gridderBaseDistanceM)) from the point") }
+            say("minimal emergency unit (\(c.emergencyUnit.count) nearest on duty):")
             for n in c.emergencyUnit {
                 print("\t\(m(n.distanceM))\t\(n.person.name) (\(n.person.id))\t\(n.person.role.rawValue)\t\(n.person.phone ?? "")")
             }

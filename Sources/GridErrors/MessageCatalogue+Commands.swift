@@ -1,0 +1,71 @@
+extension MessageCatalogue {
+    /// The command line's and the server's own errors.
+    static let chineseCommands = table(
+        """
+        bbox: give minx,miny,maxx,maxy ⇒ bbox：请给出 minx,miny,maxx,maxy
+        cell=%1: not a number ⇒ cell=%1：不是数字
+        level '%1': give street, community, area or unit (or 1–4) ⇒ 层级“%1”：请给出 street（街道）、community（社区）、area（片区）或 unit（单元）（或 1–4）
+        bbox=%1: give four numbers minx,miny,maxx,maxy (longitude, latitude) ⇒ bbox=%1：请给出四个数 minx,miny,maxx,maxy（经度、纬度）
+        bbox=%1: minx must not exceed maxx, nor miny maxy ⇒ bbox=%1：minx 不能大于 maxx，miny 也不能大于 maxy
+        %1=%2: not a number ⇒ %1=%2：不是数字
+        crs=%1: %2 ⇒ crs=%1：%2
+        give lon and lat (and crs, default cgcs2000), or address — not both, not one coordinate alone ⇒ 请给出 lon 和 lat（及 crs，默认 cgcs2000），或给出 \
+        address——不能两者都给，也不能只给一个坐标
+        at=%1: not a date (e.g. 2024-06-01) ⇒ at=%1：不是日期（如 2024-06-01）
+        k=%1: not a whole number ⇒ k=%1：不是整数
+        cell=%1: give a cell size in degrees that cuts the bbox into at most 250,000 cells ⇒ cell=%1：请给出以度计的格子大小，使 bbox 至多分成 250,000 个格子
+        no feature '%1' in %2 ⇒ %2 中没有要素“%1”
+        no collection '%1'; the collections are %2 ⇒ 没有数据集“%1”；现有数据集：%2
+        %1=%2: give a whole number ≥ 1 ⇒ %1=%2：请给出大于等于 1 的整数
+        %1=%2: give a whole number ≥ 0 ⇒ %1=%2：请给出大于等于 0 的整数
+        no feature %1 in %2 ⇒ %2 中没有要素 %1
+        %1=%2: give LON,LAT ⇒ %1=%2：请给出 经度,纬度
+        %1=%2: not a day (YYYY-MM-DD) ⇒ %1=%2：不是日期（YYYY-MM-DD）
+        writing needs a bearer token ⇒ 写入需要持有令牌（bearer token）
+        send Authorization: Bearer TOKEN with a token of the server's --token-file ⇒ 请发送 Authorization: Bearer TOKEN，令牌取自服务器的 --token-file
+        the request body is over %1 KiB ⇒ 请求体超过 %1 KiB
+        of the wrong type: %1 ⇒ 类型不对：%1
+        not a JSON object of the expected shape: %1 ⇒ 不是预期结构的 JSON 对象：%1
+        '%1' is not primary, backup or chief ⇒ “%1”不是 primary（专职）、backup（兼职）或 chief（网格长）
+        '%1' is not a day of the calendar (YYYY-MM-DD) ⇒ “%1”不是有效的日期（YYYY-MM-DD）
+        --now %1: not a date and time ⇒ --now %1：不是日期时间
+        give --case ID or --all-new ⇒ 请给出 --case 编号 或 --all-new
+        --to %1: not a state ⇒ --to %1：不是案件状态
+        --at %1: not a date and time ⇒ --at %1：不是日期时间
+        --satisfaction %1: give 1–5, 满意, 基本满意 or 不满意 ⇒ --satisfaction %1：请给出 1–5、满意、基本满意 或 不满意
+        %1 %2: expected %3 comma-separated numbers ⇒ %1 %2：应为 %3 个以逗号分隔的数
+        --bbox %1: write MINLON,MINLAT,MAXLON,MAXLAT ⇒ --bbox %1：请写成 最小经度,最小纬度,最大经度,最大纬度
+        --county %1: a county code has 6 digits (GB/T 2260), e.g. 440802 ⇒ --county %1：县级代码为 6 位数字（GB/T 2260），如 440802
+        GeoJSON in %1 is not RFC 7946 (which is longitude/latitude): written with a "crs" member, as GDAL does; many tools will ignore it ⇒ 采用 %1 的 \
+        GeoJSON 不符合 RFC 7946（该标准只用经纬度）：已按 GDAL 的做法写入 "crs" 成员；许多工具会忽略它
+        give a FILE to import, or --defaults ⇒ 请给出要导入的文件，或使用 --defaults
+        --kind is required: one of %1 ⇒ 必须给出 --kind：%1 之一
+        --field %1: expected role=field ⇒ --field %1：应为 用途=字段
+        --defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR ⇒ --defaults：找不到 GeoData/chikan/divisions.csv；请用 --geodata 目录 指定
+        --also %1: expected gcj02 or bd09 ⇒ --also %1：应为 gcj02 或 bd09
+        give an ADDRESS, or --lines FILE ⇒ 请给出地址，或 --lines 文件
+        %1: cannot read it as UTF-8 text ⇒ %1：无法按 UTF-8 文本读取
+        grids without a primary gridder on %1: %2 ⇒ %1 没有专职网格员的网格：%2
+        give exactly one of --parent CODE and --level LEVEL ⇒ --parent 编码 和 --level 层级 只能给出其中一个
+        --out-level must be area or unit ⇒ --out-level 必须是 area（片区）或 unit（单元）
+        --lock needs --redraw ⇒ --lock 需要与 --redraw 一起使用
+        --dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are) ⇒ --dedicated 用于全新划分，不能与 \
+        --redraw 同用（重新划分保留现有专属网格不变）
+        --seeds makes a fresh plan: it cannot go with --redraw ⇒ --seeds 用于全新划分，不能与 --redraw 同用
+        give --seeds or --count, not both: with seeds, the number of grids is the number of seeds ⇒ --seeds 和 --count 只能给一个：给了种子点，网格数就是种子点数
+        --dedicated-kind-field and --dedicated-name-field need --dedicated ⇒ --dedicated-kind-field 和 --dedicated-name-field 需要与 --dedicated 一起使用
+        --seeds-id-field needs --seeds ⇒ --seeds-id-field 需要与 --seeds 一起使用
+        --max-radius must be a positive number of metres ⇒ --max-radius 必须是以米计的正数
+        --max-residents must be 0 (none) or more ⇒ --max-residents 必须不小于 0（0 表示不限）
+        --count must be at least 1 ⇒ --count 至少为 1
+        need --min ≤ --target ≤ --max (got %1, %2, %3) ⇒ 需要 --min ≤ --target ≤ --max（实际为 %1、%2、%3）
+        --blocks-out %1: write .geojson, .gpkg, .shp or .csv ⇒ --blocks-out %1：请写 .geojson、.gpkg、.shp 或 .csv 文件
+        --role %1: not primary, backup or chief ⇒ --role %1：不是 primary（专职）、backup（兼职）或 chief（网格长）
+        %1 %2: not a date (e.g. 2024-06-01) ⇒ %1 %2：不是日期（如 2024-06-01）
+        --from %1: write a day as YYYY-MM-DD or a version number ⇒ --from %1：请写日期 YYYY-MM-DD 或版本号
+        --to %1: write a day as YYYY-MM-DD or a version number ⇒ --to %1：请写日期 YYYY-MM-DD 或版本号
+        the plan has no %1 grids ⇒ 规划中没有%1网格
+        give --address or --lon and --lat, not both ⇒ --address 与 --lon/--lat 只能给一种
+        give the point with --lon and --lat, or --address ⇒ 请用 --lon 和 --lat 给出坐标，或用 --address 给出地址
+        """)
+}

@@ -1,0 +1,48 @@
+extension MessageCatalogue {
+    /// Texts users meet most and words used as values (level names, "standard output").
+    static let chineseCommon = table(
+        """
+        no such file ⇒ 文件不存在
+        no such GeoPackage ⇒ GeoPackage 文件不存在
+        no such plan ⇒ 规划文件不存在
+        cannot read the file ⇒ 无法读取该文件
+        the file has no layers ⇒ 文件中没有图层
+        the plan has no grids ⇒ 规划中还没有网格
+        empty CRS name ⇒ 坐标系名称为空
+        '%1' is not a CRS gridplan knows ⇒ “%1”不是 gridplan 认识的坐标系
+        give EPSG:NNNN (e.g. EPSG:4490, EPSG:4547), wgs84, cgcs2000, gcj02 or bd09, a PROJ string (+proj=…), WKT, PROJJSON, or a CRS's exact name ⇒ \
+        请写 EPSG:NNNN（如 EPSG:4490、EPSG:4547）、wgs84、cgcs2000、gcj02 或 bd09，或 PROJ 字符串（+proj=…）、WKT、PROJJSON，或坐标系的准确名称
+        the gazetteer is empty, so addresses cannot be placed ⇒ 地名库为空，无法定位地址
+        load it with `gridplan gazetteer import`, or give the point ⇒ 请用 `gridplan gazetteer import` 导入地名库，或直接给出坐标
+        %1: the gazetteer is empty; load it with `gridplan gazetteer import` (--defaults for the sample) ⇒ %1：地名库为空；请用 `gridplan gazetteer import` \
+        导入（加 --defaults 导入示例数据）
+        the gazetteer is empty: loading the sample (%1/chikan) first ⇒ 地名库为空：先导入示例数据（%1/chikan）
+        standard input is empty ⇒ 标准输入为空
+        pipe a file in, or give its path ⇒ 请用管道输入文件，或给出文件路径
+        the coordinates have no CRS ⇒ 坐标没有坐标系
+        no coordinate reference system ⇒ 没有坐标系
+        no coordinate reference system (no .prj, no CRS in the file) ⇒ 没有坐标系（没有 .prj 文件，文件中也未写明坐标系）
+        give it with %1, e.g. EPSG:4490 ⇒ 请用 %1 指定，如 EPSG:4490
+        give it with %1, e.g. EPSG:4490 or gcj02 ⇒ 请用 %1 指定，如 EPSG:4490 或 gcj02
+        give it with %1, e.g. %2 EPSG:4490, %3 wgs84, %4 gcj02 ⇒ 请用 %1 指定，如 %2 EPSG:4490、%3 wgs84、%4 gcj02
+        give it with %1 (wgs84, gcj02, bd09, cgcs2000 or EPSG:NNNN) ⇒ 请用 %1 指定（wgs84、gcj02、bd09、cgcs2000 或 EPSG:NNNN）
+        give it with %1 (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN) ⇒ 请用 %1 指定（GPS 用 wgs84，高德/腾讯用 gcj02，百度用 \
+        bd09，或 cgcs2000、EPSG:NNNN）
+        no person with id %1 ⇒ 没有编号为 %1 的人员
+        add them with `gridplan people import` ⇒ 请用 `gridplan people import` 添加人员
+        no grid has code %1 (grids without a code get one from `gridplan codes`) ⇒ 没有编码为 %1 的网格（没有编码的网格可用 `gridplan codes` 编码）
+        no case with id %1 ⇒ 没有编号为 %1 的案件
+        no current grid with code %1 ⇒ 当前没有编码为 %1 的网格
+        case %1 has no handler yet ⇒ 案件 %1 还没有处理人
+        is not a whole number ≥ 0 ⇒ 不是大于等于 0 的整数
+        missing ⇒ 缺失
+        standard output ⇒ 标准输出
+        no CRS (none had any) ⇒ 无坐标系（所有行都没有坐标）
+        street ⇒ 街道
+        community ⇒ 社区
+        area ⇒ 片区
+        unit ⇒ 单元
+        gave ⇒ 已赋予
+        would give ⇒ 将赋予
+        """)
+}
