@@ -44,5 +44,10 @@ extension MessageCatalogue {
         unit ⇒ 单元
         gave ⇒ 已赋予
         would give ⇒ 将赋予
+        another process (a second gridplan command, QGIS editing, …) is writing the plan; waited %1 s for it to finish. Nothing was written: run the \
+        command again when it is done. ⇒ 另一个进程（另一条 gridplan 命令、QGIS 编辑等）正在写入规划文件；已等待 %1 秒仍未结束。未写入任何内容：请待其完成后重新运行命令。
+        '%1' is not a CRS gridplan knows (PROJ's nearest name is '%2') ⇒ “%1”不是 gridplan 认识的坐标系（PROJ 中最接近的名称是“%2”）
+        %1 %2: %3 ⇒ %1 %2：%3
+        %1: %2 ⇒ %1：%2
         """)
 }

@@ -183,5 +183,22 @@ extension MessageCatalogue {
         名称=数值（households、residents、cases、dedicated、patrol_km）
         %1 %2=%3 must be a non-negative number ⇒ %1 %2=%3 必须是非负数
         %1: unknown weight '%2' (households, residents, cases, dedicated, patrol_km) ⇒ %1：未知的权重“%2”（households、residents、cases、dedicated、patrol_km）
+        part %1 out of range 0..<%2 ⇒ 部分 %1 超出范围 0..<%2
+        rings of a %1: only polygons have rings ⇒ %1 没有环：只有面才有环
+        %1 needs a LineString or MultiLineString, not a %2 ⇒ %1 需要 LineString 或 MultiLineString，而不是 %2
+        %1 of an empty line ⇒ 空线不能做 %1
+        interpolate: distance %1 is not finite ⇒ 插值：距离 %1 不是有限数
+        interpolate: fraction %1 is not finite ⇒ 插值：比例 %1 不是有限数
+        project: needs a non-empty point, not a %1 ⇒ 投影到线上：需要非空的点，而不是 %1
+        cannot normalise axis order for %1 → %2: %3 ⇒ 无法统一 %1 → %2 的坐标轴顺序：%3
+        cannot express '%1' as WKT: %2 ⇒ 无法把“%1”表示为 WKT：%2
+        invalid GeoPackage envelope indicator %1 ⇒ GeoPackage 外包框标识 %1 无效
+        %1 %2: no current %3 grid under the parent%4 has %5 ⇒ %1 %2：上级网格下当前没有%3网格使用 %5
+        %1: %2 and %3 overlap by %4 m² in %5; a place belongs to one grid ⇒ %1：%2 与 %3 在 %5 中重叠 %4 m²；一个地方只能属于一个网格
+        %1 works on a fresh partition, not with %2 (a redraw keeps the existing dedicated grids as they are) ⇒ %1 用于全新划分，不能与 %2 同用（重新划分保留现有专属网格不变）
+        %1 works on a fresh partition, not with %2 (a redraw starts from the existing grids) ⇒ %1 用于全新划分，不能与 %2 同用（重新划分从现有网格出发）
+        %1 feature %2: a %3; %4 ⇒ %1 要素 %2：是 %3；%4
+        field %1 (kind) is '%2', not a kind of dedicated grid: %3 (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格) ⇒ 字段 %1（类型）的值为“%2”，不是专属网格类型：%3（或 \
+        工业园区、学校、医院、市场、企业、商业、专属网格）
         """)
 }

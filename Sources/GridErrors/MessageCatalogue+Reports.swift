@@ -71,5 +71,6 @@ extension MessageCatalogue {
         \t(no one on duty) ⇒ \t（无人值守）
         unit gridder %1: base %2 from the point ⇒ 单元网格员 %1：驻地距该点 %2
         minimal emergency unit (%1 nearest on duty): ⇒ 最小应急单元（最近的 %1 名在岗人员）：
+        in: %1 ⇒ 所在：%1
         """)
 }
