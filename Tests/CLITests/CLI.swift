@@ -20,8 +20,9 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs gridplan with `arguments`, as on a terminal `columns` wide.
-    static func run(_ arguments: [String], columns: Int) throws -> Result {
+    /// Runs gridplan with `arguments`, as on a terminal `columns` wide, with `environment` over
+    /// this process's (nil values removed).
+    static func run(_ arguments: [String], columns: Int, environment extra: [String: String?] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -30,6 +31,7 @@ enum CLI {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = String(columns)
+        for (name, value) in extra { environment[name] = value }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
