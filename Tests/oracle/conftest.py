@@ -71,13 +71,14 @@ def rostered(gridplan, sample_plan, tmp_path_factory):
     return db, polygons, codes, bases
 
 
-def start_server(binary, db, *extra):
-    """Starts `gridplan serve` on a free port; returns its URL (ending in /) and the process."""
+def start_server(binary, db, *extra, env=None):
+    """Starts `gridplan serve` on a free port (with `env` as its environment, if given); returns its URL
+    (ending in /) and the process."""
     import re
     import subprocess
     import threading
     process = subprocess.Popen([str(binary), "serve", "--db", str(db), "--port", "0", *map(str, extra)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     first = []
     reader = threading.Thread(target=lambda: first.append(process.stdout.readline()), daemon=True)
     reader.start()
