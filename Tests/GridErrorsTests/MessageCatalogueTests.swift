@@ -38,15 +38,17 @@ import Testing
             .badInput, "the coordinates have no CRS", source: ErrorSource(file: "cases.csv", line: 3, field: "lon"),
             hint: "give it with \(setting: "crs"), e.g. EPSG:4490")
         #expect(error.rendered(in: .zh) { "--" + $0.rawValue } == "cases.csv 第 3 行，字段 lon：坐标没有坐标系；提示：请用 --crs 指定，如 EPSG:4490")
-        #expect(error.rendered { "--" + $0.rawValue } == "cases.csv line 3, field lon: the coordinates have no CRS; give it with --crs, e.g. EPSG:4490")
+        #expect(
+            error.rendered { "--" + $0.rawValue } == "cases.csv line 3, field lon: the coordinates have no CRS; give it with --crs, e.g. EPSG:4490")
         #expect(ErrorSource(file: "grids.shp", feature: "12").rendered(in: .zh) == "grids.shp 要素 12")
         // An error placed in another message is translated inside it.
         let missing = GridplanError(.notFound, "no such GeoPackage", source: .file("p.gpkg"))
         let outer = GridplanError(.notFound, "\(setting: "db") \("p.gpkg"): \(missing)")
         #expect(outer.rendered(in: .zh) { "--" + $0.rawValue } == "--db p.gpkg：p.gpkg：GeoPackage 文件不存在")
         // Values that are words of the catalogue (level names) read in Chinese too.
-        #expect(Wording("wrote \(8) \("street") grids to \("standard output") (\("geojson"), \("EPSG:4490"))").rendered(in: .zh) { $0.rawValue }
-            == "已将 8 个街道网格写入 标准输出（geojson，EPSG:4490）")
+        #expect(
+            Wording("wrote \(8) \("street") grids to \("standard output") (\("geojson"), \("EPSG:4490"))").rendered(in: .zh) { $0.rawValue }
+                == "已将 8 个街道网格写入 标准输出（geojson，EPSG:4490）")
     }
 
     @Test func theLanguageComesFromTheEnvironmentAsPOSIXOrdersIt() {
@@ -88,10 +90,12 @@ import Testing
         missing.forEach { print("  no Chinese: \($0)") }
         let common = [
             "no such file", "no such GeoPackage", "cannot read the file", "GDAL cannot read this file as vector data%1",
-            "not a GeoPackage (not an SQLite file)", "'%1' is not a CRS gridplan knows", "no coordinate reference system (no .prj, no CRS in the file)",
+            "not a GeoPackage (not an SQLite file)", "'%1' is not a CRS gridplan knows",
+            "no coordinate reference system (no .prj, no CRS in the file)",
             "time '%1' is not a date and time of the calendar (e.g. 2024-03-01 08:30:00, 2024年3月1日 08:30)",
             "%1 %2: not a day (YYYY-MM-DD)", "%1 %2: write a calendar day as YYYY-MM-DD",
-            "coordinates '%1', '%2' are not numbers", "the point (%1, %2) in %3 is not a place on Earth: wrong CRS, or longitude and latitude swapped?",
+            "coordinates '%1', '%2' are not numbers",
+            "the point (%1, %2) in %3 is not a place on Earth: wrong CRS, or longitude and latitude swapped?",
             "no id field found (looked for %1)", "no %1 field (looked for %2); the fields are: %3",
             "the gazetteer is empty, so addresses cannot be placed", "the plan has no grids", "the plan has no %1 grids",
             "another process (a second gridplan command, QGIS editing, …) is writing the plan; waited %1 s for it to finish. "
