@@ -49,5 +49,13 @@ extension MessageCatalogue {
         '%1' is not a CRS gridplan knows (PROJ's nearest name is '%2') ⇒ “%1”不是 gridplan 认识的坐标系（PROJ 中最接近的名称是“%2”）
         %1 %2: %3 ⇒ %1 %2：%3
         %1: %2 ⇒ %1：%2
+        comprehensive ⇒ 综合
+        industrial_park ⇒ 工业园区
+        school ⇒ 学校
+        hospital ⇒ 医院
+        market ⇒ 市场
+        enterprise ⇒ 企业
+        commercial ⇒ 商业
+        dedicated ⇒ 专属
         """)
 }

@@ -200,5 +200,23 @@ extension MessageCatalogue {
         %1 feature %2: a %3; %4 ⇒ %1 要素 %2：是 %3；%4
         field %1 (kind) is '%2', not a kind of dedicated grid: %3 (or 工业园区, 学校, 医院, 市场, 企业, 商业, 专属网格) ⇒ 字段 %1（类型）的值为“%2”，不是专属网格类型：%3（或 \
         工业园区、学校、医院、市场、企业、商业、专属网格）
+        %1: no code, so no duty can name it (run `gridplan codes`) ⇒ %1：没有编码，职责无法指向它（请运行 `gridplan codes`）
+        %1: no primary gridder on duty on %2 ⇒ %1：%2 没有在岗的专职网格员
+        %1: no grid chief on duty on %2 ⇒ %1：%2 没有在岗的网格长
+        %1 is still %2 of grid %3 (since %4), which no longer exists; end the duty or move it to the new grid ⇒ %1 仍是网格 %3 的%2（自 %4 \
+        起），但该网格已不存在；请结束该职责或转到新网格
+        %1 is primary of %2 and %3, %4 m apart (more than %5 m) ⇒ %1 同时是 %2 和 %3 的专职网格员，两地相距 %4 米（超过 %5 米）
+        %1: invalid geometry: %2 ⇒ %1：几何无效：%2
+        %1: %2 separate parts; the smaller ones total %3 m² ⇒ %1：分成 %2 个互不相连的部分；较小的部分合计 %3 m²
+        %1: a hole of %2 m² ⇒ %1：有一个 %2 m² 的空洞
+        code %1 is used by %2 grids: %3 ⇒ 编码 %1 被 %2 个网格使用：%3
+        %1: %2 households, outside %3 for a %4 %5 ⇒ %1：%2 户，超出%4%5网格的规模范围 %3
+        %1: %2 residents, outside %3 for a %4 %5 ⇒ %1：%2 人，超出%4%5网格的人口范围 %3
+        %1 and %2 overlap by %3 m² ⇒ %1 与 %2 重叠 %3 m²
+        %1 and %2 overlap by %3 m² (digitising noise) ⇒ %1 与 %2 重叠 %3 m²（数字化误差）
+        %1: no grid of a level above contains it ⇒ %1：没有上级网格包含它
+        %1: %2 m² lie outside its parent %3 ⇒ %1：有 %2 m² 位于上级网格 %3 之外
+        %1: no child grids although %2 other %3 grids have them ⇒ %1：没有下级网格，而其他 %2 个%3网格都有
+        %1: a gap of %2 m² not covered by any of its %3 child grids ⇒ %1：有 %2 m² 的空隙不在其 %3 个下级网格的任何一个之内
         """)
 }

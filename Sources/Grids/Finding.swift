@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import GridErrors
 import GridGeometry
 public import GridStore
 
@@ -42,7 +43,10 @@ public struct Finding: Sendable {
     public var level: GridLevel
     /// Codes (or names where a grid has no code) of the grids involved.
     public var grids: [String]
+    /// What is wrong, in English: the findings layer and `--json` keep it so.
     public var message: String
+    /// The same, for people: shown in their language (the message catalogue's).
+    public var wording: Wording
     /// The measured size, in `unit` (m², m, households, residents, parts…).
     public var measure: Double?
     public var unit: String?
@@ -51,10 +55,11 @@ public struct Finding: Sendable {
 
     /// Public so that checks in other modules (the roster's) can report findings too.
     public init(
-        kind: Kind, severity: Severity, level: GridLevel, grids: [String], message: String,
+        kind: Kind, severity: Severity, level: GridLevel, grids: [String], message: Wording,
         measure: Double?, unit: String?, locationWKB: [UInt8]?
     ) {
-        self.kind = kind; self.severity = severity; self.level = level; self.grids = grids; self.message = message
+        self.kind = kind; self.severity = severity; self.level = level; self.grids = grids
+        self.message = message.description; self.wording = message
         self.measure = measure; self.unit = unit; self.locationWKB = locationWKB
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
 import GridStore

@@ -82,7 +82,7 @@ struct ValidateCommand: ParsableCommand {
                 let key = "\(f.kind.rawValue)|\(f.grids.first ?? "")"
                 let group = groups[key] ?? []
                 if group.count <= 5 {
-                    print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.message)")
+                    print("\(f.severity.rawValue)\t\(f.level.name)\t\(f.kind.rawValue)\t\(f.wording.localized(flag))")
                 } else if printed.insert(key).inserted {
                     let total = group.compactMap(\.measure).reduce(0, +), largest = group.compactMap(\.measure).max() ?? 0
                     let unit = f.unit ?? ""
