@@ -72,5 +72,10 @@ extension MessageCatalogue {
         unit gridder %1: base %2 from the point ⇒ 单元网格员 %1：驻地距该点 %2
         minimal emergency unit (%1 nearest on duty): ⇒ 最小应急单元（最近的 %1 名在岗人员）：
         in: %1 ⇒ 所在：%1
+        %1 s left ⇒ 剩余 %1 秒
+        geocoding %1 ⇒ 正在地理编码 %1
+        assigning %1 ⇒ 正在分配 %1
+        importing %1 ⇒ 正在导入 %1
+        reassigning ⇒ 正在重新归属
         """)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GridErrors
 
 /// A one-line progress display on standard error: count, rate and time left, redrawn at most
 /// a few times a second; silent when standard error is not a terminal unless `always`.
@@ -10,8 +11,9 @@ final class ProgressLine: @unchecked Sendable {
     private let show: Bool
     private let lock = NSLock()
 
-    init(_ label: String, total: Int? = nil, always: Bool = false) {
-        self.label = label
+    /// `label` is shown in the user's language (the message catalogue's).
+    init(_ label: Wording, total: Int? = nil, always: Bool = false) {
+        self.label = label.localized(flag)
         self.total = total
         show = always || isatty(STDERR_FILENO) == 1
     }
@@ -34,7 +36,10 @@ final class ProgressLine: @unchecked Sendable {
         var s = "\(label): \(done)"
         if let total, total > 0 {
             s += "/\(total) (\(Int(Double(done) * 100 / Double(total))) %)"
-            if rate > 0 && done < total { s += ", \(Int(Double(total - done) / rate)) s left" }
+            if rate > 0 && done < total {
+                let left: Wording = "\(Int(Double(total - done) / rate)) s left"
+                s += ", " + left.localized(flag)
+            }
         }
         return s + ", \(Int(rate))/s"
     }

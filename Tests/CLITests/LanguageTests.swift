@@ -52,8 +52,9 @@ final class LanguageTests: XCTestCase {
         let cases = folder.appendingPathComponent("cases.csv")
         try "id,lon,lat,time\nC1,110.37,21.265,2024-03-01 08:30\nC2,110.37,21.265,2024-02-31 09:00\n"
             .write(to: cases, atomically: true, encoding: .utf8)
-        let zhCases = try run(["cases", "import", cases.path, "--db", zhPlan, "--crs", "cgcs2000"], lang: "zh_CN.UTF-8")
-        let cCases = try run(["cases", "import", cases.path, "--db", cPlan, "--crs", "cgcs2000"], lang: "C")
+        let rejects = ["--rejects", folder.appendingPathComponent("rejects.csv").path]
+        let zhCases = try run(["cases", "import", cases.path, "--db", zhPlan, "--crs", "cgcs2000"] + rejects, lang: "zh_CN.UTF-8")
+        let cCases = try run(["cases", "import", cases.path, "--db", cPlan, "--crs", "cgcs2000"] + rejects, lang: "C")
         XCTAssertEqual(zhCases.status, 1, zhCases.stderr)
         XCTAssertEqual(cCases.status, 1, cCases.stderr)
         XCTAssertTrue(zhCases.stdout.contains("新增案件 1 件，更新 0 件，退回 1 件"), zhCases.stdout)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The English texts gridplan's sources give to errors, hints, warnings and report lines, as
-/// catalogue keys: the string literals passed to `GridplanError(…)`, `Finding(…)`, `hint:`, `say(…)`,
+/// catalogue keys: the string literals passed to `GridplanError(…)`, `Finding(…)`, `ProgressLine(…)`, `hint:`, `say(…)`,
 /// `warn(…)` and `… : Wording =`, with `%1`, `%2`, … for each interpolation (`"a" + "b"` chains
 /// joined). Read from the source files themselves, so a new message shows up without a list to keep.
 enum SourceMessages {
@@ -27,7 +27,7 @@ enum SourceMessages {
         var i = 0
         while i < s.count {
             let wordStart = i == 0 || !(s[i - 1].isLetter || s[i - 1].isNumber || s[i - 1] == "_")
-            if wordStart, let call = ["GridplanError(", "Finding(", "say(", "warn("].first(where: { has(s, $0, at: i) }) {
+            if wordStart, let call = ["GridplanError(", "Finding(", "ProgressLine(", "say(", "warn("].first(where: { has(s, $0, at: i) }) {
                 found += callKeys(s, from: i + call.count)
             } else if let label = ["hint: \"", ": Wording = \""].first(where: { has(s, $0, at: i) }) {
                 if let key = chain(s, from: i + label.count - 1).key { found.append(key) }
