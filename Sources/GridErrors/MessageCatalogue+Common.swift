@@ -57,5 +57,15 @@ extension MessageCatalogue {
         enterprise ⇒ 企业
         commercial ⇒ 商业
         dedicated ⇒ 专属
+        road ⇒ 道路
+        poi ⇒ 兴趣点
+        building ⇒ 楼栋
+        compound ⇒ 小区
+        address ⇒ 门牌地址
+        admin ⇒ 行政区划
+        house_number ⇒ 门牌号
+        grid ⇒ 网格
+        county ⇒ 区县
+        none ⇒ 无
         """)
 }

@@ -77,5 +77,16 @@ extension MessageCatalogue {
         assigning %1 ⇒ 正在分配 %1
         importing %1 ⇒ 正在导入 %1
         reassigning ⇒ 正在重新归属
+        address '%1' → %2 '%3', confidence %4%5 ⇒ 地址“%1” → %2“%3”，置信度 %4%5
+        point %1 (CGCS2000) on %2 ⇒ 点 %1（CGCS2000），日期 %2
+        %1: %2 %3 places (%4 names) ⇒ %1：%2 个%3地点（%4 个名称）
+        , replacing %1 ⇒ ，替换 %1 个
+        , %1 located in the grids ⇒ ，%1 个已落入网格
+        , %1 house-number ranges ⇒ ，%1 个门牌号段
+        interpolated ⇒ 插值定位
+        one character differs ⇒ 有一个字不同
+        certain only to %1 ⇒ 仅确定到 %1
+        not confident: check the address ⇒ 把握不大：请核对地址
+        %1 close alternatives ⇒ 另有 %1 个相近的候选
         """)
 }

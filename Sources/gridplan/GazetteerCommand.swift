@@ -98,9 +98,13 @@ struct GazetteerImport: ParsableCommand {
         }
     }
 
+    /// One file's report line, in the user's language (each part a message of its own).
     func line(_ r: GazetteerImporter.Report) -> String {
-        "\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)" + (r.replaced > 0 ? ", replacing \(r.replaced)" : "")
-            + (r.located > 0 ? ", \(r.located) located in the grids" : "") + (r.ranges > 0 ? ", \(r.ranges) house-number ranges" : "")
+        var parts: [Wording] = ["\(r.file): \(r.imported) \(r.kind.rawValue) places (\(r.names) names)"]
+        if r.replaced > 0 { parts.append(", replacing \(r.replaced)") }
+        if r.located > 0 { parts.append(", \(r.located) located in the grids") }
+        if r.ranges > 0 { parts.append(", \(r.ranges) house-number ranges") }
+        return parts.map { $0.localized(flag) }.joined()
     }
 }
 

@@ -73,12 +73,11 @@ struct WhoCoversCommand: ParsableCommand {
                     r.certainLevel != r.level ? "certain only to \(r.certainLevel.rawValue)" : nil,
                     r.confidence < 0.8 ? "not confident: check the address" : nil,
                     r.alternatives.isEmpty ? nil : "\(r.alternatives.count) close alternatives",
-                ].compactMap { $0 }
-                print(
-                    "address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))"
-                        + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? ""))
+                ].compactMap { (w: Wording?) in w?.localized(flag) }
+                let extra = (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))") + (r.reason.map { "; \($0)" } ?? "")
+                say("address '\(address)' → \(r.level.rawValue) '\(r.matched ?? "")', confidence \(String(format: "%.2f", r.confidence))\(extra)")
             }
-            print(String(format: "point %.7f, %.7f (CGCS2000) on %@", c.lon, c.lat, c.day))
+            say("point \(String(format: "%.7f, %.7f", c.lon, c.lat)) (CGCS2000) on \(c.day)")
             if let note = c.planNote { say("note: \(note)") }
             switch c.status {
             case .outside:
