@@ -67,5 +67,14 @@ extension MessageCatalogue {
         the plan has no %1 grids ⇒ 规划中没有%1网格
         give --address or --lon and --lat, not both ⇒ --address 与 --lon/--lat 只能给一种
         give the point with --lon and --lat, or --address ⇒ 请用 --lon 和 --lat 给出坐标，或用 --address 给出地址
+        line %1: (%2 %3) cannot be converted from %4 to %5 ⇒ 第 %1 行：(%2 %3) 无法从 %4 转换到 %5
+        --port %1: give 0–65535 ⇒ --port %1：请给出 0–65535
+        --host %1: a server other machines can reach takes writes only with tokens; give --token-file FILE (one token a line), or listen on \
+        127.0.0.1 ⇒ --host %1：其他机器可以访问的服务器只接受持有令牌的写入；请给出 --token-file 文件（每行一个令牌），或只监听 127.0.0.1
+        %1: cannot read the tokens ⇒ %1：无法读取令牌
+        %1: no tokens in it ⇒ %1：其中没有令牌
+        %1: a token must have at least 16 characters ⇒ %1：令牌至少要有 16 个字符
+        %1: no such plan ⇒ %1：规划文件不存在
+        serving %1: %2 ⇒ 无法提供 %1 的服务：%2
         """)
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import GridProjection
 
 struct CoordsCommand: ParsableCommand {
@@ -43,7 +44,8 @@ struct CoordsCommand: ParsableCommand {
                 var out = ""
                 for (i, item) in batch.enumerated() {
                     if failed.contains(i) {
-                        let message = "gridplan: line \(item.number): (\(item.x) \(item.y)) cannot be converted from \(source) to \(target)\n"
+                        let problem: Wording = "line \(item.number): (\(item.x) \(item.y)) cannot be converted from \(source) to \(target)"
+                        let message = "gridplan: \(problem.localized(flag))\n"
                         FileHandle.standardError.write(Data(message.utf8))
                         rejected += 1
                         continue

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridErrors
 import Server
 
 struct ServeCommand: AsyncParsableCommand {
@@ -104,8 +105,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private func fail(_ message: String, status: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data("gridplan: error: \(message)\n".utf8))
+    private func fail(_ message: Wording, status: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("\(errorPrefix)\(message.localized(flag))\n".utf8))
         return ExitCode(status)
     }
 }

@@ -77,8 +77,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as ExitCode {
         throw e
     } catch {
-        let prefix = Language.current == .zh ? "gridplan：错误：" : "gridplan: error: "
-        FileHandle.standardError.write(Data("\(prefix)\(errorLine(error))\n".utf8))
+        FileHandle.standardError.write(Data("\(errorPrefix)\(errorLine(error))\n".utf8))
         switch error {
         case let e as CLIError: throw ExitCode(e.status)
         case let e as GridplanError: throw ExitCode(exitStatus(e.kind))
@@ -86,6 +85,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
         }
     }
 }
+
+/// What an error line starts with, in the user's language.
+var errorPrefix: String { Language.current == .zh ? "gridplan：错误：" : "gridplan: error: " }
 
 /// A warning on standard error, in the user's language.
 func warn(_ message: Wording) {

@@ -27,7 +27,7 @@ enum SourceMessages {
         var i = 0
         while i < s.count {
             let wordStart = i == 0 || !(s[i - 1].isLetter || s[i - 1].isNumber || s[i - 1] == "_")
-            if wordStart, let call = ["GridplanError(", "Finding(", "ProgressLine(", "say(", "warn("].first(where: { has(s, $0, at: i) }) {
+            if wordStart, let call = ["GridplanError(", "Finding(", "ProgressLine(", "fail(", "say(", "warn("].first(where: { has(s, $0, at: i) }) {
                 found += callKeys(s, from: i + call.count)
             } else if let label = ["hint: \"", ": Wording = \""].first(where: { has(s, $0, at: i) }) {
                 if let key = chain(s, from: i + label.count - 1).key { found.append(key) }
