@@ -88,5 +88,7 @@ extension MessageCatalogue {
         certain only to %1 ⇒ 仅确定到 %1
         not confident: check the address ⇒ 把握不大：请核对地址
         %1 close alternatives ⇒ 另有 %1 个相近的候选
+        %1 cases ⇒ 共 %1 件案件
+        %1 people, %2 on duty on %3 ⇒ 共 %1 人，%3 在岗 %2 人
         """)
 }

@@ -165,7 +165,7 @@ struct CasesCommand: ParsableCommand {
                 case .table:
                     print(CaseRecord.printedColumns.joined(separator: "\t"))
                     records.forEach { print($0.columnValues.joined(separator: "\t")) }
-                    FileHandle.standardError.write(Data("\(records.count) cases\n".utf8))
+                    tell("\(records.count) cases")
                 case .csv:
                     print(CaseRecord.printedColumns.joined(separator: ","))
                     records.forEach { print($0.columnValues.map(csvQuote).joined(separator: ",")) }

@@ -93,7 +93,7 @@ struct PeopleCommand: ParsableCommand {
                     let workload = "\(load[p.id] ?? 0)" + (p.capacityPerWeek.map { String(format: "/%g", $0) } ?? "")
                     print([p.id, p.name, p.role.rawValue, p.phone ?? "", p.organisation ?? "", base, workload, d].joined(separator: "\t"))
                 }
-                FileHandle.standardError.write(Data("\(people.count) people, \(byPerson.count) on duty on \(day)\n".utf8))
+                tell("\(people.count) people, \(byPerson.count) on duty on \(day)")
             }
         }
     }

@@ -95,6 +95,11 @@ func warn(_ message: Wording) {
     FileHandle.standardError.write(Data("\(prefix)\(message.localized(flag))\n".utf8))
 }
 
+/// A report line on standard error (standard output carries a table or data), in the user's language.
+func tell(_ line: Wording) {
+    FileHandle.standardError.write(Data((line.localized(flag) + "\n").utf8))
+}
+
 /// Prints one line of a command's report in the user's language (the message catalogue's
 /// Chinese when `LANG` starts with `zh`); tables and `--json` stay as they are.
 func say(_ line: Wording) {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The English texts gridplan's sources give to errors, hints, warnings and report lines, as
-/// catalogue keys: the string literals passed to `GridplanError(…)`, `Finding(…)`, `ProgressLine(…)`, `hint:`, `say(…)`,
-/// `warn(…)` and `… : Wording =`, with `%1`, `%2`, … for each interpolation (`"a" + "b"` chains
+/// catalogue keys: the string literals passed to `GridplanError(…)`, `Finding(…)`, `ProgressLine(…)`,
+/// `fail(…)`, `hint:`, `say(…)`, `tell(…)`, `warn(…)` and `… : Wording =`, with `%1`, `%2`, … for each interpolation (`"a" + "b"` chains
 /// joined). Read from the source files themselves, so a new message shows up without a list to keep.
 enum SourceMessages {
     /// The folder of gridplan's sources, found from this file.
@@ -27,7 +27,8 @@ enum SourceMessages {
         var i = 0
         while i < s.count {
             let wordStart = i == 0 || !(s[i - 1].isLetter || s[i - 1].isNumber || s[i - 1] == "_")
-            if wordStart, let call = ["GridplanError(", "Finding(", "ProgressLine(", "fail(", "say(", "warn("].first(where: { has(s, $0, at: i) }) {
+            let calls = ["GridplanError(", "Finding(", "ProgressLine(", "fail(", "say(", "tell(", "warn("]
+            if wordStart, let call = calls.first(where: { has(s, $0, at: i) }) {
                 found += callKeys(s, from: i + call.count)
             } else if let label = ["hint: \"", ": Wording = \""].first(where: { has(s, $0, at: i) }) {
                 if let key = chain(s, from: i + label.count - 1).key { found.append(key) }
