@@ -67,5 +67,11 @@ extension MessageCatalogue {
         grid ⇒ 网格
         county ⇒ 区县
         none ⇒ 无
+        inside ⇒ 在网格内
+        boundary ⇒ 在边界上
+        snapped ⇒ 就近归入
+        outside ⇒ 在网格外
+        no_location ⇒ 无位置
+        bad_location ⇒ 位置有误
         """)
 }

@@ -90,5 +90,6 @@ extension MessageCatalogue {
         %1 close alternatives ⇒ 另有 %1 个相近的候选
         %1 cases ⇒ 共 %1 件案件
         %1 people, %2 on duty on %3 ⇒ 共 %1 人，%3 在岗 %2 人
+        grids: %1 ⇒ 网格：%1
         """)
 }

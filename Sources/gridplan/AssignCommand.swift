@@ -54,7 +54,7 @@ struct AssignCommand: ParsableCommand {
             let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
             progress.finish(report.rows)
             if json { try printReport(report, dataTo: out); return }
-            let counts = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            let counts = statusCounts(report.byStatus)
             ReportLines(dataTo: out).say(
                 "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
                     + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")

@@ -78,7 +78,7 @@ struct CasesCommand: ParsableCommand {
                     return
                 }
                 if report.resumedFrom > 0 { say("resumed after row \(report.resumedFrom) of an interrupted run") }
-                let statuses = report.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                let statuses = statusCounts(report.byStatus)
                 say(
                     "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
                         + "in \(String(format: "%.1f", report.seconds)) s; coordinates read in \(report.sourceCRS ?? "no CRS (none had any)")")

@@ -146,7 +146,7 @@ struct GeocodeFile: ParsableCommand {
                     "\(report.disagreements) rows whose own coordinates disagree with the address (disagrees=true; --disagree-m \(Int(disagreeM)))")
             }
             if !report.byAssignStatus.isEmpty {
-                lines.print("grids: " + report.byAssignStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                lines.say("grids: \(statusCounts(report.byAssignStatus))")
             }
             FileHandle.standardError.write(Data(String(format: "engine: %.0f addresses/s on %d threads\n", report.addressesPerSecond, threads).utf8))
         }

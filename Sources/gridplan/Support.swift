@@ -95,6 +95,12 @@ func warn(_ message: Wording) {
     FileHandle.standardError.write(Data("\(prefix)\(message.localized(flag))\n".utf8))
 }
 
+/// Counts by status, `3 inside, 1 outside`, the statuses in the user's language.
+func statusCounts<K: Comparable>(_ counts: [K: Int]) -> String {
+    counts.sorted { $0.key < $1.key }.map { Wording("\($0.value) \($0.key)").localized(flag) }
+        .joined(separator: Language.current == .zh ? "，" : ", ")
+}
+
 /// A report line on standard error (standard output carries a table or data), in the user's language.
 func tell(_ line: Wording) {
     FileHandle.standardError.write(Data((line.localized(flag) + "\n").utf8))
