@@ -73,5 +73,11 @@ extension MessageCatalogue {
         outside ⇒ 在网格外
         no_location ⇒ 无位置
         bad_location ⇒ 位置有误
+        %1 people, %2 grids (%3 without a primary) on %4: largest ratio %5, mean %6, CV %7, Gini %8, largest radius %9 m, %10 over capacity ⇒ %4：%1 \
+        人，%2 个网格（%3 个没有专职网格员）：最大负荷比 %5，平均 %6，变异系数 %7，基尼系数 %8，最大服务半径 %9 米，超负荷 %10 人
+          %1 grid loads: %2 grids, max %3, mean %4, max/mean %5, CV %6, Gini %7 ⇒   %1网格工作量：%2 个网格，最大 %3，平均 %4，最大/平均 %5，变异系数 %6，基尼系数 %7
+        primary ⇒ 专职网格员
+        backup ⇒ 兼职网格员
+        chief ⇒ 网格长
         """)
 }

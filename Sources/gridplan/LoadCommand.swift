@@ -70,17 +70,15 @@ struct LoadCommand: ParsableCommand {
             }
             let s = LoadJSON(report).summary
             let uncovered = s.gridsWithoutPrimary
-            print(
-                String(
-                    format: "%d people, %d grids (%d without a primary) on %@: largest ratio %.2f, mean %.2f, CV %.2f, Gini %.2f, "
-                        + "largest radius %.0f m, %d over capacity",
-                    report.people.count, report.grids.count, uncovered.count, day, s.maxRatio, s.meanRatio, s.cv, s.gini,
-                    s.largestRadiusM, s.overCapacity.count))
+            func f(_ format: String, _ x: Double) -> String { String(format: format, x) }
+            say(
+                "\(report.people.count) people, \(report.grids.count) grids (\(uncovered.count) without a primary) on \(day): "
+                    + "largest ratio \(f("%.2f", s.maxRatio)), mean \(f("%.2f", s.meanRatio)), CV \(f("%.2f", s.cv)), "
+                    + "Gini \(f("%.2f", s.gini)), largest radius \(f("%.0f", s.largestRadiusM)) m, \(s.overCapacity.count) over capacity")
             for (l, spread) in report.levels {
-                print(
-                    String(
-                        format: "  %@ grid loads: %d grids, max %.0f, mean %.0f, max/mean %.2f, CV %.2f, Gini %.2f",
-                        l.name, spread.count, spread.max, spread.mean, spread.maxOverMean, spread.cv, spread.gini))
+                say(
+                    "  \(l.name) grid loads: \(spread.count) grids, max \(f("%.0f", spread.max)), mean \(f("%.0f", spread.mean)), "
+                        + "max/mean \(f("%.2f", spread.maxOverMean)), CV \(f("%.2f", spread.cv)), Gini \(f("%.2f", spread.gini))")
             }
             if !uncovered.isEmpty {
                 let listed = uncovered.prefix(10).joined(separator: ", ") + (uncovered.count > 10 ? ", …" : "")
