@@ -59,10 +59,10 @@ public struct Wording: Sendable, Hashable, CustomStringConvertible, ExpressibleB
     /// The text in `language`: the catalogue's template with the values filled in, or the
     /// English text where the catalogue has no entry.
     public func rendered(in language: Language, _ name: (Setting) -> String) -> String {
-        let values: [String] = pieces.compactMap { piece in
-            switch piece {
+        let values: [String] = pieces.indices.compactMap { i in
+            switch pieces[i] {
             case .literal: nil
-            case .value(let v): language == .en ? v : MessageCatalogue.translation(of: v, in: language) ?? v
+            case .value(let v): asGiven(at: i) ? v : MessageCatalogue.translation(of: v, in: language) ?? v
             case .setting(let s): name(s)
             case .wording(let w): w.rendered(in: language, name)
             case .error(let e): e.rendered(in: language, name)
@@ -76,6 +76,21 @@ public struct Wording: Sendable, Hashable, CustomStringConvertible, ExpressibleB
             if case .literal(let t) = piece { return t }
             return next.next() ?? ""
         }.joined()
+    }
+
+    /// Whether the value at `i` is shown as the user gave it: a word of the catalogue (a level
+    /// name, a status) reads in Chinese, but not when it is what was typed: quoted (`'area'`) or
+    /// given to a setting or option (`--level area`, `level=area`).
+    private func asGiven(at i: Int) -> Bool {
+        guard i > 0, case .literal(let before) = pieces[i - 1] else { return i > 0 && isSetting(i - 1) }
+        if before.hasSuffix("'") || before.hasSuffix("=") || before.hasSuffix("“") { return true }
+        if before == " " && i > 1 && isSetting(i - 2) { return true }
+        let lastWord = before.split(separator: " ").last ?? ""
+        return before.hasSuffix(" ") && lastWord.hasPrefix("--")
+    }
+
+    private func isSetting(_ i: Int) -> Bool {
+        if case .setting = pieces[i] { true } else { false }
     }
 
     /// The text with settings in their plain names, in English, for logs and `print(error)`.

@@ -51,6 +51,15 @@ import Testing
                 == "已将 8 个街道网格写入 标准输出（geojson，EPSG:4490）")
     }
 
+    @Test func whatTheUserTypedIsShownAsTyped() {
+        let level = "area"
+        let asked: Wording = "\(setting: "level") \(level): the plan has no grids"
+        #expect(asked.rendered(in: .zh) { "--" + $0.rawValue }.hasPrefix("--level area"))
+        #expect(Wording("level '\(level)': give street").rendered(in: .zh) { $0.rawValue }.hasPrefix("level 'area'"))
+        #expect(Wording("--out-level \(level) x").rendered(in: .zh) { $0.rawValue } == "--out-level area x")
+        #expect(Wording("the plan has no \(level) grids").rendered(in: .zh) { $0.rawValue } == "规划中没有片区网格")
+    }
+
     @Test func theLanguageComesFromTheEnvironmentAsPOSIXOrdersIt() {
         #expect(Language(environment: [:]) == .en)
         #expect(Language(environment: ["LANG": "C.UTF-8"]) == .en)
