@@ -51,7 +51,6 @@ extension MessageCatalogue {
         line %1: %2 ⇒ 第 %1 行：%2
         %1 lines: %2 people added, %3 updated, %4 duties added, %5 unchanged, %6 lines rejected ⇒ 共 %1 行：新增人员 %2 名，更新 %3 名，新增职责 %4 项，未变 %5 项，退回 %6 行
         ended: %1 ⇒ 已结束：%1
-        %1 is %2 of %3 from %4%5 ⇒ %1 自 %4%5 担任 %3 的%2
         ended %1 %2 of %3 in %4 on %5 ⇒ 已于 %5 结束 %3 在 %4 的 %1 项职责
         %1 departments added, %2 updated, %3 lines rejected ⇒ 新增部门 %1 个，更新 %2 个，退回 %3 行
         %1 grids changed, %2 unchanged, %3 pieces moved (layer plan_changes) ⇒ %1 个网格有变化，%2 个未变，%3 块区域移动（图层 plan_changes）
@@ -91,5 +90,7 @@ extension MessageCatalogue {
         %1 cases ⇒ 共 %1 件案件
         %1 people, %2 on duty on %3 ⇒ 共 %1 人，%3 在岗 %2 人
         grids: %1 ⇒ 网格：%1
+        %1 is %2 of %3 from %4 to %5 ⇒ %1 自 %4 至 %5 担任 %3 的%2
+        %1 is %2 of %3 from %4 ⇒ %1 自 %4 起担任 %3 的%2
         """)
 }

@@ -141,7 +141,11 @@ struct DutyCommand: ParsableCommand {
                 let end = try to.map { try dayOption($0, option: "--to") }
                 let result = try DutyChange.set(store: try store.open(), person: person, grid: grid, role: r, from: start, to: end, note: note)
                 result.ended.forEach { say("ended: \($0)") }
-                say("\(person) is \(r.rawValue) of \(grid) from \(start)\(end.map { " to \($0)" } ?? "")")
+                if let end {
+                    say("\(person) is \(r.rawValue) of \(grid) from \(start) to \(end)")
+                } else {
+                    say("\(person) is \(r.rawValue) of \(grid) from \(start)")
+                }
             }
         }
     }
