@@ -92,5 +92,9 @@ extension MessageCatalogue {
         grids: %1 ⇒ 网格：%1
         %1 is %2 of %3 from %4 to %5 ⇒ %1 自 %4 至 %5 担任 %3 的%2
         %1 is %2 of %3 from %4 ⇒ %1 自 %4 起担任 %3 的%2
+        %1 grids, %2 gridders: largest ratio %3 → %4 (lower bound %5%6), CV %7 → %8, largest radius %9 → %10 m, %11 over capacity → %12; %13 \
+        moves%14 in %15 s ⇒ %1 个网格，%2 名网格员：最大负荷比 %3 → %4（下限 %5%6），变异系数 %7 → %8，最大服务半径 %9 → %10 米，超负荷 %11 → %12 人；调整 %13 处%14，用时 %15 秒
+        , optimal ⇒ ，已是最优
+         (fewest) ⇒ （最少）
         """)
 }

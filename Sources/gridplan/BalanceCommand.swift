@@ -85,14 +85,14 @@ struct BalanceCommand: ParsableCommand {
                         String(format: "%.0f", m.radiusAfterM),
                     ].joined(separator: "\t"))
             }
-            print(
-                String(
-                    format: "%d grids, %d gridders: largest ratio %.3f → %.3f (lower bound %.3f%@), CV %.2f → %.2f, "
-                        + "largest radius %.0f → %.0f m, %d over capacity → %d; %d moves%@ in %.2f s",
-                    proposal.grids.count, proposal.people.count, before.maxRatio, after.maxRatio, s.lowerBound,
-                    s.ratioOptimal ? ", optimal" : "",
-                    before.cv, after.cv, before.largestRadiusM, after.largestRadiusM, before.overCapacity.count, after.overCapacity.count,
-                    s.moves, s.movesOptimal ? " (fewest)" : "", s.seconds))
+            func f(_ format: String, _ x: Double) -> String { String(format: format, x) }
+            let optimal: Wording = s.ratioOptimal ? ", optimal" : "", fewest: Wording = s.movesOptimal ? " (fewest)" : ""
+            say(
+                "\(proposal.grids.count) grids, \(proposal.people.count) gridders: largest ratio \(f("%.3f", before.maxRatio)) → "
+                    + "\(f("%.3f", after.maxRatio)) (lower bound \(f("%.3f", s.lowerBound))\(optimal)), CV \(f("%.2f", before.cv)) → "
+                    + "\(f("%.2f", after.cv)), largest radius \(f("%.0f", before.largestRadiusM)) → \(f("%.0f", after.largestRadiusM)) m, "
+                    + "\(before.overCapacity.count) over capacity → \(after.overCapacity.count); \(s.moves) moves\(fewest) "
+                    + "in \(f("%.2f", s.seconds)) s")
             if let staff { staff.lines.forEach { print($0) } }
             if let cover { cover.lines.forEach { print($0) } }
             if let version {
