@@ -79,5 +79,15 @@ extension MessageCatalogue {
         primary ⇒ 专职网格员
         backup ⇒ 兼职网格员
         chief ⇒ 网格长
+        reported ⇒ 已上报
+        verified ⇒ 已核实
+        accepted ⇒ 已受理
+        dispatched ⇒ 已派遣
+        handled ⇒ 已处置
+        checked ⇒ 已核查
+        closed ⇒ 已结案
+        feedback ⇒ 已评价
+        returned ⇒ 已退回
+        reopened ⇒ 重新打开
         """)
 }
