@@ -28,7 +28,8 @@ package struct WhoCoversAnswer: Sendable {
 /// Building the point index of a plan takes a moment, so the desk keeps the index of each plan
 /// day it was asked about (the last few), and the gazetteer once an address was asked. Both are
 /// rebuilt when the plan file changes underneath (a planner imports or redraws while the server
-/// runs); the roster is read afresh for every answer. Not thread-safe: one caller at a time
+/// runs). The roster of a day is read again when it is older than ``stampInterval``, so a duty
+/// changed by another process shows within that. Not thread-safe: one caller at a time
 /// (the server puts it behind an actor).
 package final class WhoCoversDesk {
     package let store: GeoPackage
@@ -109,6 +110,7 @@ package final class WhoCoversDesk {
             return kept.desk
         }
         let desk = try WhoCovers(store: store, snapMetres: snapMetres, planDay: planDay)
+        desk.rosterInterval = stampInterval
         locators.append((key, desk))
         if locators.count > Self.keptPlanDays { locators.removeFirst() }
         return desk

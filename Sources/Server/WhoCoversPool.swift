@@ -27,7 +27,7 @@ final class WhoCoversPool: Sendable {
         init(desk: WhoCoversDesk) { self.desk = desk }
 
         func answer(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) throws -> Data {
-            try JSONOutput.data(desk.answer(question, day: day, planDay: planDay, k: k).json)
+            try JSONOutput.data(desk.answer(question, day: day, planDay: planDay, k: k).json, pretty: false)
         }
     }
 }
