@@ -79,6 +79,7 @@ package final class WhoCovers {
     /// The rosters of the last few days asked about, most recently used last.
     private var boards: [DutyBoard] = []
     private static let keptBoards = 4
+    private let writer = CoverageWriter()
     /// How long a day's roster is used before it is read again (0: every answer). A server sets
     /// a second, so a duty changed by another process shows within a second; one answer reads it once.
     package var rosterInterval: TimeInterval = 0
@@ -100,6 +101,7 @@ package final class WhoCovers {
             }
         }
         boards.append(try store.read { db in try DutyBoard(db, day: day) })
+        writer.forget()
         if boards.count > Self.keptBoards { boards.removeFirst() }
         return boards.count - 1
     }
@@ -127,5 +129,11 @@ package final class WhoCovers {
             lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
             unitGridder: gridder, gridderBaseDistanceM: gridderDistance,
             emergencyUnit: .nearest(k, of: based, toX: here.x, y: here.y), metricCRS: metricCRS.description, planNote: planNote)
+    }
+
+    /// ``answer(lon:lat:day:k:)`` as compact JSON, the bytes `JSONOutput` writes for its
+    /// ``CoverageJSON`` with `more` keys beside, from parts kept between answers.
+    package func answerJSON(lon: Double, lat: Double, day: String, k: Int = 5, more: [(key: String, json: Data)] = []) throws -> Data {
+        try writer.write(answer(lon: lon, lat: lat, day: day, k: k), more: more)
     }
 }

@@ -8,6 +8,7 @@ import Grids
 package import Hummingbird
 import HummingbirdCore
 import Logging
+import Synchronization
 
 /// What `gridplan serve` is started with.
 package struct ServerOptions: Sendable {
@@ -196,6 +197,9 @@ struct WhoCoversQuery {
     var planDay: String?
     var k: Int
 
+    /// CRSs as parsed before, by their text: parsing asks PROJ, which costs more than an answer.
+    private static let parsed = Mutex<[String: CRS]>([:])
+
     init(_ q: FlatDictionary<Substring, Substring>, defaultK: Int) throws {
         func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         func number(_ key: String) throws -> Double? {
@@ -208,7 +212,12 @@ struct WhoCoversQuery {
         case (let x?, let y?, nil):
             let crsText = text("crs") ?? "cgcs2000"
             let crs: CRS
-            do { crs = try CRS(parsing: crsText) } catch { throw GridplanError(.badArgument, "crs=\(crsText): \(error)") }
+            if let known = Self.parsed.withLock({ $0[crsText] }) {
+                crs = known
+            } else {
+                do { crs = try CRS(parsing: crsText) } catch { throw GridplanError(.badArgument, "crs=\(crsText): \(error)") }
+                Self.parsed.withLock { if $0.count < 64 { $0[crsText] = crs } }
+            }
             question = .point(x: x, y: y, crs: crs)
         case (nil, nil, let a?):
             question = .address(a)
