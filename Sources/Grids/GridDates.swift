@@ -9,7 +9,8 @@ extension GridsSchema {
     /// A grid's days as GeoPackage DATE columns, so GDAL reads them as dates and QGIS's temporal
     /// controller can use `valid_from`/`valid_to` directly (see ``FeatureTables/redeclare(_:table:_:)``).
     static func v10(_ db: Database) throws {
-        try FeatureTables.redeclare(db, table: "grids", [("valid_from TEXT NOT NULL", "valid_from DATE NOT NULL"), ("valid_to TEXT,", "valid_to DATE,")])
+        try FeatureTables.redeclare(
+            db, table: "grids", [("valid_from TEXT NOT NULL", "valid_from DATE NOT NULL"), ("valid_to TEXT,", "valid_to DATE,")])
     }
 
     public static let v11Dates = SchemaMigration(
