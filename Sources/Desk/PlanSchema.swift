@@ -25,6 +25,8 @@ package enum PlanSchema {
         GridsSchema.v9Styles,
         CasesSchema.v9_1Styles,
         GridsSchema.v10Dates,
+        GridsSchema.v11Dates,
+        DutySchema.v11_1Dates,
     ])
 }
 
