@@ -73,8 +73,9 @@ extension MessageCatalogue {
         127.0.0.1 ⇒ --host %1：其他机器可以访问的服务器只接受持有令牌的写入；请给出 --token-file 文件（每行一个令牌），或只监听 127.0.0.1
         %1: cannot read the tokens ⇒ %1：无法读取令牌
         %1: no tokens in it ⇒ %1：其中没有令牌
-        %1: a token must have at least 16 characters ⇒ %1：令牌至少要有 16 个字符
         %1: no such plan ⇒ %1：规划文件不存在
         serving %1: %2 ⇒ 无法提供 %1 的服务：%2
+        %1, line %2: a token must have at least 16 characters ⇒ %1 第 %2 行：令牌至少要有 16 个字符
+        %1, line %2: the token is given twice ⇒ %1 第 %2 行：令牌重复出现
         """)
 }

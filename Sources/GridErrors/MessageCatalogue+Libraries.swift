@@ -218,5 +218,11 @@ extension MessageCatalogue {
         %1: %2 m² lie outside its parent %3 ⇒ %1：有 %2 m² 位于上级网格 %3 之外
         %1: no child grids although %2 other %3 grids have them ⇒ %1：没有下级网格，而其他 %2 个%3网格都有
         %1: a gap of %2 m² not covered by any of its %3 child grids ⇒ %1：有 %2 m² 的空隙不在其 %3 个下级网格的任何一个之内
+        '%1' is not a category code: numeric codes have 2, 4 or 6 digits (大类, 小类, 细类) ⇒ “%1”不是类别代码：数字代码为 2、4 或 6 位（大类、小类、细类）
+        is empty: leave it out instead ⇒ 为空：不需要时请省略该项
+        is %1 characters long, over %2 ⇒ 长 %1 个字符，超过 %2
+        holds a control character (a line break or tab?) ⇒ 含有控制字符（换行或制表符？）
+        the %1 table is not as gridplan made it (no `%2`); it was left unchanged ⇒ %1 表不是 gridplan 建立的样子（没有 `%2`）；未作改动
+        the %1 table is not as gridplan made it; it was left unchanged ⇒ %1 表不是 gridplan 建立的样子；未作改动
         """)
 }
