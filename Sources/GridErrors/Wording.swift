@@ -57,7 +57,8 @@ public struct Wording: Sendable, Hashable, CustomStringConvertible, ExpressibleB
     public func localized(_ name: (Setting) -> String) -> String { rendered(in: .current, name) }
 
     /// The text in `language`: the catalogue's template with the values filled in, or the
-    /// English text where the catalogue has no entry.
+    /// English text where the catalogue has no entry. A value that is itself a word of the
+    /// catalogue (a level, a status: `unit`, `outside`) is translated too, unless the user typed it.
     public func rendered(in language: Language, _ name: (Setting) -> String) -> String {
         let values: [String] = pieces.indices.compactMap { i in
             switch pieces[i] {
