@@ -36,6 +36,18 @@ public enum MessageCatalogue {
         }
     }
 
+    /// A value in `language` when it is a word of the catalogue (`unit`), or a list of such words
+    /// (`street, community`, `verified or returned`: 街道、社区, 已核实或已退回); nil otherwise.
+    public static func translation(ofValue value: String, in language: Language) -> String? {
+        if let word = translation(of: value, in: language) { return word }
+        for (separator, chinese) in [(" or ", "或"), (", ", "、")] where value.contains(separator) {
+            let parts = value.components(separatedBy: separator)
+            let words = parts.compactMap { translation(ofValue: $0, in: language) }
+            if words.count == parts.count { return words.joined(separator: chinese) }
+        }
+        return nil
+    }
+
     /// `template` with each `%N` replaced by the N-th value (1-based); an `%N` without a value,
     /// and a `%` not followed by a digit, stay as written.
     public static func fill(_ template: String, with values: [String]) -> String {

@@ -63,7 +63,7 @@ public struct Wording: Sendable, Hashable, CustomStringConvertible, ExpressibleB
         let values: [String] = pieces.indices.compactMap { i in
             switch pieces[i] {
             case .literal: nil
-            case .value(let v): asGiven(at: i) ? v : MessageCatalogue.translation(of: v, in: language) ?? v
+            case .value(let v): asGiven(at: i) ? v : MessageCatalogue.translation(ofValue: v, in: language) ?? v
             case .setting(let s): name(s)
             case .wording(let w): w.rendered(in: language, name)
             case .error(let e): e.rendered(in: language, name)

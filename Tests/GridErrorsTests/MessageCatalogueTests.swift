@@ -60,6 +60,13 @@ import Testing
         #expect(Wording("the plan has no \(level) grids").rendered(in: .zh) { $0.rawValue } == "规划中没有片区网格")
     }
 
+    @Test func listsOfCatalogueWordsReadInChinese() {
+        #expect(MessageCatalogue.translation(ofValue: "verified or returned", in: .zh) == "已核实或已退回")
+        #expect(MessageCatalogue.translation(ofValue: "street, community or unit", in: .zh) == "街道、社区或单元")
+        #expect(MessageCatalogue.translation(ofValue: "street, U1", in: .zh) == nil)
+        #expect(MessageCatalogue.translation(ofValue: "street, community", in: .en) == nil)
+    }
+
     @Test func theLanguageComesFromTheEnvironmentAsPOSIXOrdersIt() {
         #expect(Language(environment: [:]) == .en)
         #expect(Language(environment: ["LANG": "C.UTF-8"]) == .en)
