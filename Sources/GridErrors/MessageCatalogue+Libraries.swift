@@ -46,7 +46,7 @@ extension MessageCatalogue {
         category %1: level '%2' is not street, community, area or unit ⇒ 类别 %1：层级“%2”不是 street（街道）、community（社区）、area（片区）或 unit（单元）
         time_limits_hours.%1 must be positive, not %2 ⇒ time_limits_hours.%1 必须为正数，不能是 %2
         '%1' is not a state; the states are %2 ⇒ “%1”不是案件状态；可用状态为 %2
-        case %1 is %2: it cannot go to %3; from %4 it may go to %5 ⇒ 案件 %1 当前为 %2，不能转为 %3；从 %4 只能转为 %5
+        case %1 is %2: it cannot go to %3; from %4 it may go to %5 ⇒ 案件 %1 当前状态为“%2”，不能转为“%3”；“%4”状态下只能转为 %5
         dispatch it with `gridplan cases dispatch %1 %2`, which chooses one ⇒ 请用 `gridplan cases dispatch %1 %2` 派遣，系统会选定处理人
         a satisfaction score goes with %1 feedback, not %2 ⇒ 满意度评分应随 %1 反馈给出，而不是 %2
         satisfaction %1: give 1 (unsatisfied) to 5 (satisfied) ⇒ 满意度 %1：请给 1（不满意）到 5（满意）
