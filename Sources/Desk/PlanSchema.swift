@@ -27,6 +27,8 @@ package enum PlanSchema {
         GridsSchema.v10Dates,
         GridsSchema.v11Dates,
         DutySchema.v11_1Dates,
+        GridsSchema.v12Views,
+        GazetteerSchema.v12_1Views,
     ])
 }
 
