@@ -29,8 +29,8 @@ extension FeatureTables {
         let srsID = try Int.fetchOne(db, sql: "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", arguments: [table])
         for family in families {
             let view = "\(table)_\(family.rawValue)"
-            try db.execute(
-                sql: "CREATE VIEW \(view) AS SELECT * FROM \(table) WHERE \(wkbType("geom")) IN (\(family.wkbTypes.map { "'\($0)'" }.joined(separator: ", ")))")
+            let types = family.wkbTypes.map { "'\($0)'" }.joined(separator: ", ")
+            try db.execute(sql: "CREATE VIEW \(view) AS SELECT * FROM \(table) WHERE \(wkbType("geom")) IN (\(types))")
             try db.execute(
                 sql: """
                     INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
