@@ -1,4 +1,5 @@
 public import GRDB
+import GridErrors
 
 /// The kinds of geometry a layer of one type holds: points, lines or areas, each with its multi form.
 public enum GeometryFamily: String, CaseIterable, Sendable {
@@ -26,21 +27,16 @@ extension FeatureTables {
     /// functions. Their geometry column keeps the table's declared type (a view cannot declare
     /// another), as the GeoPackage validator requires.
     public static func createTypedViews(_ db: Database, table: String, families: [GeometryFamily], description: String) throws {
-        let srsID = try Int.fetchOne(db, sql: "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", arguments: [table])
+        let geometry = try Row.fetchOne(
+            db, sql: "SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?", arguments: [table])
+        guard let geometry else { throw GridplanError(.failed, "\(table) is not a feature table of the plan") }
         for family in families {
             let view = "\(table)_\(family.rawValue)"
             let types = family.wkbTypes.map { "'\($0)'" }.joined(separator: ", ")
             try db.execute(sql: "CREATE VIEW \(view) AS SELECT * FROM \(table) WHERE \(wkbType("geom")) IN (\(types))")
-            try db.execute(
-                sql: """
-                    INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
-                    VALUES (?, 'features', ?, ?, ?)
-                    """, arguments: [view, view, "\(description) (\(family.rawValue) only)", srsID])
-            try db.execute(
-                sql: """
-                    INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
-                    SELECT ?, column_name, geometry_type_name, srs_id, z, m FROM gpkg_geometry_columns WHERE table_name = ?
-                    """, arguments: [view, table])
+            try registerFeatures(
+                db, table: view, geometryType: geometry["geometry_type_name"], srsID: geometry["srs_id"],
+                description: "\(description) (\(family.rawValue) only)")
         }
     }
 
