@@ -75,7 +75,8 @@ package enum CaseImporter {
         var rejectsBytes: UInt64 = 0
         if !options.restart,
             let row = try store.read({
-                try Row.fetchOne($0, sql: "SELECT rows_done, complete, rejects_bytes FROM internal_import_checkpoints WHERE source = ?", arguments: [key])
+                try Row.fetchOne(
+                    $0, sql: "SELECT rows_done, complete, rejects_bytes FROM internal_import_checkpoints WHERE source = ?", arguments: [key])
             }),
             (row["complete"] as Int) == 0
         {

@@ -339,7 +339,8 @@ package enum GazetteerImporter {
         let old = try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE source = ?", arguments: [fileName]) ?? 0
         if old > 0 {
             try db.execute(sql: "DELETE FROM gazetteer_ranges WHERE entry IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
-            try db.execute(sql: "DELETE FROM internal_gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
+            try db.execute(
+                sql: "DELETE FROM internal_gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
             try db.execute(sql: "DELETE FROM gazetteer WHERE source = ?", arguments: [fileName])
             report.replaced = old
         }
