@@ -27,6 +27,10 @@ package enum PlanSchema {
         GridsSchema.v10Dates,
         GridsSchema.v11Dates,
         DutySchema.v11_1Dates,
+        GridsSchema.v12Views,
+        GazetteerSchema.v12_1Views,
+        CasesSchema.v13_1Internal,
+        GazetteerSchema.v13_2Internal,
     ])
 }
 
