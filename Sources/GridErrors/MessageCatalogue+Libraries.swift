@@ -224,5 +224,6 @@ extension MessageCatalogue {
         holds a control character (a line break or tab?) ⇒ 含有控制字符（换行或制表符？）
         the %1 table is not as gridplan made it (no `%2`); it was left unchanged ⇒ %1 表不是 gridplan 建立的样子（没有 `%2`）；未作改动
         the %1 table is not as gridplan made it; it was left unchanged ⇒ %1 表不是 gridplan 建立的样子；未作改动
+        %1 is not a feature table of the plan ⇒ %1 不是规划文件中的要素表
         """)
 }
