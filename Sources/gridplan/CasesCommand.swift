@@ -230,6 +230,7 @@ struct CasesCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
+        @Flag(help: "Print the report as JSON (snake_case keys).") var json = false
 
         func run() throws {
             try reportingErrors {
@@ -239,6 +240,7 @@ struct CasesCommand: ParsableCommand {
                     threads: ProcessInfo.processInfo.activeProcessorCount
                 ) { done, _ in progress.update(done) }
                 progress.finish(report.cases)
+                if json { try printReport(report); return }
                 print(
                     "\(report.cases) cases checked against the current plan; "
                         + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")
