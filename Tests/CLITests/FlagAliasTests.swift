@@ -16,6 +16,7 @@ final class FlagAliasTests: XCTestCase {
         (["balance"], "--workload-rules", "--rules"),
         (["cases", "dispatch"], "--dispatch-rules", "--rules"),
         (["cases", "overdue"], "--dispatch-rules", "--rules"),
+        (["geocode", "file"], "--batch-size", "--batch"),
     ]
 
     private var folder: URL!

@@ -129,6 +129,24 @@ final class JSONCommandsTests: XCTestCase {
             XCTAssertNil(c.escalation, "no --escalate, no escalation")
         }
 
+        // cases query --json: the GeoJSON of --format geojson (and of the server's GET /api/cases).
+        struct Features: Decodable {
+            struct Feature: Decodable {
+                struct Point: Decodable { var coordinates: [Double] }
+                var properties: [String: String]
+                var geometry: Point?
+            }
+            var type: String
+            var features: [Feature]
+        }
+        let query = try ok(["cases", "query", "--db", plan, "--json"])
+        XCTAssertEqual(query, try ok(["cases", "query", "--db", plan, "--format", "geojson"]))
+        let collection = try decode(Features.self, query)
+        XCTAssertEqual(collection.type, "FeatureCollection")
+        XCTAssertEqual(collection.features.map { $0.properties["id"] ?? "" }.sorted(), ["C1", "C2"])
+        XCTAssertEqual(collection.features.first { $0.properties["id"] == "C2" }?.geometry == nil, true, "C2 has no point")
+        XCTAssertEqual(try CLI.run(["cases", "query", "--db", plan, "--json", "--format", "csv"]).status, 64)
+
         struct Reassign: Decodable {
             var cases: Int
             var moved: Int
