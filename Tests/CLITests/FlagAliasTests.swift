@@ -17,6 +17,7 @@ final class FlagAliasTests: XCTestCase {
         (["cases", "dispatch"], "--dispatch-rules", "--rules"),
         (["cases", "overdue"], "--dispatch-rules", "--rules"),
         (["geocode", "file"], "--batch-size", "--batch"),
+        (["export"], "--to-crs", "--crs"),
     ]
 
     private var folder: URL!
@@ -86,6 +87,24 @@ final class FlagAliasTests: XCTestCase {
             XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(missing), "\(command): \(result.stderr)")
         }
+    }
+
+    func testExportWritesTheSameFileUnderEitherSpelling() throws {
+        let plan = folder.appendingPathComponent("plan.gpkg").path
+        let streets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../GeoData/chikan/streets.geojson").standardized.path
+        XCTAssertEqual(try CLI.run(["import", streets, "--db", plan, "--level", "street"]).status, 0)
+        let export = ["export", "--db", plan, "--level", "street", "--format", "geojson", "--out", "-"]
+        let new = try CLI.run(export + ["--to-crs", "gcj02"])
+        let old = try CLI.run(export + ["--crs", "gcj02"])
+        let plain = try CLI.run(export)
+        XCTAssertEqual(new.status, 0, new.stderr)
+        XCTAssertEqual(old.status, 0, old.stderr)
+        XCTAssertEqual(old.stdout, new.stdout)
+        XCTAssertNotEqual(plain.stdout, new.stdout, "gcj02 coordinates are offset from CGCS2000 ones")
+        let bad = try CLI.run(export + ["--crs", "foo-no-such-crs"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--to-crs foo-no-such-crs"), bad.stderr)
     }
 
     func testAdvanceTakesTheStatusUnderEitherSpelling() throws {
