@@ -120,7 +120,13 @@ extension CasesCommand {
 
         func validate() throws {
             _ = try to
-            try reportingErrors { _ = try (state(), time(), score()) }
+            try reportingErrors {
+                let (state, _, score) = try (state(), time(), score())
+                // Checked by Lifecycle too, whose message names the server's field (`to`), not this flag.
+                if score != nil && state != CaseStatus.feedback.rawValue {
+                    throw GridplanError(.badArgument, "a satisfaction score goes with --to-status feedback, not \(state)")
+                }
+            }
         }
 
         var to: String { get throws { try required(toStatus, oldTo, new: "--to-status", old: "--to") } }

@@ -126,6 +126,9 @@ final class FlagAliasTests: XCTestCase {
         let bad = try CLI.run(["cases", "advance", "C1", "--db", plan, "--to", "nowhere"])
         XCTAssertEqual(bad.status, 2, bad.stderr)
         XCTAssertTrue(bad.stderr.contains("--to-status nowhere"), bad.stderr)
+        let score = try CLI.run(["cases", "advance", "C1", "--db", plan, "--to", "dispatched", "--satisfaction", "5"])
+        XCTAssertEqual(score.status, 2, score.stderr)
+        XCTAssertTrue(score.stderr.contains("goes with --to-status feedback"), score.stderr)
         let missing = try CLI.run(["cases", "advance", "C1", "--db", plan])
         XCTAssertEqual(missing.status, 64, missing.stderr)
     }
