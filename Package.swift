@@ -82,7 +82,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridErrors", "GridProjection", "GridStore", "CZlib", grdb,
+                "Desk", "Duty", "Cases", "Grids", "Geocoding", "GridGeometry", "GridErrors", "GridProjection", "GridStore", "Workload",
+                "CZlib", grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

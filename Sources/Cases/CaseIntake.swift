@@ -64,6 +64,14 @@ package enum CaseIntake {
             }
             reportedAt = parsed
         }
+        try checkText(incoming.channel, field: "channel", limit: 32)
+        try checkText(incoming.category, field: "category", limit: 64)
+        try checkText(incoming.address, field: "address", limit: 500)
+        if let category = incoming.category, category.allSatisfy(\.isASCII), category.allSatisfy(\.isNumber), ![2, 4, 6].contains(category.count) {
+            throw GridplanError(
+                .badInput, "'\(category)' is not a category code: numeric codes have 2, 4 or 6 digits (大类, 小类, 细类)",
+                source: ErrorSource(field: "category"))
+        }
         guard let severity = CaseFields.severity(incoming.severity ?? "") else {
             throw GridplanError(.badInput, "'\(incoming.severity ?? "")' is not ordinary, important or major", source: ErrorSource(field: "severity"))
         }
@@ -88,6 +96,21 @@ package enum CaseIntake {
                 now: now)
             guard let fid = try CaseStore.fid(db, caseID: id) else { throw GridplanError(.failed, "case \(id) was not stored") }
             return IntakeResult(fid: fid, created: inserted == 1, assignment: assignment)
+        }
+    }
+
+    /// Text another system sent: no control characters (they break the CSV and GeoJSON a case
+    /// goes on to), nothing empty, and no longer than `limit` characters.
+    package static func checkText(_ value: String?, field: String, limit: Int) throws {
+        guard let value else { return }
+        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw GridplanError(.badInput, "is empty: leave it out instead", source: ErrorSource(field: field))
+        }
+        if value.count > limit {
+            throw GridplanError(.badInput, "is \(value.count) characters long, over \(limit)", source: ErrorSource(field: field))
+        }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw GridplanError(.badInput, "holds a control character (a line break or tab?)", source: ErrorSource(field: field))
         }
     }
 }

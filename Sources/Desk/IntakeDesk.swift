@@ -20,7 +20,10 @@ package final class IntakeDesk {
         self.rules = rules
     }
 
-    package func receive(_ incoming: IncomingCase, places: WhoCoversDesk, now: String = Clock.now()) throws -> IntakeAnswerJSON {
+    /// `actor`: who handed the case over (the server's token holder), recorded with its dispatch.
+    package func receive(
+        _ incoming: IncomingCase, places: WhoCoversDesk, actor: String = "intake", now: String = Clock.now()
+    ) throws -> IntakeAnswerJSON {
         var incoming = incoming
         var geocode: GeocodeResult? = nil
         if incoming.lon == nil, incoming.lat == nil, let address = incoming.address, !address.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -33,7 +36,7 @@ package final class IntakeDesk {
         let result = try CaseIntake.receive(incoming, store: store, assigner: try currentAssigner(), now: now)
         var dispatch: DispatchOutcome? = nil
         if result.created {
-            dispatch = try Dispatcher.run(store: store, rules: rules, caseID: incoming.id, now: now, actor: "intake").first
+            dispatch = try Dispatcher.run(store: store, rules: rules, caseID: incoming.id, now: now, actor: actor).first
         }
         var query = CaseQuery()
         query.fid = result.fid

@@ -28,7 +28,8 @@ package struct WhoCoversAnswer: Sendable {
 /// Building the point index of a plan takes a moment, so the desk keeps the index of each plan
 /// day it was asked about (the last few), and the gazetteer once an address was asked. Both are
 /// rebuilt when the plan file changes underneath (a planner imports or redraws while the server
-/// runs); the roster is read afresh for every answer. Not thread-safe: one caller at a time
+/// runs). The roster of a day is read again when it is older than ``stampInterval``, so a duty
+/// changed by another process shows within that. Not thread-safe: one caller at a time
 /// (the server puts it behind an actor).
 package final class WhoCoversDesk {
     package let store: GeoPackage
@@ -51,9 +52,7 @@ package final class WhoCoversDesk {
     /// `day`: the day whose duties answer; `planDay`: the day whose grids answer (nil: the
     /// current plan); `k`: how many people the minimal emergency unit has.
     package func answer(_ question: CoverageQuestion, day: String, planDay: String? = nil, k: Int = 5) throws -> WhoCoversAnswer {
-        guard Clock.date(day) == day else { throw GridplanError(.badArgument, "\(setting: "at") \(day): not a day (YYYY-MM-DD)") }
-        if let planDay, Clock.date(planDay) != planDay { throw GridplanError(.badArgument, "\(setting: "at") \(planDay): not a day (YYYY-MM-DD)") }
-        guard (0...100).contains(k) else { throw GridplanError(.badArgument, "\(setting: "k") must be between 0 and 100 (got \(k))") }
+        try check(day: day, planDay: planDay, k: k)
         try forgetIfPlanChanged()
         var address: String? = nil
         var geocoded: GeocodeResult? = nil
@@ -72,6 +71,25 @@ package final class WhoCoversDesk {
         }
         let coverage = try locator(planDay: planDay).answer(lon: lon, lat: lat, day: day, k: k)
         return WhoCoversAnswer(coverage: coverage, address: address, geocode: geocoded)
+    }
+
+    /// ``answer(_:day:planDay:k:)`` as compact JSON: the bytes `JSONOutput.data(answer.json,
+    /// pretty: false)` writes, but for a point assembled from parts kept between answers (what a
+    /// busy server needs: encoding each answer afresh costs more than finding it).
+    package func answerJSON(_ question: CoverageQuestion, day: String, planDay: String? = nil, k: Int = 5) throws -> Data {
+        guard case .point(let x, let y, let crs) = question else {
+            return try JSONOutput.data(answer(question, day: day, planDay: planDay, k: k).json, pretty: false)
+        }
+        try check(day: day, planDay: planDay, k: k)
+        try forgetIfPlanChanged()
+        let (lon, lat) = try toStore(x: x, y: y, crs: crs)
+        return try locator(planDay: planDay).answerJSON(lon: lon, lat: lat, day: day, k: k, more: [("geocode", Data("null".utf8))])
+    }
+
+    private func check(day: String, planDay: String?, k: Int) throws {
+        guard Clock.date(day) == day else { throw GridplanError(.badArgument, "\(setting: "at") \(day): not a day (YYYY-MM-DD)") }
+        if let planDay, Clock.date(planDay) != planDay { throw GridplanError(.badArgument, "\(setting: "at") \(planDay): not a day (YYYY-MM-DD)") }
+        guard (0...100).contains(k) else { throw GridplanError(.badArgument, "\(setting: "k") must be between 0 and 100 (got \(k))") }
     }
 
     /// Places an address with the plan's gazetteer, as an address question would be placed.
@@ -106,9 +124,11 @@ package final class WhoCoversDesk {
         if let i = locators.firstIndex(where: { $0.day == key }) {
             let kept = locators.remove(at: i)
             locators.append(kept)
+            kept.desk.rosterInterval = stampInterval
             return kept.desk
         }
         let desk = try WhoCovers(store: store, snapMetres: snapMetres, planDay: planDay)
+        desk.rosterInterval = stampInterval
         locators.append((key, desk))
         if locators.count > Self.keptPlanDays { locators.removeFirst() }
         return desk

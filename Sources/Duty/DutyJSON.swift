@@ -116,9 +116,7 @@ package struct CoverageJSON: Codable, Sendable {
     package init(_ c: Coverage) {
         lon = c.lon; lat = c.lat; day = c.day; status = c.status.rawValue; covered = c.covered
         gridDistanceM = c.gridDistanceM; metricCRS = c.metricCRS; planNote = c.planNote
-        chain = c.chain.map { l in
-            Level(level: l.level.name, code: l.code, name: l.name, people: l.people.map { PersonWith($0.person, OnDuty(duty: $0.role.rawValue)) })
-        }
+        chain = c.chain.map(Level.init)
         unitGridder = c.unitGridder.map(PersonJSON.init)
         gridderBaseDistanceM = c.gridderBaseDistanceM
         emergencyUnit = c.emergencyUnit.map { PersonWith($0.person, Distance(distanceM: $0.distanceM)) }

@@ -93,19 +93,19 @@ package enum Roster {
         return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map { try Duty($0) }
     }
 
-    /// Duties in force on `day` in the grids `codes`, of people active that day, each with its person;
-    /// chiefs first, then primaries, then backups.
-    package static func onDuty(_ db: Database, codes: [String], day: String) throws -> [(Duty, Person)] {
-        guard !codes.isEmpty else { return [] }
-        let marks = codes.map { _ in "?" }.joined(separator: ",")
+    /// Duties in force on `day` in the grids `codes` (nil: in every grid), of people active that
+    /// day, each with its person; chiefs first, then primaries, then backups.
+    package static func onDuty(_ db: Database, codes: [String]?, day: String) throws -> [(Duty, Person)] {
+        if codes?.isEmpty == true { return [] }
+        let inGrids = codes.map { "d.grid_code IN (\($0.map { _ in "?" }.joined(separator: ","))) AND" } ?? ""
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
                 FROM duties d JOIN people p ON p.person_id = d.person_id
-                WHERE d.grid_code IN (\(marks)) AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
+                WHERE \(inGrids) d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
                 ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
-                """, arguments: StatementArguments(codes + [day, day, day, day]))
+                """, arguments: StatementArguments((codes ?? []) + [day, day, day, day]))
         return try rows.map { (try Duty($0, roleColumn: "duty_role"), Person($0)) }
     }
 

@@ -1,5 +1,5 @@
 import Cases
-import Foundation
+package import Foundation
 import GRDB
 import GridGeometry
 import GridProjection
@@ -76,6 +76,13 @@ package final class WhoCovers {
 
     /// Transformers to the local metric CRS, by zone: making one costs PROJ far more than an answer.
     private var metricTransformers: [CRS: CoordinateTransformer] = [:]
+    /// The rosters of the last few days asked about, most recently used last.
+    private var boards: [DutyBoard] = []
+    private static let keptBoards = 4
+    private let writer = CoverageWriter()
+    /// How long a day's roster is used before it is read again (0: every answer). A server sets
+    /// a second, so a duty changed by another process shows within a second; one answer reads it once.
+    package var rosterInterval: TimeInterval = 0
 
     private func metricTransformer(_ crs: CRS) throws -> CoordinateTransformer {
         if let t = metricTransformers[crs] { return t }
@@ -84,34 +91,49 @@ package final class WhoCovers {
         return t
     }
 
+    /// The roster of `day`, read afresh when older than ``rosterInterval``; its index in `boards`.
+    private func board(_ day: String) throws -> Int {
+        if let i = boards.firstIndex(where: { $0.day == day }) {
+            let kept = boards.remove(at: i)
+            if Date().timeIntervalSince(kept.readAt) < rosterInterval {
+                boards.append(kept)
+                return boards.count - 1
+            }
+        }
+        boards.append(try store.read { db in try DutyBoard(db, day: day) })
+        writer.forget()
+        if boards.count > Self.keptBoards { boards.removeFirst() }
+        return boards.count - 1
+    }
+
     package func answer(lon: Double, lat: Double, day: String, k: Int = 5) throws -> Coverage {
         let a = try worker.assign(lon: lon, lat: lat)
         let chain = a.grid.map { assigner.chains[$0] }
         let metricCRS = LocalMetric.crs(lon: lon, lat: lat)
         let metric = try metricTransformer(metricCRS)
         let here = try metric.transform(x: lon, y: lat)
-        func distance(_ p: Person) throws -> Double? {
-            guard let plon = p.lon, let plat = p.lat else { return nil }
-            let there = try metric.transform(x: plon, y: plat)
+        let b = try board(day)
+        let levels = GridLevel.allCases.reversed().compactMap { level in
+            chain?.link(level).map { link in
+                Coverage.Level(level: level, code: link.code, name: link.name, people: link.code.flatMap { boards[b].byGrid[$0] } ?? [])
+            }
+        }
+        let gridder = levels.first?.people.first { $0.role == .primary }?.person
+        let based = try boards[b].based(in: metricCRS, through: metric)
+        let gridderDistance = try gridder.flatMap { g -> Double? in
+            guard let glon = g.lon, let glat = g.lat else { return nil }
+            let there = try metric.transform(x: glon, y: glat)
             return ((there.x - here.x) * (there.x - here.x) + (there.y - here.y) * (there.y - here.y)).squareRoot()
         }
-        return try store.read { db in
-            // The people of every level of the chain in one query, then shared out by grid.
-            let links = GridLevel.allCases.reversed().compactMap { level in chain?.link(level).map { (level, $0) } }
-            let onDuty = try Roster.onDuty(db, codes: links.compactMap { $0.1.code }, day: day)
-            let levels = links.map { level, link in
-                Coverage.Level(
-                    level: level, code: link.code, name: link.name,
-                    people: onDuty.filter { link.code != nil && $0.0.gridCode == link.code }
-                        .map { Coverage.Responsible(person: $0.1, role: $0.0.role) })
-            }
-            let gridder = levels.first?.people.first { $0.role == .primary }?.person
-            var nearby = try Roster.onDutyWithBase(db, day: day).compactMap { p in try distance(p).map { Coverage.Nearby(person: p, distanceM: $0) } }
-            nearby.sort { ($0.distanceM, $0.person.id) < ($1.distanceM, $1.person.id) }
-            return Coverage(
-                lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
-                unitGridder: gridder, gridderBaseDistanceM: try gridder.flatMap(distance),
-                emergencyUnit: Array(nearby.prefix(max(0, k))), metricCRS: metricCRS.description, planNote: planNote)
-        }
+        return Coverage(
+            lon: lon, lat: lat, day: day, status: a.status, gridDistanceM: a.distanceM, chain: levels,
+            unitGridder: gridder, gridderBaseDistanceM: gridderDistance,
+            emergencyUnit: .nearest(k, of: based, toX: here.x, y: here.y), metricCRS: metricCRS.description, planNote: planNote)
+    }
+
+    /// ``answer(lon:lat:day:k:)`` as compact JSON, the bytes `JSONOutput` writes for its
+    /// ``CoverageJSON`` with `more` keys beside, from parts kept between answers.
+    package func answerJSON(lon: Double, lat: Double, day: String, k: Int = 5, more: [(key: String, json: Data)] = []) throws -> Data {
+        try writer.write(answer(lon: lon, lat: lat, day: day, k: k), more: more)
     }
 }

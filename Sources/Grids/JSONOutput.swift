@@ -24,18 +24,17 @@ extension Nullable: Equatable where Value: Equatable {}
 /// The one way gridplan writes its output types as JSON, for the command line (`--json`) and the
 /// HTTP server alike.
 public enum JSONOutput {
-    /// The JSON of `value`: keys sorted, pretty-printed unless `pretty` is false.
+    /// The JSON of `value`: keys sorted by code point (as Python's `sort_keys` and `jq -S` sort),
+    /// slashes unescaped, doubles in the shortest form that reads back to the same value;
+    /// pretty-printed unless `pretty` is false.
     ///
-    /// Encoded with `JSONEncoder`, then written by `JSONSerialization` as gridplan always has: the two
-    /// sort keys differently ("closed_within_7d" before "closed_within_24h" is JSONSerialization's
-    /// order), and printed output stays byte for byte what scripts and tests have seen.
     /// `snakeCaseKeys` writes a report's Swift property names as the snake_case keys of the rest
     /// of gridplan's JSON (`rowsDone` as `rows_done`), for reports that are their own output type.
     public static func data<T: Encodable>(_ value: T, pretty: Bool = true, snakeCaseKeys: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
-        let object = try JSONSerialization.jsonObject(with: try encoder.encode(value), options: [.fragmentsAllowed])
-        return try JSONSerialization.data(withJSONObject: object, options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys])
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 
     /// `data(value)` as text.

@@ -8,6 +8,7 @@ import Grids
 package import Hummingbird
 import HummingbirdCore
 import Logging
+import Synchronization
 
 /// What `gridplan serve` is started with.
 package struct ServerOptions: Sendable {
@@ -20,8 +21,9 @@ package struct ServerOptions: Sendable {
     package var logRequests = false
     /// An origin allowed to call the API from its own pages (CORS), e.g. `https://hotline.example`; `*` for any.
     package var corsOrigin: String?
-    /// Bearer tokens that may write (POST routes); empty: nobody writes.
-    package var tokens: Set<String> = []
+    /// Bearer tokens that may write (POST routes), each with who holds it (recorded with each
+    /// write); empty: nobody writes.
+    package var tokens: [String: String] = [:]
     package init() {}
 }
 
@@ -50,7 +52,7 @@ package enum GridplanServer {
         if options.logRequests {
             var requests = Logger(label: "gridplan.requests")
             requests.logLevel = .info
-            router.add(middleware: RequestLogMiddleware(logger: requests))
+            router.add(middleware: RequestLogMiddleware(logger: requests, tokens: options.tokens))
         }
         if let origin = options.corsOrigin {
             router.add(
@@ -61,8 +63,8 @@ package enum GridplanServer {
         MapAssets.add(to: router)
         router.get("/openapi.json") { _, _ in GridplanServer.json(OpenAPIDocument.json, status: .ok) }
         router.get("/api/plan") { _, _ in await reply { try await service.summary() } }
-        router.get("/api/health") { _, _ in await reply { try JSON.data(["status": "ok", "plan": service.name]) } }
-        router.get("/api/version") { _, _ in await reply { try JSON.data(versions) } }
+        router.get("/api/health") { _, _ in await reply { try JSONOutput.data(["status": "ok", "plan": service.name]) } }
+        router.get("/api/version") { _, _ in await reply { try JSONOutput.data(versions) } }
         router.get("/api/grids") { request, _ in
             do {
                 let query = try GridsQuery(request.uri.queryParameters)
@@ -103,10 +105,17 @@ package enum GridplanServer {
     }
 
     /// gridplan's version, Leaflet's, and the libraries' as loaded.
-    static var versions: [String: Any] {
+    static var versions: VersionsJSON {
         var libraries: [String: String] = [:]
         for l in GridplanVersion.libraries() { libraries[l.name] = l.version }
-        return ["gridplan": GridplanVersion.version, "leaflet": LeafletAssets.version, "libraries": libraries]
+        return VersionsJSON(gridplan: GridplanVersion.version, leaflet: LeafletAssets.version, libraries: libraries)
+    }
+
+    /// `GET /api/version`.
+    struct VersionsJSON: Encodable {
+        var gridplan: String
+        var leaflet: String
+        var libraries: [String: String]
     }
 
     /// Runs until SIGINT or SIGTERM.
@@ -129,7 +138,7 @@ package enum GridplanServer {
     }
 
     static func errorBody(_ message: String) -> Data {
-        (try? JSON.data(["error": message])) ?? Data("{\"error\":\"internal error\"}".utf8)
+        (try? JSONOutput.data(["error": message])) ?? Data("{\"error\":\"internal error\"}".utf8)
     }
 
     /// `{"error": text, "kind": …, "source": {…}, "parameters": […]}`: the text names query
@@ -188,6 +197,9 @@ struct WhoCoversQuery {
     var planDay: String?
     var k: Int
 
+    /// CRSs as parsed before, by their text: parsing asks PROJ, which costs more than an answer.
+    private static let parsed = Mutex<[String: CRS]>([:])
+
     init(_ q: FlatDictionary<Substring, Substring>, defaultK: Int) throws {
         func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         func number(_ key: String) throws -> Double? {
@@ -200,7 +212,12 @@ struct WhoCoversQuery {
         case (let x?, let y?, nil):
             let crsText = text("crs") ?? "cgcs2000"
             let crs: CRS
-            do { crs = try CRS(parsing: crsText) } catch { throw GridplanError(.badArgument, "crs=\(crsText): \(error)") }
+            if let known = Self.parsed.withLock({ $0[crsText] }) {
+                crs = known
+            } else {
+                do { crs = try CRS(parsing: crsText) } catch { throw GridplanError(.badArgument, "crs=\(crsText): \(error)") }
+                Self.parsed.withLock { if $0.count < 64 { $0[crsText] = crs } }
+            }
             question = .point(x: x, y: y, crs: crs)
         case (nil, nil, let a?):
             question = .address(a)

@@ -152,7 +152,8 @@ extension MapScript {
           return grids.unit ? grids.unit.getLayers().map(l => l.feature.properties).filter(p => p.code && under(p.code)) : [];
         }
 
-        /// The grid panel: the figures of each grid in the chain (households, residents, code, since when).
+        /// The grid panel: the figures of each grid in the chain (households, residents, cases), and the
+        /// unit's code, start, area, service radius, open cases and load.
         function showGrid(a) {
           const panel = document.getElementById("grid-panel");
           const rows = a.chain.filter(l => l.code && byCode[l.code]).map(l => byCode[l.code].feature.properties);
@@ -163,7 +164,11 @@ extension MapScript {
           for (const p of rows) h += `<tr data-code="${esc(p.code)}"><td>${esc(t(p.level))}</td><td>${esc(p.name)}</td>`
             + `<td>${n(p.households)}</td><td>${n(p.residents)}</td><td class="cases">…</td></tr>`;
           const u = rows[0];
-          h += `</table><dl><dt>${t("code")}</dt><dd>${esc(u.code)}</dd><dt>${t("validFrom")}</dt><dd>${esc(u.valid_from)}</dd></dl>`;
+          const km2 = u.area_m2 == null ? "–" : `${(u.area_m2 / 1e6).toFixed(3)} km²`;
+          const metres = u.radius_m == null ? "–" : `${n(Math.round(u.radius_m))} m`;
+          h += `</table><dl><dt>${t("code")}</dt><dd>${esc(u.code)}</dd><dt>${t("validFrom")}</dt><dd>${esc(u.valid_from)}</dd>`
+            + `<dt>${t("extent")}</dt><dd class="extent">${km2}</dd><dt>${t("radius")}</dt><dd>${metres}</dd>`
+            + `<dt>${t("openCases")}</dt><dd class="open">${n(u.open_cases)}</dd><dt>${t("load")}</dt><dd class="load">${n(u.load)}</dd></dl>`;
           panel.innerHTML = h;
           panel.hidden = false;
           for (const p of rows) countsOf(p.level).then(c => {

@@ -18,7 +18,7 @@ extension PlanService {
         guard cell > 0, cell.isFinite, (bbox.width / cell + 1) * (bbox.height / cell + 1) <= Self.mostCells else {
             throw GridplanError(.badArgument, "cell=\(cell): give a cell size in degrees that cuts the bbox into at most 250,000 cells")
         }
-        let rows: [[String: Any]] = try store.read { db in
+        let clusters: [CaseClusterJSON] = try store.read { db in
             guard try db.tableExists("cases") else { return [] }
             var sql = """
                 SELECT count(*) AS n, avg(lon) AS lon, avg(lat) AS lat, min(external_id) AS id, min(status) AS status,
@@ -34,26 +34,71 @@ extension PlanService {
             arguments += [bbox.minX, cell, bbox.minY, cell]
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { r in
                 let n: Int = r["n"]
-                var out: [String: Any] = ["n": n, "lon": r["lon"] as Double, "lat": r["lat"] as Double]
-                if n == 1 {
-                    for key in ["id", "status", "category", "reported_at"] { out[key] = (r[key] as String?) ?? NSNull() }
-                }
-                return out
+                guard n == 1 else { return CaseClusterJSON(n: n, lon: r["lon"], lat: r["lat"]) }
+                return CaseClusterJSON(
+                    n: n, lon: r["lon"], lat: r["lat"],
+                    one: .init(id: r["id"], status: r["status"], category: r["category"], reportedAt: r["reported_at"]))
             }
         }
-        let total = rows.reduce(0) { $0 + ($1["n"] as? Int ?? 0) }
-        return try JSON.data(["cell": cell, "total": total, "clusters": rows], pretty: false)
+        return try JSONOutput.data(
+            CaseClustersJSON(cell: cell, total: clusters.reduce(0) { $0 + $1.n }, clusters: clusters), pretty: false)
     }
 
     /// Cases per grid of a level, and per 1,000 households, for the choropleth (all time).
     func caseCounts(_ level: GridLevel) throws -> Data {
         let hasCases = try store.read { try $0.tableExists("cases") }
-        guard hasCases else { return try JSON.data(["level": level.name, "total": 0, "unassigned": 0, "grids": [:]]) }
+        guard hasCases else { return try JSONOutput.data(CaseCountsJSON(level: level.name, total: 0, unassigned: 0, grids: [:])) }
         let stats = try CaseStats.compute(store: store, level: level)
-        var grids: [String: Any] = [:]
-        for g in stats.grids {
-            grids[g.code] = ["total": g.total, "per_1000_households": g.perThousandHouseholds.map { $0 as Any } ?? NSNull()]
-        }
-        return try JSON.data(["level": level.name, "total": stats.total, "unassigned": stats.unassigned, "grids": grids], pretty: false)
+        let grids = Dictionary(
+            stats.grids.map { ($0.code, CaseCountsJSON.Grid(total: $0.total, per1000Households: $0.perThousandHouseholds)) },
+            uniquingKeysWith: { a, _ in a })
+        return try JSONOutput.data(
+            CaseCountsJSON(level: level.name, total: stats.total, unassigned: stats.unassigned, grids: grids), pretty: false)
     }
+}
+
+/// One cluster of cases on the map: how many, their mean position, and for a cluster of one the
+/// case itself.
+struct CaseClusterJSON: Encodable {
+    struct One: Encodable {
+        @Nullable var id: String?
+        @Nullable var status: String?
+        @Nullable var category: String?
+        @Nullable var reportedAt: String?
+        enum CodingKeys: String, CodingKey { case id, status, category, reportedAt = "reported_at" }
+    }
+    var n: Int
+    var lon: Double, lat: Double
+    var one: One?
+
+    enum CodingKeys: String, CodingKey { case n, lon, lat }
+
+    /// A cluster of one carries the case's keys beside n, lon and lat.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(n, forKey: .n)
+        try container.encode(lon, forKey: .lon)
+        try container.encode(lat, forKey: .lat)
+        try one?.encode(to: encoder)
+    }
+}
+
+/// `GET /api/map/cases`: the clusters in view.
+struct CaseClustersJSON: Encodable {
+    var cell: Double
+    var total: Int
+    var clusters: [CaseClusterJSON]
+}
+
+/// `GET /api/map/case-counts`: cases per grid of a level, for the choropleth.
+struct CaseCountsJSON: Encodable {
+    struct Grid: Encodable {
+        var total: Int
+        @Nullable var per1000Households: Double?
+        enum CodingKeys: String, CodingKey { case total, per1000Households = "per_1000_households" }
+    }
+    var level: String
+    var total: Int
+    var unassigned: Int
+    var grids: [String: Grid]
 }

@@ -19,7 +19,8 @@ actor PlanService {
     nonisolated let name: String
     let desk: WhoCoversDesk
     let intakeDesk: IntakeDesk
-    private var layers: [GridLevel: (stamp: String, features: [GridFeature])] = [:]
+    private var layers: [GridLevel: (figures: GridLayerFigures, features: [GridFeature])] = [:]
+    private var shapes: [GridLevel: (stamp: String, shapes: [GridShape])] = [:]
 
     /// A current grid as a GeoJSON feature, with what the routes filter and page by.
     struct GridFeature {
@@ -58,23 +59,50 @@ actor PlanService {
         return Layer(json: out, etag: "\"\(level.name)-\(Digest.hex(out))\"")
     }
 
-    /// The current grids of a level as features, kept until the plan changes.
+    /// The current grids of a level as features with their figures, kept until the plan or its
+    /// cases change (see ``GridLayerFigures``); their geometry is kept until the plan changes.
     func gridFeatures(_ level: GridLevel) throws -> [GridFeature] {
+        let day = Clock.day(Clock.now())
+        let stamp = try GridLayerFigures.stamp(store, day: day)
+        if let kept = layers[level], kept.figures.stamp == stamp, Date().timeIntervalSince(kept.figures.readAt) < GridLayerFigures.keptFor {
+            return kept.features
+        }
+        let shapes = try gridShapes(level)
+        let figures = try GridLayerFigures(store: store, level: level, day: day, stamp: stamp)
+        let features = try shapes.map { shape in
+            var out = shape.head
+            let properties = GridLayerPropertiesJSON(record: shape.properties, figures: figures.byFid[shape.fid] ?? .init())
+            out.append(try JSONOutput.data(properties, pretty: false))
+            out.append(contentsOf: Array("}".utf8))
+            return GridFeature(fid: shape.fid, envelope: shape.envelope, json: out)
+        }
+        layers[level] = (figures, features)
+        return features
+    }
+
+    /// A current grid's GeoJSON up to its properties, and its plan record's properties.
+    struct GridShape {
+        var fid: Int64
+        var envelope: Envelope?
+        var head: Data
+        var properties: GridPropertiesJSON
+    }
+
+    /// The current grids of a level as GeoJSON geometries, kept until the plan changes.
+    private func gridShapes(_ level: GridLevel) throws -> [GridShape] {
         let stamp = try PlanStamp.read(store)
-        if let kept = layers[level], kept.stamp == stamp { return kept.features }
+        if let kept = shapes[level], kept.stamp == stamp { return kept.shapes }
         let records = try store.read { try GridRecord.current($0, level: level) }
         let context = GEOSContext()
-        let features = try records.map { g in
+        let made = try records.map { g in
             let geometry = try g.geometry(context)
-            var out = Data("{\"type\":\"Feature\",\"id\":\(g.fid),\"geometry\":".utf8)
-            out.append(contentsOf: Array(try geometry.geoJSON().utf8))
-            out.append(contentsOf: Array(",\"properties\":".utf8))
-            out.append(try JSONOutput.data(GridPropertiesJSON(g), pretty: false))
-            out.append(contentsOf: Array("}".utf8))
-            return GridFeature(fid: g.fid, envelope: geometry.envelope, json: out)
+            var head = Data("{\"type\":\"Feature\",\"id\":\(g.fid),\"geometry\":".utf8)
+            head.append(contentsOf: Array(try geometry.geoJSON().utf8))
+            head.append(contentsOf: Array(",\"properties\":".utf8))
+            return GridShape(fid: g.fid, envelope: geometry.envelope, head: head, properties: GridPropertiesJSON(g))
         }
-        layers[level] = (stamp, features)
-        return features
+        shapes[level] = (stamp, made)
+        return made
     }
 
     /// What the plan holds: grids per level, people, gazetteer places; the map starts from this.
@@ -91,12 +119,6 @@ actor PlanService {
                 plan: (store.path as NSString).lastPathComponent,
                 grids: Dictionary(uniqueKeysWithValues: perLevel), people: people,
                 gazetteerPlaces: places, today: Clock.day(Clock.now())))
-    }
-}
-
-enum JSON {
-    static func data(_ object: Any, pretty: Bool = true) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys])
     }
 }
 

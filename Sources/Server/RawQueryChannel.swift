@@ -56,26 +56,44 @@ final class RawTargetEncoder: ChannelInboundHandler, RemovableChannelHandler {
                 output.writeBuffer(&part)
                 state = left > n ? .body(left - n) : .requestLine
             case .requestLine:
-                let b = input.readInteger(as: UInt8.self)!
-                if b >= 0x80 {
-                    output.writeBytes([UInt8(ascii: "%"), Self.hex[Int(b >> 4)], Self.hex[Int(b & 0x0f)]])
+                // Up to and with the line's end: copied whole unless it holds raw UTF-8.
+                let (length, ended) = Self.lineLength(input)
+                var part = input.readSlice(length: length)!
+                if part.readableBytesView.contains(where: { $0 >= 0x80 }) {
+                    for b in part.readableBytesView {
+                        if b >= 0x80 {
+                            output.writeBytes([UInt8(ascii: "%"), Self.hex[Int(b >> 4)], Self.hex[Int(b & 0x0f)]])
+                        } else {
+                            output.writeInteger(b)
+                        }
+                    }
                 } else {
-                    output.writeInteger(b)
-                    if b == UInt8(ascii: "\n") { state = .headers; line.removeAll(keepingCapacity: true) }
+                    output.writeBuffer(&part)
                 }
+                if ended { state = .headers; line.removeAll(keepingCapacity: true) }
             case .headers:
-                let b = input.readInteger(as: UInt8.self)!
-                output.writeInteger(b)
-                if b == UInt8(ascii: "\n") { endOfHeaderLine() } else if line.count < Self.longestKeptLine { line.append(b) }
+                let (length, ended) = Self.lineLength(input)
+                var part = input.readSlice(length: length)!
+                let body = ended ? part.readableBytesView.dropLast() : part.readableBytesView[...]
+                line.append(contentsOf: body.prefix(max(0, Self.longestKeptLine - line.count)))
+                output.writeBuffer(&part)
+                if ended { endOfHeaderLine() }
             }
         }
         context.fireChannelRead(wrapInboundOut(output))
     }
 
+    /// How many readable bytes make the rest of the current line (with its "\n"), and whether
+    /// the line ends within them.
+    private static func lineLength(_ input: ByteBuffer) -> (Int, Bool) {
+        let view = input.readableBytesView
+        guard let end = view.firstIndex(of: UInt8(ascii: "\n")) else { return (view.count, false) }
+        return (end - view.startIndex + 1, true)
+    }
+
     private func endOfHeaderLine() {
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        line.removeAll(keepingCapacity: true)
-        if text.isEmpty {
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             if chunked {
                 state = .passThrough
             } else {
@@ -84,6 +102,9 @@ final class RawTargetEncoder: ChannelInboundHandler, RemovableChannelHandler {
             (contentLength, chunked) = (0, false)
             return
         }
+        // Only Content-Length and Transfer-Encoding frame a message: other lines make no strings.
+        guard let first = line.first, [UInt8(ascii: "c"), UInt8(ascii: "C"), UInt8(ascii: "t"), UInt8(ascii: "T")].contains(first) else { return }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = text[..<colon].lowercased()
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()

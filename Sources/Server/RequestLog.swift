@@ -7,6 +7,8 @@ import Logging
 /// `POST /api/cases 201 3.4 ms`.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    /// The server's tokens: a write is logged with the holder of the token it came with.
+    let tokens: [String: String]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -26,6 +28,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.info("\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms)) ms")
+        let holder = WriteRoutes.holder(request, tokens: tokens).map { " by \($0)" } ?? ""
+        logger.info("\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms)) ms\(holder)")
     }
 }

@@ -16,7 +16,7 @@ final class WhoCoversPool: Sendable {
         workers = (0..<max(1, size)).map { _ in Worker(desk: WhoCoversDesk(store: store, snapMetres: snapMetres)) }
     }
 
-    /// The answer as `gridplan who-covers --json` prints it.
+    /// The answer as `gridplan who-covers --json` prints it, compact.
     func answer(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) async throws -> Data {
         let i = turn.add(1, ordering: .relaxed).oldValue
         return try await workers[i % workers.count].answer(question, day: day, planDay: planDay, k: k)
@@ -27,7 +27,7 @@ final class WhoCoversPool: Sendable {
         init(desk: WhoCoversDesk) { self.desk = desk }
 
         func answer(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) throws -> Data {
-            try JSONOutput.data(desk.answer(question, day: day, planDay: planDay, k: k).json)
+            try desk.answerJSON(question, day: day, planDay: planDay, k: k)
         }
     }
 }

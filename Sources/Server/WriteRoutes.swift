@@ -21,34 +21,39 @@ import NIOFoundationEssentialsCompat
 /// - `POST /api/duties` (`person`, `grid`, `role`, `from`, `to`, `note`) and `POST /api/duties/end`
 ///   (`person`, `grid`, `role`, `on`): duty changes, as `gridplan duty set` and `duty end`.
 ///
-/// Without a valid token: 401 and nothing written. Bodies over ``maxBodyBytes`` get 413.
+/// Without a valid token: 401 and nothing written. Bodies over ``maxBodyBytes`` get 413. Each
+/// write records the token's holder (from the token file) as who did it: the dispatcher of an
+/// intake or a dispatch, and, before the body's `actor`, the actor of a transition
+/// (`12345-hotline/张三`), so a transition cannot be passed off as another system's.
 enum WriteRoutes {
     static let maxBodyBytes = 64 * 1024
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: PlanService, tokens: Set<String>) {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: PlanService, tokens: [String: String]) {
         router.post("/api/cases") { request, _ in
-            await write(request, tokens: tokens) { body in
+            await write(request, tokens: tokens) { body, holder in
                 let incoming = try decode(IncomingCase.self, body)
-                let answer = try await service.intake(incoming)
+                let answer = try await service.intake(incoming, by: holder)
                 return (try JSONOutput.data(answer), answer.created ? .created : .ok)
             }
         }
         router.post("/api/cases/:id/transitions") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await write(request, tokens: tokens) { body in
+            return await write(request, tokens: tokens) { body, holder in
                 let t = try decode(TransitionRequest.self, body)
-                return (try await service.advance(id, t), .ok)
+                return (try await service.advance(id, t, by: holder), .ok)
             }
         }
         router.post("/api/duties") { request, _ in
-            await write(request, tokens: tokens) { body in (try await service.setDuty(try decode(DutyRequest.self, body)), .ok) }
+            await write(request, tokens: tokens) { body, holder in
+                (try await service.setDuty(try decode(DutyRequest.self, body), by: holder), .ok)
+            }
         }
         router.post("/api/duties/end") { request, _ in
-            await write(request, tokens: tokens) { body in (try await service.endDuty(try decode(DutyEndRequest.self, body)), .ok) }
+            await write(request, tokens: tokens) { body, _ in (try await service.endDuty(try decode(DutyEndRequest.self, body)), .ok) }
         }
         router.post("/api/cases/:id/dispatch") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await write(request, tokens: tokens) { _ in (try await service.dispatch(id), .ok) }
+            return await write(request, tokens: tokens) { _, holder in (try await service.dispatch(id, by: holder), .ok) }
         }
     }
 
@@ -74,7 +79,8 @@ enum WriteRoutes {
     /// What `POST /api/cases/{id}/transitions` carries.
     struct TransitionRequest: Decodable {
         var to: String
-        var actor: String
+        /// Who moved the case, within the sending system (a person's name or id); optional.
+        var actor: String?
         var note: String?
         var at: String?
         var satisfaction: Int?
@@ -83,10 +89,10 @@ enum WriteRoutes {
     /// Checks the token, reads the body (at most ``maxBodyBytes``) and answers with what `body`
     /// returns, or the error as JSON with the status of its kind.
     static func write(
-        _ request: Request, tokens: Set<String>,
-        _ body: (Data) async throws -> (Data, HTTPResponse.Status)
+        _ request: Request, tokens: [String: String],
+        _ body: (_ body: Data, _ holder: String) async throws -> (Data, HTTPResponse.Status)
     ) async -> Response {
-        guard authorized(request, tokens: tokens) else {
+        guard let holder = holder(request, tokens: tokens) else {
             var response = GridplanServer.json(
                 GridplanServer.errorBody(
                     GridplanError(
@@ -99,7 +105,7 @@ enum WriteRoutes {
         do {
             var request = request
             let buffer = try await request.collectBody(upTo: maxBodyBytes)
-            let (data, status) = try await body(Data(buffer: buffer))
+            let (data, status) = try await body(Data(buffer: buffer), holder)
             return GridplanServer.json(data, status: status)
         } catch is NIOTooManyBytesError {
             return GridplanServer.json(
@@ -110,10 +116,11 @@ enum WriteRoutes {
         }
     }
 
-    /// Whether the request carries one of the server's tokens (none configured: nobody writes).
-    static func authorized(_ request: Request, tokens: Set<String>) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        return tokens.contains(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    /// Who holds the token the request carries; nil without one of the server's tokens (none
+    /// configured: nobody writes).
+    static func holder(_ request: Request, tokens: [String: String]) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return tokens[String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)]
     }
 
     /// A JSON body decoded, or an error naming the field that is missing or wrong.
@@ -133,31 +140,34 @@ enum WriteRoutes {
 }
 
 extension PlanService {
-    func intake(_ incoming: IncomingCase) throws -> IntakeAnswerJSON {
-        try intakeDesk.receive(incoming, places: desk)
+    func intake(_ incoming: IncomingCase, by holder: String) throws -> IntakeAnswerJSON {
+        try intakeDesk.receive(incoming, places: desk, actor: holder)
     }
 
-    func advance(_ id: String, _ t: WriteRoutes.TransitionRequest) throws -> Data {
+    func advance(_ id: String, _ t: WriteRoutes.TransitionRequest, by holder: String) throws -> Data {
         let at = try t.at.map { try Clock.requireTime($0, option: "at") } ?? Clock.now()
-        let done = try Lifecycle.advance(store: store, caseID: id, to: t.to, at: at, actor: t.actor, note: t.note, satisfaction: t.satisfaction)
+        try CaseIntake.checkText(t.actor, field: "actor", limit: 64)
+        let actor = t.actor.map { "\(holder)/\($0)" } ?? holder
+        let done = try Lifecycle.advance(store: store, caseID: id, to: t.to, at: at, actor: actor, note: t.note, satisfaction: t.satisfaction)
         struct TransitionJSON: Encodable { var from: String, to: String, at: String, actor: String, note: String? }
         return try JSONOutput.data(TransitionJSON(from: done.from, to: done.to, at: done.at, actor: done.actor, note: done.note))
     }
 
-    func dispatch(_ id: String) throws -> Data {
-        guard let outcome = try Dispatcher.run(store: store, caseID: id, actor: "serve").first else {
+    func dispatch(_ id: String, by holder: String) throws -> Data {
+        guard let outcome = try Dispatcher.run(store: store, caseID: id, actor: holder).first else {
             throw GridplanError(.notFound, "no case with id \(id)")
         }
         return try JSONOutput.data(IntakeAnswerJSON.Dispatch(outcome))
     }
 
-    func setDuty(_ r: WriteRoutes.DutyRequest) throws -> Data {
+    func setDuty(_ r: WriteRoutes.DutyRequest, by holder: String) throws -> Data {
         guard let role = DutyRole(text: r.role) else {
             throw GridplanError(.badInput, "'\(r.role)' is not primary, backup or chief", source: ErrorSource(field: "role"))
         }
         let from = try WriteRoutes.day(r.from, field: "from")
         let to = try r.to.map { try WriteRoutes.day($0, field: "to") }
-        let result = try DutyChange.set(store: store, person: r.person, grid: r.grid, role: role, from: from, to: to, note: r.note)
+        let note = [r.note, "set by \(holder)"].compactMap { $0 }.joined(separator: "; ")
+        let result = try DutyChange.set(store: store, person: r.person, grid: r.grid, role: role, from: from, to: to, note: note)
         struct SetJSON: Encodable { var dutyId: Int64, ended: [String] }
         return try JSONOutput.data(SetJSON(dutyId: result.dutyID, ended: result.ended), snakeCaseKeys: true)
     }

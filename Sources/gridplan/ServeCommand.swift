@@ -60,7 +60,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Log every request on standard error.") var logRequests = false
     @Option(help: "Allow this origin's pages to call the API (CORS headers), e.g. https://hotline.example; * for any.")
     var corsOrigin: String?
-    @Option(help: "A file of bearer tokens, one a line, that may write (POST); needed to listen beyond loopback.")
+    @Option(
+        help: """
+            A file of bearer tokens that may write (POST), one a line: the token, then who holds it \
+            (e.g. `3f9c… 12345-hotline`), recorded with every write; needed to listen beyond loopback.
+            """)
     var tokenFile: String?
 
     static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
@@ -74,16 +78,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// The tokens of --token-file: its non-empty lines, `#` starting a comment line.
-    func tokens() throws -> Set<String> {
-        guard let tokenFile else { return [] }
+    /// The tokens of --token-file with their holders: each non-empty line is a token and, after
+    /// a space, who holds it (else "token N", N the line); `#` starts a comment line.
+    func tokens() throws -> [String: String] {
+        guard let tokenFile else { return [:] }
         guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
             throw fail("\(tokenFile): cannot read the tokens", status: 2)
         }
-        let tokens = Set(
-            text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
+        var tokens: [String: String] = [:]
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let words = line.split(whereSeparator: \.isWhitespace)
+            guard let token = words.first.map(String.init), !token.hasPrefix("#") else { continue }
+            guard token.count >= 16 else { throw fail("\(tokenFile), line \(i + 1): a token must have at least 16 characters", status: 2) }
+            let holder = words.dropFirst().joined(separator: " ")
+            guard tokens[token] == nil else { throw fail("\(tokenFile), line \(i + 1): the token is given twice", status: 2) }
+            tokens[token] = holder.isEmpty ? "token \(i + 1)" : holder
+        }
         guard !tokens.isEmpty else { throw fail("\(tokenFile): no tokens in it", status: 2) }
-        guard tokens.allSatisfy({ $0.count >= 16 }) else { throw fail("\(tokenFile): a token must have at least 16 characters", status: 2) }
         return tokens
     }
 

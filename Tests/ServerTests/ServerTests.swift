@@ -198,4 +198,44 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
         #expect(
             try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01", planDay: "2024-07-01").coverage.chain.first?.code == "U1")
     }
+
+    /// The server's who-covers JSON, assembled from kept parts, is byte for byte what JSONEncoder
+    /// writes for the answer: inside, on edges, snapped and outside, on several days and k, for a
+    /// name that needs escaping, and after the roster changes under the desk.
+    @Test func theAssembledAnswerIsTheEncodersBytes() throws {
+        let path = try plan(folder)
+        let store = try GeoPackage.plan(path: path)
+        let base = point(1500, 500)
+        let odd = folder.write(
+            "odd.csv",
+            "id,name,phone,role,lon,lat,grid,duty,duty_from\nW1,\"王\"\"五\\ /x\",,专职网格员,\(base.lon),\(base.lat),U3,primary,2024-01-01\n")
+        _ = try RosterImporter.run(file: odd, into: store, crs: .cgcs2000, today: "2024-07-01")
+        let desk = WhoCoversDesk(store: store)
+        desk.stampInterval = 60
+        func compare(_ day: String, k: Int) throws -> Int {
+            var covered = 0
+            for x in stride(from: -230.0, through: 2230, by: 97) {
+                for y in stride(from: -230.0, through: 1230, by: 89) {
+                    let p = point(x, y)
+                    let question = CoverageQuestion.point(x: p.lon, y: p.lat, crs: .cgcs2000)
+                    let fast = try desk.answerJSON(question, day: day, k: k)
+                    let answer = try desk.answer(question, day: day, k: k)
+                    #expect(fast == (try JSONOutput.data(answer.json, pretty: false)), "\(x), \(y) on \(day)")
+                    if answer.coverage.covered { covered += 1 }
+                }
+            }
+            return covered
+        }
+        for (day, k) in [("2024-05-01", 5), ("2024-07-01", 3), ("2024-07-01", 0)] { #expect(try compare(day, k: k) > 200) }
+        let p = point(1500, 500)
+        let before = String(decoding: try desk.answerJSON(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01"), as: UTF8.self)
+        #expect(before.contains(#""name":"王\"五\\ /x""#))
+        // A handover in U3 by another writer: seen once the roster is read again.
+        _ = try DutyChange.set(store: store, person: "G1", grid: "U3", role: .primary, from: "2024-07-01")
+        desk.stampInterval = 0.2
+        Thread.sleep(forTimeInterval: desk.stampInterval + 0.1)
+        let after = try desk.answer(.point(x: p.lon, y: p.lat, crs: .cgcs2000), day: "2024-07-01")
+        #expect(after.coverage.unitGridder?.id == "G1")
+        #expect(try compare("2024-07-01", k: 5) > 200)
+    }
 }

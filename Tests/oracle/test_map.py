@@ -145,6 +145,10 @@ def test_click_a_point_shows_its_grid_people_and_figures(browser, site, rostered
     inside = int(shapely.covers(polygons[i], shapely.points(cases.lon.to_numpy(), cases.lat.to_numpy())).sum())
     page.wait_for_function(f"document.querySelector('#grid-panel tr[data-code=\"{codes[i]}\"] td.cases').textContent !== '…'")
     assert page.inner_text(f"#grid-panel tr[data-code='{codes[i]}'] td.cases") == str(inside)   # shapely's count of the CSV
+    assert "面积" in panel and "服务半径" in panel and "今日负荷" in panel and "未结案件" in panel
+    km2 = float(page.inner_text("#grid-panel dd.extent").split(" ")[0])
+    from pyproj import Geod
+    assert km2 == pytest.approx(abs(Geod(ellps="GRS80").geometry_area_perimeter(polygons[i])[0]) / 1e6, abs=2e-3)
     assert page.locator(".lbl-unit").count() > 0                          # unit names once zoomed in
     shot(page, "desktop-click")
     page.click("#lang")

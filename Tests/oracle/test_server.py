@@ -120,3 +120,42 @@ def test_sigterm_stops_the_server_cleanly(gridplan_binary, rostered, tmp_path):
 def test_a_missing_plan_is_refused(gridplan, tmp_path):
     result = gridplan("serve", "--db", tmp_path / "nope.gpkg", "--port", "0", check=False)
     assert result.returncode == 2 and "nope.gpkg: no such plan" in result.stderr
+
+
+def test_grid_layer_figures_match_shapely_and_pyproj(gridplan, server, rostered):
+    """The unit layer's figures: case counts against shapely's point-in-polygon over the cases
+    imported while the server runs, areas against pyproj's geodesic area, primaries against the
+    roster."""
+    from pyproj import Geod
+    url, db, _ = server
+    _, polygons, codes, _ = rostered
+    rng = np.random.default_rng(14)
+    west, south, east, north = shapely.unary_union(polygons).bounds
+    district = shapely.unary_union(polygons)
+    # inside the district, or well away from it (gridplan snaps points up to 30 m outside to the nearest grid)
+    points = [p for p in (shapely.Point(x, y) for x, y in zip(rng.uniform(west, east, 900), rng.uniform(south, north, 900)))
+              if district.contains(p) or district.distance(p) > 0.001]
+    statuses = ["accepted", "dispatched", "closed", "feedback"]
+    lines = ["id,reported_at,category,status,lon,lat"]
+    lines += [f"F{i},2024-05-0{1 + i % 9} 09:00:00,0101,{statuses[i % 4]},{p.x!r},{p.y!r}" for i, p in enumerate(points)]
+    csv = db.parent / "figures.csv"
+    csv.write_text("\n".join(lines) + "\n")
+    gridplan("cases", "import", csv, "--db", db, "--crs", "cgcs2000")
+    status, _, body = get(url, "/api/grids", level="unit")
+    assert status == 200
+    served = {f["properties"]["code"]: f["properties"] for f in json.loads(body)["features"]}
+    tree = shapely.STRtree(polygons)
+    expected = {c: [0, 0] for c in codes}
+    for i, p in enumerate(points):
+        hits = [k for k in tree.query(p, predicate="within")]
+        if len(hits) == 1:
+            expected[codes[hits[0]]][0] += 1
+            expected[codes[hits[0]]][1] += statuses[i % 4] not in ("closed", "feedback")
+    assert sum(n for n, _ in expected.values()) > 300
+    assert {c: [served[c]["cases"], served[c]["open_cases"]] for c in codes} == expected
+    geod = Geod(ellps="GRS80")
+    for polygon, code in zip(polygons, codes):
+        area = abs(geod.geometry_area_perimeter(polygon)[0])
+        assert served[code]["area_m2"] == pytest.approx(area, rel=2e-3)
+        assert served[code]["radius_m"] > 0 and served[code]["load"] >= 0
+    assert [served[c]["primary"] for c in codes] == [f"G{i}" for i in range(len(codes) - 10)] + [None] * 10

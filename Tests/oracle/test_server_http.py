@@ -285,13 +285,21 @@ def test_sigterm_lets_answers_in_flight_finish(gridplan_binary, rostered, tmp_pa
 def test_the_request_log_names_method_path_status_and_duration(gridplan_binary, rostered, tmp_path):
     db = tmp_path / "plan.gpkg"
     db.write_bytes(rostered[0].read_bytes())
-    url, process = start_server(gridplan_binary, db, "--log-requests")
+    tokens = tmp_path / "tokens"
+    tokens.write_text("log-test-token-0123456789 duty-desk\n")
+    url, process = start_server(gridplan_binary, db, "--log-requests", "--token-file", tokens)
     try:
         assert get(url, "/api/health")[0] == 200
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(url + "api/grids/NOPE", timeout=30)
+        request = urllib.request.Request(url + "api/cases/NOPE/dispatch", data=b"{}", method="POST",
+                                         headers={"Authorization": "Bearer log-test-token-0123456789"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=30)
     finally:
         process.terminate()
         _, err = process.communicate(timeout=30)
-    assert re.search(r"GET /api/health 200 [0-9.]+ ms", err), err
+    assert re.search(r"GET /api/health 200 [0-9.]+ ms\n", err), err
     assert re.search(r"GET /api/grids/NOPE 404 [0-9.]+ ms", err), err
+    assert re.search(r"POST /api/cases/NOPE/dispatch 404 [0-9.]+ ms by duty-desk", err), err
+    assert "log-test-token" not in err

@@ -12,6 +12,7 @@ import shapely
 from conftest import ROOT, start_server
 
 TOKEN = "hotline-0123456789abcdef"
+OTHER = "gridder-app-0123456789ab"
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,7 @@ def writable(gridplan, gridplan_binary, rostered, tmp_path_factory):
     db.write_bytes(rostered[0].read_bytes())
     gridplan("gazetteer", "import", "--defaults", "--db", db)
     tokens = folder / "tokens"
-    tokens.write_text(f"# the hotline platform\n{TOKEN}\n")
+    tokens.write_text(f"# the hotline platform\n{TOKEN} 12345 热线平台\n{OTHER}\n")
     url, process = start_server(gridplan_binary, db, "--token-file", str(tokens))
     yield url, db, rostered
     process.kill()
@@ -74,6 +75,13 @@ def test_a_case_is_stored_assigned_and_dispatched_once(writable):
     assert status == 200 and moved["from"] == "dispatched" and moved["to"] == "handled"
     status, refused = post(url, f"/api/cases/{case['id']}/transitions", {"to": "reported", "actor": "G3"})
     assert status == 409 and refused["kind"] == "conflict"
+    # Who did it: the token's holder, then the body's actor; a token without a name is "token N" (its line).
+    status, _ = post(url, f"/api/cases/{case['id']}/transitions", {"to": "checked"}, token=OTHER)
+    assert status == 200
+    with sqlite3.connect(db) as con:
+        actors = [r[0] for r in con.execute(
+            "SELECT t.actor FROM case_transitions t JOIN cases c ON c.fid = t.case_fid WHERE c.external_id = ? ORDER BY t.id", (case["id"],))]
+    assert actors == ["12345 热线平台", "12345 热线平台/G3", "token 3"]
 
 
 def test_an_address_alone_is_placed_by_the_gazetteer(writable):
@@ -103,3 +111,18 @@ def test_bad_bodies_name_the_field_and_write_nothing(writable):
 def test_listening_beyond_loopback_needs_a_token_file(gridplan, sample_plan):
     result = gridplan("serve", "--db", sample_plan, "--host", "0.0.0.0", "--port", "0", check=False)
     assert result.returncode == 2 and "--token-file" in result.stderr
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("category", "123", "2, 4 or 6 digits"),
+    ("category", "", "empty"),
+    ("channel", "12345\n热线", "control character"),
+    ("channel", "x" * 33, "over 32"),
+    ("address", "赤坎区" * 200, "over 500"),
+])
+def test_text_fields_are_checked_and_named(writable, field, value, words):
+    url, db, _ = writable
+    before = count(db)
+    status, body = post(url, "/api/cases", {"id": "CHK-1", "lon": 110.37, "lat": 21.265, field: value})
+    assert status == 422 and body["source"]["field"] == field and words in body["error"], body
+    assert count(db) == before
