@@ -218,6 +218,24 @@ final class JSONCommandsTests: XCTestCase {
         XCTAssertEqual(try decode(Search.self, none.stdout).places.count, 0)
     }
 
+    /// Every command that does something takes --json, except `coords` (its output is the
+    /// converted lines themselves) and `serve` (it answers JSON over HTTP).
+    func testEveryLeafCommandTakesJSON() throws {
+        let dump = try CLI.run(["--experimental-dump-help"])
+        let tree = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        var without: [String] = []
+        func walk(_ command: [String: Any], _ path: [String]) {
+            let subcommands = (command["subcommands"] as? [[String: Any]] ?? []).filter { $0["commandName"] as? String != "help" }
+            if subcommands.isEmpty {
+                let names = (command["arguments"] as? [[String: Any]] ?? []).flatMap { $0["names"] as? [[String: Any]] ?? [] }
+                if !names.contains(where: { $0["name"] as? String == "json" }) { without.append(path.joined(separator: " ")) }
+            }
+            for sub in subcommands { walk(sub, path + [sub["commandName"] as? String ?? "?"]) }
+        }
+        walk(try XCTUnwrap(tree["command"] as? [String: Any]), [])
+        XCTAssertEqual(without.sorted(), ["coords", "serve"])
+    }
+
     // MARK: helpers
 
     @discardableResult
