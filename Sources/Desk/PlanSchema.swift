@@ -25,6 +25,10 @@ package enum PlanSchema {
         GridsSchema.v9Styles,
         CasesSchema.v9_1Styles,
         GridsSchema.v10Dates,
+        GridsSchema.v11Dates,
+        DutySchema.v11_1Dates,
+        GridsSchema.v12Views,
+        GazetteerSchema.v12_1Views,
     ])
 }
 

@@ -13,8 +13,18 @@ package enum DutySchema {
 
     package static let v8_2Domains = SchemaMigration("v8.2: field domains for duty role, person role and duty level", migrate: v8_2)
 
+    package static let v11_1Dates = SchemaMigration("v11.1: people and duties days declared DATE", migrate: v11_1)
+
     /// The case store's schema and the roster.
-    package static let schema = CasesSchema.schema.adding([v4Roster, v6Departments, v8_2Domains])
+    package static let schema = CasesSchema.schema.adding([v4Roster, v6Departments, v8_2Domains, v11_1Dates])
+
+    /// The days a person is active and a duty holds as GeoPackage DATE columns, for GDAL and QGIS
+    /// (see `FeatureTables.redeclare`).
+    static func v11_1(_ db: Database) throws {
+        try FeatureTables.redeclare(db, table: "people", [("active_from TEXT,", "active_from DATE,"), ("active_to TEXT,", "active_to DATE,")])
+        try FeatureTables.redeclare(
+            db, table: "duties", [("valid_from TEXT NOT NULL,", "valid_from DATE NOT NULL,"), ("valid_to TEXT,", "valid_to DATE,")])
+    }
 
     /// Value lists GDAL and QGIS show for the roles on the roster and the level of a duty (see `FieldDomains`).
     static func v8_2(_ db: Database) throws {

@@ -11,7 +11,15 @@ package enum GazetteerSchema {
     package static let v6_1Conformance = SchemaMigration("v6.1: gazetteer tables GeoPackage-conformant (requirement 119)", migrate: v6_1)
 
     /// The case store's schema and the gazetteer, for tests and tools that need no roster.
-    package static let schema = CasesSchema.schema.adding([v5Gazetteer, v5_1Ranges, v6_1Conformance])
+    package static let v12_1Views = SchemaMigration("v12.1: gazetteer points, lines and areas as layers of one type", migrate: v12_1)
+
+    package static let schema = CasesSchema.schema.adding([v5Gazetteer, v5_1Ranges, v6_1Conformance, v12_1Views])
+
+    /// QGIS opens the gazetteer, whose places are points, roads and areas, as a table without
+    /// geometry: each kind gets a layer of its own (see `FeatureTables.createTypedViews`).
+    static func v12_1(_ db: Database) throws {
+        try FeatureTables.createTypedViews(db, table: "gazetteer", families: GeometryFamily.allCases, description: "Gazetteer places")
+    }
 
     /// GeoPackage attribute tables need an integer primary key. `gazetteer_names` is an index
     /// (a key per name, alias and short form), not a layer: it leaves `gpkg_contents`, so GDAL and

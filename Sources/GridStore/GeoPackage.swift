@@ -118,6 +118,13 @@ public enum FeatureTables {
         columns: String, description: String
     ) throws {
         try db.execute(sql: "CREATE TABLE \(table) (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom \(geometryType), \(columns))")
+        try registerFeatures(db, table: table, geometryType: geometryType, srsID: srsID, description: description)
+        try createRTree(db, table: table, column: "geom", idColumn: "fid")
+    }
+
+    /// Registers a table or view with the geometry column `geom` as a feature layer, in
+    /// `gpkg_contents` and `gpkg_geometry_columns`.
+    static func registerFeatures(_ db: Database, table: String, geometryType: String, srsID: Int32, description: String) throws {
         try db.execute(
             sql: """
                 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
@@ -128,7 +135,6 @@ public enum FeatureTables {
                 INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
                 VALUES (?, 'geom', ?, ?, 0, 0)
                 """, arguments: [table, geometryType, srsID])
-        try createRTree(db, table: table, column: "geom", idColumn: "fid")
     }
 
     /// Registers a plain table (no geometry) in `gpkg_contents` as attributes, so GIS users see it.

@@ -4,7 +4,7 @@ public import GridStore
 /// The Grids module's tables: plan versions and the grids of all four levels (v1), and the
 /// layers `validate` and `plan diff` write (v2); history kept for edits made by other programs (v7,
 /// OutsideEdits.swift), field domains (v8, FieldDomains.swift), QGIS styles (v9, LayerStyles.swift) and
-/// DATE days (v10, GridDates.swift).
+/// DATE days (v10, v11, GridDates.swift).
 /// Identifiers are those every shipped plan records.
 public enum GridsSchema {
     public static let v1Grids = SchemaMigration("v1: GeoPackage core, plan versions, grids", migrate: v1)
@@ -13,7 +13,17 @@ public enum GridsSchema {
     /// The GeoPackage core and the grid hierarchy: what every other module's schema builds on.
     /// It leaves out the outside-edit triggers (v7), so that module tests can seed a plan with plain
     /// SQL as fixtures; every real plan has them (`PlanSchema`), and their tests add them (``withHistoryTriggers``).
-    public static let schema = StoreSchema([v1Grids, v2Layers, v8Domains, v9Styles, v10Dates])
+    public static let schema = StoreSchema([v1Grids, v2Layers, v8Domains, v9Styles, v10Dates, v11Dates, v12Views])
+
+    public static let v12Views = SchemaMigration("v12: findings and plan changes as layers of one geometry type", migrate: v12)
+
+    /// Findings are points (a size out of range) and areas (gaps, overlaps), plan changes areas and
+    /// sometimes slivers: QGIS opens such mixed layers without geometry, so each kind gets a layer
+    /// of its own (see `FeatureTables.createTypedViews`).
+    static func v12(_ db: Database) throws {
+        try FeatureTables.createTypedViews(db, table: "findings", families: [.points, .lines, .areas], description: "validate's findings")
+        try FeatureTables.createTypedViews(db, table: "plan_changes", families: [.areas, .lines], description: "What a plan change moves")
+    }
 
     /// ``schema`` with the triggers that keep outside edits as history, as every plan file has them.
     public static let withHistoryTriggers = schema.adding([v7OutsideEdits])

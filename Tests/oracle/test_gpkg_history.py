@@ -159,11 +159,20 @@ FIELD_TYPES = """
 import json, sys
 from osgeo import ogr
 ds = ogr.Open(sys.argv[1])
-defn = ds.GetLayerByName("grids").GetLayerDefn()
-print(json.dumps({defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName() for i in range(defn.GetFieldCount())}))
+types = {}
+for table in ["grids", "plan_versions", "people", "duties"]:
+    defn = ds.GetLayerByName(table).GetLayerDefn()
+    types[table] = {defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName() for i in range(defn.GetFieldCount())}
+first = ds.GetLayerByName("plan_versions").GetNextFeature()
+types["created_at"] = first.GetFieldAsDateTime("created_at")  # [y, m, d, h, min, s, tz flag]
+print(json.dumps(types))
 """
 
 
 def test_gdal_reads_the_days_as_dates(edited):
     types = gdal(FIELD_TYPES, edited[0])
-    assert types["valid_from"] == "Date" and types["valid_to"] == "Date"
+    assert types["grids"]["valid_from"] == "Date" and types["grids"]["valid_to"] == "Date"
+    assert types["plan_versions"]["valid_from"] == "Date" and types["plan_versions"]["created_at"] == "DateTime"
+    assert types["people"]["active_from"] == "Date" and types["people"]["active_to"] == "Date"
+    assert types["duties"]["valid_from"] == "Date" and types["duties"]["valid_to"] == "Date"
+    assert types["created_at"][0] >= 2024 and types["created_at"][6] == 100  # a moment in UTC, as GeoPackage writes it

@@ -84,6 +84,7 @@ def demo_plan(gridplan, rostered, tmp_path_factory):
     gridplan("validate", "--db", db, check=False)
     gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", db, "--crs", "cgcs2000",
              "--rejects", db.parent / "rejects.csv", check=False)
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
     return db
 
 
@@ -112,12 +113,18 @@ def test_every_layer_opens_with_its_features_geometry_and_crs(demo_plan, in_qgis
         count = db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         assert layer["valid"] and layer["count"] == count, layer
         # An empty layer of the generic GEOMETRY type (plan_changes before any `plan diff`) gives QGIS no
-        # feature to learn its type from, and opens as a table: the typed layers of issue 15 fix that.
-        if table in geometry and not (geometry[table] == "GEOMETRY" and count == 0):
+        # feature to learn its type from, and one that mixes types (the gazetteer) opens without geometry:
+        # the views of one type each (gazetteer_points, …) are the layers QGIS draws.
+        mixed = table in ("gazetteer", "findings", "plan_changes")
+        if table in geometry and not (geometry[table] == "GEOMETRY" and (count == 0 or mixed)):
             assert layer["spatial"] and layer["crs"] == "EPSG:4490", layer
             expected = {"MULTIPOLYGON": "MultiPolygon", "POINT": "Point"}.get(geometry[table])
             assert expected is None or layer["geometry"] == expected, layer
     assert layers["grids"]["fields"]["valid_from"] == "Date" and layers["grids"]["fields"]["valid_to"] == "Date"
+    for view, kind in [("gazetteer_points", "Point"), ("gazetteer_lines", "LineString"), ("gazetteer_areas", "Polygon")]:
+        assert layers[view]["spatial"] and layers[view]["geometry"] == kind and layers[view]["count"] > 100, layers[view]
+    assert sum(layers[v]["count"] for v in ["gazetteer_points", "gazetteer_lines", "gazetteer_areas"]) == \
+        db.execute("SELECT count(*) FROM gazetteer WHERE geom IS NOT NULL").fetchone()[0]
     assert layers["grids"]["count"] > 700 and layers["cases"]["count"] > 4000 and layers["findings"]["count"] > 0
 
 
