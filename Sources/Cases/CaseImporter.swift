@@ -75,7 +75,8 @@ package enum CaseImporter {
         var rejectsBytes: UInt64 = 0
         if !options.restart,
             let row = try store.read({
-                try Row.fetchOne($0, sql: "SELECT rows_done, complete, rejects_bytes FROM import_checkpoints WHERE source = ?", arguments: [key])
+                try Row.fetchOne(
+                    $0, sql: "SELECT rows_done, complete, rejects_bytes FROM internal_import_checkpoints WHERE source = ?", arguments: [key])
             }),
             (row["complete"] as Int) == 0
         {
@@ -114,7 +115,7 @@ package enum CaseImporter {
                 done += rows.count
                 try db.execute(
                     sql: """
-                        INSERT INTO import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
+                        INSERT INTO internal_import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
                         VALUES (?, ?, 0, ?, ?, ?)
                         ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
                           rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
@@ -129,7 +130,7 @@ package enum CaseImporter {
         }
         try store.write { db in
             try db.execute(
-                sql: "UPDATE import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
+                sql: "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
                 arguments: [done, now, key])
             try FeatureTables.refreshExtent(db, table: "cases")
         }

@@ -11,7 +11,15 @@ package enum CasesSchema {
     package static let v9_1Styles = SchemaMigration("v9.1: default QGIS style for cases (layer_styles)", migrate: v9_1)
 
     /// The grids' schema and the case store.
-    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles])
+    package static let v13_1Internal = SchemaMigration("v13.1: import checkpoints named as internal", migrate: v13_1)
+
+    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal])
+
+    /// QGIS lists every table of a GeoPackage, the ones only gridplan reads too: those are named
+    /// `internal_…`, so a user sees at once which to leave alone.
+    static func v13_1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE import_checkpoints RENAME TO internal_import_checkpoints")
+    }
 
     /// Incidents ("cases"): one point each (or none, until geocoded), with the grid at every
     /// level it was assigned to. Longitude and latitude are also kept as plain columns so exact

@@ -29,6 +29,8 @@ package enum PlanSchema {
         DutySchema.v11_1Dates,
         GridsSchema.v12Views,
         GazetteerSchema.v12_1Views,
+        CasesSchema.v13_1Internal,
+        GazetteerSchema.v13_2Internal,
     ])
 }
 

@@ -339,7 +339,8 @@ package enum GazetteerImporter {
         let old = try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE source = ?", arguments: [fileName]) ?? 0
         if old > 0 {
             try db.execute(sql: "DELETE FROM gazetteer_ranges WHERE entry IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
-            try db.execute(sql: "DELETE FROM gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
+            try db.execute(
+                sql: "DELETE FROM internal_gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
             try db.execute(sql: "DELETE FROM gazetteer WHERE source = ?", arguments: [fileName])
             report.replaced = old
         }
@@ -395,8 +396,8 @@ package enum GazetteerImporter {
                                        road, number_from, number_to, number_text, compound, building, generated, source, imported_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")
-        let fts = try db.makeStatement(sql: "INSERT INTO gazetteer_fts (rowid, names) VALUES (?, ?)")
+        let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO internal_gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")
+        let fts = try db.makeStatement(sql: "INSERT INTO internal_gazetteer_fts (rowid, names) VALUES (?, ?)")
         let range = try db.makeStatement(sql: "INSERT INTO gazetteer_ranges (entry, side, number_from, number_to, parity) VALUES (?, ?, ?, ?, ?)")
         for r in rows {
             try insert.execute(arguments: [

@@ -345,8 +345,8 @@ package final class GazetteerIndex: Sendable {
                 try Int64.fetchAll(
                     db,
                     sql: """
-                        SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                        WHERE gazetteer_fts MATCH ? AND g.kind = ? ORDER BY rank LIMIT ?
+                        SELECT f.rowid FROM internal_gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                        WHERE internal_gazetteer_fts MATCH ? AND g.kind = ? ORDER BY rank LIMIT ?
                         """, arguments: [quoted, kind.rawValue, limit])
             }) ?? []
         return fids.compactMap { indexByFid[$0] }

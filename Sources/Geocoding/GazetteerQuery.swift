@@ -27,15 +27,15 @@ package enum GazetteerQuery {
                     db,
                     sql: """
                         SELECT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
-                        FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                        WHERE gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
+                        FROM internal_gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                        WHERE internal_gazetteer_fts MATCH ? ORDER BY rank LIMIT ?
                         """, arguments: [quoted, limit])
             }
             return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT DISTINCT g.fid, g.kind, g.level, g.code, g.name, g.county_code, g.street_code, g.community_code
-                    FROM gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
+                    FROM internal_gazetteer_names n JOIN gazetteer g ON g.fid = n.entry WHERE n.key >= ? AND n.key < ? ORDER BY n.key LIMIT ?
                     """, arguments: [key, key + "\u{10FFFF}", limit])
         }
         return rows.map { r in

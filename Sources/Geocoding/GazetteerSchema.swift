@@ -13,7 +13,16 @@ package enum GazetteerSchema {
     /// The case store's schema and the gazetteer, for tests and tools that need no roster.
     package static let v12_1Views = SchemaMigration("v12.1: gazetteer points, lines and areas as layers of one type", migrate: v12_1)
 
-    package static let schema = CasesSchema.schema.adding([v5Gazetteer, v5_1Ranges, v6_1Conformance, v12_1Views])
+    package static let v13_2Internal = SchemaMigration("v13.2: gazetteer name index and text search named as internal", migrate: v13_2)
+
+    package static let schema = CasesSchema.schema.adding([v5Gazetteer, v5_1Ranges, v6_1Conformance, v12_1Views, v13_2Internal])
+
+    /// The exact-name index and the trigram search (with the tables SQLite keeps for it) named
+    /// `internal_…`, as QGIS lists them beside the layers (see `CasesSchema.v13_1`).
+    static func v13_2(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE gazetteer_names RENAME TO internal_gazetteer_names")
+        try db.execute(sql: "ALTER TABLE gazetteer_fts RENAME TO internal_gazetteer_fts")
+    }
 
     /// QGIS opens the gazetteer, whose places are points, roads and areas, as a table without
     /// geometry: each kind gets a layer of its own (see `FeatureTables.createTypedViews`).

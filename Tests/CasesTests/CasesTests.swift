@@ -270,7 +270,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         }
         // It died after the third batch committed (progress is reported after each commit); a kill
         // inside a batch is tested with a real process in Tests/oracle/test_cases.py.
-        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT rows_done FROM import_checkpoints") } == 1200)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT rows_done FROM internal_import_checkpoints") } == 1200)
         let resumed = try importCases(store, file, batch: 400)
         #expect(resumed.resumedFrom == 1200)
         #expect(try table(store) == table(clean))

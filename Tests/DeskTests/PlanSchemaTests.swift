@@ -49,7 +49,7 @@ import Testing
         let store = try GeoPackage.plan(path: try Self.fixture(folder))
         let counts = try store.read { db in
             try [
-                "grids", "cases", "people", "duties", "gazetteer", "gazetteer_names", "case_dispatches", "case_transitions",
+                "grids", "cases", "people", "duties", "gazetteer", "internal_gazetteer_names", "case_dispatches", "case_transitions",
                 "findings", "plan_versions",
             ].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
         }
@@ -103,5 +103,6 @@ import Testing
             #expect(layers.contains(": \(layer)"), "\(layer) missing from the copy: \(layers)")
         }
         #expect(!layers.contains("gazetteer_names"))
+        #expect(!layers.contains("internal_"))
     }
 }

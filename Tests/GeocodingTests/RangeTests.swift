@@ -203,14 +203,14 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
             try Row.fetchAll(
                 db,
                 sql: """
-                    EXPLAIN QUERY PLAN SELECT f.rowid FROM gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
-                    WHERE gazetteer_fts MATCH '"海滨大道"' AND g.kind = 'road' ORDER BY rank LIMIT 8
+                    EXPLAIN QUERY PLAN SELECT f.rowid FROM internal_gazetteer_fts f JOIN gazetteer g ON g.fid = f.rowid
+                    WHERE internal_gazetteer_fts MATCH '"海滨大道"' AND g.kind = 'road' ORDER BY rank LIMIT 8
                     """
             ).map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("VIRTUAL TABLE INDEX") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN g") }, "\(plan)")
-        try store.write { try $0.execute(sql: "DELETE FROM gazetteer_fts") }
+        try store.write { try $0.execute(sql: "DELETE FROM internal_gazetteer_fts") }
         #expect(geocoder.geocode("赤坎区海滨大道51号").level == .county)
         #expect(geocoder.geocode("赤坎区观海长廊").level == .county)
     }

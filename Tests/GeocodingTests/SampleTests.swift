@@ -295,9 +295,9 @@ func testSet() throws -> [[String: String]] {
             [
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE kind = 'road'"),
                 // The exact-name index has the suffix-free division names and aliases …
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer_names WHERE key IN ('南桥', '南桥街', '赤坎')"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM internal_gazetteer_names WHERE key IN ('南桥', '南桥街', '赤坎')"),
                 // … the trigram index any three characters of a name, and the R-tree every geometry.
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer_fts WHERE gazetteer_fts MATCH '滨大道'"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM internal_gazetteer_fts WHERE internal_gazetteer_fts MATCH '滨大道'"),
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_gazetteer_geom"),
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'gazetteer' AND extension_name = 'gpkg_rtree_index'"),

@@ -120,7 +120,7 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
         time.sleep(0.05)
         try:
             with sqlite3.connect(f"file:{killed_db}?mode=ro", uri=True, timeout=0.1) as con:
-                done = con.execute("SELECT rows_done FROM import_checkpoints").fetchone()
+                done = con.execute("SELECT rows_done FROM internal_import_checkpoints").fetchone()
             if done and done[0] >= 10_000:
                 break
         except sqlite3.Error:
