@@ -20,8 +20,9 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs gridplan with `arguments`, as on a terminal `columns` wide.
-    static func run(_ arguments: [String], columns: Int) throws -> Result {
+    /// Runs gridplan with `arguments`, as on a terminal `columns` wide, with `input` on standard
+    /// input (none: an empty one).
+    static func run(_ arguments: [String], columns: Int = 100, input: String = "") throws -> Result {
         let process = Process()
         process.executableURL = binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -34,7 +35,11 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
         // Read both pipes to the end before waiting: a full pipe would otherwise block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
