@@ -13,7 +13,15 @@ package enum CasesSchema {
     /// The grids' schema and the case store.
     package static let v13_1Internal = SchemaMigration("v13.1: import checkpoints named as internal", migrate: v13_1)
 
-    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal])
+    package static let v14_1Moments = SchemaMigration("v14.1: case moments also as UTC DATETIME columns", migrate: v14_1)
+
+    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments])
+
+    /// When a case was reported, last moved and closed, as DATETIME for GDAL and QGIS (see
+    /// `FeatureTables.addUTCMoments`).
+    static func v14_1(_ db: Database) throws {
+        try FeatureTables.addUTCMoments(db, table: "cases", columns: ["reported_at", "status_at", "closed_at"])
+    }
 
     /// QGIS lists every table of a GeoPackage, the ones only gridplan reads too: those are named
     /// `internal_…`, so a user sees at once which to leave alone.

@@ -31,6 +31,8 @@ package enum PlanSchema {
         GazetteerSchema.v12_1Views,
         CasesSchema.v13_1Internal,
         GazetteerSchema.v13_2Internal,
+        CasesSchema.v14_1Moments,
+        DutySchema.v14_2Moments,
     ])
 }
 

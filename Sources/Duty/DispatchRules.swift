@@ -6,7 +6,7 @@ package import Grids
 /// severity and category. Built-in defaults follow practice ("small matters stay in the grid,
 /// big matters stay in the street"): ordinary → unit (or area) gridder, important → community,
 /// major → street; limits of 7 days, 3 days and 24 hours. Offices differ, so every part can be
-/// replaced from a JSON file (`--rules`), e.g.
+/// replaced from a JSON file (`--dispatch-rules`), e.g.
 ///
 ///     { "severity_levels": { "ordinary": "area" },
 ///       "summon_departments": ["important", "major"],

@@ -15,8 +15,16 @@ package enum DutySchema {
 
     package static let v11_1Dates = SchemaMigration("v11.1: people and duties days declared DATE", migrate: v11_1)
 
+    package static let v14_2Moments = SchemaMigration("v14.2: dispatch and transition moments also as UTC DATETIME columns", migrate: v14_2)
+
     /// The case store's schema and the roster.
-    package static let schema = CasesSchema.schema.adding([v4Roster, v6Departments, v8_2Domains, v11_1Dates])
+    package static let schema = CasesSchema.schema.adding([v4Roster, v6Departments, v8_2Domains, v11_1Dates, v14_2Moments])
+
+    /// When a case was dispatched and moved on, as DATETIME (see `FeatureTables.addUTCMoments`).
+    static func v14_2(_ db: Database) throws {
+        try FeatureTables.addUTCMoments(db, table: "case_dispatches", columns: ["dispatched_at"])
+        try FeatureTables.addUTCMoments(db, table: "case_transitions", columns: ["at"])
+    }
 
     /// The days a person is active and a duty holds as GeoPackage DATE columns, for GDAL and QGIS
     /// (see `FeatureTables.redeclare`).

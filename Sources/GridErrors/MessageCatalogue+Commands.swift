@@ -30,7 +30,6 @@ extension MessageCatalogue {
         '%1' is not a day of the calendar (YYYY-MM-DD) ⇒ “%1”不是有效的日期（YYYY-MM-DD）
         --now %1: not a date and time ⇒ --now %1：不是日期时间
         give --case ID or --all-new ⇒ 请给出 --case 编号 或 --all-new
-        --to %1: not a state ⇒ --to %1：不是案件状态
         --at %1: not a date and time ⇒ --at %1：不是日期时间
         --satisfaction %1: give 1–5, 满意, 基本满意 or 不满意 ⇒ --satisfaction %1：请给出 1–5、满意、基本满意 或 不满意
         %1 %2: expected %3 comma-separated numbers ⇒ %1 %2：应为 %3 个以逗号分隔的数
@@ -77,5 +76,7 @@ extension MessageCatalogue {
         serving %1: %2 ⇒ 无法提供 %1 的服务：%2
         %1, line %2: a token must have at least 16 characters ⇒ %1 第 %2 行：令牌至少要有 16 个字符
         %1, line %2: the token is given twice ⇒ %1 第 %2 行：令牌重复出现
+        a satisfaction score goes with --to-status feedback, not %1 ⇒ 满意度评分应随 --to-status feedback（评价）给出，而不是 %1
+        --to-status %1: not a status ⇒ --to-status %1：不是案件状态
         """)
 }

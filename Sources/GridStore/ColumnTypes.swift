@@ -31,7 +31,10 @@ extension FeatureTables {
             arguments: [table])
         let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table])
         try db.execute(sql: rebuilt)
-        try db.execute(sql: "INSERT INTO \(temporary) SELECT * FROM \(table)")
+        // Stored columns only: generated ones (the `…_utc` moments) compute themselves.
+        let stored = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid", arguments: [table])
+            .map { "\"\($0)\"" }.joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO \(temporary) (\(stored)) SELECT \(stored) FROM \(table)")
         try db.execute(sql: "DROP TABLE \(table)")
         try db.execute(sql: "PRAGMA legacy_alter_table = ON")
         try db.execute(sql: "ALTER TABLE \(temporary) RENAME TO \(table)")
@@ -41,5 +44,22 @@ extension FeatureTables {
             try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", arguments: [table, sequence])
         }
         for sql in dependents { try db.execute(sql: sql) }
+    }
+}
+
+extension FeatureTables {
+    /// Adds, beside each moment column (stored as China Standard Time text, `YYYY-MM-DDTHH:MM:SS`,
+    /// which every comparison in gridplan relies on), a DATETIME column `<name>_utc` that SQLite
+    /// computes from it in GeoPackage's form (`YYYY-MM-DDTHH:MM:SS.SSSZ`, UTC): GDAL reads it as a
+    /// date-time and QGIS's temporal controller can drive on it. Generated (VIRTUAL) columns take
+    /// no space and cannot disagree with the stored moment.
+    public static func addUTCMoments(_ db: Database, table: String, columns: [String]) throws {
+        for column in columns {
+            try db.execute(
+                sql: """
+                    ALTER TABLE \(table) ADD COLUMN \(column)_utc DATETIME
+                      GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%fZ', \(column), '-8 hours')) VIRTUAL
+                    """)
+        }
     }
 }

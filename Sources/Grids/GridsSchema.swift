@@ -22,6 +22,17 @@ public enum GridsSchema {
     /// of its own (see `FeatureTables.createTypedViews`).
     static func v12(_ db: Database) throws {
         try FeatureTables.createTypedViews(db, table: "findings", families: [.points, .lines, .areas], description: "validate's findings")
+        // The findings' style (by severity) for each of their views, so QGIS draws them alike.
+        for view in ["findings_points", "findings_lines", "findings_areas"] {
+            try db.execute(
+                sql: """
+                    INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML,
+                                              styleSLD, useAsDefault, description, owner)
+                    SELECT f_table_catalog, f_table_schema, ?, f_geometry_column, 'gridplan ' || ?, styleQML, styleSLD, 1,
+                           description, owner
+                    FROM layer_styles WHERE f_table_name = 'findings' AND owner = 'gridplan'
+                    """, arguments: [view, view])
+        }
         try FeatureTables.createTypedViews(db, table: "plan_changes", families: [.areas, .lines], description: "What a plan change moves")
     }
 

@@ -5,7 +5,7 @@ import Grids
 /// How a grid's load is counted and how much load a person can carry. Load units are
 /// "household equivalents": with the defaults a household counts 1, so a full-time gridder's
 /// default capacity of 1,500 is about three to four unit grids of 300–500 households (南桥: 95
-/// units, 26 full-time gridders). Offices replace any part with a JSON file (`--rules`):
+/// units, 26 full-time gridders). Offices replace any part with a JSON file (`--workload-rules`):
 ///
 ///     { "weights": { "households": 1, "residents": 0, "cases": 2, "dedicated": 300, "patrol_km": 50 },
 ///       "severity": { "ordinary": 1, "important": 3, "major": 10 },

@@ -9,17 +9,21 @@ import Grids
 /// Options shared by dispatch and overdue: the rules table and the clock (for replaying a day).
 struct DispatchOptions: ParsableArguments {
     @Option(help: "A JSON file of dispatch rules: levels by severity and category, departments, time limits (default: built in).")
-    var rules: String?
+    var dispatchRules: String?
+    @Option(name: .customLong("rules"), help: oldSpelling(of: "--dispatch-rules")) var oldRules: String?
     @Option(help: "Act as of this time instead of now (e.g. 2024-06-01 09:00).") var now: String?
 
+    var rules: String? { get throws { try renamed(dispatchRules, oldRules, new: "--dispatch-rules", old: "--rules") } }
+
     func validate() throws {
+        _ = try rules
         try reportingErrors {
             if let now, Clock.time(now) == nil { throw GridplanError(.badArgument, "--now \(now): not a date and time") }
         }
     }
 
     func load() throws -> (DispatchRules, String) {
-        let table = try rules.map { try DispatchRules.load(path: $0) } ?? .defaults
+        let table = try (try rules).map { try DispatchRules.load(path: $0) } ?? .defaults
         guard let now else { return (table, Clock.now()) }
         guard let t = Clock.time(now) else { throw GridplanError(.badArgument, "--now \(now): not a date and time") }
         return (table, t)
@@ -43,7 +47,7 @@ extension CasesCommand {
                 Examples:
                   gridplan cases dispatch --db plan.gpkg --all-new
                   gridplan cases dispatch --db plan.gpkg --case 2024-000123 \\
-                      --rules dispatch.json
+                      --dispatch-rules dispatch.json
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -51,6 +55,7 @@ extension CasesCommand {
         @Flag(help: "Every case waiting for dispatch (reported, verified, accepted, returned, reopened).") var allNew = false
         @OptionGroup var options: DispatchOptions
         @Option(help: "Who dispatches, kept with the transition.") var actor: String = "dispatch"
+        @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func validate() throws {
             try reportingErrors {
@@ -63,6 +68,12 @@ extension CasesCommand {
             try reportingErrors {
                 let (rules, now) = try options.load()
                 let outcomes = try Dispatcher.run(store: try store.open(), rules: rules, caseID: caseID, now: now, actor: actor)
+                let bad = outcomes.filter { !$0.dispatched }.count
+                failed = bad > 0
+                if json {
+                    try printReport(DispatchRunJSON(cases: outcomes.map(DispatchJSON.init), dispatched: outcomes.count - bad, notDispatched: bad))
+                    return
+                }
                 print("case\tresult\tlevel\tgrid\tperson\tphone\tdepartments\treason")
                 for o in outcomes {
                     print(
@@ -72,9 +83,7 @@ extension CasesCommand {
                             o.reason,
                         ].joined(separator: "\t"))
                 }
-                let bad = outcomes.filter { !$0.dispatched }.count
                 say("\(outcomes.count - bad) dispatched, \(bad) could not be dispatched")
-                failed = bad > 0
             }
             if failed { throw ExitCode(1) }
         }
@@ -83,33 +92,48 @@ extension CasesCommand {
     struct Advance: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a case along its life cycle; transitions the model forbids are refused.",
+            usage: "gridplan cases advance <id> --db <db> --to-status <to-status> [--note <note>] [--actor <actor>] [--at <at>] "
+                + "[--satisfaction <satisfaction>] [--json]",
             discussion: """
                 reported → verified → accepted → dispatched → handled → checked → closed → feedback; any open state → \
                 returned (sent back) → verified, accepted, dispatched or closed; checked, closed or feedback → \
                 reopened → dispatched or handled. Every transition is kept with its time, actor and note.
 
                 Examples:
-                  gridplan cases advance 2024-000123 --db plan.gpkg --to handled \\
-                      --actor G017 --note "摊位已清理"
-                  gridplan cases advance 2024-000123 --db plan.gpkg --to feedback \\
-                      --actor hotline --satisfaction 满意
+                  gridplan cases advance 2024-000123 --db plan.gpkg \\
+                      --to-status handled --actor G017 --note "摊位已清理"
+                  gridplan cases advance 2024-000123 --db plan.gpkg \\
+                      --to-status feedback --actor hotline --satisfaction 满意
                 """)
 
         @Argument(help: "The case id.") var id: String
         @OptionGroup var store: StoreOptions
-        @Option(help: "The new state.") var to: String
+        // Required, but optional here so that the old spelling (--to) can stand in for it.
+        @Option(help: "The new status.") var toStatus: String?
+        @Option(name: .customLong("to"), help: oldSpelling(of: "--to-status")) var oldTo: String?
         @Option(help: "A note kept with the transition.") var note: String?
         // Resolved in run(): a default value here would put the user's login name into the help.
         @Option(help: "Who makes the change (default: $USER, else gridplan).") var actor: String?
         @Option(help: "When (default: now).") var at: String?
-        @Option(help: "With --to feedback: the resident's satisfaction, 1–5 or 满意 (5), 基本满意 (3), 不满意 (1).") var satisfaction: String?
+        @Option(help: "With --to-status feedback: the resident's satisfaction, 1–5 or 满意 (5), 基本满意 (3), 不满意 (1).") var satisfaction: String?
+        @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func validate() throws {
-            try reportingErrors { _ = try (state(), time(), score()) }
+            _ = try to
+            try reportingErrors {
+                let (state, _, score) = try (state(), time(), score())
+                // Checked by Lifecycle too, whose message names the server's field (`to`), not this flag.
+                if score != nil && state != CaseStatus.feedback.rawValue {
+                    throw GridplanError(.badArgument, "a satisfaction score goes with --to-status feedback, not \(state)")
+                }
+            }
         }
 
+        var to: String { get throws { try required(toStatus, oldTo, new: "--to-status", old: "--to") } }
+
         func state() throws -> String {
-            try (CaseStatus(text: to)?.rawValue).orThrow(GridplanError(.badArgument, "--to \(to): not a state"))
+            let to = try self.to
+            return try (CaseStatus(text: to)?.rawValue).orThrow(GridplanError(.badArgument, "--to-status \(to): not a status"))
         }
 
         func time() throws -> String {
@@ -134,6 +158,7 @@ extension CasesCommand {
                 let t = try Lifecycle.advance(
                     store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note,
                     satisfaction: score)
+                if json { try printReport(TransitionJSON(caseID: id, t)); return }
                 say("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
             }
         }
@@ -146,6 +171,7 @@ extension CasesCommand {
 
         @Argument(help: "The case id.") var id: String
         @OptionGroup var store: StoreOptions
+        @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func run() throws {
             try reportingErrors {
@@ -155,6 +181,13 @@ extension CasesCommand {
                 let exists = try plan.read { try CaseStore.exists($0, caseID: id) }
                 guard exists else {
                     throw GridplanError(.notFound, "no case with id \(id)")
+                }
+                if json {
+                    let history = CaseHistoryJSON(
+                        id: id, transitions: transitions.map { TransitionJSON(caseID: id, $0) },
+                        dispatches: dispatches.map(CaseHistoryJSON.Dispatch.init))
+                    try printReport(history)
+                    return
                 }
                 // Both lists by time; a dispatch and its transition share the time, the dispatch first.
                 var lines: [(String, Int, String)] = []
@@ -187,11 +220,17 @@ extension CasesCommand {
         @OptionGroup var store: StoreOptions
         @OptionGroup var options: DispatchOptions
         @Flag(help: "Escalate every overdue case one level.") var escalate = false
+        @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func run() throws {
             try reportingErrors {
                 let (rules, now) = try options.load()
                 let list = try Lifecycle.overdue(store: try store.open(), rules: rules, now: now, escalate: escalate)
+                let escalated = list.filter { $0.escalation?.dispatched == true }.count
+                if json {
+                    try printReport(OverdueJSON(now: now, cases: list.map(OverdueJSON.Case.init), escalated: escalated))
+                    return
+                }
                 print("case\tstatus\tseverity\tcategory\tlevel\tgrid\thandler\tsince\tlimit_h\tover_h" + (escalate ? "\tescalation" : ""))
                 for o in list {
                     var fields = [
@@ -204,7 +243,6 @@ extension CasesCommand {
                     }
                     print(fields.joined(separator: "\t"))
                 }
-                let escalated = list.filter { $0.escalation?.dispatched == true }.count
                 say("\(list.count) cases overdue at \(now)" + (escalate ? "; \(escalated) escalated" : ""))
             }
         }

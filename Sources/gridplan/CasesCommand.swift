@@ -117,6 +117,8 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "Life-cycle status, e.g. dispatched.") var status: String?
         @Option(help: "Category code; sub-categories under it match too.") var category: String?
         @Option(help: "Output: table, csv or geojson.") var format: OutputFormat = .table
+        @Flag(help: "Print the cases as JSON: the GeoJSON of --format geojson, which the server's GET /api/cases answers too.")
+        var json = false
         @Option(help: "At most this many cases.") var limit: Int?
         @Flag(help: "Print how long the query took on standard error (the store and a reading connection already open, printing excluded).")
         var timing = false
@@ -128,6 +130,7 @@ struct CasesCommand: ParsableCommand {
         }
 
         func validate() throws {
+            if json && format == .csv { throw ValidationError("--json prints GeoJSON: give it or --format csv, not both") }
             try reportingErrors { _ = try (box(), point()) }
         }
 
@@ -161,7 +164,7 @@ struct CasesCommand: ParsableCommand {
                     let ms = Date().timeIntervalSince(started) * 1000
                     FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
                 }
-                switch format {
+                switch json ? .geojson : format {
                 case .table:
                     print(CaseRecord.printedColumns.joined(separator: "\t"))
                     records.forEach { print($0.columnValues.joined(separator: "\t")) }
@@ -230,6 +233,7 @@ struct CasesCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
+        @Flag(help: "Print the report as JSON (snake_case keys).") var json = false
 
         func run() throws {
             try reportingErrors {
@@ -239,6 +243,7 @@ struct CasesCommand: ParsableCommand {
                     threads: ProcessInfo.processInfo.activeProcessorCount
                 ) { done, _ in progress.update(done) }
                 progress.finish(report.cases)
+                if json { try printReport(report); return }
                 say(
                     "\(report.cases) cases checked against the current plan; "
                         + "\(report.moved) changed grid (earlier assignments kept in case_assignments)")

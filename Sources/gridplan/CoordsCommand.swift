@@ -7,6 +7,7 @@ struct CoordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coords",
         abstract: "Convert coordinates read from standard input, like PROJ's cs2cs.",
+        usage: "gridplan coords --from-crs <from-crs> --to-crs <to-crs> [--precision <precision>]",
         discussion: """
             Reads one point per line as "x,y" (comma) or "x y" (spaces or tabs), x being longitude or \
             easting; anything after the two numbers is passed through. Writes the converted lines. \
@@ -17,22 +18,29 @@ struct CoordsCommand: ParsableCommand {
             lat 0.8293–55.8271); outside it points pass through unchanged, as in the apps.
 
             Example:
-              echo "110.3594,21.2707" | gridplan coords --from gcj02 --to wgs84
+              echo "110.3594,21.2707" | gridplan coords --from-crs gcj02 --to-crs wgs84
             """)
 
-    @Option(help: "The CRS of the input.") var from: String
-    @Option(help: "The CRS of the output.") var to: String
+    // Required, but optional here so that the old spellings (--from, --to) can stand in for them.
+    @Option(help: "The CRS of the input.") var fromCrs: String?
+    @Option(help: "The CRS of the output.") var toCrs: String?
+    @Option(name: .customLong("from"), help: oldSpelling(of: "--from-crs")) var oldFrom: String?
+    @Option(name: .customLong("to"), help: oldSpelling(of: "--to-crs")) var oldTo: String?
     @Option(help: "Decimals in the output (default: 9 for degrees, 4 for metres).") var precision: Int?
 
+    var from: String { get throws { try required(fromCrs, oldFrom, new: "--from-crs", old: "--from") } }
+    var to: String { get throws { try required(toCrs, oldTo, new: "--to-crs", old: "--to") } }
+
     func validate() throws {
-        try reportingErrors { _ = try (parseCRS(from, option: "--from"), parseCRS(to, option: "--to")) }
+        let (from, to) = (try self.from, try self.to)
+        try reportingErrors { _ = try (parseCRS(from, option: "--from-crs"), parseCRS(to, option: "--to-crs")) }
     }
 
     func run() throws {
         var rejected = 0
         try reportingErrors {
-            let source = try parseCRS(from, option: "--from")
-            let target = try parseCRS(to, option: "--to")
+            let source = try parseCRS(try from, option: "--from-crs")
+            let target = try parseCRS(try to, option: "--to-crs")
             let transformer = try CoordinateTransformer(from: source, to: target)
             let decimals = try precision ?? ((try target.isGeographic) ? 9 : 4)
             let geographicSource = try source.isGeographic

@@ -3,6 +3,7 @@ import Foundation
 import Geocoding
 import GridErrors
 import GridStore
+import Grids
 
 struct GazetteerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,11 +118,17 @@ struct GazetteerSearch: ParsableCommand {
     @Argument(help: "Text to search for.") var text: String
     @OptionGroup var store: StoreOptions
     @Option(help: "At most this many places.") var limit = 20
+    @Flag(help: "Print the places as JSON (snake_case keys; exit status 1 when none match, as without it).") var json = false
 
     func run() throws {
         try reportingErrors {
             let plan = try store.open()
             let rows = try GazetteerQuery.search(text, in: plan, limit: limit)
+            if json {
+                try printReport(GazetteerSearchJSON(query: text, places: rows.map(GazetteerSearchJSON.Place.init)))
+                if rows.isEmpty { throw ExitCode(1) }
+                return
+            }
             if rows.isEmpty { say("no places match '\(text)'"); throw ExitCode(1) }
             for r in rows {
                 let chain = [r.countyCode, r.streetCode, r.communityCode].compactMap { $0 }.joined(separator: " › ")
@@ -129,4 +136,26 @@ struct GazetteerSearch: ParsableCommand {
             }
         }
     }
+}
+
+/// `gazetteer search --json`: the text asked and the places found, best first.
+struct GazetteerSearchJSON: Codable, Sendable {
+    struct Place: Codable, Sendable {
+        var fid: Int64
+        var name: String
+        var kind: String
+        @Nullable var level: String?
+        @Nullable var code: String?
+        @Nullable var countyCode: String?
+        @Nullable var streetCode: String?
+        @Nullable var communityCode: String?
+
+        init(_ h: GazetteerHit) {
+            fid = h.fid; name = h.name; kind = h.kind; level = h.level; code = h.code
+            countyCode = h.countyCode; streetCode = h.streetCode; communityCode = h.communityCode
+        }
+    }
+
+    var query: String
+    var places: [Place]
 }

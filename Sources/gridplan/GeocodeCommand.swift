@@ -87,7 +87,9 @@ struct GeocodeFile: ParsableCommand {
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
     // No default value: help would show this machine's core count next to "all cores".
     @Option(help: "Threads (default: all cores).") var threads: Int?
-    @Option(help: "Rows per batch (and per checkpoint).") var batch: Int = 20_000
+    // --batch-size as in `cases import`; the default stays in the help text so that --batch can stand in for it.
+    @Option(help: "Rows per batch (and per checkpoint; default: 20000).") var batchSize: Int?
+    @Option(name: .customLong("batch"), help: oldSpelling(of: "--batch-size")) var oldBatch: Int?
     @Flag(help: "Ignore a checkpoint and start over.") var restart = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
 
@@ -96,7 +98,10 @@ struct GeocodeFile: ParsableCommand {
             _ = try crs.map { try parseCRS($0, option: "--crs") }
             _ = try alsoSystems(also)
         }
+        _ = try batch
     }
+
+    var batch: Int { get throws { try renamed(batchSize, oldBatch, new: "--batch-size", old: "--batch") ?? 20_000 } }
 
     func run() throws {
         try reportingErrors {
@@ -114,7 +119,7 @@ struct GeocodeFile: ParsableCommand {
             let locator = try assigner ?? (reader.sourceCRS != nil && hasGrids ? Assigner(store: plan) : nil)
             var options = BatchGeocoder.Options(addressField: addressField, out: out)
             options.threads = threads
-            options.batchSize = batch
+            options.batchSize = try batch
             options.disagreementMetres = disagreeM
             options.restart = restart
             let systems = try alsoSystems(also)

@@ -10,12 +10,16 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "Weights, e.g. households=1,residents=0,cases=2,dedicated=300,patrol_km=50 (default: the rules').")
     var weights: String?
     @Option(help: "Workload rules (JSON): weights, severity and category factors, capacity per role, case window.")
-    var rules: String?
+    var workloadRules: String?
+    @Option(name: .customLong("rules"), help: oldSpelling(of: "--workload-rules")) var oldRules: String?
     @Option(help: "Street lines (GeoJSON or any GDAL format, longitude/latitude) for patrol length inside each grid.")
     var roads: String?
 
+    func validate() throws { _ = try rules }
+    var rules: String? { get throws { try renamed(workloadRules, oldRules, new: "--workload-rules", old: "--rules") } }
+
     func resolvedRules() throws -> WorkloadRules {
-        var r = try rules.map { try WorkloadRules.load(path: $0) } ?? .defaults
+        var r = try (try rules).map { try WorkloadRules.load(path: $0) } ?? .defaults
         if let weights { try r.apply(weightsOption: weights) }
         return r
     }
@@ -30,7 +34,7 @@ struct LoadCommand: ParsableCommand {
             year before the day (2 each, times 3 if important and 10 if major, times a category factor), dedicated \
             institutions in it (300 each) and street length inside it (--roads, per km). A person's load is the sum \
             over the grids they are primary of, set against their capacity (the roster's capacity column, else the \
-            role's default: 1,500 full-time, 500 part-time, 200 mobile). Weights and defaults come from --rules.
+            role's default: 1,500 full-time, 500 part-time, 200 mobile). Weights and defaults come from --workload-rules.
 
             The service radius runs from the person's base (or, where none is known, each grid's centre) to the \
             farthest point of each grid served, in metres in the plan's Gauss–Krüger zone; the mean distance to \

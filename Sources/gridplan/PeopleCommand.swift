@@ -125,6 +125,7 @@ struct DutyCommand: ParsableCommand {
         @Option(help: "First day (default: today).") var from: String?
         @Option(help: "Day it ends (not included; default: open).") var to: String?
         @Option(help: "A note kept with the duty.") var note: String?
+        @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func validate() throws {
             try reportingErrors { _ = try (duty(), dayOption(from, option: "--from"), to.map { try dayOption($0, option: "--to") }) }
@@ -140,6 +141,12 @@ struct DutyCommand: ParsableCommand {
                 let start = try dayOption(from, option: "--from")
                 let end = try to.map { try dayOption($0, option: "--to") }
                 let result = try DutyChange.set(store: try store.open(), person: person, grid: grid, role: r, from: start, to: end, note: note)
+                if json {
+                    let answer = DutySetJSON(
+                        dutyId: result.dutyID, ended: result.ended, person: person, grid: grid, role: r.rawValue, from: start, to: end)
+                    try printReport(answer)
+                    return
+                }
                 result.ended.forEach { say("ended: \($0)") }
                 if let end {
                     say("\(person) is \(r.rawValue) of \(grid) from \(start) to \(end)")
@@ -160,6 +167,7 @@ struct DutyCommand: ParsableCommand {
         @Option(help: "The grid's code.") var grid: String
         @Option(help: "Only this role: primary, backup or chief.") var role: String?
         @Option(help: "The day it ends (the person is no longer on duty that day; default: today).") var on: String?
+        @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func validate() throws {
             try reportingErrors { _ = try (duty(), dayOption(on, option: "--on")) }
@@ -174,6 +182,7 @@ struct DutyCommand: ParsableCommand {
                 let r = try duty()
                 let day = try dayOption(on, option: "--on")
                 let n = try DutyChange.end(store: try store.open(), person: person, grid: grid, role: r, on: day)
+                if json { try printReport(DutyEndJSON(ended: n, person: person, grid: grid, role: r?.rawValue, on: day)); return }
                 say("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")
             }
         }

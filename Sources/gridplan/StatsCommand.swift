@@ -20,11 +20,15 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "Only this level: street, community, area or unit.") var level: GridLevel?
     @Flag(help: "Print JSON instead of tables.") var json = false
-    @Option(help: "A JSON file of sizing rules (see `validate --help`).") var rules: String?
+    @Option(help: "A JSON file of sizing rules (see `validate --help`).") var sizingRules: String?
+    @Option(name: .customLong("rules"), help: oldSpelling(of: "--sizing-rules")) var oldRules: String?
+
+    func validate() throws { _ = try rules }
+    var rules: String? { get throws { try renamed(sizingRules, oldRules, new: "--sizing-rules", old: "--rules") } }
 
     func run() throws {
         try reportingErrors {
-            let sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults
+            let sizing = try (try rules).map { try SizingRules.load(path: $0) } ?? .defaults
             let stats = try GridStats.compute(try PlanSnapshot(store: try store.open()), rules: sizing, level: level)
             if let level, stats.grids.isEmpty {
                 throw GridplanError(.notFound, "the plan has no \(level.name) grids")

@@ -25,7 +25,8 @@ struct ValidateCommand: ParsableCommand {
 
             Examples:
               gridplan validate --db plan.gpkg
-              gridplan validate --db plan.gpkg --json --sliver-m2 5 --rules rules.json
+              gridplan validate --db plan.gpkg --json --sliver-m2 5 \\
+                  --sizing-rules rules.json
               gridplan validate --db plan.gpkg --fix
             """)
 
@@ -33,17 +34,21 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print a machine-readable JSON report.") var json = false
     @Option(help: "Coverage differences smaller than this many m² are reported as digitising noise.") var sliverM2: Double = 1.0
     @Option(help: "A JSON file of sizing rules per level and kind (default: unit grids 300–500 households, ≤ 2,500 residents).")
-    var rules: String?
+    var sizingRules: String?
+    @Option(name: .customLong("rules"), help: oldSpelling(of: "--sizing-rules")) var oldRules: String?
     @Flag(help: "Repair invalid geometries with GEOS make-valid first (the invalid versions stay in history).") var fix = false
     @Option(help: "Report a person primary in grids farther apart than this many metres.") var maxPrimarySpreadM: Double = 2000
     @Option(help: "The day the roster checks look at (default: today).") var at: String?
 
     /// A bad --at is a usage mistake (exit status 2), found before any check runs or --fix repairs anything.
     func validate() throws {
+        _ = try rules
         try reportingErrors {
             do { _ = try dayOption(at) } catch { throw CLIError(error, status: 2) }
         }
     }
+
+    var rules: String? { get throws { try renamed(sizingRules, oldRules, new: "--sizing-rules", old: "--rules") } }
 
     func run() throws {
         var dirty = false
@@ -53,7 +58,7 @@ struct ValidateCommand: ParsableCommand {
                 plan = try store.open()
             } catch { throw CLIError(error, status: 2) }
             let sizing: SizingRules
-            do { sizing = try rules.map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError(error, status: 2) }
+            do { sizing = try (try rules).map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError(error, status: 2) }
             var report: Validation.Report
             // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
             do {

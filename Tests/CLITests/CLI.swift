@@ -20,9 +20,11 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs gridplan with `arguments`, as on a terminal `columns` wide, with `environment` over
-    /// this process's (nil values removed).
-    static func run(_ arguments: [String], columns: Int, environment extra: [String: String?] = [:]) throws -> Result {
+    /// Runs gridplan with `arguments`, as on a terminal `columns` wide, with `input` on standard
+    /// input (none: an empty one) and `environment` over this process's (nil values removed).
+    static func run(
+        _ arguments: [String], columns: Int = 100, input: String = "", environment extra: [String: String?] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -36,7 +38,11 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
         // Read both pipes to the end before waiting: a full pipe would otherwise block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()

@@ -187,3 +187,41 @@ def test_assign_equals_shapely_on_real_county_outlines(gridplan, tmp_path):
     on_edges = sum(1 for i in range(len(xs)) if touching[i] and not within[i])
     assert statuses.get("boundary", 0) == on_edges, (statuses, on_edges)
     assert statuses["inside"] > 50_000 and on_edges > 20_000 and statuses["outside"] > 50_000
+
+
+MOMENTS = """
+import json, sys
+from osgeo import ogr
+ds = ogr.Open(sys.argv[1])
+layer = ds.GetLayerByName("cases")
+defn = layer.GetLayerDefn()
+types = {defn.GetFieldDefn(i).GetName(): defn.GetFieldDefn(i).GetTypeName() for i in range(defn.GetFieldCount())}
+rows = [(f.GetField("reported_at"), f.GetFieldAsDateTime("reported_at_utc"), f.GetField("closed_at"),
+         f.GetFieldAsDateTime("closed_at_utc")) for f in layer]
+print(json.dumps({"types": types, "rows": rows}))
+"""
+
+
+def test_gdal_reads_case_moments_as_utc_date_times(gridplan, coded_plan, tmp_path):
+    """Case times are stored as China Standard Time text; GDAL reads their `_utc` companions as
+    DateTime in UTC, eight hours earlier, as Python's own zone arithmetic says."""
+    from datetime import datetime, timedelta, timezone
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(coded_plan[0].read_bytes())
+    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", db, "--crs", "gcj02",
+             "--rejects", tmp_path / "rejects.csv", check=False)
+    result = subprocess.run(["/usr/bin/python3", "-c", MOMENTS, str(db)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    read = json.loads(result.stdout)
+    assert read["types"]["reported_at_utc"] == "DateTime" and read["types"]["closed_at_utc"] == "DateTime"
+    china = timezone(timedelta(hours=8))
+    closed = 0
+    for reported, reported_utc, closed_at, closed_utc in read["rows"]:
+        local = datetime.fromisoformat(reported).replace(tzinfo=china)
+        y, mo, d, h, mi, s, tz = reported_utc
+        assert tz == 100 and datetime(y, mo, d, h, mi, int(s), tzinfo=timezone.utc) == local
+        if closed_at:
+            closed += 1
+            y, mo, d, h, mi, s, tz = closed_utc
+            assert datetime(y, mo, d, h, mi, int(s), tzinfo=timezone.utc) == datetime.fromisoformat(closed_at).replace(tzinfo=china)
+    assert len(read["rows"]) > 4000 and closed > 1000

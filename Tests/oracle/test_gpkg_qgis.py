@@ -136,6 +136,7 @@ def test_qgis_applies_the_default_styles(in_qgis):
         "已结束 ended (history)", "单元网格 unit", "片区 area", "社区/村 community", "街道 street"]
     assert [active for _, active in grids["rules"]] == [False, True, True, True, True]  # history hidden
     assert layers["findings"]["renderer"] == "RuleRenderer" and len(layers["findings"]["rules"]) == 9
+    assert layers["findings_points"]["renderer"] == "RuleRenderer" and layers["findings_points"]["rules"] == layers["findings"]["rules"]
     assert layers["cases"]["renderer"] == "RuleRenderer" and len(layers["cases"]["rules"]) == 3
 
 
