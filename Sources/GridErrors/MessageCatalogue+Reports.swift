@@ -96,5 +96,28 @@ extension MessageCatalogue {
         moves%14 in %15 s ⇒ %1 个网格，%2 名网格员：最大负荷比 %3 → %4（下限 %5%6），变异系数 %7 → %8，最大服务半径 %9 → %10 米，超负荷 %11 → %12 人；调整 %13 处%14，用时 %15 秒
         , optimal ⇒ ，已是最优
          (fewest) ⇒ （最少）
+          block %1 at %2 (%3 households, %4 residents, %5 m²) alone exceeds %6: it is the grid %7 of its own ⇒   街区 %1（%2；%3 户，%4 人，%5 平方米）单独就超过%6：自成网格 %7
+        the maximum %1 households ⇒ 上限 %1 户
+        the maximum %1 households or %2 residents ⇒ 上限 %1 户或 %2 人
+          %1 dedicated grids (exempt from the bounds), %2 households: %3 ⇒   %1 个专属网格（不受规模限制），共 %2 户：%3
+          %1 grids surround other grids (holes; validate warns): %2 ⇒   %1 个网格环绕其他网格（有洞，validate 会警告）：%2
+          %1 grids over %2 residents: %3 ⇒   %1 个网格人口超过 %2：%3
+          %1 grids with a radius over %2 m: %3 ⇒   %1 个网格半径超过 %2 米：%3
+          seeds: %1 in %2; %3 grids hold exactly one ⇒   种子点：%2 内 %1 个；%3 个网格恰含一个
+          seeds: %1 in %2; %3 grids hold exactly one; %4 grids hold none: %5 ⇒   种子点：%2 内 %1 个；%3 个网格恰含一个；%4 个网格一个也没有：%5
+          %1 grids are in several parts (the parent's blocks do not connect): %2 ⇒   %1 个网格分成几块（上级的街区互不相连）：%2
+          warning: %1 grids between %2 and the new %3 grids keep no children: %4 ⇒   警告：%2 与新的%3网格之间有 %1 个网格不再有下级：%4
+          redraw: %1 blocks, %2 households, %3 buildings, %4 cases change grid; %5 grids changed; edges on old grid boundaries \
+        where no barrier runs: %6 segments ⇒   重划：%1 个街区、%2 户、%3 栋建筑、%4 件案件换了网格；%5 个网格有变化；沿旧网格边界而没有障碍线的边：%6 段
+          redraw: %1 blocks, %2 households, %3 buildings change grid; %4 grids changed; edges on old grid boundaries where no \
+        barrier runs: %5 segments ⇒   重划：%1 个街区、%2 户、%3 栋建筑换了网格；%4 个网格有变化；沿旧网格边界而没有障碍线的边：%5 段
+          %1: %2 households, %3 residents cannot meet the bounds in %4 grids (%5 would): its grids are left as they are ⇒   \
+        %1：%2 户、%3 人在 %4 个网格内无法满足规模要求（需要 %5 个）：其网格保持不变
+          %1: %2 households cannot meet the bounds in %3 grids (%4 would): its grids are left as they are ⇒   \
+        %1：%2 户在 %3 个网格内无法满足规模要求（需要 %4 个）：其网格保持不变
+          primary gridders of changed grids: %1 ⇒   涉及网格的主责网格员：%1
+        , at most %1 residents ⇒ ，人口至多 %1
+        , radius at most %1 m ⇒ ，半径至多 %1 米
+        , at most %1 residents, radius at most %2 m ⇒ ，人口至多 %1，半径至多 %2 米
         """)
 }

@@ -247,86 +247,98 @@ struct PartitionCommand: ParsableCommand {
         }
         print("")
         for p in r.parents {
-            let caps =
-                (p.targets.maxResidents.map { String(format: ", at most %.0f residents", $0) } ?? "")
-                + (p.targets.maxRadius.map { String(format: ", radius at most %.0f m", $0) } ?? "")
+            var caps: Wording = ""
+            if let most = p.targets.maxResidents { caps = caps + ", at most \(String(format: "%.0f", most)) residents" }
+            if let most = p.targets.maxRadius { caps = caps + ", radius at most \(String(format: "%.0f", most)) m" }
             say(
                 "\(p.code ?? p.name): target \(String(format: "%.0f", p.targets.target)) (\(String(format: "%.0f", p.targets.min))–\(String(format: "%.0f", p.targets.max))\(caps)); \(p.faces) faces → \(p.blocks) blocks (\(p.smallBlocksMerged) small ones merged), \(String(format: "%.0f", p.households)) households in \(p.buildings) buildings → \(p.grids.count) grids; \(p.endedGrids) earlier grids ended; \(String(format: "%.2f", p.seconds)) s"
             )
             for o in p.oversizeBlocks {
-                let caps =
-                    "the maximum \(String(format: "%.0f", p.targets.max)) households"
-                    + (p.targets.maxResidents.map { " or \(String(format: "%.0f", $0)) residents" } ?? "")
-                print(
+                let most = String(format: "%.0f", p.targets.max)
+                let caps: Wording =
+                    p.targets.maxResidents.map { "the maximum \(most) households or \(String(format: "%.0f", $0)) residents" }
+                    ?? "the maximum \(most) households"
+                say(
                     "  block \(o.block) at \(String(format: "%.6f,%.6f", o.lon, o.lat)) (\(String(format: "%.0f", o.households)) households, \(String(format: "%.0f", o.residents)) residents, \(String(format: "%.0f", o.areaM2)) m²) alone exceeds \(caps): it is the grid \(o.grid) of its own"
                 )
             }
             let dedicatedGrids = p.grids.filter(\.dedicated)
             if !dedicatedGrids.isEmpty {
                 let list = dedicatedGrids.map { "\($0.code ?? $0.name) \($0.kind) \(String(format: "%.0f", $0.households))" }
-                print(
-                    "  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), "
-                        + "\(String(format: "%.0f", p.dedicated.households)) households: " + list.joined(separator: ", "))
+                say(
+                    "  \(dedicatedGrids.count) dedicated grids (exempt from the bounds), \(String(format: "%.0f", p.dedicated.households)) households: \(list.joined(separator: ", "))"
+                )
             }
             if !p.dedicated.clipped.isEmpty {
                 say("  dedicated sites partly outside \(p.name) (the part inside is the grid): \(p.dedicated.clipped.joined(separator: ", "))")
             }
             let holed = p.grids.filter { $0.holes > 0 }
             if !holed.isEmpty {
-                print(
-                    "  \(holed.count) grids surround other grids (holes; validate warns): \(holed.map { $0.code ?? $0.name }.joined(separator: ", "))"
-                )
+                let list = holed.map { $0.code ?? $0.name }.joined(separator: ", ")
+                say("  \(holed.count) grids surround other grids (holes; validate warns): \(list)")
             }
             if p.cuts.onDedicated > 0 {
                 say("  \(p.cuts.onDedicated) grid edge segments follow dedicated grids' boundaries where no barrier runs")
             }
             let overResidents = p.grids.filter(\.overMaxResidents)
             if !overResidents.isEmpty, let cap = p.targets.maxResidents {
-                print(
-                    "  \(overResidents.count) grids over \(String(format: "%.0f", cap)) residents: "
-                        + overResidents.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.residents)))" }.joined(separator: ", "))
+                let list = overResidents.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.residents)))" }.joined(separator: ", ")
+                say("  \(overResidents.count) grids over \(String(format: "%.0f", cap)) residents: \(list)")
             }
             let overRadius = p.grids.filter(\.overMaxRadius)
             if !overRadius.isEmpty, let m = p.targets.maxRadius {
-                print(
-                    "  \(overRadius.count) grids with a radius over \(String(format: "%.0f", m)) m: "
-                        + overRadius.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.radiusM)) m)" }.joined(separator: ", "))
+                let list = overRadius.map { "\($0.code ?? $0.name) (\(String(format: "%.0f", $0.radiusM)) m)" }.joined(separator: ", ")
+                say("  \(overRadius.count) grids with a radius over \(String(format: "%.0f", m)) m: \(list)")
             }
             if withSeeds {
                 let without = p.grids.filter { !$0.dedicated && $0.seeds.isEmpty }
                 let one = p.grids.filter { !$0.dedicated && $0.seeds.count == 1 }.count
-                print(
-                    "  seeds: \(p.seeds.inside) in \(p.name); \(one) grids hold exactly one"
-                        + (without.isEmpty ? "" : "; \(without.count) grids hold none: \(without.map { $0.code ?? $0.name }.joined(separator: ", "))")
-                )
+                if without.isEmpty {
+                    say("  seeds: \(p.seeds.inside) in \(p.name); \(one) grids hold exactly one")
+                } else {
+                    let list = without.map { $0.code ?? $0.name }.joined(separator: ", ")
+                    say("  seeds: \(p.seeds.inside) in \(p.name); \(one) grids hold exactly one; \(without.count) grids hold none: \(list)")
+                }
                 for s in p.seeds.notOwnGrid { say("  seed \(s.seed) grows no grid of its own: \(s.reason)") }
             }
             let multi = p.grids.filter { $0.parts > 1 }
             if !multi.isEmpty {
-                print(
+                say(
                     "  \(multi.count) grids are in several parts (the parent's blocks do not connect): \(multi.map { $0.code ?? $0.name }.joined(separator: ", "))"
                 )
             }
             if !p.childlessBetween.isEmpty {
-                print(
+                say(
                     "  warning: \(p.childlessBetween.count) grids between \(p.name) and the new \(options.outLevel) grids keep no children: \(p.childlessBetween.prefix(5).joined(separator: ", "))"
                 )
             }
             if redraw {
                 let moved = p.redraw
-                print(
-                    "  redraw: \(moved.movedBlocks) blocks, \(String(format: "%.0f", moved.movedHouseholds)) households, "
-                        + "\(moved.movedBuildings) buildings\(moved.movedCases.map { ", \($0) cases" } ?? "") change grid; "
-                        + "\(p.grids.filter(\.changed).count) grids changed; "
-                        + "edges on old grid boundaries where no barrier runs: \(p.cuts.onOldBoundariesOnly) segments")
-                for g in p.redraw.infeasibleGroups {
-                    print(
-                        "  \(g.group): \(String(format: "%.0f", g.households)) households\(p.targets.maxResidents != nil ? String(format: ", %.0f residents", g.residents) : "") cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are"
+                let households = String(format: "%.0f", moved.movedHouseholds), changed = p.grids.filter(\.changed).count
+                if let cases = moved.movedCases {
+                    say(
+                        "  redraw: \(moved.movedBlocks) blocks, \(households) households, \(moved.movedBuildings) buildings, \(cases) cases change grid; \(changed) grids changed; edges on old grid boundaries where no barrier runs: \(p.cuts.onOldBoundariesOnly) segments"
                     )
+                } else {
+                    say(
+                        "  redraw: \(moved.movedBlocks) blocks, \(households) households, \(moved.movedBuildings) buildings change grid; \(changed) grids changed; edges on old grid boundaries where no barrier runs: \(p.cuts.onOldBoundariesOnly) segments"
+                    )
+                }
+                for g in p.redraw.infeasibleGroups {
+                    let households = String(format: "%.0f", g.households)
+                    if p.targets.maxResidents != nil {
+                        say(
+                            "  \(g.group): \(households) households, \(String(format: "%.0f", g.residents)) residents cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are"
+                        )
+                    } else {
+                        say(
+                            "  \(g.group): \(households) households cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are"
+                        )
+                    }
                 }
                 if !p.redraw.affectedGridders.isEmpty {
                     let gridders = p.redraw.affectedGridders.map { "\($0.grid) \($0.person)" }
-                    print("  primary gridders of changed grids: " + gridders.joined(separator: ", "))
+                    say("  primary gridders of changed grids: \(gridders.joined(separator: ", "))")
                 }
             }
         }

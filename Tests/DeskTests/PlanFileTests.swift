@@ -33,7 +33,7 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_data_columns") == 10)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'") == 2)
             let defaults = try String.fetchAll(db, sql: "SELECT f_table_name FROM layer_styles WHERE useAsDefault ORDER BY f_table_name")
-            #expect(defaults == ["cases", "findings", "grids"])
+            #expect(defaults == ["cases", "findings", "findings_areas", "findings_lines", "findings_points", "grids"])
         }
     }
 
@@ -83,6 +83,11 @@ import Testing
             try Row.fetchAll($0, sql: "SELECT f_table_name, styleName, useAsDefault FROM layer_styles ORDER BY id")
                 .map { "\($0["f_table_name"] as String) \($0["styleName"] as String) \($0["useAsDefault"] as Int)" }
         }
-        #expect(styles == ["grids ours 1", "grids gridplan grids 0", "findings gridplan findings 1", "cases gridplan cases 1"])
+        #expect(
+            styles == [
+                "grids ours 1", "grids gridplan grids 0", "findings gridplan findings 1", "cases gridplan cases 1",
+                "findings_points gridplan findings_points 1", "findings_lines gridplan findings_lines 1",
+                "findings_areas gridplan findings_areas 1",
+            ])
     }
 }
