@@ -68,6 +68,7 @@ actor PlanService {
             return kept.features
         }
         let shapes = try gridShapes(level)
+        guard !shapes.isEmpty else { return [] } // a plan without grids yet has no figures to read
         let figures = try GridLayerFigures(store: store, level: level, day: day, stamp: stamp)
         let features = try shapes.map { shape in
             var out = shape.head

@@ -164,3 +164,16 @@ def test_grid_layer_figures_match_shapely_and_pyproj(gridplan, server, rostered)
         assert served[code]["area_m2"] == pytest.approx(area, rel=2e-3)
         assert served[code]["radius_m"] > 0 and served[code]["load"] >= 0
     assert [served[c]["primary"] for c in codes] == [f"G{i}" for i in range(len(codes) - 10)] + [None] * 10
+
+
+def test_a_plan_without_grids_serves_empty_layers(gridplan, gridplan_binary, tmp_path):
+    """A new plan with only its gazetteer: the layers are empty collections, not errors."""
+    db = tmp_path / "new.gpkg"
+    gridplan("gazetteer", "import", "--defaults", "--db", db)
+    url, process = start_server(gridplan_binary, db)
+    try:
+        status, _, body = get(url, "/api/grids", level="unit")
+        assert status == 200 and json.loads(body)["features"] == []
+    finally:
+        process.kill()
+        process.wait(10)
