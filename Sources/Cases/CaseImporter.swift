@@ -219,6 +219,9 @@ package enum CaseImporter {
             return .failure(GridplanError(.badInput, "status '\(text(f.status)!)' is not one of \(states)"))
         }
         let address = text(f.address)
+        if let address, let problem = AddressLimit.problem(address) {
+            return .failure(GridplanError(.badInput, problem, source: ErrorSource(field: f.names[f.address!])))
+        }
         if row.lon == nil && address == nil {
             return .failure(GridplanError(.badInput, "no location: no coordinates and no address"))
         }

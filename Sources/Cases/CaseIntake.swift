@@ -66,7 +66,7 @@ package enum CaseIntake {
         }
         try checkText(incoming.channel, field: "channel", limit: 32)
         try checkText(incoming.category, field: "category", limit: 64)
-        try checkText(incoming.address, field: "address", limit: 500)
+        try checkText(incoming.address, field: "address", limit: AddressLimit.maxCharacters)
         if let category = incoming.category, category.allSatisfy(\.isASCII), category.allSatisfy(\.isNumber), ![2, 4, 6].contains(category.count) {
             throw GridplanError(
                 .badInput, "'\(category)' is not a category code: numeric codes have 2, 4 or 6 digits (大类, 小类, 细类)",

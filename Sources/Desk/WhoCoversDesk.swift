@@ -1,3 +1,4 @@
+import Cases
 package import Duty
 package import Foundation
 package import Geocoding
@@ -37,12 +38,18 @@ package final class WhoCoversDesk {
     /// Point indexes by plan day ("" for the current plan), most recently used last.
     private var locators: [(day: String, desk: WhoCovers)] = []
     private var geocoder: Geocoder?
-    private var transformers: [CRS: CoordinateTransformer] = [:]
+    /// Transformers by the CRS a question gave: bounded, as a server's clients may send any
+    /// number of distinct CRSs (each transformer holds a PROJ context, over 100 KB).
+    private var transformers = BoundedCache<CRS, CoordinateTransformer>(capacity: WhoCoversDesk.keptTransformers)
+    package static let keptTransformers = 64
     private var stamp: String?
     private var stampCheckedAt: Date?
     /// How long a plan is taken as unchanged before the file is looked at again (0: every answer).
     package var stampInterval: TimeInterval = 1
     private static let keptPlanDays = 4
+
+    /// How many transformers are kept now (for tests of the bound).
+    package var transformerCount: Int { transformers.count }
 
     package init(store: GeoPackage, snapMetres: Double = 30) {
         self.store = store
@@ -61,6 +68,7 @@ package final class WhoCoversDesk {
         case .point(let x, let y, let crs):
             (lon, lat) = try toStore(x: x, y: y, crs: crs)
         case .address(let text):
+            try AddressLimit.check(text, field: "address")
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw GridplanError(.badArgument, "the address is empty") }
             let r = try gazetteer().geocode(trimmed)
@@ -94,6 +102,7 @@ package final class WhoCoversDesk {
 
     /// Places an address with the plan's gazetteer, as an address question would be placed.
     package func place(_ address: String) throws -> GeocodeResult {
+        try AddressLimit.check(address, field: "address", kind: .badInput)
         try forgetIfPlanChanged()
         return try gazetteer().geocode(address.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -101,13 +110,7 @@ package final class WhoCoversDesk {
     /// A point in the store's CRS (CGCS2000 longitude/latitude), refusing what cannot be a place.
     private func toStore(x: Double, y: Double, crs: CRS) throws -> (Double, Double) {
         guard x.isFinite, y.isFinite else { throw GridplanError(.badArgument, "the point (\(x), \(y)) is not a number") }
-        let transformer: CoordinateTransformer
-        if let t = transformers[crs] {
-            transformer = t
-        } else {
-            transformer = try CoordinateTransformer(from: crs, to: .cgcs2000)
-            transformers[crs] = transformer
-        }
+        let transformer = try transformers.value(for: crs) { try CoordinateTransformer(from: crs, to: .cgcs2000) }
         let p: (x: Double, y: Double)
         do { p = try transformer.transform(x: x, y: y) } catch {
             throw GridplanError(.badArgument, "the point (\(x), \(y)) in \(crs): \(error)")

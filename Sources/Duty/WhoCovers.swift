@@ -75,7 +75,8 @@ package final class WhoCovers {
     }
 
     /// Transformers to the local metric CRS, by zone: making one costs PROJ far more than an answer.
-    private var metricTransformers: [CRS: CoordinateTransformer] = [:]
+    /// Bounded: a point anywhere on Earth names its own zone.
+    private var metricTransformers = BoundedCache<CRS, CoordinateTransformer>(capacity: 16)
     /// The rosters of the last few days asked about, most recently used last.
     private var boards: [DutyBoard] = []
     private static let keptBoards = 4
@@ -85,10 +86,7 @@ package final class WhoCovers {
     package var rosterInterval: TimeInterval = 0
 
     private func metricTransformer(_ crs: CRS) throws -> CoordinateTransformer {
-        if let t = metricTransformers[crs] { return t }
-        let t = try CoordinateTransformer(from: .cgcs2000, to: crs)
-        metricTransformers[crs] = t
-        return t
+        try metricTransformers.value(for: crs) { try CoordinateTransformer(from: .cgcs2000, to: crs) }
     }
 
     /// The roster of `day`, read afresh when older than ``rosterInterval``; its index in `boards`.

@@ -100,15 +100,25 @@ package struct AddressParser: Sendable {
 
     static let directions: Set<Unicode.Scalar> = ["东", "西", "南", "北"]
 
+    /// The most numerals a distance is written with (三千五百 is 4; 12 allows any real one).
+    static let longestDistance = 12
+
     /// The end of a distance phrase at `j` (东50米, 西北三公里, 向南2公里处, 约1.3KM), or nil.
     static func distanceEnd(_ s: [Unicode.Scalar], _ j: Int) -> Int? {
+        // Every run is read only so far (two qualifiers, `longestDistance` numerals): this is
+        // asked at every position, and a text of ten thousand numerals must not cost 10⁸ steps.
         var k = j
         if k < s.count && (s[k] == "向" || s[k] == "往" || s[k] == "约") { k += 1 }
         var d = 0
         while k < s.count && directions.contains(s[k]) && d < 2 { k += 1; d += 1 }
-        while k < s.count && (s[k] == "侧" || s[k] == "约" || s[k] == "偏") { k += 1 }
+        var q = 0
+        while k < s.count && (s[k] == "侧" || s[k] == "约" || s[k] == "偏") && q < 2 { k += 1; q += 1 }
         let digits = k
-        while k < s.count && (isDigit(s[k]) || AddressNormalizer.chineseDigit(s[k]) != nil || s[k] == "十" || s[k] == "百") { k += 1 }
+        func numeral(_ c: Unicode.Scalar) -> Bool { isDigit(c) || AddressNormalizer.chineseDigit(c) != nil || c == "十" || c == "百" }
+        while k < s.count && numeral(s[k]) {
+            k += 1
+            if k - digits > longestDistance { return nil }
+        }
         guard k > digits else { return nil }
         for unit in ["公里", "千米", "米", "KM"] where matches(s, k, Array(unit.unicodeScalars)) {
             k += unit.unicodeScalars.count
@@ -159,13 +169,13 @@ package struct AddressParser: Sendable {
                 if r.road == nil {
                     r.road = value
                 } else if value.hasPrefix("与") || value.hasPrefix("和") || value.hasPrefix("交") {
-                    r.remainder = (r.remainder ?? "") + value // a crossing road: 人民大道与海滨路交叉口
+                    set(.remainder, value) // a crossing road: 人民大道与海滨路交叉口
                 } else if r.road != value && r.compound == nil {
                     r.compound = value
                 }
             case .compound: if r.compound == nil { r.compound = value } else if r.compound != value && r.bareName == nil { r.bareName = value }
             case .zone: if r.county == nil && r.city != nil { r.county = value } // 沈北新区, 浦东新区 are counties
-            case .remainder: r.remainder = (r.remainder ?? "") + value
+            case .remainder: if r.remainder == nil { r.remainder = value } else { r.remainder?.append(value) } // in place: no copy per piece
             }
         }
 
@@ -199,10 +209,14 @@ package struct AddressParser: Sendable {
             // Scan to the first marker; the text from pos to its end is one component.
             var j = pos
             var found: (Marker, Int)? = nil
+            // Whether the letters up to `labelRun.end` are a label: the same answer for every
+            // position in one run, so each run is read once (not once per letter: quadratic).
+            var labelRun = (end: -1, isLabel: false)
             while j < n {
                 // Digits end a name (a number follows); Latin letters are part of it (XX花园)
                 // unless they are a building or unit label (A座, B栋).
-                if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelFollows(s, j))) { break }
+                if j > pos && Self.isAlnum(s[j]) && !Self.isDigit(s[j]) && j >= labelRun.end { labelRun = labelAfter(s, j) }
+                if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelRun.isLabel)) { break }
                 if j > pos, Self.remainderAt(s, j) || Self.distanceEnd(s, j) != nil { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
                 if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
@@ -231,13 +245,16 @@ package struct AddressParser: Sendable {
         return r
     }
 
-    /// True when the letters at `j` are a label: A座, B栋, C幢, D单元, E号楼.
-    private func labelFollows(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+    /// Where the run of letters and digits at `j` ends, and whether it is a label: A座, B栋, C幢,
+    /// D单元, E号楼.
+    private func labelAfter(_ s: [Unicode.Scalar], _ j: Int) -> (end: Int, isLabel: Bool) {
         var k = j
         while k < s.count && Self.isAlnum(s[k]) { k += 1 }
-        guard k < s.count else { return false }
-        return ["座", "栋", "幢", "单元", "号楼", "号", "室"].contains { Self.matches(s, k, Array($0.unicodeScalars)) }
+        guard k < s.count else { return (k, false) }
+        return (k, Self.labelMarkers.contains { Self.matches(s, k, $0) })
     }
+
+    static let labelMarkers: [[Unicode.Scalar]] = ["座", "栋", "幢", "单元", "号楼", "号", "室"].map { Array($0.unicodeScalars) }
 
     private func kind(of level: AdminLevel) -> Kind {
         switch level {

@@ -100,6 +100,10 @@ package final class GazetteerIndex: Sendable {
     /// Compound and POI names without their suffix (金海岸 for 金海岸花园), for names written bare.
     let poiCores: [String: [Int]]
     let indexByFid: [Int64: Int]
+    /// The longest name key, in scalars: a text longer by two or more is one edit from none of
+    /// them, so it gets no deletion keys (a long text would make as many keys as it has characters,
+    /// each nearly as long: quadratic time and memory).
+    let longestKey: Int
     let store: GeoPackage
     package let lexicon: [String: AdminLevel]
     package let sourcePath: String
@@ -271,6 +275,7 @@ package final class GazetteerIndex: Sendable {
         self.gridsByKey = gridsByKey
         self.poiCores = poiCores
         self.indexByFid = indexByFid
+        longestKey = (byKey.values.flatMap(\.keys) + adminByCore.values.flatMap(\.keys)).map { $0.unicodeScalars.count }.max() ?? 0
         // The parser's lexicon: provinces, cities and counties without suffix; streets and
         // communities only where no road or compound name starts the same way (中山街道 vs 中山一路).
         var lexicon: [String: AdminLevel] = [:]
@@ -310,6 +315,7 @@ package final class GazetteerIndex: Sendable {
     func admins(_ level: AdminLevel, core: String, fuzzy allowFuzzy: Bool) -> (exact: Bool, places: [Int]) {
         if let hits = adminByCore[level]?[core], !hits.isEmpty { return (true, hits) }
         guard allowFuzzy else { return (true, []) }
+        guard core.unicodeScalars.count <= longestKey + 1 else { return (false, []) }
         var hits = Set<Int>()
         for d in [core] + PlaceKeys.deletions(core) { hits.formUnion(fuzzyAdmin[level]?[d] ?? []) }
         for d in PlaceKeys.deletions(core) { hits.formUnion(adminByCore[level]?[d] ?? []) }
@@ -323,6 +329,7 @@ package final class GazetteerIndex: Sendable {
 
     func named(_ kind: Place.Kind, key: String) -> (exact: Bool, places: [Int]) {
         if let hits = byKey[kind]?[key], !hits.isEmpty { return (true, hits) }
+        guard key.unicodeScalars.count <= longestKey + 1 else { return (false, []) }
         var hits = Set<Int>()
         for d in [key] + PlaceKeys.deletions(key) { hits.formUnion(fuzzy[kind]?[d] ?? []) }
         for d in PlaceKeys.deletions(key) { hits.formUnion(byKey[kind]?[d] ?? []) }

@@ -1,4 +1,6 @@
+import Cases
 import Foundation
+import GridErrors
 import GridProjection
 
 /// How precisely an address was placed, most precise first.
@@ -79,7 +81,14 @@ package struct Geocoder: Sendable {
         parser = AddressParser(lexicon: index.lexicon)
     }
 
+    /// An address over ``AddressLimit/maxCharacters`` is not parsed: its result is no match,
+    /// with the reason (a batch row is then located and explained, not lost).
     package func geocode(_ text: String) -> GeocodeResult {
+        if let problem = AddressLimit.problem(text) {
+            var r = GeocodeResult()
+            r.reason = problem.rendered { $0.rawValue }
+            return r
+        }
         let c = parser.parse(text)
         var r = match(c)
         r.components = c

@@ -119,5 +119,6 @@ extension MessageCatalogue {
         , at most %1 residents ⇒ ，人口至多 %1
         , radius at most %1 m ⇒ ，半径至多 %1 米
         , at most %1 residents, radius at most %2 m ⇒ ，人口至多 %1，半径至多 %2 米
+        the address is %1 characters long, over the limit of %2 ⇒ 地址长 %1 个字符，超过上限 %2
         """)
 }

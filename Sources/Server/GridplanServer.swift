@@ -200,7 +200,8 @@ struct WhoCoversQuery {
     var k: Int
 
     /// CRSs as parsed before, by their text: parsing asks PROJ, which costs more than an answer.
-    private static let parsed = Mutex<[String: CRS]>([:])
+    /// Bounded (least recently used go), as clients may send any number of distinct texts.
+    static let parsed = Mutex(BoundedCache<String, CRS>(capacity: 64))
 
     init(_ q: FlatDictionary<Substring, Substring>, defaultK: Int) throws {
         func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
@@ -214,11 +215,11 @@ struct WhoCoversQuery {
         case (let x?, let y?, nil):
             let crsText = text("crs") ?? "cgcs2000"
             let crs: CRS
-            if let known = Self.parsed.withLock({ $0[crsText] }) {
+            if let known = Self.parsed.withLock({ $0.value(for: crsText) }) {
                 crs = known
             } else {
                 do { crs = try CRS(parsing: crsText) } catch { throw GridplanError(.badArgument, "crs=\(crsText): \(error)") }
-                Self.parsed.withLock { if $0.count < 64 { $0[crsText] = crs } }
+                Self.parsed.withLock { $0.set(crs, for: crsText) }
             }
             question = .point(x: x, y: y, crs: crs)
         case (nil, nil, let a?):

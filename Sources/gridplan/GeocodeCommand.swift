@@ -188,6 +188,7 @@ struct GeocodeParse: ParsableCommand {
             }
             if let lines { try parseLines(lines, parser); return }
             guard let text else { throw GridplanError(.badArgument, "give an ADDRESS, or --lines FILE") }
+            try AddressLimit.check(text)
             let c = parser.parse(text)
             let normalized = AddressNormalizer.normalize(text)
             if json {
@@ -248,6 +249,7 @@ struct GeocodeOne: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let systems = try alsoSystems(also)
+            try AddressLimit.check(text)
             let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }
             print(
