@@ -45,6 +45,13 @@ package struct CaseQuery: Sendable {
     package var grid: String?
     package var from: String?, to: String?
     package var status: String?
+    /// A LIKE pattern matching texts that start with `text`: its own `\`, `%` and `_` escaped
+    /// (with `ESCAPE '\'`), so that `_` is an underscore, not any character.
+    static func likePrefix(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
     /// A category code: matches it and every sub-category under it (prefix).
     package var category: String?
     package var limit: Int?
@@ -116,7 +123,7 @@ package struct CaseQuery: Sendable {
         if let fid { conditions.append("fid = ?"); arguments.append(fid) }
         if let category {
             conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");
-            arguments += [category, category.replacingOccurrences(of: "%", with: "\\%") + "%"]
+            arguments += [category, Self.likePrefix(category)]
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if near == nil {

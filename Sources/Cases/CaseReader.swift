@@ -91,7 +91,7 @@ package final class CaseReader {
             let lonText = feature.values[lonIndex].trimmed ?? ""
             let latText = feature.values[latIndex].trimmed ?? ""
             if !(lonText.isEmpty && latText.isEmpty) {
-                if let x = Double(lonText), let y = Double(latText), x.isFinite, y.isFinite {
+                if let x = DecimalNumber.parse(lonText), let y = DecimalNumber.parse(latText) { // decimal only: not 0x1p3, nan, inf
                     row.sourceX = x; row.sourceY = y
                 } else {
                     row.problem = "coordinates '\(lonText)', '\(latText)' are not numbers"

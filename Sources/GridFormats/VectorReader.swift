@@ -42,6 +42,8 @@ public final class VectorReader {
     private let dataset: GDALDatasetH
     private let layer: OGRLayerH
     private let decodeAsGBKWhenNotUTF8: Bool
+    /// GeoJSON features whose text GDAL would cut at a NUL character, with the field (refused).
+    private var nulFields: [Int: String] = [:]
 
     /// Opens `path`. `layer` picks a layer by name (default: the first). `encoding` forces the
     /// text encoding of a Shapefile's `.dbf` or a CSV (e.g. "CP936" for GBK).
@@ -81,6 +83,7 @@ public final class VectorReader {
         }
         dataset = opened
         driverName = GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
+        if driverName == "GeoJSON" { nulFields = GeoJSONText.nulFields(path: path) }
         let count = GDALDatasetGetLayerCount(opened)
         var names: [String] = []
         for i in 0..<count {
@@ -130,6 +133,11 @@ public final class VectorReader {
             }
             defer { OGR_F_Destroy(feature) }
             number += 1
+            if let field = nulFields[number] {
+                throw GridplanError(
+                    .badInput, "the text holds a NUL character (\\u0000), which would cut it short: remove it",
+                    source: ErrorSource(file: path, feature: "\(number)", field: field))
+            }
             let values = (0..<Int32(fieldNames.count)).map { value(feature, $0) }
             var wkb: [UInt8]? = nil
             if let geometry = OGR_F_GetGeometryRef(feature) {

@@ -39,8 +39,7 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
                 self = .proj("EPSG:\(code)")
                 try PROJContext().checkCRS("EPSG:\(code)")
             } else if CRS.isDefinition(name) {
-                // A PROJ string names a CRS only with +type=crs; users write it without.
-                let definition = name.hasPrefix("+proj=") && !name.contains("+type=crs") ? name + " +type=crs" : name
+                let definition = CRS.projStringAsCRS(name)
                 self = .proj(definition)
                 try PROJContext().checkCRS(definition)
             } else {
@@ -55,6 +54,16 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
                 self = .proj(name)
             }
         }
+    }
+
+    /// A PROJ string names a CRS only with `+type=crs`, which users leave out (the README's
+    /// `+proj=longlat +datum=WGS84 +no_defs`, or `+datum=… +proj=…` in another order): added to any
+    /// `+key=value` string that has a `+proj=` step and no `+type=`. Other definitions stay as given.
+    static func projStringAsCRS(_ text: String) -> String {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard text.hasPrefix("+"), words.contains(where: { $0.hasPrefix("+proj=") }), !words.contains(where: { $0.hasPrefix("+type=") })
+        else { return text }
+        return text + " +type=crs"
     }
 
     /// What ``init(parsing:)`` accepts, for messages.

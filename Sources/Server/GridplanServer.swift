@@ -24,6 +24,19 @@ package struct ServerOptions: Sendable {
     /// Bearer tokens that may write (POST routes), each with who holds it (recorded with each
     /// write); empty: nobody writes.
     package var tokens: [String: String] = [:]
+    /// Bearer tokens that may read names and phone numbers (see ``PersonalDataMiddleware``), with
+    /// their holders; write tokens read too.
+    package var readTokens: [String: String] = [:]
+    /// Seconds a connection may stay idle (no request being read or answered) before the server
+    /// closes it: idle connections must not use up the process's file descriptors.
+    package var idleTimeout = ServerOptions.defaultIdleTimeout
+    /// Seconds a who-covers answer may take before the request gets 503.
+    package var requestTimeout = ServerOptions.defaultRequestTimeout
+    package static let defaultIdleTimeout = 30.0
+    package static let defaultRequestTimeout = 10.0
+    package static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
+    /// Beyond loopback, names and phone numbers need a token.
+    package var guardsPersonalData: Bool { !Self.loopback.contains(host) }
     package init() {}
 }
 
@@ -47,9 +60,12 @@ package enum GridplanServer {
         throws -> some ApplicationProtocol
     {
         let service = try PlanService(path: path, snapMetres: options.snapMetres)
-        let pool = WhoCoversPool(store: service.store, snapMetres: options.snapMetres)
+        let pool = WhoCoversPool(store: service.store, snapMetres: options.snapMetres, timeLimit: options.requestTimeout)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLanguageMiddleware())
+        if options.guardsPersonalData {
+            router.add(middleware: PersonalDataMiddleware(tokens: options.readTokens.merging(options.tokens) { _, writer in writer }))
+        }
         if options.logRequests {
             var requests = Logger(label: "gridplan.requests")
             requests.logLevel = .info
@@ -80,7 +96,7 @@ package enum GridplanServer {
                 let q = request.uri.queryParameters
                 guard let bbox = try GridsQuery(q).bbox else { throw GridplanError(.badArgument, "bbox: give minx,miny,maxx,maxy") }
                 let cellText = q["cell"].map(String.init) ?? "0.001"
-                guard let cell = Double(cellText) else { throw GridplanError(.badArgument, "cell=\(cellText): not a number") }
+                guard let cell = DecimalNumber.parse(cellText) else { throw GridplanError(.badArgument, "cell=\(cellText): not a number") }
                 return try await service.caseClusters(bbox: bbox, cell: cell, status: q["status"].map(String.init))
             }
         }
@@ -99,7 +115,7 @@ package enum GridplanServer {
         var logger = Logger(label: "gridplan.serve")
         logger.logLevel = options.logRequests ? .info : .warning
         return Application(
-            router: router, server: HTTPServerBuilder { RawQueryHTTP1Channel(responder: $0) },
+            router: router, server: HTTPServerBuilder { RawQueryHTTP1Channel(responder: $0, idleTimeout: options.idleTimeout) },
             configuration: .init(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in onRunning(options.host, channel.localAddress?.port ?? options.port) },
             logger: logger)
@@ -183,7 +199,7 @@ struct GridsQuery {
         }
         self.level = level
         guard let b = q["bbox"].map(String.init), !b.isEmpty else { return }
-        let v = b.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let v = b.split(separator: ",", omittingEmptySubsequences: false).map { DecimalNumber.parse($0) }
         guard v.count == 4, let x0 = v[0], let y0 = v[1], let x1 = v[2], let y1 = v[3], [x0, y0, x1, y1].allSatisfy(\.isFinite) else {
             throw GridplanError(.badArgument, "bbox=\(b): give four numbers minx,miny,maxx,maxy (longitude, latitude)")
         }
@@ -207,7 +223,7 @@ struct WhoCoversQuery {
         func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         func number(_ key: String) throws -> Double? {
             guard let t = text(key) else { return nil }
-            guard let v = Double(t), v.isFinite else { throw GridplanError(.badArgument, "\(key)=\(t): not a number") }
+            guard let v = DecimalNumber.parse(t) else { throw GridplanError(.badArgument, "\(key)=\(t): not a decimal number") }
             return v
         }
         let lon = try number("lon"), lat = try number("lat"), address = text("address")

@@ -30,7 +30,7 @@ enum QueryRoutes {
                 var query = CaseQuery()
                 query.bbox = try GridsQuery(q).bbox
                 if let near = q["near"].map(String.init) {
-                    let parts = near.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                    let parts = near.split(separator: ",").map { DecimalNumber.parse($0) }
                     guard parts.count == 2, let lon = parts[0], let lat = parts[1] else {
                         throw GridplanError(.badArgument, "\(setting: "near")=\(near): give LON,LAT")
                     }
@@ -57,7 +57,7 @@ enum QueryRoutes {
     }
 
     static func number(_ name: Setting, _ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite else { throw GridplanError(.badArgument, "\(setting: name)=\(text): not a number") }
+        guard let v = DecimalNumber.parse(text) else { throw GridplanError(.badArgument, "\(setting: name)=\(text): not a number") }
         return v
     }
 

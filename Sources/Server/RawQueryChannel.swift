@@ -15,7 +15,10 @@ struct RawQueryHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     let inner: HTTP1Channel
     var responder: HTTPChannelHandler.Responder { inner.responder }
 
-    init(responder: @escaping HTTPChannelHandler.Responder) { inner = HTTP1Channel(responder: responder) }
+    /// `idleTimeout`: seconds before a connection with no request being read or answered is closed.
+    init(responder: @escaping HTTPChannelHandler.Responder, idleTimeout: Double) {
+        inner = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeout * 1000))))
+    }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {

@@ -38,6 +38,8 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
 
     func validate() throws {
+        try checkRange(snapM, OptionRange.snapMetres, option: "--snap-m")
+        try checkRange(threads, OptionRange.threads, option: "--threads")
         try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
     }
 

@@ -47,6 +47,11 @@ struct BalanceCommand: ParsableCommand {
             throw ValidationError("--within takes a level and a code, e.g. --within community 440802007001")
         }
         guard level != .unit else { throw ValidationError("--within unit: a unit grid has one gridder; name an area, community or street") }
+        try checkPositive(maxRadius, upTo: OptionRange.metres.upperBound, option: "--max-radius")
+        try checkPositive(coverageRadius, upTo: OptionRange.metres.upperBound, option: "--coverage-radius")
+        try checkPositive(timeLimit, upTo: 3600, option: "--time-limit")
+        try checkRange(coverageK, 1...100, option: "--coverage-k")
+        try checkRange(maxMoves, 0...1_000_000, option: "--max-moves")
         if let r = maxRadius, !(r > 0) { throw ValidationError("--max-radius \(r): must be a positive number of metres") }
         if let k = maxMoves, k < 0 { throw ValidationError("--max-moves \(k): must not be negative") }
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }

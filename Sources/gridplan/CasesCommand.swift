@@ -50,6 +50,8 @@ struct CasesCommand: ParsableCommand {
         @Flag(help: "Start from the first row even if an earlier run of this file was interrupted.") var restart = false
 
         func validate() throws {
+            try checkRange(batchSize, OptionRange.batchSize, option: "--batch-size")
+            try checkRange(snapM, OptionRange.snapMetres, option: "--snap-m")
             try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
         }
 
@@ -124,13 +126,16 @@ struct CasesCommand: ParsableCommand {
         var timing = false
 
         func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
-            let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let parts = text.split(separator: ",").compactMap { DecimalNumber.parse($0) }
             guard parts.count == count else { throw GridplanError(.badArgument, "\(option) \(text): expected \(count) comma-separated numbers") }
             return parts
         }
 
         func validate() throws {
             if json && format == .csv { throw ValidationError("--json prints GeoJSON: give it or --format csv, not both") }
+            try checkRange(radius, OptionRange.metres, option: "--radius")
+            try checkRange(nearest, 1...100_000, option: "--nearest")
+            try checkRange(limit, 0...100_000_000, option: "--limit")
             try reportingErrors { _ = try (box(), point()) }
         }
 
@@ -234,6 +239,8 @@ struct CasesCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
         @Flag(help: "Print the report as JSON (snake_case keys).") var json = false
+
+        func validate() throws { try checkRange(snapM, OptionRange.snapMetres, option: "--snap-m") }
 
         func run() throws {
             try reportingErrors {

@@ -32,6 +32,7 @@ struct CoordsCommand: ParsableCommand {
     var to: String { get throws { try required(toCrs, oldTo, new: "--to-crs", old: "--to") } }
 
     func validate() throws {
+        try checkRange(precision, 0...17, option: "--precision")
         let (from, to) = (try self.from, try self.to)
         try reportingErrors { _ = try (parseCRS(from, option: "--from-crs"), parseCRS(to, option: "--to-crs")) }
     }

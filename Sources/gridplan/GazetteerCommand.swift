@@ -120,6 +120,8 @@ struct GazetteerSearch: ParsableCommand {
     @Option(help: "At most this many places.") var limit = 20
     @Flag(help: "Print the places as JSON (snake_case keys; exit status 1 when none match, as without it).") var json = false
 
+    func validate() throws { try checkRange(limit, 1...10_000, option: "--limit") }
+
     func run() throws {
         try reportingErrors {
             let plan = try store.open()

@@ -94,6 +94,10 @@ struct GeocodeFile: ParsableCommand {
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
 
     func validate() throws {
+        try checkRange(disagreeM, OptionRange.metres, option: "--disagree-m")
+        try checkRange(threads, OptionRange.threads, option: "--threads")
+        try checkRange(batchSize, OptionRange.batchSize, option: "--batch-size")
+        try checkRange(oldBatch, OptionRange.batchSize, option: "--batch")
         try reportingErrors {
             _ = try crs.map { try parseCRS($0, option: "--crs") }
             _ = try alsoSystems(also)

@@ -120,6 +120,13 @@ struct PartitionCommand: ParsableCommand {
 
     /// The option rules, checked before any file is read (exit status 2, as for a usage error).
     func validate() throws {
+        for (value, option) in [(target, "--target"), (min, "--min"), (max, "--max"), (maxResidents, "--max-residents")] {
+            try checkRange(value, 0...1e9, option: option)
+        }
+        try checkRange(minBlockM2, 0...1e9, option: "--min-block-m2")
+        try checkRange(adjacencyM, 0...1000, option: "--adjacency-m")
+        try checkPositive(maxRadius, upTo: OptionRange.metres.upperBound, option: "--max-radius")
+        try checkRange(count, 1...1_000_000, option: "--count")
         try reportingErrors {
             guard (parent == nil) != (level == nil) else { throw GridplanError(.badArgument, "give exactly one of --parent CODE and --level LEVEL") }
             guard outLevel == .area || outLevel == .unit else { throw GridplanError(.badArgument, "--out-level must be area or unit") }

@@ -30,6 +30,7 @@ struct PlanCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
+            try checkRange(toleranceM2, 0...1e9, option: "--tolerance-m2")
             try reportingErrors { _ = try moments() }
         }
 

@@ -39,7 +39,13 @@ struct ServeCommand: AsyncParsableCommand {
 
             Writes (POST) need `Authorization: Bearer TOKEN` with a token of --token-file (one a line); \
             without one they get 401 and nothing is written. Listening on an address other than loopback \
-            needs --token-file.
+            needs --token-file, and then the answers with names and phone numbers (who-covers, \
+            /api/grids/CODE, /api/cases, the OGC cases items) need a token of --token-file or --read-tokens \
+            too: without one they get 401. On loopback they need none.
+
+            Limits: an address of over 500 characters gets 400; a who-covers answer that takes longer than \
+            --request-timeout (10 s) gets 503; a connection idle for --idle-timeout (30 s) is closed; a \
+            POST body of over 64 KiB gets 413.
 
             HEAD works wherever GET does; the page, Leaflet and grid layers are sent gzipped to clients \
             that accept it. --cors-origin lets another system's pages call the API.
@@ -67,10 +73,23 @@ struct ServeCommand: AsyncParsableCommand {
             (e.g. `3f9c… 12345-hotline`), recorded with every write; needed to listen beyond loopback.
             """)
     var tokenFile: String?
+    @Option(
+        help: """
+            A file of bearer tokens that may read names and phone numbers (same format as --token-file): beyond \
+            loopback, who-covers answers, /api/grids/CODE, /api/cases and the OGC cases items need a read or write token.
+            """)
+    var readTokens: String?
+    @Option(help: "Seconds before an idle connection is closed (1–3600).") var idleTimeout = ServerOptions.defaultIdleTimeout
+    @Option(help: "Seconds a who-covers answer may take before the request gets 503 (1–600).")
+    var requestTimeout = ServerOptions.defaultRequestTimeout
 
-    static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
+    static let loopback = ServerOptions.loopback
 
     func validate() throws {
+        try checkRange(idleTimeout, 1...3600, option: "--idle-timeout")
+        try checkRange(requestTimeout, 1...600, option: "--request-timeout")
+        try checkRange(snapM, 0...10_000, option: "--snap-m")
+        try checkRange(k, 0...100, option: "-k")
         guard (0...65535).contains(port) else { throw fail("--port \(port): give 0–65535", status: 2) }
         guard tokenFile != nil || Self.loopback.contains(host) else {
             throw fail(
@@ -81,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The tokens of --token-file with their holders: each non-empty line is a token and, after
     /// a space, who holds it (else "token N", N the line); `#` starts a comment line.
-    func tokens() throws -> [String: String] {
+    func tokens(_ tokenFile: String?) throws -> [String: String] {
         guard let tokenFile else { return [:] }
         guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
             throw fail("\(tokenFile): cannot read the tokens", status: 2)
@@ -104,7 +123,9 @@ struct ServeCommand: AsyncParsableCommand {
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
         options.corsOrigin = corsOrigin
-        options.tokens = try tokens()
+        options.tokens = try tokens(tokenFile)
+        options.readTokens = try tokens(readTokens)
+        options.idleTimeout = idleTimeout; options.requestTimeout = requestTimeout
         let path = store.path
         do {
             try await GridplanServer.run(plan: path, options: options) { host, port in

@@ -42,6 +42,8 @@ struct ValidateCommand: ParsableCommand {
 
     /// A bad --at is a usage mistake (exit status 2), found before any check runs or --fix repairs anything.
     func validate() throws {
+        try checkRange(sliverM2, 0...1e9, option: "--sliver-m2")
+        try checkPositive(maxPrimarySpreadM, upTo: OptionRange.metres.upperBound, option: "--max-primary-spread-m")
         _ = try rules
         try reportingErrors {
             do { _ = try dayOption(at) } catch { throw CLIError(error, status: 2) }

@@ -37,6 +37,10 @@ struct WhoCoversCommand: ParsableCommand {
 
     /// The option rules, checked before the plan is opened.
     func validate() throws {
+        try checkRange(lon, -1e8...1e8, option: "--lon")
+        try checkRange(lat, -1e8...1e8, option: "--lat")
+        try checkRange(k, 0...100, option: "-k")
+        try checkRange(snapM, OptionRange.snapMetres, option: "--snap-m")
         try reportingErrors {
             if address != nil {
                 guard lon == nil && lat == nil else { throw GridplanError(.badArgument, "give --address or --lon and --lat, not both") }
