@@ -8,14 +8,14 @@ public enum DecimalNumber {
         let t = text.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
         var digits = 0, i = t.startIndex
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        if i < t.endIndex, t[i] == 0x2B || t[i] == 0x2D { i = t.index(after: i) }  // + -
+        if i < t.endIndex, t[i] == 0x2B || t[i] == 0x2D { i = t.index(after: i) } // + -
         while i < t.endIndex, isDigit(t[i]) { digits += 1; i = t.index(after: i) }
-        if i < t.endIndex, t[i] == 0x2E {  // .
+        if i < t.endIndex, t[i] == 0x2E { // .
             i = t.index(after: i)
             while i < t.endIndex, isDigit(t[i]) { digits += 1; i = t.index(after: i) }
         }
         guard digits > 0 else { return nil }
-        if i < t.endIndex, t[i] == 0x65 || t[i] == 0x45 {  // e E
+        if i < t.endIndex, t[i] == 0x65 || t[i] == 0x45 { // e E
             i = t.index(after: i)
             if i < t.endIndex, t[i] == 0x2B || t[i] == 0x2D { i = t.index(after: i) }
             var exponent = 0

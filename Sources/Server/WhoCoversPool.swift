@@ -75,6 +75,10 @@ final class WhoCoversPool: Sendable {
     /// True for the first caller only: the answer and the time limit race to resume once.
     final class Once: Sendable {
         private let done = Mutex(false)
-        func claim() -> Bool { done.withLock { d in defer { d = true }; return !d } }
+        func claim() -> Bool {
+            done.withLock { d in
+                defer { d = true }; return !d
+            }
+        }
     }
 }

@@ -24,7 +24,9 @@ func checkPositive(_ value: Double?, upTo upper: Double, option: String) throws 
 /// A whole number in `range`.
 func checkRange(_ value: Int?, _ range: ClosedRange<Int>, option: String) throws {
     guard let value else { return }
-    guard range.contains(value) else { throw ValidationError("\(option) \(value): give a whole number from \(range.lowerBound) to \(range.upperBound)") }
+    guard range.contains(value) else {
+        throw ValidationError("\(option) \(value): give a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
 }
 
 /// A bound as the messages write it: 10000, not 10000.0.
