@@ -223,7 +223,7 @@ struct WhoCoversQuery {
         func text(_ key: String) -> String? { q[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         func number(_ key: String) throws -> Double? {
             guard let t = text(key) else { return nil }
-            guard let v = DecimalNumber.parse(t) else { throw GridplanError(.badArgument, "\(key)=\(t): not a decimal number") }
+            guard let v = DecimalNumber.parse(t) else { throw GridplanError(.badArgument, "\(key)=\(t): not a number") }
             return v
         }
         let lon = try number("lon"), lat = try number("lat"), address = text("address")
