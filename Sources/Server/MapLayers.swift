@@ -112,9 +112,21 @@ extension MapScript {
           history.replaceState(null, "", "#" + h.toString());
         }
 
+        // A token given once as #token=… (a server beyond loopback answers names only to token holders):
+        // kept for this tab's session, and gone from the address at the next link written.
+        const token = (() => {
+          try {
+            const given = new URLSearchParams(location.hash.slice(1)).get("token");
+            if (given) sessionStorage.setItem("gridplanToken", given);
+            return sessionStorage.getItem("gridplanToken");
+          } catch (e) { return null; }
+        })();
+
         // The server words its errors in the page's language.
         async function getJSON(url) {
-          const r = await fetch(url, { headers: { "Accept-Language": lang === "zh" ? "zh-CN" : "en" } });
+          const headers = { "Accept-Language": lang === "zh" ? "zh-CN" : "en" };
+          if (token) headers.Authorization = `Bearer ${token}`;
+          const r = await fetch(url, { headers });
           const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
           if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
           return body;
