@@ -78,5 +78,19 @@ extension MessageCatalogue {
         %1, line %2: the token is given twice ⇒ %1 第 %2 行：令牌重复出现
         a satisfaction score goes with --to-status feedback, not %1 ⇒ 满意度评分应随 --to-status feedback（评价）给出，而不是 %1
         --to-status %1: not a status ⇒ --to-status %1：不是案件状态
+        level     grids  area km²   households  residents  invalid  no parent multi-part ⇒ 层级      网格数 面积 km²   户数        人口       无效     无上级    多部件
+        engine: %1 addresses/s on %2 threads ⇒ 引擎：每秒 %1 条地址，%2 个线程
+        engine: %1 points/s on %2 threads (%3 s) ⇒ 引擎：每秒 %1 个点，%2 个线程（%3 秒）
+        %1 cases added, %2 updated, %3 rejected in %4 s; coordinates read in %5 ⇒ 新增案件 %1 件，更新 %2 件，退回 %3 件，用时 %4 秒；坐标按 %5 读取
+        unknown %1 '…' ⇒ 未知的%1“…”
+        %1 '…' is not in the named divisions ⇒ %1“…”不在地址所写的行政区划内
+        %1 '…' is not in the named county ⇒ %1“…”不在地址所写的区县内
+        no house numbers known near %1 on '…' ⇒ “…”上 %1 附近没有已知门牌
+        ambiguous: %1 places named '…' ⇒ 有歧义：%1 处地点同名“…”
+        %1 not found ⇒ 未找到%1
+        not in the gazetteer as written, nothing else in the address confirms it ⇒ 地名库中没有所写的名称，地址中也没有其他信息可以印证
+        empty address ⇒ 地址为空
+        nothing recognised ⇒ 未识别出任何地址成分
+        no reason given ⇒ 未给出原因
         """)
 }

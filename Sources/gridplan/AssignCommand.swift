@@ -58,12 +58,8 @@ struct AssignCommand: ParsableCommand {
             ReportLines(dataTo: out).say(
                 "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
                     + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")
-            FileHandle.standardError.write(
-                Data(
-                    String(
-                        format: "engine: %.0f points/s on %d threads (%.3f s)\n",
-                        report.pointsPerSecond, report.threads, report.engineSeconds
-                    ).utf8))
+            let rate = String(format: "%.0f", report.pointsPerSecond), seconds = String(format: "%.3f", report.engineSeconds)
+            tell("engine: \(rate) points/s on \(report.threads) threads (\(seconds) s)")
         }
     }
 }
