@@ -96,7 +96,8 @@ package enum CaseImporter {
                 switch parse(row, f, reader: reader) {
                 case .success(let parsed): accepted.append((row, parsed))
                 case .failure(let reason):
-                    try rejects.write(row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.localized { $0.rawValue })
+                    try rejects.write(
+                        row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.localized { $0.rawValue })
                 }
             }
             let located = accepted.indices.filter { accepted[$0].0.lon != nil }

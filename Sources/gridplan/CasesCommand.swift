@@ -82,7 +82,9 @@ struct CasesCommand: ParsableCommand {
                 let seconds = String(format: "%.1f", report.seconds), crs = report.sourceCRS ?? "no CRS (none had any)"
                 // No statuses when no row was stored: then no empty brackets either.
                 if statuses.isEmpty {
-                    say("\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected in \(seconds) s; coordinates read in \(crs)")
+                    say(
+                        "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected in \(seconds) s; coordinates read in \(crs)"
+                    )
                 } else {
                     say(
                         "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
