@@ -49,14 +49,16 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
-        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        // GDAL's headers only: libgdal is loaded on first use by CGDALLoader (see GDALLoader.c), not at start.
+        .systemLibrary(name: "CGDAL", providers: [.apt(["libgdal-dev"])]),
+        .target(name: "CGDALLoader", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "GridErrors", swiftSettings: strict),
         .target(name: "GridGeometry", dependencies: ["CGEOS", "GridErrors"], swiftSettings: strict),
         .target(name: "GridProjection", dependencies: ["CPROJ", "GridGeometry", "GridErrors"], swiftSettings: strict),
-        .target(name: "GridFormats", dependencies: ["CGDAL", "GridGeometry", "GridErrors", "GridProjection"], swiftSettings: strict),
+        .target(name: "GridFormats", dependencies: ["CGDAL", "CGDALLoader", "GridGeometry", "GridErrors", "GridProjection"], swiftSettings: strict),
         .target(name: "GridStore", dependencies: ["GridGeometry", "GridErrors", "GridProjection", "CSQLite", grdb], swiftSettings: strict),
         .target(
             name: "Grids", dependencies: ["GridGeometry", "GridErrors", "GridProjection", "GridFormats", "GridStore", grdb], swiftSettings: strict),
