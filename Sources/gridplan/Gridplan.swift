@@ -36,7 +36,7 @@ struct Gridplan: AsyncParsableCommand {
     /// parser builds the configuration, so that other commands do not load GDAL at every start.
     static func main() async {
         let arguments = CommandLine.arguments.dropFirst().prefix { $0 != "--" }
-        if arguments.contains("--version") {  // as ArgumentParser reads it: on any command
+        if arguments.contains("--version") { // as ArgumentParser reads it: on any command
             print(GridplanVersion.report())
             return
         }
