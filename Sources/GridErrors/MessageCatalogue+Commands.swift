@@ -92,5 +92,6 @@ extension MessageCatalogue {
         empty address ⇒ 地址为空
         nothing recognised ⇒ 未识别出任何地址成分
         no reason given ⇒ 未给出原因
+        reading %1 ⇒ 正在读取 %1
         """)
 }

@@ -50,7 +50,7 @@ struct AssignCommand: ParsableCommand {
             defer { input.remove() }
             let reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = try Assigner(store: plan, snapMetres: snapM)
-            let progress = ProgressLine("assigning \(file)")
+            let progress = ProgressLine("assigning \(file)", total: csvRows(input.path))
             let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
             progress.finish(report.rows)
             if json { try printReport(report, dataTo: out); return }

@@ -68,8 +68,7 @@ struct CasesCommand: ParsableCommand {
                 let input = try InputFile(file)
                 defer { input.remove() }
                 let report = try CaseImporter.run(file: input.path, into: plan, options: options) { done, total in
-                    progress.update(done)
-                    _ = total
+                    progress.update(done, total: total)
                 }
                 progress.finish(report.rows)
                 if json {
