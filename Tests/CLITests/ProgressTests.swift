@@ -26,7 +26,7 @@ final class ProgressTests: XCTestCase {
             ["import", streets, "--db", plan, "--level", "street"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
         XCTAssertEqual(logged.status, 0, logged.stderr)
         let lines = progressLines(logged.stderr, "reading \(streets): ")
-        XCTAssertEqual(lines.count, 9, logged.stderr)  // one a feature, then the last figures
+        XCTAssertEqual(lines.count, 9, logged.stderr) // one a feature, then the last figures
         XCTAssertTrue(lines[0].hasPrefix("reading \(streets): 1/8 (12 %)"), lines[0])
         XCTAssertTrue(lines.last!.hasPrefix("reading \(streets): 8/8 (100 %)"), lines.last!)
 
