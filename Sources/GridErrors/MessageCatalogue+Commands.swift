@@ -93,5 +93,9 @@ extension MessageCatalogue {
         nothing recognised ⇒ 未识别出任何地址成分
         no reason given ⇒ 未给出原因
         reading %1 ⇒ 正在读取 %1
+          %1: %2 households: %3 → %4 grids (%5) ⇒   %1：%2 户：%3 → %4 个网格（%5）
+        grids added ⇒ 新增网格
+        grids merged ⇒ 合并网格
+        --allow-count-changes needs --redraw ⇒ --allow-count-changes 需要与 --redraw 一起使用
         """)
 }
