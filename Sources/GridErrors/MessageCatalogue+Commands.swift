@@ -97,5 +97,8 @@ extension MessageCatalogue {
         grids added ⇒ 新增网格
         grids merged ⇒ 合并网格
         --allow-count-changes needs --redraw ⇒ --allow-count-changes 需要与 --redraw 一起使用
+        boundary changes: a redraw of %1 moves %2 households (%3 grids added, %4 merged); largest ratio by reassignment alone %5, with the redraw %6 ⇒ 边界调整：重划 %1 移动 %2 户（新增 %3 个网格，合并 %4 个）；仅调整分工时最大负荷比 %5，重划后 %6
+        the redraw does not lower the largest ratio: the answer above is reassignment alone ⇒ 重划不能降低最大负荷比：以上为仅调整分工的方案
+        redraw applied as plan version %1 ⇒ 重划已写入规划版本 %1
         """)
 }
