@@ -120,5 +120,11 @@ extension MessageCatalogue {
         , radius at most %1 m ⇒ ，半径至多 %1 米
         , at most %1 residents, radius at most %2 m ⇒ ，人口至多 %1，半径至多 %2 米
         the address is %1 characters long, over the limit of %2 ⇒ 地址长 %1 个字符，超过上限 %2
+        this answer holds names and phone numbers: it needs a bearer token on a server beyond loopback ⇒ 此答复含姓名和电话：非本机访问的服务器需要 Bearer 令牌
+        send Authorization: Bearer TOKEN with a token of the server's --read-tokens or --token-file ⇒ \
+        请发送 Authorization: Bearer 令牌，令牌取自服务器的 --read-tokens 或 --token-file
+        the answer took longer than %1 s ⇒ 答复用时超过 %1 秒
+        ask again; a simpler question (a point) answers sooner ⇒ 请重试；更简单的问题（一个点）答得更快
+        the text holds a NUL character (\\u0000), which would cut it short: remove it ⇒ 文本含有 NUL 字符（\\u0000），会被截断：请删除它
         """)
 }
