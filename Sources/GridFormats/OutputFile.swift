@@ -111,7 +111,7 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// The mode of the file being replaced, or what a new file gets under the process's umask.
-    static func modeFor(_ target: String) -> mode_t {
+    public static func modeFor(_ target: String) -> mode_t {
         var info = stat()
         if stat(target, &info) == 0 { return info.st_mode & 0o7777 }
         let mask = umask(0)

@@ -27,7 +27,10 @@ struct StoreOptions: ParsableArguments {
     var path: String
 
     func open(create: Bool = false) throws -> GeoPackage {
-        try GeoPackage.plan(path: path, create: create)
+        LockWait.setNotice { path, seconds in
+            tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
+        }
+        return try GeoPackage.plan(path: path, create: create)
     }
 }
 
