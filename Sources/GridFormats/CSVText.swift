@@ -95,12 +95,14 @@ final class CSVText {
         return Array((try handle.read(upToCount: 4096)) ?? Data())
     }
 
-    /// Mostly ASCII text in UTF-16 has a NUL in every other byte.
+    /// UTF-16 text puts a NUL beside every ASCII character (digits, commas, line breaks), always
+    /// on the same side: at least a quarter of one side's bytes, almost none of the other's.
     private static func looksLikeUTF16(_ head: [UInt8]) -> Bool {
         guard head.count >= 8 else { return false }
         let even = stride(from: 0, to: head.count, by: 2).filter { head[$0] == 0 }.count
         let odd = stride(from: 1, to: head.count, by: 2).filter { head[$0] == 0 }.count
-        return max(even, odd) * 10 >= head.count / 2 * 7 && min(even, odd) * 10 < head.count / 2
+        let half = head.count / 2
+        return max(even, odd) * 4 >= half && min(even, odd) * 20 < half
     }
 
     /// Reads `path` in chunks, converting from `source` to UTF-8 and scanning the lines; writes the

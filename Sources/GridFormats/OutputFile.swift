@@ -132,7 +132,7 @@ public final class OutputFile: @unchecked Sendable {
     }
 }
 
-/// Temporary files of this process, removed on SIGINT and SIGTERM before the signal ends it as it
+/// Temporary files and folders of this process, removed on SIGINT and SIGTERM before the signal ends it as it
 /// would have (the handler runs on a dispatch queue, not in signal context, so it may take a lock).
 public final class TemporaryFiles: @unchecked Sendable {
     public static let shared = TemporaryFiles()
@@ -169,7 +169,8 @@ public final class TemporaryFiles: @unchecked Sendable {
         defer { lock.unlock() }
         for path in paths {
             for (from, _) in OutputFile.companions(path, path) { unlink(from) }
-            unlink(path)
+            // A file, or a private folder with the copy of standard input in it.
+            try? FileManager.default.removeItem(atPath: path)
         }
         paths.removeAll()
     }
