@@ -119,10 +119,15 @@ public final class OutputFile: @unchecked Sendable {
         return 0o666 & ~mask
     }
 
+    private static let cleaned = LockedFolders()
+
     /// Removes `.gridplan-tmp-PID-…` files in `folder` whose process is no longer running (a
-    /// killed run's). Files of running processes, and every other file, are left alone.
+    /// killed run's), once per folder and process. Files of running processes, and every other
+    /// file, are left alone.
     static func removeStale(in folder: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        guard cleaned.firstTime(folder), let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else {
+            return
+        }
         for name in names where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
@@ -132,6 +137,20 @@ public final class OutputFile: @unchecked Sendable {
     }
 }
 
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func get() -> Bool { lock.withLock { value } }
+    func set(_ new: Bool) { lock.withLock { value = new } }
+}
+
+/// Folders already cleaned of stale temporary files by this process.
+final class LockedFolders: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: Set<String> = []
+    func firstTime(_ folder: String) -> Bool { lock.withLock { seen.insert(folder).inserted } }
+}
+
 /// Temporary files and folders of this process, removed on SIGINT and SIGTERM before the signal ends it as it
 /// would have (the handler runs on a dispatch queue, not in signal context, so it may take a lock).
 public final class TemporaryFiles: @unchecked Sendable {
@@ -139,6 +158,11 @@ public final class TemporaryFiles: @unchecked Sendable {
     private let lock = NSLock()
     private var paths: Set<String> = []
     private var sources: [any DispatchSourceSignal] = []
+    private let terminating = LockedFlag()
+
+    /// True once SIGINT or SIGTERM arrived: the process is about to end by that signal, and an
+    /// error the main thread meets meanwhile (its files just removed) is not worth reporting.
+    public var isTerminating: Bool { terminating.get() }
 
     public func add(_ path: String) {
         lock.lock()
@@ -146,12 +170,16 @@ public final class TemporaryFiles: @unchecked Sendable {
         paths.insert(path)
         guard sources.isEmpty else { return }
         for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
+            // A signal the process was started ignoring (a background job's SIGINT) stays ignored.
+            let previous = signal(sig, SIG_IGN)
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
+                self?.terminating.set(true)
                 self?.removeAll()
                 signal(sig, SIG_DFL)
-                raise(sig)
+                // To the process, not this thread (`raise`): dispatch's threads block the signal.
+                kill(getpid(), sig)
             }
             source.resume()
             sources.append(source)

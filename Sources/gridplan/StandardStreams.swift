@@ -22,7 +22,8 @@ struct InputFile {
         let file = dir.appendingPathComponent("stdin.\(ext)")
         // Personal data: readable by the user alone, and removed on SIGINT and SIGTERM as well.
         TemporaryFiles.shared.add(dir.path)
-        guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0, (try? FileHandle(fileDescriptor: fd, closeOnDealloc: true).write(contentsOf: data)) != nil else {
             throw GridplanError(.failed, "cannot keep a copy of standard input", source: .file(file.path))
         }
         path = file.path

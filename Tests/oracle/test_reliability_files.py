@@ -138,7 +138,7 @@ def test_no_copy_of_the_data_is_left_in_the_temporary_folder(gridplan_binary, st
     backlog = header + "\n" + "".join(f"Y{i}-{k},{row.split(',', 1)[1]}\n" for i in range(12) for k, row in enumerate(rows))
     gridplan_args = [gridplan_binary, "cases", "import", "-", "--db", street_plan, "--crs", "cgcs2000", "--batch-size", "500",
                      "--rejects", tmp_path / "r.csv"]
-    process = subprocess.Popen(gridplan_args, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(gridplan_args, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     process.stdin.write(backlog.encode())
     process.stdin.close()
     deadline = time.time() + 30
@@ -149,7 +149,7 @@ def test_no_copy_of_the_data_is_left_in_the_temporary_folder(gridplan_binary, st
     assert copies, "no copy of standard input seen"
     assert copies[0].stat().st_mode & 0o777 == 0o600 and copies[0].parent.stat().st_mode & 0o777 == 0o700
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    assert process.wait(timeout=30) == -signal.SIGTERM, process.stderr.read()
     assert list(private.iterdir()) == []
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".gridplan-tmp-")]
 
