@@ -45,7 +45,7 @@ package struct CaseImportReport: Sendable, Encodable {
 /// transaction that also advances a checkpoint: after a kill, the next run of the same file
 /// (same path, size and modification time) resumes after the last committed batch, and the
 /// reject file is cut back to what that batch had written. Rows that cannot be used go to the
-/// reject file with their line (or feature) number and the reason.
+/// reject file with their line (or feature) number and the reason (in the user's language, as reports are).
 package enum CaseImporter {
     static let idNames = ["id", "case_id", "external_id", "编号", "工单号", "事件编号", "案件编号"]
     static let timeNames = ["reported_at", "time", "report_time", "上报时间", "时间", "发生时间"]
@@ -96,7 +96,7 @@ package enum CaseImporter {
                 switch parse(row, f, reader: reader) {
                 case .success(let parsed): accepted.append((row, parsed))
                 case .failure(let reason):
-                    try rejects.write(row: row, number: row.line, reason: reason.description)
+                    try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
                 }
             }
             let located = accepted.indices.filter { accepted[$0].0.lon != nil }

@@ -122,7 +122,10 @@ package enum GazetteerImporter {
 
     /// `grids` locates places in the plan's grids; made from the store when not given (building
     /// one takes a moment: pass one to several imports).
-    package static func run(file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil) throws -> Report {
+    /// `progress` hears the features read so far, as they are read.
+    package static func run(
+        file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil, progress: ((Int) -> Void)? = nil
+    ) throws -> Report {
         let fileName = (file as NSString).lastPathComponent
         let reader: VectorReader
         reader = try VectorReader(path: file, encoding: options.encoding)
@@ -159,6 +162,7 @@ package enum GazetteerImporter {
             return t
         }
         try reader.forEach { f in
+            progress?(f.number)
             var name = text(f, "name")
             let road = text(f, "road"), numberText = text(f, "number"), compound = text(f, "compound"), building = text(f, "building")
             if name == nil {

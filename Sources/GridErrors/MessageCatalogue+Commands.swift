@@ -78,5 +78,27 @@ extension MessageCatalogue {
         %1, line %2: the token is given twice ⇒ %1 第 %2 行：令牌重复出现
         a satisfaction score goes with --to-status feedback, not %1 ⇒ 满意度评分应随 --to-status feedback（评价）给出，而不是 %1
         --to-status %1: not a status ⇒ --to-status %1：不是案件状态
+        level     grids  area km²   households  residents  invalid  no parent multi-part ⇒ 层级      网格数 面积 km²   户数        人口       无效     无上级    多部件
+        engine: %1 addresses/s on %2 threads ⇒ 引擎：每秒 %1 条地址，%2 个线程
+        engine: %1 points/s on %2 threads (%3 s) ⇒ 引擎：每秒 %1 个点，%2 个线程（%3 秒）
+        %1 cases added, %2 updated, %3 rejected in %4 s; coordinates read in %5 ⇒ 新增案件 %1 件，更新 %2 件，退回 %3 件，用时 %4 秒；坐标按 %5 读取
+        unknown %1 '…' ⇒ 未知的%1“…”
+        %1 '…' is not in the named divisions ⇒ %1“…”不在地址所写的行政区划内
+        %1 '…' is not in the named county ⇒ %1“…”不在地址所写的区县内
+        no house numbers known near %1 on '…' ⇒ “…”上 %1 附近没有已知门牌
+        ambiguous: %1 places named '…' ⇒ 有歧义：%1 处地点同名“…”
+        %1 not found ⇒ 未找到%1
+        not in the gazetteer as written, nothing else in the address confirms it ⇒ 地名库中没有所写的名称，地址中也没有其他信息可以印证
+        empty address ⇒ 地址为空
+        nothing recognised ⇒ 未识别出任何地址成分
+        no reason given ⇒ 未给出原因
+        reading %1 ⇒ 正在读取 %1
+          %1: %2 households: %3 → %4 grids (%5) ⇒   %1：%2 户：%3 → %4 个网格（%5）
+        grids added ⇒ 新增网格
+        grids merged ⇒ 合并网格
+        --allow-count-changes needs --redraw ⇒ --allow-count-changes 需要与 --redraw 一起使用
+        boundary changes: a redraw of %1 moves %2 households (%3 grids added, %4 merged); largest ratio by reassignment alone %5, with the redraw %6 ⇒ 边界调整：重划 %1 移动 %2 户（新增 %3 个网格，合并 %4 个）；仅调整分工时最大负荷比 %5，重划后 %6
+        the redraw does not lower the largest ratio: the answer above is reassignment alone ⇒ 重划不能降低最大负荷比：以上为仅调整分工的方案
+        redraw applied as plan version %1 ⇒ 重划已写入规划版本 %1
         """)
 }

@@ -66,6 +66,8 @@ extension MessageCatalogue {
         house_number ⇒ 门牌号
         grid ⇒ 网格
         county ⇒ 区县
+        city ⇒ 地级市
+        province ⇒ 省
         none ⇒ 无
         inside ⇒ 在网格内
         boundary ⇒ 在边界上

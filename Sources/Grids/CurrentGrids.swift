@@ -1,3 +1,4 @@
+import GRDB
 public import GridStore
 
 extension GridRecord {
@@ -5,5 +6,13 @@ extension GridRecord {
     /// modules that read grids without opening a database transaction of their own.
     public static func current(in store: GeoPackage, level: GridLevel? = nil) throws -> [GridRecord] {
         try store.read { try current($0, level: level) }
+    }
+
+    /// Every code a grid of `level` has had, current or ended: a new grid never takes one of them,
+    /// so a code names one place across the plan's whole history.
+    public static func codesEverUsed(in store: GeoPackage, level: GridLevel) throws -> Set<String> {
+        try store.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT code FROM grids WHERE level = ? AND code IS NOT NULL", arguments: [level.rawValue]))
+        }
     }
 }

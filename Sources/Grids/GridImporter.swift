@@ -86,7 +86,10 @@ public enum GridImporter {
         var source: String
     }
 
-    public static func run(file: String, into store: GeoPackage, options: ImportOptions) throws -> ImportReport {
+    /// `progress` hears the features read so far and their total, as they are read.
+    public static func run(
+        file: String, into store: GeoPackage, options: ImportOptions, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> ImportReport {
         let reader: VectorReader
         reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding)
         let fileName = (file as NSString).lastPathComponent
@@ -101,10 +104,12 @@ public enum GridImporter {
         let context = GEOSContext()
         var rows: [Row] = []
 
-        guard reader.featureCount != 0 else {
+        let total = reader.featureCount
+        guard total != 0 else {
             throw GridplanError(.badInput, "the layer '\(reader.layerName)' has no features", source: .file(fileName))
         }
         try reader.forEach { feature in
+            progress?(feature.number, total)
             let code = fields.code.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
             let name = fields.name.flatMap { feature.values[$0].string }.flatMap(nonEmpty)
             let label = "\(fileName): feature \(feature.number)" + ((name ?? code).map { " ('\($0)')" } ?? "")

@@ -34,7 +34,32 @@ public enum JSONOutput {
         let encoder = JSONEncoder()
         if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
+        let data = try encoder.encode(value)
+        return pretty ? collapsingEmptyContainers(data) : data
+    }
+
+    /// Pretty JSON with each empty array or object written `[]` or `{}`: Foundation's encoder
+    /// writes them over three lines (`[`, an empty line, `]`). A raw line break never occurs
+    /// inside a JSON string (it is escaped there), so the pattern is always structure.
+    static func collapsingEmptyContainers(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            out.append(b)
+            i += 1
+            guard b == UInt8(ascii: "[") || b == UInt8(ascii: "{"), i + 1 < bytes.count, bytes[i] == 10, bytes[i + 1] == 10 else { continue }
+            var j = i + 2
+            while j < bytes.count && bytes[j] == UInt8(ascii: " ") { j += 1 }
+            let closer = b == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+            if j < bytes.count && bytes[j] == closer {
+                out.append(closer)
+                i = j + 1
+            }
+        }
+        return Data(out)
     }
 
     /// `data(value)` as text.

@@ -17,7 +17,7 @@ extension ParentPartition {
     /// Regions to grids: the union of each region's blocks, measured (area, Polsby–Popper, radius,
     /// parts, holes), its kind, whether it changed, and whether it meets the bounds.
     mutating func makeGrids(search: Search, graph: BlockGraph, blocks: BlockSet) throws -> [Made] {
-        let solution = search.solution, initial = search.initial, targets = search.builder.targets
+        let solution = search.solution, original = search.original, targets = search.builder.targets
         let cuts = try blocks.cutCounts(region: solution.region)
         part.cuts.onBarriers = cuts.onBarriers
         part.cuts.onDedicated = cuts.onDedicated
@@ -34,8 +34,10 @@ extension ParentPartition {
             for k in xs.indices { radius = max(radius, hypot(xs[k] - centre.x, ys[k] - centre.y)) }
             let hh = blockList.reduce(0.0) { $0 + graph.households[$1] }
             let residents = blockList.reduce(0.0) { $0 + graph.residents[$1] }
-            let changed = options.redraw ? Set(blockList) != Set(initial.indices.filter { initial[$0] == r }) : true
-            let kind = kind(ofRegion: r, blocks: blockList)
+            // Redraw: changed unless it holds exactly the blocks of the grid it continues (an added grid is new).
+            let changed =
+                options.redraw ? search.child[r].map { c in Set(blockList) != Set(original.indices.filter { original[$0] == c }) } ?? true : true
+            let kind = kind(ofRegion: r, blocks: blockList, search: search)
             let exempt = kind != GridKind.comprehensive.rawValue
             var grid = PartitionReport.Grid(
                 code: nil, name: "", households: hh, residents: residents,
@@ -64,9 +66,10 @@ extension ParentPartition {
         return members
     }
 
-    /// A redrawn grid keeps its kind; a fresh grid holding a dedicated block takes the site's kind.
-    func kind(ofRegion r: Int, blocks blockList: [Int]) -> String {
-        if options.redraw { return r < children.count ? children[r].kind : GridKind.comprehensive.rawValue }
+    /// A redrawn grid keeps its kind (one it adds is comprehensive); a fresh grid holding a dedicated
+    /// block takes the site's kind.
+    func kind(ofRegion r: Int, blocks blockList: [Int], search: Search) -> String {
+        if options.redraw { return search.child[r].map { children[$0].kind } ?? GridKind.comprehensive.rawValue }
         if let d = blockList.lazy.compactMap({ dedicatedOfBlock[$0] }).first { return options.dedicated[sites.indices[d]].kind.rawValue }
         return GridKind.comprehensive.rawValue
     }
@@ -77,18 +80,22 @@ extension ParentPartition {
         search: Search, graph: BlockGraph, blocks: BlockSet, locator: PointLocator, made: [Made],
         cases: (any CaseLocations)?, roster: (any DutyRoster)?
     ) throws {
-        let initial = search.initial, region = search.solution.region
-        for b in initial.indices where initial[b] != region[b] {
+        // Each block's grid before and after, as indices into `children` (an added grid: past its end).
+        let before = search.original, after = search.solution.region.map { search.child[$0] ?? (children.count + $0) }
+        for b in before.indices where before[b] != after[b] {
             part.redraw.movedBlocks += 1
             part.redraw.movedHouseholds += graph.households[b]
             part.redraw.movedBuildings += blockBuildings[b]
         }
         if let cases, let points = try cases.casePoints(in: envelope) {
-            part.redraw.movedCases = try movedCases(points, blocks: blocks, locator: locator, from: initial, to: region)
+            part.redraw.movedCases = try movedCases(points, blocks: blocks, locator: locator, from: before, to: after)
         }
         let changedCodes = Set(
-            children.indices.filter { r in made.first { $0.region == r }?.grid.changed ?? true }
-                .compactMap { children[$0].code })
+            children.indices.filter { c in
+                guard let r = search.child.firstIndex(of: c) else { return true }
+                return made.first { $0.region == r }?.grid.changed ?? true
+            }
+            .compactMap { children[$0].code })
         if !changedCodes.isEmpty, let roster, let gridders = try roster.primaryGridders(level: options.outLevel, grids: changedCodes) {
             part.redraw.affectedGridders = gridders
         }
@@ -110,10 +117,13 @@ extension ParentPartition {
     }
 
     /// Redraw: grids keep their code and name; those that changed are ended and written anew, those
-    /// left without blocks are ended.
-    mutating func replaceChanged(_ made: inout [Made], newGrids: inout [GridReplacement.NewGrid], endFids: inout [Int64]) throws {
-        for (r, child) in children.enumerated() {
-            guard let i = made.firstIndex(where: { $0.region == r }) else {
+    /// left without blocks (merged) are ended; grids the redraw added get the next free codes under
+    /// their parent, by the standard scheme, and are named after them.
+    mutating func replaceChanged(
+        _ made: inout [Made], search: Search, newGrids: inout [GridReplacement.NewGrid], endFids: inout [Int64]
+    ) throws {
+        for (c, child) in children.enumerated() {
+            guard let r = search.child.firstIndex(of: c), let i = made.firstIndex(where: { $0.region == r }) else {
                 endFids.append(child.fid); part.endedGrids += 1; continue
             }
             made[i].grid.code = child.code
@@ -126,6 +136,32 @@ extension ParentPartition {
                     made[i].geometry, grid: made[i].grid, level: options.outLevel, parent: parent,
                     code: child.code, name: child.name, kind: child.kind))
         }
+        var taken = plan.codesEverUsed.union(plan.all.filter { $0.level == options.outLevel }.compactMap(\.code))
+        for i in made.indices where search.child[made[i].region] == nil {
+            let group = Int64(search.builder.regionGroups?[made[i].region] ?? -1)
+            let parent = plan.byFid[group] ?? record
+            let code = nextCode(under: parent, taken: &taken)
+            let noun = options.outLevel == .area ? "片区" : "网格"
+            let number = code.map { Int($0.suffix(CodeScheme.standard.parts[options.outLevel]!.digits)) ?? 0 } ?? made.count
+            made[i].grid.code = code
+            made[i].grid.name = "\(parent.name ?? parent.label)第\(number)\(noun)"
+            newGrids.append(
+                try Partitioner.newGrid(
+                    made[i].geometry, grid: made[i].grid, level: options.outLevel, parent: parent, code: code, name: made[i].grid.name))
+        }
+    }
+
+    /// The first code under `parent` by the standard scheme that no grid of the level has had; nil
+    /// when the parent has no code to build on or the digits run out.
+    func nextCode(under parent: GridRecord, taken: inout Set<String>) -> String? {
+        guard let prefix = Partitioner.codePrefix(parent: parent, ancestors: plan.ancestors(parent), level: options.outLevel) else { return nil }
+        let digits = CodeScheme.standard.parts[options.outLevel]!.digits
+        var n = 1
+        while taken.contains(prefix + String(format: "%0\(digits)d", n)) { n += 1 }
+        guard String(n).count <= digits else { return nil }
+        let code = prefix + String(format: "%0\(digits)d", n)
+        taken.insert(code)
+        return code
     }
 
     /// Fresh partition: the grids in reading order (north→south, west→east), coded after the parent by

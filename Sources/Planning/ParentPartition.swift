@@ -76,8 +76,12 @@ struct ParentPartition {
     struct Search {
         var builder: RegionBuilder
         var solution: RegionBuilder.Solution
-        /// Redraw: the existing grid of each block (empty in a fresh partition).
+        /// Redraw: the region each block starts in (empty in a fresh partition).
         var initial: [Int]
+        /// Redraw: the existing grid (index into `children`) each region continues; nil for a grid added.
+        var child: [Int?] = []
+        /// Redraw: the existing grid (index into `children`) of each block before the redraw.
+        var original: [Int] = []
     }
 
     /// Groups the blocks into grids: a fresh partition from dedicated blocks and seeds, or a redraw
@@ -91,17 +95,29 @@ struct ParentPartition {
         var builder = RegionBuilder(graph: graph, targets: targets)
         for (b, d) in dedicatedOfBlock { builder.fixed[b] = -1 - d }
         builder.seeds = seedBlocks
-        var initial: [Int] = []
+        var initial: [Int] = [], original: [Int] = [], child: [Int?] = []
         if options.redraw {
-            initial = try initialRegions(blocks, graph: graph, faceGroup: faceGroup)
-            fixExisting(&builder, initial: initial)
+            original = try initialRegions(blocks, graph: graph, faceGroup: faceGroup)
+            let frozen = Set(children.indices.filter(isFrozen))
+            let start =
+                options.allowCountChanges
+                ? changeCounts(original, graph: graph, targets: targets, frozen: frozen) : unchangedStart(original)
+            initial = start.region
+            child = start.child
+            fixExisting(&builder, start: start)
             lockedFound.formUnion(children.compactMap(\.code).filter(options.locked.contains))
         }
         // Region numbers must be dense for the search: existing grids keep their index.
         let searchStarted = Date()
         let solution = options.redraw ? builder.redraw(from: initial, seed: options.seed) : builder.partition(seed: options.seed)
         part.searchSeconds = Date().timeIntervalSince(searchStarted)
-        return Search(builder: builder, solution: solution, initial: initial)
+        return Search(builder: builder, solution: solution, initial: initial, child: child, original: original)
+    }
+
+    /// Redraw: an existing grid that stays as it is, blocks and all: a locked one, or a dedicated one
+    /// (exempt from the bounds).
+    func isFrozen(_ c: Int) -> Bool {
+        (children[c].code.map(options.locked.contains) ?? false) || children[c].kind != GridKind.comprehensive.rawValue
     }
 
     /// Redraw: each block starts in the existing grid holding it; blocks in no grid join a neighbour's.
@@ -123,25 +139,20 @@ struct ParentPartition {
     /// Redraw: locked grids and dedicated grids (exempt from the bounds) stay as they are; blocks move
     /// only between grids of one parent; and the grids of a parent whose households (or residents)
     /// cannot meet the bounds in that many grids, however blocks move, are left as they are and reported.
-    mutating func fixExisting(_ builder: inout RegionBuilder, initial: [Int]) {
-        let graph = builder.graph, targets = builder.targets
-        for (b, r) in initial.enumerated()
-        where (children[r].code.map(options.locked.contains) ?? false)
-            || children[r].kind != GridKind.comprehensive.rawValue
-        { builder.fixed[b] = r }
-        let groups = children.map { Int($0.parentFid ?? -1) }
+    mutating func fixExisting(_ builder: inout RegionBuilder, start: RedrawStart) {
+        let graph = builder.graph, targets = builder.targets, initial = start.region
+        for (b, r) in initial.enumerated() where start.child[r].map(isFrozen) ?? false { builder.fixed[b] = r }
+        let groups = start.group
         builder.regionGroups = groups
         var groupRegions: [Int: [Int]] = [:]
         let fixedRegions = Set(builder.fixed.values)
-        for r in children.indices where !fixedRegions.contains(r) { groupRegions[groups[r], default: []].append(r) }
+        for r in start.child.indices where !fixedRegions.contains(r) { groupRegions[groups[r], default: []].append(r) }
         for (group, regions) in groupRegions.sorted(by: { $0.key < $1.key }) {
             let set = Set(regions)
             let blocksIn = initial.indices.filter { set.contains(initial[$0]) }
             let hh = blocksIn.reduce(0.0) { $0 + graph.households[$1] }, res = blocksIn.reduce(0.0) { $0 + graph.residents[$1] }
             let n = regions.count
-            var need = Swift.max(1, Int((hh / Swift.max(targets.max, Objective.tolerance)).rounded(.up))) // no division by 0
-            if let cap = targets.maxResidents, cap > 0 { need = Swift.max(need, Int((res / cap).rounded(.up))) }
-            let most = targets.min > 0 ? Int((hh / targets.min).rounded(.down)) : Int.max
+            let (need, most) = Self.gridCountRange(households: hh, residents: res, targets: targets)
             guard need > n || most < n else { continue }
             let name = plan.byFid[Int64(group)].map(\.label) ?? record.label
             part.redraw.infeasibleGroups.append(

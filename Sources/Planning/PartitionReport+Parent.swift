@@ -140,11 +140,14 @@ extension PartitionReport {
         /// Parents of grids (areas, or the parent itself) whose grids cannot all meet the bounds with their
         /// number, however blocks move; their grids are left as they are.
         package var infeasibleGroups: [InfeasibleGroup] = []
+        /// Parents whose number of grids the redraw changed (`--allow-count-changes`).
+        package var countChanges: [CountChange] = []
         package init() {}
 
         enum CodingKeys: String, CodingKey {
             case movedBlocks = "moved_blocks", movedHouseholds = "moved_households", movedBuildings = "moved_buildings"
             case movedCases = "moved_cases", affectedGridders = "affected_gridders", infeasibleGroups = "infeasible_groups"
+            case countChanges = "count_changes"
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -155,6 +158,20 @@ extension PartitionReport {
             try c.encode(movedCases, forKey: .movedCases) // null when unknown, as always printed
             try c.encode(affectedGridders, forKey: .affectedGridders)
             try c.encode(infeasibleGroups, forKey: .infeasibleGroups)
+            try c.encode(countChanges, forKey: .countChanges)
+        }
+    }
+
+    /// A parent whose grids a redraw added to or merged, because their number could not meet the bounds.
+    package struct CountChange: Sendable, Codable, Equatable {
+        package var group: String
+        package var households: Double
+        package var residents: Double
+        package var gridsBefore: Int
+        package var gridsAfter: Int
+
+        enum CodingKeys: String, CodingKey {
+            case group, households, residents, gridsBefore = "grids_before", gridsAfter = "grids_after"
         }
     }
 

@@ -97,7 +97,7 @@ struct PartitionRun {
             try parent.redrawFigures(
                 search: search, graph: graph, blocks: blocks, locator: locator, made: made,
                 cases: cases, roster: roster)
-            try parent.replaceChanged(&made, newGrids: &newGrids, endFids: &endFids)
+            try parent.replaceChanged(&made, search: search, newGrids: &newGrids, endFids: &endFids)
         } else {
             endFids += parent.children.map(\.fid)
             try parent.nameAndCode(&made, newGrids: &newGrids)

@@ -12,6 +12,8 @@ package struct PartitionOptions: Sendable {
     package var outLevel: GridLevel = .unit
     /// Start from the existing children and move only the blocks needed.
     package var redraw = false
+    /// Redraw: where a parent's grids cannot meet the bounds in their number, add or merge grids.
+    package var allowCountChanges = false
     /// Codes of existing grids to keep as they are (redraw).
     package var locked: Set<String> = []
     /// Blocks smaller than this merge into a neighbour.

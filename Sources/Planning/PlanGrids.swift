@@ -11,6 +11,8 @@ struct PlanGrids {
     let all: [GridRecord]
     let byFid: [Int64: GridRecord]
     let parents: [GridRecord]
+    /// Every code a grid of the generated level has had, ended ones included (none is given again).
+    let codesEverUsed: Set<String>
 
     /// Reads the current grids and picks the parents: the grid with code (or name) `parent`, or every
     /// current grid of `level`. Refuses parents at or below the generated level, and options a redraw
@@ -19,6 +21,7 @@ struct PlanGrids {
         all = try GridRecord.current(in: store)
         byFid = Dictionary(uniqueKeysWithValues: all.map { ($0.fid, $0) })
         parents = try Self.pick(all, parent: parent, level: level)
+        codesEverUsed = try GridRecord.codesEverUsed(in: store, level: options.outLevel)
         for p in parents where p.level >= options.outLevel {
             throw GridplanError(
                 .badArgument,

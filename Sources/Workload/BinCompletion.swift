@@ -7,6 +7,9 @@ import Foundation
 /// those whose sum lands in that window (found by walking the suffix bitsets). The person with the
 /// fewest sums in their window goes first, so dead ends show early.
 extension Search {
+    /// At most this many dead ends are remembered in one completion (about 40 bytes each).
+    static let maxDeadEnds = 4_000_000
+
     /// Whether all grids fit under `target` with at most `maxCost` changes of grids that have a
     /// person who may keep them (nil: any number).
     func complete(target: Double, nodeBudget: Int, maxCost: Int?) -> Outcome {
@@ -47,11 +50,22 @@ extension Search {
             }
             return need
         }
-        /// The grids left that p may take (largest first, or p's own first when changes count)
-        /// and, for each position, the sums the grids from there on can make (up to p's room).
-        func options(_ p: Int) -> (items: [Int], suffix: [Bits]) {
+        /// The grids left that p may take (largest first, or p's own first when changes count).
+        func items(_ p: Int) -> [Int] {
             var items = order.filter { left[$0] && inst.allowed[$0][p] && units[$0] <= roomQ[p] }
             if countMoves { items.sort { (inst.current[$0] == p ? 0 : 1, -units[$0]) < (inst.current[$1] == p ? 0 : 1, -units[$1]) } }
+            return items
+        }
+        /// The sums `items` can make, up to p's room: all a person not picked next needs (one set,
+        /// built in place, where the suffix sets below cost one per grid).
+        func sums(_ p: Int, _ items: [Int]) -> Bits {
+            var sums = Bits(size: roomQ[p])
+            sums.set(0)
+            for g in items { sums.orShiftedInPlace(by: units[g]) }
+            return sums
+        }
+        /// For each position of `items`, the sums the grids from there on can make (up to p's room).
+        func options(_ p: Int, _ items: [Int]) -> (items: [Int], suffix: [Bits]) {
             var suffix = [Bits](repeating: Bits(size: roomQ[p]), count: items.count + 1)
             suffix[items.count].set(0)
             for i in stride(from: items.count - 1, through: 0, by: -1) {
@@ -60,18 +74,34 @@ extension Search {
             }
             return (items, suffix)
         }
+        // Dead ends already met: the same grids left for the same people (and, when changes count, the
+        // same changes spent) fail again, however the search came there. Kept for up to 128 grids and
+        // 64 people (two words and one), and up to `maxDeadEnds` of them.
+        let remember = n <= 128 && m <= 64
+        var deadEnds = Set<DeadEnd>()
+        var leftBits: (UInt64, UInt64) = (0, 0), filledBits: UInt64 = 0
+        if remember { for g in 0..<n { setBit(&leftBits, g, true) } }
         func fill(_ spent: Int) -> Bool {
+            guard remember else { return fillOnce(spent) }
+            let key = DeadEnd(left0: leftBits.0, left1: leftBits.1, filled: filledBits, spent: countMoves ? spent : 0)
+            if deadEnds.contains(key) { return false }
+            if fillOnce(spent) { return true }
+            if !outOfTime && nodes < limit && deadEnds.count < Self.maxDeadEnds { deadEnds.insert(key) }
+            return false
+        }
+        func fillOnce(_ spent: Int) -> Bool {
             nodes += 1
             if Date() >= deadline { outOfTime = true } // every node: a node costs far more than the clock
             if nodes >= limit || outOfTime { return false }
             if leftLoad == 0 { return true }
-            var open: [(p: Int, items: [Int], suffix: [Bits], best: Int)] = []
+            var open: [(p: Int, items: [Int], sums: Bits, best: Int)] = []
             var spare = -leftLoad
             for p in 0..<m where !filled[p] {
-                let o = options(p)
-                let best = o.suffix[0].highest(atMost: roomQ[p])
+                let its = items(p)
+                let reach = sums(p, its)
+                let best = reach.highest(atMost: roomQ[p])
                 spare += best
-                open.append((p, o.items, o.suffix, best))
+                open.append((p, its, reach, best))
             }
             if open.isEmpty || spare < 0 { return false }
             for g in order where left[g] {
@@ -81,10 +111,11 @@ extension Search {
             // Fail first: the person with the fewest sums in their window [best - spare, best].
             var pick = 0, fewest = Int.max
             for (k, o) in open.enumerated() {
-                let count = o.suffix[0].count(from: max(0, o.best - spare), to: o.best)
+                let count = o.sums.count(from: max(0, o.best - spare), to: o.best)
                 if count < fewest || (count == fewest && o.best > open[pick].best) { fewest = count; pick = k }
             }
-            let (p, items, suffix, best) = open[pick]
+            let (p, _, best) = (open[pick].p, open[pick].sums, open[pick].best)
+            let (items, suffix) = options(p, open[pick].items)
             let low = max(0, best - spare)
             var sum = 0
             var chosen: [Int] = []
@@ -96,10 +127,18 @@ extension Search {
                     filled[p] = true
                     for g in chosen { left[g] = false; a[g] = p }
                     leftLoad -= sum
+                    if remember {
+                        filledBits |= 1 << UInt64(p)
+                        for g in chosen { setBit(&leftBits, g, false) }
+                    }
                     if fill(spentHere) { return true }
                     leftLoad += sum
                     for g in chosen { left[g] = true }
                     filled[p] = false
+                    if remember {
+                        filledBits &= ~(1 << UInt64(p))
+                        for g in chosen { setBit(&leftBits, g, true) }
+                    }
                     return false
                 }
                 let g = items[i], w = units[g]
@@ -120,6 +159,22 @@ extension Search {
         let ok = fill(0)
         lastOutcome = ok ? .found(a) : (outOfTime || nodes >= limit ? .unknown : .infeasible)
         return lastOutcome
+    }
+}
+
+/// A state of the bin completion known to fail: the grids left (two words of bits), the people
+/// filled, and the changes spent on the way (0 when changes are not counted).
+struct DeadEnd: Hashable {
+    var left0: UInt64, left1: UInt64, filled: UInt64, spent: Int
+}
+
+/// Sets or clears bit `i` of a two-word set.
+func setBit(_ bits: inout (UInt64, UInt64), _ i: Int, _ on: Bool) {
+    let mask: UInt64 = 1 << UInt64(i & 63)
+    if i < 64 {
+        bits.0 = on ? bits.0 | mask : bits.0 & ~mask
+    } else {
+        bits.1 = on ? bits.1 | mask : bits.1 & ~mask
     }
 }
 
@@ -148,6 +203,25 @@ struct Bits {
         }
         let extra = (words.count << 6) - 1 - size
         if extra > 0 { words[words.count - 1] &= UInt64.max >> UInt64(extra) }
+    }
+
+    /// self |= self << k, in place: words are rewritten from the highest down, so each reads only
+    /// words not yet rewritten.
+    mutating func orShiftedInPlace(by k: Int) {
+        guard k <= size, k > 0 else { return }
+        let ws = k >> 6, bs = UInt64(k & 63), size = size
+        // The search's innermost loop: indices are in range by construction (ws ≤ i < count).
+        words.withUnsafeMutableBufferPointer { w in
+            var i = w.count - 1
+            while i >= ws {
+                var v = w[i - ws] << bs
+                if bs > 0 && i - ws - 1 >= 0 { v |= w[i - ws - 1] >> (64 - bs) }
+                w[i] |= v
+                i -= 1
+            }
+            let extra = (w.count << 6) - 1 - size
+            if extra > 0 { w[w.count - 1] &= UInt64.max >> UInt64(extra) }
+        }
     }
 
     /// The largest member not above x (-1 when none).

@@ -131,16 +131,19 @@ package struct BalanceJSON: Codable, Sendable {
     @Nullable var appliedVersion: Int64?
     @Nullable var staffing: StaffingJSON?
     @Nullable var coverage: CoverageJSON?
+    /// `--allow-boundary-changes`: the redraw tried, and what reassignment alone reached.
+    @Nullable var boundaryChanges: BoundaryChangesJSON?
     enum CodingKeys: String, CodingKey {
         case within, day, before, after, optimal, gap, seconds, nodes, moves, people, grids, warnings, staffing, coverage
         case maxRadiusM = "max_radius_m", maxMoves = "max_moves", lowerBound = "lower_bound", movesOptimal = "moves_optimal"
-        case metricCRS = "metric_crs", appliedVersion = "applied_version"
+        case metricCRS = "metric_crs", appliedVersion = "applied_version", boundaryChanges = "boundary_changes"
     }
 
     package init(
         _ proposal: BalanceProposal, before: BalanceProposal.Side, after: BalanceProposal.Side, appliedVersion: Int64?,
-        staffing: Staffing?, coverage: EmergencyCoverage?
+        staffing: Staffing?, coverage: EmergencyCoverage?, boundaryChanges: BoundaryChangesJSON? = nil
     ) {
+        self.boundaryChanges = boundaryChanges
         let s = proposal.solution, instance = proposal.instance
         within = Within(level: proposal.options.withinLevel.name, code: proposal.options.withinCode)
         day = proposal.model.day
@@ -213,5 +216,41 @@ package struct CoverageJSON: Codable, Sendable {
         short = c.short.map { Short(grid: $0.grid, coveredShare: $0.coveredShare) }
         extraResponders = c.extra.map { Extra(lon: $0.lon, lat: $0.lat, grid: $0.grid) }
         extraOptimal = c.extraOptimal; unreachableShare = c.unreachableShare
+    }
+}
+
+/// `balance --allow-boundary-changes`: the redraw of the region's grids (the partition engine's redraw,
+/// adding or merging grids where their number cannot work) and the balance it allowed, next to the
+/// best that reassignment alone reached. `used` is false when the redraw did not lower the largest ratio:
+/// the answer is then reassignment alone, and nothing of the redraw is written.
+package struct BoundaryChangesJSON: Codable, Sendable {
+    package var redrawn: String
+    package var movedBlocks: Int, movedHouseholds: Double
+    package var gridsAdded: Int, gridsMerged: Int, endedGrids: Int
+    var reassignmentAlone: BalanceJSON.Side
+    var redrawnAfter: BalanceJSON.Side
+    package var used: Bool
+    @Nullable var redrawVersion: Int64?
+    /// The largest load/capacity ratio by reassignment alone, and with the redraw.
+    package var aloneMaxRatio: Double { reassignmentAlone.maxRatio }
+    package var redrawnMaxRatio: Double { redrawnAfter.maxRatio }
+    package var version: Int64? { redrawVersion }
+    enum CodingKeys: String, CodingKey {
+        case redrawn, used
+        case movedBlocks = "moved_blocks", movedHouseholds = "moved_households", gridsAdded = "grids_added", gridsMerged = "grids_merged"
+        case endedGrids = "ended_grids", reassignmentAlone = "reassignment_alone", redrawnAfter = "redrawn_after"
+        case redrawVersion = "redraw_version"
+    }
+
+    package init(
+        redrawn: String, movedBlocks: Int, movedHouseholds: Double, gridsAdded: Int, gridsMerged: Int, endedGrids: Int,
+        reassignmentAlone: BalanceProposal.Side, redrawnAfter: BalanceProposal.Side, used: Bool, redrawVersion: Int64?
+    ) {
+        self.redrawn = redrawn
+        self.movedBlocks = movedBlocks; self.movedHouseholds = movedHouseholds
+        self.gridsAdded = gridsAdded; self.gridsMerged = gridsMerged; self.endedGrids = endedGrids
+        self.reassignmentAlone = BalanceJSON.Side(reassignmentAlone); self.redrawnAfter = BalanceJSON.Side(redrawnAfter)
+        self.used = used
+        self.redrawVersion = redrawVersion
     }
 }

@@ -52,7 +52,7 @@ struct AssignCommand: ParsableCommand {
             defer { input.remove() }
             let reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
             let assigner = try Assigner(store: plan, snapMetres: snapM)
-            let progress = ProgressLine("assigning \(file)")
+            let progress = ProgressLine("assigning \(file)", total: csvRows(input.path))
             let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
             progress.finish(report.rows)
             if json { try printReport(report, dataTo: out); return }
@@ -60,12 +60,8 @@ struct AssignCommand: ParsableCommand {
             ReportLines(dataTo: out).say(
                 "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
                     + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")
-            FileHandle.standardError.write(
-                Data(
-                    String(
-                        format: "engine: %.0f points/s on %d threads (%.3f s)\n",
-                        report.pointsPerSecond, report.threads, report.engineSeconds
-                    ).utf8))
+            let rate = String(format: "%.0f", report.pointsPerSecond), seconds = String(format: "%.3f", report.engineSeconds)
+            tell("engine: \(rate) points/s on \(report.threads) threads (\(seconds) s)")
         }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GridErrors
+import GridStore
 import Grids
+import Planning
 import Workload
 
 struct BalanceCommand: ParsableCommand {
@@ -24,6 +26,13 @@ struct BalanceCommand: ParsableCommand {
             gridder's starts that day, in one transaction recorded as a plan version, and `who-covers` answers \
             with the new gridders from that day.
 
+            --allow-boundary-changes (with --barriers and --buildings, as for `partition`): where reassignment \
+            leaves someone over capacity, the region's unit grids are redrawn on a copy of the plan \
+            (`partition --redraw --allow-count-changes`: only blocks of grids out of bounds move; grids are added \
+            or merged where their number cannot work) and balanced again. The redraw is kept only if it lowers \
+            the largest ratio; the report gives both answers and the households that change grid. With --apply \
+            the redraw is written first (a plan version, from --at), then the duties.
+
             Example:
               gridplan balance --db plan.gpkg --within community 440802007001 \\
                   --max-radius 1500 --at 2024-07-01 --json
@@ -40,6 +49,11 @@ struct BalanceCommand: ParsableCommand {
     @Option(help: "Emergency coverage: responders must be within this many metres.") var coverageRadius: Double?
     @Option(help: "Emergency coverage: responders needed at every household (default 2).") var coverageK: Int = 2
     @Flag(help: "Write the proposal as duties from --at (a plan version).") var apply = false
+    @Flag(help: "Where reassignment leaves someone over capacity, also try redrawing the region's unit grids (see below).")
+    var allowBoundaryChanges = false
+    @Option(help: "With --allow-boundary-changes: barrier lines for the redraw, any line layer GDAL reads.") var barriers: String?
+    @Option(help: "With --allow-boundary-changes: buildings or address points with households, as for `partition`.")
+    var buildings: String?
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -52,28 +66,90 @@ struct BalanceCommand: ParsableCommand {
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
         if coverageK < 1 { throw ValidationError("--coverage-k must be at least 1") }
         if let r = coverageRadius, !(r > 0) { throw ValidationError("--coverage-radius \(r): must be a positive number of metres") }
+        if allowBoundaryChanges && (barriers == nil || buildings == nil) {
+            throw ValidationError("--allow-boundary-changes needs --barriers and --buildings (the redraw cuts grids along them)")
+        }
+        if !allowBoundaryChanges && (barriers != nil || buildings != nil) {
+            throw ValidationError("--barriers and --buildings go with --allow-boundary-changes")
+        }
+    }
+
+    /// The reassignment proposal on `plan` as of `day`.
+    func propose(_ plan: GeoPackage, day: String) throws -> BalanceProposal {
+        let model = try WorkloadModel(store: plan, day: day, level: .unit, rules: try workload.resolvedRules(), roads: workload.roads)
+        return try BalanceProposal(
+            model: model,
+            options: .init(
+                withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves, timeLimit: timeLimit))
+    }
+
+    /// The redraw of the region's unit grids, as `partition --parent CODE --redraw --allow-count-changes` makes it.
+    func redraw(_ plan: GeoPackage, day: String, points: HouseholdPoints) throws -> PartitionReport {
+        var options = PartitionOptions()
+        options.redraw = true
+        options.allowCountChanges = true
+        options.validFrom = day
+        options.command = "balance --within \(within.joined(separator: " ")) --allow-boundary-changes"
+        let sources = StorePlanningSources(store: plan)
+        return try Partitioner.run(
+            store: plan, parent: within[1], level: nil, barriersPath: barriers!, buildings: points, options: options, cases: sources,
+            roster: sources)
+    }
+
+    /// Redraws on a copy of the plan and balances again there; with `apply`, and only when the redraw
+    /// lowers the largest ratio, makes the same redraw (same seed, same result) on the plan itself.
+    func balanceWithRedraw(_ plan: GeoPackage, day: String, first: BalanceProposal) throws -> (BalanceProposal, BoundaryChangesJSON) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridplan-balance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copyPath = folder.appendingPathComponent("plan.gpkg").path
+        try plan.backup(to: copyPath)
+        let copy = try StoreOptions.parse(["--db", copyPath]).open()
+        let points = try HouseholdPoints.read(path: buildings!, crs: nil)
+        let redrawn = try redraw(copy, day: day, points: points)
+        let second = try propose(copy, day: day)
+        let alone = first.side(first.solution.assignment.map { $0 }), after = second.side(second.solution.assignment.map { $0 })
+        let used = after.maxRatio < alone.maxRatio - 1e-9
+        var version: Int64? = nil, final = used ? second : first
+        if used && apply {
+            version = try redraw(plan, day: day, points: points).versionID
+            final = try propose(plan, day: day)
+        }
+        let changes = redrawn.parents.flatMap(\.redraw.countChanges)
+        let summary = BoundaryChangesJSON(
+            redrawn: within[1], movedBlocks: redrawn.parents.reduce(0) { $0 + $1.redraw.movedBlocks },
+            movedHouseholds: redrawn.parents.reduce(0.0) { $0 + $1.redraw.movedHouseholds },
+            gridsAdded: changes.reduce(0) { $0 + Swift.max(0, $1.gridsAfter - $1.gridsBefore) },
+            gridsMerged: changes.reduce(0) { $0 + Swift.max(0, $1.gridsBefore - $1.gridsAfter) },
+            endedGrids: redrawn.parents.reduce(0) { $0 + $1.endedGrids }, reassignmentAlone: alone, redrawnAfter: after, used: used,
+            redrawVersion: version)
+        return (final, summary)
     }
 
     func run() throws {
         try reportingErrors {
             let day = try dayOption(workload.at)
             let plan = try store.open()
-            let model = try WorkloadModel(store: plan, day: day, level: .unit, rules: try workload.resolvedRules(), roads: workload.roads)
-            let proposal = try BalanceProposal(
-                model: model,
-                options: .init(
-                    withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves, timeLimit: timeLimit))
+            let first = try propose(plan, day: day)
+            var proposal = first
+            var boundary: BoundaryChangesJSON? = nil
+            if allowBoundaryChanges, !proposal.side(proposal.solution.assignment.map { $0 }).overCapacity.isEmpty {
+                (proposal, boundary) = try balanceWithRedraw(plan, day: day, first: proposal)
+            }
             let staff = try staffing ? Staffing.plan(proposal: proposal, maxRadius: maxRadius) : nil
             let cover = try coverageRadius.map { try EmergencyCoverage.measure(proposal: proposal, radius: $0, k: coverageK) }
             var version: Int64? = nil
             if apply {
                 version = try proposal.apply(store: plan, day: day, command: "balance --within \(within.joined(separator: " "))")
             }
-            let before = proposal.side(proposal.currentAssignment), after = proposal.side(proposal.solution.assignment.map { $0 })
+            // Before: the plan as it is (before any redraw); after: the answer, with the redraw where one is used.
+            let before = first.side(first.currentAssignment), after = proposal.side(proposal.solution.assignment.map { $0 })
             let s = proposal.solution
             if json {
                 try printJSON(
-                    BalanceJSON(proposal, before: before, after: after, appliedVersion: version, staffing: staff, coverage: cover))
+                    BalanceJSON(
+                        proposal, before: before, after: after, appliedVersion: version, staffing: staff, coverage: cover,
+                        boundaryChanges: boundary))
                 return
             }
             proposal.warnings.forEach { warn(Wording($0)) }
@@ -93,6 +169,15 @@ struct BalanceCommand: ParsableCommand {
                     + "\(f("%.2f", after.cv)), largest radius \(f("%.0f", before.largestRadiusM)) → \(f("%.0f", after.largestRadiusM)) m, "
                     + "\(before.overCapacity.count) over capacity → \(after.overCapacity.count); \(s.moves) moves\(fewest) "
                     + "in \(f("%.2f", s.seconds)) s")
+            if let b = boundary {
+                let households = String(format: "%.0f", b.movedHouseholds)
+                let alone = f("%.3f", b.aloneMaxRatio), redrawn = f("%.3f", b.redrawnMaxRatio)
+                say(
+                    "boundary changes: a redraw of \(b.redrawn) moves \(households) households (\(b.gridsAdded) grids added, "
+                        + "\(b.gridsMerged) merged); largest ratio by reassignment alone \(alone), with the redraw \(redrawn)")
+                if !b.used { say("the redraw does not lower the largest ratio: the answer above is reassignment alone") }
+                if let v = b.version { say("redraw applied as plan version \(v)") }
+            }
             if let staff { staff.lines.forEach { print($0) } }
             if let cover { cover.lines.forEach { print($0) } }
             if let version {

@@ -70,8 +70,7 @@ struct CasesCommand: ParsableCommand {
                 let input = try InputFile(file)
                 defer { input.remove() }
                 let report = try CaseImporter.run(file: input.path, into: plan, options: options) { done, total in
-                    progress.update(done)
-                    _ = total
+                    progress.update(done, total: total)
                 }
                 progress.finish(report.rows)
                 if json {
@@ -81,9 +80,17 @@ struct CasesCommand: ParsableCommand {
                 }
                 if report.resumedFrom > 0 { say("resumed after row \(report.resumedFrom) of an interrupted run") }
                 let statuses = statusCounts(report.byStatus)
-                say(
-                    "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
-                        + "in \(String(format: "%.1f", report.seconds)) s; coordinates read in \(report.sourceCRS ?? "no CRS (none had any)")")
+                let seconds = String(format: "%.1f", report.seconds), crs = report.sourceCRS ?? "no CRS (none had any)"
+                // No statuses when no row was stored: then no empty brackets either.
+                if statuses.isEmpty {
+                    say(
+                        "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected in \(seconds) s; coordinates read in \(crs)"
+                    )
+                } else {
+                    say(
+                        "\(report.inserted) cases added, \(report.updated) updated, \(report.rejected) rejected (\(statuses)) "
+                            + "in \(seconds) s; coordinates read in \(crs)")
+                }
                 if let path = report.rejectsPath, report.rejected > 0 || report.resumedFrom > 0 { say("rejected rows: \(path)") }
                 try rejectedRows(report.rejected)
             }

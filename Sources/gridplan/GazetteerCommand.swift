@@ -93,7 +93,9 @@ struct GazetteerImport: ParsableCommand {
             let (file, options) = try importOptions()
             let input = try InputFile(file)
             defer { input.remove() }
-            let report = try GazetteerImporter.run(file: input.path, into: plan, options: options)
+            let progress = ProgressLine("reading \(file)", total: csvRows(input.path))
+            let report = try GazetteerImporter.run(file: input.path, into: plan, options: options) { progress.update($0) }
+            progress.finish(report.imported)
             if json { try printReport([report]); return }
             print(line(report))
         }

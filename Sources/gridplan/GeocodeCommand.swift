@@ -126,8 +126,8 @@ struct GeocodeFile: ParsableCommand {
             let systems = try alsoSystems(also)
             options.gcj02 = systems.contains("gcj02")
             options.bd09 = systems.contains("bd09")
-            // Counting rows reads the file once more: only worth it when the progress line shows.
-            let progress = ProgressLine("geocoding \(file)", total: isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil)
+            // Counting rows through GDAL reads the file once more: for a CSV a byte scan is enough.
+            let progress = ProgressLine("geocoding \(file)", total: csvRows(input.path) ?? (isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil))
             let report = try BatchGeocoder.run(
                 reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
                 progress: { progress.update($0) })
@@ -139,12 +139,12 @@ struct GeocodeFile: ParsableCommand {
             for level in MatchLevel.allCases {
                 let n = report.byLevel[level.rawValue] ?? 0
                 let share = Double(n) * 100 / Double(max(1, report.rows))
-                if n > 0 { lines.print(String(format: "  %-13@ %8d  %5.1f %%", level.rawValue as NSString, n, share)) }
+                if n > 0 { lines.print("  " + padded(localizedWord(level.rawValue), to: 14) + String(format: "%8d  %5.1f %%", n, share)) }
             }
             if !report.unmatchedByReason.isEmpty {
                 lines.say("unmatched, by reason:")
                 for (reason, n) in report.unmatchedByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
-                    lines.print(String(format: "  %8d  %@", n, reason as NSString))
+                    lines.print(String(format: "  %8d  ", n) + UnmatchedReason.wording(reason).localized(flag))
                 }
             }
             if report.disagreements > 0 {
@@ -154,7 +154,7 @@ struct GeocodeFile: ParsableCommand {
             if !report.byAssignStatus.isEmpty {
                 lines.say("grids: \(statusCounts(report.byAssignStatus))")
             }
-            FileHandle.standardError.write(Data(String(format: "engine: %.0f addresses/s on %d threads\n", report.addressesPerSecond, threads).utf8))
+            tell("engine: \(String(format: "%.0f", report.addressesPerSecond)) addresses/s on \(threads) threads")
         }
     }
 }

@@ -11,8 +11,8 @@ struct Gridplan: AsyncParsableCommand {
             Loads, validates and serves a four-level grid hierarchy (street → community → area → unit) \
             kept in one GeoPackage file that opens as-is in QGIS and GDAL.
             """,
-        // gridplan's own version (one constant in Grids) and the libraries it runs on, as loaded.
-        version: GridplanVersion.report(),
+        // gridplan's own version (one constant in Grids); `main` adds the libraries it runs on, as loaded.
+        version: "gridplan \(GridplanVersion.version)",
         groupedSubcommands: [
             CommandGroup(
                 name: "Plan",
@@ -31,4 +31,15 @@ struct Gridplan: AsyncParsableCommand {
             CommandGroup(name: "Serving", subcommands: [ServeCommand.self]),
         ]
     )
+
+    /// `--version` also names the libraries as loaded, which loads GDAL: answered here, before the
+    /// parser builds the configuration, so that other commands do not load GDAL at every start.
+    static func main() async {
+        let arguments = CommandLine.arguments.dropFirst().prefix { $0 != "--" }
+        if arguments.contains("--version") { // as ArgumentParser reads it: on any command
+            print(GridplanVersion.report())
+            return
+        }
+        await main(nil)
+    }
 }

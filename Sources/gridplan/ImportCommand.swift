@@ -59,7 +59,11 @@ struct ImportCommand: ParsableCommand {
             let input = try InputFile(file)
             defer { input.remove() }
             do {
-                report = try GridImporter.run(file: input.path, into: try store.open(create: true), options: options)
+                let progress = ProgressLine("reading \(file)")
+                report = try GridImporter.run(file: input.path, into: try store.open(create: true), options: options) {
+                    progress.update($0, total: $1)
+                }
+                progress.finish(report.imported)
             } catch {
                 if !existed { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
                 throw error

@@ -79,6 +79,12 @@ struct PartitionCommand: ParsableCommand {
     var count: Int?
     @Flag(help: "Start from the existing grids and move only the blocks needed.") var redraw = false
     @Option(help: "Comma-separated codes of grids to keep unchanged (with --redraw).") var lock: String?
+    @Flag(
+        help: """
+            With --redraw: where a parent's grids cannot meet the bounds in their number, split the fullest \
+            (new codes by the code rules) or merge the emptiest into its neighbours (ended grids kept in history).
+            """)
+    var allowCountChanges = false
     @Option(help: "Seed of the search: the same seed gives the same plan.") var seed: UInt64 = 1
     // Optional, the default named in the help: ArgumentParser would show a default level by its number.
     @Option(name: .customLong("out-level"), help: "The level of the generated grids: area or unit (default: unit).")
@@ -124,6 +130,7 @@ struct PartitionCommand: ParsableCommand {
             guard (parent == nil) != (level == nil) else { throw GridplanError(.badArgument, "give exactly one of --parent CODE and --level LEVEL") }
             guard outLevel == .area || outLevel == .unit else { throw GridplanError(.badArgument, "--out-level must be area or unit") }
             if lock != nil && !redraw { throw GridplanError(.badArgument, "--lock needs --redraw") }
+            if allowCountChanges && !redraw { throw GridplanError(.badArgument, "--allow-count-changes needs --redraw") }
             if redraw && dedicated != nil {
                 throw GridplanError(
                     .badArgument, "--dedicated makes a fresh plan: it cannot go with --redraw (a redraw keeps existing dedicated grids as they are)")
@@ -166,6 +173,7 @@ struct PartitionCommand: ParsableCommand {
         options.seed = seed
         options.outLevel = outLevel
         options.redraw = redraw
+        options.allowCountChanges = allowCountChanges
         options.locked = Set((lock ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         options.minBlockM2 = minBlockM2
         options.adjacencyToleranceM = adjacencyM
@@ -338,6 +346,12 @@ struct PartitionCommand: ParsableCommand {
                             "  \(g.group): \(households) households cannot meet the bounds in \(g.grids) grids (\(g.needed) would): its grids are left as they are"
                         )
                     }
+                }
+                for g in p.redraw.countChanges {
+                    let verb: Wording = g.gridsAfter > g.gridsBefore ? "grids added" : "grids merged"
+                    say(
+                        "  \(g.group): \(String(format: "%.0f", g.households)) households: \(g.gridsBefore) → \(g.gridsAfter) grids (\(verb))"
+                    )
                 }
                 if !p.redraw.affectedGridders.isEmpty {
                     let gridders = p.redraw.affectedGridders.map { "\($0.grid) \($0.person)" }

@@ -1,33 +1,56 @@
 import Foundation
 import GridErrors
 
-/// A one-line progress display on standard error: count, rate and time left, redrawn at most
-/// a few times a second; silent when standard error is not a terminal unless `always`.
+/// Progress of a long job on standard error: count, total, percent, rate and time left.
+///
+/// On a terminal, one line redrawn at most four times a second, from the first second on. Otherwise (a log file, a
+/// pipe, a service), a plain line every `GRIDPLAN_PROGRESS_SECONDS` seconds (10 by default),
+/// the first after that long: a log shows the job is alive, and a short job writes nothing.
 final class ProgressLine: @unchecked Sendable {
     private let label: String
-    private let total: Int?
+    private var total: Int?
     private let start = Date()
     private var lastDraw = Date.distantPast
-    private let show: Bool
+    private var logged = false
+    private let terminal: Bool
+    private let logInterval: TimeInterval
     private let lock = NSLock()
 
-    /// `label` is shown in the user's language (the message catalogue's).
-    init(_ label: Wording, total: Int? = nil, always: Bool = false) {
+    /// `label` is shown in the user's language (the message catalogue's); `total` may also come later, with `update`.
+    init(_ label: Wording, total: Int? = nil) {
         self.label = label.localized(flag)
         self.total = total
-        show = always || isatty(STDERR_FILENO) == 1
+        terminal = isatty(STDERR_FILENO) == 1
+        let seconds = ProcessInfo.processInfo.environment["GRIDPLAN_PROGRESS_SECONDS"].flatMap(Double.init)
+        logInterval = seconds.map { $0.isFinite ? max(0, $0) : 10 } ?? 10
     }
 
-    func update(_ done: Int) {
+    func update(_ done: Int, total newTotal: Int? = nil) {
         lock.lock(); defer { lock.unlock() }
-        guard show, Date().timeIntervalSince(lastDraw) > 0.25 else { return }
-        lastDraw = Date()
-        FileHandle.standardError.write(Data("\r\(text(done))\u{1B}[K".utf8))
+        if let newTotal { total = newTotal }
+        let now = Date()
+        if terminal {
+            guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastDraw) > 0.25 else { return }
+            lastDraw = now
+            logged = true
+            FileHandle.standardError.write(Data("\r\(text(done))\u{1B}[K".utf8))
+        } else {
+            guard now.timeIntervalSince(start) >= logInterval, now.timeIntervalSince(lastDraw) >= logInterval else { return }
+            lastDraw = now
+            logged = true
+            FileHandle.standardError.write(Data("\(text(done))\n".utf8))
+        }
     }
 
+    /// The last figures, where earlier ones were shown (a job done within a second shows none).
     func finish(_ done: Int) {
-        guard show else { return }
-        FileHandle.standardError.write(Data("\r\(text(done))\u{1B}[K\n".utf8))
+        lock.lock(); defer { lock.unlock() }
+        guard logged else { return }
+        if terminal {
+            FileHandle.standardError.write(Data("\r\(text(done))\u{1B}[K\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(text(done))\n".utf8))
+        }
     }
 
     private func text(_ done: Int) -> String {
@@ -43,4 +66,25 @@ final class ProgressLine: @unchecked Sendable {
         }
         return s + ", \(Int(rate))/s"
     }
+}
+
+/// The lines of a text file, counted by a byte scan (a CSV row with a quoted line break counts
+/// twice): a quick total for progress, where asking GDAL would read the whole file through its driver.
+func lineCount(ofFile path: String) -> Int? {
+    guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    var lines = 0, last: UInt8 = 10
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        chunk.withUnsafeBytes { bytes in
+            for b in bytes where b == 10 { lines += 1 }
+        }
+        last = chunk.last ?? last
+    }
+    return lines + (last == 10 ? 0 : 1)
+}
+
+/// The data rows of a CSV file (its lines but the header), for a progress total; nil for other formats.
+func csvRows(_ path: String) -> Int? {
+    guard path.lowercased().hasSuffix(".csv"), let lines = lineCount(ofFile: path) else { return nil }
+    return max(0, lines - 1)
 }

@@ -22,19 +22,17 @@ struct SummaryCommand: ParsableCommand {
             }
             guard !summary.levels.isEmpty else { say("\(store.path): no grids yet; add some with `gridplan import`"); return }
             say("plan \(store.path) (areas measured in \(summary.metricCRS))")
-            print(
-                pad("level", 10) + pad("grids", 7) + pad("area km²", 11) + pad("households", 12) + pad("residents", 11) + pad("invalid", 9)
-                    + pad("no parent", 10) + "multi-part")
+            let widths = [10, 7, 11, 12, 11, 9, 10]
+            let headers = ["level", "grids", "area km²", "households", "residents", "invalid", "no parent"]
+            // The header row is one text of the message catalogue, its Chinese padded for Chinese widths.
+            print(Wording(zip(headers, widths).map { padded($0, to: $1) }.joined() + "multi-part").localized(flag))
             for s in summary.levels {
                 print(
-                    pad(s.level.name, 10) + pad("\(s.count)", 7) + pad(String(format: "%.3f", s.areaM2 / 1e6), 11)
-                        + pad("\(s.households)", 12) + pad("\(s.residents)", 11) + pad("\(s.invalid)", 9)
-                        + pad("\(s.withoutParent)", 10) + "\(s.multiPart)")
+                    padded(localizedWord(s.level.name), to: 10) + padded("\(s.count)", to: 7)
+                        + padded(String(format: "%.3f", s.areaM2 / 1e6), to: 11) + padded("\(s.households)", to: 12)
+                        + padded("\(s.residents)", to: 11) + padded("\(s.invalid)", to: 9) + padded("\(s.withoutParent)", to: 10)
+                        + "\(s.multiPart)")
             }
         }
-    }
-
-    func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
     }
 }

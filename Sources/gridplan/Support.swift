@@ -107,6 +107,29 @@ func statusCounts<K: Comparable>(_ counts: [K: Int]) -> String {
         .joined(separator: Language.current == .zh ? "，" : ", ")
 }
 
+/// The columns `text` takes on a terminal: two for each wide (CJK) character, one for others.
+func displayWidth(_ text: String) -> Int {
+    text.unicodeScalars.reduce(0) { width, scalar in
+        let v = scalar.value
+        let wide =
+            (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+        return width + (wide ? 2 : 1)
+    }
+}
+
+/// `text` followed by spaces up to `width` terminal columns (at least one space), so that
+/// columns line up with Chinese words in them too.
+func padded(_ text: String, to width: Int) -> String {
+    text + String(repeating: " ", count: max(1, width - displayWidth(text)))
+}
+
+/// A word of the message catalogue (a level, a status) in the user's language.
+func localizedWord(_ word: String) -> String {
+    MessageCatalogue.translation(ofValue: word, in: .current) ?? word
+}
+
 /// A report line on standard error (standard output carries a table or data), in the user's language.
 func tell(_ line: Wording) {
     FileHandle.standardError.write(Data((line.localized(flag) + "\n").utf8))

@@ -31,6 +31,31 @@ final class JSONOutputTests: XCTestCase {
             """)
     }
 
+    /// Empty arrays and objects on one line (`[]`, `{}`), as `jq` and Python write them, even nested;
+    /// text that looks like them inside a string stays as it is.
+    func testEmptyContainersAreWrittenOnOneLine() throws {
+        struct Empty: Encodable {
+            var people: [String] = []
+            var figures: [String: Int] = [:]
+            var levels = [[Int]()]
+            var note = "[\n\n]"
+        }
+        let text = try JSONOutput.string(Empty())
+        XCTAssertEqual(
+            text,
+            """
+            {
+              "figures" : {},
+              "levels" : [
+                []
+              ],
+              "note" : "[\\n\\n]",
+              "people" : []
+            }
+            """)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(text.utf8)))
+    }
+
     /// Keys in code-point order, slashes as they are, and every double read back exactly: what
     /// Python's `json.loads` and `jq` see is what was meant.
     func testSortedKeysPlainSlashesAndExactDoubles() throws {

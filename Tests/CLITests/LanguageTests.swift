@@ -64,10 +64,46 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(zhCheck.status, try run(["validate", "--db", cPlan], lang: "C").status)
         XCTAssertTrue(zhCheck.stdout.contains("已检查 8 个网格"), zhCheck.stdout)
 
+        // The reject file is a report for the operator: its reasons are in the user's language too.
+        let rejected = try String(contentsOfFile: rejects[1], encoding: .utf8)
+        XCTAssertTrue(rejected.contains("field time: time '2024-02-31 09:00' is not a date and time"), rejected)
+        let zhRejects = folder.appendingPathComponent("rejects-zh.csv").path
+        _ = try run(["cases", "import", cases.path, "--db", zhPlan, "--crs", "cgcs2000", "--rejects", zhRejects], lang: "zh_CN.UTF-8")
+        let rejectedZh = try String(contentsOfFile: zhRejects, encoding: .utf8)
+        XCTAssertTrue(rejectedZh.contains("字段 time：时间“2024-02-31 09:00”不是有效的日期时间"), rejectedZh)
+
+        // The summary's table: headers and levels in Chinese, its columns lined up in terminal columns.
+        let zhSummary = try run(["summary", "--db", zhPlan], lang: "zh_CN.UTF-8").stdout.split(separator: "\n")
+        XCTAssertEqual(zhSummary[1], "层级      网格数 面积 km²   户数        人口       无效     无上级    多部件")
+        XCTAssertTrue(zhSummary[2].hasPrefix("街道      8      "), String(zhSummary[2]))
+        let cSummary = try run(["summary", "--db", cPlan], lang: "C").stdout.split(separator: "\n")
+        XCTAssertEqual(cSummary[1], "level     grids  area km²   households  residents  invalid  no parent multi-part")
+
         let zhJSON = try run(["summary", "--db", zhPlan, "--json"], lang: "zh_CN.UTF-8")
         let cJSON = try run(["summary", "--db", zhPlan, "--json"], lang: "C")
         XCTAssertEqual(zhJSON.status, 0, zhJSON.stderr)
         XCTAssertEqual(zhJSON.stdout, cJSON.stdout)
+    }
+
+    /// `geocode file`'s summary: levels and the reasons for unmatched rows are words of the
+    /// catalogue, in Chinese under a Chinese locale; the output file's reason column stays as written.
+    func testTheGeocodeSummaryIsInTheUsersLanguage() throws {
+        let plan = folder.appendingPathComponent("g.gpkg").path
+        XCTAssertEqual(try run(["import", streets, "--db", plan, "--level", "street"], lang: "C").status, 0)
+        XCTAssertEqual(try run(["gazetteer", "import", "--defaults", "--db", plan], lang: "C").status, 0)
+        let addresses = folder.appendingPathComponent("a.csv")
+        try "id,address\n1,广东省湛江市赤坎区中华街道\n2,广东省某某市\n3,\n".write(to: addresses, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out.csv").path
+        let zh = try run(["geocode", "file", addresses.path, "--address-field", "address", "--db", plan, "--out", out], lang: "zh_CN.UTF-8")
+        XCTAssertEqual(zh.status, 0, zh.stderr)
+        XCTAssertTrue(zh.stdout.contains("  街道  "), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("未匹配，按原因："), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("未知的地级市“…”"), zh.stdout)
+        XCTAssertTrue(zh.stderr.hasPrefix("引擎：每秒 "), zh.stderr)
+        XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).contains("unknown city '某某市'"))
+        let c = try run(["geocode", "file", addresses.path, "--address-field", "address", "--db", plan, "--out", out], lang: "C")
+        XCTAssertTrue(c.stdout.contains("unknown city '…'"), c.stdout)
+        XCTAssertTrue(c.stdout.contains("  street        "), c.stdout)
     }
 
     func testGRIDPLANLANGOverridesTheLocale() throws {

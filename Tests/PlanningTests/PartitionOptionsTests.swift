@@ -156,4 +156,58 @@ extension PartitionTests {
         #expect(part.redraw.movedBlocks == 0)
         #expect(part.grids.allSatisfy { !$0.changed })
     }
+
+    /// The same redraw allowed to change the number of grids: the fuller half is split, so three grids
+    /// hold the 1,100 households, none over the maximum; the added grid takes the next free code under
+    /// the parent and is written as a new grid, the split one is ended and written anew.
+    @Test func redrawWithCountChangesAddsAGrid() throws {
+        let (store, barriers, base) = try handMade()
+        _ = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: base, options: PartitionOptions())
+        let before = try store.read { try GridRecord.current($0, level: .unit) }
+        var points = base
+        points.lon.append(points.lon[0]); points.lat.append(points.lat[0]); points.households.append(300); points.residents.append(0)
+        var options = PartitionOptions()
+        options.redraw = true
+        options.allowCountChanges = true
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let part = report.parents[0]
+        #expect(part.redraw.infeasibleGroups.isEmpty)
+        #expect(part.redraw.countChanges.map { [$0.gridsBefore, $0.gridsAfter] } == [[2, 3]])
+        #expect(part.redraw.countChanges.first?.households == 1100)
+        #expect(part.grids.count == 3)
+        #expect(part.grids.reduce(0.0) { $0 + $1.households } == 1100)
+        #expect(part.grids.allSatisfy { $0.households <= 500 })
+        let after = try store.read { try GridRecord.current($0, level: .unit) }
+        #expect(after.count == 3)
+        let added = Set(after.compactMap(\.code)).subtracting(before.compactMap(\.code))
+        #expect(added == ["440802001001003"])
+        #expect(after.first { $0.code == "440802001001003" }?.name == "测试社区第3网格")
+        // History: the grid that was split is ended, not overwritten.
+        let ended = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NOT NULL") }
+        #expect((ended ?? 0) >= 1)
+    }
+
+    /// Households fall to what one grid holds: the emptier grid is shared out to its neighbour, and
+    /// ended; its code is not given again.
+    @Test func redrawWithCountChangesMergesGrids() throws {
+        let (store, barriers, base) = try handMade()
+        _ = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: base, options: PartitionOptions())
+        #expect(try store.read { try GridRecord.current($0, level: .unit) }.count == 2)
+        var points = base
+        points.households = points.households.map { $0 / 2 }
+        var options = PartitionOptions()
+        options.redraw = true
+        options.allowCountChanges = true
+        let report = try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let part = report.parents[0]
+        #expect(part.redraw.countChanges.map { [$0.gridsBefore, $0.gridsAfter] } == [[2, 1]])
+        #expect(part.grids.count == 1 && part.grids[0].withinBounds && part.grids[0].households == 400)
+        #expect(part.endedGrids == 2)
+        let current = try store.read { try GridRecord.current($0, level: .unit) }
+        #expect(current.count == 1)
+    }
 }

@@ -15,7 +15,7 @@ PNG = ROOT / "out" / "qgis" / "plan.png"
 
 QGIS_SCRIPT = """
 import json, os, sys
-from qgis.core import (QgsApplication, QgsProviderRegistry, QgsVectorLayer, QgsWkbTypes, QgsMapSettings,
+from qgis.core import (Qgis, QgsApplication, QgsProviderRegistry, QgsVectorLayer, QgsWkbTypes, QgsMapSettings,
                        QgsMapRendererSequentialJob, QgsRectangle)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
@@ -36,6 +36,13 @@ for d in QgsProviderRegistry.instance().querySublayers(path):
                    "crs": layer.crs().authid() if spatial else None,
                    "renderer": renderer.type() if renderer is not None else None, "rules": rules})
     opened[d.name()] = layer
+# What QGIS's Add Layer dialog and Browser offer: layers of unknown type resolved into one per geometry type.
+offered = []
+for d in QgsProviderRegistry.instance().querySublayers(path, Qgis.SublayerQueryFlag.ResolveGeometryType):
+    layer = QgsVectorLayer(d.uri(), d.name(), d.providerKey())
+    offered.append({"name": d.name(), "uri": d.uri(), "count": layer.featureCount(), "spatial": layer.isSpatial(),
+                    "geometry": QgsWkbTypes.displayString(layer.wkbType()),
+                    "crs": layer.crs().authid() if layer.isSpatial() else None})
 settings = QgsMapSettings()
 settings.setLayers([opened[n] for n in ["cases", "findings", "grids"]])  # the first is drawn on top
 settings.setDestinationCrs(opened["grids"].crs())
@@ -66,7 +73,7 @@ for y in range(0, alone.height(), 2):
         c = alone.pixelColor(x, y)
         key = "%d,%d,%d" % (c.red(), c.green(), c.blue())
         findings[key] = findings.get(key, 0) + 1
-print(json.dumps({"layers": layers, "colours": colours, "findings": findings}), flush=True)
+print(json.dumps({"layers": layers, "offered": offered, "colours": colours, "findings": findings}), flush=True)
 os._exit(0)  # exitQgis() with layers still referenced from Python crashes PyQGIS 3.22; nothing is left to save
 """
 
@@ -126,6 +133,25 @@ def test_every_layer_opens_with_its_features_geometry_and_crs(demo_plan, in_qgis
     assert sum(layers[v]["count"] for v in ["gazetteer_points", "gazetteer_lines", "gazetteer_areas"]) == \
         db.execute("SELECT count(*) FROM gazetteer WHERE geom IS NOT NULL").fetchone()[0]
     assert layers["grids"]["count"] > 700 and layers["cases"]["count"] > 4000 and layers["findings"]["count"] > 0
+
+
+def test_every_layer_qgis_offers_a_user_has_its_geometry(demo_plan, in_qgis):
+    # Opened by hand as `path|layername=gazetteer`, a layer that mixes types has no geometry in QGIS 3.22; what a
+    # user meets is the Add Layer dialog, which resolves such a layer into one layer per type, each with geometry.
+    db = sqlite3.connect(demo_plan)
+    features = {t for (t,) in db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
+    offered = [o for o in in_qgis["offered"] if o["name"] in features]
+    for layer in offered:
+        if layer["count"] > 0:
+            assert layer["spatial"] and layer["crs"] == "EPSG:4490" and layer["geometry"] != "Unknown", layer
+    gazetteer = sorted(o["geometry"] for o in offered if o["name"] == "gazetteer")
+    assert gazetteer == ["LineString", "Point", "Polygon"], gazetteer
+    by_type = {o["geometry"]: o["count"] for o in offered if o["name"] == "gazetteer"}
+    assert sum(by_type.values()) == db.execute("SELECT count(*) FROM gazetteer WHERE geom IS NOT NULL").fetchone()[0]
+    # Every stored feature is in some layer with geometry: the typed layers together hold the whole table.
+    for table in features:
+        total = db.execute(f'SELECT count(*) FROM "{table}" WHERE geom IS NOT NULL').fetchone()[0]
+        assert sum(o["count"] for o in offered if o["name"] == table and o["spatial"]) == total, table
 
 
 def test_qgis_applies_the_default_styles(in_qgis):

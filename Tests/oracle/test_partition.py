@@ -224,3 +224,40 @@ def test_partition_redraw_with_a_residents_cap(gridplan, tmp_path):
     assert len(over) < 2
     assert p["moved_blocks"] > 0
     assert all(g["within_bounds"] == (300 <= g["households"] <= 500 and g["residents"] <= cap) for g in p["grids"])
+
+
+def test_redraw_adds_grids_where_their_number_cannot_work(gridplan, sample_plan, tmp_path):
+    """The sample's 文章村第1片区 holds 1,647 households in three units: no redraw keeps them within 300–500.
+    With --allow-count-changes the redraw splits one: four units, all within bounds, tiling the area (shapely),
+    the added one coded by the scheme with a code no grid has had; the ended ones stay in history."""
+    import sqlite3
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(sample_plan.read_bytes())
+    gridplan("codes", "--db", db, "--county", "440802")
+    con = sqlite3.connect(db)
+    (community,) = con.execute("SELECT code FROM grids WHERE level = 2 AND name = '文章村' AND valid_to IS NULL").fetchone()
+    area_fid, area_blob = con.execute("SELECT fid, geom FROM grids WHERE level = 3 AND name = '文章村第1片区' AND valid_to IS NULL").fetchone()
+    codes_before = {c for (c,) in con.execute("SELECT code FROM grids WHERE level = 4")}
+    units_before = con.execute("SELECT count(*) FROM grids WHERE level = 4 AND parent_fid = ? AND valid_to IS NULL", (area_fid,)).fetchone()[0]
+    con.close()
+    assert units_before == 3
+    args = ["partition", "--db", db, "--parent", community, "--barriers", CHIKAN / "roads.geojson",
+            "--buildings", CHIKAN / "buildings.geojson", "--redraw"]
+    assert gridplan(*args[:-1], "--allow-count-changes", check=False).returncode == 2   # needs --redraw
+    report = json.loads(gridplan(*args, "--allow-count-changes", "--json").stdout)
+    (p,) = report["parents"]
+    assert [(c["group"], c["grids_before"], c["grids_after"]) for c in p["count_changes"]] == [("文章村第1片区", 3, 4)]
+    assert p["infeasible_groups"] == []
+    con = sqlite3.connect(db)
+    units = con.execute("SELECT code, households, geom FROM grids WHERE level = 4 AND parent_fid = ? AND valid_to IS NULL",
+                        (area_fid,)).fetchall()
+    history = con.execute("SELECT count(*) FROM grids WHERE level = 4 AND valid_to IS NOT NULL").fetchone()[0]
+    con.close()
+    assert len(units) == 4 and all(300 <= hh <= 500 for _, hh, _ in units), [(c, hh) for c, hh, _ in units]
+    added = {c for c, _, _ in units} - codes_before
+    assert len(added) == 1 and all(c.startswith(community) and len(c) == len(community) + 3 for c in added)
+    area = metric(gpkg_geometry(area_blob), 4546)
+    pieces = [metric(gpkg_geometry(g), 4546) for _, _, g in units]
+    assert abs(shapely.union_all(pieces).area - area.area) < 1e-6 * area.area
+    assert sum(g.area for g in pieces) == __import__("pytest").approx(area.area, rel=1e-6)
+    assert history >= 3

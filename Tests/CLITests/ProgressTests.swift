@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+
+/// Long jobs show they are alive: off a terminal, a plain progress line on standard error every
+/// `GRIDPLAN_PROGRESS_SECONDS` (here 0: at every step), with the total and percent where known;
+/// a job shorter than the interval writes none.
+final class ProgressTests: XCTestCase {
+    private var folder: URL!
+    private let streets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../GeoData/chikan/streets.geojson").standardized.path
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridplan-progress-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func progressLines(_ stderr: String, _ label: String) -> [String] {
+        stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix(label) }
+    }
+
+    func testImportsLogTheirProgressWithTotalAndPercent() throws {
+        let plan = folder.appendingPathComponent("p.gpkg").path
+        let logged = try CLI.run(
+            ["import", streets, "--db", plan, "--level", "street"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(logged.status, 0, logged.stderr)
+        let lines = progressLines(logged.stderr, "reading \(streets): ")
+        XCTAssertEqual(lines.count, 9, logged.stderr) // one a feature, then the last figures
+        XCTAssertTrue(lines[0].hasPrefix("reading \(streets): 1/8 (12 %)"), lines[0])
+        XCTAssertTrue(lines.last!.hasPrefix("reading \(streets): 8/8 (100 %)"), lines.last!)
+
+        var csv = "id,lon,lat,time\n"
+        for i in 0..<2_500 { csv += "P\(i),110.3\(i % 10),21.26\(i % 7),2024-03-01 08:30\n" }
+        let cases = folder.appendingPathComponent("cases.csv")
+        try csv.write(to: cases, atomically: true, encoding: .utf8)
+        let imported = try CLI.run(
+            ["cases", "import", cases.path, "--db", plan, "--crs", "cgcs2000", "--batch-size", "1000"],
+            environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let batches = progressLines(imported.stderr, "importing \(cases.path): ")
+        XCTAssertEqual(batches.map { String($0.split(separator: " ")[2]) }, ["1000/2500", "2000/2500", "2500/2500", "2500/2500"], imported.stderr)
+
+        // Quicker than the default interval (10 s): nothing but the report.
+        let quiet = try CLI.run(["import", streets, "--db", folder.appendingPathComponent("q.gpkg").path, "--level", "street"])
+        XCTAssertTrue(progressLines(quiet.stderr, "reading").isEmpty, quiet.stderr)
+    }
+}
