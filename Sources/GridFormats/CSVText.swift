@@ -35,7 +35,7 @@ final class CSVText {
         let skip = source == "UTF-8" || source == nil ? (bom?.name == "UTF-8" ? 3 : 0) : 0
         if source == nil || source == "UTF-8" {
             // Read as UTF-8 first, without copying: most files need nothing more.
-            let first = try Self.convert(path, from: "UTF-8", skip: skip, into: nil)
+            let first = try Self.convert(path, from: "UTF-8", skip: skip, into: nil, probing: source == nil)
             if first.problems.isEmpty {
                 (readPath, encoding, memoryPath, scan) = (path, "UTF-8", nil, first)
                 return
@@ -108,7 +108,10 @@ final class CSVText {
     /// Reads `path` in chunks, converting from `source` to UTF-8 and scanning the lines; writes the
     /// UTF-8 text to `file` when one is given. Each byte iconv cannot map becomes U+FFFD, and so
     /// does a NUL, each recorded with its line.
-    static func convert(_ path: String, from source: String, skip: Int, into file: UnsafeMutablePointer<VSILFILE>?) throws -> LineScan {
+    /// `probing`: only to tell whether the file is UTF-8; stops once it clearly is not.
+    static func convert(
+        _ path: String, from source: String, skip: Int, into file: UnsafeMutablePointer<VSILFILE>?, probing: Bool = false
+    ) throws -> LineScan {
         let cd = iconv_open("UTF-8", source)
         guard cd != iconv_t(bitPattern: -1) else { _ = try checkEncoding(source); throw GridplanError(.failed, "iconv cannot convert") }
         defer { iconv_close(cd) }
@@ -168,7 +171,7 @@ final class CSVText {
                 }
             }
             pending.removeFirst(consumed)
-            if atEnd { break }
+            if atEnd || (probing && scan.badLines >= 50 && scan.badLines > 10 * scan.utf8Lines) { break }
         }
         scan.finish()
         return scan
