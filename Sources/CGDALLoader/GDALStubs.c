@@ -20,7 +20,6 @@ static void *cached_GDALDatasetGetLayer;
 static void *cached_GDALDatasetGetLayerByName;
 static void *cached_GDALDatasetGetLayerCount;
 static void *cached_GDALDatasetStartTransaction;
-static void *cached_GDALDeleteDataset;
 static void *cached_GDALGetDatasetDriver;
 static void *cached_GDALGetDriverByName;
 static void *cached_GDALGetDriverShortName;
@@ -69,7 +68,11 @@ static void *cached_OSRGetDataAxisToSRSAxisMapping;
 static void *cached_OSRNewSpatialReference;
 static void *cached_OSRSetAxisMappingStrategy;
 static void *cached_OSRSetFromUserInput;
+static void *cached_VSIFCloseL;
+static void *cached_VSIFOpenL;
+static void *cached_VSIFWriteL;
 static void *cached_VSIFree;
+static void *cached_VSIUnlink;
 
 __typeof__(void) CPLErrorReset(void) {
     typedef __typeof__(void) (*fn)(void);
@@ -154,11 +157,6 @@ __typeof__(int) GDALDatasetGetLayerCount(__typeof__(GDALDatasetH) a0) {
 __typeof__(OGRErr) GDALDatasetStartTransaction(__typeof__(GDALDatasetH) a0, __typeof__(int) a1) {
     typedef __typeof__(OGRErr) (*fn)(__typeof__(GDALDatasetH), __typeof__(int));
     fn f = (fn)gridplan_gdal_function(&cached_GDALDatasetStartTransaction, "GDALDatasetStartTransaction");
-    return f(a0, a1);
-}
-__typeof__(CPLErr) GDALDeleteDataset(__typeof__(GDALDriverH) a0, __typeof__(const char *) a1) {
-    typedef __typeof__(CPLErr) (*fn)(__typeof__(GDALDriverH), __typeof__(const char *));
-    fn f = (fn)gridplan_gdal_function(&cached_GDALDeleteDataset, "GDALDeleteDataset");
     return f(a0, a1);
 }
 __typeof__(GDALDriverH) GDALGetDatasetDriver(__typeof__(GDALDatasetH) a0) {
@@ -401,8 +399,28 @@ __typeof__(OGRErr) OSRSetFromUserInput(__typeof__(OGRSpatialReferenceH) a0, __ty
     fn f = (fn)gridplan_gdal_function(&cached_OSRSetFromUserInput, "OSRSetFromUserInput");
     return f(a0, a1);
 }
+__typeof__(int) VSIFCloseL(__typeof__(VSILFILE *) a0) {
+    typedef __typeof__(int) (*fn)(__typeof__(VSILFILE *));
+    fn f = (fn)gridplan_gdal_function(&cached_VSIFCloseL, "VSIFCloseL");
+    return f(a0);
+}
+__typeof__(VSILFILE *) VSIFOpenL(__typeof__(const char *) a0, __typeof__(const char *) a1) {
+    typedef __typeof__(VSILFILE *) (*fn)(__typeof__(const char *), __typeof__(const char *));
+    fn f = (fn)gridplan_gdal_function(&cached_VSIFOpenL, "VSIFOpenL");
+    return f(a0, a1);
+}
+__typeof__(size_t) VSIFWriteL(__typeof__(const void *) a0, __typeof__(size_t) a1, __typeof__(size_t) a2, __typeof__(VSILFILE *) a3) {
+    typedef __typeof__(size_t) (*fn)(__typeof__(const void *), __typeof__(size_t), __typeof__(size_t), __typeof__(VSILFILE *));
+    fn f = (fn)gridplan_gdal_function(&cached_VSIFWriteL, "VSIFWriteL");
+    return f(a0, a1, a2, a3);
+}
 __typeof__(void) VSIFree(__typeof__(void *) a0) {
     typedef __typeof__(void) (*fn)(__typeof__(void *));
     fn f = (fn)gridplan_gdal_function(&cached_VSIFree, "VSIFree");
     f(a0);
+}
+__typeof__(int) VSIUnlink(__typeof__(const char *) a0) {
+    typedef __typeof__(int) (*fn)(__typeof__(const char *));
+    fn f = (fn)gridplan_gdal_function(&cached_VSIUnlink, "VSIUnlink");
+    return f(a0);
 }

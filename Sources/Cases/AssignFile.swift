@@ -27,16 +27,16 @@ package enum AssignFile {
         reader: CaseReader, assigner: Assigner, out: String, threads: Int,
         batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
-        // `-` is standard output, appended to so that a shell's `>>` keeps what the file had.
-        let stream = out == "-" ? OutputStream(toFileAtPath: "/dev/stdout", append: true) : OutputStream(toFileAtPath: out, append: false)
-        guard let stream else { throw GridplanError(.failed, "cannot write", source: .file(out)) }
-        stream.open()
-        defer { stream.close() }
+        // `-` is standard output, appended to so that a shell's `>>` keeps what the file had. A file
+        // is written beside the target and renamed over it at the end (see OutputFile): a failed run
+        // leaves an earlier file whole.
+        let output = out == "-" ? nil : try OutputFile(out)
+        let handle = try output?.create() ?? FileHandle.standardOutput
         var buffer = ""
         func flush() throws {
-            let bytes = Array(buffer.utf8)
-            if !bytes.isEmpty && stream.write(bytes, maxLength: bytes.count) != bytes.count {
-                throw GridplanError(.failed, "write failed: \(stream.streamError.map { "\($0)" } ?? "disk full?")", source: .file(out))
+            guard !buffer.isEmpty else { return }
+            do { try handle.write(contentsOf: Data(buffer.utf8)) } catch {
+                throw GridplanError(.failed, "write failed: \(error.localizedDescription)", source: .file(out))
             }
             buffer.removeAll(keepingCapacity: true)
         }
@@ -68,7 +68,8 @@ package enum AssignFile {
                     added[9] = a.distanceM.map { fixedPoint($0, decimals: 1) } ?? ""
                     added[11] = fixedPoint(row.lon!, decimals: 8); added[12] = fixedPoint(row.lat!, decimals: 8)
                 } else {
-                    added[0] = row.problem == nil ? AssignStatus.noLocation.rawValue : "bad_location"
+                    // A row whose bytes could not all be read is written as read, marked, never assigned.
+                    added[0] = row.unreadable != nil ? "unreadable" : row.problem == nil ? AssignStatus.noLocation.rawValue : "bad_location"
                     added[13] = row.problem ?? ""
                 }
                 report.byStatus[added[0], default: 0] += 1
@@ -79,6 +80,10 @@ package enum AssignFile {
             progress?(report.rows)
         }
         try flush()
+        if let output {
+            try handle.close()
+            try output.commit()
+        }
         return report
     }
 }

@@ -96,8 +96,7 @@ package enum CaseImporter {
                 switch parse(row, f, reader: reader) {
                 case .success(let parsed): accepted.append((row, parsed))
                 case .failure(let reason):
-                    try rejects.write(
-                        row: row, number: reader.unitName == "line" ? row.number + 1 : row.number, reason: reason.localized { $0.rawValue })
+                    try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
                 }
             }
             let located = accepted.indices.filter { accepted[$0].0.lon != nil }
@@ -191,6 +190,7 @@ package enum CaseImporter {
 
     static func parse(_ row: CaseReader.Row, _ f: Fields, reader: CaseReader) -> Result<Parsed, GridplanError> {
         func text(_ i: Int?) -> String? { i.flatMap { row.values[$0].trimmed } }
+        if let unreadable = row.unreadable { return .failure(GridplanError(.badInput, Wording(unreadable))) }
         guard let id = text(f.id) else { return .failure(GridplanError(.badInput, "no id (field \(f.names[f.id]) is empty)")) }
         if let problem = row.problem { return .failure(GridplanError(.badInput, Wording(problem))) }
         var reportedAt: String? = nil

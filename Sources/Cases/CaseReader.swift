@@ -17,8 +17,17 @@ package final class CaseReader {
         package var sourceX: Double?, sourceY: Double?
         /// CGCS2000 longitude/latitude, when the row has usable coordinates.
         package var lon: Double?, lat: Double?
-        /// Why the row's coordinates cannot be used, when they are present but bad.
+        /// Why the row's coordinates cannot be used, when they are present but bad; or why the row
+        /// cannot be read at all (then ``unreadable`` says so too).
         package var problem: String?
+        /// Why the row cannot be read as it stands: bytes not in the file's encoding, a NUL, lines
+        /// swallowed by an unbalanced quote. Its values hold U+FFFD where bytes were lost.
+        package var unreadable: String?
+        /// Where the row starts, as messages and reject files give it: a CSV's line (the header is
+        /// line 1), else the feature number.
+        package var line = 0
+        /// A CSV row's lines, when a quoted value spans more than one.
+        package var lines: ClosedRange<Int>? = nil
     }
 
     package let path: String
@@ -74,7 +83,7 @@ package final class CaseReader {
         var batch: [Row] = []
         batch.reserveCapacity(size)
         let context = GEOSContext()
-        try reader.forEach { feature in
+        try reader.forEach(keepingUnreadable: true) { feature in
             guard feature.number > skip else { return }
             batch.append(try row(feature, context))
             if batch.count == size {
@@ -86,7 +95,14 @@ package final class CaseReader {
     }
 
     private func row(_ feature: VectorFeature, _ context: GEOSContext) throws -> Row {
-        var row = Row(number: feature.number, values: feature.values)
+        var row = Row(
+            number: feature.number, values: feature.values, line: feature.lines?.lowerBound ?? feature.number,
+            lines: feature.lines.flatMap { $0.count > 1 ? $0 : nil })
+        if let unreadable = feature.unreadable {
+            row.unreadable = unreadable
+            row.problem = unreadable
+            return row
+        }
         if let lonIndex, let latIndex {
             let lonText = feature.values[lonIndex].trimmed ?? ""
             let latText = feature.values[latIndex].trimmed ?? ""

@@ -78,6 +78,12 @@ package enum BatchGeocoder {
             }
     }
 
+    /// Where rows go until the last is written: `.gridplan-partial-NAME` beside OUT.
+    package static func partialPath(_ out: String) -> String {
+        let url = URL(fileURLWithPath: out)
+        return url.deletingLastPathComponent().appendingPathComponent(".gridplan-partial-" + url.lastPathComponent).path
+    }
+
     /// A reason with the names taken out, to group unmatched rows: "unknown road '…'".
     static func reasonKind(_ reason: String?) -> String {
         guard let reason else { return "no reason given" }
@@ -103,6 +109,10 @@ package enum BatchGeocoder {
                 source: .file(reader.fileName))
         }
         let checkpointPath = o.out + ".checkpoint"
+        // Rows go to a partial file beside OUT, renamed over it when the last row is written: until
+        // then an earlier OUT stays whole. A killed run leaves the partial file and the checkpoint,
+        // from which the next run resumes (or which it replaces).
+        let partial = partialPath(o.out)
         let inputBytes = ((try? FileManager.default.attributesOfItem(atPath: reader.path))?[.size] as? NSNumber)?.uint64Value ?? 0
         var report = Report()
         var skip = 0
@@ -115,9 +125,11 @@ package enum BatchGeocoder {
         } else if !o.restart, let data = fm.contents(atPath: checkpointPath),
             let cp = try? JSONDecoder().decode(Checkpoint.self, from: data), cp.input == reader.path, cp.inputBytes == inputBytes,
             cp.columns == header(reader.fieldNames, o, assign: assigner != nil),
-            fm.fileExists(atPath: o.out)
+            fm.fileExists(atPath: partial)
         {
-            guard let h = FileHandle(forUpdatingAtPath: o.out) else { throw GridplanError(.failed, "cannot open to resume", source: .file(o.out)) }
+            guard let h = FileHandle(forUpdatingAtPath: partial) else {
+                throw GridplanError(.failed, "cannot open to resume", source: .file(partial))
+            }
             try h.truncate(atOffset: cp.outBytes)
             try h.close()
             report = cp.report
@@ -126,12 +138,14 @@ package enum BatchGeocoder {
             skip = cp.rowsDone
         } else {
             let header = (header(reader.fieldNames, o, assign: assigner != nil)).map(csvQuote).joined(separator: ",") + "\n"
-            guard fm.createFile(atPath: o.out, contents: Data(header.utf8)) else {
+            unlink(partial)
+            let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0, (try? FileHandle(fileDescriptor: fd, closeOnDealloc: true).write(contentsOf: Data(header.utf8))) != nil else {
                 throw GridplanError(.failed, "cannot write", source: .file(o.out))
             }
             try? fm.removeItem(atPath: checkpointPath)
         }
-        guard let handle = toStandardOutput ? FileHandle.standardOutput : FileHandle(forWritingAtPath: o.out) else {
+        guard let handle = toStandardOutput ? FileHandle.standardOutput : FileHandle(forWritingAtPath: partial) else {
             throw GridplanError(.failed, "cannot write", source: .file(o.out))
         }
         defer { if !toStandardOutput { try? handle.close() } }
@@ -202,9 +216,20 @@ package enum BatchGeocoder {
                 let cp = Checkpoint(
                     input: reader.path, inputBytes: inputBytes, rowsDone: report.rows, outBytes: outBytes,
                     columns: header(reader.fieldNames, o, assign: assigner != nil), report: report)
-                try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
+                // Written beside and renamed (OutputFile): a kill mid-write leaves the last checkpoint
+                // whole and only a temporary file, which the next run in the folder removes.
+                let checkpoint = try OutputFile(checkpointPath)
+                try checkpoint.create().write(contentsOf: try JSONEncoder().encode(cp))
+                try checkpoint.commit()
             }
         } catch is Stop { return report }
+        if !toStandardOutput {
+            let mode = OutputFile.modeFor(o.out)
+            chmod(partial, mode)
+            guard rename(partial, o.out) == 0 else {
+                throw GridplanError(.failed, "cannot put the finished file in place (\(String(cString: strerror(errno))))", source: .file(o.out))
+            }
+        }
         try? fm.removeItem(atPath: checkpointPath)
         return report
     }

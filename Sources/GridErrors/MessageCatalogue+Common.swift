@@ -91,5 +91,18 @@ extension MessageCatalogue {
         feedback ⇒ 已评价
         returned ⇒ 已退回
         reopened ⇒ 重新打开
+        %1 %2 is the plan file (%3 %4): writing there would destroy the plan ⇒ %1 %2 就是规划文件（%3 %4）：写到那里会毁掉规划
+        %1 %2 is the file this command reads (%3): writing there would destroy the input ⇒ %1 %2 是本命令读取的文件（%3）：写到那里会毁掉输入
+        give %1 another file ⇒ 请给 %1 另一个文件
+        cannot put the finished file in place (%1) ⇒ 无法把写好的文件放到位（%1）
+        %1 %2: not an encoding gridplan knows ⇒ %1 %2：gridplan 不认识这种编码
+        give e.g. GB18030 (or GBK, CP936) for Chinese Windows files, BIG5, UTF-16, UTF-8; `iconv -l` lists them all ⇒ 请写如 GB18030（中文 Windows \
+        文件，也可写 GBK、CP936）、BIG5、UTF-16、UTF-8；`iconv -l` 列出全部编码
+        the file looks like UTF-16 text without a byte order mark, which gridplan does not guess ⇒ 文件看起来是没有字节顺序标记的 UTF-16 文本，gridplan 不做猜测
+        save it as UTF-8, or give %1 UTF-16LE (or UTF-16BE) ⇒ 请另存为 UTF-8，或用 %1 UTF-16LE（或 UTF-16BE）指定
+        GDAL cannot read this %1 file as vector data ⇒ GDAL 无法把这个 %1 文件读作矢量数据
+        save it as UTF-8 (or give %1 for a CSV) ⇒ 请另存为 UTF-8（CSV 文件也可用 %1 指定编码）
+        %1: another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to %2 s for it ⇒ %1：另一个进程（另一个 gridplan \
+        写入命令、QGIS 编辑等）正在写入规划；最多等待 %2 秒
         """)
 }

@@ -12,6 +12,11 @@ public struct VectorFeature: Sendable {
     public let values: [FieldValue]
     /// The geometry as ISO WKB, nil when the feature has none.
     public let wkb: [UInt8]?
+    /// For a CSV, the lines the row came from (more than one when a quoted value spans lines).
+    public let lines: ClosedRange<Int>?
+    /// Why the row cannot be read as it stands (bytes not in the file's encoding, a NUL, lines
+    /// swallowed by an unbalanced quote); its values then hold U+FFFD where bytes were lost.
+    public let unreadable: String?
     let fieldIndex: [String: Int]
 
     /// The value of a field by name (case-insensitive), nil if there is no such field.
@@ -44,6 +49,10 @@ public final class VectorReader {
     private let decodeAsGBKWhenNotUTF8: Bool
     /// GeoJSON features whose text GDAL would cut at a NUL character, with the field (refused).
     private var nulFields: [Int: String] = [:]
+    /// A CSV's text as GDAL reads it, with its lines and the lines it could not read.
+    private let csvText: CSVText?
+    /// The encoding a CSV was read in (UTF-8, the one given, or GB18030 when detected).
+    public var textEncoding: String? { csvText?.encoding }
 
     /// Opens `path`. `layer` picks a layer by name (default: the first). `encoding` forces the
     /// text encoding of a Shapefile's `.dbf` or a CSV (e.g. "CP936" for GBK).
@@ -55,6 +64,7 @@ public final class VectorReader {
         var openOptions: [String] = []
         var csvPath = path
         var rawShapefileText = false
+        var csvText: CSVText? = nil
         if lower.hasSuffix(".csv") {
             // Values stay text (so ids like "00123" keep their zeros); gridplan parses numbers itself.
             // Longitude/latitude columns stay attributes too, so bad values can be reported by line.
@@ -62,9 +72,11 @@ public final class VectorReader {
                 "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
                 "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=NO",
             ]
-            csvPath = try VectorReader.utf8CSV(path: path, encoding: encoding)
+            csvText = try CSVText(path: path, encoding: encoding)
+            csvPath = csvText!.readPath
         } else if lower.hasSuffix(".shp") || lower.hasSuffix(".dbf") {
             if let encoding {
+                _ = try CSVText.checkEncoding(encoding)
                 openOptions.append("ENCODING=\(encoding)")
             } else if !VectorReader.shapefileDeclaresEncoding(path) {
                 // No .cpg and no code page byte: read raw bytes and decide per value below.
@@ -73,11 +85,17 @@ public final class VectorReader {
             }
         }
         decodeAsGBKWhenNotUTF8 = rawShapefileText
+        self.csvText = csvText
         GDAL.resetError()
         let opened = GDAL.withStringList(openOptions) { options in
             GDALOpenEx(csvPath, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options, nil)
         }
         guard let opened else {
+            if let utf16 = VectorReader.utf16Name(path) {
+                throw GridplanError(
+                    .badInput, "GDAL cannot read this \(utf16) file as vector data", source: .file(path),
+                    hint: "save it as UTF-8 (or give \(setting: "encoding") for a CSV)")
+            }
             throw GridplanError(
                 .badInput, "GDAL cannot read this file as vector data\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
@@ -118,8 +136,10 @@ public final class VectorReader {
     /// Number of features (may scan the file for formats without a count).
     public var featureCount: Int { Int(OGR_L_GetFeatureCount(layer, 1)) }
 
-    /// Calls `body` for each feature in order. Stops at the first error `body` throws.
-    public func forEach(_ body: (VectorFeature) throws -> Void) throws {
+    /// Calls `body` for each feature in order. Stops at the first error `body` throws. A CSV row
+    /// that cannot be read as it stands (see ``VectorFeature/unreadable``) stops the reading with
+    /// its line and reason, unless `keepingUnreadable`: then the caller sets it aside.
+    public func forEach(keepingUnreadable: Bool = false, _ body: (VectorFeature) throws -> Void) throws {
         OGR_L_ResetReading(layer)
         let index = Dictionary(fieldNames.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         var number = 0
@@ -152,7 +172,13 @@ public final class VectorReader {
                 }
                 wkb = bytes
             }
-            try body(VectorFeature(number: number, fid: OGR_F_GetFID(feature), values: values, wkb: wkb, fieldIndex: index))
+            let lines = csvText?.lines(ofRecord: number), unreadable = csvText?.problem(ofRecord: number)
+            if let unreadable, !keepingUnreadable {
+                throw GridplanError(.badInput, Wording(unreadable), source: ErrorSource(file: path, line: lines?.lowerBound))
+            }
+            try body(
+                VectorFeature(
+                    number: number, fid: OGR_F_GetFID(feature), values: values, wkb: wkb, lines: lines, unreadable: unreadable, fieldIndex: index))
         }
     }
 
@@ -194,33 +220,12 @@ public final class VectorReader {
         return false
     }
 
-    /// GDAL's CSV driver reads UTF-8 only: a CSV in another encoding (given, or detected as
-    /// not UTF-8 and taken as GB18030) is recoded into a temporary file.
-    static func utf8CSV(path: String, encoding: String?) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw GridplanError(.failed, "cannot read the file", source: .file(path)) }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
-        let source: String
-        if let encoding, !["UTF-8", "UTF8"].contains(encoding.uppercased()) {
-            source = encoding
-        } else if isUTF8 {
-            return path
-        } else {
-            source = "GB18030"
-        }
-        bytes.append(0)
-        let recoded: String = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                let out: UnsafeMutablePointer<CChar> = CPLRecode(chars.baseAddress, source, CPL_ENC_UTF8)
-                defer { VSIFree(out) }
-                return String(cString: out)
-            }
-        }
-        let temp = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gridplan-\(UUID().uuidString)-\((path as NSString).lastPathComponent)")
-        try recoded.write(to: temp, atomically: true, encoding: .utf8)
-        return temp.path
+    /// "UTF-16 (little-endian)" when the file starts with a UTF-16 byte order mark.
+    static func utf16Name(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
+        return head == [0xFF, 0xFE] ? "UTF-16 (little-endian)" : head == [0xFE, 0xFF] ? "UTF-16 (big-endian)" : nil
     }
 
     /// The layer SRS as a PROJ definition, and whether the data are in latitude/longitude order.

@@ -38,6 +38,8 @@ public final class VectorWriter {
     private var written = 0
     private var closed = false
     private var inTransaction = false
+    /// The temporary file the dataset is written to, renamed over `path` on ``close()``; nil for standard output.
+    private let output: OutputFile?
 
     public init(
         path: String, format: VectorFormat, layerName: String, crs: CRS,
@@ -54,12 +56,14 @@ public final class VectorWriter {
             throw GridplanError(
                 .unsupported, "a \(format.rawValue) file cannot be written to standard output", hint: "write geojson or csv there, or give a file")
         }
-        if path != "/vsistdout/", FileManager.default.fileExists(atPath: path) {
-            GDALDeleteDataset(driver, path)
-            try? FileManager.default.removeItem(atPath: path)
-        }
+        // A file is written beside the target and renamed over it when complete: an earlier file
+        // stays whole until then, and a failed export leaves it as it was.
+        let output = path == "/vsistdout/" ? nil : try OutputFile(path)
+        self.output = output
+        let writePath = output?.temporary ?? path
+        if let output { for (side, _) in OutputFile.companions(output.temporary, output.temporary) { unlink(side) } }
         GDAL.resetError()
-        guard let ds = GDALCreate(driver, path, 0, 0, 0, GDT_Unknown, nil) else {
+        guard let ds = GDALCreate(driver, writePath, 0, 0, 0, GDT_Unknown, nil) else {
             throw GridplanError(.failed, "cannot create \(format.driver) file\(GDAL.lastError().map { ": \($0)" } ?? "")", source: .file(path))
         }
         dataset = ds
@@ -159,6 +163,7 @@ public final class VectorWriter {
         if CPLGetLastErrorType() == CE_Failure, let message = GDAL.lastError() {
             throw GridplanError(.failed, "closing failed: \(message)", source: .file(path))
         }
+        try output?.commit()
         return written
     }
 }

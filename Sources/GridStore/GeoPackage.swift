@@ -47,16 +47,43 @@ public final class GeoPackage: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        config.busyMode = .timeout(lockWait)
+        config.busyMode = .callback(Self.waiter(path: path, lockWait: lockWait))
         do {
             pool = try DatabasePool(path: path, configuration: config)
             let migrator = schema.migrator
             if try !pool.writeWithoutTransaction({ try migrator.hasCompletedMigrations($0) }) {
                 try migrator.migrate(pool)
             }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw Self.busy(path, lockWait)
         } catch let error as DatabaseError {
             throw GridplanError(.failed, "\(error.message ?? error.description)", source: .file(path))
         }
+    }
+
+    /// SQLite's busy handler: when another process holds the write lock, says so once (see
+    /// ``LockWait``), then retries every 50 ms until `lockWait` seconds have passed.
+    private static func waiter(path: String, lockWait: TimeInterval) -> Database.BusyCallback {
+        let started = LockedValue<Date?>(nil)
+        return { tries in
+            let now = Date()
+            if tries == 0 {
+                started.set(now)
+                LockWait.announce(path, lockWait)
+            }
+            guard now.timeIntervalSince(started.get() ?? now) < lockWait else { return false }
+            usleep(50_000)
+            return true
+        }
+    }
+
+    private static func busy(_ path: String, _ lockWait: TimeInterval) -> GridplanError {
+        GridplanError(
+            .busy,
+            """
+            another process (a second gridplan command, QGIS editing, …) is writing the plan; waited \
+            \(lockWait.formatted()) s for it to finish. Nothing was written: run the command again when it is done.
+            """, source: .file(path))
     }
 
     /// Closes every connection before the value goes. Left to itself, GRDB closes pooled
@@ -71,8 +98,16 @@ public final class GeoPackage: Sendable {
         try? pool.close()
     }
 
-    /// How long a writer waits by default for another process's write to finish before giving up.
-    public static let lockWaitSeconds: TimeInterval = 10
+    /// How long a writer waits by default for another process's write to finish before giving up:
+    /// 10 s, or the seconds in the environment variable `GRIDPLAN_LOCK_WAIT` (a decimal number).
+    public static var lockWaitSeconds: TimeInterval {
+        if let text = ProcessInfo.processInfo.environment["GRIDPLAN_LOCK_WAIT"], let seconds = Double(text), seconds.isFinite, seconds >= 0,
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+        {
+            return seconds
+        }
+        return 10
+    }
     /// How long this store's writes wait for another writer.
     let lockWait: TimeInterval
 
@@ -82,12 +117,7 @@ public final class GeoPackage: Sendable {
         do {
             return try pool.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            throw GridplanError(
-                .busy,
-                """
-                another process (a second gridplan command, QGIS editing, …) is writing the plan; waited \
-                \(lockWait.formatted()) s for it to finish. Nothing was written: run the command again when it is done.
-                """, source: .file(path))
+            throw Self.busy(path, lockWait)
         }
     }
 
@@ -95,6 +125,31 @@ public final class GeoPackage: Sendable {
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }
+}
+
+/// What a writer does when another process holds the plan: the command line sets ``notice`` to
+/// say on standard error that it waits (once per plan and process); the library stays silent.
+public enum LockWait {
+    private static let handler = LockedValue<(@Sendable (String, TimeInterval) -> Void)?>(nil)
+    private static let told = LockedValue<Set<String>>([])
+
+    /// Called with the plan's path and the wait in seconds when a write first finds it locked.
+    public static func setNotice(_ notice: @escaping @Sendable (String, TimeInterval) -> Void) { handler.set(notice) }
+
+    static func announce(_ path: String, _ lockWait: TimeInterval) {
+        guard lockWait > 0, told.update({ $0.insert(path).inserted }) else { return }
+        handler.get()?(path, lockWait)
+    }
+}
+
+/// A value behind a lock, for the little state SQLite's callbacks share across threads.
+final class LockedValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.withLock { value } }
+    func set(_ new: T) { lock.withLock { value = new } }
+    func update<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&value) } }
 }
 
 /// Creating and maintaining GeoPackage feature tables.

@@ -12,9 +12,10 @@ struct AssignCommand: ParsableCommand {
         discussion: """
             Reads CSV (longitude/latitude columns), GeoJSON points or any GDAL format, and writes a CSV with \
             every input column plus: assign_status (inside, boundary, snapped, outside, no_location, \
-            bad_location), the unit/area/community/street codes and names, distance_m to the nearest grid for \
+            bad_location, unreadable), the unit/area/community/street codes and names, distance_m to the nearest grid for \
             snapped and outside points, nearest_code, the point in CGCS2000, and assign_problem: why a \
-            bad_location row's coordinates could not be used.
+            bad_location row's coordinates could not be used, or why an unreadable row's bytes could not all be read \
+            (not in the file's encoding, a NUL byte, lines swallowed by an unbalanced quote).
 
             Rules: inside a grid → that grid; on a boundary shared by grids → the one with the lowest code; \
             outside all grids → outside, with the nearest grid and its distance; within --snap-m of it → \
@@ -45,6 +46,7 @@ struct AssignCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try OutputPaths.check(out, "out", plan: store.path, inputs: [(nil, file)])
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()

@@ -57,6 +57,8 @@ struct CasesCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
+                let rejectsPath = rejects ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".rejects.csv"
+                try OutputPaths.check(rejectsPath, "rejects", plan: store.path, inputs: [(nil, file)])
                 var options = CaseImportOptions()
                 options.idField = idField; options.lonField = lonField; options.latField = latField
                 options.crs = try crs.map { try parseCRS($0, option: "--crs") }

@@ -35,6 +35,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try OutputPaths.check(out, "out", plan: store.path)
             let target = try parseCRS(try crs, option: "--to-crs")
             if format == .geojson, !(try target.isGeographic) {
                 warn(

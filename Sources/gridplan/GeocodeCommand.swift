@@ -109,6 +109,7 @@ struct GeocodeFile: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try OutputPaths.check(out, "out", plan: store.path, inputs: [(nil, file)])
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()

@@ -206,6 +206,9 @@ struct PartitionCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try OutputPaths.check(
+                blocksOut, "blocks-out", plan: store.path,
+                inputs: [("barriers", barriers), ("buildings", buildings), ("dedicated", dedicated), ("seeds", seeds)])
             var options = partitionOptions()
             let crs = try inputCRS.map { try parseCRS($0, option: "--crs-of-inputs") }
             let plan = try store.open()

@@ -1,5 +1,6 @@
 import Foundation
 import GridErrors
+import GridFormats
 
 /// A file argument that may be `-`, standard input. GDAL detects a format from a file's name and
 /// may read it twice (counting rows first), which a pipe does not allow, so standard input is
@@ -19,14 +20,22 @@ struct InputFile {
         let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
         let ext = data.starts(with: Data("SQLite format 3".utf8)) ? "gpkg" : first == UInt8(ascii: "{") ? "geojson" : "csv"
         let file = dir.appendingPathComponent("stdin.\(ext)")
-        try data.write(to: file)
+        // Personal data: readable by the user alone, and removed on SIGINT and SIGTERM as well.
+        TemporaryFiles.shared.add(dir.path)
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0, (try? FileHandle(fileDescriptor: fd, closeOnDealloc: true).write(contentsOf: data)) != nil else {
+            throw GridplanError(.failed, "cannot keep a copy of standard input", source: .file(file.path))
+        }
         path = file.path
         folder = dir
     }
 
     /// Removes the copy of standard input, if one was made.
     func remove() {
-        if let folder { try? FileManager.default.removeItem(at: folder) }
+        if let folder {
+            try? FileManager.default.removeItem(at: folder)
+            TemporaryFiles.shared.remove(folder.path)
+        }
     }
 }
 

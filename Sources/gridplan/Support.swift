@@ -27,7 +27,10 @@ struct StoreOptions: ParsableArguments {
     var path: String
 
     func open(create: Bool = false) throws -> GeoPackage {
-        try GeoPackage.plan(path: path, create: create)
+        LockWait.setNotice { path, seconds in
+            tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
+        }
+        return try GeoPackage.plan(path: path, create: create)
     }
 }
 
@@ -77,6 +80,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as ExitCode {
         throw e
     } catch {
+        // Interrupted: the signal handler removes the temporary files and ends the process by the
+        // signal; an error from a file it just removed is not the story.
+        while TemporaryFiles.shared.isTerminating { pause() }
         FileHandle.standardError.write(Data("\(errorPrefix)\(errorLine(error))\n".utf8))
         switch error {
         case let e as CLIError: throw ExitCode(e.status)

@@ -188,8 +188,10 @@ func testSet() throws -> [[String: String]] {
             reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),
             geocoder: plan.geocoder, assigner: assigner, options: first)
         #expect(FileManager.default.fileExists(atPath: resumed + ".checkpoint"))
+        // Until the run ends, rows go to a partial file: OUT is not there yet.
+        #expect(!FileManager.default.fileExists(atPath: resumed))
         // Garbage written after the checkpoint (a batch cut off by the kill) is discarded.
-        let h = try #require(FileHandle(forWritingAtPath: resumed))
+        let h = try #require(FileHandle(forWritingAtPath: BatchGeocoder.partialPath(resumed)))
         try h.seekToEnd(); try h.write(contentsOf: Data("half a line".utf8)); try h.close()
         let second = try BatchGeocoder.run(
             reader: try CaseReader(path: input, lonField: "app_lon", latField: "app_lat", crs: .gcj02),

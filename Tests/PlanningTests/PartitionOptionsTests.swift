@@ -157,6 +157,15 @@ extension PartitionTests {
         #expect(part.grids.allSatisfy { !$0.changed })
     }
 
+    /// `partition --redraw --allow-count-changes` of the hand-made community.
+    private func redrawAllowingCountChanges(_ store: GeoPackage, _ barriers: [Geometry], _ points: HouseholdPoints) throws -> PartitionReport {
+        var options = PartitionOptions()
+        options.redraw = true
+        options.allowCountChanges = true
+        return try Partitioner.partition(
+            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+    }
+
     /// The same redraw allowed to change the number of grids: the fuller half is split, so three grids
     /// hold the 1,100 households, none over the maximum; the added grid takes the next free code under
     /// the parent and is written as a new grid, the split one is ended and written anew.
@@ -167,11 +176,7 @@ extension PartitionTests {
         let before = try store.read { try GridRecord.current($0, level: .unit) }
         var points = base
         points.lon.append(points.lon[0]); points.lat.append(points.lat[0]); points.households.append(300); points.residents.append(0)
-        var options = PartitionOptions()
-        options.redraw = true
-        options.allowCountChanges = true
-        let report = try Partitioner.partition(
-            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try redrawAllowingCountChanges(store, barriers, points)
         let part = report.parents[0]
         #expect(part.redraw.infeasibleGroups.isEmpty)
         #expect(part.redraw.countChanges.map { [$0.gridsBefore, $0.gridsAfter] } == [[2, 3]])
@@ -189,8 +194,7 @@ extension PartitionTests {
         #expect((ended ?? 0) >= 1)
     }
 
-    /// Households fall to what one grid holds: the emptier grid is shared out to its neighbour, and
-    /// ended; its code is not given again.
+    /// Households fall to what one grid holds: the emptier grid is shared out to its neighbour, and ended.
     @Test func redrawWithCountChangesMergesGrids() throws {
         let (store, barriers, base) = try handMade()
         _ = try Partitioner.partition(
@@ -198,11 +202,7 @@ extension PartitionTests {
         #expect(try store.read { try GridRecord.current($0, level: .unit) }.count == 2)
         var points = base
         points.households = points.households.map { $0 / 2 }
-        var options = PartitionOptions()
-        options.redraw = true
-        options.allowCountChanges = true
-        let report = try Partitioner.partition(
-            store: store, parent: "440802001001", level: nil, barriers: barriers, buildings: points, options: options)
+        let report = try redrawAllowingCountChanges(store, barriers, points)
         let part = report.parents[0]
         #expect(part.redraw.countChanges.map { [$0.gridsBefore, $0.gridsAfter] } == [[2, 1]])
         #expect(part.grids.count == 1 && part.grids[0].withinBounds && part.grids[0].households == 400)
