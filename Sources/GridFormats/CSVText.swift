@@ -17,6 +17,10 @@ final class CSVText {
     let readPath: String
     /// The encoding the file was read in.
     let encoding: String
+    /// A file of one column: GDAL 3.6's CSV driver refuses a header line with no separator (3.7
+    /// reads it), so the copy GDAL reads ends its header with a comma, and the reader drops the
+    /// empty column that makes.
+    let paddedHeader: Bool
     private let memoryPath: String?
     private let scan: LineScan
 
@@ -33,22 +37,27 @@ final class CSVText {
                 hint: "save it as UTF-8, or give \(setting: "encoding") UTF-16LE (or UTF-16BE)")
         }
         let skip = source == "UTF-8" || source == nil ? (bom?.name == "UTF-8" ? 3 : 0) : 0
+        let wide = source.map { $0.uppercased().hasPrefix("UTF-16") || $0.uppercased().hasPrefix("UCS-2") } ?? false
+        let header = head.dropFirst(skip).prefix { $0 != 0x0A }
+        let oneColumn = !wide && !header.isEmpty && !header.contains { $0 == 0x2C || $0 == 0x3B || $0 == 0x09 }
+        paddedHeader = oneColumn
         if source == nil || source == "UTF-8" {
             // Read as UTF-8 first, without copying: most files need nothing more.
             let first = try Self.convert(path, from: "UTF-8", skip: skip, into: nil, probing: source == nil)
-            if first.problems.isEmpty {
+            if first.problems.isEmpty && !oneColumn {
                 (readPath, encoding, memoryPath, scan) = (path, "UTF-8", nil, first)
                 return
             }
             // Mostly bad bytes and few lines of valid UTF-8 beyond ASCII: Chinese text in GBK.
             if source == nil && first.badLines > first.utf8Lines { source = "GB18030" }
+            if first.problems.isEmpty { source = "UTF-8" }
         }
         let memory = "/vsimem/gridplan-\(UUID().uuidString)/\((path as NSString).lastPathComponent)"
         guard let file = VSIFOpenL(memory, "wb") else { throw GridplanError(.failed, "cannot make a UTF-8 copy in memory", source: .file(path)) }
         let scanned: LineScan
         do {
             defer { VSIFCloseL(file) }
-            scanned = try Self.convert(path, from: source ?? "UTF-8", skip: skip, into: file)
+            scanned = try Self.convert(path, from: source ?? "UTF-8", skip: skip, into: file, padHeader: oneColumn)
         } catch {
             VSIUnlink(memory)
             throw error
@@ -110,7 +119,8 @@ final class CSVText {
     /// does a NUL, each recorded with its line.
     /// `probing`: only to tell whether the file is UTF-8; stops once it clearly is not.
     static func convert(
-        _ path: String, from source: String, skip: Int, into file: UnsafeMutablePointer<VSILFILE>?, probing: Bool = false
+        _ path: String, from source: String, skip: Int, into file: UnsafeMutablePointer<VSILFILE>?, probing: Bool = false,
+        padHeader: Bool = false
     ) throws -> LineScan {
         let cd = iconv_open("UTF-8", source)
         guard cd != iconv_t(bitPattern: -1) else { _ = try checkEncoding(source); throw GridplanError(.failed, "iconv cannot convert") }
@@ -119,6 +129,7 @@ final class CSVText {
         defer { try? handle.close() }
         let unit = source.uppercased().hasPrefix("UTF-16") || source.uppercased().hasPrefix("UCS-2") ? 2 : 1
         var scan = LineScan()
+        scan.padHeader = padHeader
         var pending: [UInt8] = []
         var output = [UInt8](repeating: 0, count: 1 << 18)
         var skipLeft = skip
@@ -188,6 +199,9 @@ struct LineScan {
     /// Lines with bytes that could not be read, and lines with valid UTF-8 beyond ASCII.
     var badLines = 0
     var utf8Lines = 0
+    /// Writes a comma at the end of the first line (a one-column file, for GDAL 3.6).
+    var padHeader = false
+    private var headerPadded = false
 
     private var line = 1
     private var hasContent = false
@@ -208,7 +222,18 @@ struct LineScan {
 
     mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, to file: UnsafeMutablePointer<VSILFILE>?) {
         guard !bytes.isEmpty else { return }
-        if let file { _ = VSIFWriteL(bytes.baseAddress, 1, bytes.count, file) }
+        if let file {
+            // The header of a one-column file gets a comma before its line break (see CSVText.paddedHeader).
+            if padHeader && !headerPadded, let end = bytes.firstIndex(of: 0x0A) {
+                let cut = end > 0 && bytes[end - 1] == 0x0D ? end - 1 : end
+                _ = VSIFWriteL(bytes.baseAddress, 1, cut, file)
+                _ = VSIFWriteL([UInt8(ascii: ",")], 1, 1, file)
+                _ = VSIFWriteL(bytes.baseAddress! + cut, 1, bytes.count - cut, file)
+                headerPadded = true
+            } else {
+                _ = VSIFWriteL(bytes.baseAddress, 1, bytes.count, file)
+            }
+        }
         for byte in bytes {
             switch byte {
             case 0x0A: endLine()

@@ -125,9 +125,11 @@ public final class VectorReader {
         layer = chosen
         layerName = String(cString: OGR_L_GetName(chosen))
         let definition = OGR_L_GetLayerDefn(chosen)
-        fieldNames = (0..<OGR_FD_GetFieldCount(definition)).map { i in
+        let fields = (0..<OGR_FD_GetFieldCount(definition)).map { i in
             String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, i)))
         }
+        // A one-column CSV was read with a comma after its header: the empty column it made goes.
+        fieldNames = csvText?.paddedHeader == true && fields.count > 1 ? Array(fields.dropLast()) : fields
         (crsDefinition, dataIsLatLon) = VectorReader.describeCRS(OGR_L_GetSpatialRef(chosen))
     }
 

@@ -35,6 +35,23 @@ import Testing
         return data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) + Data([0x0A]) }
     }
 
+    /// A file of one column (addresses only), which GDAL 3.6's CSV driver refuses as it stands: read
+    /// whole, with its one field and no other, in UTF-8 (with CRLF line ends) and in GBK.
+    @Test func aOneColumnFileIsReadWithItsOneField() throws {
+        let folder = TemporaryFolder()
+        let utf8 = folder.write("one.csv", "address\r\n湛江市赤坎区中华街道1号\r\n湛江市赤坎区中华街道2号\r\n")
+        let gbkPath = folder.path("one-gbk.csv")
+        try Self.gbk(["address", "湛江市赤坎区中华街道1号", "湛江市赤坎区中华街道2号"], in: folder).reduce(Data(), +)
+            .write(to: URL(fileURLWithPath: gbkPath))
+        for path in [utf8, gbkPath] {
+            let reader = try VectorReader(path: path)
+            #expect(reader.fieldNames == ["address"])
+            var values: [String] = []
+            try reader.forEach { values.append($0.values.map { $0.string ?? "" }.joined(separator: "|")) }
+            #expect(values == ["湛江市赤坎区中华街道1号", "湛江市赤坎区中华街道2号"], "\(path)")
+        }
+    }
+
     @Test func aNULInAGBKFileSetsOneRowAsideAndKeepsTheRest() throws {
         let folder = TemporaryFolder()
         var bytes = Data()
