@@ -100,5 +100,8 @@ extension MessageCatalogue {
         boundary changes: a redraw of %1 moves %2 households (%3 grids added, %4 merged); largest ratio by reassignment alone %5, with the redraw %6 ⇒ 边界调整：重划 %1 移动 %2 户（新增 %3 个网格，合并 %4 个）；仅调整分工时最大负荷比 %5，重划后 %6
         the redraw does not lower the largest ratio: the answer above is reassignment alone ⇒ 重划不能降低最大负荷比：以上为仅调整分工的方案
         redraw applied as plan version %1 ⇒ 重划已写入规划版本 %1
+        %1 %2: give a number from %3 to %4 ⇒ %1 %2：请给出 %3 到 %4 之间的数
+        %1 %2: give a number over 0, at most %3 ⇒ %1 %2：请给出大于 0、不超过 %3 的数
+        %1 %2: give a whole number from %3 to %4 ⇒ %1 %2：请给出 %3 到 %4 之间的整数
         """)
 }

@@ -1,15 +1,23 @@
 import ArgumentParser
+import GridErrors
 
 // Numeric options are checked in `validate()`: the argument parser reads `nan`, `inf`, `1e308`
 // and `0x1p3` as numbers, and 0 where a count of at least one is meant turns a feature off
-// silently (`--batch-size 0`: no checkpoints). Each is refused as a usage error (exit 64) naming
-// the option, the value and the range the README and `--help` give.
+// silently (`--batch-size 0`: no checkpoints). Each is refused before anything runs as a wrong
+// option value (exit 2, as the README's exit table has it), naming the option, the value and the
+// range the README and `--help` give.
+
+/// Reports `message` as a wrong option value and ends the command (exit 2).
+private func refuse(_ message: Wording) throws {
+    try reportingErrors { throw GridplanError(.badArgument, message) }
+}
 
 /// A finite number in `range`.
 func checkRange(_ value: Double?, _ range: ClosedRange<Double>, option: String) throws {
     guard let value else { return }
     guard value.isFinite, range.contains(value) else {
-        throw ValidationError("\(option) \(value): give a number from \(number(range.lowerBound)) to \(number(range.upperBound))")
+        try refuse("\(option) \(String(value)): give a number from \(number(range.lowerBound)) to \(number(range.upperBound))")
+        return
     }
 }
 
@@ -17,7 +25,8 @@ func checkRange(_ value: Double?, _ range: ClosedRange<Double>, option: String) 
 func checkPositive(_ value: Double?, upTo upper: Double, option: String) throws {
     guard let value else { return }
     guard value.isFinite, value > 0, value <= upper else {
-        throw ValidationError("\(option) \(value): give a number over 0, at most \(number(upper))")
+        try refuse("\(option) \(String(value)): give a number over 0, at most \(number(upper))")
+        return
     }
 }
 
@@ -25,7 +34,8 @@ func checkPositive(_ value: Double?, upTo upper: Double, option: String) throws 
 func checkRange(_ value: Int?, _ range: ClosedRange<Int>, option: String) throws {
     guard let value else { return }
     guard range.contains(value) else {
-        throw ValidationError("\(option) \(value): give a whole number from \(range.lowerBound) to \(range.upperBound)")
+        try refuse("\(option) \(String(value)): give a whole number from \(String(range.lowerBound)) to \(String(range.upperBound))")
+        return
     }
 }
 

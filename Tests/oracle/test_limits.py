@@ -41,9 +41,10 @@ def small_plan(gridplan, tmp_path_factory):
     (["balance", "--db", "p.gpkg", "--within", "community", "1", "--time-limit", "inf"], "--time-limit inf"),
     (["coords", "--from-crs", "wgs84", "--to-crs", "cgcs2000", "--precision", "99"], "--precision 99"),
 ])
-def test_numeric_options_out_of_range_are_usage_errors(gridplan, args, words):
+def test_numeric_options_out_of_range_are_wrong_option_values(gridplan, args, words):
+    """Refused before anything runs, exit 2 as the README's exit table gives a wrong option value."""
     result = gridplan(*args, check=False)
-    assert result.returncode == 64, result.stderr
+    assert result.returncode == 2, result.stderr
     assert words in result.stderr, result.stderr
 
 
