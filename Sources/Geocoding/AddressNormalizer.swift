@@ -19,8 +19,12 @@ package enum AddressNormalizer {
         for raw in text.unicodeScalars {
             var c = raw
             let v = c.value
-            if v == 0x3000 { continue } // ideographic space
-            if v < 0x10000 { let t = table[Int(v)]; if t != 0 { c = Unicode.Scalar(t)! } }
+            if v < 0x10000 {
+                let t = table[Int(v)]
+                if t == drop { continue }
+                if t == dash { s.append("-"); continue }
+                if t != 0 { c = Unicode.Scalar(t)! }
+            }
             let a = c.value
             if a < 0x80 {
                 if a >= 0x61 && a <= 0x7A { s.append(Unicode.Scalar(a - 32)!); continue } // upper case
@@ -29,8 +33,6 @@ package enum AddressNormalizer {
                 if c == "-" || c == "~" || c == "_" { s.append("-"); continue }
                 continue // spaces, punctuation
             }
-            if dashes.contains(a) { s.append("-"); continue }
-            if punctuation.contains(a) { continue }
             s.append(c)
         }
         // Trim dashes that are not between digits.
@@ -129,7 +131,12 @@ package enum AddressNormalizer {
     static let punctuation: Set<UInt32> = Set("，。、；：？！（）【】《》〈〉「」『』“”‘’…·•　〔〕｛｝﹐﹑﹔﹖".unicodeScalars.map(\.value))
         .union([0x00A0, 0x200B, 0xFEFF, 0x3001, 0x3002])
 
-    /// Scalar value → its simplified, half-width form (0: unchanged), for the Basic Multilingual Plane.
+    /// ``table`` values that are not a scalar to write: the scalar is dropped (punctuation, the
+    /// ideographic space), or written as an ASCII dash.
+    static let drop: UInt32 = 1, dash: UInt32 = 2
+
+    /// Scalar value → its simplified, half-width form (0: unchanged), ``drop`` or ``dash``, for the
+    /// Basic Multilingual Plane: one array read decides what becomes of a scalar.
     ///
     /// Built once per process from ICU through Foundation's `applyingTransform` ("Traditional-Simplified;
     /// Fullwidth-Halfwidth", and NFKC for Kangxi radicals and compatibility ideographs): all CJK
@@ -159,6 +166,15 @@ package enum AddressNormalizer {
         for pair in variantForms.split(separator: " ") {
             let u = Array(pair.unicodeScalars)
             if u.count == 2 { table[Int(u[0].value)] = u[1].value }
+        }
+        // What the scalar becomes decides: （ turns into ( and is dropped as punctuation.
+        for v in 0x80..<table.count {
+            let becomes = table[v] == 0 ? UInt32(v) : table[v]
+            if becomes >= 0x80 && dashes.contains(becomes) {
+                table[v] = dash
+            } else if becomes == 0x3000 || (becomes >= 0x80 && punctuation.contains(becomes)) {
+                table[v] = drop
+            }
         }
         return table
     }()

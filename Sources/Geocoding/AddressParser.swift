@@ -14,18 +14,54 @@ package struct AddressParser: Sendable {
         self.lexicon = all
         maxLexiconLength = all.keys.map { $0.unicodeScalars.count }.max() ?? 0
         lexiconScalars = Dictionary(uniqueKeysWithValues: all.map { (Array($0.key.unicodeScalars), $0.value) })
-        lexiconFirst = Set(all.keys.compactMap { $0.unicodeScalars.first })
+        var starts = Self.scalarStarts, astral = Set<Unicode.Scalar>()
+        for name in all.keys {
+            guard let first = name.unicodeScalars.first else { continue }
+            if first.value < 0x10000 { starts[Int(first.value)] |= Start.lexicon.rawValue } else { astral.insert(first) }
+        }
+        self.starts = starts
+        astralLexiconFirst = astral
     }
 
     private let maxLexiconLength: Int
     private let lexiconScalars: [[Unicode.Scalar]: AdminLevel]
-    /// First characters of lexicon names: most positions are ruled out without a lookup.
-    private let lexiconFirst: Set<Unicode.Scalar>
+
+    /// What a scalar can start: a marker, a remainder word, a distance, a lexicon name.
+    struct Start: OptionSet {
+        let rawValue: UInt8
+        static let marker = Start(rawValue: 1), remainder = Start(rawValue: 2), distance = Start(rawValue: 4)
+        static let lexicon = Start(rawValue: 8)
+    }
+
+    /// ``Start`` flags by Basic Multilingual Plane scalar (none above it). The parser asks at every
+    /// position whether a marker, a remainder, a distance or a division name begins there; one
+    /// array read answers no for most of them, before any hashing or comparing.
+    private let starts: [UInt8]
+    /// First scalars of lexicon names beyond the Basic Multilingual Plane (rare CJK extensions).
+    private let astralLexiconFirst: Set<Unicode.Scalar>
+
+    static let scalarStarts: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        func mark(_ scalars: some Sequence<Unicode.Scalar>, _ flag: Start) {
+            for c in scalars where c.value < 0x10000 { table[Int(c.value)] |= flag.rawValue }
+        }
+        mark(markers.map { $0.scalars[0] }, .marker)
+        mark(remainderWords.map { $0[0] }, .remainder)
+        mark("向往约侧偏十百零〇一幺二两三四五六七八九0123456789".unicodeScalars, .distance)
+        mark(directions, .distance)
+        return table
+    }()
+
+    @inline(__always) private func starts(_ c: Unicode.Scalar, _ flag: Start) -> Bool {
+        c.value < 0x10000 && starts[Int(c.value)] & flag.rawValue != 0
+    }
 
     package func parse(_ text: String) -> AddressComponents {
         // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
         // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-        guard text.utf8.contains(0x28) || text.contains("（") else { return parse(normalized: AddressNormalizer.normalizedScalars(text)) }
+        guard text.unicodeScalars.contains(where: { $0 == "(" || $0 == "（" }) else {
+            return parse(normalized: AddressNormalizer.normalizedScalars(text))
+        }
         var main = "", aside = "", depth = 0
         for ch in text {
             if ch == "(" || ch == "（" { depth += 1; aside += " "; continue }
@@ -88,14 +124,12 @@ package struct AddressParser: Sendable {
     ]
     .map { Array($0.unicodeScalars) }
 
-    static let remainderFirst: Set<Unicode.Scalar> = Set(remainderWords.map { $0[0] })
-
-    static func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+    func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
         guard j < s.count else { return false }
         // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
-        if j == s.count - 1 && (s[j] == "内" || directions.contains(s[j])) { return true }
-        guard remainderFirst.contains(s[j]) else { return false }
-        return remainderWords.contains { matches(s, j, $0) }
+        if j == s.count - 1 && (s[j] == "内" || Self.directions.contains(s[j])) { return true }
+        guard starts(s[j], .remainder) else { return false }
+        return Self.remainderWords.contains { Self.matches(s, j, $0) }
     }
 
     static let directions: Set<Unicode.Scalar> = ["东", "西", "南", "北"]
@@ -183,12 +217,12 @@ package struct AddressParser: Sendable {
         while pos < n {
             let c = s[pos]
             // Remainder: 附近, 对面 … ends the address; so does a crossing road (与三义路交叉口).
-            if pos > 0 && (Self.remainderAt(s, pos) || (afterRoad && (c == "与" || c == "和"))) {
+            if pos > 0 && (remainderAt(s, pos) || (afterRoad && (c == "与" || c == "和"))) {
                 set(.remainder, text(pos, n)); break
             }
             afterRoad = false
             // A distance (东50米, 20公里处) is kept aside; parsing goes on after it.
-            if let end = Self.distanceEnd(s, pos) {
+            if starts(c, .distance), let end = Self.distanceEnd(s, pos) {
                 set(.remainder, text(pos, end)); pos = end; continue
             }
             // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
@@ -217,7 +251,7 @@ package struct AddressParser: Sendable {
                 // unless they are a building or unit label (A座, B栋).
                 if j > pos && Self.isAlnum(s[j]) && !Self.isDigit(s[j]) && j >= labelRun.end { labelRun = labelAfter(s, j) }
                 if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelRun.isLabel)) { break }
-                if j > pos, Self.remainderAt(s, j) || Self.distanceEnd(s, j) != nil { break }
+                if j > pos, remainderAt(s, j) || (starts(s[j], .distance) && Self.distanceEnd(s, j) != nil) { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
                 if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
@@ -277,7 +311,7 @@ package struct AddressParser: Sendable {
     }
 
     private func markerAt(_ s: [Unicode.Scalar], _ j: Int) -> Marker? {
-        guard j < s.count, let list = Self.markersByFirst[s[j]] else { return nil }
+        guard j < s.count, starts(s[j], .marker), let list = Self.markersByFirst[s[j]] else { return nil }
         guard let m = list.first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
         let next = j + m.scalars.count < s.count ? s[j + m.scalars.count] : nil
         switch m.kind {
@@ -295,7 +329,9 @@ package struct AddressParser: Sendable {
     }
 
     private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
-        guard maxLexiconLength >= 2, pos < s.count, lexiconFirst.contains(s[pos]) else { return nil }
+        guard maxLexiconLength >= 2, pos < s.count,
+            starts(s[pos], .lexicon) || (s[pos].value >= 0x10000 && astralLexiconFirst.contains(s[pos]))
+        else { return nil }
         var length = min(maxLexiconLength, s.count - pos)
         while length >= 2 {
             if let level = lexiconScalars[Array(s[pos..<pos + length])] { return (level, length) }
