@@ -98,7 +98,9 @@ import Testing
             #expect(r.reason?.contains("not in the gazetteer as written") == true, "\(r.reason ?? "")")
             #expect(!r.alternatives.isEmpty, "\(text): no candidates listed")
             let answered = lenient.geocode(text)
-            #expect(answered.level <= .road && answered.certainLevel == .county && answered.confidence < 0.8, "\(text): \(answered.level) \(answered.confidence)")
+            #expect(
+                answered.level <= .road && answered.certainLevel == .county && answered.confidence < 0.8,
+                "\(text): \(answered.level) \(answered.confidence)")
         }
         // Confirmed by the community that holds it, one character off is still the place.
         let index = geocoder.index
