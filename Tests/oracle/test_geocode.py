@@ -75,7 +75,10 @@ def test_geocode_outputs_agree_with_prcoords_and_shapely(gridplan, sample_plan, 
     # The summary counts what the rows say.
     for level, n in levels.items():
         assert any(line.split()[:2] == [level, str(n)] for line in result.stdout.splitlines()), (level, n, result.stdout)
-    assert levels.get("none", 0) < 0.06 * len(rows)
+    # Unmatched: about as many as the labels expect (addresses in other counties, near names with no
+    # division named).
+    expected_none = sum(row[col["expected_level"]] == "none" for row in rows)
+    assert levels.get("none", 0) <= expected_none + 0.01 * len(rows)
 
 
 def test_parse_json(gridplan):
