@@ -12,41 +12,42 @@ package enum AddressNormalizer {
         makeString(normalizedScalars(text))
     }
 
-    /// The normalised text as scalars (what the parser works on).
+    /// The normalised text as scalars (what the parser works on). One pass: a dash is kept only
+    /// between digits (3-2-501), which is decided when the scalar after it arrives.
     package static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
         var s: [Unicode.Scalar] = []
-        s.reserveCapacity(text.unicodeScalars.count)
+        s.reserveCapacity(text.utf8.count) // at least the number of scalars: no counting pass
+        var pendingDash = false, numerals = false
         for raw in text.unicodeScalars {
             var c = raw
             let v = c.value
             if v < 0x10000 {
                 let t = table[Int(v)]
                 if t == drop { continue }
-                if t == dash { s.append("-"); continue }
+                if t == dash { pendingDash = true; continue }
                 if t != 0 { c = Unicode.Scalar(t)! }
             }
             let a = c.value
             if a < 0x80 {
-                if a >= 0x61 && a <= 0x7A { s.append(Unicode.Scalar(a - 32)!); continue } // upper case
-                if (a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A) { s.append(c); continue }
-                if c == "#" { s.append("号"); continue } // 3#楼 = 3号楼
-                if c == "-" || c == "~" || c == "_" { s.append("-"); continue }
-                continue // spaces, punctuation
+                if a >= 0x61 && a <= 0x7A {
+                    c = Unicode.Scalar(a - 32)! // upper case
+                } else if c == "#" {
+                    c = "号" // 3#楼 = 3号楼
+                } else if c == "-" || c == "~" || c == "_" {
+                    pendingDash = true; continue
+                } else if !((a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A)) {
+                    continue // spaces, punctuation
+                }
+            }
+            numerals = numerals || chineseDigit(c) != nil || c == "十" || c == "百"
+            if pendingDash {
+                // Kept after a digit or a Chinese numeral, before a digit or a numeral.
+                if let last = s.last, isDigit(last) || chineseDigit(last) != nil, isDigit(c) || chineseDigit(c) != nil { s.append("-") }
+                pendingDash = false
             }
             s.append(c)
         }
-        // Trim dashes that are not between digits.
-        var cleaned: [Unicode.Scalar] = []
-        cleaned.reserveCapacity(s.count)
-        for i in s.indices {
-            if s[i] == "-" {
-                let before = cleaned.last.map(isDigit) ?? false
-                let after = i + 1 < s.count && (isDigit(s[i + 1]) || chineseDigit(s[i + 1]) != nil)
-                if !(before && after) && !(cleaned.last.map { chineseDigit($0) != nil } ?? false && after) { continue }
-            }
-            cleaned.append(s[i])
-        }
-        return convertNumerals(cleaned)
+        return numerals ? convertNumerals(s) : s
     }
 
     @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
@@ -55,7 +56,6 @@ package enum AddressNormalizer {
     /// Arabic digits: 三号楼 → 3号楼, 十二号 → 12号, 五零一室 → 501室. Numerals elsewhere are
     /// names and stay: 九二一社区, 中山二路, 五一路.
     static func convertNumerals(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard s.contains(where: { chineseDigit($0) != nil || $0 == "十" || $0 == "百" }) else { return s }
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.count)
         var i = 0

@@ -12,40 +12,54 @@ package struct AddressParser: Sendable {
         var all = AddressParser.provinces
         for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
         self.lexicon = all
-        maxLexiconLength = all.keys.map { $0.unicodeScalars.count }.max() ?? 0
-        lexiconScalars = Dictionary(uniqueKeysWithValues: all.map { (Array($0.key.unicodeScalars), $0.value) })
-        var starts = Self.scalarStarts, astral = Set<Unicode.Scalar>()
-        for name in all.keys {
-            guard let first = name.unicodeScalars.first else { continue }
-            if first.value < 0x10000 { starts[Int(first.value)] |= Start.lexicon.rawValue } else { astral.insert(first) }
+        maxLexiconLength = min(31, all.keys.map { $0.unicodeScalars.count }.max() ?? 0)
+        var starts = Self.scalarStarts, short: [UInt64: AdminLevel] = [:], long: [[Unicode.Scalar]: AdminLevel] = [:]
+        var lengths: [Unicode.Scalar: UInt32] = [:]
+        for (name, level) in all {
+            let scalars = Array(name.unicodeScalars)
+            guard scalars.count <= maxLexiconLength else { continue }
+            if scalars.count <= 3 { short[Self.packed(scalars[...])] = level } else { long[scalars] = level }
+            lengths[scalars[0], default: 0] |= 1 << scalars.count
+            if scalars[0].value < 0x10000 { starts[Int(scalars[0].value)] |= Start.lexicon.rawValue }
         }
         self.starts = starts
-        astralLexiconFirst = astral
+        shortLexicon = short
+        longLexicon = long
+        lexiconLengths = lengths
     }
 
     private let maxLexiconLength: Int
-    private let lexiconScalars: [[Unicode.Scalar]: AdminLevel]
+    /// Lexicon names of two or three scalars (most division cores: 广东, 湛江, 黑龙江) by their
+    /// scalars packed into one integer, so that looking one up builds no array.
+    private let shortLexicon: [UInt64: AdminLevel]
+    private let longLexicon: [[Unicode.Scalar]: AdminLevel]
+    /// Bit k: a lexicon name of k scalars starts with this scalar.
+    private let lexiconLengths: [Unicode.Scalar: UInt32]
 
-    /// What a scalar can start: a marker, a remainder word, a distance, a lexicon name.
+    /// Up to three scalars in one integer (21 bits each); a name never holds U+0000, so two and
+    /// three scalars never pack alike.
+    static func packed(_ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
+        var v: UInt64 = 0
+        for c in scalars { v = v << 21 | UInt64(c.value) }
+        return v
+    }
+
+    /// What a scalar can start: a remainder word, a distance, a lexicon name.
     struct Start: OptionSet {
         let rawValue: UInt8
-        static let marker = Start(rawValue: 1), remainder = Start(rawValue: 2), distance = Start(rawValue: 4)
-        static let lexicon = Start(rawValue: 8)
+        static let remainder = Start(rawValue: 1), distance = Start(rawValue: 2), lexicon = Start(rawValue: 4)
     }
 
     /// ``Start`` flags by Basic Multilingual Plane scalar (none above it). The parser asks at every
-    /// position whether a marker, a remainder, a distance or a division name begins there; one
-    /// array read answers no for most of them, before any hashing or comparing.
+    /// position whether a remainder, a distance or a division name begins there; one array read
+    /// answers no for most of them, before any hashing or comparing (markers: ``markerGroupOf``).
     private let starts: [UInt8]
-    /// First scalars of lexicon names beyond the Basic Multilingual Plane (rare CJK extensions).
-    private let astralLexiconFirst: Set<Unicode.Scalar>
 
     static let scalarStarts: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
         func mark(_ scalars: some Sequence<Unicode.Scalar>, _ flag: Start) {
             for c in scalars where c.value < 0x10000 { table[Int(c.value)] |= flag.rawValue }
         }
-        mark(markers.map { $0.scalars[0] }, .marker)
         mark(remainderWords.map { $0[0] }, .remainder)
         mark("向往约侧偏十百零〇一幺二两三四五六七八九0123456789".unicodeScalars, .distance)
         mark(directions, .distance)
@@ -59,7 +73,8 @@ package struct AddressParser: Sendable {
     package func parse(_ text: String) -> AddressComponents {
         // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
         // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-        guard text.unicodeScalars.contains(where: { $0 == "(" || $0 == "（" }) else {
+        // ( is 0x28; （ is EF BC 88 in UTF-8.
+        guard text.utf8.contains(where: { $0 == 0x28 || $0 == 0x88 }) && text.unicodeScalars.contains(where: { $0 == "(" || $0 == "（" }) else {
             return parse(normalized: AddressNormalizer.normalizedScalars(text))
         }
         var main = "", aside = "", depth = 0
@@ -113,8 +128,14 @@ package struct AddressParser: Sendable {
             .sorted { $0.scalars.count > $1.scalars.count }
     }()
 
-    /// First scalar → markers starting with it, longest first.
-    static let markersByFirst: [Unicode.Scalar: [Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] })
+    /// Markers grouped by their first scalar, longest first, and for each Basic Multilingual
+    /// Plane scalar the number of its group plus one (0: no marker starts with it).
+    static let markerGroups: [[Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] }).values.map { $0 }
+    static let markerGroupOf: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for (k, group) in markerGroups.enumerated() { table[Int(group[0].scalars[0].value)] = UInt8(k + 1) }
+        return table
+    }()
 
     static let remainderWords: [[Unicode.Scalar]] = [
         "附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
@@ -154,7 +175,7 @@ package struct AddressParser: Sendable {
             if k - digits > longestDistance { return nil }
         }
         guard k > digits else { return nil }
-        for unit in ["公里", "千米", "米", "KM"] where matches(s, k, Array(unit.unicodeScalars)) {
+        for unit in ["公里", "千米", "米", "KM"] where matches(s, k, unit.unicodeScalars) {
             k += unit.unicodeScalars.count
             if k < s.count && s[k] == "处" { k += 1 }
             return k
@@ -176,6 +197,16 @@ package struct AddressParser: Sendable {
     static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: [Unicode.Scalar]) -> Bool {
         guard at + word.count <= s.count else { return false }
         for k in 0..<word.count where s[at + k] != word[k] { return false }
+        return true
+    }
+
+    /// The same for a word given as text (a literal: no array is built for it).
+    static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: String.UnicodeScalarView) -> Bool {
+        var k = at
+        for c in word {
+            guard k < s.count, s[k] == c else { return false }
+            k += 1
+        }
         return true
     }
 
@@ -311,8 +342,9 @@ package struct AddressParser: Sendable {
     }
 
     private func markerAt(_ s: [Unicode.Scalar], _ j: Int) -> Marker? {
-        guard j < s.count, starts(s[j], .marker), let list = Self.markersByFirst[s[j]] else { return nil }
-        guard let m = list.first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
+        guard j < s.count, s[j].value < 0x10000 else { return nil }
+        let group = Int(Self.markerGroupOf[Int(s[j].value)])
+        guard group > 0, let m = Self.markerGroups[group - 1].first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
         let next = j + m.scalars.count < s.count ? s[j + m.scalars.count] : nil
         switch m.kind {
         case .street where m.scalars.count == 1:
@@ -329,12 +361,15 @@ package struct AddressParser: Sendable {
     }
 
     private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
-        guard maxLexiconLength >= 2, pos < s.count,
-            starts(s[pos], .lexicon) || (s[pos].value >= 0x10000 && astralLexiconFirst.contains(s[pos]))
+        guard maxLexiconLength >= 2, pos < s.count, starts(s[pos], .lexicon) || s[pos].value >= 0x10000,
+            let lengths = lexiconLengths[s[pos]]
         else { return nil }
         var length = min(maxLexiconLength, s.count - pos)
         while length >= 2 {
-            if let level = lexiconScalars[Array(s[pos..<pos + length])] { return (level, length) }
+            if lengths & (1 << length) != 0 {
+                let name = s[pos..<pos + length]
+                if let level = length <= 3 ? shortLexicon[Self.packed(name)] : longLexicon[Array(name)] { return (level, length) }
+            }
             length -= 1
         }
         return nil
@@ -352,7 +387,7 @@ package struct AddressParser: Sendable {
         guard i > start else { return nil }
         let token = makeString(s[start..<i])
         let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
-        func after(_ word: String) -> Bool { Self.matches(s, i, Array(word.unicodeScalars)) }
+        func after(_ word: String) -> Bool { Self.matches(s, i, word.unicodeScalars) }
         func leading(_ t: String) -> Int? { Int(String(t.prefix { $0.isASCII && $0.isNumber })) }
         if ordinal {
             if after("片区") { r.area = "第\(token)片区"; return i + 2 }
