@@ -15,6 +15,13 @@ package enum AddressNormalizer {
     /// The normalised text as scalars (what the parser works on). One pass: a dash is kept only
     /// between digits (3-2-501), which is decided when the scalar after it arrives.
     package static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
+        var bracket = false
+        return normalizedScalars(text, sawBracket: &bracket)
+    }
+
+    /// The same, and whether the text holds a bracket, ( or （ (dropped as punctuation: the
+    /// parser reads what is in brackets on its own).
+    package static func normalizedScalars(_ text: String, sawBracket: inout Bool) -> [Unicode.Scalar] {
         var s: [Unicode.Scalar] = []
         s.reserveCapacity(text.utf8.count) // at least the number of scalars: no counting pass
         var pendingDash = false, numerals = false
@@ -23,7 +30,10 @@ package enum AddressNormalizer {
             let v = c.value
             if v < 0x10000 {
                 let t = table[Int(v)]
-                if t == drop { continue }
+                if t == drop {
+                    if v == 0xFF08 { sawBracket = true }
+                    continue
+                }
                 if t == dash { pendingDash = true; continue }
                 if t != 0 { c = Unicode.Scalar(t)! }
             }
@@ -36,6 +46,7 @@ package enum AddressNormalizer {
                 } else if c == "-" || c == "~" || c == "_" {
                     pendingDash = true; continue
                 } else if !((a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A)) {
+                    if a == 0x28 { sawBracket = true }
                     continue // spaces, punctuation
                 }
             }

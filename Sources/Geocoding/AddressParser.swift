@@ -73,10 +73,9 @@ package struct AddressParser: Sendable {
     package func parse(_ text: String) -> AddressComponents {
         // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
         // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-        // ( is 0x28; （ is EF BC 88 in UTF-8.
-        guard text.utf8.contains(where: { $0 == 0x28 || $0 == 0x88 }) && text.unicodeScalars.contains(where: { $0 == "(" || $0 == "（" }) else {
-            return parse(normalized: AddressNormalizer.normalizedScalars(text))
-        }
+        var bracket = false
+        let whole = AddressNormalizer.normalizedScalars(text, sawBracket: &bracket)
+        guard bracket else { return parse(normalized: whole) }
         var main = "", aside = "", depth = 0
         for ch in text {
             if ch == "(" || ch == "（" { depth += 1; aside += " "; continue }
@@ -150,7 +149,10 @@ package struct AddressParser: Sendable {
         // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
         if j == s.count - 1 && (s[j] == "内" || Self.directions.contains(s[j])) { return true }
         guard starts(s[j], .remainder) else { return false }
-        return Self.remainderWords.contains { Self.matches(s, j, $0) }
+        // 南部县: a county named like a direction.
+        return Self.remainderWords.contains { word in
+            Self.matches(s, j, word) && !(j + word.count < s.count && "县区市".unicodeScalars.contains(s[j + word.count]))
+        }
     }
 
     static let directions: Set<Unicode.Scalar> = ["东", "西", "南", "北"]
@@ -182,6 +184,21 @@ package struct AddressParser: Sendable {
         }
         return nil
     }
+
+    /// County-level cities that no prefecture-level city holds (省直辖县级市): Hainan's, Hubei's
+    /// three, Henan's 济源 and the Xinjiang Production and Construction Corps' cities.
+    static let countyLevelCities: Set<String> = [
+        "五指山市", "琼海市", "文昌市", "万宁市", "东方市", "仙桃市", "潜江市", "天门市", "济源市", "石河子市", "阿拉尔市",
+        "图木舒克市", "五家渠市", "北屯市", "铁门关市", "双河市", "可克达拉市", "昆玉市", "胡杨河市", "新星市", "白杨市",
+    ]
+
+    /// Whether a county-level city of ``countyLevelCities`` starts with this scalar: most city
+    /// names are ruled out without hashing a String (which normalises it first).
+    static let countyLevelCityFirst: [Bool] = {
+        var table = [Bool](repeating: false, count: 0x10000)
+        for name in countyLevelCities { table[Int(name.unicodeScalars.first!.value)] = true }
+        return table
+    }()
 
     /// Province short names (and municipalities) by their level.
     static let provinces: [String: AdminLevel] = {
@@ -223,8 +240,17 @@ package struct AddressParser: Sendable {
             switch kind {
             case .province: if r.province == nil { r.province = value }
             case .city:
-                // A second city-level name is a county-level city (廉江市).
-                if r.city == nil && r.county == nil { r.city = value } else if r.county == nil && r.city != value { r.county = value }
+                if r.county == nil, let first = value.unicodeScalars.first, first.value < 0x10000,
+                    Self.countyLevelCityFirst[Int(first.value)], Self.countyLevelCities.contains(value)
+                {
+                    // Under the province itself (琼海市, 仙桃市): a county-level city and its own city.
+                    if r.city == nil { r.city = value }
+                    r.county = value
+                } else if r.city == nil && r.county == nil {
+                    r.city = value
+                } else if r.county == nil && r.city != value {
+                    r.county = value // a second city-level name is a county-level city (廉江市)
+                }
             case .county: if r.county == nil { r.county = value } // a second one is a zone (空港区) or an old name
             case .street: if r.street == nil { r.street = value }
             case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
@@ -348,8 +374,14 @@ package struct AddressParser: Sendable {
         let next = j + m.scalars.count < s.count ? s[j + m.scalars.count] : nil
         switch m.kind {
         case .street where m.scalars.count == 1:
-            // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name.
+            // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name; so is 西乡塘区's.
             if let next, next == "市" || next == "县" || next == "区" || next == "族" { return nil }
+            if let next, !Self.isAlnum(next), j + 2 < s.count, s[j + 2] == "区" { return nil }
+        case .compound where m.scalars.count == 1:
+            // 东昌府区, 达坂城区, 共青城市: part of a county's name.
+            if let next, next == "区" || next == "县" || next == "市" { return nil }
+        case .road where m.scalars == ["路"]:
+            if let next, next == "区" || next == "县" { return nil } // 让胡路区
         case .community where m.scalars == ["村"]:
             if let next, next == "镇" || next == "乡" { return nil } // 西张村镇
         case .road where m.scalars.count == 3 && m.scalars[0] == "大":
@@ -388,7 +420,13 @@ package struct AddressParser: Sendable {
         let token = makeString(s[start..<i])
         let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
         func after(_ word: String) -> Bool { Self.matches(s, i, word.unicodeScalars) }
-        func leading(_ t: String) -> Int? { Int(String(t.prefix { $0.isASCII && $0.isNumber })) }
+        // The leading integer of the token (12 of 12-3), read from the scalars: no String, no
+        // Character properties.
+        func leadingValue() -> Int? {
+            var value = 0, k = start
+            while k < i && Self.isDigit(s[k]) && k - start < 18 { value = value * 10 + Int(s[k].value - 0x30); k += 1 }
+            return k > start ? value : nil
+        }
         if ordinal {
             if after("片区") { r.area = "第\(token)片区"; return i + 2 }
             if after("网格") { r.gridUnit = "第\(token)网格"; return i + 2 }
@@ -402,13 +440,13 @@ package struct AddressParser: Sendable {
         if after("单元") { if r.unit == nil { r.unit = token }; return i + 2 }
         if after("室") || after("房") { r.room = token; return i + 1 }
         if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 } // floor: not kept
-        if after("号院") { r.number = token; r.numberValue = leading(token); return i + 2 }
+        if after("号院") { r.number = token; r.numberValue = leadingValue(); return i + 2 }
         if after("号") || after("弄") {
             // 8号之一: a sub-number of the house; the house is what the gazetteer knows.
             var end = i + 1
             if end + 1 < n && s[end] == "之" && (Self.isDigit(s[end + 1]) || AddressNormalizer.chineseDigit(s[end + 1]) != nil) { end += 2 }
             if r.number == nil && r.building == nil {
-                r.number = token; r.numberValue = leading(token)
+                r.number = token; r.numberValue = leadingValue()
             } else if r.building == nil {
                 r.building = token // 12号3号 → the second is a building
             } else {
@@ -439,7 +477,7 @@ package struct AddressParser: Sendable {
         } else if r.number != nil || r.compound != nil {
             if parts.count == 2 { r.building = parts[0]; r.room = parts[1] } else { r.room = token }
         } else if r.road != nil {
-            r.number = token; r.numberValue = leading(token)
+            r.number = token; r.numberValue = leadingValue()
         } else {
             r.room = token
         }
