@@ -376,7 +376,7 @@ package struct AddressParser: Sendable {
         case .street where m.scalars.count == 1:
             // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name; so is 西乡塘区's.
             if let next, next == "市" || next == "县" || next == "区" || next == "族" { return nil }
-            if let next, !Self.isAlnum(next), j + 2 < s.count, s[j + 2] == "区" { return nil }
+            if m.scalars == ["乡"], let next, !Self.isAlnum(next), next != "新", j + 2 < s.count, s[j + 2] == "区" { return nil }
         case .compound where m.scalars.count == 1:
             // 东昌府区, 达坂城区, 共青城市: part of a county's name.
             if let next, next == "区" || next == "县" || next == "市" { return nil }

@@ -59,6 +59,7 @@ import Testing
         #expect(plain.parse("湖北省仙桃市陈场镇").county == "仙桃市")
         // Still markers where they are: 西乡 is a township before a village, 府 ends a compound.
         #expect(plain.parse("湛江市赤坎区西乡大村").street == "西乡")
+        #expect(plain.parse("鄂尔多斯市杭锦旗独贵镇新区215省道").street == "独贵镇")
         #expect(plain.parse("赤坎区海景华府3栋").compound == "海景华府")
         #expect(plain.parse("赤坎区海滨路南部").remainder == "南部")
     }
