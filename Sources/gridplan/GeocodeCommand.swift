@@ -46,8 +46,7 @@ struct GeocodeFile: ParsableCommand {
         discussion: """
             Writes a CSV with every input column and: match_level (building, house_number, compound, grid, road, \
             community, street, county, none), confidence 0–1 (of answers at 0.8 or more, 95 % or more are right on the \
-            labelled sets), certain_level (the finest level the text makes certain: coarser than match_level when the \
-            name matched is one character off and nothing else in the address confirms it), lon/lat (CGCS2000), \
+            labelled sets), certain_level (the finest level the text makes certain), lon/lat (CGCS2000), \
             the place matched, the county, \
             street and community with codes, interpolated (house number not in the gazetteer, placed) and \
             interpolation (how: points = between known numbers, range = on the road line whose house-number \
@@ -57,6 +56,11 @@ struct GeocodeFile: ParsableCommand {
             beyond --disagree-m (building, house number, compound; ×5 for a road). For a community, street or \
             grid, they disagree when the row's point is not in it (by distance, ×2 to ×10, outside the plan); \
             never for a county. --assign adds the grid of every level (rules of `gridplan assign`).
+
+            Near names: a name one character off the gazetteer's (火星路 for 红星路), or only part of one, is \
+            answered only when the address confirms it (a street or community named that holds the place, or \
+            a character of the same sound: 洪星路). Otherwise the row is placed at the finest division the text \
+            names, with the near name in alternatives and the reason "not in the gazetteer as written".
 
             Runs on all cores; killed, it resumes from OUT.checkpoint (same input file; --restart to start over). \
             GBK input is detected; --encoding forces one.
