@@ -228,6 +228,10 @@ package struct AddressParser: Sendable {
     }
 
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+
+    /// Byte equality: the parser's names are already normalised, and String's == compares by
+    /// canonical equivalence, which costs a normalisation check per comparison on Chinese text.
+    func same(_ a: String?, _ b: String) -> Bool { a.map { $0.utf8.elementsEqual(b.utf8) } ?? false }
     static func isAlnum(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) }
 
     package func parse(normalized s: [Unicode.Scalar]) -> AddressComponents {
@@ -248,23 +252,23 @@ package struct AddressParser: Sendable {
                     r.county = value
                 } else if r.city == nil && r.county == nil {
                     r.city = value
-                } else if r.county == nil && r.city != value {
+                } else if r.county == nil && !same(r.city, value) {
                     r.county = value // a second city-level name is a county-level city (廉江市)
                 }
             case .county: if r.county == nil { r.county = value } // a second one is a zone (空港区) or an old name
             case .street: if r.street == nil { r.street = value }
-            case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
+            case .community: if r.community == nil { r.community = value } else if !same(r.community, value), r.compound == nil { r.compound = value }
             case .area: if r.area == nil { r.area = value }
             case .gridUnit: if r.gridUnit == nil { r.gridUnit = value }
             case .road:
                 if r.road == nil {
                     r.road = value
-                } else if value.hasPrefix("与") || value.hasPrefix("和") || value.hasPrefix("交") {
+                } else if let first = value.unicodeScalars.first, first == "与" || first == "和" || first == "交" {
                     set(.remainder, value) // a crossing road: 人民大道与海滨路交叉口
-                } else if r.road != value && r.compound == nil {
+                } else if !same(r.road, value) && r.compound == nil {
                     r.compound = value
                 }
-            case .compound: if r.compound == nil { r.compound = value } else if r.compound != value && r.bareName == nil { r.bareName = value }
+            case .compound: if r.compound == nil { r.compound = value } else if !same(r.compound, value) && r.bareName == nil { r.bareName = value }
             case .zone: if r.county == nil && r.city != nil { r.county = value } // 沈北新区, 浦东新区 are counties
             case .remainder: if r.remainder == nil { r.remainder = value } else { r.remainder?.append(value) } // in place: no copy per piece
             }
