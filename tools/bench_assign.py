@@ -256,9 +256,9 @@ def end_to_end(args, work):
     # B: the 9 county outlines of Zhanjiang as one level of grids; uniform over their bounding box.
     plan_b = work / "counties.gpkg"
     counties = ROOT / "GeoData" / "zhanjiang" / "counties_cgcs2000.geojson"
-    run("import", counties, "--db", plan_b, "--level", "street", "--crs", "cgcs2000")
+    run("import", counties, "--db", plan_b, "--level", "unit", "--crs", "cgcs2000")
     grids_b = work / "counties.geojson"
-    run("export", "--db", plan_b, "--level", "street", "--format", "geojson", "--out", grids_b)
+    run("export", "--db", plan_b, "--level", "unit", "--format", "geojson", "--out", grids_b)
     minx, miny, maxx, maxy = shapely.union_all(
         [shapely.geometry.shape(f["geometry"]) for f in json.loads(grids_b.read_text())["features"]]).bounds
     sets.append(("B: uniform over the bounding box of 9 real counties", plan_b, grids_b,
@@ -278,7 +278,7 @@ def end_to_end(args, work):
         ours, theirs = [], []
         for _ in range(args.repeat):
             ours.append(timed([GRIDPLAN, "assign", points_csv, "--db", plan, "--out", ours_csv, "--crs", "cgcs2000"]))
-            theirs.append(timed([sys.executable, __file__, "--peer", points_csv, grids, peer_csv, metric_epsg]))
+            theirs.append(timed([sys.executable, __file__, "--peer", points_csv, grids, peer_csv, str(metric_epsg)]))
         (ours_s, ours_mb), (peer_s, peer_mb) = (sorted(ours)[len(ours) // 2], sorted(theirs)[len(theirs) // 2])
         differ, counts = compare(ours_csv, peer_csv)
         status |= differ > 0

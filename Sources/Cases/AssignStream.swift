@@ -122,7 +122,7 @@ extension AssignFile {
         header.append(0x0A)
         try writeAll(header, to: fd, out: out)
 
-        let read = BatchQueue<ReadBatch>(capacity: 2), assigned = BatchQueue<AssignedBatch>(capacity: 2)
+        let read = BatchQueue<ReadBatch>(capacity: 2), assigned = BatchQueue<[UInt8]>(capacity: 2)
         let csv = input.csv, pick = [input.lonIndex, input.latIndex], columns = input.csv.fieldNames.count
         let reader = ThreadOutcome("assign-read") {
             do {
@@ -135,23 +135,18 @@ extension AssignFile {
                 read.finish(throwing: error)
             }
         }
-        let writer = ThreadOutcome("assign-write") { () throws -> [Int] in
-            var counts = [Int](repeating: 0, count: 7)
-            var buffer: [UInt8] = []
+        // The writer only writes: formatting is done beside the engine, so the three stages weigh
+        // about the same and two cores are kept busy.
+        let writer = ThreadOutcome("assign-write") {
             do {
-                while let batch = try assigned.pop() {
-                    buffer.removeAll(keepingCapacity: true)
-                    format(batch, layout: layout, columns: columns, counts: &counts, into: &buffer)
-                    try writeAll(buffer, to: fd, out: out)
-                }
+                while let bytes = try assigned.pop() { try writeAll(bytes, to: fd, out: out) }
             } catch {
                 assigned.cancel()
                 throw error
             }
-            return counts
         }
-
         var report = Report(threads: threads)
+        var counts = [Int](repeating: 0, count: 7)
         do {
             let transformer = try CoordinateTransformer(from: input.sourceCRS, to: .cgcs2000)
             let geographic = (try? input.sourceCRS.isGeographic) == true
@@ -159,7 +154,9 @@ extension AssignFile {
                 let done = try assign(
                     batch, assigner: assigner, transformer: transformer, geographic: geographic, crs: input.sourceCRS, threads: threads,
                     report: &report)
-                guard assigned.push(done) else { break }
+                var bytes: [UInt8] = []
+                format(done, layout: layout, columns: columns, counts: &counts, into: &bytes)
+                guard assigned.push(bytes) else { break }
                 report.rows += batch.chunk.records.count
                 progress?(report.rows)
             }
@@ -171,9 +168,8 @@ extension AssignFile {
             _ = try? writer.wait()
             throw error
         }
-        let counts: [Int]
         do {
-            counts = try writer.wait()
+            try writer.wait()
         } catch {
             read.cancel()
             _ = try? reader.wait()

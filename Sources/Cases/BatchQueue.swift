@@ -57,13 +57,13 @@ final class BatchQueue<Item: Sendable>: @unchecked Sendable {
 
 /// What a pipeline thread hands back when it ends: its error, or the value it made. Read only
 /// after the thread has signalled `done`.
-final class ThreadOutcome<Value: Sendable>: @unchecked Sendable {
+package final class ThreadOutcome<Value: Sendable>: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     private(set) var value: Value?
     private(set) var error: (any Error)?
 
     /// Runs `body` on a new thread, keeping what it returns or throws.
-    init(_ name: String, _ body: @escaping @Sendable () throws -> Value) {
+    package init(_ name: String, _ body: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
             do { self.value = try body() } catch { self.error = error }
             self.done.signal()
@@ -73,7 +73,7 @@ final class ThreadOutcome<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for the thread to end; its value, or its error thrown.
-    func wait() throws -> Value {
+    package func wait() throws -> Value {
         done.wait()
         done.signal() // a second wait returns at once
         if let error { throw error }

@@ -53,17 +53,27 @@ struct AssignCommand: ParsableCommand {
             let plan = try store.open()
             let input = try InputFile(file)
             defer { input.remove() }
+            // The point index is built while the file is checked (both take a while on a large plan
+            // or file); its errors still come after the file's.
+            let snapM = self.snapM
+            let building = ThreadOutcome("assigner") { try Assigner(store: plan, snapMetres: snapM) }
             // A plain CSV is read as bytes; anything else (or anything odd in it) through GDAL.
             let report: AssignFile.Report, sourceCRS: CRS?, level: GridLevel
             if let plain = PlainAssignInput(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding) {
-                let assigner = try Assigner(store: plan, snapMetres: snapM)
+                let assigner = try building.wait()
                 let progress = ProgressLine("assigning \(file)", total: plain.csv.rowCount)
                 report = try AssignFile.run(plain: plain, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
                 progress.finish(report.rows)
                 (sourceCRS, level) = (plain.sourceCRS, assigner.level)
             } else {
-                let reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
-                let assigner = try Assigner(store: plan, snapMetres: snapM)
+                let reader: CaseReader
+                do {
+                    reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
+                } catch {
+                    _ = try? building.wait()
+                    throw error
+                }
+                let assigner = try building.wait()
                 let progress = ProgressLine("assigning \(file)", total: csvRows(input.path))
                 report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
                 progress.finish(report.rows)
