@@ -154,9 +154,7 @@ extension AssignFile {
                 let done = try assign(
                     batch, assigner: assigner, transformer: transformer, geographic: geographic, crs: input.sourceCRS, threads: threads,
                     report: &report)
-                var bytes: [UInt8] = []
-                format(done, layout: layout, columns: columns, counts: &counts, into: &bytes)
-                guard assigned.push(bytes) else { break }
+                guard assigned.push(layout.rows(done, columns: columns, counts: &counts)) else { break }
                 report.rows += batch.chunk.records.count
                 progress?(report.rows)
             }
@@ -224,28 +222,6 @@ extension AssignFile {
             done.lons[r] = lons[k]; done.lats[r] = lats[k]
         }
         return done
-    }
-
-    /// Appends a batch's rows to `out`: each record's bytes (as they stand when they are already
-    /// what a CSV writer writes, else written again from their values), then the added columns.
-    private static func format(_ batch: AssignedBatch, layout: AssignBytes, columns: Int, counts: inout [Int], into out: inout [UInt8]) {
-        let records = batch.read.chunk.records
-        out.reserveCapacity(batch.read.chunk.bytes.count + records.count * 160)
-        batch.read.chunk.bytes.withUnsafeBufferPointer { bytes in
-            for r in 0..<records.count {
-                let record = UnsafeBufferPointer(rebasing: bytes[records.starts[r]..<records.ends[r]])
-                if records.verbatim[r] {
-                    out.append(contentsOf: record)
-                } else {
-                    CSVBytes.appendRecord(record, columns: columns, to: &out)
-                }
-                let kind = batch.read.kinds[r]
-                counts[Int(kind.rawValue)] += 1
-                layout.appendColumns(
-                    kind: kind, grid: batch.grids[r], distance: batch.distances[r], lon: batch.lons[r], lat: batch.lats[r],
-                    problem: kind == .badLocation ? batch.read.problems[r] : nil, to: &out)
-            }
-        }
     }
 
     /// Writes all of `bytes` to `fd`.
