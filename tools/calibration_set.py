@@ -8,9 +8,15 @@ Three kinds of rows, each labelled with the answer an honest geocoder gives:
   them. Expected: the finest division named (county, street, community), or none.
 - near: gazetteer names with one character of the name changed to make another plausible name
   (火星路 for 红星路) and no division below the county named. Expected: the county.
+  The changed character never sounds like the one it replaces (pypinyin).
 - variant: gazetteer names with one character changed or two neighbours swapped, written with
   the community that holds the place (a house number known there, a building of the compound).
   Expected: the place itself.
+- homophone: a known house number whose road has one character replaced by another of the same
+  reading (洪星路 for 红星路: what a call-taker types with a pinyin input method), with only the
+  county named. Expected: the house number. Both characters have one reading only (pypinyin,
+  tones ignored), so the label does not hang on a polyphone. Added from a second random stream
+  (seed 1818), so the rows above stay as they were.
 Deterministic (seed 18); run again after a gazetteer change:
     .venv/bin/python tools/calibration_set.py
 """
@@ -21,12 +27,34 @@ import re
 from pathlib import Path
 
 import shapely
+from pypinyin import Style, pinyin
 
 ROOT = Path(__file__).resolve().parent.parent
 CHIKAN = ROOT / "GeoData" / "chikan"
 OUT = ROOT / "GeoData" / "addresses" / "calibration.csv"
 # Characters that make other plausible names (not the generator's typo characters of testset.csv).
 NEAR_CHARS = "火月星云石水山林金银春秋江河湖松竹梅兰桃李朝阳"
+
+
+def readings(c):
+    """The toneless readings of a character (pypinyin, every reading it knows)."""
+    return set(pinyin(c, style=Style.NORMAL, heteronym=True)[0])
+
+
+def sounds_alike(a, b):
+    return bool(readings(a) & readings(b))
+
+
+def common_characters():
+    """The 3,755 characters of GB 2312's first level: the ones a pinyin input method offers first."""
+    chars = []
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return chars
 
 
 def main():
@@ -97,7 +125,7 @@ def main():
         for _ in range(20):
             c = rng.choice(NEAR_CHARS)
             candidate = name[:i] + c + name[i + 1:]
-            if c != name[i] and candidate not in known:
+            if c != name[i] and candidate not in known and not sounds_alike(c, name[i]):
                 return candidate
         return None
 
@@ -145,6 +173,29 @@ def main():
         if variant:
             add("variant", f"{streets[props['parent']]}{props['name']}{variant}{b['building']}栋", "building",
                 f"{name}{b['building']}栋", b["lon"], b["lat"], 1, note=f"{name} written {variant}")
+    # Homophones: one reading each, the same one.
+    single = {}
+    for c in common_characters():
+        r = readings(c)
+        if len(r) == 1:
+            single.setdefault(next(iter(r)), []).append(c)
+    reading_of = {c: r for r, cs in single.items() for c in cs}
+    homophone_rng = random.Random(1818)
+    for row in homophone_rng.sample(numbers, 400):
+        road = row["road"]
+        core = len(road) - suffix_len(road)
+        spots = [i for i in range(core) if road[i] in reading_of and len(single[reading_of[road[i]]]) > 1]
+        if not spots:
+            continue
+        i = homophone_rng.choice(spots)
+        others = [c for c in single[reading_of[road[i]]] if c != road[i]]
+        written = road[:i] + homophone_rng.choice(others) + road[i + 1:]
+        if written in known:
+            continue
+        add("homophone", f"{homophone_rng.choice(['赤坎区', '湛江市赤坎区'])}{written}{row['number']}号", "house_number",
+            f"{road}{row['number']}号", row["lon"], row["lat"], 1, note=f"{road} written {written}")
+        if sum(r["kind"] == "homophone" for r in rows) == 100:
+            break
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")

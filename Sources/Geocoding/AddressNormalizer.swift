@@ -12,39 +12,53 @@ package enum AddressNormalizer {
         makeString(normalizedScalars(text))
     }
 
-    /// The normalised text as scalars (what the parser works on).
+    /// The normalised text as scalars (what the parser works on). One pass: a dash is kept only
+    /// between digits (3-2-501), which is decided when the scalar after it arrives.
     package static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
+        var bracket = false
+        return normalizedScalars(text, sawBracket: &bracket)
+    }
+
+    /// The same, and whether the text holds a bracket, ( or （ (dropped as punctuation: the
+    /// parser reads what is in brackets on its own).
+    package static func normalizedScalars(_ text: String, sawBracket: inout Bool) -> [Unicode.Scalar] {
         var s: [Unicode.Scalar] = []
-        s.reserveCapacity(text.unicodeScalars.count)
+        s.reserveCapacity(text.utf8.count) // at least the number of scalars: no counting pass
+        var pendingDash = false, numerals = false
         for raw in text.unicodeScalars {
             var c = raw
             let v = c.value
-            if v == 0x3000 { continue } // ideographic space
-            if v < 0x10000 { let t = table[Int(v)]; if t != 0 { c = Unicode.Scalar(t)! } }
+            if v < 0x10000 {
+                let t = table[Int(v)]
+                if t == drop {
+                    if v == 0xFF08 { sawBracket = true }
+                    continue
+                }
+                if t == dash { pendingDash = true; continue }
+                if t != 0 { c = Unicode.Scalar(t)! }
+            }
             let a = c.value
             if a < 0x80 {
-                if a >= 0x61 && a <= 0x7A { s.append(Unicode.Scalar(a - 32)!); continue } // upper case
-                if (a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A) { s.append(c); continue }
-                if c == "#" { s.append("号"); continue } // 3#楼 = 3号楼
-                if c == "-" || c == "~" || c == "_" { s.append("-"); continue }
-                continue // spaces, punctuation
+                if a >= 0x61 && a <= 0x7A {
+                    c = Unicode.Scalar(a - 32)! // upper case
+                } else if c == "#" {
+                    c = "号" // 3#楼 = 3号楼
+                } else if c == "-" || c == "~" || c == "_" {
+                    pendingDash = true; continue
+                } else if !((a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A)) {
+                    if a == 0x28 { sawBracket = true }
+                    continue // spaces, punctuation
+                }
             }
-            if dashes.contains(a) { s.append("-"); continue }
-            if punctuation.contains(a) { continue }
+            numerals = numerals || chineseDigit(c) != nil || c == "十" || c == "百"
+            if pendingDash {
+                // Kept after a digit or a Chinese numeral, before a digit or a numeral.
+                if let last = s.last, isDigit(last) || chineseDigit(last) != nil, isDigit(c) || chineseDigit(c) != nil { s.append("-") }
+                pendingDash = false
+            }
             s.append(c)
         }
-        // Trim dashes that are not between digits.
-        var cleaned: [Unicode.Scalar] = []
-        cleaned.reserveCapacity(s.count)
-        for i in s.indices {
-            if s[i] == "-" {
-                let before = cleaned.last.map(isDigit) ?? false
-                let after = i + 1 < s.count && (isDigit(s[i + 1]) || chineseDigit(s[i + 1]) != nil)
-                if !(before && after) && !(cleaned.last.map { chineseDigit($0) != nil } ?? false && after) { continue }
-            }
-            cleaned.append(s[i])
-        }
-        return convertNumerals(cleaned)
+        return numerals ? convertNumerals(s) : s
     }
 
     @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
@@ -53,7 +67,6 @@ package enum AddressNormalizer {
     /// Arabic digits: 三号楼 → 3号楼, 十二号 → 12号, 五零一室 → 501室. Numerals elsewhere are
     /// names and stay: 九二一社区, 中山二路, 五一路.
     static func convertNumerals(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard s.contains(where: { chineseDigit($0) != nil || $0 == "十" || $0 == "百" }) else { return s }
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.count)
         var i = 0
@@ -129,7 +142,12 @@ package enum AddressNormalizer {
     static let punctuation: Set<UInt32> = Set("，。、；：？！（）【】《》〈〉「」『』“”‘’…·•　〔〕｛｝﹐﹑﹔﹖".unicodeScalars.map(\.value))
         .union([0x00A0, 0x200B, 0xFEFF, 0x3001, 0x3002])
 
-    /// Scalar value → its simplified, half-width form (0: unchanged), for the Basic Multilingual Plane.
+    /// ``table`` values that are not a scalar to write: the scalar is dropped (punctuation, the
+    /// ideographic space), or written as an ASCII dash.
+    static let drop: UInt32 = 1, dash: UInt32 = 2
+
+    /// Scalar value → its simplified, half-width form (0: unchanged), ``drop`` or ``dash``, for the
+    /// Basic Multilingual Plane: one array read decides what becomes of a scalar.
     ///
     /// Built once per process from ICU through Foundation's `applyingTransform` ("Traditional-Simplified;
     /// Fullwidth-Halfwidth", and NFKC for Kangxi radicals and compatibility ideographs): all CJK
@@ -159,6 +177,15 @@ package enum AddressNormalizer {
         for pair in variantForms.split(separator: " ") {
             let u = Array(pair.unicodeScalars)
             if u.count == 2 { table[Int(u[0].value)] = u[1].value }
+        }
+        // What the scalar becomes decides: （ turns into ( and is dropped as punctuation.
+        for v in 0x80..<table.count {
+            let becomes = table[v] == 0 ? UInt32(v) : table[v]
+            if becomes >= 0x80 && dashes.contains(becomes) {
+                table[v] = dash
+            } else if becomes == 0x3000 || (becomes >= 0x80 && punctuation.contains(becomes)) {
+                table[v] = drop
+            }
         }
         return table
     }()

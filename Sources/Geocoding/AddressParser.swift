@@ -12,20 +12,70 @@ package struct AddressParser: Sendable {
         var all = AddressParser.provinces
         for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
         self.lexicon = all
-        maxLexiconLength = all.keys.map { $0.unicodeScalars.count }.max() ?? 0
-        lexiconScalars = Dictionary(uniqueKeysWithValues: all.map { (Array($0.key.unicodeScalars), $0.value) })
-        lexiconFirst = Set(all.keys.compactMap { $0.unicodeScalars.first })
+        maxLexiconLength = min(31, all.keys.map { $0.unicodeScalars.count }.max() ?? 0)
+        var starts = Self.scalarStarts, short: [UInt64: AdminLevel] = [:], long: [[Unicode.Scalar]: AdminLevel] = [:]
+        var lengths: [Unicode.Scalar: UInt32] = [:]
+        for (name, level) in all {
+            let scalars = Array(name.unicodeScalars)
+            guard scalars.count <= maxLexiconLength else { continue }
+            if scalars.count <= 3 { short[Self.packed(scalars[...])] = level } else { long[scalars] = level }
+            lengths[scalars[0], default: 0] |= 1 << scalars.count
+            if scalars[0].value < 0x10000 { starts[Int(scalars[0].value)] |= Start.lexicon.rawValue }
+        }
+        self.starts = starts
+        shortLexicon = short
+        longLexicon = long
+        lexiconLengths = lengths
     }
 
     private let maxLexiconLength: Int
-    private let lexiconScalars: [[Unicode.Scalar]: AdminLevel]
-    /// First characters of lexicon names: most positions are ruled out without a lookup.
-    private let lexiconFirst: Set<Unicode.Scalar>
+    /// Lexicon names of two or three scalars (most division cores: 广东, 湛江, 黑龙江) by their
+    /// scalars packed into one integer, so that looking one up builds no array.
+    private let shortLexicon: [UInt64: AdminLevel]
+    private let longLexicon: [[Unicode.Scalar]: AdminLevel]
+    /// Bit k: a lexicon name of k scalars starts with this scalar.
+    private let lexiconLengths: [Unicode.Scalar: UInt32]
+
+    /// Up to three scalars in one integer (21 bits each); a name never holds U+0000, so two and
+    /// three scalars never pack alike.
+    static func packed(_ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
+        var v: UInt64 = 0
+        for c in scalars { v = v << 21 | UInt64(c.value) }
+        return v
+    }
+
+    /// What a scalar can start: a remainder word, a distance, a lexicon name.
+    struct Start: OptionSet {
+        let rawValue: UInt8
+        static let remainder = Start(rawValue: 1), distance = Start(rawValue: 2), lexicon = Start(rawValue: 4)
+    }
+
+    /// ``Start`` flags by Basic Multilingual Plane scalar (none above it). The parser asks at every
+    /// position whether a remainder, a distance or a division name begins there; one array read
+    /// answers no for most of them, before any hashing or comparing (markers: ``markerGroupOf``).
+    private let starts: [UInt8]
+
+    static let scalarStarts: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        func mark(_ scalars: some Sequence<Unicode.Scalar>, _ flag: Start) {
+            for c in scalars where c.value < 0x10000 { table[Int(c.value)] |= flag.rawValue }
+        }
+        mark(remainderWords.map { $0[0] }, .remainder)
+        mark("向往约侧偏十百零〇一幺二两三四五六七八九0123456789".unicodeScalars, .distance)
+        mark(directions, .distance)
+        return table
+    }()
+
+    @inline(__always) private func starts(_ c: Unicode.Scalar, _ flag: Start) -> Bool {
+        c.value < 0x10000 && starts[Int(c.value)] & flag.rawValue != 0
+    }
 
     package func parse(_ text: String) -> AddressComponents {
         // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
         // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-        guard text.utf8.contains(0x28) || text.contains("（") else { return parse(normalized: AddressNormalizer.normalizedScalars(text)) }
+        var bracket = false
+        let whole = AddressNormalizer.normalizedScalars(text, sawBracket: &bracket)
+        guard bracket else { return parse(normalized: whole) }
         var main = "", aside = "", depth = 0
         for ch in text {
             if ch == "(" || ch == "（" { depth += 1; aside += " "; continue }
@@ -77,8 +127,14 @@ package struct AddressParser: Sendable {
             .sorted { $0.scalars.count > $1.scalars.count }
     }()
 
-    /// First scalar → markers starting with it, longest first.
-    static let markersByFirst: [Unicode.Scalar: [Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] })
+    /// Markers grouped by their first scalar, longest first, and for each Basic Multilingual
+    /// Plane scalar the number of its group plus one (0: no marker starts with it).
+    static let markerGroups: [[Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] }).values.map { $0 }
+    static let markerGroupOf: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for (k, group) in markerGroups.enumerated() { table[Int(group[0].scalars[0].value)] = UInt8(k + 1) }
+        return table
+    }()
 
     static let remainderWords: [[Unicode.Scalar]] = [
         "附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
@@ -88,14 +144,15 @@ package struct AddressParser: Sendable {
     ]
     .map { Array($0.unicodeScalars) }
 
-    static let remainderFirst: Set<Unicode.Scalar> = Set(remainderWords.map { $0[0] })
-
-    static func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+    func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
         guard j < s.count else { return false }
         // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
-        if j == s.count - 1 && (s[j] == "内" || directions.contains(s[j])) { return true }
-        guard remainderFirst.contains(s[j]) else { return false }
-        return remainderWords.contains { matches(s, j, $0) }
+        if j == s.count - 1 && (s[j] == "内" || Self.directions.contains(s[j])) { return true }
+        guard starts(s[j], .remainder) else { return false }
+        // 南部县: a county named like a direction.
+        return Self.remainderWords.contains { word in
+            Self.matches(s, j, word) && !(j + word.count < s.count && "县区市".unicodeScalars.contains(s[j + word.count]))
+        }
     }
 
     static let directions: Set<Unicode.Scalar> = ["东", "西", "南", "北"]
@@ -120,13 +177,28 @@ package struct AddressParser: Sendable {
             if k - digits > longestDistance { return nil }
         }
         guard k > digits else { return nil }
-        for unit in ["公里", "千米", "米", "KM"] where matches(s, k, Array(unit.unicodeScalars)) {
+        for unit in ["公里", "千米", "米", "KM"] where matches(s, k, unit.unicodeScalars) {
             k += unit.unicodeScalars.count
             if k < s.count && s[k] == "处" { k += 1 }
             return k
         }
         return nil
     }
+
+    /// County-level cities that no prefecture-level city holds (省直辖县级市): Hainan's, Hubei's
+    /// three, Henan's 济源 and the Xinjiang Production and Construction Corps' cities.
+    static let countyLevelCities: Set<String> = [
+        "五指山市", "琼海市", "文昌市", "万宁市", "东方市", "仙桃市", "潜江市", "天门市", "济源市", "石河子市", "阿拉尔市",
+        "图木舒克市", "五家渠市", "北屯市", "铁门关市", "双河市", "可克达拉市", "昆玉市", "胡杨河市", "新星市", "白杨市",
+    ]
+
+    /// Whether a county-level city of ``countyLevelCities`` starts with this scalar: most city
+    /// names are ruled out without hashing a String (which normalises it first).
+    static let countyLevelCityFirst: [Bool] = {
+        var table = [Bool](repeating: false, count: 0x10000)
+        for name in countyLevelCities { table[Int(name.unicodeScalars.first!.value)] = true }
+        return table
+    }()
 
     /// Province short names (and municipalities) by their level.
     static let provinces: [String: AdminLevel] = {
@@ -145,6 +217,16 @@ package struct AddressParser: Sendable {
         return true
     }
 
+    /// The same for a word given as text (a literal: no array is built for it).
+    static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: String.UnicodeScalarView) -> Bool {
+        var k = at
+        for c in word {
+            guard k < s.count, s[k] == c else { return false }
+            k += 1
+        }
+        return true
+    }
+
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
     static func isAlnum(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) }
 
@@ -158,8 +240,17 @@ package struct AddressParser: Sendable {
             switch kind {
             case .province: if r.province == nil { r.province = value }
             case .city:
-                // A second city-level name is a county-level city (廉江市).
-                if r.city == nil && r.county == nil { r.city = value } else if r.county == nil && r.city != value { r.county = value }
+                if r.county == nil, let first = value.unicodeScalars.first, first.value < 0x10000,
+                    Self.countyLevelCityFirst[Int(first.value)], Self.countyLevelCities.contains(value)
+                {
+                    // Under the province itself (琼海市, 仙桃市): a county-level city and its own city.
+                    if r.city == nil { r.city = value }
+                    r.county = value
+                } else if r.city == nil && r.county == nil {
+                    r.city = value
+                } else if r.county == nil && r.city != value {
+                    r.county = value // a second city-level name is a county-level city (廉江市)
+                }
             case .county: if r.county == nil { r.county = value } // a second one is a zone (空港区) or an old name
             case .street: if r.street == nil { r.street = value }
             case .community: if r.community == nil { r.community = value } else if r.community != value, r.compound == nil { r.compound = value }
@@ -183,12 +274,12 @@ package struct AddressParser: Sendable {
         while pos < n {
             let c = s[pos]
             // Remainder: 附近, 对面 … ends the address; so does a crossing road (与三义路交叉口).
-            if pos > 0 && (Self.remainderAt(s, pos) || (afterRoad && (c == "与" || c == "和"))) {
+            if pos > 0 && (remainderAt(s, pos) || (afterRoad && (c == "与" || c == "和"))) {
                 set(.remainder, text(pos, n)); break
             }
             afterRoad = false
             // A distance (东50米, 20公里处) is kept aside; parsing goes on after it.
-            if let end = Self.distanceEnd(s, pos) {
+            if starts(c, .distance), let end = Self.distanceEnd(s, pos) {
                 set(.remainder, text(pos, end)); pos = end; continue
             }
             // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
@@ -217,7 +308,7 @@ package struct AddressParser: Sendable {
                 // unless they are a building or unit label (A座, B栋).
                 if j > pos && Self.isAlnum(s[j]) && !Self.isDigit(s[j]) && j >= labelRun.end { labelRun = labelAfter(s, j) }
                 if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelRun.isLabel)) { break }
-                if j > pos, Self.remainderAt(s, j) || Self.distanceEnd(s, j) != nil { break }
+                if j > pos, remainderAt(s, j) || (starts(s[j], .distance) && Self.distanceEnd(s, j) != nil) { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
                 if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
@@ -277,13 +368,20 @@ package struct AddressParser: Sendable {
     }
 
     private func markerAt(_ s: [Unicode.Scalar], _ j: Int) -> Marker? {
-        guard j < s.count, let list = Self.markersByFirst[s[j]] else { return nil }
-        guard let m = list.first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
+        guard j < s.count, s[j].value < 0x10000 else { return nil }
+        let group = Int(Self.markerGroupOf[Int(s[j].value)])
+        guard group > 0, let m = Self.markerGroups[group - 1].first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
         let next = j + m.scalars.count < s.count ? s[j + m.scalars.count] : nil
         switch m.kind {
         case .street where m.scalars.count == 1:
-            // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name.
+            // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name; so is 西乡塘区's.
             if let next, next == "市" || next == "县" || next == "区" || next == "族" { return nil }
+            if m.scalars == ["乡"], let next, !Self.isAlnum(next), next != "新", j + 2 < s.count, s[j + 2] == "区" { return nil }
+        case .compound where m.scalars.count == 1:
+            // 东昌府区, 达坂城区, 共青城市: part of a county's name.
+            if let next, next == "区" || next == "县" || next == "市" { return nil }
+        case .road where m.scalars == ["路"]:
+            if let next, next == "区" || next == "县" { return nil } // 让胡路区
         case .community where m.scalars == ["村"]:
             if let next, next == "镇" || next == "乡" { return nil } // 西张村镇
         case .road where m.scalars.count == 3 && m.scalars[0] == "大":
@@ -295,10 +393,15 @@ package struct AddressParser: Sendable {
     }
 
     private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
-        guard maxLexiconLength >= 2, pos < s.count, lexiconFirst.contains(s[pos]) else { return nil }
+        guard maxLexiconLength >= 2, pos < s.count, starts(s[pos], .lexicon) || s[pos].value >= 0x10000,
+            let lengths = lexiconLengths[s[pos]]
+        else { return nil }
         var length = min(maxLexiconLength, s.count - pos)
         while length >= 2 {
-            if let level = lexiconScalars[Array(s[pos..<pos + length])] { return (level, length) }
+            if lengths & (1 << length) != 0 {
+                let name = s[pos..<pos + length]
+                if let level = length <= 3 ? shortLexicon[Self.packed(name)] : longLexicon[Array(name)] { return (level, length) }
+            }
             length -= 1
         }
         return nil
@@ -316,8 +419,14 @@ package struct AddressParser: Sendable {
         guard i > start else { return nil }
         let token = makeString(s[start..<i])
         let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
-        func after(_ word: String) -> Bool { Self.matches(s, i, Array(word.unicodeScalars)) }
-        func leading(_ t: String) -> Int? { Int(String(t.prefix { $0.isASCII && $0.isNumber })) }
+        func after(_ word: String) -> Bool { Self.matches(s, i, word.unicodeScalars) }
+        // The leading integer of the token (12 of 12-3), read from the scalars: no String, no
+        // Character properties.
+        func leadingValue() -> Int? {
+            var value = 0, k = start
+            while k < i && Self.isDigit(s[k]) && k - start < 18 { value = value * 10 + Int(s[k].value - 0x30); k += 1 }
+            return k > start ? value : nil
+        }
         if ordinal {
             if after("片区") { r.area = "第\(token)片区"; return i + 2 }
             if after("网格") { r.gridUnit = "第\(token)网格"; return i + 2 }
@@ -331,13 +440,13 @@ package struct AddressParser: Sendable {
         if after("单元") { if r.unit == nil { r.unit = token }; return i + 2 }
         if after("室") || after("房") { r.room = token; return i + 1 }
         if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 } // floor: not kept
-        if after("号院") { r.number = token; r.numberValue = leading(token); return i + 2 }
+        if after("号院") { r.number = token; r.numberValue = leadingValue(); return i + 2 }
         if after("号") || after("弄") {
             // 8号之一: a sub-number of the house; the house is what the gazetteer knows.
             var end = i + 1
             if end + 1 < n && s[end] == "之" && (Self.isDigit(s[end + 1]) || AddressNormalizer.chineseDigit(s[end + 1]) != nil) { end += 2 }
             if r.number == nil && r.building == nil {
-                r.number = token; r.numberValue = leading(token)
+                r.number = token; r.numberValue = leadingValue()
             } else if r.building == nil {
                 r.building = token // 12号3号 → the second is a building
             } else {
@@ -368,7 +477,7 @@ package struct AddressParser: Sendable {
         } else if r.number != nil || r.compound != nil {
             if parts.count == 2 { r.building = parts[0]; r.room = parts[1] } else { r.room = token }
         } else if r.road != nil {
-            r.number = token; r.numberValue = leading(token)
+            r.number = token; r.numberValue = leadingValue()
         } else {
             r.room = token
         }

@@ -30,11 +30,12 @@ package struct MatchScores: Sendable {
     /// A name one edit away from the gazetteer's, or part of a longer one, that nothing else in
     /// the address confirms (no street or community named that holds it): never confident.
     package var unconfirmedName = 0.6
-    /// Whether such a name is held back rather than answered: the answer is then the finest
-    /// level that is certain (a division named), with the near names as alternatives. Off by default, where every answer
-    /// carries ``GeocodeResult/certainLevel`` instead: typos of real names (a third of the noisy
-    /// test set's) are then still placed, with a confidence that says how far to trust them.
-    package var holdBackUnconfirmed = false
+    /// Whether such a name is held back rather than answered (the default): the answer is then the
+    /// finest level that is certain (a division named), with the near names as alternatives. A wrong
+    /// fine match costs a gridder a walk; an honest coarse one costs a look at the candidates.
+    /// Off, the near name is answered with `unconfirmedName`'s low confidence and the answer's
+    /// ``GeocodeResult/certainLevel`` says how far to trust it.
+    package var holdBackUnconfirmed = true
     /// Two places almost as good and far apart.
     package var ambiguous = 0.6
     /// Candidates within this of the best score are alternatives.

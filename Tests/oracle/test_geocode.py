@@ -19,7 +19,7 @@ TESTSET = ROOT / "GeoData" / "chikan" / "gazetteer" / "testset.csv"
 # (province 1.000, city 1.000, county 0.989; hand-checked sample: street 0.991, road 0.969, number 0.988,
 # compound 0.878).
 REAL_ADDRESSES = 1_000
-REAL_FLOORS = {"province": 0.99, "city": 0.99, "county": 0.97, "street": 0.97, "road": 0.95, "number": 0.97, "compound": 0.85}
+REAL_FLOORS = {"province": 0.99, "city": 0.99, "county": 0.99, "street": 0.97, "road": 0.95, "number": 0.97, "compound": 0.85}
 
 
 def binary():
@@ -75,7 +75,10 @@ def test_geocode_outputs_agree_with_prcoords_and_shapely(gridplan, sample_plan, 
     # The summary counts what the rows say.
     for level, n in levels.items():
         assert any(line.split()[:2] == [level, str(n)] for line in result.stdout.splitlines()), (level, n, result.stdout)
-    assert levels.get("none", 0) < 0.06 * len(rows)
+    # Unmatched: about as many as the labels expect (addresses in other counties, near names with no
+    # division named).
+    expected_none = sum(row[col["expected_level"]] == "none" for row in rows)
+    assert levels.get("none", 0) <= expected_none + 0.01 * len(rows)
 
 
 def test_parse_json(gridplan):
