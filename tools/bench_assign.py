@@ -19,7 +19,7 @@ Two point sets: A, 95 % inside the sample district and 5 % anywhere in its bound
 585 unit grids; B, uniform over the bounding box of the 9 real county outlines of Zhanjiang
 (GeoData/zhanjiang/counties_cgcs2000.geojson), imported as one level of grids, where about half
 fall in no grid. Answers compared row by row (see compare()). Peak memory: each process's maximum
-resident set (wait4).
+resident set (/usr/bin/time).
 """
 import argparse
 import csv
@@ -190,17 +190,17 @@ def peer(points_csv, grids_geojson, out_csv, metric_epsg):
 
 
 def timed(command):
-    """Wall seconds and peak resident megabytes of one process, timed from outside."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    stderr = process.stderr.read().decode()
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(map(str, command))} failed:\n{stderr}")
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds and peak resident megabytes of one process, timed from outside. The peak comes
+    from /usr/bin/time, whose child starts small (a child forked from this process would count this
+    process's memory as its own until it executes the command)."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        started = time.perf_counter()
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *map(str, command)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - started
+        if result.returncode != 0:
+            sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stderr}")
+        return wall, int(report.read().split()[-1]) / 1024
 
 
 def compare(ours_csv, peer_csv):
