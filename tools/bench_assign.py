@@ -1,12 +1,25 @@
 """Benchmark of gridplan's point-in-grid assignment against shapely 2 on the same data.
 
-Run through tools/bench-assign (which builds gridplan in release mode first).
-The polygons are the 585 unit grids of the sample (GeoData/chikan), imported and exported by
-gridplan so both sides use the identical stored geometry. Points: 95 % uniform inside the district,
-5 % uniform in its bounding box (some outside every grid), plus every vertex and every edge
-midpoint of the grids (points exactly on boundaries), seeded. Timed: gridplan's engine alone (as
-`gridplan assign` reports it, file reading and writing excluded) and shapely's
+Run through tools/bench-assign (which builds gridplan in release mode first). Two sections:
+
+Engine. The polygons are the 585 unit grids of the sample (GeoData/chikan), imported and exported
+by gridplan so both sides use the identical stored geometry. Points: 95 % uniform inside the
+district, 5 % uniform in its bounding box (some outside every grid), plus every vertex and every
+edge midpoint of the grids (points exactly on boundaries), seeded. Timed: gridplan's engine alone
+(as `gridplan assign` reports it, file reading and writing excluded) and shapely's
 STRtree.query(points, predicate="within") alone (point creation excluded).
+
+End to end. A CSV of points (id,lon,lat, 7 decimals as map apps give them) on disk, and the whole
+job timed from outside, process start to exit: `gridplan assign` (release build, all cores) against
+one Python process of shapely 2 doing the same job (--peer below): read the CSV with numpy, STRtree
+query(predicate="within"), query_nearest in the same metric CRS gridplan measures in (CGCS2000
+3-degree Gauss-Krueger) for the points in no grid, write every input row with its status and code.
+gridplan does more per row (codes and names at four levels, distance, the point in CGCS2000).
+Two point sets: A, 95 % inside the sample district and 5 % anywhere in its bounding box, on its
+585 unit grids; B, uniform over the bounding box of the 9 real county outlines of Zhanjiang
+(GeoData/zhanjiang/counties_cgcs2000.geojson), imported as one level of grids, where about half
+fall in no grid. Answers compared row by row (see compare()). Peak memory: each process's maximum
+resident set (/usr/bin/time).
 """
 import argparse
 import csv
@@ -38,8 +51,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--repeat", type=int, default=3, help="end-to-end runs of each side; the median is shown")
+    parser.add_argument("--skip-engine", action="store_true", help="only the end-to-end section")
+    parser.add_argument("--peer", nargs=4, metavar=("POINTS_CSV", "GRIDS_GEOJSON", "OUT_CSV", "METRIC_EPSG"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.peer:
+        return peer(*args.peer)
     work = Path(tempfile.mkdtemp(prefix="bench-assign-"))
+    status = 0 if args.skip_engine else engine(args, work)
+    return end_to_end(args, work) or status
+
+
+def engine(args, work):
     db = work / "plan.gpkg"
     for level, name in [("street", "streets"), ("community", "communities"), ("area", "areas"), ("unit", "units")]:
         parent = [] if level == "street" else ["--parent-field", "parent"]
@@ -130,7 +154,141 @@ def main():
     print(f"shapely: creating the points took {make_points:.2f} s more")
     print(f"answers equal to shapely's: {n - mismatches:,} of {n:,} ({mismatches} differ); 1 and 2 threads identical: {identical_threads}")
     print(f"shapely {shapely.__version__}, GEOS {shapely.geos_version_string}")
+    print()
     return 1 if mismatches or not identical_threads else 0
+
+
+def peer(points_csv, grids_geojson, out_csv, metric_epsg):
+    """The shapely 2 side of the end-to-end section, as one process: the same job as `gridplan assign`."""
+    import pyproj
+
+    features = json.loads(Path(grids_geojson).read_text())["features"]
+    polygons = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
+    codes = [f["properties"]["code"].encode() for f in features]
+    xy = np.loadtxt(points_csv, delimiter=",", skiprows=1, usecols=(1, 2), dtype=np.float64, ndmin=2)
+    n = len(xy)
+    points = shapely.points(xy)
+    tree = STRtree(polygons)
+    point_index, grid_index = tree.query(points, predicate="within")
+    answer = [None] * n
+    for i, g in zip(point_index.tolist(), grid_index.tolist()):
+        answer[i] = (b"within", codes[g]) if answer[i] is None else (b"within", answer[i][1] + b"|" + codes[g])
+    # Points in no grid: the nearest in metres (ties: every grid at that distance).
+    none = np.array([i for i in range(n) if answer[i] is None], dtype=np.int64)
+    to_metric = pyproj.Transformer.from_crs("EPSG:4490", f"EPSG:{metric_epsg}", always_xy=True)
+    metric_polygons = shapely.transform(polygons, lambda c: np.column_stack(to_metric.transform(c[:, 0], c[:, 1])))
+    mx, my = to_metric.transform(xy[none, 0], xy[none, 1])
+    near_point, near_grid = STRtree(metric_polygons).query_nearest(shapely.points(mx, my), all_matches=True)
+    for k, g in zip(near_point.tolist(), near_grid.tolist()):
+        i = none[k]
+        answer[i] = (b"nearest", codes[g]) if answer[i] is None else (b"nearest", answer[i][1] + b"|" + codes[g])
+    lines = Path(points_csv).read_bytes().split(b"\n")
+    with open(out_csv, "wb") as f:
+        f.write(lines[0] + b",status,code\n")
+        f.write(b"".join(line + b"," + a[0] + b"," + a[1] + b"\n" for line, a in zip(lines[1:n + 1], answer)))
+    return 0
+
+
+def timed(command):
+    """Wall seconds and peak resident megabytes of one process, timed from outside. The peak comes
+    from /usr/bin/time, whose child starts small (a child forked from this process would count this
+    process's memory as its own until it executes the command)."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        started = time.perf_counter()
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *map(str, command)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - started
+        if result.returncode != 0:
+            sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stderr}")
+        return wall, int(report.read().split()[-1]) / 1024
+
+
+def compare(ours_csv, peer_csv):
+    """Rows whose answers differ. gridplan's assigned grid is nearest_code (the code at the plan's
+    lowest level, set for every located row). Its inside rows must be within that grid for shapely;
+    its boundary rows (on an edge, which shapely's `within` excludes), snapped and outside rows must
+    be among shapely's nearest grids (at distance 0 for boundary rows: every grid touching the point;
+    gridplan picks the lowest code). The snap distance changes the status, not the grid."""
+    differ, counts = 0, {}
+    with open(ours_csv, newline="") as a, open(peer_csv, newline="") as b:
+        for ours, theirs in zip(csv.DictReader(a), csv.DictReader(b)):
+            status, code = ours["assign_status"], ours["nearest_code"]
+            counts[status] = counts.get(status, 0) + 1
+            kind, codes = theirs["status"], theirs["code"].split("|")
+            if status == "inside":
+                ok = kind == "within" and code in codes
+            elif status == "boundary":
+                ok = kind == "nearest" and code == min(codes)
+            else:
+                ok = kind == "nearest" and code in codes
+            differ += not ok
+    return differ, counts
+
+
+def end_to_end(args, work):
+    rng = np.random.default_rng(args.seed + 1)
+    n = args.points
+    sets = []
+    # A: the sample district's 585 unit grids (the plan of the engine section, made again if skipped).
+    plan_a = work / "plan.gpkg"
+    if not plan_a.exists():
+        for level, name in [("street", "streets"), ("community", "communities"), ("area", "areas"), ("unit", "units")]:
+            parent = [] if level == "street" else ["--parent-field", "parent"]
+            run("import", ROOT / "GeoData" / "chikan" / f"{name}.geojson", "--db", plan_a, "--level", level, "--crs", "cgcs2000", *parent)
+        run("codes", "--db", plan_a)
+    grids_a = work / "units-a.geojson"
+    run("export", "--db", plan_a, "--level", "unit", "--format", "geojson", "--out", grids_a)
+    polygons = np.array([shapely.geometry.shape(f["geometry"]) for f in json.loads(grids_a.read_text())["features"]])
+    district = shapely.union_all(polygons)
+    shapely.prepare(district)
+    minx, miny, maxx, maxy = district.bounds
+    inside_n = int(n * 0.95)
+    xs, ys = np.empty(0), np.empty(0)
+    while len(xs) < inside_n:
+        cx = rng.uniform(minx, maxx, inside_n); cy = rng.uniform(miny, maxy, inside_n)
+        keep = shapely.contains_xy(district, cx, cy)
+        xs = np.concatenate([xs, cx[keep]]); ys = np.concatenate([ys, cy[keep]])
+    xs = np.concatenate([xs[:inside_n], rng.uniform(minx, maxx, n - inside_n)])
+    ys = np.concatenate([ys[:inside_n], rng.uniform(miny, maxy, n - inside_n)])
+    order = rng.permutation(n)
+    sets.append(("A: 95 % inside the sample district, 585 unit grids", plan_a, grids_a, xs[order], ys[order]))
+
+    # B: the 9 county outlines of Zhanjiang as one level of grids; uniform over their bounding box.
+    plan_b = work / "counties.gpkg"
+    counties = ROOT / "GeoData" / "zhanjiang" / "counties_cgcs2000.geojson"
+    run("import", counties, "--db", plan_b, "--level", "unit", "--crs", "cgcs2000")
+    grids_b = work / "counties.geojson"
+    run("export", "--db", plan_b, "--level", "unit", "--format", "geojson", "--out", grids_b)
+    minx, miny, maxx, maxy = shapely.union_all(
+        [shapely.geometry.shape(f["geometry"]) for f in json.loads(grids_b.read_text())["features"]]).bounds
+    sets.append(("B: uniform over the bounding box of 9 real counties", plan_b, grids_b,
+                 rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)))
+
+    status = 0
+    print(f"{'end to end, ' + format(n, ',') + ' points, CSV to CSV':<56}{'seconds':>9}{'peak MB':>9}{'vs shapely':>12}")
+    for name, plan, grids, xs, ys in sets:
+        points_csv = work / "e2e-points.csv"
+        with points_csv.open("w") as f:
+            f.write("id,lon,lat\n")
+            f.writelines(f"{i},{x:.7f},{y:.7f}\n" for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())))
+        features = json.loads(Path(grids).read_text())["features"]
+        centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features]).envelope.centroid
+        metric_epsg = 4534 + int((min(max(round(centre.x / 3) * 3, 75), 135) - 75) / 3)
+        ours_csv, peer_csv = work / "e2e-gridplan.csv", work / "e2e-shapely.csv"
+        ours, theirs = [], []
+        for _ in range(args.repeat):
+            ours.append(timed([GRIDPLAN, "assign", points_csv, "--db", plan, "--out", ours_csv, "--crs", "cgcs2000"]))
+            theirs.append(timed([sys.executable, __file__, "--peer", points_csv, grids, peer_csv, str(metric_epsg)]))
+        (ours_s, ours_mb), (peer_s, peer_mb) = (sorted(ours)[len(ours) // 2], sorted(theirs)[len(theirs) // 2])
+        differ, counts = compare(ours_csv, peer_csv)
+        status |= differ > 0
+        print(name)
+        print(f"{'  gridplan assign (release, all cores)':<56}{ours_s:>9.2f}{ours_mb:>9.0f}{peer_s / ours_s:>11.1f}x")
+        print(f"{'  shapely 2 + numpy + pyproj, one process':<56}{peer_s:>9.2f}{peer_mb:>9.0f}{1:>11.1f}x")
+        print("  gridplan answers: " + ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
+              + f"; equal to shapely's: {n - differ:,} of {n:,} ({differ} differ)")
+    print(f"({args.repeat} runs of each, median; {os.cpu_count()} cores; input {points_csv.stat().st_size / 1e6:.0f} MB)")
+    return status
 
 
 if __name__ == "__main__":

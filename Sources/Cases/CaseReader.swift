@@ -110,7 +110,7 @@ package final class CaseReader {
                 if let x = DecimalNumber.parse(lonText), let y = DecimalNumber.parse(latText) { // decimal only: not 0x1p3, nan, inf
                     row.sourceX = x; row.sourceY = y
                 } else {
-                    row.problem = "coordinates '\(lonText)', '\(latText)' are not numbers"
+                    row.problem = Self.notNumbers(lonText, latText)
                 }
             }
         } else if let wkb = feature.wkb {
@@ -139,17 +139,28 @@ package final class CaseReader {
         let failed = Set(transformer.transform(x: &xs, y: &ys))
         for (k, i) in withCoordinates.enumerated() {
             let (sx, sy) = (rows[i].sourceX!, rows[i].sourceY!)
-            if geographic && (abs(sx) > 180 || abs(sy) > 90) {
-                rows[i].problem =
-                    abs(sx) <= 90 && abs(sy) <= 180
-                    ? "latitude \(sy) is out of range: longitude and latitude look swapped"
-                    : "(\(sx), \(sy)) is not a longitude/latitude in \(sourceCRS)"
-            } else if failed.contains(k) {
-                rows[i].problem = "(\(sx), \(sy)) cannot be transformed from \(sourceCRS) to CGCS2000"
+            if let problem = Self.locationProblem(x: sx, y: sy, transformed: !failed.contains(k), geographic: geographic, crs: sourceCRS) {
+                rows[i].problem = problem
             } else {
                 rows[i].lon = xs[k]; rows[i].lat = ys[k]
             }
         }
         return rows
+    }
+
+    /// Why a row's coordinate texts are not a location (both readers of `assign` say it alike).
+    static func notNumbers(_ lon: String, _ lat: String) -> String {
+        "coordinates '\(lon)', '\(lat)' are not numbers"
+    }
+
+    /// Why coordinates (`x`, `y`) in `crs` are not a location, nil when they are: out of range in a
+    /// geographic CRS (perhaps swapped), or not `transformed` to CGCS2000.
+    static func locationProblem(x sx: Double, y sy: Double, transformed: Bool, geographic: Bool, crs: CRS) -> String? {
+        if geographic && (abs(sx) > 180 || abs(sy) > 90) {
+            return abs(sx) <= 90 && abs(sy) <= 180
+                ? "latitude \(sy) is out of range: longitude and latitude look swapped"
+                : "(\(sx), \(sy)) is not a longitude/latitude in \(crs)"
+        }
+        return transformed ? nil : "(\(sx), \(sy)) cannot be transformed from \(crs) to CGCS2000"
     }
 }

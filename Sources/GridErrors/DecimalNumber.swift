@@ -19,6 +19,56 @@ public enum DecimalNumber {
         return value
     }
 
+    /// The value of UTF-8 `bytes` (spaces and tabs around ignored), or nil when they are not a
+    /// finite decimal number: what ``parse(_:)`` gives for the same text, without making a String
+    /// (a byte-level CSV reader calls it twice a row).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let span = decimalSpan(bytes) else { return nil }
+        let number = UnsafeBufferPointer(rebasing: bytes[span])
+        guard let value = exactValue(number) ?? Double(String(decoding: number, as: UTF8.self)), value.isFinite else { return nil }
+        return value
+    }
+
+    /// The correctly rounded value of a checked decimal when its digits fit in 53 bits and its
+    /// power of ten is at most 22 (both then exact doubles, and one IEEE multiplication or
+    /// division rounds once, as `strtod` does); nil otherwise.
+    static func exactValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0, mantissa: UInt64 = 0, scale = 0
+        let negative = bytes[0] == 0x2D
+        if bytes[0] == 0x2B || bytes[0] == 0x2D { i = 1 }
+        var afterPoint = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x2E {
+                afterPoint = true
+            } else if b >= 0x30 && b <= 0x39 {
+                guard mantissa < 1 << 49 else { return nil } // times ten plus a digit stays below 2^53
+                mantissa = mantissa * 10 + UInt64(b - 0x30)
+                if afterPoint { scale -= 1 }
+            } else {
+                break
+            }
+            i += 1
+        }
+        if i < bytes.count { // e or E, then an optional sign and digits
+            i += 1
+            let negativeExponent = bytes[i] == 0x2D
+            if bytes[i] == 0x2B || bytes[i] == 0x2D { i += 1 }
+            var exponent = 0
+            while i < bytes.count {
+                guard exponent < 1000 else { return nil }
+                exponent = exponent * 10 + Int(bytes[i] - 0x30)
+                i += 1
+            }
+            scale += negativeExponent ? -exponent : exponent
+        }
+        guard abs(scale) <= 22 else { return mantissa == 0 ? (negative ? -0.0 : 0.0) : nil }
+        var power = 1.0
+        for _ in 0..<abs(scale) { power *= 10 }
+        let magnitude = scale < 0 ? Double(mantissa) / power : Double(mantissa) * power
+        return negative ? -magnitude : magnitude
+    }
+
     /// The range of `bytes` holding the number, spaces and tabs around it left out; nil when the
     /// bytes are not an optional sign, digits with an optional point, and an optional exponent.
     static func decimalSpan<C: RandomAccessCollection>(_ bytes: C) -> Range<Int>? where C.Element == UInt8, C.Index == Int {

@@ -66,12 +66,7 @@ public final class VectorReader {
         var rawShapefileText = false
         var csvText: CSVText? = nil
         if lower.hasSuffix(".csv") {
-            // Values stay text (so ids like "00123" keep their zeros); gridplan parses numbers itself.
-            // Longitude/latitude columns stay attributes too, so bad values can be reported by line.
-            openOptions += [
-                "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
-                "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=NO",
-            ]
+            openOptions += Self.csvOpenOptions
             csvText = try CSVText(path: path, encoding: encoding)
             csvPath = csvText!.readPath
         } else if lower.hasSuffix(".shp") || lower.hasSuffix(".dbf") {
@@ -134,6 +129,14 @@ public final class VectorReader {
     }
 
     deinit { GDALClose(dataset) }
+
+    /// How a CSV is opened: values stay text (so ids like "00123" keep their zeros; gridplan parses
+    /// numbers itself), and longitude/latitude columns stay attributes too, so bad values can be
+    /// reported by line.
+    static let csvOpenOptions = [
+        "GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom,shape",
+        "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=NO",
+    ]
 
     /// Number of features (may scan the file for formats without a count).
     public var featureCount: Int { Int(OGR_L_GetFeatureCount(layer, 1)) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cases
 import Foundation
 import GridErrors
+import GridFormats
 import GridProjection
 import Grids
 
@@ -52,16 +53,37 @@ struct AssignCommand: ParsableCommand {
             let plan = try store.open()
             let input = try InputFile(file)
             defer { input.remove() }
-            let reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
-            let assigner = try Assigner(store: plan, snapMetres: snapM)
-            let progress = ProgressLine("assigning \(file)", total: csvRows(input.path))
-            let report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
-            progress.finish(report.rows)
+            // The point index is built while the file is checked (both take a while on a large plan
+            // or file); its errors still come after the file's.
+            let snapM = self.snapM
+            let building = ThreadOutcome("assigner") { try Assigner(store: plan, snapMetres: snapM) }
+            // A plain CSV is read as bytes; anything else (or anything odd in it) through GDAL.
+            let report: AssignFile.Report, sourceCRS: CRS?, level: GridLevel
+            if let plain = PlainAssignInput(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding) {
+                let assigner = try building.wait()
+                let progress = ProgressLine("assigning \(file)", total: plain.csv.rowCount)
+                report = try AssignFile.run(plain: plain, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
+                progress.finish(report.rows)
+                (sourceCRS, level) = (plain.sourceCRS, assigner.level)
+            } else {
+                let reader: CaseReader
+                do {
+                    reader = try CaseReader(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding)
+                } catch {
+                    _ = try? building.wait()
+                    throw error
+                }
+                let assigner = try building.wait()
+                let progress = ProgressLine("assigning \(file)", total: csvRows(input.path))
+                report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
+                progress.finish(report.rows)
+                (sourceCRS, level) = (reader.sourceCRS, assigner.level)
+            }
             if json { try printReport(report, dataTo: out); return }
             let counts = statusCounts(report.byStatus)
             ReportLines(dataTo: out).say(
-                "assigned \(report.rows) rows to \(assigner.level) grids: \(counts); coordinates read in "
-                    + "\(reader.sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")
+                "assigned \(report.rows) rows to \(level) grids: \(counts); coordinates read in "
+                    + "\(sourceCRS?.description ?? "no CRS (none had any)"); wrote \(out == "-" ? "standard output" : out)")
             let rate = String(format: "%.0f", report.pointsPerSecond), seconds = String(format: "%.3f", report.engineSeconds)
             tell("engine: \(rate) points/s on \(report.threads) threads (\(seconds) s)")
         }
