@@ -165,7 +165,7 @@ import Testing
         let pieces = ["a", "中文", "", " ", ",", "\"", "\n", "\r\n", "x y", "110.3", "e", "é", "\t", "\\", "#", "=", "😀"]
         let odd: [[UInt8]] = [[0x00], [0xFF], [0xC3], [0x0D], [0xE4, 0xB8], [0xF5, 0x80, 0x80, 0x80], [0xEF, 0xBF, 0xBE]]
         var taken = 0
-        for file in 0..<80 {
+        for file in 0..<30 {
             var lines = ["id,lon,lat,text"]
             for row in 0..<Int.random(in: 1...25, using: &random) {
                 func text() -> String {
