@@ -37,8 +37,9 @@ package enum PlanSchema {
 }
 
 extension GeoPackage {
-    /// Opens the plan at `path` with every module's tables, creating it when `create` is true.
-    package static func plan(path: String, create: Bool = true) throws -> GeoPackage {
-        try GeoPackage(path: path, create: create, schema: PlanSchema.schema)
+    /// Opens the plan at `path` with every module's tables, creating it when `create` is true;
+    /// `forReading`: for a process that only reads (see ``GeoPackage/init(path:create:schema:lockWait:forReading:)``).
+    package static func plan(path: String, create: Bool = true, forReading: Bool = false) throws -> GeoPackage {
+        try GeoPackage(path: path, create: create, schema: PlanSchema.schema, forReading: forReading)
     }
 }

@@ -51,9 +51,14 @@ package final class WhoCoversDesk {
     /// How many transformers are kept now (for tests of the bound).
     package var transformerCount: Int { transformers.count }
 
-    package init(store: GeoPackage, snapMetres: Double = 30) {
+    /// How points are located: ``WhoCovers/Locating/planIndex`` for a server, which answers many
+    /// questions from one index; ``WhoCovers/Locating/fileIndex`` for one question from the command line.
+    package let locating: WhoCovers.Locating
+
+    package init(store: GeoPackage, snapMetres: Double = 30, locating: WhoCovers.Locating = .planIndex) {
         self.store = store
         self.snapMetres = snapMetres
+        self.locating = locating
     }
 
     /// `day`: the day whose duties answer; `planDay`: the day whose grids answer (nil: the
@@ -130,7 +135,7 @@ package final class WhoCoversDesk {
             kept.desk.rosterInterval = stampInterval
             return kept.desk
         }
-        let desk = try WhoCovers(store: store, snapMetres: snapMetres, planDay: planDay)
+        let desk = try WhoCovers(store: store, snapMetres: snapMetres, planDay: planDay, locating: locating)
         desk.rosterInterval = stampInterval
         locators.append((key, desk))
         if locators.count > Self.keptPlanDays { locators.removeFirst() }

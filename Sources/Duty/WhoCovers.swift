@@ -47,17 +47,32 @@ package struct Coverage: Sendable {
 /// boundary tie rule, snapping, nearest grid outside), the people on duty at each level that
 /// day, and the nearest responders. Distances are straight lines in the local metric CRS.
 package final class WhoCovers {
+    /// How points are located: what pays depends on how many questions one plan will get.
+    package enum Locating: Sendable {
+        /// The ``Assigner``'s index over the whole plan, built at once: for a server answering many.
+        case planIndex
+        /// The file's R-tree, reading only the grids at the point (``PointLookup``): for one
+        /// question. A point in no grid still builds the whole index, to find the nearest grid.
+        case fileIndex
+    }
+
     package let store: GeoPackage
-    package let assigner: Assigner
-    let worker: Assigner.Worker
+    private let moment: PlanMoment?
+    private let snapMetres: Double
+    private let locating: Locating
+    /// Built at once for ``Locating/planIndex``; for ``Locating/fileIndex`` only when a point is in no grid.
+    private var assigner: Assigner?
+    private var worker: Assigner.Worker?
 
     /// Set when the plan asked for did not exist yet and the current plan answered instead.
     package let planNote: String?
 
     /// `planDay`: locate in the plan in force that day (nil: the current plan). A day before the
     /// plan's first grids took effect is answered with the current plan, and ``planNote`` says so.
-    package init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil) throws {
+    package init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil, locating: Locating = .planIndex) throws {
         self.store = store
+        self.snapMetres = snapMetres
+        self.locating = locating
         var moment = planDay.map { PlanMoment.date($0) }
         var note: String? = nil
         if let planDay {
@@ -69,9 +84,28 @@ package final class WhoCovers {
                 note = "no grids were in force on \(planDay) (the plan starts on \(first)): located in the current plan"
             }
         }
+        self.moment = moment
         planNote = note
-        assigner = try Assigner(store: store, snapMetres: snapMetres, moment: moment, indexCells: 65_536) // one point at a time
-        worker = try assigner.worker()
+        if locating == .planIndex { _ = try planWorker() }
+    }
+
+    /// The worker over the whole plan's index, built on first need.
+    private func planWorker() throws -> (Assigner, Assigner.Worker) {
+        if let assigner, let worker { return (assigner, worker) }
+        let made = try Assigner(store: store, snapMetres: snapMetres, moment: moment, indexCells: 65_536) // one point at a time
+        let madeWorker = try made.worker()
+        (assigner, worker) = (made, madeWorker)
+        return (made, madeWorker)
+    }
+
+    /// The status, distance and chain of the grid at a point, by the ``Assigner``'s rules.
+    private func locate(lon: Double, lat: Double) throws -> (Assignment, GridChain?) {
+        if locating == .fileIndex, let found = try PointLookup.locate(store: store, lon: lon, lat: lat, moment: moment) {
+            return (found.0, found.1)
+        }
+        let (assigner, worker) = try planWorker()
+        let a = try worker.assign(lon: lon, lat: lat)
+        return (a, a.grid.map { assigner.chains[$0] })
     }
 
     /// Transformers to the local metric CRS, by zone: making one costs PROJ far more than an answer.
@@ -105,8 +139,7 @@ package final class WhoCovers {
     }
 
     package func answer(lon: Double, lat: Double, day: String, k: Int = 5) throws -> Coverage {
-        let a = try worker.assign(lon: lon, lat: lat)
-        let chain = a.grid.map { assigner.chains[$0] }
+        let (a, chain) = try locate(lon: lon, lat: lat)
         let metricCRS = LocalMetric.crs(lon: lon, lat: lat)
         let metric = try metricTransformer(metricCRS)
         let here = try metric.transform(x: lon, y: lat)

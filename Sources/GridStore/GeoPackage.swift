@@ -13,20 +13,31 @@ import GridProjection
 /// contributes (see ``StoreSchema``).
 public final class GeoPackage: Sendable {
     public let path: String
-    /// GRDB's pool stays inside the store: other modules go through ``read(_:)`` and ``write(_:)``.
-    let pool: DatabasePool
+    /// GRDB's connections stay inside the store: other modules go through ``read(_:)`` and
+    /// ``write(_:)``. A pool (a writer and concurrent readers) as a rule; one connection for a
+    /// store opened `forReading`.
+    let database: any DatabaseWriter
 
     /// The SRS id of the store's geometry columns: CGCS2000 longitude/latitude.
     public static let storeSRSID: Int32 = 4490
 
     /// Opens the file, creating it when `create` is true, and applies the steps of `schema` it
     /// has not run yet. `lockWait`: how long a write waits while another process writes.
-    public init(path: String, create: Bool = true, schema: StoreSchema, lockWait: TimeInterval = lockWaitSeconds) throws {
+    ///
+    /// `forReading`: for a process that only reads (one question from the command line), one
+    /// connection, and ``write(_:)`` refuses. Opening a pool writes to the file
+    /// (GRDB makes sure a write-ahead log exists, with a commit and two fsyncs) and opens a second
+    /// connection, which parses the schema again: together most of a quick question's time. A
+    /// file that needs a migration step is opened as usual, so that the step runs.
+    public init(
+        path: String, create: Bool = true, schema: StoreSchema, lockWait: TimeInterval = lockWaitSeconds, forReading: Bool = false
+    ) throws {
         self.path = path
         self.lockWait = lockWait
         // Never turn someone else's file into a plan, and never hang or crash on an odd path: the
         // file is looked at read-only first (see PlanFileProbe), before a pool switches it to WAL.
-        switch try PlanFileProbe.examine(path, firstStep: schema.migrations.first?.identifier ?? "") {
+        let verdict = try PlanFileProbe.examine(path, firstStep: schema.migrations.first?.identifier ?? "")
+        switch verdict {
         case .absent where !create: throw GridplanError(.notFound, "no such GeoPackage", source: .file(path))
         case .absent, .empty, .plan: break
         case .foreign(let what):
@@ -49,16 +60,31 @@ public final class GeoPackage: Sendable {
         }
         config.busyMode = .callback(Self.waiter(path: path, lockWait: lockWait))
         do {
-            pool = try DatabasePool(path: path, configuration: config)
             let migrator = schema.migrator
+            if forReading, case .plan = verdict, let reader = try Self.reader(path, config, migrator) {
+                database = reader
+                return
+            }
+            let pool = try DatabasePool(path: path, configuration: config)
             if try !pool.writeWithoutTransaction({ try migrator.hasCompletedMigrations($0) }) {
                 try migrator.migrate(pool)
             }
+            database = pool
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw Self.busy(path, lockWait)
         } catch let error as DatabaseError {
             throw GridplanError(.failed, "\(error.message ?? error.description)", source: .file(path))
         }
+    }
+
+    /// One connection to a plan whose schema is up to date, for reading only; nil when it is not.
+    /// (Not SQLite's read-only mode: a read-only connection closing last leaves the `-wal` and
+    /// `-shm` files behind. GRDB's reads refuse writes, and ``write(_:)`` refuses this store.)
+    private static func reader(_ path: String, _ config: Configuration, _ migrator: DatabaseMigrator) throws -> DatabaseQueue? {
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        if try queue.read({ try migrator.hasCompletedMigrations($0) }) { return queue }
+        try queue.close()
+        return nil
     }
 
     /// SQLite's busy handler: when another process holds the write lock, says so once (see
@@ -94,8 +120,8 @@ public final class GeoPackage: Sendable {
     /// the write-ahead log back into the file, leaving a `-wal` that a copy of the `.gpkg` alone
     /// would miss. The writer, closing last, checkpoints and removes it.
     deinit {
-        pool.releaseMemory()
-        try? pool.close()
+        (database as? DatabasePool)?.releaseMemory()
+        try? database.close()
     }
 
     /// How long a writer waits by default for another process's write to finish before giving up:
@@ -114,8 +140,11 @@ public final class GeoPackage: Sendable {
     /// Runs `body` in a write transaction: all of it is stored, or none of it. When another
     /// process is writing the plan, waits up to ``lockWaitSeconds`` for it, then says so.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard !(database is DatabaseQueue) else {
+            throw GridplanError(.failed, "opened for reading only, so nothing was written", source: .file(path))
+        }
         do {
-            return try pool.write(body)
+            return try database.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw Self.busy(path, lockWait)
         }
@@ -123,7 +152,7 @@ public final class GeoPackage: Sendable {
 
     /// Runs `body` on a read-only snapshot.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try database.read(body)
     }
 }
 

@@ -6,7 +6,7 @@ extension GeoPackage {
     /// and writers go on): for trying a change on a copy before making it on the plan.
     public func backup(to path: String) throws {
         let target = try DatabaseQueue(path: path)
-        try pool.backup(to: target)
+        try database.backup(to: target)
         try target.close()
     }
 }

@@ -34,12 +34,14 @@ public struct GridRecord: Sendable {
         FROM grids g LEFT JOIN grids p ON p.fid = g.parent_fid
         """
 
+    /// A row of ``selectSQL``, read by position (by name, GRDB would compare column names
+    /// case-insensitively for every value of every row).
     init(row: Row) throws {
-        fid = row["fid"]; code = row["code"]; name = row["name"]
-        level = try GridLevel(stored: row["level"])
-        kind = row["kind"]; parentFid = row["parent_fid"]; parentCode = row["parent_code"]; parentRef = row["parent_ref"]
-        households = row["households"]; residents = row["residents"]; attributes = row["attributes"]
-        validFrom = row["valid_from"]; validTo = row["valid_to"]; blob = row["geom"]
+        fid = row[0]; code = row[1]; name = row[2]
+        level = try GridLevel(stored: row[3])
+        kind = row[4]; parentFid = row[5]; parentCode = row[6]; parentRef = row[7]
+        households = row[8]; residents = row[9]; attributes = row[10]
+        validFrom = row[11]; validTo = row[12]; blob = row[13]
     }
 
     /// Current grids of a level (all levels when nil), ordered by code then id.

@@ -97,23 +97,16 @@ public enum PlanMoment: Sendable, CustomStringConvertible {
 
     /// The grids in force at this moment.
     public func grids(_ db: Database) throws -> [GridRecord] {
+        let (inForce, arguments) = filter(alias: "g")
+        return try Row.fetchAll(db, sql: "\(GridRecord.selectSQL) WHERE \(inForce) ORDER BY g.level, g.code, g.fid", arguments: arguments)
+            .map { try GridRecord(row: $0) }
+    }
+
+    /// The SQL condition on table `alias` of `grids` that keeps the rows in force at this moment.
+    func filter(alias g: String) -> (sql: String, arguments: StatementArguments) {
         switch self {
-        case .date(let d):
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    \(GridRecord.selectSQL) WHERE g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?)
-                    ORDER BY g.level, g.code, g.fid
-                    """, arguments: [d, d]
-            ).map { try GridRecord(row: $0) }
-        case .version(let v):
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    \(GridRecord.selectSQL) WHERE g.version_from <= ? AND (g.version_to IS NULL OR g.version_to > ?)
-                    ORDER BY g.level, g.code, g.fid
-                    """, arguments: [v, v]
-            ).map { try GridRecord(row: $0) }
+        case .date(let d): ("\(g).valid_from <= ? AND (\(g).valid_to IS NULL OR \(g).valid_to > ?)", [d, d])
+        case .version(let v): ("\(g).version_from <= ? AND (\(g).version_to IS NULL OR \(g).version_to > ?)", [v, v])
         }
     }
 }

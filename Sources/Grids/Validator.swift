@@ -12,6 +12,9 @@ public struct Validator {
     /// are reported as digitising noise.
     public var sliverM2: Double = 1.0
     public var rules: SizingRules = .defaults
+    /// Told (checks done, checks in all) as the run goes: each grid is checked in up to five passes
+    /// (validity, shape, overlaps, nesting, coverage), one count each.
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     public init(sliverM2: Double = 1.0, rules: SizingRules = .defaults) {
         self.sliverM2 = sliverM2
@@ -20,9 +23,12 @@ public struct Validator {
 
     public func run(_ plan: PlanSnapshot) throws -> [Finding] {
         var findings: [Finding] = []
+        let tally = Tally(total: checkCount(plan), report: progress)
+        defer { tally.finish() }
         // Overlays need valid input: invalid grids are reported, then checked in repaired form.
         var usable = plan.metric
         for (i, grid) in plan.grids.enumerated() {
+            tally.tick()
             if let problem = try plan.lonLat[i].validityProblem() {
                 findings.append(
                     Finding(
@@ -32,16 +38,16 @@ public struct Validator {
                 usable[i] = try usable[i].makeValid()
             }
         }
-        findings += try shapeFindings(plan)
+        findings += try shapeFindings(plan, tally)
         findings += duplicateCodes(plan)
         findings += sizeFindings(plan)
         for level in GridLevel.allCases where plan.levelsPresent.contains(level) {
-            findings += try overlaps(plan, usable, level: level)
+            findings += try overlaps(plan, usable, level: level, tally)
             if plan.levelsPresent.contains(where: { $0 < level }) {
-                findings += try parents(plan, usable, level: level)
+                findings += try parents(plan, usable, level: level, tally)
             }
         }
-        findings += try coverage(plan, usable)
+        findings += try coverage(plan, usable, tally)
         return findings.sorted {
             ($0.severity, $0.level.rawValue, $0.kind.rawValue, $0.grids.first ?? "") < (
                 $1.severity, $1.level.rawValue, $1.kind.rawValue, $1.grids.first ?? ""
@@ -51,13 +57,30 @@ public struct Validator {
 
     func label(_ g: GridRecord) -> String { g.code ?? g.name ?? "#\(g.fid)" }
 
+    /// How many times the passes of ``run(_:)`` tick: the total its progress is told.
+    func checkCount(_ plan: PlanSnapshot) -> Int {
+        var count = 2 * plan.grids.count
+        for level in GridLevel.allCases where plan.levelsPresent.contains(level) {
+            let members = plan.indices(at: level).count
+            count += members
+            if plan.levelsPresent.contains(where: { $0 < level }) { count += members }
+        }
+        return count + coverageLevels(plan).reduce(0) { $0 + plan.indices(at: $1).count }
+    }
+
+    /// The levels whose grids are checked for gaps: those where some grid has children.
+    func coverageLevels(_ plan: PlanSnapshot) -> [GridLevel] {
+        GridLevel.allCases.filter { level in plan.indices(at: level).contains { !(plan.children[$0] ?? []).isEmpty } }
+    }
+
     func noiseOr(_ severity: Finding.Severity, _ area: Double) -> Finding.Severity {
         area < sliverM2 ? .noise : severity
     }
 
-    func shapeFindings(_ plan: PlanSnapshot) throws -> [Finding] {
+    func shapeFindings(_ plan: PlanSnapshot, _ tally: Tally) throws -> [Finding] {
         var findings: [Finding] = []
         for (i, grid) in plan.grids.enumerated() {
+            tally.tick()
             let g = plan.lonLat[i]
             let polygons = try g.parts.filter { $0.type == .polygon }
             if polygons.count > 1 {
@@ -131,12 +154,13 @@ public struct Validator {
     }
 
     /// Pairs of grids of one level whose interiors overlap.
-    func overlaps(_ plan: PlanSnapshot, _ usable: [Geometry], level: GridLevel) throws -> [Finding] {
+    func overlaps(_ plan: PlanSnapshot, _ usable: [Geometry], level: GridLevel, _ tally: Tally) throws -> [Finding] {
         let members = plan.indices(at: level)
         let geometries = members.map { usable[$0] }
         let tree = try STRtree(geometries, context: plan.context)
         var findings: [Finding] = []
         for (a, ga) in geometries.enumerated() {
+            tally.tick()
             for b in tree.query(ga) where b > a {
                 let gb = geometries[b]
                 guard try ga.intersects(gb) else { continue }
@@ -156,9 +180,10 @@ public struct Validator {
     }
 
     /// Grids without a parent, and children outside their parent.
-    func parents(_ plan: PlanSnapshot, _ usable: [Geometry], level: GridLevel) throws -> [Finding] {
+    func parents(_ plan: PlanSnapshot, _ usable: [Geometry], level: GridLevel, _ tally: Tally) throws -> [Finding] {
         var findings: [Finding] = []
         for i in plan.indices(at: level) {
+            tally.tick()
             let grid = plan.grids[i]
             guard let pfid = grid.parentFid, let p = plan.index(ofFid: pfid) else {
                 findings.append(
@@ -186,13 +211,13 @@ public struct Validator {
 
     /// Seamless coverage: gaps inside each parent not covered by its children, and parents
     /// without children at a level where the others have some.
-    func coverage(_ plan: PlanSnapshot, _ usable: [Geometry]) throws -> [Finding] {
+    func coverage(_ plan: PlanSnapshot, _ usable: [Geometry], _ tally: Tally) throws -> [Finding] {
         var findings: [Finding] = []
-        for level in GridLevel.allCases {
+        for level in coverageLevels(plan) {
             let members = plan.indices(at: level)
             let withChildren = members.filter { !(plan.children[$0] ?? []).isEmpty }
-            guard !withChildren.isEmpty else { continue }
             for p in members {
+                tally.tick()
                 let parent = plan.grids[p]
                 let kids = plan.children[p] ?? []
                 if kids.isEmpty {
@@ -231,4 +256,23 @@ extension Geometry {
         let (x, y) = try ring.coordinates()
         return try Geometry(polygon: Array(zip(x, y)), context: ring.context)
     }
+}
+
+/// Counts checks done and tells a progress callback every 64 of them, and at the end.
+final class Tally {
+    private let total: Int
+    private let report: ((Int, Int) -> Void)?
+    private var done = 0
+
+    init(total: Int, report: ((Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func tick() {
+        done += 1
+        if done & 63 == 0 { report?(done, total) }
+    }
+
+    func finish() { report?(done, total) }
 }

@@ -53,6 +53,7 @@ struct PartitionRun {
             var part = try cut(parent)
             part.seconds = Date().timeIntervalSince(t0)
             report.parents.append(part)
+            options.progress?(report.parents.count, plan.parents.count)
         }
         let unknownLocks = options.locked.subtracting(lockedFound).sorted()
         if !unknownLocks.isEmpty {

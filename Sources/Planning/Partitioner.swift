@@ -30,6 +30,8 @@ package struct PartitionOptions: Sendable {
     /// Seed points (gridders' bases): one grid grows from each.
     package var seeds: SeedPoints? = nil
     package var command = "partition"
+    /// Told (parents cut, parents in all) after each parent.
+    package var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     package init() {}
 }
 

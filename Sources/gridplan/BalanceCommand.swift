@@ -82,10 +82,15 @@ struct BalanceCommand: ParsableCommand {
     /// The reassignment proposal on `plan` as of `day`.
     func propose(_ plan: GeoPackage, day: String) throws -> BalanceProposal {
         let model = try WorkloadModel(store: plan, day: day, level: .unit, rules: try workload.resolvedRules(), roads: workload.roads)
-        return try BalanceProposal(
-            model: model,
-            options: .init(
-                withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves, timeLimit: timeLimit))
+        let progress = ProgressLine("balancing, seconds of the time limit", total: Int(timeLimit.rounded(.up)), showsRate: false)
+        defer { progress.finish() }
+        return try ticking(progress) {
+            try BalanceProposal(
+                model: model,
+                options: .init(
+                    withinLevel: GridLevel(name: within[0])!, withinCode: within[1], maxRadius: maxRadius, maxMoves: maxMoves,
+                    timeLimit: timeLimit))
+        }
     }
 
     /// The redraw of the region's unit grids, as `partition --parent CODE --redraw --allow-count-changes` makes it.

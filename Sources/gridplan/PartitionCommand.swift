@@ -218,9 +218,12 @@ struct PartitionCommand: ParsableCommand {
             }
             if let seeds { options.seeds = try SeedPoints.read(path: seeds, crs: crs, idField: seedsIdField) }
             let sources = StorePlanningSources(store: plan)
+            let progress = ProgressLine("partitioning, parent grids")
+            options.progress = { progress.update($0, total: $1) }
             let report = try Partitioner.run(
                 store: plan, parent: parent, level: level, barriersPath: barriers, buildings: points,
                 barrierCRS: crs, options: options, cases: sources, roster: sources)
+            progress.finish()
             if let blocksOut { try writeBlocks(report, to: blocksOut) }
             // The report's own Codable types, written as every command writes JSON.
             if json { try printJSON(report) } else { printText(report, options: options) }

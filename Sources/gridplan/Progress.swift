@@ -15,19 +15,27 @@ final class ProgressLine: @unchecked Sendable {
     private let terminal: Bool
     private let logInterval: TimeInterval
     private let lock = NSLock()
+    private let showsRate: Bool
+    private var lastDone = 0
+    private var detail: String?
 
     /// `label` is shown in the user's language (the message catalogue's); `total` may also come later, with `update`.
-    init(_ label: Wording, total: Int? = nil) {
+    /// `showsRate`: false where the count is not of things done (seconds of a time limit).
+    init(_ label: Wording, total: Int? = nil, showsRate: Bool = true) {
         self.label = label.localized(flag)
         self.total = total
+        self.showsRate = showsRate
         terminal = isatty(STDERR_FILENO) == 1
         let seconds = ProcessInfo.processInfo.environment["GRIDPLAN_PROGRESS_SECONDS"].flatMap(Double.init)
         logInterval = seconds.map { $0.isFinite ? max(0, $0) : 10 } ?? 10
     }
 
-    func update(_ done: Int, total newTotal: Int? = nil) {
+    /// `detail`: a short state shown after the figures (a search's best so far).
+    func update(_ done: Int, total newTotal: Int? = nil, detail newDetail: String? = nil) {
         lock.lock(); defer { lock.unlock() }
         if let newTotal { total = newTotal }
+        if let newDetail { detail = newDetail }
+        lastDone = done
         let now = Date()
         if terminal {
             guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastDraw) > 0.25 else { return }
@@ -42,10 +50,12 @@ final class ProgressLine: @unchecked Sendable {
         }
     }
 
-    /// The last figures, where earlier ones were shown (a job done within a second shows none).
-    func finish(_ done: Int) {
+    /// The last figures, where earlier ones were shown (a job done within a second shows none);
+    /// `done` defaults to the last count updated.
+    func finish(_ done: Int? = nil) {
         lock.lock(); defer { lock.unlock() }
         guard logged else { return }
+        let done = done ?? lastDone
         if terminal {
             FileHandle.standardError.write(Data("\r\(text(done))\u{1B}[K\n".utf8))
         } else {
@@ -64,8 +74,25 @@ final class ProgressLine: @unchecked Sendable {
                 s += ", " + left.localized(flag)
             }
         }
-        return s + ", \(Int(rate))/s"
+        if showsRate { s += ", \(Int(rate))/s" }
+        return s + (detail.map { "; " + $0 } ?? "")
     }
+}
+
+/// Runs `body`, a job bounded by a clock (a search with a time limit) that has nothing to count,
+/// telling `progress` the whole seconds spent four times a second until it returns.
+func ticking<T>(_ progress: ProgressLine, _ body: () throws -> T) rethrows -> T {
+    let start = Date()
+    let done = DispatchSemaphore(value: 0), stopped = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        while done.wait(timeout: .now() + 0.25) == .timedOut { progress.update(Int(Date().timeIntervalSince(start))) }
+        stopped.signal()
+    }
+    defer {
+        done.signal()
+        stopped.wait() // no line drawn after the caller's last one
+    }
+    return try body()
 }
 
 /// The lines of a text file, counted by a byte scan (a CSV row with a quoted line break counts

@@ -26,11 +26,12 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: "The plan: a GeoPackage file (created on first import).")
     var path: String
 
-    func open(create: Bool = false) throws -> GeoPackage {
+    /// `forReading`: the command only reads the plan (one connection, no write on opening).
+    func open(create: Bool = false, forReading: Bool = false) throws -> GeoPackage {
         LockWait.setNotice { path, seconds in
             tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
         }
-        return try GeoPackage.plan(path: path, create: create)
+        return try GeoPackage.plan(path: path, create: create, forReading: forReading)
     }
 }
 

@@ -64,7 +64,11 @@ struct ValidateCommand: ParsableCommand {
             var report: Validation.Report
             // Anything that stops the check (a store, GEOS or PROJ error) is "unusable input", never "findings".
             do {
-                report = try Validation.run(store: plan, validator: Validator(sliverM2: sliverM2, rules: sizing), fix: fix)
+                let progress = ProgressLine("validating")
+                var validator = Validator(sliverM2: sliverM2, rules: sizing)
+                validator.progress = { progress.update($0, total: $1) }
+                report = try Validation.run(store: plan, validator: validator, fix: fix)
+                progress.finish()
                 // The roster's own step (Duty module), added to the same findings layer.
                 let roster = try RosterChecks.run(
                     store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),

@@ -54,7 +54,7 @@ struct WhoCoversCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let plan = try store.open()
+            let plan = try store.open(forReading: true)
             let day = try dayOption(at)
             let question: CoverageQuestion
             if let address {
@@ -66,7 +66,8 @@ struct WhoCoversCommand: ParsableCommand {
             // With --at, the grids too are those in force that day.
             let answer: WhoCoversAnswer
             do {
-                answer = try WhoCoversDesk(store: plan, snapMetres: snapM).answer(question, day: day, planDay: at == nil ? nil : day, k: k)
+                answer = try WhoCoversDesk(store: plan, snapMetres: snapM, locating: .fileIndex).answer(
+                    question, day: day, planDay: at == nil ? nil : day, k: k)
             }
             if json { try printJSON(answer.json); return }
             let c = answer.coverage, geocoded = answer.geocode

@@ -168,8 +168,11 @@ private func redrawSplittingU3(_ store: GeoPackage, in folder: TemporaryFolder) 
         return store
     }
 
-    @Test func insideAtTwoDatesAroundTheHandover() throws {
-        let who = try WhoCovers(store: loaded())
+    /// Each test runs with both ways of locating: the plan's index (a server) and the file's R-tree (one question).
+    static let locatings: [WhoCovers.Locating] = [.planIndex, .fileIndex]
+
+    @Test(arguments: locatings) func insideAtTwoDatesAroundTheHandover(_ locating: WhoCovers.Locating) throws {
+        let who = try WhoCovers(store: loaded(), locating: locating)
         let p = point(250, 500)
         let before = try who.answer(lon: p.lon, lat: p.lat, day: "2024-05-31", k: 3)
         let after = try who.answer(lon: p.lon, lat: p.lat, day: "2024-06-01", k: 3)
@@ -191,9 +194,9 @@ private func redrawSplittingU3(_ store: GeoPackage, in folder: TemporaryFolder) 
         #expect(abs(before.emergencyUnit[0].distanceM - (100.0 + 400).squareRoot()) < 0.01)
     }
 
-    @Test func onASharedBoundaryAndOutside() throws {
+    @Test(arguments: locatings) func onASharedBoundaryAndOutside(_ locating: WhoCovers.Locating) throws {
         let store = try loaded()
-        let who = try WhoCovers(store: store)
+        let who = try WhoCovers(store: store, locating: locating)
         // A vertex shared by U1 and U2, read back from the store: given to U1, the lower code.
         let u1 = try #require(try store.read { try GridRecord.current($0, level: .unit) }.first { $0.code == "U1" })
         let (xs, ys) = try u1.geometry(GEOSContext()).coordinates()
@@ -208,17 +211,17 @@ private func redrawSplittingU3(_ store: GeoPackage, in folder: TemporaryFolder) 
         #expect(snapped.status == .snapped && snapped.covered && abs(snapped.gridDistanceM! - 20) < 0.01)
     }
 
-    @Test func pastDaysUseThePlanInForceThen() throws {
+    @Test(arguments: locatings) func pastDaysUseThePlanInForceThen(_ locating: WhoCovers.Locating) throws {
         let store = try loaded()
         try redrawSplittingU3(store, in: folder)
         let p = point(1200, 500)
-        let before = try WhoCovers(store: store, planDay: "2024-08-01").answer(lon: p.lon, lat: p.lat, day: "2024-08-01")
+        let before = try WhoCovers(store: store, planDay: "2024-08-01", locating: locating).answer(lon: p.lon, lat: p.lat, day: "2024-08-01")
         #expect(before.chain.first?.code == "U3" && before.unitGridder?.id == "G2")
-        let after = try WhoCovers(store: store, planDay: "2024-10-01").answer(lon: p.lon, lat: p.lat, day: "2024-10-01")
+        let after = try WhoCovers(store: store, planDay: "2024-10-01", locating: locating).answer(lon: p.lon, lat: p.lat, day: "2024-10-01")
         #expect(after.chain.first?.code == "U3a" && after.unitGridder == nil && after.chain.map { $0.code ?? "" } == ["U3a", "A2", "C2", "S"])
-        #expect(try WhoCovers(store: store).answer(lon: p.lon, lat: p.lat, day: "2024-10-01").chain.first?.code == "U3a")
+        #expect(try WhoCovers(store: store, locating: locating).answer(lon: p.lon, lat: p.lat, day: "2024-10-01").chain.first?.code == "U3a")
         // Before the plan began (2024-01-01), the current plan answers, and says so.
-        let early = try WhoCovers(store: store, planDay: "2023-06-01").answer(lon: p.lon, lat: p.lat, day: "2023-06-01")
+        let early = try WhoCovers(store: store, planDay: "2023-06-01", locating: locating).answer(lon: p.lon, lat: p.lat, day: "2023-06-01")
         #expect(early.chain.first?.code == "U3a" && early.planNote?.contains("2024-01-01") == true && early.unitGridder == nil)
     }
 }

@@ -228,3 +228,36 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 }
+
+/// A store opened `forReading` (one question from the command line) leaves the file as it was.
+@Suite struct ReadingStoreTests {
+    let folder = TemporaryFolder()
+
+    func digest(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test func readsWithoutWritingAndRefusesWrites() throws {
+        let path = folder.path("plan.gpkg")
+        do { _ = try GeoPackage(path: path, schema: GridsSchema.schema) }
+        let before = try digest(path)
+        do {
+            let reader = try GeoPackage(path: path, create: false, schema: GridsSchema.schema, forReading: true)
+            #expect(try reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids") } == 0)
+            #expect(reader.database is DatabaseQueue)
+            let refused = #expect(throws: GridplanError.self) { try reader.write { try $0.execute(sql: "DELETE FROM grids") } }
+            #expect(refused.map { "\($0)" }?.contains("reading only") == true)
+            // A write slipped into a read is refused by SQLite.
+            #expect(throws: DatabaseError.self) { try reader.read { try $0.execute(sql: "DELETE FROM grids") } }
+        }
+        // Byte for byte the same file, and no write-ahead log left beside it (a pool's opening writes one).
+        #expect(try digest(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test func aFileThatNeedsAStepIsMigratedFirst() throws {
+        let path = folder.path("old.gpkg")
+        do { _ = try GeoPackage(path: path, schema: GridsSchema.schema) }
+        let newer = GridsSchema.schema.adding([SchemaMigration("test-later-step") { try $0.execute(sql: "CREATE TABLE later (id INTEGER)") }])
+        let reader = try GeoPackage(path: path, create: false, schema: newer, forReading: true)
+        #expect(try reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM later") } == 0)
+    }
+}
