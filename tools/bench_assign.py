@@ -63,12 +63,17 @@ def main():
     return end_to_end(args, work) or status
 
 
-def engine(args, work):
-    db = work / "plan.gpkg"
+def make_plan(db):
+    """The sample district's four levels imported into `db`, with codes (the tie rule needs them)."""
     for level, name in [("street", "streets"), ("community", "communities"), ("area", "areas"), ("unit", "units")]:
         parent = [] if level == "street" else ["--parent-field", "parent"]
         run("import", ROOT / "GeoData" / "chikan" / f"{name}.geojson", "--db", db, "--level", level, "--crs", "cgcs2000", *parent)
     run("codes", "--db", db)
+
+
+def engine(args, work):
+    db = work / "plan.gpkg"
+    make_plan(db)
     exported = work / "units.geojson"
     run("export", "--db", db, "--level", "unit", "--format", "geojson", "--out", exported)
     features = json.loads(exported.read_text())["features"]
@@ -232,10 +237,7 @@ def end_to_end(args, work):
     # A: the sample district's 585 unit grids (the plan of the engine section, made again if skipped).
     plan_a = work / "plan.gpkg"
     if not plan_a.exists():
-        for level, name in [("street", "streets"), ("community", "communities"), ("area", "areas"), ("unit", "units")]:
-            parent = [] if level == "street" else ["--parent-field", "parent"]
-            run("import", ROOT / "GeoData" / "chikan" / f"{name}.geojson", "--db", plan_a, "--level", level, "--crs", "cgcs2000", *parent)
-        run("codes", "--db", plan_a)
+        make_plan(plan_a)
     grids_a = work / "units-a.geojson"
     run("export", "--db", plan_a, "--level", "unit", "--format", "geojson", "--out", grids_a)
     polygons = np.array([shapely.geometry.shape(f["geometry"]) for f in json.loads(grids_a.read_text())["features"]])

@@ -161,7 +161,7 @@ import Testing
     /// takes a file, it writes what the GDAL path writes.
     @Test func randomFilesAreTheSameWhenTaken() throws {
         let assigner = try plan()
-        var random = SeededRandom(seed: 20_261_202)
+        var random = SplitMix(seed: 20_261_202)
         let pieces = ["a", "中文", "", " ", ",", "\"", "\n", "\r\n", "x y", "110.3", "e", "é", "\t", "\\", "#", "=", "😀"]
         let odd: [[UInt8]] = [[0x00], [0xFF], [0xC3], [0x0D], [0xE4, 0xB8], [0xF5, 0x80, 0x80, 0x80], [0xEF, 0xBF, 0xBE]]
         var taken = 0
@@ -198,7 +198,7 @@ import Testing
     }
 
     @Test func decimalBytesReadAsTheStringParserReads() {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix(seed: 7)
         var texts = [
             "0", "-0", "+1", "1.", ".5", "110.35940712345678", "21.2707", "1e22", "1e23", "9007199254740993", "0e999", "1.7976931348623157e308",
         ]
@@ -216,18 +216,5 @@ import Testing
             let fromString = DecimalNumber.parse(text)
             #expect(fromBytes?.bitPattern == fromString?.bitPattern, "\(text)")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing file can be made again.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -100,7 +100,7 @@ func rosteredPlan(_ folder: TemporaryFolder, extra: [String] = []) throws -> Geo
 
 @Test func multicoverIsLeast() {
     // Rows need 1 or 2 of their candidates; exhaustive search over all subsets of 6 candidates.
-    var rng = SplitMix(state: 3)
+    var rng = SplitMix(seed: 3)
     for _ in 0..<40 {
         let rows = (0..<rng.int(2...7)).map { _ in (0..<6).filter { _ in rng.int(0...1) == 1 } }.filter { $0.count >= 2 }
         let needs = rows.map { _ in rng.int(1...2) }
