@@ -100,10 +100,4 @@ package enum RosterChecks {
     static func isActive(_ p: Person, _ day: String) -> Bool {
         (p.activeFrom.map { $0 <= day } ?? true) && (p.activeTo.map { $0 > day } ?? true)
     }
-
-    /// Adds findings to the `findings` layer (after ``Validation/run`` has replaced it).
-    package static func append(_ findings: [Finding], to store: GeoPackage) throws {
-        guard !findings.isEmpty else { return }
-        try FindingsLayer.write(findings, to: store, replacing: false)
-    }
 }

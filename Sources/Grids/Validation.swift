@@ -20,11 +20,16 @@ public enum Validation {
     /// Validates the current plan and replaces the `findings` layer with the result.
     /// With `fix`, invalid geometries are first repaired by GEOS make-valid, each repaired grid
     /// becoming a new version of itself (the invalid one stays in history).
-    public static func run(store: GeoPackage, validator: Validator, fix: Bool) throws -> Report {
+    /// `more`: the checks of modules above this one (the roster's) on the same snapshot of the
+    /// plan, whose findings join the layer and the report (reading the plan again would cost as
+    /// much as the grid checks on a large plan).
+    public static func run(
+        store: GeoPackage, validator: Validator, fix: Bool, more: (PlanSnapshot) throws -> [Finding] = { _ in [] }
+    ) throws -> Report {
         var repaired: [String] = []
         if fix { repaired = try repairInvalid(store: store) }
         let plan = try PlanSnapshot(store: store)
-        let findings = try validator.run(plan)
+        let findings = try validator.run(plan) + more(plan)
         try FindingsLayer.write(findings, to: store, replacing: true)
         return Report(
             findings: findings, repaired: repaired, gridCount: plan.grids.count, metricCRS: plan.projector.metricCRS.description,

@@ -67,14 +67,12 @@ struct ValidateCommand: ParsableCommand {
                 let progress = ProgressLine("validating")
                 var validator = Validator(sliverM2: sliverM2, rules: sizing)
                 validator.progress = { progress.update($0, total: $1) }
-                report = try Validation.run(store: plan, validator: validator, fix: fix)
+                let day = try dayOption(at)
+                // The roster's own step (Duty module), on the same snapshot and into the same findings layer.
+                report = try Validation.run(store: plan, validator: validator, fix: fix) { snapshot in
+                    try RosterChecks.run(store: plan, plan: snapshot, day: day, maxPrimarySpreadM: maxPrimarySpreadM)
+                }
                 progress.finish()
-                // The roster's own step (Duty module), added to the same findings layer.
-                let roster = try RosterChecks.run(
-                    store: plan, plan: try PlanSnapshot(store: plan), day: try dayOption(at),
-                    maxPrimarySpreadM: maxPrimarySpreadM)
-                try RosterChecks.append(roster, to: plan)
-                report.findings += roster
             } catch let e as GridplanError { throw CLIError(e, status: 2) } catch {
                 throw CLIError(GridplanError(.failed, "\(error)", source: .file(store.path)), status: 2)
             }

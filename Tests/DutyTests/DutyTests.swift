@@ -136,8 +136,11 @@ func cases(_ store: GeoPackage, _ folder: TemporaryFolder) throws {
         let report = try RosterImporter.run(file: late, into: store)
         #expect(report.rejects.map(\.line) == [2] && report.rejects[0].reason.contains("ended on 2024-09-01"))
         #expect(report.dutiesAdded == 1) // the past duty is history, accepted
-        // The findings reach the layer next to the grid checks.
-        try RosterChecks.append(findings, to: store)
+        // The findings reach the layer and the report next to the grid checks, from the same snapshot.
+        let validated = try Validation.run(store: store, validator: Validator(), fix: false) { plan in
+            try RosterChecks.run(store: store, plan: plan, day: "2024-10-01", maxPrimarySpreadM: 300)
+        }
+        #expect(validated.findings.contains { $0.kind == .staleDuty })
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM findings WHERE kind = 'stale_duty'") } == 1)
     }
 }
