@@ -21,22 +21,92 @@ package enum AddressNormalizer {
 
     /// The same, and whether the text holds a bracket, ( or （ (dropped as punctuation: the
     /// parser reads what is in brackets on its own).
+    ///
+    /// Reads the UTF-8 bytes directly and writes into an array of the right capacity: one
+    /// ``entries`` read per scalar decides everything (this runs on every address of a backlog).
     package static func normalizedScalars(_ text: String, sawBracket: inout Bool) -> [Unicode.Scalar] {
-        var s: [Unicode.Scalar] = []
-        s.reserveCapacity(text.utf8.count) // at least the number of scalars: no counting pass
-        var pendingDash = false, numerals = false
-        for raw in text.unicodeScalars {
-            var c = raw
-            let v = c.value
-            if v < 0x10000 {
-                let t = table[Int(v)]
-                if t == drop {
-                    if v == 0xFF08 { sawBracket = true }
-                    continue
+        if let s = text.utf8.withContiguousStorageIfAvailable({ normalizedScalars(utf8: $0, sawBracket: &sawBracket) }) { return s }
+        var copy = text
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable { normalizedScalars(utf8: $0, sawBracket: &sawBracket) } ?? []
+    }
+
+    /// `bytes` is valid UTF-8 (a String's own storage), so it is decoded without checks.
+    private static func normalizedScalars(utf8 bytes: UnsafeBufferPointer<UInt8>, sawBracket: inout Bool) -> [Unicode.Scalar] {
+        let entries = Self.entries
+        var numerals = false, bracket = false
+        // At most one scalar per byte: the capacity needs no counting pass.
+        let s = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            buffer.withMemoryRebound(to: UInt32.self) { out in
+                var i = 0, n = 0, pendingDash = false, lastDigitish = false
+                let end = bytes.count
+                while i < end {
+                    let b0 = UInt32(bytes[i])
+                    var v: UInt32
+                    if b0 < 0x80 {
+                        v = b0; i += 1
+                    } else if b0 < 0xE0 {
+                        v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
+                    } else if b0 < 0xF0 {
+                        v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
+                    } else {
+                        v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                            | UInt32(bytes[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    var digitish = false
+                    if v < 0x10000 {
+                        let e = entries[Int(v)]
+                        if e & Entry.special != 0 {
+                            if e & Entry.bracket != 0 { bracket = true }
+                            if e & Entry.dash != 0 { pendingDash = true }
+                            continue // dropped, or a dash decided by the next scalar
+                        }
+                        if e & Entry.numeral != 0 { numerals = true }
+                        digitish = e & Entry.digitish != 0
+                        v = e & Entry.scalar
+                    }
+                    if pendingDash {
+                        // Kept after a digit or a Chinese numeral, before a digit or a numeral.
+                        if lastDigitish && digitish { out[n] = 0x2D; n += 1 }
+                        pendingDash = false
+                    }
+                    out[n] = v; n += 1
+                    lastDigitish = digitish
                 }
-                if t == dash { pendingDash = true; continue }
-                if t != 0 { c = Unicode.Scalar(t)! }
+                count = n
             }
+        }
+        if bracket { sawBracket = true }
+        return numerals ? convertNumerals(s) : s
+    }
+
+    /// ``entries``: the scalar a BMP scalar becomes (low 21 bits) and what else to know of it.
+    enum Entry {
+        static let scalar: UInt32 = 0x1F_FFFF
+        /// Not written: punctuation, spaces (``special``).
+        static let drop: UInt32 = 1 << 24
+        /// Written as an ASCII dash only between digits (``special``).
+        static let dash: UInt32 = 1 << 25
+        /// ( or （: dropped, and the parser reads what is in brackets on its own.
+        static let bracket: UInt32 = 1 << 26
+        /// A Chinese numeral: the text needs ``convertNumerals``.
+        static let numeral: UInt32 = 1 << 27
+        /// A digit or a Chinese digit: a dash between two of them is kept.
+        static let digitish: UInt32 = 1 << 28
+        static let special: UInt32 = drop | dash
+    }
+
+    /// ``table`` and the ASCII rules folded into one entry per BMP scalar: upper case, # → 号,
+    /// - ~ _ are dashes, other ASCII punctuation and spaces are dropped.
+    static let entries: [UInt32] = {
+        var entries = [UInt32](repeating: 0, count: 0x10000)
+        for v in 0..<UInt32(0x10000) {
+            guard let raw = Unicode.Scalar(v) else { continue } // surrogates: never in a String
+            let t = table[Int(v)]
+            if t == drop { entries[Int(v)] = Entry.drop | (v == 0xFF08 ? Entry.bracket : 0); continue }
+            if t == dash { entries[Int(v)] = Entry.dash; continue }
+            var c = t != 0 ? Unicode.Scalar(t)! : raw
             let a = c.value
             if a < 0x80 {
                 if a >= 0x61 && a <= 0x7A {
@@ -44,22 +114,18 @@ package enum AddressNormalizer {
                 } else if c == "#" {
                     c = "号" // 3#楼 = 3号楼
                 } else if c == "-" || c == "~" || c == "_" {
-                    pendingDash = true; continue
+                    entries[Int(v)] = Entry.dash; continue
                 } else if !((a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A)) {
-                    if a == 0x28 { sawBracket = true }
-                    continue // spaces, punctuation
+                    entries[Int(v)] = Entry.drop | (a == 0x28 ? Entry.bracket : 0); continue
                 }
             }
-            numerals = numerals || chineseDigit(c) != nil || c == "十" || c == "百"
-            if pendingDash {
-                // Kept after a digit or a Chinese numeral, before a digit or a numeral.
-                if let last = s.last, isDigit(last) || chineseDigit(last) != nil, isDigit(c) || chineseDigit(c) != nil { s.append("-") }
-                pendingDash = false
-            }
-            s.append(c)
+            var e = c.value
+            if chineseDigit(c) != nil || c == "十" || c == "百" { e |= Entry.numeral }
+            if isDigit(c) || chineseDigit(c) != nil { e |= Entry.digitish }
+            entries[Int(v)] = e
         }
-        return numerals ? convertNumerals(s) : s
-    }
+        return entries
+    }()
 
     @inline(__always) static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 

@@ -14,18 +14,24 @@ package struct AddressParser: Sendable {
         self.lexicon = all
         maxLexiconLength = min(31, all.keys.map { $0.unicodeScalars.count }.max() ?? 0)
         var starts = Self.scalarStarts, short: [UInt64: AdminLevel] = [:], long: [[Unicode.Scalar]: AdminLevel] = [:]
-        var lengths: [Unicode.Scalar: UInt32] = [:]
+        var lengths = [UInt32](repeating: 0, count: 0x10000), supplementary: [Unicode.Scalar: UInt32] = [:]
         for (name, level) in all {
             let scalars = Array(name.unicodeScalars)
             guard scalars.count <= maxLexiconLength else { continue }
             if scalars.count <= 3 { short[Self.packed(scalars[...])] = level } else { long[scalars] = level }
-            lengths[scalars[0], default: 0] |= 1 << scalars.count
-            if scalars[0].value < 0x10000 { starts[Int(scalars[0].value)] |= Start.lexicon.rawValue }
+            let first = scalars[0]
+            if first.value < 0x10000 {
+                starts[Int(first.value)] |= Start.lexicon.rawValue
+                lengths[Int(first.value)] |= 1 << scalars.count
+            } else {
+                supplementary[first, default: 0] |= 1 << scalars.count
+            }
         }
         self.starts = starts
         shortLexicon = short
         longLexicon = long
         lexiconLengths = lengths
+        supplementaryLexiconLengths = supplementary
     }
 
     private let maxLexiconLength: Int
@@ -33,12 +39,14 @@ package struct AddressParser: Sendable {
     /// scalars packed into one integer, so that looking one up builds no array.
     private let shortLexicon: [UInt64: AdminLevel]
     private let longLexicon: [[Unicode.Scalar]: AdminLevel]
-    /// Bit k: a lexicon name of k scalars starts with this scalar.
-    private let lexiconLengths: [Unicode.Scalar: UInt32]
+    /// Bit k: a lexicon name of k scalars starts with this scalar, by Basic Multilingual Plane
+    /// scalar (an array read, not a hash), and for the scalars above it.
+    private let lexiconLengths: [UInt32]
+    private let supplementaryLexiconLengths: [Unicode.Scalar: UInt32]
 
     /// Up to three scalars in one integer (21 bits each); a name never holds U+0000, so two and
     /// three scalars never pack alike.
-    static func packed(_ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
+    static func packed(_ scalars: some Collection<Unicode.Scalar>) -> UInt64 {
         var v: UInt64 = 0
         for c in scalars { v = v << 21 | UInt64(c.value) }
         return v
@@ -76,14 +84,15 @@ package struct AddressParser: Sendable {
         var bracket = false
         let whole = AddressNormalizer.normalizedScalars(text, sawBracket: &bracket)
         guard bracket else { return parse(normalized: whole) }
-        var main = "", aside = "", depth = 0
-        for ch in text {
-            if ch == "(" || ch == "（" { depth += 1; aside += " "; continue }
-            if ch == ")" || ch == "）" { depth = max(0, depth - 1); continue }
-            if depth > 0 { aside.append(ch) } else { main.append(ch) }
+        // By scalars, not Characters: comparing Characters costs a normalisation check each.
+        var main = String.UnicodeScalarView(), aside = String.UnicodeScalarView(), depth = 0
+        for c in text.unicodeScalars {
+            if c == "(" || c == "（" { depth += 1; aside.append(" "); continue }
+            if c == ")" || c == "）" { depth = max(0, depth - 1); continue }
+            if depth > 0 { aside.append(c) } else { main.append(c) }
         }
-        var r = parse(normalized: AddressNormalizer.normalizedScalars(main))
-        let a = parse(normalized: AddressNormalizer.normalizedScalars(aside))
+        var r = parse(normalized: AddressNormalizer.normalizedScalars(String(main)))
+        let a = parse(normalized: AddressNormalizer.normalizedScalars(String(aside)))
         if r.road == nil { r.road = a.road }
         if r.compound == nil && r.bareName == nil { r.compound = a.compound }
         return r
@@ -144,10 +153,10 @@ package struct AddressParser: Sendable {
     ]
     .map { Array($0.unicodeScalars) }
 
-    func remainderAt(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+    func remainderAt(_ s: Scalars, _ j: Int) -> Bool {
         guard j < s.count else { return false }
         // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
-        if j == s.count - 1 && (s[j] == "内" || Self.directions.contains(s[j])) { return true }
+        if j == s.count - 1 && (s[j] == "内" || Self.isDirection(s[j])) { return true }
         guard starts(s[j], .remainder) else { return false }
         // 南部县: a county named like a direction.
         return Self.remainderWords.contains { word in
@@ -155,19 +164,20 @@ package struct AddressParser: Sendable {
         }
     }
 
-    static let directions: Set<Unicode.Scalar> = ["东", "西", "南", "北"]
+    static let directions: [Unicode.Scalar] = ["东", "西", "南", "北"]
+    @inline(__always) static func isDirection(_ c: Unicode.Scalar) -> Bool { c == "东" || c == "西" || c == "南" || c == "北" }
 
     /// The most numerals a distance is written with (三千五百 is 4; 12 allows any real one).
     static let longestDistance = 12
 
     /// The end of a distance phrase at `j` (东50米, 西北三公里, 向南2公里处, 约1.3KM), or nil.
-    static func distanceEnd(_ s: [Unicode.Scalar], _ j: Int) -> Int? {
+    static func distanceEnd(_ s: Scalars, _ j: Int) -> Int? {
         // Every run is read only so far (two qualifiers, `longestDistance` numerals): this is
         // asked at every position, and a text of ten thousand numerals must not cost 10⁸ steps.
         var k = j
         if k < s.count && (s[k] == "向" || s[k] == "往" || s[k] == "约") { k += 1 }
         var d = 0
-        while k < s.count && directions.contains(s[k]) && d < 2 { k += 1; d += 1 }
+        while k < s.count && isDirection(s[k]) && d < 2 { k += 1; d += 1 }
         var q = 0
         while k < s.count && (s[k] == "侧" || s[k] == "约" || s[k] == "偏") && q < 2 { k += 1; q += 1 }
         let digits = k
@@ -211,14 +221,14 @@ package struct AddressParser: Sendable {
         return m
     }()
 
-    static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: [Unicode.Scalar]) -> Bool {
+    static func matches(_ s: Scalars, _ at: Int, _ word: [Unicode.Scalar]) -> Bool {
         guard at + word.count <= s.count else { return false }
         for k in 0..<word.count where s[at + k] != word[k] { return false }
         return true
     }
 
     /// The same for a word given as text (a literal: no array is built for it).
-    static func matches(_ s: [Unicode.Scalar], _ at: Int, _ word: String.UnicodeScalarView) -> Bool {
+    static func matches(_ s: Scalars, _ at: Int, _ word: String.UnicodeScalarView) -> Bool {
         var k = at
         for c in word {
             guard k < s.count, s[k] == c else { return false }
@@ -234,7 +244,15 @@ package struct AddressParser: Sendable {
     func same(_ a: String?, _ b: String) -> Bool { a.map { $0.utf8.elementsEqual(b.utf8) } ?? false }
     static func isAlnum(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) }
 
-    package func parse(normalized s: [Unicode.Scalar]) -> AddressComponents {
+    /// The normalised scalars, read through a buffer pointer: no bounds checks or reference
+    /// counting at each of the many positions the scan asks about.
+    typealias Scalars = UnsafeBufferPointer<Unicode.Scalar>
+
+    package func parse(normalized scalars: [Unicode.Scalar]) -> AddressComponents {
+        scalars.withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    private func parse(buffer s: Scalars) -> AddressComponents {
         var r = AddressComponents()
         var pos = 0
         let n = s.count
@@ -342,7 +360,7 @@ package struct AddressParser: Sendable {
 
     /// Where the run of letters and digits at `j` ends, and whether it is a label: A座, B栋, C幢,
     /// D单元, E号楼.
-    private func labelAfter(_ s: [Unicode.Scalar], _ j: Int) -> (end: Int, isLabel: Bool) {
+    private func labelAfter(_ s: Scalars, _ j: Int) -> (end: Int, isLabel: Bool) {
         var k = j
         while k < s.count && Self.isAlnum(s[k]) { k += 1 }
         guard k < s.count else { return (k, false) }
@@ -371,7 +389,7 @@ package struct AddressParser: Sendable {
         }
     }
 
-    private func markerAt(_ s: [Unicode.Scalar], _ j: Int) -> Marker? {
+    private func markerAt(_ s: Scalars, _ j: Int) -> Marker? {
         guard j < s.count, s[j].value < 0x10000 else { return nil }
         let group = Int(Self.markerGroupOf[Int(s[j].value)])
         guard group > 0, let m = Self.markerGroups[group - 1].first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
@@ -396,10 +414,11 @@ package struct AddressParser: Sendable {
         return m
     }
 
-    private func lexiconMatch(_ s: [Unicode.Scalar], _ pos: Int) -> (AdminLevel, Int)? {
-        guard maxLexiconLength >= 2, pos < s.count, starts(s[pos], .lexicon) || s[pos].value >= 0x10000,
-            let lengths = lexiconLengths[s[pos]]
-        else { return nil }
+    private func lexiconMatch(_ s: Scalars, _ pos: Int) -> (AdminLevel, Int)? {
+        guard maxLexiconLength >= 2, pos < s.count else { return nil }
+        let first = s[pos]
+        let lengths = first.value < 0x10000 ? lexiconLengths[Int(first.value)] : supplementaryLexiconLengths[first] ?? 0
+        guard lengths != 0 else { return nil }
         var length = min(maxLexiconLength, s.count - pos)
         while length >= 2 {
             if lengths & (1 << length) != 0 {
@@ -413,7 +432,7 @@ package struct AddressParser: Sendable {
 
     /// Reads a number and its marker at `pos`; returns where parsing goes on, or nil when the
     /// characters are letters of a name (e.g. "CBD").
-    private func parseNumber(_ s: [Unicode.Scalar], _ pos: Int, _ r: inout AddressComponents) -> Int? {
+    private func parseNumber(_ s: Scalars, _ pos: Int, _ r: inout AddressComponents) -> Int? {
         let n = s.count
         var i = pos
         var ordinal = false
