@@ -31,7 +31,13 @@ package enum AddressNormalizer {
         return copy.utf8.withContiguousStorageIfAvailable { normalizedScalars(utf8: $0, sawBracket: &sawBracket) } ?? []
     }
 
-    /// `bytes` is valid UTF-8 (a String's own storage), so it is decoded without checks.
+    /// The same for UTF-8 bytes, which must be valid (a String's own, or whole scalars of one):
+    /// they are decoded without checks.
+    package static func normalizedScalars(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Unicode.Scalar] {
+        var bracket = false
+        return normalizedScalars(utf8: bytes, sawBracket: &bracket)
+    }
+
     private static func normalizedScalars(utf8 bytes: UnsafeBufferPointer<UInt8>, sawBracket: inout Bool) -> [Unicode.Scalar] {
         let entries = Self.entries
         var numerals = false, bracket = false

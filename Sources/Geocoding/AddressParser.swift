@@ -28,16 +28,22 @@ package struct AddressParser: Sendable {
             }
         }
         self.starts = starts
-        shortLexicon = short
+        shortLexicon = PackedNames(short)
         longLexicon = long
         lexiconLengths = lengths
         supplementaryLexiconLengths = supplementary
     }
 
     private let maxLexiconLength: Int
+    /// ``markerGroups`` flattened, where group g is `markerGroupStart[g]..<markerGroupStart[g + 1]`,
+    /// and ``markerGroupOf``: held by each parser, so the scan reads them without a static's
+    /// once-check at every position.
+    private let groupedMarkers: [Marker] = markerGroups.flatMap { $0 }
+    private let markerGroupStart: [Int] = markerGroups.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    private let markerGroupOf: [UInt8] = markerGroupOf
     /// Lexicon names of two or three scalars (most division cores: 广东, 湛江, 黑龙江) by their
     /// scalars packed into one integer, so that looking one up builds no array.
-    private let shortLexicon: [UInt64: AdminLevel]
+    private let shortLexicon: PackedNames
     private let longLexicon: [[Unicode.Scalar]: AdminLevel]
     /// Bit k: a lexicon name of k scalars starts with this scalar, by Basic Multilingual Plane
     /// scalar (an array read, not a hash), and for the scalars above it.
@@ -84,15 +90,26 @@ package struct AddressParser: Sendable {
         var bracket = false
         let whole = AddressNormalizer.normalizedScalars(text, sawBracket: &bracket)
         guard bracket else { return parse(normalized: whole) }
-        // By scalars, not Characters: comparing Characters costs a normalisation check each.
-        var main = String.UnicodeScalarView(), aside = String.UnicodeScalarView(), depth = 0
-        for c in text.unicodeScalars {
-            if c == "(" || c == "（" { depth += 1; aside.append(" "); continue }
-            if c == ")" || c == "）" { depth = max(0, depth - 1); continue }
-            if depth > 0 { aside.append(c) } else { main.append(c) }
+        // Split by bytes: a bracket is one ASCII byte or the three of （ and ）, and no other
+        // scalar holds those bytes, so both sides stay whole scalars.
+        var main: [UInt8] = [], aside: [UInt8] = [], depth = 0
+        main.reserveCapacity(text.utf8.count)
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let wide = b == 0xEF && i + 2 < bytes.count && bytes[i + 1] == 0xBC
+            if b == 0x28 || (wide && bytes[i + 2] == 0x88) {
+                depth += 1; aside.append(0x20); i += b == 0x28 ? 1 : 3; continue
+            }
+            if b == 0x29 || (wide && bytes[i + 2] == 0x89) {
+                depth = max(0, depth - 1); i += b == 0x29 ? 1 : 3; continue
+            }
+            if depth > 0 { aside.append(b) } else { main.append(b) }
+            i += 1
         }
-        var r = parse(normalized: AddressNormalizer.normalizedScalars(String(main)))
-        let a = parse(normalized: AddressNormalizer.normalizedScalars(String(aside)))
+        var r = parse(normalized: main.withUnsafeBufferPointer { AddressNormalizer.normalizedScalars(utf8: $0) })
+        let a = parse(normalized: aside.withUnsafeBufferPointer { AddressNormalizer.normalizedScalars(utf8: $0) })
         if r.road == nil { r.road = a.road }
         if r.compound == nil && r.bareName == nil { r.compound = a.compound }
         return r
@@ -101,7 +118,31 @@ package struct AddressParser: Sendable {
     /// zone: 开发区, 新区, 示范区 (functional areas, neither county nor street): read and dropped.
     enum Kind { case province, city, county, street, community, area, gridUnit, road, compound, zone, remainder }
 
-    struct Marker { let scalars: [Unicode.Scalar]; let kind: Kind; let minName: Int }
+    /// A marker word with its scalars inline (no array: markers are copied at nearly every
+    /// position of the scan, and an array would be retained and released each time).
+    struct Marker {
+        let scalars: SIMD8<UInt32>
+        let length: Int
+        let kind: Kind
+        let minName: Int
+
+        init(_ word: String, _ kind: Kind, _ minName: Int) {
+            var scalars = SIMD8<UInt32>()
+            for (k, c) in word.unicodeScalars.enumerated() { scalars[k] = c.value }
+            self.scalars = scalars
+            length = word.unicodeScalars.count
+            self.kind = kind
+            self.minName = minName
+        }
+
+        var first: Unicode.Scalar { Unicode.Scalar(scalars[0])! }
+
+        @inline(__always) func matches(_ s: Scalars, _ j: Int) -> Bool {
+            guard j + length <= s.count else { return false }
+            for k in 0..<length where s[j + k].value != scalars[k] { return false }
+            return true
+        }
+    }
 
     /// Markers, longest first at each position. minName is how many characters must come before.
     static let markers: [Marker] = {
@@ -132,8 +173,8 @@ package struct AddressParser: Sendable {
             ("银行", .compound, 1), ("超市", .compound, 1), ("公园", .compound, 1), ("派出所", .compound, 1), ("车站", .compound, 1),
             ("工业园", .compound, 1), ("园区", .compound, 2),
         ]
-        return table.map { Marker(scalars: Array($0.0.unicodeScalars), kind: $0.1, minName: $0.2) }
-            .sorted { $0.scalars.count > $1.scalars.count }
+        precondition(table.allSatisfy { $0.0.unicodeScalars.count <= 8 })
+        return table.map { Marker($0.0, $0.1, $0.2) }.sorted { $0.length > $1.length }
     }()
 
     /// Markers grouped by their first scalar, longest first, and for each Basic Multilingual
@@ -141,9 +182,11 @@ package struct AddressParser: Sendable {
     static let markerGroups: [[Marker]] = Dictionary(grouping: markers, by: { $0.scalars[0] }).values.map { $0 }
     static let markerGroupOf: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 0x10000)
-        for (k, group) in markerGroups.enumerated() { table[Int(group[0].scalars[0].value)] = UInt8(k + 1) }
+        for (k, group) in markerGroups.enumerated() { table[Int(group[0].scalars[0])] = UInt8(k + 1) }
         return table
     }()
+    /// 大道, for 大道东 read as 大道 and a distance.
+    static let avenue = markers.first { $0.length == 2 && $0.first == "大" && $0.kind == .road }!
 
     static let remainderWords: [[Unicode.Scalar]] = [
         "附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
@@ -313,7 +356,7 @@ package struct AddressParser: Sendable {
             if let (level, length) = lexiconMatch(s, pos) {
                 var end = pos + length
                 var marked = false
-                if let m = markerAt(s, end), m.kind == kind(of: level) { end += m.scalars.count; marked = true }
+                if let m = markerAt(s, end), m.kind == kind(of: level) { end += m.length; marked = true }
                 let followedByOther = !marked && markerAt(s, end).map { $0.kind != kind(of: level) && $0.kind != .province } == true
                 if !followedByOther && isUnset(level, r) {
                     set(kind(of: level), text(pos, end)); pos = end; continue
@@ -332,17 +375,17 @@ package struct AddressParser: Sendable {
                 if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelRun.isLabel)) { break }
                 if j > pos, remainderAt(s, j) || (starts(s[j], .distance) && Self.distanceEnd(s, j) != nil) { break }
                 if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
-                if j > pos, lexiconMatch(s, j) != nil, j - pos >= 2, markerAt(s, j) == nil {
+                if j - pos >= 2, lexiconMatch(s, j) != nil, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
                     break
                 }
                 j += 1
             }
             if let (m, at) = found {
-                var end = at + m.scalars.count
+                var end = at + m.length
                 // A compound named after another place (红城中心小学, 东方山风景区): one name.
-                if m.kind == .compound, let next = markerAt(s, end), next.kind == .compound, next.minName <= 1, next.scalars.count >= 2 {
-                    end += next.scalars.count
+                if m.kind == .compound, let next = markerAt(s, end), next.kind == .compound, next.minName <= 1, next.length >= 2 {
+                    end += next.length
                 }
                 set(m.kind, text(pos, end))
                 afterRoad = m.kind == .road
@@ -391,24 +434,29 @@ package struct AddressParser: Sendable {
 
     private func markerAt(_ s: Scalars, _ j: Int) -> Marker? {
         guard j < s.count, s[j].value < 0x10000 else { return nil }
-        let group = Int(Self.markerGroupOf[Int(s[j].value)])
-        guard group > 0, let m = Self.markerGroups[group - 1].first(where: { Self.matches(s, j, $0.scalars) }) else { return nil }
-        let next = j + m.scalars.count < s.count ? s[j + m.scalars.count] : nil
+        let group = Int(markerGroupOf[Int(s[j].value)])
+        guard group > 0 else { return nil }
+        var found: Marker? = nil
+        for k in markerGroupStart[group - 1]..<markerGroupStart[group] where groupedMarkers[k].matches(s, j) {
+            found = groupedMarkers[k]; break
+        }
+        guard let m = found else { return nil }
+        let next = j + m.length < s.count ? s[j + m.length] : nil
         switch m.kind {
-        case .street where m.scalars.count == 1:
+        case .street where m.length == 1:
             // 新乡市, 景德镇市, 东乡族自治县: part of a city's or county's name; so is 西乡塘区's.
             if let next, next == "市" || next == "县" || next == "区" || next == "族" { return nil }
-            if m.scalars == ["乡"], let next, !Self.isAlnum(next), next != "新", j + 2 < s.count, s[j + 2] == "区" { return nil }
-        case .compound where m.scalars.count == 1:
+            if m.first == "乡", let next, !Self.isAlnum(next), next != "新", j + 2 < s.count, s[j + 2] == "区" { return nil }
+        case .compound where m.length == 1:
             // 东昌府区, 达坂城区, 共青城市: part of a county's name.
             if let next, next == "区" || next == "县" || next == "市" { return nil }
-        case .road where m.scalars == ["路"]:
+        case .road where m.length == 1 && m.first == "路":
             if let next, next == "区" || next == "县" { return nil } // 让胡路区
-        case .community where m.scalars == ["村"]:
+        case .community where m.length == 1 && m.first == "村":
             if let next, next == "镇" || next == "乡" { return nil } // 西张村镇
-        case .road where m.scalars.count == 3 && m.scalars[0] == "大":
+        case .road where m.length == 3 && m.first == "大":
             // 宏力大道东50米: the direction belongs to the distance.
-            if Self.distanceEnd(s, j + 2) != nil { return Self.markers.first { $0.scalars == ["大", "道"] } }
+            if Self.distanceEnd(s, j + 2) != nil { return Self.avenue }
         default: break
         }
         return m
@@ -423,7 +471,7 @@ package struct AddressParser: Sendable {
         while length >= 2 {
             if lengths & (1 << length) != 0 {
                 let name = s[pos..<pos + length]
-                if let level = length <= 3 ? shortLexicon[Self.packed(name)] : longLexicon[Array(name)] { return (level, length) }
+                if let level = length <= 3 ? shortLexicon.level(Self.packed(name)) : longLexicon[Array(name)] { return (level, length) }
             }
             length -= 1
         }
@@ -513,4 +561,40 @@ package enum AdminLevel: String, Sendable, CaseIterable, Comparable {
     case province, city, county, street, community
     var rank: Int { AdminLevel.allCases.firstIndex(of: self)! }
     package static func < (a: AdminLevel, b: AdminLevel) -> Bool { a.rank < b.rank }
+}
+
+/// Names of two or three scalars packed into one integer (``AddressParser/packed(_:)``) in an
+/// open-addressing table with a multiplicative hash: the scan looks names up at many positions
+/// of every address, where Dictionary's seeded hashing would cost more than the rest of a step.
+struct PackedNames: Sendable {
+    /// 0 marks an empty slot: no name packs to 0.
+    private var keys: [UInt64]
+    private var levels: [AdminLevel?]
+    private let shift: UInt64
+
+    init(_ names: [UInt64: AdminLevel]) {
+        var bits: UInt64 = 4
+        while 1 << bits < 2 * names.count { bits += 1 }
+        shift = 64 - bits
+        keys = [UInt64](repeating: 0, count: 1 << bits)
+        levels = [AdminLevel?](repeating: nil, count: 1 << bits)
+        for (key, level) in names {
+            var slot = slot(of: key)
+            while keys[slot] != 0 { slot = (slot + 1) & (keys.count - 1) }
+            keys[slot] = key
+            levels[slot] = level
+        }
+    }
+
+    @inline(__always) private func slot(of key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    @inline(__always) func level(_ key: UInt64) -> AdminLevel? {
+        var slot = slot(of: key)
+        while true {
+            let k = keys[slot]
+            if k == key { return levels[slot] }
+            if k == 0 { return nil }
+            slot = (slot + 1) & (keys.count - 1)
+        }
+    }
 }
