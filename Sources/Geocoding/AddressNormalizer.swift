@@ -21,70 +21,82 @@ package enum AddressNormalizer {
 
     /// The same, and whether the text holds a bracket, ( or （ (dropped as punctuation: the
     /// parser reads what is in brackets on its own).
-    ///
-    /// Reads the UTF-8 bytes directly and writes into an array of the right capacity: one
-    /// ``entries`` read per scalar decides everything (this runs on every address of a backlog).
     package static func normalizedScalars(_ text: String, sawBracket: inout Bool) -> [Unicode.Scalar] {
-        if let s = text.utf8.withContiguousStorageIfAvailable({ normalizedScalars(utf8: $0, sawBracket: &sawBracket) }) { return s }
         var copy = text
-        copy.makeContiguousUTF8()
-        return copy.utf8.withContiguousStorageIfAvailable { normalizedScalars(utf8: $0, sawBracket: &sawBracket) } ?? []
+        copy.makeContiguousUTF8() // a no-op for Swift's own strings
+        return copy.utf8.withContiguousStorageIfAvailable { bytes in
+            withNormalizedScalars(utf8: bytes) { s, bracket in
+                sawBracket = bracket
+                return Array(s)
+            }
+        } ?? []
     }
 
-    /// The same for UTF-8 bytes, which must be valid (a String's own, or whole scalars of one):
-    /// they are decoded without checks.
-    package static func normalizedScalars(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Unicode.Scalar] {
-        var bracket = false
-        return normalizedScalars(utf8: bytes, sawBracket: &bracket)
-    }
-
-    private static func normalizedScalars(utf8 bytes: UnsafeBufferPointer<UInt8>, sawBracket: inout Bool) -> [Unicode.Scalar] {
-        let entries = Self.entries
-        var numerals = false, bracket = false
+    /// Normalises UTF-8 bytes into a temporary buffer (on the stack for an address's length)
+    /// and calls `body` with the scalars and whether the text held a bracket: the parser works
+    /// in it, with no array made and freed per address of a backlog.
+    ///
+    /// The bytes must be valid UTF-8 (a String's own, or whole scalars of one): they are
+    /// decoded without checks. One ``entries`` read per scalar decides what becomes of it.
+    package static func withNormalizedScalars<R>(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Unicode.Scalar>, _ sawBracket: Bool) -> R
+    ) -> R {
         // At most one scalar per byte: the capacity needs no counting pass.
-        let s = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-            buffer.withMemoryRebound(to: UInt32.self) { out in
-                var i = 0, n = 0, pendingDash = false, lastDigitish = false
-                let end = bytes.count
-                while i < end {
-                    let b0 = UInt32(bytes[i])
-                    var v: UInt32
-                    if b0 < 0x80 {
-                        v = b0; i += 1
-                    } else if b0 < 0xE0 {
-                        v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
-                    } else if b0 < 0xF0 {
-                        v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
-                    } else {
-                        v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                            | UInt32(bytes[i + 3] & 0x3F)
-                        i += 4
-                    }
-                    var digitish = false
-                    if v < 0x10000 {
-                        let e = entries[Int(v)]
-                        if e & Entry.special != 0 {
-                            if e & Entry.bracket != 0 { bracket = true }
-                            if e & Entry.dash != 0 { pendingDash = true }
-                            continue // dropped, or a dash decided by the next scalar
-                        }
-                        if e & Entry.numeral != 0 { numerals = true }
-                        digitish = e & Entry.digitish != 0
-                        v = e & Entry.scalar
-                    }
-                    if pendingDash {
-                        // Kept after a digit or a Chinese numeral, before a digit or a numeral.
-                        if lastDigitish && digitish { out[n] = 0x2D; n += 1 }
-                        pendingDash = false
-                    }
-                    out[n] = v; n += 1
-                    lastDigitish = digitish
-                }
-                count = n
+        withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: max(1, bytes.count)) { buffer in
+            let (n, numerals, bracket) = buffer.withMemoryRebound(to: UInt32.self) { normalize(bytes, into: $0) }
+            let s = UnsafeBufferPointer(rebasing: buffer[..<n])
+            guard numerals else { return body(s, bracket) }
+            // A run of numerals grows at most fourfold (千 → 1000).
+            return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: 4 * n) { converted in
+                let m = convertNumerals(s, into: converted)
+                return body(UnsafeBufferPointer(rebasing: converted[..<m]), bracket)
             }
         }
-        if bracket { sawBracket = true }
-        return numerals ? convertNumerals(s) : s
+    }
+
+    /// Writes the normalised scalars of `bytes` into `out`; returns how many, and whether the
+    /// text holds Chinese numerals (``convertNumerals``) or a bracket.
+    private static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt32>) -> (
+        count: Int, numerals: Bool, bracket: Bool
+    ) {
+        let entries = Self.entries
+        var numerals = false, bracket = false
+        var i = 0, n = 0, pendingDash = false, lastDigitish = false
+        let end = bytes.count
+        while i < end {
+            let b0 = UInt32(bytes[i])
+            var v: UInt32
+            if b0 < 0x80 {
+                v = b0; i += 1
+            } else if b0 < 0xE0 {
+                v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
+            } else if b0 < 0xF0 {
+                v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
+            } else {
+                v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+                i += 4
+            }
+            var digitish = false
+            if v < 0x10000 {
+                let e = entries[Int(v)]
+                if e & Entry.special != 0 {
+                    if e & Entry.bracket != 0 { bracket = true }
+                    if e & Entry.dash != 0 { pendingDash = true }
+                    continue // dropped, or a dash decided by the next scalar
+                }
+                if e & Entry.numeral != 0 { numerals = true }
+                digitish = e & Entry.digitish != 0
+                v = e & Entry.scalar
+            }
+            if pendingDash {
+                // Kept after a digit or a Chinese numeral, before a digit or a numeral.
+                if lastDigitish && digitish { out[n] = 0x2D; n += 1 }
+                pendingDash = false
+            }
+            out[n] = v; n += 1
+            lastDigitish = digitish
+        }
+        return (n, numerals, bracket)
     }
 
     /// ``entries``: the scalar a BMP scalar becomes (low 21 bits) and what else to know of it.
@@ -138,26 +150,24 @@ package enum AddressNormalizer {
     /// Chinese numerals in runs directly followed by a number marker (号, 栋, 单元, 室, …) become
     /// Arabic digits: 三号楼 → 3号楼, 十二号 → 12号, 五零一室 → 501室. Numerals elsewhere are
     /// names and stay: 九二一社区, 中山二路, 五一路.
-    static func convertNumerals(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(s.count)
-        var i = 0
+    static func convertNumerals(_ s: UnsafeBufferPointer<Unicode.Scalar>, into out: UnsafeMutableBufferPointer<Unicode.Scalar>) -> Int {
+        var i = 0, n = 0
+        func write(_ c: Unicode.Scalar) { out[n] = c; n += 1 }
         while i < s.count {
             if isNumeral(s[i]) {
                 var j = i
                 while j < s.count && isNumeral(s[j]) { j += 1 }
                 if followsNumberMarker(s, j), let value = numeralValue(s[i..<j]) {
-                    out.append(contentsOf: value.unicodeScalars)
-                    i = j
-                    continue
+                    for c in value.unicodeScalars { write(c) }
+                } else {
+                    for c in s[i..<j] { write(c) }
                 }
-                out.append(contentsOf: s[i..<j])
                 i = j
                 continue
             }
-            out.append(s[i]); i += 1
+            write(s[i]); i += 1
         }
-        return out
+        return n
     }
 
     static func isNumeral(_ c: Unicode.Scalar) -> Bool { chineseDigit(c) != nil || c == "十" || c == "百" || c == "千" }
@@ -182,7 +192,7 @@ package enum AddressNormalizer {
     static let numberMarkers: [[Unicode.Scalar]] = ["号", "栋", "幢", "座", "单元", "室", "楼", "层", "弄", "期", "片区", "网格", "-"]
         .map { Array($0.unicodeScalars) }
 
-    static func followsNumberMarker(_ s: [Unicode.Scalar], _ j: Int) -> Bool {
+    static func followsNumberMarker(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ j: Int) -> Bool {
         guard j < s.count else { return false }
         for m in numberMarkers where j + m.count <= s.count {
             var ok = true
@@ -193,7 +203,7 @@ package enum AddressNormalizer {
     }
 
     /// 十二 → "12", 三十 → "30", 一百零五 → "105", 五零一 → "501".
-    static func numeralValue(_ run: ArraySlice<Unicode.Scalar>) -> String? {
+    static func numeralValue(_ run: some Collection<Unicode.Scalar>) -> String? {
         let positional = run.contains { $0 == "十" || $0 == "百" || $0 == "千" }
         if !positional {
             var t = ""

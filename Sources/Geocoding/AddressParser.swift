@@ -4,15 +4,19 @@
 /// Names without their marker (广东湛江赤坎…) are recognised from a lexicon of known division
 /// names: the provinces built in, the rest from the gazetteer. Missing levels and unusual order
 /// are normal; a component repeated with the same value ("湛江市湛江市") is read once.
-package struct AddressParser: Sendable {
+///
+/// A class: its tables are built once and shared, and a parser handed to a closure or a thread
+/// is one reference to count, not one for each table.
+package final class AddressParser: Sendable {
     /// Division names without their suffix (湛江, 赤坎) by the level they name.
-    package var lexicon: [String: AdminLevel]
+    package let lexicon: [String: AdminLevel]
 
     package init(lexicon: [String: AdminLevel] = [:]) {
         var all = AddressParser.provinces
         for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
         self.lexicon = all
-        maxLexiconLength = min(31, all.keys.map { $0.unicodeScalars.count }.max() ?? 0)
+        let maxLexiconLength = min(31, all.keys.map { $0.unicodeScalars.count }.max() ?? 0)
+        self.maxLexiconLength = maxLexiconLength
         var starts = Self.scalarStarts, short: [UInt64: AdminLevel] = [:], long: [[Unicode.Scalar]: AdminLevel] = [:]
         var lengths = [UInt32](repeating: 0, count: 0x10000), supplementary: [Unicode.Scalar: UInt32] = [:]
         for (name, level) in all {
@@ -41,6 +45,7 @@ package struct AddressParser: Sendable {
     private let groupedMarkers: [Marker] = markerGroups.flatMap { $0 }
     private let markerGroupStart: [Int] = markerGroups.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     private let markerGroupOf: [UInt8] = markerGroupOf
+    private let remainderWords: [Marker] = remainderWords
     /// Lexicon names of two or three scalars (most division cores: 广东, 湛江, 黑龙江) by their
     /// scalars packed into one integer, so that looking one up builds no array.
     private let shortLexicon: PackedNames
@@ -62,6 +67,9 @@ package struct AddressParser: Sendable {
     struct Start: OptionSet {
         let rawValue: UInt8
         static let remainder = Start(rawValue: 1), distance = Start(rawValue: 2), lexicon = Start(rawValue: 4)
+        /// A marker (``markerGroupOf``), a digit or a capital letter: with the three above, a
+        /// scalar with no flag can neither end nor start anything.
+        static let marker = Start(rawValue: 8), alnum = Start(rawValue: 16)
     }
 
     /// ``Start`` flags by Basic Multilingual Plane scalar (none above it). The parser asks at every
@@ -74,9 +82,11 @@ package struct AddressParser: Sendable {
         func mark(_ scalars: some Sequence<Unicode.Scalar>, _ flag: Start) {
             for c in scalars where c.value < 0x10000 { table[Int(c.value)] |= flag.rawValue }
         }
-        mark(remainderWords.map { $0[0] }, .remainder)
+        mark(remainderWords.map(\.first), .remainder)
         mark("向往约侧偏十百零〇一幺二两三四五六七八九0123456789".unicodeScalars, .distance)
         mark(directions, .distance)
+        mark(markers.map(\.first), .marker)
+        mark("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars, .alnum)
         return table
     }()
 
@@ -85,17 +95,20 @@ package struct AddressParser: Sendable {
     }
 
     package func parse(_ text: String) -> AddressComponents {
-        // Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
-        // fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-        var bracket = false
-        let whole = AddressNormalizer.normalizedScalars(text, sawBracket: &bracket)
-        guard bracket else { return parse(normalized: whole) }
+        var copy = text
+        copy.makeContiguousUTF8() // a no-op for Swift's own strings
+        return copy.utf8.withContiguousStorageIfAvailable { bytes in
+            AddressNormalizer.withNormalizedScalars(utf8: bytes) { s, bracket in bracket ? parse(bracketed: bytes) : parse(buffer: s) }
+        } ?? AddressComponents()
+    }
+
+    /// Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
+    /// fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
+    private func parse(bracketed bytes: UnsafeBufferPointer<UInt8>) -> AddressComponents {
         // Split by bytes: a bracket is one ASCII byte or the three of （ and ）, and no other
         // scalar holds those bytes, so both sides stay whole scalars.
-        var main: [UInt8] = [], aside: [UInt8] = [], depth = 0
-        main.reserveCapacity(text.utf8.count)
-        let bytes = Array(text.utf8)
-        var i = 0
+        var main: [UInt8] = [], aside: [UInt8] = [], depth = 0, i = 0
+        main.reserveCapacity(bytes.count)
         while i < bytes.count {
             let b = bytes[i]
             let wide = b == 0xEF && i + 2 < bytes.count && bytes[i + 1] == 0xBC
@@ -108,8 +121,11 @@ package struct AddressParser: Sendable {
             if depth > 0 { aside.append(b) } else { main.append(b) }
             i += 1
         }
-        var r = parse(normalized: main.withUnsafeBufferPointer { AddressNormalizer.normalizedScalars(utf8: $0) })
-        let a = parse(normalized: aside.withUnsafeBufferPointer { AddressNormalizer.normalizedScalars(utf8: $0) })
+        func parsed(_ part: [UInt8]) -> AddressComponents {
+            part.withUnsafeBufferPointer { AddressNormalizer.withNormalizedScalars(utf8: $0) { s, _ in parse(buffer: s) } }
+        }
+        var r = parsed(main)
+        let a = parsed(aside)
         if r.road == nil { r.road = a.road }
         if r.compound == nil && r.bareName == nil { r.compound = a.compound }
         return r
@@ -188,23 +204,26 @@ package struct AddressParser: Sendable {
     /// 大道, for 大道东 read as 大道 and a distance.
     static let avenue = markers.first { $0.length == 2 && $0.first == "大" && $0.kind == .road }!
 
-    static let remainderWords: [[Unicode.Scalar]] = [
+    static let remainderWords: [Marker] = [
         "附近", "对面", "旁边", "旁", "门口", "周边", "周围", "交叉口", "交界", "路口",
         "东侧", "西侧", "南侧", "北侧", "后面", "背后", "一带", "辖区", "一侧",
         "以南", "以北", "以东", "以西", "东段", "西段", "南段", "北段", "中段",
         "东首", "西首", "北部", "南部", "东部", "西部",
     ]
-    .map { Array($0.unicodeScalars) }
+    .map { Marker($0, .remainder, 0) }
 
     func remainderAt(_ s: Scalars, _ j: Int) -> Bool {
         guard j < s.count else { return false }
         // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
         if j == s.count - 1 && (s[j] == "内" || Self.isDirection(s[j])) { return true }
         guard starts(s[j], .remainder) else { return false }
-        // 南部县: a county named like a direction.
-        return Self.remainderWords.contains { word in
-            Self.matches(s, j, word) && !(j + word.count < s.count && "县区市".unicodeScalars.contains(s[j + word.count]))
+        for word in remainderWords where word.matches(s, j) {
+            // 南部县: a county named like a direction.
+            let end = j + word.length
+            if end < s.count && (s[end] == "县" || s[end] == "区" || s[end] == "市") { continue }
+            return true
         }
+        return false
     }
 
     static let directions: [Unicode.Scalar] = ["东", "西", "南", "北"]
@@ -230,12 +249,17 @@ package struct AddressParser: Sendable {
             if k - digits > longestDistance { return nil }
         }
         guard k > digits else { return nil }
-        for unit in ["公里", "千米", "米", "KM"] where matches(s, k, unit.unicodeScalars) {
-            k += unit.unicodeScalars.count
-            if k < s.count && s[k] == "处" { k += 1 }
-            return k
+        let unit: Int
+        if k + 1 < s.count && ((s[k] == "公" && s[k + 1] == "里") || (s[k] == "千" && s[k + 1] == "米") || (s[k] == "K" && s[k + 1] == "M")) {
+            unit = 2
+        } else if k < s.count && s[k] == "米" {
+            unit = 1
+        } else {
+            return nil
         }
-        return nil
+        k += unit
+        if k < s.count && s[k] == "处" { k += 1 }
+        return k
     }
 
     /// County-level cities that no prefecture-level city holds (省直辖县级市): Hainan's, Hubei's
@@ -291,47 +315,58 @@ package struct AddressParser: Sendable {
     /// counting at each of the many positions the scan asks about.
     typealias Scalars = UnsafeBufferPointer<Unicode.Scalar>
 
-    package func parse(normalized scalars: [Unicode.Scalar]) -> AddressComponents {
-        scalars.withUnsafeBufferPointer { parse(buffer: $0) }
-    }
-
     private func parse(buffer s: Scalars) -> AddressComponents {
         var r = AddressComponents()
         var pos = 0
         let n = s.count
         func text(_ a: Int, _ b: Int) -> String { makeString(s[a..<b]) }
 
-        func set(_ kind: Kind, _ value: String) {
+        /// Whether `a` is the text of s[from..<to], compared by scalars: no String is made for it.
+        func same(_ a: String?, _ from: Int, _ to: Int) -> Bool {
+            guard let a else { return false }
+            var k = from
+            for c in a.unicodeScalars {
+                guard k < to, s[k] == c else { return false }
+                k += 1
+            }
+            return k == to
+        }
+
+        /// Stores s[a..<b] as a component of this kind; the String is made only when it is kept
+        /// (a backlog repeats its divisions often: 安徽省合肥市蜀山区安徽省合肥市蜀山区…).
+        func set(_ kind: Kind, _ a: Int, _ b: Int) {
             switch kind {
-            case .province: if r.province == nil { r.province = value }
+            case .province: if r.province == nil { r.province = text(a, b) }
             case .city:
-                if r.county == nil, let first = value.unicodeScalars.first, first.value < 0x10000,
-                    Self.countyLevelCityFirst[Int(first.value)], Self.countyLevelCities.contains(value)
+                if r.county == nil, s[a].value < 0x10000, Self.countyLevelCityFirst[Int(s[a].value)],
+                    case let value = text(a, b), Self.countyLevelCities.contains(value)
                 {
                     // Under the province itself (琼海市, 仙桃市): a county-level city and its own city.
                     if r.city == nil { r.city = value }
                     r.county = value
                 } else if r.city == nil && r.county == nil {
-                    r.city = value
-                } else if r.county == nil && !same(r.city, value) {
-                    r.county = value // a second city-level name is a county-level city (廉江市)
+                    r.city = text(a, b)
+                } else if r.county == nil && !same(r.city, a, b) {
+                    r.county = text(a, b) // a second city-level name is a county-level city (廉江市)
                 }
-            case .county: if r.county == nil { r.county = value } // a second one is a zone (空港区) or an old name
-            case .street: if r.street == nil { r.street = value }
-            case .community: if r.community == nil { r.community = value } else if !same(r.community, value), r.compound == nil { r.compound = value }
-            case .area: if r.area == nil { r.area = value }
-            case .gridUnit: if r.gridUnit == nil { r.gridUnit = value }
+            case .county: if r.county == nil { r.county = text(a, b) } // a second one is a zone (空港区) or an old name
+            case .street: if r.street == nil { r.street = text(a, b) }
+            case .community:
+                if r.community == nil { r.community = text(a, b) } else if !same(r.community, a, b), r.compound == nil { r.compound = text(a, b) }
+            case .area: if r.area == nil { r.area = text(a, b) }
+            case .gridUnit: if r.gridUnit == nil { r.gridUnit = text(a, b) }
             case .road:
                 if r.road == nil {
-                    r.road = value
-                } else if let first = value.unicodeScalars.first, first == "与" || first == "和" || first == "交" {
-                    set(.remainder, value) // a crossing road: 人民大道与海滨路交叉口
-                } else if !same(r.road, value) && r.compound == nil {
-                    r.compound = value
+                    r.road = text(a, b)
+                } else if s[a] == "与" || s[a] == "和" || s[a] == "交" {
+                    set(.remainder, a, b) // a crossing road: 人民大道与海滨路交叉口
+                } else if !same(r.road, a, b) && r.compound == nil {
+                    r.compound = text(a, b)
                 }
-            case .compound: if r.compound == nil { r.compound = value } else if !same(r.compound, value) && r.bareName == nil { r.bareName = value }
-            case .zone: if r.county == nil && r.city != nil { r.county = value } // 沈北新区, 浦东新区 are counties
-            case .remainder: if r.remainder == nil { r.remainder = value } else { r.remainder?.append(value) } // in place: no copy per piece
+            case .compound:
+                if r.compound == nil { r.compound = text(a, b) } else if !same(r.compound, a, b) && r.bareName == nil { r.bareName = text(a, b) }
+            case .zone: if r.county == nil && r.city != nil { r.county = text(a, b) } // 沈北新区, 浦东新区 are counties
+            case .remainder: if r.remainder == nil { r.remainder = text(a, b) } else { r.remainder?.append(text(a, b)) } // in place: no copy per piece
             }
         }
 
@@ -340,12 +375,12 @@ package struct AddressParser: Sendable {
             let c = s[pos]
             // Remainder: 附近, 对面 … ends the address; so does a crossing road (与三义路交叉口).
             if pos > 0 && (remainderAt(s, pos) || (afterRoad && (c == "与" || c == "和"))) {
-                set(.remainder, text(pos, n)); break
+                set(.remainder, pos, n); break
             }
             afterRoad = false
             // A distance (东50米, 20公里处) is kept aside; parsing goes on after it.
             if starts(c, .distance), let end = Self.distanceEnd(s, pos) {
-                set(.remainder, text(pos, end)); pos = end; continue
+                set(.remainder, pos, end); pos = end; continue
             }
             // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
             if Self.isAlnum(c) || (c == "第" && pos + 1 < n && Self.isDigit(s[pos + 1])) {
@@ -359,7 +394,7 @@ package struct AddressParser: Sendable {
                 if let m = markerAt(s, end), m.kind == kind(of: level) { end += m.length; marked = true }
                 let followedByOther = !marked && markerAt(s, end).map { $0.kind != kind(of: level) && $0.kind != .province } == true
                 if !followedByOther && isUnset(level, r) {
-                    set(kind(of: level), text(pos, end)); pos = end; continue
+                    set(kind(of: level), pos, end); pos = end; continue
                 }
             }
             // Scan to the first marker; the text from pos to its end is one component.
@@ -369,6 +404,8 @@ package struct AddressParser: Sendable {
             // position in one run, so each run is read once (not once per letter: quadratic).
             var labelRun = (end: -1, isLabel: false)
             while j < n {
+                // Most scalars of a name start nothing: one table read, not the checks below.
+                if j > pos && j + 1 < n && s[j].value < 0x10000 && starts[Int(s[j].value)] == 0 { j += 1; continue }
                 // Digits end a name (a number follows); Latin letters are part of it (XX花园)
                 // unless they are a building or unit label (A座, B栋).
                 if j > pos && Self.isAlnum(s[j]) && !Self.isDigit(s[j]) && j >= labelRun.end { labelRun = labelAfter(s, j) }
@@ -387,7 +424,7 @@ package struct AddressParser: Sendable {
                 if m.kind == .compound, let next = markerAt(s, end), next.kind == .compound, next.minName <= 1, next.length >= 2 {
                     end += next.length
                 }
-                set(m.kind, text(pos, end))
+                set(m.kind, pos, end)
                 afterRoad = m.kind == .road
                 pos = end
             } else {
@@ -490,7 +527,9 @@ package struct AddressParser: Sendable {
         guard i > start else { return nil }
         let token = makeString(s[start..<i])
         let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
-        func after(_ word: String) -> Bool { Self.matches(s, i, word.unicodeScalars) }
+        let next: Unicode.Scalar = i < n ? s[i] : "\0", second: Unicode.Scalar = i + 1 < n ? s[i + 1] : "\0"
+        func after(_ a: Unicode.Scalar) -> Bool { next == a }
+        func after(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool { next == a && second == b }
         // The leading integer of the token (12 of 12-3), read from the scalars: no String, no
         // Character properties.
         func leadingValue() -> Int? {
@@ -499,19 +538,19 @@ package struct AddressParser: Sendable {
             return k > start ? value : nil
         }
         if ordinal {
-            if after("片区") { r.area = "第\(token)片区"; return i + 2 }
-            if after("网格") { r.gridUnit = "第\(token)网格"; return i + 2 }
+            if after("片", "区") { r.area = "第\(token)片区"; return i + 2 }
+            if after("网", "格") { r.gridUnit = "第\(token)网格"; return i + 2 }
             if after("期") { return i + 1 }
             return nil
         }
-        if after("号楼") || after("栋") || after("幢") || after("座") {
+        if after("号", "楼") || after("栋") || after("幢") || after("座") {
             if r.building == nil { r.building = token }
-            return i + (after("号楼") ? 2 : 1)
+            return i + (after("号", "楼") ? 2 : 1)
         }
-        if after("单元") { if r.unit == nil { r.unit = token }; return i + 2 }
+        if after("单", "元") { if r.unit == nil { r.unit = token }; return i + 2 }
         if after("室") || after("房") { r.room = token; return i + 1 }
         if after("楼") || after("层") { if r.room == nil && r.building != nil { r.room = nil }; return i + 1 } // floor: not kept
-        if after("号院") { r.number = token; r.numberValue = leadingValue(); return i + 2 }
+        if after("号", "院") { r.number = token; r.numberValue = leadingValue(); return i + 2 }
         if after("号") || after("弄") {
             // 8号之一: a sub-number of the house; the house is what the gazetteer knows.
             var end = i + 1
@@ -527,8 +566,9 @@ package struct AddressParser: Sendable {
         }
         if after("期") || after("组") { return i + 1 } // 二期, 6组 (a village's group)
         // Numbered roads: 319国道, 015县道, G320, S215, X425, Y509.
-        for kind in ["国道", "省道", "县道", "乡道"] where after(kind) {
-            if r.road == nil { r.road = token + kind }
+        // Numbered roads: 319国道 …
+        if second == "道", next == "国" || next == "省" || next == "县" || next == "乡" {
+            if r.road == nil { r.road = makeString(s[start..<i + 2]) }
             return i + 2
         }
         if let first = s[start..<i].first, "GSXYZ".unicodeScalars.contains(first), i - start >= 2, i - start <= 5,
