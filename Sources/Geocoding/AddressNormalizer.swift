@@ -22,14 +22,13 @@ package enum AddressNormalizer {
     /// The same, and whether the text holds a bracket, ( or （ (dropped as punctuation: the
     /// parser reads what is in brackets on its own).
     package static func normalizedScalars(_ text: String, sawBracket: inout Bool) -> [Unicode.Scalar] {
-        var copy = text
-        copy.makeContiguousUTF8() // a no-op for Swift's own strings
-        return copy.utf8.withContiguousStorageIfAvailable { bytes in
+        var text = text // withUTF8 is mutating: it makes a bridged string contiguous, a no-op for Swift's own
+        return text.withUTF8 { bytes in
             withNormalizedScalars(utf8: bytes) { s, bracket in
                 sawBracket = bracket
                 return Array(s)
             }
-        } ?? []
+        }
     }
 
     /// Normalises UTF-8 bytes into a temporary buffer (on the stack for an address's length)
@@ -56,7 +55,9 @@ package enum AddressNormalizer {
 
     /// Writes the normalised scalars of `bytes` into `out`; returns how many, and whether the
     /// text holds Chinese numerals (``convertNumerals``) or a bracket.
-    private static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt32>) -> (
+    private static func normalize(
+        _ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt32>
+    ) -> (
         count: Int, numerals: Bool, bracket: Bool
     ) {
         let entries = Self.entries

@@ -95,16 +95,22 @@ package final class AddressParser: Sendable {
     }
 
     package func parse(_ text: String) -> AddressComponents {
-        var copy = text
-        copy.makeContiguousUTF8() // a no-op for Swift's own strings
-        return copy.utf8.withContiguousStorageIfAvailable { bytes in
-            AddressNormalizer.withNormalizedScalars(utf8: bytes) { s, bracket in bracket ? parse(bracketed: bytes) : parse(buffer: s) }
-        } ?? AddressComponents()
+        var r = AddressComponents()
+        func parseBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+            AddressNormalizer.withNormalizedScalars(utf8: bytes) { s, bracket in
+                if bracket { parse(bracketed: bytes, into: &r) } else { parse(buffer: s, into: &r) }
+            }
+        }
+        if text.utf8.withContiguousStorageIfAvailable(parseBytes) == nil {
+            var copy = text // a bridged string: withUTF8 makes it contiguous
+            copy.withUTF8(parseBytes)
+        }
+        return r
     }
 
     /// Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
     /// fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-    private func parse(bracketed bytes: UnsafeBufferPointer<UInt8>) -> AddressComponents {
+    private func parse(bracketed bytes: UnsafeBufferPointer<UInt8>, into r: inout AddressComponents) {
         // Split by bytes: a bracket is one ASCII byte or the three of （ and ）, and no other
         // scalar holds those bytes, so both sides stay whole scalars.
         var main: [UInt8] = [], aside: [UInt8] = [], depth = 0, i = 0
@@ -121,14 +127,14 @@ package final class AddressParser: Sendable {
             if depth > 0 { aside.append(b) } else { main.append(b) }
             i += 1
         }
-        func parsed(_ part: [UInt8]) -> AddressComponents {
-            part.withUnsafeBufferPointer { AddressNormalizer.withNormalizedScalars(utf8: $0) { s, _ in parse(buffer: s) } }
+        func parsePart(_ part: [UInt8], into r: inout AddressComponents) {
+            part.withUnsafeBufferPointer { AddressNormalizer.withNormalizedScalars(utf8: $0) { s, _ in parse(buffer: s, into: &r) } }
         }
-        var r = parsed(main)
-        let a = parsed(aside)
+        parsePart(main, into: &r)
+        var a = AddressComponents()
+        parsePart(aside, into: &a)
         if r.road == nil { r.road = a.road }
         if r.compound == nil && r.bareName == nil { r.compound = a.compound }
-        return r
     }
 
     /// zone: 开发区, 新区, 示范区 (functional areas, neither county nor street): read and dropped.
@@ -315,8 +321,9 @@ package final class AddressParser: Sendable {
     /// counting at each of the many positions the scan asks about.
     typealias Scalars = UnsafeBufferPointer<Unicode.Scalar>
 
-    private func parse(buffer s: Scalars) -> AddressComponents {
-        var r = AddressComponents()
+    /// Fills `r`, which the caller made: the components are not copied out through the closures
+    /// around this (they are over 200 bytes).
+    private func parse(buffer s: Scalars, into r: inout AddressComponents) {
         var pos = 0
         let n = s.count
         func text(_ a: Int, _ b: Int) -> String { makeString(s[a..<b]) }
@@ -366,7 +373,9 @@ package final class AddressParser: Sendable {
             case .compound:
                 if r.compound == nil { r.compound = text(a, b) } else if !same(r.compound, a, b) && r.bareName == nil { r.bareName = text(a, b) }
             case .zone: if r.county == nil && r.city != nil { r.county = text(a, b) } // 沈北新区, 浦东新区 are counties
-            case .remainder: if r.remainder == nil { r.remainder = text(a, b) } else { r.remainder?.append(text(a, b)) } // in place: no copy per piece
+            case .remainder:
+                // Appended in place: no copy per piece.
+                if r.remainder == nil { r.remainder = text(a, b) } else { r.remainder?.append(text(a, b)) }
             }
         }
 
@@ -435,7 +444,6 @@ package final class AddressParser: Sendable {
                 pos = end
             }
         }
-        return r
     }
 
     /// Where the run of letters and digits at `j` ends, and whether it is a label: A座, B栋, C幢,

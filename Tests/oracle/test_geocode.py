@@ -180,7 +180,7 @@ def test_parser_beside_jionlp_and_cpca_on_real_addresses(gridplan_binary):
     import bench_parse
     addresses = bench_parse.unique_addresses(bench_parse.hot_lines())
     assert len(addresses) > 30_000
-    report = bench_parse.table(addresses[:REAL_ADDRESSES], bench_parse.read_sample(), gridplan_binary)
+    report = bench_parse.table(addresses[:REAL_ADDRESSES], bench_parse.read_sample(), gridplan_binary, rounds=1)
     bench_parse.print_report(report)
     share = {level: {name: r / max(1, n) for name, (r, n) in row.items()} for level, row in report["levels"].items()}
     for level, floor in REAL_FLOORS.items():
