@@ -161,7 +161,9 @@ package final class AddressParser: Sendable {
 
         @inline(__always) func matches(_ s: Scalars, _ j: Int) -> Bool {
             guard j + length <= s.count else { return false }
-            for k in 0..<length where s[j + k].value != scalars[k] { return false }
+            // Most candidates differ in their first or second scalar: ruled out before the loop.
+            if s[j].value != scalars[0] || (length >= 2 && s[j + 1].value != scalars[1]) { return false }
+            for k in 2..<max(2, length) where s[j + k].value != scalars[k] { return false }
             return true
         }
     }
@@ -218,11 +220,16 @@ package final class AddressParser: Sendable {
     ]
     .map { Marker($0, .remainder, 0) }
 
-    func remainderAt(_ s: Scalars, _ j: Int) -> Bool {
+    /// Whether a remainder (附近, 对面 …) starts at `j`; the test that rules most positions out is
+    /// inlined where it is asked.
+    @inline(__always) func remainderAt(_ s: Scalars, _ j: Int) -> Bool {
         guard j < s.count else { return false }
         // 景区内 (not 内环路), 南外环路北: a last character that says where, not what.
         if j == s.count - 1 && (s[j] == "内" || Self.isDirection(s[j])) { return true }
-        guard starts(s[j], .remainder) else { return false }
+        return starts(s[j], .remainder) && remainderWord(s, j)
+    }
+
+    private func remainderWord(_ s: Scalars, _ j: Int) -> Bool {
         for word in remainderWords where word.matches(s, j) {
             // 南部县: a county named like a direction.
             let end = j + word.length
@@ -477,10 +484,15 @@ package final class AddressParser: Sendable {
         }
     }
 
-    private func markerAt(_ s: Scalars, _ j: Int) -> Marker? {
+    /// The marker at `j`, if any. The test that rules most positions out is inlined where it is
+    /// asked; the rest is ``marker(in:_:_:)``.
+    @inline(__always) private func markerAt(_ s: Scalars, _ j: Int) -> Marker? {
         guard j < s.count, s[j].value < 0x10000 else { return nil }
         let group = Int(markerGroupOf[Int(s[j].value)])
-        guard group > 0 else { return nil }
+        return group > 0 ? marker(in: group, s, j) : nil
+    }
+
+    private func marker(in group: Int, _ s: Scalars, _ j: Int) -> Marker? {
         var found: Marker? = nil
         for k in markerGroupStart[group - 1]..<markerGroupStart[group] where groupedMarkers[k].matches(s, j) {
             found = groupedMarkers[k]; break
