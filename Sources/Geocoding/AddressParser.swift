@@ -183,7 +183,7 @@ package final class AddressParser: Sendable {
             ("大道", .road, 1), ("路", .road, 1), ("街", .road, 1), ("巷", .road, 1), ("大街", .road, 1), ("道", .road, 2),
             ("胡同", .road, 1), ("里弄", .road, 1), ("国道", .road, 1), ("省道", .road, 1), ("县道", .road, 1), ("乡道", .road, 1),
             ("公路", .road, 2), ("环线", .road, 1), ("线", .road, 2),
-            ("开发区", .zone, 1), ("新区", .zone, 1), ("示范区", .zone, 1), ("高新区", .zone, 0), ("组", .zone, 1),
+            ("开发区", .zone, 0), ("新区", .zone, 1), ("示范区", .zone, 1), ("高新区", .zone, 0), ("组", .zone, 1),
             ("风景名胜区", .compound, 1), ("风景区", .compound, 1), ("景区", .compound, 1), ("旅游区", .compound, 1),
             ("度假区", .compound, 1), ("保护区", .compound, 1), ("陵园", .compound, 1), ("大桥", .compound, 1), ("寺", .compound, 2),
             ("故居", .compound, 1), ("教堂", .compound, 1), ("大药房", .compound, 1),
@@ -240,6 +240,10 @@ package final class AddressParser: Sendable {
     }
 
     static let directions: [Unicode.Scalar] = ["东", "西", "南", "北"]
+
+    /// Cities named with one character before 市: 芒市 (德宏), the only one in China's divisions;
+    /// any other "X市" is part of a name (超市, 夜市, 城市).
+    static let oneCharacterCities: Set<Unicode.Scalar> = ["芒"]
     @inline(__always) static func isDirection(_ c: Unicode.Scalar) -> Bool { c == "东" || c == "西" || c == "南" || c == "北" }
 
     /// The most numerals a distance is written with (三千五百 is 4; 12 allows any real one).
@@ -332,6 +336,7 @@ package final class AddressParser: Sendable {
     /// around this (they are over 200 bytes).
     private func parse(buffer s: Scalars, into r: inout AddressComponents) {
         var pos = 0
+        var countyIsZone = false // the county was read from a zone (开发区, 新区): a real one replaces it
         let n = s.count
         func text(_ a: Int, _ b: Int) -> String { makeString(s[a..<b]) }
 
@@ -363,7 +368,9 @@ package final class AddressParser: Sendable {
                 } else if r.county == nil && !same(r.city, a, b) {
                     r.county = text(a, b) // a second city-level name is a county-level city (廉江市)
                 }
-            case .county: if r.county == nil { r.county = text(a, b) } // a second one is a zone (空港区) or an old name
+            case .county:
+                // A second one is a zone (空港区) or an old name, unless the first was a zone itself.
+                if r.county == nil || countyIsZone { r.county = text(a, b); countyIsZone = false }
             case .street: if r.street == nil { r.street = text(a, b) }
             case .community:
                 if r.community == nil { r.community = text(a, b) } else if !same(r.community, a, b), r.compound == nil { r.compound = text(a, b) }
@@ -379,11 +386,19 @@ package final class AddressParser: Sendable {
                 }
             case .compound:
                 if r.compound == nil { r.compound = text(a, b) } else if !same(r.compound, a, b) && r.bareName == nil { r.bareName = text(a, b) }
-            case .zone: if r.county == nil && r.city != nil { r.county = text(a, b) } // 沈北新区, 浦东新区 are counties
+            case .zone:
+                // 沈北新区, 浦东新区 are counties; 开发区 before 崇川区 is not.
+                if r.county == nil && r.city != nil { r.county = text(a, b); countyIsZone = true }
             case .remainder:
                 // Appended in place: no copy per piece.
                 if r.remainder == nil { r.remainder = text(a, b) } else { r.remainder?.append(text(a, b)) }
             }
+        }
+
+        /// 芒市, but not 芒市镇 (its town).
+        func oneCharacterCity(_ m: Marker, _ j: Int) -> Bool {
+            j - pos == 1 && m.kind == .city && m.length == 1 && Self.oneCharacterCities.contains(s[pos])
+                && !(j + 1 < n && (s[j + 1] == "镇" || s[j + 1] == "乡"))
         }
 
         var afterRoad = false
@@ -427,7 +442,7 @@ package final class AddressParser: Sendable {
                 if j > pos && Self.isAlnum(s[j]) && !Self.isDigit(s[j]) && j >= labelRun.end { labelRun = labelAfter(s, j) }
                 if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelRun.isLabel)) { break }
                 if j > pos, remainderAt(s, j) || (starts(s[j], .distance) && Self.distanceEnd(s, j) != nil) { break }
-                if let m = markerAt(s, j), j - pos >= m.minName { found = (m, j); break }
+                if let m = markerAt(s, j), j - pos >= m.minName || oneCharacterCity(m, j) { found = (m, j); break }
                 if j - pos >= 2, lexiconMatch(s, j) != nil, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
                     break

@@ -64,6 +64,22 @@ import Testing
         #expect(plain.parse("赤坎区海滨路南部").remainder == "南部")
     }
 
+    @Test func oneCharacterCityAndZonesBeforeTheirCounty() {
+        let plain = AddressParser()
+        // 芒市: one character before 市, a county-level city under 德宏州; 芒市镇 is its town.
+        let mangshi = plain.parse("云南省德宏傣族景颇族自治州芒市勇罕街29号")
+        #expect(mangshi.county == "芒市" && mangshi.road == "勇罕街" && mangshi.number == "29")
+        let town = plain.parse("云南省德宏傣族景颇族自治州芒市芒市镇勇罕街29号")
+        #expect(town.county == "芒市" && town.street == "芒市镇" && town.road == "勇罕街")
+        // Other one-character names before 市 are not cities.
+        #expect(plain.parse("湛江市超市").county == nil)
+        #expect(plain.parse("湛江市夜市").county == nil)
+        // A zone read as the county gives way to the county named after it; alone, it stays.
+        #expect(plain.parse("江苏省南通市开发区崇川区苏通科技产业园").county == "崇川区")
+        #expect(plain.parse("上海市浦东新区张江镇").county == "浦东新区")
+        #expect(plain.parse("沈阳市沈北新区虎石台镇").county == "沈北新区")
+    }
+
     @Test func missingLevelsAndNoSuffixes() {
         let c = parser.parse("广东湛江赤坎金海花园三幢")
         #expect(c.province == "广东")
