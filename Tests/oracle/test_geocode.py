@@ -206,3 +206,17 @@ def test_traditional_text_comes_back_as_opencc_wrote_it(gridplan, tmp_path):
     print(f"{changed} of {len(addresses)} addresses changed by OpenCC s2t; {same} normalise back to the same text")
     assert changed > 250
     assert same >= 0.97 * len(addresses), [(a, b) for a, b in zip(simplified, back) if a != b][:10]
+
+
+def test_parse_lines_repeat_times_again_without_changing_the_answers(gridplan, tmp_path):
+    """`geocode parse --lines --repeat N` parses the file N times and reports the fastest run; the
+    components printed are those of one parse, and a count under one is refused."""
+    addresses = [line.split("\t")[2] for line in (ROOT / "GeoData" / "addresses" / "real_sample.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    path = tmp_path / "lines.txt"
+    path.write_text("".join(a + "\n" for a in addresses), encoding="utf-8")
+    once = gridplan("geocode", "parse", "--lines", path)
+    thrice = gridplan("geocode", "parse", "--lines", path, "--repeat", 3)
+    assert thrice.stdout == once.stdout and len(once.stdout.splitlines()) == len(addresses)
+    assert f"parsed {len(addresses)} addresses in" in thrice.stderr
+    refused = gridplan("geocode", "parse", "--lines", path, "--repeat", 0, check=False)
+    assert refused.returncode == 2 and "--repeat must be at least 1" in refused.stderr, refused.stderr
