@@ -54,14 +54,16 @@ package enum AddressNormalizer {
     }
 
     /// Writes the normalised scalars of `bytes` into `out`; returns how many, and whether the
-    /// text holds Chinese numerals (``convertNumerals``) or a bracket.
+    /// text needs ``convertNumerals`` (numerals before a number marker) and whether it holds a bracket.
     private static func normalize(
         _ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt32>
     ) -> (
         count: Int, numerals: Bool, bracket: Bool
     ) {
         let entries = Self.entries
-        var numerals = false, bracket = false
+        // Numerals are converted only where a run of them is followed by a number marker (三号楼),
+        // which is known when the marker arrives: most texts with numerals (中山二路) need no pass.
+        var numerals = false, bracket = false, markedRun = false, lastNumeral = false
         var i = 0, n = 0, pendingDash = false, lastDigitish = false
         let end = bytes.count
         while i < end {
@@ -77,7 +79,7 @@ package enum AddressNormalizer {
                 v = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
                 i += 4
             }
-            var digitish = false
+            var digitish = false, numeral = false
             if v < 0x10000 {
                 let e = entries[Int(v)]
                 if e & Entry.special != 0 {
@@ -86,18 +88,24 @@ package enum AddressNormalizer {
                     continue // dropped, or a dash decided by the next scalar
                 }
                 if e & Entry.numeral != 0 { numerals = true }
+                if e & Entry.numberMarker != 0 && lastNumeral { markedRun = true }
                 digitish = e & Entry.digitish != 0
+                numeral = e & Entry.inNumeralRun != 0
                 v = e & Entry.scalar
             }
             if pendingDash {
                 // Kept after a digit or a Chinese numeral, before a digit or a numeral.
-                if lastDigitish && digitish { out[n] = 0x2D; n += 1 }
+                if lastDigitish && digitish {
+                    out[n] = 0x2D; n += 1
+                    if lastNumeral { markedRun = true } // 三-2
+                }
                 pendingDash = false
             }
             out[n] = v; n += 1
             lastDigitish = digitish
+            lastNumeral = numeral
         }
-        return (n, numerals, bracket)
+        return (n, numerals && markedRun, bracket)
     }
 
     /// ``entries``: the scalar a BMP scalar becomes (low 21 bits) and what else to know of it.
@@ -113,6 +121,10 @@ package enum AddressNormalizer {
         static let numeral: UInt32 = 1 << 27
         /// A digit or a Chinese digit: a dash between two of them is kept.
         static let digitish: UInt32 = 1 << 28
+        /// Part of a run of numerals that ``convertNumerals`` reads (``isNumeral``, with 千).
+        static let inNumeralRun: UInt32 = 1 << 29
+        /// The first scalar of one of ``numberMarkers``.
+        static let numberMarker: UInt32 = 1 << 30
         static let special: UInt32 = drop | dash
     }
 
@@ -141,6 +153,8 @@ package enum AddressNormalizer {
             var e = c.value
             if chineseDigit(c) != nil || c == "十" || c == "百" { e |= Entry.numeral }
             if isDigit(c) || chineseDigit(c) != nil { e |= Entry.digitish }
+            if isNumeral(c) { e |= Entry.inNumeralRun }
+            if numberMarkers.contains(where: { $0[0] == c }) { e |= Entry.numberMarker }
             entries[Int(v)] = e
         }
         return entries
