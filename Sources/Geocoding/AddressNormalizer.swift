@@ -15,20 +15,8 @@ package enum AddressNormalizer {
     /// The normalised text as scalars (what the parser works on). One pass: a dash is kept only
     /// between digits (3-2-501), which is decided when the scalar after it arrives.
     package static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
-        var bracket = false
-        return normalizedScalars(text, sawBracket: &bracket)
-    }
-
-    /// The same, and whether the text holds a bracket, ( or （ (dropped as punctuation: the
-    /// parser reads what is in brackets on its own).
-    package static func normalizedScalars(_ text: String, sawBracket: inout Bool) -> [Unicode.Scalar] {
         var text = text // withUTF8 is mutating: it makes a bridged string contiguous, a no-op for Swift's own
-        return text.withUTF8 { bytes in
-            withNormalizedScalars(utf8: bytes) { s, bracket in
-                sawBracket = bracket
-                return Array(s)
-            }
-        }
+        return text.withUTF8 { bytes in withNormalizedScalars(utf8: bytes) { s, _ in Array(s) } }
     }
 
     /// Normalises UTF-8 bytes into a temporary buffer (on the stack for an address's length)

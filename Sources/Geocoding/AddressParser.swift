@@ -311,21 +311,8 @@ package final class AddressParser: Sendable {
         return true
     }
 
-    /// The same for a word given as text (a literal: no array is built for it).
-    static func matches(_ s: Scalars, _ at: Int, _ word: String.UnicodeScalarView) -> Bool {
-        var k = at
-        for c in word {
-            guard k < s.count, s[k] == c else { return false }
-            k += 1
-        }
-        return true
-    }
-
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
-    /// Byte equality: the parser's names are already normalised, and String's == compares by
-    /// canonical equivalence, which costs a normalisation check per comparison on Chinese text.
-    func same(_ a: String?, _ b: String) -> Bool { a.map { $0.utf8.elementsEqual(b.utf8) } ?? false }
     static func isAlnum(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c.value >= 0x41 && c.value <= 0x5A) }
 
     /// The normalised scalars, read through a buffer pointer: no bounds checks or reference
