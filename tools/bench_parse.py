@@ -181,8 +181,8 @@ def speeds(binary, addresses, rounds=5):
     so that both meet the same moments of a shared machine (its noise only slows). gridplan's
     pass reads the addresses written over as many times as it was faster at first, so that its
     passes last about as long as cpca's: the best of much shorter passes would pick quiet moments
-    that cpca's cannot. Each gridplan process parses twice and counts the second pass, in memory it
-    has used before, as cpca's passes run in a process its first pass warmed."""
+    that cpca's cannot. Each gridplan process parses twice and counts the better pass (the second
+    runs in memory the first has used), as cpca's passes run in a process its first pass warmed."""
     c_first = run_cpca(addresses)[1]
     g_first = gridplan_lines(binary, addresses)[1]
     copies = max(1, round(g_first / c_first))
