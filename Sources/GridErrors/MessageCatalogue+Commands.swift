@@ -43,6 +43,8 @@ extension MessageCatalogue {
         --defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR ⇒ --defaults：找不到 GeoData/chikan/divisions.csv；请用 --geodata 目录 指定
         --also %1: expected gcj02 or bd09 ⇒ --also %1：应为 gcj02 或 bd09
         give an ADDRESS, or --lines FILE ⇒ 请给出地址，或 --lines 文件
+        --repeat must be at least 1, not %1 ⇒ --repeat 至少为 1，而不是 %1
+        opened for reading only, so nothing was written ⇒ 以只读方式打开，未写入任何内容
         %1: cannot read it as UTF-8 text ⇒ %1：无法按 UTF-8 文本读取
         grids without a primary gridder on %1: %2 ⇒ %1 没有专职网格员的网格：%2
         give exactly one of --parent CODE and --level LEVEL ⇒ --parent 编码 和 --level 层级 只能给出其中一个

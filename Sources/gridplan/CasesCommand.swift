@@ -168,7 +168,7 @@ struct CasesCommand: ParsableCommand {
                 q.near = try point()
                 q.radiusM = radius; q.nearest = nearest; q.grid = grid; q.from = from; q.to = to
                 q.status = status; q.category = category; q.limit = limit
-                let plan = try store.open()
+                let plan = try store.open(forReading: true)
                 // With --timing, the reading connection is opened first: what is timed is the query
                 // itself, as a server with open connections would answer it.
                 if timing { try plan.read { _ in } }
@@ -217,7 +217,7 @@ struct CasesCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let stats = try CaseStats.compute(store: try store.open(), level: level, from: from, to: to)
+                let stats = try CaseStats.compute(store: try store.open(forReading: true), level: level, from: from, to: to)
                 if json {
                     try printJSON(CaseStatsJSON(stats))
                     return

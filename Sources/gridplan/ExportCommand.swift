@@ -42,7 +42,7 @@ struct ExportCommand: ParsableCommand {
                     "GeoJSON in \(target) is not RFC 7946 (which is longitude/latitude): written with a \"crs\" member, as GDAL does; "
                         + "many tools will ignore it")
             }
-            let plan = try store.open()
+            let plan = try store.open(forReading: true)
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)
             if json {
                 struct ExportReport: Encodable { var written: Int, level: GridLevel, format: String, crs: String, out: String }

@@ -126,7 +126,7 @@ struct GazetteerSearch: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let plan = try store.open()
+            let plan = try store.open(forReading: true)
             let rows = try GazetteerQuery.search(text, in: plan, limit: limit)
             if json {
                 try printReport(GazetteerSearchJSON(query: text, places: rows.map(GazetteerSearchJSON.Place.init)))

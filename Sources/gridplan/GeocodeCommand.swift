@@ -199,7 +199,7 @@ struct GeocodeParse: ParsableCommand {
         try reportingErrors {
             var parser = AddressParser()
             if let db {
-                let plan = try StoreOptions.parse(["--db", db]).open()
+                let plan = try StoreOptions.parse(["--db", db]).open(forReading: true)
                 parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon)
             }
             if let lines { try parseLines(lines, parser); return }

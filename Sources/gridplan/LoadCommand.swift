@@ -59,7 +59,7 @@ struct LoadCommand: ParsableCommand {
         try reportingErrors {
             let day = try dayOption(workload.at)
             let model = try WorkloadModel(
-                store: try store.open(), day: day, level: level, rules: try workload.resolvedRules(),
+                store: try store.open(forReading: true), day: day, level: level, rules: try workload.resolvedRules(),
                 roads: workload.roads)
             let report = try LoadReport(model: model)
             if json { try printJSON(LoadJSON(report)); return }

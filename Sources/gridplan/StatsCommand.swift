@@ -29,7 +29,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let sizing = try (try rules).map { try SizingRules.load(path: $0) } ?? .defaults
-            let stats = try GridStats.compute(try PlanSnapshot(store: try store.open()), rules: sizing, level: level)
+            let stats = try GridStats.compute(try PlanSnapshot(store: try store.open(forReading: true)), rules: sizing, level: level)
             if let level, stats.grids.isEmpty {
                 throw GridplanError(.notFound, "the plan has no \(level.name) grids")
             }

@@ -14,7 +14,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let plan = try store.open()
+            let plan = try store.open(forReading: true)
             let summary = try PlanSummary.compute(store: plan)
             if json {
                 try printJSON(PlanSummaryJSON(summary))

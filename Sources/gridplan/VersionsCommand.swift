@@ -12,7 +12,7 @@ struct VersionsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let versions = try PlanVersion.all(store: try store.open())
+            let versions = try PlanVersion.all(store: try store.open(forReading: true))
             if json { try printReport(versions); return }
             for v in versions {
                 print("\(v.id)\t\(v.validFrom)\t+\(v.added) -\(v.ended)\t\(v.command)")

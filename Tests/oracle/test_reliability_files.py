@@ -209,6 +209,32 @@ def test_a_second_writer_says_it_waits_then_gives_up(gridplan_binary, street_pla
     assert stored_cases(street_plan) == 0
 
 
+def test_readers_answer_at_once_while_a_writer_holds_the_plan(gridplan_binary, street_plan, tmp_path):
+    """Commands that only read open the plan without writing to it, so another process's write
+    transaction does not hold them up (before, each waited for the lock and gave up)."""
+    holder = subprocess.Popen(["sqlite3", street_plan], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder.stdin.write("BEGIN IMMEDIATE; INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'held');\nSELECT 'held';\n")
+    holder.stdin.flush()
+    assert holder.stdout.readline().strip() == "held"
+    readers = [["summary"], ["versions"], ["stats", "--level", "street"], ["cases", "query", "--limit", "5"],
+               ["cases", "stats", "--level", "street"],
+               ["export", "--level", "street", "--format", "geojson", "--out", tmp_path / "streets.geojson"],
+               ["load", "--level", "street"], ["geocode", "parse", "赤坎区海滨路12号"],
+               ["who-covers", "--lon", "110.365", "--lat", "21.271"]]
+    try:
+        for args in readers:
+            started = time.time()
+            result = subprocess.run([gridplan_binary, *map(str, args), "--db", street_plan],
+                                    env={**os.environ, "GRIDPLAN_LOCK_WAIT": "3"}, capture_output=True, text=True)
+            assert result.returncode == 0, (args, result.stderr)
+            assert "waiting" not in result.stderr and time.time() - started < 3, (args, result.stderr)
+    finally:
+        holder.stdin.write("ROLLBACK;\n.quit\n")
+        holder.stdin.close()
+        holder.wait()
+    assert (tmp_path / "streets.geojson").stat().st_size > 0
+
+
 # --- 7. a small round of tools/chaos ---------------------------------------------------------------
 
 def test_a_small_chaos_round_is_survived(gridplan_binary, tmp_path):
