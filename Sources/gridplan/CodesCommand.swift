@@ -39,7 +39,7 @@ struct CodesCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let codeScheme = try scheme.map { try CodeScheme(parsing: $0) } ?? .standard
-            let plan = try store.open()
+            let plan = try store.open(forReading: dryRun) // a dry run only reads: a writer does not hold it up
             let result = try GridCodes.generate(store: plan, county: county, scheme: codeScheme, dryRun: dryRun)
             if json {
                 // Refiled cases follow as in the text report.

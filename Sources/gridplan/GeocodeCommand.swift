@@ -278,7 +278,8 @@ struct GeocodeOne: ParsableCommand {
         try reportingErrors {
             let systems = try alsoSystems(also)
             try AddressLimit.check(text)
-            let r = try openGeocoder(try store.open(), defaults: defaults).geocode(text)
+            // Only --defaults may write (the sample gazetteer into an empty plan).
+            let r = try openGeocoder(try store.open(forReading: !defaults), defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }
             print(
                 "\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")

@@ -220,7 +220,7 @@ def test_readers_answer_at_once_while_a_writer_holds_the_plan(gridplan_binary, s
                ["cases", "stats", "--level", "street"],
                ["export", "--level", "street", "--format", "geojson", "--out", tmp_path / "streets.geojson"],
                ["load", "--level", "street"], ["geocode", "parse", "赤坎区海滨路12号"],
-               ["who-covers", "--lon", "110.365", "--lat", "21.271"]]
+               ["who-covers", "--lon", "110.365", "--lat", "21.271"], ["codes", "--dry-run", "--county", "440802"]]
     try:
         for args in readers:
             started = time.time()
@@ -228,6 +228,10 @@ def test_readers_answer_at_once_while_a_writer_holds_the_plan(gridplan_binary, s
                                     env={**os.environ, "GRIDPLAN_LOCK_WAIT": "3"}, capture_output=True, text=True)
             assert result.returncode == 0, (args, result.stderr)
             assert "waiting" not in result.stderr and time.time() - started < 3, (args, result.stderr)
+        # geocode address reads the gazetteer at once (this plan has none: it says so, exit 2).
+        result = subprocess.run([gridplan_binary, "geocode", "address", "赤坎区海滨路12号", "--db", street_plan],
+                                env={**os.environ, "GRIDPLAN_LOCK_WAIT": "3"}, capture_output=True, text=True)
+        assert result.returncode == 2 and "the gazetteer is empty" in result.stderr and "waiting" not in result.stderr, result.stderr
     finally:
         holder.stdin.write("ROLLBACK;\n.quit\n")
         holder.stdin.close()
