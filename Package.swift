@@ -16,6 +16,7 @@
 //   Planning              generating area/unit grids along streets, balanced in households (partition)
 //   Geocoding             Chinese address normalising, parsing, gazetteer, matching, batch geocoding
 //   Desk                  what the CLI and the server share: the whole plan's schema, the who-covers desk
+//   PostGIS               the plan on a PostgreSQL + PostGIS server (PostgresNIO): copying it there and back
 //   Server                HTTP API and web map (Hummingbird)
 //   gridplan              the command-line tool
 import PackageDescription
@@ -45,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
@@ -80,6 +83,16 @@ let package = Package(
             // The exact balance search runs against a clock: optimised in debug builds too, so that what the
             // tests prove within their time limits is what a release build proves.
             swiftSettings: strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The plan on a PostgreSQL + PostGIS server: the same tables, read from the GeoPackage's own schema.
+        .target(
+            name: "PostGIS",
+            dependencies: [
+                "GridStore", "GridGeometry", "GridErrors", grdb,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
         .target(
             name: "Desk", dependencies: ["Duty", "Geocoding", "Cases", "Grids", "GridGeometry", "GridErrors", "GridProjection", "GridStore", grdb],
             swiftSettings: strict),
@@ -99,7 +112,7 @@ let package = Package(
             name: "gridplan",
             dependencies: [
                 "Grids", "Cases", "Duty", "Planning", "Geocoding", "Desk", "Server", "Workload", "GridFormats", "GridGeometry", "GridErrors",
-                "GridProjection",
+                "GridProjection", "PostGIS",
                 "GridStore", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strictExecutable),
@@ -162,6 +175,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "PostGISTests", dependencies: ["PostGIS", "GridErrors", grdb], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Grids"], exclude: ["Help"], swiftSettings: strict),
     ]
 )

@@ -414,18 +414,47 @@ package enum GazetteerImporter {
                 try range.execute(arguments: [fid, x.side, x.from, x.to, x.parity])
                 report.ranges += 1
             }
-            var names = [r.name] + (r.aliases?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map(String.init) ?? [])
-            names = names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            var keys = Set(names.map(PlaceKeys.key))
-            if options.kind == .admin { keys.formUnion(names.map { PlaceKeys.adminCore($0) }) }
-            for k in keys where !k.isEmpty {
+            let keys = Self.searchKeys(name: r.name, aliases: r.aliases, kind: options.kind)
+            for k in keys.names {
                 try name.execute(arguments: [k, fid, options.kind.rawValue])
                 report.names += 1
             }
-            try fts.execute(arguments: [fid, names.map(PlaceKeys.key).joined(separator: " ")])
+            try fts.execute(arguments: [fid, keys.text])
             report.imported += 1
         }
         try FeatureTables.refreshExtent(db, table: "gazetteer")
         return report
+    }
+
+    /// What a place is found by: the keys of its name and aliases (and, for a division, its name
+    /// without 省/市/区…) for exact lookups, and the text the full-text index reads.
+    static func searchKeys(name: String, aliases: String?, kind: PlaceKind) -> (names: [String], text: String) {
+        var names = [name] + (aliases?.split(whereSeparator: { $0 == "|" || $0 == ";" || $0 == "；" }).map(String.init) ?? [])
+        names = names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var keys = Set(names.map(PlaceKeys.key))
+        if kind == .admin { keys.formUnion(names.map { PlaceKeys.adminCore($0) }) }
+        return (keys.filter { !$0.isEmpty }.sorted(), names.map(PlaceKeys.key).joined(separator: " "))
+    }
+
+    /// Rebuilds the gazetteer's search tables (`internal_gazetteer_names`, `internal_gazetteer_fts`)
+    /// from its entries: after a plan is copied in from another store, which keeps only the entries.
+    package static func rebuildSearchIndex(in plan: GeoPackage) throws {
+        try plan.write { db in try rebuildSearchIndex(db) }
+    }
+
+    private static func rebuildSearchIndex(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM internal_gazetteer_names")
+        try db.execute(sql: "DELETE FROM internal_gazetteer_fts")
+        let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO internal_gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")
+        let fts = try db.makeStatement(sql: "INSERT INTO internal_gazetteer_fts (rowid, names) VALUES (?, ?)")
+        let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT fid, name, aliases, kind FROM gazetteer ORDER BY fid")
+        while let row = try rows.next() {
+            let fid: Int64 = row[0]
+            let kindText: String = row[3]
+            let kind = PlaceKind(rawValue: kindText) ?? .poi
+            let keys = searchKeys(name: row[1] ?? "", aliases: row[2], kind: kind)
+            for k in keys.names { try name.execute(arguments: [k, fid, kindText]) }
+            try fts.execute(arguments: [fid, keys.text])
+        }
     }
 }

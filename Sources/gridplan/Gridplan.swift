@@ -18,7 +18,7 @@ struct Gridplan: AsyncParsableCommand {
                 name: "Plan",
                 subcommands: [
                     ImportCommand.self, ValidateCommand.self, StatsCommand.self, SummaryCommand.self, CodesCommand.self,
-                    PartitionCommand.self, ExportCommand.self, VersionsCommand.self, PlanCommand.self,
+                    PartitionCommand.self, ExportCommand.self, VersionsCommand.self, PlanCommand.self, CopyCommand.self,
                 ]),
             CommandGroup(name: "Cases", subcommands: [AssignCommand.self, CasesCommand.self]),
             CommandGroup(

@@ -6,6 +6,7 @@ import GridFormats
 import GridProjection
 import GridStore
 import Grids
+import PostGIS
 
 extension CRS: ExpressibleByArgument {
     public init?(argument: String) {
@@ -28,6 +29,12 @@ struct StoreOptions: ParsableArguments {
 
     /// `forReading`: the command only reads the plan (one connection, no write on opening).
     func open(create: Bool = false, forReading: Bool = false) throws -> GeoPackage {
+        guard !PostgresURL.isServer(path) else {
+            throw GridplanError(
+                .unsupported, "this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back",
+                source: .file(PostgresURL.redact(path)),
+                hint: "gridplan copy --from \(PostgresURL.redact(path)) --to plan.gpkg, then run it on plan.gpkg")
+        }
         LockWait.setNotice { path, seconds in
             tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
         }

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import GridErrors
+import GridGeometry
+public import GridStore
+
+extension PostGISCopy {
+    /// Copies the plan in the database of `session` into `plan`, a GeoPackage just made by this
+    /// gridplan's schema (the caller writes it under a temporary name and renames it when this
+    /// returns). The database is read in one read-only transaction: one moment of it, whoever
+    /// writes meanwhile. The database's schema steps must be this gridplan's.
+    public static func restore(
+        from session: PostgresSession, into plan: GeoPackage, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> Report {
+        guard try await holdsPlan(session) else {
+            throw GridplanError(.notFound, "the database holds no gridplan plan (no grdb_migrations table)", source: .file(session.url.description))
+        }
+        let (tables, steps) = try plan.read { db in
+            (try PlanTable.read(db), try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"))
+        }
+        var report = Report()
+        try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            var theirs: [String] = []
+            try await session.rows("SELECT identifier FROM grdb_migrations") { theirs.append($0[0] ?? "") }
+            guard Set(theirs) == Set(steps) else {
+                let missing = steps.filter { !theirs.contains($0) }, unknown = theirs.filter { !steps.contains($0) }
+                throw GridplanError(
+                    .conflict,
+                    "the database's plan has another schema (steps this gridplan has and it lacks: \(missing.joined(separator: ", ")); steps it has that this gridplan does not know: \(unknown.joined(separator: ", ")))",
+                    source: .file(session.url.description), hint: "copy it with the gridplan version that wrote it")
+            }
+            var total = 0
+            for table in tables {
+                try await session.rows("SELECT count(*)::text FROM \(PostGISSchema.quoted(table.name))") { total += Int($0[0] ?? "") ?? 0 }
+            }
+            try await plan.fillingWithoutKeyChecks {
+                // The schema's own rows (layer styles) give way to the database's.
+                try plan.write { db in for t in tables { try db.execute(sql: "DELETE FROM \(PostGISSchema.quoted(t.name))") } }
+                for table in tables {
+                    let before = report.rows
+                    let rows = try await restoreRows(of: table, from: session, into: plan) { progress(before + $0, total) }
+                    report.tables.append((table.name, rows))
+                }
+            }
+            try plan.write { db in
+                for t in tables where t.geometryColumn != nil { try FeatureTables.refreshExtent(db, table: t.name) }
+            }
+            try await session.execute("COMMIT")
+        } catch {
+            try? await session.execute("ROLLBACK")
+            throw error
+        }
+        return report
+    }
+
+    /// One table's rows, read as text and written in batches with the GeoPackage's types.
+    private static func restoreRows(
+        of table: PlanTable, from session: PostgresSession, into plan: GeoPackage, progress: (Int) -> Void
+    ) async throws -> Int {
+        let q = PostGISSchema.quoted
+        let selected = table.columns.map { c -> String in
+            switch (CopyText.Kind(c), PostGISSchema.type(of: c, srid: 0)) {
+            case (.geometry, _): "encode(ST_AsBinary(\(q(c.name))), 'hex')"
+            case (.bytes, _): "encode(\(q(c.name)), 'hex')"
+            case (.boolean, _): "(\(q(c.name)))::int::text"
+            case (_, "date"): "to_char(\(q(c.name)), 'YYYY-MM-DD')"
+            default: "(\(q(c.name)))::text"
+            }
+        }
+        let order = table.primaryKey.isEmpty ? "" : " ORDER BY \(table.primaryKey.map(q).joined(separator: ", "))"
+        let insert =
+            "INSERT INTO \(q(table.name)) (\(table.columns.map { q($0.name) }.joined(separator: ", "))) VALUES (\(table.columns.map { _ in "?" }.joined(separator: ", ")))"
+        let context = GEOSContext()
+        var pending: [[DatabaseValue]] = []
+        var total = 0
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            try plan.write { db in
+                let statement = try db.cachedStatement(sql: insert)
+                for values in pending { try statement.execute(arguments: StatementArguments(values)) }
+            }
+            total += pending.count
+            pending.removeAll(keepingCapacity: true)
+            progress(total)
+        }
+        try await session.rows("SELECT \(selected.joined(separator: ", ")) FROM \(q(table.name))\(order)") { row in
+            var values: [DatabaseValue] = []
+            values.reserveCapacity(row.count)
+            for (k, text) in row.enumerated() {
+                values.append(try value(text, for: table.columns[k], context: context, place: "\(table.name) row \(total + pending.count + 1)"))
+            }
+            pending.append(values)
+            if pending.count == batch { try flush() }
+        }
+        try flush()
+        return total
+    }
+
+    /// A value read as text from PostgreSQL, as the GeoPackage stores it in `column`.
+    private static func value(_ text: String?, for column: PlanTable.Column, context: GEOSContext, place: String) throws -> DatabaseValue {
+        guard let text else { return .null }
+        func bad(_ what: String) -> GridplanError {
+            GridplanError(.badInput, "\(what) in the database", source: ErrorSource(feature: place, field: column.name))
+        }
+        switch CopyText.Kind(column) {
+        case .geometry:
+            guard let wkb = CopyText.bytes(hex: text) else { throw bad("a geometry that is not WKB") }
+            let geometry = try Geometry(wkb: wkb, context: context)
+            return try GeoPackageGeometry.encode(geometry, srsID: GeoPackage.storeSRSID).databaseValue
+        case .bytes:
+            guard let data = CopyText.bytes(hex: text) else { throw bad("bytes that are not hex") }
+            return data.databaseValue
+        case .boolean:
+            return (Int64(text) ?? 0).databaseValue
+        case .other:
+            switch PostGISSchema.type(of: column, srid: 0) {
+            case "bigint": return Int64(text)?.databaseValue ?? text.databaseValue
+            case "double precision": return Double(text)?.databaseValue ?? text.databaseValue
+            default: return text.databaseValue
+            }
+        }
+    }
+}

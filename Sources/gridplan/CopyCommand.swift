@@ -1,0 +1,149 @@
+import ArgumentParser
+import Desk
+import Foundation
+import Geocoding
+import GridErrors
+import GridFormats
+import GridStore
+import PostGIS
+
+struct CopyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy a whole plan between a GeoPackage and a PostgreSQL + PostGIS database, either way.",
+        discussion: """
+            A plan is a GeoPackage file or a PostgreSQL address: postgresql://USER[:PASSWORD]@HOST:PORT/DB \
+            (libpq's form; ?sslmode=require for TLS, ?host=/var/run/postgresql for a Unix socket) or \
+            PG:"host=HOST port=PORT dbname=DB user=USER" (GDAL's). A password left out of the address is \
+            taken from PGPASSWORD. Messages name the server without the password.
+
+            Everything moves: grids and their history, plan versions and changes, people, duties, \
+            departments, cases with their assignments, dispatches and transitions, the gazetteer, \
+            findings and layer styles. On PostGIS the tables, columns and keys are the GeoPackage's, \
+            geometry is geometry(…, 4490) with a GiST index where the file has an R-tree, and the \
+            schema's steps are in grdb_migrations as in the file. PostGIS is created in the database \
+            when it is not there (that needs a role allowed to create it).
+
+            The source is read at one moment, whoever writes meanwhile. The target is written in one \
+            transaction (PostGIS) or under a temporary name renamed into place at the end (GeoPackage): \
+            an interrupted or failed copy leaves it as it was. A target that already holds a plan is \
+            refused unless --replace.
+
+            Not carried to PostGIS: CHECK constraints, the GeoPackage's views (findings_areas, …) and its \
+            internal search tables; the latter are rebuilt when the plan is copied back to a file.
+
+            Examples:
+              gridplan copy --from plan.gpkg --to postgresql://gridplan@db.example:5432/district
+              gridplan copy --from PG:"host=db.example dbname=district user=gridplan" --to plan.gpkg
+            """)
+
+    @Option(help: "The plan to copy: a GeoPackage file or a PostgreSQL address.") var from: String
+    @Option(help: "Where to copy it: a GeoPackage file or a PostgreSQL address.") var to: String
+    @Flag(help: "Put the plan in place of the one the target already holds (its tables only; other tables stay).")
+    var replace = false
+
+    func run() async throws {
+        try await reportingErrorsAsync {
+            let report: PostGISCopy.Report
+            switch (PostgresURL.isServer(from), PostgresURL.isServer(to)) {
+            case (false, true): report = try await toServer()
+            case (true, false): report = try await toFile()
+            case (false, false): report = try fileToFile()
+            case (true, true):
+                throw GridplanError(
+                    .unsupported, "copying from one PostgreSQL database to another is not gridplan's work", source: .file(PostgresURL.redact(to)),
+                    hint: "use pg_dump and pg_restore, or copy through a GeoPackage")
+            }
+            for table in report.tables where table.rows > 0 { print(padded(table.name, to: 24) + "\(table.rows)") }
+            if report.tables.isEmpty { return say("copied the plan to \(to) (SQLite's online backup)") }
+            say("copied \(report.rows) rows in \(report.tables.count) tables to \(PostgresURL.redact(to))")
+        }
+    }
+
+    private func toServer() async throws -> PostGISCopy.Report {
+        let plan = try GeoPackage.plan(path: from, create: false)
+        let session = try await PostgresSession.open(try PostgresURL(parsing: to))
+        do {
+            let (line, progress) = Self.progressLine()
+            let report = try await PostGISCopy.export(plan, to: session, replace: replace, progress: progress)
+            line.finish()
+            try await session.close()
+            return report
+        } catch {
+            try? await session.close()
+            throw error
+        }
+    }
+
+    private func toFile() async throws -> PostGISCopy.Report {
+        try refuseExistingFile()
+        let session = try await PostgresSession.open(try PostgresURL(parsing: from))
+        let folder = (to as NSString).deletingLastPathComponent
+        let partial = (folder.isEmpty ? "" : folder + "/") + ".\((to as NSString).lastPathComponent).partial-\(getpid())"
+        TemporaryFiles.shared.add(partial)
+        defer { TemporaryFiles.shared.remove(partial) }
+        do {
+            // In a scope of its own: the plan is closed (its write-ahead log folded in) before the rename.
+            let report = try await restore(from: session, into: partial)
+            try await session.close()
+            guard rename(partial, to) == 0 else {
+                throw GridplanError(.failed, "could not put the copy in place: \(String(cString: strerror(errno)))", source: .file(to))
+            }
+            return report
+        } catch {
+            try? await session.close()
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(partial + suffix) }
+            throw error
+        }
+    }
+
+    private func restore(from session: PostgresSession, into path: String) async throws -> PostGISCopy.Report {
+        let plan = try GeoPackage.plan(path: path, create: true)
+        let (line, progress) = Self.progressLine()
+        let report = try await PostGISCopy.restore(from: session, into: plan, progress: progress)
+        line.finish()
+        try GazetteerImporter.rebuildSearchIndex(in: plan)
+        return report
+    }
+
+    private func fileToFile() throws -> PostGISCopy.Report {
+        try refuseExistingFile()
+        let plan = try GeoPackage.plan(path: from, create: false)
+        let partial = to + ".partial-\(getpid())"
+        TemporaryFiles.shared.add(partial)
+        defer { TemporaryFiles.shared.remove(partial) }
+        do {
+            try plan.backup(to: partial)
+            guard rename(partial, to) == 0 else {
+                throw GridplanError(.failed, "could not put the copy in place: \(String(cString: strerror(errno)))", source: .file(to))
+            }
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        return PostGISCopy.Report()
+    }
+
+    /// A file target is replaced only when asked: it may be someone's plan.
+    private func refuseExistingFile() throws {
+        guard FileManager.default.fileExists(atPath: to), !replace else { return }
+        throw GridplanError(.conflict, "the file exists; nothing was changed", source: .file(to), hint: "add --replace to write over it")
+    }
+
+    /// Rows copied, shown as every long job shows its progress.
+    private static func progressLine() -> (ProgressLine, (Int, Int) -> Void) {
+        let line = ProgressLine("rows copied")
+        return (line, { line.update($0, total: $1) })
+    }
+}
+
+/// ``reportingErrors(_:)`` for an async command body.
+func reportingErrorsAsync(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        try reportingErrors { throw error }
+    }
+}

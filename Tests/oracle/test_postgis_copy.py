@@ -1,0 +1,232 @@
+"""`gridplan copy` between a GeoPackage and a real PostgreSQL 15 + PostGIS server that this module
+starts on a private port (tools/pg-cluster: initdb in a temporary folder, no Docker), checked with
+PostGIS's own functions, GDAL's PostgreSQL driver and GDAL's GeoPackage validator."""
+import csv
+import json
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+SYSTEM_PYTHON = "/usr/bin/python3"
+VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+# A name with every character COPY's text format and SQL treat specially: quote, tab, newline, backslash, \N.
+ODD_NAME = "O'Brien\"; DROP TABLE grids; --\ttab\nline\\N back\\slash 网格员"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A private PostgreSQL server with PostGIS: (URL with password, socket folder, port)."""
+    folder = tempfile.mkdtemp(prefix="gridplan-pg-")
+    port = free_port()
+    started = subprocess.run([ROOT / "tools" / "pg-cluster", "start", folder, str(port)], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    try:
+        yield started.stdout.strip(), folder, port
+    finally:
+        subprocess.run([ROOT / "tools" / "pg-cluster", "stop", folder], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def psql(server, sql):
+    """Rows of `sql` on the test server, as lists of text (psql's unaligned output)."""
+    _, folder, port = server
+    result = subprocess.run([PSQL, "-X", "-A", "-t", "-F", "\x1f", "-R", "\x1e", "-h", folder, "-p", str(port), "-U", "gridplan",
+                             "-d", "gridplan", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return [row.split("\x1f") for row in result.stdout.rstrip("\n").split("\x1e") if row]
+
+
+def data_tables(db):
+    """The plan's own tables (not GeoPackage's catalogue, R-trees or internal search tables)."""
+    with sqlite3.connect(db) as con:
+        return [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'gpkg_%' AND name NOT LIKE 'rtree_%' "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'internal_%' ORDER BY name")]
+
+
+def wkb(blob):
+    """The ISO WKB inside a GeoPackage geometry blob (after its header and envelope)."""
+    flags = blob[3]
+    envelope = [0, 32, 48, 48, 64][(flags >> 1) & 7]
+    return bytes(blob[8 + envelope:])
+
+
+@pytest.fixture(scope="module")
+def full_plan(gridplan, rostered, tmp_path_factory):
+    """The rostered sample with cases (imported, dispatched, one advanced), the default gazetteer, and a
+    person whose name holds SQL and COPY meta-characters."""
+    db, _, codes, _ = rostered
+    folder = tmp_path_factory.mktemp("postgis")
+    plan = folder / "plan.gpkg"
+    plan.write_bytes(db.read_bytes())
+    gridplan("gazetteer", "import", "--defaults", "--db", plan)
+    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", plan, "--crs", "gcj02",
+             "--rejects", folder / "rejects.csv", check=False)
+    gridplan("cases", "dispatch", "--db", plan, "--all-new", "--now", "2024-12-31 09:00", check=False)
+    roster = folder / "odd.csv"
+    with roster.open("w", newline="") as f:
+        csv.writer(f).writerows([["id", "name", "phone", "role"], ["ODD1", ODD_NAME, "13800000000", "专职网格员"]])
+    gridplan("people", "import", roster, "--db", plan)
+    with sqlite3.connect(plan) as con:
+        case = con.execute("SELECT external_id FROM cases WHERE status = 'dispatched' ORDER BY fid LIMIT 1").fetchone()[0]
+    gridplan("cases", "advance", case, "--db", plan, "--to-status", "handled", "--actor", "G0", "--at", "2024-12-31 10:00",
+             "--note", ODD_NAME)
+    return plan
+
+
+@pytest.fixture(scope="module")
+def copied(gridplan, server, full_plan):
+    """The full plan copied to the server once; the copy's standard output."""
+    url = server[0]
+    return gridplan("copy", "--from", full_plan, "--to", url)
+
+
+def test_every_row_arrives_and_the_geometry_is_the_files(server, full_plan, copied):
+    counts = {line.split()[0]: int(line.split()[1]) for line in copied.stdout.splitlines()[:-1]}
+    with sqlite3.connect(full_plan) as con:
+        for table in data_tables(full_plan):
+            mine = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            assert int(psql(server, f'SELECT count(*) FROM "{table}"')[0][0]) == mine, table
+            assert counts.get(table, 0) == (mine if table != "grdb_migrations" else 0), table
+        assert counts["cases"] > 4000 and counts["case_dispatches"] > 500 and counts["gazetteer"] > 1000
+        # Geometry byte for byte: PostGIS's WKB of each grid equals the WKB inside the file's blob.
+        theirs = {int(fid): hexwkb for fid, hexwkb in psql(server, "SELECT fid, encode(ST_AsBinary(geom), 'hex') FROM grids")}
+        for fid, blob in con.execute("SELECT fid, geom FROM grids"):
+            assert theirs[fid] == wkb(blob).hex(), fid
+        names = dict(con.execute("SELECT person_id, name FROM people"))
+    assert dict(psql(server, "SELECT person_id, name FROM people WHERE person_id = 'ODD1'")) == {"ODD1": ODD_NAME} == {"ODD1": names["ODD1"]}
+    assert psql(server, "SELECT note FROM case_transitions WHERE actor = 'G0' AND to_state = 'handled'") == [[ODD_NAME]]
+    # Types as PostGIS users expect them: SRID 4490, GiST indexes, real dates and numbers.
+    columns = dict(psql(server, "SELECT f_table_name || '.' || f_geometry_column, srid::text FROM geometry_columns"))
+    assert columns["grids.geom"] == "4490" and columns["cases.geom"] == "4490" and columns["gazetteer.geom"] == "4490"
+    gist = {r[0] for r in psql(server, "SELECT tablename FROM pg_indexes WHERE indexdef LIKE '%USING gist%'")}
+    assert {"grids", "cases", "people", "gazetteer", "findings", "plan_changes"} <= gist
+    types = dict(psql(server, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'grids'"))
+    assert types["valid_from"] == "date" and types["level"] == "bigint" and types["households"] == "bigint"
+    assert psql(server, "SELECT count(*) FROM grids WHERE NOT ST_IsValid(geom)") == [["0"]]
+
+
+def test_postgis_assigns_points_as_gridplan_does(gridplan, server, full_plan, copied, tmp_path):
+    """ST_Covers on the copied grids gives each point the unit gridplan's own engine gives it."""
+    rng = random.Random(17)
+    points = [(rng.uniform(110.32, 110.42), rng.uniform(21.23, 21.33)) for _ in range(300)]
+    source = tmp_path / "points.csv"
+    source.write_text("id,lon,lat\n" + "".join(f"{i},{x!r},{y!r}\n" for i, (x, y) in enumerate(points)))
+    out = tmp_path / "assigned.csv"
+    gridplan("assign", source, "--db", full_plan, "--out", out, "--crs", "cgcs2000")
+    # Points a few metres outside every grid are snapped to the nearest by default: those are gridplan's own.
+    rows = [r.split(",") for r in out.read_text().splitlines()[1:]]
+    mine = {int(r[0]): r[4] if r[3] == "inside" else "" for r in rows}
+    values = ", ".join(f"({i}, {x!r}, {y!r})" for i, (x, y) in enumerate(points))
+    theirs = dict.fromkeys(range(len(points)), "")
+    for i, code in psql(server, f"SELECT p.i, g.code FROM (VALUES {values}) AS p(i, x, y) JOIN grids g ON g.level = 4 "
+                                "AND g.valid_to IS NULL AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4490))"):
+        theirs[int(i)] = code
+    assert sum(1 for c in mine.values() if c) > 100
+    assert mine == theirs
+
+
+def test_gdal_reads_the_copy_as_it_reads_the_file(server, full_plan, copied):
+    """GDAL's PostgreSQL driver and its GeoPackage driver see the same features in the grids layer."""
+    _, folder, port = server
+    script = f"""
+import json, sys
+from osgeo import ogr
+def read(source):
+    ds = ogr.Open(source)
+    layer = ds.GetLayerByName("grids")
+    return sorted((f.GetFID(), f.GetField("code"), f.GetField("valid_from"), f.GetGeometryRef().ExportToIsoWkb().hex()) for f in layer)
+a = read({str(full_plan)!r})
+b = read("PG:host={folder} port={port} dbname=gridplan user=gridplan")
+print(json.dumps([len(a), a == b]))
+"""
+    result = subprocess.run([SYSTEM_PYTHON, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[1] is True and json.loads(result.stdout)[0] > 700
+
+
+def test_back_to_a_file_gives_the_same_plan(gridplan, server, full_plan, copied, tmp_path):
+    """PostGIS → GeoPackage (through the Unix socket, GDAL's PG: form): every row of every table equal,
+    the search tables rebuilt, and the file passes GDAL's validator and answers as the original."""
+    _, folder, port = server
+    back = tmp_path / "back.gpkg"
+    result = gridplan("copy", "--from", f"PG:host={folder} port={port} dbname=gridplan user=gridplan", "--to", back)
+    assert "copied" in result.stdout and not list(tmp_path.glob(".back.gpkg.partial-*"))
+    with sqlite3.connect(full_plan) as a, sqlite3.connect(back) as b:
+        assert data_tables(back) == data_tables(full_plan)
+        for table in data_tables(full_plan):
+            mine = a.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            assert b.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() == mine, table
+        for search in ["internal_gazetteer_names"]:
+            assert sorted(b.execute(f"SELECT * FROM {search}")) == sorted(a.execute(f"SELECT * FROM {search}"))
+        fts = "SELECT rowid FROM internal_gazetteer_fts WHERE internal_gazetteer_fts MATCH ? ORDER BY rowid"
+        for word in ["中山", "海滨", "寸金"]:
+            assert b.execute(fts, (word,)).fetchall() == a.execute(fts, (word,)).fetchall()
+        assert b.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = 'cases'").fetchone() == \
+            a.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = 'cases'").fetchone()
+    checked = subprocess.run([SYSTEM_PYTHON, VALIDATOR, "-k", str(back)], capture_output=True, text=True)
+    assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout + checked.stderr
+    for args in [["summary"], ["cases", "stats", "--level", "community"],
+                 ["who-covers", "--address", "湛江市赤坎区中山二路1号", "--json", "--at", "2024-12-31"]]:
+        assert gridplan(*args, "--db", back).stdout.replace(str(back), "PLAN") == \
+            gridplan(*args, "--db", full_plan).stdout.replace(str(full_plan), "PLAN"), args
+
+
+def test_a_target_holding_a_plan_is_kept_unless_replace(gridplan, server, full_plan, copied, tmp_path):
+    url = server[0]
+    before = psql(server, "SELECT count(*) FROM cases")
+    refused = gridplan("copy", "--from", full_plan, "--to", url, check=False)
+    assert refused.returncode == 2 and "already holds a gridplan plan" in refused.stderr and "--replace" in refused.stderr
+    assert psql(server, "SELECT count(*) FROM cases") == before
+    existing = tmp_path / "existing.gpkg"
+    existing.write_bytes(b"someone's file")
+    refused = gridplan("copy", "--from", url, "--to", existing, check=False)
+    assert refused.returncode == 2 and "the file exists" in refused.stderr
+    assert existing.read_bytes() == b"someone's file"
+    replaced = gridplan("copy", "--from", url, "--to", existing, "--replace")
+    assert "copied" in replaced.stdout and existing.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_a_failed_copy_leaves_the_server_as_it_was(gridplan, server, full_plan, copied, tmp_path):
+    """A source row that cannot be sent (a broken geometry, late in the copy) rolls the whole copy back:
+    the plan already on the server, replaced in the same transaction, is still there whole."""
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(full_plan.read_bytes())
+    with sqlite3.connect(broken) as con:
+        for name in ["ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"]:
+            con.create_function(name, 1, lambda blob: 0)
+        con.execute("UPDATE grids SET geom = X'47500003E61000000102' WHERE fid = (SELECT max(fid) FROM grids)")
+        con.execute("DELETE FROM duties")
+    before = {t: psql(server, f'SELECT count(*) FROM "{t}"') for t in ["grids", "duties", "cases", "people"]}
+    failed = gridplan("copy", "--from", broken, "--to", server[0], "--replace", check=False)
+    assert failed.returncode == 2 and "grids row" in failed.stderr and "geom" in failed.stderr, failed.stderr
+    assert {t: psql(server, f'SELECT count(*) FROM "{t}"') for t in before} == before
+
+
+def test_connection_failures_name_the_server_without_the_password(gridplan, server, full_plan):
+    _, _, port = server
+    wrong = gridplan("copy", "--from", full_plan, "--to", f"postgresql://gridplan:s3cret-wrong@127.0.0.1:{port}/gridplan", check=False)
+    assert wrong.returncode == 2 and "s3cret-wrong" not in wrong.stderr
+    assert f"postgresql://gridplan@127.0.0.1:{port}/gridplan" in wrong.stderr and "password authentication failed" in wrong.stderr
+    nobody = free_port()
+    gone = gridplan("copy", "--from", full_plan, "--to", f"postgresql://gridplan:s3cret@127.0.0.1:{nobody}/gridplan", check=False)
+    assert gone.returncode == 2 and "no PostgreSQL server answers there" in gone.stderr and "s3cret" not in gone.stderr
+    missing = gridplan("copy", "--from", full_plan, "--to", f"postgresql://gridplan:gridplan@127.0.0.1:{port}/nosuchdb", check=False)
+    assert missing.returncode == 2 and "nosuchdb" in missing.stderr and "does not exist" in missing.stderr
+    other = gridplan("summary", "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
+    assert other.returncode == 2 and "gridplan copy" in other.stderr and "s3cret" not in other.stderr
