@@ -26,7 +26,9 @@ import Testing
     }
 
     @Test func refusesWhatIsNotAnAddressWithoutShowingThePassword() {
-        for text in ["postgresql://gp:secret@db:99999/x", "PG:host=db password=secret nonsense", "PG:password='secret", "postgresql://gp@db/x?sslmode=maybe"] {
+        for text in [
+            "postgresql://gp:secret@db:99999/x", "PG:host=db password=secret nonsense", "PG:password='secret", "postgresql://gp@db/x?sslmode=maybe",
+        ] {
             #expect {
                 try PostgresURL(parsing: text)
             } throws: { error in
