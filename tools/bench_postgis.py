@@ -79,7 +79,7 @@ def main():
                    if con.execute("SELECT type FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] == "table")
 
     plan_mb = db.stat().st_size / 1e6
-    server = work / "pg"
+    server = Path(tempfile.mkdtemp(prefix="bench-postgis-server-"))   # not inside `work`: the server's user must reach it
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -108,6 +108,7 @@ def main():
     finally:
         subprocess.run([ROOT / "tools" / "pg-cluster", "stop", server], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(server, ignore_errors=True)
 
     print(f"plan: the sample district, {cases:,} cases, {rows:,} rows in its layers and tables, {plan_mb:.0f} MB")
     print(f"{'move':<56}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}")
