@@ -48,6 +48,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument("--keep", action="store_true", help="leave the files and the server running, and say where (to look further)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-postgis-"))
     db = work / "plan.gpkg"
@@ -106,9 +107,12 @@ def main():
             with sqlite3.connect(path) as con:
                 assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases, path
     finally:
-        subprocess.run([ROOT / "tools" / "pg-cluster", "stop", server], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(server, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {work} and the server {url} (stop it with tools/pg-cluster stop {server})", file=sys.stderr)
+        else:
+            subprocess.run([ROOT / "tools" / "pg-cluster", "stop", server], capture_output=True)
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(server, ignore_errors=True)
 
     print(f"plan: the sample district, {cases:,} cases, {rows:,} rows in its layers and tables, {plan_mb:.0f} MB")
     print(f"{'move':<56}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}")

@@ -37,10 +37,12 @@ extension PostGISCopy {
             try await plan.fillingWithoutKeyChecks {
                 // The schema's own rows (layer styles) give way to the database's.
                 try plan.write { db in for t in tables { try db.execute(sql: "DELETE FROM \(PostGISSchema.quoted(t.name))") } }
-                for table in tables {
-                    let before = report.rows
-                    let rows = try await restoreRows(of: table, from: session, into: plan) { progress(before + $0, total) }
-                    report.tables.append((table.name, rows))
+                try await plan.loadingWithoutIndexes(tables.map(\.name)) {
+                    for table in tables {
+                        let before = report.rows
+                        let rows = try await restoreRows(of: table, from: session, into: plan) { progress(before + $0, total) }
+                        report.tables.append((table.name, rows))
+                    }
                 }
             }
             try plan.write { db in
@@ -72,6 +74,7 @@ extension PostGISCopy {
         let insert =
             "INSERT INTO \(q(table.name)) (\(table.columns.map { q($0.name) }.joined(separator: ", "))) VALUES (\(table.columns.map { _ in "?" }.joined(separator: ", ")))"
         let context = GEOSContext()
+        let conversions = table.columns.map(Conversion.init)
         var pending: [[DatabaseValue]] = []
         var total = 0
         func flush() throws {
@@ -88,7 +91,10 @@ extension PostGISCopy {
             var values: [DatabaseValue] = []
             values.reserveCapacity(row.count)
             for (k, text) in row.enumerated() {
-                values.append(try value(text, for: table.columns[k], context: context, place: "\(table.name) row \(total + pending.count + 1)"))
+                values.append(
+                    try value(text, as: conversions[k], context: context) {
+                        ErrorSource(feature: "\(table.name) row \(total + pending.count + 1)", field: table.columns[k].name)
+                    })
             }
             pending.append(values)
             if pending.count == batch { try flush() }
@@ -97,13 +103,26 @@ extension PostGISCopy {
         return total
     }
 
-    /// A value read as text from PostgreSQL, as the GeoPackage stores it in `column`.
-    private static func value(_ text: String?, for column: PlanTable.Column, context: GEOSContext, place: String) throws -> DatabaseValue {
-        guard let text else { return .null }
-        func bad(_ what: String) -> GridplanError {
-            GridplanError(.badInput, "\(what) in the database", source: ErrorSource(feature: place, field: column.name))
+    /// How a column's text from PostgreSQL becomes the value the GeoPackage stores: decided once a table.
+    enum Conversion {
+        case geometry, bytes, boolean, integer, real, text
+        init(_ column: PlanTable.Column) {
+            switch (CopyText.Kind(column), PostGISSchema.type(of: column, srid: 0)) {
+            case (.geometry, _): self = .geometry
+            case (.bytes, _): self = .bytes
+            case (.boolean, _): self = .boolean
+            case (_, "bigint"): self = .integer
+            case (_, "double precision"): self = .real
+            default: self = .text
+            }
         }
-        switch CopyText.Kind(column) {
+    }
+
+    /// A value read as text from PostgreSQL, as the GeoPackage stores it. `place` names the row in an error.
+    private static func value(_ text: String?, as conversion: Conversion, context: GEOSContext, place: () -> ErrorSource) throws -> DatabaseValue {
+        guard let text else { return .null }
+        func bad(_ what: String) -> GridplanError { GridplanError(.badInput, "\(what) in the database", source: place()) }
+        switch conversion {
         case .geometry:
             guard let wkb = CopyText.bytes(hex: text) else { throw bad("a geometry that is not WKB") }
             let geometry = try Geometry(wkb: wkb, context: context)
@@ -111,14 +130,10 @@ extension PostGISCopy {
         case .bytes:
             guard let data = CopyText.bytes(hex: text) else { throw bad("bytes that are not hex") }
             return data.databaseValue
-        case .boolean:
-            return (Int64(text) ?? 0).databaseValue
-        case .other:
-            switch PostGISSchema.type(of: column, srid: 0) {
-            case "bigint": return Int64(text)?.databaseValue ?? text.databaseValue
-            case "double precision": return Double(text)?.databaseValue ?? text.databaseValue
-            default: return text.databaseValue
-            }
+        case .boolean: return (Int64(text) ?? 0).databaseValue
+        case .integer: return Int64(text)?.databaseValue ?? text.databaseValue
+        case .real: return Double(text)?.databaseValue ?? text.databaseValue
+        case .text: return text.databaseValue
         }
     }
 }

@@ -25,10 +25,15 @@ public final class PostgresSession: Sendable {
             let socket = url.host.hasSuffix(".s.PGSQL.\(url.port)") ? url.host : "\(url.host)/.s.PGSQL.\(url.port)"
             configuration = .init(unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
         } else {
+            // As libpq: `require` and `prefer` encrypt without checking the certificate (a district's
+            // server often has its own); `verify-full` checks it and the host name against the system's CAs.
+            var unchecked = TLSConfiguration.makeClientConfiguration()
+            unchecked.certificateVerification = .none
             let tls: PostgresConnection.Configuration.TLS
             switch url.sslMode {
-            case "require": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case "prefer", "allow": tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case "require": tls = .require(try NIOSSLContext(configuration: unchecked))
+            case "prefer", "allow": tls = .prefer(try NIOSSLContext(configuration: unchecked))
+            case "verify-full": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             default: tls = .disable
             }
             configuration = .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
@@ -103,6 +108,15 @@ public final class PostgresSession: Sendable {
             return GridplanError(kind, "\(doing): the server says: \(message)\(detail)", source: .file(url.description))
         }
         let underlying = error.underlying.map { ": \($0)" } ?? ""
+        if let tls = error.underlying, tls is NIOSSLError {
+            let untrusted = "\(tls)".contains("CERTIFICATE_VERIFY_FAILED")
+            return GridplanError(
+                .failed, "\(doing): the TLS handshake failed\(untrusted ? ": the server's certificate is not trusted" : underlying)",
+                source: .file(url.description),
+                hint: untrusted
+                    ? "sslmode=verify-full checks the certificate against the system's CAs; sslmode=require encrypts without checking it"
+                    : nil)
+        }
         switch error.code {
         case .connectionError:
             return GridplanError(

@@ -13,7 +13,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var database: String
-    /// TLS: `disable` (the default here: a street office's server on its own network), `prefer` or `require`.
+    /// TLS: `disable` (the default here: a street office's server on its own network), `allow`, `prefer`,
+    /// `require` (encrypted, the certificate unchecked, as libpq) or `verify-full` (certificate and host checked).
     public var sslMode: String
 
     /// True when `text` names a PostgreSQL server rather than a file: what `--db` and `copy` look at.
@@ -55,8 +56,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         self.port = port
         database = fields["dbname"] ?? user
         sslMode = fields["sslmode"] ?? "disable"
-        guard ["disable", "allow", "prefer", "require"].contains(sslMode) else {
-            throw bad("sslmode '\(sslMode)': gridplan knows disable, prefer and require")
+        guard ["disable", "allow", "prefer", "require", "verify-full"].contains(sslMode) else {
+            throw bad("sslmode '\(sslMode)': gridplan knows disable, allow, prefer, require and verify-full")
         }
     }
 

@@ -78,25 +78,22 @@ struct CopyCommand: AsyncParsableCommand {
     private func toFile() async throws -> PostGISCopy.Report {
         try refuseExistingFile()
         let session = try await PostgresSession.open(try PostgresURL(parsing: from))
-        let folder = (to as NSString).deletingLastPathComponent
-        let partial = (folder.isEmpty ? "" : folder + "/") + ".\((to as NSString).lastPathComponent).partial-\(getpid())"
-        TemporaryFiles.shared.add(partial)
-        defer { TemporaryFiles.shared.remove(partial) }
+        // Written as `.gridplan-tmp-PID-NAME` and renamed at the end (one a kill leaves is removed by a later run).
+        let output = try OutputFile(to)
         do {
-            // In a scope of its own: the plan is closed (its write-ahead log folded in) before the rename.
-            let report = try await restore(from: session, into: partial)
+            let report = try await restore(from: session, into: output.temporary)
             try await session.close()
-            guard rename(partial, to) == 0 else {
-                throw GridplanError(.failed, "could not put the copy in place: \(String(cString: strerror(errno)))", source: .file(to))
-            }
+            try output.commit()
             return report
         } catch {
             try? await session.close()
-            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(partial + suffix) }
+            for suffix in ["-wal", "-shm", "-journal"] { unlink(output.temporary + suffix) }
+            output.discard()
             throw error
         }
     }
 
+    /// Fills a new plan at `path` from the server; the plan is closed (its log folded in) when this returns.
     private func restore(from session: PostgresSession, into path: String) async throws -> PostGISCopy.Report {
         let plan = try GeoPackage.plan(path: path, create: true)
         let (line, progress) = Self.progressLine()
@@ -109,16 +106,12 @@ struct CopyCommand: AsyncParsableCommand {
     private func fileToFile() throws -> PostGISCopy.Report {
         try refuseExistingFile()
         let plan = try GeoPackage.plan(path: from, create: false)
-        let partial = to + ".partial-\(getpid())"
-        TemporaryFiles.shared.add(partial)
-        defer { TemporaryFiles.shared.remove(partial) }
+        let output = try OutputFile(to)
         do {
-            try plan.backup(to: partial)
-            guard rename(partial, to) == 0 else {
-                throw GridplanError(.failed, "could not put the copy in place: \(String(cString: strerror(errno)))", source: .file(to))
-            }
+            try plan.backup(to: output.temporary)
+            try output.commit()
         } catch {
-            unlink(partial)
+            output.discard()
             throw error
         }
         return PostGISCopy.Report()

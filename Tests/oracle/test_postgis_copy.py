@@ -218,6 +218,54 @@ def test_a_failed_copy_leaves_the_server_as_it_was(gridplan, server, full_plan, 
     assert {t: psql(server, f'SELECT count(*) FROM "{t}"') for t in before} == before
 
 
+def killed_at(binary, args, seconds):
+    """Runs gridplan and kills it (SIGKILL) after `seconds`, or lets it finish first."""
+    process = subprocess.Popen([binary, *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_a_killed_copy_leaves_either_target_whole(gridplan, gridplan_binary, server, rostered, full_plan, copied, tmp_path):
+    """kill -9 at any moment of a copy: the server holds the old plan or the whole new one, never a mix;
+    a file target is absent or whole, and the killed run's temporary file goes at the next run."""
+    tables = ["grids", "people", "duties", "cases", "gazetteer", "grdb_migrations"]
+    def counts():
+        return {t: int(psql(server, f'SELECT count(*) FROM "{t}"')[0][0]) for t in tables}
+    def counted(db):
+        with sqlite3.connect(db) as con:
+            return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    full, small = counted(full_plan), counted(rostered[0])
+    assert counts() == full and small["cases"] == 0
+    for k, seconds in enumerate([0.15, 0.4, 0.8, 1.5]):
+        source = small if k % 2 == 0 else full
+        killed_at(gridplan_binary, ["copy", "--from", rostered[0] if source is small else full_plan, "--to", server[0], "--replace"], seconds)
+        now = counts()
+        assert now in (full, small), (seconds, now)
+    target = tmp_path / "killed.gpkg"
+    killed_at(gridplan_binary, ["copy", "--from", server[0], "--to", target], 0.5)
+    assert not target.exists() or gridplan("summary", "--db", target).returncode == 0
+    gridplan("copy", "--from", server[0], "--to", tmp_path / "after.gpkg")
+    assert not list(tmp_path.glob(".gridplan-tmp-*")), list(tmp_path.iterdir())
+    gridplan("copy", "--from", full_plan, "--to", server[0], "--replace")   # as the other tests found it
+    assert counts() == full
+
+
+def test_tls_encrypts_and_verify_full_checks_the_certificate(gridplan, server, full_plan, copied, tmp_path):
+    """sslmode=require connects over TLS without checking the server's self-signed certificate, as libpq does;
+    verify-full checks it and refuses."""
+    _, _, port = server
+    base = f"postgresql://gridplan:gridplan@127.0.0.1:{port}/gridplan"
+    back = tmp_path / "tls.gpkg"
+    gridplan("copy", "--from", base + "?sslmode=require", "--to", back)
+    with sqlite3.connect(back) as con:
+        assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == int(psql(server, "SELECT count(*) FROM cases")[0][0])
+    refused = gridplan("copy", "--from", base + "?sslmode=verify-full", "--to", tmp_path / "no.gpkg", check=False)
+    assert refused.returncode == 2 and "certificate is not trusted" in refused.stderr and not (tmp_path / "no.gpkg").exists()
+
+
 def test_connection_failures_name_the_server_without_the_password(gridplan, server, full_plan):
     _, _, port = server
     wrong = gridplan("copy", "--from", full_plan, "--to", f"postgresql://gridplan:s3cret-wrong@127.0.0.1:{port}/gridplan", check=False)
