@@ -64,7 +64,7 @@ public enum PostGISCopy {
             }
             try await session.execute("COMMIT")
         } catch {
-            try? await session.execute("ROLLBACK")
+            await session.abandon()
             throw error
         }
         return report

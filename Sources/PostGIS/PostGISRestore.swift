@@ -50,7 +50,7 @@ extension PostGISCopy {
             }
             try await session.execute("COMMIT")
         } catch {
-            try? await session.execute("ROLLBACK")
+            await session.abandon()
             throw error
         }
         return report

@@ -1,3 +1,4 @@
+import Foundation
 import GridErrors
 import Logging
 import NIOCore
@@ -19,7 +20,12 @@ public final class PostgresSession: Sendable {
 
     /// Connects and checks that the database has PostGIS (creating the extension when the user may).
     public static func open(_ url: PostgresURL) async throws -> PostgresSession {
-        let logger = Logger(label: "gridplan.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
+        // GRIDPLAN_POSTGRES_LOG=debug (or trace, info…) shows PostgresNIO's own log on standard error.
+        var logger = Logger(label: "gridplan.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
+        if let level = ProcessInfo.processInfo.environment["GRIDPLAN_POSTGRES_LOG"].flatMap(Logger.Level.init(rawValue:)) {
+            logger = Logger(label: "gridplan.postgis", factory: { label in StreamLogHandler.standardError(label: label) })
+            logger.logLevel = level
+        }
         let configuration: PostgresConnection.Configuration
         if url.host.hasPrefix("/") {
             let socket = url.host.hasSuffix(".s.PGSQL.\(url.port)") ? url.host : "\(url.host)/.s.PGSQL.\(url.port)"
@@ -56,21 +62,69 @@ public final class PostgresSession: Sendable {
         return session
     }
 
-    public func close() async throws { try await connection.close() }
+    public func close() async throws {
+        guard !connection.isClosed else { return }
+        try await connection.close()
+    }
+
+    /// Ends a failed transaction: `ROLLBACK` and close, each given a few seconds. A connection the
+    /// server has cut (a restart) is left as it is: the server rolled the transaction back itself,
+    /// and a statement sent on such a connection can wait for an answer that never comes.
+    public func abandon() async {
+        guard !connection.isClosed else { return }
+        _ = await Self.within(seconds: 5) { try await self.execute("ROLLBACK") }
+        _ = await Self.within(seconds: 5) { try await self.close() }
+    }
+
+    /// Runs `start`, which sends a statement, failing at once when the connection closes first. A
+    /// statement sent on a connection the server has just cut (a restart between two statements) is
+    /// never answered by PostgresNIO: without this, a copy would wait for ever.
+    private func whileConnected<T: Sendable>(_ start: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard !connection.isClosed else { throw ConnectionLost() }
+        let once = Once()
+        let closed = connection.closeFuture
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            @Sendable func answer(_ result: Result<T, any Error>) {
+                if once.first() { continuation.resume(with: result) }
+            }
+            Task {
+                do { answer(.success(try await start())) } catch { answer(.failure(error)) }
+            }
+            closed.whenComplete { _ in answer(.failure(ConnectionLost())) }
+        }
+    }
+
+    /// Runs `work`, giving up after `seconds` (the work is left running, unstructured: a statement on a
+    /// cut connection may never finish): true when it finished in time without error.
+    private static func within(seconds: Double, _ work: @escaping @Sendable () async throws -> Void) async -> Bool {
+        let once = Once()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            @Sendable func answer(_ value: Bool) {
+                if once.first() { continuation.resume(returning: value) }
+            }
+            Task { answer((try? await work()) != nil) }
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                answer(false)
+            }
+        }
+    }
 
     /// Runs SQL that returns no rows (DDL, `BEGIN`, `COMMIT`); values go in as bindings, never as text.
     public func execute(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws {
         do {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).collect()
+            let (connection, logger) = (connection, logger)
+            _ = try await whileConnected { try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).collect() }
         } catch {
-            throw Self.failure(error, url: url, doing: "failed")
+            throw Self.failure(error, url: url, doing: "a statement failed")
         }
     }
 
     /// The rows of a query, each column read as text (NULL as nil): the copy's one way of reading.
     public func rows(_ sql: String, _ bindings: PostgresBindings = PostgresBindings(), each: ([String?]) throws -> Void) async throws {
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            let (connection, logger) = (connection, logger)
+            let rows = try await whileConnected { try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) }
             for try await row in rows {
                 var values: [String?] = []
                 values.reserveCapacity(row.count)
@@ -80,13 +134,14 @@ public final class PostgresSession: Sendable {
         } catch let error as GridplanError {
             throw error
         } catch {
-            throw Self.failure(error, url: url, doing: "failed")
+            throw Self.failure(error, url: url, doing: "a statement failed")
         }
     }
 
     /// Streams text-format `COPY` data into `table`: `write` is called with a function that sends a chunk.
     public func copy(into table: String, columns: [String], write: (_ send: (String) async throws -> Void) async throws -> Void) async throws {
         do {
+            guard !connection.isClosed else { throw ConnectionLost() }
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                 try await write { chunk in try await writer.write(ByteBuffer(string: chunk)) }
             }
@@ -97,15 +152,24 @@ public final class PostgresSession: Sendable {
         }
     }
 
+    private static let lostHint: Wording =
+        "the server stopped or restarted; what this command had not committed was rolled back: run it again when the server is up"
+
     /// A PostgresNIO error as a gridplan error: what the server said, or why it could not be reached.
     static func failure(_ error: any Error, url: PostgresURL, doing: String) -> GridplanError {
+        if error is ConnectionLost || (error as? PostgresError).map({ if case .connectionClosed = $0 { true } else { false } }) == true {
+            return GridplanError(.failed, "\(doing): the connection to the server was lost", source: .file(url.description), hint: lostHint)
+        }
         guard let error = error as? PSQLError else { return GridplanError(.failed, "\(doing): \(error)", source: .file(url.description)) }
         if let message = error.serverInfo?[.message] {
             let state = error.serverInfo?[.sqlState] ?? ""
             // 28P01 wrong password, 28000 no such role or not allowed by pg_hba, 3D000 no such database.
             let kind: ErrorKind = state.hasPrefix("28") || state == "3D000" ? .badArgument : .failed
             let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
-            return GridplanError(kind, "\(doing): the server says: \(message)\(detail)", source: .file(url.description))
+            // 57P01–57P03: the server is stopping, restarting or starting.
+            return GridplanError(
+                kind, "\(doing): the server says: \(message)\(detail)", source: .file(url.description),
+                hint: state.hasPrefix("57P") ? Self.lostHint : nil as Wording?)
         }
         let underlying = error.underlying.map { ": \($0)" } ?? ""
         if let tls = error.underlying, tls is NIOSSLError {
@@ -118,6 +182,9 @@ public final class PostgresSession: Sendable {
                     : nil)
         }
         switch error.code {
+        case .clientClosedConnection, .serverClosedConnection:
+            return GridplanError(
+                .failed, "\(doing): the connection to the server was lost", source: .file(url.description), hint: Self.lostHint)
         case .connectionError:
             return GridplanError(
                 .failed, "\(doing): no PostgreSQL server answers there\(underlying)", source: .file(url.description),
@@ -129,3 +196,18 @@ public final class PostgresSession: Sendable {
         }
     }
 }
+
+/// True the first time it is asked, from any thread.
+private final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func first() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        defer { done = true }
+        return !done
+    }
+}
+
+/// The connection closed before a statement could be sent or answered.
+private struct ConnectionLost: Error {}

@@ -70,7 +70,7 @@ struct CopyCommand: AsyncParsableCommand {
             try await session.close()
             return report
         } catch {
-            try? await session.close()
+            await session.abandon()
             throw error
         }
     }
@@ -86,7 +86,7 @@ struct CopyCommand: AsyncParsableCommand {
             try output.commit()
             return report
         } catch {
-            try? await session.close()
+            await session.abandon()
             for suffix in ["-wal", "-shm", "-journal"] { unlink(output.temporary + suffix) }
             output.discard()
             throw error

@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,30 @@ def test_a_killed_copy_leaves_either_target_whole(gridplan, gridplan_binary, ser
     gridplan("copy", "--from", server[0], "--to", tmp_path / "after.gpkg")
     assert not list(tmp_path.glob(".gridplan-tmp-*")), list(tmp_path.iterdir())
     gridplan("copy", "--from", full_plan, "--to", server[0], "--replace")   # as the other tests found it
+    assert counts() == full
+
+
+def test_a_server_restarted_mid_copy_keeps_the_old_plan(gridplan_binary, server, rostered, full_plan, copied):
+    """The server restarted while a copy writes to it: the copy stops with a message naming the server, and
+    the server holds the old plan whole (or, if the copy finished first, the new one whole)."""
+    tables = ["grids", "people", "cases", "gazetteer"]
+    def counts():
+        return {t: int(psql(server, f'SELECT count(*) FROM "{t}"')[0][0]) for t in tables}
+    full = counts()
+    for seconds in [0.1, 0.2, 0.4]:
+        process = subprocess.Popen([gridplan_binary, "copy", "--from", rostered[0], "--to", server[0], "--replace"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        time.sleep(seconds)
+        subprocess.run([ROOT / "tools" / "pg-cluster", "restart", server[1]], check=True, capture_output=True)
+        out, err = process.communicate(timeout=60)
+        now = counts()
+        if process.returncode == 0:
+            assert now["cases"] == 0 and now["grids"] == full["grids"], now
+            subprocess.run([gridplan_binary, "copy", "--from", full_plan, "--to", server[0], "--replace"], check=True, capture_output=True)
+        else:
+            assert process.returncode == 2 and f"postgresql://gridplan@127.0.0.1:{server[2]}/gridplan" in err, err
+            assert "run it again when the server is up" in err, err
+            assert now == full, now
     assert counts() == full
 
 
