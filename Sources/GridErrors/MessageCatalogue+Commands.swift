@@ -2,6 +2,26 @@ extension MessageCatalogue {
     /// The command line's and the server's own errors.
     static let chineseCommands = table(
         """
+        copied %1 rows in %2 tables to %3 ⇒ 已复制 %2 个表共 %1 行到 %3
+        copied the plan to %1 (SQLite's online backup) ⇒ 已将规划复制到 %1（SQLite 在线备份）
+        rows copied ⇒ 已复制行
+        the file exists; nothing was changed ⇒ 文件已存在；未做任何改动
+        add --replace to write over it ⇒ 加 --replace 可覆盖它
+        the database already holds a gridplan plan; nothing was changed ⇒ 数据库中已有 gridplan 规划；未做任何改动
+        add --replace to put this plan in its place (its tables are dropped; other tables stay) ⇒ 加 --replace 可用本规划替换它（删除其各表；其他表保留）
+        the database holds no gridplan plan (no grdb_migrations table) ⇒ 数据库中没有 gridplan 规划（没有 grdb_migrations 表）
+        copying from one PostgreSQL database to another is not gridplan's work ⇒ 从一个 PostgreSQL 数据库复制到另一个不属于 gridplan 的工作
+        use pg_dump and pg_restore, or copy through a GeoPackage ⇒ 请用 pg_dump 和 pg_restore，或经由 GeoPackage 复制
+        this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back ⇒ 此命令目前只支持 GeoPackage；\
+        PostgreSQL 上的规划可用 `gridplan copy` 复制过去和复制回来
+        gridplan copy --from %1 --to plan.gpkg, then run it on plan.gpkg ⇒ 先 gridplan copy --from %1 --to plan.gpkg，再对 plan.gpkg 运行此命令
+        %1: the connection to the server was lost ⇒ %1：与服务器的连接已断开
+        the server stopped or restarted; what this command had not committed was rolled back: run it again when the server is up ⇒ \
+        服务器已停止或重启；本命令尚未提交的内容已回滚：服务器恢复后请重新运行
+        %1: the server says: %2%3 ⇒ %1：服务器答复：%2%3
+        %1: no PostgreSQL server answers there%2 ⇒ %1：该地址没有 PostgreSQL 服务器应答%2
+        check the host and port, and that the server is running and accepts TCP connections ⇒ 请检查主机和端口，以及服务器是否在运行并接受 TCP 连接
+        %1: the server asks for a password and none was given ⇒ %1：服务器要求密码，但没有给出
         bbox: give minx,miny,maxx,maxy ⇒ bbox：请给出 minx,miny,maxx,maxy
         cell=%1: not a number ⇒ cell=%1：不是数字
         level '%1': give street, community, area or unit (or 1–4) ⇒ 层级“%1”：请给出 street（街道）、community（社区）、area（片区）或 unit（单元）（或 1–4）
