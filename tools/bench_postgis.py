@@ -10,11 +10,21 @@ by gridplan is moved, end to end (one process each, file in, server out, and bac
 - back to a file: `gridplan copy --from postgresql://… --to back.gpkg` against
   `ogr2ogr -f GPKG back.gpkg PG:…` from gridplan's database.
 
+Then the spatial questions users ask of cases, at 20 seeded places, on the GeoPackage through
+`gridplan cases query --timing` (the query inside an open store, one process per question) and on the
+copy in PostGIS through one psql session with `\\timing` (the query's round trip on an open connection,
+rows fetched): a bounding box of about 1,000 cases (PostGIS: `ST_Intersects`, exact; `&&` alone compares float4 boxes and takes a few more), a 300 m radius (geodesic; PostGIS: GiST on the
+geometry, then `ST_DWithin` on geography), the 10 nearest (PostGIS: the `<->` operator), and one unit
+grid's cases (both: the `unit_code` index). Each answer's count is checked equal on both sides (the
+nearest: 10 each). Asked twice; the second round is printed as "warm".
+
 Printed: seconds, rows per second, peak memory (max RSS) of each, and the ratio. Both sides are checked to have
 moved every case. ogr2ogr moves tables only: gridplan also carries keys, foreign keys, indexes and the
 schema's version, and rebuilds the gazetteer's search tables on the way back.
 """
 import argparse
+import re
+import statistics
 import json
 import os
 import shutil
@@ -42,6 +52,55 @@ def run(*args):
     if result.returncode != 0:
         sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stderr}")
     return result.stdout, seconds, int(result.stderr.strip().splitlines()[-1]) / 1024
+
+
+def query_rounds(db, psql, rng, district, n):
+    """Times each kind of question on the GeoPackage (gridplan) and on PostGIS (psql), two rounds."""
+    minx, miny, maxx, maxy = district.bounds
+    side = (1000 / (n / ((maxx - minx) * (maxy - miny)))) ** 0.5
+    with sqlite3.connect(db) as con:
+        units = [r[0] for r in con.execute("SELECT code FROM grids WHERE level = 4 AND valid_to IS NULL ORDER BY code")]
+    places = []
+    while len(places) < 20:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if district.contains(shapely.Point(x, y)):
+            places.append((x, y, units[int(rng.integers(0, len(units)))]))
+    kinds = {
+        "bounding box (~1,000 cases)": (
+            lambda x, y, u: ["--bbox", f"{x - side / 2:.7f},{y - side / 2:.7f},{x + side / 2:.7f},{y + side / 2:.7f}"],
+            lambda x, y, u: f"SELECT * FROM cases WHERE ST_Intersects(geom, ST_MakeEnvelope({x - side / 2:.7f}, {y - side / 2:.7f}, "
+                            f"{x + side / 2:.7f}, {y + side / 2:.7f}, 4490))"),
+        "radius 300 m": (
+            lambda x, y, u: ["--near", f"{x:.7f},{y:.7f}", "--radius", "300"],
+            lambda x, y, u: f"SELECT * FROM cases WHERE ST_DWithin(geom, ST_SetSRID(ST_MakePoint({x:.7f}, {y:.7f}), 4490), 0.0035) "
+                            f"AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint({x:.7f}, {y:.7f}), 4490)::geography, 300)"),
+        "10 nearest": (
+            lambda x, y, u: ["--near", f"{x:.7f},{y:.7f}", "--nearest", "10"],
+            lambda x, y, u: f"SELECT * FROM cases ORDER BY geom <-> ST_SetSRID(ST_MakePoint({x:.7f}, {y:.7f}), 4490) LIMIT 10"),
+        "one unit grid's cases": (
+            lambda x, y, u: ["--grid", u],
+            lambda x, y, u: f"SELECT * FROM cases WHERE unit_code = '{u}'"),
+    }
+    results = {}
+    for name, (ours_args, sql) in kinds.items():
+        ours, theirs, hits = ([], []), ([], []), []
+        for attempt in (0, 1):
+            script = "\\timing on\n" + "".join(f"SELECT count(*) FROM ({sql(*p)}) q;\n{sql(*p)};\n" for p in places)
+            out = psql("gridplan", script, stdin=True)
+            counts = [int(line) for line in out.splitlines() if line.strip().isdigit()]
+            times = [float(t) for t in re.findall(r"^Time: ([0-9.]+) ms", out, re.M)]
+            theirs[attempt].extend(times[1::2])   # the count's time is not the question's
+            for k, p in enumerate(places):
+                result = subprocess.run([GRIDPLAN, "cases", "query", "--db", db, *ours_args(*p), "--format", "csv", "--timing"],
+                                        capture_output=True, text=True, check=True)
+                got = len(result.stdout.splitlines()) - 1
+                ours[attempt].append(float(result.stderr.split(" in ")[1].split(" ms")[0]))
+                if attempt == 0:
+                    if got != counts[k]:
+                        sys.exit(f"{name} at {p}: gridplan found {got} cases, PostGIS {counts[k]}")
+                    hits.append(got)
+        results[name] = (ours, theirs, hits)
+    return results
 
 
 def main():
@@ -86,8 +145,9 @@ def main():
         port = s.getsockname()[1]
     url = subprocess.run([ROOT / "tools" / "pg-cluster", "start", server, str(port)], capture_output=True, text=True, check=True).stdout.strip()
     try:
-        def psql(database, sql):
-            return subprocess.run([PSQL, "-X", "-A", "-t", "-h", server, "-p", str(port), "-U", "gridplan", "-d", database, "-c", sql],
+        def psql(database, sql, stdin=False):
+            command = [PSQL, "-X", "-A", "-t", "-q", "-h", server, "-p", str(port), "-U", "gridplan", "-d", database, "-v", "ON_ERROR_STOP=1"]
+            return subprocess.run(command + ([] if stdin else ["-c", sql]), input=sql if stdin else None,
                                   capture_output=True, text=True, check=True).stdout.strip()
         psql("gridplan", "CREATE EXTENSION postgis")
         psql("postgres", "CREATE DATABASE peer")
@@ -99,6 +159,8 @@ def main():
         _, peer_out, peer_out_mb = run("ogr2ogr", "-f", "PostgreSQL", pg_peer, db)
         assert int(psql("gridplan", "SELECT count(*) FROM cases")) == cases
         assert int(psql("peer", "SELECT count(*) FROM cases")) == cases
+
+        questions = query_rounds(db, psql, rng, district, n)
 
         back, peer_back = work / "back.gpkg", work / "peer-back.gpkg"
         _, ours_in, ours_in_mb = run(GRIDPLAN, "copy", "--from", url, "--to", back)
@@ -123,6 +185,14 @@ def main():
         ("ogr2ogr -f GPKG  PostGIS → GeoPackage", peer_in, peer_in_mb),
     ]:
         print(f"{name:<56}{seconds:>9.1f}{rows / seconds:>11,.0f}{mb:>9.0f}")
+    print()
+    print("questions about cases, 20 places each, median / max ms (first round; warm round)")
+    for name, (ours, theirs, hits) in questions.items():
+        print(f"  {name:<34} hits {min(hits):>5,}–{max(hits):<6,}"
+              f"  gridplan {statistics.median(ours[0]):6.2f} / {max(ours[0]):6.2f}; {statistics.median(ours[1]):6.2f} / {max(ours[1]):6.2f}"
+              f"   PostGIS {statistics.median(theirs[0]):6.2f} / {max(theirs[0]):6.2f}; {statistics.median(theirs[1]):6.2f} / {max(theirs[1]):6.2f}"
+              f"   ratio (warm medians) {statistics.median(ours[1]) / statistics.median(theirs[1]):.2f}")
+    print("  every count equal on both sides; ratio below 1: gridplan is faster")
     print(f"gridplan / ogr2ogr time: to PostGIS {ours_out / peer_out:.2f}×, back to a file {ours_in / peer_in:.2f}×"
           " (below 1: gridplan is faster)")
     return 0
