@@ -104,6 +104,9 @@ struct CopyCommand: AsyncParsableCommand {
     }
 
     private func fileToFile() throws -> PostGISCopy.Report {
+        guard !FileIdentity.same(from, to) else {
+            throw GridplanError(.badArgument, "--from and --to name the same file", source: .file(to))
+        }
         try refuseExistingFile()
         let plan = try GeoPackage.plan(path: from, create: false)
         let output = try OutputFile(to)
