@@ -73,14 +73,14 @@ package struct CaseQuery: Sendable {
         }
         return try store.read { db in
             if let near, let k = nearest {
-                // Grow a box until it holds k candidates, then the box of the k-th distance holds the answer.
-                var radius = radiusM.map { min($0, 200) } ?? 200
+                // Grow a box until it holds k candidates (their coordinates only, from the R-tree), then
+                // the box of the k-th distance holds the answer, whose cases alone are read whole.
+                let limitRadius = radiusM ?? .infinity
+                var radius = min(limitRadius, 25)
                 while true {
-                    let candidates = try fetch(db, box: Self.box(near, radius), near: near)
-                    let limitRadius = radiusM ?? .infinity
-                    let within = candidates.filter { $0.distanceM! <= limitRadius }
+                    let within = try distances(db, box: Self.box(near, radius), near: near).filter { $0 <= limitRadius }
                     if within.count >= k || radius >= limitRadius || radius > 2e7 {
-                        let kth = within.count >= k ? within[k - 1].distanceM! : min(limitRadius, radius)
+                        let kth = within.count >= k ? within[k - 1] : min(limitRadius, radius)
                         let all = try fetch(db, box: Self.box(near, kth), near: near).filter { $0.distanceM! <= min(limitRadius, kth) }
                         return Array(all.prefix(k))
                     }
@@ -102,8 +102,43 @@ package struct CaseQuery: Sendable {
         return Envelope(minX: p.lon - dLon, minY: p.lat - dLat, maxX: p.lon + dLon, maxY: p.lat + dLat)
     }
 
+    /// The sorted distances in metres from `near` to the cases in `box` that match the other filters.
+    func distances(_ db: Database, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
+        let (conditions, arguments) = try filters(box: box)
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments: StatementArguments(arguments))
+        var result: [Double] = []
+        while let row = try cursor.next() {
+            result.append(Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: row[0], lat2: row[1]))
+        }
+        return result.sorted()
+    }
+
     func fetch(_ db: Database, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
         var sql = "SELECT \(CaseRecord.columns) FROM cases"
+        let (conditions, arguments) = try filters(box: box)
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        if near == nil {
+            sql += " ORDER BY reported_at, fid"
+            if let limit { sql += " LIMIT \(limit)" }
+            if let offset, offset > 0 { sql += (limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
+        }
+        // A cursor hands out one reused row: no copy of each row before it becomes a record.
+        var records: [CaseRecord] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try cursor.next() { records.append(CaseRecord(row)) }
+        if let near {
+            for i in records.indices {
+                records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
+            }
+            records.sort { ($0.distanceM!, $0.fid) < ($1.distanceM!, $1.fid) }
+            if let limit, nearest == nil { records = Array(records.prefix(limit)) }
+        }
+        return records
+    }
+
+    /// The WHERE conditions of the query's filters (and of `box`), with their arguments.
+    private func filters(box: Envelope?) throws -> ([String], [DatabaseValueConvertible?]) {
         var conditions: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let box {
@@ -125,24 +160,7 @@ package struct CaseQuery: Sendable {
             conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");
             arguments += [category, Self.likePrefix(category)]
         }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        if near == nil {
-            sql += " ORDER BY reported_at, fid"
-            if let limit { sql += " LIMIT \(limit)" }
-            if let offset, offset > 0 { sql += (limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
-        }
-        // A cursor hands out one reused row: no copy of each row before it becomes a record.
-        var records: [CaseRecord] = []
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-        while let row = try cursor.next() { records.append(CaseRecord(row)) }
-        if let near {
-            for i in records.indices {
-                records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
-            }
-            records.sort { ($0.distanceM!, $0.fid) < ($1.distanceM!, $1.fid) }
-            if let limit, nearest == nil { records = Array(records.prefix(limit)) }
-        }
-        return records
+        return (conditions, arguments)
     }
 }
 

@@ -324,6 +324,13 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
             $0.1 < $1.1
         }
         #expect(nearest.map(\.externalID) == byDistance.prefix(7).map(\.0))
+        // From far outside, with a filter: the box grows many times, and only closed cases count.
+        let far = point(-4000, -3000)
+        q = CaseQuery(); q.near = (far.lon, far.lat); q.nearest = 5; q.status = "closed"
+        let closedIDs = Set((0..<3000).filter { $0 % 3 == 0 }.map { "Q\($0)" })
+        let farthest = points.filter { closedIDs.contains($0.id) }
+            .map { ($0.id, Geodesic.distance(lon1: far.lon, lat1: far.lat, lon2: $0.lon, lat2: $0.lat)) }.sorted { $0.1 < $1.1 }
+        #expect(try q.run(store).map(\.externalID) == farthest.prefix(5).map(\.0))
 
         let a = point(100, 100), b = point(400, 300)
         q = CaseQuery(); q.bbox = Envelope(minX: a.lon, minY: a.lat, maxX: b.lon, maxY: b.lat)
