@@ -2,6 +2,17 @@ extension MessageCatalogue {
     /// The command line's and the server's own errors.
     static let chineseCommands = table(
         """
+        --from and --to name the same file ⇒ --from 和 --to 指向同一个文件
+        %1: the TLS handshake failed%2 ⇒ %1：TLS 握手失败%2
+        %1 in the database ⇒ 数据库中有%1
+        the database's plan has another schema (steps this gridplan has and it lacks: %1; steps it has that this gridplan does not know: %2) ⇒ \
+        数据库中的规划属于另一版结构（本 gridplan 有而它缺少的步骤：%1；它有而本 gridplan 不认识的步骤：%2）
+        copy it with the gridplan version that wrote it ⇒ 请用写入它的那个 gridplan 版本复制
+        as a superuser, run CREATE EXTENSION postgis in this database (Debian: apt install postgresql-15-postgis-3) ⇒ 请以超级用户在该数据库中执行 \
+        CREATE EXTENSION postgis（Debian：apt install postgresql-15-postgis-3）
+        the database has no PostGIS and this user cannot add it: %1 ⇒ 数据库没有 PostGIS，且此用户无权添加：%1
+        a plan opened for reading one question cannot give a snapshot ⇒ 为回答单个问题而只读打开的规划不能提供快照
+        row %1 of %2 names a row of %3 that does not exist ⇒ %2 的第 %1 行引用了 %3 中不存在的行
         copied %1 rows in %2 tables to %3 ⇒ 已复制 %2 个表共 %1 行到 %3
         copied the plan to %1 (SQLite's online backup) ⇒ 已将规划复制到 %1（SQLite 在线备份）
         rows copied ⇒ 已复制行

@@ -33,14 +33,26 @@ struct CopyCommand: AsyncParsableCommand {
             internal search tables; the latter are rebuilt when the plan is copied back to a file.
 
             Examples:
-              gridplan copy --from plan.gpkg --to postgresql://gridplan@db.example:5432/district
-              gridplan copy --from PG:"host=db.example dbname=district user=gridplan" --to plan.gpkg
+              gridplan copy --from plan.gpkg --to postgresql://gp@db:5432/district
+              gridplan copy --from PG:"host=db dbname=district user=gp" --to plan.gpkg
             """)
 
     @Option(help: "The plan to copy: a GeoPackage file or a PostgreSQL address.") var from: String
     @Option(help: "Where to copy it: a GeoPackage file or a PostgreSQL address.") var to: String
     @Flag(help: "Put the plan in place of the one the target already holds (its tables only; other tables stay).")
     var replace = false
+    @Flag(help: "Print the report as JSON (snake_case keys): each table with its rows, the total, and the target.") var json = false
+
+    /// What `--json` prints.
+    struct JSONReport: Encodable {
+        struct Table: Encodable {
+            let name: String
+            let rows: Int
+        }
+        let tables: [Table]
+        let rows: Int
+        let to: String
+    }
 
     func run() async throws {
         try await reportingErrorsAsync {
@@ -53,6 +65,10 @@ struct CopyCommand: AsyncParsableCommand {
                 throw GridplanError(
                     .unsupported, "copying from one PostgreSQL database to another is not gridplan's work", source: .file(PostgresURL.redact(to)),
                     hint: "use pg_dump and pg_restore, or copy through a GeoPackage")
+            }
+            if json {
+                let tables = report.tables.map { JSONReport.Table(name: $0.name, rows: $0.rows) }
+                return try printReport(JSONReport(tables: tables, rows: report.rows, to: PostgresURL.redact(to)))
             }
             for table in report.tables where table.rows > 0 { print(padded(table.name, to: 24) + "\(table.rows)") }
             if report.tables.isEmpty { return say("copied the plan to \(to) (SQLite's online backup)") }

@@ -199,8 +199,10 @@ def test_a_target_holding_a_plan_is_kept_unless_replace(gridplan, server, full_p
     refused = gridplan("copy", "--from", url, "--to", existing, check=False)
     assert refused.returncode == 2 and "the file exists" in refused.stderr
     assert existing.read_bytes() == b"someone's file"
-    replaced = gridplan("copy", "--from", url, "--to", existing, "--replace")
-    assert "copied" in replaced.stdout and existing.read_bytes()[:16] == b"SQLite format 3\x00"
+    replaced = json.loads(gridplan("copy", "--from", url, "--to", existing, "--replace", "--json").stdout)
+    assert existing.read_bytes()[:16] == b"SQLite format 3\x00" and replaced["to"] == str(existing)
+    assert {t["name"]: t["rows"] for t in replaced["tables"]}["cases"] == int(before[0][0])
+    assert replaced["rows"] == sum(t["rows"] for t in replaced["tables"])
 
 
 def test_a_failed_copy_leaves_the_server_as_it_was(gridplan, server, full_plan, copied, tmp_path):
