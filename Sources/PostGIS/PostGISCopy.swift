@@ -15,7 +15,6 @@ public enum PostGISCopy {
     public struct Report: Sendable {
         public var tables: [(name: String, rows: Int)] = []
         public var rows: Int { tables.reduce(0) { $0 + $1.rows } }
-        public init() {}
     }
 
     /// Rows read and sent per step: enough to keep the server busy, little enough to keep memory flat.

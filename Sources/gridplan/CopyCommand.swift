@@ -29,8 +29,9 @@ struct CopyCommand: AsyncParsableCommand {
             an interrupted or failed copy leaves it as it was. A target that already holds a plan is \
             refused unless --replace.
 
-            Not carried to PostGIS: CHECK constraints, the GeoPackage's views (findings_areas, …) and its \
-            internal search tables; the latter are rebuilt when the plan is copied back to a file.
+            Not carried to PostGIS: CHECK constraints, the GeoPackage's views (findings_areas, …), the generated \
+            UTC companions of case times (reported_at_utc, …) and the internal search tables; the last are rebuilt \
+            when the plan is copied back to a file, the others come back with the file's schema.
 
             Examples:
               gridplan copy --from plan.gpkg --to postgresql://gp@db:5432/district
@@ -43,20 +44,20 @@ struct CopyCommand: AsyncParsableCommand {
     var replace = false
     @Flag(help: "Print the report as JSON (snake_case keys): each table with its rows, the total, and the target.") var json = false
 
-    /// What `--json` prints.
+    /// What `--json` prints; a GeoPackage copied to a file by SQLite's backup has no tables or rows counted.
     struct JSONReport: Encodable {
         struct Table: Encodable {
             let name: String
             let rows: Int
         }
-        let tables: [Table]
-        let rows: Int
+        let tables: [Table]?
+        let rows: Int?
         let to: String
     }
 
     func run() async throws {
         try await reportingErrorsAsync {
-            let report: PostGISCopy.Report
+            let report: PostGISCopy.Report? // nil: a file copied whole by SQLite's online backup
             switch (PostgresURL.isServer(from), PostgresURL.isServer(to)) {
             case (false, true): report = try await toServer()
             case (true, false): report = try await toFile()
@@ -67,11 +68,11 @@ struct CopyCommand: AsyncParsableCommand {
                     hint: "use pg_dump and pg_restore, or copy through a GeoPackage")
             }
             if json {
-                let tables = report.tables.map { JSONReport.Table(name: $0.name, rows: $0.rows) }
-                return try printReport(JSONReport(tables: tables, rows: report.rows, to: PostgresURL.redact(to)))
+                let tables = report?.tables.map { JSONReport.Table(name: $0.name, rows: $0.rows) }
+                return try printReport(JSONReport(tables: tables, rows: report?.rows, to: PostgresURL.redact(to)))
             }
+            guard let report else { return say("copied the plan to \(to) (SQLite's online backup)") }
             for table in report.tables where table.rows > 0 { print(padded(table.name, to: 24) + "\(table.rows)") }
-            if report.tables.isEmpty { return say("copied the plan to \(to) (SQLite's online backup)") }
             say("copied \(report.rows) rows in \(report.tables.count) tables to \(PostgresURL.redact(to))")
         }
     }
@@ -119,7 +120,7 @@ struct CopyCommand: AsyncParsableCommand {
         return report
     }
 
-    private func fileToFile() throws -> PostGISCopy.Report {
+    private func fileToFile() throws -> PostGISCopy.Report? {
         guard !FileIdentity.same(from, to) else {
             throw GridplanError(.badArgument, "--from and --to name the same file", source: .file(to))
         }
@@ -133,7 +134,7 @@ struct CopyCommand: AsyncParsableCommand {
             output.discard()
             throw error
         }
-        return PostGISCopy.Report()
+        return nil
     }
 
     /// A file target is replaced only when asked: it may be someone's plan.
@@ -146,16 +147,5 @@ struct CopyCommand: AsyncParsableCommand {
     private static func progressLine() -> (ProgressLine, (Int, Int) -> Void) {
         let line = ProgressLine("rows copied")
         return (line, { line.update($0, total: $1) })
-    }
-}
-
-/// ``reportingErrors(_:)`` for an async command body.
-func reportingErrorsAsync(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let e as ExitCode {
-        throw e
-    } catch {
-        try reportingErrors { throw error }
     }
 }

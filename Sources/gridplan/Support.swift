@@ -100,6 +100,17 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// ``reportingErrors(_:)`` for an async command body.
+func reportingErrorsAsync(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        try reportingErrors { throw error }
+    }
+}
+
 /// What an error line starts with, in the user's language.
 var errorPrefix: String { Language.current == .zh ? "gridplan：错误：" : "gridplan: error: " }
 
