@@ -31,14 +31,10 @@ public final class CoordinateTransformer {
         if source == .gcj02 { steps.append(.offset(ChinaOffsets.gcj02ToWGS84)) }
         if source == .bd09 { steps.append(.offset(ChinaOffsets.bd09ToWGS84)) }
         if source.projBase != target.projBase {
-            guard let pj = proj_create_crs_to_crs(context.raw, source.projBase, target.projBase, nil) else {
+            guard let operation = OperationCache.operation(from: source.projBase, to: target.projBase, in: context) else {
                 throw GridplanError(.failed, "no transformation from \(source) to \(target): \(context.lastError())")
             }
-            let owned = PJObject(pj)
-            guard let normalised = proj_normalize_for_visualization(context.raw, owned.raw) else {
-                throw GridplanError(.failed, "cannot normalise axis order for \(source) → \(target): \(context.lastError())")
-            }
-            steps.append(.proj(PJObject(normalised)))
+            steps.append(.proj(operation))
         }
         if target == .gcj02 { steps.append(.offset(ChinaOffsets.wgs84ToGCJ02)) }
         if target == .bd09 { steps.append(.offset(ChinaOffsets.wgs84ToBD09)) }
