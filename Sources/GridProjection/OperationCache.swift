@@ -1,5 +1,6 @@
 import CPROJ
 import Foundation
+import GridErrors
 
 /// Remembers, across processes, which operation PROJ chose to go from one CRS to another, as
 /// its PROJ string. Why: `proj_create_crs_to_crs` searches proj.db for candidate operations,
@@ -13,9 +14,7 @@ import Foundation
 /// and modification time, the search folders' modification times (a grid installed) and
 /// PROJ_NETWORK; any change makes the file ignored and then rewritten.
 ///
-/// The file lives in `$XDG_CACHE_HOME/gridplan` (else `~/.cache/gridplan`);
-/// `GRIDPLAN_PROJ_CACHE=off` turns it off, and a directory that cannot be written only means
-/// that nothing is remembered.
+/// The file is a ``UserCache`` file; `GRIDPLAN_PROJ_CACHE=off` turns this one off.
 enum OperationCache {
     /// The operation from `source` to `target`, normalised to longitude/latitude order, from the
     /// cache or else from PROJ's search (whose answer is then kept when it can be).
@@ -45,21 +44,11 @@ enum OperationCache {
         let stamp: String
 
         static var current: CacheFile? {
-            let environment = ProcessInfo.processInfo.environment
-            if environment["GRIDPLAN_PROJ_CACHE"]?.lowercased() == "off" { return nil }
-            let base: URL
-            if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-                base = URL(fileURLWithPath: xdg)
-            } else if let home = environment["HOME"], home.hasPrefix("/") {
-                base = URL(fileURLWithPath: home).appendingPathComponent(".cache")
-            } else {
+            if ProcessInfo.processInfo.environment["GRIDPLAN_PROJ_CACHE"]?.lowercased() == "off" { return nil }
+            guard let database = projDatabaseStamp(), let url = UserCache.file("proj-\(projLibraryVersion())-operations.tsv") else {
                 return nil
             }
-            guard let database = projDatabaseStamp() else { return nil }
-            let version = projLibraryVersion()
-            return CacheFile(
-                url: base.appendingPathComponent("gridplan").appendingPathComponent("proj-\(version)-operations.tsv"),
-                stamp: "# proj.db\t\(database)")
+            return CacheFile(url: url, stamp: "# proj.db\t\(database)")
         }
 
         /// The kept entries, "source⇥target" → PROJ string; none when the file is missing, of
@@ -85,15 +74,7 @@ enum OperationCache {
             var entries = entries()
             entries[key] = operation
             let body = ([stamp] + entries.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)" }).joined(separator: "\n") + "\n"
-            let folder = url.deletingLastPathComponent()
-            let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid())")
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try Data(body.utf8).write(to: temporary)
-                guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            } catch {
-                try? FileManager.default.removeItem(at: temporary)
-            }
+            UserCache.write(Data(body.utf8), to: url)
         }
     }
 

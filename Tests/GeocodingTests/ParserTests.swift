@@ -25,6 +25,16 @@ import Testing
         #expect(AddressNormalizer.normalize("\u{2EC4}湖") == "西湖")
         #expect(AddressNormalizer.normalize("赤坎區南橋街道") == "赤坎区南桥街道")
     }
+
+    /// The table in use may come from the cache file an earlier process wrote: it must be the
+    /// one ICU makes now, entry for entry.
+    @Test func tableInUseIsWhatICUMakes() {
+        let built = AddressNormalizer.buildTable()
+        #expect(built[Int(("寫" as Unicode.Scalar).value)] == ("写" as Unicode.Scalar).value)
+        #expect(built[Int(("廈" as Unicode.Scalar).value)] == ("厦" as Unicode.Scalar).value)
+        let differing = (0..<built.count).filter { AddressNormalizer.table[$0] != built[$0] }
+        #expect(differing.isEmpty, "\(differing.count) entries differ, first at U+\(String(differing.first ?? 0, radix: 16))")
+    }
 }
 
 @Suite struct ParserTests {
