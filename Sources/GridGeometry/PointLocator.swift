@@ -339,13 +339,14 @@ public final class PointLocator {
         try cells.withUnsafeMutableBufferPointer { cells in
             func seedRuns(row: Int, from left: Int, to right: Int) {
                 let base = row * columns
-                var c = left
-                while c <= right {
-                    if cells[base + c] == Int32.min {
-                        seeds.append(base + c)
-                        while c <= right && cells[base + c] == Int32.min { c += 1 }
+                var c = base &+ left
+                let end = base &+ right
+                while c <= end {
+                    if cells[c] == Int32.min {
+                        seeds.append(c)
+                        while c <= end && cells[c] == Int32.min { c &+= 1 }
                     } else {
-                        c += 1
+                        c &+= 1
                     }
                 }
             }
@@ -366,9 +367,9 @@ public final class PointLocator {
                     guard cells[seed] == Int32.min else { continue }
                     let row = seed / columns, base = row * columns
                     var left = seed - base, right = left
-                    while left > 0 && cells[base + left - 1] == Int32.min { left -= 1 }
-                    while right < columns - 1 && cells[base + right + 1] == Int32.min { right += 1 }
-                    for c in left...right { cells[base + c] = label }
+                    while left > 0 && cells[base &+ left &- 1] == Int32.min { left &-= 1 }
+                    while right < columns - 1 && cells[base &+ right &+ 1] == Int32.min { right &+= 1 }
+                    (cells.baseAddress! + base + left).update(repeating: label, count: right - left + 1)
                     if row > 0 { seedRuns(row: row - 1, from: left, to: right) }
                     if row < rows - 1 { seedRuns(row: row + 1, from: left, to: right) }
                 }
