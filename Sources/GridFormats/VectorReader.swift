@@ -15,7 +15,8 @@ public struct VectorFeature: Sendable {
     /// For a CSV, the lines the row came from (more than one when a quoted value spans lines).
     public let lines: ClosedRange<Int>?
     /// Why the row cannot be read as it stands (bytes not in the file's encoding, a NUL, lines
-    /// swallowed by an unbalanced quote); its values then hold U+FFFD where bytes were lost.
+    /// swallowed by an unbalanced quote; a GeoJSON text with a `\u0000` escape); its values then
+    /// hold U+FFFD where bytes were lost, or the text cut at the NUL.
     public let unreadable: String?
     let fieldIndex: [String: Int]
 
@@ -142,8 +143,9 @@ public final class VectorReader {
     public var featureCount: Int { Int(OGR_L_GetFeatureCount(layer, 1)) }
 
     /// Calls `body` for each feature in order. Stops at the first error `body` throws. A CSV row
-    /// that cannot be read as it stands (see ``VectorFeature/unreadable``) stops the reading with
-    /// its line and reason, unless `keepingUnreadable`: then the caller sets it aside.
+    /// or GeoJSON feature that cannot be read as it stands (see ``VectorFeature/unreadable``) stops
+    /// the reading with its line or feature and reason, unless `keepingUnreadable`: then the caller
+    /// sets it aside.
     public func forEach(keepingUnreadable: Bool = false, _ body: (VectorFeature) throws -> Void) throws {
         OGR_L_ResetReading(layer)
         let index = Dictionary(fieldNames.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
@@ -158,10 +160,10 @@ public final class VectorReader {
             }
             defer { OGR_F_Destroy(feature) }
             number += 1
-            if let field = nulFields[number] {
-                throw GridplanError(
-                    .badInput, "the text holds a NUL character (\\u0000), which would cut it short: remove it",
-                    source: ErrorSource(file: path, feature: "\(number)", field: field))
+            // GDAL would cut the text at the NUL: the feature cannot be read as it stands.
+            let cutShort = nulFields[number].map { _ in "the text holds a NUL character (\\u0000), which would cut it short: remove it" }
+            if let field = nulFields[number], let cutShort, !keepingUnreadable {
+                throw GridplanError(.badInput, Wording(cutShort), source: ErrorSource(file: path, feature: "\(number)", field: field))
             }
             let values = (0..<Int32(fieldNames.count)).map { value(feature, $0) }
             var wkb: [UInt8]? = nil
@@ -177,7 +179,7 @@ public final class VectorReader {
                 }
                 wkb = bytes
             }
-            let lines = csvText?.lines(ofRecord: number), unreadable = csvText?.problem(ofRecord: number)
+            let lines = csvText?.lines(ofRecord: number), unreadable = csvText?.problem(ofRecord: number) ?? cutShort
             if let unreadable, !keepingUnreadable {
                 throw GridplanError(.badInput, Wording(unreadable), source: ErrorSource(file: path, line: lines?.lowerBound))
             }

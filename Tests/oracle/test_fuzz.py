@@ -187,6 +187,27 @@ def test_a_gbk_csv_with_a_nul_keeps_every_row(gridplan_binary, plan, tmp_path):
     assert got["rows"] == 100 and got["inserted"] + got["rejected"] == 100
 
 
+def test_a_geojson_nul_is_one_rejected_feature(gridplan_binary, plan, tmp_path):
+    """A `\\u0000` escape in a GeoJSON case's text: that feature is set aside with the reason (GDAL
+    would cut the text there) and the others are imported; it used to stop the whole import."""
+    def feature(i, note):
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [110.3594 + i * 1e-4, 21.2707]},
+                "properties": {"id": f"N{i}", "reported_at": "2024-05-01 10:00", "category": "0101", "note": note}}
+    collection = {"type": "FeatureCollection", "features": [feature(1, "fine"), feature(2, "cut\x00short"), feature(3, "fine")]}
+    source = saved(tmp_path, "nul.geojson", json.dumps(collection).encode())
+    assert b"cut\\u0000short" in source.read_bytes()
+    db = tmp_path / "nul.gpkg"
+    shutil.copyfile(plan, db)
+    rejects = tmp_path / "nul.rejects.csv"
+    result = run(gridplan_binary, "cases", "import", source, "--db", db, "--crs", "cgcs2000", "--json", "--rejects", rejects)
+    assert result.returncode == 1, result.stderr
+    got = report(result)
+    assert got["inserted"] == 2 and got["rejected"] == 1
+    rows = list(csv.DictReader(io.StringIO(rejects.read_text())))
+    assert [(r["feature"], r["id"]) for r in rows] == [("2", "N2")]
+    assert "NUL" in rows[0]["reason"]
+
+
 def test_fuzz_geocode(gridplan_binary, plan, tmp_path):
     rng = random.Random(f"{SEED}-geocode")
     deadline, n = share(0.9), 0
