@@ -52,7 +52,11 @@ public final class PostgresSession: Sendable {
         }
         let session = PostgresSession(url: url, connection: connection, logger: logger)
         do {
-            try await session.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            // Looked up first: a server that only reads (a streaming replica, a read-only user)
+            // refuses CREATE EXTENSION even when the extension is there.
+            var installed = false
+            try await session.rows("SELECT extname::text FROM pg_extension WHERE extname = 'postgis'") { _ in installed = true }
+            if !installed { try await session.execute("CREATE EXTENSION IF NOT EXISTS postgis") }
         } catch {
             try? await session.close()
             throw GridplanError(

@@ -188,6 +188,27 @@ def test_back_to_a_file_gives_the_same_plan(gridplan, server, full_plan, copied,
             gridplan(*args, "--db", full_plan).stdout.replace(str(full_plan), "PLAN"), args
 
 
+def test_a_read_only_user_copies_the_plan_out(gridplan, server, full_plan, copied, tmp_path):
+    """A role whose transactions are read-only, as on a streaming replica: copying from the server
+    needs no write (it used to send CREATE EXTENSION, which such a server refuses) and gives what
+    the owner's copy gives."""
+    _, folder, port = server
+    psql(server, "DROP ROLE IF EXISTS reader; CREATE ROLE reader LOGIN; "
+                 "ALTER ROLE reader SET default_transaction_read_only = on; "
+                 "GRANT USAGE ON SCHEMA public TO reader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    refused = subprocess.run([PSQL, "-X", "-h", folder, "-p", str(port), "-U", "reader", "-d", "gridplan",
+                              "-c", "CREATE EXTENSION IF NOT EXISTS postgis"], capture_output=True, text=True)
+    assert "read-only transaction" in refused.stderr, refused.stderr
+    mine, theirs = tmp_path / "reader.gpkg", tmp_path / "owner.gpkg"
+    gridplan("copy", "--from", f"PG:host={folder} port={port} dbname=gridplan user=reader", "--to", mine)
+    gridplan("copy", "--from", f"PG:host={folder} port={port} dbname=gridplan user=gridplan", "--to", theirs)
+    with sqlite3.connect(mine) as a, sqlite3.connect(theirs) as b:
+        assert data_tables(mine) == data_tables(theirs)
+        for table in data_tables(theirs):
+            assert a.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() == \
+                b.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall(), table
+
+
 def test_a_target_holding_a_plan_is_kept_unless_replace(gridplan, server, full_plan, copied, tmp_path):
     url = server[0]
     before = psql(server, "SELECT count(*) FROM cases")
