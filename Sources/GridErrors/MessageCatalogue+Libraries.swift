@@ -114,6 +114,7 @@ extension MessageCatalogue {
         SQLite cannot open it (%1) ⇒ SQLite 无法打开（%1）
         cannot read the file's tables: %1 ⇒ 无法读取文件中的表：%1
         %1 has no grids to assign to; import a plan first ⇒ %1 中没有可分配的网格；请先导入规划
+        %1: the %2 grids have no geometry to assign to ⇒ %1：%2 级网格没有可分配的几何图形
         %1 %2: not a time; write e.g. 2024-01-01 or 2024-01-01 08:30 ⇒ %1 %2：不是时间；请写成 2024-01-01 或 2024-01-01 08:30 这样的形式
         code scheme '%1': write LEVEL=BASE+DIGITS, e.g. unit=community+3 ⇒ 编码方案“%1”：请写成 层级=基础+位数，如 unit=community+3
         code scheme '%1': the base must be county or a level above %2 ⇒ 编码方案“%1”：基础必须是 county（县）或 %2 以上的层级

@@ -44,11 +44,11 @@ public struct CellIndex: Sendable {
     public var boundaryCellCount: Int { boundaryCells }
     public var memoryBytes: Int { (coarse.count + blocks.count) * 4 }
 
-    /// Compresses a full fine grid of labels into the two levels; `candidatesIn` lists the
-    /// polygons whose envelopes meet a box.
+    /// Compresses a full fine grid of labels into the two levels; `envelopes` (the polygons')
+    /// give each refined block its candidates.
     init(
         originX: Double, originY: Double, cellSize: Double, columns: Int, rows: Int, fine: [Int32],
-        candidatesIn: (Envelope) -> [Int] = { _ in [] }
+        envelopes: [Envelope] = []
     ) {
         self.originX = originX; self.originY = originY; self.cellSize = cellSize
         self.columns = columns; self.rows = rows
@@ -85,17 +85,38 @@ public struct CellIndex: Sendable {
                     } else {
                         coarse[cy * coarseColumns + cx] = -3 - Int32(blocks.count / (b * b))
                         blocks += block
-                        let size = cellSize * Double(b)
-                        let box = Envelope(
-                            minX: originX + Double(cx) * size, minY: originY + Double(cy) * size,
-                            maxX: originX + Double(cx + 1) * size, maxY: originY + Double(cy + 1) * size)
-                        starts.append(Int32(found.count))
-                        found += candidatesIn(box).map(Int32.init)
                     }
                 }
             }
         }
-        starts.append(Int32(found.count))
+        // Each refined block's candidates: the polygons whose envelopes, widened by a fine cell on
+        // each side (so rounding at a block's edge cannot leave one out), reach the block. Laid
+        // out block after block, polygons in order: count, then place.
+        let blockCount = blocks.count / (b * b)
+        func blockRange(_ e: Envelope, _ visit: (Int) -> Void) {
+            guard e.minX <= e.maxX, e.minY <= e.maxY else { return }
+            func fineIndex(_ v: Double, _ origin: Double, _ limit: Int) -> Int {
+                let f = ((v - origin) / cellSize).rounded(.down)
+                return f < 0 ? 0 : f >= Double(limit) ? limit - 1 : Int(f)
+            }
+            let c0 = max(0, fineIndex(e.minX, originX, columns) - 1) / b, c1 = min(columns - 1, fineIndex(e.maxX, originX, columns) + 1) / b
+            let r0 = max(0, fineIndex(e.minY, originY, rows) - 1) / b, r1 = min(rows - 1, fineIndex(e.maxY, originY, rows) + 1) / b
+            for r in r0...r1 {
+                for c in c0...c1 where coarse[r * coarseColumns + c] <= -3 { visit(Int(-3 - coarse[r * coarseColumns + c])) }
+            }
+        }
+        var counts = [Int32](repeating: 0, count: blockCount + 1)
+        for e in envelopes { blockRange(e) { counts[$0 + 1] += 1 } }
+        for i in 0..<blockCount { counts[i + 1] += counts[i] }
+        starts = counts
+        found = [Int32](repeating: 0, count: Int(counts[blockCount]))
+        var next = counts
+        for (i, e) in envelopes.enumerated() {
+            blockRange(e) { block in
+                found[Int(next[block])] = Int32(i)
+                next[block] += 1
+            }
+        }
         self.coarse = coarse
         self.blocks = blocks
         self.boundaryCells = boundaryCells
@@ -377,6 +398,6 @@ public final class PointLocator {
         }
         return CellIndex(
             originX: originX, originY: originY, cellSize: size, columns: columns, rows: rows, fine: cells,
-            candidatesIn: { box in (try? tree.query(box)) ?? Array(polygons.indices) })
+            envelopes: polygons.map { $0.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity) })
     }
 }

@@ -82,9 +82,9 @@ public final class Assigner: Sendable {
         self.snapMetres = snapMetres
         let byFid = Dictionary(uniqueKeysWithValues: grids.map { ($0.fid, $0) })
         let targets = grids.filter { $0.level == lowest }
-        let context = GEOSContext()
         var chains: [GridChain] = []
         var wkbs: [[UInt8]] = []
+        var extent: Envelope? = nil
         for grid in targets {
             var chain = GridChain()
             var current: GridRecord? = grid
@@ -99,7 +99,10 @@ public final class Assigner: Sendable {
                 current = g.parentFid.flatMap { byFid[$0] }
             }
             chains.append(chain)
-            wkbs.append(try grid.geometry(context).wkb)
+            // The blob's own WKB, after its GeoPackage header: no round trip through GEOS.
+            let header = try GeoPackageGeometry.header(grid.blob)
+            wkbs.append([UInt8](grid.blob[(grid.blob.startIndex + header.wkbOffset)...]))
+            if let e = try GeoPackageGeometry.envelope(grid.blob) { extent = extent.map { $0.union(e) } ?? e }
         }
         self.chains = chains
         polygonsWKB = wkbs
@@ -113,8 +116,8 @@ public final class Assigner: Sendable {
         self.ranks = ranks
         let locator = try PointLocator(polygonsWKB: wkbs, ranks: ranks, maxCells: indexCells)
         index = locator.index
-        let envelopes = try wkbs.map { try Geometry(wkb: $0, context: context).envelope! }
-        metricCRS = LocalMetric.crs(for: envelopes.dropFirst().reduce(envelopes[0]) { $0.union($1) })
+        guard let extent else { throw GridplanError(.notFound, "\(store.path): the \(lowest) grids have no geometry to assign to") }
+        metricCRS = LocalMetric.crs(for: extent)
     }
 
     /// The per-thread part: GEOS locator and, made on first need, the nearest-grid search in metres.
