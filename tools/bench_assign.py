@@ -208,6 +208,22 @@ def timed(command):
         return wall, int(report.read().split()[-1]) / 1024
 
 
+def points_around(shape, n, rng, inside=0.95):
+    """n seeded points in random order: the share `inside` within the (prepared) shape, the rest
+    anywhere in its bounding box: a backlog of geocoded cases, most inside the area served."""
+    minx, miny, maxx, maxy = shape.bounds
+    inside_n = int(n * inside)
+    xs, ys = np.empty(0), np.empty(0)
+    while len(xs) < inside_n:
+        cx, cy = rng.uniform(minx, maxx, inside_n), rng.uniform(miny, maxy, inside_n)
+        keep = shapely.contains_xy(shape, cx, cy)
+        xs, ys = np.concatenate([xs, cx[keep]]), np.concatenate([ys, cy[keep]])
+    xs = np.concatenate([xs[:inside_n], rng.uniform(minx, maxx, n - inside_n)])
+    ys = np.concatenate([ys[:inside_n], rng.uniform(miny, maxy, n - inside_n)])
+    order = rng.permutation(n)
+    return xs[order], ys[order]
+
+
 def compare(ours_csv, peer_csv):
     """Rows whose answers differ. gridplan's assigned grid is nearest_code (the code at the plan's
     lowest level, set for every located row). Its inside rows must be within that grid for shapely;
@@ -243,17 +259,8 @@ def end_to_end(args, work):
     polygons = np.array([shapely.geometry.shape(f["geometry"]) for f in json.loads(grids_a.read_text())["features"]])
     district = shapely.union_all(polygons)
     shapely.prepare(district)
-    minx, miny, maxx, maxy = district.bounds
-    inside_n = int(n * 0.95)
-    xs, ys = np.empty(0), np.empty(0)
-    while len(xs) < inside_n:
-        cx = rng.uniform(minx, maxx, inside_n); cy = rng.uniform(miny, maxy, inside_n)
-        keep = shapely.contains_xy(district, cx, cy)
-        xs = np.concatenate([xs, cx[keep]]); ys = np.concatenate([ys, cy[keep]])
-    xs = np.concatenate([xs[:inside_n], rng.uniform(minx, maxx, n - inside_n)])
-    ys = np.concatenate([ys[:inside_n], rng.uniform(miny, maxy, n - inside_n)])
-    order = rng.permutation(n)
-    sets.append(("A: 95 % inside the sample district, 585 unit grids", plan_a, grids_a, xs[order], ys[order]))
+    xs, ys = points_around(district, n, rng)
+    sets.append(("A: 95 % inside the sample district, 585 unit grids", plan_a, grids_a, xs, ys))
 
     # B: the 9 county outlines of Zhanjiang as one level of grids; uniform over their bounding box.
     plan_b = work / "counties.gpkg"

@@ -32,21 +32,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from bench_assign import compare, points_around, timed
+
 ROOT = Path(__file__).resolve().parents[1]
 GRIDPLAN = os.environ.get("GRIDPLAN", str(ROOT / ".build" / "release" / "gridplan"))
 PSQL = "/usr/lib/postgresql/15/bin/psql"
-
-
-def timed(command, **kwargs):
-    """(seconds, peak MB) of a command run to completion; stops the benchmark if it fails."""
-    with tempfile.NamedTemporaryFile("r") as report:
-        started = time.perf_counter()
-        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *map(str, command)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs)
-        seconds = time.perf_counter() - started
-        if result.returncode not in (0, 1):
-            sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stderr[-3000:]}")
-        return seconds, int(report.read().strip().splitlines()[-1]) / 1024
 
 
 def make_cells(n, seed, path):
@@ -81,20 +71,10 @@ def make_cells(n, seed, path):
 
 
 def make_points(outline, count, seed, path):
-    rng = np.random.default_rng(seed + 1)
-    minx, miny, maxx, maxy = outline.bounds
-    inside_n = int(count * 0.95)
-    xs, ys = np.empty(0), np.empty(0)
-    while len(xs) < inside_n:
-        cx, cy = rng.uniform(minx, maxx, inside_n), rng.uniform(miny, maxy, inside_n)
-        keep = shapely.contains_xy(outline, cx, cy)
-        xs, ys = np.concatenate([xs, cx[keep]]), np.concatenate([ys, cy[keep]])
-    xs = np.concatenate([xs[:inside_n], rng.uniform(minx, maxx, count - inside_n)])
-    ys = np.concatenate([ys[:inside_n], rng.uniform(miny, maxy, count - inside_n)])
-    order = rng.permutation(count)
+    xs, ys = points_around(outline, count, np.random.default_rng(seed + 1))
     with path.open("w") as f:
         f.write("id,lon,lat\n")
-        f.writelines(f"{i},{x:.7f},{y:.7f}\n" for i, (x, y) in enumerate(zip(xs[order].tolist(), ys[order].tolist())))
+        f.writelines(f"{i},{x:.7f},{y:.7f}\n" for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())))
 
 
 def postgis_assign(url, points_csv, out_csv):
@@ -154,8 +134,6 @@ def main():
     print(f"{'gridplan assign ' + format(args.points, ',') + ' points (CSV → CSV)':<58}{ours[0]:>9.2f}{ours[1]:>9.0f}   "
           f"{rate:,.0f} points/s end to end")
     print(f"{'shapely 2 + numpy + pyproj, one process':<58}{peer[0]:>9.2f}{peer[1]:>9.0f}   gridplan {peer[0] / ours[0]:.1f}x")
-    sys.path.insert(0, str(ROOT / "tools"))
-    from bench_assign import compare
     differ, counts = compare(ours_csv, peer_csv)
     status |= differ > 0
     print("  gridplan answers: " + ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
