@@ -35,8 +35,8 @@ package enum UserCache {
         }
     }
 
-    /// "size mtime" of the running executable: what it links in (Foundation's ICU in a static
-    /// build) changes only with it.
+    /// Size, modification time and inode of the running executable: what it links in (Foundation's
+    /// ICU in a static build) changes only with it.
     package static var executableStamp: String? {
         var info = stat()
         guard stat("/proc/self/exe", &info) == 0 else { return nil }

@@ -161,7 +161,8 @@ public final class VectorReader {
             defer { OGR_F_Destroy(feature) }
             number += 1
             // GDAL would cut the text at the NUL: the feature cannot be read as it stands.
-            let cutShort = nulFields[number].map { _ in "the text holds a NUL character (\\u0000), which would cut it short: remove it" }
+            let cutShort: String? =
+                nulFields[number] == nil ? nil : "the text holds a NUL character (\\u0000), which would cut it short: remove it"
             if let field = nulFields[number], let cutShort, !keepingUnreadable {
                 throw GridplanError(.badInput, Wording(cutShort), source: ErrorSource(file: path, feature: "\(number)", field: field))
             }

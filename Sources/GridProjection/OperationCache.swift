@@ -40,7 +40,8 @@ enum OperationCache {
     /// The cache file for the PROJ and proj.db this process uses.
     struct CacheFile {
         let url: URL
-        /// proj.db's path, size and modification time: entries from another database are not used.
+        /// The first line: what the entries were made from (``projDatabaseStamp()``); a file
+        /// made from anything else is not used.
         let stamp: String
 
         static var current: CacheFile? {
