@@ -32,7 +32,11 @@ enum OperationCache {
         // Several candidates have no PROJ string (PROJ says "not exportable"); keep nothing then.
         if let cache, let text = proj_as_proj_string(context.raw, operation.raw, PJ_PROJ_5, nil) {
             let string = String(cString: text)
-            if !string.contains("\t"), !string.contains("\n") { cache.add(key, string) }
+            // An entry is one line of three tab-separated fields: a definition holding a tab or a
+            // line break is not kept.
+            if [source, target, string].allSatisfy({ !$0.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) }) {
+                cache.add(key, string)
+            }
         }
         return operation
     }

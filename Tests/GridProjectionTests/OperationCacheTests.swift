@@ -63,6 +63,14 @@ import Testing
         #expect(abs(apply(operation, 111, 21).0 - 500_000) < 1e-6)
     }
 
+    @Test func aDefinitionWithALineBreakIsNotKept() throws {
+        let cache = try temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.url.deletingLastPathComponent()) }
+        let multiLine = "+proj=longlat +ellps=GRS80\n+no_defs"
+        _ = try #require(OperationCache.operation(from: multiLine, to: "EPSG:4490", in: PROJContext(), cache: cache))
+        #expect(cache.entries().isEmpty)
+    }
+
     @Test func theRealStampNamesProjDB() throws {
         let stamp = try #require(OperationCache.projDatabaseStamp())
         #expect(stamp.contains("proj.db\t"))
