@@ -115,6 +115,45 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         #expect(checked > 20_000)
         #expect(locator.index.boundaryCellCount < locator.index.cellCount / 5)
     }
+
+    /// As a province's plan is indexed: so many polygons for the memory bound that a cell is a
+    /// sizeable part of a polygon, most blocks are refined and each lists several candidates
+    /// (found from the polygons' envelopes). Points on every vertex and edge midpoint, and at
+    /// random, answer as GEOS says.
+    @Test func coarseLocatorAgreesWithGEOS() throws {
+        let data = try String(
+            contentsOfFile: #filePath.replacingOccurrences(of: "Tests/CasesTests/CasesTests.swift", with: "GeoData/chikan/units.geojson"),
+            encoding: .utf8)
+        let context = GEOSContext()
+        let collection = try Geometry(geoJSON: data, context: context)
+        let polygons = try collection.parts
+        let locator = try PointLocator(polygonsWKB: try polygons.map { try $0.wkb }, maxCells: 20_000)
+        #expect(locator.index.cellCount <= 21_000)
+        #expect(locator.index.boundaryCellCount * 5 > locator.index.cellCount) // coarse: many points need the exact test
+        let prepared = try polygons.map { try PreparedGeometry($0) }
+        let tree = try STRtree(polygons, context: context)
+        var points: [(Double, Double)] = []
+        var rng = SystemRandomNumberGenerator()
+        let extent = collection.envelope!
+        for _ in 0..<5_000 {
+            points.append((Double.random(in: extent.minX...extent.maxX, using: &rng), Double.random(in: extent.minY...extent.maxY, using: &rng)))
+        }
+        for p in polygons {
+            let (xs, ys) = try p.coordinates()
+            for i in 0..<(xs.count - 1) { points.append((xs[i], ys[i])); points.append(((xs[i] + xs[i + 1]) / 2, (ys[i] + ys[i + 1]) / 2)) }
+        }
+        for (x, y) in points {
+            let pt = try Geometry(x: x, y: y, context: context)
+            let near = try tree.query(pt)
+            let containing = try near.filter { try prepared[$0].contains(pt) }.sorted()
+            let covering = try near.filter { try prepared[$0].covers(pt) }.sorted()
+            switch try locator.locate(x: x, y: y) {
+            case .inside(let i): #expect(containing == [i], "(\(x), \(y))")
+            case .boundary(let i): #expect(containing.isEmpty && i == covering.min(), "(\(x), \(y))")
+            case .outside: #expect(covering.isEmpty, "(\(x), \(y))")
+            }
+        }
+    }
 }
 
 @Suite struct CaseImportTests {
