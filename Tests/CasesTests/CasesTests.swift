@@ -80,79 +80,57 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         }
     }
 
-    @Test func locatorAgreesWithGEOSEverywhere() throws {
-        // Random points, plus every vertex and edge midpoint of the sample's unit grids.
+    /// Builds a locator over the sample's unit grids (`maxCells` bounds its index) and checks it
+    /// against GEOS at `random` random points and every vertex and edge midpoint of the first
+    /// `edgePolygons` grids. Returns the locator and how many points were checked.
+    func locatorAgainstGEOS(maxCells: Int = 32_000_000, random: Int, edgePolygons: Int) throws -> (PointLocator, Int) {
         let data = try String(
             contentsOfFile: #filePath.replacingOccurrences(of: "Tests/CasesTests/CasesTests.swift", with: "GeoData/chikan/units.geojson"),
             encoding: .utf8)
         let context = GEOSContext()
         let collection = try Geometry(geoJSON: data, context: context)
         let polygons = try collection.parts
-        let locator = try PointLocator(polygonsWKB: try polygons.map { try $0.wkb })
+        let locator = try PointLocator(polygonsWKB: try polygons.map { try $0.wkb }, maxCells: maxCells)
         let prepared = try polygons.map { try PreparedGeometry($0) }
+        let tree = try STRtree(polygons, context: context)
         var points: [(Double, Double)] = []
         var rng = SystemRandomNumberGenerator()
         let extent = collection.envelope!
-        for _ in 0..<20_000 {
+        for _ in 0..<random {
             points.append((Double.random(in: extent.minX...extent.maxX, using: &rng), Double.random(in: extent.minY...extent.maxY, using: &rng)))
         }
-        for p in polygons.prefix(150) {
+        for p in polygons.prefix(edgePolygons) {
             let (xs, ys) = try p.coordinates()
             for i in 0..<(xs.count - 1) { points.append((xs[i], ys[i])); points.append(((xs[i] + xs[i + 1]) / 2, (ys[i] + ys[i + 1]) / 2)) }
         }
-        var checked = 0
         for (x, y) in points {
             let pt = try Geometry(x: x, y: y, context: context)
-            let containing = try prepared.indices.filter { try prepared[$0].contains(pt) }
-            let covering = try prepared.indices.filter { try prepared[$0].covers(pt) }
+            // The tree gives every grid whose envelope holds the point: the only ones that can cover it.
+            let near = try tree.query(pt)
+            let containing = try near.filter { try prepared[$0].contains(pt) }.sorted()
+            let covering = try near.filter { try prepared[$0].covers(pt) }.sorted()
             switch try locator.locate(x: x, y: y) {
-            case .inside(let i): #expect(containing == [i])
-            case .boundary(let i): #expect(containing.isEmpty && covering.contains(i) && i == covering.min())
-            case .outside: #expect(covering.isEmpty)
+            case .inside(let i): #expect(containing == [i], "(\(x), \(y))")
+            case .boundary(let i): #expect(containing.isEmpty && covering.contains(i) && i == covering.min(), "(\(x), \(y))")
+            case .outside: #expect(covering.isEmpty, "(\(x), \(y))")
             }
-            checked += 1
         }
+        return (locator, points.count)
+    }
+
+    @Test func locatorAgreesWithGEOSEverywhere() throws {
+        let (locator, checked) = try locatorAgainstGEOS(random: 20_000, edgePolygons: 150)
         #expect(checked > 20_000)
         #expect(locator.index.boundaryCellCount < locator.index.cellCount / 5)
     }
 
     /// As a province's plan is indexed: so many polygons for the memory bound that a cell is a
     /// sizeable part of a polygon, most blocks are refined and each lists several candidates
-    /// (found from the polygons' envelopes). Points on every vertex and edge midpoint, and at
-    /// random, answer as GEOS says.
+    /// (found from the polygons' envelopes).
     @Test func coarseLocatorAgreesWithGEOS() throws {
-        let data = try String(
-            contentsOfFile: #filePath.replacingOccurrences(of: "Tests/CasesTests/CasesTests.swift", with: "GeoData/chikan/units.geojson"),
-            encoding: .utf8)
-        let context = GEOSContext()
-        let collection = try Geometry(geoJSON: data, context: context)
-        let polygons = try collection.parts
-        let locator = try PointLocator(polygonsWKB: try polygons.map { try $0.wkb }, maxCells: 20_000)
+        let (locator, _) = try locatorAgainstGEOS(maxCells: 20_000, random: 5_000, edgePolygons: .max)
         #expect(locator.index.cellCount <= 21_000)
         #expect(locator.index.boundaryCellCount * 5 > locator.index.cellCount) // coarse: many points need the exact test
-        let prepared = try polygons.map { try PreparedGeometry($0) }
-        let tree = try STRtree(polygons, context: context)
-        var points: [(Double, Double)] = []
-        var rng = SystemRandomNumberGenerator()
-        let extent = collection.envelope!
-        for _ in 0..<5_000 {
-            points.append((Double.random(in: extent.minX...extent.maxX, using: &rng), Double.random(in: extent.minY...extent.maxY, using: &rng)))
-        }
-        for p in polygons {
-            let (xs, ys) = try p.coordinates()
-            for i in 0..<(xs.count - 1) { points.append((xs[i], ys[i])); points.append(((xs[i] + xs[i + 1]) / 2, (ys[i] + ys[i + 1]) / 2)) }
-        }
-        for (x, y) in points {
-            let pt = try Geometry(x: x, y: y, context: context)
-            let near = try tree.query(pt)
-            let containing = try near.filter { try prepared[$0].contains(pt) }.sorted()
-            let covering = try near.filter { try prepared[$0].covers(pt) }.sorted()
-            switch try locator.locate(x: x, y: y) {
-            case .inside(let i): #expect(containing == [i], "(\(x), \(y))")
-            case .boundary(let i): #expect(containing.isEmpty && i == covering.min(), "(\(x), \(y))")
-            case .outside: #expect(covering.isEmpty, "(\(x), \(y))")
-            }
-        }
     }
 }
 
