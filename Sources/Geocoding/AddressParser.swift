@@ -96,43 +96,52 @@ package final class AddressParser: Sendable {
 
     package func parse(_ text: String) -> AddressComponents {
         var r = AddressComponents()
-        func parseBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
-            AddressNormalizer.withNormalizedScalars(utf8: bytes) { s, bracket in
-                if bracket { parse(bracketed: bytes, into: &r) } else { parse(buffer: s, into: &r) }
-            }
-        }
-        if text.utf8.withContiguousStorageIfAvailable(parseBytes) == nil {
-            var copy = text // a bridged string: withUTF8 makes it contiguous
-            copy.withUTF8(parseBytes)
-        }
+        parse(text, into: &r)
         return r
+    }
+
+    /// Parses into `r` passed down as inout: a result captured by the closures below would be
+    /// copied out of their context when returned (fifteen Strings retained and released).
+    private func parse(_ text: String, into r: inout AddressComponents) {
+        let recent = RecentStrings.current
+        if let () = text.utf8.withContiguousStorageIfAvailable({ parse(utf8: $0, into: &r, recent) }) { return }
+        var copy = text // a bridged string: withUTF8 makes it contiguous
+        copy.withUTF8 { parse(utf8: $0, into: &r, recent) }
+    }
+
+    private func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, into r: inout AddressComponents, _ recent: RecentStrings) {
+        AddressNormalizer.withNormalizedScalars(utf8: bytes) { s, bracket in
+            if bracket { parse(bracketed: bytes, into: &r, recent) } else { parse(buffer: s, into: &r, recent) }
+        }
     }
 
     /// Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
     /// fills a road or compound the address itself lacks. 榕园(茂名职业技术学院西北).
-    private func parse(bracketed bytes: UnsafeBufferPointer<UInt8>, into r: inout AddressComponents) {
-        // Split by bytes: a bracket is one ASCII byte or the three of （ and ）, and no other
-        // scalar holds those bytes, so both sides stay whole scalars.
-        var main: [UInt8] = [], aside: [UInt8] = [], depth = 0, i = 0
-        main.reserveCapacity(bytes.count)
-        while i < bytes.count {
-            let b = bytes[i]
-            let wide = b == 0xEF && i + 2 < bytes.count && bytes[i + 1] == 0xBC
-            if b == 0x28 || (wide && bytes[i + 2] == 0x88) {
-                depth += 1; aside.append(0x20); i += b == 0x28 ? 1 : 3; continue
-            }
-            if b == 0x29 || (wide && bytes[i + 2] == 0x89) {
-                depth = max(0, depth - 1); i += b == 0x29 ? 1 : 3; continue
-            }
-            if depth > 0 { aside.append(b) } else { main.append(b) }
-            i += 1
-        }
-        func parsePart(_ part: [UInt8], into r: inout AddressComponents) {
-            part.withUnsafeBufferPointer { AddressNormalizer.withNormalizedScalars(utf8: $0) { s, _ in parse(buffer: s, into: &r) } }
-        }
-        parsePart(main, into: &r)
+    private func parse(bracketed bytes: UnsafeBufferPointer<UInt8>, into r: inout AddressComponents, _ recent: RecentStrings) {
         var a = AddressComponents()
-        parsePart(aside, into: &a)
+        // Split by bytes: a bracket is one ASCII byte or the three of （ and ）, and no other
+        // scalar holds those bytes, so both sides stay whole scalars. Both parts are written into
+        // one temporary buffer (the main text from its start, the aside from its middle).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { buffer in
+            var main = 0, aside = bytes.count, depth = 0, i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                let wide = b == 0xEF && i + 2 < bytes.count && bytes[i + 1] == 0xBC
+                if b == 0x28 || (wide && bytes[i + 2] == 0x88) {
+                    depth += 1; buffer[aside] = 0x20; aside += 1; i += b == 0x28 ? 1 : 3; continue
+                }
+                if b == 0x29 || (wide && bytes[i + 2] == 0x89) {
+                    depth = max(0, depth - 1); i += b == 0x29 ? 1 : 3; continue
+                }
+                if depth > 0 { buffer[aside] = b; aside += 1 } else { buffer[main] = b; main += 1 }
+                i += 1
+            }
+            func parsePart(_ part: Slice<UnsafeMutableBufferPointer<UInt8>>, into r: inout AddressComponents) {
+                AddressNormalizer.withNormalizedScalars(utf8: UnsafeBufferPointer(rebasing: part)) { s, _ in parse(buffer: s, into: &r, recent) }
+            }
+            parsePart(buffer[..<main], into: &r)
+            parsePart(buffer[bytes.count..<aside], into: &a)
+        }
         if r.road == nil { r.road = a.road }
         if r.compound == nil && r.bareName == nil { r.compound = a.compound }
     }
@@ -321,11 +330,11 @@ package final class AddressParser: Sendable {
 
     /// Fills `r`, which the caller made: the components are not copied out through the closures
     /// around this (they are over 200 bytes).
-    private func parse(buffer s: Scalars, into r: inout AddressComponents) {
+    private func parse(buffer s: Scalars, into r: inout AddressComponents, _ recent: RecentStrings) {
         var pos = 0
         var countyIsZone = false // the county was read from a zone (开发区, 新区): a real one replaces it
         let n = s.count
-        func text(_ a: Int, _ b: Int) -> String { makeString(s[a..<b]) }
+        func text(_ a: Int, _ b: Int) -> String { recent.string(s[a..<b]) }
 
         /// Whether `a` is the text of s[from..<to], compared by scalars: no String is made for it.
         func same(_ a: String?, _ from: Int, _ to: Int) -> Bool {
@@ -402,7 +411,7 @@ package final class AddressParser: Sendable {
             }
             // Numbers: 12号, 3栋, 3号楼, 2单元, 501室, 3-2-501, A座.
             if Self.isAlnum(c) || (c == "第" && pos + 1 < n && Self.isDigit(s[pos + 1])) {
-                if let next = parseNumber(s, pos, &r) { pos = next; continue }
+                if let next = parseNumber(s, pos, &r, recent) { pos = next; continue }
             }
             // A division name without its marker, from the lexicon (not when a marker follows that
             // makes it something else: 湛江路 is a road).
@@ -539,7 +548,7 @@ package final class AddressParser: Sendable {
 
     /// Reads a number and its marker at `pos`; returns where parsing goes on, or nil when the
     /// characters are letters of a name (e.g. "CBD").
-    private func parseNumber(_ s: Scalars, _ pos: Int, _ r: inout AddressComponents) -> Int? {
+    private func parseNumber(_ s: Scalars, _ pos: Int, _ r: inout AddressComponents, _ recent: RecentStrings) -> Int? {
         let n = s.count
         var i = pos
         var ordinal = false
@@ -547,7 +556,7 @@ package final class AddressParser: Sendable {
         let start = i
         while i < n && (Self.isAlnum(s[i]) || (s[i] == "-" && i + 1 < n && Self.isAlnum(s[i + 1]))) { i += 1 }
         guard i > start else { return nil }
-        let token = makeString(s[start..<i])
+        let token = recent.string(s[start..<i])
         let lettersOnly = !s[start..<i].contains(where: Self.isDigit)
         let next: Unicode.Scalar = i < n ? s[i] : "\0", second: Unicode.Scalar = i + 1 < n ? s[i + 1] : "\0"
         func after(_ a: Unicode.Scalar) -> Bool { next == a }

@@ -233,6 +233,7 @@ struct GeocodeParse: ParsableCommand {
         // the system for.
         var again: [AddressComponents] = []
         again.reserveCapacity(addresses.count)
+        if runs > 1 { again.append(contentsOf: parsed) } // its pages touched before any run writes them
         for _ in 1..<runs {
             again.removeAll(keepingCapacity: true)
             start = Date()
