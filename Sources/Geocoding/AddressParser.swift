@@ -70,6 +70,8 @@ package final class AddressParser: Sendable {
         /// A marker (``markerGroupOf``), a digit or a capital letter: with the three above, a
         /// scalar with no flag can neither end nor start anything.
         static let marker = Start(rawValue: 8), alnum = Start(rawValue: 16)
+        /// 州, which may end a prefecture's short name (``prefectureShort``).
+        static let prefecture = Start(rawValue: 32)
     }
 
     /// ``Start`` flags by Basic Multilingual Plane scalar (none above it). The parser asks at every
@@ -87,6 +89,7 @@ package final class AddressParser: Sendable {
         mark(directions, .distance)
         mark(markers.map(\.first), .marker)
         mark("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars, .alnum)
+        mark(["州"], .prefecture)
         return table
     }()
 
@@ -218,6 +221,12 @@ package final class AddressParser: Sendable {
         for (k, group) in markerGroups.enumerated() { table[Int(group[0].scalars[0])] = UInt8(k + 1) }
         return table
     }()
+    /// 区 and 县, for a county named with a road or compound marker inside (上街区, 下花园区, 夏县).
+    static let countyEnds: [Unicode.Scalar: Marker] = Dictionary(
+        uniqueKeysWithValues: ["区", "县"].map { c in (c, markers.first { $0.length == 1 && $0.first == c && $0.kind == .county }!) })
+    /// 州 ending an autonomous prefecture's short name (阿坝州, 楚雄州, 黔东南州): not in ``markers``,
+    /// it is taken only where a county's name follows.
+    static let prefectureShort = Marker("州", .city, 2)
     /// 大道, for 大道东 read as 大道 and a distance.
     static let avenue = markers.first { $0.length == 2 && $0.first == "大" && $0.kind == .road }!
 
@@ -397,6 +406,39 @@ package final class AddressParser: Sendable {
                 && !(j + 1 < n && (s[j + 1] == "镇" || s[j + 1] == "乡"))
         }
 
+        /// One character and a road or compound marker before 区 or 县 name a county (上街区,
+        /// 下花园区), and one character before 县道 is a county before a word (夏县道家…), where no
+        /// county or finer level was read yet, or where the county read is this name again (a
+        /// repeated prefix). The marker to end the name with, and where it is.
+        func countyNamed(_ m: Marker, _ j: Int) -> (Marker, Int)? {
+            guard j - pos == 1, m.kind == .road || m.kind == .compound else { return nil }
+            let end = j + m.length
+            let found: (Marker, Int)
+            if end < n, let county = Self.countyEnds[s[end]] {
+                found = (county, end)
+            } else if m.kind == .road && m.length == 2 && s[j] == "县" && s[j + 1] == "道" {
+                found = (Self.countyEnds["县"]!, j)
+            } else {
+                return nil
+            }
+            let unread = (r.county == nil || countyIsZone) && r.street == nil && r.road == nil && r.compound == nil
+            return unread || same(r.county, pos, found.1 + 1) ? found : nil
+        }
+
+        /// 州 at `j` ends a prefecture's short name when two to four characters come before it, no
+        /// city or county was read, and a county's name follows: one to four characters that hold
+        /// no marker or digit, then 县, 市 or 旗 (阿坝州阿坝县, 黔东南州凯里市).
+        func prefectureShortAt(_ j: Int) -> Bool {
+            guard j - pos >= 2 && j - pos <= 4, r.city == nil, r.county == nil else { return false }
+            var k = j + 1
+            while k < n && k <= j + 5 {
+                if k > j + 1 && (s[k] == "县" || s[k] == "市" || s[k] == "旗") { return true }
+                if Self.isAlnum(s[k]) || markerAt(s, k) != nil { return false }
+                k += 1
+            }
+            return false
+        }
+
         var afterRoad = false
         while pos < n {
             let c = s[pos]
@@ -438,7 +480,8 @@ package final class AddressParser: Sendable {
                 if j > pos && Self.isAlnum(s[j]) && !Self.isDigit(s[j]) && j >= labelRun.end { labelRun = labelAfter(s, j) }
                 if j > pos && (Self.isDigit(s[j]) || (Self.isAlnum(s[j]) && labelRun.isLabel)) { break }
                 if j > pos, remainderAt(s, j) || (starts(s[j], .distance) && Self.distanceEnd(s, j) != nil) { break }
-                if let m = markerAt(s, j), j - pos >= m.minName || oneCharacterCity(m, j) { found = (m, j); break }
+                if let m = markerAt(s, j), j - pos >= m.minName || oneCharacterCity(m, j) { found = countyNamed(m, j) ?? (m, j); break }
+                if s[j] == "州" && prefectureShortAt(j) { found = (Self.prefectureShort, j); break }
                 if j - pos >= 2, lexiconMatch(s, j) != nil, markerAt(s, j) == nil {
                     // A known division name starts here: what came before has no marker.
                     break

@@ -67,6 +67,23 @@ import Testing
         #expect(nanbu.county == "南部县" && nanbu.road == "滨江大道" && nanbu.remainder == nil) // 南部, a remainder word
         #expect(plain.parse("海南省琼海市博鳌镇远洋大道1号").county == "琼海市") // under the province itself
         #expect(plain.parse("湖北省仙桃市陈场镇").county == "仙桃市")
+        // One character and a road or compound marker before 区 or 县; one character before 县道.
+        #expect(plain.parse("河南省郑州市上街区济源路59号").county == "上街区")
+        let xiahuayuan = plain.parse("河北省张家口市下花园区张家口市下花园区公路街2号")
+        #expect(xiahuayuan.county == "下花园区" && xiahuayuan.compound == nil)
+        let xia = plain.parse("山西省运城市夏县道家膳食养生苑向北150米")
+        #expect(xia.county == "夏县" && xia.road == nil && xia.compound == "道家膳食养生苑")
+        // A prefecture written short before its county's name: 阿坝州 for 阿坝藏族羌族自治州.
+        let aba = plain.parse("四川省阿坝州阿坝县与青海久治县交界处")
+        #expect(aba.city == "阿坝州" && aba.county == "阿坝县")
+        let chuxiong = plain.parse("云南省楚雄州牟定县城西部")
+        #expect(chuxiong.city == "楚雄州" && chuxiong.county == "牟定县")
+        #expect(plain.parse("贵州省黔东南州凯里市北京东路").county == "凯里市")
+        // Still markers where they are: after a county, 老街 is a road; 州 without a county after
+        // it ends nothing (神州大厦); 县道 after a longer name is a road.
+        #expect(plain.parse("湛江市赤坎区老街区3号").county == "赤坎区")
+        #expect(plain.parse("湛江市赤坎区神州大厦").compound == "神州大厦")
+        #expect(plain.parse("赤坎区调顺县道12号").road == "调顺县道")
         // Still markers where they are: 西乡 is a township before a village, 府 ends a compound.
         #expect(plain.parse("湛江市赤坎区西乡大村").street == "西乡")
         #expect(plain.parse("鄂尔多斯市杭锦旗独贵镇新区215省道").street == "独贵镇")
