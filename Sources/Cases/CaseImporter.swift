@@ -21,6 +21,9 @@ package struct CaseImportOptions: Sendable {
     package var restart = false
     package var snapMetres = 30.0
     package var threads = 1
+    /// An import of at least this many rows (and of no fewer than the store holds) sets the
+    /// cases' secondary indexes aside and builds them after its last batch (``CaseIndexes``).
+    package var bulkRows = CaseIndexes.defaultBulkRows
     package init() {}
 }
 
@@ -90,45 +93,59 @@ package enum CaseImporter {
         var done = skip
         let now = ISO8601DateFormatter().string(from: Date())
 
-        try reader.forEachBatch(size: options.batchSize, skip: skip) { rows in
-            var accepted: [(CaseReader.Row, Parsed)] = []
-            for row in rows {
-                switch parse(row, f, reader: reader) {
-                case .success(let parsed): accepted.append((row, parsed))
-                case .failure(let reason):
-                    try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
+        // A large import sets the secondary indexes aside (an earlier one killed in its bulk
+        // load may have left them so: a small import builds them first).
+        let existing = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases") ?? 0 }
+        let bulk = CaseIndexes.worthSettingAside(rows: total - skip, existing: existing, bulkRows: options.bulkRows)
+        try store.write { db in
+            if bulk { try CaseIndexes.setAside(db) } else { try CaseIndexes.restore(db) }
+        }
+        do {
+            try reader.forEachBatch(size: options.batchSize, skip: skip) { rows in
+                var accepted: [(CaseReader.Row, Parsed)] = []
+                for row in rows {
+                    switch parse(row, f, reader: reader) {
+                    case .success(let parsed): accepted.append((row, parsed))
+                    case .failure(let reason):
+                        try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
+                    }
                 }
+                let located = accepted.indices.filter { accepted[$0].0.lon != nil }
+                let results = try assigner.assign(
+                    lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! },
+                    threads: options.threads)
+                var assignments = [Assignment?](repeating: nil, count: accepted.count)
+                for (k, i) in located.enumerated() { assignments[i] = results[k] }
+                try rejects.flush()
+                let rejectsSize = rejects.size
+                let (inserted, updated) = try store.write { db -> (Int, Int) in
+                    let order = spatialOrder(accepted)
+                    let counts = try upsert(
+                        db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner, sourceCRS: reader.sourceCRS?.description,
+                        now: now)
+                    done += rows.count
+                    try db.execute(
+                        sql: """
+                            INSERT INTO internal_import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
+                            VALUES (?, ?, 0, ?, ?, ?)
+                            ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
+                              rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
+                            """, arguments: [key, done, rejectsPath, Int64(rejectsSize), now])
+                    return counts
+                }
+                report.inserted += inserted
+                report.updated += updated
+                report.rejected += rows.count - accepted.count
+                for a in assignments { report.byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
+                try progress?(done, total)
             }
-            let located = accepted.indices.filter { accepted[$0].0.lon != nil }
-            let results = try assigner.assign(
-                lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! },
-                threads: options.threads)
-            var assignments = [Assignment?](repeating: nil, count: accepted.count)
-            for (k, i) in located.enumerated() { assignments[i] = results[k] }
-            try rejects.flush()
-            let rejectsSize = rejects.size
-            let (inserted, updated) = try store.write { db -> (Int, Int) in
-                let order = spatialOrder(accepted)
-                let counts = try upsert(
-                    db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner, sourceCRS: reader.sourceCRS?.description,
-                    now: now)
-                done += rows.count
-                try db.execute(
-                    sql: """
-                        INSERT INTO internal_import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
-                        VALUES (?, ?, 0, ?, ?, ?)
-                        ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
-                          rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
-                        """, arguments: [key, done, rejectsPath, Int64(rejectsSize), now])
-                return counts
-            }
-            report.inserted += inserted
-            report.updated += updated
-            report.rejected += rows.count - accepted.count
-            for a in assignments { report.byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
-            try progress?(done, total)
+        } catch {
+            // Not a kill: the error stops the import here, and the indexes are built again.
+            if bulk { _ = try? store.write { try CaseIndexes.restore($0) } }
+            throw error
         }
         try store.write { db in
+            try CaseIndexes.restore(db)
             try db.execute(
                 sql: "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
                 arguments: [done, now, key])
@@ -324,7 +341,8 @@ package enum CaseImporter {
             try insert.execute(arguments: StatementArguments(withID))
             let caseFid: Int64
             var changed = true
-            if db.changesCount == 1 {
+            let isNew = db.changesCount == 1
+            if isNew {
                 caseFid = db.lastInsertedRowID
                 inserted += 1
             } else {
@@ -338,7 +356,8 @@ package enum CaseImporter {
                 updated += 1
             }
             if changed {
-                try endAssignment.execute(arguments: [now, caseFid])
+                // A case inserted now has no assignment to end.
+                if !isNew { try endAssignment.execute(arguments: [now, caseFid]) }
                 try addAssignment.execute(arguments: [caseFid, status.rawValue, codes[0], codes[1], codes[2], codes[3], assigner.planVersion, now])
             }
         }

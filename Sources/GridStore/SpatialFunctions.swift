@@ -17,7 +17,14 @@ enum SpatialFunctions {
                     guard let context, let values, let value = values[0] else { return }
                     let component = Int(bitPattern: sqlite3_user_data(context)) - 1
                     guard let e = SpatialFunctions.envelope(value) else { sqlite3_result_null(context); return }
-                    sqlite3_result_double(context, [e.minX, e.maxX, e.minY, e.maxY][component])
+                    let result: Double
+                    switch component {
+                    case 0: result = e.minX
+                    case 1: result = e.maxX
+                    case 2: result = e.minY
+                    default: result = e.maxY
+                    }
+                    sqlite3_result_double(context, result)
                 }, nil, nil, nil)
         }
         sqlite3_create_function_v2(

@@ -127,13 +127,19 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
             pass
     process.send_signal(signal.SIGKILL)
     process.wait()
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL ORDER BY name"
     with sqlite3.connect(killed_db) as con:
         partial = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+        # 60,000 rows into an empty store: a bulk load, killed with the cases' indexes set aside;
+        # the rows stored so far are still all in the R-tree.
+        assert con.execute(indexes).fetchall() == []
+        assert con.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0] == partial
     assert 0 < partial < n
     result = gridplan(*args, check=False)
     assert result.returncode == 1 and "resumed after row" in result.stdout
     query = "SELECT external_id, reported_at, category, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id"
     with sqlite3.connect(clean_db) as a, sqlite3.connect(killed_db) as b:
+        assert len(a.execute(indexes).fetchall()) == 7 and a.execute(indexes).fetchall() == b.execute(indexes).fetchall()
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
         assert b.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0] == b.execute("SELECT count(*) FROM cases").fetchone()[0]
     assert (tmp_path / "rejects.csv").read_text() == (tmp_path / "clean-rejects.csv").read_text()
