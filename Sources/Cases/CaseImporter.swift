@@ -120,9 +120,12 @@ package enum CaseImporter {
                 let rejectsSize = rejects.size
                 let (inserted, updated) = try store.write { db -> (Int, Int) in
                     let order = spatialOrder(accepted)
-                    let counts = try upsert(
-                        db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner, sourceCRS: reader.sourceCRS?.description,
-                        now: now)
+                    // The batch's new cases go into the R-tree in one statement after their rows.
+                    let counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
+                        try upsert(
+                            db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner,
+                            sourceCRS: reader.sourceCRS?.description, now: now)
+                    }
                     done += rows.count
                     try db.execute(
                         sql: """

@@ -275,6 +275,32 @@ public enum FeatureTables {
                 """, arguments: [t, c])
     }
 
+    /// Runs `body`, which inserts rows into `table`, with the R-tree's insert trigger set aside,
+    /// then puts the rows it inserted into the R-tree with one statement and the trigger back as
+    /// it was. The trigger costs more per row than the R-tree insertion itself (a trigger program
+    /// and five function calls). All of it runs in the caller's transaction, so no other writer
+    /// and no reader ever sees the table without its trigger or the R-tree without a row; rows
+    /// `body` updates keep their update triggers. Without the trigger (a file gridplan did not
+    /// make), `body` just runs.
+    public static func insertingWithRTreeAfter<T>(_ db: Database, table: String, _ body: () throws -> T) throws -> T {
+        let r = "rtree_\(table)_geom"
+        guard
+            let trigger = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: ["\(r)_insert"])
+        else { return try body() }
+        // fid is AUTOINCREMENT: every row inserted now has a larger one.
+        let last = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM \(table)") ?? 0
+        try db.execute(sql: "DROP TRIGGER \(r)_insert")
+        let result = try body()
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO \(r) SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
+                FROM \(table) WHERE fid > ? AND geom NOT NULL AND NOT ST_IsEmpty(geom)
+                """, arguments: [last])
+        try db.execute(sql: trigger)
+        return result
+    }
+
     /// Recomputes a feature table's extent in `gpkg_contents` and stamps `last_change`.
     /// The exact envelopes are read from the geometry headers: the R*Tree holds 32-bit floats
     /// rounded outwards, good for searching but not for reporting.

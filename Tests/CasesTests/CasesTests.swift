@@ -106,7 +106,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         for (x, y) in points {
             let pt = try Geometry(x: x, y: y, context: context)
             // The tree gives every grid whose envelope holds the point: the only ones that can cover it.
-            let near = try tree.query(pt)
+            let near = tree.query(pt)
             let containing = try near.filter { try prepared[$0].contains(pt) }.sorted()
             let covering = try near.filter { try prepared[$0].covers(pt) }.sorted()
             switch try locator.locate(x: x, y: y) {
@@ -368,6 +368,66 @@ extension CaseImportTests {
         #expect(try indexes(stopped) == indexes(kept))
         // Each folder deletes its plan when freed, which may be at its last use.
         withExtendedLifetime((keptFolder, bulkFolder, stoppedFolder)) {}
+    }
+}
+
+extension CaseImportTests {
+    /// Every case with a point has exactly its R-tree entry (float32, rounded outwards, so the
+    /// point lies within it) and the R-tree holds nothing else.
+    func rtreeMatchesCases(_ store: GeoPackage) throws -> Bool {
+        try store.read { db in
+            let located = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases WHERE geom IS NOT NULL")!
+            let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_cases_geom")!
+            let covering = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM cases c JOIN rtree_cases_geom r ON r.id = c.fid
+                    WHERE r.minx <= c.lon AND c.lon <= r.maxx AND r.miny <= c.lat AND c.lat <= r.maxy
+                      AND r.maxx - r.minx < 1e-4 AND r.maxy - r.miny < 1e-4
+                    """)!
+            return located > 0 && entries == located && covering == located
+        }
+    }
+
+    func triggers(_ store: GeoPackage) throws -> [String] {
+        try store.read { try String.fetchAll($0, sql: "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name") }
+    }
+
+    /// An import puts each batch's new cases into the R-tree after their rows, with the insert
+    /// trigger set aside inside the batch's transaction: the R-tree is exact (also for an id met
+    /// twice in one batch, inserted then moved), the triggers are as before, a row inserted later
+    /// by plain SQL still reaches the R-tree, and a batch that fails leaves the trigger in place.
+    @Test func eachBatchFillsTheRTreeAfterItsRows() throws {
+        let store = try twoUnits(folder)
+        let before = try triggers(store)
+        #expect(before.contains { $0.hasPrefix("rtree_cases_geom_insert: ") })
+        let located = points((0..<900).map { (Double($0 % 1000), Double(($0 * 7) % 997)) })
+        var rows = (0..<900).map { row("R\($0)", located[$0]) }
+        rows.append(row("R5", point(900, 900))) // the same id again, in the same batch: moved
+        _ = try importCases(store, folder.write("r.csv", csv(rows)), batch: 400)
+        #expect(try rtreeMatchesCases(store))
+        #expect(try triggers(store) == before)
+        let moved = try store.read { db in
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id WHERE c.external_id = 'R5' AND r.minx <= c.lon AND c.lon <= r.maxx"
+            )
+        }
+        #expect(moved == 1)
+
+        try store.write { db in
+            let blob = try GeoPackageGeometry.encodePoint(x: 110.4, y: 21.27, srsID: GeoPackage.storeSRSID)
+            try db.execute(
+                sql: "INSERT INTO cases (geom, external_id, lon, lat, imported_at) VALUES (?, 'SQL1', 110.4, 21.27, 'now')", arguments: [blob])
+        }
+        #expect(try rtreeMatchesCases(store))
+
+        struct Failed: Error {}
+        #expect(throws: Failed.self) {
+            try store.write { db in try FeatureTables.insertingWithRTreeAfter(db, table: "cases") { throw Failed() } }
+        }
+        #expect(try triggers(store) == before)
     }
 }
 
