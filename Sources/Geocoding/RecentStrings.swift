@@ -15,6 +15,7 @@
 /// holds every scalar and the length.
 final class RecentStrings {
     static let slotBits = 10
+    static let slots = 1 << slotBits
     /// A name's scalars, 16 bits each: the first four in `low`, the rest and the length in `high`.
     private struct Key: Equatable {
         var low: UInt64 = 0, high: UInt64 = 0
@@ -23,18 +24,16 @@ final class RecentStrings {
     private let values: UnsafeMutablePointer<String>
 
     init() {
-        let count = 1 << Self.slotBits
         // An empty slot's key has length 0, which no looked-up name has.
-        keys = .allocate(capacity: count)
-        keys.initialize(repeating: Key(), count: count)
-        values = .allocate(capacity: count)
-        values.initialize(repeating: "", count: count)
+        keys = .allocate(capacity: Self.slots)
+        keys.initialize(repeating: Key(), count: Self.slots)
+        values = .allocate(capacity: Self.slots)
+        values.initialize(repeating: "", count: Self.slots)
     }
 
     deinit {
-        let count = 1 << Self.slotBits
         keys.deallocate()
-        values.deinitialize(count: count)
+        values.deinitialize(count: Self.slots)
         values.deallocate()
     }
 

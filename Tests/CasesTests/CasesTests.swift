@@ -158,6 +158,18 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         return try CaseImporter.run(file: file, into: store, options: options, progress: progress)
     }
 
+    /// How many R-tree entries of the case with this id cover its stored point.
+    func rtreeEntriesCovering(_ store: GeoPackage, id: String) throws -> Int? {
+        try store.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id
+                    WHERE c.external_id = ? AND r.minx <= c.lon AND r.maxx >= c.lon AND r.miny <= c.lat AND r.maxy >= c.lat
+                    """, arguments: [id])
+        }
+    }
+
     func table(_ store: GeoPackage) throws -> [String] {
         try store.read { db in
             try Row.fetchAll(db, sql: "SELECT external_id, reported_at, status, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id")
@@ -257,14 +269,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         }
         #expect(history.count == 2 && history[0].hasPrefix("U2:") && !history[0].hasSuffix("open") && history[1] == "U1:open")
         // The R-tree follows the moved point.
-        let hits = try store.read { db in
-            try Int.fetchOne(
-                db,
-                sql:
-                    "SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id WHERE c.external_id = '00123' AND r.minx <= c.lon AND r.maxx >= c.lon AND r.miny <= c.lat AND r.maxy >= c.lat"
-            )
-        }
-        #expect(hits == 1)
+        #expect(try rtreeEntriesCovering(store, id: "00123") == 1)
     }
 
     @Test func resumesAfterAnInterruptionWithoutDuplicates() throws {
@@ -407,14 +412,7 @@ extension CaseImportTests {
         _ = try importCases(store, folder.write("r.csv", csv(rows)), batch: 400)
         #expect(try rtreeMatchesCases(store))
         #expect(try triggers(store) == before)
-        let moved = try store.read { db in
-            try Int.fetchOne(
-                db,
-                sql:
-                    "SELECT count(*) FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id WHERE c.external_id = 'R5' AND r.minx <= c.lon AND c.lon <= r.maxx"
-            )
-        }
-        #expect(moved == 1)
+        #expect(try rtreeEntriesCovering(store, id: "R5") == 1)
 
         try store.write { db in
             let blob = try GeoPackageGeometry.encodePoint(x: 110.4, y: 21.27, srsID: GeoPackage.storeSRSID)
