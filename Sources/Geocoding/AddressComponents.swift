@@ -24,16 +24,33 @@ package struct AddressComponents: Sendable, Equatable {
     package var room: String?
     /// 附近, 对面, 旁, … and anything after them.
     package var remainder: String?
+    /// The divisions filled in from the national list (``NationalDivisions``), not written: a
+    /// match against the gazetteer goes by what the address says.
+    package var inferred: Inferred = []
+
+    package struct Inferred: OptionSet, Sendable, Equatable {
+        package let rawValue: UInt8
+        package init(rawValue: UInt8) { self.rawValue = rawValue }
+        package static let province = Inferred(rawValue: 1)
+        package static let city = Inferred(rawValue: 2)
+        package static let county = Inferred(rawValue: 4)
+    }
 
     package init() {}
 
-    /// Components as (name, value) pairs in address order, for printing.
+    /// Components as (name, value) pairs in address order, for printing, then "inferred" naming
+    /// the divisions filled in (province,city).
     package var fields: [(String, String)] {
         let all: [(String, String?)] = [
             ("province", province), ("city", city), ("county", county), ("street", street), ("community", community),
             ("area", area), ("grid_unit", gridUnit), ("road", road), ("number", number), ("compound", compound),
             ("bare_name", bareName), ("building", building), ("unit", unit), ("room", room), ("remainder", remainder),
         ]
-        return all.compactMap { k, v in v.map { (k, $0) } }
+        var out = all.compactMap { k, v in v.map { (k, $0) } }
+        if !inferred.isEmpty {
+            let levels: [(Inferred, String)] = [(.province, "province"), (.city, "city"), (.county, "county")]
+            out.append(("inferred", levels.filter { inferred.contains($0.0) }.map(\.1).joined(separator: ",")))
+        }
+        return out
     }
 }

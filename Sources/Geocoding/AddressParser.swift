@@ -11,7 +11,13 @@ package final class AddressParser: Sendable {
     /// Division names without their suffix (湛江, 赤坎) by the level they name.
     package let lexicon: [String: AdminLevel]
 
-    package init(lexicon: [String: AdminLevel] = [:]) {
+    /// The national division list (``NationalDivisions``): it fills in the divisions an address
+    /// leaves out above those it names, and the scan reads from it a division written without its
+    /// suffix after the one above it. nil: the components as written.
+    private let divisions: NationalDivisions?
+
+    package init(lexicon: [String: AdminLevel] = [:], completingDivisions: Bool = true) {
+        divisions = completingDivisions ? NationalDivisions.shared : nil
         var all = AddressParser.provinces
         for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
         self.lexicon = all
@@ -100,6 +106,7 @@ package final class AddressParser: Sendable {
     package func parse(_ text: String) -> AddressComponents {
         var r = AddressComponents()
         parse(text, into: &r)
+        if let divisions { divisions.complete(&r) }
         return r
     }
 
@@ -342,6 +349,7 @@ package final class AddressParser: Sendable {
     private func parse(buffer s: Scalars, into r: inout AddressComponents, _ recent: RecentStrings) {
         var pos = 0
         var countyIsZone = false // the county was read from a zone (开发区, 新区): a real one replaces it
+        var aboveEnd = -1 // where the province or city read last ends
         let n = s.count
         func text(_ a: Int, _ b: Int) -> String { recent.string(s[a..<b]) }
 
@@ -360,7 +368,7 @@ package final class AddressParser: Sendable {
         /// (a backlog repeats its divisions often: 安徽省合肥市蜀山区安徽省合肥市蜀山区…).
         func set(_ kind: Kind, _ a: Int, _ b: Int) {
             switch kind {
-            case .province: if r.province == nil { r.province = text(a, b) }
+            case .province: if r.province == nil { r.province = text(a, b); aboveEnd = b }
             case .city:
                 if r.county == nil, s[a].value < 0x10000, Self.countyLevelCityFirst[Int(s[a].value)],
                     case let value = text(a, b), Self.countyLevelCities.contains(value)
@@ -370,6 +378,7 @@ package final class AddressParser: Sendable {
                     r.county = value
                 } else if r.city == nil && r.county == nil {
                     r.city = text(a, b)
+                    aboveEnd = b
                 } else if r.county == nil && !same(r.city, a, b) {
                     r.county = text(a, b) // a second city-level name is a county-level city (廉江市)
                 }
@@ -439,6 +448,17 @@ package final class AddressParser: Sendable {
             return false
         }
 
+        /// Whether a division's core read at `end` is the start of a longer name: a marker follows
+        /// at once (赤坎区, 西安路) or a city's or county's marker or 州 within three scalars (汤旺河区, 阿坝州).
+        func nameGoesOn(_ end: Int) -> Bool {
+            if markerAt(s, end) != nil { return true }
+            for k in end..<min(n, end + 3) {
+                if s[k] == "州" { return true }
+                if let m = markerAt(s, k) { return m.kind == .city || m.kind == .county || m.kind == .zone }
+            }
+            return false
+        }
+
         var afterRoad = false
         while pos < n {
             let c = s[pos]
@@ -487,6 +507,20 @@ package final class AddressParser: Sendable {
                     break
                 }
                 j += 1
+            }
+            // Right after its province or city, a division under it written without its suffix
+            // (陕西省西安经济技术开发区, 山东省临沂临港…, 湛江赤坎海滨路), from the national list; not
+            // when a city's or county's marker ends a short name here (湛江市, 汤旺河区: read as
+            // written, below) or follows the name found (西安路 is a road).
+            if pos == aboveEnd, r.county == nil, let divisions,
+                found.map({ ($0.0.kind != .city && $0.0.kind != .county) || $0.1 - pos >= 4 }) ?? true,
+                let length = divisions.coreLength(in: s, at: pos), !nameGoesOn(pos + length),
+                let above = r.city ?? r.province,
+                let level = divisions.level(ofCore: text(pos, pos + length), under: above, r.city == nil ? .province : .city)
+            {
+                set(level == .city ? .city : .county, pos, pos + length)
+                pos += length
+                continue
             }
             if let (m, at) = found {
                 var end = at + m.length

@@ -47,17 +47,19 @@ struct Matching {
     // MARK: Divisions
 
     /// The divisions named, from the top: each must agree with those above it (by code prefix
-    /// for province, city and county; by the codes stored with streets and communities).
+    /// for province, city and county; by the codes stored with streets and communities). What the
+    /// parser filled in from the national list is not asked of the gazetteer, which may hold no
+    /// province or city at all.
     mutating func resolveDivisions() {
-        resolve(.province, c.province)
-        resolve(.city, c.city)
-        resolve(.county, c.county)
+        if !c.inferred.contains(.province) { resolve(.province, c.province) }
+        if !c.inferred.contains(.city) { resolve(.city, c.city) }
+        if !c.inferred.contains(.county) { resolve(.county, c.county) }
         resolve(.street, c.street)
         resolve(.community, c.community)
     }
 
     /// A county outside the gazetteer: nothing below it can be trusted.
-    var countyIsUnknown: Bool { c.county != nil && admin.county == nil && !reasons.isEmpty }
+    var countyIsUnknown: Bool { c.county != nil && !c.inferred.contains(.county) && admin.county == nil && !reasons.isEmpty }
 
     func agrees(_ p: Place, as level: AdminLevel) -> Bool {
         if let county = admin.county, let pc = p.county, level > .county, pc != county { return false }

@@ -172,6 +172,11 @@ struct GeocodeParse: ParsableCommand {
         commandName: "parse",
         abstract: "Show how an address is normalised and split into components (no plan needed).",
         discussion: """
+            The province and city an address leaves out are filled in from the national division list (Ministry \
+            of Civil Affairs, 2025-12-31) where one division answers: 赤坎区 gives 湛江市 and 广东省, 朝阳区 alone \
+            gives nothing (北京 and 长春 both have one). "inferred" names what was filled in; matching against a \
+            gazetteer goes by what is written. --as-written turns this off.
+
             Examples:
               gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'
               # one JSON object a line:
@@ -180,6 +185,12 @@ struct GeocodeParse: ParsableCommand {
 
     @Argument(help: "The address (omit with --lines).") var text: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(
+        help: """
+            The components as written: no province or city filled in from the national division list, and no \
+            division read without its suffix after the one above it (陕西省西安…, 湛江赤坎…).
+            """)
+    var asWritten = false
     @Option(name: .customLong("db"), help: "A plan whose gazetteer names divisions written without suffix (optional).") var db: String?
     @Option(help: "A UTF-8 file of addresses, one a line: prints one JSON object a line, and the parsing speed on stderr.")
     var lines: String?
@@ -197,10 +208,10 @@ struct GeocodeParse: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var parser = AddressParser()
+            var parser = AddressParser(completingDivisions: !asWritten)
             if let db {
                 let plan = try StoreOptions.parse(["--db", db]).open(forReading: true)
-                parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon)
+                parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon, completingDivisions: !asWritten)
             }
             if let lines { try parseLines(lines, parser); return }
             guard let text else { throw GridplanError(.badArgument, "give an ADDRESS, or --lines FILE") }

@@ -154,6 +154,7 @@ func importFile(_ path: String, _ kind: PlaceKind, into store: GeoPackage) throw
         #expect(parities == ["left odd"])
         #expect(geocoder2.geocode("海滨大道21号").interpolation == .range)
         #expect(geocoder2.geocode("海滨大道20号").level == .road)
+        withExtendedLifetime((folder, folder2)) {} // each folder's deinit deletes its plan
     }
 
     @Test func badRangesAreRefusedWithFileAndLine() throws {

@@ -132,6 +132,7 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
                 #expect(String(buffer: response.body).contains("张三"))
             }
         }
+        withExtendedLifetime(other) {} // its deinit deletes the plan the server reads
     }
 
     /// A question held up (here: 3 s of sleep on one desk) neither delays the next questions,

@@ -15,11 +15,11 @@ from conftest import ROOT
 
 TESTSET = ROOT / "GeoData" / "chikan" / "gazetteer" / "testset.csv"
 # The real-address comparison: jionlp parses ~20 addresses/s here, so the test takes the first 1,000 of
-# the 30,812 (tools/bench-parse runs them all). Floors a little under the values measured on all of them
-# (province 1.000, city 1.000, county 0.989; hand-checked sample: street 0.991, road 0.969, number 0.988,
-# compound 0.878).
+# the 30,812 (tools/bench-parse runs them all). Floors a little under the values measured: divisions 1.000 on
+# these 1,000 (one miss allowed), at most one miss per level on all 30,812 since the national division list
+# fills in what an address leaves out; hand-checked sample: street 0.991, road 0.969, number 0.988, compound 0.878.
 REAL_ADDRESSES = 1_000
-REAL_FLOORS = {"province": 0.99, "city": 0.99, "county": 0.99, "street": 0.97, "road": 0.95, "number": 0.97, "compound": 0.85}
+REAL_FLOORS = {"province": 0.999, "city": 0.999, "county": 0.998, "street": 0.97, "road": 0.95, "number": 0.97, "compound": 0.85}
 
 
 def binary():

@@ -43,6 +43,7 @@ echo "== extract_helsinki.py"
 echo "== generate_partition_inputs.py --seed $seed"
 "$venv/bin/python" "$here/generate_partition_inputs.py" --seed "$seed"
 echo "== extract_zhanjiang.py"; "$venv/bin/python" "$here/extract_zhanjiang.py"
+echo "== extract_national_divisions.py"; "$venv/bin/python" "$here/extract_national_divisions.py"
 
 echo "== ogrinfo check"
 status=0
