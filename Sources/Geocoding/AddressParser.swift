@@ -13,11 +13,14 @@ package final class AddressParser: Sendable {
 
     /// The national division list (``NationalDivisions``): it fills in the divisions an address
     /// leaves out above those it names, and the scan reads from it a division written without its
-    /// suffix after the one above it. nil: the components as written.
-    private let divisions: NationalDivisions?
+    /// suffix after the one above it. nil: the components as written. Looked up where it is
+    /// used, not at init: a process whose addresses name every level never builds it (a few
+    /// milliseconds of a one-question process).
+    private var divisions: NationalDivisions? { completesDivisions ? NationalDivisions.shared : nil }
+    private let completesDivisions: Bool
 
     package init(lexicon: [String: AdminLevel] = [:], completingDivisions: Bool = true) {
-        divisions = completingDivisions ? NationalDivisions.shared : nil
+        completesDivisions = completingDivisions
         var all = AddressParser.provinces
         for (k, v) in lexicon where k.unicodeScalars.count >= 2 { all[k] = v }
         self.lexicon = all
@@ -106,7 +109,7 @@ package final class AddressParser: Sendable {
     package func parse(_ text: String) -> AddressComponents {
         var r = AddressComponents()
         parse(text, into: &r)
-        if let divisions { divisions.complete(&r) }
+        if completesDivisions && NationalDivisions.leavesOut(r) { NationalDivisions.shared.complete(&r) }
         return r
     }
 
@@ -512,11 +515,11 @@ package final class AddressParser: Sendable {
             // (陕西省西安经济技术开发区, 山东省临沂临港…, 湛江赤坎海滨路), from the national list; not
             // when a city's or county's marker ends a short name here (湛江市, 汤旺河区: read as
             // written, below) or follows the name found (西安路 is a road).
-            if pos == aboveEnd, r.county == nil, let divisions,
-                found.map({ ($0.0.kind != .city && $0.0.kind != .county) || $0.1 - pos >= 4 }) ?? true,
+            if pos == aboveEnd, r.county == nil, found.map({ ($0.0.kind != .city && $0.0.kind != .county) || $0.1 - pos >= 4 }) ?? true,
+                let divisions,
                 let length = divisions.coreLength(in: s, at: pos), !nameGoesOn(pos + length),
                 let above = r.city ?? r.province,
-                let level = divisions.level(ofCore: text(pos, pos + length), under: above, r.city == nil ? .province : .city)
+                let level = divisions.level(ofCore: Array(s[pos..<pos + length]), under: above, r.city == nil ? .province : .city)
             {
                 set(level == .city ? .city : .county, pos, pos + length)
                 pos += length

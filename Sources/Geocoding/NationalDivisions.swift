@@ -11,8 +11,10 @@ package final class NationalDivisions: Sendable {
     /// Name by code (six digits: 440000 a province, 440800 a prefecture, 440802 a county).
     private let names: [Int32: String]
     /// Codes by every way an address writes a division: the name (赤坎区), its core (赤坎), and for
-    /// autonomous divisions the core without the peoples (黔东南 for 黔东南苗族侗族自治州).
-    private let codesByName: [String: [Int32]]
+    /// autonomous divisions the core without the peoples (黔东南 for 黔东南苗族侗族自治州). Keyed by
+    /// scalars: hashing a String of Chinese normalises it first, several times the cost, which
+    /// every process that parses an address would pay some 20,000 times building this table.
+    private let codesByName: [[Unicode.Scalar]: [Int32]]
     /// Prefectures' and counties' cores (西安, 黔东南, 赤坎), for the parser to read one written
     /// without its suffix after the division above it: their scalars one after another in
     /// ``coreScalars``, core k at `coreEnds[k - 1]..<coreEnds[k]`, those of one first scalar
@@ -25,19 +27,27 @@ package final class NationalDivisions: Sendable {
     package static let shared = NationalDivisions(table: table)
 
     init(table: String) {
-        var names: [Int32: String] = [:], codes: [String: [Int32]] = [:]
+        var names: [Int32: String] = [:], codes: [[Unicode.Scalar]: [Int32]] = [:]
         var cores: [Unicode.Scalar: Set<[Unicode.Scalar]>] = [:]
-        for line in table.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count >= 2, let code = Int32(fields[0]) else { continue }
-            let name = String(fields[1])
-            names[code] = name
-            var keys = [name, PlaceKeys.adminCore(normalized: name)]
-            if fields.count > 2 { keys.append(String(fields[2])) }
-            for key in Set(keys) {
-                codes[key, default: []].append(code)
-                let scalars = Array(key.unicodeScalars)
-                if Self.level(code) != .province, key != name, scalars.count >= 2, scalars[0].value < 0x10000 {
+        names.reserveCapacity(3_300)
+        codes.reserveCapacity(7_000)
+        // Split by bytes: splitting a String walks its Characters, which for Chinese costs
+        // several times the rest of building the table.
+        for line in table.utf8.split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(separator: UInt8(ascii: " "))
+            guard fields.count >= 2, let code = Int32(String(decoding: fields[0], as: UTF8.self)) else { continue }
+            let nameText = String(decoding: fields[1], as: UTF8.self)
+            let name = Array(nameText.unicodeScalars)
+            names[code] = nameText
+            var keys = [name]
+            let core = Array(Self.core(name[...]))
+            if core != name { keys.append(core) }
+            if fields.count > 2, case let short = Array(String(decoding: fields[2], as: UTF8.self).unicodeScalars), short != core {
+                keys.append(short)
+            }
+            for scalars in keys {
+                codes[scalars, default: []].append(code)
+                if Self.level(code) != .province, scalars != name, scalars.count >= 2, scalars[0].value < 0x10000 {
                     cores[scalars[0], default: []].insert(scalars)
                 }
             }
@@ -45,16 +55,17 @@ package final class NationalDivisions: Sendable {
         self.names = names
         codesByName = codes
         var scalars: [Unicode.Scalar] = [], ends: [Int32] = [0], first = [Int32](repeating: 0, count: 0x10001)
-        for c in 0..<0x10000 {
-            first[c] = Int32(ends.count - 1)
-            guard let scalar = Unicode.Scalar(UInt32(c)), let names = cores[scalar] else { continue }
+        var next = 0 // the scalars below it have their start in `first`
+        for (scalar, names) in cores.sorted(by: { $0.key.value < $1.key.value }) {
+            let c = Int(scalar.value)
+            while next <= c { first[next] = Int32(ends.count - 1); next += 1 }
             // Longest first: 黔东南 before a shorter core that starts it.
             for name in names.sorted(by: { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) { $0.value < $1.value } }) {
                 scalars += name
                 ends.append(Int32(scalars.count))
             }
         }
-        first[0x10000] = Int32(ends.count - 1)
+        while next <= 0x10000 { first[next] = Int32(ends.count - 1); next += 1 }
         coreScalars = scalars
         coreEnds = ends
         coreFirst = first
@@ -77,16 +88,32 @@ package final class NationalDivisions: Sendable {
     /// province, or a prefecture) when it is known. A name found as written wins over one found
     /// by its core; 州 after a short name (阿坝州) is tried last.
     package func codes(_ written: String, _ level: AdminLevel, within: Int32? = nil) -> [Int32] {
-        func lookup(_ key: String) -> [Int32] { (codesByName[key] ?? []).filter { Self.level($0) == level && Self.holds(within, $0) } }
+        codes(Array(written.unicodeScalars), level, within: within)
+    }
+
+    func codes(_ written: [Unicode.Scalar], _ level: AdminLevel, within: Int32?) -> [Int32] {
+        func lookup(_ key: [Unicode.Scalar]) -> [Int32] { (codesByName[key] ?? []).filter { Self.level($0) == level && Self.holds(within, $0) } }
         var found = lookup(written)
-        if found.isEmpty { found = lookup(PlaceKeys.adminCore(normalized: written)) }
-        if found.isEmpty, written.hasSuffix("州"), written.unicodeScalars.count >= 3 { found = lookup(String(written.dropLast())) }
+        if found.isEmpty, case let core = Self.core(written[...]), core.count < written.count { found = lookup(Array(core)) }
+        if found.isEmpty, written.last == "州", written.count >= 3 { found = lookup(Array(written.dropLast())) }
         return found
     }
 
+    /// The name without its division suffix (``PlaceKeys/adminSuffixes``), if two scalars remain.
+    static func core(_ s: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        for suffix in PlaceKeys.adminSuffixes where s.count - suffix.count >= 2 && s.suffix(suffix.count).elementsEqual(suffix) {
+            return s.dropLast(suffix.count)
+        }
+        return s
+    }
+
     /// The one division of `level` the name gives, as ``codes(_:_:within:)``; nil for none or
-    /// several. Found without building an array when the name is written in full.
+    /// several. A name written in full is answered without building the list of codes.
     func one(_ written: String, _ level: AdminLevel, within: Int32? = nil) -> Int32? {
+        one(Array(written.unicodeScalars), level, within: within)
+    }
+
+    func one(_ written: [Unicode.Scalar], _ level: AdminLevel, within: Int32? = nil) -> Int32? {
         if let direct = codesByName[written] {
             var found: Int32? = nil
             for code in direct where Self.level(code) == level && Self.holds(within, code) {
@@ -127,7 +154,7 @@ package final class NationalDivisions: Sendable {
     /// The level of the division with this core directly under the one named `above`, written
     /// as the address's province (`aboveLevel` .province) or city: a prefecture under a
     /// province, a county under a prefecture or a municipality (北京朝阳); nil if none is.
-    func level(ofCore core: String, under above: String, _ aboveLevel: AdminLevel) -> AdminLevel? {
+    func level(ofCore core: [Unicode.Scalar], under above: String, _ aboveLevel: AdminLevel) -> AdminLevel? {
         let parent =
             aboveLevel == .province
             ? one(above, .province) : one(above, .city) ?? one(above, .province).flatMap { Self.isMunicipality($0) ? $0 : nil }
@@ -138,11 +165,17 @@ package final class NationalDivisions: Sendable {
         return nil
     }
 
+    /// Whether the components name a county or city and leave a level out: only then is there
+    /// anything to fill in (and the table worth building).
+    static func leavesOut(_ c: AddressComponents) -> Bool {
+        (c.county != nil || c.city != nil) && (c.province == nil || c.city == nil || c.county == nil)
+    }
+
     /// Fills in the province and city the components leave out, moves a county-level city read
     /// as the city to the county (under its prefecture), and gives a town named after a county of
     /// the city that county, where the national list allows only one answer.
     package func complete(_ c: inout AddressComponents) {
-        guard c.county != nil || c.city != nil, c.province == nil || c.city == nil || c.county == nil else { return }
+        guard Self.leavesOut(c) else { return }
         let province = c.province.flatMap { one($0, .province) }
         if c.province != nil && province == nil { return } // a province not on the list: nothing to go by
         // A municipality written as the city (北京市朝阳区) is the city of its districts.
