@@ -12,8 +12,7 @@ package final class NationalDivisions: Sendable {
     private let names: [Int32: String]
     /// Codes by every way an address writes a division: the name (赤坎区), its core (赤坎), and for
     /// autonomous divisions the core without the peoples (黔东南 for 黔东南苗族侗族自治州). Keyed by
-    /// scalars: hashing a String of Chinese normalises it first, several times the cost, which
-    /// every process that parses an address would pay some 20,000 times building this table.
+    /// scalars: hashing a String of Chinese normalises it first.
     private let codesByName: [[Unicode.Scalar]: [Int32]]
     /// Prefectures' and counties' cores (西安, 黔东南, 赤坎), for the parser to read one written
     /// without its suffix after the division above it: their scalars one after another in
