@@ -173,9 +173,10 @@ struct GeocodeParse: ParsableCommand {
         abstract: "Show how an address is normalised and split into components (no plan needed).",
         discussion: """
             The province and city an address leaves out are filled in from the national division list (Ministry \
-            of Civil Affairs, 2025-12-31) where one division answers: 赤坎区 gives 湛江市 and 广东省, 朝阳区 alone \
-            gives nothing (北京 and 长春 both have one). "inferred" names what was filled in; matching against a \
-            gazetteer goes by what is written. --as-written turns this off.
+            of Civil Affairs, 2025-12-31) where one division answers: 赤坎区 gives 湛江市 and 广东省, 廉江市 alone is \
+            a county of 湛江市, a town named after a county of the city written is in it (德宏州芒市镇: 芒市), 朝阳区 \
+            alone gives nothing (北京 and 长春 both have one). "inferred" names what was filled in; matching against \
+            a gazetteer goes by what is written. --as-written turns this off.
 
             Examples:
               gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'
@@ -187,7 +188,7 @@ struct GeocodeParse: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Flag(
         help: """
-            The components as written: no province or city filled in from the national division list, and no \
+            The components as written: no province, city or county filled in from the national division list, and no \
             division read without its suffix after the one above it (陕西省西安…, 湛江赤坎…).
             """)
     var asWritten = false
