@@ -454,10 +454,9 @@ package final class AddressParser: Sendable {
         /// Whether a division's core read at `end` is the start of a longer name: a marker follows
         /// at once (赤坎区, 西安路) or a city's or county's marker or 州 within three scalars (汤旺河区, 阿坝州).
         func nameGoesOn(_ end: Int) -> Bool {
-            if markerAt(s, end) != nil { return true }
             for k in end..<min(n, end + 3) {
                 if s[k] == "州" { return true }
-                if let m = markerAt(s, k) { return m.kind == .city || m.kind == .county || m.kind == .zone }
+                if let m = markerAt(s, k) { return k == end || m.kind == .city || m.kind == .county || m.kind == .zone }
             }
             return false
         }

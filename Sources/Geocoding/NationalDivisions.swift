@@ -39,7 +39,7 @@ package final class NationalDivisions: Sendable {
             let name = Array(nameText.unicodeScalars)
             names[code] = nameText
             var keys = [name]
-            let core = Array(Self.core(name[...]))
+            let core = Array(PlaceKeys.adminCoreScalars(name[...]))
             if core != name { keys.append(core) }
             if fields.count > 2, case let short = Array(String(decoding: fields[2], as: UTF8.self).unicodeScalars), short != core {
                 keys.append(short)
@@ -93,17 +93,9 @@ package final class NationalDivisions: Sendable {
     func codes(_ written: [Unicode.Scalar], _ level: AdminLevel, within: Int32?) -> [Int32] {
         func lookup(_ key: [Unicode.Scalar]) -> [Int32] { (codesByName[key] ?? []).filter { Self.level($0) == level && Self.holds(within, $0) } }
         var found = lookup(written)
-        if found.isEmpty, case let core = Self.core(written[...]), core.count < written.count { found = lookup(Array(core)) }
+        if found.isEmpty, case let core = PlaceKeys.adminCoreScalars(written[...]), core.count < written.count { found = lookup(Array(core)) }
         if found.isEmpty, written.last == "州", written.count >= 3 { found = lookup(Array(written.dropLast())) }
         return found
-    }
-
-    /// The name without its division suffix (``PlaceKeys/adminSuffixes``), if two scalars remain.
-    static func core(_ s: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
-        for suffix in PlaceKeys.adminSuffixes where s.count - suffix.count >= 2 && s.suffix(suffix.count).elementsEqual(suffix) {
-            return s.dropLast(suffix.count)
-        }
-        return s
     }
 
     /// The one division of `level` the name gives, as ``codes(_:_:within:)``; nil for none or

@@ -21,11 +21,15 @@ package enum PlaceKeys {
         adminCore(normalized: Array(name.unicodeScalars))
     }
 
-    static func adminCore(normalized s: [Unicode.Scalar]) -> String {
-        for suffix in adminSuffixes where s.count - suffix.count >= 2 {
-            if s[(s.count - suffix.count)...].elementsEqual(suffix) { return makeString(s[..<(s.count - suffix.count)]) }
+    static func adminCore(normalized s: [Unicode.Scalar]) -> String { makeString(adminCoreScalars(s[...])) }
+
+    /// The scalars of the division name without its suffix, if at least two remain (the national
+    /// division list keys its names by scalars).
+    static func adminCoreScalars(_ s: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        for suffix in adminSuffixes where s.count - suffix.count >= 2 && s.suffix(suffix.count).elementsEqual(suffix) {
+            return s.dropLast(suffix.count)
         }
-        return makeString(s)
+        return s
     }
 
     static let compoundSuffixes: [String] = [

@@ -180,6 +180,8 @@ struct GeocodeParse: ParsableCommand {
 
             Examples:
               gridplan geocode parse '广东省湛江市赤坎区南桥街道南华社区海滨路12号3栋2单元501'
+              # only what is written (no 湛江市 or 广东省 filled in):
+              gridplan geocode parse --as-written '赤坎区海滨路12号'
               # one JSON object a line:
               gridplan geocode parse --lines addresses.txt > parsed.jsonl
             """)
