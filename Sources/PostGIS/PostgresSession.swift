@@ -58,6 +58,8 @@ public final class PostgresSession: Sendable {
             try await session.rows("SELECT extname::text FROM pg_extension WHERE extname = 'postgis'") { _ in installed = true }
             if !installed { try await session.execute("CREATE EXTENSION IF NOT EXISTS postgis") }
         } catch {
+            // A server that stops while we ask (a restart) says nothing about PostGIS.
+            if connection.isClosed || (error as? GridplanError)?.hint == Self.lostHint { throw error }
             try? await session.close()
             throw GridplanError(
                 .unsupported, "the database has no PostGIS and this user cannot add it: \(error)", source: .file(url.description),
@@ -146,8 +148,19 @@ public final class PostgresSession: Sendable {
     public func copy(into table: String, columns: [String], write: (_ send: (String) async throws -> Void) async throws -> Void) async throws {
         do {
             guard !connection.isClosed else { throw ConnectionLost() }
+            let connection = connection
+            let loop = EventLoopTaskExecutor(connection.eventLoop)
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                try await write { chunk in try await writer.write(ByteBuffer(string: chunk)) }
+                try await write { chunk in
+                    let buffer = ByteBuffer(string: chunk)
+                    // PostgresNIO stops the process (a precondition) when a chunk reaches a connection the
+                    // server has just cut. Run on the connection's own event loop, nothing happens on it
+                    // between this check and the writer's own: a cut connection is seen here, as an error.
+                    try await withTaskExecutorPreference(loop) {
+                        guard connection.eventLoop.inEventLoop, !connection.isClosed else { throw ConnectionLost() }
+                        try await writer.write(buffer)
+                    }
+                }
             }
         } catch let error as GridplanError {
             throw error
@@ -215,3 +228,14 @@ private final class Once: @unchecked Sendable {
 
 /// The connection closed before a statement could be sent or answered.
 private struct ConnectionLost: Error {}
+
+/// Runs a task's nonisolated code on one NIO event loop (SE-0417), so that a check and PostgresNIO's
+/// next step on that loop happen with nothing of the connection's in between.
+private final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+    init(_ loop: any EventLoop) { self.loop = loop }
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
