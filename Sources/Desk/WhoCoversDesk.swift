@@ -33,7 +33,7 @@ package struct WhoCoversAnswer: Sendable {
 /// changed by another process shows within that. Not thread-safe: one caller at a time
 /// (the server puts it behind an actor).
 package final class WhoCoversDesk {
-    package let store: GeoPackage
+    package let store: any PlanStore
     package let snapMetres: Double
     /// Point indexes by plan day ("" for the current plan), most recently used last.
     private var locators: [(day: String, desk: WhoCovers)] = []
@@ -55,7 +55,7 @@ package final class WhoCoversDesk {
     /// questions from one index; ``WhoCovers/Locating/fileIndex`` for one question from the command line.
     package let locating: WhoCovers.Locating
 
-    package init(store: GeoPackage, snapMetres: Double = 30, locating: WhoCovers.Locating = .planIndex) {
+    package init(store: any PlanStore, snapMetres: Double = 30, locating: WhoCovers.Locating = .planIndex) {
         self.store = store
         self.snapMetres = snapMetres
         self.locating = locating
@@ -144,12 +144,17 @@ package final class WhoCoversDesk {
 
     private func gazetteer() throws -> Geocoder {
         if let geocoder { return geocoder }
-        guard try store.read(GazetteerStamp.placeCount) > 0 else {
+        guard let file = store as? GeoPackage else {
             throw GridplanError(
-                .notFound, "the gazetteer is empty, so addresses cannot be placed", source: .file(store.path),
+                .unsupported, "addresses are placed with a GeoPackage's gazetteer only so far", source: .file(store.location),
+                hint: "give the point, or copy the plan to a GeoPackage with `gridplan copy`")
+        }
+        guard try file.read(GazetteerStamp.placeCount) > 0 else {
+            throw GridplanError(
+                .notFound, "the gazetteer is empty, so addresses cannot be placed", source: .file(file.path),
                 hint: "load it with `gridplan gazetteer import`, or give the point")
         }
-        let g = Geocoder(index: try GazetteerIndex(store: store))
+        let g = Geocoder(index: try GazetteerIndex(store: file))
         geocoder = g
         return g
     }
@@ -172,7 +177,7 @@ package final class WhoCoversDesk {
 /// code assignment or a gazetteer import commits, so cached indexes know to rebuild. Each part
 /// comes from the module that owns the tables.
 package enum PlanStamp {
-    package static func read(_ store: GeoPackage) throws -> String {
-        try store.read { db in try "\(PlanVersion.stamp(db)):\(GazetteerStamp.stamp(db))" }
+    package static func read(_ store: any PlanStore) throws -> String {
+        try store.reading { db in try "\(PlanVersion.stamp(db)):\(GazetteerStamp.stamp(db))" }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 package import GridProjection
+import GridStore
 
 /// The roster of one day as who-covers answers need it: who is on duty in each grid, and where
 /// the on-duty people with a base are, in each local metric CRS asked about.
@@ -22,7 +22,7 @@ struct DutyBoard {
     /// `based` in each metric CRS asked about, for straight-line distances.
     private var metric: [CRS: [Based]] = [:]
 
-    init(_ db: Database, day: String) throws {
+    init(_ db: some PlanReader, day: String) throws {
         self.day = day
         readAt = Date()
         var byGrid: [String: [Coverage.Responsible]] = [:]

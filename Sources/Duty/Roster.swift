@@ -27,7 +27,9 @@ package struct Person: Sendable {
         self.capacityPerWeek = capacityPerWeek; self.activeFrom = activeFrom; self.activeTo = activeTo; self.lon = lon; self.lat = lat
     }
 
-    init(_ row: Row) {
+    init(_ row: Row) { self.init(PlanRow(row)) }
+
+    init(_ row: PlanRow) {
         id = row["person_id"]; name = row["name"]; phone = row["phone"]
         role = PersonRole(rawValue: row["role"]) ?? .fullTimeGridder
         organisation = row["organisation"]; capacityPerWeek = row["capacity_per_week"]
@@ -46,7 +48,9 @@ package struct Duty: Sendable {
     package var validTo: String?
 
     /// `roleColumn` names the duty's role where a join also has the person's `role`.
-    init(_ row: Row, roleColumn: String = "role") throws {
+    init(_ row: Row, roleColumn: String = "role") throws { try self.init(PlanRow(row), roleColumn: roleColumn) }
+
+    init(_ row: PlanRow, roleColumn: String = "role") throws {
         id = row["id"]; personID = row["person_id"]; gridCode = row["grid_code"]
         level = try GridLevel(stored: row["level"])
         let storedRole: String = row[roleColumn]
@@ -95,31 +99,29 @@ package enum Roster {
 
     /// Duties in force on `day` in the grids `codes` (nil: in every grid), of people active that
     /// day, each with its person; chiefs first, then primaries, then backups.
-    package static func onDuty(_ db: Database, codes: [String]?, day: String) throws -> [(Duty, Person)] {
+    package static func onDuty(_ db: some PlanReader, codes: [String]?, day: String) throws -> [(Duty, Person)] {
         if codes?.isEmpty == true { return [] }
         let inGrids = codes.map { "d.grid_code IN (\($0.map { _ in "?" }.joined(separator: ","))) AND" } ?? ""
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                FROM duties d JOIN people p ON p.person_id = d.person_id
-                WHERE \(inGrids) d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
-                ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
-                """, arguments: StatementArguments((codes ?? []) + [day, day, day, day]))
+        let rows = try db.rows(
+            """
+            SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM duties d JOIN people p ON p.person_id = d.person_id
+            WHERE \(inGrids) d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
+            ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
+            """, ((codes ?? []) + [day, day, day, day]).map(\.databaseValue))
         return try rows.map { (try Duty($0, roleColumn: "duty_role"), Person($0)) }
     }
 
     /// People active on `day` with at least one duty in force and a base location.
-    package static func onDutyWithBase(_ db: Database, day: String) throws -> [Person] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                FROM people p WHERE p.lon IS NOT NULL AND \(personActive)
-                  AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = p.person_id AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?))
-                ORDER BY p.person_id
-                """, arguments: [day, day, day, day]
-        ).map(Person.init)
+    package static func onDutyWithBase(_ db: some PlanReader, day: String) throws -> [Person] {
+        try db.rows(
+            """
+            SELECT \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM people p WHERE p.lon IS NOT NULL AND \(personActive)
+              AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = p.person_id AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?))
+            ORDER BY p.person_id
+            """, [day, day, day, day].map(\.databaseValue)
+        ).map { Person($0) }
     }
 }
 

@@ -52,11 +52,12 @@ package final class WhoCovers {
         /// The ``Assigner``'s index over the whole plan, built at once: for a server answering many.
         case planIndex
         /// The file's R-tree, reading only the grids at the point (``PointLookup``): for one
-        /// question. A point in no grid still builds the whole index, to find the nearest grid.
+        /// question. A point in no grid still builds the whole index, to find the nearest grid, and
+        /// so does a plan on a server (which has no R-tree table to read).
         case fileIndex
     }
 
-    package let store: GeoPackage
+    package let store: any PlanStore
     private let moment: PlanMoment?
     private let snapMetres: Double
     private let locating: Locating
@@ -69,14 +70,14 @@ package final class WhoCovers {
 
     /// `planDay`: locate in the plan in force that day (nil: the current plan). A day before the
     /// plan's first grids took effect is answered with the current plan, and ``planNote`` says so.
-    package init(store: GeoPackage, snapMetres: Double = 30, planDay: String? = nil, locating: Locating = .planIndex) throws {
+    package init(store: any PlanStore, snapMetres: Double = 30, planDay: String? = nil, locating: Locating = .planIndex) throws {
         self.store = store
         self.snapMetres = snapMetres
         self.locating = locating
         var moment = planDay.map { PlanMoment.date($0) }
         var note: String? = nil
         if let planDay {
-            let (inForce, first) = try store.read { db in
+            let (inForce, first) = try store.reading { db in
                 (try GridRecord.count(db, inForceOn: planDay), try GridRecord.firstDay(db))
             }
             if inForce == 0, let first {
@@ -100,7 +101,9 @@ package final class WhoCovers {
 
     /// The status, distance and chain of the grid at a point, by the ``Assigner``'s rules.
     private func locate(lon: Double, lat: Double) throws -> (Assignment, GridChain?) {
-        if locating == .fileIndex, let found = try PointLookup.locate(store: store, lon: lon, lat: lat, moment: moment) {
+        if locating == .fileIndex, let file = store as? GeoPackage,
+            let found = try PointLookup.locate(store: file, lon: lon, lat: lat, moment: moment)
+        {
             return (found.0, found.1)
         }
         let (assigner, worker) = try planWorker()
@@ -132,7 +135,7 @@ package final class WhoCovers {
                 return boards.count - 1
             }
         }
-        boards.append(try store.read { db in try DutyBoard(db, day: day) })
+        boards.append(try store.reading { db in try DutyBoard(db, day: day) })
         writer.forget()
         if boards.count > Self.keptBoards { boards.removeFirst() }
         return boards.count - 1

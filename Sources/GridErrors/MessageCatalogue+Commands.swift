@@ -21,6 +21,17 @@ extension MessageCatalogue {
         the database already holds a gridplan plan; nothing was changed ⇒ 数据库中已有 gridplan 规划；未做任何改动
         add --replace to put this plan in its place (its tables are dropped; other tables stay) ⇒ 加 --replace 可用本规划替换它（删除其各表；其他表保留）
         the database holds no gridplan plan (no grdb_migrations table) ⇒ 数据库中没有 gridplan 规划（没有 grdb_migrations 表）
+        the database holds no gridplan plan (no PostGIS) ⇒ 数据库中没有 gridplan 规划（没有 PostGIS）
+        put one there with `gridplan copy --from plan.gpkg --to %1` ⇒ 可用 `gridplan copy --from plan.gpkg --to %1` 把规划放到那里
+        the plan there was copied by an older gridplan (it lacks the schema step '%1') ⇒ 那里的规划由较旧的 gridplan 复制（缺少结构步骤“%1”）
+        copy it again from its GeoPackage with this gridplan (`gridplan copy --replace`) ⇒ 请用本版 gridplan 从其 GeoPackage 重新复制（`gridplan copy --replace`）
+        the plan there was copied by a newer gridplan (schema step '%1') ⇒ 那里的规划由较新的 gridplan 复制（结构步骤“%1”）
+        use that gridplan, or copy the plan to a GeoPackage and open it there ⇒ 请使用那个版本的 gridplan，或把规划复制到 GeoPackage 后再打开
+        the database has no PostGIS geometry type ⇒ 数据库中没有 PostGIS 的 geometry 类型
+        a statement has %1 placeholders and %2 values (a bug in gridplan): %3 ⇒ 语句有 %1 个占位符却有 %2 个值（gridplan 的缺陷）：%3
+        column %1 has the type %2, which gridplan does not read ⇒ 列 %1 的类型为 %2，gridplan 不读取这种类型
+        addresses are placed with a GeoPackage's gazetteer only so far ⇒ 目前只能用 GeoPackage 中的地名库定位地址
+        give the point, or copy the plan to a GeoPackage with `gridplan copy` ⇒ 请给出坐标点，或用 `gridplan copy` 把规划复制到 GeoPackage
         copying from one PostgreSQL database to another is not gridplan's work ⇒ 从一个 PostgreSQL 数据库复制到另一个不属于 gridplan 的工作
         use pg_dump and pg_restore, or copy through a GeoPackage ⇒ 请用 pg_dump 和 pg_restore，或经由 GeoPackage 复制
         this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back ⇒ 此命令目前只支持 GeoPackage；\

@@ -70,12 +70,12 @@ public final class Assigner: Sendable {
     /// questions about the past, such as `who-covers --at`). `indexCells` bounds the point-location
     /// index: fine for batches (the default), small when only a few points will be asked about,
     /// since building a fine index costs more than a few exact tests.
-    public init(store: GeoPackage, snapMetres: Double = 30, moment: PlanMoment? = nil, indexCells: Int = 32_000_000) throws {
-        let (grids, version) = try store.read { db in
-            (try moment.map { try $0.grids(db) } ?? GridRecord.current(db), try Int64.fetchOne(db, sql: "SELECT max(id) FROM plan_versions") ?? 0)
+    public init(store: any PlanStore, snapMetres: Double = 30, moment: PlanMoment? = nil, indexCells: Int = 32_000_000) throws {
+        let (grids, version) = try store.reading { db in
+            (try moment.map { try $0.grids(db) } ?? GridRecord.current(db), try db.value("SELECT max(id) FROM plan_versions") ?? Int64(0))
         }
         guard let lowest = grids.map(\.level).max() else {
-            throw GridplanError(.notFound, "\(store.path) has no grids to assign to; import a plan first")
+            throw GridplanError(.notFound, "\(store.location) has no grids to assign to; import a plan first")
         }
         level = lowest
         planVersion = version
@@ -116,7 +116,7 @@ public final class Assigner: Sendable {
         self.ranks = ranks
         let locator = try PointLocator(polygonsWKB: wkbs, ranks: ranks, maxCells: indexCells)
         index = locator.index
-        guard let extent else { throw GridplanError(.notFound, "\(store.path): the \(lowest) grids have no geometry to assign to") }
+        guard let extent else { throw GridplanError(.notFound, "\(store.location): the \(lowest) grids have no geometry to assign to") }
         metricCRS = LocalMetric.crs(for: extent)
     }
 

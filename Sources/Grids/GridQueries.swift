@@ -1,5 +1,6 @@
 public import Foundation
 public import GRDB
+public import GridStore
 
 /// Questions other modules ask about the `grids` table, answered here so that no other module
 /// runs SQL on it.
@@ -19,15 +20,15 @@ extension GridRecord {
     }
 
     /// How many grids were in force on `day` (YYYY-MM-DD).
-    public static func count(_ db: Database, inForceOn day: String) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-            arguments: [day, day]) ?? 0
+    public static func count(_ db: some PlanReader, inForceOn day: String) throws -> Int {
+        try db.value(
+            "SELECT count(*) FROM grids WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", [day.databaseValue, day.databaseValue])
+            ?? 0
     }
 
     /// The first day any grid was in force, nil for a plan without grids.
-    public static func firstDay(_ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT min(valid_from) FROM grids")
+    public static func firstDay(_ db: some PlanReader) throws -> String? {
+        try db.value("SELECT min(valid_from) FROM grids")
     }
 
     /// One grid with a code, current or ended, as the history of codes sees it.

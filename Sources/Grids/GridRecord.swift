@@ -1,7 +1,7 @@
 public import Foundation
 public import GRDB
 public import GridGeometry
-import GridStore
+public import GridStore
 
 /// One grid as stored (the current version unless history is asked for).
 public struct GridRecord: Sendable {
@@ -36,7 +36,7 @@ public struct GridRecord: Sendable {
 
     /// A row of ``selectSQL``, read by position (by name, GRDB would compare column names
     /// case-insensitively for every value of every row).
-    init(row: Row) throws {
+    init(row: PlanRow) throws {
         fid = row[0]; code = row[1]; name = row[2]
         level = try GridLevel(stored: row[3])
         kind = row[4]; parentFid = row[5]; parentCode = row[6]; parentRef = row[7]
@@ -45,9 +45,9 @@ public struct GridRecord: Sendable {
     }
 
     /// Current grids of a level (all levels when nil), ordered by code then id.
-    public static func current(_ db: Database, level: GridLevel? = nil) throws -> [GridRecord] {
+    public static func current(_ db: some PlanReader, level: GridLevel? = nil) throws -> [GridRecord] {
         let filter = level.map { "AND g.level = \($0.rawValue)" } ?? ""
-        return try Row.fetchAll(db, sql: "\(selectSQL) WHERE g.valid_to IS NULL \(filter) ORDER BY g.level, g.code, g.fid")
+        return try db.rows("\(selectSQL) WHERE g.valid_to IS NULL \(filter) ORDER BY g.level, g.code, g.fid", [])
             .map { try GridRecord(row: $0) }
     }
 }

@@ -96,17 +96,17 @@ public enum PlanMoment: Sendable, CustomStringConvertible {
     }
 
     /// The grids in force at this moment.
-    public func grids(_ db: Database) throws -> [GridRecord] {
+    public func grids(_ db: some PlanReader) throws -> [GridRecord] {
         let (inForce, arguments) = filter(alias: "g")
-        return try Row.fetchAll(db, sql: "\(GridRecord.selectSQL) WHERE \(inForce) ORDER BY g.level, g.code, g.fid", arguments: arguments)
+        return try db.rows("\(GridRecord.selectSQL) WHERE \(inForce) ORDER BY g.level, g.code, g.fid", arguments)
             .map { try GridRecord(row: $0) }
     }
 
     /// The SQL condition on table `alias` of `grids` that keeps the rows in force at this moment.
-    func filter(alias g: String) -> (sql: String, arguments: StatementArguments) {
+    func filter(alias g: String) -> (sql: String, arguments: [DatabaseValue]) {
         switch self {
-        case .date(let d): ("\(g).valid_from <= ? AND (\(g).valid_to IS NULL OR \(g).valid_to > ?)", [d, d])
-        case .version(let v): ("\(g).version_from <= ? AND (\(g).version_to IS NULL OR \(g).version_to > ?)", [v, v])
+        case .date(let d): ("\(g).valid_from <= ? AND (\(g).valid_to IS NULL OR \(g).valid_to > ?)", [d.databaseValue, d.databaseValue])
+        case .version(let v): ("\(g).version_from <= ? AND (\(g).version_to IS NULL OR \(g).version_to > ?)", [v.databaseValue, v.databaseValue])
         }
     }
 }

@@ -33,12 +33,11 @@ public struct PlanVersion: Sendable, Encodable {
 extension PlanVersion {
     /// A cheap fingerprint of the grids and plan versions: it changes when an import, a redraw or a
     /// code assignment commits, so indexes built from the plan know to rebuild.
-    public static func stamp(_ db: Database) throws -> String {
-        try String.fetchOne(
-            db,
-            sql: """
-                SELECT (SELECT count(*) || '/' || coalesce(max(fid), 0) || '/' || count(code) || '/' || count(valid_to) FROM grids)
-                       || ':' || (SELECT coalesce(max(id), 0) FROM plan_versions)
-                """) ?? ""
+    public static func stamp(_ db: some PlanReader) throws -> String {
+        try db.value(
+            """
+            SELECT (SELECT count(*) || '/' || coalesce(max(fid), 0) || '/' || count(code) || '/' || count(valid_to) FROM grids)
+                   || ':' || (SELECT coalesce(max(id), 0) FROM plan_versions)
+            """) ?? ""
     }
 }

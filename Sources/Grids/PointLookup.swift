@@ -15,7 +15,8 @@ public enum PointLookup {
     public static func locate(store: GeoPackage, lon: Double, lat: Double, moment: PlanMoment? = nil) throws -> (Assignment, GridChain)? {
         guard lon.isFinite, lat.isFinite else { return nil }
         return try store.read { db in
-            let (inForce, arguments) = moment?.filter(alias: "g") ?? ("g.valid_to IS NULL", [])
+            let (inForce, values) = moment?.filter(alias: "g") ?? ("g.valid_to IS NULL", [])
+            let arguments = StatementArguments(values)
             guard let level = try Int.fetchOne(db, sql: "SELECT max(g.level) FROM grids g WHERE \(inForce)", arguments: arguments) else {
                 return nil
             }

@@ -18,8 +18,9 @@ public final class PostgresSession: Sendable {
         self.logger = logger
     }
 
-    /// Connects and checks that the database has PostGIS (creating the extension when the user may).
-    public static func open(_ url: PostgresURL) async throws -> PostgresSession {
+    /// Connects and checks that the database has PostGIS (creating the extension when the user may
+    /// and `creatingPostGIS`: a command that only reads changes nothing on the server).
+    public static func open(_ url: PostgresURL, creatingPostGIS: Bool = true) async throws -> PostgresSession {
         // GRIDPLAN_POSTGRES_LOG=debug (or trace, info…) shows PostgresNIO's own log on standard error.
         var logger = Logger(label: "gridplan.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
         if let level = ProcessInfo.processInfo.environment["GRIDPLAN_POSTGRES_LOG"].flatMap(Logger.Level.init(rawValue:)) {
@@ -56,7 +57,15 @@ public final class PostgresSession: Sendable {
             // refuses CREATE EXTENSION even when the extension is there.
             var installed = false
             try await session.rows("SELECT extname::text FROM pg_extension WHERE extname = 'postgis'") { _ in installed = true }
-            if !installed { try await session.execute("CREATE EXTENSION IF NOT EXISTS postgis") }
+            if !installed && creatingPostGIS { try await session.execute("CREATE EXTENSION IF NOT EXISTS postgis") }
+            if !installed && !creatingPostGIS {
+                try? await session.close()
+                throw GridplanError(
+                    .notFound, "the database holds no gridplan plan (no PostGIS)", source: .file(url.description),
+                    hint: "put one there with `gridplan copy --from plan.gpkg --to \(url.description)`")
+            }
+        } catch let error as GridplanError where error.kind == .notFound {
+            throw error
         } catch {
             // A server that stops while we ask (a restart) says nothing about PostGIS.
             if connection.isClosed || (error as? GridplanError)?.hint == Self.lostHint { throw error }
@@ -137,6 +146,20 @@ public final class PostgresSession: Sendable {
                 for cell in row { values.append(try cell.decode(String?.self)) }
                 try each(values)
             }
+        } catch let error as GridplanError {
+            throw error
+        } catch {
+            throw Self.failure(error, url: url, doing: "a statement failed")
+        }
+    }
+
+    /// The rows of a query as PostgresNIO reads them, each cell with its type: for readers that
+    /// decode every type themselves (``PostGISPlan``).
+    func eachRow(_ sql: String, _ bindings: PostgresBindings, each: (PostgresRow) throws -> Void) async throws {
+        do {
+            let (connection, logger) = (connection, logger)
+            let rows = try await whileConnected { try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) }
+            for try await row in rows { try each(row) }
         } catch let error as GridplanError {
             throw error
         } catch {

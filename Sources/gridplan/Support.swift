@@ -27,6 +27,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: "The plan: a GeoPackage file (created on first import).")
     var path: String
 
+    init() {}
+    init(path: String) { self.path = path }
+
     /// `forReading`: the command only reads the plan (one connection, no write on opening).
     func open(create: Bool = false, forReading: Bool = false) throws -> GeoPackage {
         guard !PostgresURL.isServer(path) else {
@@ -39,6 +42,30 @@ struct StoreOptions: ParsableArguments {
             tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
         }
         return try GeoPackage.plan(path: path, create: create, forReading: forReading)
+    }
+}
+
+/// The `--db` option of a command that only reads the plan, and can read it on a server too.
+struct ReadablePlanOptions: ParsableArguments {
+    @Option(
+        name: .customLong("db"),
+        help: """
+            The plan: a GeoPackage file, or a plan on a PostgreSQL + PostGIS server, put there by `gridplan copy` \
+            (postgresql://USER@HOST:PORT/DB, the password in the address or in PGPASSWORD).
+            """)
+    var path: String
+
+    /// Opens it for reading: a GeoPackage `forReading`, or a connection to the server (whose
+    /// plan must have this release's schema).
+    func open() throws -> any PlanStore {
+        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(forReading: true) }
+        let url = try PostgresURL(parsing: path)
+        return try PostGISPlan.openWaiting(url, steps: PlanSchema.schema.migrations.map(\.identifier))
+    }
+
+    /// Closes a server's connection (a file needs nothing).
+    func close(_ plan: any PlanStore) {
+        try? (plan as? PostGISPlan)?.closeWaiting()
     }
 }
 

@@ -23,9 +23,11 @@ struct WhoCoversCommand: ParsableCommand {
               gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 --crs gcj02
               gridplan who-covers --db plan.gpkg --lon 110.3594 --lat 21.2707 \\
                   --at 2024-05-31 --json
+              gridplan who-covers --db postgresql://gridplan@db.example:5432/district \\
+                  --lon 110.3594 --lat 21.2707
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Option(help: "Longitude (x) of the point.") var lon: Double?
     @Option(help: "Latitude (y) of the point.") var lat: Double?
     @Option(help: "CRS of the point: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String = "cgcs2000"
@@ -54,7 +56,8 @@ struct WhoCoversCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let plan = try store.open(forReading: true)
+            let plan = try store.open()
+            defer { store.close(plan) }
             let day = try dayOption(at)
             let question: CoverageQuestion
             if let address {

@@ -75,3 +75,33 @@ import Testing
         }
     }
 }
+
+/// How a plan on a server is read: the readers' SQL and values as PostgreSQL takes them, and its days.
+@Suite struct PostGISPlanTests {
+    @Test func placeholdersAreNumberedOutsideQuotesAndComments() throws {
+        let sql = "SELECT '?', \"a?\" FROM t -- why?\nWHERE a = ? AND b IN (?, ?)"
+        #expect(try PostGISPlan.numberedPlaceholders(sql, count: 3) == "SELECT '?', \"a?\" FROM t -- why?\nWHERE a = $1 AND b IN ($2, $3)")
+        #expect(throws: GridplanError.self) { try PostGISPlan.numberedPlaceholders(sql, count: 2) }
+    }
+
+    @Test func valuesGoAsTextTheServerReads() {
+        #expect(PostGISPlan.literal(.null) == nil)
+        #expect(PostGISPlan.literal(42.databaseValue) == "42")
+        #expect(PostGISPlan.literal(0.1.databaseValue) == "0.1")
+        #expect(PostGISPlan.literal("O'Brien; --".databaseValue) == "O'Brien; --")
+        #expect(PostGISPlan.literal(Data([0, 0xAB]).databaseValue) == "\\x00ab")
+    }
+
+    /// Days counted from PostgreSQL's epoch, against Foundation's Gregorian calendar (UTC), over
+    /// four centuries either side (leap years of 1900, 2000 and 2100 included).
+    @Test func daysAreTheCalendars() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let epoch = calendar.date(from: DateComponents(year: 2000, month: 1, day: 1))!
+        for days in stride(from: -146_097, through: 146_097, by: 7) {
+            let date = calendar.date(byAdding: .day, value: days, to: epoch)!
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            #expect(PostGISPlan.day(daysSince2000: days) == String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
+        }
+    }
+}

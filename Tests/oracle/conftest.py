@@ -1,13 +1,17 @@
 """Shared fixtures: the gridplan binary under test and helpers to run it."""
 import json
 import os
+import shutil
+import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 import shapely
 
 ROOT = Path(__file__).resolve().parents[2]
+PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 
 @pytest.fixture(scope="session")
@@ -87,3 +91,32 @@ def start_server(binary, db, *extra, env=None):
         process.kill()
         pytest.fail(f"gridplan serve did not start: {process.stderr.read() if process.poll() is not None else 'no output'}")
     return re.search(r"http://\S+?/", first[0]).group(0), process
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A private PostgreSQL server with PostGIS: (URL with password, socket folder, port)."""
+    folder = tempfile.mkdtemp(prefix="gridplan-pg-")
+    port = free_port()
+    started = subprocess.run([ROOT / "tools" / "pg-cluster", "start", folder, str(port)], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    try:
+        yield started.stdout.strip(), folder, port
+    finally:
+        subprocess.run([ROOT / "tools" / "pg-cluster", "stop", folder], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def psql(server, sql):
+    """Rows of `sql` on the test server, as lists of text (psql's unaligned output)."""
+    _, folder, port = server
+    result = subprocess.run([PSQL, "-X", "-A", "-t", "-F", "\x1f", "-R", "\x1e", "-h", folder, "-p", str(port), "-U", "gridplan",
+                             "-d", "gridplan", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return [row.split("\x1f") for row in result.stdout.rstrip("\n").split("\x1e") if row]

@@ -4,52 +4,19 @@ PostGIS's own functions, GDAL's PostgreSQL driver and GDAL's GeoPackage validato
 import csv
 import json
 import random
-import shutil
-import socket
 import sqlite3
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import PSQL, ROOT, psql
 
-PSQL = "/usr/lib/postgresql/15/bin/psql"
 SYSTEM_PYTHON = "/usr/bin/python3"
 VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
 # A name with every character COPY's text format and SQL treat specially: quote, tab, newline, backslash, \N.
 ODD_NAME = "O'Brien\"; DROP TABLE grids; --\ttab\nline\\N back\\slash 网格员"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A private PostgreSQL server with PostGIS: (URL with password, socket folder, port)."""
-    folder = tempfile.mkdtemp(prefix="gridplan-pg-")
-    port = free_port()
-    started = subprocess.run([ROOT / "tools" / "pg-cluster", "start", folder, str(port)], capture_output=True, text=True)
-    assert started.returncode == 0, started.stderr
-    try:
-        yield started.stdout.strip(), folder, port
-    finally:
-        subprocess.run([ROOT / "tools" / "pg-cluster", "stop", folder], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def psql(server, sql):
-    """Rows of `sql` on the test server, as lists of text (psql's unaligned output)."""
-    _, folder, port = server
-    result = subprocess.run([PSQL, "-X", "-A", "-t", "-F", "\x1f", "-R", "\x1e", "-h", folder, "-p", str(port), "-U", "gridplan",
-                             "-d", "gridplan", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return [row.split("\x1f") for row in result.stdout.rstrip("\n").split("\x1e") if row]
 
 
 def data_tables(db):

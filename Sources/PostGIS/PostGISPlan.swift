@@ -1,0 +1,234 @@
+import Dispatch
+public import Foundation
+public import GRDB
+import GridErrors
+import GridGeometry
+public import GridStore
+import NIOCore
+import PostgresNIO
+
+/// A plan on a PostgreSQL + PostGIS server (as `gridplan copy` puts it there), read through the
+/// same ``PlanReader`` SQL as a GeoPackage: each ``reading(_:)`` is one read-only transaction
+/// that sees one snapshot (`REPEATABLE READ`), as GRDB's read of the file does.
+///
+/// The readers are synchronous, the connection is not: each statement waits on the calling
+/// thread for PostgresNIO's answer. Call it from a thread of its own (the command line's), never
+/// from inside Swift concurrency's pool.
+public final class PostGISPlan: PlanStore {
+    public let session: PostgresSession
+    /// The server's type number of PostGIS `geometry`, whose cells come back as EWKB.
+    let geometryType: PostgresDataType
+    /// One transaction at a time on the one connection; nested readings join the outer one.
+    private let lock = NSRecursiveLock()
+    nonisolated(unsafe) private var depth = 0
+
+    public var location: String { session.url.description }
+
+    private init(session: PostgresSession, geometryType: PostgresDataType) {
+        self.session = session
+        self.geometryType = geometryType
+    }
+
+    /// Connects and checks that the database holds a plan with exactly `steps`, the schema
+    /// steps of this release (a plan copied by another release has other columns).
+    public static func open(_ url: PostgresURL, steps: [String]) async throws -> PostGISPlan {
+        let session = try await PostgresSession.open(url, creatingPostGIS: false)
+        do {
+            var found = false
+            try await session.rows("SELECT (to_regclass('grdb_migrations') IS NOT NULL)::text") { found = $0.first == "true" }
+            guard found else {
+                throw GridplanError(
+                    .notFound, "the database holds no gridplan plan (no grdb_migrations table)", source: .file(url.description),
+                    hint: "put one there with `gridplan copy --from plan.gpkg --to \(url.description)`")
+            }
+            var theirs: [String] = []
+            try await session.rows("SELECT identifier FROM grdb_migrations") { theirs.append($0[0] ?? "") }
+            if let missing = steps.first(where: { !theirs.contains($0) }) {
+                throw GridplanError(
+                    .unsupported, "the plan there was copied by an older gridplan (it lacks the schema step '\(missing)')",
+                    source: .file(url.description), hint: "copy it again from its GeoPackage with this gridplan (`gridplan copy --replace`)")
+            }
+            if let extra = theirs.first(where: { !steps.contains($0) }) {
+                throw GridplanError(
+                    .unsupported, "the plan there was copied by a newer gridplan (schema step '\(extra)')", source: .file(url.description),
+                    hint: "use that gridplan, or copy the plan to a GeoPackage and open it there")
+            }
+            var oid: UInt32? = nil
+            try await session.rows("SELECT oid::text FROM pg_type WHERE typname = 'geometry'") { oid = $0[0].flatMap { UInt32($0) } }
+            guard let oid else { throw GridplanError(.unsupported, "the database has no PostGIS geometry type", source: .file(url.description)) }
+            return PostGISPlan(session: session, geometryType: PostgresDataType(oid))
+        } catch {
+            try? await session.close()
+            throw error
+        }
+    }
+
+    /// ``open(_:steps:)`` for a caller outside Swift concurrency (a synchronous command), waiting on its thread.
+    public static func openWaiting(_ url: PostgresURL, steps: [String]) throws -> PostGISPlan {
+        try blocking { try await open(url, steps: steps) }
+    }
+
+    /// Closes the connection, waiting on this thread.
+    public func closeWaiting() throws { try Self.blocking { try await self.session.close() } }
+
+    public func reading<T>(_ body: (any PlanReader) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let outer = depth == 0
+        if outer { try Self.blocking { try await self.session.execute("BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ") } }
+        depth += 1
+        defer { depth -= 1 }
+        do {
+            let value = try body(Reader(plan: self))
+            if outer { try Self.blocking { try await self.session.execute("COMMIT") } }
+            return value
+        } catch {
+            if outer { try? Self.blocking { try await self.session.execute("ROLLBACK") } }
+            throw error
+        }
+    }
+
+    /// Runs `work` and waits for it on this thread (never one of Swift concurrency's).
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let outcome = Outcome<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.result!.get()
+    }
+
+    private struct Reader: PlanReader {
+        let plan: PostGISPlan
+
+        func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
+            let text = try PostGISPlan.numberedPlaceholders(sql, count: arguments.count)
+            var bindings = PostgresBindings(capacity: arguments.count)
+            for value in arguments {
+                if let literal = PostGISPlan.literal(value) { try bindings.append(Untyped(text: literal)) } else { bindings.appendNull() }
+            }
+            let (session, geometry, frozen) = (plan.session, plan.geometryType, bindings)
+            return try PostGISPlan.blocking {
+                var rows: [PlanRow] = []
+                let context = GEOSContext()
+                try await session.eachRow(text, frozen) { row in
+                    var names: [String] = [], values: [DatabaseValue] = []
+                    for cell in row {
+                        names.append(cell.columnName)
+                        values.append(try PostGISPlan.value(of: cell, geometry: geometry, context: context))
+                    }
+                    rows.append(PlanRow(names: names, values: values))
+                }
+                return rows
+            }
+        }
+    }
+
+    /// `?` placeholders as PostgreSQL's `$1`, `$2`, …; a `?` in a quoted literal, a quoted name or
+    /// a comment is left alone.
+    static func numberedPlaceholders(_ sql: String, count: Int) throws -> String {
+        var out = "", n = 0
+        var quote: Character? = nil, comment = false
+        var previous: Character = " "
+        for c in sql {
+            defer { previous = c }
+            if comment {
+                if c == "\n" { comment = false }
+            } else if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == "-", previous == "-" {
+                comment = true
+            } else if c == "?" {
+                n += 1
+                out += "$\(n)"
+                continue
+            }
+            out.append(c)
+        }
+        guard n == count else {
+            throw GridplanError(.failed, "a statement has \(n) placeholders and \(count) values (a bug in gridplan): \(sql)")
+        }
+        return out
+    }
+
+    /// A value as text for a parameter of no stated type, which the server reads as the column it
+    /// meets (a day for a `date` column, a number for a `bigint`), as it reads a quoted literal.
+    static func literal(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .null: nil
+        case .int64(let i): String(i)
+        case .double(let d): "\(d)"
+        case .string(let s): s
+        case .blob(let b): "\\x" + b.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// A cell as the value SQLite would hold for the same column of the GeoPackage: integers,
+    /// reals, text (days as `YYYY-MM-DD`), blobs, and geometries as GeoPackage blobs.
+    static func value(of cell: PostgresCell, geometry: PostgresDataType, context: GEOSContext) throws -> DatabaseValue {
+        guard var bytes = cell.bytes else { return .null }
+        func unreadable() -> GridplanError {
+            GridplanError(.unsupported, "column \(cell.columnName) has the type \(cell.dataType), which gridplan does not read")
+        }
+        if cell.dataType == geometry {
+            let wkb: [UInt8]
+            if cell.format == .binary {
+                wkb = Array(bytes.readableBytesView)
+            } else {
+                guard let hex = bytes.readString(length: bytes.readableBytes), let decoded = CopyText.bytes(hex: hex) else { throw unreadable() }
+                wkb = Array(decoded)
+            }
+            return try GeoPackageGeometry.encode(Geometry(wkb: wkb, context: context), srsID: GeoPackage.storeSRSID).databaseValue
+        }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return try cell.decode(Int64.self).databaseValue
+        case .float4, .float8: return try cell.decode(Double.self).databaseValue
+        case .numeric:
+            let number = try cell.decode(Decimal.self)
+            let double = NSDecimalNumber(decimal: number).doubleValue
+            return double.rounded() == double && abs(double) < 9e15 ? Int64(double).databaseValue : double.databaseValue
+        case .bool: return (try cell.decode(Bool.self) ? 1 : 0).databaseValue
+        case .text, .varchar, .name, .bpchar: return try cell.decode(String.self).databaseValue
+        case .bytea: return Data(bytes.readableBytesView).databaseValue
+        case .date:
+            if cell.format == .text { return try cell.decode(String.self).databaseValue }
+            guard let days = bytes.readInteger(as: Int32.self) else { throw unreadable() }
+            return day(daysSince2000: Int(days)).databaseValue
+        default: throw unreadable()
+        }
+    }
+
+    /// `YYYY-MM-DD` of a day counted from 2000-01-01, PostgreSQL's epoch for dates (proleptic Gregorian).
+    static func day(daysSince2000: Int) -> String {
+        // Howard Hinnant's days-from-civil, inverted: days since 1970-01-01 first.
+        let z = daysSince2000 + 10_957 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}
+
+/// A parameter sent as text with no type: the server infers it from where it stands.
+private struct Untyped: PostgresThrowingDynamicTypeEncodable {
+    let text: String
+    var psqlType: PostgresDataType { .null }
+    var psqlFormat: PostgresFormat { .text }
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        byteBuffer.writeString(text)
+    }
+}
+
+/// The result of work done on another task, handed over under the semaphore.
+private final class Outcome<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}

@@ -1,0 +1,104 @@
+"""Commands that read a plan, run on a plan copied to a real PostgreSQL 15 + PostGIS server (started by
+this module on a private port): the answers must be the GeoPackage's, byte for byte."""
+import json
+import random
+import sqlite3
+import subprocess
+
+import pytest
+import shapely
+
+from conftest import PSQL, psql
+
+
+@pytest.fixture(scope="module")
+def history_plan(gridplan, rostered, tmp_path_factory):
+    """The rostered sample whose last twenty unit grids end on 2030-01-01 (a unit import with --replace
+    that leaves them out): a plan with history, so that --at chooses between two plans."""
+    db, _, _, _ = rostered
+    folder = tmp_path_factory.mktemp("postgis-read")
+    plan = folder / "plan.gpkg"
+    plan.write_bytes(db.read_bytes())
+    units = folder / "units.geojson"
+    gridplan("export", "--db", plan, "--level", "unit", "--format", "geojson", "--out", units)
+    collection = json.loads(units.read_text())
+    (folder / "ended_units.geojson").write_text(json.dumps(collection["features"][-20:], ensure_ascii=False))
+    collection["features"] = collection["features"][:-20]
+    units.write_text(json.dumps(collection, ensure_ascii=False))
+    gridplan("import", units, "--db", plan, "--level", "unit", "--valid-from", "2030-01-01", "--replace")
+    return plan
+
+
+@pytest.fixture(scope="module")
+def on_server(gridplan, server, history_plan):
+    gridplan("copy", "--from", history_plan, "--to", server[0])
+    return server[0]
+
+
+def points(gridplan, plan, count, seed):
+    """Points inside, on the edges and vertices of, and around the plan's unit grids (CGCS2000)."""
+    with sqlite3.connect(plan) as con:
+        minx, miny, maxx, maxy = con.execute(
+            "SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_grids_geom").fetchone()
+    rng = random.Random(seed)
+    pad = 0.01
+    out = [(rng.uniform(minx - pad, maxx + pad), rng.uniform(miny - pad, maxy + pad)) for _ in range(count)]
+    units_file = plan.parent / "current_units.geojson"
+    gridplan("export", "--db", plan, "--level", "unit", "--format", "geojson", "--out", units_file)
+    units = json.loads(units_file.read_text())["features"]
+    for f in rng.sample(units, 4):
+        ring = shapely.geometry.shape(f["geometry"]).geoms[0].exterior if f["geometry"]["type"] == "MultiPolygon" \
+            else shapely.geometry.shape(f["geometry"]).exterior
+        out.append(ring.coords[0])                                  # a vertex
+        out.append(ring.interpolate(0.5, normalized=True).coords[0])  # on an edge
+    return out
+
+
+def test_who_covers_answers_on_postgis_as_on_the_file(gridplan, history_plan, on_server):
+    """The same question, with and without --at (the plan before the last twenty units ended, and the
+    plan after), inside, on boundaries, snapped and outside: the same JSON from both databases."""
+    asked = 0
+    for lon, lat in points(gridplan, history_plan, 10, seed=7):
+        for at in ["2029-06-01", "2030-06-01"]:
+            args = ["who-covers", "--lon", repr(lon), "--lat", repr(lat), "--at", at, "--json"]
+            from_file = gridplan(*args, "--db", history_plan).stdout
+            from_server = gridplan(*args, "--db", on_server).stdout
+            assert from_server == from_file, (lon, lat, at)
+            asked += 1
+    assert asked == 36
+
+
+def test_the_server_plan_has_history_and_people(server, on_server):
+    """What the answers above rest on is really on the server: ended grids and on-duty primaries."""
+    ended = int(psql(server, "SELECT count(*) FROM grids WHERE valid_to = DATE '2030-01-01'")[0][0])
+    units_now = int(psql(server, "SELECT count(*) FROM grids WHERE valid_to IS NULL AND level = (SELECT max(level) FROM grids)")[0][0])
+    primaries = int(psql(server, "SELECT count(*) FROM duties WHERE role = 'primary'")[0][0])
+    assert ended >= 20 and units_now == 565 and primaries > 500, (ended, units_now, primaries)
+
+
+def test_an_address_question_on_postgis_says_it_needs_a_geopackage(gridplan, on_server):
+    result = gridplan("who-covers", "--db", on_server, "--address", "赤坎区海滨路12号", check=False)
+    assert result.returncode == 2 and "GeoPackage" in result.stderr and "gridplan:gridplan@" not in result.stderr
+
+
+def test_a_database_without_a_plan_is_named_and_left_unchanged(gridplan, server):
+    """A read never creates anything on the server (no CREATE EXTENSION in someone's database)."""
+    psql(server, "CREATE DATABASE bare")
+    url = server[0].rsplit("/", 1)[0] + "/bare"
+    result = gridplan("who-covers", "--db", url, "--lon", "110.36", "--lat", "21.27", check=False)
+    assert result.returncode == 2 and "no gridplan plan" in result.stderr, result.stderr
+    assert "gridplan:gridplan@" not in result.stderr
+    _, folder, port = server
+    extensions = subprocess.run([PSQL, "-X", "-A", "-t", "-h", folder, "-p", str(port), "-U", "gridplan",
+                                 "-d", "bare", "-c", "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    assert extensions == "0"
+
+
+def test_a_plan_copied_by_another_release_is_refused(gridplan, server, on_server):
+    psql(server, "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
+    try:
+        result = gridplan("who-covers", "--db", on_server, "--lon", "110.36", "--lat", "21.27", check=False)
+        assert result.returncode == 2 and "newer gridplan" in result.stderr, result.stderr
+    finally:
+        psql(server, "DELETE FROM grdb_migrations WHERE identifier = 'v99: from the future'")
