@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PSQL, ROOT, psql
+from conftest import PSQL, ROOT, free_port, psql
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
