@@ -14,12 +14,12 @@ public enum GridExporter {
 
     /// Returns the number of grids written.
     public static func run(
-        store: GeoPackage, level: GridLevel, format: VectorFormat, out: String,
+        store: any PlanStore, level: GridLevel, format: VectorFormat, out: String,
         crs: CRS = .cgcs2000
     ) throws -> Int {
-        let grids = try store.read { try GridRecord.current($0, level: level) }
+        let grids = try store.reading { try GridRecord.current($0, level: level) }
         guard !grids.isEmpty else {
-            throw GridplanError(.notFound, "\(store.path) has no current \(level) grids to export")
+            throw GridplanError(.notFound, "\(store.location) has no current \(level) grids to export")
         }
         let transformer = try CoordinateTransformer(from: .cgcs2000, to: crs)
         let context = GEOSContext()

@@ -21,8 +21,8 @@ public final class PlanSnapshot {
     private let indexByFid: [Int64: Int]
 
     /// The grids current now (nil) or at a moment of the plan's history.
-    public convenience init(store: GeoPackage, at moment: PlanMoment? = nil) throws {
-        let grids = try store.read { db in try moment.map { try $0.grids(db) } ?? GridRecord.current(db) }
+    public convenience init(store: any PlanStore, at moment: PlanMoment? = nil) throws {
+        let grids = try store.reading { db in try moment.map { try $0.grids(db) } ?? GridRecord.current(db) }
         try self.init(grids: grids)
     }
 

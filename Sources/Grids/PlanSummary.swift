@@ -19,8 +19,8 @@ public struct PlanSummary: Sendable {
     public var metricCRS: String = ""
 
     /// Measures every current grid in the local metric CRS of the plan.
-    public static func compute(store: GeoPackage) throws -> PlanSummary {
-        let grids = try store.read { try GridRecord.current($0) }
+    public static func compute(store: any PlanStore) throws -> PlanSummary {
+        let grids = try store.reading { try GridRecord.current($0) }
         var summary = PlanSummary()
         guard !grids.isEmpty else { return summary }
         let context = GEOSContext()

@@ -11,16 +11,15 @@ public struct PlanVersion: Sendable, Encodable {
     public var added: Int
     public var ended: Int
 
-    public static func all(store: GeoPackage) throws -> [PlanVersion] {
-        try store.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT v.id, v.valid_from, v.created_at, v.command,
-                      (SELECT count(*) FROM grids WHERE version_from = v.id) AS added,
-                      (SELECT count(*) FROM grids WHERE version_to = v.id) AS ended
-                    FROM plan_versions v ORDER BY v.id
-                    """
+    public static func all(store: any PlanStore) throws -> [PlanVersion] {
+        try store.reading { db in
+            try db.rows(
+                """
+                SELECT v.id, v.valid_from, v.created_at, v.command,
+                  (SELECT count(*) FROM grids WHERE version_from = v.id) AS added,
+                  (SELECT count(*) FROM grids WHERE version_to = v.id) AS ended
+                FROM plan_versions v ORDER BY v.id
+                """, []
             ).map {
                 PlanVersion(
                     id: $0["id"], validFrom: $0["valid_from"], createdAt: $0["created_at"],

@@ -28,7 +28,7 @@ struct AssignCommand: ParsableCommand {
             """)
 
     @Argument(help: "The incident file; - for standard input.") var file: String
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Option(help: "The CSV file to write; - for standard output (the report then goes to standard error).") var out: String
     @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "Longitude (x) field (default: lon, lng, longitude, x, 经度).") var lonField: String?
@@ -51,6 +51,7 @@ struct AssignCommand: ParsableCommand {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
+            defer { store.close(plan) }
             let input = try InputFile(file)
             defer { input.remove() }
             // The point index is built while the file is checked (both take a while on a large plan

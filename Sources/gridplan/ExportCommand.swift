@@ -15,7 +15,7 @@ struct ExportCommand: ParsableCommand {
                   --out communities.shp --to-crs EPSG:4546
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Option(help: "The level to export: street, community, area or unit.") var level: GridLevel
     @Option(help: "Output format: gpkg, geojson, shp or csv (WKT geometry column).") var format: VectorFormat
     @Option(help: "The file to write (replaced if it exists); - for standard output (geojson or csv).") var out: String
@@ -42,7 +42,8 @@ struct ExportCommand: ParsableCommand {
                     "GeoJSON in \(target) is not RFC 7946 (which is longitude/latitude): written with a \"crs\" member, as GDAL does; "
                         + "many tools will ignore it")
             }
-            let plan = try store.open(forReading: true)
+            let plan = try store.open()
+            defer { store.close(plan) }
             let count = try GridExporter.run(store: plan, level: level, format: format, out: out, crs: target)
             if json {
                 struct ExportReport: Encodable { var written: Int, level: GridLevel, format: String, crs: String, out: String }

@@ -17,7 +17,7 @@ struct StatsCommand: ParsableCommand {
               gridplan stats --db plan.gpkg --json > stats.json
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Option(help: "Only this level: street, community, area or unit.") var level: GridLevel?
     @Flag(help: "Print JSON instead of tables.") var json = false
     @Option(help: "A JSON file of sizing rules (see `validate --help`).") var sizingRules: String?
@@ -29,7 +29,9 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let sizing = try (try rules).map { try SizingRules.load(path: $0) } ?? .defaults
-            let stats = try GridStats.compute(try PlanSnapshot(store: try store.open(forReading: true)), rules: sizing, level: level)
+            let plan = try store.open()
+            defer { store.close(plan) }
+            let stats = try GridStats.compute(try PlanSnapshot(store: plan), rules: sizing, level: level)
             if let level, stats.grids.isEmpty {
                 throw GridplanError(.notFound, "the plan has no \(level.name) grids")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridErrors
+import GridStore
 import Grids
 
 struct SummaryCommand: ParsableCommand {
@@ -9,19 +10,20 @@ struct SummaryCommand: ParsableCommand {
         abstract: "Print counts, areas, households and basic checks of the current plan, per level.",
         discussion: "Example:\n  gridplan summary --db plan.gpkg")
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let plan = try store.open(forReading: true)
+            let plan = try store.open()
+            defer { store.close(plan) }
             let summary = try PlanSummary.compute(store: plan)
             if json {
                 try printJSON(PlanSummaryJSON(summary))
                 return
             }
-            guard !summary.levels.isEmpty else { say("\(store.path): no grids yet; add some with `gridplan import`"); return }
-            say("plan \(store.path) (areas measured in \(summary.metricCRS))")
+            guard !summary.levels.isEmpty else { say("\(plan.location): no grids yet; add some with `gridplan import`"); return }
+            say("plan \(plan.location) (areas measured in \(summary.metricCRS))")
             let widths = [10, 7, 11, 12, 11, 9, 10]
             let headers = ["level", "grids", "area km²", "households", "residents", "invalid", "no parent"]
             // The header row is one text of the message catalogue, its Chinese padded for Chinese widths.

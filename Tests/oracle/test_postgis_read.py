@@ -102,3 +102,28 @@ def test_a_plan_copied_by_another_release_is_refused(gridplan, server, on_server
         assert result.returncode == 2 and "newer gridplan" in result.stderr, result.stderr
     finally:
         psql(server, "DELETE FROM grdb_migrations WHERE identifier = 'v99: from the future'")
+
+
+@pytest.mark.parametrize("args", [["summary"], ["summary", "--json"], ["stats", "--json"], ["stats", "--level", "unit"],
+                                  ["versions"], ["versions", "--json"]])
+def test_reading_commands_print_on_postgis_what_they_print_on_the_file(gridplan, history_plan, on_server, args):
+    from_file = gridplan(*args, "--db", history_plan).stdout.replace(str(history_plan), "PLAN")
+    from_server = gridplan(*args, "--db", on_server).stdout.replace(on_server.replace("gridplan:gridplan@", "gridplan@"), "PLAN")
+    assert from_server == from_file and len(from_file) > 100
+
+
+def test_assign_and_export_write_on_postgis_the_files_they_write_from_the_file(gridplan, history_plan, on_server, tmp_path):
+    rng = random.Random(11)
+    with sqlite3.connect(history_plan) as con:
+        minx, miny, maxx, maxy = con.execute("SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_grids_geom").fetchone()
+    points = tmp_path / "points.csv"
+    points.write_text("id,lon,lat\n" + "".join(f"{i},{rng.uniform(minx, maxx)!r},{rng.uniform(miny, maxy)!r}\n" for i in range(5000)))
+    outputs = {}
+    for name, db in [("file", history_plan), ("server", on_server)]:
+        assigned, exported = tmp_path / f"assigned_{name}.csv", tmp_path / f"areas_{name}.geojson"
+        gridplan("assign", points, "--crs", "cgcs2000", "--db", db, "--out", assigned)
+        gridplan("export", "--db", db, "--level", "area", "--format", "geojson", "--out", exported)
+        outputs[name] = (assigned.read_bytes(), exported.read_bytes())
+    assert outputs["server"] == outputs["file"]
+    statuses = [line.split(",")[3] for line in outputs["file"][0].decode().splitlines()[1:]]
+    assert statuses.count("inside") > 1000 and statuses.count("outside") > 100
