@@ -25,7 +25,7 @@ package struct CaseRecord: Sendable {
         "fid, external_id, reported_at, category, severity, status, address, lon, lat, assign_status, unit_code, area_code, community_code, street_code"
 
     /// By position in ``columns`` (a lookup by name costs a string search per value).
-    init(_ row: Row) {
+    init(_ row: PlanRow) {
         fid = row[0]; externalID = row[1]; reportedAt = row[2]; category = row[3]
         severity = row[4]; status = row[5]; address = row[6]; lon = row[7]; lat = row[8]
         assignStatus = row[9]; unitCode = row[10]; areaCode = row[11]
@@ -62,7 +62,7 @@ package struct CaseQuery: Sendable {
 
     package init() {}
 
-    package func run(_ store: GeoPackage) throws -> [CaseRecord] {
+    package func run(_ store: any PlanStore) throws -> [CaseRecord] {
         if nearest != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "nearest") needs \(setting: "near") LON,LAT") }
         if radiusM != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "radius") needs \(setting: "near") LON,LAT") }
         if let nearest, nearest < 1 { throw GridplanError(.badArgument, "\(setting: "nearest") \(nearest): ask for at least 1 case") }
@@ -71,7 +71,7 @@ package struct CaseQuery: Sendable {
         if let near, !(abs(near.lon) <= 180 && abs(near.lat) <= 90) {
             throw GridplanError(.badArgument, "\(setting: "near") \(near.lon),\(near.lat): not a longitude,latitude")
         }
-        return try store.read { db in
+        return try store.reading { db in
             if let near, let k = nearest {
                 // Grow a box until it holds k candidates (their coordinates only, from the R-tree), then
                 // the box of the k-th distance holds the answer, whose cases alone are read whole.
@@ -103,30 +103,22 @@ package struct CaseQuery: Sendable {
     }
 
     /// The sorted distances in metres from `near` to the cases in `box` that match the other filters.
-    func distances(_ db: Database, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
-        let (conditions, arguments) = try filters(box: box)
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments: StatementArguments(arguments))
-        var result: [Double] = []
-        while let row = try cursor.next() {
-            result.append(Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: row[0], lat2: row[1]))
-        }
-        return result.sorted()
+    func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
+        let (conditions, arguments) = try filters(box: box, db.dialect)
+        return try db.rows("SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments)
+            .map { Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: $0[0], lat2: $0[1]) }.sorted()
     }
 
-    func fetch(_ db: Database, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
+    func fetch(_ db: some PlanReader, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
         var sql = "SELECT \(CaseRecord.columns) FROM cases"
-        let (conditions, arguments) = try filters(box: box)
+        let (conditions, arguments) = try filters(box: box, db.dialect)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if near == nil {
             sql += " ORDER BY reported_at, fid"
             if let limit { sql += " LIMIT \(limit)" }
-            if let offset, offset > 0 { sql += (limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
+            if let offset, offset > 0 { sql += (limit == nil ? (db.dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(offset)" }
         }
-        // A cursor hands out one reused row: no copy of each row before it becomes a record.
-        var records: [CaseRecord] = []
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-        while let row = try cursor.next() { records.append(CaseRecord(row)) }
+        var records = try db.rows(sql, arguments).map(CaseRecord.init)
         if let near {
             for i in records.indices {
                 records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
@@ -138,13 +130,20 @@ package struct CaseQuery: Sendable {
     }
 
     /// The WHERE conditions of the query's filters (and of `box`), with their arguments.
-    private func filters(box: Envelope?) throws -> ([String], [DatabaseValueConvertible?]) {
+    private func filters(box: Envelope?, _ dialect: SQLDialect) throws -> ([String], [DatabaseValue]) {
         var conditions: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let box {
-            // The R-tree finds candidates (its float32 boxes are rounded outwards); lon/lat decide.
-            conditions.append("fid IN (SELECT id FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
-            arguments += [box.maxX, box.minX, box.maxY, box.minY]
+            // The spatial index finds candidates (the R-tree's float32 boxes are rounded outwards;
+            // PostGIS's GiST index compares boxes); lon/lat decide.
+            switch dialect {
+            case .sqlite:
+                conditions.append("fid IN (SELECT id FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
+                arguments += [box.maxX, box.minX, box.maxY, box.minY]
+            case .postgresql:
+                conditions.append("geom && ST_MakeEnvelope(?, ?, ?, ?, 4490)")
+                arguments += [box.minX, box.minY, box.maxX, box.maxY]
+            }
             conditions.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
             arguments += [box.minX, box.maxX, box.minY, box.maxY]
         }
@@ -160,14 +159,14 @@ package struct CaseQuery: Sendable {
             conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");
             arguments += [category, Self.likePrefix(category)]
         }
-        return (conditions, arguments)
+        return (conditions, arguments.map { $0?.databaseValue ?? .null })
     }
 }
 
 extension CaseQuery {
     /// The box around every case with coordinates, nil when none has any.
-    package static func extent(in store: GeoPackage) throws -> Envelope? {
-        let row = try store.read { try Row.fetchOne($0, sql: "SELECT min(lon), min(lat), max(lon), max(lat) FROM cases WHERE lon IS NOT NULL") }
+    package static func extent(in store: any PlanStore) throws -> Envelope? {
+        let row = try store.reading { try $0.rows("SELECT min(lon), min(lat), max(lon), max(lat) FROM cases WHERE lon IS NOT NULL", []).first }
         guard let row, let x0 = row[0] as Double?, let y0 = row[1] as Double?, let x1 = row[2] as Double?, let y1 = row[3] as Double? else {
             return nil
         }

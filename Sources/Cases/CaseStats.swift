@@ -41,38 +41,40 @@ package struct CaseStats: Sendable {
         }
     }
 
-    package static func compute(store: GeoPackage, level: GridLevel = .unit, from: String? = nil, to: String? = nil) throws -> CaseStats {
+    package static func compute(store: any PlanStore, level: GridLevel = .unit, from: String? = nil, to: String? = nil) throws -> CaseStats {
         let c = column(level)
         var conditions: [String] = []
-        var args: [DatabaseValueConvertible?] = []
-        if let from { conditions.append("reported_at >= ?"); args.append(try Clock.requireTime(from, option: "from")) }
-        if let to { conditions.append("reported_at < ?"); args.append(try Clock.requireTime(to, option: "to")) }
+        var arguments: [DatabaseValue] = []
+        if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "from").databaseValue) }
+        if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "to").databaseValue) }
         let whereSQL = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
-        let arguments = StatementArguments(args)
-        return try store.read { db in
-            let totals = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(c) AS code, count(*) AS total,
-                      sum(status IN ('closed', 'feedback')) AS closed,
-                      sum(status IN ('closed', 'feedback') AND closed_at IS NOT NULL AND reported_at IS NOT NULL
-                          AND julianday(closed_at) - julianday(reported_at) <= 1.0) AS closed24,
-                      sum(status IN ('closed', 'feedback') AND closed_at IS NOT NULL AND reported_at IS NOT NULL
-                          AND julianday(closed_at) - julianday(reported_at) <= 7.0) AS closed7
-                    FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c)
-                    """, arguments: arguments)
-            let statuses = try Row.fetchAll(
-                db, sql: "SELECT \(c) AS code, status, count(*) AS n FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c), status",
-                arguments: arguments)
-            let categories = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(c) AS code,
-                      CASE WHEN category GLOB '[0-9][0-9]*' THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
-                      count(*) AS n
-                    FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2
-                    """, arguments: arguments)
-            let unassigned = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases WHERE \(c) IS NULL \(whereSQL)", arguments: arguments) ?? 0
+        return try store.reading { db in
+            // Days between two stored moments (YYYY-MM-DDTHH:MM:SS, one time zone), and "starts with two digits".
+            let (days, twoDigits) =
+                switch db.dialect {
+                case .sqlite: ("julianday(closed_at) - julianday(reported_at)", "category GLOB '[0-9][0-9]*'")
+                case .postgresql:
+                    ("extract(epoch FROM closed_at::timestamp - reported_at::timestamp) / 86400", "category ~ '^[0-9][0-9]'")
+                }
+            let closed = "status IN ('closed', 'feedback')"
+            let totals = try db.rows(
+                """
+                SELECT \(c) AS code, count(*) AS total,
+                  sum(CASE WHEN \(closed) THEN 1 ELSE 0 END) AS closed,
+                  sum(CASE WHEN \(closed) AND closed_at IS NOT NULL AND reported_at IS NOT NULL AND \(days) <= 1.0 THEN 1 ELSE 0 END) AS closed24,
+                  sum(CASE WHEN \(closed) AND closed_at IS NOT NULL AND reported_at IS NOT NULL AND \(days) <= 7.0 THEN 1 ELSE 0 END) AS closed7
+                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c)
+                """, arguments)
+            let statuses = try db.rows(
+                "SELECT \(c) AS code, status, count(*) AS n FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c), status", arguments)
+            let categories = try db.rows(
+                """
+                SELECT \(c) AS code,
+                  CASE WHEN \(twoDigits) THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
+                  count(*) AS n
+                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2
+                """, arguments)
+            let unassigned: Int = try db.value("SELECT count(*) FROM cases WHERE \(c) IS NULL \(whereSQL)", arguments) ?? 0
             var grids: [String: (name: String?, households: Int64?)] = [:]
             for g in try GridRecord.current(db, level: level) { grids[g.code ?? g.name ?? "#\(g.fid)"] = (g.name, g.households) }
 

@@ -16,7 +16,18 @@ public protocol PlanStore: Sendable {
 /// placeholders, geometry columns read whole), each row as a ``PlanRow``. A geometry column
 /// comes back as a GeoPackage geometry blob whichever database holds it.
 public protocol PlanReader {
+    /// Which SQL the database speaks beyond the standard: for the few questions that need its own
+    /// (the GeoPackage's R-tree tables against PostGIS's `&&`, date arithmetic, pattern matching).
+    var dialect: SQLDialect { get }
     func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow]
+}
+
+/// The database behind a ``PlanReader``.
+public enum SQLDialect: Sendable {
+    /// SQLite, with the GeoPackage's R-tree tables.
+    case sqlite
+    /// PostgreSQL, with PostGIS (GiST indexes on the geometry columns).
+    case postgresql
 }
 
 extension PlanReader {
@@ -72,6 +83,7 @@ public struct PlanRow: Sendable {
 }
 
 extension Database: PlanReader {
+    public var dialect: SQLDialect { .sqlite }
     public func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
         try Row.fetchAll(self, sql: sql, arguments: StatementArguments(arguments)).map(PlanRow.init)
     }

@@ -102,6 +102,7 @@ public final class PostGISPlan: PlanStore {
 
     private struct Reader: PlanReader {
         let plan: PostGISPlan
+        var dialect: SQLDialect { .postgresql }
 
         func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
             let text = try PostGISPlan.numberedPlaceholders(sql, count: arguments.count)

@@ -120,7 +120,7 @@ struct CasesCommand: ParsableCommand {
                       --from 2024-01-01 --to 2024-02-01 --category 01
                 """)
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: ReadablePlanOptions
         @Option(help: "MINLON,MINLAT,MAXLON,MAXLAT (CGCS2000).") var bbox: String?
         @Option(help: "LON,LAT of a point (CGCS2000), with --radius or --nearest.") var near: String?
         @Option(help: "With --near: cases within this many metres (default 1000 when --nearest is not given).") var radius: Double?
@@ -171,10 +171,11 @@ struct CasesCommand: ParsableCommand {
                 q.near = try point()
                 q.radiusM = radius; q.nearest = nearest; q.grid = grid; q.from = from; q.to = to
                 q.status = status; q.category = category; q.limit = limit
-                let plan = try store.open(forReading: true)
+                let plan = try store.open()
+                defer { store.close(plan) }
                 // With --timing, the reading connection is opened first: what is timed is the query
                 // itself, as a server with open connections would answer it.
-                if timing { try plan.read { _ in } }
+                if timing { try plan.reading { _ in } }
                 let started = Date()
                 let records = try q.run(plan)
                 if timing {
@@ -210,7 +211,7 @@ struct CasesCommand: ParsableCommand {
                       --from 2024-01-01 --to 2025-01-01
                 """)
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: ReadablePlanOptions
         // Optional, the default named in the help: ArgumentParser would show a default level by its number.
         @Option(name: .customLong("level"), help: "The level of the grids counted (default: unit).") var levelOption: GridLevel?
         var level: GridLevel { levelOption ?? .unit }
@@ -220,7 +221,9 @@ struct CasesCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let stats = try CaseStats.compute(store: try store.open(forReading: true), level: level, from: from, to: to)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let stats = try CaseStats.compute(store: plan, level: level, from: from, to: to)
                 if json {
                     try printJSON(CaseStatsJSON(stats))
                     return

@@ -8,13 +8,14 @@ import subprocess
 import pytest
 import shapely
 
-from conftest import PSQL, psql
+from conftest import PSQL, ROOT, psql
 
 
 @pytest.fixture(scope="module")
 def history_plan(gridplan, rostered, tmp_path_factory):
     """The rostered sample whose last twenty unit grids end on 2030-01-01 (a unit import with --replace
-    that leaves them out): a plan with history, so that --at chooses between two plans."""
+    that leaves them out): a plan with history, so that --at chooses between two plans; with the sample's
+    5,000 cases of 2024, dispatched."""
     db, _, _, _ = rostered
     folder = tmp_path_factory.mktemp("postgis-read")
     plan = folder / "plan.gpkg"
@@ -26,6 +27,9 @@ def history_plan(gridplan, rostered, tmp_path_factory):
     collection["features"] = collection["features"][:-20]
     units.write_text(json.dumps(collection, ensure_ascii=False))
     gridplan("import", units, "--db", plan, "--level", "unit", "--valid-from", "2030-01-01", "--replace")
+    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", plan, "--crs", "gcj02",
+             "--rejects", folder / "rejects.csv", check=False)
+    gridplan("cases", "dispatch", "--db", plan, "--all-new", "--now", "2024-12-31 09:00", check=False)
     return plan
 
 
@@ -104,8 +108,16 @@ def test_a_plan_copied_by_another_release_is_refused(gridplan, server, on_server
         psql(server, "DELETE FROM grdb_migrations WHERE identifier = 'v99: from the future'")
 
 
-@pytest.mark.parametrize("args", [["summary"], ["summary", "--json"], ["stats", "--json"], ["stats", "--level", "unit"],
-                                  ["versions"], ["versions", "--json"]])
+@pytest.mark.parametrize("args", [
+    ["summary"], ["summary", "--json"], ["stats", "--json"], ["stats", "--level", "unit"], ["versions"], ["versions", "--json"],
+    ["cases", "stats"], ["cases", "stats", "--level", "community", "--json"], ["cases", "stats", "--from", "2024-03-01", "--to", "2024-06-01"],
+    ["cases", "query", "--bbox", "110.35,21.25,110.40,21.30", "--format", "csv"],
+    ["cases", "query", "--near", "110.37,21.27", "--radius", "500", "--json"],
+    ["cases", "query", "--near", "110.37,21.27", "--nearest", "10"],
+    ["cases", "query", "--grid", "440802005", "--limit", "20", "--format", "csv"],
+    ["cases", "query", "--category", "01", "--from", "2024-05-01", "--format", "csv"],
+    ["cases", "query", "--status", "dispatched", "--limit", "5"],
+])
 def test_reading_commands_print_on_postgis_what_they_print_on_the_file(gridplan, history_plan, on_server, args):
     from_file = gridplan(*args, "--db", history_plan).stdout.replace(str(history_plan), "PLAN")
     from_server = gridplan(*args, "--db", on_server).stdout.replace(on_server.replace("gridplan:gridplan@", "gridplan@"), "PLAN")
