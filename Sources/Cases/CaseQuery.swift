@@ -105,8 +105,11 @@ package struct CaseQuery: Sendable {
     /// The sorted distances in metres from `near` to the cases in `box` that match the other filters.
     func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
         let (conditions, arguments) = try filters(box: box, db.dialect)
-        return try db.rows("SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments)
-            .map { Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: $0[0], lat2: $0[1]) }.sorted()
+        var result: [Double] = []
+        try db.each("SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments) { row in
+            result.append(Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: row[0], lat2: row[1]))
+        }
+        return result.sorted()
     }
 
     func fetch(_ db: some PlanReader, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
@@ -118,7 +121,8 @@ package struct CaseQuery: Sendable {
             if let limit { sql += " LIMIT \(limit)" }
             if let offset, offset > 0 { sql += (limit == nil ? (db.dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(offset)" }
         }
-        var records = try db.rows(sql, arguments).map(CaseRecord.init)
+        var records: [CaseRecord] = []
+        try db.each(sql, arguments) { records.append(CaseRecord($0)) }
         if let near {
             for i in records.indices {
                 records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)

@@ -19,7 +19,9 @@ public protocol PlanReader {
     /// Which SQL the database speaks beyond the standard: for the few questions that need its own
     /// (the GeoPackage's R-tree tables against PostGIS's `&&`, date arithmetic, pattern matching).
     var dialect: SQLDialect { get }
-    func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow]
+    /// Calls `body` with each row; the row is valid only during the call (a GeoPackage hands out
+    /// one reused row, uncopied: what a query of many rows needs).
+    func each(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws
 }
 
 /// The database behind a ``PlanReader``.
@@ -31,6 +33,13 @@ public enum SQLDialect: Sendable {
 }
 
 extension PlanReader {
+    /// Every row, each kept.
+    public func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
+        var rows: [PlanRow] = []
+        try each(sql, arguments) { rows.append($0.copy()) }
+        return rows
+    }
+
     /// The first column of the first row, or nil when there is no row or it holds NULL.
     public func value<T: DatabaseValueConvertible>(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> T? {
         guard let row = try rows(sql, arguments).first else { return nil }
@@ -41,51 +50,107 @@ extension PlanReader {
 /// One row of a ``PlanReader``'s answer, read as GRDB reads its rows: by position or by name,
 /// as any type that converts from a database value (a NULL read as non-optional, or a value of
 /// another kind, stops the program, as with GRDB's rows: a plan's columns hold what its schema says).
-public struct PlanRow: Sendable {
-    public let names: [String]
-    public let values: [DatabaseValue]
+///
+/// A GeoPackage's row is GRDB's own, read with GRDB's decoding; a server's row holds its values.
+/// Sendable once copied (``PlanReader/rows(_:_:)`` copies): a row handed to ``PlanReader/each(_:_:_:)``
+/// stays on its thread.
+public struct PlanRow: @unchecked Sendable {
+    @usableFromInline enum Storage {
+        case grdb(Row)
+        case values(names: [String], values: [DatabaseValue])
+    }
+    @usableFromInline let storage: Storage
 
     public init(names: [String], values: [DatabaseValue]) {
         precondition(names.count == values.count)
-        self.names = names
-        self.values = values
+        storage = .values(names: names, values: values)
     }
 
-    public init(_ row: Row) {
-        names = Array(row.columnNames)
-        values = Array(row.databaseValues)
+    public init(_ row: Row) { storage = .grdb(row) }
+
+    /// A row that outlives the cursor it came from.
+    func copy() -> PlanRow {
+        if case .grdb(let row) = storage { return PlanRow(row.copy()) }
+        return self
     }
 
-    public var count: Int { values.count }
+    public var count: Int {
+        switch storage {
+        case .grdb(let row): row.count
+        case .values(_, let values): values.count
+        }
+    }
 
-    @_disfavoredOverload
+    // Inlinable, so that a reader in another module gets GRDB's decoding specialised for its types.
+    @inlinable @_disfavoredOverload
     public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T {
+        switch storage {
+        case .grdb(let row): return row[index]
+        case .values(let names, let values): return Self.decoded(values, names, index)
+        }
+    }
+
+    @inlinable
+    public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T? {
+        switch storage {
+        case .grdb(let row): return row[index] as T?
+        case .values(let names, let values): return values[index].isNull ? nil : Self.decoded(values, names, index) as T
+        }
+    }
+
+    @inlinable @_disfavoredOverload
+    public subscript<T: DatabaseValueConvertible>(_ name: String) -> T {
+        switch storage {
+        case .grdb(let row): return row[name]
+        case .values: return self[position(of: name)]
+        }
+    }
+
+    @inlinable
+    public subscript<T: DatabaseValueConvertible>(_ name: String) -> T? {
+        switch storage {
+        case .grdb(let row): return row[name] as T?
+        case .values: return self[position(of: name)] as T?
+        }
+    }
+
+    // The same for the types SQLite reads straight from a column (integers, reals, text): GRDB's
+    // faster overloads, with no database value made on the way.
+    @inlinable @_disfavoredOverload
+    public subscript<T: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) -> T {
+        switch storage {
+        case .grdb(let row): return row[index]
+        case .values(let names, let values): return Self.decoded(values, names, index)
+        }
+    }
+
+    @inlinable
+    public subscript<T: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) -> T? {
+        switch storage {
+        case .grdb(let row): return row[index] as T?
+        case .values(let names, let values): return values[index].isNull ? nil : Self.decoded(values, names, index) as T
+        }
+    }
+
+    @inlinable static func decoded<T: DatabaseValueConvertible>(_ values: [DatabaseValue], _ names: [String], _ index: Int) -> T {
         guard let value = T.fromDatabaseValue(values[index]) else {
             fatalError("column \(index) (\(names[index])) holds \(values[index]), not a \(T.self)")
         }
         return value
     }
 
-    public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T? {
-        if values[index].isNull { return nil }
-        let value: T = self[index]
-        return value
-    }
-
-    @_disfavoredOverload
-    public subscript<T: DatabaseValueConvertible>(_ name: String) -> T { self[position(of: name)] }
-    public subscript<T: DatabaseValueConvertible>(_ name: String) -> T? { self[position(of: name)] as T? }
-
-    private func position(of name: String) -> Int {
-        guard let i = names.firstIndex(of: name) else { fatalError("no column \(name) among \(names)") }
+    @usableFromInline func position(of name: String) -> Int {
+        guard case .values(let names, _) = storage, let i = names.firstIndex(of: name) else { fatalError("no column \(name)") }
         return i
     }
 }
 
 extension Database: PlanReader {
     public var dialect: SQLDialect { .sqlite }
-    public func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
-        try Row.fetchAll(self, sql: sql, arguments: StatementArguments(arguments)).map(PlanRow.init)
+
+    public func each(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(self, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try cursor.next() { try body(PlanRow(row)) }
     }
 }
 

@@ -104,6 +104,11 @@ public final class PostGISPlan: PlanStore {
         let plan: PostGISPlan
         var dialect: SQLDialect { .postgresql }
 
+        func each(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
+            try rows(sql, arguments).forEach(body)
+        }
+
+        /// All rows at once: the connection's answer arrives on another task and is handed over whole.
         func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
             let text = try PostGISPlan.numberedPlaceholders(sql, count: arguments.count)
             var bindings = PostgresBindings(capacity: arguments.count)
