@@ -144,17 +144,12 @@ package final class WhoCoversDesk {
 
     private func gazetteer() throws -> Geocoder {
         if let geocoder { return geocoder }
-        guard let file = store as? GeoPackage else {
+        guard try store.reading({ try GazetteerStamp.placeCount($0) }) > 0 else {
             throw GridplanError(
-                .unsupported, "addresses are placed with a GeoPackage's gazetteer only so far", source: .file(store.location),
-                hint: "give the point, or copy the plan to a GeoPackage with `gridplan copy`")
-        }
-        guard try file.read(GazetteerStamp.placeCount) > 0 else {
-            throw GridplanError(
-                .notFound, "the gazetteer is empty, so addresses cannot be placed", source: .file(file.path),
+                .notFound, "the gazetteer is empty, so addresses cannot be placed", source: .file(store.location),
                 hint: "load it with `gridplan gazetteer import`, or give the point")
         }
-        let g = Geocoder(index: try GazetteerIndex(store: file))
+        let g = Geocoder(index: try GazetteerIndex(store: store))
         geocoder = g
         return g
     }

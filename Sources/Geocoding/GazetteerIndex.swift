@@ -104,30 +104,30 @@ package final class GazetteerIndex: Sendable {
     /// them, so it gets no deletion keys (a long text would make as many keys as it has characters,
     /// each nearly as long: quadratic time and memory).
     let longestKey: Int
-    let store: GeoPackage
+    let store: any PlanStore
     package let lexicon: [String: AdminLevel]
     package let sourcePath: String
 
     package var count: Int { places.count }
 
-    package init(store: GeoPackage) throws {
-        sourcePath = store.path
+    /// `store`: a GeoPackage, or a plan on a server (``PlanStore``); the places in `fid` order on both.
+    package init(store: any PlanStore) throws {
+        sourcePath = store.location
         self.store = store
-        let (rows, grids, rangeRows) = try store.read { db in
+        let (rows, grids, rangeRows) = try store.reading { db in
             (
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT fid, kind, level, code, name,                                  -- 0 to 4
-                               aliases, parent_code, county_code, street_code, community_code, -- 5 to 9
-                               road, number_from, number_to, compound, building, geom          -- 10 to 15
-                        FROM gazetteer
-                        """),
+                try db.rows(
+                    """
+                    SELECT fid, kind, level, code, name,                                  -- 0 to 4
+                           aliases, parent_code, county_code, street_code, community_code, -- 5 to 9
+                           road, number_from, number_to, compound, building, geom          -- 10 to 15
+                    FROM gazetteer ORDER BY fid
+                    """, []),
                 try GridRecord.current(db),
-                try Row.fetchAll(db, sql: "SELECT entry, side, number_from, number_to, parity FROM gazetteer_ranges ORDER BY rowid")
+                try db.rows("SELECT entry, side, number_from, number_to, parity FROM gazetteer_ranges ORDER BY fid", [])
             )
         }
-        var rangesByFid: [Int64: [Row]] = [:]
+        var rangesByFid: [Int64: [PlanRow]] = [:]
         for r in rangeRows { rangesByFid[r["entry"], default: []].append(r) }
         var ranges: [String: [NumberRange]] = [:]
         let context = GEOSContext()
@@ -348,8 +348,20 @@ package final class GazetteerIndex: Sendable {
     /// Places of a kind whose name or alias contains `text` (three characters or more), from
     /// the FTS5 trigram index: for names the parser could not split, e.g. a compound written
     /// without its suffix and run into other text. Only misses come here, not the hot path.
+    ///
+    /// A plan on a server has no FTS5 table: its places are searched in memory, the shortest
+    /// names first (FTS5 ranks by BM25, which also favours short texts, but not always alike: with
+    /// more than `limit` places containing the text, the two may offer different ones).
     func containing(_ text: String, kind: Place.Kind, limit: Int = 8) -> [Int] {
         guard text.unicodeScalars.count >= 3 else { return [] }
+        guard let store = store as? GeoPackage else {
+            let key = text.lowercased()
+            let found = places.indices.filter { i in
+                places[i].kind == kind && ([places[i].key] + places[i].aliasKeys).contains { $0.lowercased().contains(key) }
+            }
+            func length(_ i: Int) -> Int { ([places[i].key] + places[i].aliasKeys).reduce(0) { $0 + $1.count } }
+            return Array(found.sorted { (length($0), places[$0].id) < (length($1), places[$1].id) }.prefix(limit))
+        }
         let quoted = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         let fids =
             (try? store.read { db in

@@ -30,8 +30,6 @@ extension MessageCatalogue {
         the database has no PostGIS geometry type ⇒ 数据库中没有 PostGIS 的 geometry 类型
         a statement has %1 placeholders and %2 values (a bug in gridplan): %3 ⇒ 语句有 %1 个占位符却有 %2 个值（gridplan 的缺陷）：%3
         column %1 has the type %2, which gridplan does not read ⇒ 列 %1 的类型为 %2，gridplan 不读取这种类型
-        addresses are placed with a GeoPackage's gazetteer only so far ⇒ 目前只能用 GeoPackage 中的地名库定位地址
-        give the point, or copy the plan to a GeoPackage with `gridplan copy` ⇒ 请给出坐标点，或用 `gridplan copy` 把规划复制到 GeoPackage
         copying from one PostgreSQL database to another is not gridplan's work ⇒ 从一个 PostgreSQL 数据库复制到另一个不属于 gridplan 的工作
         use pg_dump and pg_restore, or copy through a GeoPackage ⇒ 请用 pg_dump 和 pg_restore，或经由 GeoPackage 复制
         this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back ⇒ 此命令目前只支持 GeoPackage；\

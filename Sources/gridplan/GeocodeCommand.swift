@@ -7,6 +7,7 @@ import GridErrors
 import GridProjection
 import GridStore
 import Grids
+import PostGIS
 
 struct GeocodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,12 +18,13 @@ struct GeocodeCommand: ParsableCommand {
 }
 
 /// Opens the plan's gazetteer, loading the sample on first use when the gazetteer is empty.
-func openGeocoder(_ plan: GeoPackage, defaults: Bool) throws -> Geocoder {
-    let count = try plan.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM gazetteer") ?? 0 }
+func openGeocoder(_ plan: any PlanStore, defaults: Bool) throws -> Geocoder {
+    let count = try plan.reading { try GazetteerStamp.placeCount($0) }
     if count == 0 {
-        guard defaults, let dir = GazetteerDefaults.geoData() else {
+        // Only a GeoPackage is written: a plan on a server gets its gazetteer where it came from.
+        guard defaults, let dir = GazetteerDefaults.geoData(), let plan = plan as? GeoPackage else {
             throw GridplanError(
-                .notFound, "\(plan.path): the gazetteer is empty; load it with `gridplan gazetteer import` (--defaults for the sample)")
+                .notFound, "\(plan.location): the gazetteer is empty; load it with `gridplan gazetteer import` (--defaults for the sample)")
         }
         warn("the gazetteer is empty: loading the sample (\(dir)/chikan) first")
         _ = try GazetteerDefaults.importAll(into: plan, geoData: dir)
@@ -280,7 +282,7 @@ struct GeocodeOne: ParsableCommand {
         discussion: "Example:\n  gridplan geocode address '赤坎区海滨路12号' --db plan.gpkg --json")
 
     @Argument(help: "The address.") var text: String
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Load the sample gazetteer when the plan's is empty.") var defaults = false
     @Option(
@@ -295,8 +297,10 @@ struct GeocodeOne: ParsableCommand {
         try reportingErrors {
             let systems = try alsoSystems(also)
             try AddressLimit.check(text)
-            // Only --defaults may write (the sample gazetteer into an empty plan).
-            let r = try openGeocoder(try store.open(forReading: !defaults), defaults: defaults).geocode(text)
+            // Only --defaults may write (the sample gazetteer into an empty plan file).
+            let plan = PostgresURL.isServer(store.path) || !defaults ? try store.open() : try StoreOptions(path: store.path).open()
+            defer { store.close(plan) }
+            let r = try openGeocoder(plan, defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }
             print(
                 "\(r.level.rawValue) \(r.confidence)" + (r.level != .none ? String(format: "  %.7f, %.7f", r.lon, r.lat) : "")

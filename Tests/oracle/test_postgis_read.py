@@ -1,5 +1,6 @@
 """Commands that read a plan, run on a plan copied to a real PostgreSQL 15 + PostGIS server (started by
 this module on a private port): the answers must be the GeoPackage's, byte for byte."""
+import csv
 import json
 import random
 import sqlite3
@@ -15,7 +16,7 @@ from conftest import PSQL, ROOT, psql
 def history_plan(gridplan, rostered, tmp_path_factory):
     """The rostered sample whose last twenty unit grids end on 2030-01-01 (a unit import with --replace
     that leaves them out): a plan with history, so that --at chooses between two plans; with the sample's
-    5,000 cases of 2024, dispatched."""
+    5,000 cases of 2024, dispatched, and the sample gazetteer."""
     db, _, _, _ = rostered
     folder = tmp_path_factory.mktemp("postgis-read")
     plan = folder / "plan.gpkg"
@@ -30,6 +31,7 @@ def history_plan(gridplan, rostered, tmp_path_factory):
     gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", plan, "--crs", "gcj02",
              "--rejects", folder / "rejects.csv", check=False)
     gridplan("cases", "dispatch", "--db", plan, "--all-new", "--now", "2024-12-31 09:00", check=False)
+    gridplan("gazetteer", "import", "--defaults", "--db", plan)
     return plan
 
 
@@ -80,9 +82,22 @@ def test_the_server_plan_has_history_and_people(server, on_server):
     assert ended >= 20 and units_now == 565 and primaries > 500, (ended, units_now, primaries)
 
 
-def test_an_address_question_on_postgis_says_it_needs_a_geopackage(gridplan, on_server):
-    result = gridplan("who-covers", "--db", on_server, "--address", "赤坎区海滨路12号", check=False)
-    assert result.returncode == 2 and "GeoPackage" in result.stderr and "gridplan:gridplan@" not in result.stderr
+def test_addresses_are_placed_on_postgis_as_in_the_file(gridplan, history_plan, on_server):
+    """Address questions: the gazetteer read from the server places them as the file's does (the
+    sample's case addresses, with POI words and 附近/对面, an address with a road that does not exist,
+    one with nothing known), and `geocode address` agrees too."""
+    with open(ROOT / "GeoData" / "chikan" / "cases_2024.csv", encoding="utf-8") as f:
+        addresses = [row["address"] for row, _ in zip(csv.DictReader(f), range(6))]
+    addresses += ["赤坎区海滨路12号", "广东省湛江市赤坎区火星路1号", "南方路", "寸金桥公园"]
+    placed = 0
+    for address in addresses:
+        args = ["who-covers", "--address", address, "--at", "2024-06-01", "--json"]
+        from_file, from_server = gridplan(*args, "--db", history_plan, check=False), gridplan(*args, "--db", on_server, check=False)
+        assert (from_server.returncode, from_server.stdout) == (from_file.returncode, from_file.stdout), address
+        placed += from_file.returncode == 0
+    assert placed >= 6
+    one = ["geocode", "address", "赤坎区海滨路12号", "--json"]
+    assert gridplan(*one, "--db", on_server).stdout == gridplan(*one, "--db", history_plan).stdout
 
 
 def test_a_database_without_a_plan_is_named_and_left_unchanged(gridplan, server):
