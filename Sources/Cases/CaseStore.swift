@@ -1,5 +1,6 @@
 package import GRDB
 import GridErrors
+package import GridStore
 package import Grids
 
 /// A case as dispatch and the life cycle see it: its state, its grids and who handles it.
@@ -104,13 +105,12 @@ package enum CaseStore {
     }
 
     /// Unfinished cases each handler has now, by person id.
-    package static func openCasesByHandler(_ db: Database) throws -> [String: Int] {
+    package static func openCasesByHandler(_ db: some PlanReader) throws -> [String: Int] {
         Dictionary(
-            uniqueKeysWithValues: try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT handler, count(*) AS n FROM cases WHERE handler IS NOT NULL AND status NOT IN \(CaseStatus.finishedSQL) GROUP BY handler
-                    """
+            uniqueKeysWithValues: try db.rows(
+                """
+                SELECT handler, count(*) AS n FROM cases WHERE handler IS NOT NULL AND status NOT IN \(CaseStatus.finishedSQL) GROUP BY handler
+                """, []
             ).map { ($0["handler"] as String, $0["n"] as Int) })
     }
 }

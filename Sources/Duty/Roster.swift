@@ -70,8 +70,8 @@ package enum Roster {
     /// SQL condition: a person active on day `?` (one argument).
     static let personActive = "(p.active_from IS NULL OR p.active_from <= ?) AND (p.active_to IS NULL OR p.active_to > ?)"
 
-    package static func people(_ db: Database) throws -> [Person] {
-        try Row.fetchAll(db, sql: "SELECT \(Person.columns) FROM people ORDER BY person_id").map(Person.init)
+    package static func people(_ db: some PlanReader) throws -> [Person] {
+        try db.rows("SELECT \(Person.columns) FROM people ORDER BY person_id", []).map { Person($0) }
     }
 
     /// How many people the roster holds.
@@ -84,17 +84,15 @@ package enum Roster {
     }
 
     /// Unfinished cases each person is handling now, to set against their weekly capacity.
-    package static func openCases(_ db: Database) throws -> [String: Int] {
+    package static func openCases(_ db: some PlanReader) throws -> [String: Int] {
         try CaseStore.openCasesByHandler(db)
     }
 
-    package static func duties(_ db: Database, person: String? = nil) throws -> [Duty] {
+    package static func duties(_ db: some PlanReader, person: String? = nil) throws -> [Duty] {
         if let person {
-            return try Row.fetchAll(db, sql: "SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", arguments: [person]).map {
-                try Duty($0)
-            }
+            return try db.rows("SELECT * FROM duties WHERE person_id = ? ORDER BY valid_from, id", [person.databaseValue]).map { try Duty($0) }
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM duties ORDER BY grid_code, valid_from, id").map { try Duty($0) }
+        return try db.rows("SELECT * FROM duties ORDER BY grid_code, valid_from, id", []).map { try Duty($0) }
     }
 
     /// Duties in force on `day` in the grids `codes` (nil: in every grid), of people active that

@@ -65,7 +65,7 @@ struct PeopleCommand: ParsableCommand {
             abstract: "List the people on the roster with their duties in force on a day and the open cases they handle.",
             discussion: "Example:\n  gridplan people list --db plan.gpkg --at 2024-06-01")
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: ReadablePlanOptions
         @Option(help: "The day (default: today).") var at: String?
         @Flag(help: "Print JSON.") var json = false
 
@@ -77,7 +77,8 @@ struct PeopleCommand: ParsableCommand {
             try reportingErrors {
                 let day = try dayOption(at)
                 let plan = try store.open()
-                let (people, duties, load) = try plan.read { db in (try Roster.people(db), try Roster.duties(db), try Roster.openCases(db)) }
+                defer { store.close(plan) }
+                let (people, duties, load) = try plan.reading { db in (try Roster.people(db), try Roster.duties(db), try Roster.openCases(db)) }
                 let byPerson = Dictionary(grouping: duties.filter { $0.covers(day) }, by: \.personID)
                 if json {
                     try printJSON(
