@@ -10,17 +10,19 @@ package struct Spread: Sendable {
     package var max: Double, mean: Double
     package var maxOverMean: Double, cv: Double, gini: Double
 
+    /// Sums run over the values sorted, so the figures do not depend on their order (a dictionary's
+    /// values come in a different order in each process, and floating-point sums follow the order).
     package init(_ values: [Double]) {
         count = values.count
         guard !values.isEmpty else { max = 0; mean = 0; maxOverMean = 0; cv = 0; gini = 0; return }
         let n = Double(values.count)
-        let top = values.max()!, average = values.reduce(0, +) / n
-        let variance = values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / n
+        let sorted = values.sorted(), total = sorted.reduce(0, +)
+        let top = sorted.last!, average = total / n
+        let variance = sorted.reduce(0) { $0 + ($1 - average) * ($1 - average) } / n
         max = top; mean = average
         maxOverMean = average > 0 ? top / average : 0
         cv = average > 0 ? variance.squareRoot() / average : 0
         // Gini from the sorted values: sum (2i - n - 1) x_i / (n * sum x).
-        let sorted = values.sorted(), total = values.reduce(0, +)
         gini = total > 0 ? sorted.enumerated().reduce(0) { $0 + (2 * Double($1.offset + 1) - n - 1) * $1.element } / (n * total) : 0
     }
 

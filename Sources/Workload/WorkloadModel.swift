@@ -50,22 +50,21 @@ package final class WorkloadModel {
     /// - Parameter roads: a line file in CGCS2000/WGS84 longitude/latitude (e.g. GeoJSON) whose
     ///   length inside each grid is its patrol length.
     package init(
-        store: GeoPackage, day: String, level: GridLevel = .unit, rules: WorkloadRules = .defaults,
+        store: any PlanStore, day: String, level: GridLevel = .unit, rules: WorkloadRules = .defaults,
         roads: String? = nil
     ) throws {
         self.day = day; self.level = level; self.rules = rules
         snapshot = try PlanSnapshot(store: store, at: .date(day))
         let from = Self.shift(day, days: -rules.caseWindowDays)
         let column = ["street_code", "community_code", "area_code", "unit_code"][Int(level.rawValue) - 1]
-        let (people, duties, caseRows, onDuty) = try store.read { db in
+        let (people, duties, caseRows, onDuty) = try store.reading { db in
             (
                 try Roster.people(db), try Roster.duties(db).filter { $0.covers(day) },
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(column) AS code, category, severity, count(*) AS n FROM cases
-                        WHERE \(column) IS NOT NULL AND reported_at >= ? AND reported_at < ? GROUP BY 1, 2, 3
-                        """, arguments: [from, day]),
+                try db.rows(
+                    """
+                    SELECT \(column) AS code, category, severity, count(*) AS n FROM cases
+                    WHERE \(column) IS NOT NULL AND reported_at >= ? AND reported_at < ? GROUP BY 1, 2, 3
+                    """, [from.databaseValue, day.databaseValue]),
                 try Roster.onDutyWithBase(db, day: day)
             )
         }

@@ -47,7 +47,7 @@ struct LoadCommand: ParsableCommand {
                   --weights households=1,cases=2 --json
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @OptionGroup var workload: WorkloadOptions
     // Optional, the default named in the help: ArgumentParser would show a default level by its number.
     @Option(name: .customLong("level"), help: "The level whose grids and primaries are measured (default: unit).")
@@ -58,9 +58,9 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let day = try dayOption(workload.at)
-            let model = try WorkloadModel(
-                store: try store.open(forReading: true), day: day, level: level, rules: try workload.resolvedRules(),
-                roads: workload.roads)
+            let plan = try store.open()
+            defer { store.close(plan) }
+            let model = try WorkloadModel(store: plan, day: day, level: level, rules: try workload.resolvedRules(), roads: workload.roads)
             let report = try LoadReport(model: model)
             if json { try printJSON(LoadJSON(report)); return }
             print("id\tname\trole\tload\tcapacity\tratio\tradius_m\tmean_distance_m\tgrids")

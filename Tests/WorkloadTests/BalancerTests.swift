@@ -99,3 +99,15 @@ func randomInstance(_ rng: inout SplitMix, grids: Int, people: Int, reach: Bool)
     let t = Spread([0, 0, 0, 4])
     #expect(abs(t.gini - 0.75) < 1e-12 && abs(t.maxOverMean - 4) < 1e-12)
 }
+
+/// The same values in any order give the same figures to the last bit (a report built from a
+/// dictionary's values printed a different `cv` in each process).
+@Test func spreadDoesNotDependOnOrder() {
+    var generator = SystemRandomNumberGenerator()
+    let values = (0..<500).map { _ in Double.random(in: 0...1_000, using: &generator) }
+    let s = Spread(values)
+    for _ in 0..<20 {
+        let t = Spread(values.shuffled(using: &generator))
+        #expect(t.cv == s.cv && t.mean == s.mean && t.gini == s.gini && t.max == s.max)
+    }
+}

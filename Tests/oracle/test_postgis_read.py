@@ -133,6 +133,7 @@ def test_a_plan_copied_by_another_release_is_refused(gridplan, server, on_server
     ["cases", "query", "--category", "01", "--from", "2024-05-01", "--format", "csv"],
     ["cases", "query", "--status", "dispatched", "--limit", "5"],
     ["people", "list", "--at", "2024-06-01"], ["people", "list", "--json"],
+    ["load"], ["load", "--json"], ["load", "--level", "area"],
 ])
 def test_reading_commands_print_on_postgis_what_they_print_on_the_file(gridplan, history_plan, on_server, args):
     from_file = gridplan(*args, "--db", history_plan).stdout.replace(str(history_plan), "PLAN")
