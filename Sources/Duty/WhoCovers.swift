@@ -51,9 +51,9 @@ package final class WhoCovers {
     package enum Locating: Sendable {
         /// The ``Assigner``'s index over the whole plan, built at once: for a server answering many.
         case planIndex
-        /// The file's R-tree, reading only the grids at the point (``PointLookup``): for one
-        /// question. A point in no grid still builds the whole index, to find the nearest grid, and
-        /// so does a plan on a server (which has no R-tree table to read).
+        /// The plan's spatial index (the file's R-tree, a server's GiST index), reading only the grids
+        /// at the point (``PointLookup``): for one question. A point in no grid still builds the whole
+        /// index, to find the nearest grid.
         case fileIndex
     }
 
@@ -101,9 +101,7 @@ package final class WhoCovers {
 
     /// The status, distance and chain of the grid at a point, by the ``Assigner``'s rules.
     private func locate(lon: Double, lat: Double) throws -> (Assignment, GridChain?) {
-        if locating == .fileIndex, let file = store as? GeoPackage,
-            let found = try PointLookup.locate(store: file, lon: lon, lat: lat, moment: moment)
-        {
+        if locating == .fileIndex, let found = try PointLookup.locate(store: store, lon: lon, lat: lat, moment: moment) {
             return (found.0, found.1)
         }
         let (assigner, worker) = try planWorker()
