@@ -143,7 +143,7 @@ enum CopyText {
         case .int64(let i):
             text.append(kind == .boolean ? (i == 0 ? "f" : "t") : String(i))
         case .double(let d):
-            text.append(d.isFinite ? "\(d)" : d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity")
+            text.append(number(d))
         case .string(let s):
             escape(s, to: &text)
         case .blob(let data):
@@ -159,6 +159,9 @@ enum CopyText {
             }
         }
     }
+
+    /// A double as PostgreSQL reads `float8` text, infinities and NaN included.
+    static func number(_ d: Double) -> String { d.isFinite ? "\(d)" : d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity" }
 
     static func escape(_ s: String, to text: inout String) {
         guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {

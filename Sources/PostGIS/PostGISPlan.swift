@@ -34,9 +34,7 @@ public final class PostGISPlan: PlanStore {
     public static func open(_ url: PostgresURL, steps: [String]) async throws -> PostGISPlan {
         let session = try await PostgresSession.open(url, creatingPostGIS: false)
         do {
-            var found = false
-            try await session.rows("SELECT (to_regclass('grdb_migrations') IS NOT NULL)::text") { found = $0.first == "true" }
-            guard found else {
+            guard try await PostGISCopy.holdsPlan(session) else {
                 throw GridplanError(
                     .notFound, "the database holds no gridplan plan (no grdb_migrations table)", source: .file(url.description),
                     hint: "put one there with `gridplan copy --from plan.gpkg --to \(url.description)`")
@@ -161,15 +159,21 @@ public final class PostGISPlan: PlanStore {
         return out
     }
 
+    private static func hex(_ bytes: Data) -> String {
+        var text = "\\x"
+        CopyText.hex(bytes, to: &text)
+        return text
+    }
+
     /// A value as text for a parameter of no stated type, which the server reads as the column it
     /// meets (a day for a `date` column, a number for a `bigint`), as it reads a quoted literal.
     static func literal(_ value: DatabaseValue) -> String? {
         switch value.storage {
         case .null: nil
         case .int64(let i): String(i)
-        case .double(let d): "\(d)"
+        case .double(let d): CopyText.number(d)
         case .string(let s): s
-        case .blob(let b): "\\x" + b.map { String(format: "%02x", $0) }.joined()
+        case .blob(let b): hex(b)
         }
     }
 

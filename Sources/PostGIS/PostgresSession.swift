@@ -137,19 +137,11 @@ public final class PostgresSession: Sendable {
 
     /// The rows of a query, each column read as text (NULL as nil): the copy's one way of reading.
     public func rows(_ sql: String, _ bindings: PostgresBindings = PostgresBindings(), each: ([String?]) throws -> Void) async throws {
-        do {
-            let (connection, logger) = (connection, logger)
-            let rows = try await whileConnected { try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) }
-            for try await row in rows {
-                var values: [String?] = []
-                values.reserveCapacity(row.count)
-                for cell in row { values.append(try cell.decode(String?.self)) }
-                try each(values)
-            }
-        } catch let error as GridplanError {
-            throw error
-        } catch {
-            throw Self.failure(error, url: url, doing: "a statement failed")
+        try await eachRow(sql, bindings) { row in
+            var values: [String?] = []
+            values.reserveCapacity(row.count)
+            for cell in row { values.append(try cell.decode(String?.self)) }
+            try each(values)
         }
     }
 

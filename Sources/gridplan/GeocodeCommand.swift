@@ -298,7 +298,8 @@ struct GeocodeOne: ParsableCommand {
             let systems = try alsoSystems(also)
             try AddressLimit.check(text)
             // Only --defaults may write (the sample gazetteer into an empty plan file).
-            let plan = PostgresURL.isServer(store.path) || !defaults ? try store.open() : try StoreOptions(path: store.path).open()
+            let writesSample = defaults && !PostgresURL.isServer(store.path)
+            let plan = writesSample ? try StoreOptions(path: store.path).open() : try store.open()
             defer { store.close(plan) }
             let r = try openGeocoder(plan, defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }
