@@ -26,7 +26,7 @@ package enum AddressNormalizer {
     ///
     /// The bytes must be valid UTF-8 (a String's own, or whole scalars of one): they are
     /// decoded without checks. One ``entries`` read per scalar decides what becomes of it.
-    package static func withNormalizedScalars<R>(
+    @inline(__always) package static func withNormalizedScalars<R>(
         utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Unicode.Scalar>, _ sawBracket: Bool) -> R
     ) -> R {
         // At most one scalar per byte: the capacity needs no counting pass.

@@ -54,7 +54,11 @@ package final class AddressParser: Sendable {
     private let groupedMarkers: [Marker] = markerGroups.flatMap { $0 }
     private let markerGroupStart: [Int] = markerGroups.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     private let markerGroupOf: [UInt8] = markerGroupOf
-    private let remainderWords: [Marker] = remainderWords
+    /// ``remainderWords`` by first scalar, as the markers are: group g is
+    /// `remainderGroupStart[g]..<remainderGroupStart[g + 1]`, in the words' order.
+    private let groupedRemainderWords: [Marker] = remainderGroups.flatMap { $0 }
+    private let remainderGroupStart: [Int] = remainderGroups.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    private let remainderGroupOf: [UInt8] = remainderGroupOf
     /// Lexicon names of two or three scalars (most division cores: 广东, 湛江, 黑龙江) by their
     /// scalars packed into one integer, so that looking one up builds no array.
     private let shortLexicon: PackedNames
@@ -110,7 +114,7 @@ package final class AddressParser: Sendable {
         var r = AddressComponents()
         parse(text, into: &r)
         if completesDivisions && NationalDivisions.leavesOut(r) { NationalDivisions.shared.complete(&r) }
-        return r
+        return consume r // moved out: a plain `return r` copied its fifteen Strings and freed the original
     }
 
     /// Parses into `r` passed down as inout: a result captured by the closures below would be
@@ -257,8 +261,24 @@ package final class AddressParser: Sendable {
         return starts(s[j], .remainder) && remainderWord(s, j)
     }
 
+    /// Remainder words grouped by their first scalar (in ``remainderWords``' order), and for each
+    /// Basic Multilingual Plane scalar its group's number plus one: 东, 西, 南 and 北 start many
+    /// positions, and a position is compared with its own few words, not all of them.
+    static let remainderGroups: [[Marker]] = {
+        var firsts: [UInt32] = []
+        for word in remainderWords where !firsts.contains(word.scalars[0]) { firsts.append(word.scalars[0]) }
+        return firsts.map { first in remainderWords.filter { $0.scalars[0] == first } }
+    }()
+    static let remainderGroupOf: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for (k, group) in remainderGroups.enumerated() { table[Int(group[0].scalars[0])] = UInt8(k + 1) }
+        return table
+    }()
+
     private func remainderWord(_ s: Scalars, _ j: Int) -> Bool {
-        for word in remainderWords where word.matches(s, j) {
+        let group = Int(remainderGroupOf[Int(s[j].value)]) // a remainder scalar is in the BMP (starts(_:_:))
+        for k in remainderGroupStart[group - 1]..<remainderGroupStart[group] where groupedRemainderWords[k].matches(s, j) {
+            let word = groupedRemainderWords[k]
             // 南部县: a county named like a direction.
             let end = j + word.length
             if end < s.count && (s[end] == "县" || s[end] == "区" || s[end] == "市") { continue }

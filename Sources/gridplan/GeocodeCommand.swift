@@ -255,7 +255,8 @@ struct GeocodeParse: ParsableCommand {
         for _ in 1..<runs {
             again.removeAll(keepingCapacity: true)
             start = Date()
-            for a in addresses { again.append(parser.parse(a)) }
+            // By index: `for a in addresses` retained and released each line, a few per cent of a pass.
+            for i in addresses.indices { again.append(parser.parse(addresses[i])) }
             seconds = min(seconds, Date().timeIntervalSince(start))
         }
         var out = ""
