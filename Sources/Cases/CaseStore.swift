@@ -28,7 +28,7 @@ package struct CaseHandling: Sendable {
         community_code, street_code, handling_level, handling_grid, handler, departments, escalations, clock_from
         """
 
-    init(_ row: Row) throws {
+    init(_ row: PlanRow) throws {
         fid = row["fid"]; id = row["external_id"]; severity = row["severity"]; category = row["category"]
         let stored: String = row["status"]
         guard let status = CaseStatus(rawValue: stored) else {
@@ -51,57 +51,75 @@ package struct CaseHandling: Sendable {
 /// them and where they are in their life cycle. Other modules never run SQL on `cases`.
 package enum CaseStore {
     /// The case with external id `caseID`, nil when there is none.
-    package static func handling(_ db: Database, caseID: String) throws -> CaseHandling? {
-        try Row.fetchOne(db, sql: "SELECT \(CaseHandling.columns) FROM cases WHERE external_id = ?", arguments: [caseID])
-            .map(CaseHandling.init)
+    package static func handling(_ db: some PlanReader, caseID: String) throws -> CaseHandling? {
+        try db.rows("SELECT \(CaseHandling.columns) FROM cases WHERE external_id = ?", [caseID.databaseValue]).first.map(CaseHandling.init)
+    }
+
+    /// The case with external id `caseID`, locked for this transaction's change of it: a second
+    /// writer on a server waits, then reads it as this one left it (its status no longer waiting).
+    package static func handlingForChange(_ db: some PlanWriter, caseID: String) throws -> CaseHandling? {
+        try db.rows("SELECT \(CaseHandling.columns) FROM cases WHERE external_id = ?\(db.lockingRows())", [caseID.databaseValue])
+            .first.map(CaseHandling.init)
     }
 
     /// Cases in any of `statuses`, oldest report first.
-    package static func handling(_ db: Database, statuses: [CaseStatus]) throws -> [CaseHandling] {
+    package static func handling(_ db: some PlanReader, statuses: [CaseStatus]) throws -> [CaseHandling] {
+        try db.rows(inStatuses(statuses), []).map(CaseHandling.init)
+    }
+
+    /// Cases in any of `statuses`, oldest report first, locked for this transaction's change of
+    /// them. `skippingLocked`: on a server, cases another writer holds now are left to it (two
+    /// dispatchers share a backlog); otherwise this one waits for them.
+    package static func handlingForChange(_ db: some PlanWriter, statuses: [CaseStatus], skippingLocked: Bool) throws -> [CaseHandling] {
+        try db.rows(inStatuses(statuses) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
+    }
+
+    private static func inStatuses(_ statuses: [CaseStatus]) -> String {
         let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return try Row.fetchAll(db, sql: "SELECT \(CaseHandling.columns) FROM cases WHERE status IN (\(list)) ORDER BY reported_at, fid")
-            .map(CaseHandling.init)
+        return "SELECT \(CaseHandling.columns) FROM cases WHERE status IN (\(list)) ORDER BY reported_at, fid"
     }
 
     /// Whether a case with external id `caseID` is stored.
-    package static func exists(_ db: Database, caseID: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM cases WHERE external_id = ?", arguments: [caseID]) ?? false
+    package static func exists(_ db: some PlanReader, caseID: String) throws -> Bool {
+        try fid(db, caseID: caseID) != nil
     }
 
     /// The row id of case `caseID`, nil when there is none.
-    package static func fid(_ db: Database, caseID: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT fid FROM cases WHERE external_id = ?", arguments: [caseID])
+    package static func fid(_ db: some PlanReader, caseID: String) throws -> Int64? {
+        try db.value("SELECT fid FROM cases WHERE external_id = ?", [caseID.databaseValue])
     }
 
     /// Records who handles a case now, at which level and grid, with the departments summoned; an
     /// escalation also counts and restarts the case's clock at `now`.
     package static func setHandling(
-        _ db: Database, fid: Int64, level: GridLevel, grid: String?, handler: String?,
+        _ db: some PlanWriter, fid: Int64, level: GridLevel, grid: String?, handler: String?,
         departments: [String], escalation: Bool, now: String
     ) throws {
         try db.execute(
-            sql: """
-                UPDATE cases SET handling_level = ?, handling_grid = ?, handler = ?, departments = ?,
-                  escalations = escalations + ?, clock_from = CASE WHEN ? THEN ? ELSE clock_from END WHERE fid = ?
-                """,
-            arguments: [
-                level.rawValue, grid, handler, departments.joined(separator: " "),
-                escalation ? 1 : 0, escalation, now, fid,
-            ])
+            """
+            UPDATE cases SET handling_level = ?, handling_grid = ?, handler = ?, departments = ?,
+              escalations = escalations + \(escalation ? "1, clock_from = ?" : "0") WHERE fid = ?
+            """,
+            [level.rawValue.databaseValue, grid.databaseValue, handler.databaseValue, departments.joined(separator: " ").databaseValue]
+                + (escalation ? [now.databaseValue] : []) + [fid.databaseValue])
     }
 
     /// Moves a case to `status` at `at`: closing stamps `closed_at`, reopening clears it.
-    package static func setStatus(_ db: Database, fid: Int64, to status: CaseStatus, at: String) throws {
+    package static func setStatus(_ db: some PlanWriter, fid: Int64, to status: CaseStatus, at: String) throws {
+        let closedAt =
+            switch status {
+            case .closed: "?"
+            case .reopened: "NULL"
+            default: "closed_at"
+            }
         try db.execute(
-            sql: """
-                UPDATE cases SET status = ?, status_at = ?,
-                  closed_at = CASE WHEN ? = 'closed' THEN ? WHEN ? = 'reopened' THEN NULL ELSE closed_at END WHERE fid = ?
-                """, arguments: [status.rawValue, at, status.rawValue, at, status.rawValue, fid])
+            "UPDATE cases SET status = ?, status_at = ?, closed_at = \(closedAt) WHERE fid = ?",
+            [status.rawValue.databaseValue, at.databaseValue] + (status == .closed ? [at.databaseValue] : []) + [fid.databaseValue])
     }
 
     /// The resident's satisfaction score (1–5) given with the feedback.
-    package static func setSatisfaction(_ db: Database, fid: Int64, score: Int) throws {
-        try db.execute(sql: "UPDATE cases SET satisfaction = ? WHERE fid = ?", arguments: [score, fid])
+    package static func setSatisfaction(_ db: some PlanWriter, fid: Int64, score: Int) throws {
+        try db.execute("UPDATE cases SET satisfaction = ? WHERE fid = ?", [score.databaseValue, fid.databaseValue])
     }
 
     /// Unfinished cases each handler has now, by person id.

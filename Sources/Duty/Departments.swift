@@ -17,8 +17,8 @@ package struct Department: Sendable {
 
     package func answers(_ category: String) -> Bool { categories.contains { category.hasPrefix($0) } }
 
-    package static func all(_ db: Database) throws -> [Department] {
-        try Row.fetchAll(db, sql: "SELECT * FROM departments ORDER BY department_id").map {
+    package static func all(_ db: some PlanReader) throws -> [Department] {
+        try db.rows("SELECT * FROM departments ORDER BY department_id", []).map {
             Department(
                 id: $0["department_id"], name: $0["name"], phone: $0["phone"], contact: $0["contact"],
                 categories: ($0["categories"] as String).split(whereSeparator: { " ,;，；".contains($0) }).map(String.init))

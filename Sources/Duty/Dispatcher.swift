@@ -27,18 +27,18 @@ package enum Dispatcher {
 
     /// Dispatches one case (`caseID`) or every case waiting for dispatch (nil), as of `now`.
     package static func run(
-        store: GeoPackage, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
+        store: any WritablePlanStore, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
         actor: String = "dispatch"
     ) throws -> [DispatchOutcome] {
-        try store.write { db in
+        try store.writing { db in
             let rows: [CaseHandling]
             if let caseID {
-                guard let one = try CaseStore.handling(db, caseID: caseID) else {
+                guard let one = try CaseStore.handlingForChange(db, caseID: caseID) else {
                     throw GridplanError(.notFound, "no case with id \(caseID)")
                 }
                 rows = [one]
             } else {
-                rows = try CaseStore.handling(db, statuses: dispatchable)
+                rows = try CaseStore.handlingForChange(db, statuses: dispatchable, skippingLocked: true)
             }
             let departments = try Department.all(db)
             let day = Clock.day(now)
@@ -89,7 +89,7 @@ package enum Dispatcher {
     /// above with someone. Gridder levels look for the primary, then a backup, then the chief;
     /// community and street levels for the chief first.
     static func pick(
-        _ db: Database, _ c: CaseHandling, from level: GridLevel, day: String, excluding: String? = nil
+        _ db: some PlanReader, _ c: CaseHandling, from level: GridLevel, day: String, excluding: String? = nil
     ) throws
         -> (GridLevel, String, Person, String)?
     {
@@ -110,13 +110,17 @@ package enum Dispatcher {
         return nil
     }
 
-    static func record(_ db: Database, _ c: CaseHandling, _ o: DispatchOutcome, escalation: Bool, now: String) throws {
+    static func record(_ db: some PlanWriter, _ c: CaseHandling, _ o: DispatchOutcome, escalation: Bool, now: String) throws {
         try db.execute(
-            sql: """
-                INSERT INTO case_dispatches (case_fid, level, grid_code, person_id, departments, reason, escalation, dispatched_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [c.fid, o.level!.rawValue, o.grid, o.person?.id, o.departments.joined(separator: " "), o.reason, escalation ? 1 : 0, now])
+            """
+            INSERT INTO case_dispatches (case_fid, level, grid_code, person_id, departments, reason, escalation, dispatched_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                c.fid.databaseValue, o.level!.rawValue.databaseValue, o.grid.databaseValue, o.person?.id.databaseValue ?? .null,
+                o.departments.joined(separator: " ").databaseValue, o.reason.databaseValue, (escalation ? 1 : 0).databaseValue,
+                now.databaseValue,
+            ])
         try CaseStore.setHandling(
             db, fid: c.fid, level: o.level!, grid: o.grid, handler: o.person?.id, departments: o.departments,
             escalation: escalation, now: now)

@@ -31,11 +31,11 @@ package enum Lifecycle {
     @discardableResult
     /// `satisfaction` (1–5) goes with the move to feedback, and only with it.
     package static func advance(
-        store: GeoPackage, caseID: String, to state: String, at: String = Clock.now(),
+        store: any WritablePlanStore, caseID: String, to state: String, at: String = Clock.now(),
         actor: String, note: String? = nil, satisfaction: Int? = nil
     ) throws -> Transition {
-        try store.write { db in
-            guard let c = try CaseStore.handling(db, caseID: caseID) else {
+        try store.writing { db in
+            guard let c = try CaseStore.handlingForChange(db, caseID: caseID) else {
                 throw GridplanError(.notFound, "no case with id \(caseID)")
             }
             guard let target = CaseStatus(rawValue: state) else {
@@ -70,20 +70,20 @@ package enum Lifecycle {
 
     /// Stores a transition and the case's new status.
     static func recordTransition(
-        _ db: Database, fid: Int64, from: CaseStatus, to: CaseStatus, at: String, actor: String,
+        _ db: some PlanWriter, fid: Int64, from: CaseStatus, to: CaseStatus, at: String, actor: String,
         note: String?
     ) throws {
         try db.execute(
-            sql: "INSERT INTO case_transitions (case_fid, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [fid, from.rawValue, to.rawValue, at, actor, note])
+            "INSERT INTO case_transitions (case_fid, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)",
+            [fid.databaseValue, from.rawValue.databaseValue, to.rawValue.databaseValue, at.databaseValue, actor.databaseValue, note.databaseValue])
         try CaseStore.setStatus(db, fid: fid, to: to, at: at)
     }
 
     /// Every transition of a case, oldest first.
-    package static func history(store: GeoPackage, caseID: String) throws -> [Transition] {
-        try store.read { db in
+    package static func history(store: any PlanStore, caseID: String) throws -> [Transition] {
+        try store.reading { db in
             guard let fid = try CaseStore.fid(db, caseID: caseID) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM case_transitions WHERE case_fid = ? ORDER BY id", arguments: [fid]).map {
+            return try db.rows("SELECT * FROM case_transitions WHERE case_fid = ? ORDER BY id", [fid.databaseValue]).map {
                 Transition(from: $0["from_state"], to: $0["to_state"], at: $0["at"], actor: $0["actor"], note: $0["note"])
             }
         }
@@ -95,10 +95,10 @@ package enum Lifecycle {
     }
 
     /// Every dispatch and escalation of a case, oldest first.
-    package static func dispatches(store: GeoPackage, caseID: String) throws -> [DispatchRecord] {
-        try store.read { db in
+    package static func dispatches(store: any PlanStore, caseID: String) throws -> [DispatchRecord] {
+        try store.reading { db in
             guard let fid = try CaseStore.fid(db, caseID: caseID) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM case_dispatches WHERE case_fid = ? ORDER BY id", arguments: [fid]).map {
+            return try db.rows("SELECT * FROM case_dispatches WHERE case_fid = ? ORDER BY id", [fid.databaseValue]).map {
                 DispatchRecord(
                     at: $0["dispatched_at"], level: try GridLevel(stored: $0["level"]), grid: $0["grid_code"],
                     person: $0["person_id"], departments: $0["departments"], reason: $0["reason"],
@@ -126,27 +126,40 @@ package enum Lifecycle {
     /// Unfinished cases past their time limit at `now`; with `escalate`, each goes one level up
     /// (to the nearest level above with someone on duty) and its clock restarts.
     package static func overdue(
-        store: GeoPackage, rules: DispatchRules = .defaults, now: String = Clock.now(),
+        store: any WritablePlanStore, rules: DispatchRules = .defaults, now: String = Clock.now(),
         escalate: Bool = false
     ) throws -> [Overdue] {
-        try store.write { db in
-            let rows = try CaseStore.handling(db, statuses: CaseStatus.allCases.filter { !$0.isFinished })
-            var result: [Overdue] = []
-            for c in rows {
-                guard let since = c.clockFrom ?? c.reportedAt, let elapsed = Clock.hours(from: since, to: now) else { continue }
-                let limit = rules.limitHours(severity: c.severity, category: c.category)
-                guard elapsed > limit else { continue }
-                var o = Overdue(
-                    caseID: c.id, status: c.status.rawValue, severity: c.severity, category: c.category, level: c.handlingLevel,
-                    grid: c.handlingGrid, handler: c.handler, since: since, limitHours: limit, overHours: elapsed - limit)
-                if escalate { o.escalation = try escalateOne(db, c, o, now: now) }
-                result.append(o)
+        // Only escalating changes the cases (and waits for those another writer holds).
+        let unfinished = CaseStatus.allCases.filter { !$0.isFinished }
+        if !escalate {
+            return try store.reading { db in try overdue(try CaseStore.handling(db, statuses: unfinished), rules, now) { _, _ in nil } }
+        }
+        return try store.writing { db in
+            try overdue(try CaseStore.handlingForChange(db, statuses: unfinished, skippingLocked: false), rules, now) { c, o in
+                try escalateOne(db, c, o, now: now)
             }
-            return result
         }
     }
 
-    static func escalateOne(_ db: Database, _ c: CaseHandling, _ o: Overdue, now: String) throws -> DispatchOutcome {
+    /// The cases of `rows` past their limit, each given to `escalation`.
+    private static func overdue(
+        _ rows: [CaseHandling], _ rules: DispatchRules, _ now: String, escalation: (CaseHandling, Overdue) throws -> DispatchOutcome?
+    ) throws -> [Overdue] {
+        var result: [Overdue] = []
+        for c in rows {
+            guard let since = c.clockFrom ?? c.reportedAt, let elapsed = Clock.hours(from: since, to: now) else { continue }
+            let limit = rules.limitHours(severity: c.severity, category: c.category)
+            guard elapsed > limit else { continue }
+            var o = Overdue(
+                caseID: c.id, status: c.status.rawValue, severity: c.severity, category: c.category, level: c.handlingLevel,
+                grid: c.handlingGrid, handler: c.handler, since: since, limitHours: limit, overHours: elapsed - limit)
+            o.escalation = try escalation(c, o)
+            result.append(o)
+        }
+        return result
+    }
+
+    static func escalateOne(_ db: some PlanWriter, _ c: CaseHandling, _ o: Overdue, now: String) throws -> DispatchOutcome {
         var outcome = DispatchOutcome(caseID: c.id, dispatched: false, reason: "")
         if let problem = Dispatcher.unlocated(c) { outcome.reason = problem; return outcome }
         let present = Set(c.codes.keys)

@@ -9,18 +9,21 @@ import PostgresNIO
 
 /// A plan on a PostgreSQL + PostGIS server (as `gridplan copy` puts it there), read through the
 /// same ``PlanReader`` SQL as a GeoPackage: each ``reading(_:)`` is one read-only transaction
-/// that sees one snapshot (`REPEATABLE READ`), as GRDB's read of the file does.
+/// that sees one snapshot (`REPEATABLE READ`), as GRDB's read of the file does; each
+/// ``writing(_:)`` one read-write transaction, through the same SQL as the file's writers.
 ///
 /// The readers are synchronous, the connection is not: each statement waits on the calling
 /// thread for PostgresNIO's answer. Call it from a thread of its own (the command line's), never
 /// from inside Swift concurrency's pool.
-public final class PostGISPlan: PlanStore {
+public final class PostGISPlan: WritablePlanStore {
     public let session: PostgresSession
     /// The server's type number of PostGIS `geometry`, whose cells come back as EWKB.
     let geometryType: PostgresDataType
     /// One transaction at a time on the one connection; nested readings join the outer one.
     private let lock = NSRecursiveLock()
     nonisolated(unsafe) private var depth = 0
+    /// Whether the outermost transaction open is a ``writing(_:)``.
+    nonisolated(unsafe) private var outerWrites = false
 
     public var location: String { session.url.description }
 
@@ -70,14 +73,32 @@ public final class PostGISPlan: PlanStore {
     public func closeWaiting() throws { try Self.blocking { try await self.session.close() } }
 
     public func reading<T>(_ body: (any PlanReader) throws -> T) throws -> T {
+        try transaction(writing: false, "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ") { try body(Reader(plan: self)) }
+    }
+
+    /// One read-write transaction at `READ COMMITTED`, PostgreSQL's own default: each statement
+    /// sees what other writers committed before it, and rows a writer locks
+    /// (``PlanWriter/lockingRows(skippingLocked:)``) are read as the last writer left them.
+    public func writing<T>(_ body: (any PlanWriter) throws -> T) throws -> T {
+        try transaction(writing: true, "BEGIN ISOLATION LEVEL READ COMMITTED") { try body(Reader(plan: self)) }
+    }
+
+    /// Runs `body` in the transaction `begin` opens, or in the one already open on this
+    /// connection (a reading inside a writing joins it; a writing inside a reading is a bug).
+    private func transaction<T>(writing: Bool, _ begin: String, _ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         let outer = depth == 0
-        if outer { try Self.blocking { try await self.session.execute("BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ") } }
+        if outer {
+            try Self.blocking { try await self.session.execute(begin) }
+            outerWrites = writing
+        } else if writing && !outerWrites {
+            throw GridplanError(.failed, "a change was asked for inside a read-only transaction (a bug in gridplan)")
+        }
         depth += 1
         defer { depth -= 1 }
         do {
-            let value = try body(Reader(plan: self))
+            let value = try body()
             if outer { try Self.blocking { try await self.session.execute("COMMIT") } }
             return value
         } catch {
@@ -98,9 +119,26 @@ public final class PostGISPlan: PlanStore {
         return try outcome.result!.get()
     }
 
-    private struct Reader: PlanReader {
+    /// Statements on the plan's connection, inside its open transaction (read-only or not: the
+    /// server refuses a change in a read-only one).
+    private struct Reader: PlanWriter {
         let plan: PostGISPlan
         var dialect: SQLDialect { .postgresql }
+
+        func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
+            let (session, text, bindings) = (
+                plan.session, try PostGISPlan.numberedPlaceholders(sql, count: arguments.count), try Self.bindings(arguments)
+            )
+            try PostGISPlan.blocking { try await session.execute(text, bindings) }
+        }
+
+        static func bindings(_ arguments: [DatabaseValue]) throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: arguments.count)
+            for value in arguments {
+                if let literal = PostGISPlan.literal(value) { try bindings.append(Untyped(text: literal)) } else { bindings.appendNull() }
+            }
+            return bindings
+        }
 
         func each(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
             try rows(sql, arguments).forEach(body)
@@ -109,11 +147,7 @@ public final class PostGISPlan: PlanStore {
         /// All rows at once: the connection's answer arrives on another task and is handed over whole.
         func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
             let text = try PostGISPlan.numberedPlaceholders(sql, count: arguments.count)
-            var bindings = PostgresBindings(capacity: arguments.count)
-            for value in arguments {
-                if let literal = PostGISPlan.literal(value) { try bindings.append(Untyped(text: literal)) } else { bindings.appendNull() }
-            }
-            let (session, geometry, frozen) = (plan.session, plan.geometryType, bindings)
+            let (session, geometry, frozen) = (plan.session, plan.geometryType, try Self.bindings(arguments))
             return try PostGISPlan.blocking {
                 var rows: [PlanRow] = []
                 let context = GEOSContext()

@@ -48,9 +48,14 @@ extension CasesCommand {
                   gridplan cases dispatch --db plan.gpkg --all-new
                   gridplan cases dispatch --db plan.gpkg --case 2024-000123 \\
                       --dispatch-rules dispatch.json
+                  gridplan cases dispatch --all-new \\
+                      --db postgresql://centre@db.example:5432/district
+
+                On a server, several dispatchers may run at once: each takes the waiting cases no other holds \
+                at that moment, and a case dispatched by one is not dispatched again by another.
                 """)
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String?
         @Flag(help: "Every case waiting for dispatch (reported, verified, accepted, returned, reopened).") var allNew = false
         @OptionGroup var options: DispatchOptions
@@ -67,7 +72,9 @@ extension CasesCommand {
             var failed = false
             try reportingErrors {
                 let (rules, now) = try options.load()
-                let outcomes = try Dispatcher.run(store: try store.open(), rules: rules, caseID: caseID, now: now, actor: actor)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let outcomes = try Dispatcher.run(store: plan, rules: rules, caseID: caseID, now: now, actor: actor)
                 let bad = outcomes.filter { !$0.dispatched }.count
                 failed = bad > 0
                 if json {
@@ -107,7 +114,7 @@ extension CasesCommand {
                 """)
 
         @Argument(help: "The case id.") var id: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         // Required, but optional here so that the old spelling (--to) can stand in for it.
         @Option(help: "The new status.") var toStatus: String?
         @Option(name: .customLong("to"), help: oldSpelling(of: "--to-status")) var oldTo: String?
@@ -155,8 +162,10 @@ extension CasesCommand {
             try reportingErrors {
                 let (state, time, score) = try (self.state(), self.time(), self.score())
                 let actor = self.actor ?? ProcessInfo.processInfo.environment["USER"] ?? "gridplan"
+                let plan = try store.open()
+                defer { store.close(plan) }
                 let t = try Lifecycle.advance(
-                    store: try store.open(), caseID: id, to: state, at: time, actor: actor, note: note,
+                    store: plan, caseID: id, to: state, at: time, actor: actor, note: note,
                     satisfaction: score)
                 if json { try printReport(TransitionJSON(caseID: id, t)); return }
                 say("case \(id): \(t.from) → \(t.to) at \(t.at) by \(t.actor)")
@@ -170,15 +179,16 @@ extension CasesCommand {
             discussion: "Example:\n  gridplan cases history 2024-000123 --db plan.gpkg")
 
         @Argument(help: "The case id.") var id: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: ReadablePlanOptions
         @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
 
         func run() throws {
             try reportingErrors {
                 let plan = try store.open()
+                defer { store.close(plan) }
                 let transitions = try Lifecycle.history(store: plan, caseID: id)
                 let dispatches = try Lifecycle.dispatches(store: plan, caseID: id)
-                let exists = try plan.read { try CaseStore.exists($0, caseID: id) }
+                let exists = try plan.reading { try CaseStore.exists($0, caseID: id) }
                 guard exists else {
                     throw GridplanError(.notFound, "no case with id \(id)")
                 }
@@ -217,7 +227,7 @@ extension CasesCommand {
                   gridplan cases overdue --db plan.gpkg --escalate
                 """)
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @OptionGroup var options: DispatchOptions
         @Flag(help: "Escalate every overdue case one level.") var escalate = false
         @Flag(help: "Print the result as JSON (snake_case keys).") var json = false
@@ -225,7 +235,9 @@ extension CasesCommand {
         func run() throws {
             try reportingErrors {
                 let (rules, now) = try options.load()
-                let list = try Lifecycle.overdue(store: try store.open(), rules: rules, now: now, escalate: escalate)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let list = try Lifecycle.overdue(store: plan, rules: rules, now: now, escalate: escalate)
                 let escalated = list.filter { $0.escalation?.dispatched == true }.count
                 if json {
                     try printReport(OverdueJSON(now: now, cases: list.map(OverdueJSON.Case.init), escalated: escalated))

@@ -59,14 +59,42 @@ struct ReadablePlanOptions: ParsableArguments {
     /// plan must have this release's schema).
     func open() throws -> any PlanStore {
         guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(forReading: true) }
-        let url = try PostgresURL(parsing: path)
-        return try PostGISPlan.openWaiting(url, steps: PlanSchema.schema.migrations.map(\.identifier))
+        return try openServerPlan(path)
     }
 
     /// Closes a server's connection (a file needs nothing).
-    func close(_ plan: any PlanStore) {
-        try? (plan as? PostGISPlan)?.closeWaiting()
+    func close(_ plan: any PlanStore) { closeServerPlan(plan) }
+}
+
+/// The `--db` option of a command that changes the plan, on a file or on a server.
+struct WritablePlanOptions: ParsableArguments {
+    @Option(
+        name: .customLong("db"),
+        help: """
+            The plan: a GeoPackage file, or a plan on a PostgreSQL + PostGIS server, put there by `gridplan copy` \
+            (postgresql://USER@HOST:PORT/DB, the password in the address or in PGPASSWORD); several processes \
+            may change a server's plan at once.
+            """)
+    var path: String
+
+    /// Opens it for writing: a GeoPackage, or a connection to the server (whose plan must have
+    /// this release's schema).
+    func open() throws -> any WritablePlanStore {
+        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open() }
+        return try openServerPlan(path)
     }
+
+    /// Closes a server's connection (a file needs nothing).
+    func close(_ plan: any PlanStore) { closeServerPlan(plan) }
+}
+
+/// A connection to the plan on the server at `address`, checked to have this release's schema.
+private func openServerPlan(_ address: String) throws -> PostGISPlan {
+    try PostGISPlan.openWaiting(try PostgresURL(parsing: address), steps: PlanSchema.schema.migrations.map(\.identifier))
+}
+
+private func closeServerPlan(_ plan: any PlanStore) {
+    try? (plan as? PostGISPlan)?.closeWaiting()
 }
 
 /// A failure reported with an exit status of its own rather than its kind's: `validate` exits 2

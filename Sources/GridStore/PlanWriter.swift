@@ -1,0 +1,46 @@
+public import GRDB
+
+/// A plan's store that commands may change, as the modules that write see it: a GeoPackage, or
+/// a plan on a PostgreSQL + PostGIS server. Writers written against ``PlanWriter`` run unchanged
+/// on either, as the readers do (``PlanStore``).
+public protocol WritablePlanStore: PlanStore {
+    /// Runs `body` in one transaction: all it changes is kept, or nothing when it throws.
+    ///
+    /// Two processes may write one server's plan at once: a writer that reads rows in order to
+    /// change them locks them (``PlanWriter/lockingRows``), and another writer's change waits
+    /// for this one to end and then sees it.
+    func writing<T>(_ body: (any PlanWriter) throws -> T) throws -> T
+}
+
+/// SQL that changes a plan's tables, inside a ``WritablePlanStore/writing(_:)`` transaction.
+public protocol PlanWriter: PlanReader {
+    /// Runs one statement that changes rows (INSERT, UPDATE, DELETE), `?` placeholders as the
+    /// readers' SQL.
+    func execute(_ sql: String, _ arguments: [DatabaseValue]) throws
+}
+
+extension PlanWriter {
+    /// What ends a SELECT whose rows this transaction is about to change: on a server, `FOR
+    /// UPDATE` (a second dispatcher waits for this one, then reads the rows as it left them), or
+    /// with `skippingLocked` `FOR UPDATE SKIP LOCKED` (it takes the rows no one holds, so that
+    /// two dispatchers share a backlog). Nothing on a GeoPackage, whose writers take turns for
+    /// the whole transaction.
+    public func lockingRows(skippingLocked: Bool = false) -> String {
+        switch dialect {
+        case .sqlite: ""
+        case .postgresql: skippingLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"
+        }
+    }
+}
+
+extension Database: PlanWriter {
+    public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
+        try execute(sql: sql, arguments: StatementArguments(arguments))
+    }
+}
+
+extension GeoPackage: WritablePlanStore {
+    public func writing<T>(_ body: (any PlanWriter) throws -> T) throws -> T {
+        try write { db in try body(db) }
+    }
+}

@@ -1,0 +1,191 @@
+"""Commands that change cases (dispatch, the life cycle, escalation) run on a plan copied to a real
+PostgreSQL 15 + PostGIS server (started by this module on a private port): they print what they print on
+the GeoPackage and leave the same rows; several at once on the server neither lose an update nor
+dispatch a case twice."""
+import json
+import subprocess
+import time
+
+import pytest
+
+from conftest import PSQL, ROOT, psql
+
+NOW = ["--now", "2024-12-31 09:00"]
+
+
+@pytest.fixture(scope="module")
+def waiting_plan(gridplan, rostered, tmp_path_factory):
+    """The rostered sample with the sample's 5,000 cases of 2024 imported and none dispatched yet."""
+    db, _, _, _ = rostered
+    folder = tmp_path_factory.mktemp("postgis-write")
+    plan = folder / "plan.gpkg"
+    plan.write_bytes(db.read_bytes())
+    # A chief for every community and street, so that important cases and escalations have someone.
+    lines = ["id,name,phone,role,grid,duty,duty_from"]
+    for level in ["community", "street"]:
+        grids = folder / f"{level}.geojson"
+        gridplan("export", "--db", plan, "--level", level, "--format", "geojson", "--out", grids)
+        for f in json.loads(grids.read_text())["features"]:
+            code = f["properties"]["code"]
+            lines.append(f"C{code},{level}长{code},139{code[-8:]},网格长,{code},chief,2024-01-01")
+    (folder / "chiefs.csv").write_text("\n".join(lines) + "\n")
+    gridplan("people", "import", folder / "chiefs.csv", "--db", plan)
+    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", plan, "--crs", "gcj02",
+             "--rejects", folder / "rejects.csv", check=False)
+    return plan
+
+
+def database(server, name):
+    """A new database `name` on the test server, and its URL."""
+    psql(server, f"CREATE DATABASE {name}")
+    return server[0].rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="module")
+def pair(gridplan, server, waiting_plan, tmp_path_factory):
+    """The waiting plan twice: a GeoPackage and its copy on the server, changed side by side by the tests."""
+    plan = tmp_path_factory.mktemp("postgis-write-file") / "plan.gpkg"
+    plan.write_bytes(waiting_plan.read_bytes())
+    gridplan("copy", "--from", plan, "--to", server[0])
+    return plan, server[0]
+
+
+def both(gridplan, pair, *args):
+    """Runs the command on the file and on the server: (exit status, stdout, stderr) of each, the
+    plan's location replaced by PLAN."""
+    plan, url = pair
+    out = []
+    for db, shown in [(plan, str(plan)), (url, url.replace("gridplan:gridplan@", "gridplan@"))]:
+        r = gridplan(*args, "--db", db, check=False)
+        out.append((r.returncode, r.stdout.replace(shown, "PLAN"), r.stderr.replace(shown, "PLAN")))
+    return out
+
+
+def same(gridplan, pair, *args):
+    """The command's answer, the same on both (exit status, output and message)."""
+    from_file, from_server = both(gridplan, pair, *args)
+    assert from_server == from_file, (args, from_file, from_server)
+    return from_file
+
+
+def test_dispatch_on_postgis_as_on_the_file(gridplan, pair):
+    """All waiting cases dispatched on both: the same decisions with the same reasons, then the same
+    histories, stats and handlers."""
+    status, out, _ = same(gridplan, pair, "cases", "dispatch", "--all-new", *NOW, "--json")
+    report = json.loads(out)
+    assert status == (1 if report["not_dispatched"] else 0)
+    assert report["dispatched"] > 500, report["dispatched"]
+    assert report["dispatched"] + report["not_dispatched"] == len(report["cases"])
+    for c in report["cases"][:: len(report["cases"]) // 12]:
+        same(gridplan, pair, "cases", "history", c["id"], "--json")
+        same(gridplan, pair, "cases", "history", c["id"])
+    for args in [["cases", "stats", "--json"], ["load", "--json"], ["cases", "query", "--status", "dispatched", "--format", "csv"]]:
+        same(gridplan, pair, *args)
+    # Again: only those that could not be dispatched are still waiting, and still cannot be.
+    _, out, _ = same(gridplan, pair, "cases", "dispatch", "--all-new", *NOW, "--json")
+    again = json.loads(out)
+    assert again["dispatched"] == 0 and again["not_dispatched"] == report["not_dispatched"]
+
+
+def test_the_life_cycle_on_postgis_as_on_the_file(gridplan, pair, server):
+    """A case taken through its life cycle on both, with a refused move, a feedback score, a return and a
+    second dispatch to someone else; then overdue cases escalated on both."""
+    plan, _ = pair
+    dispatched = json.loads(gridplan("cases", "query", "--db", plan, "--status", "dispatched", "--limit", "3", "--json").stdout)
+    ids = [f["properties"]["id"] for f in dispatched["features"]]
+    assert len(ids) == 3
+    one, two, three = ids
+    steps = [
+        [one, "--to-status", "handled", "--actor", "G001", "--at", "2025-01-02 10:00", "--note", "已处理"],
+        [one, "--to-status", "closed", "--actor", "centre", "--at", "2025-01-02 11:00"],   # refused: not checked yet
+        [one, "--to-status", "checked", "--actor", "centre", "--at", "2025-01-02 11:00"],
+        [one, "--to-status", "closed", "--actor", "centre", "--at", "2025-01-02 12:00"],
+        [one, "--to-status", "feedback", "--actor", "hotline", "--at", "2025-01-03 09:00", "--satisfaction", "满意"],
+        [two, "--to-status", "returned", "--actor", "G002", "--at", "2025-01-02 10:00", "--note", "不属本网格"],
+        [three, "--to-status", "nowhere", "--actor", "x"],                                   # refused: no such state
+    ]
+    statuses = [same(gridplan, pair, "cases", "advance", *s, "--json")[0] for s in steps]
+    assert statuses == [0, 2, 0, 0, 0, 0, 2], statuses
+    same(gridplan, pair, "cases", "dispatch", "--case", two, "--now", "2025-01-02 11:00", "--json")
+    for case in ids:
+        same(gridplan, pair, "cases", "history", case, "--json")
+    assert psql(server, f"SELECT satisfaction, closed_at FROM cases WHERE external_id = '{one}'") == [["5", "2025-01-02T12:00:00"]]
+    status, out, _ = same(gridplan, pair, "cases", "overdue", "--now", "2025-03-01 09:00", "--escalate", "--json")
+    assert json.loads(out)["escalated"] > 100, out[:300]
+    same(gridplan, pair, "cases", "overdue", "--now", "2025-03-01 10:00", "--json")
+    same(gridplan, pair, "cases", "stats", "--json")
+
+
+def test_sql_in_a_case_id_is_data(gridplan, pair, server):
+    evil = "x'); DELETE FROM cases; --"
+    status, _, err = same(gridplan, pair, "cases", "advance", evil, "--to-status", "handled", "--actor", "a'b")
+    assert status == 2 and "no case with id" in err
+    assert int(psql(server, "SELECT count(*) FROM cases")[0][0]) > 4000
+
+
+def count(server, url, sql):
+    name = url.rsplit("/", 1)[1]
+    _, folder, port = server
+    out = subprocess.run([PSQL, "-X", "-A", "-t", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", name, "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line]
+
+
+def holding(server, url, case, seconds):
+    """A psql session that locks case `case`'s row for `seconds` (as a writer in the middle of its work)."""
+    name = url.rsplit("/", 1)[1]
+    _, folder, port = server
+    sql = f"BEGIN; SELECT 1 FROM cases WHERE external_id = '{case}' FOR UPDATE; SELECT pg_sleep({seconds}); COMMIT;"
+    return subprocess.Popen([PSQL, "-X", "-q", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", name, "-c", sql],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def test_writers_racing_for_one_case_change_it_once(gridplan_binary, gridplan, server, waiting_plan):
+    """Four dispatchers start on one waiting case while another session holds its row: when it lets go,
+    one dispatches the case and the other three find it dispatched (without the row lock all four would
+    have read it waiting and dispatched it four times). Then four writers try to move it to handled: one does."""
+    url = database(server, "race")
+    gridplan("copy", "--from", waiting_plan, "--to", url)
+    case = count(server, url, "SELECT external_id FROM cases c WHERE severity = 'ordinary' AND status = 'reported' AND EXISTS "
+                              "(SELECT 1 FROM duties d WHERE d.grid_code = c.unit_code AND d.role = 'primary') ORDER BY fid LIMIT 1")[0]
+    hold = holding(server, url, case, 3)
+    time.sleep(0.5)
+    racers = [subprocess.Popen([gridplan_binary, "cases", "dispatch", "--db", url, "--case", case, *NOW, "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [r.communicate(timeout=120) for r in racers]
+    assert hold.wait(timeout=60) == 0, hold.stderr.read()
+    dispatched = [json.loads(o)["dispatched"] for o, _ in outs]
+    assert sorted(dispatched) == [0, 0, 0, 1], outs
+    refused = [json.loads(o)["cases"][0]["reason"] for o, _ in outs if json.loads(o)["dispatched"] == 0]
+    assert all(r.startswith("status is dispatched") for r in refused), refused
+    assert count(server, url, f"SELECT count(*) FROM case_dispatches d JOIN cases c ON c.fid = d.case_fid WHERE external_id = '{case}'") == ["1"]
+
+    hold = holding(server, url, case, 3)
+    time.sleep(0.5)
+    racers = [subprocess.Popen([gridplan_binary, "cases", "advance", case, "--db", url, "--to-status", "handled", "--actor", f"G{i}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(4)]
+    results = [(r.wait(timeout=120), r.stderr.read()) for r in racers]
+    assert hold.wait(timeout=60) == 0
+    assert sorted(s for s, _ in results) == [0, 2, 2, 2], results
+    assert all("cannot go to handled" in e for s, e in results if s == 2), results
+    assert count(server, url, "SELECT count(*) FROM case_transitions t JOIN cases c ON c.fid = t.case_fid "
+                              f"WHERE external_id = '{case}' AND to_state = 'handled'") == ["1"]
+
+
+def test_two_dispatchers_at_once_dispatch_each_case_once(gridplan_binary, gridplan, server, waiting_plan, tmp_path):
+    """Two `cases dispatch --all-new` on one server's backlog at the same time: every case dispatched once,
+    by one of them, as one dispatcher alone on the file decides it."""
+    url = database(server, "two")
+    gridplan("copy", "--from", waiting_plan, "--to", url)
+    plan = tmp_path / "alone.gpkg"
+    plan.write_bytes(waiting_plan.read_bytes())
+    alone = json.loads(gridplan("cases", "dispatch", "--db", plan, "--all-new", *NOW, "--json", check=False).stdout)
+    runs = [subprocess.Popen([gridplan_binary, "cases", "dispatch", "--db", url, "--all-new", *NOW, "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [r.communicate(timeout=600) for r in runs]
+    assert all(r.returncode in (0, 1) for r in runs), [e for _, e in outs]
+    reports = [json.loads(o) for o, _ in outs]
+    together = [c for r in reports for c in r["cases"]]
+    assert sorted(together, key=lambda c: c["id"]) == sorted(alone["cases"], key=lambda c: c["id"])
+    assert count(server, url, "SELECT count(*) FROM (SELECT case_fid FROM case_dispatches GROUP BY case_fid HAVING count(*) > 1) d") == ["0"]
+    assert count(server, url, "SELECT count(*) FROM case_dispatches") == [str(alone["dispatched"])]
