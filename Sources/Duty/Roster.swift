@@ -79,8 +79,8 @@ package enum Roster {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0
     }
 
-    package static func person(_ db: Database, id: String) throws -> Person? {
-        try Row.fetchOne(db, sql: "SELECT \(Person.columns) FROM people WHERE person_id = ?", arguments: [id]).map(Person.init)
+    package static func person(_ db: some PlanReader, id: String) throws -> Person? {
+        try db.rows("SELECT \(Person.columns) FROM people WHERE person_id = ?", [id.databaseValue]).first.map(Person.init)
     }
 
     /// Unfinished cases each person is handling now, to set against their weekly capacity.
@@ -130,7 +130,7 @@ struct GridCodes {
     /// Codes of grids no longer current, with the day the last of them ended.
     var ended: [String: String] = [:]
 
-    init(_ db: Database) throws {
+    init(_ db: some PlanReader) throws {
         for entry in try GridRecord.codeHistory(db) {
             let code = entry.code
             if let to = entry.validTo {
@@ -165,10 +165,12 @@ package enum DutyChange {
     /// a time: an open one that began earlier is ended on `from` (a handover); one that begins on or
     /// after `from` is a conflict.
     package static func set(
-        store: GeoPackage, person: String, grid code: String, role: DutyRole, from: String, to: String? = nil,
+        store: any WritablePlanStore, person: String, grid code: String, role: DutyRole, from: String, to: String? = nil,
         note: String? = nil
     ) throws -> Result {
-        try store.write { db in
+        try store.writing { db in
+            // Two writers giving one grid a primary at once would both find none to end.
+            try db.serialize(on: "duties of \(code)")
             guard try Roster.person(db, id: person) != nil else {
                 throw GridplanError(.notFound, "no person with id \(person)", hint: "add them with `gridplan people import`")
             }
@@ -178,12 +180,12 @@ package enum DutyChange {
             let level = codes.current[code]?.level ?? .unit
             var result = Result(dutyID: 0)
             if role != .backup {
-                let others = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM duties WHERE grid_code = ? AND role = ? AND person_id != ? AND (valid_to IS NULL OR valid_to > ?)
-                          AND (? IS NULL OR valid_from < ?)
-                        """, arguments: [code, role.rawValue, person, from, to, to]
+                let overlapping = to == nil ? "" : " AND valid_from < ?"
+                let others = try db.rows(
+                    """
+                    SELECT * FROM duties WHERE grid_code = ? AND role = ? AND person_id != ? AND (valid_to IS NULL OR valid_to > ?)\(overlapping)
+                    ORDER BY id
+                    """, [code, role.rawValue, person, from].map(\.databaseValue) + (to.map { [$0.databaseValue] } ?? [])
                 ).map { try Duty($0) }
                 for other in others {
                     if other.validFrom >= from || other.validTo != nil {
@@ -192,27 +194,35 @@ package enum DutyChange {
                             "grid \(code) already has a \(role.rawValue) (\(other.personID)) from \(other.validFrom)\(other.validTo.map { " to \($0)" } ?? ""); end that duty first"
                         )
                     }
-                    try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [from, other.id])
+                    try db.execute("UPDATE duties SET valid_to = ? WHERE id = ?", [from.databaseValue, other.id.databaseValue])
                     result.ended.append("\(other.personID) as \(role.rawValue) of \(code) from \(other.validFrom), ended \(from)")
                 }
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [person, code, level.rawValue, role.rawValue, from, to, note, Clock.now()])
-            result.dutyID = db.lastInsertedRowID
+            let id: Int64? = try db.value(
+                """
+                INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    person.databaseValue, code.databaseValue, level.rawValue.databaseValue, role.rawValue.databaseValue, from.databaseValue,
+                    to.databaseValue, note.databaseValue, Clock.now().databaseValue,
+                ])
+            guard let id else { throw GridplanError(.failed, "the new duty was not stored") }
+            result.dutyID = id
             return result
         }
     }
 
     /// Ends `person`'s open duties in grid `code` (of `role`, or all) on day `on`; returns how many.
-    package static func end(store: GeoPackage, person: String, grid code: String, role: DutyRole? = nil, on day: String) throws -> Int {
-        try store.write { db in
-            let open = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM duties WHERE person_id = ? AND grid_code = ? AND (? IS NULL OR role = ?) AND (valid_to IS NULL OR valid_to > ?)
-                    """, arguments: [person, code, role?.rawValue, role?.rawValue, day]
+    package static func end(
+        store: any WritablePlanStore, person: String, grid code: String, role: DutyRole? = nil, on day: String
+    ) throws -> Int {
+        try store.writing { db in
+            try db.serialize(on: "duties of \(code)")
+            let ofRole = role == nil ? "" : " AND role = ?"
+            let open = try db.rows(
+                "SELECT * FROM duties WHERE person_id = ? AND grid_code = ?\(ofRole) AND (valid_to IS NULL OR valid_to > ?) ORDER BY id",
+                [person.databaseValue, code.databaseValue] + (role.map { [$0.rawValue.databaseValue] } ?? []) + [day.databaseValue]
             ).map { try Duty($0) }
             guard !open.isEmpty else {
                 throw GridplanError(.badInput, "\(person) has no \(role.map { "\($0.rawValue) " } ?? "")duty in grid \(code) after \(day)")
@@ -222,7 +232,7 @@ package enum DutyChange {
                     throw GridplanError(
                         .conflict, "\(person)'s \(d.role.rawValue) duty in \(code) starts on \(d.validFrom), not before \(day); nothing to end")
                 }
-                try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [day, d.id])
+                try db.execute("UPDATE duties SET valid_to = ? WHERE id = ?", [day.databaseValue, d.id.databaseValue])
             }
             return open.count
         }

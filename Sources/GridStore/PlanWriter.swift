@@ -33,6 +33,17 @@ extension PlanWriter {
     }
 }
 
+extension PlanWriter {
+    /// Makes every other writer that asks for the same `key` wait until this transaction ends, for
+    /// a change that rests on rows not there yet (a grid's one primary: no row to lock), which
+    /// ``lockingRows(skippingLocked:)`` cannot hold. On a server a transaction-scoped advisory lock;
+    /// nothing on a GeoPackage, whose writers take turns.
+    public func serialize(on key: String) throws {
+        guard dialect == .postgresql else { return }
+        try execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key.databaseValue])
+    }
+}
+
 extension Database: PlanWriter {
     public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
         try execute(sql: sql, arguments: StatementArguments(arguments))

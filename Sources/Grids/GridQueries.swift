@@ -42,8 +42,8 @@ extension GridRecord {
     }
 
     /// Every grid that has a code, oldest first.
-    public static func codeHistory(_ db: Database) throws -> [CodeEntry] {
-        try Row.fetchAll(db, sql: "SELECT fid, code, name, level, valid_to FROM grids WHERE code IS NOT NULL ORDER BY fid").map {
+    public static func codeHistory(_ db: some PlanReader) throws -> [CodeEntry] {
+        try db.rows("SELECT fid, code, name, level, valid_to FROM grids WHERE code IS NOT NULL ORDER BY fid", []).map {
             CodeEntry(fid: $0["fid"], code: $0["code"], name: $0["name"], level: try GridLevel(stored: $0["level"]), validTo: $0["valid_to"])
         }
     }

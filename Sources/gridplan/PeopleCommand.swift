@@ -119,7 +119,7 @@ struct DutyCommand: ParsableCommand {
                       --role primary --from 2024-06-01
                 """)
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "The person's id.") var person: String
         @Option(help: "The grid's code.") var grid: String
         @Option(help: "primary, backup or chief.") var role: String = "primary"
@@ -141,7 +141,9 @@ struct DutyCommand: ParsableCommand {
                 let r = try duty()
                 let start = try dayOption(from, option: "--from")
                 let end = try to.map { try dayOption($0, option: "--to") }
-                let result = try DutyChange.set(store: try store.open(), person: person, grid: grid, role: r, from: start, to: end, note: note)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let result = try DutyChange.set(store: plan, person: person, grid: grid, role: r, from: start, to: end, note: note)
                 if json {
                     let answer = DutySetJSON(
                         dutyId: result.dutyID, ended: result.ended, person: person, grid: grid, role: r.rawValue, from: start, to: end)
@@ -163,7 +165,7 @@ struct DutyCommand: ParsableCommand {
             abstract: "End a person's duties in a grid on a day.",
             discussion: "Example:\n  gridplan duty end --db plan.gpkg --person G017 --grid 440802001001003 \\\n      --on 2024-09-01")
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "The person's id.") var person: String
         @Option(help: "The grid's code.") var grid: String
         @Option(help: "Only this role: primary, backup or chief.") var role: String?
@@ -182,7 +184,9 @@ struct DutyCommand: ParsableCommand {
             try reportingErrors {
                 let r = try duty()
                 let day = try dayOption(on, option: "--on")
-                let n = try DutyChange.end(store: try store.open(), person: person, grid: grid, role: r, on: day)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let n = try DutyChange.end(store: plan, person: person, grid: grid, role: r, on: day)
                 if json { try printReport(DutyEndJSON(ended: n, person: person, grid: grid, role: r?.rawValue, on: day)); return }
                 say("ended \(n) \(n == 1 ? "duty" : "duties") of \(person) in \(grid) on \(day)")
             }

@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import pytest
+import shapely
 
 from conftest import PSQL, ROOT, psql
 
@@ -189,3 +190,57 @@ def test_two_dispatchers_at_once_dispatch_each_case_once(gridplan_binary, gridpl
     assert sorted(together, key=lambda c: c["id"]) == sorted(alone["cases"], key=lambda c: c["id"])
     assert count(server, url, "SELECT count(*) FROM (SELECT case_fid FROM case_dispatches GROUP BY case_fid HAVING count(*) > 1) d") == ["0"]
     assert count(server, url, "SELECT count(*) FROM case_dispatches") == [str(alone["dispatched"])]
+
+
+def test_duties_on_postgis_as_on_the_file(gridplan, pair, server, tmp_path):
+    """A handover, a refused earlier handover, an unknown person and an end of duty: the same answers
+    and the same roster afterwards (people list, who-covers on a day after the handover)."""
+    plan, _ = pair
+    (old, code), (new, _) = psql(server, "SELECT person_id, grid_code FROM duties WHERE role = 'primary' ORDER BY id LIMIT 2")
+    steps = [
+        ["set", "--person", new, "--grid", code, "--role", "primary", "--from", "2025-02-01", "--note", "交接"],
+        ["set", "--person", old, "--grid", code, "--role", "primary", "--from", "2025-01-15"],     # refused: a later one exists
+        ["set", "--person", "NOPE'--", "--grid", code, "--role", "backup", "--from", "2025-02-01"],  # refused: no such person
+        ["set", "--person", old, "--grid", code, "--role", "backup", "--from", "2025-02-01", "--to", "2025-06-01"],
+        ["end", "--person", new, "--grid", code, "--on", "2025-03-01"],
+        ["end", "--person", new, "--grid", code, "--on", "2025-03-01"],                             # refused: nothing open
+    ]
+    statuses = [same(gridplan, pair, "duty", *s, "--json")[0] for s in steps]
+    assert statuses == [0, 2, 2, 0, 0, 2], statuses
+    assert psql(server, f"SELECT person_id, role, valid_from, coalesce(valid_to::text, '') FROM duties WHERE grid_code = '{code}' ORDER BY id") == [
+        [old, "primary", "2024-01-01", "2025-02-01"], [new, "primary", "2025-02-01", "2025-03-01"], [old, "backup", "2025-02-01", "2025-06-01"]]
+    same(gridplan, pair, "people", "list", "--at", "2025-02-15", "--json")
+    units = tmp_path / "units.geojson"
+    gridplan("export", "--db", plan, "--level", "unit", "--format", "geojson", "--out", units)
+    for f in json.loads(units.read_text())["features"]:
+        if f["properties"]["code"] == code:
+            p = shapely.geometry.shape(f["geometry"]).representative_point()
+            for day in ["2025-01-20", "2025-02-15", "2025-04-01"]:
+                same(gridplan, pair, "who-covers", "--lon", repr(p.x), "--lat", repr(p.y), "--at", day, "--json")
+            break
+    else:
+        pytest.fail(f"no unit {code}")
+
+
+def test_handovers_racing_for_one_grid_leave_one_primary(gridplan_binary, gridplan, server, waiting_plan):
+    """Four people made primary of one grid from the same day at once, while another session holds the
+    grid's duty lock: one handover happens, the other three are refused (without the lock all four would
+    have ended the old primary and started, four primaries at once)."""
+    url = database(server, "duties")
+    gridplan("copy", "--from", waiting_plan, "--to", url)
+    code = count(server, url, "SELECT grid_code FROM duties WHERE role = 'primary' ORDER BY id LIMIT 1")[0]
+    people = count(server, url, f"SELECT person_id FROM people WHERE person_id NOT IN (SELECT person_id FROM duties WHERE grid_code = '{code}') "
+                                "ORDER BY person_id LIMIT 4")
+    name = url.rsplit("/", 1)[1]
+    _, folder, port = server
+    hold = subprocess.Popen([PSQL, "-X", "-q", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", name, "-c",
+                             f"BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('duties of {code}', 0)); SELECT pg_sleep(3); COMMIT;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    racers = [subprocess.Popen([gridplan_binary, "duty", "set", "--db", url, "--person", p, "--grid", code, "--role", "primary",
+                                "--from", "2025-02-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in people]
+    results = [(r.wait(timeout=120), r.stderr.read()) for r in racers]
+    assert hold.wait(timeout=60) == 0, hold.stderr.read()
+    assert sorted(s for s, _ in results) == [0, 2, 2, 2], results
+    assert all("already has a primary" in e for s, e in results if s == 2), results
+    assert count(server, url, f"SELECT count(*) FROM duties WHERE grid_code = '{code}' AND role = 'primary' AND valid_to IS NULL") == ["1"]
