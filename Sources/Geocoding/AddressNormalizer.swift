@@ -21,25 +21,40 @@ package enum AddressNormalizer {
     }
 
     /// Normalises UTF-8 bytes into a temporary buffer (on the stack for an address's length)
-    /// and calls `body` with the scalars and whether the text held a bracket: the parser works
-    /// in it, with no array made and freed per address of a backlog.
+    /// and calls `body` with the scalars and whether the text held a bracket.
+    package static func withNormalizedScalars<R>(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Unicode.Scalar>, _ sawBracket: Bool) -> R
+    ) -> R {
+        withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: scratchCapacity(bytes.count)) { buffer in
+            let (s, bracket) = normalize(utf8: bytes, in: buffer)
+            return body(s, bracket)
+        }
+    }
+
+    /// How many scalars ``normalize(utf8:in:)`` may write for `byteCount` bytes: at most one
+    /// scalar per byte, then a run of numerals grows at most fourfold (千 → 1000).
+    package static func scratchCapacity(_ byteCount: Int) -> Int { max(1, 5 * byteCount) }
+
+    /// Normalises UTF-8 bytes into `buffer` (``scratchCapacity(_:)`` scalars at least): the
+    /// scalars, which are `buffer`'s, and whether the text held a bracket. The parser passes a
+    /// buffer its thread keeps (``RecentStrings/scratch(_:)``): nothing is allocated per address
+    /// of a backlog, and no closure holds the parser's state.
     ///
     /// The bytes must be valid UTF-8 (a String's own, or whole scalars of one): they are
     /// decoded without checks. One ``entries`` read per scalar decides what becomes of it.
-    @inline(__always) package static func withNormalizedScalars<R>(
-        utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Unicode.Scalar>, _ sawBracket: Bool) -> R
-    ) -> R {
-        // At most one scalar per byte: the capacity needs no counting pass.
-        withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: max(1, bytes.count)) { buffer in
-            let (n, numerals, bracket) = buffer.withMemoryRebound(to: UInt32.self) { normalize(bytes, into: $0) }
-            let s = UnsafeBufferPointer(rebasing: buffer[..<n])
-            guard numerals else { return body(s, bracket) }
-            // A run of numerals grows at most fourfold (千 → 1000).
-            return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: 4 * n) { converted in
-                let m = convertNumerals(s, into: converted)
-                return body(UnsafeBufferPointer(rebasing: converted[..<m]), bracket)
-            }
+    @inline(__always)
+    package static func normalize(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, in buffer: UnsafeMutableBufferPointer<Unicode.Scalar>
+    ) -> (UnsafeBufferPointer<Unicode.Scalar>, sawBracket: Bool) {
+        precondition(buffer.count >= scratchCapacity(bytes.count))
+        let (n, numerals, bracket) = UnsafeMutableBufferPointer(rebasing: buffer[..<bytes.count]).withMemoryRebound(to: UInt32.self) {
+            normalize(bytes, into: $0)
         }
+        let s = UnsafeBufferPointer(rebasing: buffer[..<n])
+        guard numerals else { return (s, bracket) }
+        let converted = UnsafeMutableBufferPointer(rebasing: buffer[bytes.count...])
+        let m = convertNumerals(s, into: converted)
+        return (UnsafeBufferPointer(rebasing: converted[..<m]), bracket)
     }
 
     /// Writes the normalised scalars of `bytes` into `out`; returns how many, and whether the

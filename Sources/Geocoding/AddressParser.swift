@@ -127,9 +127,8 @@ package final class AddressParser: Sendable {
     }
 
     private func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, into r: inout AddressComponents, _ recent: RecentStrings) {
-        AddressNormalizer.withNormalizedScalars(utf8: bytes) { s, bracket in
-            if bracket { parse(bracketed: bytes, into: &r, recent) } else { parse(buffer: s, into: &r, recent) }
-        }
+        let (s, bracket) = AddressNormalizer.normalize(utf8: bytes, in: recent.scratch(bytes.count))
+        if bracket { parse(bracketed: bytes, into: &r, recent) } else { parse(buffer: s, into: &r, recent) }
     }
 
     /// Text in brackets is an aside (a landmark, the road nearby): parsed on its own, it only
@@ -154,7 +153,9 @@ package final class AddressParser: Sendable {
                 i += 1
             }
             func parsePart(_ part: Slice<UnsafeMutableBufferPointer<UInt8>>, into r: inout AddressComponents) {
-                AddressNormalizer.withNormalizedScalars(utf8: UnsafeBufferPointer(rebasing: part)) { s, _ in parse(buffer: s, into: &r, recent) }
+                // One part after the other in the thread's scratch: each is parsed before the next is normalised.
+                let bytes = UnsafeBufferPointer(rebasing: part)
+                parse(buffer: AddressNormalizer.normalize(utf8: bytes, in: recent.scratch(bytes.count)).0, into: &r, recent)
             }
             parsePart(buffer[..<main], into: &r)
             parsePart(buffer[bytes.count..<aside], into: &a)

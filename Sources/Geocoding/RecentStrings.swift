@@ -22,6 +22,9 @@ final class RecentStrings {
     }
     private let keys: UnsafeMutablePointer<Key>
     private let values: UnsafeMutablePointer<String>
+    /// The scalars of the address this thread parses (``AddressNormalizer/normalize(utf8:in:)``),
+    /// kept from one address to the next and grown to the longest yet.
+    private var scratchBuffer = UnsafeMutableBufferPointer<Unicode.Scalar>.allocate(capacity: 256)
 
     init() {
         // An empty slot's key has length 0, which no looked-up name has.
@@ -32,9 +35,22 @@ final class RecentStrings {
     }
 
     deinit {
+        scratchBuffer.deallocate()
         keys.deallocate()
         values.deinitialize(count: Self.slots)
         values.deallocate()
+    }
+
+    /// This thread's buffer for normalising an address of `byteCount` UTF-8 bytes: valid until the
+    /// next call on this thread, so one address is normalised and parsed before the next.
+    @inline(__always)
+    func scratch(_ byteCount: Int) -> UnsafeMutableBufferPointer<Unicode.Scalar> {
+        let needed = AddressNormalizer.scratchCapacity(byteCount)
+        if scratchBuffer.count < needed {
+            scratchBuffer.deallocate()
+            scratchBuffer = .allocate(capacity: max(needed, 2 * scratchBuffer.count))
+        }
+        return scratchBuffer
     }
 
     /// The String of `scalars`, from the table or made (and kept).
