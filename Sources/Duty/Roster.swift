@@ -169,8 +169,9 @@ package enum DutyChange {
         note: String? = nil
     ) throws -> Result {
         try store.writing { db in
-            // Two writers giving one grid a primary at once would both find none to end.
-            try db.serialize(on: "duties of \(code)")
+            // Two writers giving one grid a primary at once would both find none to end; a roster
+            // import checks its lines against the duties too: one change of the roster at a time.
+            try db.serialize(on: "roster")
             guard try Roster.person(db, id: person) != nil else {
                 throw GridplanError(.notFound, "no person with id \(person)", hint: "add them with `gridplan people import`")
             }
@@ -218,7 +219,7 @@ package enum DutyChange {
         store: any WritablePlanStore, person: String, grid code: String, role: DutyRole? = nil, on day: String
     ) throws -> Int {
         try store.writing { db in
-            try db.serialize(on: "duties of \(code)")
+            try db.serialize(on: "roster")
             let ofRole = role == nil ? "" : " AND role = ?"
             let open = try db.rows(
                 "SELECT * FROM duties WHERE person_id = ? AND grid_code = ?\(ofRole) AND (valid_to IS NULL OR valid_to > ?) ORDER BY id",

@@ -45,7 +45,7 @@ package enum RosterImporter {
     ]
 
     package static func run(
-        file: String, into store: GeoPackage, crs: CRS? = nil, encoding: String? = nil,
+        file: String, into store: any WritablePlanStore, crs: CRS? = nil, encoding: String? = nil,
         today: String = Clock.day(Clock.now())
     ) throws -> RosterImportReport {
         let reader = try CaseReader(path: file, crs: crs, encoding: encoding)
@@ -63,7 +63,10 @@ package enum RosterImporter {
         struct Line { var number: Int; var person: Person; var duty: (code: String, level: GridLevel, role: DutyRole, from: String, to: String?)? }
         var lines: [Line] = []
         let now = Clock.now()
-        try store.read { db in
+        // Checked and stored in one transaction: on a server, the duties the lines are checked
+        // against cannot change before they are written (a second import, a handover, waits).
+        return try store.writing { db in
+            try db.serialize(on: "roster")
             let codes = try GridCodes(db)
             let existing = try Roster.duties(db)
             var firstLine: [String: (Int, Person)] = [:]
@@ -135,9 +138,11 @@ package enum RosterImporter {
                                         "\(id): grid \(code) already has a \(dutyRole.rawValue), \(clash.personID), from \(clash.validFrom)\(clash.validTo.map { " to \($0)" } ?? "") (stored)"
                                     ); continue
                                 }
-                                if let clash = lines.first(where: {
-                                    $0.duty.map { $0.code == code && $0.role == dutyRole && overlaps($0.from, $0.to) } ?? false
-                                }) {
+                                func clashes(_ line: Line) -> Bool {
+                                    guard let d = line.duty else { return false }
+                                    return d.code == code && d.role == dutyRole && overlaps(d.from, d.to)
+                                }
+                                if let clash = lines.first(where: clashes) {
                                     reject(
                                         "\(id): grid \(code) already has a \(dutyRole.rawValue), \(clash.person.id), from \(clash.duty!.from)\(clash.duty!.to.map { " to \($0)" } ?? "") (line \(clash.number))"
                                     ); continue
@@ -150,48 +155,50 @@ package enum RosterImporter {
                     lines.append(entry)
                 }
             }
-        }
-        try store.write { db in
             var seen = Set<String>()
             for line in lines {
                 let p = line.person
                 if seen.insert(p.id).inserted {
                     let exists = try Roster.person(db, id: p.id) != nil
-                    let blob = try p.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: p.lat!, srsID: GeoPackage.storeSRSID) }
+                    let geom = try db.point(lon: p.lon, lat: p.lat)
                     // Insert or update, not an upsert: the outer ON CONFLICT would override the R-tree
                     // triggers' INSERT OR REPLACE.
                     let values: [DatabaseValueConvertible?] = [
-                        blob, p.name, p.phone, p.role.rawValue, p.organisation, p.capacityPerWeek,
-                        p.activeFrom, p.activeTo, p.lon, p.lat, now, p.id,
+                        p.name, p.phone, p.role.rawValue, p.organisation, p.capacityPerWeek, p.activeFrom, p.activeTo, p.lon, p.lat, now, p.id,
                     ]
+                    let arguments = geom.arguments + values.map { $0?.databaseValue ?? .null }
                     if exists {
                         try db.execute(
-                            sql: """
-                                UPDATE people SET geom = ?, name = ?, phone = ?, role = ?, organisation = ?, capacity_per_week = ?,
-                                  active_from = ?, active_to = ?, lon = ?, lat = ?, updated_at = ? WHERE person_id = ?
-                                """, arguments: StatementArguments(values))
+                            """
+                            UPDATE people SET geom = \(geom.sql), name = ?, phone = ?, role = ?, organisation = ?, capacity_per_week = ?,
+                              active_from = ?, active_to = ?, lon = ?, lat = ?, updated_at = ? WHERE person_id = ?
+                            """, arguments)
                     } else {
                         try db.execute(
-                            sql: """
-                                INSERT INTO people (geom, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat,
-                                  updated_at, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                                """, arguments: StatementArguments(values))
+                            """
+                            INSERT INTO people (geom, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat,
+                              updated_at, person_id) VALUES (\(geom.sql), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, arguments)
                     }
                     if exists { report.peopleUpdated += 1 } else { report.peopleAdded += 1 }
                 }
                 if let d = line.duty {
                     try db.execute(
-                        sql: """
-                            INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [p.id, d.code, d.level.rawValue, d.role.rawValue, d.from, d.to, "\(reader.fileName) line \(line.number)", now])
+                        """
+                        INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [
+                            p.id.databaseValue, d.code.databaseValue, d.level.rawValue.databaseValue, d.role.rawValue.databaseValue,
+                            d.from.databaseValue, d.to.databaseValue, "\(reader.fileName) line \(line.number)".databaseValue, now.databaseValue,
+                        ])
                     report.dutiesAdded += 1
                 }
             }
-            try FeatureTables.refreshExtent(db, table: "people")
+            // A GeoPackage keeps each table's extent in gpkg_contents; PostGIS computes it when asked.
+            if let file = db as? Database { try FeatureTables.refreshExtent(file, table: "people") }
+            return report
         }
-        return report
     }
 
     /// 7–15 digits (3 for a department's service number such as 110 or 12345), with optional +,

@@ -44,6 +44,21 @@ extension PlanWriter {
     }
 }
 
+extension PlanWriter {
+    /// A point for a geometry column (CGCS2000 longitude and latitude) in this database's form,
+    /// with its arguments: a GeoPackage geometry blob on a file, PostGIS's constructor on a server;
+    /// NULL for no point.
+    public func point(lon: Double?, lat: Double?) throws -> (sql: String, arguments: [DatabaseValue]) {
+        guard let lon, let lat else { return ("NULL", []) }
+        switch dialect {
+        case .sqlite:
+            return ("?", [try GeoPackageGeometry.encodePoint(x: lon, y: lat, srsID: GeoPackage.storeSRSID).databaseValue])
+        case .postgresql:
+            return ("ST_SetSRID(ST_MakePoint(?, ?), \(GeoPackage.storeSRSID))", [lon.databaseValue, lat.databaseValue])
+        }
+    }
+}
+
 extension Database: PlanWriter {
     public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
         try execute(sql: sql, arguments: StatementArguments(arguments))

@@ -73,14 +73,14 @@ public final class PostGISPlan: WritablePlanStore {
     public func closeWaiting() throws { try Self.blocking { try await self.session.close() } }
 
     public func reading<T>(_ body: (any PlanReader) throws -> T) throws -> T {
-        try transaction(writing: false, "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ") { try body(Reader(plan: self)) }
+        try transaction(writing: false, "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ") { try body(Statements(plan: self)) }
     }
 
     /// One read-write transaction at `READ COMMITTED`, PostgreSQL's own default: each statement
     /// sees what other writers committed before it, and rows a writer locks
     /// (``PlanWriter/lockingRows(skippingLocked:)``) are read as the last writer left them.
     public func writing<T>(_ body: (any PlanWriter) throws -> T) throws -> T {
-        try transaction(writing: true, "BEGIN ISOLATION LEVEL READ COMMITTED") { try body(Reader(plan: self)) }
+        try transaction(writing: true, "BEGIN ISOLATION LEVEL READ COMMITTED") { try body(Statements(plan: self)) }
     }
 
     /// Runs `body` in the transaction `begin` opens, or in the one already open on this
@@ -121,7 +121,7 @@ public final class PostGISPlan: WritablePlanStore {
 
     /// Statements on the plan's connection, inside its open transaction (read-only or not: the
     /// server refuses a change in a read-only one).
-    private struct Reader: PlanWriter {
+    private struct Statements: PlanWriter {
         let plan: PostGISPlan
         var dialect: SQLDialect { .postgresql }
 

@@ -25,8 +25,8 @@ struct PeopleCommand: ParsableCommand {
 
                 Lines that cannot be used are listed with their number and the reason: a missing id or name, an \
                 unknown role, a bad phone or date, a grid code that does not exist or has ended, a second primary or \
-                chief of a grid at the same time. The other lines are stored in one transaction; the same file \
-                again changes nothing.
+                chief of a grid at the same time. The other lines are checked and stored in one transaction (on a \
+                server, other roster changes wait for it); the same file again changes nothing.
 
                 Example:
                   gridplan people import roster.csv --db plan.gpkg --crs gcj02
@@ -34,7 +34,7 @@ struct PeopleCommand: ParsableCommand {
 
         @Argument(help: "The roster file; - for standard input.") var file: String
         @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "CRS of the base coordinates: wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN.") var crs: String?
         @Option(help: "Text encoding (e.g. CP936 for GBK; default: detected).") var encoding: String?
 
@@ -48,7 +48,9 @@ struct PeopleCommand: ParsableCommand {
                 let source = try crs.map { try parseCRS($0, option: "--crs") }
                 let input = try InputFile(file)
                 defer { input.remove() }
-                let report = try RosterImporter.run(file: input.path, into: try store.open(), crs: source, encoding: encoding)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let report = try RosterImporter.run(file: input.path, into: plan, crs: source, encoding: encoding)
                 rejected = !report.rejects.isEmpty
                 if json { try printReport(report); return }
                 for r in report.rejects { say("line \(r.line): \(r.reason)") }

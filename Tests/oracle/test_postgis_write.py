@@ -1,8 +1,9 @@
-"""Commands that change cases (dispatch, the life cycle, escalation) run on a plan copied to a real
-PostgreSQL 15 + PostGIS server (started by this module on a private port): they print what they print on
-the GeoPackage and leave the same rows; several at once on the server neither lose an update nor
-dispatch a case twice."""
+"""Commands that change cases (dispatch, the life cycle, escalation) and the roster (duties, roster
+imports) run on a plan copied to a real PostgreSQL 15 + PostGIS server (started by this module on a
+private port): they print what they print on the GeoPackage and leave the same rows; several at once on
+the server neither lose an update, nor dispatch a case twice, nor give a grid two primaries."""
 import json
+import sqlite3
 import subprocess
 import time
 
@@ -224,7 +225,7 @@ def test_duties_on_postgis_as_on_the_file(gridplan, pair, server, tmp_path):
 
 def test_handovers_racing_for_one_grid_leave_one_primary(gridplan_binary, gridplan, server, waiting_plan):
     """Four people made primary of one grid from the same day at once, while another session holds the
-    grid's duty lock: one handover happens, the other three are refused (without the lock all four would
+    roster's lock: one handover happens, the other three are refused (without the lock all four would
     have ended the old primary and started, four primaries at once)."""
     url = database(server, "duties")
     gridplan("copy", "--from", waiting_plan, "--to", url)
@@ -234,7 +235,7 @@ def test_handovers_racing_for_one_grid_leave_one_primary(gridplan_binary, gridpl
     name = url.rsplit("/", 1)[1]
     _, folder, port = server
     hold = subprocess.Popen([PSQL, "-X", "-q", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", name, "-c",
-                             f"BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('duties of {code}', 0)); SELECT pg_sleep(3); COMMIT;"],
+                             "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('roster', 0)); SELECT pg_sleep(3); COMMIT;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     racers = [subprocess.Popen([gridplan_binary, "duty", "set", "--db", url, "--person", p, "--grid", code, "--role", "primary",
@@ -244,3 +245,33 @@ def test_handovers_racing_for_one_grid_leave_one_primary(gridplan_binary, gridpl
     assert sorted(s for s, _ in results) == [0, 2, 2, 2], results
     assert all("already has a primary" in e for s, e in results if s == 2), results
     assert count(server, url, f"SELECT count(*) FROM duties WHERE grid_code = '{code}' AND role = 'primary' AND valid_to IS NULL") == ["1"]
+
+
+def test_a_roster_import_on_postgis_as_on_the_file(gridplan, pair, server, tmp_path):
+    """A roster file with new people (one with a base in GCJ-02), a duty, an update, an unknown grid and a
+    second chief: the same report and the same roster on both, the bases at the same points; the same file
+    again changes nothing."""
+    plan, _ = pair
+    (unit,), = psql(server, "SELECT grid_code FROM duties WHERE role = 'primary' AND level = 4 ORDER BY id DESC LIMIT 1")
+    (community,), = psql(server, "SELECT grid_code FROM duties WHERE role = 'chief' AND level = 2 ORDER BY id LIMIT 1")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join([
+        "id,name,phone,role,lon,lat,grid,duty,duty_from",
+        "N1,新网格员,13900000001,专职网格员,110.3601,21.2705,,,",
+        f"N2,后备网格员,13900000002,兼职网格员,,,{unit},backup,2025-01-01",
+        "G3,网格员3,13911112222,专职网格员,,,,,",
+        "N3,无此网格,13900000003,专职网格员,,,NOPE-1,primary,2025-01-01",
+        f"N4,第二网格长,13900000004,网格长,,,{community},chief,2025-01-01",
+    ]) + "\n", encoding="utf-8")
+    status, out, _ = same(gridplan, pair, "people", "import", roster, "--crs", "gcj02", "--json")
+    report = json.loads(out)
+    assert status == 1 and len(report["rejects"]) == 2, out
+    assert (report["people_added"], report["people_updated"], report["duties_added"]) == (2, 1, 1), out
+    status, out, _ = same(gridplan, pair, "people", "import", roster, "--crs", "gcj02", "--json")
+    assert (json.loads(out)["people_added"], json.loads(out)["duties_added"]) == (0, 0), out
+    same(gridplan, pair, "people", "list", "--json")
+    with sqlite3.connect(plan) as con:
+        lon, lat = con.execute("SELECT lon, lat FROM people WHERE person_id = 'N1'").fetchone()
+    (x, y, srid), = psql(server, "SELECT ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM people WHERE person_id = 'N1'")
+    assert (float(x), float(y), srid) == (lon, lat, "4490")
+    assert abs(lon - 110.3601) < 0.01 and lon != 110.3601          # moved from GCJ-02 to CGCS2000
