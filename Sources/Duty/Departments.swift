@@ -29,7 +29,7 @@ package struct Department: Sendable {
 /// Loads departments from CSV (id, name, phone, contact, categories separated by spaces,
 /// commas or semicolons); the same id again updates. Rejects are reported by line.
 package enum DepartmentImporter {
-    package static func run(file: String, into store: GeoPackage, encoding: String? = nil) throws -> RosterImportReport {
+    package static func run(file: String, into store: any WritablePlanStore, encoding: String? = nil) throws -> RosterImportReport {
         let reader = try CaseReader(path: file, encoding: encoding)
         func find(_ names: [String]) -> Int? { names.lazy.compactMap { reader.field($0) }.first }
         guard let idField = find(["id", "department_id", "部门编号", "编号"]), let nameField = find(["name", "部门", "部门名称", "名称"]) else {
@@ -56,15 +56,18 @@ package enum DepartmentImporter {
             }
         }
         let now = Clock.now()
-        try store.write { db in
+        try store.writing { db in
+            // One import at a time on a server: each counts what it adds against what is there.
+            try db.serialize(on: "departments")
             for d in rows {
-                let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM departments WHERE department_id = ?", arguments: [d.id]) ?? false
+                let exists = try db.value("SELECT 1 FROM departments WHERE department_id = ?", [d.id.databaseValue]) as Int? != nil
                 try db.execute(
-                    sql: """
-                        INSERT INTO departments (department_id, name, phone, contact, categories, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, contact = excluded.contact,
-                          categories = excluded.categories, updated_at = excluded.updated_at
-                        """, arguments: [d.id, d.name, d.phone, d.contact, d.categories.joined(separator: " "), now])
+                    """
+                    INSERT INTO departments (department_id, name, phone, contact, categories, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(department_id) DO UPDATE SET name = excluded.name, phone = excluded.phone, contact = excluded.contact,
+                      categories = excluded.categories, updated_at = excluded.updated_at
+                    """,
+                    [d.id, d.name, d.phone, d.contact, d.categories.joined(separator: " "), now].map { $0?.databaseValue ?? .null })
                 if exists { report.peopleUpdated += 1 } else { report.peopleAdded += 1 }
             }
         }

@@ -209,14 +209,16 @@ struct DepartmentsCommand: ParsableCommand {
 
         @Argument(help: "The departments file (CSV, UTF-8 or GBK); - for standard input.") var file: String
         @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "Text encoding (default: detected).") var encoding: String?
 
         func run() throws {
             try reportingErrors {
                 let input = try InputFile(file)
                 defer { input.remove() }
-                let report = try DepartmentImporter.run(file: input.path, into: try store.open(), encoding: encoding)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let report = try DepartmentImporter.run(file: input.path, into: plan, encoding: encoding)
                 if json {
                     try printReport(report)
                     try rejectedRows(report.rejects.count)

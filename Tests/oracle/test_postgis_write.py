@@ -275,3 +275,25 @@ def test_a_roster_import_on_postgis_as_on_the_file(gridplan, pair, server, tmp_p
     (x, y, srid), = psql(server, "SELECT ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM people WHERE person_id = 'N1'")
     assert (float(x), float(y), srid) == (lon, lat, "4490")
     assert abs(lon - 110.3601) < 0.01 and lon != 110.3601          # moved from GCJ-02 to CGCS2000
+
+
+def test_a_departments_import_on_postgis_as_on_the_file(gridplan, pair, server, tmp_path):
+    """Departments with a bad phone among them, imported twice (the second time updates): the same reports
+    on both, and the same rows."""
+    plan, _ = pair
+    departments = tmp_path / "departments.csv"
+    departments.write_text("\n".join([
+        "id,name,phone,contact,categories",
+        "D01,城管执法局,0759-1234567,李四,01 0102",
+        "D02,公安分局,110,王五,04;0401",
+        "D03,坏电话,abc,赵六,05",
+        "D04,住建局,12345,'; DROP TABLE departments; --,06",
+    ]) + "\n", encoding="utf-8")
+    for added, updated in [(3, 0), (0, 3)]:
+        status, out, _ = same(gridplan, pair, "departments", "import", departments, "--json")
+        report = json.loads(out)
+        assert status == 1 and (report["people_added"], report["people_updated"], len(report["rejects"])) == (added, updated, 1), out
+    with sqlite3.connect(plan) as con:
+        on_file = [list(map(str, r)) for r in con.execute("SELECT department_id, name, phone, contact, categories FROM departments ORDER BY 1")]
+    assert psql(server, "SELECT department_id, name, phone, contact, categories FROM departments ORDER BY 1") == on_file
+    assert len(on_file) == 3
