@@ -68,8 +68,8 @@ package enum CaseStore {
     }
 
     /// Cases in any of `statuses`, oldest report first, locked for this transaction's change of
-    /// them. `skippingLocked`: on a server, cases another writer holds now are left to it (two
-    /// dispatchers share a backlog); otherwise this one waits for them.
+    /// them. `skippingLocked`: on a server, cases another writer holds now are left to it (a
+    /// second dispatcher does not wait for the first); otherwise this one waits for them.
     package static func handlingForChange(_ db: some PlanWriter, statuses: [CaseStatus], skippingLocked: Bool) throws -> [CaseHandling] {
         try db.rows(inStatuses(statuses) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
     }

@@ -22,9 +22,9 @@ public protocol PlanWriter: PlanReader {
 extension PlanWriter {
     /// What ends a SELECT whose rows this transaction is about to change: on a server, `FOR
     /// UPDATE` (a second dispatcher waits for this one, then reads the rows as it left them), or
-    /// with `skippingLocked` `FOR UPDATE SKIP LOCKED` (it takes the rows no one holds, so that
-    /// two dispatchers share a backlog). Nothing on a GeoPackage, whose writers take turns for
-    /// the whole transaction.
+    /// with `skippingLocked` `FOR UPDATE SKIP LOCKED` (it takes the rows no one holds and does
+    /// not wait for the others). Nothing on a GeoPackage, whose writers take turns for the whole
+    /// transaction.
     public func lockingRows(skippingLocked: Bool = false) -> String {
         switch dialect {
         case .sqlite: ""
