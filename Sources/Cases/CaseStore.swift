@@ -74,9 +74,19 @@ package enum CaseStore {
         try db.rows(inStatuses(statuses) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
     }
 
-    private static func inStatuses(_ statuses: [CaseStatus]) -> String {
+    /// The cases of `fids` still in any of `statuses`, in the same order and locked as
+    /// ``handlingForChange(_:statuses:skippingLocked:)``: a batch of a list read before.
+    package static func handlingForChange(
+        _ db: some PlanWriter, fids: [Int64], statuses: [CaseStatus], skippingLocked: Bool
+    ) throws -> [CaseHandling] {
+        guard !fids.isEmpty else { return [] }
+        let among = " AND fid IN (\(fids.map(String.init).joined(separator: ", ")))"
+        return try db.rows(inStatuses(statuses, among) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
+    }
+
+    private static func inStatuses(_ statuses: [CaseStatus], _ condition: String = "") -> String {
         let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return "SELECT \(CaseHandling.columns) FROM cases WHERE status IN (\(list)) ORDER BY reported_at, fid"
+        return "SELECT \(CaseHandling.columns) FROM cases WHERE status IN (\(list))\(condition) ORDER BY reported_at, fid"
     }
 
     /// Whether a case with external id `caseID` is stored.

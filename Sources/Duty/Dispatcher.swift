@@ -25,50 +25,72 @@ package enum Dispatcher {
     /// States from which the centre dispatches: waiting (reported, verified, accepted) or sent back.
     package static let dispatchable: [CaseStatus] = [.reported, .verified, .accepted, .returned, .reopened]
 
+    /// How many waiting cases one transaction of ``run(store:rules:caseID:now:actor:)`` dispatches.
+    static let batchSize = 200
+
     /// Dispatches one case (`caseID`) or every case waiting for dispatch (nil), as of `now`.
+    ///
+    /// Every waiting case goes in batches of ``batchSize``, oldest report first, each batch one
+    /// transaction: a dispatcher stopped half-way keeps the batches it finished (run it again for
+    /// the rest), and on a server two dispatchers work through one backlog side by side, each
+    /// taking the cases of a batch the other does not hold and leaving out those the other has
+    /// dispatched meanwhile.
     package static func run(
         store: any WritablePlanStore, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
         actor: String = "dispatch"
     ) throws -> [DispatchOutcome] {
-        try store.writing { db in
-            let rows: [CaseHandling]
-            if let caseID {
+        if let caseID {
+            return try store.writing { db in
                 guard let one = try CaseStore.handlingForChange(db, caseID: caseID) else {
                     throw GridplanError(.notFound, "no case with id \(caseID)")
                 }
-                rows = [one]
-            } else {
-                rows = try CaseStore.handlingForChange(db, statuses: dispatchable, skippingLocked: true)
+                return try dispatch([one], db, rules: rules, now: now, actor: actor)
             }
-            let departments = try Department.all(db)
-            let day = Clock.day(now)
-            var outcomes: [DispatchOutcome] = []
-            for c in rows {
-                var outcome = DispatchOutcome(caseID: c.id, dispatched: false, reason: "")
-                guard dispatchable.contains(c.status) else {
-                    outcome.reason = "status is \(c.status.rawValue): only reported, verified, accepted, returned or reopened cases are dispatched"
-                    outcomes.append(outcome); continue
-                }
-                if let problem = unlocated(c) { outcome.reason = problem; outcomes.append(outcome); continue }
-                let (target, why) = rules.level(severity: c.severity, category: c.category)
-                // A case sent back by its handler does not go straight back to them.
-                let returnedBy = c.status == .returned ? c.handler : nil
-                guard let (level, code, person, note) = try pick(db, c, from: target, day: day, excluding: returnedBy) else {
-                    outcome.reason =
-                        "\(why), but no one \(returnedBy.map { "other than \($0), who returned it, " } ?? "")is on duty on \(day) in \(chainText(c, from: target))"
-                    outcomes.append(outcome); continue
-                }
-                let summoned = rules.departments(severity: c.severity, category: c.category, all: departments)
-                outcome = DispatchOutcome(
-                    caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: summoned,
-                    reason: "\(why)\(note)" + (returnedBy.map { " (\($0) returned it)" } ?? "")
-                        + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
-                try record(db, c, outcome, escalation: false, now: now)
-                try Lifecycle.recordTransition(db, fid: c.fid, from: c.status, to: .dispatched, at: now, actor: actor, note: outcome.reason)
-                outcomes.append(outcome)
-            }
-            return outcomes
         }
+        let waiting = try store.reading { db in try CaseStore.handling(db, statuses: dispatchable).map(\.fid) }
+        var outcomes: [DispatchOutcome] = []
+        for start in stride(from: 0, to: waiting.count, by: batchSize) {
+            let batch = Array(waiting[start..<min(start + batchSize, waiting.count)])
+            outcomes += try store.writing { db in
+                let rows = try CaseStore.handlingForChange(db, fids: batch, statuses: dispatchable, skippingLocked: true)
+                return try dispatch(rows, db, rules: rules, now: now, actor: actor)
+            }
+        }
+        return outcomes
+    }
+
+    /// Dispatches `rows`, read and locked in this transaction.
+    private static func dispatch(
+        _ rows: [CaseHandling], _ db: some PlanWriter, rules: DispatchRules, now: String, actor: String
+    ) throws -> [DispatchOutcome] {
+        let departments = try Department.all(db)
+        let day = Clock.day(now)
+        var outcomes: [DispatchOutcome] = []
+        for c in rows {
+            var outcome = DispatchOutcome(caseID: c.id, dispatched: false, reason: "")
+            guard dispatchable.contains(c.status) else {
+                outcome.reason = "status is \(c.status.rawValue): only reported, verified, accepted, returned or reopened cases are dispatched"
+                outcomes.append(outcome); continue
+            }
+            if let problem = unlocated(c) { outcome.reason = problem; outcomes.append(outcome); continue }
+            let (target, why) = rules.level(severity: c.severity, category: c.category)
+            // A case sent back by its handler does not go straight back to them.
+            let returnedBy = c.status == .returned ? c.handler : nil
+            guard let (level, code, person, note) = try pick(db, c, from: target, day: day, excluding: returnedBy) else {
+                outcome.reason =
+                    "\(why), but no one \(returnedBy.map { "other than \($0), who returned it, " } ?? "")is on duty on \(day) in \(chainText(c, from: target))"
+                outcomes.append(outcome); continue
+            }
+            let summoned = rules.departments(severity: c.severity, category: c.category, all: departments)
+            outcome = DispatchOutcome(
+                caseID: c.id, dispatched: true, level: level, grid: code, person: person, departments: summoned,
+                reason: "\(why)\(note)" + (returnedBy.map { " (\($0) returned it)" } ?? "")
+                    + (summoned.isEmpty ? "" : "; summoned \(summoned.joined(separator: ", ")) (category \(c.category ?? "?"))"))
+            try record(db, c, outcome, escalation: false, now: now)
+            try Lifecycle.recordTransition(db, fid: c.fid, from: c.status, to: .dispatched, at: now, actor: actor, note: outcome.reason)
+            outcomes.append(outcome)
+        }
+        return outcomes
     }
 
     /// Why a case has no grid to be dispatched in, nil when it has one.

@@ -51,8 +51,10 @@ extension CasesCommand {
                   gridplan cases dispatch --all-new \\
                       --db postgresql://centre@db.example:5432/district
 
-                On a server, several dispatchers may run at once: each takes the waiting cases no other holds \
-                at that moment, and a case dispatched by one is not dispatched again by another.
+                --all-new goes through the waiting cases in batches of 200, each stored as it is done (stopped \
+                half-way, run it again for the rest). On a server, several dispatchers may run at once: each \
+                takes the cases of a batch no other holds at that moment, and a case dispatched by one is not \
+                dispatched again by another.
                 """)
 
         @OptionGroup var store: WritablePlanOptions
