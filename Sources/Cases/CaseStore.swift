@@ -67,6 +67,13 @@ package enum CaseStore {
         try db.rows(inStatuses(statuses), []).map(CaseHandling.init)
     }
 
+    /// The row ids of the cases in any of `statuses`, oldest report first: a list to work through
+    /// in batches (``handlingForChange(_:fids:statuses:skippingLocked:)``).
+    package static func fids(_ db: some PlanReader, statuses: [CaseStatus]) throws -> [Int64] {
+        let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try db.rows("SELECT fid FROM cases WHERE status IN (\(list)) ORDER BY reported_at, fid", []).map { $0[0] }
+    }
+
     /// Cases in any of `statuses`, oldest report first, locked for this transaction's change of
     /// them. `skippingLocked`: on a server, cases another writer holds now are left to it (a
     /// second dispatcher does not wait for the first); otherwise this one waits for them.

@@ -47,7 +47,7 @@ package enum Dispatcher {
                 return try dispatch([one], db, rules: rules, now: now, actor: actor)
             }
         }
-        let waiting = try store.reading { db in try CaseStore.handling(db, statuses: dispatchable).map(\.fid) }
+        let waiting = try store.reading { db in try CaseStore.fids(db, statuses: dispatchable) }
         var outcomes: [DispatchOutcome] = []
         for start in stride(from: 0, to: waiting.count, by: batchSize) {
             let batch = Array(waiting[start..<min(start + batchSize, waiting.count)])

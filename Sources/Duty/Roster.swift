@@ -27,8 +27,6 @@ package struct Person: Sendable {
         self.capacityPerWeek = capacityPerWeek; self.activeFrom = activeFrom; self.activeTo = activeTo; self.lon = lon; self.lat = lat
     }
 
-    init(_ row: Row) { self.init(PlanRow(row)) }
-
     init(_ row: PlanRow) {
         id = row["person_id"]; name = row["name"]; phone = row["phone"]
         role = PersonRole(rawValue: row["role"]) ?? .fullTimeGridder
@@ -48,8 +46,6 @@ package struct Duty: Sendable {
     package var validTo: String?
 
     /// `roleColumn` names the duty's role where a join also has the person's `role`.
-    init(_ row: Row, roleColumn: String = "role") throws { try self.init(PlanRow(row), roleColumn: roleColumn) }
-
     init(_ row: PlanRow, roleColumn: String = "role") throws {
         id = row["id"]; personID = row["person_id"]; gridCode = row["grid_code"]
         level = try GridLevel(stored: row["level"])

@@ -31,9 +31,7 @@ extension PlanWriter {
         case .postgresql: skippingLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"
         }
     }
-}
 
-extension PlanWriter {
     /// Makes every other writer that asks for the same `key` wait until this transaction ends, for
     /// a change that rests on rows not there yet (a grid's one primary: no row to lock), which
     /// ``lockingRows(skippingLocked:)`` cannot hold. On a server a transaction-scoped advisory lock;
@@ -42,9 +40,7 @@ extension PlanWriter {
         guard dialect == .postgresql else { return }
         try execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key.databaseValue])
     }
-}
 
-extension PlanWriter {
     /// A point for a geometry column (CGCS2000 longitude and latitude) in this database's form,
     /// with its arguments: a GeoPackage geometry blob on a file, PostGIS's constructor on a server;
     /// NULL for no point.
