@@ -60,7 +60,7 @@ package enum CaseImporter {
     static let closedNames = ["closed_at", "close_time", "结案时间", "办结时间"]
 
     package static func run(
-        file: String, into store: GeoPackage, options: CaseImportOptions,
+        file: String, into store: any WritablePlanStore, options: CaseImportOptions,
         progress: ((Int, Int) throws -> Void)? = nil
     ) throws -> CaseImportReport {
         let started = Date()
@@ -72,17 +72,19 @@ package enum CaseImporter {
         let total = reader.rowCount
         let key = try checkpointKey(file)
         let rejectsPath = options.rejectsPath ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".rejects.csv"
+        let file = store as? GeoPackage
 
         var report = CaseImportReport(rejectsPath: rejectsPath, sourceCRS: reader.sourceCRS?.description)
         var skip = 0
         var rejectsBytes: UInt64 = 0
-        if !options.restart,
-            let row = try store.read({
-                try Row.fetchOne(
-                    $0, sql: "SELECT rows_done, complete, rejects_bytes FROM internal_import_checkpoints WHERE source = ?", arguments: [key])
-            }),
-            (row["complete"] as Int) == 0
-        {
+        let (checkpoint, existing) = try store.reading { r in
+            (
+                try r.rows("SELECT rows_done, complete, rejects_bytes FROM internal_import_checkpoints WHERE source = ?", [key.databaseValue])
+                    .first,
+                try r.value("SELECT count(*) FROM cases") ?? 0
+            )
+        }
+        if !options.restart, let row = checkpoint, (row["complete"] as Int) == 0 {
             skip = row["rows_done"]
             rejectsBytes = UInt64(row["rejects_bytes"] as Int64)
         }
@@ -93,11 +95,11 @@ package enum CaseImporter {
         var done = skip
         let now = ISO8601DateFormatter().string(from: Date())
 
-        // A large import sets the secondary indexes aside (an earlier one killed in its bulk
-        // load may have left them so: a small import builds them first).
-        let existing = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases") ?? 0 }
-        let bulk = CaseIndexes.worthSettingAside(rows: total - skip, existing: existing, bulkRows: options.bulkRows)
-        try store.write { db in
+        // A large import into a file sets the secondary indexes aside (an earlier one killed in
+        // its bulk load may have left them so: a small import builds them first). A server's
+        // indexes stay: other writers and readers use them while the import runs.
+        let bulk = file != nil && CaseIndexes.worthSettingAside(rows: total - skip, existing: existing, bulkRows: options.bulkRows)
+        try file?.write { db in
             if bulk { try CaseIndexes.setAside(db) } else { try CaseIndexes.restore(db) }
         }
         do {
@@ -118,22 +120,28 @@ package enum CaseImporter {
                 for (k, i) in located.enumerated() { assignments[i] = results[k] }
                 try rejects.flush()
                 let rejectsSize = rejects.size
-                let (inserted, updated) = try store.write { db -> (Int, Int) in
-                    let order = spatialOrder(accepted)
-                    // The batch's new cases go into the R-tree in one statement after their rows.
-                    let counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
-                        try upsert(
-                            db, order.map { accepted[$0] }, order.map { assignments[$0] }, assigner: assigner,
-                            sourceCRS: reader.sourceCRS?.description, now: now)
+                let order = spatialOrder(accepted)
+                let batch = order.map { accepted[$0] }, batchAssignments = order.map { assignments[$0] }
+                let sourceCRS = reader.sourceCRS?.description
+                let (inserted, updated) = try store.writing { w -> (Int, Int) in
+                    let counts: (Int, Int)
+                    if let db = w as? Database {
+                        // The batch's new cases go into the R-tree in one statement after their rows.
+                        counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
+                            try upsert(db, batch, batchAssignments, assigner: assigner, sourceCRS: sourceCRS, now: now)
+                        }
+                    } else {
+                        counts = try StagedUpsert.run(w, batch, batchAssignments, assigner: assigner, sourceCRS: sourceCRS, now: now)
                     }
                     done += rows.count
-                    try db.execute(
-                        sql: """
-                            INSERT INTO internal_import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
-                            VALUES (?, ?, 0, ?, ?, ?)
-                            ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
-                              rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
-                            """, arguments: [key, done, rejectsPath, Int64(rejectsSize), now])
+                    try w.execute(
+                        """
+                        INSERT INTO internal_import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
+                        VALUES (?, ?, 0, ?, ?, ?)
+                        ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
+                          rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
+                        """,
+                        [key.databaseValue, done.databaseValue, rejectsPath.databaseValue, Int64(rejectsSize).databaseValue, now.databaseValue])
                     return counts
                 }
                 report.inserted += inserted
@@ -144,15 +152,15 @@ package enum CaseImporter {
             }
         } catch {
             // Not a kill: the error stops the import here, and the indexes are built again.
-            if bulk { _ = try? store.write { try CaseIndexes.restore($0) } }
+            if bulk { _ = try? file?.write { try CaseIndexes.restore($0) } }
             throw error
         }
-        try store.write { db in
-            try CaseIndexes.restore(db)
-            try db.execute(
-                sql: "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
-                arguments: [done, now, key])
-            try FeatureTables.refreshExtent(db, table: "cases")
+        try store.writing { w in
+            if let db = w as? Database { try CaseIndexes.restore(db) }
+            try w.execute(
+                "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
+                [done.databaseValue, now.databaseValue, key.databaseValue])
+            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "cases") }
         }
         try rejects.close(removeIfEmpty: skip == 0)
         report.rows = done
@@ -292,27 +300,52 @@ package enum CaseImporter {
         return spread(x) | (spread(y) << 1)
     }
 
+    /// The columns an import writes besides `geom` and `external_id`, in the order of
+    /// ``stored(_:_:_:assigner:sourceCRS:now:)``'s values, with their PostgreSQL types (for a staging table).
+    static let storedColumns: [(name: String, serverType: String)] = [
+        ("reported_at", "text"), ("channel", "text"), ("category", "text"), ("severity", "text"), ("status", "text"),
+        ("status_at", "text"), ("closed_at", "text"), ("address", "text"), ("lon", "double precision"), ("lat", "double precision"),
+        ("source_crs", "text"), ("source_x", "double precision"), ("source_y", "double precision"), ("located_by", "text"),
+        ("assign_status", "text"), ("distance_m", "double precision"), ("unit_code", "text"), ("area_code", "text"),
+        ("community_code", "text"), ("street_code", "text"), ("grid_fid", "bigint"), ("plan_version", "bigint"),
+        ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"),
+    ]
+
+    /// A case's row as an import stores it: the values of ``storedColumns``, and its assignment
+    /// (status and the codes of unit, area, community and street) to compare with the one before.
+    static func stored(
+        _ row: CaseReader.Row, _ p: Parsed, _ a: Assignment?, assigner: Assigner, sourceCRS: String?, now: String
+    ) -> (values: [DatabaseValue], status: AssignStatus, codes: [String?]) {
+        let status = a?.status ?? .noLocation
+        let chain = a?.grid.flatMap { status == .outside ? nil : assigner.chains[$0] }
+        let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
+        let gridFid = chain?.link(assigner.level)?.fid
+        // Outside every grid: the nearest one is kept with its distance.
+        let nearest =
+            status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
+        let values: [DatabaseValueConvertible?] = [
+            p.reportedAt, p.channel, p.category, p.severity, p.status.rawValue, p.reportedAt, p.closedAt, p.address,
+            row.lon, row.lat, row.sourceX == nil ? nil : sourceCRS, row.sourceX, row.sourceY,
+            row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
+            gridFid, assigner.planVersion, p.attributes, now, nearest,
+        ]
+        return (values.map { $0?.databaseValue ?? .null }, status, codes)
+    }
+
+    /// Inserts or updates a batch's cases in a GeoPackage and records assignment changes in the
+    /// history, through cached statements (a server's batch goes through ``StagedUpsert``).
     static func upsert(
         _ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
         assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> (Int, Int) {
+        let columns = storedColumns.map(\.name)
         let find = try db.cachedStatement(
             sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
         let insert = try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO cases (geom, external_id, reported_at, channel, category, severity, status, status_at, closed_at, address,
-                  lon, lat, source_crs, source_x, source_y, located_by, assign_status, distance_m, unit_code, area_code,
-                  community_code, street_code, grid_fid, plan_version, attributes, imported_at, nearest_code)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            sql: "INSERT OR IGNORE INTO cases (geom, external_id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
+        )
         let update = try db.cachedStatement(
-            sql: """
-                UPDATE cases SET geom = ?, reported_at = ?, channel = ?, category = ?, severity = ?, status = ?, status_at = ?,
-                  closed_at = ?, address = ?, lon = ?, lat = ?, source_crs = ?, source_x = ?, source_y = ?, located_by = ?,
-                  assign_status = ?, distance_m = ?, unit_code = ?, area_code = ?, community_code = ?, street_code = ?,
-                  grid_fid = ?, plan_version = ?, attributes = ?, imported_at = ?, nearest_code = ?
-                WHERE fid = ?
-                """)
+            sql: "UPDATE cases SET geom = ?, \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endAssignment = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
         let addAssignment = try db.cachedStatement(
             sql: """
@@ -320,28 +353,13 @@ package enum CaseImporter {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         var inserted = 0, updated = 0
-        let crsText = sourceCRS
         for (k, (row, p)) in rows.enumerated() {
-            let a = assignments[k]
-            let status = a?.status ?? .noLocation
-            let chain = a?.grid.flatMap { status == .outside ? nil : assigner.chains[$0] }
-            let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
-            let gridFid = chain?.link(assigner.level)?.fid
-            // Outside every grid: the nearest one is kept with its distance.
-            let nearest =
-                status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
+            let (values, status, codes) = stored(row, p, assignments[k], assigner: assigner, sourceCRS: sourceCRS, now: now)
             let blob = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID) }
-            let values: [DatabaseValueConvertible?] = [
-                blob, p.reportedAt, p.channel, p.category, p.severity, p.status.rawValue, p.reportedAt, p.closedAt, p.address,
-                row.lon, row.lat, row.sourceX == nil ? nil : crsText, row.sourceX, row.sourceY,
-                row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
-                gridFid, assigner.planVersion, p.attributes, now, nearest,
-            ]
+            let geometry = blob?.databaseValue ?? .null
             // New ids (the common case) need no lookup: insert, and only when the id exists already
             // (nothing inserted) read the old assignment and update.
-            var withID = values
-            withID.insert(p.id, at: 1)
-            try insert.execute(arguments: StatementArguments(withID))
+            try insert.execute(arguments: StatementArguments([geometry, p.id.databaseValue] + values))
             let caseFid: Int64
             var changed = true
             let isNew = db.changesCount == 1
@@ -355,7 +373,7 @@ package enum CaseImporter {
                 caseFid = existing["fid"]
                 let before: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
                 changed = (existing["assign_status"] as String) != status.rawValue || before != codes
-                try update.execute(arguments: StatementArguments(values + [caseFid]))
+                try update.execute(arguments: StatementArguments([geometry] + values + [caseFid.databaseValue]))
                 updated += 1
             }
             if changed {

@@ -17,6 +17,11 @@ public protocol PlanWriter: PlanReader {
     /// Runs one statement that changes rows (INSERT, UPDATE, DELETE), `?` placeholders as the
     /// readers' SQL.
     func execute(_ sql: String, _ arguments: [DatabaseValue]) throws
+
+    /// Adds many rows to `table` (a plain word) in one go: on a server one `COPY`, which takes
+    /// a batch of thousands of rows in the time of a few statements; on a file one prepared
+    /// INSERT per row. For a bulk writer's staging table, filled and then read by set-based SQL.
+    func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws
 }
 
 extension PlanWriter {
@@ -58,6 +63,12 @@ extension PlanWriter {
 extension Database: PlanWriter {
     public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
         try execute(sql: sql, arguments: StatementArguments(arguments))
+    }
+
+    public func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
+        let insert = try makeStatement(
+            sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+        for row in rows { try insert.execute(arguments: StatementArguments(row)) }
     }
 }
 

@@ -6,8 +6,9 @@ import GRDB
 ///
 /// Left out: GeoPackage's and SQLite's bookkeeping (`gpkg_*`, `sqlite_*`, the `rtree_*` indexes,
 /// which PostGIS replaces with GiST indexes), virtual tables, and `internal_*` tables, which
-/// gridplan derives from the others (the gazetteer's name keys and full-text index, an
-/// unfinished import's checkpoints) and rebuilds when a plan comes back to a GeoPackage.
+/// gridplan derives from the others (the gazetteer's name keys and full-text index) and rebuilds
+/// when a plan comes back to a GeoPackage. The import checkpoints are kept: an interrupted import
+/// resumes from them on either side.
 struct PlanTable: Sendable, Equatable {
     struct Column: Sendable, Equatable {
         var name: String
@@ -45,7 +46,8 @@ struct PlanTable: Sendable, Equatable {
 
     /// Whether gridplan keeps the table's rows when a plan moves between backends.
     static func isPlanData(_ name: String) -> Bool {
-        !["gpkg_", "sqlite_", "rtree_", "internal_"].contains { name.hasPrefix($0) } && name != "grdb_migrations"
+        name == "internal_import_checkpoints"
+            || !["gpkg_", "sqlite_", "rtree_", "internal_"].contains { name.hasPrefix($0) } && name != "grdb_migrations"
     }
 
     /// Every table of the plan in `db`, parents before the tables whose foreign keys point at them.

@@ -132,6 +132,20 @@ public final class PostGISPlan: WritablePlanStore {
             try PostGISPlan.blocking { try await session.execute(text, bindings) }
         }
 
+        func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
+            guard !rows.isEmpty else { return }
+            var text = ""
+            for row in rows {
+                for (k, value) in row.enumerated() {
+                    if k > 0 { text.append("\t") }
+                    try CopyText.append(value, kind: .bytes, srid: GeoPackage.storeSRSID, to: &text)
+                }
+                text.append("\n")
+            }
+            let (session, chunk) = (plan.session, text)
+            try PostGISPlan.blocking { try await session.copy(into: table, columns: columns) { send in try await send(chunk) } }
+        }
+
         static func bindings(_ arguments: [DatabaseValue]) throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: arguments.count)
             for value in arguments {

@@ -15,9 +15,13 @@ extension PostGISCopy {
         guard try await holdsPlan(session) else {
             throw GridplanError(.notFound, "the database holds no gridplan plan (no grdb_migrations table)", source: .file(session.url.description))
         }
-        let (tables, steps) = try plan.read { db in
+        var (tables, steps) = try plan.read { db in
             (try PlanTable.read(db), try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"))
         }
+        // A plan copied by a release that left the import checkpoints behind has none to bring back.
+        var present: Set<String> = []
+        try await session.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()") { present.insert($0[0] ?? "") }
+        tables.removeAll { $0.name.hasPrefix("internal_") && !present.contains($0.name) }
         var report = Report()
         try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {

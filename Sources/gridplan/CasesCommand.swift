@@ -33,7 +33,7 @@ struct CasesCommand: ParsableCommand {
                 """)
 
         @Argument(help: "The incident file; - for standard input (an interrupted run then starts over).") var file: String
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "Field with the case id (default: id, case_id, 编号, 工单号, …).") var idField: String?
         @Option(help: "Longitude field (default: lon, lng, longitude, x, 经度).") var lonField: String?
         @Option(help: "Latitude field (default: lat, latitude, y, 纬度).") var latField: String?
@@ -70,7 +70,8 @@ struct CasesCommand: ParsableCommand {
                 options.closedField = closedField; options.rejectsPath = rejects; options.batchSize = max(1, batchSize)
                 options.snapMetres = snapM; options.encoding = encoding; options.restart = restart
                 options.threads = ProcessInfo.processInfo.activeProcessorCount
-                let plan = try store.open(create: false)
+                let plan = try store.open()
+                defer { store.close(plan) }
                 let progress = ProgressLine("importing \(file)")
                 let input = try InputFile(file)
                 defer { input.remove() }
