@@ -18,6 +18,11 @@ geometry, then `ST_DWithin` on geography), the 10 nearest (PostGIS: the `<->` op
 grid's cases (both: the `unit_code` index). Each answer's count is checked equal on both sides (the
 nearest: 10 each). Asked twice; the second round is printed as "warm".
 
+Then the backlog imported straight into a server's plan (`gridplan cases import --db postgresql://…`) next to
+the same import into the GeoPackage and GDAL's bare `ogr2ogr -f PostgreSQL` of the CSV (points and attributes,
+no grids, no history), and the backlog's two halves imported by two processes at once, into a server's plan
+and into a GeoPackage.
+
 Printed: seconds, rows per second, peak memory (max RSS) of each, and the ratio. Both sides are checked to have
 moved every case. ogr2ogr moves tables only: gridplan also carries keys, foreign keys, indexes and the
 schema's version, and rebuilds the gazetteer's search tables on the way back.
@@ -130,8 +135,19 @@ def main():
         f.write("id,lon,lat,reported_at,category,severity,status\n")
         f.writelines(f"C{i:07d},{x:.7f},{y:.7f},{t.replace('T', ' ')},{c},ordinary,closed\n"
                      for i, (x, y, t, c) in enumerate(zip(xs.tolist(), ys.tolist(), times, categories)))
-    print(f"preparing: importing {n:,} cases with gridplan …", file=sys.stderr)
-    run(GRIDPLAN, "cases", "import", source, "--db", db, "--crs", "cgcs2000", "--rejects", work / "rejects.csv")
+    # The plan before its cases: each import below starts from a copy of it.
+    grids_only = work / "grids.gpkg"
+    with sqlite3.connect(db) as src, sqlite3.connect(grids_only) as dst:
+        src.backup(dst)
+    halves = [work / "half-a.csv", work / "half-b.csv"]
+    with source.open() as f, halves[0].open("w") as a, halves[1].open("w") as b:
+        header = f.readline()
+        a.write(header)
+        b.write(header)
+        for k, line in enumerate(f):
+            (a if k % 2 == 0 else b).write(line)
+    print(f"importing {n:,} cases into the GeoPackage …", file=sys.stderr)
+    _, file_import, file_import_mb = run(GRIDPLAN, "cases", "import", source, "--db", db, "--crs", "cgcs2000", "--rejects", work / "rejects.csv")
     with sqlite3.connect(db) as con:
         cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
         tables = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")]
@@ -161,6 +177,49 @@ def main():
         assert int(psql("peer", "SELECT count(*) FROM cases")) == cases
 
         questions = query_rounds(db, psql, rng, district, n)
+
+        # Importing the backlog straight into the server: gridplan (every case assigned at every level, the
+        # assignment history, a staging table then one upsert per batch) against GDAL's bare
+        # CSV → PostGIS load (points and attributes only, COPY).
+        def server_copy(name):
+            psql("postgres", f"CREATE DATABASE {name}")
+            target = url.rsplit("/", 1)[0] + "/" + name
+            run(GRIDPLAN, "copy", "--from", grids_only, "--to", target)
+            return target
+        print(f"importing {n:,} cases into PostGIS …", file=sys.stderr)
+        imports = server_copy("imports")
+        _, server_import, server_import_mb = run(GRIDPLAN, "cases", "import", source, "--db", imports, "--crs", "cgcs2000",
+                                                  "--rejects", work / "rejects-server.csv")
+        psql("postgres", "CREATE DATABASE raw")
+        psql("raw", "CREATE EXTENSION postgis")
+        _, peer_import, peer_import_mb = run("ogr2ogr", "-f", "PostgreSQL", f"PG:host={server} port={port} dbname=raw user=gridplan",
+                                             source, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
+                                             "-a_srs", "EPSG:4490", "-nln", "backlog", "-lco", "GEOMETRY_NAME=geom")
+        assert int(psql("imports", "SELECT count(*) FROM cases")) == cases
+        assert int(psql("raw", "SELECT count(*) FROM backlog")) == n
+
+        # Two writers at once: the two halves of the backlog imported by two processes at the same time,
+        # into a server's plan and into a GeoPackage (whose writers take turns, batch by batch).
+        def two_at_once(target, label):
+            started = time.perf_counter()
+            procs = [subprocess.Popen([GRIDPLAN, "cases", "import", half, "--db", target, "--crs", "cgcs2000",
+                                       "--rejects", work / f"rejects-{label}-{k}.csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True) for k, half in enumerate(halves)]
+            outs = [p.communicate() for p in procs]
+            seconds = time.perf_counter() - started
+            if any(p.returncode != 0 for p in procs):
+                sys.exit(f"two imports at once into {label} failed:\n" + "\n".join(e for _, e in outs))
+            return seconds
+        print("two imports at once …", file=sys.stderr)
+        two = server_copy("two")
+        server_two = two_at_once(two, "server")
+        assert int(psql("two", "SELECT count(*) FROM cases")) == cases
+        two_file = work / "two.gpkg"
+        with sqlite3.connect(grids_only) as src, sqlite3.connect(two_file) as dst:
+            src.backup(dst)
+        file_two = two_at_once(two_file, "file")
+        with sqlite3.connect(two_file) as con:
+            assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases
 
         back, peer_back = work / "back.gpkg", work / "peer-back.gpkg"
         _, ours_in, ours_in_mb = run(GRIDPLAN, "copy", "--from", url, "--to", back)
@@ -195,6 +254,18 @@ def main():
     print("  every count equal on both sides; ratio below 1: gridplan is faster")
     print(f"gridplan / ogr2ogr time: to PostGIS {ours_out / peer_out:.2f}×, back to a file {ours_in / peer_in:.2f}×"
           " (below 1: gridplan is faster)")
+    print()
+    print(f"importing the {n:,}-case CSV{'':<22}{'seconds':>9}{'cases/s':>11}{'peak MB':>9}")
+    for name, seconds, mb in [
+        ("gridplan cases import → GeoPackage", file_import, file_import_mb),
+        ("gridplan cases import → PostGIS", server_import, server_import_mb),
+        ("ogr2ogr -f PostgreSQL (points only, no grids)", peer_import, peer_import_mb),
+    ]:
+        print(f"{name:<56}{seconds:>9.1f}{n / seconds:>11,.0f}{mb:>9.0f}")
+    print(f"gridplan on PostGIS / ogr2ogr's bare load: {server_import / peer_import:.2f}× the time; "
+          f"PostGIS / GeoPackage: {server_import / file_import:.2f}×")
+    print(f"two imports at once (the halves): PostGIS {server_two:.1f} s ({n / server_two:,.0f} cases/s, "
+          f"{server_import / server_two:.2f}× one importer's rate), GeoPackage {file_two:.1f} s ({n / file_two:,.0f} cases/s)")
     return 0
 
 

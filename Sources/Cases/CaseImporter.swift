@@ -342,7 +342,8 @@ package enum CaseImporter {
         let find = try db.cachedStatement(
             sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
         let insert = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO cases (geom, external_id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
+            sql:
+                "INSERT OR IGNORE INTO cases (geom, external_id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
         )
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET geom = ?, \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")

@@ -3,7 +3,8 @@ import GridStore
 import Grids
 
 /// A batch of imported cases stored on a server in a handful of statements instead of three per
-/// case (each a round trip): the batch goes into a temporary table in one `COPY`, then one
+/// case (each a round trip): the batch goes into a temporary table in one statement
+/// (``PlanWriter/append(into:columns:rows:)``), then one
 /// `INSERT … ON CONFLICT` adds or updates every case, and two statements bring the assignment
 /// history up to date: an open assignment that no longer matches its case ends, and a case
 /// without an open one gets its new assignment. The answer is the file's (``CaseImporter``'s

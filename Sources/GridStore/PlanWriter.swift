@@ -18,9 +18,10 @@ public protocol PlanWriter: PlanReader {
     /// readers' SQL.
     func execute(_ sql: String, _ arguments: [DatabaseValue]) throws
 
-    /// Adds many rows to `table` (a plain word) in one go: on a server one `COPY`, which takes
-    /// a batch of thousands of rows in the time of a few statements; on a file one prepared
-    /// INSERT per row. For a bulk writer's staging table, filled and then read by set-based SQL.
+    /// Adds many rows to `table` in one go: on a server one statement carrying them all (a batch
+    /// of thousands of rows in the time of a few statements, where one INSERT each would wait
+    /// for thousands of answers); on a file one prepared INSERT per row. For a bulk writer's
+    /// staging table, filled and then read by set-based SQL.
     func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws
 }
 

@@ -1,6 +1,6 @@
 import Dispatch
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 import GridErrors
 import GridGeometry
 public import GridStore
@@ -132,18 +132,32 @@ public final class PostGISPlan: WritablePlanStore {
             try PostGISPlan.blocking { try await session.execute(text, bindings) }
         }
 
+        /// One INSERT whose one parameter is the rows as a JSON array of objects, which the server
+        /// reads as rows of the table (`json_populate_recordset`, each value through its column's
+        /// type). Not `COPY`: PostgresNIO stops the process when the server goes away in the middle
+        /// of one, and an import must survive a server restart with a message.
         func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
             guard !rows.isEmpty else { return }
-            var text = ""
-            for row in rows {
-                for (k, value) in row.enumerated() {
-                    if k > 0 { text.append("\t") }
-                    try CopyText.append(value, kind: .bytes, srid: GeoPackage.storeSRSID, to: &text)
-                }
-                text.append("\n")
+            let keys = columns.map { key in
+                var quoted = ""
+                JSONText.string(key, to: &quoted)
+                return quoted + ":"
             }
-            let (session, chunk) = (plan.session, text)
-            try PostGISPlan.blocking { try await session.copy(into: table, columns: columns) { send in try await send(chunk) } }
+            var json = "["
+            for (n, row) in rows.enumerated() {
+                json.append(n == 0 ? "{" : ",{")
+                for (k, value) in row.enumerated() {
+                    if k > 0 { json.append(",") }
+                    json.append(keys[k])
+                    if let text = PostGISPlan.literal(value) { JSONText.string(text, to: &json) } else { json.append("null") }
+                }
+                json.append("}")
+            }
+            json.append("]")
+            let list = columns.map(PostGISSchema.quoted).joined(separator: ", ")
+            try execute(
+                "INSERT INTO \(PostGISSchema.quoted(table)) (\(list)) SELECT \(list) FROM json_populate_recordset(NULL::\(PostGISSchema.quoted(table)), ?)",
+                [json.databaseValue])
         }
 
         static func bindings(_ arguments: [DatabaseValue]) throws -> PostgresBindings {
@@ -273,6 +287,30 @@ public final class PostGISPlan: WritablePlanStore {
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}
+
+/// JSON's string syntax, for rows handed to the server as one JSON parameter.
+enum JSONText {
+    static func string(_ s: String, to json: inout String) {
+        json.append("\"")
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            json.append(s)
+            json.append("\"")
+            return
+        }
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": json.append("\\\"")
+            case "\\": json.append("\\\\")
+            case "\n": json.append("\\n")
+            case "\t": json.append("\\t")
+            case "\r": json.append("\\r")
+            case _ where c.value < 0x20: json.append(String(format: "\\u%04x", c.value))
+            default: json.unicodeScalars.append(c)
+            }
+        }
+        json.append("\"")
     }
 }
 

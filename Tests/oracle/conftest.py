@@ -3,6 +3,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -120,3 +121,26 @@ def psql(server, sql):
                              "-d", "gridplan", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return [row.split("\x1f") for row in result.stdout.rstrip("\n").split("\x1e") if row]
+
+
+def database(server, name):
+    """A new database `name` on the test server, and its URL."""
+    psql(server, f"CREATE DATABASE {name}")
+    return server[0].rsplit("/", 1)[0] + "/" + name
+
+
+def server_lines(server, url, sql):
+    """The lines psql prints for `sql` in the database of `url` on the test server (unaligned, no headers)."""
+    name = url.rsplit("/", 1)[1]
+    _, folder, port = server
+    out = subprocess.run([PSQL, "-X", "-A", "-t", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", name, "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line]
+
+
+def clone(source, target):
+    """A copy of the GeoPackage `source` with what its write-ahead log holds (copying the file's bytes
+    alone would leave out the last commits)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import shapely
 
-from conftest import PSQL, ROOT, psql
+from conftest import PSQL, ROOT, clone, psql
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def history_plan(gridplan, rostered, tmp_path_factory):
     db, _, _, _ = rostered
     folder = tmp_path_factory.mktemp("postgis-read")
     plan = folder / "plan.gpkg"
-    plan.write_bytes(db.read_bytes())
+    clone(db, plan)
     units = folder / "units.geojson"
     gridplan("export", "--db", plan, "--level", "unit", "--format", "geojson", "--out", units)
     collection = json.loads(units.read_text())

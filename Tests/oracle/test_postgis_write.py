@@ -10,17 +10,9 @@ import time
 import pytest
 import shapely
 
-from conftest import PSQL, ROOT, psql
+from conftest import PSQL, ROOT, clone, database, psql, server_lines
 
 NOW = ["--now", "2024-12-31 09:00"]
-
-
-def clone(source, target):
-    """A copy of the GeoPackage `source` with what its write-ahead log holds (copying the file's bytes
-    alone would leave out the last commits)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +41,6 @@ def waiting_plan(gridplan, rostered, tmp_path_factory):
                         "--rejects", folder / "rejects.csv", check=False)
     assert imported.returncode in (0, 1), imported.stderr
     return plan
-
-
-def database(server, name):
-    """A new database `name` on the test server, and its URL."""
-    psql(server, f"CREATE DATABASE {name}")
-    return server[0].rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture(scope="module")
@@ -139,14 +125,6 @@ def test_sql_in_a_case_id_is_data(gridplan, pair, server):
     assert int(psql(server, "SELECT count(*) FROM cases")[0][0]) > 4000
 
 
-def count(server, url, sql):
-    name = url.rsplit("/", 1)[1]
-    _, folder, port = server
-    out = subprocess.run([PSQL, "-X", "-A", "-t", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", name, "-c", sql],
-                         capture_output=True, text=True, check=True).stdout
-    return [line for line in out.splitlines() if line]
-
-
 def holding(server, url, case, seconds):
     """A psql session that locks case `case`'s row for `seconds` (as a writer in the middle of its work)."""
     name = url.rsplit("/", 1)[1]
@@ -162,7 +140,7 @@ def test_writers_racing_for_one_case_change_it_once(gridplan_binary, gridplan, s
     have read it waiting and dispatched it four times). Then four writers try to move it to handled: one does."""
     url = database(server, "race")
     gridplan("copy", "--from", waiting_plan, "--to", url)
-    case = count(server, url, "SELECT external_id FROM cases c WHERE severity = 'ordinary' AND status = 'reported' AND EXISTS "
+    case = server_lines(server, url, "SELECT external_id FROM cases c WHERE severity = 'ordinary' AND status = 'reported' AND EXISTS "
                               "(SELECT 1 FROM duties d WHERE d.grid_code = c.unit_code AND d.role = 'primary') ORDER BY fid LIMIT 1")[0]
     hold = holding(server, url, case, 3)
     time.sleep(0.5)
@@ -174,7 +152,7 @@ def test_writers_racing_for_one_case_change_it_once(gridplan_binary, gridplan, s
     assert sorted(dispatched) == [0, 0, 0, 1], outs
     refused = [json.loads(o)["cases"][0]["reason"] for o, _ in outs if json.loads(o)["dispatched"] == 0]
     assert all(r.startswith("status is dispatched") for r in refused), refused
-    assert count(server, url, f"SELECT count(*) FROM case_dispatches d JOIN cases c ON c.fid = d.case_fid WHERE external_id = '{case}'") == ["1"]
+    assert server_lines(server, url, f"SELECT count(*) FROM case_dispatches d JOIN cases c ON c.fid = d.case_fid WHERE external_id = '{case}'") == ["1"]
 
     hold = holding(server, url, case, 3)
     time.sleep(0.5)
@@ -184,7 +162,7 @@ def test_writers_racing_for_one_case_change_it_once(gridplan_binary, gridplan, s
     assert hold.wait(timeout=60) == 0
     assert sorted(s for s, _ in results) == [0, 2, 2, 2], results
     assert all("cannot go to handled" in e for s, e in results if s == 2), results
-    assert count(server, url, "SELECT count(*) FROM case_transitions t JOIN cases c ON c.fid = t.case_fid "
+    assert server_lines(server, url, "SELECT count(*) FROM case_transitions t JOIN cases c ON c.fid = t.case_fid "
                               f"WHERE external_id = '{case}' AND to_state = 'handled'") == ["1"]
 
 
@@ -209,8 +187,8 @@ def test_two_dispatchers_at_once_dispatch_each_case_once(gridplan_binary, gridpl
     assert refused == {c["id"]: c for c in alone["cases"] if not c["dispatched"]}
     # This run's dispatches (the shared sample may hold earlier ones, and escalations).
     this_run = "FROM case_dispatches WHERE dispatched_at >= '2024-12-31'"
-    assert count(server, url, f"SELECT count(*) FROM (SELECT case_fid {this_run} GROUP BY case_fid HAVING count(*) > 1) d") == ["0"]
-    assert count(server, url, f"SELECT count(*) {this_run}") == [str(alone["dispatched"])]
+    assert server_lines(server, url, f"SELECT count(*) FROM (SELECT case_fid {this_run} GROUP BY case_fid HAVING count(*) > 1) d") == ["0"]
+    assert server_lines(server, url, f"SELECT count(*) {this_run}") == [str(alone["dispatched"])]
 
 
 def test_duties_on_postgis_as_on_the_file(gridplan, pair, server, tmp_path):
@@ -249,8 +227,8 @@ def test_handovers_racing_for_one_grid_leave_one_primary(gridplan_binary, gridpl
     have ended the old primary and started, four primaries at once)."""
     url = database(server, "duties")
     gridplan("copy", "--from", waiting_plan, "--to", url)
-    code = count(server, url, "SELECT grid_code FROM duties WHERE role = 'primary' ORDER BY id LIMIT 1")[0]
-    people = count(server, url, f"SELECT person_id FROM people WHERE person_id NOT IN (SELECT person_id FROM duties WHERE grid_code = '{code}') "
+    code = server_lines(server, url, "SELECT grid_code FROM duties WHERE role = 'primary' ORDER BY id LIMIT 1")[0]
+    people = server_lines(server, url, f"SELECT person_id FROM people WHERE person_id NOT IN (SELECT person_id FROM duties WHERE grid_code = '{code}') "
                                 "ORDER BY person_id LIMIT 4")
     name = url.rsplit("/", 1)[1]
     _, folder, port = server
@@ -264,7 +242,7 @@ def test_handovers_racing_for_one_grid_leave_one_primary(gridplan_binary, gridpl
     assert hold.wait(timeout=60) == 0, hold.stderr.read()
     assert sorted(s for s, _ in results) == [0, 2, 2, 2], results
     assert all("already has a primary" in e for s, e in results if s == 2), results
-    assert count(server, url, f"SELECT count(*) FROM duties WHERE grid_code = '{code}' AND role = 'primary' AND valid_to IS NULL") == ["1"]
+    assert server_lines(server, url, f"SELECT count(*) FROM duties WHERE grid_code = '{code}' AND role = 'primary' AND valid_to IS NULL") == ["1"]
 
 
 def test_a_roster_import_on_postgis_as_on_the_file(gridplan, pair, server, tmp_path):
