@@ -23,8 +23,8 @@ extension Finding.Kind {
 package enum RosterChecks {
     /// - Parameter maxPrimarySpreadM: a person primary in two grids farther apart than this (the
     ///   shortest distance between the grids) is reported.
-    package static func run(store: GeoPackage, plan: PlanSnapshot, day: String, maxPrimarySpreadM: Double = 2000) throws -> [Finding] {
-        let (duties, people, ended) = try store.read { db -> ([Duty], [String: Person], [String: Data]) in
+    package static func run(store: any PlanStore, plan: PlanSnapshot, day: String, maxPrimarySpreadM: Double = 2000) throws -> [Finding] {
+        let (duties, people, ended) = try store.reading { db -> ([Duty], [String: Person], [String: Data]) in
             let duties = try Roster.duties(db)
             let people = Dictionary(uniqueKeysWithValues: try Roster.people(db).map { ($0.id, $0) })
             // The last geometry of every code no longer current, to place stale-duty findings.

@@ -12,6 +12,8 @@ extension MessageCatalogue {
         status '%1' is not one of %2 ⇒ 状态“%1”不在 %2 之中
         no location: no coordinates and no address ⇒ 没有位置：既无坐标也无地址
         case %1 vanished during import ⇒ 案件 %1 在导入过程中丢失
+        no plan version was made for the repairs ⇒ 未能为修复建立方案版本
+        grid %1 vanished while it was repaired ⇒ 网格 %1 在修复过程中丢失
         cannot write the reject file ⇒ 无法写入退回行文件
         the case has no id ⇒ 案件没有编号
         lon and lat must be numbers ⇒ 经度和纬度必须是数字

@@ -1,4 +1,6 @@
+public import Foundation
 public import GRDB
+public import GridGeometry
 
 /// A plan's store that commands may change, as the modules that write see it: a GeoPackage, or
 /// a plan on a PostgreSQL + PostGIS server. Writers written against ``PlanWriter`` run unchanged
@@ -57,6 +59,22 @@ extension PlanWriter {
             return ("?", [try GeoPackageGeometry.encodePoint(x: lon, y: lat, srsID: GeoPackage.storeSRSID).databaseValue])
         case .postgresql:
             return ("ST_SetSRID(ST_MakePoint(?, ?), \(GeoPackage.storeSRSID))", [lon.databaseValue, lat.databaseValue])
+        }
+    }
+}
+
+extension PlanWriter {
+    /// A geometry for a geometry column from its WKB (CGCS2000 longitude and latitude), in this
+    /// database's form: a GeoPackage blob (with the envelope, from `context`) on a file, PostGIS's
+    /// reader of WKB on a server; NULL for none.
+    public func geometry(wkb: [UInt8]?, context: GEOSContext) throws -> (sql: String, arguments: [DatabaseValue]) {
+        guard let wkb else { return ("NULL", []) }
+        switch dialect {
+        case .sqlite:
+            let blob = try GeoPackageGeometry.encode(try Geometry(wkb: wkb, context: context), srsID: GeoPackage.storeSRSID)
+            return ("?", [blob.databaseValue])
+        case .postgresql:
+            return ("ST_GeomFromWKB(?, \(GeoPackage.storeSRSID))", [Data(wkb).databaseValue])
         }
     }
 }

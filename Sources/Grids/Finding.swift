@@ -67,26 +67,21 @@ public struct Finding: Sendable {
 /// The `findings` layer: what the last `validate` found, each with its location.
 public enum FindingsLayer {
     /// Writes `findings` into the layer, after deleting what it held when `replacing`.
-    public static func write(_ findings: [Finding], to store: GeoPackage, replacing: Bool) throws {
+    public static func write(_ findings: [Finding], to store: any WritablePlanStore, replacing: Bool) throws {
         let context = GEOSContext()
         let now = ISO8601DateFormatter().string(from: Date())
-        try store.write { db in
-            if replacing { try db.execute(sql: "DELETE FROM findings") }
+        try store.writing { w in
+            if replacing { try w.execute("DELETE FROM findings", []) }
             for f in findings {
-                let blob = try f.locationWKB.map {
-                    try GeoPackageGeometry.encode(try Geometry(wkb: $0, context: context), srsID: GeoPackage.storeSRSID)
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        blob, f.kind.rawValue, f.severity.rawValue, f.level.rawValue,
-                        f.grids.joined(separator: ","), f.message, f.measure, f.unit, now,
-                    ])
+                let location = try w.geometry(wkb: f.locationWKB, context: context)
+                let values: [DatabaseValueConvertible?] = [
+                    f.kind.rawValue, f.severity.rawValue, f.level.rawValue, f.grids.joined(separator: ","), f.message, f.measure, f.unit, now,
+                ]
+                try w.execute(
+                    "INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at) VALUES (\(location.sql), ?, ?, ?, ?, ?, ?, ?, ?)",
+                    location.arguments + values.map { $0?.databaseValue ?? .null })
             }
-            try FeatureTables.refreshExtent(db, table: "findings")
+            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "findings") }
         }
     }
 }

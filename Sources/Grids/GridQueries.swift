@@ -49,15 +49,14 @@ extension GridRecord {
     }
 
     /// The last geometry (a GeoPackage blob) of every code that the current plan no longer has.
-    public static func lastGeometryOfEndedCodes(_ db: Database) throws -> [String: Data] {
+    public static func lastGeometryOfEndedCodes(_ db: some PlanReader) throws -> [String: Data] {
         var ended: [String: Data] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT code, geom FROM grids g WHERE code IS NOT NULL AND valid_to IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.code = g.code AND c.valid_to IS NULL) ORDER BY valid_to
-                """)
-        { ended[row["code"]] = row["geom"] }
+        try db.each(
+            """
+            SELECT code, geom FROM grids g WHERE code IS NOT NULL AND valid_to IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.code = g.code AND c.valid_to IS NULL) ORDER BY valid_to, fid
+            """, []
+        ) { ended[$0["code"]] = $0["geom"] }
         return ended
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridProjection
 public import GridStore
@@ -24,7 +25,7 @@ public enum Validation {
     /// plan, whose findings join the layer and the report (reading the plan again would cost as
     /// much as the grid checks on a large plan).
     public static func run(
-        store: GeoPackage, validator: Validator, fix: Bool, more: (PlanSnapshot) throws -> [Finding] = { _ in [] }
+        store: any WritablePlanStore, validator: Validator, fix: Bool, more: (PlanSnapshot) throws -> [Finding] = { _ in [] }
     ) throws -> Report {
         var repaired: [String] = []
         if fix { repaired = try repairInvalid(store: store) }
@@ -36,10 +37,10 @@ public enum Validation {
             gridsPerLevel: Dictionary(grouping: plan.grids, by: \.level).mapValues(\.count))
     }
 
-    static func repairInvalid(store: GeoPackage) throws -> [String] {
+    static func repairInvalid(store: any WritablePlanStore) throws -> [String] {
         let context = GEOSContext()
-        let grids = try store.read { try GridRecord.current($0) }
-        var fixes: [(GridRecord, Data, String)] = []
+        let grids = try store.reading { try GridRecord.current($0) }
+        var fixes: [(GridRecord, [UInt8], String)] = []
         for grid in grids {
             let g = try grid.geometry(context)
             guard let problem = try g.validityProblem() else { continue }
@@ -54,28 +55,35 @@ public enum Validation {
             let before = try metric.area(g), after = try metric.area(polygonal)
             fixes.append(
                 (
-                    grid, try GeoPackageGeometry.encode(polygonal, srsID: GeoPackage.storeSRSID),
+                    grid, try polygonal.wkb,
                     "\(grid.label): \(problem.reason) repaired; now \(polygonal.partCount) part(s), area \(format(before)) → \(format(after)) m²"
                 ))
         }
         guard !fixes.isEmpty else { return [] }
         let today = Clock.today()
-        try store.write { db in
-            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, 'validate --fix')", arguments: [today])
-            let version = db.lastInsertedRowID
-            for (grid, blob, _) in fixes {
-                try db.execute(sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?", arguments: [today, version, grid.fid])
-                try db.execute(
-                    sql: """
+        try store.writing { w in
+            guard
+                let version: Int64 = try w.value(
+                    "INSERT INTO plan_versions (valid_from, command) VALUES (?, 'validate --fix') RETURNING id", [today.databaseValue])
+            else { throw GridplanError(.failed, "no plan version was made for the repairs") }
+            for (grid, wkb, _) in fixes {
+                try w.execute(
+                    "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
+                    [today.databaseValue, version.databaseValue, grid.fid.databaseValue])
+                let geometry = try w.geometry(wkb: wkb, context: context)
+                guard
+                    let newFid: Int64 = try w.value(
+                        """
                         INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
                                            valid_from, version_from, source)
-                        SELECT ?, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes, ?, ?, source
-                        FROM grids WHERE fid = ?
-                        """, arguments: [blob, today, version, grid.fid])
-                let newFid = db.lastInsertedRowID
-                try db.execute(sql: "UPDATE grids SET parent_fid = ? WHERE parent_fid = ? AND valid_to IS NULL", arguments: [newFid, grid.fid])
+                        SELECT \(geometry.sql), code, name, level, kind, parent_fid, parent_ref, households, residents, attributes, ?, ?, source
+                        FROM grids WHERE fid = ? RETURNING fid
+                        """, geometry.arguments + [today.databaseValue, version.databaseValue, grid.fid.databaseValue])
+                else { throw GridplanError(.failed, "grid \(grid.label) vanished while it was repaired") }
+                try w.execute(
+                    "UPDATE grids SET parent_fid = ? WHERE parent_fid = ? AND valid_to IS NULL", [newFid.databaseValue, grid.fid.databaseValue])
             }
-            try FeatureTables.refreshExtent(db, table: "grids")
+            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "grids") }
         }
         return fixes.map(\.2)
     }

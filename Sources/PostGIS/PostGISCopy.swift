@@ -76,140 +76,51 @@ public enum PostGISCopy {
         return found
     }
 
-    /// Streams one table's rows in `COPY` text format, in rowid order, a batch at a time.
+    /// Sends one table's rows in rowid order, a batch at a time, each batch one INSERT of the rows
+    /// as one JSON parameter (``ValueText``). Not `COPY`: PostgresNIO stops the process when the
+    /// server goes away in the middle of one, and a copy cut off by a restart must end with a message.
     private static func copyRows(
         of table: PlanTable, from snapshot: StoreSnapshot, to session: PostgresSession, srid: Int32, progress: (Int) -> Void
     ) async throws -> Int {
-        let kinds = table.columns.map(CopyText.Kind.init)
+        let kinds = table.columns.map(ValueText.Kind.init)
+        let keys = table.columns.map { ValueText.key($0.name) }
+        let insert = ValueText.insert(into: table.name, columns: table.columns.map(\.name))
         let select =
             "SELECT rowid, \(table.columns.map { PostGISSchema.quoted($0.name) }.joined(separator: ", ")) FROM \(PostGISSchema.quoted(table.name)) WHERE rowid > ? ORDER BY rowid LIMIT \(batch)"
         var total = 0
-        try await session.copy(into: table.name, columns: table.columns.map(\.name)) { send in
-            var last = Int64.min
-            while true {
-                let (text, count, lastRow) = try snapshot.read { db -> (String, Int, Int64) in
-                    var text = "", count = 0, lastRow = last
-                    let rows = try Row.fetchCursor(db, sql: select, arguments: [last])
-                    while let row = try rows.next() {
-                        lastRow = row[0]
-                        for k in kinds.indices {
-                            if k > 0 { text.append("\t") }
-                            do {
-                                try CopyText.append(row[k + 1] as DatabaseValue, kind: kinds[k], srid: srid, to: &text)
-                            } catch let error as GridplanError {
-                                throw GridplanError(
-                                    error.kind, error.message,
-                                    source: ErrorSource(feature: "\(table.name) row \(lastRow)", field: table.columns[k].name))
-                            }
+        var last = Int64.min
+        while true {
+            let (json, count, lastRow) = try snapshot.read { db -> (String, Int, Int64) in
+                var json = "[", count = 0, lastRow = last
+                let rows = try Row.fetchCursor(db, sql: select, arguments: [last])
+                while let row = try rows.next() {
+                    lastRow = row[0]
+                    json.append(count == 0 ? "{" : ",{")
+                    for k in kinds.indices {
+                        if k > 0 { json.append(",") }
+                        json.append(keys[k])
+                        do {
+                            try ValueText.appendJSON(row[k + 1] as DatabaseValue, kind: kinds[k], srid: srid, to: &json)
+                        } catch let error as GridplanError {
+                            throw GridplanError(
+                                error.kind, error.message, source: ErrorSource(feature: "\(table.name) row \(lastRow)", field: table.columns[k].name))
                         }
-                        text.append("\n")
-                        count += 1
                     }
-                    return (text, count, lastRow)
+                    json.append("}")
+                    count += 1
                 }
-                guard count > 0 else { break }
-                try await send(text)
-                total += count
-                progress(total)
-                last = lastRow
-                if count < batch { break }
+                json.append("]")
+                return (json, count, lastRow)
             }
+            guard count > 0 else { break }
+            var bindings = PostgresBindings()
+            bindings.append(json)
+            try await session.execute(insert, bindings)
+            total += count
+            progress(total)
+            last = lastRow
+            if count < batch { break }
         }
         return total
-    }
-}
-
-/// PostgreSQL's `COPY` text format: tab between columns, `\N` for NULL, backslash escapes.
-enum CopyText {
-    enum Kind {
-        case geometry, bytes, boolean, other
-        init(_ column: PlanTable.Column) {
-            if column.geometryType != nil {
-                self = .geometry
-            } else if column.declaredType.contains("BLOB") {
-                self = .bytes
-            } else if column.declaredType == "BOOLEAN" {
-                self = .boolean
-            } else {
-                self = .other
-            }
-        }
-    }
-
-    static func append(_ value: DatabaseValue, kind: Kind, srid: Int32, to text: inout String) throws {
-        switch value.storage {
-        case .null:
-            text.append("\\N")
-        case .int64(let i):
-            text.append(kind == .boolean ? (i == 0 ? "f" : "t") : String(i))
-        case .double(let d):
-            text.append(number(d))
-        case .string(let s):
-            escape(s, to: &text)
-        case .blob(let data):
-            switch kind {
-            case .geometry:
-                // PostGIS reads "SRID=n;" followed by hex WKB: the GeoPackage blob after its header.
-                let header = try GeoPackageGeometry.header(data)
-                text.append("SRID=\(srid);")
-                hex(data.dropFirst(header.wkbOffset), to: &text)
-            default:
-                text.append("\\\\x")
-                hex(data, to: &text)
-            }
-        }
-    }
-
-    /// A double as PostgreSQL reads `float8` text, infinities and NaN included.
-    static func number(_ d: Double) -> String { d.isFinite ? "\(d)" : d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity" }
-
-    static func escape(_ s: String, to text: inout String) {
-        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-            text.append(s)
-            return
-        }
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": text.append("\\\\")
-            case "\t": text.append("\\t")
-            case "\n": text.append("\\n")
-            case "\r": text.append("\\r")
-            default: text.unicodeScalars.append(c)
-            }
-        }
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func hex<D: Collection>(_ bytes: D, to text: inout String) where D.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        text.append(String(decoding: out, as: UTF8.self))
-    }
-
-    /// Bytes from hex digits (as `encode(…, 'hex')` gives them); nil when `text` is not hex.
-    static func bytes(hex text: String) -> Data? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x61...0x66: c - 0x61 + 10
-            case 0x41...0x46: c - 0x41 + 10
-            default: nil
-            }
-        }
-        var data = Data(capacity: utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let hi = value(utf8[i]), let lo = value(utf8[i + 1]) else { return nil }
-            data.append(hi << 4 | lo)
-            i += 2
-        }
-        return data
     }
 }

@@ -132,32 +132,27 @@ public final class PostGISPlan: WritablePlanStore {
             try PostGISPlan.blocking { try await session.execute(text, bindings) }
         }
 
-        /// One INSERT whose one parameter is the rows as a JSON array of objects, which the server
-        /// reads as rows of the table (`json_populate_recordset`, each value through its column's
-        /// type). Not `COPY`: PostgresNIO stops the process when the server goes away in the middle
-        /// of one, and an import must survive a server restart with a message.
+        /// One INSERT whose one parameter holds the rows (``ValueText``). Not `COPY`: PostgresNIO
+        /// stops the process when the server goes away in the middle of one, and an import must
+        /// survive a server restart with a message.
         func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
             guard !rows.isEmpty else { return }
-            let keys = columns.map { key in
-                var quoted = ""
-                JSONText.string(key, to: &quoted)
-                return quoted + ":"
-            }
+            let keys = columns.map(ValueText.key)
             var json = "["
             for (n, row) in rows.enumerated() {
                 json.append(n == 0 ? "{" : ",{")
                 for (k, value) in row.enumerated() {
                     if k > 0 { json.append(",") }
                     json.append(keys[k])
-                    if let text = PostGISPlan.literal(value) { JSONText.string(text, to: &json) } else { json.append("null") }
+                    try ValueText.appendJSON(value, kind: .bytes, srid: GeoPackage.storeSRSID, to: &json)
                 }
                 json.append("}")
             }
             json.append("]")
-            let list = columns.map(PostGISSchema.quoted).joined(separator: ", ")
-            try execute(
-                "INSERT INTO \(PostGISSchema.quoted(table)) (\(list)) SELECT \(list) FROM json_populate_recordset(NULL::\(PostGISSchema.quoted(table)), ?)",
-                [json.databaseValue])
+            var bindings = PostgresBindings()
+            bindings.append(json)
+            let (session, sql, frozen) = (plan.session, ValueText.insert(into: table, columns: columns), bindings)
+            try PostGISPlan.blocking { try await session.execute(sql, frozen) }
         }
 
         static func bindings(_ arguments: [DatabaseValue]) throws -> PostgresBindings {
@@ -223,7 +218,7 @@ public final class PostGISPlan: WritablePlanStore {
 
     private static func hex(_ bytes: Data) -> String {
         var text = "\\x"
-        CopyText.hex(bytes, to: &text)
+        ValueText.hex(bytes, to: &text)
         return text
     }
 
@@ -233,7 +228,7 @@ public final class PostGISPlan: WritablePlanStore {
         switch value.storage {
         case .null: nil
         case .int64(let i): String(i)
-        case .double(let d): CopyText.number(d)
+        case .double(let d): ValueText.number(d)
         case .string(let s): s
         case .blob(let b): hex(b)
         }
@@ -251,7 +246,7 @@ public final class PostGISPlan: WritablePlanStore {
             if cell.format == .binary {
                 wkb = Array(bytes.readableBytesView)
             } else {
-                guard let hex = bytes.readString(length: bytes.readableBytes), let decoded = CopyText.bytes(hex: hex) else { throw unreadable() }
+                guard let hex = bytes.readString(length: bytes.readableBytes), let decoded = ValueText.bytes(hex: hex) else { throw unreadable() }
                 wkb = Array(decoded)
             }
             return try GeoPackageGeometry.encode(Geometry(wkb: wkb, context: context), srsID: GeoPackage.storeSRSID).databaseValue
@@ -287,30 +282,6 @@ public final class PostGISPlan: WritablePlanStore {
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         return String(format: "%04d-%02d-%02d", y, m, d)
-    }
-}
-
-/// JSON's string syntax, for rows handed to the server as one JSON parameter.
-enum JSONText {
-    static func string(_ s: String, to json: inout String) {
-        json.append("\"")
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
-            json.append(s)
-            json.append("\"")
-            return
-        }
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": json.append("\\\"")
-            case "\\": json.append("\\\\")
-            case "\n": json.append("\\n")
-            case "\t": json.append("\\t")
-            case "\r": json.append("\\r")
-            case _ where c.value < 0x20: json.append(String(format: "\\u%04x", c.value))
-            default: json.unicodeScalars.append(c)
-            }
-        }
-        json.append("\"")
     }
 }
 

@@ -66,7 +66,7 @@ extension PostGISCopy {
     ) async throws -> Int {
         let q = PostGISSchema.quoted
         let selected = table.columns.map { c -> String in
-            switch (CopyText.Kind(c), PostGISSchema.type(of: c, srid: 0)) {
+            switch (ValueText.Kind(c), PostGISSchema.type(of: c, srid: 0)) {
             case (.geometry, _): "encode(ST_AsBinary(\(q(c.name))), 'hex')"
             case (.bytes, _): "encode(\(q(c.name)), 'hex')"
             case (.boolean, _): "(\(q(c.name)))::int::text"
@@ -111,7 +111,7 @@ extension PostGISCopy {
     enum Conversion {
         case geometry, bytes, boolean, integer, real, text
         init(_ column: PlanTable.Column) {
-            switch (CopyText.Kind(column), PostGISSchema.type(of: column, srid: 0)) {
+            switch (ValueText.Kind(column), PostGISSchema.type(of: column, srid: 0)) {
             case (.geometry, _): self = .geometry
             case (.bytes, _): self = .bytes
             case (.boolean, _): self = .boolean
@@ -128,11 +128,11 @@ extension PostGISCopy {
         func bad(_ what: String) -> GridplanError { GridplanError(.badInput, "\(what) in the database", source: place()) }
         switch conversion {
         case .geometry:
-            guard let wkb = CopyText.bytes(hex: text) else { throw bad("a geometry that is not WKB") }
+            guard let wkb = ValueText.bytes(hex: text) else { throw bad("a geometry that is not WKB") }
             let geometry = try Geometry(wkb: wkb, context: context)
             return try GeoPackageGeometry.encode(geometry, srsID: GeoPackage.storeSRSID).databaseValue
         case .bytes:
-            guard let data = CopyText.bytes(hex: text) else { throw bad("bytes that are not hex") }
+            guard let data = ValueText.bytes(hex: text) else { throw bad("bytes that are not hex") }
             return data.databaseValue
         case .boolean: return (Int64(text) ?? 0).databaseValue
         case .integer: return Int64(text)?.databaseValue ?? text.databaseValue

@@ -30,7 +30,8 @@ enum PostGISSchema {
         guard let sql else { return "" }
         let literal = sql.hasPrefix("'") && sql.hasSuffix("'") || Double(sql) != nil || sql.uppercased() == "NULL"
         if literal { return type == "boolean" ? " DEFAULT \(sql == "0" ? "false" : "true")" : " DEFAULT \(sql)" }
-        if sql.replacingOccurrences(of: " ", with: "") == "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))" {
+        // SQLite gives the expression of `DEFAULT (strftime(…))` without its parentheses.
+        if ["strftime('%Y-%m-%dT%H:%M:%fZ','now')", "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"].contains(sql.replacingOccurrences(of: " ", with: "")) {
             return #" DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#
         }
         return ""

@@ -159,31 +159,6 @@ public final class PostgresSession: Sendable {
         }
     }
 
-    /// Streams text-format `COPY` data into `table`: `write` is called with a function that sends a chunk.
-    public func copy(into table: String, columns: [String], write: (_ send: (String) async throws -> Void) async throws -> Void) async throws {
-        do {
-            guard !connection.isClosed else { throw ConnectionLost() }
-            let connection = connection
-            let loop = EventLoopTaskExecutor(connection.eventLoop)
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                try await write { chunk in
-                    let buffer = ByteBuffer(string: chunk)
-                    // PostgresNIO stops the process (a precondition) when a chunk reaches a connection the
-                    // server has just cut. Run on the connection's own event loop, nothing happens on it
-                    // between this check and the writer's own: a cut connection is seen here, as an error.
-                    try await withTaskExecutorPreference(loop) {
-                        guard connection.eventLoop.inEventLoop, !connection.isClosed else { throw ConnectionLost() }
-                        try await writer.write(buffer)
-                    }
-                }
-            }
-        } catch let error as GridplanError {
-            throw error
-        } catch {
-            throw Self.failure(error, url: url, doing: "copying into \(table) failed")
-        }
-    }
-
     private static let lostHint: Wording =
         "the server stopped or restarted; what this command had not committed was rolled back: run it again when the server is up"
 
@@ -243,14 +218,3 @@ private final class Once: @unchecked Sendable {
 
 /// The connection closed before a statement could be sent or answered.
 private struct ConnectionLost: Error {}
-
-/// Runs a task's nonisolated code on one NIO event loop (SE-0417), so that a check and PostgresNIO's
-/// next step on that loop happen with nothing of the connection's in between.
-private final class EventLoopTaskExecutor: TaskExecutor {
-    let loop: any EventLoop
-    init(_ loop: any EventLoop) { self.loop = loop }
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}

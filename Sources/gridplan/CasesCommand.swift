@@ -25,7 +25,9 @@ struct CasesCommand: ParsableCommand {
                 An import of 50,000 rows or more (and no fewer than the plan holds) drops the cases' indexes by grid, \
                 time, status and category while it loads and builds them after its last batch (far faster than keeping them up to date \
                 row by row); killed in between, the cases are all there and answer the same, without those indexes until \
-                the import is resumed or another one runs. Times are stored as local time (China Standard Time unless the text carries a zone).
+                the import is resumed or another one runs. Times are stored as local time (China Standard Time unless the text carries a zone). \
+                Into a plan on a server (--db postgresql://…) each batch is one transaction as well, its indexes stay in place, and \
+                several imports may run at once.
 
                 Example:
                   gridplan cases import hotline-2024.csv --db plan.gpkg --crs gcj02 \\

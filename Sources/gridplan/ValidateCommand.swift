@@ -18,7 +18,8 @@ struct ValidateCommand: ParsableCommand {
             with no chief, duties still open in grids that no longer exist, and people primary in grids farther apart than \
             --max-primary-spread-m. Areas are in m² in the plan's local projected CRS. Coverage differences under \
             --sliver-m2 are reported as digitising noise. Every finding is also written, with its location, \
-            to the `findings` layer of the GeoPackage, to be seen in QGIS.
+            to the `findings` layer of the GeoPackage, to be seen in QGIS (on a server's plan, to its `findings` table, \
+            with the same rows).
 
             Exit status: 0 when clean (noise alone counts as clean), 1 when there are findings, 2 when the \
             input is unusable.
@@ -30,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
               gridplan validate --db plan.gpkg --fix
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @Flag(help: "Print a machine-readable JSON report.") var json = false
     @Option(help: "Coverage differences smaller than this many m² are reported as digitising noise.") var sliverM2: Double = 1.0
     @Option(help: "A JSON file of sizing rules per level and kind (default: unit grids 300–500 households, ≤ 2,500 residents).")
@@ -55,10 +56,11 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var dirty = false
         try reportingErrors {
-            let plan: GeoPackage
+            let plan: any WritablePlanStore
             do {
                 plan = try store.open()
             } catch { throw CLIError(error, status: 2) }
+            defer { store.close(plan) }
             let sizing: SizingRules
             do { sizing = try (try rules).map { try SizingRules.load(path: $0) } ?? .defaults } catch { throw CLIError(error, status: 2) }
             var report: Validation.Report
@@ -74,7 +76,7 @@ struct ValidateCommand: ParsableCommand {
                 }
                 progress.finish()
             } catch let e as GridplanError { throw CLIError(e, status: 2) } catch {
-                throw CLIError(GridplanError(.failed, "\(error)", source: .file(store.path)), status: 2)
+                throw CLIError(GridplanError(.failed, "\(error)", source: .file(plan.location)), status: 2)
             }
             dirty = report.hasProblems
             if json {
@@ -117,7 +119,7 @@ struct ValidateCommand: ParsableCommand {
             let errors = bySeverity[.error]?.count ?? 0, warnings = bySeverity[.warning]?.count ?? 0
             say(
                 report.hasProblems
-                    ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(store.path))"
+                    ? "\(report.gridCount) grids checked: \(errors) errors, \(warnings) warnings (findings layer in \(plan.location))"
                     : "\(report.gridCount) grids checked: clean")
         }
         if dirty { throw ExitCode(1) }

@@ -47,32 +47,53 @@ import Testing
     }
 }
 
-@Suite struct CopyTextTests {
-    @Test func escapesWhatCOPYReadsSpecially() throws {
-        var text = ""
-        try CopyText.append(DatabaseValue(value: "a\tb\nc\\N\r'\"")!, kind: .other, srid: 4490, to: &text)
-        #expect(text == #"a\tb\nc\\N\r'""#)
-        text = ""
-        try CopyText.append(.null, kind: .other, srid: 4490, to: &text)
-        #expect(text == #"\N"#)
+@Suite struct ValueTextTests {
+    /// One row as `json_populate_recordset` receives it, read back by Foundation's JSON parser.
+    func row(_ values: [DatabaseValue], _ kinds: [ValueText.Kind]) throws -> [String: Any] {
+        var json = "{"
+        for (k, value) in values.enumerated() {
+            if k > 0 { json.append(",") }
+            json.append(ValueText.key("c\(k)"))
+            try ValueText.appendJSON(value, kind: kinds[k], srid: 4490, to: &json)
+        }
+        json.append("}")
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     }
 
-    @Test func writesBytesBooleansAndNumbers() throws {
-        var text = ""
-        try CopyText.append(Data([0x00, 0xAB, 0xFF]).databaseValue, kind: .bytes, srid: 4490, to: &text)
-        #expect(text == #"\\x00abff"#)
-        #expect(CopyText.bytes(hex: "00abFF") == Data([0x00, 0xAB, 0xFF]) && CopyText.bytes(hex: "0g") == nil)
-        text = ""
-        try CopyText.append(1.databaseValue, kind: .boolean, srid: 4490, to: &text)
-        try CopyText.append(0.25.databaseValue, kind: .other, srid: 4490, to: &text)
-        #expect(text == "t0.25")
+    @Test func textArrivesAsGivenWhateverItHolds() throws {
+        let awkward = "a\tb\nc\\N\r'\"\u{01}名"
+        let parsed = try row([DatabaseValue(value: awkward)!, .null], [.other, .other])
+        #expect(parsed["c0"] as? String == awkward)
+        #expect(parsed["c1"] is NSNull)
+    }
+
+    @Test func writesBytesBooleansAndNumbersAsTheServerReadsThem() throws {
+        let parsed = try row(
+            [Data([0x00, 0xAB, 0xFF]).databaseValue, 1.databaseValue, 0.databaseValue, 0.25.databaseValue, 7.databaseValue],
+            [.bytes, .boolean, .boolean, .other, .other])
+        #expect(parsed["c0"] as? String == #"\x00abff"#)
+        #expect(parsed["c1"] as? String == "t" && parsed["c2"] as? String == "f")
+        #expect(parsed["c3"] as? String == "0.25" && parsed["c4"] as? String == "7")
+        #expect(ValueText.bytes(hex: "00abFF") == Data([0x00, 0xAB, 0xFF]) && ValueText.bytes(hex: "0g") == nil)
+        #expect(ValueText.number(.infinity) == "Infinity" && ValueText.number(.nan) == "NaN")
     }
 
     @Test func aBrokenGeometryBlobIsAnError() {
-        var text = ""
+        var json = ""
         #expect(throws: GridplanError.self) {
-            try CopyText.append(Data([0x47, 0x50, 0x00]).databaseValue, kind: .geometry, srid: 4490, to: &text)
+            try ValueText.appendJSON(Data([0x47, 0x50, 0x00]).databaseValue, kind: .geometry, srid: 4490, to: &json)
         }
+    }
+}
+
+@Suite struct PostGISSchemaTests {
+    /// SQLite reports `DEFAULT (strftime(…))` without the parentheses: either way the server gets its own "now".
+    @Test func theNowStampDefaultIsCarriedAsSQLiteReportsIt() {
+        for given in ["strftime('%Y-%m-%dT%H:%M:%fZ','now')", "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"] {
+            #expect(PostGISSchema.defaultClause(given, type: "text").contains("to_char(now() AT TIME ZONE 'UTC'"))
+        }
+        #expect(PostGISSchema.defaultClause("'open'", type: "text") == " DEFAULT 'open'")
+        #expect(PostGISSchema.defaultClause("random()", type: "bigint") == "")
     }
 }
 

@@ -295,3 +295,59 @@ def test_a_departments_import_on_postgis_as_on_the_file(gridplan, pair, server, 
         on_file = [list(map(str, r)) for r in con.execute("SELECT department_id, name, phone, contact, categories FROM departments ORDER BY 1")]
     assert psql(server, "SELECT department_id, name, phone, contact, categories FROM departments ORDER BY 1") == on_file
     assert len(on_file) == 3
+
+
+def findings_rows(plan=None, server=None, url=None):
+    """The findings layer: (kind, severity, level, grids, message, measure, location as hex WKB), sorted."""
+    if plan is not None:
+        with sqlite3.connect(plan) as con:
+            rows = con.execute("SELECT kind, severity, level, grids, message, measure, geom FROM findings").fetchall()
+        def wkb(blob):
+            if blob is None:
+                return ""
+            envelope = [0, 32, 48, 48, 64][(blob[3] >> 1) & 7]
+            return blob[8 + envelope:].hex()
+        return sorted((k, s, str(lv), g, m, "" if v is None else repr(float(v)), wkb(geom)) for k, s, lv, g, m, v, geom in rows)
+    lines = server_lines(server, url, "SELECT concat_ws(chr(31), kind, severity, level, grids, message, coalesce(measure::text, '-'), "
+                                      "coalesce(encode(ST_AsBinary(geom), 'hex'), '-')) FROM findings")
+    rows = [line.split("\x1f") for line in lines]
+    return sorted((k, s, lv, g, m, "" if v == "-" else repr(float(v)), "" if w == "-" else w) for k, s, lv, g, m, v, w in rows)
+
+
+def test_validate_on_postgis_as_on_the_file(gridplan, pair, server):
+    """`validate` of the rostered sample (grid and roster checks, on a given day) prints the same report on both,
+    text and JSON, and leaves the same findings layer, locations included."""
+    plan, url = pair
+    for args in [["validate", "--at", "2024-06-01", "--json"], ["validate", "--at", "2024-06-01"]]:
+        status, out, _ = same(gridplan, pair, *args)
+        assert status in (0, 1)
+    assert "findings layer in PLAN" in out
+    on_file = findings_rows(plan=plan)
+    assert len(on_file) > 10 and findings_rows(server=server, url=url) == on_file
+
+
+def test_validate_fix_on_postgis_as_on_the_file(gridplan, server, tmp_path):
+    """`validate --fix` of a plan with a bow-tie unit repairs it the same way on both: the same report, a new
+    version of the grid in a new plan version, the same findings, and the same grids exported."""
+    square = lambda x: [[x, 21.0], [x + 0.001, 21.0], [x + 0.001, 21.001], [x, 21.001], [x, 21.0]]  # noqa: E731
+    bow = [[110.0, 21.0], [110.001, 21.001], [110.001, 21.0], [110.0, 21.001], [110.0, 21.0]]
+    features = [{"type": "Feature", "properties": {"code": code, "name": code, "households": 400},
+                 "geometry": {"type": "Polygon", "coordinates": [ring]}}
+                for code, ring in [("BOW", bow), ("SQ1", square(110.002)), ("SQ2", square(110.003))]]
+    units = tmp_path / "units.geojson"
+    units.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    plan = tmp_path / "shapes.gpkg"
+    gridplan("import", units, "--db", plan, "--level", "unit", "--crs", "cgcs2000")
+    url = database(server, "fix")
+    gridplan("copy", "--from", plan, "--to", url)
+    status, out, _ = same(gridplan, (plan, url), "validate", "--fix", "--json")
+    report = json.loads(out)
+    assert status == 1 and len(report["repaired"]) == 1 and "BOW" in report["repaired"][0], report
+    assert findings_rows(server=server, url=url) == findings_rows(plan=plan)
+    same(gridplan, (plan, url), "export", "--level", "unit", "--format", "geojson", "--out", "-")
+    versions = "SELECT count(*), max(command) FROM plan_versions WHERE command = 'validate --fix'"
+    with sqlite3.connect(plan) as con:
+        assert con.execute(versions).fetchone() == (1, "validate --fix")
+        assert con.execute("SELECT count(*) FROM grids WHERE code = 'BOW'").fetchone() == (2,)
+    assert server_lines(server, url, versions) == ["1|validate --fix"]
+    assert server_lines(server, url, "SELECT count(*) FROM grids WHERE code = 'BOW'") == ["2"]
