@@ -14,48 +14,38 @@ package enum Reassign {
     }
 
     /// Stored cases with a location (the ones a reassignment looks at).
-    package static func locatedCases(in store: GeoPackage) throws -> Int {
-        try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases WHERE lon IS NOT NULL") ?? 0 }
+    package static func locatedCases(in store: any PlanStore) throws -> Int {
+        try store.reading { try $0.value("SELECT count(*) FROM cases WHERE lon IS NOT NULL") ?? 0 }
     }
 
+    /// Each batch is read, assigned and written in one transaction, its cases locked on a server
+    /// (``PlanWriter/lockingRows(skippingLocked:)``): an import or dispatch changing one of them
+    /// meanwhile waits, and nothing is compared with a state another writer has since changed.
     package static func run(
-        store: GeoPackage, snapMetres: Double = 30, threads: Int = 1, batchSize: Int = 50_000,
+        store: any WritablePlanStore, snapMetres: Double = 30, threads: Int = 1, batchSize: Int = 50_000,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Report {
         let assigner = try Assigner(store: store, snapMetres: snapMetres)
-        let total = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases WHERE lon IS NOT NULL") ?? 0 }
+        let total = try locatedCases(in: store)
         var report = Report()
         var lastFid: Int64 = 0
         let now = ISO8601DateFormatter().string(from: Date())
         while true {
-            let batch = try store.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT fid, lon, lat, assign_status, unit_code, area_code, community_code, street_code, nearest_code FROM cases WHERE lon IS NOT NULL AND fid > ? ORDER BY fid LIMIT ?",
-                    arguments: [lastFid, batchSize])
-            }
-            guard let last = batch.last else { break }
-            lastFid = last["fid"]
-            let results = try assigner.assign(lon: batch.map { $0["lon"] }, lat: batch.map { $0["lat"] }, threads: threads)
-            try store.write { db in
-                let update = try db.cachedStatement(
-                    sql: """
-                        UPDATE cases SET assign_status = ?, distance_m = ?, unit_code = ?, area_code = ?, community_code = ?,
-                          street_code = ?, grid_fid = ?, plan_version = ?, nearest_code = ? WHERE fid = ?
-                        """)
-                let end = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
-                let add = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
+            let read = try store.writing { w -> Int in
+                let batch = try w.rows(
+                    "SELECT fid, lon, lat, assign_status, unit_code, area_code, community_code, street_code, nearest_code FROM cases "
+                        + "WHERE lon IS NOT NULL AND fid > ? ORDER BY fid LIMIT ?\(w.lockingRows())",
+                    [lastFid.databaseValue, batchSize.databaseValue])
+                guard let last = batch.last else { return 0 }
+                lastFid = last["fid"]
+                let results = try assigner.assign(lon: batch.map { $0["lon"] }, lat: batch.map { $0["lat"] }, threads: threads)
+                var refiled: [Refiled] = []
+                refiled.reserveCapacity(batch.count)
                 for (row, a) in zip(batch, results) {
                     let chain = a.grid.flatMap { a.status == .outside ? nil : assigner.chains[$0] }
                     let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in
                         chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" }
                     }
-                    let fid: Int64 = row["fid"]
                     report.byStatus[a.status.rawValue, default: 0] += 1
                     let nearest =
                         a.status != .outside
@@ -64,20 +54,76 @@ package enum Reassign {
                     let changed =
                         (row["assign_status"] as String) != a.status.rawValue || before != codes
                         || (a.status == .outside && (row["nearest_code"] as String?) != nearest)
-                    try update.execute(arguments: [
+                    if changed { report.moved += 1 }
+                    let values: [DatabaseValueConvertible?] = [
                         a.status.rawValue, a.distanceM, codes[0], codes[1], codes[2], codes[3],
-                        chain?.link(assigner.level)?.fid, assigner.planVersion, nearest, fid,
-                    ])
-                    if changed {
-                        report.moved += 1
-                        try end.execute(arguments: [now, fid])
-                        try add.execute(arguments: [fid, a.status.rawValue, codes[0], codes[1], codes[2], codes[3], assigner.planVersion, now])
-                    }
+                        chain?.link(assigner.level)?.fid, assigner.planVersion, nearest,
+                    ]
+                    refiled.append(Refiled(fid: row["fid"], values: values.map { $0?.databaseValue ?? .null }, changed: changed))
                 }
+                if let db = w as? Database { try refile(refiled, in: db, now: now) } else { try refileStaged(refiled, in: w, now: now) }
+                return batch.count
             }
-            report.cases += batch.count
+            guard read > 0 else { break }
+            report.cases += read
             progress?(report.cases, total)
         }
         return report
+    }
+
+    /// A case's new filing: the values of ``filingColumns``, and whether its grid or status changed.
+    struct Refiled {
+        var fid: Int64
+        var values: [DatabaseValue]
+        var changed: Bool
+    }
+
+    static let filingColumns = [
+        "assign_status", "distance_m", "unit_code", "area_code", "community_code", "street_code", "grid_fid", "plan_version", "nearest_code",
+    ]
+
+    /// On a file: cached statements, one case after the other.
+    static func refile(_ refiled: [Refiled], in db: Database, now: String) throws {
+        let update = try db.cachedStatement(sql: "UPDATE cases SET \(filingColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
+        let end = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
+        let add = try db.cachedStatement(
+            sql: """
+                INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for r in refiled {
+            try update.execute(arguments: StatementArguments(r.values + [r.fid.databaseValue]))
+            if r.changed {
+                try end.execute(arguments: [now, r.fid])
+                let v = r.values
+                try add.execute(arguments: StatementArguments([r.fid.databaseValue, v[0], v[2], v[3], v[4], v[5], v[7], now.databaseValue]))
+            }
+        }
+    }
+
+    /// On a server: the batch into a temporary table in one statement, then three statements for
+    /// all its cases (a round trip per case would take minutes for a large backlog).
+    static func refileStaged(_ refiled: [Refiled], in w: any PlanWriter, now: String) throws {
+        let stage = "case_refile_stage"
+        try w.execute(
+            """
+            CREATE TEMPORARY TABLE IF NOT EXISTS \(stage) (ord integer, fid bigint, assign_status text, distance_m double precision, \
+            unit_code text, area_code text, community_code text, street_code text, grid_fid bigint, plan_version bigint, nearest_code text, \
+            changed boolean) ON COMMIT DELETE ROWS
+            """, [])
+        try w.append(
+            into: stage, columns: ["ord", "fid"] + filingColumns + ["changed"],
+            rows: refiled.enumerated().map { k, r in [k.databaseValue, r.fid.databaseValue] + r.values + [r.changed.databaseValue] })
+        try w.execute(
+            "UPDATE cases c SET \(filingColumns.map { "\($0) = s.\($0)" }.joined(separator: ", ")) FROM \(stage) s WHERE c.fid = s.fid", [])
+        try w.execute(
+            "UPDATE case_assignments a SET ended_at = ? FROM \(stage) s WHERE s.changed AND a.case_fid = s.fid AND a.ended_at IS NULL",
+            [now.databaseValue])
+        try w.execute(
+            """
+            INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
+            SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, ? FROM \(stage) s
+            WHERE s.changed ORDER BY s.ord
+            """, [now.databaseValue])
     }
 }

@@ -69,7 +69,12 @@ public enum GridCodes {
     /// Codes every current grid that has none. Existing codes are never changed; new sequence
     /// numbers follow the largest one already used under the same prefix. Within a prefix, grids
     /// are numbered in reading order on the map: rows north→south, west→east within a row.
-    public static func generate(store: GeoPackage, county: String?, scheme: CodeScheme = .standard, dryRun: Bool = false) throws -> Result {
+    ///
+    /// On a server, a second `codes` that ran meanwhile (and gave some of the same codes) makes
+    /// this one stop with a conflict and store nothing: run it again.
+    public static func generate(
+        store: any WritablePlanStore, county: String?, scheme: CodeScheme = .standard, dryRun: Bool = false
+    ) throws -> Result {
         let plan = try PlanSnapshot(store: store)
         let countyCode = try county ?? inferCounty(plan)
         var codes: [Int: String] = [:]
@@ -103,12 +108,22 @@ public enum GridCodes {
             }
         }
         if !dryRun && !result.assigned.isEmpty {
-            try store.write { db in
-                try db.execute(
-                    sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, 'codes', ?)",
-                    arguments: [Clock.today(), "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes"])
+            try store.writing { w in
+                try w.serialize(on: "codes")
+                let taken: Int =
+                    try w.value(
+                        "SELECT count(*) FROM grids WHERE code IN (\(result.assigned.map { _ in "?" }.joined(separator: ", ")))",
+                        result.assigned.map { $0.code.databaseValue }) ?? 0
+                guard taken == 0 else {
+                    throw GridplanError(
+                        .conflict, "another run gave grids codes while this one worked them out; nothing was stored",
+                        source: .file(store.location), hint: "run it again")
+                }
+                try w.execute(
+                    "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, 'codes', ?)",
+                    [Clock.today().databaseValue, "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes".databaseValue])
                 for a in result.assigned {
-                    try db.execute(sql: "UPDATE grids SET code = ? WHERE fid = ?", arguments: [a.code, a.fid])
+                    try w.execute("UPDATE grids SET code = ? WHERE fid = ?", [a.code.databaseValue, a.fid.databaseValue])
                 }
             }
         }

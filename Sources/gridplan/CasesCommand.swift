@@ -254,7 +254,7 @@ struct CasesCommand: ParsableCommand {
             abstract: "Assign every stored case to the current plan after a redraw, keeping earlier assignments in history.",
             discussion: "Example:\n  gridplan cases reassign --db plan.gpkg")
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
         @Flag(help: "Print the report as JSON (snake_case keys).") var json = false
 
@@ -263,8 +263,10 @@ struct CasesCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let progress = ProgressLine("reassigning")
+                let plan = try store.open()
+                defer { store.close(plan) }
                 let report = try Cases.Reassign.run(
-                    store: try store.open(), snapMetres: snapM,
+                    store: plan, snapMetres: snapM,
                     threads: ProcessInfo.processInfo.activeProcessorCount
                 ) { done, _ in progress.update(done) }
                 progress.finish(report.cases)

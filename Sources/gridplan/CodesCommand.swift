@@ -20,7 +20,7 @@ struct CodesCommand: ParsableCommand {
                   --scheme street=county+3,community=street+3,area=community+3,unit=area+3
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
 
     @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "The 6-digit county code (GB/T 2260), e.g. 440802 (default: taken from the street codes).") var county: String?
@@ -40,6 +40,7 @@ struct CodesCommand: ParsableCommand {
         try reportingErrors {
             let codeScheme = try scheme.map { try CodeScheme(parsing: $0) } ?? .standard
             let plan = try store.open(forReading: dryRun) // a dry run only reads: a writer does not hold it up
+            defer { store.close(plan) }
             let result = try GridCodes.generate(store: plan, county: county, scheme: codeScheme, dryRun: dryRun)
             if json {
                 // Refiled cases follow as in the text report.

@@ -78,9 +78,10 @@ struct WritablePlanOptions: ParsableArguments {
     var path: String
 
     /// Opens it for writing: a GeoPackage, or a connection to the server (whose plan must have
-    /// this release's schema).
-    func open() throws -> any WritablePlanStore {
-        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open() }
+    /// this release's schema). `forReading`: this run only reads (a dry run), so a file is opened
+    /// as readers open it and a writer elsewhere is not held up.
+    func open(forReading: Bool = false) throws -> any WritablePlanStore {
+        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(forReading: forReading) }
         return try openServerPlan(path)
     }
 

@@ -144,3 +144,15 @@ def clone(source, target):
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return target
+
+
+def assignment_rows(plan=None, server=None, url=None):
+    """Every case's assignments, oldest first, as (id, status, unit, area, community, street, plan version, open),
+    from the GeoPackage `plan` or from the database of `url` on the test server."""
+    sql = ("SELECT c.external_id, a.assign_status, a.unit_code, a.area_code, a.community_code, a.street_code, a.plan_version, "
+           "CASE WHEN a.ended_at IS NULL THEN 1 ELSE 0 END FROM case_assignments a JOIN cases c ON c.fid = a.case_fid "
+           "ORDER BY c.external_id, a.id")
+    if plan is not None:
+        with sqlite3.connect(plan) as con:
+            return ["|".join("" if v is None else str(v) for v in row) for row in con.execute(sql)]
+    return server_lines(server, url, sql)

@@ -5,14 +5,13 @@ importers at once lose nothing."""
 import csv
 import json
 import random
-import sqlite3
 import re
 import subprocess
 import time
 
 import pytest
 
-from conftest import ROOT, clone, database, server_lines
+from conftest import ROOT, assignment_rows, clone, database, server_lines
 
 SAMPLE = ROOT / "GeoData" / "chikan" / "cases_2024.csv"
 
@@ -59,17 +58,6 @@ def shown(text, *places):
     return re.sub(r"in \d+\.\d s|\"seconds\" ?: ?[0-9.e-]+", "TIME", text)
 
 
-def history(plan=None, server=None, url=None):
-    """Each case's assignments, oldest first, as (id, status, unit, area, community, street, plan version, open)."""
-    sql = ("SELECT c.external_id, a.assign_status, a.unit_code, a.area_code, a.community_code, a.street_code, a.plan_version, "
-           "CASE WHEN a.ended_at IS NULL THEN 1 ELSE 0 END FROM case_assignments a JOIN cases c ON c.fid = a.case_fid "
-           "ORDER BY c.external_id, a.id")
-    if plan is not None:
-        with sqlite3.connect(plan) as con:
-            return ["|".join("" if v is None else str(v) for v in row) for row in con.execute(sql)]
-    return server_lines(server, url, sql)
-
-
 def import_both(gridplan, plan, url, source, folder, *extra):
     """The same import into the file and into the server: their (exit status, output, error, rejects)."""
     results = []
@@ -87,7 +75,7 @@ def same_plans(gridplan, plan, url, server, ids):
     for args in [["cases", "query", "--format", "csv"], ["cases", "stats", "--json"]] + [["cases", "history", i, "--json"] for i in ids]:
         on_file, on_server = (gridplan(*args, "--db", db, check=False) for db in (plan, url))
         assert (on_server.returncode, on_server.stdout) == (on_file.returncode, on_file.stdout), args
-    assert history(server=server, url=url) == history(plan=plan)
+    assert assignment_rows(server=server, url=url) == assignment_rows(plan=plan)
 
 
 def test_a_case_import_on_postgis_as_on_the_file(gridplan, server, rostered, update_file, tmp_path):
@@ -109,7 +97,7 @@ def test_a_case_import_on_postgis_as_on_the_file(gridplan, server, rostered, upd
     assert len(repeated) == 60
     same_plans(gridplan, plan, url, server, repeated[:8] + ["NEW0001"])
     # A moved case's history has two assignments on both: the old one ended, the new one open.
-    moved = [r for r in history(plan=plan) if r.startswith(repeated[0] + "|")]
+    moved = [r for r in assignment_rows(plan=plan) if r.startswith(repeated[0] + "|")]
     assert len(moved) >= 2 and moved[-1].endswith("|1") and all(r.endswith("|0") for r in moved[:-1]), moved
 
 
@@ -184,4 +172,4 @@ def test_two_importers_at_once_lose_nothing(gridplan_binary, gridplan, server, r
     # The two importers interleaved their batches on the server, so its cases are numbered in another order.
     on_file, on_server = (gridplan("cases", "query", "--format", "csv", "--db", db).stdout for db in (plan, url))
     assert sorted(on_server.splitlines()) == sorted(on_file.splitlines())
-    assert sorted(history(server=server, url=url)) == sorted(history(plan=plan))
+    assert sorted(assignment_rows(server=server, url=url)) == sorted(assignment_rows(plan=plan))

@@ -10,7 +10,7 @@ import time
 import pytest
 import shapely
 
-from conftest import PSQL, ROOT, clone, database, psql, server_lines
+from conftest import PSQL, ROOT, assignment_rows, clone, database, psql, server_lines
 
 NOW = ["--now", "2024-12-31 09:00"]
 
@@ -351,3 +351,26 @@ def test_validate_fix_on_postgis_as_on_the_file(gridplan, server, tmp_path):
         assert con.execute("SELECT count(*) FROM grids WHERE code = 'BOW'").fetchone() == (2,)
     assert server_lines(server, url, versions) == ["1|validate --fix"]
     assert server_lines(server, url, "SELECT count(*) FROM grids WHERE code = 'BOW'") == ["2"]
+
+
+def test_codes_and_reassign_on_postgis_as_on_the_file(gridplan, server, sample_plan, tmp_path):
+    """`codes` on a plan whose areas and units have no codes yet and whose cases are filed under grid names: the same codes on
+    both, the same cases refiled under them with the same history, and then `cases reassign` finding nothing to move."""
+    plan = clone(sample_plan, tmp_path / "uncoded.gpkg")
+    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", plan, "--crs", "gcj02",
+             "--rejects", tmp_path / "rejects.csv")
+    url = database(server, "codes")
+    gridplan("copy", "--from", plan, "--to", url)
+    pair = (plan, url)
+    coded = "SELECT count(*) FROM grids WHERE code IS NOT NULL"
+    before = server_lines(server, url, coded)
+    _, out, _ = same(gridplan, pair, "codes", "--dry-run", "--json")
+    assert "cases_refiled" not in json.loads(out) and server_lines(server, url, coded) == before
+    status, out, _ = same(gridplan, pair, "codes", "--json")
+    report = json.loads(out)
+    assert status == 0 and len(report["assigned"]) > 500 and report["cases_refiled"] > 4000, {k: report[k] for k in ["skipped", "cases_refiled"]}
+    assert assignment_rows(server=server, url=url) == assignment_rows(plan=plan)
+    for args in [["cases", "query", "--format", "csv"], ["export", "--level", "unit", "--format", "geojson", "--out", "-"],
+                 ["cases", "reassign", "--json"], ["codes", "--json"]]:
+        same(gridplan, pair, *args)
+    assert assignment_rows(server=server, url=url) == assignment_rows(plan=plan)
