@@ -76,50 +76,44 @@ public enum PostGISCopy {
         return found
     }
 
-    /// Sends one table's rows in rowid order, a batch at a time, each batch one INSERT of the rows
-    /// as one JSON parameter (``ValueText``). Not `COPY`: PostgresNIO stops the process when the
-    /// server goes away in the middle of one, and a copy cut off by a restart must end with a message.
+    /// Streams one table's rows in `COPY` text format, in rowid order, a batch at a time.
     private static func copyRows(
         of table: PlanTable, from snapshot: StoreSnapshot, to session: PostgresSession, srid: Int32, progress: (Int) -> Void
     ) async throws -> Int {
         let kinds = table.columns.map(ValueText.Kind.init)
-        let keys = table.columns.map { ValueText.key($0.name) }
-        let insert = ValueText.insert(into: table.name, columns: table.columns.map(\.name))
         let select =
             "SELECT rowid, \(table.columns.map { PostGISSchema.quoted($0.name) }.joined(separator: ", ")) FROM \(PostGISSchema.quoted(table.name)) WHERE rowid > ? ORDER BY rowid LIMIT \(batch)"
         var total = 0
-        var last = Int64.min
-        while true {
-            let (json, count, lastRow) = try snapshot.read { db -> (String, Int, Int64) in
-                var json = "[", count = 0, lastRow = last
-                let rows = try Row.fetchCursor(db, sql: select, arguments: [last])
-                while let row = try rows.next() {
-                    lastRow = row[0]
-                    json.append(count == 0 ? "{" : ",{")
-                    for k in kinds.indices {
-                        if k > 0 { json.append(",") }
-                        json.append(keys[k])
-                        do {
-                            try ValueText.appendJSON(row[k + 1] as DatabaseValue, kind: kinds[k], srid: srid, to: &json)
-                        } catch let error as GridplanError {
-                            throw GridplanError(
-                                error.kind, error.message, source: ErrorSource(feature: "\(table.name) row \(lastRow)", field: table.columns[k].name))
+        try await session.copy(into: table.name, columns: table.columns.map(\.name)) { send in
+            var last = Int64.min
+            while true {
+                let (text, count, lastRow) = try snapshot.read { db -> (String, Int, Int64) in
+                    var text = "", count = 0, lastRow = last
+                    let rows = try Row.fetchCursor(db, sql: select, arguments: [last])
+                    while let row = try rows.next() {
+                        lastRow = row[0]
+                        for k in kinds.indices {
+                            if k > 0 { text.append("\t") }
+                            do {
+                                try ValueText.appendCOPY(row[k + 1] as DatabaseValue, kind: kinds[k], srid: srid, to: &text)
+                            } catch let error as GridplanError {
+                                throw GridplanError(
+                                    error.kind, error.message,
+                                    source: ErrorSource(feature: "\(table.name) row \(lastRow)", field: table.columns[k].name))
+                            }
                         }
+                        text.append("\n")
+                        count += 1
                     }
-                    json.append("}")
-                    count += 1
+                    return (text, count, lastRow)
                 }
-                json.append("]")
-                return (json, count, lastRow)
+                guard count > 0 else { break }
+                try await send(text)
+                total += count
+                progress(total)
+                last = lastRow
+                if count < batch { break }
             }
-            guard count > 0 else { break }
-            var bindings = PostgresBindings()
-            bindings.append(json)
-            try await session.execute(insert, bindings)
-            total += count
-            progress(total)
-            last = lastRow
-            if count < batch { break }
         }
         return total
     }

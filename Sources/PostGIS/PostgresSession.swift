@@ -1,5 +1,5 @@
 import Foundation
-import GridErrors
+public import GridErrors
 import Logging
 import NIOCore
 import NIOSSL
@@ -159,6 +159,47 @@ public final class PostgresSession: Sendable {
         }
     }
 
+    /// What to do when the server goes away in the middle of a `COPY`. PostgresNIO stops the
+    /// process (a precondition) as soon as such a copy is ended, either way: a command line sets
+    /// this to report the error and exit first (the server has rolled the transaction back). Nil:
+    /// the copy is ended, and PostgresNIO stops the process.
+    nonisolated(unsafe) public static var lostMidCopy: (@Sendable (GridplanError) -> Never)?
+
+    /// Streams text-format `COPY` data into `table`: `write` is called with a function that sends a chunk.
+    public func copy(into table: String, columns: [String], write: (_ send: (String) async throws -> Void) async throws -> Void) async throws {
+        let url = url
+        do {
+            guard !connection.isClosed else { throw ConnectionLost() }
+            let connection = connection
+            let loop = EventLoopTaskExecutor(connection.eventLoop)
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                do {
+                    try await write { chunk in
+                        let buffer = ByteBuffer(string: chunk)
+                        // PostgresNIO stops the process (a precondition) when a chunk reaches a connection the
+                        // server has just cut. Run on the connection's own event loop, nothing happens on it
+                        // between this check and the writer's own: a cut connection is seen here, as an error.
+                        try await withTaskExecutorPreference(loop) {
+                            guard connection.eventLoop.inEventLoop, !connection.isClosed else { throw ConnectionLost() }
+                            try await writer.write(buffer)
+                        }
+                    }
+                    // Ending the copy meets a cut connection as a chunk would.
+                    try await withTaskExecutorPreference(loop) { if connection.isClosed { throw ConnectionLost() } }
+                } catch {
+                    if connection.isClosed, let lost = Self.lostMidCopy {
+                        lost(Self.failure(ConnectionLost(), url: url, doing: "copying into \(table) failed"))
+                    }
+                    throw error
+                }
+            }
+        } catch let error as GridplanError {
+            throw error
+        } catch {
+            throw Self.failure(error, url: url, doing: "copying into \(table) failed")
+        }
+    }
+
     private static let lostHint: Wording =
         "the server stopped or restarted; what this command had not committed was rolled back: run it again when the server is up"
 
@@ -218,3 +259,14 @@ private final class Once: @unchecked Sendable {
 
 /// The connection closed before a statement could be sent or answered.
 private struct ConnectionLost: Error {}
+
+/// Runs a task's nonisolated code on one NIO event loop (SE-0417), so that a check and PostgresNIO's
+/// next step on that loop happen with nothing of the connection's in between.
+private final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+    init(_ loop: any EventLoop) { self.loop = loop }
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}

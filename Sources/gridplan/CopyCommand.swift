@@ -80,6 +80,11 @@ struct CopyCommand: AsyncParsableCommand {
     private func toServer() async throws -> PostGISCopy.Report {
         let plan = try GeoPackage.plan(path: from, create: false)
         let session = try await PostgresSession.open(try PostgresURL(parsing: to))
+        // The server cut off in the middle of a COPY: report it and exit before PostgresNIO stops the process.
+        PostgresSession.lostMidCopy = { error in
+            FileHandle.standardError.write(Data("\n\(errorPrefix)\(errorLine(error))\n".utf8))
+            Foundation.exit(exitStatus(error.kind))
+        }
         do {
             let (line, progress) = Self.progressLine()
             let report = try await PostGISCopy.export(plan, to: session, replace: replace, progress: progress)

@@ -78,6 +78,17 @@ import Testing
         #expect(ValueText.number(.infinity) == "Infinity" && ValueText.number(.nan) == "NaN")
     }
 
+    @Test func escapesWhatCOPYReadsSpecially() throws {
+        var text = ""
+        try ValueText.appendCOPY(DatabaseValue(value: "a\tb\nc\\N\r'\"")!, kind: .other, srid: 4490, to: &text)
+        #expect(text == #"a\tb\nc\\N\r'""#)
+        text = ""
+        try ValueText.appendCOPY(.null, kind: .other, srid: 4490, to: &text)
+        try ValueText.appendCOPY(Data([0x00, 0xAB]).databaseValue, kind: .bytes, srid: 4490, to: &text)
+        try ValueText.appendCOPY(1.databaseValue, kind: .boolean, srid: 4490, to: &text)
+        #expect(text == #"\N\\x00abt"#)
+    }
+
     @Test func aBrokenGeometryBlobIsAnError() {
         var json = ""
         #expect(throws: GridplanError.self) {
