@@ -48,16 +48,23 @@ enum ValueText {
     }
 
     /// Appends `value` in `COPY`'s text format: `\N` for NULL, backslash, tab and line ends escaped.
+    /// Numbers and text go straight into `text` (a copy writes tens of millions of values).
     static func appendCOPY(_ value: DatabaseValue, kind: Kind, srid: Int32, to text: inout String) throws {
-        guard let value = try self.text(value, kind: kind, srid: srid) else {
-            text.append("\\N")
+        switch value.storage {
+        case .null: text.append("\\N")
+        case .int64(let i): text.append(kind == .boolean ? (i == 0 ? "f" : "t") : String(i))
+        case .double(let d): text.append(number(d))
+        case .string(let s): escapeCOPY(s, to: &text)
+        case .blob: escapeCOPY(try self.text(value, kind: kind, srid: srid) ?? "", to: &text)
+        }
+    }
+
+    static func escapeCOPY(_ s: String, to text: inout String) {
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            text.append(s)
             return
         }
-        guard value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-            text.append(value)
-            return
-        }
-        for c in value.unicodeScalars {
+        for c in s.unicodeScalars {
             switch c {
             case "\\": text.append("\\\\")
             case "\t": text.append("\\t")
