@@ -172,25 +172,30 @@ public final class PostgresSession: Sendable {
             guard !connection.isClosed else { throw ConnectionLost() }
             let connection = connection
             let loop = EventLoopTaskExecutor(connection.eventLoop)
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                do {
-                    try await write { chunk in
-                        let buffer = ByteBuffer(string: chunk)
-                        // PostgresNIO stops the process (a precondition) when a chunk reaches a connection the
-                        // server has just cut. Run on the connection's own event loop, nothing happens on it
-                        // between this check and the writer's own: a cut connection is seen here, as an error.
-                        try await withTaskExecutorPreference(loop) {
-                            guard connection.eventLoop.inEventLoop, !connection.isClosed else { throw ConnectionLost() }
-                            try await writer.write(buffer)
+            // PostgresNIO stops the process (a precondition) when a chunk, or the end of the copy, reaches a
+            // connection the server has just cut. The copy runs on the connection's own event loop, so each
+            // check below and PostgresNIO's next step happen with nothing of the connection's in between;
+            // only the caller's own work (building the chunks) runs on the shared pool.
+            try await withTaskExecutorPreference(loop) {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    do {
+                        try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                            try await write { chunk in
+                                let buffer = ByteBuffer(string: chunk)
+                                try await withTaskExecutorPreference(loop) {
+                                    guard connection.eventLoop.inEventLoop, !connection.isClosed else { throw ConnectionLost() }
+                                    try await writer.write(buffer)
+                                }
+                            }
                         }
+                        // Back on the loop: from this check to PostgresNIO's CopyDone nothing else runs there.
+                        guard connection.eventLoop.inEventLoop, !connection.isClosed else { throw ConnectionLost() }
+                    } catch {
+                        if connection.isClosed, let lost = Self.lostMidCopy {
+                            lost(Self.failure(ConnectionLost(), url: url, doing: "copying into \(table) failed"))
+                        }
+                        throw error
                     }
-                    // Ending the copy meets a cut connection as a chunk would.
-                    try await withTaskExecutorPreference(loop) { if connection.isClosed { throw ConnectionLost() } }
-                } catch {
-                    if connection.isClosed, let lost = Self.lostMidCopy {
-                        lost(Self.failure(ConnectionLost(), url: url, doing: "copying into \(table) failed"))
-                    }
-                    throw error
                 }
             }
         } catch let error as GridplanError {

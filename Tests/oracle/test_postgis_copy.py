@@ -296,5 +296,5 @@ def test_connection_failures_name_the_server_without_the_password(gridplan, serv
     # A command that reads on a server meets the same failure; one that does not yet says so and points to copy.
     reader = gridplan("summary", "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
     assert reader.returncode == 2 and "password authentication failed" in reader.stderr and "s3cret" not in reader.stderr
-    other = gridplan("codes", "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
+    other = gridplan("gazetteer", "search", "海滨", "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
     assert other.returncode == 2 and "gridplan copy" in other.stderr and "s3cret" not in other.stderr
