@@ -332,6 +332,16 @@ package enum CaseImporter {
         return (values.map { $0?.databaseValue ?? .null }, status, codes)
     }
 
+    /// Inserts or updates a batch's cases the way their database takes best: a file's through
+    /// ``upsert(_:_:_:assigner:sourceCRS:now:)``, a server's through ``StagedUpsert``.
+    static func upsertBatch(
+        _ w: any PlanWriter, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
+        assigner: Assigner, sourceCRS: String?, now: String
+    ) throws -> (inserted: Int, updated: Int) {
+        if let db = w as? Database { return try upsert(db, rows, assignments, assigner: assigner, sourceCRS: sourceCRS, now: now) }
+        return try StagedUpsert.run(w, rows, assignments, assigner: assigner, sourceCRS: sourceCRS, now: now)
+    }
+
     /// Inserts or updates a batch's cases in a GeoPackage and records assignment changes in the
     /// history, through cached statements (a server's batch goes through ``StagedUpsert``).
     static func upsert(

@@ -38,7 +38,7 @@ package enum CaseIntake {
     /// Checks, locates and stores `incoming`; `lon`/`lat` may come from a geocoder when the sender
     /// gave only an address (pass them in CGCS2000 with `crs` nil).
     package static func receive(
-        _ incoming: IncomingCase, store: GeoPackage, assigner: Assigner, now: String = Clock.now()
+        _ incoming: IncomingCase, store: any WritablePlanStore, assigner: Assigner, now: String = Clock.now()
     ) throws -> IntakeResult {
         let id = incoming.id.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { throw GridplanError(.badInput, "the case has no id", source: ErrorSource(field: "id")) }
@@ -86,11 +86,11 @@ package enum CaseIntake {
             id: id, reportedAt: reportedAt, closedAt: nil, category: incoming.category, address: incoming.address,
             channel: incoming.channel, severity: severity, status: status, attributes: nil)
         let assignment = try row.lon.map { try assigner.assign(lon: [$0], lat: [row.lat!], threads: 1)[0] }
-        return try store.write { db in
+        return try store.writing { db in
             // A known id keeps its place in the life cycle: only transitions move a case on, so a
             // retried request never sends a dispatched case back to "reported".
-            if let known = try CaseStore.handling(db, caseID: id) { parsed.status = known.status }
-            let (inserted, _) = try CaseImporter.upsert(
+            if let known = try CaseStore.handlingForChange(db, caseID: id) { parsed.status = known.status }
+            let (inserted, _) = try CaseImporter.upsertBatch(
                 db, [(row, parsed)], [assignment], assigner: assigner,
                 sourceCRS: row.sourceX == nil ? nil : (try incoming.crs.map { try CRS(parsing: $0).description } ?? CRS.cgcs2000.description),
                 now: now)

@@ -11,11 +11,11 @@ package import Grids
 /// again updates it, so a retried request changes nothing), and a new case waiting for dispatch
 /// is dispatched by the rules. Not thread-safe: one caller at a time (the server's actor).
 package final class IntakeDesk {
-    let store: GeoPackage
+    let store: any WritablePlanStore
     let rules: DispatchRules
     private var assigner: (stamp: String, assigner: Assigner)?
 
-    package init(store: GeoPackage, rules: DispatchRules = .defaults) {
+    package init(store: any WritablePlanStore, rules: DispatchRules = .defaults) {
         self.store = store
         self.rules = rules
     }

@@ -71,8 +71,8 @@ package enum Roster {
     }
 
     /// How many people the roster holds.
-    package static func peopleCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM people") ?? 0
+    package static func peopleCount(_ db: some PlanReader) throws -> Int {
+        try db.value("SELECT count(*) FROM people") ?? 0
     }
 
     package static func person(_ db: some PlanReader, id: String) throws -> Person? {

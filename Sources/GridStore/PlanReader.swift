@@ -40,6 +40,14 @@ extension PlanReader {
         return rows
     }
 
+    /// Whether the plan has a table of this name (a plan made before the table's schema step has none).
+    public func hasTable(_ name: String) throws -> Bool {
+        switch dialect {
+        case .sqlite: try value("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name.databaseValue]) as Int? != nil
+        case .postgresql: try value("SELECT 1 WHERE to_regclass(?) IS NOT NULL", [name.databaseValue]) as Int? != nil
+        }
+    }
+
     /// The first column of the first row, or nil when there is no row or it holds NULL.
     public func value<T: DatabaseValueConvertible>(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> T? {
         guard let row = try rows(sql, arguments).first else { return nil }

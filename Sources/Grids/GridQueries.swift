@@ -11,9 +11,9 @@ extension GridRecord {
     }
 
     /// How many grids of each level the current plan has (levels without grids are absent).
-    public static func currentCountByLevel(_ db: Database) throws -> [GridLevel: Int] {
+    public static func currentCountByLevel(_ db: some PlanReader) throws -> [GridLevel: Int] {
         var counts: [GridLevel: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT level, count(*) AS n FROM grids WHERE valid_to IS NULL GROUP BY level") {
+        for row in try db.rows("SELECT level, count(*) AS n FROM grids WHERE valid_to IS NULL GROUP BY level", []) {
             counts[try GridLevel(stored: row["level"])] = row["n"]
         }
         return counts

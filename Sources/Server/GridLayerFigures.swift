@@ -29,10 +29,10 @@ struct GridLayerFigures {
     static let keptFor: TimeInterval = 60
 
     /// The figures of the current grids of `level` on `day`.
-    init(store: GeoPackage, level: GridLevel, day: String, stamp: String) throws {
+    init(store: any PlanStore, level: GridLevel, day: String, stamp: String) throws {
         self.stamp = stamp
         readAt = Date()
-        let hasCases = try store.read { try $0.tableExists("cases") }
+        let hasCases = try store.reading { try $0.hasTable("cases") }
         var byCode: [String: Figures] = [:]
         let snapshot: PlanSnapshot
         if hasCases {
@@ -63,16 +63,15 @@ struct GridLayerFigures {
     }
 
     /// Changes when grids, cases or case transitions are added, and with the day.
-    static func stamp(_ store: GeoPackage, day: String) throws -> String {
-        let cases = try store.read { db -> String in
-            guard try db.tableExists("cases") else { return "-" }
-            return try String.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT coalesce(max(fid), 0) FROM cases) || '/'
-                        || (SELECT coalesce(max(id), 0) FROM case_transitions) || '/'
-                        || (SELECT coalesce(max(id), 0) FROM case_dispatches)
-                    """) ?? ""
+    static func stamp(_ store: any PlanStore, day: String) throws -> String {
+        let cases = try store.reading { db -> String in
+            guard try db.hasTable("cases") else { return "-" }
+            return try db.value(
+                """
+                SELECT (SELECT coalesce(max(fid), 0) FROM cases) || '/'
+                    || (SELECT coalesce(max(id), 0) FROM case_transitions) || '/'
+                    || (SELECT coalesce(max(id), 0) FROM case_dispatches)
+                """) ?? ""
         }
         return "\(try PlanStamp.read(store))|\(cases)|\(day)"
     }

@@ -4,6 +4,7 @@ import Foundation
 import GridErrors
 import GridGeometry
 import GridProjection
+import GridStore
 import Grids
 package import Hummingbird
 import HummingbirdCore
@@ -53,14 +54,24 @@ package struct ServerOptions: Sendable {
 /// - `GET /api/health`, `GET /api/version`; `/assets/leaflet/…`: the map's Leaflet.
 /// HEAD is answered wherever GET is; raw UTF-8 in a query works as well as percent-encoding.
 package enum GridplanServer {
+    /// The server of a GeoPackage file.
     package static func application(
         plan path: String, options: ServerOptions,
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
-    )
-        throws -> some ApplicationProtocol
-    {
-        let service = try PlanService(path: path, snapMetres: options.snapMetres)
-        let pool = WhoCoversPool(store: service.store, snapMetres: options.snapMetres, timeLimit: options.requestTimeout)
+    ) async throws -> some ApplicationProtocol {
+        try await application(plan: .file(path), options: options, onRunning: onRunning)
+    }
+
+    /// The server of a plan on a file or on a PostgreSQL server: opens it for the routes and for
+    /// each who-covers desk before it starts (a wrong address or password stops it here).
+    package static func application(
+        plan: ServedPlan, options: ServerOptions,
+        onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
+    ) async throws -> some ApplicationProtocol {
+        let service = PlanService(store: try await plan.opened(), name: plan.name, snapMetres: options.snapMetres)
+        var desks: [any PlanStore] = []
+        for _ in 0..<WhoCoversPool.defaultSize { desks.append(try await plan.opened()) }
+        let pool = WhoCoversPool(stores: desks, snapMetres: options.snapMetres, timeLimit: options.requestTimeout)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLanguageMiddleware())
         if options.guardsPersonalData {
@@ -137,10 +148,10 @@ package enum GridplanServer {
 
     /// Runs until SIGINT or SIGTERM.
     package static func run(
-        plan path: String, options: ServerOptions,
+        plan: ServedPlan, options: ServerOptions,
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void
     ) async throws {
-        try await application(plan: path, options: options, onRunning: onRunning).runService()
+        try await application(plan: plan, options: options, onRunning: onRunning).runService()
     }
 
     /// A JSON response, or the error as `{"error": …}` with the status it deserves.

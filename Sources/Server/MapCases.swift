@@ -18,21 +18,24 @@ extension PlanService {
         guard cell > 0, cell.isFinite, (bbox.width / cell + 1) * (bbox.height / cell + 1) <= Self.mostCells else {
             throw GridplanError(.badArgument, "cell=\(cell): give a cell size in degrees that cuts the bbox into at most 250,000 cells")
         }
-        let clusters: [CaseClusterJSON] = try store.read { db in
-            guard try db.tableExists("cases") else { return [] }
+        let clusters: [CaseClusterJSON] = try store.reading { db in
+            guard try db.hasTable("cases") else { return [] }
             var sql = """
                 SELECT count(*) AS n, avg(lon) AS lon, avg(lat) AS lat, min(external_id) AS id, min(status) AS status,
                   min(category) AS category, min(reported_at) AS reported_at
                 FROM cases WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?
                 """
-            var arguments: [DatabaseValueConvertible?] = [bbox.minX, bbox.maxX, bbox.minY, bbox.maxY]
+            var arguments: [DatabaseValue] = [bbox.minX, bbox.maxX, bbox.minY, bbox.maxY].map(\.databaseValue)
             if let status {
                 sql += " AND status = ?"
-                arguments.append(status)
+                arguments.append(status.databaseValue)
             }
-            sql += " GROUP BY CAST((lon - ?) / ? AS INTEGER), CAST((lat - ?) / ? AS INTEGER)"
-            arguments += [bbox.minX, cell, bbox.minY, cell]
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { r in
+            // The cell a case falls in: SQLite's CAST truncates (the offsets are never negative),
+            // PostgreSQL's rounds, so there floor() first.
+            let cellIndex = { (offset: String) in db.dialect == .sqlite ? "CAST(\(offset) AS INTEGER)" : "CAST(floor(\(offset)) AS INTEGER)" }
+            sql += " GROUP BY \(cellIndex("(lon - ?) / ?")), \(cellIndex("(lat - ?) / ?"))"
+            arguments += [bbox.minX, cell, bbox.minY, cell].map(\.databaseValue)
+            return try db.rows(sql, arguments).map { r in
                 let n: Int = r["n"]
                 guard n == 1 else { return CaseClusterJSON(n: n, lon: r["lon"], lat: r["lat"]) }
                 return CaseClusterJSON(
@@ -46,7 +49,7 @@ extension PlanService {
 
     /// Cases per grid of a level, and per 1,000 households, for the choropleth (all time).
     func caseCounts(_ level: GridLevel) throws -> Data {
-        let hasCases = try store.read { try $0.tableExists("cases") }
+        let hasCases = try store.reading { try $0.hasTable("cases") }
         guard hasCases else { return try JSONOutput.data(CaseCountsJSON(level: level.name, total: 0, unassigned: 0, grids: [:])) }
         let stats = try CaseStats.compute(store: store, level: level)
         let grids = Dictionary(

@@ -12,15 +12,18 @@ import Grids
 /// The plan as the HTTP server sees it, for everything but who-covers answers (those go to
 /// ``WhoCoversPool``, one desk per core): the grid layers it has already written as GeoJSON, the
 /// intake of cases, and the desk that places their addresses. One actor, since GEOS and PROJ
-/// handles are not thread-safe (see the README's thread rule).
+/// handles are not thread-safe (see the README's thread rule), running on a queue of its own
+/// (``QueueExecutor``): its reads wait for the database on that queue's thread.
 actor PlanService {
-    let store: GeoPackage
-    /// The plan's file name, for the health route.
+    let store: any WritablePlanStore
+    /// The plan's file name, or its server's URL without the password, for the health route.
     nonisolated let name: String
     let desk: WhoCoversDesk
     let intakeDesk: IntakeDesk
     private var layers: [GridLevel: (figures: GridLayerFigures, features: [GridFeature])] = [:]
     private var shapes: [GridLevel: (stamp: String, shapes: [GridShape])] = [:]
+    private nonisolated let executor = QueueExecutor(label: "gridplan.plan-service")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// A current grid as a GeoJSON feature, with what the routes filter and page by.
     struct GridFeature {
@@ -29,10 +32,9 @@ actor PlanService {
         var json: Data
     }
 
-    init(path: String, snapMetres: Double) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw GridplanError(.notFound, "no such plan", source: .file(path)) }
-        store = try GeoPackage.plan(path: path)
-        name = (path as NSString).lastPathComponent
+    init(store: any WritablePlanStore, name: String, snapMetres: Double) {
+        self.store = store
+        self.name = name
         desk = WhoCoversDesk(store: store, snapMetres: snapMetres)
         intakeDesk = IntakeDesk(store: store)
     }
@@ -93,7 +95,7 @@ actor PlanService {
     private func gridShapes(_ level: GridLevel) throws -> [GridShape] {
         let stamp = try PlanStamp.read(store)
         if let kept = shapes[level], kept.stamp == stamp { return kept.shapes }
-        let records = try store.read { try GridRecord.current($0, level: level) }
+        let records = try store.reading { try GridRecord.current($0, level: level) }
         let context = GEOSContext()
         let made = try records.map { g in
             let geometry = try g.geometry(context)
@@ -108,7 +110,7 @@ actor PlanService {
 
     /// What the plan holds: grids per level, people, gazetteer places; the map starts from this.
     func summary() throws -> Data {
-        let (perLevel, people, places) = try store.read { db in
+        let (perLevel, people, places) = try store.reading { db in
             (
                 try GridRecord.currentCountByLevel(db).map { ($0.key.name, $0.value) },
                 try Roster.peopleCount(db),
@@ -117,7 +119,7 @@ actor PlanService {
         }
         return try JSONOutput.data(
             PlanContentsJSON(
-                plan: (store.path as NSString).lastPathComponent,
+                plan: name,
                 grids: Dictionary(uniqueKeysWithValues: perLevel), people: people,
                 gazetteerPlaces: places, today: Clock.day(Clock.now())))
     }

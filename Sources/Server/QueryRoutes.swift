@@ -78,7 +78,7 @@ extension PlanService {
         }
         struct Held: Codable, Sendable { var duty: String }
         struct GridJSON: Encodable { var grid: GridPropertiesJSON, chain: [Link], day: String }
-        return try store.read { db in
+        return try store.reading { db in
             let all = try GridRecord.current(db)
             guard let grid = all.first(where: { $0.code == code }) else { throw GridplanError(.notFound, "no current grid with code \(code)") }
             let byFid = Dictionary(uniqueKeysWithValues: all.map { ($0.fid, $0) })

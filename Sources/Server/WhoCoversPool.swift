@@ -21,16 +21,24 @@ final class WhoCoversPool: Sendable {
     private let turn = Atomic<Int>(0)
     let timeLimit: Double
 
-    init(
-        store: GeoPackage, snapMetres: Double, size: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
-        timeLimit: Double = 10
-    ) {
-        workers = (0..<max(1, size)).map { i in
+    /// One desk per store: a file's one store may be given for every desk, a server's plan needs
+    /// a connection per desk (one connection answers one question at a time).
+    init(stores: [any PlanStore], snapMetres: Double, timeLimit: Double = 10) {
+        precondition(!stores.isEmpty)
+        workers = stores.enumerated().map { i, store in
             Worker(desk: WhoCoversDesk(store: store, snapMetres: snapMetres), queue: DispatchQueue(label: "gridplan.who-covers.\(i)"))
         }
         waiting = Mutex([Int](repeating: 0, count: workers.count))
         self.timeLimit = timeLimit
     }
+
+    /// `size` desks on one store (a GeoPackage's readers run in parallel).
+    convenience init(store: any PlanStore, snapMetres: Double, size: Int = WhoCoversPool.defaultSize, timeLimit: Double = 10) {
+        self.init(stores: Array(repeating: store, count: max(1, size)), snapMetres: snapMetres, timeLimit: timeLimit)
+    }
+
+    /// One desk per core, at least two.
+    static var defaultSize: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// The answer as `gridplan who-covers --json` prints it, compact.
     func answer(_ question: CoverageQuestion, day: String, planDay: String?, k: Int) async throws -> Data {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridErrors
+import PostGIS
 import Server
 
 struct ServeCommand: AsyncParsableCommand {
@@ -9,7 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the plan over HTTP: a web map that answers \"who covers this?\", and a JSON API.",
         discussion: """
             Opens the plan read-mostly and listens until Ctrl-C (SIGINT) or SIGTERM. Everything works offline: \
-            the map runs on Leaflet built into the binary, with no outside scripts or tiles.
+            the map runs on Leaflet built into the binary, with no outside scripts or tiles. The plan may be a \
+            GeoPackage or a plan on a PostgreSQL + PostGIS server (one connection for the routes and one per \
+            who-covers desk, opened before it listens); several servers and commands may work on one \
+            server's plan at once.
 
               GET /                     the web map: click a point or type an address
               GET /api/who-covers?lon=X&lat=Y[&crs=gcj02][&at=YYYY-MM-DD][&k=5]
@@ -50,16 +54,17 @@ struct ServeCommand: AsyncParsableCommand {
             HEAD works wherever GET does; the page, Leaflet and grid layers are sent gzipped to clients \
             that accept it. --cors-origin lets another system's pages call the API.
 
-            The point indexes and the gazetteer are built on first use and rebuilt when the plan file changes \
+            The point indexes and the gazetteer are built on first use and rebuilt when the plan changes \
             (an import or redraw while the server runs); duties are read afresh for every answer.
 
             Examples:
               gridplan serve --db plan.gpkg
               gridplan serve --db plan.gpkg --host 0.0.0.0 --token-file tokens.txt
               gridplan serve --db plan.gpkg --cors-origin https://hotline.example
+              gridplan serve --db postgresql://gridplan@db.district/grids --host 0.0.0.0
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @Option(help: "Address to listen on (0.0.0.0 for every interface of a shared server).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, printed on start).") var port = 8080
     @Option(help: "Points outside every grid but within this many metres of one are snapped to it.") var snapM: Double = 30
@@ -119,16 +124,20 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 2) }
+        let onServer = PostgresURL.isServer(store.path)
+        guard onServer || FileManager.default.fileExists(atPath: store.path) else { throw fail("\(store.path): no such plan", status: 2) }
         var options = ServerOptions()
         options.host = host; options.port = port; options.snapMetres = snapM; options.emergencyUnit = k; options.logRequests = logRequests
         options.corsOrigin = corsOrigin
         options.tokens = try tokens(tokenFile)
         options.readTokens = try tokens(readTokens)
         options.idleTimeout = idleTimeout; options.requestTimeout = requestTimeout
-        let path = store.path
+        // A server's address as every message gives it: without the password.
+        let path = onServer ? ((try? PostgresURL(parsing: store.path))?.description ?? PostgresURL.redact(store.path)) : store.path
         do {
-            try await GridplanServer.run(plan: path, options: options) { host, port in
+            let address = store.path
+            let plan = onServer ? ServedPlan(name: path, open: { try openServerPlan(address) }) : try ServedPlan.file(address)
+            try await GridplanServer.run(plan: plan, options: options) { host, port in
                 // Written straight to the file descriptor: scripts wait for this line, so no buffering.
                 FileHandle.standardOutput.write(Data("gridplan: serving \(path) on http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))
             }

@@ -90,7 +90,7 @@ struct WritablePlanOptions: ParsableArguments {
 }
 
 /// A connection to the plan on the server at `address`, checked to have this release's schema.
-private func openServerPlan(_ address: String) throws -> PostGISPlan {
+func openServerPlan(_ address: String) throws -> PostGISPlan {
     try PostGISPlan.openWaiting(try PostgresURL(parsing: address), steps: PlanSchema.schema.migrations.map(\.identifier))
 }
 

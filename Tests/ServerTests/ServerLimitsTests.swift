@@ -30,7 +30,7 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
     let folder = TemporaryFolder()
 
     @Test func anOverlongAddressIs400WithTheReason() async throws {
-        let app = try GridplanServer.application(plan: try rosteredPlan(folder), options: ServerOptions())
+        let app = try await GridplanServer.application(plan: try rosteredPlan(folder), options: ServerOptions())
         let long = String(repeating: "海", count: 70_000)
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/who-covers?address=\(long)", method: .get) { response in
@@ -41,7 +41,7 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
     }
 
     @Test func coordinatesAreDecimalAndFinite() async throws {
-        let app = try GridplanServer.application(plan: try rosteredPlan(folder), options: ServerOptions())
+        let app = try await GridplanServer.application(plan: try rosteredPlan(folder), options: ServerOptions())
         let p = point(250, 500)
         try await app.test(.router) { client in
             for bad in ["0x1p3", "nan", "inf", "-infinity", "1e999", "1,5"] {
@@ -93,7 +93,7 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
         options.host = "0.0.0.0"
         options.tokens = ["writer-token-0123456789": "hotline"]
         options.readTokens = ["reader-token-0123456789": "desk"]
-        let app = try GridplanServer.application(plan: try rosteredPlan(folder), options: options)
+        let app = try await GridplanServer.application(plan: try rosteredPlan(folder), options: options)
         let p = point(100, 100)
         let ask = "/api/who-covers?lon=\(p.lon)&lat=\(p.lat)&at=2024-07-01"
         try await app.test(.router) { client in
@@ -125,7 +125,7 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
         }
         // On loopback, as before: no token needed.
         let other = TemporaryFolder()
-        let local = try GridplanServer.application(plan: try rosteredPlan(other), options: ServerOptions())
+        let local = try await GridplanServer.application(plan: try rosteredPlan(other), options: ServerOptions())
         try await local.test(.router) { client in
             try await client.execute(uri: ask, method: .get) { response in
                 #expect(response.status == .ok)
@@ -163,7 +163,7 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
         var options = ServerOptions()
         options.port = 0
         options.idleTimeout = 1
-        let app = try GridplanServer.application(plan: try rosteredPlan(folder), options: options)
+        let app = try await GridplanServer.application(plan: try rosteredPlan(folder), options: options)
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -39,7 +39,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
 
     @Test func whoCoversAnswersByDayAndEqualsTheCommandLineShape() async throws {
         let path = try plan(folder)
-        let app = try GridplanServer.application(plan: path, options: ServerOptions())
+        let app = try await GridplanServer.application(plan: path, options: ServerOptions())
         let p = point(250, 500)
         try await app.test(.router) { client in
             for (day, gridder) in [("2024-03-01", "G1"), ("2024-07-01", "G2")] {
@@ -65,7 +65,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
     }
 
     @Test func outsideNamesTheNearestGridAndAppCoordinatesAreConverted() async throws {
-        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        let app = try await GridplanServer.application(plan: try plan(folder), options: ServerOptions())
         let far = point(2300, 500) // 300 m east of U3
         let inU3 = point(1500, 500)
         let gcj = try CoordinateTransformer(from: .cgcs2000, to: .gcj02).transform(x: inU3.lon, y: inU3.lat)
@@ -86,7 +86,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
     }
 
     @Test func badQuestionsAreRefusedWithTheReason() async throws {
-        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        let app = try await GridplanServer.application(plan: try plan(folder), options: ServerOptions())
         let cases: [(String, HTTPResponse.Status, ErrorKind, String, [String])] = [
             ("/api/who-covers?lon=110.3", .badRequest, .badArgument, "give lon and lat", []),
             ("/api/who-covers?lon=abc&lat=21", .badRequest, .badArgument, "lon=abc: not a number", []),
@@ -114,7 +114,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
     }
 
     @Test func gridLayersAndTheMapPage() async throws {
-        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        let app = try await GridplanServer.application(plan: try plan(folder), options: ServerOptions())
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/grids?level=unit", method: .get) { response in
                 let fc = try object(response.body)
@@ -138,7 +138,7 @@ private func object(_ body: ByteBuffer) throws -> [String: Any] {
     }
 
     @Test func healthVersionHeadBboxAndConditionalLayers() async throws {
-        let app = try GridplanServer.application(plan: try plan(folder), options: ServerOptions())
+        let app = try await GridplanServer.application(plan: try plan(folder), options: ServerOptions())
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/health", method: .get) { response in
                 let health = try object(response.body)

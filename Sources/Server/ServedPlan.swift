@@ -1,0 +1,53 @@
+import Desk
+import Dispatch
+import Foundation
+import GridErrors
+package import GridStore
+
+/// The plan a server serves: a GeoPackage file, or a plan on a PostgreSQL + PostGIS server. The
+/// server opens it once for its routes and once more for each who-covers desk: a file hands out
+/// the one store every time (its readers run in parallel), a server a connection of its own
+/// each time (one connection runs one transaction at a time).
+package struct ServedPlan: Sendable {
+    /// What the health route and the messages call it: a file's name, a server's URL without its password.
+    package var name: String
+    /// Opens the plan, waiting on the calling thread; the server calls it off Swift's
+    /// cooperative threads (a server's connection waits on its thread for PostgresNIO).
+    package var open: @Sendable () throws -> any WritablePlanStore
+
+    package init(name: String, open: @escaping @Sendable () throws -> any WritablePlanStore) {
+        self.name = name
+        self.open = open
+    }
+
+    /// A GeoPackage file, opened now (a missing file is an error, not a new plan).
+    package static func file(_ path: String) throws -> ServedPlan {
+        guard FileManager.default.fileExists(atPath: path) else { throw GridplanError(.notFound, "no such plan", source: .file(path)) }
+        let store = try GeoPackage.plan(path: path)
+        return ServedPlan(name: (path as NSString).lastPathComponent, open: { store })
+    }
+
+    /// ``open`` on a dispatch thread, for a caller inside Swift concurrency.
+    func opened() async throws -> any WritablePlanStore {
+        let open = open
+        return try await withCheckedThrowingContinuation { answer in
+            DispatchQueue.global().async { answer.resume(with: Result { try open() }) }
+        }
+    }
+}
+
+/// Runs an actor's jobs on a serial dispatch queue of its own rather than on Swift's
+/// cooperative threads: the plan's reads and writes wait on their thread for the database (a
+/// server's answers arrive through PostgresNIO, whose own tasks need those cooperative threads).
+final class QueueExecutor: SerialExecutor {
+    let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label) }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
+    }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+}
