@@ -21,7 +21,8 @@ nearest: 10 each). Asked twice; the second round is printed as "warm".
 Then the backlog imported straight into a server's plan (`gridplan cases import --db postgresql://…`) next to
 the same import into the GeoPackage and GDAL's bare `ogr2ogr -f PostgreSQL` of the CSV (points and attributes,
 no grids, no history), and the backlog's two halves imported by two processes at once, into a server's plan
-and into a GeoPackage.
+and into a GeoPackage; and who-covers by point through `gridplan serve` of the file and of the server's copy
+(wrk, 8 connections), 50 of the answers checked byte for byte equal.
 
 Printed: seconds, rows per second, peak memory (max RSS) of each, and the ratio. Both sides are checked to have
 moved every case. ogr2ogr moves tables only: gridplan also carries keys, foreign keys, indexes and the
@@ -39,10 +40,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
 import shapely
+
+from bench_serve import wrk_who_covers
 
 ROOT = Path(__file__).resolve().parents[1]
 GRIDPLAN = os.environ.get("GRIDPLAN", str(ROOT / ".build" / "release" / "gridplan"))
@@ -106,6 +110,17 @@ def query_rounds(db, psql, rng, district, n):
                     hits.append(got)
         results[name] = (ours, theirs, hits)
     return results
+
+
+def serve(db):
+    """`gridplan serve` of `db` on a free port: (process, base URL ending in /)."""
+    process = subprocess.Popen([GRIDPLAN, "serve", "--db", str(db), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    found = re.search(r"http://\S+?/", line)
+    if not found:
+        process.kill()
+        sys.exit(f"gridplan serve --db {db} did not start: {process.stderr.read()}")
+    return process, found.group(0)
 
 
 def main():
@@ -177,6 +192,22 @@ def main():
         assert int(psql("peer", "SELECT count(*) FROM cases")) == cases
 
         questions = query_rounds(db, psql, rng, district, n)
+
+        # who-covers through `gridplan serve`, of the file and of its copy on the server, wrk at 8 connections.
+        print("who-covers through gridplan serve …", file=sys.stderr)
+        points = list(zip(xs[:1000].tolist(), ys[:1000].tolist()))
+        served, answers = {}, {}
+        for label, target in [("GeoPackage", db), ("PostGIS", url)]:
+            process, base = serve(target)
+            try:
+                for x, y in points[:50]:
+                    with urllib.request.urlopen(f"{base}api/who-covers?lon={x!r}&lat={y!r}", timeout=60) as r:
+                        answers.setdefault((x, y), set()).add(r.read())
+                served[label] = wrk_who_covers(base, points, 8, 10)
+            finally:
+                process.kill()
+                process.wait()
+        assert all(len(a) == 1 for a in answers.values()), "the two servers answered differently"
 
         # Importing the backlog straight into the server: gridplan (every case assigned at every level, the
         # assignment history, a staging table then one upsert per batch) against GDAL's bare
@@ -266,6 +297,11 @@ def main():
           f"PostGIS / GeoPackage: {server_import / file_import:.2f}×")
     print(f"two imports at once (the halves): PostGIS {server_two:.1f} s ({n / server_two:,.0f} cases/s, "
           f"{server_import / server_two:.2f}× one importer's rate), GeoPackage {file_two:.1f} s ({n / file_two:,.0f} cases/s)")
+    print()
+    print("who-covers by point through `gridplan serve` (wrk, 8 connections, 10 s, 1,000 points; 50 answers checked equal)")
+    for label, (rate, p50, p99, errors) in served.items():
+        print(f"  {label:<11}{rate:9,.0f} answers/s   p50 {p50:.2f} ms   p99 {p99:.2f} ms   errors {errors}")
+    print(f"  PostGIS / GeoPackage answers per second: {served['PostGIS'][0] / served['GeoPackage'][0]:.2f}")
     return 0
 
 

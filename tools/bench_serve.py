@@ -82,9 +82,9 @@ def main():
     print(f"for scale, `gridplan who-covers` as one process per question: {per * 1000:.0f} ms each ({1 / per:.1f}/s)")
 
 
-def run_wrk(url, points, seconds=10):
-    """wrk (Debian) against who-covers by point at 1, 8 and 64 connections, cycling through the
-    points, and against /api/health at 8 as the HTTP stack's ceiling on this machine."""
+def wrk_who_covers(url, points, connections, seconds=10, path=None):
+    """wrk (Debian) at `connections` connections for `seconds`: who-covers by point cycling through
+    `points`, or the fixed `path`. (answers/s, p50 ms, p99 ms, errors); no percentiles for a path."""
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     paths = [f"/api/who-covers?lon={x!r}&lat={y!r}" for x, y in points]
     script.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
@@ -95,27 +95,31 @@ def run_wrk(url, points, seconds=10):
                  " summary.duration / 1e6))\nend\n")
     script.close()
     base = url.rstrip("/")
-
-    def wrk(connections, path=None):
+    try:
         args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s"]
         args += ["-s", script.name, base] if path is None else [base + path]
         out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-        if path is not None:
-            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-            return rate, None, None, 0
-        requests, errors, p50, p99, duration = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out).groups()
-        return int(requests) / float(duration), float(p50), float(p99), int(errors)
+    finally:
+        os.unlink(script.name)
+    if path is not None:
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        return rate, None, None, 0
+    requests, errors, p50, p99, duration = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out).groups()
+    return int(requests) / float(duration), float(p50), float(p99), int(errors)
 
+
+def run_wrk(url, points, seconds=10):
+    """wrk against who-covers by point at 1, 8 and 64 connections, cycling through the points, and
+    against /api/health at 8 as the HTTP stack's ceiling on this machine."""
     print(f"wrk, {seconds} s a run (same machine as the server):")
     results = {}
     for c in (1, 8, 64):
-        rate, p50, p99, errors = wrk(c)
+        rate, p50, p99, errors = wrk_who_covers(url, points, c, seconds)
         results[c] = rate
         print(f"  who-covers by point, {c:2d} connections: {rate:8.0f} answers/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, errors {errors}")
-    health, _, _, _ = wrk(8, "/api/health")
+    health, _, _, _ = wrk_who_covers(url, points, 8, seconds, path="/api/health")
     print(f"  /api/health,          8 connections: {health:8.0f} answers/s (the HTTP stack's ceiling here)")
     print(f"  who-covers / health at 8 connections: {results[8] / health:.2f} (goal ≥ 0.5; goal ≥ 5,000 answers/s, p99 < 5 ms)")
-    os.unlink(script.name)
 
 
 def get(url):

@@ -43,11 +43,10 @@ public enum PlanDiff {
 
     /// Compares the plan at `from` with the plan at `to`; differences under `toleranceM2` are
     /// ignored. Replaces the `plan_changes` layer with the moved pieces.
-    public static func run(store: GeoPackage, from: PlanMoment, to: PlanMoment, toleranceM2: Double = 1.0) throws -> Result {
+    public static func run(store: any WritablePlanStore, from: PlanMoment, to: PlanMoment, toleranceM2: Double = 1.0) throws -> Result {
         // Either moment may have no grids (before the first import, after everything ended): then
         // everything was added, or removed. Both are measured in the zone of the one that has grids.
-        let afterGrids = try store.read { try to.grids($0) }
-        let beforeGrids = try store.read { try from.grids($0) }
+        let (afterGrids, beforeGrids) = try store.reading { db in (try to.grids(db), try from.grids(db)) }
         if afterGrids.isEmpty && beforeGrids.isEmpty { throw GridplanError(.notFound, "the plan has no grids at \(from) nor at \(to)") }
         let anchor = try PlanSnapshot(grids: afterGrids.isEmpty ? beforeGrids : afterGrids)
         let after = afterGrids.isEmpty ? try PlanSnapshot(grids: [], projector: anchor.projector) : anchor
@@ -139,21 +138,21 @@ public enum PlanDiff {
                 }
             }
         }
-        try store.write { db in
-            try db.execute(sql: "DELETE FROM plan_changes")
+        try store.writing { w in
+            try w.execute("DELETE FROM plan_changes", [])
             for p in pieces {
-                let blob = try GeoPackageGeometry.encode(try Geometry(wkb: p.wkb, context: after.context), srsID: GeoPackage.storeSRSID)
-                try db.execute(
-                    sql: """
-                        INSERT INTO plan_changes (geom, change, level, grid, other_grid, area_m2, households, from_moment, to_moment)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        blob, p.to == nil ? "dropped" : "moved", p.level.rawValue, p.from ?? "", p.to, p.areaM2, p.households,
-                        from.description, to.description,
-                    ])
+                let geometry = try w.geometry(wkb: p.wkb, context: after.context)
+                let values: [DatabaseValueConvertible?] = [
+                    p.to == nil ? "dropped" : "moved", p.level.rawValue, p.from ?? "", p.to, p.areaM2, p.households,
+                    from.description, to.description,
+                ]
+                try w.execute(
+                    """
+                    INSERT INTO plan_changes (geom, change, level, grid, other_grid, area_m2, households, from_moment, to_moment)
+                    VALUES (\(geometry.sql), ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, geometry.arguments + values.map { $0?.databaseValue ?? .null })
             }
-            try FeatureTables.refreshExtent(db, table: "plan_changes")
+            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "plan_changes") }
         }
         changes.sort { ($0.level.rawValue, $0.change.rawValue, $0.grid) < ($1.level.rawValue, $1.change.rawValue, $1.grid) }
         return Result(changes: changes, pieces: pieces, unchanged: unchanged)

@@ -16,7 +16,14 @@ import PostgresNIO
 /// thread for PostgresNIO's answer. Call it from a thread of its own (the command line's), never
 /// from inside Swift concurrency's pool.
 public final class PostGISPlan: WritablePlanStore {
-    public let session: PostgresSession
+    /// The connection; replaced by a new one when a transaction starts on a connection the
+    /// server has cut (a restart): a long-running `serve` fails the requests in flight, not every
+    /// later one. A command's transaction that meets the cut still fails, as it must.
+    public private(set) var session: PostgresSession {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
+    }
+    nonisolated(unsafe) private var current: PostgresSession
     /// The server's type number of PostGIS `geometry`, whose cells come back as EWKB.
     let geometryType: PostgresDataType
     /// One transaction at a time on the one connection; nested readings join the outer one.
@@ -28,7 +35,7 @@ public final class PostGISPlan: WritablePlanStore {
     public var location: String { session.url.description }
 
     private init(session: PostgresSession, geometryType: PostgresDataType) {
-        self.session = session
+        self.current = session
         self.geometryType = geometryType
     }
 
@@ -70,7 +77,10 @@ public final class PostGISPlan: WritablePlanStore {
     }
 
     /// Closes the connection, waiting on this thread.
-    public func closeWaiting() throws { try Self.blocking { try await self.session.close() } }
+    public func closeWaiting() throws {
+        let session = session
+        try Self.blocking { try await session.close() }
+    }
 
     public func reading<T>(_ body: (any PlanReader) throws -> T) throws -> T {
         try transaction(writing: false, "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ") { try body(Statements(plan: self)) }
@@ -90,7 +100,12 @@ public final class PostGISPlan: WritablePlanStore {
         defer { lock.unlock() }
         let outer = depth == 0
         if outer {
-            try Self.blocking { try await self.session.execute(begin) }
+            if current.isClosed {
+                let url = current.url
+                current = try Self.blocking { try await PostgresSession.open(url, creatingPostGIS: false) }
+            }
+            let session = current // read here: the task below runs on another thread, outside this lock
+            try Self.blocking { try await session.execute(begin) }
             outerWrites = writing
         } else if writing && !outerWrites {
             throw GridplanError(.failed, "a change was asked for inside a read-only transaction (a bug in gridplan)")
@@ -99,10 +114,16 @@ public final class PostGISPlan: WritablePlanStore {
         defer { depth -= 1 }
         do {
             let value = try body()
-            if outer { try Self.blocking { try await self.session.execute("COMMIT") } }
+            if outer {
+                let session = current
+                try Self.blocking { try await session.execute("COMMIT") }
+            }
             return value
         } catch {
-            if outer { try? Self.blocking { try await self.session.execute("ROLLBACK") } }
+            if outer {
+                let session = current
+                try? Self.blocking { try await session.execute("ROLLBACK") }
+            }
             throw error
         }
     }

@@ -20,6 +20,9 @@ public final class PostgresSession: Sendable {
 
     /// Connects and checks that the database has PostGIS (creating the extension when the user may
     /// and `creatingPostGIS`: a command that only reads changes nothing on the server).
+    /// Whether the server has cut the connection (or it was closed).
+    public var isClosed: Bool { connection.isClosed }
+
     public static func open(_ url: PostgresURL, creatingPostGIS: Bool = true) async throws -> PostgresSession {
         // GRIDPLAN_POSTGRES_LOG=debug (or trace, info…) shows PostgresNIO's own log on standard error.
         var logger = Logger(label: "gridplan.postgis", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -68,9 +68,11 @@ package enum GridplanServer {
         plan: ServedPlan, options: ServerOptions,
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
     ) async throws -> some ApplicationProtocol {
-        let service = PlanService(store: try await plan.opened(), name: plan.name, snapMetres: options.snapMetres)
+        let writer = try await plan.opened()
+        let reader: any PlanStore = plan.openReader == nil ? writer : try await plan.openedForReading()
+        let service = PlanService(store: reader, writer: writer, name: plan.name, snapMetres: options.snapMetres)
         var desks: [any PlanStore] = []
-        for _ in 0..<WhoCoversPool.defaultSize { desks.append(try await plan.opened()) }
+        for _ in 0..<WhoCoversPool.defaultSize { desks.append(try await plan.openedForReading()) }
         let pool = WhoCoversPool(stores: desks, snapMetres: options.snapMetres, timeLimit: options.requestTimeout)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLanguageMiddleware())

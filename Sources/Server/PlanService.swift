@@ -15,7 +15,10 @@ import Grids
 /// handles are not thread-safe (see the README's thread rule), running on a queue of its own
 /// (``QueueExecutor``): its reads wait for the database on that queue's thread.
 actor PlanService {
-    let store: any WritablePlanStore
+    /// Where the routes read: the plan, or a streaming replica of its server.
+    let store: any PlanStore
+    /// Where the write routes write (and read what they change): the plan itself.
+    let writer: any WritablePlanStore
     /// The plan's file name, or its server's URL without the password, for the health route.
     nonisolated let name: String
     let desk: WhoCoversDesk
@@ -32,11 +35,12 @@ actor PlanService {
         var json: Data
     }
 
-    init(store: any WritablePlanStore, name: String, snapMetres: Double) {
+    init(store: any PlanStore, writer: any WritablePlanStore, name: String, snapMetres: Double) {
         self.store = store
+        self.writer = writer
         self.name = name
         desk = WhoCoversDesk(store: store, snapMetres: snapMetres)
-        intakeDesk = IntakeDesk(store: store)
+        intakeDesk = IntakeDesk(store: writer)
     }
 
     /// A grid layer as served: its GeoJSON and an ETag naming its content.

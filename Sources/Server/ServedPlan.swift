@@ -14,10 +14,17 @@ package struct ServedPlan: Sendable {
     /// Opens the plan, waiting on the calling thread; the server calls it off Swift's
     /// cooperative threads (a server's connection waits on its thread for PostgresNIO).
     package var open: @Sendable () throws -> any WritablePlanStore
+    /// Opens the plan for the routes that only read and for the who-covers desks: a streaming
+    /// replica of the server, or nil for the plan itself. Writes always go to ``open``'s.
+    package var openReader: (@Sendable () throws -> any PlanStore)?
 
-    package init(name: String, open: @escaping @Sendable () throws -> any WritablePlanStore) {
+    package init(
+        name: String, open: @escaping @Sendable () throws -> any WritablePlanStore,
+        openReader: (@Sendable () throws -> any PlanStore)? = nil
+    ) {
         self.name = name
         self.open = open
+        self.openReader = openReader
     }
 
     /// A GeoPackage file, opened now (a missing file is an error, not a new plan).
@@ -28,10 +35,17 @@ package struct ServedPlan: Sendable {
     }
 
     /// ``open`` on a dispatch thread, for a caller inside Swift concurrency.
-    func opened() async throws -> any WritablePlanStore {
-        let open = open
-        return try await withCheckedThrowingContinuation { answer in
-            DispatchQueue.global().async { answer.resume(with: Result { try open() }) }
+    func opened() async throws -> any WritablePlanStore { try await Self.offPool(open) }
+
+    /// ``openReader`` (or ``open`` when there is no replica) on a dispatch thread.
+    func openedForReading() async throws -> any PlanStore {
+        guard let openReader else { return try await opened() }
+        return try await Self.offPool(openReader)
+    }
+
+    private static func offPool<T>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { answer in
+            DispatchQueue.global().async { answer.resume(with: Result { try work() }) }
         }
     }
 }

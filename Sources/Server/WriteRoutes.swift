@@ -148,13 +148,13 @@ extension PlanService {
         let at = try t.at.map { try Clock.requireTime($0, option: "at") } ?? Clock.now()
         try CaseIntake.checkText(t.actor, field: "actor", limit: 64)
         let actor = t.actor.map { "\(holder)/\($0)" } ?? holder
-        let done = try Lifecycle.advance(store: store, caseID: id, to: t.to, at: at, actor: actor, note: t.note, satisfaction: t.satisfaction)
+        let done = try Lifecycle.advance(store: writer, caseID: id, to: t.to, at: at, actor: actor, note: t.note, satisfaction: t.satisfaction)
         struct TransitionJSON: Encodable { var from: String, to: String, at: String, actor: String, note: String? }
         return try JSONOutput.data(TransitionJSON(from: done.from, to: done.to, at: done.at, actor: done.actor, note: done.note))
     }
 
     func dispatch(_ id: String, by holder: String) throws -> Data {
-        guard let outcome = try Dispatcher.run(store: store, caseID: id, actor: holder).first else {
+        guard let outcome = try Dispatcher.run(store: writer, caseID: id, actor: holder).first else {
             throw GridplanError(.notFound, "no case with id \(id)")
         }
         return try JSONOutput.data(IntakeAnswerJSON.Dispatch(outcome))
@@ -167,7 +167,7 @@ extension PlanService {
         let from = try WriteRoutes.day(r.from, field: "from")
         let to = try r.to.map { try WriteRoutes.day($0, field: "to") }
         let note = [r.note, "set by \(holder)"].compactMap { $0 }.joined(separator: "; ")
-        let result = try DutyChange.set(store: store, person: r.person, grid: r.grid, role: role, from: from, to: to, note: note)
+        let result = try DutyChange.set(store: writer, person: r.person, grid: r.grid, role: role, from: from, to: to, note: note)
         struct SetJSON: Encodable { var dutyId: Int64, ended: [String] }
         return try JSONOutput.data(SetJSON(dutyId: result.dutyID, ended: result.ended), snakeCaseKeys: true)
     }
@@ -179,7 +179,7 @@ extension PlanService {
             }
             return role
         }
-        let ended = try DutyChange.end(store: store, person: r.person, grid: r.grid, role: role, on: try WriteRoutes.day(r.on, field: "on"))
+        let ended = try DutyChange.end(store: writer, person: r.person, grid: r.grid, role: role, on: try WriteRoutes.day(r.on, field: "on"))
         return try JSONOutput.data(["ended": ended])
     }
 }

@@ -173,34 +173,37 @@ package final class BalanceProposal {
     /// Writes the moves as duties from `day`: each moved grid's open primary duty ends that day and
     /// the new gridder's starts, all in one transaction recorded as a plan version.
     /// Nil (and nothing written) when there is nothing to move.
-    package func apply(store: GeoPackage, day: String, command: String) throws -> Int64? {
+    package func apply(store: any WritablePlanStore, day: String, command: String) throws -> Int64? {
         let moves = self.moves
         guard !moves.isEmpty else { return nil }
-        return try store.write { db in
-            try db.execute(
-                sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)",
-                arguments: [day, command, "\(moves.count) primary duties moved by balance within \(options.withinCode)"])
-            let version = db.lastInsertedRowID
+        return try store.writing { w in
+            guard
+                let version: Int64 = try w.value(
+                    "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?) RETURNING id",
+                    [day, command, "\(moves.count) primary duties moved by balance within \(options.withinCode)"].map(\.databaseValue))
+            else { throw GridplanError(.failed, "no plan version was made for the moved duties") }
             let now = Clock.now()
             for mv in moves {
-                let open = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, person_id, valid_from FROM duties WHERE grid_code = ? AND role = 'primary' AND (valid_to IS NULL OR valid_to > ?)
-                        """, arguments: [mv.grid, day])
+                // Locked on a server: a duty change made meanwhile elsewhere waits, then sees these ended.
+                let open = try w.rows(
+                    """
+                    SELECT id, person_id, valid_from FROM duties WHERE grid_code = ? AND role = 'primary' AND (valid_to IS NULL OR valid_to > ?)
+                    ORDER BY id\(w.lockingRows())
+                    """, [mv.grid, day].map(\.databaseValue))
                 for row in open {
                     let from: String = row["valid_from"], person: String = row["person_id"]
                     if from >= day {
                         throw GridplanError(
                             .conflict, "grid \(mv.grid): \(person)'s primary duty starts on \(from), not before \(day); nothing was applied")
                     }
-                    try db.execute(sql: "UPDATE duties SET valid_to = ? WHERE id = ?", arguments: [day, row["id"] as Int64])
+                    try w.execute("UPDATE duties SET valid_to = ? WHERE id = ?", [day.databaseValue, (row["id"] as Int64).databaseValue])
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
-                        VALUES (?, ?, ?, 'primary', ?, NULL, ?, ?)
-                        """, arguments: [mv.to, mv.grid, model.level.rawValue, day, "balance, plan version \(version)", now])
+                let values: [DatabaseValueConvertible?] = [mv.to, mv.grid, model.level.rawValue, day, "balance, plan version \(version)", now]
+                try w.execute(
+                    """
+                    INSERT INTO duties (person_id, grid_code, level, role, valid_from, valid_to, note, created_at)
+                    VALUES (?, ?, ?, 'primary', ?, NULL, ?, ?)
+                    """, values.map { $0?.databaseValue ?? .null })
             }
             return version
         }

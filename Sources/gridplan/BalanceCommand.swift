@@ -38,7 +38,7 @@ struct BalanceCommand: ParsableCommand {
                   --max-radius 1500 --at 2024-07-01 --json
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @OptionGroup var workload: WorkloadOptions
     @Option(parsing: .upToNextOption, help: "The region: a level (area, community, street) and a grid code.") var within: [String]
     @Option(help: "Largest distance (m) from a gridder's base to the farthest point of a grid they serve.") var maxRadius: Double?
@@ -80,7 +80,7 @@ struct BalanceCommand: ParsableCommand {
     }
 
     /// The reassignment proposal on `plan` as of `day`.
-    func propose(_ plan: GeoPackage, day: String) throws -> BalanceProposal {
+    func propose(_ plan: any PlanStore, day: String) throws -> BalanceProposal {
         let model = try WorkloadModel(store: plan, day: day, level: .unit, rules: try workload.resolvedRules(), roads: workload.roads)
         let progress = ProgressLine("balancing, seconds of the time limit", total: Int(timeLimit.rounded(.up)), showsRate: false)
         defer { progress.finish() }
@@ -140,11 +140,17 @@ struct BalanceCommand: ParsableCommand {
         try reportingErrors {
             let day = try dayOption(workload.at)
             let plan = try store.open()
+            defer { store.close(plan) }
             let first = try propose(plan, day: day)
             var proposal = first
             var boundary: BoundaryChangesJSON? = nil
             if allowBoundaryChanges, !proposal.side(proposal.solution.assignment.map { $0 }).overCapacity.isEmpty {
-                (proposal, boundary) = try balanceWithRedraw(plan, day: day, first: proposal)
+                guard let file = plan as? GeoPackage else {
+                    throw GridplanError(
+                        .unsupported, "--allow-boundary-changes redraws grids, which works on a GeoPackage only so far",
+                        source: .file(plan.location), hint: "balance without it on the server, or redraw on a GeoPackage copy (gridplan copy)")
+                }
+                (proposal, boundary) = try balanceWithRedraw(file, day: day, first: proposal)
             }
             let staff = try staffing ? Staffing.plan(proposal: proposal, maxRadius: maxRadius) : nil
             let cover = try coverageRadius.map { try EmergencyCoverage.measure(proposal: proposal, radius: $0, k: coverageK) }

@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
                   gridplan plan diff --db plan.gpkg --from 2024-01-01 --to 2025-01-01
                 """)
 
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var store: WritablePlanOptions
         @Option(help: "The earlier moment: YYYY-MM-DD or a version number.") var from: String
         @Option(help: "The later moment: YYYY-MM-DD or a version number.") var to: String
         @Option(help: "Differences smaller than this many m² are ignored.") var toleranceM2: Double = 1.0
@@ -43,7 +43,9 @@ struct PlanCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let (a, b) = try moments()
-                let result = try PlanDiff.run(store: try store.open(), from: a, to: b, toleranceM2: toleranceM2)
+                let plan = try store.open()
+                defer { store.close(plan) }
+                let result = try PlanDiff.run(store: plan, from: a, to: b, toleranceM2: toleranceM2)
                 if json {
                     try printJSON(PlanDiffJSON(result))
                     return

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridErrors
+import GridStore
 import PostGIS
 import Server
 
@@ -62,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
               gridplan serve --db plan.gpkg --host 0.0.0.0 --token-file tokens.txt
               gridplan serve --db plan.gpkg --cors-origin https://hotline.example
               gridplan serve --db postgresql://gridplan@db.district/grids --host 0.0.0.0
+              gridplan serve --db postgresql://db1/grids --read-from postgresql://db2/grids
             """)
 
     @OptionGroup var store: WritablePlanOptions
@@ -87,10 +89,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an idle connection is closed (1–3600).") var idleTimeout = ServerOptions.defaultIdleTimeout
     @Option(help: "Seconds a who-covers answer may take before the request gets 503 (1–600).")
     var requestTimeout = ServerOptions.defaultRequestTimeout
+    @Option(
+        help: """
+            A streaming replica of the --db server (postgresql://…): the map, who-covers and the other GET routes \
+            read there, the POST routes write to --db. Reads lag writes by the replication delay.
+            """)
+    var readFrom: String?
 
     static let loopback = ServerOptions.loopback
 
     func validate() throws {
+        if let readFrom {
+            guard PostgresURL.isServer(store.path), PostgresURL.isServer(readFrom) else {
+                throw fail("--read-from: give a replica's postgresql:// address, with --db the primary's", status: 2)
+            }
+        }
         try checkRange(idleTimeout, 1...3600, option: "--idle-timeout")
         try checkRange(requestTimeout, 1...600, option: "--request-timeout")
         try checkRange(snapM, 0...10_000, option: "--snap-m")
@@ -136,7 +149,14 @@ struct ServeCommand: AsyncParsableCommand {
         let path = onServer ? ((try? PostgresURL(parsing: store.path))?.description ?? PostgresURL.redact(store.path)) : store.path
         do {
             let address = store.path
-            let plan = onServer ? ServedPlan(name: path, open: { try openServerPlan(address) }) : try ServedPlan.file(address)
+            let plan: ServedPlan
+            if onServer {
+                var reader: (@Sendable () throws -> any PlanStore)? = nil
+                if let replica = readFrom { reader = { try openServerPlan(replica) } }
+                plan = ServedPlan(name: path, open: { try openServerPlan(address) }, openReader: reader)
+            } else {
+                plan = try ServedPlan.file(address)
+            }
             try await GridplanServer.run(plan: plan, options: options) { host, port in
                 // Written straight to the file descriptor: scripts wait for this line, so no buffering.
                 FileHandle.standardOutput.write(Data("gridplan: serving \(path) on http://\(host):\(port)/ (Ctrl-C stops)\n".utf8))

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import shapely
 
-from conftest import PSQL, ROOT, clone, psql
+from conftest import PSQL, ROOT, clone, database, psql, server_lines
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +156,22 @@ def test_assign_and_export_write_on_postgis_the_files_they_write_from_the_file(g
     assert outputs["server"] == outputs["file"]
     statuses = [line.split(",")[3] for line in outputs["file"][0].decode().splitlines()[1:]]
     assert statuses.count("inside") > 1000 and statuses.count("outside") > 100
+
+
+def test_plan_diff_on_postgis_as_on_the_file(gridplan, server, history_plan, tmp_path):
+    """`plan diff` across the day the last twenty units ended: the same report (text and JSON) from both, and
+    the same pieces written to each one's `plan_changes` layer (their geometry as WKB)."""
+    plan = clone(history_plan, tmp_path / "plan.gpkg")
+    url = database(server, "diffs")
+    gridplan("copy", "--from", plan, "--to", url)
+    for extra in ([], ["--json"]):
+        args = ["plan", "diff", "--from", "2029-06-01", "--to", "2030-06-01", *extra]
+        assert gridplan(*args, "--db", url).stdout == gridplan(*args, "--db", plan).stdout
+    with sqlite3.connect(plan) as con:
+        rows = con.execute("SELECT change, level, grid, coalesce(other_grid, ''), round(area_m2, 3), geom FROM plan_changes").fetchall()
+    on_file = sorted("|".join([c, str(lv), g, o, f"{a:.3f}", blob[8 + [0, 32, 48, 48, 64][(blob[3] >> 1) & 7]:].hex()])
+                     for c, lv, g, o, a, blob in rows)
+    on_server = sorted(server_lines(server, url, "SELECT concat_ws('|', change, level, grid, coalesce(other_grid, ''), "
+                                                 "to_char(round(area_m2::numeric, 3), 'FM999999990.000'), encode(ST_AsBinary(geom), 'hex')) "
+                                                 "FROM plan_changes"))
+    assert len(on_file) >= 20 and on_server == on_file

@@ -4,13 +4,18 @@ answers the same, the write routes (case intake, transitions, dispatch, duties) 
 who-covers questions at once get the file's answers."""
 import concurrent.futures
 import json
+import shutil
+import subprocess
+import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assignment_rows, clone, database, start_server
+from conftest import ROOT, assignment_rows, clone, database, free_port, start_server
 
 TOKEN = "hotline-0123456789abcdef"
 CASES = ROOT / "GeoData" / "chikan" / "cases_2024.csv"
@@ -143,3 +148,52 @@ def test_a_wrong_password_stops_serve_before_it_listens(gridplan, server, served
     assert result.returncode == 2 and result.stdout == "", result
     assert "password authentication failed" in result.stderr and "s3cret" not in result.stderr
     assert served["url"].replace("gridplan:gridplan@", "gridplan@") in result.stderr, result.stderr
+
+
+def test_two_nodes_reads_from_the_replica_writes_to_the_primary(gridplan, gridplan_binary, served):
+    """A primary and its streaming replica (two clusters on private ports, `tools/pg-cluster replica`):
+    `serve --db PRIMARY --read-from REPLICA` answers as the file's serve; a case written through it reaches the
+    replica's answers; with the primary stopped it still answers questions (they come from the replica) and
+    refuses writes naming the primary; with the primary back, writes work again without restarting serve."""
+    folders = [Path(tempfile.mkdtemp(prefix="gridplan-pg-")) for _ in range(2)]
+    ports = [free_port(), free_port()]
+    cluster = ROOT / "tools" / "pg-cluster"
+    process = None
+    try:
+        primary = subprocess.run([cluster, "start", folders[0], str(ports[0])], capture_output=True, text=True, check=True).stdout.strip()
+        gridplan("copy", "--from", served["plan"], "--to", primary)
+        replica = subprocess.run([cluster, "replica", folders[0], folders[1], str(ports[1])],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        tokens = folders[0].parent / (folders[0].name + "-tokens")
+        tokens.write_text(f"{TOKEN} 热线平台\n")
+        base, process = start_server(gridplan_binary, primary, "--read-from", replica, "--token-file", tokens)
+        points = [p.representative_point() for p in served["polygons"][::15]]
+        questions = [f"/api/who-covers?lon={p.x!r}&lat={p.y!r}&at=2024-07-01" for p in points]
+        for path in questions:
+            assert fetch(base, path) == fetch(served["file"], path), path
+
+        def written_and_replicated(case_id, point):
+            status, answer = fetch(base, "/api/cases", {"id": case_id, "lon": point.x, "lat": point.y, "reported_at": "2024-12-30 08:00:00"})
+            assert status == 201 and answer["created"], answer
+            for _ in range(300):
+                _, found = fetch(base, f"/api/cases?near={point.x!r},{point.y!r}&nearest=1")
+                if found["features"] and found["features"][0]["properties"]["id"] == case_id:
+                    return
+                time.sleep(0.1)
+            pytest.fail(f"{case_id} never reached the replica's answers")
+
+        written_and_replicated("HL-REP-1", points[0])
+        subprocess.run([cluster, "stop", folders[0]], check=True, capture_output=True)
+        for path in questions:
+            assert fetch(base, path) == fetch(served["file"], path), path
+        status, refused = fetch(base, "/api/cases", {"id": "HL-REP-X", "lon": points[1].x, "lat": points[1].y})
+        assert status >= 500 and f"127.0.0.1:{ports[0]}" in refused["error"] and ":gridplan@" not in refused["error"], refused
+        subprocess.run([cluster, "restart", folders[0]], check=True, capture_output=True)
+        written_and_replicated("HL-REP-2", points[2])
+    finally:
+        if process is not None:
+            process.kill()
+            process.wait(10)
+        for folder in reversed(folders):
+            subprocess.run([cluster, "stop", folder], capture_output=True)
+            shutil.rmtree(folder, ignore_errors=True)

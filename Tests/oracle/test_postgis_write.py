@@ -5,6 +5,7 @@ the server neither lose an update, nor dispatch a case twice, nor give a grid tw
 import json
 import sqlite3
 import subprocess
+import sys
 import time
 
 import pytest
@@ -374,3 +375,25 @@ def test_codes_and_reassign_on_postgis_as_on_the_file(gridplan, server, sample_p
                  ["cases", "reassign", "--json"], ["codes", "--json"]]:
         same(gridplan, pair, *args)
     assert assignment_rows(server=server, url=url) == assignment_rows(plan=plan)
+
+
+def test_balance_and_its_apply_on_postgis_as_on_the_file(gridplan, server, tmp_path):
+    """`balance --apply` of a generated area (tools/balance_oracle's plan: 30 unit grids, 6 gridders and an idle
+    one, a 1.2 km radius limit) on a file and on its copy on the server: the same proposal (proven optimal,
+    so no time limit decides it), and the same duties ended and begun as one plan version."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import balance_oracle as oracle
+    inst = oracle.make_instance(5, 30, 6, idle=1)
+    plan = oracle.write_plan(gridplan, tmp_path, inst)
+    url = database(server, "balanced")
+    gridplan("copy", "--from", plan, "--to", url)
+    answers = [oracle.run_balance(gridplan, db, 1200.0, extra=["--apply", "--time-limit", "20"]) for db in (plan, url)]
+    for answer in answers:
+        answer.pop("seconds")
+    assert answers[0] == answers[1] and answers[0]["moves"] and answers[0]["applied_version"] and answers[0]["optimal"]
+    with sqlite3.connect(plan) as con:
+        on_file = ["|".join(map(str, row)) for row in con.execute(
+            "SELECT person_id, grid_code, level, role, valid_from, coalesce(valid_to, '-'), coalesce(note, '-') FROM duties ORDER BY id")]
+    assert server_lines(server, url, "SELECT concat_ws('|', person_id, grid_code, level, role, valid_from, coalesce(valid_to::text, '-'), "
+                                     "coalesce(note, '-')) FROM duties ORDER BY id") == on_file
+    assert sum("balance, plan version" in line for line in on_file) == len(answers[0]["moves"])
