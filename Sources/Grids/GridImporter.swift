@@ -82,13 +82,14 @@ public enum GridImporter {
         var households: Int64?
         var residents: Int64?
         var attributes: String?
-        var blob: Data
+        /// The grid in EPSG:4490, as WKB (stored as each database stores geometry).
+        var wkb: [UInt8]
         var source: String
     }
 
     /// `progress` hears the features read so far and their total, as they are read.
     public static func run(
-        file: String, into store: GeoPackage, options: ImportOptions, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+        file: String, into store: any WritablePlanStore, options: ImportOptions, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> ImportReport {
         let reader: VectorReader
         reader = try VectorReader(path: file, layer: options.layer, encoding: options.encoding)
@@ -131,7 +132,7 @@ public enum GridImporter {
                     households: try fields.count(feature, fields.households, "households", label),
                     residents: try fields.count(feature, fields.residents, "residents", label),
                     attributes: fields.attributesJSON(feature),
-                    blob: try GeoPackageGeometry.encode(stored, srsID: GeoPackage.storeSRSID),
+                    wkb: try stored.wkb,
                     source: "\(fileName)#\(feature.fid)"))
         }
         try checkDuplicateCodes(rows, file: fileName)
@@ -141,60 +142,63 @@ public enum GridImporter {
         }
         let validFrom = options.validFrom ?? Clock.today()
         let command = "import \(fileName) --level \(options.level.name)"
-        try store.write { db in
+        try store.writing { db in
+            // One import of grids at a time on a server: a second waits for this one, then sees its grids.
+            try db.serialize(on: "grids")
             // History only moves forward: the grids this import may end must not end before they began.
-            if let latest = try String.fetchOne(
-                db, sql: "SELECT max(valid_from) FROM grids WHERE level = ? AND valid_to IS NULL",
-                arguments: [options.level.rawValue]), validFrom < latest
+            if let latest: String = try db.value(
+                "SELECT max(valid_from) FROM grids WHERE level = ? AND valid_to IS NULL", [options.level.rawValue.databaseValue]),
+                validFrom < latest
             {
                 throw GridplanError(
                     .conflict,
                     "\(setting: "valid-from") \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces"
                 )
             }
-            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?)", arguments: [validFrom, command])
-            let version = db.lastInsertedRowID
+            guard
+                let version: Int64 = try db.value(
+                    "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?) RETURNING id", [validFrom, command].map(\.databaseValue))
+            else { throw GridplanError(.failed, "no plan version was made for the import") }
             report.versionID = version
             let level = options.level.rawValue
             if options.replaceLevel {
-                try db.execute(
-                    sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL",
-                    arguments: [validFrom, version, level])
-                report.superseded = db.changesCount
+                report.superseded = try db.rows(
+                    "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL RETURNING fid",
+                    [validFrom.databaseValue, version.databaseValue, level.databaseValue]
+                ).count
             }
             for row in rows {
                 var code = row.code
                 if let rowCode = row.code, !options.replaceLevel {
-                    try db.execute(
-                        sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL",
-                        arguments: [validFrom, version, level, rowCode])
-                    report.superseded += db.changesCount
+                    report.superseded += try db.rows(
+                        "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL RETURNING fid",
+                        [validFrom.databaseValue, version.databaseValue, level.databaseValue, rowCode.databaseValue]
+                    ).count
                 } else if let name = row.name, !options.replaceLevel {
                     // A grid without a code is known by its name within the level: importing it again
                     // redraws it (and it keeps the code it may have been given since) instead of adding a twin.
-                    let old = try GRDB.Row.fetchOne(
-                        db,
-                        sql: """
-                            SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ?
-                            """, arguments: [level, name, version])
+                    let old = try db.rows(
+                        "SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ?",
+                        [level.databaseValue, name.databaseValue, version.databaseValue]
+                    ).first
                     if let old {
                         code = old["code"]
                         try db.execute(
-                            sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
-                            arguments: [validFrom, version, old["fid"] as Int64])
+                            "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
+                            [validFrom.databaseValue, version.databaseValue, (old["fid"] as Int64).databaseValue])
                         report.superseded += 1
                     }
                 }
+                let geometry = try db.geometry(wkb: row.wkb, context: context)
+                let values: [DatabaseValueConvertible?] = [
+                    code, row.name, level, row.kind, row.parentRef, row.households, row.residents, row.attributes, validFrom, version, row.source,
+                ]
                 try db.execute(
-                    sql: """
-                        INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
-                                           valid_from, version_from, source)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        row.blob, code, row.name, level, row.kind, row.parentRef, row.households,
-                        row.residents, row.attributes, validFrom, version, row.source,
-                    ])
+                    """
+                    INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
+                                       valid_from, version_from, source)
+                    VALUES (\(geometry.sql), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, geometry.arguments + values.map { $0?.databaseValue ?? .null })
                 report.imported += 1
             }
             // Grids of this level and every level below may now have (other) parents.
@@ -206,9 +210,9 @@ public enum GridImporter {
             report.parentsInferred = inferred.linked
             report.weakParents = inferred.weak
             report.orphans = inferred.orphans
-            try FeatureTables.refreshExtent(db, table: "grids")
+            if let file = db as? Database { try FeatureTables.refreshExtent(file, table: "grids") }
             report.emptyLevelsAbove = try GridLevel.allCases.filter { $0 < options.level }.filter {
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = ? AND valid_to IS NULL", arguments: [$0.rawValue]) == 0
+                try db.value("SELECT count(*) FROM grids WHERE level = ? AND valid_to IS NULL", [$0.rawValue.databaseValue]) == 0
             }
         }
         return report

@@ -24,23 +24,20 @@ public enum HierarchyBuilder {
     /// Links current grids of `levels` that have no parent reference to the current grid at the
     /// nearest level above (that has grids) covering most of their area. Links found this way
     /// are recomputed each time, so they follow when a missing level is imported later.
-    static func inferParents(_ db: Database, levels: [GridLevel]) throws -> Result {
+    static func inferParents(_ db: some PlanWriter, levels: [GridLevel]) throws -> Result {
         var result = Result()
         let context = GEOSContext()
         for level in levels {
             guard let parentLevel = try HierarchyLinks.presentLevels(above: level, db).first else { continue }
-            let children = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids
-                    WHERE level = ? AND valid_to IS NULL AND parent_ref IS NULL
-                    """, arguments: [level.rawValue])
+            let children = try db.rows(
+                """
+                SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids
+                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NULL
+                """, [level.rawValue.databaseValue])
             if children.isEmpty { continue }
-            let parents = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids WHERE level = ? AND valid_to IS NULL
-                    """, arguments: [parentLevel.rawValue])
+            let parents = try db.rows(
+                "SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids WHERE level = ? AND valid_to IS NULL",
+                [parentLevel.rawValue.databaseValue])
             if parents.isEmpty { continue }
             let parentGeometries = try parents.map { try GeoPackageGeometry.decode($0["geom"], context: context) }
             let extent = parentGeometries.compactMap(\.envelope).reduce(parentGeometries[0].envelope!) { $0.union($1) }
@@ -56,12 +53,13 @@ public enum HierarchyBuilder {
                     if shared > (best?.area ?? 0) { best = (candidate, shared) }
                 }
                 guard let best, total > 0 else {
-                    try db.execute(sql: "UPDATE grids SET parent_fid = NULL WHERE fid = ?", arguments: [child["fid"] as Int64])
+                    try db.execute("UPDATE grids SET parent_fid = NULL WHERE fid = ?", [(child["fid"] as Int64).databaseValue])
                     result.orphans.append(child["label"])
                     continue
                 }
                 try db.execute(
-                    sql: "UPDATE grids SET parent_fid = ? WHERE fid = ?", arguments: [parents[best.index]["fid"] as Int64, child["fid"] as Int64])
+                    "UPDATE grids SET parent_fid = ? WHERE fid = ?",
+                    [(parents[best.index]["fid"] as Int64).databaseValue, (child["fid"] as Int64).databaseValue])
                 result.linked += 1
                 let share = best.area / total
                 if share < 0.99 { result.weak.append(WeakParent(child: child["label"], parent: parents[best.index]["label"], share: share)) }

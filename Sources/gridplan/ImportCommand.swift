@@ -3,6 +3,7 @@ import Foundation
 import GridErrors
 import GridProjection
 import Grids
+import PostGIS
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,7 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: "The file to read; - for standard input (GeoJSON, CSV or GeoPackage).") var file: String
     @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @Option(help: "The level of the grids in the file: street, community, area or unit.") var level: GridLevel
     @Option(help: "The layer to read, for files with several (default: the first).") var layer: String?
     @Option(
@@ -54,13 +55,16 @@ struct ImportCommand: ParsableCommand {
             options.householdsField = householdsField; options.residentsField = residentsField; options.kindField = kindField
             options.encoding = encoding; options.validFrom = validFrom; options.replaceLevel = replace
             // A failed import into a new file leaves no file behind.
-            let existed = FileManager.default.fileExists(atPath: store.path)
+            let onServer = PostgresURL.isServer(store.path)
+            let existed = onServer || FileManager.default.fileExists(atPath: store.path)
             let report: ImportReport
             let input = try InputFile(file)
             defer { input.remove() }
             do {
                 let progress = ProgressLine("reading \(file)")
-                report = try GridImporter.run(file: input.path, into: try store.open(create: true), options: options) {
+                let plan = try store.open(create: true)
+                defer { store.close(plan) }
+                report = try GridImporter.run(file: input.path, into: plan, options: options) {
                     progress.update($0, total: $1)
                 }
                 progress.finish(report.imported)
@@ -71,7 +75,7 @@ struct ImportCommand: ParsableCommand {
             report.warnings.forEach { warn(Wording($0)) }
             if json { try printReport(report); return }
             say(
-                "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(store.path), "
+                "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(shownLocation(store.path)), "
                     + "plan version \(report.versionID)")
             if report.superseded > 0 {
                 say("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)")

@@ -145,8 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.tokens = try tokens(tokenFile)
         options.readTokens = try tokens(readTokens)
         options.idleTimeout = idleTimeout; options.requestTimeout = requestTimeout
-        // A server's address as every message gives it: without the password.
-        let path = onServer ? ((try? PostgresURL(parsing: store.path))?.description ?? PostgresURL.redact(store.path)) : store.path
+        let path = shownLocation(store.path)
         do {
             let address = store.path
             let plan: ServedPlan

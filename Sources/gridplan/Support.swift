@@ -80,13 +80,20 @@ struct WritablePlanOptions: ParsableArguments {
     /// Opens it for writing: a GeoPackage, or a connection to the server (whose plan must have
     /// this release's schema). `forReading`: this run only reads (a dry run), so a file is opened
     /// as readers open it and a writer elsewhere is not held up.
-    func open(forReading: Bool = false) throws -> any WritablePlanStore {
-        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(forReading: forReading) }
+    /// `create`: a missing file becomes a new plan (a server's plan is put there by `copy`).
+    func open(forReading: Bool = false, create: Bool = false) throws -> any WritablePlanStore {
+        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(create: create, forReading: forReading) }
         return try openServerPlan(path)
     }
 
     /// Closes a server's connection (a file needs nothing).
     func close(_ plan: any PlanStore) { closeServerPlan(plan) }
+}
+
+/// The plan as messages name it: a file's path as given, a server's address without its password.
+func shownLocation(_ path: String) -> String {
+    guard PostgresURL.isServer(path) else { return path }
+    return (try? PostgresURL(parsing: path))?.description ?? PostgresURL.redact(path)
 }
 
 /// A connection to the plan on the server at `address`, checked to have this release's schema.

@@ -397,3 +397,45 @@ def test_balance_and_its_apply_on_postgis_as_on_the_file(gridplan, server, tmp_p
     assert server_lines(server, url, "SELECT concat_ws('|', person_id, grid_code, level, role, valid_from, coalesce(valid_to::text, '-'), "
                                      "coalesce(note, '-')) FROM duties ORDER BY id") == on_file
     assert sum("balance, plan version" in line for line in on_file) == len(answers[0]["moves"])
+
+
+def grid_rows(plan=None, server=None, url=None):
+    """Every grid row, current and ended: ids, codes, parents, days, versions, source and geometry as hex WKB."""
+    columns = ["fid", "coalesce(code, '-')", "coalesce(name, '-')", "level", "coalesce(parent_fid, 0)", "coalesce(parent_ref, '-')",
+               "coalesce(households, -1)", "valid_from", "coalesce(valid_to, '-')", "version_from", "coalesce(version_to, 0)",
+               "coalesce(source, '-')"]
+    if plan is not None:
+        with sqlite3.connect(plan) as con:
+            rows = con.execute(f"SELECT {', '.join(columns)}, geom FROM grids ORDER BY fid").fetchall()
+        return ["|".join([*map(str, row[:-1]), row[-1][8 + [0, 32, 48, 48, 64][(row[-1][3] >> 1) & 7]:].hex()]) for row in rows]
+    columns[8] = "coalesce(valid_to::text, '-')"
+    return server_lines(server, url, f"SELECT concat_ws('|', {', '.join(columns)}, encode(ST_AsBinary(geom), 'hex')) FROM grids ORDER BY fid")
+
+
+def test_grid_imports_on_postgis_as_on_the_file(gridplan, server, rostered, tmp_path):
+    """`import` into a server's plan: the unit level replaced from 2030-01-01 by a file that leaves out twenty
+    units (they end, kept in history), then the areas imported again (by code) from the same day, which gives
+    the units new parents: the same reports and the same grid rows on both, geometry as WKB; an import that
+    would start before the current plan is refused on both and changes nothing."""
+    plan = clone(rostered[0], tmp_path / "plan.gpkg")
+    url = database(server, "grid_imports")
+    gridplan("copy", "--from", plan, "--to", url)
+    shown = url.replace("gridplan:gridplan@", "gridplan@")
+    files = {}
+    for level in ["unit", "area"]:
+        files[level] = tmp_path / f"{level}.geojson"
+        gridplan("export", "--db", plan, "--level", level, "--format", "geojson", "--out", files[level])
+    collection = json.loads(files["unit"].read_text())
+    collection["features"] = collection["features"][:-20]
+    files["unit"].write_text(json.dumps(collection, ensure_ascii=False))
+    for args in [("import", files["unit"], "--level", "unit", "--valid-from", "2030-01-01", "--replace"),
+                 ("import", files["area"], "--level", "area", "--valid-from", "2030-01-01", "--json"),
+                 ("import", files["area"], "--level", "area", "--valid-from", "2029-01-01")]:
+        on_file, on_server = (gridplan(*args, "--db", db, check=False) for db in (plan, url))
+        assert on_file.returncode == on_server.returncode, (on_file, on_server)
+        assert on_server.stdout.replace(shown, "PLAN") == on_file.stdout.replace(str(plan), "PLAN"), args
+        assert on_server.stderr.replace(shown, "PLAN") == on_file.stderr.replace(str(plan), "PLAN"), args
+    assert on_file.returncode == 2 and "before 2030-01-01" in on_file.stderr
+    rows = grid_rows(plan=plan)
+    assert grid_rows(server=server, url=url) == rows
+    assert sum("|2030-01-01|" in r for r in rows) > 20
