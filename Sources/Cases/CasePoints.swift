@@ -7,14 +7,14 @@ package enum CasePoints {
     /// Longitude/latitude of the stored cases in the box (edges included), in storage order; nil when
     /// the plan has no cases table.
     package static func inBox(
-        store: GeoPackage, minLon: Double, minLat: Double, maxLon: Double,
+        store: any PlanStore, minLon: Double, minLat: Double, maxLon: Double,
         maxLat: Double
     ) throws -> [(lon: Double, lat: Double)]? {
-        try store.read { db in
-            guard try db.tableExists("cases") else { return nil }
-            return try Row.fetchAll(
-                db, sql: "SELECT lon, lat FROM cases WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
-                arguments: [minLon, maxLon, minLat, maxLat]
+        try store.reading { db in
+            guard try db.hasTable("cases") else { return nil }
+            return try db.rows(
+                "SELECT lon, lat FROM cases WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? ORDER BY fid",
+                [minLon, maxLon, minLat, maxLat].map(\.databaseValue)
             )
             .map { (lon: $0["lon"] as Double, lat: $0["lat"] as Double) }
         }

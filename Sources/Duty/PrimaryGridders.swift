@@ -7,15 +7,16 @@ package import Grids
 package enum PrimaryGridders {
     /// Primary gridders on duty now (no end date) in grids of `level`, as (grid code, person id),
     /// ordered by grid code then person; only grids in `codes` when given. Nil when the plan has no roster.
-    package static func onDuty(store: GeoPackage, level: GridLevel, in codes: Set<String>? = nil) throws -> [(grid: String, person: String)]? {
-        try store.read { db in
-            guard try db.tableExists("duties") else { return nil }
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT grid_code, person_id FROM duties WHERE role = ? AND valid_to IS NULL AND level = ?
-                    ORDER BY grid_code, person_id
-                    """, arguments: [DutyRole.primary.rawValue, level.rawValue]
+    package static func onDuty(
+        store: any PlanStore, level: GridLevel, in codes: Set<String>? = nil
+    ) throws -> [(grid: String, person: String)]? {
+        try store.reading { db in
+            guard try db.hasTable("duties") else { return nil }
+            return try db.rows(
+                """
+                SELECT grid_code, person_id FROM duties WHERE role = ? AND valid_to IS NULL AND level = ?
+                ORDER BY grid_code, person_id
+                """, [DutyRole.primary.rawValue.databaseValue, level.rawValue.databaseValue]
             )
             .map { (grid: $0["grid_code"] as String, person: $0["person_id"] as String) }
             .filter { codes?.contains($0.grid) ?? true }

@@ -29,11 +29,11 @@ package enum GazetteerDefaults {
     /// Imports the sample; each file replaces what an earlier import of it wrote. The divisions
     /// above the county come from `above` (a divisions CSV: level, code, name, parent_code), by
     /// default the sample's own `chikan/divisions_above.csv`; none are assumed here.
-    package static func importAll(into store: GeoPackage, geoData: String, above: String? = nil) throws -> [GazetteerImporter.Report] {
+    package static func importAll(into store: any WritablePlanStore, geoData: String, above: String? = nil) throws -> [GazetteerImporter.Report] {
         let chikan = (geoData as NSString).appendingPathComponent("chikan")
         let abovePath = above ?? "\(chikan)/divisions_above.csv"
         var reports: [GazetteerImporter.Report] = []
-        let hasGrids = try store.read(GridRecord.currentCount) > 0
+        let hasGrids = try store.reading { try GridRecord.currentCount($0) } > 0
         let grids = hasGrids ? try Assigner(store: store, snapMetres: 50) : nil
         func load(_ path: String, _ kind: PlaceKind, generated: Bool, source: String? = nil) throws {
             var options = GazetteerImporter.Options(kind: kind)

@@ -124,7 +124,7 @@ package enum GazetteerImporter {
     /// one takes a moment: pass one to several imports).
     /// `progress` hears the features read so far, as they are read.
     package static func run(
-        file: String, into store: GeoPackage, options: Options, grids: Assigner? = nil, progress: ((Int) -> Void)? = nil
+        file: String, into store: any WritablePlanStore, options: Options, grids: Assigner? = nil, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
         let fileName = (file as NSString).lastPathComponent
         let reader: VectorReader
@@ -268,7 +268,7 @@ package enum GazetteerImporter {
                 rows[i].blob = try GeoPackageGeometry.encodePoint(x: xs[k], y: ys[k], srsID: GeoPackage.storeSRSID)
             }
         }
-        return try store.write { db in
+        return try store.writing { db in
             try write(rows, fileName: options.source ?? fileName, options: options, db: db, store: store, grids: grids)
         }
     }
@@ -338,14 +338,24 @@ package enum GazetteerImporter {
         }
     }
 
-    static func write(_ input: [Row], fileName: String, options: Options, db: Database, store: GeoPackage, grids: Assigner?) throws -> Report {
+    /// Stores the places of one file, replacing what an earlier import of it stored. A file's
+    /// search tables (FTS5) are kept up to date here; a server's plan has none (its gazetteer is
+    /// searched from the entries themselves).
+    static func write(
+        _ input: [Row], fileName: String, options: Options, db: any PlanWriter, store: any PlanStore, grids: Assigner?
+    ) throws -> Report {
         var report = Report(file: fileName, kind: options.kind)
-        let old = try Int.fetchOne(db, sql: "SELECT count(*) FROM gazetteer WHERE source = ?", arguments: [fileName]) ?? 0
+        let file = db as? Database
+        // One import of a file at a time on a server: a second waits, then replaces what this one stored.
+        try db.serialize(on: "gazetteer \(fileName)")
+        let old: Int = try db.value("SELECT count(*) FROM gazetteer WHERE source = ?", [fileName.databaseValue]) ?? 0
         if old > 0 {
-            try db.execute(sql: "DELETE FROM gazetteer_ranges WHERE entry IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
-            try db.execute(
-                sql: "DELETE FROM internal_gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", arguments: [fileName])
-            try db.execute(sql: "DELETE FROM gazetteer WHERE source = ?", arguments: [fileName])
+            try db.execute("DELETE FROM gazetteer_ranges WHERE entry IN (SELECT fid FROM gazetteer WHERE source = ?)", [fileName.databaseValue])
+            if file != nil {
+                try db.execute(
+                    "DELETE FROM internal_gazetteer_fts WHERE rowid IN (SELECT fid FROM gazetteer WHERE source = ?)", [fileName.databaseValue])
+            }
+            try db.execute("DELETE FROM gazetteer WHERE source = ?", [fileName.databaseValue])
             report.replaced = old
         }
         var rows = input
@@ -385,7 +395,7 @@ package enum GazetteerImporter {
             }
         }
         // The county from the street code, or the only county the gazetteer knows.
-        let onlyCounty = try String.fetchAll(db, sql: "SELECT code FROM gazetteer WHERE kind = 'admin' AND level = 'county'")
+        let onlyCounty: [String] = try db.rows("SELECT code FROM gazetteer WHERE kind = 'admin' AND level = 'county'", []).map { $0[0] }
         for i in rows.indices where rows[i].county == nil {
             if let s = rows[i].street, s.count >= 9, s.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 rows[i].county = String(s.prefix(6))
@@ -394,6 +404,10 @@ package enum GazetteerImporter {
             }
         }
         let now = ISO8601DateFormatter().string(from: Date())
+        guard let db = file else {
+            try insertRows(rows, into: db, fileName: fileName, options: options, now: now, report: &report)
+            return report
+        }
         let insert = try db.makeStatement(
             sql: """
                 INSERT INTO gazetteer (geom, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
@@ -424,6 +438,38 @@ package enum GazetteerImporter {
         }
         try FeatureTables.refreshExtent(db, table: "gazetteer")
         return report
+    }
+
+    /// The places into a server's plan, one `INSERT … RETURNING` each (their ranges name the new row).
+    private static func insertRows(
+        _ rows: [Row], into w: any PlanWriter, fileName: String, options: Options, now: String, report: inout Report
+    ) throws {
+        let context = GEOSContext()
+        for r in rows {
+            let wkb = try r.blob.map { try GeoPackageGeometry.decode($0, context: context).wkb }
+            let geometry = try w.geometry(wkb: wkb, context: context)
+            let values: [DatabaseValueConvertible?] = [
+                options.kind.rawValue, r.level, r.code, r.name, r.aliases, r.parentCode, r.county, r.street, r.community, r.road,
+                r.numberFrom, r.numberTo, r.numberText, r.compound, r.building, options.generated, fileName, now,
+            ]
+            guard
+                let fid: Int64 = try w.value(
+                    """
+                    INSERT INTO gazetteer (geom, kind, level, code, name, aliases, parent_code, county_code, street_code, community_code,
+                                           road, number_from, number_to, number_text, compound, building, generated, source, imported_at)
+                    VALUES (\(geometry.sql), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING fid
+                    """, geometry.arguments + values.map { $0?.databaseValue ?? .null })
+            else { throw GridplanError(.failed, "\(r.name) was not stored") }
+            for x in r.ranges {
+                let range: [DatabaseValueConvertible?] = [fid, x.side, x.from, x.to, x.parity]
+                try w.execute(
+                    "INSERT INTO gazetteer_ranges (entry, side, number_from, number_to, parity) VALUES (?, ?, ?, ?, ?)",
+                    range.map { $0?.databaseValue ?? .null })
+                report.ranges += 1
+            }
+            report.names += Self.searchKeys(name: r.name, aliases: r.aliases, kind: options.kind).names.count
+            report.imported += 1
+        }
     }
 
     /// What a place is found by: the keys of its name and aliases (and, for a division, its name

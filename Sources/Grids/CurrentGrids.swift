@@ -4,15 +4,15 @@ public import GridStore
 extension GridRecord {
     /// Current grids of a level (all levels when nil) in a plan file, ordered by code then id: for
     /// modules that read grids without opening a database transaction of their own.
-    public static func current(in store: GeoPackage, level: GridLevel? = nil) throws -> [GridRecord] {
-        try store.read { try current($0, level: level) }
+    public static func current(in store: any PlanStore, level: GridLevel? = nil) throws -> [GridRecord] {
+        try store.reading { try current($0, level: level) }
     }
 
     /// Every code a grid of `level` has had, current or ended: a new grid never takes one of them,
     /// so a code names one place across the plan's whole history.
-    public static func codesEverUsed(in store: GeoPackage, level: GridLevel) throws -> Set<String> {
-        try store.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT DISTINCT code FROM grids WHERE level = ? AND code IS NOT NULL", arguments: [level.rawValue]))
+    public static func codesEverUsed(in store: any PlanStore, level: GridLevel) throws -> Set<String> {
+        try store.reading { db in
+            Set(try db.rows("SELECT DISTINCT code FROM grids WHERE level = ? AND code IS NOT NULL", [level.rawValue.databaseValue]).map { $0[0] })
         }
     }
 }

@@ -6,8 +6,8 @@ public import GridStore
 /// runs SQL on it.
 extension GridRecord {
     /// How many grids the current plan has.
-    public static func currentCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0
+    public static func currentCount(_ db: some PlanReader) throws -> Int {
+        try db.value("SELECT count(*) FROM grids WHERE valid_to IS NULL") ?? 0
     }
 
     /// How many grids of each level the current plan has (levels without grids are absent).

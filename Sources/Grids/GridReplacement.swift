@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 public import GridStore
 
@@ -44,38 +45,49 @@ public enum GridReplacement {
     /// In one transaction: a plan version, the end of `endFids`, the new grids; grids that were
     /// children of an ended grid get their parent again by area share.
     public static func write(
-        store: GeoPackage, newGrids: [NewGrid], endFids: [Int64], command: String, note: String?,
+        store: any WritablePlanStore, newGrids: [NewGrid], endFids: [Int64], command: String, note: String?,
         validFrom: String? = nil
     ) throws -> Result {
         let day = validFrom ?? Clock.today()
-        return try store.write { db in
-            try db.execute(sql: "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?)", arguments: [day, command, note])
-            let version = db.lastInsertedRowID
+        let context = GEOSContext()
+        return try store.writing { db in
+            // Redraws take turns with grid imports on a server: the grids this one ends are still current.
+            try db.serialize(on: "grids")
+            guard
+                let version: Int64 = try db.value(
+                    "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?) RETURNING id",
+                    [day.databaseValue, command.databaseValue, note?.databaseValue ?? .null])
+            else { throw GridplanError(.failed, "no plan version was made for the new grids") }
             var ended = 0
             for fid in endFids {
-                try db.execute(
-                    sql: "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ? AND valid_to IS NULL",
-                    arguments: [day, version, fid])
-                ended += db.changesCount
+                ended += try db.rows(
+                    "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ? AND valid_to IS NULL RETURNING fid",
+                    [day.databaseValue, version.databaseValue, fid.databaseValue]
+                ).count
             }
             for g in newGrids {
+                // A file takes the GeoPackage blob as made; a server reads its WKB.
+                let geometry: (sql: String, arguments: [DatabaseValue]) =
+                    db.dialect == .sqlite
+                    ? ("?", [g.blob.databaseValue])
+                    : try db.geometry(wkb: try GeoPackageGeometry.decode(g.blob, context: context).wkb, context: context)
+                let values: [DatabaseValueConvertible?] = [
+                    g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents, g.attributes, day, version,
+                    command,
+                ]
                 try db.execute(
-                    sql: """
-                        INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
-                                           valid_from, version_from, source)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        g.blob, g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents,
-                        g.attributes, day, version, command,
-                    ])
+                    """
+                    INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
+                                       valid_from, version_from, source)
+                    VALUES (\(geometry.sql), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, geometry.arguments + values.map { $0?.databaseValue ?? .null })
             }
             // Current grids whose parent was just ended: find their parent by area again.
             var orphaned: Set<Int> = []
             for fid in endFids {
-                let rows = try Row.fetchAll(db, sql: "SELECT fid, level FROM grids WHERE parent_fid = ? AND valid_to IS NULL", arguments: [fid])
+                let rows = try db.rows("SELECT fid, level FROM grids WHERE parent_fid = ? AND valid_to IS NULL ORDER BY fid", [fid.databaseValue])
                 for row in rows {
-                    try db.execute(sql: "UPDATE grids SET parent_ref = NULL, parent_fid = NULL WHERE fid = ?", arguments: [row["fid"] as Int64])
+                    try db.execute("UPDATE grids SET parent_ref = NULL, parent_fid = NULL WHERE fid = ?", [(row["fid"] as Int64).databaseValue])
                     orphaned.insert(row["level"])
                 }
             }
@@ -86,7 +98,7 @@ public enum GridReplacement {
                 relinked = inferred.linked
                 weak = inferred.weak
             }
-            try FeatureTables.refreshExtent(db, table: "grids")
+            if let file = db as? Database { try FeatureTables.refreshExtent(file, table: "grids") }
             return Result(versionID: version, added: newGrids.count, ended: ended, relinked: relinked, weakParents: weak)
         }
     }

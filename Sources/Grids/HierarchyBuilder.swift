@@ -32,11 +32,11 @@ public enum HierarchyBuilder {
             let children = try db.rows(
                 """
                 SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids
-                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NULL
+                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NULL ORDER BY fid
                 """, [level.rawValue.databaseValue])
             if children.isEmpty { continue }
             let parents = try db.rows(
-                "SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids WHERE level = ? AND valid_to IS NULL",
+                "SELECT fid, coalesce(name, code, '#' || fid) AS label, geom FROM grids WHERE level = ? AND valid_to IS NULL ORDER BY fid",
                 [parentLevel.rawValue.databaseValue])
             if parents.isEmpty { continue }
             let parentGeometries = try parents.map { try GeoPackageGeometry.decode($0["geom"], context: context) }

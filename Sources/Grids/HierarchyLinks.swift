@@ -22,13 +22,14 @@ enum HierarchyLinks {
             let rows = try db.rows(
                 """
                 SELECT fid, parent_ref, coalesce(name, code, '#' || fid) AS label FROM grids
-                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NOT NULL
+                WHERE level = ? AND valid_to IS NULL AND parent_ref IS NOT NULL ORDER BY fid
                 """, [level.rawValue.databaseValue])
             if rows.isEmpty { continue }
             var byCode: [[String: Int64]] = [], byName: [[String: [Int64]]] = []
             for parentLevel in above {
                 var codes: [String: Int64] = [:], names: [String: [Int64]] = [:]
-                for p in try db.rows("SELECT fid, code, name FROM grids WHERE level = ? AND valid_to IS NULL", [parentLevel.rawValue.databaseValue]) {
+                let sql = "SELECT fid, code, name FROM grids WHERE level = ? AND valid_to IS NULL ORDER BY fid"
+                for p in try db.rows(sql, [parentLevel.rawValue.databaseValue]) {
                     if let c: String = p["code"] { codes[c] = p["fid"] }
                     if let n: String = p["name"] { names[n, default: []].append(p["fid"]) }
                 }

@@ -139,6 +139,8 @@ public enum PlanDiff {
             }
         }
         try store.writing { w in
+            // Two diffs at once on a server: the second waits, then replaces the first's pieces.
+            try w.serialize(on: "plan_changes")
             try w.execute("DELETE FROM plan_changes", [])
             for p in pieces {
                 let geometry = try w.geometry(wkb: p.wkb, context: after.context)

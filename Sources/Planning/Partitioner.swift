@@ -45,7 +45,7 @@ package enum Partitioner {
     /// Parents are the current grids with code (or name) `parent`, or every current grid of `level`.
     /// `cases` and `roster` answer what a redraw reports about cases and gridders (nil: not reported).
     package static func run(
-        store: GeoPackage, parent: String?, level: GridLevel?, barriersPath: String,
+        store: any WritablePlanStore, parent: String?, level: GridLevel?, barriersPath: String,
         buildings: HouseholdPoints, barrierCRS: CRS? = nil, options: PartitionOptions,
         cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil
     ) throws -> PartitionReport {
@@ -60,7 +60,7 @@ package enum Partitioner {
     }
 
     package static func partition(
-        store: GeoPackage, parent: String?, level: GridLevel?, barriers: [Geometry],
+        store: any WritablePlanStore, parent: String?, level: GridLevel?, barriers: [Geometry],
         buildings: HouseholdPoints, options: PartitionOptions,
         cases: (any CaseLocations)? = nil, roster: (any DutyRoster)? = nil
     ) throws -> PartitionReport {

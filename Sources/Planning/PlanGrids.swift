@@ -17,7 +17,7 @@ struct PlanGrids {
     /// Reads the current grids and picks the parents: the grid with code (or name) `parent`, or every
     /// current grid of `level`. Refuses parents at or below the generated level, and options a redraw
     /// cannot take.
-    init(store: GeoPackage, parent: String?, level: GridLevel?, options: PartitionOptions) throws {
+    init(store: any PlanStore, parent: String?, level: GridLevel?, options: PartitionOptions) throws {
         all = try GridRecord.current(in: store)
         byFid = Dictionary(uniqueKeysWithValues: all.map { ($0.fid, $0) })
         parents = try Self.pick(all, parent: parent, level: level)

@@ -18,11 +18,11 @@ public final class PostgresSession: Sendable {
         self.logger = logger
     }
 
-    /// Connects and checks that the database has PostGIS (creating the extension when the user may
-    /// and `creatingPostGIS`: a command that only reads changes nothing on the server).
     /// Whether the server has cut the connection (or it was closed).
     public var isClosed: Bool { connection.isClosed }
 
+    /// Connects and checks that the database has PostGIS (creating the extension when the user may
+    /// and `creatingPostGIS`: a command that only reads changes nothing on the server).
     public static func open(_ url: PostgresURL, creatingPostGIS: Bool = true) async throws -> PostgresSession {
         // GRIDPLAN_POSTGRES_LOG=debug (or trace, info…) shows PostgresNIO's own log on standard error.
         var logger = Logger(label: "gridplan.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -179,6 +179,16 @@ public final class PostgresSession: Sendable {
             // connection the server has just cut. The copy runs on the connection's own event loop, so each
             // check below and PostgresNIO's next step happen with nothing of the connection's in between;
             // only the caller's own work (building the chunks) runs on the shared pool.
+            // A chunk waiting for the server to read (the channel full) is never answered when the
+            // server goes away then: PostgresNIO drops the wait. So a cut during the copy ends the
+            // process here at once, as the checks below would.
+            let ended = Once()
+            defer { _ = ended.first() }
+            connection.closeFuture.whenComplete { _ in
+                if ended.first(), let lost = Self.lostMidCopy {
+                    lost(Self.failure(ConnectionLost(), url: url, doing: "copying into \(table) failed"))
+                }
+            }
             try await withTaskExecutorPreference(loop) {
                 try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                     do {

@@ -72,7 +72,7 @@ package enum GridplanServer {
         let reader: any PlanStore = plan.openReader == nil ? writer : try await plan.openedForReading()
         let service = PlanService(store: reader, writer: writer, name: plan.name, snapMetres: options.snapMetres)
         var desks: [any PlanStore] = []
-        for _ in 0..<WhoCoversPool.defaultSize { desks.append(try await plan.openedForReading()) }
+        for _ in 0..<plan.desks { desks.append(try await plan.openedForReading()) }
         let pool = WhoCoversPool(stores: desks, snapMetres: options.snapMetres, timeLimit: options.requestTimeout)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLanguageMiddleware())

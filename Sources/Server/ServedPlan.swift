@@ -17,6 +17,9 @@ package struct ServedPlan: Sendable {
     /// Opens the plan for the routes that only read and for the who-covers desks: a streaming
     /// replica of the server, or nil for the plan itself. Writes always go to ``open``'s.
     package var openReader: (@Sendable () throws -> any PlanStore)?
+    /// Who-covers desks: one per core on a file; on a server at most eight, each a connection
+    /// (a district's PostgreSQL allows a hundred by default, for every server and command).
+    package var desks: Int
 
     package init(
         name: String, open: @escaping @Sendable () throws -> any WritablePlanStore,
@@ -25,13 +28,16 @@ package struct ServedPlan: Sendable {
         self.name = name
         self.open = open
         self.openReader = openReader
+        desks = min(WhoCoversPool.defaultSize, 8)
     }
 
     /// A GeoPackage file, opened now (a missing file is an error, not a new plan).
     package static func file(_ path: String) throws -> ServedPlan {
         guard FileManager.default.fileExists(atPath: path) else { throw GridplanError(.notFound, "no such plan", source: .file(path)) }
         let store = try GeoPackage.plan(path: path)
-        return ServedPlan(name: (path as NSString).lastPathComponent, open: { store })
+        var plan = ServedPlan(name: (path as NSString).lastPathComponent, open: { store })
+        plan.desks = WhoCoversPool.defaultSize
+        return plan
     }
 
     /// ``open`` on a dispatch thread, for a caller inside Swift concurrency.

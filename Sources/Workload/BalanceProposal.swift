@@ -177,6 +177,8 @@ package final class BalanceProposal {
         let moves = self.moves
         guard !moves.isEmpty else { return nil }
         return try store.writing { w in
+            // Duty changes take turns (as `duty set` and roster imports do): no grid gets a second primary meanwhile.
+            try w.serialize(on: "roster")
             guard
                 let version: Int64 = try w.value(
                     "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?) RETURNING id",

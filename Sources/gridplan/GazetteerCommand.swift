@@ -45,7 +45,7 @@ struct GazetteerImport: ParsableCommand {
     @Argument(help: "The file to import (omit with --defaults); - for standard input.") var file: String?
     @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Option(help: "What the file holds: admin, road, address, poi (compounds and POIs), building.") var kind: String?
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @Option(help: "CRS of the coordinates (wgs84, gcj02, bd09, cgcs2000, EPSG:NNNN; default: the file's).") var crs: String?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
     @Option(name: .customLong("field"), help: "role=field, e.g. name=地名 (repeatable).") var fields: [String] = []
@@ -81,6 +81,7 @@ struct GazetteerImport: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let plan = try store.open(create: true)
+            defer { store.close(plan) }
             if defaults {
                 guard let dir = GazetteerDefaults.geoData(geodata) else {
                     throw GridplanError(.notFound, "--defaults: no GeoData/chikan/divisions.csv found; give --geodata DIR")

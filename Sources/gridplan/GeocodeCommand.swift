@@ -74,7 +74,7 @@ struct GeocodeFile: ParsableCommand {
 
     @Argument(help: "The input file (CSV or anything GDAL reads); - for standard input.") var file: String
     @Option(help: "The field holding the address.") var addressField: String
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @Option(help: "The CSV file to write; - for standard output (the report then goes to standard error).") var out: String
     @Flag(help: "Print the report as JSON (snake_case keys; on standard error when standard output carries the data).") var json = false
     @Flag(help: "Also assign each point to the grids.") var assign = false
@@ -119,6 +119,7 @@ struct GeocodeFile: ParsableCommand {
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let plan = try store.open()
+            defer { store.close(plan) }
             let geocoder = try openGeocoder(plan, defaults: defaults)
             let input = try InputFile(file)
             defer { input.remove() }
@@ -126,7 +127,7 @@ struct GeocodeFile: ParsableCommand {
             let assigner = assign ? try Assigner(store: plan) : nil
             // Rows with their own coordinates are located in the grids too, to check them against
             // the division the address names.
-            let hasGrids = try plan.read(GridRecord.currentCount) > 0
+            let hasGrids = try plan.reading { try GridRecord.currentCount($0) } > 0
             let locator = try assigner ?? (reader.sourceCRS != nil && hasGrids ? Assigner(store: plan) : nil)
             var options = BatchGeocoder.Options(addressField: addressField, out: out)
             options.threads = threads

@@ -58,7 +58,7 @@ struct PartitionCommand: ParsableCommand {
                   --seeds bases.csv --max-radius 400
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: WritablePlanOptions
     @Option(help: "The grid to cut (code or name).") var parent: String?
     @Option(help: "Cut every current grid of this level, each separately.") var level: GridLevel?
     @Option(help: "Barrier lines: any line layer GDAL reads.") var barriers: String
@@ -212,6 +212,7 @@ struct PartitionCommand: ParsableCommand {
             var options = partitionOptions()
             let crs = try inputCRS.map { try parseCRS($0, option: "--crs-of-inputs") }
             let plan = try store.open()
+            defer { store.close(plan) }
             let points = try HouseholdPoints.read(path: buildings, crs: crs, householdsField: householdsField, residentsField: residentsField)
             if let dedicated {
                 options.dedicated = try DedicatedSite.read(path: dedicated, crs: crs, kindField: dedicatedKindField, nameField: dedicatedNameField)

@@ -8,7 +8,7 @@ import Planning
 /// What a redraw asks of the plan's case store and roster, answered by the Cases and Duty modules'
 /// own queries: Planning defines the questions, and neither module needs to know Planning.
 struct StorePlanningSources: CaseLocations, DutyRoster {
-    let store: GeoPackage
+    let store: any PlanStore
 
     func casePoints(in box: Envelope) throws -> [(lon: Double, lat: Double)]? {
         try CasePoints.inBox(store: store, minLon: box.minX, minLat: box.minY, maxLon: box.maxX, maxLat: box.maxY)

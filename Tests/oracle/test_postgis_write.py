@@ -439,3 +439,64 @@ def test_grid_imports_on_postgis_as_on_the_file(gridplan, server, rostered, tmp_
     rows = grid_rows(plan=plan)
     assert grid_rows(server=server, url=url) == rows
     assert sum("|2030-01-01|" in r for r in rows) > 20
+
+
+def test_gazetteer_import_and_geocode_on_postgis_as_on_the_file(gridplan, server, rostered, tmp_path):
+    """The sample gazetteer imported into a server's plan (its places located in the plan's grids), then the
+    divisions imported again (replacing what the first import stored): the same reports as on the file and the
+    same gazetteer and house-number range rows (geometry as WKB); then `geocode` of the labelled test set against
+    each, with --assign, writes the same CSV."""
+    plan = clone(rostered[0], tmp_path / "plan.gpkg")
+    url = database(server, "places")
+    gridplan("copy", "--from", plan, "--to", url)
+    for args in [("gazetteer", "import", "--defaults", "--json"),
+                 ("gazetteer", "import", ROOT / "GeoData" / "chikan" / "divisions.csv", "--kind", "admin")]:
+        on_file, on_server = (gridplan(*args, "--db", db).stdout for db in (plan, url))
+        assert on_server == on_file, args
+    assert "replacing" in on_file
+    columns = ("kind, coalesce(level, '-'), coalesce(code, '-'), name, coalesce(aliases, '-'), coalesce(parent_code, '-'), "
+               "coalesce(county_code, '-'), coalesce(street_code, '-'), coalesce(community_code, '-'), coalesce(road, '-'), "
+               "coalesce(number_from, -1), coalesce(number_to, -1), coalesce(number_text, '-'), coalesce(compound, '-'), "
+               "coalesce(building, '-'), generated, source")
+    with sqlite3.connect(plan) as con:
+        rows = con.execute(f"SELECT {columns}, geom FROM gazetteer").fetchall()
+        ranges = sorted("|".join(map(str, r)) for r in con.execute(
+            "SELECT g.name, r.side, r.number_from, r.number_to, r.parity FROM gazetteer_ranges r JOIN gazetteer g ON g.fid = r.entry"))
+    on_file = sorted("|".join([*map(str, r[:-1]), "" if r[-1] is None else r[-1][8 + [0, 32, 48, 48, 64][(r[-1][3] >> 1) & 7]:].hex()])
+                     for r in rows)
+    on_server = sorted(server_lines(server, url, f"SELECT concat_ws('|', {columns.replace('generated', 'generated::int')}, "
+                                                 "coalesce(encode(ST_AsBinary(geom), 'hex'), '')) FROM gazetteer"))
+    assert len(on_file) > 1000 and on_server == on_file
+    assert sorted(server_lines(server, url, "SELECT concat_ws('|', g.name, r.side, r.number_from, r.number_to, r.parity) "
+                                            "FROM gazetteer_ranges r JOIN gazetteer g ON g.fid = r.entry")) == ranges
+    testset = ROOT / "GeoData" / "chikan" / "gazetteer" / "testset.csv"
+    outputs = []
+    for db, out in [(plan, tmp_path / "file.csv"), (url, tmp_path / "server.csv")]:
+        gridplan("geocode", testset, "--address-field", "address", "--db", db, "--out", out, "--assign", "--crs", "gcj02",
+                 "--lon-field", "app_lon", "--lat-field", "app_lat")
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) > 100
+
+
+def test_partition_redraw_on_postgis_as_on_the_file(gridplan, server, rostered, tmp_path):
+    """`partition --redraw --allow-count-changes` of 文章村 (whose first area cannot keep three units within
+    300–500 households) on a file and on its copy: the same report (grids, moved blocks and households, the
+    gridders and cases the redraw touches) and the same grid rows afterwards, the ended units kept in history."""
+    plan = clone(rostered[0], tmp_path / "plan.gpkg")
+    with sqlite3.connect(plan) as con:
+        (community,) = con.execute("SELECT code FROM grids WHERE level = 2 AND name = '文章村' AND valid_to IS NULL").fetchone()
+    url = database(server, "redrawn")
+    gridplan("copy", "--from", plan, "--to", url)
+    chikan = ROOT / "GeoData" / "chikan"
+    args = ["partition", "--parent", community, "--barriers", chikan / "roads.geojson", "--buildings", chikan / "buildings.geojson",
+            "--redraw", "--allow-count-changes", "--seed", "3", "--json"]
+    def untimed(value):
+        if isinstance(value, dict):
+            return {k: untimed(v) for k, v in value.items() if not k.endswith("seconds")}
+        return [untimed(v) for v in value] if isinstance(value, list) else value
+    on_file, on_server = (untimed(json.loads(gridplan(*args, "--db", db).stdout)) for db in (plan, url))
+    assert json.dumps(on_server, sort_keys=True, indent=1) == json.dumps(on_file, sort_keys=True, indent=1)
+    assert on_file["parents"][0]["count_changes"] and on_file["parents"][0]["moved_blocks"] > 0
+    rows = grid_rows(plan=plan)
+    assert grid_rows(server=server, url=url) == rows
+    assert any(r.split("|")[10] != "0" for r in rows)     # units ended by the redraw (version_to set)
