@@ -150,7 +150,7 @@ def test_a_wrong_password_stops_serve_before_it_listens(gridplan, server, served
     assert served["url"].replace("gridplan:gridplan@", "gridplan@") in result.stderr, result.stderr
 
 
-def test_two_nodes_reads_from_the_replica_writes_to_the_primary(gridplan, gridplan_binary, served):
+def test_two_nodes_reads_from_the_replica_writes_to_the_primary(gridplan, gridplan_binary, served, tmp_path):
     """A primary and its streaming replica (two clusters on private ports, `tools/pg-cluster replica`):
     `serve --db PRIMARY --read-from REPLICA` answers as the file's serve; a case written through it reaches the
     replica's answers; with the primary stopped it still answers questions (they come from the replica) and
@@ -164,7 +164,7 @@ def test_two_nodes_reads_from_the_replica_writes_to_the_primary(gridplan, gridpl
         gridplan("copy", "--from", served["plan"], "--to", primary)
         replica = subprocess.run([cluster, "replica", folders[0], folders[1], str(ports[1])],
                                  capture_output=True, text=True, check=True).stdout.strip()
-        tokens = folders[0].parent / (folders[0].name + "-tokens")
+        tokens = tmp_path / "tokens"
         tokens.write_text(f"{TOKEN} 热线平台\n")
         base, process = start_server(gridplan_binary, primary, "--read-from", replica, "--token-file", tokens)
         points = [p.representative_point() for p in served["polygons"][::15]]
