@@ -160,7 +160,7 @@ package enum CaseImporter {
             try w.execute(
                 "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
                 [done.databaseValue, now.databaseValue, key.databaseValue])
-            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "cases") }
+            try w.refreshExtent(of: "cases")
         }
         try rejects.close(removeIfEmpty: skip == 0)
         report.rows = done

@@ -196,7 +196,7 @@ package enum RosterImporter {
                 }
             }
             // A GeoPackage keeps each table's extent in gpkg_contents; PostGIS computes it when asked.
-            if let file = db as? Database { try FeatureTables.refreshExtent(file, table: "people") }
+            try db.refreshExtent(of: "people")
             return report
         }
     }

@@ -446,8 +446,7 @@ package enum GazetteerImporter {
     ) throws {
         let context = GEOSContext()
         for r in rows {
-            let wkb = try r.blob.map { try GeoPackageGeometry.decode($0, context: context).wkb }
-            let geometry = try w.geometry(wkb: wkb, context: context)
+            let geometry = try w.geometry(blob: r.blob, context: context)
             let values: [DatabaseValueConvertible?] = [
                 options.kind.rawValue, r.level, r.code, r.name, r.aliases, r.parentCode, r.county, r.street, r.community, r.road,
                 r.numberFrom, r.numberTo, r.numberText, r.compound, r.building, options.generated, fileName, now,

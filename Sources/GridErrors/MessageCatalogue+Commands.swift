@@ -38,10 +38,8 @@ extension MessageCatalogue {
         gridplan copy --from %1 --to plan.gpkg, then run it on plan.gpkg ⇒ 先 gridplan copy --from %1 --to plan.gpkg，再对 plan.gpkg 运行此命令
         --allow-boundary-changes redraws grids, which works on a GeoPackage only so far ⇒ --allow-boundary-changes 会重划网格，目前只支持 GeoPackage
         balance without it on the server, or redraw on a GeoPackage copy (gridplan copy) ⇒ 在服务器上请不带此选项平衡，或在 GeoPackage 副本上重划（gridplan copy）
-        no plan version was made for the moved duties ⇒ 没有为调整的职责生成规划版本
-        no plan version was made for the import ⇒ 没有为本次导入生成规划版本
-        no plan version was made for the new grids ⇒ 没有为新网格生成规划版本
         %1 was not stored ⇒ %1 未能保存
+        no plan version was made for %1 ⇒ 没有为 %1 生成规划版本
         --read-from: give a replica's postgresql:// address, with --db the primary's ⇒ --read-from：请给出副本的 postgresql:// 地址，--db 给主库的地址
         %1: the connection to the server was lost ⇒ %1：与服务器的连接已断开
         the server stopped or restarted; what this command had not committed was rolled back: run it again when the server is up ⇒ \

@@ -12,7 +12,6 @@ extension MessageCatalogue {
         status '%1' is not one of %2 ⇒ 状态“%1”不在 %2 之中
         no location: no coordinates and no address ⇒ 没有位置：既无坐标也无地址
         case %1 vanished during import ⇒ 案件 %1 在导入过程中丢失
-        no plan version was made for the repairs ⇒ 未能为修复建立方案版本
         another run gave grids codes while this one worked them out; nothing was stored ⇒ 本次计算编码期间另一次运行已为网格编码；未保存任何内容
         run it again ⇒ 请重新运行
         grid %1 vanished while it was repaired ⇒ 网格 %1 在修复过程中丢失

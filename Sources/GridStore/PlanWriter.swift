@@ -49,6 +49,20 @@ extension PlanWriter {
         try execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key.databaseValue])
     }
 
+    /// A geometry for a geometry column from a GeoPackage geometry blob: the blob itself on a
+    /// file, its WKB read by PostGIS on a server; NULL for none.
+    public func geometry(blob: Data?, context: GEOSContext) throws -> (sql: String, arguments: [DatabaseValue]) {
+        guard let blob else { return ("NULL", []) }
+        if dialect == .sqlite { return ("?", [blob.databaseValue]) }
+        return try geometry(wkb: try GeoPackageGeometry.decode(blob, context: context).wkb, context: context)
+    }
+
+    /// Brings a GeoPackage layer's recorded extent up to date after a change (what QGIS zooms to);
+    /// a server keeps none.
+    public func refreshExtent(of table: String) throws {
+        if let file = self as? Database { try FeatureTables.refreshExtent(file, table: table) }
+    }
+
     /// A point for a geometry column (CGCS2000 longitude and latitude) in this database's form,
     /// with its arguments: a GeoPackage geometry blob on a file, PostGIS's constructor on a server;
     /// NULL for no point.

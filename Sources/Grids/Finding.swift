@@ -81,7 +81,7 @@ public enum FindingsLayer {
                     "INSERT INTO findings (geom, kind, severity, level, grids, message, measure, unit, found_at) VALUES (\(location.sql), ?, ?, ?, ?, ?, ?, ?, ?)",
                     location.arguments + values.map { $0?.databaseValue ?? .null })
             }
-            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "findings") }
+            try w.refreshExtent(of: "findings")
         }
     }
 }

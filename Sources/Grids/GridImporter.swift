@@ -155,10 +155,7 @@ public enum GridImporter {
                     "\(setting: "valid-from") \(validFrom) is before \(latest), when current \(options.level.name) grids took effect: a new plan cannot start before the one it replaces"
                 )
             }
-            guard
-                let version: Int64 = try db.value(
-                    "INSERT INTO plan_versions (valid_from, command) VALUES (?, ?) RETURNING id", [validFrom, command].map(\.databaseValue))
-            else { throw GridplanError(.failed, "no plan version was made for the import") }
+            let version = try PlanVersion.begin(db, validFrom: validFrom, command: command)
             report.versionID = version
             let level = options.level.rawValue
             if options.replaceLevel {
@@ -210,7 +207,7 @@ public enum GridImporter {
             report.parentsInferred = inferred.linked
             report.weakParents = inferred.weak
             report.orphans = inferred.orphans
-            if let file = db as? Database { try FeatureTables.refreshExtent(file, table: "grids") }
+            try db.refreshExtent(of: "grids")
             report.emptyLevelsAbove = try GridLevel.allCases.filter { $0 < options.level }.filter {
                 try db.value("SELECT count(*) FROM grids WHERE level = ? AND valid_to IS NULL", [$0.rawValue.databaseValue]) == 0
             }

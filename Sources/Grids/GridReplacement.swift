@@ -1,6 +1,5 @@
 public import Foundation
 import GRDB
-import GridErrors
 import GridGeometry
 public import GridStore
 
@@ -53,11 +52,7 @@ public enum GridReplacement {
         return try store.writing { db in
             // Redraws take turns with grid imports on a server: the grids this one ends are still current.
             try db.serialize(on: "grids")
-            guard
-                let version: Int64 = try db.value(
-                    "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?) RETURNING id",
-                    [day.databaseValue, command.databaseValue, note?.databaseValue ?? .null])
-            else { throw GridplanError(.failed, "no plan version was made for the new grids") }
+            let version = try PlanVersion.begin(db, validFrom: day, command: command, note: note)
             var ended = 0
             for fid in endFids {
                 ended += try db.rows(
@@ -66,11 +61,7 @@ public enum GridReplacement {
                 ).count
             }
             for g in newGrids {
-                // A file takes the GeoPackage blob as made; a server reads its WKB.
-                let geometry: (sql: String, arguments: [DatabaseValue]) =
-                    db.dialect == .sqlite
-                    ? ("?", [g.blob.databaseValue])
-                    : try db.geometry(wkb: try GeoPackageGeometry.decode(g.blob, context: context).wkb, context: context)
+                let geometry = try db.geometry(blob: g.blob, context: context)
                 let values: [DatabaseValueConvertible?] = [
                     g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents, g.attributes, day, version,
                     command,
@@ -98,7 +89,7 @@ public enum GridReplacement {
                 relinked = inferred.linked
                 weak = inferred.weak
             }
-            if let file = db as? Database { try FeatureTables.refreshExtent(file, table: "grids") }
+            try db.refreshExtent(of: "grids")
             return Result(versionID: version, added: newGrids.count, ended: ended, relinked: relinked, weakParents: weak)
         }
     }

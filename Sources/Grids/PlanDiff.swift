@@ -154,7 +154,7 @@ public enum PlanDiff {
                     VALUES (\(geometry.sql), ?, ?, ?, ?, ?, ?, ?, ?)
                     """, geometry.arguments + values.map { $0?.databaseValue ?? .null })
             }
-            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "plan_changes") }
+            try w.refreshExtent(of: "plan_changes")
         }
         changes.sort { ($0.level.rawValue, $0.change.rawValue, $0.grid) < ($1.level.rawValue, $1.change.rawValue, $1.grid) }
         return Result(changes: changes, pieces: pieces, unchanged: unchanged)

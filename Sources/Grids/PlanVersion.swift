@@ -1,4 +1,5 @@
 public import GRDB
+import GridErrors
 public import GridStore
 
 /// One change to the plan: an import or a redraw, with the day it takes effect.
@@ -30,6 +31,16 @@ public struct PlanVersion: Sendable, Encodable {
 }
 
 extension PlanVersion {
+    /// Adds a plan version for the change `w` is making, in its transaction: its id.
+    public static func begin(_ w: some PlanWriter, validFrom: String, command: String, note: String? = nil) throws -> Int64 {
+        guard
+            let id: Int64 = try w.value(
+                "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?) RETURNING id",
+                [validFrom.databaseValue, command.databaseValue, note?.databaseValue ?? .null])
+        else { throw GridplanError(.failed, "no plan version was made for \(command)") }
+        return id
+    }
+
     /// A cheap fingerprint of the grids and plan versions: it changes when an import, a redraw or a
     /// code assignment commits, so indexes built from the plan know to rebuild.
     public static func stamp(_ db: some PlanReader) throws -> String {

@@ -62,10 +62,7 @@ public enum Validation {
         guard !fixes.isEmpty else { return [] }
         let today = Clock.today()
         try store.writing { w in
-            guard
-                let version: Int64 = try w.value(
-                    "INSERT INTO plan_versions (valid_from, command) VALUES (?, 'validate --fix') RETURNING id", [today.databaseValue])
-            else { throw GridplanError(.failed, "no plan version was made for the repairs") }
+            let version = try PlanVersion.begin(w, validFrom: today, command: "validate --fix")
             for (grid, wkb, _) in fixes {
                 try w.execute(
                     "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
@@ -83,7 +80,7 @@ public enum Validation {
                 try w.execute(
                     "UPDATE grids SET parent_fid = ? WHERE parent_fid = ? AND valid_to IS NULL", [newFid.databaseValue, grid.fid.databaseValue])
             }
-            if let db = w as? Database { try FeatureTables.refreshExtent(db, table: "grids") }
+            try w.refreshExtent(of: "grids")
         }
         return fixes.map(\.2)
     }

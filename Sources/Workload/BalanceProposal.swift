@@ -179,11 +179,8 @@ package final class BalanceProposal {
         return try store.writing { w in
             // Duty changes take turns (as `duty set` and roster imports do): no grid gets a second primary meanwhile.
             try w.serialize(on: "roster")
-            guard
-                let version: Int64 = try w.value(
-                    "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, ?, ?) RETURNING id",
-                    [day, command, "\(moves.count) primary duties moved by balance within \(options.withinCode)"].map(\.databaseValue))
-            else { throw GridplanError(.failed, "no plan version was made for the moved duties") }
+            let version = try PlanVersion.begin(
+                w, validFrom: day, command: command, note: "\(moves.count) primary duties moved by balance within \(options.withinCode)")
             let now = Clock.now()
             for mv in moves {
                 // Locked on a server: a duty change made meanwhile elsewhere waits, then sees these ended.
