@@ -17,6 +17,10 @@ import Grids
 /// The history is compared with the open assignment as the transaction then sees it, not with
 /// what the batch read before: an importer that waited for another's lock on a case continues
 /// from the other's result, so no assignment change is lost or recorded twice.
+///
+/// A plan split by county has no unique index on `external_id` for `ON CONFLICT` (a partitioned
+/// table's unique keys must hold the partition key): there each round updates the cases it finds by
+/// id and inserts the others, and batches of all importers take turns, so no id is added twice.
 enum StagedUpsert {
     static let stage = "case_import_stage"
 
@@ -42,22 +46,49 @@ enum StagedUpsert {
         try w.append(into: stage, columns: ["ord", "round", "external_id"] + columns.map(\.name), rows: staged)
 
         let names = columns.map(\.name)
-        let point = "CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), \(GeoPackage.storeSRSID)) END"
+        /// The case's point from the staged row's longitude and latitude (`of` names that row).
+        func point(of s: String = "") -> String {
+            "CASE WHEN \(s)lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(\(s)lon, \(s)lat), \(GeoPackage.storeSRSID)) END"
+        }
         let assignment = ["assign_status", "unit_code", "area_code", "community_code", "street_code"]
+        let partitioned = try w.isPartitioned("cases")
+        if partitioned { try w.serialize(on: "case intake") }
         var inserted = 0, updated = 0
         for round in 0..<(occurrences.values.max() ?? 0) {
-            // xmax is 0 on a row this statement inserted, and set on one it updated.
-            let counts = try w.rows(
-                """
-                WITH upserted AS (
-                  INSERT INTO cases (geom, external_id, \(names.joined(separator: ", ")))
-                  SELECT \(point), external_id, \(names.joined(separator: ", ")) FROM \(stage) WHERE round = ? ORDER BY ord
-                  ON CONFLICT (external_id) DO UPDATE SET geom = excluded.geom, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-                  RETURNING (xmax = 0) AS fresh)
-                SELECT count(*) FILTER (WHERE fresh), count(*) FILTER (WHERE NOT fresh) FROM upserted
-                """, [round.databaseValue])
-            inserted += counts.first?[0] ?? 0
-            updated += counts.first?[1] ?? 0
+            if partitioned {
+                let changed = try w.rows(
+                    """
+                    WITH changed AS (
+                      UPDATE cases c SET geom = \(point(of: "s.")), \
+                      \(names.map { "\($0) = s.\($0)" }.joined(separator: ", "))
+                      FROM \(stage) s WHERE s.round = ? AND c.external_id = s.external_id RETURNING 1)
+                    SELECT count(*) FROM changed
+                    """, [round.databaseValue])
+                let added = try w.rows(
+                    """
+                    WITH added AS (
+                      INSERT INTO cases (geom, external_id, \(names.joined(separator: ", ")))
+                      SELECT \(point()), external_id, \(names.joined(separator: ", ")) FROM \(stage) s
+                      WHERE round = ? AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.external_id = s.external_id) ORDER BY ord
+                      RETURNING 1)
+                    SELECT count(*) FROM added
+                    """, [round.databaseValue])
+                updated += changed.first?[0] ?? 0
+                inserted += added.first?[0] ?? 0
+            } else {
+                // xmax is 0 on a row this statement inserted, and set on one it updated.
+                let counts = try w.rows(
+                    """
+                    WITH upserted AS (
+                      INSERT INTO cases (geom, external_id, \(names.joined(separator: ", ")))
+                      SELECT \(point()), external_id, \(names.joined(separator: ", ")) FROM \(stage) WHERE round = ? ORDER BY ord
+                      ON CONFLICT (external_id) DO UPDATE SET geom = excluded.geom, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                      RETURNING (xmax = 0) AS fresh)
+                    SELECT count(*) FILTER (WHERE fresh), count(*) FILTER (WHERE NOT fresh) FROM upserted
+                    """, [round.databaseValue])
+                inserted += counts.first?[0] ?? 0
+                updated += counts.first?[1] ?? 0
+            }
             try w.execute(
                 """
                 UPDATE case_assignments a SET ended_at = ?

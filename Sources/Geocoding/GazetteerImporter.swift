@@ -487,7 +487,8 @@ package enum GazetteerImporter {
         try plan.write { db in try rebuildSearchIndex(db) }
     }
 
-    private static func rebuildSearchIndex(_ db: Database) throws {
+    /// The same in `db`, which has the gazetteer's table (at least `fid`, `name`, `aliases`, `kind`) and the two search tables.
+    static func rebuildSearchIndex(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM internal_gazetteer_names")
         try db.execute(sql: "DELETE FROM internal_gazetteer_fts")
         let name = try db.makeStatement(sql: "INSERT OR IGNORE INTO internal_gazetteer_names (key, entry, kind) VALUES (?, ?, ?)")

@@ -16,6 +16,7 @@ extension MessageCatalogue {
         copied %1 rows in %2 tables to %3 ⇒ 已复制 %2 个表共 %1 行到 %3
         copied the plan to %1 (SQLite's online backup) ⇒ 已将规划复制到 %1（SQLite 在线备份）
         rows copied ⇒ 已复制行
+        '%1' is not a county code (six digits, e.g. 440802) ⇒ “%1”不是县级行政区划代码（六位数字，如 440802）
         the file exists; nothing was changed ⇒ 文件已存在；未做任何改动
         add --replace to write over it ⇒ 加 --replace 可覆盖它
         the database already holds a gridplan plan; nothing was changed ⇒ 数据库中已有 gridplan 规划；未做任何改动
@@ -36,8 +37,6 @@ extension MessageCatalogue {
         this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back ⇒ 此命令目前只支持 GeoPackage；\
         PostgreSQL 上的规划可用 `gridplan copy` 复制过去和复制回来
         gridplan copy --from %1 --to plan.gpkg, then run it on plan.gpkg ⇒ 先 gridplan copy --from %1 --to plan.gpkg，再对 plan.gpkg 运行此命令
-        --allow-boundary-changes redraws grids, which works on a GeoPackage only so far ⇒ --allow-boundary-changes 会重划网格，目前只支持 GeoPackage
-        balance without it on the server, or redraw on a GeoPackage copy (gridplan copy) ⇒ 在服务器上请不带此选项平衡，或在 GeoPackage 副本上重划（gridplan copy）
         %1 was not stored ⇒ %1 未能保存
         no plan version was made for %1 ⇒ 没有为 %1 生成规划版本
         --read-from: give a replica's postgresql:// address, with --db the primary's ⇒ --read-from：请给出副本的 postgresql:// 地址，--db 给主库的地址

@@ -48,6 +48,12 @@ extension PlanReader {
         }
     }
 
+    /// Whether `table` is split into partitions (a server's plan laid out by county); never on a GeoPackage.
+    public func isPartitioned(_ table: String) throws -> Bool {
+        guard dialect == .postgresql else { return false }
+        return try value("SELECT 1 FROM pg_class WHERE oid = to_regclass(?) AND relkind = 'p'", [table.databaseValue]) as Int? != nil
+    }
+
     /// The first column of the first row, or nil when there is no row or it holds NULL.
     public func value<T: DatabaseValueConvertible>(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> T? {
         guard let row = try rows(sql, arguments).first else { return nil }

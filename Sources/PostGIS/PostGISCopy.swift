@@ -22,15 +22,18 @@ public enum PostGISCopy {
 
     /// Copies the plan in `plan`, as it stands when the copy starts, into the database of `session`.
     /// A database that already holds a plan is refused unless `replace`, which drops that plan's
-    /// tables (no other table) in the same transaction.
+    /// tables (no other table) in the same transaction. Split by county (`layout`), every county the
+    /// plan's codes name gets its partitions besides those `layout` names.
     public static func export(
-        _ plan: GeoPackage, to session: PostgresSession, replace: Bool, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        _ plan: GeoPackage, to session: PostgresSession, replace: Bool, layout requested: ServerLayout = .plain,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> Report {
         let snapshot = try plan.snapshot()
-        let (tables, steps, total) = try snapshot.read { db in
+        let (tables, steps, total, layout) = try snapshot.read { db in
             let tables = try PlanTable.read(db)
             let total = try tables.reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(PostGISSchema.quoted($1.name))") ?? 0) }
-            return (tables, try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), total)
+            let layout = requested.byCounty ? requested.adding(try ServerLayout.counties(in: db)) : requested
+            return (tables, try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), total, layout)
         }
         let srid = GeoPackage.storeSRSID
         var report = Report()
@@ -52,14 +55,17 @@ public enum PostGISCopy {
                 bindings.append(step)
                 try await session.execute("INSERT INTO grdb_migrations (identifier) VALUES ($1)", bindings)
             }
-            for table in tables { try await session.execute(PostGISSchema.create(table, srid: srid)) }
+            for table in tables {
+                try await session.execute(PostGISSchema.create(table, srid: srid, layout: layout))
+                for sql in PostGISSchema.partitions(of: table, layout: layout) { try await session.execute(sql) }
+            }
             for table in tables {
                 let before = report.rows
                 let rows = try await copyRows(of: table, from: snapshot, to: session, srid: srid) { progress(before + $0, total) }
                 report.tables.append((table.name, rows))
             }
             for table in tables {
-                for sql in PostGISSchema.finish(table) { try await session.execute(sql) }
+                for sql in PostGISSchema.finish(table, layout: layout) { try await session.execute(sql) }
             }
             try await session.execute("COMMIT")
         } catch {

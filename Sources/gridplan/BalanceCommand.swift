@@ -27,7 +27,8 @@ struct BalanceCommand: ParsableCommand {
             with the new gridders from that day.
 
             --allow-boundary-changes (with --barriers and --buildings, as for `partition`): where reassignment \
-            leaves someone over capacity, the region's unit grids are redrawn on a copy of the plan \
+            leaves someone over capacity, the region's unit grids are redrawn where the plan stays as it is (a \
+            copy of a GeoPackage; on a server, a transaction rolled back unless the redraw is applied) \
             (`partition --redraw --allow-count-changes`: only blocks of grids out of bounds move; grids are added \
             or merged where their number cannot work) and balanced again. The redraw is kept only if it lowers \
             the largest ratio; the report gives both answers and the households that change grid. With --apply \
@@ -94,7 +95,7 @@ struct BalanceCommand: ParsableCommand {
     }
 
     /// The redraw of the region's unit grids, as `partition --parent CODE --redraw --allow-count-changes` makes it.
-    func redraw(_ plan: GeoPackage, day: String, points: HouseholdPoints) throws -> PartitionReport {
+    func redraw(_ plan: any WritablePlanStore, day: String, points: HouseholdPoints) throws -> PartitionReport {
         var options = PartitionOptions()
         options.redraw = true
         options.allowCountChanges = true
@@ -106,25 +107,18 @@ struct BalanceCommand: ParsableCommand {
             roster: sources)
     }
 
-    /// Redraws on a copy of the plan and balances again there; with `apply`, and only when the redraw
-    /// lowers the largest ratio, makes the same redraw (same seed, same result) on the plan itself.
-    func balanceWithRedraw(_ plan: GeoPackage, day: String, first: BalanceProposal) throws -> (BalanceProposal, BoundaryChangesJSON) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridplan-balance-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let copyPath = folder.appendingPathComponent("plan.gpkg").path
-        try plan.backup(to: copyPath)
-        let copy = try StoreOptions.parse(["--db", copyPath]).open()
+    /// Redraws where the plan itself stays as it is and balances again there; with `apply`, and only
+    /// when the redraw lowers the largest ratio, the redraw is made on the plan (same seed, same result).
+    func balanceWithRedraw(_ plan: any WritablePlanStore, day: String, first: BalanceProposal) throws -> (BalanceProposal, BoundaryChangesJSON) {
         let points = try HouseholdPoints.read(path: buildings!, crs: nil)
-        let redrawn = try redraw(copy, day: day, points: points)
-        let second = try propose(copy, day: day)
-        let alone = first.side(first.solution.assignment.map { $0 }), after = second.side(second.solution.assignment.map { $0 })
-        let used = after.maxRatio < alone.maxRatio - 1e-9
-        var version: Int64? = nil, final = used ? second : first
-        if used && apply {
-            version = try redraw(plan, day: day, points: points).versionID
-            final = try propose(plan, day: day)
-        }
+        let alone = first.side(first.solution.assignment.map { $0 })
+        let helps = { (second: BalanceProposal) in second.side(second.solution.assignment.map { $0 }).maxRatio < alone.maxRatio - 1e-9 }
+        let (redrawn, second, version) =
+            try (plan as? GeoPackage).map { try redrawOnCopy(of: $0, day: day, points: points, helps: helps) }
+            ?? redrawInTransaction(plan, day: day, points: points, helps: helps)
+        let after = second.side(second.solution.assignment.map { $0 })
+        let used = helps(second)
+        let final = version == nil ? (used ? second : first) : try propose(plan, day: day)
         let changes = redrawn.parents.flatMap(\.redraw.countChanges)
         let summary = BoundaryChangesJSON(
             redrawn: within[1], movedBlocks: redrawn.parents.reduce(0) { $0 + $1.redraw.movedBlocks },
@@ -136,6 +130,43 @@ struct BalanceCommand: ParsableCommand {
         return (final, summary)
     }
 
+    /// On a GeoPackage: the redraw and the second proposal on a copy in a temporary folder; the
+    /// redraw made again on the plan when it is to be applied. Answers the redraw's version, if made.
+    private func redrawOnCopy(
+        of plan: GeoPackage, day: String, points: HouseholdPoints, helps: (BalanceProposal) -> Bool
+    ) throws -> (PartitionReport, BalanceProposal, Int64?) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridplan-balance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copyPath = folder.appendingPathComponent("plan.gpkg").path
+        try plan.backup(to: copyPath)
+        let copy = try StoreOptions.parse(["--db", copyPath]).open()
+        let redrawn = try redraw(copy, day: day, points: points)
+        let second = try propose(copy, day: day)
+        let version = apply && helps(second) ? try redraw(plan, day: day, points: points).versionID : nil
+        return (redrawn, second, version)
+    }
+
+    /// On a server: the redraw and the second proposal in one transaction (other writers see none
+    /// of it), committed when it is to be applied and rolled back otherwise. PostgreSQL does not
+    /// take back the plan-version and grid numbers a rolled-back redraw drew: later ones skip them.
+    private func redrawInTransaction(
+        _ plan: any WritablePlanStore, day: String, points: HouseholdPoints, helps: (BalanceProposal) -> Bool
+    ) throws -> (PartitionReport, BalanceProposal, Int64?) {
+        struct Undo: Error {}
+        var tried: (PartitionReport, BalanceProposal)? = nil
+        do {
+            try plan.writing { _ in
+                let redrawn = try redraw(plan, day: day, points: points)
+                let second = try propose(plan, day: day)
+                tried = (redrawn, second)
+                if !(apply && helps(second)) { throw Undo() }
+            }
+        } catch is Undo {}
+        guard let (redrawn, second) = tried else { preconditionFailure("the redraw neither answered nor failed") }
+        return (redrawn, second, apply && helps(second) ? redrawn.versionID : nil)
+    }
+
     func run() throws {
         try reportingErrors {
             let day = try dayOption(workload.at)
@@ -145,12 +176,7 @@ struct BalanceCommand: ParsableCommand {
             var proposal = first
             var boundary: BoundaryChangesJSON? = nil
             if allowBoundaryChanges, !proposal.side(proposal.solution.assignment.map { $0 }).overCapacity.isEmpty {
-                guard let file = plan as? GeoPackage else {
-                    throw GridplanError(
-                        .unsupported, "--allow-boundary-changes redraws grids, which works on a GeoPackage only so far",
-                        source: .file(plan.location), hint: "balance without it on the server, or redraw on a GeoPackage copy (gridplan copy)")
-                }
-                (proposal, boundary) = try balanceWithRedraw(file, day: day, first: proposal)
+                (proposal, boundary) = try balanceWithRedraw(plan, day: day, first: proposal)
             }
             let staff = try staffing ? Staffing.plan(proposal: proposal, maxRadius: maxRadius) : nil
             let cover = try coverageRadius.map { try EmergencyCoverage.measure(proposal: proposal, radius: $0, k: coverageK) }

@@ -29,6 +29,15 @@ struct CopyCommand: AsyncParsableCommand {
             an interrupted or failed copy leaves it as it was. A target that already holds a plan is \
             refused unless --replace.
 
+            For a province's platform, --partition-by county splits cases and grids by county on the \
+            server (PostgreSQL's declarative partitioning): a partition per county (cases_440802, \
+            grids_440802, …) holds the rows whose street or grid code starts with that county's six \
+            digits, and cases_other / grids_other the rest, so a county's imports, dispatch and queries \
+            by its codes touch its own partitions. Every county the plan's codes name gets one; \
+            --counties adds those still to come. The columns and answers are the same; the tables \
+            have no primary key or foreign keys pointing at them (PostgreSQL's keys must hold the \
+            partition key), and case imports on such a plan take turns so that a case id stays unique.
+
             Not carried to PostGIS: CHECK constraints, the GeoPackage's views (findings_areas, …), the generated \
             UTC companions of case times (reported_at_utc, …) and the internal search tables; the last are rebuilt \
             when the plan is copied back to a file, the others come back with the file's schema.
@@ -36,13 +45,34 @@ struct CopyCommand: AsyncParsableCommand {
             Examples:
               gridplan copy --from plan.gpkg --to postgresql://gp@db:5432/district
               gridplan copy --from PG:"host=db dbname=district user=gp" --to plan.gpkg
+              gridplan copy --from plan.gpkg --to postgresql://gp@db/province \\
+                --partition-by county --counties 440803,440804
             """)
 
     @Option(help: "The plan to copy: a GeoPackage file or a PostgreSQL address.") var from: String
     @Option(help: "Where to copy it: a GeoPackage file or a PostgreSQL address.") var to: String
     @Flag(help: "Put the plan in place of the one the target already holds (its tables only; other tables stay).")
     var replace = false
+    @Option(help: ArgumentHelp("Split cases and grids on a PostGIS target: a partition per county.", valueName: "county"))
+    var partitionBy: Partitioning?
+    @Option(
+        help: ArgumentHelp(
+            "With --partition-by county: more counties to give partitions (six-digit codes, comma-separated) besides those the plan names.",
+            valueName: "codes"))
+    var counties: String?
     @Flag(help: "Print the report as JSON (snake_case keys): each table with its rows, the total, and the target.") var json = false
+
+    /// How a server's tables may be split.
+    enum Partitioning: String, ExpressibleByArgument, CaseIterable {
+        case county
+    }
+
+    func validate() throws {
+        if partitionBy != nil, !PostgresURL.isServer(to) {
+            throw ValidationError("--partition-by splits a PostGIS target's tables; --to names a GeoPackage")
+        }
+        if counties != nil, partitionBy == nil { throw ValidationError("--counties goes with --partition-by county") }
+    }
 
     /// What `--json` prints; a GeoPackage copied to a file by SQLite's backup has no tables or rows counted.
     struct JSONReport: Encodable {
@@ -87,7 +117,10 @@ struct CopyCommand: AsyncParsableCommand {
         }
         do {
             let (line, progress) = Self.progressLine()
-            let report = try await PostGISCopy.export(plan, to: session, replace: replace, progress: progress)
+            let layout: ServerLayout =
+                partitionBy == nil
+                ? .plain : try .byCounty((counties ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let report = try await PostGISCopy.export(plan, to: session, replace: replace, layout: layout, progress: progress)
             line.finish()
             try await session.close()
             return report

@@ -116,10 +116,16 @@ struct GazetteerSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Find places by any part of their name (FTS5 trigram index; for one or two characters, names starting with them).",
-        discussion: "Example:\n  gridplan gazetteer search 海滨 --db plan.gpkg")
+        discussion: """
+            On a server's plan the places are indexed for the question by the same SQLite FTS5 index the \
+            file keeps (the server keeps none), so the answer and its order are the file's.
+
+            Example:
+              gridplan gazetteer search 海滨 --db plan.gpkg
+            """)
 
     @Argument(help: "Text to search for.") var text: String
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: ReadablePlanOptions
     @Option(help: "At most this many places.") var limit = 20
     @Flag(help: "Print the places as JSON (snake_case keys; exit status 1 when none match, as without it).") var json = false
 
@@ -127,7 +133,8 @@ struct GazetteerSearch: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let plan = try store.open(forReading: true)
+            let plan = try store.open()
+            defer { store.close(plan) }
             let rows = try GazetteerQuery.search(text, in: plan, limit: limit)
             if json {
                 try printReport(GazetteerSearchJSON(query: text, places: rows.map(GazetteerSearchJSON.Place.init)))

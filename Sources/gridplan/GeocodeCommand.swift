@@ -197,7 +197,10 @@ struct GeocodeParse: ParsableCommand {
             division read without its suffix after the one above it (陕西省西安…, 湛江赤坎…).
             """)
     var asWritten = false
-    @Option(name: .customLong("db"), help: "A plan whose gazetteer names divisions written without suffix (optional).") var db: String?
+    @Option(
+        name: .customLong("db"),
+        help: "A plan whose gazetteer names divisions written without suffix (optional): a GeoPackage or a postgresql:// address.")
+    var db: String?
     @Option(help: "A UTF-8 file of addresses, one a line: prints one JSON object a line, and the parsing speed on stderr.")
     var lines: String?
     @Option(
@@ -216,7 +219,9 @@ struct GeocodeParse: ParsableCommand {
         try reportingErrors {
             var parser = AddressParser(completingDivisions: !asWritten)
             if let db {
-                let plan = try StoreOptions.parse(["--db", db]).open(forReading: true)
+                let store = try ReadablePlanOptions.parse(["--db", db])
+                let plan = try store.open()
+                defer { store.close(plan) }
                 parser = AddressParser(lexicon: try GazetteerIndex(store: plan).lexicon, completingDivisions: !asWritten)
             }
             if let lines { try parseLines(lines, parser); return }

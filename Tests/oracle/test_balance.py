@@ -201,18 +201,19 @@ def test_patrol_length_from_roads(gridplan, small_plan, tmp_path):
 
 
 
-def test_boundary_changes_where_reassignment_cannot_reach_capacity(gridplan, sample_plan, tmp_path):
-    """文章村第1片区 of the sample: three units of 709, 464 and 474 households, each gridder's capacity 500, and
-    a fourth gridder without a duty. No reassignment brings the 709-household unit within anyone's capacity; the
-    redraw (--allow-boundary-changes) splits it, and the fourth gridder takes the added unit. With --apply both
-    are written (the redraw, then the duties) and who-covers answers with the new gridder inside the new unit."""
-    import shapely
-    import shapely.wkb
+DAY = "2030-01-01"
+
+
+def over_capacity_area(gridplan, sample_plan, folder):
+    """文章村第1片区 of the coded sample in a plan of its own: three units of 709, 464 and 474 households, each
+    gridder's capacity 500, and a fourth gridder (IDLE) without a duty. Answers the plan, the balance arguments
+    for the area and the redraw's."""
     from shapely.geometry import shape
-    db = tmp_path / "plan.gpkg"
+    import shapely
+    db = folder / "plan.gpkg"
     db.write_bytes(sample_plan.read_bytes())
     gridplan("codes", "--db", db, "--county", "440802")
-    units = tmp_path / "units.geojson"
+    units = folder / "units.geojson"
     gridplan("export", "--db", db, "--level", "unit", "--format", "geojson", "--out", units)
     area_units = {"440802008205005", "440802008205002", "440802008205006"}
     rows, points = ["id,name,phone,role,lon,lat,grid,duty,duty_from,capacity"], []
@@ -225,16 +226,26 @@ def test_boundary_changes_where_reassignment_cannot_reach_capacity(gridplan, sam
                 points.append(p)
     centre = shapely.centroid(shapely.MultiPoint(points))
     rows.append(f"IDLE,备用网格员,,专职网格员,{centre.x:.7f},{centre.y:.7f},,,,500")
-    roster = tmp_path / "roster.csv"
+    roster = folder / "roster.csv"
     roster.write_text("\n".join(rows) + "\n")
     gridplan("people", "import", roster, "--db", db, "--crs", "cgcs2000")
-    day = "2030-01-01"
-    base = ["balance", "--db", db, "--within", "area", "44080200820502", "--at", day, "--json"]
-    alone = json.loads(gridplan(*base).stdout)
-    assert alone["after"]["max_ratio"] > 1.4 and alone["boundary_changes"] is None
     chikan = ROOT / "GeoData" / "chikan"
     redraw = ["--allow-boundary-changes", "--barriers", chikan / "roads.geojson", "--buildings", chikan / "buildings.geojson"]
-    assert gridplan(*base, "--barriers", chikan / "roads.geojson", check=False).returncode == 64   # needs the flag
+    return db, ["balance", "--within", "area", "44080200820502", "--at", DAY, "--json"], redraw
+
+
+def test_boundary_changes_where_reassignment_cannot_reach_capacity(gridplan, sample_plan, tmp_path):
+    """文章村第1片区 of the sample: three units of 709, 464 and 474 households, each gridder's capacity 500, and
+    a fourth gridder without a duty. No reassignment brings the 709-household unit within anyone's capacity; the
+    redraw (--allow-boundary-changes) splits it, and the fourth gridder takes the added unit. With --apply both
+    are written (the redraw, then the duties) and who-covers answers with the new gridder inside the new unit."""
+    import shapely.wkb
+    db, args, redraw = over_capacity_area(gridplan, sample_plan, tmp_path)
+    day = DAY
+    base = [*args, "--db", db]
+    alone = json.loads(gridplan(*base).stdout)
+    assert alone["after"]["max_ratio"] > 1.4 and alone["boundary_changes"] is None
+    assert gridplan(*base, "--barriers", redraw[2], check=False).returncode == 64   # needs the flag
     tried = json.loads(gridplan(*base, *redraw).stdout)
     b = tried["boundary_changes"]
     assert b["used"] and b["grids_added"] == 1 and b["moved_households"] > 0 and b["redraw_version"] is None

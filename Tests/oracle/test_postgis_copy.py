@@ -293,8 +293,7 @@ def test_connection_failures_name_the_server_without_the_password(gridplan, serv
     assert gone.returncode == 2 and "no PostgreSQL server answers there" in gone.stderr and "s3cret" not in gone.stderr
     missing = gridplan("copy", "--from", full_plan, "--to", f"postgresql://gridplan:gridplan@127.0.0.1:{port}/nosuchdb", check=False)
     assert missing.returncode == 2 and "nosuchdb" in missing.stderr and "does not exist" in missing.stderr
-    # A command that reads on a server meets the same failure; one that does not yet says so and points to copy.
-    reader = gridplan("summary", "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
-    assert reader.returncode == 2 and "password authentication failed" in reader.stderr and "s3cret" not in reader.stderr
-    other = gridplan("gazetteer", "search", "海滨", "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
-    assert other.returncode == 2 and "gridplan copy" in other.stderr and "s3cret" not in other.stderr
+    # A command that reads on a server meets the same failure.
+    for args in [["summary"], ["gazetteer", "search", "海滨"]]:
+        reader = gridplan(*args, "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
+        assert reader.returncode == 2 and "password authentication failed" in reader.stderr and "s3cret" not in reader.stderr

@@ -399,6 +399,46 @@ def test_balance_and_its_apply_on_postgis_as_on_the_file(gridplan, server, tmp_p
     assert sum("balance, plan version" in line for line in on_file) == len(answers[0]["moves"])
 
 
+def without_seconds(answer):
+    """A JSON answer without its timings."""
+    if isinstance(answer, dict):
+        return {k: without_seconds(v) for k, v in answer.items() if k != "seconds"}
+    if isinstance(answer, list):
+        return [without_seconds(v) for v in answer]
+    return answer
+
+
+def test_balance_with_boundary_changes_on_postgis_as_on_the_file(gridplan, server, sample_plan, tmp_path):
+    """`balance --allow-boundary-changes` of an area no reassignment brings within capacity, on a file and on its
+    copy: without --apply the same proposal with the same redraw, and nothing written on either (the server's
+    trial redraw is rolled back); with --apply on another copy, the same answer and every grid and duty row the
+    same as on the file (the redraw kept, then the duties)."""
+    from test_balance import over_capacity_area
+    plan, args, redraw = over_capacity_area(gridplan, sample_plan, tmp_path)
+    tried_url, applied_url = database(server, "balance_tried"), database(server, "balance_applied")
+    for url in (tried_url, applied_url):
+        gridplan("copy", "--from", plan, "--to", url)
+    duties = ("SELECT person_id, grid_code, level, role, valid_from, coalesce(valid_to, '-'), coalesce(note, '-') "
+              "FROM duties ORDER BY id")
+
+    def duty_rows(db):
+        if db == plan:
+            with sqlite3.connect(plan) as con:
+                return ["|".join(map(str, row)) for row in con.execute(duties)]
+        return server_lines(server, db, duties.replace("SELECT ", "SELECT concat_ws('|', ", 1)
+                            .replace(" FROM duties", ") FROM duties").replace("valid_to, '-'", "valid_to::text, '-'"))
+
+    grids_before, duties_before = grid_rows(plan=plan), duty_rows(plan)
+    tried = [without_seconds(json.loads(gridplan(*args, *redraw, "--db", db).stdout)) for db in (plan, tried_url)]
+    assert tried[1] == tried[0] and tried[0]["boundary_changes"]["used"] and tried[0]["boundary_changes"]["grids_added"] == 1
+    assert grid_rows(server=server, url=tried_url) == grids_before == grid_rows(plan=plan)
+    assert duty_rows(tried_url) == duties_before == duty_rows(plan)
+    applied = [without_seconds(json.loads(gridplan(*args, *redraw, "--apply", "--db", db).stdout)) for db in (plan, applied_url)]
+    assert applied[1] == applied[0] and applied[0]["boundary_changes"]["redraw_version"] and applied[0]["applied_version"]
+    assert grid_rows(server=server, url=applied_url) == grid_rows(plan=plan) != grids_before
+    assert duty_rows(applied_url) == duty_rows(plan) != duties_before
+
+
 def grid_rows(plan=None, server=None, url=None):
     """Every grid row, current and ended: ids, codes, parents, days, versions, source and geometry as hex WKB."""
     columns = ["fid", "coalesce(code, '-')", "coalesce(name, '-')", "level", "coalesce(parent_fid, 0)", "coalesce(parent_ref, '-')",
@@ -445,7 +485,7 @@ def test_gazetteer_import_and_geocode_on_postgis_as_on_the_file(gridplan, server
     """The sample gazetteer imported into a server's plan (its places located in the plan's grids), then the
     divisions imported again (replacing what the first import stored): the same reports as on the file and the
     same gazetteer and house-number range rows (geometry as WKB); then `geocode` of the labelled test set against
-    each, with --assign, writes the same CSV."""
+    each, with --assign, writes the same CSV; `gazetteer search` finds the same places in the same order."""
     plan = clone(rostered[0], tmp_path / "plan.gpkg")
     url = database(server, "places")
     gridplan("copy", "--from", plan, "--to", url)
@@ -469,6 +509,16 @@ def test_gazetteer_import_and_geocode_on_postgis_as_on_the_file(gridplan, server
     assert len(on_file) > 1000 and on_server == on_file
     assert sorted(server_lines(server, url, "SELECT concat_ws('|', g.name, r.side, r.number_from, r.number_to, r.parity) "
                                             "FROM gazetteer_ranges r JOIN gazetteer g ON g.fid = r.entry")) == ranges
+    # `gazetteer search` on the server indexes its places as the file does: the same places, in the same order.
+    for text in ["海滨", "赤坎", "中华街道", "南桥", "路", "海", "幼儿园", "no such place", "'; DROP TABLE gazetteer; --"]:
+        for extra in [[], ["--json", "--limit", "7"]]:
+            searched = [gridplan("gazetteer", "search", text, *extra, "--db", db, check=False) for db in (plan, url)]
+            assert (searched[1].returncode, searched[1].stdout) == (searched[0].returncode, searched[0].stdout), (text, extra)
+    assert len(gridplan("gazetteer", "search", "海滨", "--db", url).stdout.splitlines()) == 20
+    # `geocode parse --db` reads the divisions its gazetteer names from either.
+    for text in ["赤坎南桥海滨路12号", "湛江赤坎中华街道民主路3号"]:
+        parsed = [gridplan("geocode", "parse", text, "--json", "--db", db).stdout for db in (plan, url)]
+        assert parsed[1] == parsed[0] and ("海滨路" in parsed[0] or "民主路" in parsed[0]), parsed
     testset = ROOT / "GeoData" / "chikan" / "gazetteer" / "testset.csv"
     outputs = []
     for db, out in [(plan, tmp_path / "file.csv"), (url, tmp_path / "server.csv")]:
