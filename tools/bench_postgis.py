@@ -21,7 +21,9 @@ nearest: 10 each). Asked twice; the second round is printed as "warm".
 Then the backlog imported straight into a server's plan (`gridplan cases import --db postgresql://…`) next to
 the same import into the GeoPackage and GDAL's bare `ogr2ogr -f PostgreSQL` of the CSV (points and attributes,
 no grids, no history), and the backlog's two halves imported by two processes at once, into a server's plan
-and into a GeoPackage; and who-covers by point through `gridplan serve` of the file and of the server's copy
+and into a GeoPackage; the same one import and two at once into a plan split by county (`copy --partition-by
+county`, whose case imports take turns: no unique index can guard a case id across partitions), with the
+questions asked of both layouts through psql; and who-covers by point through `gridplan serve` of the file and of the server's copy
 (wrk, 8 connections), 50 of the answers checked byte for byte equal.
 
 Printed: seconds, rows per second, peak memory (max RSS) of each, and the ratio. Both sides are checked to have
@@ -63,12 +65,12 @@ def run(*args):
     return result.stdout, seconds, int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
-def query_rounds(db, psql, rng, district, n):
-    """Times each kind of question on the GeoPackage (gridplan) and on PostGIS (psql), two rounds."""
+def query_rounds(db, psql, rng, district, n, psql_only=False):
+    """Times each kind of question on the GeoPackage (gridplan) and on PostGIS (psql), two rounds; with
+    `psql_only`, on PostGIS alone (the GeoPackage's side then empty)."""
     minx, miny, maxx, maxy = district.bounds
     side = (1000 / (n / ((maxx - minx) * (maxy - miny)))) ** 0.5
-    with sqlite3.connect(db) as con:
-        units = [r[0] for r in con.execute("SELECT code FROM grids WHERE level = 4 AND valid_to IS NULL ORDER BY code")]
+    units = [line for line in psql("gridplan", "SELECT code FROM grids WHERE level = 4 AND valid_to IS NULL ORDER BY code").splitlines()]
     places = []
     while len(places) < 20:
         x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
@@ -99,6 +101,9 @@ def query_rounds(db, psql, rng, district, n):
             counts = [int(line) for line in out.splitlines() if line.strip().isdigit()]
             times = [float(t) for t in re.findall(r"^Time: ([0-9.]+) ms", out, re.M)]
             theirs[attempt].extend(times[1::2])   # the count's time is not the question's
+            if psql_only:
+                hits = hits or counts
+                continue
             for k, p in enumerate(places):
                 result = subprocess.run([GRIDPLAN, "cases", "query", "--db", db, *ours_args(*p), "--format", "csv", "--timing"],
                                         capture_output=True, text=True, check=True)
@@ -252,6 +257,30 @@ def main():
         with sqlite3.connect(two_file) as con:
             assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases
 
+        # The same imports into a plan split by county (the sample is one county: its partition, and the
+        # `_other` one for the cases outside every grid), and the questions asked of both layouts.
+        print("the same into a plan split by county …", file=sys.stderr)
+        def split_copy(name):
+            psql("postgres", f"CREATE DATABASE {name}")
+            target = url.rsplit("/", 1)[0] + "/" + name
+            run(GRIDPLAN, "copy", "--from", grids_only, "--to", target, "--partition-by", "county")
+            return target
+        split = split_copy("split")
+        _, split_import, split_import_mb = run(GRIDPLAN, "cases", "import", source, "--db", split, "--crs", "cgcs2000",
+                                                "--rejects", work / "rejects-split.csv")
+        assert int(psql("split", "SELECT count(*) FROM cases")) == cases
+        split_parts = psql("split", "SELECT string_agg(c.relname || ' ' || c.reltuples::bigint, ', ' ORDER BY c.relname) "
+                                    "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'cases'::regclass")
+        split_two_target = split_copy("split_two")
+        split_two = two_at_once(split_two_target, "split")
+        assert int(psql("split_two", "SELECT count(*) FROM cases")) == cases
+        assert psql("split_two", "SELECT count(DISTINCT external_id) = count(*) FROM cases") == "t"
+        layouts = {}
+        for name, database in [("plain", "imports"), ("split by county", "split")]:
+            psql(database, "ANALYZE")
+            layouts[name] = query_rounds(None, lambda _, sql, stdin=False, d=database: psql(d, sql, stdin), np.random.default_rng(args.seed),
+                                         district, n, psql_only=True)
+
         back, peer_back = work / "back.gpkg", work / "peer-back.gpkg"
         _, ours_in, ours_in_mb = run(GRIDPLAN, "copy", "--from", url, "--to", back)
         _, peer_in, peer_in_mb = run("ogr2ogr", "-f", "GPKG", peer_back, pg_ours)
@@ -297,6 +326,17 @@ def main():
           f"PostGIS / GeoPackage: {server_import / file_import:.2f}×")
     print(f"two imports at once (the halves): PostGIS {server_two:.1f} s ({n / server_two:,.0f} cases/s, "
           f"{server_import / server_two:.2f}× one importer's rate), GeoPackage {file_two:.1f} s ({n / file_two:,.0f} cases/s)")
+    print()
+    print(f"a plan split by county (copy --partition-by county; partitions: {split_parts})")
+    print(f"  one import {split_import:.1f} s ({n / split_import:,.0f} cases/s, peak {split_import_mb:.0f} MB): "
+          f"{split_import / server_import:.2f}× the plain layout's time")
+    print(f"  two at once {split_two:.1f} s ({n / split_two:,.0f} cases/s; the importers take turns): "
+          f"{split_two / server_two:.2f}× the plain layout's time")
+    print("  questions through psql, warm median ms: plain / split by county (ratio)")
+    for name in layouts["plain"]:
+        plain, parted = (statistics.median(layouts[k][name][1][1]) for k in ("plain", "split by county"))
+        same = layouts["plain"][name][2] == layouts["split by county"][name][2]
+        print(f"    {name:<34} {plain:7.2f} / {parted:7.2f}  ({parted / plain:.2f})  counts {'equal' if same else 'DIFFER'}")
     print()
     print("who-covers by point through `gridplan serve` (wrk, 8 connections, 10 s, 1,000 points; 50 answers checked equal)")
     for label, (rate, p50, p99, errors) in served.items():

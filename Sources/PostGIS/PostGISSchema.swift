@@ -64,7 +64,8 @@ enum PostGISSchema {
         let t = quoted(table.name)
         return layout.counties.map { county in
             // The next county's code bounds this one; 999999 has none.
-            let upper = Int(county).map { $0 < 999_999 ? "('\(String(format: "%06d", $0 + 1))')" : "(MAXVALUE)" } ?? "(MAXVALUE)"
+            let next = Int(county).map { String($0 + 1) }.map { String(repeating: "0", count: max(0, 6 - $0.count)) + $0 }
+            let upper = next.map { $0.count == 6 ? "('\($0)')" : "(MAXVALUE)" } ?? "(MAXVALUE)"
             return "CREATE TABLE \(quoted("\(table.name)_\(county)")) PARTITION OF \(t) FOR VALUES FROM ('\(county)') TO \(upper)"
         } + ["CREATE TABLE \(quoted("\(table.name)_other")) PARTITION OF \(t) DEFAULT"]
     }

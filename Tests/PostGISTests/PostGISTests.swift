@@ -106,6 +106,24 @@ import Testing
         #expect(PostGISSchema.defaultClause("'open'", type: "text") == " DEFAULT 'open'")
         #expect(PostGISSchema.defaultClause("random()", type: "bigint") == "")
     }
+
+    /// A county's partition runs up to the next county's code, kept at six digits; the last has no bound.
+    @Test func aCountysPartitionEndsWhereTheNextBegins() throws {
+        let cases = PlanTable(
+            name: "cases", columns: [.init(name: "street_code", declaredType: "TEXT", notNull: false)], primaryKey: [], numbersRows: false,
+            indexes: [], foreignKeys: [])
+        let layout = try ServerLayout.byCounty(["440802", "009999", "999999", "440802"])
+        #expect(
+            PostGISSchema.partitions(of: cases, layout: layout) == [
+                #"CREATE TABLE "cases_009999" PARTITION OF "cases" FOR VALUES FROM ('009999') TO ('010000')"#,
+                #"CREATE TABLE "cases_440802" PARTITION OF "cases" FOR VALUES FROM ('440802') TO ('440803')"#,
+                #"CREATE TABLE "cases_999999" PARTITION OF "cases" FOR VALUES FROM ('999999') TO (MAXVALUE)"#,
+                #"CREATE TABLE "cases_other" PARTITION OF "cases" DEFAULT"#,
+            ])
+        #expect(PostGISSchema.create(cases, srid: 4490, layout: layout).hasSuffix(#"PARTITION BY RANGE ("street_code")"#))
+        #expect(PostGISSchema.partitions(of: cases, layout: .plain).isEmpty)
+        for bad in ["44080", "4408021", "44O802", "４４０８０２"] { #expect(throws: GridplanError.self) { try ServerLayout.byCounty([bad]) } }
+    }
 }
 
 /// How a plan on a server is read: the readers' SQL and values as PostgreSQL takes them, and its days.
