@@ -269,17 +269,22 @@ def main():
         _, split_import, split_import_mb = run(GRIDPLAN, "cases", "import", source, "--db", split, "--crs", "cgcs2000",
                                                 "--rejects", work / "rejects-split.csv")
         assert int(psql("split", "SELECT count(*) FROM cases")) == cases
-        split_parts = psql("split", "SELECT string_agg(c.relname || ' ' || c.reltuples::bigint, ', ' ORDER BY c.relname) "
-                                    "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'cases'::regclass")
+        split_parts = psql("split", "SELECT string_agg(p || ' ' || n, ', ' ORDER BY p) FROM "
+                                    "(SELECT tableoid::regclass::text AS p, count(*) AS n FROM cases GROUP BY 1) c")
         split_two_target = split_copy("split_two")
         split_two = two_at_once(split_two_target, "split")
         assert int(psql("split_two", "SELECT count(*) FROM cases")) == cases
         assert psql("split_two", "SELECT count(DISTINCT external_id) = count(*) FROM cases") == "t"
+        # Asked as the server is configured, then with parallel plans off: on a partitioned table PostgreSQL
+        # may start workers (Parallel Append) for a question of a few rows, which costs more than the question.
         layouts = {}
+        serial = "SET max_parallel_workers_per_gather = 0;\n"
         for name, database in [("plain", "imports"), ("split by county", "split")]:
             psql(database, "ANALYZE")
-            layouts[name] = query_rounds(None, lambda _, sql, stdin=False, d=database: psql(d, sql, stdin), np.random.default_rng(args.seed),
-                                         district, n, psql_only=True)
+            for setting, prefix in [("", ""), (" serial", serial)]:
+                layouts[name + setting] = query_rounds(
+                    None, lambda _, sql, stdin=False, d=database, p=prefix: psql(d, p + sql, stdin) if stdin else psql(d, sql),
+                    np.random.default_rng(args.seed), district, n, psql_only=True)
 
         back, peer_back = work / "back.gpkg", work / "peer-back.gpkg"
         _, ours_in, ours_in_mb = run(GRIDPLAN, "copy", "--from", url, "--to", back)
@@ -332,11 +337,13 @@ def main():
           f"{split_import / server_import:.2f}× the plain layout's time")
     print(f"  two at once {split_two:.1f} s ({n / split_two:,.0f} cases/s; the importers take turns): "
           f"{split_two / server_two:.2f}× the plain layout's time")
-    print("  questions through psql, warm median ms: plain / split by county (ratio)")
-    for name in layouts["plain"]:
-        plain, parted = (statistics.median(layouts[k][name][1][1]) for k in ("plain", "split by county"))
-        same = layouts["plain"][name][2] == layouts["split by county"][name][2]
-        print(f"    {name:<34} {plain:7.2f} / {parted:7.2f}  ({parted / plain:.2f})  counts {'equal' if same else 'DIFFER'}")
+    print("  questions through psql, warm median ms: plain / split by county (ratio); then the same with parallel plans off")
+    for setting in ["", " serial"]:
+        for name in layouts["plain"]:
+            plain, parted = (statistics.median(layouts[k + setting][name][1][1]) for k in ("plain", "split by county"))
+            same = layouts["plain" + setting][name][2] == layouts["split by county" + setting][name][2]
+            label = name + (", max_parallel_workers_per_gather = 0" if setting else "")
+            print(f"    {label:<70} {plain:7.2f} / {parted:7.2f}  ({parted / plain:.2f})  counts {'equal' if same else 'DIFFER'}")
     print()
     print("who-covers by point through `gridplan serve` (wrk, 8 connections, 10 s, 1,000 points; 50 answers checked equal)")
     for label, (rate, p50, p99, errors) in served.items():
