@@ -87,6 +87,8 @@ package enum CaseIntake {
             channel: incoming.channel, severity: severity, status: status, attributes: nil)
         let assignment = try row.lon.map { try assigner.assign(lon: [$0], lat: [row.lat!], threads: 1)[0] }
         return try store.writing { db in
+            // Before the case's row is locked: an importer holding the turn may be waiting for that row.
+            try StagedUpsert.takeTurn(db)
             // A known id keeps its place in the life cycle: only transitions move a case on, so a
             // retried request never sends a dispatched case back to "reported".
             if let known = try CaseStore.handlingForChange(db, caseID: id) { parsed.status = known.status }

@@ -24,6 +24,17 @@ import Grids
 enum StagedUpsert {
     static let stage = "case_import_stage"
 
+    /// On a plan split by county, waits for this transaction's turn among those adding cases (a
+    /// lock held to its end; taken again, it is already held). A writer that locks a case row
+    /// before it adds cases takes its turn first, or it and an importer could each wait for the
+    /// other. Answers whether the plan is split.
+    @discardableResult
+    static func takeTurn(_ w: any PlanWriter) throws -> Bool {
+        guard try w.isPartitioned("cases") else { return false }
+        try w.serialize(on: "case intake")
+        return true
+    }
+
     static func run(
         _ w: any PlanWriter, _ rows: [(CaseReader.Row, CaseImporter.Parsed)], _ assignments: [Assignment?],
         assigner: Assigner, sourceCRS: String?, now: String
@@ -51,8 +62,7 @@ enum StagedUpsert {
             "CASE WHEN \(s)lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(\(s)lon, \(s)lat), \(GeoPackage.storeSRSID)) END"
         }
         let assignment = ["assign_status", "unit_code", "area_code", "community_code", "street_code"]
-        let partitioned = try w.isPartitioned("cases")
-        if partitioned { try w.serialize(on: "case intake") }
+        let partitioned = try takeTurn(w)
         var inserted = 0, updated = 0
         for round in 0..<(occurrences.values.max() ?? 0) {
             if partitioned {

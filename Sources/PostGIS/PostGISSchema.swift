@@ -63,10 +63,10 @@ enum PostGISSchema {
         guard layout.partitionKey(of: table.name) != nil else { return [] }
         let t = quoted(table.name)
         return layout.counties.map { county in
-            // The next county's code bounds this one; 999999 has none.
-            let next = Int(county).map { String($0 + 1) }.map { String(repeating: "0", count: max(0, 6 - $0.count)) + $0 }
-            let upper = next.map { $0.count == 6 ? "('\($0)')" : "(MAXVALUE)" } ?? "(MAXVALUE)"
-            return "CREATE TABLE \(quoted("\(table.name)_\(county)")) PARTITION OF \(t) FOR VALUES FROM ('\(county)') TO \(upper)"
+            // Up to the six characters with the last one raised (440802 → 440803, 440809 → 44080:, ':' coming
+            // after '9' in the key's byte order): every code that starts with the county's, and nothing else.
+            let upper = county.dropLast() + String(UnicodeScalar(county.utf8.last! + 1))
+            return "CREATE TABLE \(quoted("\(table.name)_\(county)")) PARTITION OF \(t) FOR VALUES FROM ('\(county)') TO ('\(upper)')"
         } + ["CREATE TABLE \(quoted("\(table.name)_other")) PARTITION OF \(t) DEFAULT"]
     }
 

@@ -4,7 +4,7 @@ import GridStore
 
 /// How a plan's largest tables are laid out on a server: as the GeoPackage's plain tables, or split
 /// by county (PostgreSQL's declarative partitioning) for a province's platform, so that a county's
-/// imports, dispatch and queries by its codes touch its own partitions and indexes.
+/// rows and their indexes, and the questions by its street codes, stay in its own partitions.
 ///
 /// Split by county, `cases` is partitioned by range on `street_code` and `grids` on `code`: in the
 /// common code scheme a code starts with its county's six digits, so a county's partition holds the
@@ -19,6 +19,10 @@ import GridStore
 ///   case intake on such a plan takes turns (``StagedUpsert``) instead of relying on the index;
 /// - no foreign key can point at it: the histories' `case_fid` and a grid's `parent_fid` are
 ///   written by gridplan only, and no command deletes a case or a grid row.
+///
+/// And what it changes: an UPDATE that moves a row to another partition is a delete and an insert,
+/// so a writer waiting for that row's lock meanwhile fails (SQLSTATE 40001) instead of going on
+/// with the moved row; the command stops with nothing of its transaction kept, to be run again.
 public struct ServerLayout: Sendable, Equatable {
     /// The tables split by county, each with the text column that decides the partition.
     static let keys = ["cases": "street_code", "grids": "code"]
@@ -48,10 +52,13 @@ public struct ServerLayout: Sendable, Equatable {
     /// The column `table` is partitioned on, nil when it is not.
     func partitionKey(of table: String) -> String? { byCounty ? Self.keys[table] : nil }
 
-    /// The counties a plan's grid codes and cases' street codes name (their first six digits).
+    /// The counties a plan's current street grids and its cases' street codes name (their first six
+    /// digits): not every code's, which would give a partition to a city's code or an ended grid's.
     static func counties(in db: Database) throws -> [String] {
         let sixDigits = "GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]*'"
-        var found = Set(try String.fetchAll(db, sql: "SELECT DISTINCT substr(code, 1, 6) FROM grids WHERE code \(sixDigits)"))
+        var found = Set(
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT substr(code, 1, 6) FROM grids WHERE level = 1 AND valid_to IS NULL AND code \(sixDigits)"))
         found.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT substr(street_code, 1, 6) FROM cases WHERE street_code \(sixDigits)"))
         return found.sorted()
     }

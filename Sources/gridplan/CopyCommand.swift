@@ -32,11 +32,12 @@ struct CopyCommand: AsyncParsableCommand {
             For a province's platform, --partition-by county splits cases and grids by county on the \
             server (PostgreSQL's declarative partitioning): a partition per county (cases_440802, \
             grids_440802, …) holds the rows whose street or grid code starts with that county's six \
-            digits, and cases_other / grids_other the rest, so a county's imports, dispatch and queries \
-            by its codes touch its own partitions. Every county the plan's codes name gets one; \
-            --counties adds those still to come. The columns and answers are the same; the tables \
-            have no primary key or foreign keys pointing at them (PostgreSQL's keys must hold the \
-            partition key), and case imports on such a plan take turns so that a case id stays unique.
+            digits, and cases_other / grids_other the rest, so a county's rows, their indexes and the \
+            questions by its street codes stay in its partitions. Every county the plan's current \
+            street grids and cases name gets one; --counties adds those still to come. The columns and \
+            answers are the same; the tables have no primary key or foreign keys pointing at them \
+            (PostgreSQL's keys must hold the partition key), and case imports and intake on such a plan \
+            take turns, batch by batch, so that a case id stays unique.
 
             Not carried to PostGIS: CHECK constraints, the GeoPackage's views (findings_areas, …), the generated \
             UTC companions of case times (reported_at_utc, …) and the internal search tables; the last are rebuilt \

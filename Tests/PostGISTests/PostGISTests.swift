@@ -107,7 +107,7 @@ import Testing
         #expect(PostGISSchema.defaultClause("random()", type: "bigint") == "")
     }
 
-    /// A county's partition runs up to the next county's code, kept at six digits; the last has no bound.
+    /// A county's partition holds the codes that start with its six digits, and no other.
     @Test func aCountysPartitionEndsWhereTheNextBegins() throws {
         let cases = PlanTable(
             name: "cases", columns: [.init(name: "street_code", declaredType: "TEXT", notNull: false)], primaryKey: [], numbersRows: false,
@@ -115,9 +115,9 @@ import Testing
         let layout = try ServerLayout.byCounty(["440802", "009999", "999999", "440802"])
         #expect(
             PostGISSchema.partitions(of: cases, layout: layout) == [
-                #"CREATE TABLE "cases_009999" PARTITION OF "cases" FOR VALUES FROM ('009999') TO ('010000')"#,
+                #"CREATE TABLE "cases_009999" PARTITION OF "cases" FOR VALUES FROM ('009999') TO ('00999:')"#,
                 #"CREATE TABLE "cases_440802" PARTITION OF "cases" FOR VALUES FROM ('440802') TO ('440803')"#,
-                #"CREATE TABLE "cases_999999" PARTITION OF "cases" FOR VALUES FROM ('999999') TO (MAXVALUE)"#,
+                #"CREATE TABLE "cases_999999" PARTITION OF "cases" FOR VALUES FROM ('999999') TO ('99999:')"#,
                 #"CREATE TABLE "cases_other" PARTITION OF "cases" DEFAULT"#,
             ])
         #expect(PostGISSchema.create(cases, srid: 4490, layout: layout).hasSuffix(#"PARTITION BY RANGE ("street_code")"#))

@@ -211,3 +211,42 @@ def test_partitioning_is_asked_for_clearly(gridplan, server, two_counties, tmp_p
         r = gridplan("copy", "--from", two_counties, *args, check=False)
         assert r.returncode != 0 and message in r.stderr, (args, r.stderr)
     assert rows(server, url, "SELECT to_regclass('grids') IS NULL") == ["t"]
+
+
+def test_serve_takes_cases_on_a_split_plan_while_an_import_runs(gridplan_binary, server, split, tmp_path):
+    """`serve`'s case intake on the split plan, while a re-delivery of the same cases is imported: every request
+    and the import succeed (intake takes its turn before it locks a case's row, so neither waits for the other
+    in a circle), each case is stored once, and a new case lands in its county's partition."""
+    from test_postgis_serve import TOKEN, fetch
+    from conftest import start_server
+    _, url, folder = split
+    with SAMPLE.open(encoding="utf-8") as f:
+        head, *body = list(csv.reader(f))
+    again = tmp_path / "again.csv"   # the sample's cases four times over (an import of some seconds)
+    with again.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([head] + body * 4)
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"{TOKEN} 热线平台\n")
+    base, process = start_server(gridplan_binary, url, "--token-file", tokens)
+    try:
+        importer = subprocess.Popen([gridplan_binary, "cases", "import", again, "--db", url, "--crs", "gcj02", "--batch-size", "1000",
+                                     "--rejects", tmp_path / "rejects.csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        answers = []
+        while importer.poll() is None or not answers:   # cases the import is writing too, again and again until it ends
+            for row in body[::50]:
+                lon, lat = (float(v) for v in row[8:10])
+                answers.append(fetch(base, "/api/cases", {"id": row[0], "lon": lon, "lat": lat, "crs": "gcj02",
+                                                          "reported_at": row[1]})[0])
+                if importer.poll() is not None:
+                    break
+        lon, lat = (float(v) for v in rows(server, url, f"SELECT lon || '|' || lat FROM cases_{OTHER} LIMIT 1")[0].split("|"))
+        status, answer = fetch(base, "/api/cases", {"id": "HL-SPLIT-1", "lon": lon, "lat": lat, "reported_at": "2024-12-30 10:00:00"})
+        out, err = importer.communicate(timeout=600)
+    finally:
+        process.kill()
+        process.wait(10)
+    assert importer.returncode in (0, 1) and "cases added" in out, err
+    assert set(answers) <= {200, 201} and len(answers) >= 20, (len(answers), answers)
+    assert status == 201, answer
+    assert rows(server, url, "SELECT tableoid::regclass FROM cases WHERE external_id = 'HL-SPLIT-1'") == [f"cases_{OTHER}"]
+    assert rows(server, url, "SELECT count(DISTINCT external_id) = count(*) FROM cases") == ["t"]

@@ -429,10 +429,13 @@ def test_balance_with_boundary_changes_on_postgis_as_on_the_file(gridplan, serve
                             .replace(" FROM duties", ") FROM duties").replace("valid_to, '-'", "valid_to::text, '-'"))
 
     grids_before, duties_before = grid_rows(plan=plan), duty_rows(plan)
+    versions = "SELECT count(*) FROM plan_versions"
+    versions_before = server_lines(server, tried_url, versions)
     tried = [without_seconds(json.loads(gridplan(*args, *redraw, "--db", db).stdout)) for db in (plan, tried_url)]
     assert tried[1] == tried[0] and tried[0]["boundary_changes"]["used"] and tried[0]["boundary_changes"]["grids_added"] == 1
     assert grid_rows(server=server, url=tried_url) == grids_before == grid_rows(plan=plan)
     assert duty_rows(tried_url) == duties_before == duty_rows(plan)
+    assert server_lines(server, tried_url, versions) == versions_before
     applied = [without_seconds(json.loads(gridplan(*args, *redraw, "--apply", "--db", db).stdout)) for db in (plan, applied_url)]
     assert applied[1] == applied[0] and applied[0]["boundary_changes"]["redraw_version"] and applied[0]["applied_version"]
     assert grid_rows(server=server, url=applied_url) == grid_rows(plan=plan) != grids_before
