@@ -16,6 +16,7 @@ extension MessageCatalogue {
         copied %1 rows in %2 tables to %3 ⇒ 已复制 %2 个表共 %1 行到 %3
         copied the plan to %1 (SQLite's online backup) ⇒ 已将规划复制到 %1（SQLite 在线备份）
         rows copied ⇒ 已复制行
+        split by county: cases and grids have a partition for each of %1 and one for the rest ⇒ 按县分区：cases 和 grids 为 %1 各设一个分区，其余另设一个
         '%1' is not a county code (six digits, e.g. 440802) ⇒ “%1”不是县级行政区划代码（六位数字，如 440802）
         the file exists; nothing was changed ⇒ 文件已存在；未做任何改动
         add --replace to write over it ⇒ 加 --replace 可覆盖它

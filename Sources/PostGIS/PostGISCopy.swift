@@ -15,6 +15,8 @@ public enum PostGISCopy {
     public struct Report: Sendable {
         public var tables: [(name: String, rows: Int)] = []
         public var rows: Int { tables.reduce(0) { $0 + $1.rows } }
+        /// The counties given partitions of their own when the target is split by county; nil when it is not.
+        public var counties: [String]? = nil
     }
 
     /// Rows read and sent per step: enough to keep the server busy, little enough to keep memory flat.
@@ -36,7 +38,7 @@ public enum PostGISCopy {
             return (tables, try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), total, layout)
         }
         let srid = GeoPackage.storeSRSID
-        var report = Report()
+        var report = Report(counties: layout.byCounty ? layout.counties : nil)
         try await session.execute("BEGIN")
         do {
             if try await holdsPlan(session) {

@@ -83,6 +83,8 @@ struct CopyCommand: AsyncParsableCommand {
         }
         let tables: [Table]?
         let rows: Int?
+        /// With --partition-by county: the counties given partitions of their own.
+        let counties: [String]?
         let to: String
     }
 
@@ -100,11 +102,14 @@ struct CopyCommand: AsyncParsableCommand {
             }
             if json {
                 let tables = report?.tables.map { JSONReport.Table(name: $0.name, rows: $0.rows) }
-                return try printReport(JSONReport(tables: tables, rows: report?.rows, to: PostgresURL.redact(to)))
+                return try printReport(JSONReport(tables: tables, rows: report?.rows, counties: report?.counties, to: PostgresURL.redact(to)))
             }
             guard let report else { return say("copied the plan to \(to) (SQLite's online backup)") }
             for table in report.tables where table.rows > 0 { print(padded(table.name, to: 24) + "\(table.rows)") }
             say("copied \(report.rows) rows in \(report.tables.count) tables to \(PostgresURL.redact(to))")
+            if let counties = report.counties {
+                say("split by county: cases and grids have a partition for each of \(counties.joined(separator: ", ")) and one for the rest")
+            }
         }
     }
 

@@ -3,6 +3,7 @@ started by this module on a private port): cases and grids are declaratively par
 county's rows sit in its own partition, a county's import writes to its partition only, queries by its
 codes read only it, a case that changes county moves, and every command answers as on the GeoPackage."""
 import csv
+import json
 import sqlite3
 import subprocess
 import time
@@ -75,7 +76,8 @@ def split(gridplan, server, two_counties, tmp_path_factory):
     folder = tmp_path_factory.mktemp("split")
     plan = clone(two_counties, folder / "plan.gpkg")
     url = database(server, "province")
-    gridplan("copy", "--from", plan, "--to", url, "--partition-by", "county", "--counties", "440803")
+    copied = gridplan("copy", "--from", plan, "--to", url, "--partition-by", "county", "--counties", "440803")
+    assert f"a partition for each of 440802, 440803, {OTHER} and one for the rest" in copied.stdout + copied.stderr, copied
     for n, db in enumerate([plan, url]):
         r = gridplan("cases", "import", SAMPLE, "--db", db, "--crs", "gcj02", "--rejects", folder / f"r{n}.csv", check=False)
         assert r.returncode in (0, 1), r.stderr
@@ -180,7 +182,8 @@ def test_two_importers_on_a_split_plan_add_each_case_once(gridplan_binary, serve
     """No unique index guards a case id on a partitioned table: two imports of the same new cases at once
     still store each once (the importers take turns), in both counties."""
     url = database(server, "province_together")
-    gridplan("copy", "--from", two_counties, "--to", url, "--partition-by", "county")
+    report = json.loads(gridplan("copy", "--from", two_counties, "--to", url, "--partition-by", "county", "--json").stdout)
+    assert report["counties"] == ["440802", OTHER] and report["rows"] > 1000, report
     runs = [subprocess.Popen([gridplan_binary, "cases", "import", SAMPLE, "--db", url, "--crs", "gcj02", "--batch-size", "250",
                               "--rejects", tmp_path / f"rejects-{n}.csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for n in range(2)]
