@@ -63,6 +63,11 @@ enum StagedUpsert {
         }
         let assignment = ["assign_status", "unit_code", "area_code", "community_code", "street_code"]
         let partitioned = try takeTurn(w)
+        // A round's cases, as they go into the table: the insert of both layouts, each with its own ending.
+        let insertRound = """
+            INSERT INTO cases (geom, external_id, \(names.joined(separator: ", ")))
+              SELECT \(point()), external_id, \(names.joined(separator: ", ")) FROM \(stage) s WHERE round = ?
+            """
         var inserted = 0, updated = 0
         for round in 0..<(occurrences.values.max() ?? 0) {
             if partitioned {
@@ -77,9 +82,7 @@ enum StagedUpsert {
                 let added = try w.rows(
                     """
                     WITH added AS (
-                      INSERT INTO cases (geom, external_id, \(names.joined(separator: ", ")))
-                      SELECT \(point()), external_id, \(names.joined(separator: ", ")) FROM \(stage) s
-                      WHERE round = ? AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.external_id = s.external_id) ORDER BY ord
+                      \(insertRound) AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.external_id = s.external_id) ORDER BY ord
                       RETURNING 1)
                     SELECT count(*) FROM added
                     """, [round.databaseValue])
@@ -90,8 +93,7 @@ enum StagedUpsert {
                 let counts = try w.rows(
                     """
                     WITH upserted AS (
-                      INSERT INTO cases (geom, external_id, \(names.joined(separator: ", ")))
-                      SELECT \(point()), external_id, \(names.joined(separator: ", ")) FROM \(stage) WHERE round = ? ORDER BY ord
+                      \(insertRound) ORDER BY ord
                       ON CONFLICT (external_id) DO UPDATE SET geom = excluded.geom, \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
                       RETURNING (xmax = 0) AS fresh)
                     SELECT count(*) FILTER (WHERE fresh), count(*) FILTER (WHERE NOT fresh) FROM upserted

@@ -35,9 +35,6 @@ extension MessageCatalogue {
         column %1 has the type %2, which gridplan does not read ⇒ 列 %1 的类型为 %2，gridplan 不读取这种类型
         copying from one PostgreSQL database to another is not gridplan's work ⇒ 从一个 PostgreSQL 数据库复制到另一个不属于 gridplan 的工作
         use pg_dump and pg_restore, or copy through a GeoPackage ⇒ 请用 pg_dump 和 pg_restore，或经由 GeoPackage 复制
-        this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back ⇒ 此命令目前只支持 GeoPackage；\
-        PostgreSQL 上的规划可用 `gridplan copy` 复制过去和复制回来
-        gridplan copy --from %1 --to plan.gpkg, then run it on plan.gpkg ⇒ 先 gridplan copy --from %1 --to plan.gpkg，再对 plan.gpkg 运行此命令
         %1 was not stored ⇒ %1 未能保存
         no plan version was made for %1 ⇒ 没有为 %1 生成规划版本
         --read-from: give a replica's postgresql:// address, with --db the primary's ⇒ --read-from：请给出副本的 postgresql:// 地址，--db 给主库的地址

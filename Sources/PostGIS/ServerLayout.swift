@@ -7,8 +7,8 @@ import GridStore
 /// rows and their indexes, and the questions by its street codes, stay in its own partitions.
 ///
 /// Split by county, `cases` is partitioned by range on `street_code` and `grids` on `code`: in the
-/// common code scheme a code starts with its county's six digits, so a county's partition holds the
-/// codes from its code up to the next county's. The columns are the GeoPackage's, with no column
+/// common code scheme a code starts with its county's six digits, and a county's partition holds
+/// the codes that start with them. The columns are the GeoPackage's, with no column
 /// added: a case or grid that changes county (a new code, a reassignment) moves to the other
 /// partition in the same UPDATE; a row without such a code (no location, outside every grid, no
 /// code yet, another scheme) is kept in the `_other` partition.

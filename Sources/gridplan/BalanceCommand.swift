@@ -140,7 +140,7 @@ struct BalanceCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         let copyPath = folder.appendingPathComponent("plan.gpkg").path
         try plan.backup(to: copyPath)
-        let copy = try StoreOptions.parse(["--db", copyPath]).open()
+        let copy = try PlanFile(path: copyPath).open()
         let redrawn = try redraw(copy, day: day, points: points)
         let second = try propose(copy, day: day)
         let version = apply && helps(second) ? try redraw(plan, day: day, points: points).versionID : nil

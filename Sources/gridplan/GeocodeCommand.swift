@@ -306,7 +306,7 @@ struct GeocodeOne: ParsableCommand {
             try AddressLimit.check(text)
             // Only --defaults may write (the sample gazetteer into an empty plan file).
             let writesSample = defaults && !PostgresURL.isServer(store.path)
-            let plan = writesSample ? try StoreOptions(path: store.path).open() : try store.open()
+            let plan = writesSample ? try PlanFile(path: store.path).open() : try store.open()
             defer { store.close(plan) }
             let r = try openGeocoder(plan, defaults: defaults).geocode(text)
             if json { try printJSON(GeocodeResultJSON(r)); return }

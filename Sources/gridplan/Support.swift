@@ -22,22 +22,14 @@ extension GridLevel: ExpressibleByArgument {
 
 extension VectorFormat: ExpressibleByArgument {}
 
-/// The `--db` option every command that works on a plan shares.
-struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The plan: a GeoPackage file (created on first import).")
+/// A plan in a GeoPackage file, opened as every command opens one: with a notice on standard error
+/// while another writer holds it (``ReadablePlanOptions`` and ``WritablePlanOptions`` open a
+/// file through it; a server's address goes to ``openServerPlan(_:)`` instead).
+struct PlanFile {
     var path: String
-
-    init() {}
-    init(path: String) { self.path = path }
 
     /// `forReading`: the command only reads the plan (one connection, no write on opening).
     func open(create: Bool = false, forReading: Bool = false) throws -> GeoPackage {
-        guard !PostgresURL.isServer(path) else {
-            throw GridplanError(
-                .unsupported, "this command works on a GeoPackage only so far; on PostgreSQL, `gridplan copy` moves a plan there and back",
-                source: .file(PostgresURL.redact(path)),
-                hint: "gridplan copy --from \(PostgresURL.redact(path)) --to plan.gpkg, then run it on plan.gpkg")
-        }
         LockWait.setNotice { path, seconds in
             tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
         }
@@ -58,7 +50,7 @@ struct ReadablePlanOptions: ParsableArguments {
     /// Opens it for reading: a GeoPackage `forReading`, or a connection to the server (whose
     /// plan must have this release's schema).
     func open() throws -> any PlanStore {
-        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(forReading: true) }
+        guard PostgresURL.isServer(path) else { return try PlanFile(path: path).open(forReading: true) }
         return try openServerPlan(path)
     }
 
@@ -82,7 +74,7 @@ struct WritablePlanOptions: ParsableArguments {
     /// as readers open it and a writer elsewhere is not held up.
     /// `create`: a missing file becomes a new plan (a server's plan is put there by `copy`).
     func open(forReading: Bool = false, create: Bool = false) throws -> any WritablePlanStore {
-        guard PostgresURL.isServer(path) else { return try StoreOptions(path: path).open(create: create, forReading: forReading) }
+        guard PostgresURL.isServer(path) else { return try PlanFile(path: path).open(create: create, forReading: forReading) }
         return try openServerPlan(path)
     }
 

@@ -44,12 +44,8 @@ def two_counties(rostered, tmp_path_factory):
     return plan
 
 
-def rows(server, url, sql):
-    return server_lines(server, url, sql)
-
-
 def partitions(server, url, table):
-    return rows(server, url, f"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    return server_lines(server, url, f"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                              f"WHERE i.inhparent = '{table}'::regclass ORDER BY 1")
 
 
@@ -65,7 +61,7 @@ def answers(gridplan, db, *args):
 
 def inserted_per_partition(server, url):
     """Rows inserted into each cases partition since the server started (the statistics PostgreSQL keeps)."""
-    return dict(line.split("|") for line in rows(
+    return dict(line.split("|") for line in server_lines(
         server, url, "SELECT relname, n_tup_ins FROM pg_stat_user_tables WHERE relname LIKE 'cases\\_%' ORDER BY 1"))
 
 
@@ -92,16 +88,16 @@ def test_cases_and_grids_sit_in_their_countys_partition(server, two_counties, sp
         grids = file_count(plan, f"SELECT count(*) FROM grids WHERE code LIKE '{county}%'")
         cases = file_count(plan, f"SELECT count(*) FROM cases WHERE street_code LIKE '{county}%'")
         assert grids > 10 and cases > 100, (county, grids, cases)
-        assert rows(server, url, f"SELECT count(*) FROM ONLY grids_{county}") == [str(grids)]
-        assert rows(server, url, f"SELECT count(*) FROM ONLY cases_{county}") == [str(cases)]
+        assert server_lines(server, url, f"SELECT count(*) FROM ONLY grids_{county}") == [str(grids)]
+        assert server_lines(server, url, f"SELECT count(*) FROM ONLY cases_{county}") == [str(cases)]
     outside = file_count(plan, "SELECT count(*) FROM cases WHERE street_code IS NULL")
-    assert rows(server, url, "SELECT count(*) FROM ONLY cases_other") == [str(outside)]
-    assert rows(server, url, "SELECT count(*) FROM ONLY cases_440803") == ["0"]
+    assert server_lines(server, url, "SELECT count(*) FROM ONLY cases_other") == [str(outside)]
+    assert server_lines(server, url, "SELECT count(*) FROM ONLY cases_440803") == ["0"]
     # A question by a county's codes reads that county's partition and no other.
-    street = rows(server, url, f"SELECT street_code FROM cases_{OTHER} LIMIT 1")[0]
-    plan_text = "\n".join(rows(server, url, f"EXPLAIN SELECT count(*) FROM cases WHERE street_code = '{street}'"))
+    street = server_lines(server, url, f"SELECT street_code FROM cases_{OTHER} LIMIT 1")[0]
+    plan_text = "\n".join(server_lines(server, url, f"EXPLAIN SELECT count(*) FROM cases WHERE street_code = '{street}'"))
     assert f"cases_{OTHER}" in plan_text and "cases_440802" not in plan_text and "cases_other" not in plan_text, plan_text
-    plan_text = "\n".join(rows(server, url, "EXPLAIN SELECT count(*) FROM cases WHERE street_code >= '440802' AND street_code < '440803'"))
+    plan_text = "\n".join(server_lines(server, url, "EXPLAIN SELECT count(*) FROM cases WHERE street_code >= '440802' AND street_code < '440803'"))
     assert "cases_440802" in plan_text and f"cases_{OTHER}" not in plan_text, plan_text
 
 
@@ -165,12 +161,12 @@ def test_a_case_moved_to_another_county_moves_partition(gridplan, server, split)
         w.writerow(head)
         for n, row in enumerate(row for row in body if row[0] in moving):
             w.writerow(row[:8] + places[n % len(places)] + row[10:])
-    before = int(rows(server, url, f"SELECT count(*) FROM ONLY cases_{OTHER}")[0])
+    before = int(server_lines(server, url, f"SELECT count(*) FROM ONLY cases_{OTHER}")[0])
     for n, db in enumerate([plan, url]):
         gridplan("cases", "import", delivery, "--db", db, "--crs", "gcj02", "--rejects", folder / f"m{n}.csv")
-    after = int(rows(server, url, f"SELECT count(*) FROM ONLY cases_{OTHER}")[0])
+    after = int(server_lines(server, url, f"SELECT count(*) FROM ONLY cases_{OTHER}")[0])
     assert after == before - len(moving) and len(moving) > 50, (before, after, len(moving))
-    assert rows(server, url, "SELECT count(*) FROM cases WHERE street_code NOT LIKE '440802%' AND external_id IN ("
+    assert server_lines(server, url, "SELECT count(*) FROM cases WHERE street_code NOT LIKE '440802%' AND external_id IN ("
                 + ",".join(f"'{i}'" for i in sorted(moving)) + ")") == ["0"]
     assert answers(gridplan, url, "cases", "query", "--format", "csv") == answers(gridplan, plan, "cases", "query", "--format", "csv")
     assert assignment_rows(server=server, url=url) == assignment_rows(plan=plan)
@@ -189,11 +185,11 @@ def test_two_importers_on_a_split_plan_add_each_case_once(gridplan_binary, serve
             for n in range(2)]
     outs = [r.communicate(timeout=600) for r in runs]
     assert [r.returncode for r in runs] in ([0, 0], [1, 1]), outs
-    assert rows(server, url, "SELECT count(*) FROM (SELECT external_id FROM cases GROUP BY 1 HAVING count(*) > 1) d") == ["0"]
-    assert rows(server, url, "SELECT count(DISTINCT external_id) = count(*) FROM cases") == ["t"]
+    assert server_lines(server, url, "SELECT count(*) FROM (SELECT external_id FROM cases GROUP BY 1 HAVING count(*) > 1) d") == ["0"]
+    assert server_lines(server, url, "SELECT count(DISTINCT external_id) = count(*) FROM cases") == ["t"]
     file_plan = clone(two_counties, tmp_path / "plan.gpkg")
     gridplan("cases", "import", SAMPLE, "--db", file_plan, "--crs", "gcj02", "--rejects", tmp_path / "file.csv", check=False)
-    assert rows(server, url, "SELECT count(*) FROM cases") == [str(file_count(file_plan, "SELECT count(*) FROM cases"))]
+    assert server_lines(server, url, "SELECT count(*) FROM cases") == [str(file_count(file_plan, "SELECT count(*) FROM cases"))]
     assert sorted(assignment_rows(server=server, url=url)) == sorted(assignment_rows(plan=file_plan))
 
 
@@ -213,7 +209,7 @@ def test_partitioning_is_asked_for_clearly(gridplan, server, two_counties, tmp_p
                           (["--to", url, "--partition-by", "street"], "street")]:
         r = gridplan("copy", "--from", two_counties, *args, check=False)
         assert r.returncode != 0 and message in r.stderr, (args, r.stderr)
-    assert rows(server, url, "SELECT to_regclass('grids') IS NULL") == ["t"]
+    assert server_lines(server, url, "SELECT to_regclass('grids') IS NULL") == ["t"]
 
 
 def test_serve_takes_cases_on_a_split_plan_while_an_import_runs(gridplan_binary, server, split, tmp_path):
@@ -242,7 +238,7 @@ def test_serve_takes_cases_on_a_split_plan_while_an_import_runs(gridplan_binary,
                                                           "reported_at": row[1]})[0])
                 if importer.poll() is not None:
                     break
-        lon, lat = (float(v) for v in rows(server, url, f"SELECT lon || '|' || lat FROM cases_{OTHER} LIMIT 1")[0].split("|"))
+        lon, lat = (float(v) for v in server_lines(server, url, f"SELECT lon || '|' || lat FROM cases_{OTHER} LIMIT 1")[0].split("|"))
         status, answer = fetch(base, "/api/cases", {"id": "HL-SPLIT-1", "lon": lon, "lat": lat, "reported_at": "2024-12-30 10:00:00"})
         out, err = importer.communicate(timeout=600)
     finally:
@@ -251,5 +247,5 @@ def test_serve_takes_cases_on_a_split_plan_while_an_import_runs(gridplan_binary,
     assert importer.returncode in (0, 1) and "cases added" in out, err
     assert set(answers) <= {200, 201} and len(answers) >= 20, (len(answers), answers)
     assert status == 201, answer
-    assert rows(server, url, "SELECT tableoid::regclass FROM cases WHERE external_id = 'HL-SPLIT-1'") == [f"cases_{OTHER}"]
-    assert rows(server, url, "SELECT count(DISTINCT external_id) = count(*) FROM cases") == ["t"]
+    assert server_lines(server, url, "SELECT tableoid::regclass FROM cases WHERE external_id = 'HL-SPLIT-1'") == [f"cases_{OTHER}"]
+    assert server_lines(server, url, "SELECT count(DISTINCT external_id) = count(*) FROM cases") == ["t"]

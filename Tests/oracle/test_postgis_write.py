@@ -391,12 +391,20 @@ def test_balance_and_its_apply_on_postgis_as_on_the_file(gridplan, server, tmp_p
     for answer in answers:
         answer.pop("seconds")
     assert answers[0] == answers[1] and answers[0]["moves"] and answers[0]["applied_version"] and answers[0]["optimal"]
-    with sqlite3.connect(plan) as con:
-        on_file = ["|".join(map(str, row)) for row in con.execute(
-            "SELECT person_id, grid_code, level, role, valid_from, coalesce(valid_to, '-'), coalesce(note, '-') FROM duties ORDER BY id")]
-    assert server_lines(server, url, "SELECT concat_ws('|', person_id, grid_code, level, role, valid_from, coalesce(valid_to::text, '-'), "
-                                     "coalesce(note, '-')) FROM duties ORDER BY id") == on_file
+    on_file = duty_rows(plan=plan)
+    assert duty_rows(server=server, url=url) == on_file
     assert sum("balance, plan version" in line for line in on_file) == len(answers[0]["moves"])
+
+
+def duty_rows(plan=None, server=None, url=None):
+    """Every duty row in order: person, grid, level, role, days and note, from the GeoPackage `plan` or from the
+    database of `url` on the test server."""
+    columns = "person_id, grid_code, level, role, valid_from, coalesce(valid_to, '-'), coalesce(note, '-')"
+    if plan is not None:
+        with sqlite3.connect(plan) as con:
+            return ["|".join(map(str, row)) for row in con.execute(f"SELECT {columns} FROM duties ORDER BY id")]
+    columns = columns.replace("valid_to, '-'", "valid_to::text, '-'")
+    return server_lines(server, url, f"SELECT concat_ws('|', {columns}) FROM duties ORDER BY id")
 
 
 def without_seconds(answer):
@@ -418,28 +426,18 @@ def test_balance_with_boundary_changes_on_postgis_as_on_the_file(gridplan, serve
     tried_url, applied_url = database(server, "balance_tried"), database(server, "balance_applied")
     for url in (tried_url, applied_url):
         gridplan("copy", "--from", plan, "--to", url)
-    duties = ("SELECT person_id, grid_code, level, role, valid_from, coalesce(valid_to, '-'), coalesce(note, '-') "
-              "FROM duties ORDER BY id")
-
-    def duty_rows(db):
-        if db == plan:
-            with sqlite3.connect(plan) as con:
-                return ["|".join(map(str, row)) for row in con.execute(duties)]
-        return server_lines(server, db, duties.replace("SELECT ", "SELECT concat_ws('|', ", 1)
-                            .replace(" FROM duties", ") FROM duties").replace("valid_to, '-'", "valid_to::text, '-'"))
-
-    grids_before, duties_before = grid_rows(plan=plan), duty_rows(plan)
+    grids_before, duties_before = grid_rows(plan=plan), duty_rows(plan=plan)
     versions = "SELECT count(*) FROM plan_versions"
     versions_before = server_lines(server, tried_url, versions)
     tried = [without_seconds(json.loads(gridplan(*args, *redraw, "--db", db).stdout)) for db in (plan, tried_url)]
     assert tried[1] == tried[0] and tried[0]["boundary_changes"]["used"] and tried[0]["boundary_changes"]["grids_added"] == 1
     assert grid_rows(server=server, url=tried_url) == grids_before == grid_rows(plan=plan)
-    assert duty_rows(tried_url) == duties_before == duty_rows(plan)
+    assert duty_rows(server=server, url=tried_url) == duties_before == duty_rows(plan=plan)
     assert server_lines(server, tried_url, versions) == versions_before
     applied = [without_seconds(json.loads(gridplan(*args, *redraw, "--apply", "--db", db).stdout)) for db in (plan, applied_url)]
     assert applied[1] == applied[0] and applied[0]["boundary_changes"]["redraw_version"] and applied[0]["applied_version"]
     assert grid_rows(server=server, url=applied_url) == grid_rows(plan=plan) != grids_before
-    assert duty_rows(applied_url) == duty_rows(plan) != duties_before
+    assert duty_rows(server=server, url=applied_url) == duty_rows(plan=plan) != duties_before
 
 
 def grid_rows(plan=None, server=None, url=None):
