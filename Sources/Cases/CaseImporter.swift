@@ -100,40 +100,42 @@ package enum CaseImporter {
         // indexes stay: other writers and readers use them while the import runs.
         let bulk = file != nil && CaseIndexes.worthSettingAside(rows: total - skip, existing: existing, bulkRows: options.bulkRows)
         try file?.write { db in
-            if bulk { try CaseIndexes.setAside(db) } else { try CaseIndexes.restore(db) }
+            if bulk {
+                try CaseIndexes.setAside(db)
+                try FeatureTables.setAsideRTree(db, table: "cases")
+            } else {
+                try CaseIndexes.restore(db)
+            }
+        }
+        // Two stages with at most two batches between them: a thread reads, checks and assigns
+        // (``ImportReading``), this one stores each batch in its transaction. The checkpoint of a
+        // batch records how far the reject file reached when that batch was read, so a resume cuts
+        // away what later batches had rejected.
+        let ready = BatchQueue<ReadyBatch>(capacity: 2)
+        let reading = ImportReading(
+            reader: reader, fields: f, assigner: assigner, rejects: rejects, threads: options.threads, now: now)
+        let batchSize = options.batchSize, resumeAt = skip
+        let readerThread = ThreadOutcome("cases-read") {
+            do {
+                try reading.run(batchSize: batchSize, skip: resumeAt) { ready.push($0) }
+                ready.finish()
+            } catch {
+                ready.finish(throwing: error)
+            }
         }
         do {
-            try reader.forEachBatch(size: options.batchSize, skip: skip) { rows in
-                var accepted: [(CaseReader.Row, Parsed)] = []
-                for row in rows {
-                    switch parse(row, f, reader: reader) {
-                    case .success(let parsed): accepted.append((row, parsed))
-                    case .failure(let reason):
-                        try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
-                    }
-                }
-                let located = accepted.indices.filter { accepted[$0].0.lon != nil }
-                let results = try assigner.assign(
-                    lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! },
-                    threads: options.threads)
-                var assignments = [Assignment?](repeating: nil, count: accepted.count)
-                for (k, i) in located.enumerated() { assignments[i] = results[k] }
-                try rejects.flush()
-                let rejectsSize = rejects.size
-                let order = spatialOrder(accepted)
-                let batch = order.map { accepted[$0] }, batchAssignments = order.map { assignments[$0] }
-                let sourceCRS = reader.sourceCRS?.description
+            let planVersion = assigner.planVersion.databaseValue
+            while let batch = try ready.pop() {
                 let (inserted, updated) = try store.writing { w -> (Int, Int) in
                     let counts: (Int, Int)
                     if let db = w as? Database {
                         // The batch's new cases go into the R-tree in one statement after their rows.
                         counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
-                            try upsert(db, batch, batchAssignments, assigner: assigner, sourceCRS: sourceCRS, now: now)
+                            try upsert(db, batch.cases, planVersion: planVersion, now: now)
                         }
                     } else {
-                        counts = try StagedUpsert.run(w, batch, batchAssignments, assigner: assigner, sourceCRS: sourceCRS, now: now)
+                        counts = try StagedUpsert.run(w, batch.cases, now: now)
                     }
-                    done += rows.count
                     try w.execute(
                         """
                         INSERT INTO internal_import_checkpoints (source, rows_done, complete, rejects_path, rejects_bytes, updated_at)
@@ -141,26 +143,42 @@ package enum CaseImporter {
                         ON CONFLICT(source) DO UPDATE SET rows_done = excluded.rows_done, complete = 0,
                           rejects_path = excluded.rejects_path, rejects_bytes = excluded.rejects_bytes, updated_at = excluded.updated_at
                         """,
-                        [key.databaseValue, done.databaseValue, rejectsPath.databaseValue, Int64(rejectsSize).databaseValue, now.databaseValue])
+                        [
+                            key.databaseValue, (done + batch.rows).databaseValue, rejectsPath.databaseValue,
+                            Int64(batch.rejectsSize).databaseValue, now.databaseValue,
+                        ])
                     return counts
                 }
+                done += batch.rows
                 report.inserted += inserted
                 report.updated += updated
-                report.rejected += rows.count - accepted.count
-                for a in assignments { report.byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
+                report.rejected += batch.rejected
+                for (status, n) in batch.byStatus { report.byStatus[status, default: 0] += n }
                 try progress?(done, total)
             }
         } catch {
             // Not a kill: the error stops the import here, and the indexes are built again.
-            if bulk { _ = try? file?.write { try CaseIndexes.restore($0) } }
+            ready.cancel()
+            _ = try? readerThread.wait()
+            if bulk { _ = try? file?.restoringRTree(of: "cases") { try CaseIndexes.restore($0) } }
             throw error
         }
-        try store.writing { w in
-            if let db = w as? Database { try CaseIndexes.restore(db) }
+        try readerThread.wait()
+        func finish(_ w: any PlanWriter) throws {
             try w.execute(
                 "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
                 [done.databaseValue, now.databaseValue, key.databaseValue])
             try w.refreshExtent(of: "cases")
+        }
+        // A file's R-tree, when set aside, is built on a thread while the indexes are; the import is
+        // complete, in one transaction, once both are back.
+        if let file {
+            try file.restoringRTree(of: "cases") { db in
+                try CaseIndexes.restore(db)
+                try finish(db)
+            }
+        } else {
+            try store.writing(finish)
         }
         try rejects.close(removeIfEmpty: skip == 0)
         report.rows = done
@@ -311,11 +329,20 @@ package enum CaseImporter {
         ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"),
     ]
 
-    /// A case's row as an import stores it: the values of ``storedColumns``, and its assignment
-    /// (status and the codes of unit, area, community and street) to compare with the one before.
+    /// A case's row as an import stores it: its id and point, the values of ``storedColumns``, and
+    /// its assignment (status and the codes of unit, area, community and street) to compare with
+    /// the one before.
+    struct StoredCase: Sendable {
+        var id: String
+        var geometry: DatabaseValue
+        var values: [DatabaseValue]
+        var status: AssignStatus
+        var codes: [String?]
+    }
+
     static func stored(
         _ row: CaseReader.Row, _ p: Parsed, _ a: Assignment?, assigner: Assigner, sourceCRS: String?, now: String
-    ) -> (values: [DatabaseValue], status: AssignStatus, codes: [String?]) {
+    ) throws -> StoredCase {
         let status = a?.status ?? .noLocation
         let chain = a?.grid.flatMap { status == .outside ? nil : assigner.chains[$0] }
         let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
@@ -323,31 +350,36 @@ package enum CaseImporter {
         // Outside every grid: the nearest one is kept with its distance.
         let nearest =
             status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
-        let values: [DatabaseValueConvertible?] = [
-            p.reportedAt, p.channel, p.category, p.severity, p.status.rawValue, p.reportedAt, p.closedAt, p.address,
-            row.lon, row.lat, row.sourceX == nil ? nil : sourceCRS, row.sourceX, row.sourceY,
-            row.lon == nil ? "none" : "given", status.rawValue, a?.distanceM, codes[0], codes[1], codes[2], codes[3],
-            gridFid, assigner.planVersion, p.attributes, now, nearest,
+        func value(_ text: String?) -> DatabaseValue { text?.databaseValue ?? .null }
+        func value(_ number: Double?) -> DatabaseValue { number?.databaseValue ?? .null }
+        let values: [DatabaseValue] = [
+            value(p.reportedAt), value(p.channel), value(p.category), p.severity.databaseValue, p.status.rawValue.databaseValue,
+            value(p.reportedAt), value(p.closedAt), value(p.address), value(row.lon), value(row.lat),
+            value(row.sourceX == nil ? nil : sourceCRS), value(row.sourceX), value(row.sourceY),
+            (row.lon == nil ? "none" : "given").databaseValue, status.rawValue.databaseValue, value(a?.distanceM),
+            value(codes[0]), value(codes[1]), value(codes[2]), value(codes[3]),
+            gridFid.map { Int64($0).databaseValue } ?? .null, assigner.planVersion.databaseValue, value(p.attributes), now.databaseValue,
+            value(nearest),
         ]
-        return (values.map { $0?.databaseValue ?? .null }, status, codes)
+        let geometry = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID).databaseValue }
+        return StoredCase(id: p.id, geometry: geometry ?? .null, values: values, status: status, codes: codes)
     }
 
     /// Inserts or updates a batch's cases the way their database takes best: a file's through
-    /// ``upsert(_:_:_:assigner:sourceCRS:now:)``, a server's through ``StagedUpsert``.
+    /// ``upsert(_:_:planVersion:now:)``, a server's through ``StagedUpsert``.
     static func upsertBatch(
         _ w: any PlanWriter, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
         assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> (inserted: Int, updated: Int) {
-        if let db = w as? Database { return try upsert(db, rows, assignments, assigner: assigner, sourceCRS: sourceCRS, now: now) }
-        return try StagedUpsert.run(w, rows, assignments, assigner: assigner, sourceCRS: sourceCRS, now: now)
+        let cases = try rows.indices.map { try stored(rows[$0].0, rows[$0].1, assignments[$0], assigner: assigner, sourceCRS: sourceCRS, now: now) }
+        if let db = w as? Database { return try upsert(db, cases, planVersion: assigner.planVersion.databaseValue, now: now) }
+        return try StagedUpsert.run(w, cases, now: now)
     }
 
     /// Inserts or updates a batch's cases in a GeoPackage and records assignment changes in the
-    /// history, through cached statements (a server's batch goes through ``StagedUpsert``).
-    static func upsert(
-        _ db: Database, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
-        assigner: Assigner, sourceCRS: String?, now: String
-    ) throws -> (Int, Int) {
+    /// history, through cached statements bound by SQLite's own calls (a server's batch goes
+    /// through ``StagedUpsert``).
+    static func upsert(_ db: Database, _ cases: [StoredCase], planVersion: DatabaseValue, now: String) throws -> (Int, Int) {
         let columns = storedColumns.map(\.name)
         let find = try db.cachedStatement(
             sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
@@ -363,14 +395,12 @@ package enum CaseImporter {
                 INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        let moment = now.databaseValue
         var inserted = 0, updated = 0
-        for (k, (row, p)) in rows.enumerated() {
-            let (values, status, codes) = stored(row, p, assignments[k], assigner: assigner, sourceCRS: sourceCRS, now: now)
-            let blob = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID) }
-            let geometry = blob?.databaseValue ?? .null
+        for c in cases {
             // New ids (the common case) need no lookup: insert, and only when the id exists already
             // (nothing inserted) read the old assignment and update.
-            try insert.execute(arguments: StatementArguments([geometry, p.id.databaseValue] + values))
+            try insert.run(binding: [c.geometry, c.id.databaseValue], c.values)
             let caseFid: Int64
             var changed = true
             let isNew = db.changesCount == 1
@@ -378,23 +408,86 @@ package enum CaseImporter {
                 caseFid = db.lastInsertedRowID
                 inserted += 1
             } else {
-                guard let existing = try Row.fetchOne(find, arguments: [p.id]) else {
-                    throw GridplanError(.failed, "case \(p.id) vanished during import")
+                guard let existing = try Row.fetchOne(find, arguments: [c.id]) else {
+                    throw GridplanError(.failed, "case \(c.id) vanished during import")
                 }
                 caseFid = existing["fid"]
                 let before: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
-                changed = (existing["assign_status"] as String) != status.rawValue || before != codes
-                try update.execute(arguments: StatementArguments([geometry] + values + [caseFid.databaseValue]))
+                changed = (existing["assign_status"] as String) != c.status.rawValue || before != c.codes
+                try update.run(binding: [c.geometry], c.values, [caseFid.databaseValue])
                 updated += 1
             }
             if changed {
                 // A case inserted now has no assignment to end.
-                if !isNew { try endAssignment.execute(arguments: [now, caseFid]) }
-                try addAssignment.execute(arguments: [caseFid, status.rawValue, codes[0], codes[1], codes[2], codes[3], assigner.planVersion, now])
+                if !isNew { try endAssignment.run(binding: [moment, caseFid.databaseValue]) }
+                try addAssignment.run(
+                    binding: [caseFid.databaseValue, c.status.rawValue.databaseValue], c.codes.map { $0?.databaseValue ?? .null },
+                    [planVersion, moment])
             }
         }
         return (inserted, updated)
     }
+}
+
+/// The reading stage of an import, on its own thread: reads the file in batches, checks each row
+/// (the unusable ones go to the reject file), assigns the located ones and makes each case's row,
+/// in the order to store them. Used by one thread at a time.
+final class ImportReading: @unchecked Sendable {
+    let reader: CaseReader, fields: CaseImporter.Fields, assigner: Assigner, rejects: RejectFile
+    let threads: Int, now: String
+
+    init(reader: CaseReader, fields: CaseImporter.Fields, assigner: Assigner, rejects: RejectFile, threads: Int, now: String) {
+        self.reader = reader; self.fields = fields; self.assigner = assigner; self.rejects = rejects
+        self.threads = threads; self.now = now
+    }
+
+    private struct Stopped: Error {}
+
+    /// Reads from row `skip` on and hands each batch to `deliver`, until the file ends or
+    /// `deliver` answers false (the writer stopped).
+    func run(batchSize: Int, skip: Int, deliver: (ReadyBatch) -> Bool) throws {
+        do {
+            try reader.forEachBatch(size: batchSize, skip: skip) { rows in
+                guard deliver(try prepare(rows)) else { throw Stopped() }
+            }
+        } catch is Stopped {}
+    }
+
+    private func prepare(_ rows: [CaseReader.Row]) throws -> ReadyBatch {
+        var accepted: [(CaseReader.Row, CaseImporter.Parsed)] = []
+        accepted.reserveCapacity(rows.count)
+        for row in rows {
+            switch CaseImporter.parse(row, fields, reader: reader) {
+            case .success(let parsed): accepted.append((row, parsed))
+            case .failure(let reason):
+                try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
+            }
+        }
+        let located = accepted.indices.filter { accepted[$0].0.lon != nil }
+        let results = try assigner.assign(
+            lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! }, threads: threads)
+        var assignments = [Assignment?](repeating: nil, count: accepted.count)
+        for (k, i) in located.enumerated() { assignments[i] = results[k] }
+        try rejects.flush()
+        var byStatus: [String: Int] = [:]
+        for a in assignments { byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
+        let sourceCRS = reader.sourceCRS?.description
+        let cases = try CaseImporter.spatialOrder(accepted).map { k in
+            try CaseImporter.stored(accepted[k].0, accepted[k].1, assignments[k], assigner: assigner, sourceCRS: sourceCRS, now: now)
+        }
+        return ReadyBatch(cases: cases, rows: rows.count, rejected: rows.count - accepted.count, rejectsSize: rejects.size, byStatus: byStatus)
+    }
+}
+
+/// A batch read, checked and assigned, ready to store: its cases in the order to store them, how
+/// many rows it read and rejected, how far the reject file reached after it, and its cases by
+/// assignment status.
+struct ReadyBatch: Sendable {
+    var cases: [CaseImporter.StoredCase]
+    var rows: Int
+    var rejected: Int
+    var rejectsSize: UInt64
+    var byStatus: [String: Int]
 }
 
 /// The reject file: one CSV row per unusable input row, with its number and the reason.

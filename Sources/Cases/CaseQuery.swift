@@ -104,7 +104,7 @@ package struct CaseQuery: Sendable {
 
     /// The sorted distances in metres from `near` to the cases in `box` that match the other filters.
     func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
-        let (conditions, arguments) = try filters(box: box, db.dialect)
+        let (conditions, arguments) = try filters(box: box, db)
         var result: [Double] = []
         try db.each("SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments) { row in
             result.append(Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: row[0], lat2: row[1]))
@@ -114,7 +114,7 @@ package struct CaseQuery: Sendable {
 
     func fetch(_ db: some PlanReader, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
         var sql = "SELECT \(CaseRecord.columns) FROM cases"
-        let (conditions, arguments) = try filters(box: box, db.dialect)
+        let (conditions, arguments) = try filters(box: box, db)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if near == nil {
             sql += " ORDER BY reported_at, fid"
@@ -134,13 +134,17 @@ package struct CaseQuery: Sendable {
     }
 
     /// The WHERE conditions of the query's filters (and of `box`), with their arguments.
-    private func filters(box: Envelope?, _ dialect: SQLDialect) throws -> ([String], [DatabaseValue]) {
+    private func filters(box: Envelope?, _ db: some PlanReader) throws -> ([String], [DatabaseValue]) {
         var conditions: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let box {
             // The spatial index finds candidates (the R-tree's float32 boxes are rounded outwards;
-            // PostGIS's GiST index compares boxes); lon/lat decide.
-            switch dialect {
+            // PostGIS's GiST index compares boxes); lon/lat decide. A file whose R-tree a killed
+            // bulk import left set aside (see `FeatureTables.setAsideRTree`) is scanned until the
+            // import resumes.
+            switch db.dialect {
+            case .sqlite where try db.value("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'rtree_cases_geom'", []) == 0:
+                break
             case .sqlite:
                 conditions.append("fid IN (SELECT id FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
                 arguments += [box.maxX, box.minX, box.maxY, box.minY]

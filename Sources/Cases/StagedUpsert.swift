@@ -35,10 +35,7 @@ enum StagedUpsert {
         return true
     }
 
-    static func run(
-        _ w: any PlanWriter, _ rows: [(CaseReader.Row, CaseImporter.Parsed)], _ assignments: [Assignment?],
-        assigner: Assigner, sourceCRS: String?, now: String
-    ) throws -> (inserted: Int, updated: Int) {
+    static func run(_ w: any PlanWriter, _ cases: [CaseImporter.StoredCase], now: String) throws -> (inserted: Int, updated: Int) {
         let columns = CaseImporter.storedColumns
         try w.execute(
             """
@@ -47,12 +44,11 @@ enum StagedUpsert {
             """, [])
         var occurrences: [String: Int] = [:]
         var staged: [[DatabaseValue]] = []
-        staged.reserveCapacity(rows.count)
-        for (k, (row, p)) in rows.enumerated() {
-            let round = occurrences[p.id, default: 0]
-            occurrences[p.id] = round + 1
-            let values = CaseImporter.stored(row, p, assignments[k], assigner: assigner, sourceCRS: sourceCRS, now: now).values
-            staged.append([k.databaseValue, round.databaseValue, p.id.databaseValue] + values)
+        staged.reserveCapacity(cases.count)
+        for (k, c) in cases.enumerated() {
+            let round = occurrences[c.id, default: 0]
+            occurrences[c.id] = round + 1
+            staged.append([k.databaseValue, round.databaseValue, c.id.databaseValue] + c.values)
         }
         try w.append(into: stage, columns: ["ord", "round", "external_id"] + columns.map(\.name), rows: staged)
 

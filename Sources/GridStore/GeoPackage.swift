@@ -103,7 +103,7 @@ public final class GeoPackage: Sendable {
         }
     }
 
-    private static func busy(_ path: String, _ lockWait: TimeInterval) -> GridplanError {
+    static func busy(_ path: String, _ lockWait: TimeInterval) -> GridplanError {
         GridplanError(
             .busy,
             """

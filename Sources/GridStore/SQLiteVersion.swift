@@ -5,3 +5,10 @@ import CSQLite
 package func sqliteLibraryVersion() -> String {
     String(cString: sqlite3_libversion())
 }
+
+/// Turns off SQLite's count of the memory it holds (kept behind a global mutex at every
+/// allocation: a tenth of a bulk import's writing). A process calls it first, before any plan
+/// opens; afterwards SQLite refuses the change and nothing happens.
+public func sqliteSkipMemoryStatistics() {
+    _ = gridplan_sqlite_skip_memory_statistics()
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridStore
 import Grids
 
 @main
@@ -40,6 +41,7 @@ struct Gridplan: AsyncParsableCommand {
             print(GridplanVersion.report())
             return
         }
+        sqliteSkipMemoryStatistics()
         await main(nil)
     }
 }

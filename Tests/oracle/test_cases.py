@@ -128,20 +128,41 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL ORDER BY name"
+    rtree = "SELECT name FROM sqlite_master WHERE name LIKE 'rtree_cases_geom%' ORDER BY name"
+    extension = "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'cases' AND extension_name = 'gpkg_rtree_index'"
     with sqlite3.connect(killed_db) as con:
         partial = con.execute("SELECT count(*) FROM cases").fetchone()[0]
-        # 60,000 rows into an empty store: a bulk load, killed with the cases' indexes set aside;
-        # the rows stored so far are still all in the R-tree.
+        # 60,000 rows into an empty store: a bulk load, killed with the cases' indexes and R-tree set
+        # aside: no virtual table, no triggers and no extension row, so the file says it has no
+        # spatial index (rather than one that misses rows).
         assert con.execute(indexes).fetchall() == []
-        assert con.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0] == partial
+        assert con.execute(rtree).fetchall() == [] and con.execute(extension).fetchone()[0] == 0
     assert 0 < partial < n
+    # Meanwhile the plan answers the same, by scanning: a box query against plain SQL, and GDAL
+    # reads the layer with all its rows.
+    box = "110.37,21.23,110.39,21.26"
+    answered = gridplan("cases", "query", "--db", killed_db, "--bbox", box, "--format", "csv")
+    with sqlite3.connect(killed_db) as con:
+        want = con.execute("SELECT count(*) FROM cases WHERE lon BETWEEN 110.37 AND 110.39 AND lat BETWEEN 21.23 AND 21.26").fetchone()[0]
+    assert want > 0 and len(answered.stdout.splitlines()) - 1 == want
+    info = subprocess.run(["ogrinfo", "-so", "-ro", str(killed_db), "cases"], capture_output=True, text=True, check=True).stdout
+    assert f"Feature Count: {partial}" in info
     result = gridplan(*args, check=False)
     assert result.returncode == 1 and "resumed after row" in result.stdout
     query = "SELECT external_id, reported_at, category, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id"
     with sqlite3.connect(clean_db) as a, sqlite3.connect(killed_db) as b:
         assert len(a.execute(indexes).fetchall()) == 7 and a.execute(indexes).fetchall() == b.execute(indexes).fetchall()
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
-        assert b.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0] == b.execute("SELECT count(*) FROM cases").fetchone()[0]
+        # The R-tree is back, whole (SQLite's own check), with its triggers and extension, and
+        # holds exactly the clean import's entries.
+        assert a.execute(rtree).fetchall() == b.execute(rtree).fetchall() and len(b.execute(rtree).fetchall()) == 10
+        assert b.execute(extension).fetchone()[0] == 1
+        assert b.execute("SELECT rtreecheck('rtree_cases_geom')").fetchone()[0] == "ok"
+        entries = "SELECT c.external_id, r.minx, r.maxx, r.miny, r.maxy FROM rtree_cases_geom r JOIN cases c ON c.fid = r.id ORDER BY 1"
+        assert b.execute(entries).fetchall() == a.execute(entries).fetchall()
+        assert len(b.execute(entries).fetchall()) == b.execute("SELECT count(*) FROM cases").fetchone()[0]
+        triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases' ORDER BY name"
+        assert len(b.execute(triggers).fetchall()) == 6 and b.execute(triggers).fetchall() == a.execute(triggers).fetchall()
     assert (tmp_path / "rejects.csv").read_text() == (tmp_path / "clean-rejects.csv").read_text()
 
 

@@ -1,0 +1,60 @@
+import CSQLite
+import Foundation
+public import GRDB
+
+extension Statement {
+    /// Binds `values` by position through SQLite's own calls and runs the statement to its end.
+    ///
+    /// For the bulk paths (a case import runs its insert a million times): GRDB's
+    /// `StatementArguments` boxes and converts every value on each call, which cost more than
+    /// SQLite's insert itself. Only for statements that return no rows, inside a transaction the
+    /// caller holds.
+    public func run(binding values: [DatabaseValue]...) throws {
+        let statement = sqliteStatement
+        sqlite3_reset(statement)
+        var index: Int32 = 0
+        for part in values {
+            for value in part {
+                index += 1
+                let code = Self.bind(value, to: statement, at: index)
+                guard code == SQLITE_OK else { throw failure(code) }
+            }
+        }
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                sqlite3_reset(statement)
+                throw failure(code)
+            }
+        }
+        sqlite3_reset(statement)
+    }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))), sql: sql)
+    }
+
+    /// SQLite copies the bytes of text and blobs before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ value: DatabaseValue, to statement: SQLiteStatement, at index: Int32) -> Int32 {
+        switch value.storage {
+        case .null: return sqlite3_bind_null(statement, index)
+        case .int64(let n): return sqlite3_bind_int64(statement, index, n)
+        case .double(let d): return sqlite3_bind_double(statement, index, d)
+        case .string(var s):
+            return s.withUTF8 { bytes in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(statement, index, "", 0, transient) }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite3_bind_text(statement, index, $0, Int32(bytes.count), transient)
+                }
+            }
+        case .blob(let data):
+            return data.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement, index, 0) }
+                return sqlite3_bind_blob(statement, index, base, Int32(bytes.count), transient)
+            }
+        }
+    }
+}
