@@ -38,6 +38,16 @@ def run(*args):
     return result
 
 
+def timed(*args):
+    """Runs a command; returns (its result, seconds, peak memory in MB as GNU time measures it)."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *map(str, args)], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stderr}")
+    return result, seconds, int(result.stderr.strip().splitlines()[-1]) / 1024
+
+
 def size_mb(path):
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
@@ -82,18 +92,14 @@ def main():
         f.writelines(f"C{i:07d},{x:.7f},{y:.7f},{t.replace('T', ' ')},{c},{s},{st}\n"
                      for i, (x, y, t, c, s, st) in enumerate(zip(xs.tolist(), ys.tolist(), times, categories, severities, statuses)))
 
-    started = time.perf_counter()
-    result = run(GRIDPLAN, "cases", "import", source, "--db", db, "--crs", "cgcs2000", "--rejects", work / "rejects.csv")
-    ours_seconds = time.perf_counter() - started
+    result, ours_seconds, ours_mb = timed(GRIDPLAN, "cases", "import", source, "--db", db, "--crs", "cgcs2000", "--rejects", work / "rejects.csv")
     with sqlite3.connect(db) as con:
         stored = con.execute("SELECT count(*) FROM cases").fetchone()[0]
         indexed = con.execute("SELECT count(*) FROM rtree_cases_geom").fetchone()[0]
 
     peer = work / "peer.gpkg"
-    started = time.perf_counter()
-    run("ogr2ogr", "-f", "GPKG", peer, source, "-nln", "cases", "-a_srs", "EPSG:4490",
-        "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO")
-    peer_seconds = time.perf_counter() - started
+    _, peer_seconds, peer_mb = timed("ogr2ogr", "-f", "GPKG", peer, source, "-nln", "cases", "-a_srs", "EPSG:4490",
+                                     "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO")
 
     # Query boxes: squares that hold about `hits` cases at the district's mean density.
     density = n / ((maxx - minx) * (maxy - miny))
@@ -126,9 +132,10 @@ def main():
         counts.append(got)
 
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
-    print(f"{'import and index':<52}{'cases/s':>12}{'seconds':>10}{'file MB':>10}")
-    print(f"{'gridplan cases import (assigns 4 levels, R-tree)':<52}{n / ours_seconds:>12,.0f}{ours_seconds:>10.1f}{size_mb(db):>10.0f}")
-    print(f"{'ogr2ogr -f GPKG (points and R-tree only)':<52}{n / peer_seconds:>12,.0f}{peer_seconds:>10.1f}{size_mb(peer):>10.0f}")
+    print(f"{'import and index':<52}{'cases/s':>12}{'seconds':>10}{'file MB':>10}{'peak MB':>10}")
+    print(f"{'gridplan cases import (assigns 4 levels, R-tree)':<52}{n / ours_seconds:>12,.0f}{ours_seconds:>10.1f}{size_mb(db):>10.0f}{ours_mb:>10.0f}")
+    print(f"{'ogr2ogr -f GPKG (points and R-tree only)':<52}{n / peer_seconds:>12,.0f}{peer_seconds:>10.1f}{size_mb(peer):>10.0f}{peer_mb:>10.0f}")
+    print(f"gridplan takes {ours_seconds / peer_seconds:.2f}× ogr2ogr's time and {size_mb(db) / size_mb(peer):.2f}× its bytes")
     print(f"stored {stored:,} cases, {indexed:,} in the R-tree; gridplan says: {result.stdout.strip().splitlines()[-1]}")
     print()
     print(f"bounding-box queries, 20 boxes of {side * 111:.2f} km, {min(counts):,}–{max(counts):,} cases each (median {statistics.median(counts):,.0f})")
