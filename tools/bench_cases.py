@@ -48,6 +48,18 @@ def timed(*args):
     return result, seconds, int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
+def bytes_by_part(path, n):
+    """Bytes per case of each table and index that holds more than a byte a case, the R-tree's
+    three shadow tables as one, the rest (grids, metadata) left out."""
+    with sqlite3.connect(path) as con:
+        rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    parts = {}
+    for name, size in rows:
+        key = "R-tree" if name.startswith("rtree_cases_geom") else ("cases id (unique)" if name == "sqlite_autoindex_cases_1" else name)
+        parts[key] = parts.get(key, 0) + size / n
+    return {k: v for k, v in parts.items() if v >= 1 and not k.startswith(("grids", "rtree_grids"))}
+
+
 def size_mb(path):
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
@@ -137,6 +149,11 @@ def main():
     print(f"{'ogr2ogr -f GPKG (points and R-tree only)':<52}{n / peer_seconds:>12,.0f}{peer_seconds:>10.1f}{size_mb(peer):>10.0f}{peer_mb:>10.0f}")
     print(f"gridplan takes {ours_seconds / peer_seconds:.2f}× ogr2ogr's time and {size_mb(db) / size_mb(peer):.2f}× its bytes")
     print(f"stored {stored:,} cases, {indexed:,} in the R-tree; gridplan says: {result.stdout.strip().splitlines()[-1]}")
+    print()
+    print("bytes per case, by what holds them (SQLite's dbstat: pages used, free space included)")
+    for name, path in (("gridplan", db), ("ogr2ogr", peer)):
+        parts = bytes_by_part(path, n)
+        print(f"  {name}: {sum(parts.values()):,.0f} in all; " + ", ".join(f"{k} {v:,.0f}" for k, v in parts.items()))
     print()
     print(f"bounding-box queries, 20 boxes of {side * 111:.2f} km, {min(counts):,}–{max(counts):,} cases each (median {statistics.median(counts):,.0f})")
     for name, times in (("gridplan cases query --timing", ours_ms), ("sqlite3 R-tree join on GDAL's file", peer_ms)):
