@@ -107,6 +107,9 @@ package enum CaseImporter {
                 try CaseIndexes.restore(db)
             }
         }
+        // The R-tree set aside is built on a thread from the rows each batch commits.
+        let tree = try bulk ? file.map { try RTreeBeside(plan: $0, table: "cases") } : nil
+        try tree?.follow()
         // Two stages with at most two batches between them: a thread reads, checks and assigns
         // (``ImportReading``), this one stores each batch in its transaction. The checkpoint of a
         // batch records how far the reject file reached when that batch was read, so a resume cuts
@@ -126,15 +129,18 @@ package enum CaseImporter {
         do {
             let planVersion = assigner.planVersion.databaseValue
             while let batch = try ready.pop() {
-                let (inserted, updated) = try store.writing { w -> (Int, Int) in
-                    let counts: (Int, Int)
+                let (stored, firstFid) = try store.writing { w -> (UpsertOutcome, Int64) in
+                    let counts: UpsertOutcome
+                    var firstFid: Int64 = 0
                     if let db = w as? Database {
+                        firstFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
                         // The batch's new cases go into the R-tree in one statement after their rows.
                         counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
                             try upsert(db, batch.cases, planVersion: planVersion, now: now)
                         }
                     } else {
-                        counts = try StagedUpsert.run(w, batch.cases, now: now)
+                        let (inserted, updated) = try StagedUpsert.run(w, batch.cases, now: now)
+                        counts = UpsertOutcome(inserted: inserted, updated: updated)
                     }
                     try w.execute(
                         """
@@ -147,11 +153,12 @@ package enum CaseImporter {
                             key.databaseValue, (done + batch.rows).databaseValue, rejectsPath.databaseValue,
                             Int64(batch.rejectsSize).databaseValue, now.databaseValue,
                         ])
-                    return counts
+                    return (counts, firstFid)
                 }
+                tree?.committed(added: firstFid, through: stored.lastFid, changed: stored.updatedFids)
                 done += batch.rows
-                report.inserted += inserted
-                report.updated += updated
+                report.inserted += stored.inserted
+                report.updated += stored.updated
                 report.rejected += batch.rejected
                 for (status, n) in batch.byStatus { report.byStatus[status, default: 0] += n }
                 try progress?(done, total)
@@ -160,6 +167,7 @@ package enum CaseImporter {
             // Not a kill: the error stops the import here, and the indexes are built again.
             ready.cancel()
             _ = try? readerThread.wait()
+            tree?.cancel()
             if bulk { _ = try? file?.restoringRTree(of: "cases") { try CaseIndexes.restore($0) } }
             throw error
         }
@@ -172,7 +180,12 @@ package enum CaseImporter {
         }
         // A file's R-tree, when set aside, is built on a thread while the indexes are; the import is
         // complete, in one transaction, once both are back.
-        if let file {
+        if let tree {
+            try tree.finish { db in
+                try CaseIndexes.restore(db)
+                try finish(db)
+            }
+        } else if let file {
             try file.restoringRTree(of: "cases") { db in
                 try CaseIndexes.restore(db)
                 try finish(db)
@@ -372,61 +385,109 @@ package enum CaseImporter {
         assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> (inserted: Int, updated: Int) {
         let cases = try rows.indices.map { try stored(rows[$0].0, rows[$0].1, assignments[$0], assigner: assigner, sourceCRS: sourceCRS, now: now) }
-        if let db = w as? Database { return try upsert(db, cases, planVersion: assigner.planVersion.databaseValue, now: now) }
+        if let db = w as? Database {
+            let outcome = try upsert(db, cases, planVersion: assigner.planVersion.databaseValue, now: now)
+            return (outcome.inserted, outcome.updated)
+        }
         return try StagedUpsert.run(w, cases, now: now)
     }
 
     /// Inserts or updates a batch's cases in a GeoPackage and records assignment changes in the
     /// history, through cached statements bound by SQLite's own calls (a server's batch goes
     /// through ``StagedUpsert``).
-    static func upsert(_ db: Database, _ cases: [StoredCase], planVersion: DatabaseValue, now: String) throws -> (Int, Int) {
-        let columns = storedColumns.map(\.name)
+    ///
+    /// New ids (the common case) need no lookup: the cases go in ``insertRows`` at a time, each
+    /// statement ignoring the ids the plan holds already; only when a statement adds fewer rows
+    /// than it was given are the others found, read and updated one by one. The first assignments
+    /// of new cases go into the history in one statement from their rows, before any update's, so
+    /// each case's history is in the order of the file.
+    static func upsert(_ db: Database, _ cases: [StoredCase], planVersion: DatabaseValue, now: String) throws -> UpsertOutcome {
+        let columns = ["geom", "external_id"] + storedColumns.map(\.name)
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        func insert(_ rows: Int) throws -> Statement {
+            let rowsSQL = Array(repeating: row, count: rows).joined(separator: ", ")
+            return try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (\(columns.joined(separator: ", "))) VALUES " + rowsSQL)
+        }
         let find = try db.cachedStatement(
             sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
-        let insert = try db.cachedStatement(
-            sql:
-                "INSERT OR IGNORE INTO cases (geom, external_id, \(columns.joined(separator: ", "))) VALUES (?, ?\(String(repeating: ", ?", count: columns.count)))"
-        )
         let update = try db.cachedStatement(
-            sql: "UPDATE cases SET geom = ?, \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
+            sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endAssignment = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
         let addAssignment = try db.cachedStatement(
             sql: """
                 INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        // fid is AUTOINCREMENT and this transaction the only writer: the cases added since the
+        // history was last brought up to date are those above `historyFrom`.
+        let addFirstAssignments = try db.cachedStatement(
+            sql: """
+                INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
+                SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, ? FROM cases WHERE fid > ? ORDER BY fid
+                """)
         let moment = now.databaseValue
-        var inserted = 0, updated = 0
-        for c in cases {
-            // New ids (the common case) need no lookup: insert, and only when the id exists already
-            // (nothing inserted) read the old assignment and update.
-            try insert.run(binding: [c.geometry, c.id.databaseValue], c.values)
-            let caseFid: Int64
-            var changed = true
-            let isNew = db.changesCount == 1
-            if isNew {
-                caseFid = db.lastInsertedRowID
-                inserted += 1
-            } else {
+        var lastFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
+        var historyFrom = lastFid
+        func bringHistoryUpToDate() throws {
+            guard lastFid > historyFrom else { return }
+            try addFirstAssignments.run(binding: [moment, historyFrom.databaseValue])
+            historyFrom = lastFid
+        }
+        var outcome = UpsertOutcome()
+        var values: [DatabaseValue] = []
+        var start = 0
+        while start < cases.count {
+            let part = cases[start..<min(start + insertRows, cases.count)]
+            start = part.endIndex
+            values.removeAll(keepingCapacity: true)
+            for c in part {
+                values.append(c.geometry)
+                values.append(c.id.databaseValue)
+                values.append(contentsOf: c.values)
+            }
+            let before = lastFid
+            try insert(part.count).run(binding: values)
+            let added = db.changesCount
+            if added > 0 { lastFid = db.lastInsertedRowID }
+            outcome.inserted += added
+            guard added < part.count else { continue }
+            // Some ids were there: each id this statement added is new once (its first occurrence
+            // here), every other occurrence updates.
+            var fresh = Set(try String.fetchAll(db, sql: "SELECT external_id FROM cases WHERE fid > ?", arguments: [before]))
+            try bringHistoryUpToDate()
+            for c in part where fresh.remove(c.id) == nil {
                 guard let existing = try Row.fetchOne(find, arguments: [c.id]) else {
                     throw GridplanError(.failed, "case \(c.id) vanished during import")
                 }
-                caseFid = existing["fid"]
-                let before: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
-                changed = (existing["assign_status"] as String) != c.status.rawValue || before != c.codes
+                let caseFid: Int64 = existing["fid"]
+                let codes: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
                 try update.run(binding: [c.geometry], c.values, [caseFid.databaseValue])
-                updated += 1
-            }
-            if changed {
-                // A case inserted now has no assignment to end.
-                if !isNew { try endAssignment.run(binding: [moment, caseFid.databaseValue]) }
-                try addAssignment.run(
-                    binding: [caseFid.databaseValue, c.status.rawValue.databaseValue], c.codes.map { $0?.databaseValue ?? .null },
-                    [planVersion, moment])
+                outcome.updated += 1
+                outcome.updatedFids.append(caseFid)
+                if (existing["assign_status"] as String) != c.status.rawValue || codes != c.codes {
+                    try endAssignment.run(binding: [moment, caseFid.databaseValue])
+                    try addAssignment.run(
+                        binding: [caseFid.databaseValue, c.status.rawValue.databaseValue], c.codes.map { $0?.databaseValue ?? .null },
+                        [planVersion, moment])
+                }
             }
         }
-        return (inserted, updated)
+        try bringHistoryUpToDate()
+        outcome.lastFid = lastFid
+        return outcome
     }
+
+    /// What ``upsert(_:_:planVersion:now:)`` did: how many cases it added and updated, which it
+    /// updated, and the last id the table then holds.
+    struct UpsertOutcome {
+        var inserted = 0, updated = 0
+        var updatedFids: [Int64] = []
+        var lastFid: Int64 = 0
+    }
+
+    /// Cases per insert statement: enough that a statement's own work is spread thin, few enough
+    /// that its values stay far below SQLite's limit of variables (32,766).
+    static let insertRows = 64
 }
 
 /// The reading stage of an import, on its own thread: reads the file in batches, checks each row

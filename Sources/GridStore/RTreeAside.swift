@@ -1,20 +1,23 @@
 import Foundation
 public import GRDB
 
-/// A feature table's R-tree set aside during a bulk load and built beside the writer at its end.
+/// A feature table's R-tree set aside during a bulk load, built beside the writer and given back at
+/// the load's end.
 ///
 /// SQLite's R-tree takes some 10 µs a point to insert, as much as the rest of a case import's
 /// writing. While it is set aside the table is a GeoPackage layer without the `gpkg_rtree_index`
 /// extension (no virtual table, no triggers, no extension row): readers scan it, and the answers
-/// are the same. At the end a thread reads every envelope through its own connection (the plan is
-/// in WAL mode, so it does not hold up the writer) and inserts them into an R-tree of a scratch
-/// database, while the writer does its other work; the writer then creates the table's R-tree and
+/// are the same. Meanwhile a thread builds the tree in a scratch database from the rows the writer
+/// has committed, read through the thread's own connection (the plan is in WAL mode, so it never
+/// holds up the writer): ``RTreeBeside``. At the end the writer creates the table's R-tree and
 /// its triggers and copies the scratch tree's shadow tables (`_node`, `_rowid`, `_parent`) into it.
 /// SQLite's R-tree module makes both trees: only its pages move, and `rtreecheck` finds them whole.
 extension FeatureTables {
     /// Whether `table` is a feature table whose R-tree is set aside.
     public static func rtreeIsSetAside(_ db: Database, table: String) throws -> Bool {
-        try !db.tableExists("rtree_\(table)_geom")
+        // The main schema only: reading an attached database's would lock it.
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name = ?", arguments: ["rtree_\(table)_geom"])
+            == 0
     }
 
     /// Drops the R-tree of `table`'s `geom`, its triggers and its extension row (all in the
@@ -33,32 +36,117 @@ extension FeatureTables {
 
 extension GeoPackage {
     /// Runs `body` in a write transaction and, when `table`'s R-tree is set aside, gives it back in
-    /// the same transaction: a thread builds it while `body` runs. The thread starts once this
-    /// transaction holds the write lock, so what it reads is what the table holds to the commit;
-    /// `body` must not change the table's geometries.
+    /// the same transaction, built from the whole table on a thread while `body` runs. `body` must
+    /// not change the table's geometries.
     public func restoringRTree<T>(of table: String, _ body: (Database) throws -> T) throws -> T {
         guard try read({ try FeatureTables.rtreeIsSetAside($0, table: table) }) else { return try write(body) }
-        let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gridplan-rtree-\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+        return try RTreeBeside(plan: self, table: table).finish(body)
+    }
+}
+
+/// Builds a set-aside R-tree on a thread while a bulk load writes: told after each commit which
+/// rows it added (a range of ids) and changed, the thread reads them from the plan and puts them
+/// in a scratch tree. ``finish(_:)`` gives the tree to the plan in the writer's last transaction.
+///
+/// Only this writer's own commits are followed. Whether another process wrote in between, the
+/// writer's connection tells (`PRAGMA data_version` changes when another connection commits): then
+/// the tree is built again from the whole table under the last transaction's write lock.
+public final class RTreeBeside: @unchecked Sendable {
+    private enum Work {
+        case all
+        case added(after: Int64, through: Int64)
+        case changed([Int64])
+    }
+
+    private let plan: GeoPackage, table: String
+    private let scratch: String
+    private let queue: DatabaseQueue
+    private let condition = NSCondition()
+    private var work: [Work] = []
+    private var closing = false, stopped = false, cancelled = false
+    private var error: (any Error)?
+    private var started = false
+    /// The writer's `data_version` when the tree began to follow it; nil when it does not.
+    private var version: Int?
+
+    /// Makes the scratch database and its empty tree; no thread yet.
+    public init(plan: GeoPackage, table: String) throws {
+        self.plan = plan
+        self.table = table
+        scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gridplan-rtree-\(UUID().uuidString).sqlite").path
+        var config = Configuration()
+        config.prepareDatabase { SpatialFunctions.register(in: $0) }
+        config.busyMode = .timeout(plan.lockWait)
+        queue = try DatabaseQueue(path: scratch, configuration: config)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072")
+            try db.execute(sql: "CREATE VIRTUAL TABLE tree USING rtree(id, minx, maxx, miny, maxy)")
         }
-        let building = try RTreeBuilding(plan: path, table: table, scratch: scratch)
-        defer { try? building.wait() }
+    }
+
+    deinit {
+        cancel()
+        try? queue.close()
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+    }
+
+    /// Starts following the writer: the thread first puts every row the table holds in the tree.
+    public func follow() throws {
+        version = try plan.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
+        startThread(with: .all)
+    }
+
+    /// After a commit: the rows it added (ids after `after`, through `through`) and changed.
+    public func committed(added after: Int64, through: Int64, changed: [Int64]) {
+        condition.lock(); defer { condition.unlock() }
+        if through > after { work.append(.added(after: after, through: through)) }
+        if !changed.isEmpty { work.append(.changed(changed)) }
+        condition.broadcast()
+    }
+
+    /// Stops the thread, its work undone (the load failed).
+    public func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+        _ = try? waitForThread()
+    }
+
+    /// The last transaction: runs `body` while the thread catches up (or builds the tree again
+    /// from the whole table, when another connection wrote or it never followed), then creates the
+    /// table's R-tree and its triggers and copies the scratch tree in. `body` must not change the
+    /// table's geometries.
+    public func finish<T>(_ body: (Database) throws -> T) throws -> T {
         let r = "rtree_\(table)_geom"
         do {
-            return try database.writeWithoutTransaction { db in
+            return try plan.database.writeWithoutTransaction { db in
                 // Attached before the transaction, which may not attach, and that transaction
                 // deferred: an immediate one would lock the scratch database the thread writes.
                 try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
                 defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
                 var result: T?
                 try db.inTransaction(.deferred) {
-                    // A first write takes the plan's write lock before the thread begins to read.
-                    try db.execute(
-                        sql: "DELETE FROM gpkg_extensions WHERE table_name = ? AND extension_name = 'gpkg_rtree_index'", arguments: [table])
-                    building.start()
+                    // A first write takes the plan's write lock: from here on only this
+                    // transaction changes the table, and the thread reads what it will commit.
+                    try db.execute(sql: "UPDATE gpkg_contents SET last_change = last_change WHERE table_name = ?", arguments: [table])
+                    // Another writer's load may have given the tree back meanwhile: its triggers
+                    // have kept it since.
+                    guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
+                        cancel()
+                        result = try body(db)
+                        return .commit
+                    }
+                    let followed = try version != nil && Int.fetchOne(db, sql: "PRAGMA data_version") == version
+                    if followed {
+                        close()
+                    } else {
+                        cancel()
+                        cancelled = false
+                        startThread(with: .all, closing: true)
+                    }
                     result = try body(db)
-                    try building.wait()
+                    try waitForThread()
                     try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
                     try db.execute(
                         sql: """
@@ -72,66 +160,87 @@ extension GeoPackage {
                 return result!
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            throw Self.busy(path, lockWait)
+            throw GeoPackage.busy(plan.path, plan.lockWait)
         }
     }
-}
 
-/// The thread that fills a set-aside R-tree's replacement in a scratch database, from the plan's
-/// committed rows read through the scratch database's own connection.
-private final class RTreeBuilding: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var error: (any Error)?
-    private let queue: DatabaseQueue
-    private let plan: String, table: String
-    private var started = false
-
-    /// Creates the scratch database and its empty tree.
-    init(plan: String, table: String, scratch: String) throws {
-        var config = Configuration()
-        config.prepareDatabase { SpatialFunctions.register(in: $0) }
-        queue = try DatabaseQueue(path: scratch, configuration: config)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072")
-            try db.execute(sql: "CREATE VIRTUAL TABLE tree USING rtree(id, minx, maxx, miny, maxy)")
-        }
-        self.plan = plan
-        self.table = table
+    /// No more work will come: the thread ends when it has done what is queued.
+    private func close() {
+        condition.lock()
+        closing = true
+        condition.broadcast()
+        condition.unlock()
     }
 
-    /// Starts the thread: it reads every envelope of the plan's table and inserts it into the tree.
-    func start() {
-        started = true
+    private func startThread(with first: Work, closing: Bool = false) {
+        condition.lock()
+        work = [first]
+        self.closing = closing
+        stopped = false
+        error = nil
+        condition.unlock()
         let thread = Thread { [self] in
             do {
-                try queue.writeWithoutTransaction { db in
-                    try db.execute(sql: "ATTACH DATABASE ? AS plan", arguments: [plan])
-                    // Deferred: an immediate transaction would wait for the plan's write lock too.
-                    try db.inTransaction(.deferred) {
-                        try db.execute(
-                            sql: """
-                                INSERT INTO tree SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
-                                FROM plan.\(table) WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)
-                                """)
-                        return .commit
-                    }
-                    try db.execute(sql: "DETACH DATABASE plan")
-                }
+                try run()
             } catch {
+                condition.lock()
                 self.error = error
+                condition.unlock()
             }
-            self.done.signal()
+            condition.lock()
+            stopped = true
+            condition.broadcast()
+            condition.unlock()
         }
         thread.name = "rtree-build"
+        started = true
         thread.start()
     }
 
-    /// Waits for the thread; its error thrown. A second wait returns at once, as does a wait for a
-    /// thread never started (after a failure before it).
-    func wait() throws {
+    /// Waits for the thread to end; its error thrown.
+    private func waitForThread() throws {
+        condition.lock(); defer { condition.unlock() }
         guard started else { return }
-        done.wait()
-        done.signal()
-        if let error { throw error }
+        while !stopped { condition.wait() }
+        if let error, !cancelled { throw error }
+    }
+
+    private func run() throws {
+        let envelope = "SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM plan.\(table)"
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS plan", arguments: [plan.path])
+            defer { try? db.execute(sql: "DETACH DATABASE plan") }
+            while true {
+                condition.lock()
+                while work.isEmpty && !closing && !cancelled { condition.wait() }
+                if cancelled || work.isEmpty {
+                    condition.unlock()
+                    return
+                }
+                let next = work.removeFirst()
+                condition.unlock()
+                // Deferred: an immediate transaction would wait for the plan's write lock too.
+                try db.inTransaction(.deferred) {
+                    switch next {
+                    case .all:
+                        try db.execute(sql: "DELETE FROM tree")
+                        try db.execute(sql: "INSERT INTO tree \(envelope) WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)")
+                    case .added(let after, let through):
+                        try db.execute(
+                            sql: "INSERT OR REPLACE INTO tree \(envelope) WHERE fid > ? AND fid <= ? AND geom NOT NULL AND NOT ST_IsEmpty(geom)",
+                            arguments: [after, through])
+                    case .changed(let fids):
+                        let delete = try db.makeStatement(sql: "DELETE FROM tree WHERE id = ?")
+                        let insert = try db.makeStatement(
+                            sql: "INSERT INTO tree \(envelope) WHERE fid = ? AND geom NOT NULL AND NOT ST_IsEmpty(geom)")
+                        for fid in fids {
+                            try delete.execute(arguments: [fid])
+                            try insert.execute(arguments: [fid])
+                        }
+                    }
+                    return .commit
+                }
+            }
+        }
     }
 }

@@ -35,23 +35,84 @@ import Testing
         }
     }
 
+    static func square(_ k: Int) throws -> Data {
+        let x = 110 + Double(k % 40) * 0.01, y = 21 + Double(k / 40) * 0.01
+        return try GeoPackageGeometry.encode(try Geometry(polygon: [(x, y), (x + 0.005, y), (x + 0.005, y + 0.005), (x, y)]), srsID: 4490)
+    }
+
+    static func insert(_ range: Range<Int>, _ db: Database) throws {
+        for k in range {
+            try db.execute(
+                sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 4, '2026-01-01', 1)", arguments: [try square(k)])
+        }
+    }
+
+    /// The R-tree is whole and holds, for every row with a geometry, a box around its envelope no
+    /// more than two float32 steps wider.
+    static func expectTreeMatchesRows(_ db: Database, rows: Int) throws {
+        #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('rtree_grids_geom')") == "ok")
+        let after = try Row.fetchAll(db, sql: "SELECT id, minx, maxx, miny, maxy FROM rtree_grids_geom ORDER BY id")
+        let envelopes = try Row.fetchAll(
+            db, sql: "SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM grids WHERE geom NOT NULL ORDER BY fid")
+        #expect(after.count == rows && envelopes.count == rows)
+        for (entry, envelope) in zip(after, envelopes) {
+            let box: [Double] = (1...4).map { entry[$0] }, exact: [Double] = (1...4).map { envelope[$0] }
+            #expect((entry[0] as Int64) == (envelope[0] as Int64))
+            // The R-tree keeps 32-bit floats rounded outwards.
+            #expect(box[0] <= exact[0] && box[1] >= exact[1] && box[2] <= exact[2] && box[3] >= exact[3])
+            #expect(zip(box, exact).allSatisfy { abs($0 - $1) < 3e-5 }) // two float32 steps at 110°
+        }
+    }
+
+    @Test func treeFollowingTheWriterHoldsWhatItCommittedAndWhatOthersDid() throws {
+        for otherWriter in [false, true] {
+            let folder = TemporaryFolder()
+            let path = folder.path("plan.gpkg")
+            let store = try GeoPackage(path: path, schema: GridsSchema.schema)
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
+                try Self.insert(0..<300, db)
+                try FeatureTables.setAsideRTree(db, table: "grids")
+            }
+            let tree = try RTreeBeside(plan: store, table: "grids")
+            try tree.follow()
+            var last: Int64 = 300
+            for round in 0..<5 {
+                try store.write { db in
+                    try Self.insert(300 + round * 100..<400 + round * 100, db)
+                    try db.execute(sql: "UPDATE grids SET geom = ? WHERE fid = ?", arguments: [try Self.square(2000 + round), 10 + round])
+                }
+                tree.committed(added: last, through: last + 100, changed: [Int64(10 + round)])
+                last += 100
+                if otherWriter && round == 2 {
+                    // Another connection moves a row the tree has already read, and adds one: the
+                    // writer's connection sees another's commit, and the tree is built again.
+                    let other = try DatabaseQueue(path: path)
+                    try other.write { db in
+                        try db.execute(sql: "UPDATE grids SET geom = (SELECT geom FROM grids WHERE fid = 2) WHERE fid = 1")
+                        try db.execute(
+                            sql: "INSERT INTO grids (geom, level, valid_from, version_from) SELECT geom, 4, '2026-01-01', 1 FROM grids WHERE fid = 3")
+                    }
+                    try other.close()
+                    last += 1
+                }
+            }
+            let rows = try tree.finish { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE geom NOT NULL") ?? 0 }
+            #expect(rows == (otherWriter ? 801 : 800))
+            try store.read { db in
+                #expect(try !FeatureTables.rtreeIsSetAside(db, table: "grids"))
+                try Self.expectTreeMatchesRows(db, rows: rows)
+            }
+        }
+    }
+
     @Test func setAsideRTreeComesBackWholeWithWhatItHeld() throws {
         let folder = TemporaryFolder()
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
-        func square(_ k: Int) throws -> Data {
-            let x = 110 + Double(k % 40) * 0.01, y = 21 + Double(k / 40) * 0.01
-            return try GeoPackageGeometry.encode(try Geometry(polygon: [(x, y), (x + 0.005, y), (x + 0.005, y + 0.005), (x, y)]), srsID: 4490)
-        }
-        func insert(_ range: Range<Int>, _ db: Database) throws {
-            for k in range {
-                try db.execute(
-                    sql: "INSERT INTO grids (geom, level, valid_from, version_from) VALUES (?, 4, '2026-01-01', 1)", arguments: [try square(k)])
-            }
-        }
         let entries = "SELECT id, minx, maxx, miny, maxy FROM rtree_grids_geom ORDER BY id"
         try store.write { db in
             try db.execute(sql: "INSERT INTO plan_versions (valid_from, command) VALUES ('2026-01-01', 'test')")
-            try insert(0..<500, db)
+            try Self.insert(0..<500, db)
         }
         let before = try store.read { try Row.fetchAll($0, sql: entries) }
         try store.write { db in
@@ -60,39 +121,23 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'grids'") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'grids'") == 0)
             // Rows added and a geometry changed while it is set aside are in it when it is back.
-            try insert(500..<1200, db)
-            try db.execute(sql: "UPDATE grids SET geom = ? WHERE fid = 7", arguments: [try square(1500)])
+            try Self.insert(500..<1200, db)
+            try db.execute(sql: "UPDATE grids SET geom = ? WHERE fid = 7", arguments: [try Self.square(1500)])
             try db.execute(sql: "UPDATE grids SET geom = NULL WHERE fid = 8")
         }
         let answer = try store.restoringRTree(of: "grids") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grids") }
         #expect(answer == 1200)
         try store.read { db in
             #expect(try !FeatureTables.rtreeIsSetAside(db, table: "grids"))
-            #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('rtree_grids_geom')") == "ok")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'grids'") == 1)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'grids'") == 6)
-            let after = try Row.fetchAll(db, sql: entries)
-            #expect(after.count == 1199)
-            // The entries the triggers would have made: the first 500 as before (but fids 7 and 8)…
+            try Self.expectTreeMatchesRows(db, rows: 1199)
+            // The first 500 entries as the triggers made them (but those of fids 7 and 8).
             let kept = before.filter { ![7, 8].contains($0[0] as Int64) }
-            #expect(Array(after.filter { ($0[0] as Int64) <= 500 && ($0[0] as Int64) != 7 }) == kept)
-            // …and every one equal to the envelope of its row's geometry.
-            let envelopes = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM grids WHERE geom NOT NULL ORDER BY fid
-                    """)
-            #expect(after.count == envelopes.count)
-            for (entry, envelope) in zip(after, envelopes) {
-                let box: [Double] = (1...4).map { entry[$0] }, exact: [Double] = (1...4).map { envelope[$0] }
-                #expect((entry[0] as Int64) == (envelope[0] as Int64))
-                // The R-tree keeps 32-bit floats rounded outwards.
-                #expect(box[0] <= exact[0] && box[1] >= exact[1] && box[2] <= exact[2] && box[3] >= exact[3])
-                #expect(zip(box, exact).allSatisfy { abs($0 - $1) < 3e-5 }) // two float32 steps at 110°
-            }
+            #expect(try Row.fetchAll(db, sql: entries).filter { ($0[0] as Int64) <= 500 && ($0[0] as Int64) != 7 } == kept)
         }
         // Back for good: the triggers keep it exact again.
-        try store.write { db in try insert(1200..<1201, db) }
+        try store.write { db in try Self.insert(1200..<1201, db) }
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rtree_grids_geom WHERE id = 1201") } == 1)
         // Not set aside: the body just runs, in one transaction.
         #expect(try store.restoringRTree(of: "grids") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grids") } == 1201)
