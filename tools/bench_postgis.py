@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from bench_cases import timed
 from bench_serve import wrk_who_covers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,12 +58,8 @@ PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 def run(*args):
     """Runs a command; returns (stdout, seconds, peak memory in MB) as GNU time measures them."""
-    started = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *map(str, args)], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stderr}")
-    return result.stdout, seconds, int(result.stderr.strip().splitlines()[-1]) / 1024
+    result, seconds, peak_mb = timed(*args)
+    return result.stdout, seconds, peak_mb
 
 
 def query_rounds(db, psql, rng, district, n, psql_only=False):
