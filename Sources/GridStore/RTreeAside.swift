@@ -113,48 +113,71 @@ public final class RTreeBeside: @unchecked Sendable {
         _ = try? waitForThread()
     }
 
-    /// The last transaction: runs `body` while the thread catches up (or builds the tree again
-    /// from the whole table, when another connection wrote or it never followed), then creates the
-    /// table's R-tree and its triggers and copies the scratch tree in. `body` must not change the
-    /// table's geometries.
-    public func finish<T>(_ body: (Database) throws -> T) throws -> T {
+    /// The last transaction: gives the table its R-tree and runs `body` (which must not change the
+    /// table's geometries).
+    ///
+    /// The tree is finished outside the write lock, so other writers are not held up by it: the
+    /// thread does what is queued, or builds the tree again from the whole table when another
+    /// connection wrote (or it never followed). Then, under the lock, if nobody wrote meanwhile,
+    /// the R-tree is created and the scratch tree copied in; otherwise the tree is built again.
+    /// After `attemptsOutsideLock` such rounds the last one is built under the lock, while `body` runs.
+    public func finish<T>(attemptsOutsideLock: Int = 3, _ body: (Database) throws -> T) throws -> T {
         let r = "rtree_\(table)_geom"
+        close()
+        try waitForThread()
+        var attempts = 0
         do {
-            return try plan.database.writeWithoutTransaction { db in
-                // Attached before the transaction, which may not attach, and that transaction
-                // deferred: an immediate one would lock the scratch database the thread writes.
-                try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
-                defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
-                var result: T?
-                try db.inTransaction(.deferred) {
-                    // A first write takes the plan's write lock: from here on only this
-                    // transaction changes the table, and the thread reads what it will commit.
-                    try db.execute(sql: "UPDATE gpkg_contents SET last_change = last_change WHERE table_name = ?", arguments: [table])
-                    // Another writer's load may have given the tree back meanwhile: its triggers
-                    // have kept it since.
-                    guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
-                        cancel()
+            while true {
+                let current = try plan.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
+                if current != version {
+                    if attempts == attemptsOutsideLock { break }
+                    attempts += 1
+                    // Read before the thread's snapshot: a commit after it changes the version.
+                    version = current
+                    startThread(with: .all, closing: true)
+                    try waitForThread()
+                    continue
+                }
+                let given: T? = try plan.database.writeWithoutTransaction { db in
+                    // Attached before the transaction, which may not attach.
+                    try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
+                    defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
+                    var result: T?
+                    try db.inTransaction {
+                        // Another writer's load may have given the tree back meanwhile: its
+                        // triggers have kept it since.
+                        guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
+                            result = try body(db)
+                            return .commit
+                        }
+                        guard try Int.fetchOne(db, sql: "PRAGMA data_version") == version else { return .rollback }
+                        try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
+                        try copyScratch(into: r, db)
                         result = try body(db)
                         return .commit
                     }
-                    let followed = try version != nil && Int.fetchOne(db, sql: "PRAGMA data_version") == version
-                    if followed {
-                        close()
-                    } else {
-                        cancel()
-                        cancelled = false
-                        startThread(with: .all, closing: true)
+                    return result
+                }
+                if let given { return given }
+            }
+            // Others keep writing: the tree is built under the write lock, beside `body`.
+            return try plan.database.writeWithoutTransaction { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
+                defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
+                var result: T?
+                // Deferred, with a first write to take the plan's lock: an immediate transaction
+                // would also lock the scratch database the thread writes.
+                try db.inTransaction(.deferred) {
+                    try db.execute(sql: "UPDATE gpkg_contents SET last_change = last_change WHERE table_name = ?", arguments: [table])
+                    guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
+                        result = try body(db)
+                        return .commit
                     }
+                    startThread(with: .all, closing: true)
                     result = try body(db)
                     try waitForThread()
                     try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
-                    try db.execute(
-                        sql: """
-                            DELETE FROM \(r)_node;
-                            INSERT INTO \(r)_node SELECT * FROM rtree_scratch.tree_node;
-                            INSERT INTO \(r)_rowid SELECT * FROM rtree_scratch.tree_rowid;
-                            INSERT INTO \(r)_parent SELECT * FROM rtree_scratch.tree_parent;
-                            """)
+                    try copyScratch(into: r, db)
                     return .commit
                 }
                 return result!
@@ -162,6 +185,18 @@ public final class RTreeBeside: @unchecked Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw GeoPackage.busy(plan.path, plan.lockWait)
         }
+    }
+
+    /// Replaces the pages of `r`, a new and empty R-tree with the scratch tree's columns, with the
+    /// scratch tree's.
+    private func copyScratch(into r: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM \(r)_node;
+                INSERT INTO \(r)_node SELECT * FROM rtree_scratch.tree_node;
+                INSERT INTO \(r)_rowid SELECT * FROM rtree_scratch.tree_rowid;
+                INSERT INTO \(r)_parent SELECT * FROM rtree_scratch.tree_parent;
+                """)
     }
 
     /// No more work will come: the thread ends when it has done what is queued.
