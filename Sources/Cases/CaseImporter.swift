@@ -129,11 +129,9 @@ package enum CaseImporter {
         do {
             let planVersion = assigner.planVersion.databaseValue
             while let batch = try ready.pop() {
-                let (stored, firstFid) = try store.writing { w -> (UpsertOutcome, Int64) in
+                let stored = try store.writing { w -> UpsertOutcome in
                     let counts: UpsertOutcome
-                    var firstFid: Int64 = 0
                     if let db = w as? Database {
-                        firstFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
                         // The batch's new cases go into the R-tree in one statement after their rows.
                         counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
                             try upsert(db, batch.cases, planVersion: planVersion, now: now)
@@ -153,9 +151,9 @@ package enum CaseImporter {
                             key.databaseValue, (done + batch.rows).databaseValue, rejectsPath.databaseValue,
                             Int64(batch.rejectsSize).databaseValue, now.databaseValue,
                         ])
-                    return (counts, firstFid)
+                    return counts
                 }
-                tree?.committed(added: firstFid, through: stored.lastFid, changed: stored.updatedFids)
+                tree?.committed(added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids)
                 done += batch.rows
                 report.inserted += stored.inserted
                 report.updated += stored.updated
@@ -433,7 +431,7 @@ package enum CaseImporter {
             try addFirstAssignments.run(binding: [moment, historyFrom.databaseValue])
             historyFrom = lastFid
         }
-        var outcome = UpsertOutcome()
+        var outcome = UpsertOutcome(firstFid: lastFid)
         var values: [DatabaseValue] = []
         var start = 0
         while start < cases.count {
@@ -478,11 +476,11 @@ package enum CaseImporter {
     }
 
     /// What ``upsert(_:_:planVersion:now:)`` did: how many cases it added and updated, which it
-    /// updated, and the last id the table then holds.
+    /// updated, and the last id the table held before and after (its new cases are those between).
     struct UpsertOutcome {
         var inserted = 0, updated = 0
         var updatedFids: [Int64] = []
-        var lastFid: Int64 = 0
+        var firstFid: Int64 = 0, lastFid: Int64 = 0
     }
 
     /// Cases per insert statement: enough that a statement's own work is spread thin, few enough
