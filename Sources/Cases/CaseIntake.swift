@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-package import GridErrors
-package import GridProjection
+import GridErrors
+import GridProjection
 package import GridStore
 package import Grids
 

@@ -7,7 +7,8 @@ import Grids
 
 /// Reads an incident file (CSV, GeoJSON or anything GDAL reads) in batches, each row with its
 /// coordinates, from longitude/latitude fields or a point geometry, transformed to CGCS2000.
-/// Streaming keeps memory flat on backlogs of millions of rows.
+/// Streaming keeps memory flat on backlogs of millions of rows. A plain CSV (see ``PlainCSV``)
+/// is read from its bytes, the same rows many times faster; any other file through GDAL.
 package final class CaseReader {
     package struct Row {
         /// 1-based feature number; for a CSV the line is number + 1 (the header is line 1).
@@ -36,7 +37,7 @@ package final class CaseReader {
     package let sourceCRS: CRS?
     /// "line" for CSV files, "feature" for the others: how rows are numbered in messages.
     package let unitName: String
-    let reader: VectorReader
+    let source: Source
     let lonIndex: Int?, latIndex: Int?
     let transformer: CoordinateTransformer?
     let geographic: Bool
@@ -44,14 +45,29 @@ package final class CaseReader {
     static let lonNames = ["lon", "lng", "longitude", "x", "经度", "gps_lon", "wgs_lon"]
     static let latNames = ["lat", "latitude", "y", "纬度", "gps_lat", "wgs_lat"]
 
-    package init(path: String, lonField: String? = nil, latField: String? = nil, crs: CRS? = nil, encoding: String? = nil) throws {
-        reader = try VectorReader(path: path, encoding: encoding)
+    /// Where the rows come from.
+    enum Source {
+        case gdal(VectorReader)
+        case plain(PlainCSV)
+    }
+
+    /// `bytes`: read a plain CSV from its bytes (false: always through GDAL, for comparing the two).
+    package init(
+        path: String, lonField: String? = nil, latField: String? = nil, crs: CRS? = nil, encoding: String? = nil, bytes: Bool = true
+    ) throws {
+        let names: [String], crsDefinition: String?
+        if bytes, let plain = PlainCSV.open(path: path, encoding: encoding) {
+            source = .plain(plain)
+            (names, crsDefinition, unitName) = (plain.fieldNames, nil, "line")
+        } else {
+            let reader = try VectorReader(path: path, encoding: encoding)
+            source = .gdal(reader)
+            (names, crsDefinition, unitName) = (reader.fieldNames, reader.crsDefinition, reader.driverName == "CSV" ? "line" : "feature")
+        }
         self.path = path
-        let names = reader.fieldNames
         fieldNames = names
         let file = (path as NSString).lastPathComponent
         fileName = file
-        unitName = reader.driverName == "CSV" ? "line" : "feature"
         lonIndex = try FieldLookup.index(in: names, named: lonField, setting: "lon-field", usual: Self.lonNames, file: file)
         latIndex = try FieldLookup.index(in: names, named: latField, setting: "lat-field", usual: Self.latNames, file: file)
         if (lonIndex == nil) != (latIndex == nil) {
@@ -59,19 +75,24 @@ package final class CaseReader {
                 .badInput, "found a \(lonIndex == nil ? "latitude" : "longitude") field but no \(lonIndex == nil ? "longitude" : "latitude") field",
                 source: .file(file), hint: "name both with \(setting: "lon-field") and \(setting: "lat-field")")
         }
-        let source = crs ?? (lonIndex != nil ? nil : reader.crsDefinition.map(CRS.proj))
-        if source == nil && lonIndex != nil {
+        let sourceCRS = crs ?? (lonIndex != nil ? nil : crsDefinition.map(CRS.proj))
+        if sourceCRS == nil && lonIndex != nil {
             throw GridplanError(
                 .badInput, "the coordinates in \(names[lonIndex!]), \(names[latIndex!]) have no CRS", source: .file(file),
                 hint: "give it with \(setting: "crs") (wgs84 for GPS, gcj02 for Amap/Tencent, bd09 for Baidu, cgcs2000, or EPSG:NNNN)")
         }
-        sourceCRS = source
-        transformer = try source.map { try CoordinateTransformer(from: $0, to: .cgcs2000) }
-        geographic = (try? source?.isGeographic) == true
+        self.sourceCRS = sourceCRS
+        transformer = try sourceCRS.map { try CoordinateTransformer(from: $0, to: .cgcs2000) }
+        geographic = (try? sourceCRS?.isGeographic) == true
     }
 
     /// The number of rows (may scan the file).
-    package var rowCount: Int { reader.featureCount }
+    package var rowCount: Int {
+        switch source {
+        case .gdal(let reader): reader.featureCount
+        case .plain(let csv): csv.rowCount
+        }
+    }
 
     /// A field's index by name (case-insensitive).
     package func field(_ name: String) -> Int? {
@@ -83,13 +104,17 @@ package final class CaseReader {
         var batch: [Row] = []
         batch.reserveCapacity(size)
         let context = GEOSContext()
-        try reader.forEach(keepingUnreadable: true) { feature in
+        func each(_ feature: VectorFeature) throws {
             guard feature.number > skip else { return }
             batch.append(try row(feature, context))
             if batch.count == size {
                 try body(try located(batch))
                 batch.removeAll(keepingCapacity: true)
             }
+        }
+        switch source {
+        case .gdal(let reader): try reader.forEach(keepingUnreadable: true, each)
+        case .plain(let csv): try csv.forEachFeature(skip: skip, each)
         }
         if !batch.isEmpty { try body(try located(batch)) }
     }

@@ -1,4 +1,4 @@
-package import GRDB
+import GRDB
 import GridErrors
 package import GridStore
 package import Grids

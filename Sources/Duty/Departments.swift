@@ -1,6 +1,6 @@
 import Cases
 import Foundation
-package import GRDB
+import GRDB
 import GridErrors
 import GridFormats
 package import GridStore

@@ -1,5 +1,5 @@
 import Foundation
-package import GridProjection
+import GridProjection
 import GridStore
 
 /// The roster of one day as who-covers answers need it: who is on duty in each grid, and where

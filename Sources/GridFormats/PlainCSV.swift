@@ -168,3 +168,51 @@ extension VectorReader {
         return names
     }
 }
+
+extension PlainCSV {
+    /// Calls `body` with each record after the first `skip`, as ``VectorReader/forEach(keepingUnreadable:_:)``
+    /// gives a CSV's features: numbered from 1, every value text (fields past the header's count
+    /// dropped, missing ones null), the lines it came from (the header is line 1; blank lines
+    /// counted, not numbered), never unreadable (a plain file has nothing GDAL could not read).
+    /// Values are made only for the records `body` gets.
+    public func forEachFeature(skip: Int = 0, chunkBytes: Int = PlainCSV.chunkBytes, _ body: (VectorFeature) throws -> Void) throws {
+        let chunks = try reader(pick: [], chunkBytes: chunkBytes)
+        let index = Dictionary(fieldNames.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        var number = 0, line = 2 // the header is one line (see `open`)
+        var value: [UInt8] = []
+        while let chunk = try chunks.next() {
+            var features: [VectorFeature] = []
+            chunk.bytes.withUnsafeBufferPointer { bytes in
+                func breaks(_ from: Int, _ to: Int) -> Int {
+                    var count = 0
+                    for k in from..<to where bytes[k] == CSVRecordScan.lf { count += 1 }
+                    return count
+                }
+                var at = 0
+                for r in 0..<chunk.records.count {
+                    let (start, end) = (chunk.records.starts[r], chunk.records.ends[r])
+                    line += breaks(at, start)
+                    let first = line
+                    line += breaks(start, end)
+                    at = end
+                    number += 1
+                    guard number > skip else { continue }
+                    let record = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    let ranges = CSVBytes.fieldRanges(record)
+                    let values = (0..<fieldNames.count).map { k -> FieldValue in
+                        guard k < ranges.count else { return .null }
+                        value.removeAll(keepingCapacity: true)
+                        CSVBytes.appendValue(of: UnsafeBufferPointer(rebasing: record[ranges[k]]), to: &value)
+                        return .text(String(decoding: value, as: UTF8.self))
+                    }
+                    features.append(
+                        VectorFeature(
+                            number: number, fid: Int64(number), values: values, wkb: nil, lines: first...line, unreadable: nil,
+                            fieldIndex: index))
+                }
+                line += breaks(at, bytes.count)
+            }
+            for feature in features { try body(feature) }
+        }
+    }
+}

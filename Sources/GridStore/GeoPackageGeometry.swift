@@ -73,6 +73,7 @@ public enum GeoPackageGeometry {
         if h.isEmpty { return nil }
         if let e = h.envelope { return e }
         let wkb = UnsafeRawBufferPointer(rebasing: bytes[h.wkbOffset...])
+        if let (x, y) = point(wkb) { return Envelope(minX: x, minY: y, maxX: x, maxY: y) }
         return try Geometry(wkb: wkb, context: GEOSContext()).envelope
     }
 
@@ -90,15 +91,33 @@ public enum GeoPackageGeometry {
 
 extension GeoPackageGeometry {
     /// A point blob written directly (no GEOS object): the hot path of importing millions of
-    /// cases. Header with an xy envelope, then ISO WKB Point.
+    /// cases. A header without an envelope (a point's envelope is the point: GDAL writes points
+    /// so too, and 32 bytes a case are saved), then ISO WKB Point; 29 bytes.
     public static func encodePoint(x: Double, y: Double, srsID: Int32) throws -> Data {
-        var data = Data(capacity: 61)
-        data.append(contentsOf: [0x47, 0x50, 0x00, 0b0000_0011])
-        withUnsafeBytes(of: srsID.littleEndian) { data.append(contentsOf: $0) }
-        for v in [x, x, y, y] { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        data.append(1)
-        withUnsafeBytes(of: UInt32(1).littleEndian) { data.append(contentsOf: $0) }
-        for v in [x, y] { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        return data
+        var bytes = [UInt8](repeating: 0, count: 29)
+        bytes.withUnsafeMutableBytes { b in
+            b[0] = 0x47; b[1] = 0x50; b[2] = 0; b[3] = 0b0000_0001 // "GP", version 0, little-endian, no envelope
+            b.storeBytes(of: srsID.littleEndian, toByteOffset: 4, as: Int32.self)
+            b[8] = 1 // WKB little-endian
+            b.storeBytes(of: UInt32(1).littleEndian, toByteOffset: 9, as: UInt32.self) // Point
+            b.storeBytes(of: x.bitPattern.littleEndian, toByteOffset: 13, as: UInt64.self)
+            b.storeBytes(of: y.bitPattern.littleEndian, toByteOffset: 21, as: UInt64.self)
+        }
+        return Data(bytes)
+    }
+
+    /// The coordinates of a 2D WKB Point (either byte order), read in place; nil for any other
+    /// geometry and for an empty point (NaN coordinates), which GEOS reads instead.
+    static func point(_ wkb: UnsafeRawBufferPointer) -> (x: Double, y: Double)? {
+        guard wkb.count >= 21, wkb[0] <= 1 else { return nil }
+        let little = wkb[0] == 1
+        let rawType = wkb.loadUnaligned(fromByteOffset: 1, as: UInt32.self)
+        guard (little ? UInt32(littleEndian: rawType) : UInt32(bigEndian: rawType)) == 1 else { return nil }
+        func double(_ offset: Int) -> Double {
+            let raw = wkb.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            return Double(bitPattern: little ? UInt64(littleEndian: raw) : UInt64(bigEndian: raw))
+        }
+        let (x, y) = (double(5), double(13))
+        return x.isNaN || y.isNaN ? nil : (x, y)
     }
 }

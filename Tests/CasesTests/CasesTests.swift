@@ -367,10 +367,16 @@ extension CaseImportTests {
         #expect(try table(stopped) == table(kept))
 
         // As a kill in the bulk load leaves it: the indexes missing. A one-row import builds them.
+        // The UTC companions of the case times go and come back with them, the last columns again.
+        let columns = "SELECT name || ' ' || type FROM pragma_table_xinfo('cases') ORDER BY cid"
+        let allColumns = try kept.read { try String.fetchAll($0, sql: columns) }
+        #expect(allColumns.suffix(3).map { $0.prefix(while: { $0 != " " }) } == ["reported_at_utc", "status_at_utc", "closed_at_utc"])
         try stopped.write { try CaseIndexes.setAside($0) }
         #expect(try indexes(stopped).isEmpty)
+        #expect(try stopped.read { try String.fetchAll($0, sql: columns) } == Array(allColumns.dropLast(3)))
         _ = try importCases(stopped, folder.write("one.csv", csv([row("K1", located[1])])), bulkRows: 1000)
         #expect(try indexes(stopped) == indexes(kept))
+        #expect(try stopped.read { try String.fetchAll($0, sql: columns) } == allColumns)
         // Each folder deletes its plan when freed, which may be at its last use.
         withExtendedLifetime((keptFolder, bulkFolder, stoppedFolder)) {}
     }

@@ -23,6 +23,29 @@ import Testing
         #expect(try GeoPackageGeometry.envelope(empty) == nil)
         #expect(#expect(throws: GridplanError.self) { _ = try GeoPackageGeometry.header(Data([1, 2, 3, 4, 5, 6, 7, 8])) }?.kind == .badInput)
     }
+
+    /// A case's point is written without an envelope, as GDAL writes points; its envelope is read
+    /// from the WKB in place, equal to what GEOS reads, in either byte order.
+    @Test func pointsWithoutEnvelope() throws {
+        let blob = try GeoPackageGeometry.encodePoint(x: 110.123456789, y: -21.5, srsID: 4490)
+        #expect(blob.count == 29)
+        let h = try GeoPackageGeometry.header(blob)
+        #expect(h.srsID == 4490 && !h.isEmpty && h.envelope == nil && h.wkbOffset == 8)
+        let g = try GeoPackageGeometry.decode(blob, context: GEOSContext())
+        #expect(try g.equalsExact(Geometry(wkt: "POINT (110.123456789 -21.5)")))
+        #expect(try GeoPackageGeometry.envelope(blob) == g.envelope)
+        // The same point in big-endian WKB, behind a header without envelope.
+        var big = Data([0x47, 0x50, 0, 0b0000_0001]) + withUnsafeBytes(of: Int32(4490).littleEndian) { Data($0) }
+        big += Data([0]) + withUnsafeBytes(of: UInt32(1).bigEndian) { Data($0) }
+        for v in [110.123456789, -21.5] { big += withUnsafeBytes(of: v.bitPattern.bigEndian) { Data($0) } }
+        #expect(try GeoPackageGeometry.envelope(big) == g.envelope)
+        #expect(try GeoPackageGeometry.decode(big, context: GEOSContext()).equalsExact(g))
+        // Not points: GEOS reads them.
+        let line = try GeoPackageGeometry.encode(try Geometry(wkt: "LINESTRING (1 2, 3 4)"), srsID: 4490)
+        #expect(try GeoPackageGeometry.envelope(line) == Envelope(minX: 1, minY: 2, maxX: 3, maxY: 4))
+        let emptyPoint = try GeoPackageGeometry.encode(try Geometry(wkt: "POINT EMPTY"), srsID: 4490)
+        #expect(try GeoPackageGeometry.envelope(emptyPoint) == nil)
+    }
 }
 
 @Suite struct GeoPackageStoreTests {

@@ -1,3 +1,4 @@
+import Foundation
 import Grids
 import Testing
 
@@ -36,6 +37,41 @@ import Testing
         }
         for text in ["2024-02-30", "2023-02-29", "2024-2-1", "24-02-01", "2024-02-1x"] {
             #expect(Clock.calendarDay(text) == nil, "\(text)")
+        }
+    }
+
+    /// The reader of the usual form answers as the reader of every form does, on texts near that
+    /// form: every field at its edges and beyond, other separators, spaces around, other lengths.
+    @Test func theUsualFormIsReadAsEveryFormReadsIt() {
+        var generator = SystemRandomNumberGenerator()
+        let years = ["1899", "1900", "2000", "2023", "2024", "2100", "2200", "2201", "0000", "20x4"]
+        let twos = ["00", "01", "02", "09", "12", "13", "23", "24", "28", "29", "30", "31", "32", "59", "60", "61", "99", "1", "1x"]
+        let dateSeparators = ["-", "-", "-", "/", "."], timeSeparators = [" ", "T", "t", "  ", ""], colons = [":", ":", ":", "-"]
+        let around = ["", "", " ", "\t", "\u{3000}", "\r"]
+        var usual = 0
+        for _ in 0..<20_000 {
+            func any(_ list: [String]) -> String { list.randomElement(using: &generator)! }
+            var text = any(years) + any(dateSeparators) + any(twos) + any(dateSeparators) + any(twos)
+            let shape = Int.random(in: 0..<3, using: &generator)
+            if shape >= 1 { text += any(timeSeparators) + any(twos) + any(colons) + any(twos) }
+            if shape == 2 { text += any(colons) + any(twos) }
+            text = any(around) + text + any(around)
+            let fast = Clock.usualForm(text)
+            if fast != nil { usual += 1 }
+            #expect(fast == nil || fast == Clock.anyForm(text), "\(text): \(fast ?? "nil") against \(Clock.anyForm(text) ?? "nil")")
+            #expect(Clock.time(text) == Clock.anyForm(text), "\(text)")
+        }
+        #expect(usual > 20, "the usual form was read \(usual) times of 20,000")
+        // Every day of a leap year and the one before, at a few times, in each usual shape.
+        for day in 0..<731 {
+            var c = DateComponents(); c.year = 2023; c.month = 1; c.day = 1 + day
+            let d = Calendar(identifier: .gregorian).date(from: c)!
+            let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: d)
+            let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+            for text in [date, date + " 00:00", date + "T23:59:59", " \(date) 12:30:60\t"] {
+                let fast = Clock.usualForm(text)
+                #expect(fast != nil && fast == Clock.anyForm(text), "\(text)")
+            }
         }
     }
 

@@ -130,6 +130,7 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
     indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL ORDER BY name"
     rtree = "SELECT name FROM sqlite_master WHERE name LIKE 'rtree_cases_geom%' ORDER BY name"
     extension = "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'cases' AND extension_name = 'gpkg_rtree_index'"
+    columns = "SELECT name, type FROM pragma_table_xinfo('cases') ORDER BY cid"
     with sqlite3.connect(killed_db) as con:
         partial = con.execute("SELECT count(*) FROM cases").fetchone()[0]
         # 60,000 rows into an empty store: a bulk load, killed with the cases' indexes and R-tree set
@@ -137,6 +138,9 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
         # spatial index (rather than one that misses rows).
         assert con.execute(indexes).fetchall() == []
         assert con.execute(rtree).fetchall() == [] and con.execute(extension).fetchone()[0] == 0
+        # The generated UTC companions of the case times are set aside too (SQLite computes them
+        # at every insert).
+        assert not [name for name, _ in con.execute(columns) if name.endswith("_utc")]
     assert 0 < partial < n
     # Meanwhile the plan answers the same, by scanning: a box query against plain SQL, and GDAL
     # reads the layer with all its rows.
@@ -153,6 +157,12 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
     with sqlite3.connect(clean_db) as a, sqlite3.connect(killed_db) as b:
         assert len(a.execute(indexes).fetchall()) == 7 and a.execute(indexes).fetchall() == b.execute(indexes).fetchall()
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        # The UTC columns are back, where they were, with the same values.
+        assert a.execute(columns).fetchall() == b.execute(columns).fetchall()
+        assert len([name for name, _ in b.execute(columns) if name.endswith("_utc")]) == 3
+        moments = "SELECT external_id, reported_at_utc, status_at_utc, closed_at_utc FROM cases ORDER BY 1"
+        assert a.execute(moments).fetchall() == b.execute(moments).fetchall()
+        assert b.execute("SELECT count(*) FROM cases WHERE reported_at_utc LIKE '____-__-__T__:__:__.000Z'").fetchone()[0] > 0
         # The R-tree is back, whole (SQLite's own check), with its triggers and extension, and
         # holds exactly the clean import's entries.
         assert a.execute(rtree).fetchall() == b.execute(rtree).fetchall() and len(b.execute(rtree).fetchall()) == 10
