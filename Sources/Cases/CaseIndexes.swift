@@ -59,6 +59,6 @@ package enum CaseIndexes {
     }
 
     private static func utcColumns(_ db: Database) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_xinfo('cases') WHERE name LIKE '%\\_utc' ESCAPE '\\'"))
+        Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_xinfo('cases', 'main') WHERE name LIKE '%\\_utc' ESCAPE '\\'"))
     }
 }

@@ -50,7 +50,7 @@ extension GeoPackage {
 ///
 /// Only this writer's own commits are followed. Whether another process wrote in between, the
 /// writer's connection tells (`PRAGMA data_version` changes when another connection commits): then
-/// the tree is built again from the whole table under the last transaction's write lock.
+/// the tree is built again from the whole table (see ``finish(attemptsOutsideLock:_:)``).
 public final class RTreeBeside: @unchecked Sendable {
     private enum Work {
         case all
@@ -114,76 +114,71 @@ public final class RTreeBeside: @unchecked Sendable {
     }
 
     /// The last transaction: gives the table its R-tree and runs `body` (which must not change the
-    /// table's geometries).
+    /// table's geometries, nor read another database than the plan's main one).
     ///
-    /// The tree is finished outside the write lock, so other writers are not held up by it: the
-    /// thread does what is queued, or builds the tree again from the whole table when another
-    /// connection wrote (or it never followed). Then, under the lock, if nobody wrote meanwhile,
-    /// the R-tree is created and the scratch tree copied in; otherwise the tree is built again.
-    /// After `attemptsOutsideLock` such rounds the last one is built under the lock, while `body` runs.
+    /// Under the write lock `body` runs while the thread finishes the tree (a bulk load's index
+    /// builds on one core, the tree's last batches on the other), then the R-tree is created and the
+    /// scratch tree copied in. When another connection wrote since the tree began to follow the
+    /// writer, the tree is first built again from the whole table outside the lock, so that other
+    /// writers are not held up by it; after `attemptsOutsideLock` such rounds, under the lock.
     public func finish<T>(attemptsOutsideLock: Int = 3, _ body: (Database) throws -> T) throws -> T {
-        let r = "rtree_\(table)_geom"
         close()
-        try waitForThread()
         var attempts = 0
         do {
             while true {
                 let current = try plan.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
                 if current != version {
-                    if attempts == attemptsOutsideLock { break }
+                    if attempts == attemptsOutsideLock { return try underLock(rebuilding: true, body)! }
                     attempts += 1
+                    try waitForThread()
                     // Read before the thread's snapshot: a commit after it changes the version.
                     version = current
                     startThread(with: .all, closing: true)
-                    try waitForThread()
                     continue
                 }
-                let given: T? = try plan.database.writeWithoutTransaction { db in
-                    // Attached before the transaction, which may not attach.
-                    try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
-                    defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
-                    var result: T?
-                    try db.inTransaction {
-                        // Another writer's load may have given the tree back meanwhile: its
-                        // triggers have kept it since.
-                        guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
-                            result = try body(db)
-                            return .commit
-                        }
-                        guard try Int.fetchOne(db, sql: "PRAGMA data_version") == version else { return .rollback }
-                        try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
-                        try copyScratch(into: r, db)
-                        result = try body(db)
-                        return .commit
-                    }
-                    return result
-                }
-                if let given { return given }
-            }
-            // Others keep writing: the tree is built under the write lock, beside `body`.
-            return try plan.database.writeWithoutTransaction { db in
-                try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
-                defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
-                var result: T?
-                // Deferred, with a first write to take the plan's lock: an immediate transaction
-                // would also lock the scratch database the thread writes.
-                try db.inTransaction(.deferred) {
-                    try db.execute(sql: "UPDATE gpkg_contents SET last_change = last_change WHERE table_name = ?", arguments: [table])
-                    guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
-                        result = try body(db)
-                        return .commit
-                    }
-                    startThread(with: .all, closing: true)
-                    result = try body(db)
-                    try waitForThread()
-                    try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
-                    try copyScratch(into: r, db)
-                    return .commit
-                }
-                return result!
+                if let given = try underLock(rebuilding: false, body) { return given }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw GeoPackage.busy(plan.path, plan.lockWait)
+        }
+    }
+
+    /// Under the write lock: runs `body` while the thread finishes the tree (or, `rebuilding`,
+    /// builds it again from the whole table), then gives the table the tree. Nil, with nothing
+    /// done, when (not rebuilding) another connection wrote since the tree began to follow.
+    private func underLock<T>(rebuilding: Bool, _ body: (Database) throws -> T) throws -> T? {
+        let r = "rtree_\(table)_geom"
+        return try plan.database.writeWithoutTransaction { db in
+            // Attached before the transaction, which may not attach.
+            try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
+            defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
+            var result: T?
+            // Deferred, with a first write to take the plan's lock: an immediate transaction would
+            // also lock the scratch database the thread writes. Nothing may read it before the
+            // copy: a read lock there would stop the thread's commits (`body` names main's tables
+            // where a name could be searched in every database, as pragma functions do).
+            try db.inTransaction(.deferred) {
+                try db.execute(sql: "UPDATE gpkg_contents SET last_change = last_change WHERE table_name = ?", arguments: [table])
+                // Another writer's load may have given the tree back meanwhile: its triggers have
+                // kept it since.
+                guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
+                    cancel()
+                    result = try body(db)
+                    return .commit
+                }
+                if rebuilding {
+                    try waitForThread()
+                    startThread(with: .all, closing: true)
+                } else if try Int.fetchOne(db, sql: "PRAGMA data_version") != version {
+                    return .rollback
+                }
+                result = try body(db)
+                try waitForThread()
+                try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
+                try copyScratch(into: r, db)
+                return .commit
+            }
+            return result
         }
     }
 
