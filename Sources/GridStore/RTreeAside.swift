@@ -73,7 +73,9 @@ public final class RTreeBeside: @unchecked Sendable {
     public init(plan: GeoPackage, table: String) throws {
         self.plan = plan
         self.table = table
-        scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gridplan-rtree-\(UUID().uuidString).sqlite").path
+        let folder = NSTemporaryDirectory()
+        Self.removeLeftovers(in: folder)
+        scratch = URL(fileURLWithPath: folder).appendingPathComponent("\(Self.scratchPrefix)\(getpid())-\(UUID().uuidString).sqlite").path
         var config = Configuration()
         config.prepareDatabase { SpatialFunctions.register(in: $0) }
         config.busyMode = .timeout(plan.lockWait)
@@ -81,6 +83,22 @@ public final class RTreeBeside: @unchecked Sendable {
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072")
             try db.execute(sql: "CREATE VIRTUAL TABLE tree USING rtree(id, minx, maxx, miny, maxy)")
+        }
+    }
+
+    /// Scratch trees are named `gridplan-rtree-<process id>-<uuid>.sqlite`.
+    static let scratchPrefix = "gridplan-rtree-"
+
+    /// Removes the scratch trees (and their journals) of processes that are no longer running: a
+    /// killed bulk load leaves its tree behind, tens of megabytes for a million rows.
+    static func removeLeftovers(in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(scratchPrefix) {
+            guard let pid = Int32(name.dropFirst(scratchPrefix.count).prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
+            // No such process (not "not allowed to signal it": that one is running).
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: folder).appendingPathComponent(name).path)
+            }
         }
     }
 

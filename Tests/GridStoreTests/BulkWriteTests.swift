@@ -110,6 +110,26 @@ import Testing
         }
     }
 
+    /// A killed load's scratch tree is removed by the next one; a running process's is kept.
+    @Test func scratchTreesOfEndedProcessesAreRemoved() throws {
+        let folder = NSTemporaryDirectory()
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let names = [
+            "\(RTreeBeside.scratchPrefix)\(ended.processIdentifier)-\(UUID().uuidString).sqlite",
+            "\(RTreeBeside.scratchPrefix)\(ended.processIdentifier)-\(UUID().uuidString).sqlite-journal",
+            "\(RTreeBeside.scratchPrefix)1-\(UUID().uuidString).sqlite", // init: running
+            "\(RTreeBeside.scratchPrefix)\(getpid())-\(UUID().uuidString).sqlite", // this process
+        ]
+        for name in names { FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1])) }
+        defer { for name in names { try? FileManager.default.removeItem(atPath: folder + "/" + name) } }
+        RTreeBeside.removeLeftovers(in: folder)
+        let left = names.map { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        #expect(left == [false, false, true, true])
+    }
+
     @Test func setAsideRTreeComesBackWholeWithWhatItHeld() throws {
         let folder = TemporaryFolder()
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
