@@ -5,13 +5,15 @@ public import GridGeometry
 /// The GeoPackage binary geometry encoding (GeoPackage 1.3, clause 2.1.3): a header with
 /// magic "GP", version, flags, SRS id and envelope, followed by ISO WKB.
 public enum GeoPackageGeometry {
-    /// Encodes `geometry` with an XY envelope (or the empty flag) in little-endian order.
+    /// Encodes `geometry` with an XY envelope (or the empty flag) in little-endian order; a point
+    /// without one, as ``encodePoint(x:y:srsID:)`` and GDAL write points.
     public static func encode(_ geometry: Geometry, srsID: Int32) throws -> Data {
         var data = Data()
         data.append(contentsOf: [0x47, 0x50, 0x00]) // "GP", version 0
-        let envelope = geometry.envelope
-        // flags: bit 0 = little-endian, bits 1-3 = envelope kind (1: xy), bit 4 = empty
-        let flags: UInt8 = envelope == nil ? 0b0001_0001 : 0b0000_0011
+        let envelope = geometry.type == .point ? nil : geometry.envelope
+        let empty = geometry.type == .point ? geometry.isEmpty : envelope == nil
+        // flags: bit 0 = little-endian, bits 1-3 = envelope kind (0: none, 1: xy), bit 4 = empty
+        let flags: UInt8 = empty ? 0b0001_0001 : envelope == nil ? 0b0000_0001 : 0b0000_0011
         data.append(flags)
         withUnsafeBytes(of: srsID.littleEndian) { data.append(contentsOf: $0) }
         if let e = envelope {

@@ -32,6 +32,7 @@ import Testing
         let h = try GeoPackageGeometry.header(blob)
         #expect(h.srsID == 4490 && !h.isEmpty && h.envelope == nil && h.wkbOffset == 8)
         let g = try GeoPackageGeometry.decode(blob, context: GEOSContext())
+        #expect(try GeoPackageGeometry.encode(g, srsID: 4490) == blob) // a point from GEOS is written alike
         #expect(try g.equalsExact(Geometry(wkt: "POINT (110.123456789 -21.5)")))
         #expect(try GeoPackageGeometry.envelope(blob) == g.envelope)
         // The same point in big-endian WKB, behind a header without envelope.
