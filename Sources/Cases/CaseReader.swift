@@ -94,6 +94,13 @@ package final class CaseReader {
         }
     }
 
+    /// The number of rows when it is known without reading the file again (a plain CSV's, counted
+    /// when it was opened), else nil.
+    package var countedRows: Int? {
+        if case .plain(let csv) = source { return csv.rowCount }
+        return nil
+    }
+
     /// A field's index by name (case-insensitive).
     package func field(_ name: String) -> Int? {
         fieldNames.firstIndex { $0.lowercased() == name.lowercased() }

@@ -177,9 +177,8 @@ extension PlainCSV {
     /// Values are made only for the records `body` gets.
     public func forEachFeature(skip: Int = 0, chunkBytes: Int = PlainCSV.chunkBytes, _ body: (VectorFeature) throws -> Void) throws {
         let chunks = try reader(pick: [], chunkBytes: chunkBytes)
-        let index = Dictionary(fieldNames.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let index = VectorFeature.fieldIndex(fieldNames)
         var number = 0, line = 2 // the header is one line (see `open`)
-        var value: [UInt8] = []
         while let chunk = try chunks.next() {
             var features: [VectorFeature] = []
             chunk.bytes.withUnsafeBufferPointer { bytes in
@@ -197,14 +196,8 @@ extension PlainCSV {
                     at = end
                     number += 1
                     guard number > skip else { continue }
-                    let record = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    let ranges = CSVBytes.fieldRanges(record)
-                    let values = (0..<fieldNames.count).map { k -> FieldValue in
-                        guard k < ranges.count else { return .null }
-                        value.removeAll(keepingCapacity: true)
-                        CSVBytes.appendValue(of: UnsafeBufferPointer(rebasing: record[ranges[k]]), to: &value)
-                        return .text(String(decoding: value, as: UTF8.self))
-                    }
+                    let texts = CSVBytes.values(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    let values = (0..<fieldNames.count).map { k -> FieldValue in k < texts.count ? .text(texts[k]) : .null }
                     features.append(
                         VectorFeature(
                             number: number, fid: Int64(number), values: values, wkb: nil, lines: first...line, unreadable: nil,

@@ -20,6 +20,11 @@ public struct VectorFeature: Sendable {
     public let unreadable: String?
     let fieldIndex: [String: Int]
 
+    /// Each field's position by its lower-cased name (the first of equal names), for the subscript.
+    static func fieldIndex(_ names: [String]) -> [String: Int] {
+        Dictionary(names.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The value of a field by name (case-insensitive), nil if there is no such field.
     public subscript(field: String) -> FieldValue? {
         guard let i = fieldIndex[field.lowercased()] else { return nil }
@@ -148,7 +153,7 @@ public final class VectorReader {
     /// sets it aside.
     public func forEach(keepingUnreadable: Bool = false, _ body: (VectorFeature) throws -> Void) throws {
         OGR_L_ResetReading(layer)
-        let index = Dictionary(fieldNames.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let index = VectorFeature.fieldIndex(fieldNames)
         var number = 0
         while true {
             GDAL.resetError()

@@ -10,10 +10,11 @@ public enum GeoPackageGeometry {
     public static func encode(_ geometry: Geometry, srsID: Int32) throws -> Data {
         var data = Data()
         data.append(contentsOf: [0x47, 0x50, 0x00]) // "GP", version 0
-        let envelope = geometry.type == .point ? nil : geometry.envelope
-        let empty = geometry.type == .point ? geometry.isEmpty : envelope == nil
+        let isPoint = geometry.type == .point
+        let envelope = isPoint ? nil : geometry.envelope
+        let empty = isPoint ? geometry.isEmpty : envelope == nil
         // flags: bit 0 = little-endian, bits 1-3 = envelope kind (0: none, 1: xy), bit 4 = empty
-        let flags: UInt8 = empty ? 0b0001_0001 : envelope == nil ? 0b0000_0001 : 0b0000_0011
+        let flags: UInt8 = 0b0000_0001 | (envelope == nil ? 0 : 0b0000_0010) | (empty ? 0b0001_0000 : 0)
         data.append(flags)
         withUnsafeBytes(of: srsID.littleEndian) { data.append(contentsOf: $0) }
         if let e = envelope {

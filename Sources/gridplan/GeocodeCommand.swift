@@ -137,8 +137,10 @@ struct GeocodeFile: ParsableCommand {
             let systems = try alsoSystems(also)
             options.gcj02 = systems.contains("gcj02")
             options.bd09 = systems.contains("bd09")
-            // Counting rows through GDAL reads the file once more: for a CSV a byte scan is enough.
-            let progress = ProgressLine("geocoding \(file)", total: csvRows(input.path) ?? (isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil))
+            // Counting rows through GDAL reads the file once more: a plain CSV's are counted, for
+            // another CSV a byte scan is enough.
+            let progress = ProgressLine(
+                "geocoding \(file)", total: reader.countedRows ?? csvRows(input.path) ?? (isatty(STDERR_FILENO) == 1 ? reader.rowCount : nil))
             let report = try BatchGeocoder.run(
                 reader: reader, geocoder: geocoder, assigner: assigner, locator: locator, options: options,
                 progress: { progress.update($0) })
