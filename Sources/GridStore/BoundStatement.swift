@@ -20,6 +20,32 @@ extension Statement {
                 guard code == SQLITE_OK else { throw failure(code) }
             }
         }
+        try stepToEnd()
+    }
+
+    /// ``run(binding:)`` for two integers, with no values to box: an R-tree bulk load writes one
+    /// such row an entry.
+    public func run(binding a: Int64, _ b: Int64) throws {
+        let statement = sqliteStatement
+        sqlite3_reset(statement)
+        var code = sqlite3_bind_int64(statement, 1, a)
+        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 2, b) }
+        guard code == SQLITE_OK else { throw failure(code) }
+        try stepToEnd()
+    }
+
+    /// ``run(binding:)`` for an integer and a blob read in place.
+    public func run(binding a: Int64, blob: UnsafeRawBufferPointer) throws {
+        let statement = sqliteStatement
+        sqlite3_reset(statement)
+        var code = sqlite3_bind_int64(statement, 1, a)
+        if code == SQLITE_OK { code = sqlite3_bind_blob(statement, 2, blob.baseAddress, Int32(blob.count), Self.transient) }
+        guard code == SQLITE_OK else { throw failure(code) }
+        try stepToEnd()
+    }
+
+    private func stepToEnd() throws {
+        let statement = sqliteStatement
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }

@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+import GridErrors
 
 /// A feature table's R-tree set aside during a bulk load, built beside the writer and given back at
 /// the load's end.
@@ -7,11 +8,11 @@ public import GRDB
 /// SQLite's R-tree takes some 10 µs a point to insert, as much as the rest of a case import's
 /// writing. While it is set aside the table is a GeoPackage layer without the `gpkg_rtree_index`
 /// extension (no virtual table, no triggers, no extension row): readers scan it, and the answers
-/// are the same. Meanwhile a thread builds the tree in a scratch database from the rows the writer
-/// has committed, read through the thread's own connection (the plan is in WAL mode, so it never
-/// holds up the writer): ``RTreeBeside``. At the end the writer creates the table's R-tree and
-/// its triggers and copies the scratch tree's shadow tables (`_node`, `_rowid`, `_parent`) into it.
-/// SQLite's R-tree module makes both trees: only its pages move, and `rtreecheck` finds them whole.
+/// are the same. Meanwhile a thread reads the boxes of the rows the writer has committed through
+/// its own connection (the plan is in WAL mode, so it never holds up the writer) and, once the
+/// writer is done, packs them into nodes: ``RTreeBeside``. At the end the writer creates the
+/// table's R-tree and its triggers and writes the packed nodes into it (``RTreeBulkLoad``), which
+/// SQLite's `rtreecheck` finds whole.
 extension FeatureTables {
     /// Whether `table` is a feature table whose R-tree is set aside.
     public static func rtreeIsSetAside(_ db: Database, table: String) throws -> Bool {
@@ -45,8 +46,11 @@ extension GeoPackage {
 }
 
 /// Builds a set-aside R-tree on a thread while a bulk load writes: told after each commit which
-/// rows it added (a range of ids) and changed, the thread reads them from the plan and puts them
-/// in a scratch tree. ``finish(_:)`` gives the tree to the plan in the writer's last transaction.
+/// rows it added (a range of ids) and changed, the thread reads their boxes from the plan; told
+/// that no more will come, it packs them into nodes. ``finish(_:)`` writes the tree into the plan
+/// in the writer's last transaction.
+///
+/// The boxes wait in memory, 24 bytes a row (240 MB for ten million), sorted in place.
 ///
 /// Only this writer's own commits are followed. Whether another process wrote in between, the
 /// writer's connection tells (`PRAGMA data_version` changes when another connection commits): then
@@ -59,8 +63,10 @@ public final class RTreeBeside: @unchecked Sendable {
     }
 
     private let plan: GeoPackage, table: String
-    private let scratch: String
-    private let queue: DatabaseQueue
+    /// The thread's own connection to the plan.
+    private let reader: DatabaseQueue
+    /// Cells a node of the tree holds (SQLite chooses by the plan's page size).
+    private let capacity: Int
     private let condition = NSCondition()
     private var work: [Work] = []
     private var closing = false, stopped = false, cancelled = false
@@ -69,46 +75,30 @@ public final class RTreeBeside: @unchecked Sendable {
     /// The writer's `data_version` when the tree began to follow it; nil when it does not.
     private var version: Int?
 
-    /// Makes the scratch database and its empty tree; no thread yet.
+    /// The thread's: the boxes of rows read whole or added, in the order read, and the latest of
+    /// the rows changed since (nil: no geometry now).
+    private var boxesRead: [RTreeEntry] = []
+    private var changed: [Int64: RTreeEntry?] = [:]
+    /// The thread's result once it has read everything: the boxes in node order, and the nodes.
+    private var packed: (entries: [RTreeEntry], tiles: [Range<Int>])?
+
+    /// Opens the thread's connection to the plan; no thread yet.
     public init(plan: GeoPackage, table: String) throws {
         self.plan = plan
         self.table = table
-        let folder = NSTemporaryDirectory()
-        Self.removeLeftovers(in: folder)
-        scratch = URL(fileURLWithPath: folder).appendingPathComponent("\(Self.scratchPrefix)\(getpid())-\(UUID().uuidString).sqlite").path
         var config = Configuration()
-        config.prepareDatabase { SpatialFunctions.register(in: $0) }
         config.busyMode = .timeout(plan.lockWait)
-        queue = try DatabaseQueue(path: scratch, configuration: config)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072")
-            try db.execute(sql: "CREATE VIRTUAL TABLE tree USING rtree(id, minx, maxx, miny, maxy)")
-        }
-    }
-
-    /// Scratch trees are named `gridplan-rtree-<process id>-<uuid>.sqlite`.
-    static let scratchPrefix = "gridplan-rtree-"
-
-    /// Removes the scratch trees (and their journals) of processes that are no longer running: a
-    /// killed bulk load leaves its tree behind, tens of megabytes for a million rows.
-    static func removeLeftovers(in folder: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.hasPrefix(scratchPrefix) {
-            guard let pid = Int32(name.dropFirst(scratchPrefix.count).prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
-            // No such process (not "not allowed to signal it": that one is running).
-            if kill(pid, 0) == -1 && errno == ESRCH {
-                try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: folder).appendingPathComponent(name).path)
-            }
-        }
+        reader = try DatabaseQueue(path: plan.path, configuration: config)
+        let pageSize = try reader.read { try Int.fetchOne($0, sql: "PRAGMA main.page_size") } ?? 4096
+        capacity = try RTreeBulkLoad.capacity(pageSize: pageSize)
     }
 
     deinit {
         cancel()
-        try? queue.close()
-        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+        try? reader.close()
     }
 
-    /// Starts following the writer: the thread first puts every row the table holds in the tree.
+    /// Starts following the writer: the thread first reads every row the table holds.
     public func follow() throws {
         version = try plan.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
         startThread(with: .all)
@@ -132,13 +122,13 @@ public final class RTreeBeside: @unchecked Sendable {
     }
 
     /// The last transaction: gives the table its R-tree and runs `body` (which must not change the
-    /// table's geometries, nor read another database than the plan's main one).
+    /// table's geometries).
     ///
-    /// Under the write lock `body` runs while the thread finishes the tree (a bulk load's index
-    /// builds on one core, the tree's last batches on the other), then the R-tree is created and the
-    /// scratch tree copied in. When another connection wrote since the tree began to follow the
-    /// writer, the tree is first built again from the whole table outside the lock, so that other
-    /// writers are not held up by it; after `attemptsOutsideLock` such rounds, under the lock.
+    /// Under the write lock `body` runs while the thread reads the last rows and packs the tree (a
+    /// bulk load's index builds on one core, the packing on the other), then the R-tree is created
+    /// and the packed nodes written. When another connection wrote since the tree began to follow
+    /// the writer, the boxes are first read again from the whole table outside the lock, so that
+    /// other writers are not held up by it; after `attemptsOutsideLock` such rounds, under the lock.
     public func finish<T>(attemptsOutsideLock: Int = 3, _ body: (Database) throws -> T) throws -> T {
         close()
         var attempts = 0
@@ -165,18 +155,9 @@ public final class RTreeBeside: @unchecked Sendable {
     /// builds it again from the whole table), then gives the table the tree. Nil, with nothing
     /// done, when (not rebuilding) another connection wrote since the tree began to follow.
     private func underLock<T>(rebuilding: Bool, _ body: (Database) throws -> T) throws -> T? {
-        let r = "rtree_\(table)_geom"
-        return try plan.database.writeWithoutTransaction { db in
-            // Attached before the transaction, which may not attach.
-            try db.execute(sql: "ATTACH DATABASE ? AS rtree_scratch", arguments: [scratch])
-            defer { try? db.execute(sql: "DETACH DATABASE rtree_scratch") }
+        try plan.database.writeWithoutTransaction { db in
             var result: T?
-            // Deferred, with a first write to take the plan's lock: an immediate transaction would
-            // also lock the scratch database the thread writes. Nothing may read it before the
-            // copy: a read lock there would stop the thread's commits (`body` names main's tables
-            // where a name could be searched in every database, as pragma functions do).
-            try db.inTransaction(.deferred) {
-                try db.execute(sql: "UPDATE gpkg_contents SET last_change = last_change WHERE table_name = ?", arguments: [table])
+            try db.inTransaction(.immediate) {
                 // Another writer's load may have given the tree back meanwhile: its triggers have
                 // kept it since.
                 guard try FeatureTables.rtreeIsSetAside(db, table: table) else {
@@ -192,27 +173,17 @@ public final class RTreeBeside: @unchecked Sendable {
                 }
                 result = try body(db)
                 try waitForThread()
+                guard var tree = packed else { throw GridplanError(.failed, "the R-tree of \(table) was not built") }
+                packed = nil
                 try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
-                try copyScratch(into: r, db)
+                try RTreeBulkLoad.write(&tree.entries, tiles: tree.tiles, tiledFor: capacity, into: "rtree_\(table)_geom", db)
                 return .commit
             }
             return result
         }
     }
 
-    /// Replaces the pages of `r`, a new and empty R-tree with the scratch tree's columns, with the
-    /// scratch tree's.
-    private func copyScratch(into r: String, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                DELETE FROM \(r)_node;
-                INSERT INTO \(r)_node SELECT * FROM rtree_scratch.tree_node;
-                INSERT INTO \(r)_rowid SELECT * FROM rtree_scratch.tree_rowid;
-                INSERT INTO \(r)_parent SELECT * FROM rtree_scratch.tree_parent;
-                """)
-    }
-
-    /// No more work will come: the thread ends when it has done what is queued.
+    /// No more work will come: the thread packs the tree when it has done what is queued.
     private func close() {
         condition.lock()
         closing = true
@@ -226,6 +197,7 @@ public final class RTreeBeside: @unchecked Sendable {
         self.closing = closing
         stopped = false
         error = nil
+        packed = nil
         condition.unlock()
         let thread = Thread { [self] in
             do {
@@ -254,41 +226,77 @@ public final class RTreeBeside: @unchecked Sendable {
     }
 
     private func run() throws {
-        let envelope = "SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM plan.\(table)"
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "ATTACH DATABASE ? AS plan", arguments: [plan.path])
-            defer { try? db.execute(sql: "DETACH DATABASE plan") }
+        let boxes = "SELECT fid, geom FROM main.\"\(table)\""
+        try reader.inDatabase { db in
             while true {
                 condition.lock()
                 while work.isEmpty && !closing && !cancelled { condition.wait() }
                 if cancelled || work.isEmpty {
                     condition.unlock()
-                    return
+                    break
                 }
                 let next = work.removeFirst()
                 condition.unlock()
-                // Deferred: an immediate transaction would wait for the plan's write lock too.
+                // One snapshot a piece of work.
                 try db.inTransaction(.deferred) {
                     switch next {
                     case .all:
-                        try db.execute(sql: "DELETE FROM tree")
-                        try db.execute(sql: "INSERT INTO tree \(envelope) WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)")
+                        boxesRead.removeAll(keepingCapacity: true)
+                        changed = [:]
+                        try Self.boxes(db, "\(boxes) WHERE geom NOT NULL ORDER BY fid", []) { _, entry in
+                            if let entry { boxesRead.append(entry) }
+                        }
                     case .added(let after, let through):
-                        try db.execute(
-                            sql: "INSERT OR REPLACE INTO tree \(envelope) WHERE fid > ? AND fid <= ? AND geom NOT NULL AND NOT ST_IsEmpty(geom)",
-                            arguments: [after, through])
+                        try Self.boxes(db, "\(boxes) WHERE fid > ? AND fid <= ? AND geom NOT NULL ORDER BY fid", [after, through]) { _, entry in
+                            if let entry { boxesRead.append(entry) }
+                        }
                     case .changed(let fids):
-                        let delete = try db.makeStatement(sql: "DELETE FROM tree WHERE id = ?")
-                        let insert = try db.makeStatement(
-                            sql: "INSERT INTO tree \(envelope) WHERE fid = ? AND geom NOT NULL AND NOT ST_IsEmpty(geom)")
+                        for fid in fids { changed[fid] = .some(nil) }
                         for fid in fids {
-                            try delete.execute(arguments: [fid])
-                            try insert.execute(arguments: [fid])
+                            try Self.boxes(db, "\(boxes) WHERE fid = ?", [fid]) { _, entry in changed[fid] = .some(entry) }
                         }
                     }
                     return .commit
                 }
             }
+        }
+        condition.lock()
+        let done = cancelled
+        condition.unlock()
+        if !done { pack() }
+    }
+
+    /// The boxes read, with the changes over them and each row once, packed into nodes.
+    private func pack() {
+        var entries = boxesRead
+        boxesRead = []
+        if !changed.isEmpty {
+            entries.removeAll { changed.index(forKey: $0.id) != nil }
+            entries += changed.values.compactMap { $0 }
+            changed = [:]
+        }
+        // The whole table's read and a batch's range may both hold a row; changes come last.
+        if !zip(entries, entries.dropFirst()).allSatisfy({ $0.id < $1.id }) {
+            entries.sort { $0.id < $1.id }
+            var kept = 0
+            for k in entries.indices where kept == 0 || entries[k].id != entries[kept - 1].id {
+                entries[kept] = entries[k]
+                kept += 1
+            }
+            entries.removeLast(entries.count - kept)
+        }
+        let tiles = RTreeBulkLoad.tile(&entries, capacity: capacity)
+        packed = (entries, tiles)
+    }
+
+    /// Runs `sql`, which selects `fid, geom`, and hands each row's id and box (nil when it has no
+    /// readable, non-empty geometry).
+    private static func boxes(_ db: Database, _ sql: String, _ arguments: StatementArguments, _ each: (Int64, RTreeEntry?) -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let fid: Int64 = row[0]
+            let envelope = row.dataNoCopy(atIndex: 1).flatMap { try? GeoPackageGeometry.envelope($0) }
+            each(fid, envelope.flatMap { RTreeEntry(id: fid, envelope: $0) })
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GridErrors
 import GridGeometry
 import GridTestSupport
 import Grids
@@ -110,24 +111,109 @@ import Testing
         }
     }
 
-    /// A killed load's scratch tree is removed by the next one; a running process's is kept.
-    @Test func scratchTreesOfEndedProcessesAreRemoved() throws {
-        let folder = NSTemporaryDirectory()
-        let ended = Process()
-        ended.executableURL = URL(fileURLWithPath: "/bin/true")
-        try ended.run()
-        ended.waitUntilExit()
-        let names = [
-            "\(RTreeBeside.scratchPrefix)\(ended.processIdentifier)-\(UUID().uuidString).sqlite",
-            "\(RTreeBeside.scratchPrefix)\(ended.processIdentifier)-\(UUID().uuidString).sqlite-journal",
-            "\(RTreeBeside.scratchPrefix)1-\(UUID().uuidString).sqlite", // init: running
-            "\(RTreeBeside.scratchPrefix)\(getpid())-\(UUID().uuidString).sqlite", // this process
-        ]
-        for name in names { FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1])) }
-        defer { for name in names { try? FileManager.default.removeItem(atPath: folder + "/" + name) } }
-        RTreeBeside.removeLeftovers(in: folder)
-        let left = names.map { FileManager.default.fileExists(atPath: folder + "/" + $0) }
-        #expect(left == [false, false, true, true])
+    /// The boxes a bulk load writes are those SQLite's R-tree stores for the same rows: its
+    /// rounding of doubles to 32-bit floats, over magnitudes, signs and exact values.
+    @Test func entriesRoundAsSQLitesRTreeDoes() throws {
+        var random = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 1, -1, 0.1, -0.1, 110.3725, 21.25, -180, 180, 1e-30, -1e-30, 3.4e38, 16_777_217, -16_777_217]
+        for _ in 0..<5000 {
+            let magnitude = [1e-6, 1, 180, 1e6, 1e12].randomElement(using: &random)!
+            values.append(Double.random(in: -magnitude...magnitude, using: &random))
+        }
+        let queue = try DatabaseQueue()
+        let stored = try queue.write { db -> [Row] in
+            try db.execute(sql: "CREATE VIRTUAL TABLE t USING rtree(id, minx, maxx, miny, maxy)")
+            for (k, v) in values.enumerated() {
+                try db.execute(sql: "INSERT INTO t VALUES (?, ?, ?, ?, ?)", arguments: [k, v, v, -v, -v])
+            }
+            return try Row.fetchAll(db, sql: "SELECT minx, maxx, miny, maxy FROM t ORDER BY id")
+        }
+        #expect(stored.count == values.count)
+        for (v, row) in zip(values, stored) {
+            let entry = try #require(RTreeEntry(id: 1, envelope: Envelope(minX: v, minY: -v, maxX: v, maxY: -v)))
+            let want: [Double] = (0..<4).map { row[$0] }
+            let got: [Double] = [Double(entry.minX), Double(entry.maxX), Double(entry.minY), Double(entry.maxY)]
+            #expect(got == want, "\(v)")
+        }
+    }
+
+    /// A bulk-loaded tree is whole by SQLite's own check, holds the same entries as one the module
+    /// built row by row, answers every window the same, and stays whole under the module's own
+    /// inserts, updates and deletes afterwards. Sizes from an empty tree to three levels; a file
+    /// with small pages (fewer cells a node than the entries were tiled for).
+    @Test func bulkLoadedTreeEqualsOneBuiltRowByRow() throws {
+        var random = SystemRandomNumberGenerator()
+        for (count, pageSize) in [(0, 4096), (1, 4096), (51, 4096), (52, 4096), (2000, 4096), (30_000, 4096), (3000, 1024)] {
+            let queue = try DatabaseQueue()
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+                try db.execute(sql: "CREATE VIRTUAL TABLE packed USING rtree(id, minx, maxx, miny, maxy)")
+                try db.execute(sql: "CREATE VIRTUAL TABLE inserted USING rtree(id, minx, maxx, miny, maxy)")
+            }
+            // Points and small boxes over a county, some on the same spot; ids not in order.
+            var entries: [RTreeEntry] = (0..<count).compactMap { k in
+                let x = Double.random(in: 110...111, using: &random), y = k % 7 == 0 ? 21.5 : Double.random(in: 21...22, using: &random)
+                let w = k % 3 == 0 ? 0 : Double.random(in: 0...0.01, using: &random)
+                return RTreeEntry(id: Int64(k * 7 + 3), envelope: Envelope(minX: x, minY: y, maxX: x + w, maxY: y + w))
+            }
+            entries.shuffle(using: &random)
+            try queue.write { db in
+                let insert = try db.makeStatement(sql: "INSERT INTO inserted VALUES (?, ?, ?, ?, ?)")
+                for e in entries { try insert.execute(arguments: [e.id, e.minX, e.maxX, e.minY, e.maxY]) }
+                let tiles = RTreeBulkLoad.tile(&entries, capacity: 51)
+                try RTreeBulkLoad.write(&entries, tiles: tiles, tiledFor: 51, into: "packed", db)
+            }
+            try queue.write { db in
+                for tree in ["packed", "inserted"] {
+                    #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('\(tree)')") == "ok", "\(count) \(tree)")
+                }
+                let all = "SELECT id, minx, maxx, miny, maxy FROM %@ ORDER BY id"
+                let packed = try Row.fetchAll(db, sql: all.replacingOccurrences(of: "%@", with: "packed"))
+                #expect(packed.count == count)
+                #expect(packed == (try Row.fetchAll(db, sql: all.replacingOccurrences(of: "%@", with: "inserted"))))
+                if count > 51 {
+                    // More than one level: the root is an inner node and its depth is written.
+                    #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM packed_node") ?? 0 > 1)
+                    #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM packed_parent") ?? 0 > 0)
+                }
+                func expectSameWindows(_ label: String) throws {
+                    for _ in 0..<100 {
+                        let x = Double.random(in: 109.9...111, using: &random), y = Double.random(in: 20.9...22, using: &random)
+                        let d = Double.random(in: 0...0.3, using: &random)
+                        let window = "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ? ORDER BY id"
+                        let arguments: StatementArguments = [x + d, x, y + d, y]
+                        let a = try Int64.fetchAll(db, sql: "SELECT id FROM packed \(window)", arguments: arguments)
+                        let b = try Int64.fetchAll(db, sql: "SELECT id FROM inserted \(window)", arguments: arguments)
+                        #expect(a == b, "\(count) \(label)")
+                    }
+                }
+                try expectSameWindows("loaded")
+                // The module's own changes to a loaded tree: inserts, moves, deletes.
+                for k in 0..<min(count, 500) {
+                    let id = Int64(k * 7 + 3), x = Double.random(in: 110...111, using: &random)
+                    for tree in ["packed", "inserted"] {
+                        switch k % 3 {
+                        case 0: try db.execute(sql: "DELETE FROM \(tree) WHERE id = ?", arguments: [id])
+                        case 1: try db.execute(sql: "UPDATE \(tree) SET minx = ?, maxx = ? WHERE id = ?", arguments: [x, x, id])
+                        default: try db.execute(sql: "INSERT INTO \(tree) VALUES (?, ?, ?, 21.5, 21.5)", arguments: [1_000_000 + k, x, x])
+                        }
+                    }
+                }
+                #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('packed')") == "ok", "\(count) after changes")
+                try expectSameWindows("changed")
+            }
+        }
+    }
+
+    /// A bulk load refuses a tree that already holds entries.
+    @Test func bulkLoadWritesOnlyANewTree() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE VIRTUAL TABLE t USING rtree(id, minx, maxx, miny, maxy); INSERT INTO t VALUES (1, 0, 1, 0, 1)")
+            var entries = [RTreeEntry(id: 2, minX: 0, maxX: 1, minY: 0, maxY: 1)]
+            #expect(throws: GridplanError.self) { try RTreeBulkLoad.write(&entries, tiles: [0..<1], tiledFor: 51, into: "t", db) }
+            #expect(try Int.fetchAll(db, sql: "SELECT id FROM t") == [1])
+        }
     }
 
     @Test func setAsideRTreeComesBackWholeWithWhatItHeld() throws {

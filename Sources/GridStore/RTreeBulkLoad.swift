@@ -1,0 +1,176 @@
+import Foundation
+public import GRDB
+import GridErrors
+public import GridGeometry
+
+/// One entry of a two-dimensional SQLite R-tree as the module stores it: an id and a box of 32-bit
+/// floats.
+public struct RTreeEntry: Sendable, Equatable {
+    public var id: Int64
+    public var minX: Float, maxX: Float, minY: Float, maxY: Float
+
+    public init(id: Int64, minX: Float, maxX: Float, minY: Float, maxY: Float) {
+        self.id = id
+        self.minX = minX; self.maxX = maxX; self.minY = minY; self.maxY = maxY
+    }
+
+    /// The box SQLite's R-tree stores for `envelope`. A coordinate a 32-bit float cannot hold is
+    /// moved outwards by scaling it by 1 ± 2⁻²³, as the module does when it takes a row, so that
+    /// the box holds the envelope and a bulk-loaded entry equals an inserted one (a test compares
+    /// them). Nil for a coordinate that is not a number.
+    public init?(id: Int64, envelope e: Envelope) {
+        guard !(e.minX.isNaN || e.minY.isNaN || e.maxX.isNaN || e.maxY.isNaN), e.minX <= e.maxX, e.minY <= e.maxY else { return nil }
+        self.init(id: id, minX: Self.down(e.minX), maxX: Self.up(e.maxX), minY: Self.down(e.minY), maxY: Self.up(e.maxY))
+    }
+
+    private static let towardZero = 1 - 1.0 / 8_388_608, awayFromZero = 1 + 1.0 / 8_388_608
+
+    static func down(_ d: Double) -> Float {
+        let f = Float(d)
+        return Double(f) > d ? Float(d * (d < 0 ? awayFromZero : towardZero)) : f
+    }
+
+    static func up(_ d: Double) -> Float {
+        let f = Float(d)
+        return Double(f) < d ? Float(d * (d < 0 ? towardZero : awayFromZero)) : f
+    }
+
+    /// The box holding both, with this one's id.
+    func union(_ other: RTreeEntry) -> RTreeEntry {
+        RTreeEntry(id: id, minX: min(minX, other.minX), maxX: max(maxX, other.maxX), minY: min(minY, other.minY), maxY: max(maxY, other.maxY))
+    }
+
+    var centerX: Float { minX / 2 + maxX / 2 }
+    var centerY: Float { minY / 2 + maxY / 2 }
+}
+
+/// Writes a whole SQLite R-tree at once into a new, empty one: the entries packed into full nodes
+/// bottom up, each node written once.
+///
+/// SQLite's R-tree module has no bulk load: each insert walks the tree and rewrites a node, some
+/// 10 µs a point (as long as all the rest of a case's import). Packing is Sort-Tile-Recursive:
+/// the entries sorted by x into vertical slices, each slice sorted by y and cut into nodes, the
+/// nodes' boxes packed so again, up to one root. The module's own format, which its
+/// `rtreecheck()` verifies (the tests run it): the shadow table `<tree>_node` holds the nodes
+/// (number 1 the root, whose first two bytes give the tree's depth), each a two-byte cell count
+/// then cells of an 8-byte id (a row's, or in an inner node a child node's number) and the box's
+/// four floats, all big-endian, in blobs of the size the module chose when it made the tree;
+/// `<tree>_rowid` gives each row's leaf and `<tree>_parent` each node's parent.
+public enum RTreeBulkLoad {
+    /// Bytes of a cell: the id and four 32-bit coordinates.
+    static let cellBytes = 24
+
+    /// How many cells a node of an R-tree made in a database with `pageSize`-byte pages holds:
+    /// asked of SQLite, by making such a tree in memory.
+    public static func capacity(pageSize: Int) throws -> Int {
+        let probe = try DatabaseQueue()
+        return try probe.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+            try db.execute(sql: "CREATE VIRTUAL TABLE probe USING rtree(id, minx, maxx, miny, maxy)")
+            return (try nodeBytes(of: "probe", db) - 4) / cellBytes
+        }
+    }
+
+    /// The size of the R-tree `tree`'s nodes, its root's: every node has it.
+    static func nodeBytes(of tree: String, _ db: Database) throws -> Int {
+        guard let bytes = try Int.fetchOne(db, sql: "SELECT length(data) FROM \"\(tree)_node\" WHERE nodeno = 1") else {
+            throw GridplanError(.failed, "the R-tree \(tree) has no root node")
+        }
+        return bytes
+    }
+
+    /// Orders `entries` into nodes of at most `capacity` cells and returns each node's range: the
+    /// entries sorted by the x of their centres into about √(nodes) slices, each slice sorted by y
+    /// and cut into nodes. Slices and nodes are filled evenly, so no node is nearly empty (SQLite
+    /// merges a node under a third full away when a row is deleted from it).
+    public static func tile(_ entries: inout [RTreeEntry], capacity: Int) -> [Range<Int>] {
+        let n = entries.count
+        guard n > capacity else { return n == 0 ? [] : [0..<n] }
+        let nodes = (n + capacity - 1) / capacity
+        let slices = Int(Double(nodes).squareRoot().rounded(.up))
+        entries.sort { $0.centerX < $1.centerX }
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(nodes + slices)
+        for slice in evenParts(of: 0..<n, count: slices) {
+            entries[slice].sort { $0.centerY < $1.centerY }
+            ranges += evenParts(of: slice, count: (slice.count + capacity - 1) / capacity)
+        }
+        return ranges
+    }
+
+    /// `range` cut into `count` consecutive parts whose sizes differ by at most one.
+    static func evenParts(of range: Range<Int>, count: Int) -> [Range<Int>] {
+        let size = range.count / count, longer = range.count % count
+        var start = range.lowerBound
+        return (0..<count).map { k in
+            let end = start + size + (k < longer ? 1 : 0)
+            defer { start = end }
+            return start..<end
+        }
+    }
+
+    /// Writes `entries` (distinct ids), as ``tile(_:capacity:)`` ordered them for `tiledFor` cells
+    /// a node, as the whole content of the R-tree `tree`, which must be empty; in the caller's
+    /// transaction. Tiled again when the tree's nodes hold another number of cells.
+    public static func write(_ entries: inout [RTreeEntry], tiles: [Range<Int>], tiledFor: Int, into tree: String, _ db: Database) throws {
+        let nodeBytes = try nodeBytes(of: tree, db), capacity = (nodeBytes - 4) / cellBytes
+        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(tree)_rowid\"") == 0 else {
+            throw GridplanError(.failed, "the R-tree \(tree) is not empty: a bulk load writes only a new tree")
+        }
+        let tiles = capacity == tiledFor ? tiles : tile(&entries, capacity: capacity)
+        let writeNode = try db.makeStatement(sql: "INSERT OR REPLACE INTO \"\(tree)_node\" (nodeno, data) VALUES (?, ?)")
+        var node = [UInt8](repeating: 0, count: nodeBytes)
+        func write(_ number: Int64, depth: Int, _ cells: ArraySlice<RTreeEntry>) throws {
+            node.withUnsafeMutableBytes { b in
+                for k in 0..<nodeBytes { b[k] = 0 }
+                b.storeBytes(of: UInt16(depth).bigEndian, as: UInt16.self)
+                b.storeBytes(of: UInt16(cells.count).bigEndian, toByteOffset: 2, as: UInt16.self)
+                var at = 4
+                for cell in cells {
+                    b.storeBytes(of: cell.id.bigEndian, toByteOffset: at, as: Int64.self)
+                    b.storeBytes(of: cell.minX.bitPattern.bigEndian, toByteOffset: at + 8, as: UInt32.self)
+                    b.storeBytes(of: cell.maxX.bitPattern.bigEndian, toByteOffset: at + 12, as: UInt32.self)
+                    b.storeBytes(of: cell.minY.bitPattern.bigEndian, toByteOffset: at + 16, as: UInt32.self)
+                    b.storeBytes(of: cell.maxY.bitPattern.bigEndian, toByteOffset: at + 20, as: UInt32.self)
+                    at += cellBytes
+                }
+            }
+            try node.withUnsafeBytes { try writeNode.run(binding: number, blob: $0) }
+        }
+        // Leaves first, numbered from 2; then each level of inner nodes; the root, number 1, last.
+        var leafOf: [(row: Int64, leaf: Int64)] = []
+        leafOf.reserveCapacity(entries.count)
+        var parentOf: [(node: Int64, parent: Int64)] = []
+        var level = entries[...], levelTiles = tiles, depth = 0, next: Int64 = 2
+        while level.count > capacity {
+            var above: [RTreeEntry] = []
+            above.reserveCapacity(levelTiles.count)
+            for tile in levelTiles {
+                let cells = level[level.startIndex + tile.lowerBound..<level.startIndex + tile.upperBound]
+                try write(next, depth: 0, cells)
+                for cell in cells {
+                    if depth == 0 { leafOf.append((cell.id, next)) } else { parentOf.append((cell.id, next)) }
+                }
+                var box = cells[cells.startIndex]
+                box.id = next
+                for cell in cells.dropFirst() { box = box.union(cell) }
+                above.append(box)
+                next += 1
+            }
+            levelTiles = tile(&above, capacity: capacity)
+            level = above[...]
+            depth += 1
+        }
+        try write(1, depth: depth, level)
+        for cell in level {
+            if depth == 0 { leafOf.append((cell.id, 1)) } else { parentOf.append((cell.id, 1)) }
+        }
+        // In key order, so that each insert appends to its table's b-tree.
+        leafOf.sort { $0.row < $1.row }
+        let writeRow = try db.makeStatement(sql: "INSERT INTO \"\(tree)_rowid\" (rowid, nodeno) VALUES (?, ?)")
+        for (row, leaf) in leafOf { try writeRow.run(binding: row, leaf) }
+        parentOf.sort { $0.node < $1.node }
+        let writeParent = try db.makeStatement(sql: "INSERT INTO \"\(tree)_parent\" (nodeno, parentnode) VALUES (?, ?)")
+        for (child, parent) in parentOf { try writeParent.run(binding: child, parent) }
+    }
+}
