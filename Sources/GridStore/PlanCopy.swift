@@ -56,7 +56,7 @@ public final class StoreSnapshot: Sendable {
 
 extension GeoPackage {
     /// Runs `body`, which fills the empty `tables` of a new plan, with their indexes and R-tree insert
-    /// triggers set aside; then builds each index once and fills each R-tree in one pass. A bulk load
+    /// triggers set aside; then builds each index once and bulk-loads each R-tree (``RTreeBulkLoad``). A bulk load
     /// sorts each index once instead of updating every index and the R-tree a row at a time.
     public func loadingWithoutIndexes<T>(_ tables: [String], _ body: () async throws -> T) async throws -> T {
         let saved = try write { db -> [String] in
@@ -81,13 +81,7 @@ extension GeoPackage {
                 for sql in saved { try db.execute(sql: sql) }
                 for table in tables {
                     guard let column = try Self.geometryColumn(of: table, db) else { continue }
-                    let g = column.quotedDatabaseIdentifier
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO \("rtree_\(table)_\(column)".quotedDatabaseIdentifier)
-                            SELECT rowid, ST_MinX(\(g)), ST_MaxX(\(g)), ST_MinY(\(g)), ST_MaxY(\(g)) FROM \(table.quotedDatabaseIdentifier)
-                            WHERE \(g) NOT NULL AND NOT ST_IsEmpty(\(g))
-                            """)
+                    try RTreeBulkLoad.fill(db, table: table, column: column)
                 }
             }
         }

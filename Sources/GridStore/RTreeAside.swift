@@ -243,17 +243,18 @@ public final class RTreeBeside: @unchecked Sendable {
                     case .all:
                         boxesRead.removeAll(keepingCapacity: true)
                         changed = [:]
-                        try Self.boxes(db, "\(boxes) WHERE geom NOT NULL ORDER BY fid", []) { _, entry in
+                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL ORDER BY fid", []) { _, entry in
                             if let entry { boxesRead.append(entry) }
                         }
                     case .added(let after, let through):
-                        try Self.boxes(db, "\(boxes) WHERE fid > ? AND fid <= ? AND geom NOT NULL ORDER BY fid", [after, through]) { _, entry in
+                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE fid > ? AND fid <= ? AND geom NOT NULL ORDER BY fid", [after, through]) {
+                            _, entry in
                             if let entry { boxesRead.append(entry) }
                         }
                     case .changed(let fids):
                         for fid in fids { changed[fid] = .some(nil) }
                         for fid in fids {
-                            try Self.boxes(db, "\(boxes) WHERE fid = ?", [fid]) { _, entry in changed[fid] = .some(entry) }
+                            try RTreeBulkLoad.boxes(db, "\(boxes) WHERE fid = ?", [fid]) { _, entry in changed[fid] = .some(entry) }
                         }
                     }
                     return .commit
@@ -287,16 +288,5 @@ public final class RTreeBeside: @unchecked Sendable {
         }
         let tiles = RTreeBulkLoad.tile(&entries, capacity: capacity)
         packed = (entries, tiles)
-    }
-
-    /// Runs `sql`, which selects `fid, geom`, and hands each row's id and box (nil when it has no
-    /// readable, non-empty geometry).
-    private static func boxes(_ db: Database, _ sql: String, _ arguments: StatementArguments, _ each: (Int64, RTreeEntry?) -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-            let fid: Int64 = row[0]
-            let envelope = row.dataNoCopy(atIndex: 1).flatMap { try? GeoPackageGeometry.envelope($0) }
-            each(fid, envelope.flatMap { RTreeEntry(id: fid, envelope: $0) })
-        }
     }
 }

@@ -79,6 +79,34 @@ public enum RTreeBulkLoad {
         return bytes
     }
 
+    /// Fills the empty R-tree of `table`'s geometry `column` from all the table's rows at once, in
+    /// the caller's transaction.
+    public static func fill(_ db: Database, table: String, column: String) throws {
+        let tree = "rtree_\(table)_\(column)"
+        var entries: [RTreeEntry] = []
+        try boxes(
+            db,
+            "SELECT rowid, \(column.quotedDatabaseIdentifier) FROM \(table.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) NOT NULL"
+        ) { _, entry in
+            if let entry { entries.append(entry) }
+        }
+        let capacity = (try nodeBytes(of: tree, db) - 4) / cellBytes
+        let tiles = tile(&entries, capacity: capacity)
+        try write(&entries, tiles: tiles, tiledFor: capacity, into: tree, db)
+    }
+
+    /// Runs `sql`, which selects an id and a GeoPackage geometry, and hands each row's id and box
+    /// (nil when its geometry is empty or unreadable: the R-tree triggers leave such rows out).
+    public static func boxes(_ db: Database, _ sql: String, _ arguments: StatementArguments = [], _ each: (Int64, RTreeEntry?) throws -> Void) throws
+    {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let envelope = row.dataNoCopy(atIndex: 1).flatMap { try? GeoPackageGeometry.envelope($0) }
+            try each(id, envelope.flatMap { RTreeEntry(id: id, envelope: $0) })
+        }
+    }
+
     /// Orders `entries` into nodes of at most `capacity` cells and returns each node's range: the
     /// entries sorted by the x of their centres into about √(nodes) slices, each slice sorted by y
     /// and cut into nodes. Slices and nodes are filled evenly, so no node is nearly empty (SQLite
