@@ -139,7 +139,8 @@ public enum RTreeBulkLoad {
 
     /// Writes `entries` (distinct ids), as ``tile(_:capacity:)`` ordered them for `tiledFor` cells
     /// a node, as the whole content of the R-tree `tree`, which must be empty; in the caller's
-    /// transaction. Tiled again when the tree's nodes hold another number of cells.
+    /// transaction. Tiled again when the tree's nodes hold another number of cells. Uses up
+    /// `entries`: they are left sorted by id, their boxes overwritten.
     public static func write(_ entries: inout [RTreeEntry], tiles: [Range<Int>], tiledFor: Int, into tree: String, _ db: Database) throws {
         let nodeBytes = try nodeBytes(of: tree, db), capacity = (nodeBytes - 4) / cellBytes
         guard try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(tree)_rowid\"") == 0 else {
@@ -166,39 +167,54 @@ public enum RTreeBulkLoad {
             try node.withUnsafeBytes { try writeNode.run(binding: number, blob: $0) }
         }
         // Leaves first, numbered from 2; then each level of inner nodes; the root, number 1, last.
-        var leafOf: [(row: Int64, leaf: Int64)] = []
-        leafOf.reserveCapacity(entries.count)
+        // Once its leaf is written an entry's box is not needed again: its first float keeps the
+        // leaf's number instead, and `_rowid` is written from the entries alone (no second array of
+        // 16 bytes a row).
+        func leaf(_ k: Int, is number: Int64) { entries[k].minX = Float(bitPattern: UInt32(number)) }
         var parentOf: [(node: Int64, parent: Int64)] = []
-        var level = entries[...], levelTiles = tiles, depth = 0, next: Int64 = 2
-        while level.count > capacity {
-            var above: [RTreeEntry] = []
-            above.reserveCapacity(levelTiles.count)
-            for tile in levelTiles {
-                let cells = level[level.startIndex + tile.lowerBound..<level.startIndex + tile.upperBound]
-                try write(next, depth: 0, cells)
-                for cell in cells {
-                    if depth == 0 { leafOf.append((cell.id, next)) } else { parentOf.append((cell.id, next)) }
-                }
-                var box = cells[cells.startIndex]
-                box.id = next
-                for cell in cells.dropFirst() { box = box.union(cell) }
-                above.append(box)
+        if entries.count <= capacity {
+            try write(1, depth: 0, entries[...])
+            for k in entries.indices { leaf(k, is: 1) }
+        } else {
+            var next: Int64 = 2, level: [RTreeEntry] = [], depth = 1
+            level.reserveCapacity(tiles.count)
+            for tile in tiles {
+                try write(next, depth: 0, entries[tile])
+                level.append(bounds(of: entries[tile], id: next))
+                for k in tile { leaf(k, is: next) }
                 next += 1
             }
-            levelTiles = tile(&above, capacity: capacity)
-            level = above[...]
-            depth += 1
-        }
-        try write(1, depth: depth, level)
-        for cell in level {
-            if depth == 0 { leafOf.append((cell.id, 1)) } else { parentOf.append((cell.id, 1)) }
+            var levelTiles = tile(&level, capacity: capacity)
+            while level.count > capacity {
+                var above: [RTreeEntry] = []
+                above.reserveCapacity(levelTiles.count)
+                for tile in levelTiles {
+                    try write(next, depth: 0, level[tile])
+                    for cell in level[tile] { parentOf.append((cell.id, next)) }
+                    above.append(bounds(of: level[tile], id: next))
+                    next += 1
+                }
+                levelTiles = tile(&above, capacity: capacity)
+                level = above
+                depth += 1
+            }
+            try write(1, depth: depth, level[...])
+            for cell in level { parentOf.append((cell.id, 1)) }
         }
         // In key order, so that each insert appends to its table's b-tree.
-        leafOf.sort { $0.row < $1.row }
+        entries.sort { $0.id < $1.id }
         let writeRow = try db.makeStatement(sql: "INSERT INTO \"\(tree)_rowid\" (rowid, nodeno) VALUES (?, ?)")
-        for (row, leaf) in leafOf { try writeRow.run(binding: row, leaf) }
+        for entry in entries { try writeRow.run(binding: entry.id, Int64(entry.minX.bitPattern)) }
         parentOf.sort { $0.node < $1.node }
         let writeParent = try db.makeStatement(sql: "INSERT INTO \"\(tree)_parent\" (nodeno, parentnode) VALUES (?, ?)")
         for (child, parent) in parentOf { try writeParent.run(binding: child, parent) }
+    }
+
+    /// The box holding `cells`, as the cell of the node `id` in its parent.
+    static func bounds(of cells: ArraySlice<RTreeEntry>, id: Int64) -> RTreeEntry {
+        var box = cells[cells.startIndex]
+        box.id = id
+        for cell in cells.dropFirst() { box = box.union(cell) }
+        return box
     }
 }
