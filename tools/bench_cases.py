@@ -16,6 +16,7 @@ and statuses. Measured in one run on the same file:
 """
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -69,8 +70,19 @@ def main():
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--hits", type=int, default=1000, help="cases a query box should return, about")
+    parser.add_argument("--keep", action="store_true", help="keep the CSV and both files (GBs at 10 M cases) in the work folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-cases-"))
+    try:
+        return measure(args, work)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args, work):
     db = work / "plan.gpkg"
     for level, name in [("street", "streets"), ("community", "communities"), ("area", "areas"), ("unit", "units")]:
         parent = [] if level == "street" else ["--parent-field", "parent"]

@@ -107,6 +107,10 @@ package enum CaseImporter {
                 try CaseIndexes.restore(db)
             }
         }
+        // The index builds at the end sort every row: their sorter spills to a file, not to memory
+        // as the plan's connections otherwise keep temporary data (it would grow with the rows).
+        if bulk { try file?.temporaryData(inMemory: false) }
+        defer { if bulk { try? file?.temporaryData(inMemory: true) } }
         // The R-tree set aside is built on a thread from the rows each batch commits.
         let tree = try bulk ? file.map { try RTreeBeside(plan: $0, table: "cases") } : nil
         try tree?.follow()

@@ -56,7 +56,7 @@ public final class GeoPackage: Sendable {
             // and every long job is resumable.
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY") // see temporaryData(inMemory:)
         }
         config.busyMode = .callback(Self.waiter(path: path, lockWait: lockWait))
         do {
@@ -85,6 +85,13 @@ public final class GeoPackage: Sendable {
         if try queue.read({ try migrator.hasCompletedMigrations($0) }) { return queue }
         try queue.close()
         return nil
+    }
+
+    /// Where the writer's connection keeps temporary data (sorters spilling, temporary tables):
+    /// in memory as every connection does (fast for a question's sort), or in temporary files for
+    /// a bulk load, whose index builds sort every row of the table.
+    public func temporaryData(inMemory: Bool) throws {
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = \(inMemory ? "MEMORY" : "FILE")") }
     }
 
     /// SQLite's busy handler: when another process holds the write lock, says so once (see

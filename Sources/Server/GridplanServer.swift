@@ -85,9 +85,10 @@ package enum GridplanServer {
             router.add(middleware: RequestLogMiddleware(logger: requests, tokens: options.tokens))
         }
         if let origin = options.corsOrigin {
+            let allowed: CORSMiddleware<BasicRequestContext>.AllowOriginExtended = origin == "*" ? .all : .custom(origin)
             router.add(
                 middleware: CORSMiddleware(
-                    allowOrigin: origin == "*" ? .all : .custom(origin), allowHeaders: [.accept, .authorization, .contentType, .origin],
+                    allowOrigin: allowed, allowHeaders: [.accept, .authorization, .contentType, .origin],
                     allowMethods: [.get, .head, .options, .post]))
         }
         MapAssets.add(to: router)
