@@ -26,6 +26,9 @@ county`, whose case imports take turns: no unique index can guard a case id acro
 questions asked of both layouts through psql; and who-covers by point through `gridplan serve` of the file and of the server's copy
 (wrk, 8 connections), 50 of the answers checked byte for byte equal.
 
+With `--core` (for 10 M cases, where the whole run takes some two hours here): only the import into the file,
+the copy to PostGIS, the questions, serve, and the two imports of the CSV into PostGIS (gridplan's, GDAL's).
+
 Printed: seconds, rows per second, peak memory (max RSS) of each, and the ratio. Both sides are checked to have
 moved every case. ogr2ogr moves tables only: gridplan also carries keys, foreign keys, indexes and the
 schema's version, and rebuilds the gazetteer's search tables on the way back.
@@ -129,6 +132,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument("--core", action="store_true",
+                        help="only the import into the file, the copy to PostGIS, the questions, serve, and the imports into "
+                             "PostGIS (gridplan's and ogr2ogr's): what a 10 M run needs, in well under an hour")
     parser.add_argument("--keep", action="store_true", help="leave the files and the server running, and say where (to look further)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-postgis-"))
@@ -189,9 +195,10 @@ def main():
         pg_peer = f"PG:host={server} port={port} dbname=peer user=gridplan"
 
         _, ours_out, ours_out_mb = run(GRIDPLAN, "copy", "--from", db, "--to", url)
-        _, peer_out, peer_out_mb = run("ogr2ogr", "-f", "PostgreSQL", pg_peer, db)
         assert int(psql("gridplan", "SELECT count(*) FROM cases")) == cases
-        assert int(psql("peer", "SELECT count(*) FROM cases")) == cases
+        if not args.core:
+            _, peer_out, peer_out_mb = run("ogr2ogr", "-f", "PostgreSQL", pg_peer, db)
+            assert int(psql("peer", "SELECT count(*) FROM cases")) == cases
 
         questions = query_rounds(db, psql, rng, district, n)
 
@@ -230,65 +237,66 @@ def main():
                                              "-a_srs", "EPSG:4490", "-nln", "backlog", "-lco", "GEOMETRY_NAME=geom")
         assert int(psql("imports", "SELECT count(*) FROM cases")) == cases
         assert int(psql("raw", "SELECT count(*) FROM backlog")) == n
+        if not args.core:
 
-        # Two writers at once: the two halves of the backlog imported by two processes at the same time,
-        # into a server's plan and into a GeoPackage (whose writers take turns, batch by batch).
-        def two_at_once(target, label):
-            started = time.perf_counter()
-            procs = [subprocess.Popen([GRIDPLAN, "cases", "import", half, "--db", target, "--crs", "cgcs2000",
-                                       "--rejects", work / f"rejects-{label}-{k}.csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True) for k, half in enumerate(halves)]
-            outs = [p.communicate() for p in procs]
-            seconds = time.perf_counter() - started
-            if any(p.returncode != 0 for p in procs):
-                sys.exit(f"two imports at once into {label} failed:\n" + "\n".join(e for _, e in outs))
-            return seconds
-        print("two imports at once …", file=sys.stderr)
-        two = server_copy("two")
-        server_two = two_at_once(two, "server")
-        assert int(psql("two", "SELECT count(*) FROM cases")) == cases
-        two_file = work / "two.gpkg"
-        with sqlite3.connect(grids_only) as src, sqlite3.connect(two_file) as dst:
-            src.backup(dst)
-        file_two = two_at_once(two_file, "file")
-        with sqlite3.connect(two_file) as con:
-            assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases
+            # Two writers at once: the two halves of the backlog imported by two processes at the same time,
+            # into a server's plan and into a GeoPackage (whose writers take turns, batch by batch).
+            def two_at_once(target, label):
+                started = time.perf_counter()
+                procs = [subprocess.Popen([GRIDPLAN, "cases", "import", half, "--db", target, "--crs", "cgcs2000",
+                                           "--rejects", work / f"rejects-{label}-{k}.csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True) for k, half in enumerate(halves)]
+                outs = [p.communicate() for p in procs]
+                seconds = time.perf_counter() - started
+                if any(p.returncode != 0 for p in procs):
+                    sys.exit(f"two imports at once into {label} failed:\n" + "\n".join(e for _, e in outs))
+                return seconds
+            print("two imports at once …", file=sys.stderr)
+            two = server_copy("two")
+            server_two = two_at_once(two, "server")
+            assert int(psql("two", "SELECT count(*) FROM cases")) == cases
+            two_file = work / "two.gpkg"
+            with sqlite3.connect(grids_only) as src, sqlite3.connect(two_file) as dst:
+                src.backup(dst)
+            file_two = two_at_once(two_file, "file")
+            with sqlite3.connect(two_file) as con:
+                assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases
 
-        # The same imports into a plan split by county (the sample is one county: its partition, and the
-        # `_other` one for the cases outside every grid), and the questions asked of both layouts.
-        print("the same into a plan split by county …", file=sys.stderr)
-        def split_copy(name):
-            psql("postgres", f"CREATE DATABASE {name}")
-            target = url.rsplit("/", 1)[0] + "/" + name
-            run(GRIDPLAN, "copy", "--from", grids_only, "--to", target, "--partition-by", "county")
-            return target
-        split = split_copy("split")
-        _, split_import, split_import_mb = run(GRIDPLAN, "cases", "import", source, "--db", split, "--crs", "cgcs2000",
-                                                "--rejects", work / "rejects-split.csv")
-        assert int(psql("split", "SELECT count(*) FROM cases")) == cases
-        split_parts = psql("split", "SELECT string_agg(p || ' ' || n, ', ' ORDER BY p) FROM "
-                                    "(SELECT tableoid::regclass::text AS p, count(*) AS n FROM cases GROUP BY 1) c")
-        split_two_target = split_copy("split_two")
-        split_two = two_at_once(split_two_target, "split")
-        assert int(psql("split_two", "SELECT count(*) FROM cases")) == cases
-        assert psql("split_two", "SELECT count(DISTINCT external_id) = count(*) FROM cases") == "t"
-        # Asked as the server is configured, then with parallel plans off: on a partitioned table PostgreSQL
-        # may start workers (Parallel Append) for a question of a few rows, which costs more than the question.
-        layouts = {}
-        serial = "SET max_parallel_workers_per_gather = 0;\n"
-        for name, database in [("plain", "imports"), ("split by county", "split")]:
-            psql(database, "ANALYZE")
-            for setting, prefix in [("", ""), (" serial", serial)]:
-                layouts[name + setting] = query_rounds(
-                    None, lambda _, sql, stdin=False, d=database, p=prefix: psql(d, p + sql, stdin) if stdin else psql(d, sql),
-                    np.random.default_rng(args.seed), district, n, psql_only=True)
+            # The same imports into a plan split by county (the sample is one county: its partition, and the
+            # `_other` one for the cases outside every grid), and the questions asked of both layouts.
+            print("the same into a plan split by county …", file=sys.stderr)
+            def split_copy(name):
+                psql("postgres", f"CREATE DATABASE {name}")
+                target = url.rsplit("/", 1)[0] + "/" + name
+                run(GRIDPLAN, "copy", "--from", grids_only, "--to", target, "--partition-by", "county")
+                return target
+            split = split_copy("split")
+            _, split_import, split_import_mb = run(GRIDPLAN, "cases", "import", source, "--db", split, "--crs", "cgcs2000",
+                                                    "--rejects", work / "rejects-split.csv")
+            assert int(psql("split", "SELECT count(*) FROM cases")) == cases
+            split_parts = psql("split", "SELECT string_agg(p || ' ' || n, ', ' ORDER BY p) FROM "
+                                        "(SELECT tableoid::regclass::text AS p, count(*) AS n FROM cases GROUP BY 1) c")
+            split_two_target = split_copy("split_two")
+            split_two = two_at_once(split_two_target, "split")
+            assert int(psql("split_two", "SELECT count(*) FROM cases")) == cases
+            assert psql("split_two", "SELECT count(DISTINCT external_id) = count(*) FROM cases") == "t"
+            # Asked as the server is configured, then with parallel plans off: on a partitioned table PostgreSQL
+            # may start workers (Parallel Append) for a question of a few rows, which costs more than the question.
+            layouts = {}
+            serial = "SET max_parallel_workers_per_gather = 0;\n"
+            for name, database in [("plain", "imports"), ("split by county", "split")]:
+                psql(database, "ANALYZE")
+                for setting, prefix in [("", ""), (" serial", serial)]:
+                    layouts[name + setting] = query_rounds(
+                        None, lambda _, sql, stdin=False, d=database, p=prefix: psql(d, p + sql, stdin) if stdin else psql(d, sql),
+                        np.random.default_rng(args.seed), district, n, psql_only=True)
 
-        back, peer_back = work / "back.gpkg", work / "peer-back.gpkg"
-        _, ours_in, ours_in_mb = run(GRIDPLAN, "copy", "--from", url, "--to", back)
-        _, peer_in, peer_in_mb = run("ogr2ogr", "-f", "GPKG", peer_back, pg_ours)
-        for path in (back, peer_back):
-            with sqlite3.connect(path) as con:
-                assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases, path
+            back, peer_back = work / "back.gpkg", work / "peer-back.gpkg"
+            _, ours_in, ours_in_mb = run(GRIDPLAN, "copy", "--from", url, "--to", back)
+            _, peer_in, peer_in_mb = run("ogr2ogr", "-f", "GPKG", peer_back, pg_ours)
+            for path in (back, peer_back):
+                with sqlite3.connect(path) as con:
+                    assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == cases, path
     finally:
         if args.keep:
             print(f"kept: {work} and the server {url} (stop it with tools/pg-cluster stop {server})", file=sys.stderr)
@@ -299,12 +307,14 @@ def main():
 
     print(f"plan: the sample district, {cases:,} cases, {rows:,} rows in its layers and tables, {plan_mb:.0f} MB")
     print(f"{'move':<56}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}")
-    for name, seconds, mb in [
-        ("gridplan copy  GeoPackage → PostGIS", ours_out, ours_out_mb),
-        ("ogr2ogr -f PostgreSQL  GeoPackage → PostGIS", peer_out, peer_out_mb),
-        ("gridplan copy  PostGIS → GeoPackage", ours_in, ours_in_mb),
-        ("ogr2ogr -f GPKG  PostGIS → GeoPackage", peer_in, peer_in_mb),
-    ]:
+    moves = [("gridplan copy  GeoPackage → PostGIS", ours_out, ours_out_mb)]
+    if not args.core:
+        moves += [
+            ("ogr2ogr -f PostgreSQL  GeoPackage → PostGIS", peer_out, peer_out_mb),
+            ("gridplan copy  PostGIS → GeoPackage", ours_in, ours_in_mb),
+            ("ogr2ogr -f GPKG  PostGIS → GeoPackage", peer_in, peer_in_mb),
+        ]
+    for name, seconds, mb in moves:
         print(f"{name:<56}{seconds:>9.1f}{rows / seconds:>11,.0f}{mb:>9.0f}")
     print()
     print("questions about cases, 20 places each, median / max ms (first round; warm round)")
@@ -314,8 +324,9 @@ def main():
               f"   PostGIS {statistics.median(theirs[0]):6.2f} / {max(theirs[0]):6.2f}; {statistics.median(theirs[1]):6.2f} / {max(theirs[1]):6.2f}"
               f"   ratio (warm medians) {statistics.median(ours[1]) / statistics.median(theirs[1]):.2f}")
     print("  every count equal on both sides; ratio below 1: gridplan is faster")
-    print(f"gridplan / ogr2ogr time: to PostGIS {ours_out / peer_out:.2f}×, back to a file {ours_in / peer_in:.2f}×"
-          " (below 1: gridplan is faster)")
+    if not args.core:
+        print(f"gridplan / ogr2ogr time: to PostGIS {ours_out / peer_out:.2f}×, back to a file {ours_in / peer_in:.2f}×"
+              " (below 1: gridplan is faster)")
     print()
     print(f"importing the {n:,}-case CSV{'':<22}{'seconds':>9}{'cases/s':>11}{'peak MB':>9}")
     for name, seconds, mb in [
@@ -326,21 +337,22 @@ def main():
         print(f"{name:<56}{seconds:>9.1f}{n / seconds:>11,.0f}{mb:>9.0f}")
     print(f"gridplan on PostGIS / ogr2ogr's bare load: {server_import / peer_import:.2f}× the time; "
           f"PostGIS / GeoPackage: {server_import / file_import:.2f}×")
-    print(f"two imports at once (the halves): PostGIS {server_two:.1f} s ({n / server_two:,.0f} cases/s, "
-          f"{server_import / server_two:.2f}× one importer's rate), GeoPackage {file_two:.1f} s ({n / file_two:,.0f} cases/s)")
-    print()
-    print(f"a plan split by county (copy --partition-by county; partitions: {split_parts})")
-    print(f"  one import {split_import:.1f} s ({n / split_import:,.0f} cases/s, peak {split_import_mb:.0f} MB): "
-          f"{split_import / server_import:.2f}× the plain layout's time")
-    print(f"  two at once {split_two:.1f} s ({n / split_two:,.0f} cases/s; the importers take turns): "
-          f"{split_two / server_two:.2f}× the plain layout's time")
-    print("  questions through psql, warm median ms: plain / split by county (ratio); then the same with parallel plans off")
-    for setting in ["", " serial"]:
-        for name in layouts["plain"]:
-            plain, parted = (statistics.median(layouts[k + setting][name][1][1]) for k in ("plain", "split by county"))
-            same = layouts["plain" + setting][name][2] == layouts["split by county" + setting][name][2]
-            label = name + (", max_parallel_workers_per_gather = 0" if setting else "")
-            print(f"    {label:<70} {plain:7.2f} / {parted:7.2f}  ({parted / plain:.2f})  counts {'equal' if same else 'DIFFER'}")
+    if not args.core:
+        print(f"two imports at once (the halves): PostGIS {server_two:.1f} s ({n / server_two:,.0f} cases/s, "
+              f"{server_import / server_two:.2f}× one importer's rate), GeoPackage {file_two:.1f} s ({n / file_two:,.0f} cases/s)")
+        print()
+        print(f"a plan split by county (copy --partition-by county; partitions: {split_parts})")
+        print(f"  one import {split_import:.1f} s ({n / split_import:,.0f} cases/s, peak {split_import_mb:.0f} MB): "
+              f"{split_import / server_import:.2f}× the plain layout's time")
+        print(f"  two at once {split_two:.1f} s ({n / split_two:,.0f} cases/s; the importers take turns): "
+              f"{split_two / server_two:.2f}× the plain layout's time")
+        print("  questions through psql, warm median ms: plain / split by county (ratio); then the same with parallel plans off")
+        for setting in ["", " serial"]:
+            for name in layouts["plain"]:
+                plain, parted = (statistics.median(layouts[k + setting][name][1][1]) for k in ("plain", "split by county"))
+                same = layouts["plain" + setting][name][2] == layouts["split by county" + setting][name][2]
+                label = name + (", max_parallel_workers_per_gather = 0" if setting else "")
+                print(f"    {label:<70} {plain:7.2f} / {parted:7.2f}  ({parted / plain:.2f})  counts {'equal' if same else 'DIFFER'}")
     print()
     print("who-covers by point through `gridplan serve` (wrk, 8 connections, 10 s, 1,000 points; 50 answers checked equal)")
     for label, (rate, p50, p99, errors) in served.items():

@@ -73,8 +73,8 @@ package struct CaseQuery: Sendable {
         }
         return try store.reading { db in
             if let near, let k = nearest {
-                // Grow a box until it holds k candidates (their coordinates only, from the R-tree), then
-                // the box of the k-th distance holds the answer, whose cases alone are read whole.
+                // Grow a box until it holds k candidates (their coordinates only, or their R-tree boxes),
+                // then the box of the k-th distance holds the answer, whose cases alone are read whole.
                 let limitRadius = radiusM ?? .infinity
                 var radius = min(limitRadius, 25)
                 while true {
@@ -102,8 +102,26 @@ package struct CaseQuery: Sendable {
         return Envelope(minX: p.lon - dLon, minY: p.lat - dLat, maxX: p.lon + dLon, maxY: p.lat + dLat)
     }
 
-    /// The sorted distances in metres from `near` to the cases in `box` that match the other filters.
+    /// The sorted distances in metres from `near` to the cases in `box` that match the other filters,
+    /// or bounds above them.
+    ///
+    /// With no other filter, from the R-tree alone: the bound of a case is the distance to its box's
+    /// centre plus the box's diagonal (32-bit floats, about a metre), and no case row is read. The
+    /// k-th bound is then at least the k-th distance, and the box it makes still holds the answer.
     func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
+        let otherFilters = grid != nil || from != nil || to != nil || status != nil || fid != nil || category != nil
+        if db.dialect == .sqlite, !otherFilters, try db.hasTable("rtree_cases_geom") {
+            var bounds: [Double] = []
+            try db.each(
+                "SELECT minx, maxx, miny, maxy FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?",
+                [box.maxX, box.minX, box.maxY, box.minY].map(\.databaseValue)
+            ) { row in
+                let (x0, x1, y0, y1): (Double, Double, Double, Double) = (row[0], row[1], row[2], row[3])
+                let centre = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: (x0 + x1) / 2, lat2: (y0 + y1) / 2)
+                bounds.append(centre + Geodesic.distance(lon1: x0, lat1: y0, lon2: x1, lat2: y1))
+            }
+            return bounds.sorted()
+        }
         let (conditions, arguments) = try filters(box: box, db)
         var result: [Double] = []
         try db.each("SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments) { row in

@@ -476,6 +476,15 @@ extension CaseImportTests {
             $0.1 < $1.1
         }
         #expect(nearest.map(\.externalID) == byDistance.prefix(7).map(\.0))
+        // Found from the R-tree's boxes alone (no other filter): the same distances as brute force
+        // from anywhere, inside the cloud, at its edge and far away (ties compared by distance).
+        for (k, (x, y)) in [(1, (3.0, 7.0)), (5, (611.0, 233.0)), (30, (1150.0, 1050.0)), (12, (-800.0, 400.0)), (64, (250.5, 999.5))] {
+            let from = point(x, y)
+            q = CaseQuery(); q.near = (from.lon, from.lat); q.nearest = k
+            let found = try q.run(store).map { ($0.distanceM! * 1000).rounded() }
+            let brute = points.map { (Geodesic.distance(lon1: from.lon, lat1: from.lat, lon2: $0.lon, lat2: $0.lat) * 1000).rounded() }.sorted()
+            #expect(found == Array(brute.prefix(k)), "\(k) nearest to \(x), \(y)")
+        }
         // From far outside, with a filter: the box grows many times, and only closed cases count.
         let far = point(-4000, -3000)
         q = CaseQuery(); q.near = (far.lon, far.lat); q.nearest = 5; q.status = "closed"
