@@ -17,7 +17,7 @@ public struct RTreeEntry: Sendable, Equatable {
     /// The box SQLite's R-tree stores for `envelope`. A coordinate a 32-bit float cannot hold is
     /// moved outwards by scaling it by 1 ± 2⁻²³, as the module does when it takes a row, so that
     /// the box holds the envelope and a bulk-loaded entry equals an inserted one (a test compares
-    /// them). Nil for a coordinate that is not a number.
+    /// them). Nil for a coordinate that is not a number or a minimum above its maximum.
     public init?(id: Int64, envelope e: Envelope) {
         guard !(e.minX.isNaN || e.minY.isNaN || e.maxX.isNaN || e.maxY.isNaN), e.minX <= e.maxX, e.minY <= e.maxY else { return nil }
         self.init(id: id, minX: Self.down(e.minX), maxX: Self.up(e.maxX), minY: Self.down(e.minY), maxY: Self.up(e.maxY))
@@ -178,20 +178,20 @@ public enum RTreeBulkLoad {
         } else {
             var next: Int64 = 2, level: [RTreeEntry] = [], depth = 1
             level.reserveCapacity(tiles.count)
-            for tile in tiles {
-                try write(next, depth: 0, entries[tile])
-                level.append(bounds(of: entries[tile], id: next))
-                for k in tile { leaf(k, is: next) }
+            for cells in tiles {
+                try write(next, depth: 0, entries[cells])
+                level.append(bounds(of: entries[cells], id: next))
+                for k in cells { leaf(k, is: next) }
                 next += 1
             }
             var levelTiles = tile(&level, capacity: capacity)
             while level.count > capacity {
                 var above: [RTreeEntry] = []
                 above.reserveCapacity(levelTiles.count)
-                for tile in levelTiles {
-                    try write(next, depth: 0, level[tile])
-                    for cell in level[tile] { parentOf.append((cell.id, next)) }
-                    above.append(bounds(of: level[tile], id: next))
+                for cells in levelTiles {
+                    try write(next, depth: 0, level[cells])
+                    for cell in level[cells] { parentOf.append((cell.id, next)) }
+                    above.append(bounds(of: level[cells], id: next))
                     next += 1
                 }
                 levelTiles = tile(&above, capacity: capacity)
