@@ -77,8 +77,9 @@ package struct CaseQuery: Sendable {
                 // then the box of the k-th distance holds the answer, whose cases alone are read whole.
                 let limitRadius = radiusM ?? .infinity
                 var radius = min(limitRadius, 25)
+                let treeAlone = try boundsFromRTreeAlone(db)
                 while true {
-                    let within = try distances(db, box: Self.box(near, radius), near: near).filter { $0 <= limitRadius }
+                    let within = try distances(db, box: Self.box(near, radius), near: near, treeAlone: treeAlone).filter { $0 <= limitRadius }
                     if within.count >= k || radius >= limitRadius || radius > 2e7 {
                         let kth = within.count >= k ? within[k - 1] : min(limitRadius, radius)
                         let all = try fetch(db, box: Self.box(near, kth), near: near).filter { $0.distanceM! <= min(limitRadius, kth) }
@@ -102,15 +103,21 @@ package struct CaseQuery: Sendable {
         return Envelope(minX: p.lon - dLon, minY: p.lat - dLat, maxX: p.lon + dLon, maxY: p.lat + dLat)
     }
 
+    /// Whether ``distances(_:box:near:treeAlone:)`` can bound distances from a GeoPackage's R-tree
+    /// alone: no filter but the place, and the tree is there (not set aside by a killed import).
+    func boundsFromRTreeAlone(_ db: some PlanReader) throws -> Bool {
+        let otherFilters = grid != nil || from != nil || to != nil || status != nil || fid != nil || category != nil
+        return try db.dialect == .sqlite && !otherFilters && db.hasTable("rtree_cases_geom")
+    }
+
     /// The sorted distances in metres from `near` to the cases in `box` that match the other filters,
     /// or bounds above them.
     ///
-    /// With no other filter, from the R-tree alone: the bound of a case is the distance to its box's
-    /// centre plus the box's diagonal (32-bit floats, about a metre), and no case row is read. The
-    /// k-th bound is then at least the k-th distance, and the box it makes still holds the answer.
-    func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double)) throws -> [Double] {
-        let otherFilters = grid != nil || from != nil || to != nil || status != nil || fid != nil || category != nil
-        if db.dialect == .sqlite, !otherFilters, try db.hasTable("rtree_cases_geom") {
+    /// `treeAlone`: from the R-tree alone. The bound of a case is the distance to its box's centre
+    /// plus the box's diagonal (32-bit floats, about a metre), and no case row is read. The k-th
+    /// bound is then at least the k-th distance, and the box it makes still holds the answer.
+    func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double), treeAlone: Bool) throws -> [Double] {
+        if treeAlone {
             var bounds: [Double] = []
             try db.each(
                 "SELECT minx, maxx, miny, maxy FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?",

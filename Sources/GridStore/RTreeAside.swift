@@ -243,18 +243,18 @@ public final class RTreeBeside: @unchecked Sendable {
                     case .all:
                         boxesRead.removeAll(keepingCapacity: true)
                         changed = [:]
-                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL ORDER BY fid", []) { _, entry in
+                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL ORDER BY fid", []) { entry in
                             if let entry { boxesRead.append(entry) }
                         }
                     case .added(let after, let through):
                         try RTreeBulkLoad.boxes(db, "\(boxes) WHERE fid > ? AND fid <= ? AND geom NOT NULL ORDER BY fid", [after, through]) {
-                            _, entry in
+                            entry in
                             if let entry { boxesRead.append(entry) }
                         }
                     case .changed(let fids):
                         for fid in fids { changed[fid] = .some(nil) }
                         for fid in fids {
-                            try RTreeBulkLoad.boxes(db, "\(boxes) WHERE fid = ?", [fid]) { _, entry in changed[fid] = .some(entry) }
+                            try RTreeBulkLoad.boxes(db, "\(boxes) WHERE fid = ?", [fid]) { entry in changed[fid] = .some(entry) }
                         }
                     }
                     return .commit

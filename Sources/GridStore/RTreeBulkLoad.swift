@@ -87,7 +87,7 @@ public enum RTreeBulkLoad {
         try boxes(
             db,
             "SELECT rowid, \(column.quotedDatabaseIdentifier) FROM \(table.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) NOT NULL"
-        ) { _, entry in
+        ) { entry in
             if let entry { entries.append(entry) }
         }
         let capacity = (try nodeBytes(of: tree, db) - 4) / cellBytes
@@ -95,15 +95,14 @@ public enum RTreeBulkLoad {
         try write(&entries, tiles: tiles, tiledFor: capacity, into: tree, db)
     }
 
-    /// Runs `sql`, which selects an id and a GeoPackage geometry, and hands each row's id and box
-    /// (nil when its geometry is empty or unreadable: the R-tree triggers leave such rows out).
-    public static func boxes(_ db: Database, _ sql: String, _ arguments: StatementArguments = [], _ each: (Int64, RTreeEntry?) throws -> Void) throws
-    {
+    /// Runs `sql`, which selects an id and a GeoPackage geometry, and hands each row's box (nil when
+    /// its geometry is empty or unreadable: the R-tree triggers leave such rows out).
+    public static func boxes(_ db: Database, _ sql: String, _ arguments: StatementArguments = [], _ each: (RTreeEntry?) throws -> Void) throws {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let id: Int64 = row[0]
             let envelope = row.dataNoCopy(atIndex: 1).flatMap { try? GeoPackageGeometry.envelope($0) }
-            try each(id, envelope.flatMap { RTreeEntry(id: id, envelope: $0) })
+            try each(envelope.flatMap { RTreeEntry(id: id, envelope: $0) })
         }
     }
 
