@@ -14,7 +14,9 @@ job timed from outside, process start to exit: `gridplan assign` (release build,
 one Python process of shapely 2 doing the same job (--peer below): read the CSV with numpy, STRtree
 query(predicate="within"), query_nearest in the same metric CRS gridplan measures in (CGCS2000
 3-degree Gauss-Krueger) for the points in no grid, write every input row with its status and code.
-gridplan does more per row (codes and names at four levels, distance, the point in CGCS2000).
+gridplan does more per row by default (codes and names at four levels, distance, the point in
+CGCS2000: four times the peer's bytes), so it is also timed with `--columns assign_status,nearest_code`,
+the same two columns the peer writes.
 Two point sets: A, 95 % inside the sample district and 5 % anywhere in its bounding box, on its
 585 unit grids; B, uniform over the bounding box of the 9 real county outlines of Zhanjiang
 (GeoData/zhanjiang/counties_cgcs2000.geojson), imported as one level of grids, where about half
@@ -283,19 +285,26 @@ def end_to_end(args, work):
         features = json.loads(Path(grids).read_text())["features"]
         centre = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features]).envelope.centroid
         metric_epsg = 4534 + int((min(max(round(centre.x / 3) * 3, 75), 135) - 75) / 3)
-        ours_csv, peer_csv = work / "e2e-gridplan.csv", work / "e2e-shapely.csv"
-        ours, theirs = [], []
+        ours_csv, narrow_csv, peer_csv = work / "e2e-gridplan.csv", work / "e2e-gridplan-2.csv", work / "e2e-shapely.csv"
+        base = [GRIDPLAN, "assign", points_csv, "--db", plan, "--crs", "cgcs2000"]
+        ours, narrow, theirs = [], [], []
         for _ in range(args.repeat):
-            ours.append(timed([GRIDPLAN, "assign", points_csv, "--db", plan, "--out", ours_csv, "--crs", "cgcs2000"]))
+            ours.append(timed([*base, "--out", ours_csv]))
+            narrow.append(timed([*base, "--out", narrow_csv, "--columns", "assign_status,nearest_code"]))
             theirs.append(timed([sys.executable, __file__, "--peer", points_csv, grids, peer_csv, str(metric_epsg)]))
-        (ours_s, ours_mb), (peer_s, peer_mb) = (sorted(ours)[len(ours) // 2], sorted(theirs)[len(theirs) // 2])
+        median = lambda runs: sorted(runs)[len(runs) // 2]
+        (ours_s, ours_mb), (narrow_s, narrow_mb), (peer_s, peer_mb) = median(ours), median(narrow), median(theirs)
         differ, counts = compare(ours_csv, peer_csv)
-        status |= differ > 0
+        narrow_differ, _ = compare(narrow_csv, peer_csv)
+        status |= differ > 0 or narrow_differ > 0
+        sizes = [f.stat().st_size / 1e6 for f in (ours_csv, narrow_csv, peer_csv)]
         print(name)
-        print(f"{'  gridplan assign (release, all cores)':<56}{ours_s:>9.2f}{ours_mb:>9.0f}{peer_s / ours_s:>11.1f}x")
+        print(f"{'  gridplan assign (release, all cores), all 14 columns':<56}{ours_s:>9.2f}{ours_mb:>9.0f}{peer_s / ours_s:>11.1f}x")
+        print(f"{'  gridplan assign --columns assign_status,nearest_code':<56}{narrow_s:>9.2f}{narrow_mb:>9.0f}{peer_s / narrow_s:>11.1f}x")
         print(f"{'  shapely 2 + numpy + pyproj, one process':<56}{peer_s:>9.2f}{peer_mb:>9.0f}{1:>11.1f}x")
+        print(f"  output: {sizes[0]:.0f} MB, {sizes[1]:.0f} MB, {sizes[2]:.0f} MB")
         print("  gridplan answers: " + ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
-              + f"; equal to shapely's: {n - differ:,} of {n:,} ({differ} differ)")
+              + f"; equal to shapely's: {n - differ:,} of {n:,} ({differ} differ), with --columns {n - narrow_differ:,}")
     print(f"({args.repeat} runs of each, median; {os.cpu_count()} cores; input {points_csv.stat().st_size / 1e6:.0f} MB)")
     return status
 

@@ -14,26 +14,33 @@ struct AssignBytes: Sendable {
         case badLocation
     }
 
-    /// Per grid: its unit, area, community and street codes and names as eight CSV fields, and
-    /// its code (else name) at the assigned level as one; per kind, its status. Each table is one
-    /// array with where each entry starts (and the end last).
+    /// The added columns written, in order, as positions in ``AssignFile/addedColumns``.
+    let columns: [Int]
+    /// Per chain column (unit code, unit name, … street name: added columns 1–8) and grid, that
+    /// field as CSV; per grid, its code (else name) at the assigned level; per kind, its status.
+    /// Each table is one array with where each entry starts (and the end last); the chain table
+    /// runs column by column, a grid's field of column `c` being entry `(c - 1) * grids + grid`.
     let chainBytes: [UInt8], chainOffsets: [Int]
     let nearestBytes: [UInt8], nearestOffsets: [Int]
     let statusBytes: [UInt8], statusOffsets: [Int]
+    let grids: Int
+    /// The most bytes a grid's eight chain fields and its nearest code take together.
     let maxChain: Int, maxNearest: Int
 
-    init(assigner: Assigner) {
+    init(assigner: Assigner, columns: [Int] = Array(AssignFile.addedColumns.indices)) {
+        self.columns = columns
         let levels: [GridLevel] = [.unit, .area, .community, .street]
-        let chains = assigner.chains.map { chain in
-            var bytes: [UInt8] = []
-            for (k, level) in levels.enumerated() {
-                if k > 0 { bytes.append(0x2C) }
-                Self.appendField(chain.link(level)?.code ?? "", to: &bytes)
-                bytes.append(0x2C)
-                Self.appendField(chain.link(level)?.name ?? "", to: &bytes)
+        var fields: [[UInt8]] = []
+        for level in levels {
+            for name in [false, true] {
+                fields += assigner.chains.map { chain in
+                    var bytes: [UInt8] = []
+                    Self.appendField((name ? chain.link(level)?.name : chain.link(level)?.code) ?? "", to: &bytes)
+                    return bytes
+                }
             }
-            return bytes
         }
+        grids = assigner.chains.count
         let nearest = assigner.chains.map { chain in
             var bytes: [UInt8] = []
             Self.appendField(chain.link(assigner.level)?.code ?? chain.link(assigner.level)?.name ?? "", to: &bytes)
@@ -46,10 +53,11 @@ struct AssignBytes: Sendable {
             for entry in entries { offsets.append(offsets.last! + entry.count) }
             return (entries.flatMap { $0 }, offsets)
         }
-        (chainBytes, chainOffsets) = table(chains)
+        (chainBytes, chainOffsets) = table(fields)
         (nearestBytes, nearestOffsets) = table(nearest)
         (statusBytes, statusOffsets) = table(statuses)
-        maxChain = chains.map(\.count).max() ?? 0
+        let grids = self.grids
+        maxChain = (0..<grids).map { g in (0..<8).reduce(0) { $0 + fields[$1 * grids + g].count } }.max() ?? 0
         maxNearest = nearest.map(\.count).max() ?? 0
     }
 
@@ -96,9 +104,6 @@ struct AssignBytes: Sendable {
                 base[n] = byte
                 n += 1
             }
-            @inline(__always) func putCommas(_ k: Int) {
-                for _ in 0..<k { put(0x2C) }
-            }
             func putFixed(_ x: Double, decimals: Int) {
                 var scale = 1.0
                 for _ in 0..<decimals { scale *= 10 }
@@ -143,34 +148,34 @@ struct AssignBytes: Sendable {
                                 }
                                 let kind = Int(batch.read.kinds[r].rawValue)
                                 counts[kind] += 1
-                                put(0x2C)
-                                put(UnsafeBufferPointer(rebasing: statusBytes[statusOffsets[kind]..<statusOffsets[kind + 1]]))
-                                if kind >= Int(Kind.noLocation.rawValue) {
-                                    putCommas(13)
-                                    if let problem = batch.read.problems[r] {
-                                        scratch.removeAll(keepingCapacity: true)
-                                        Self.appendField(problem, to: &scratch)
-                                        scratch.withUnsafeBufferPointer { put($0) }
+                                let located = kind < Int(Kind.noLocation.rawValue), grid = Int(batch.grids[r])
+                                for column in self.columns {
+                                    put(0x2C)
+                                    switch column {
+                                    case 0:
+                                        put(UnsafeBufferPointer(rebasing: statusBytes[statusOffsets[kind]..<statusOffsets[kind + 1]]))
+                                    case 1...8:
+                                        if located && grid >= 0 && kind != Int(Kind.outside.rawValue) {
+                                            let entry = (column - 1) * grids + grid
+                                            put(UnsafeBufferPointer(rebasing: chainBytes[chainOffsets[entry]..<chainOffsets[entry + 1]]))
+                                        }
+                                    case 9:
+                                        if located, let distance = batch.distances[r] { putFixed(distance, decimals: 1) }
+                                    case 10:
+                                        if located && grid >= 0 {
+                                            put(UnsafeBufferPointer(rebasing: nearestBytes[nearestOffsets[grid]..<nearestOffsets[grid + 1]]))
+                                        }
+                                    case 11:
+                                        if located { putFixed(batch.lons[r], decimals: 8) }
+                                    case 12:
+                                        if located { putFixed(batch.lats[r], decimals: 8) }
+                                    default:
+                                        if !located, let problem = batch.read.problems[r] {
+                                            scratch.removeAll(keepingCapacity: true)
+                                            Self.appendField(problem, to: &scratch)
+                                            scratch.withUnsafeBufferPointer { put($0) }
+                                        }
                                     }
-                                } else {
-                                    let grid = Int(batch.grids[r])
-                                    put(0x2C)
-                                    if grid >= 0 && kind != Int(Kind.outside.rawValue) {
-                                        put(UnsafeBufferPointer(rebasing: chainBytes[chainOffsets[grid]..<chainOffsets[grid + 1]]))
-                                    } else {
-                                        putCommas(7)
-                                    }
-                                    put(0x2C)
-                                    if let distance = batch.distances[r] { putFixed(distance, decimals: 1) }
-                                    put(0x2C)
-                                    if grid >= 0 {
-                                        put(UnsafeBufferPointer(rebasing: nearestBytes[nearestOffsets[grid]..<nearestOffsets[grid + 1]]))
-                                    }
-                                    put(0x2C)
-                                    putFixed(batch.lons[r], decimals: 8)
-                                    put(0x2C)
-                                    putFixed(batch.lats[r], decimals: 8)
-                                    put(0x2C)
                                 }
                                 put(0x0A)
                             }

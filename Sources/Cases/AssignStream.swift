@@ -104,18 +104,18 @@ extension AssignFile {
     /// `assign` on a plain CSV, in three overlapped stages with at most two batches between them:
     /// a thread reads and parses chunks, this thread transforms and assigns them (the engine on
     /// `threads` threads), a thread formats and writes them. Memory stays a few batches whatever
-    /// the file's length. Writes what ``run(reader:assigner:out:threads:batchSize:progress:)``
+    /// the file's length. Writes what ``run(reader:assigner:out:threads:columns:batchSize:progress:)``
     /// writes for the same file.
     package static func run(
-        plain input: PlainAssignInput, assigner: Assigner, out: String, threads: Int, chunkBytes: Int = PlainCSV.chunkBytes,
-        progress: ((Int) -> Void)? = nil
+        plain input: PlainAssignInput, assigner: Assigner, out: String, threads: Int, columns: [Int] = Array(addedColumns.indices),
+        chunkBytes: Int = PlainCSV.chunkBytes, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
         let output = out == "-" ? nil : try OutputFile(out)
         let handle = try output?.create() ?? FileHandle.standardOutput
-        let layout = AssignBytes(assigner: assigner)
+        let layout = AssignBytes(assigner: assigner, columns: columns)
         let fd = handle.fileDescriptor
         var header: [UInt8] = []
-        for (k, name) in (input.csv.fieldNames + addedColumns).enumerated() {
+        for (k, name) in (input.csv.fieldNames + columns.map { addedColumns[$0] }).enumerated() {
             if k > 0 { header.append(0x2C) }
             AssignBytes.appendField(name, to: &header)
         }

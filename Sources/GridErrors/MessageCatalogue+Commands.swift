@@ -3,6 +3,9 @@ extension MessageCatalogue {
     static let chineseCommands = table(
         """
         --from and --to name the same file ⇒ --from 和 --to 指向同一个文件
+        %1: no added column named '%2' ⇒ %1：没有名为“%2”的附加列
+        the added columns are %1 ⇒ 可选的附加列为 %1
+        %1: '%2' is named twice ⇒ %1：“%2”写了两次
         %1: the TLS handshake failed%2 ⇒ %1：TLS 握手失败%2
         %1 in the database ⇒ 数据库中有%1
         the database's plan has another schema (steps this gridplan has and it lacks: %1; steps it has that this gridplan does not know: %2) ⇒ \

@@ -16,7 +16,8 @@ struct AssignCommand: ParsableCommand {
             bad_location, unreadable), the unit/area/community/street codes and names, distance_m to the nearest grid for \
             snapped and outside points, nearest_code, the point in CGCS2000, and assign_problem: why a \
             bad_location row's coordinates could not be used, or why an unreadable row's bytes could not all be read \
-            (not in the file's encoding, a NUL byte, lines swallowed by an unbalanced quote).
+            (not in the file's encoding, a NUL byte, lines swallowed by an unbalanced quote). --columns writes \
+            only the added columns named, in the order named.
 
             Rules: inside a grid → that grid; on a boundary shared by grids → the one with the lowest code; \
             outside all grids → outside, with the nearest grid and its distance; within --snap-m of it → \
@@ -38,11 +39,17 @@ struct AssignCommand: ParsableCommand {
     // No default value: help would show this machine's core count next to "all cores".
     @Option(help: "Threads for the assignment engine (default: all cores).") var threads: Int?
     @Option(help: "Text encoding of the input (e.g. CP936 for GBK; default: detected).") var encoding: String?
+    @Option(
+        help: ArgumentHelp(
+            "Which added columns to write, comma separated, in this order (default: all).",
+            discussion: "Any of \(AssignFile.addedColumns.joined(separator: ", ")); e.g. assign_status,unit_code writes a fifth of the bytes.",
+            valueName: "names")) var columns: String?
 
     func validate() throws {
         try checkRange(snapM, OptionRange.snapMetres, option: "--snap-m")
         try checkRange(threads, OptionRange.threads, option: "--threads")
         try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
+        try reportingErrors { _ = try AssignFile.addedColumns(columns) }
     }
 
     func run() throws {
@@ -50,6 +57,7 @@ struct AssignCommand: ParsableCommand {
             try OutputPaths.check(out, "out", plan: store.path, inputs: [(nil, file)])
             let source = try crs.map { try parseCRS($0, option: "--crs") }
             let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+            let added = try AssignFile.addedColumns(columns)
             let plan = try store.open()
             defer { store.close(plan) }
             let input = try InputFile(file)
@@ -63,7 +71,8 @@ struct AssignCommand: ParsableCommand {
             if let plain = PlainAssignInput(path: input.path, lonField: lonField, latField: latField, crs: source, encoding: encoding) {
                 let assigner = try building.wait()
                 let progress = ProgressLine("assigning \(file)", total: plain.csv.rowCount)
-                report = try AssignFile.run(plain: plain, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
+                report = try AssignFile.run(
+                    plain: plain, assigner: assigner, out: out, threads: threads, columns: added, progress: { progress.update($0) })
                 progress.finish(report.rows)
                 (sourceCRS, level) = (plain.sourceCRS, assigner.level)
             } else {
@@ -76,7 +85,8 @@ struct AssignCommand: ParsableCommand {
                 }
                 let assigner = try building.wait()
                 let progress = ProgressLine("assigning \(file)", total: csvRows(input.path))
-                report = try AssignFile.run(reader: reader, assigner: assigner, out: out, threads: threads, progress: { progress.update($0) })
+                report = try AssignFile.run(
+                    reader: reader, assigner: assigner, out: out, threads: threads, columns: added, progress: { progress.update($0) })
                 progress.finish(report.rows)
                 (sourceCRS, level) = (reader.sourceCRS, assigner.level)
             }

@@ -30,16 +30,19 @@ import Testing
 
     /// The output of both paths for `text` written to a `.csv`; `bytes` is nil when the file is not plain.
     func bothPaths(
-        _ data: Data, assigner: Assigner, crs: CRS = .cgcs2000, chunkBytes: Int = 64, name: String = "in.csv"
+        _ data: Data, assigner: Assigner, crs: CRS = .cgcs2000, chunkBytes: Int = 64, name: String = "in.csv",
+        columns: [Int] = Array(AssignFile.addedColumns.indices)
     ) throws -> (gdal: Data?, bytes: Data?) {
         let path = folder.path(name)
         try data.write(to: URL(fileURLWithPath: path))
         let gdalOut = folder.path("gdal.csv"), bytesOut = folder.path("bytes.csv")
         // The GDAL path may refuse an odd file; the byte path must then not take it.
-        let expected = try? AssignFile.run(reader: CaseReader(path: path, crs: crs), assigner: assigner, out: gdalOut, threads: 2, batchSize: 3)
+        let expected = try? AssignFile.run(
+            reader: CaseReader(path: path, crs: crs), assigner: assigner, out: gdalOut, threads: 2, columns: columns, batchSize: 3)
         let gdal = expected == nil ? nil : try Data(contentsOf: URL(fileURLWithPath: gdalOut))
         guard let plain = PlainAssignInput(path: path, lonField: nil, latField: nil, crs: crs, encoding: nil) else { return (gdal, nil) }
-        let report = try AssignFile.run(plain: plain, assigner: assigner, out: bytesOut, threads: 2, chunkBytes: chunkBytes)
+        let report = try AssignFile.run(
+            plain: plain, assigner: assigner, out: bytesOut, threads: 2, columns: columns, chunkBytes: chunkBytes)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: bytesOut))
         guard let expected else {
             Issue.record("the byte path took a file the GDAL path refuses")
@@ -102,6 +105,24 @@ import Testing
                     }
                 }
             }
+        }
+    }
+
+    /// `--columns`: both paths write the columns named, in the order named, and the header names
+    /// them; names not among the added columns, or named twice, are refused.
+    @Test func aSelectionOfColumnsIsTheSameOnBothPaths() throws {
+        let assigner = try plan()
+        let data = Data((["id,name,lon,lat,note"] + rows()).joined(separator: "\n").utf8)
+        for list in ["unit_code", "assign_status,unit_code", "assign_problem,assign_status", "lat_cgcs2000,lon_cgcs2000,nearest_code,distance_m"] {
+            let columns = try AssignFile.addedColumns(list)
+            #expect(columns.map { AssignFile.addedColumns[$0] }.joined(separator: ",") == list)
+            let (gdal, bytes) = try bothPaths(data, assigner: assigner, columns: columns)
+            #expect(bytes != nil && bytes == gdal, "\(list):\n\(String(decoding: bytes ?? Data(), as: UTF8.self))")
+            #expect(String(decoding: bytes ?? Data(), as: UTF8.self).hasPrefix("id,name,lon,lat,note," + list + "\n"))
+        }
+        #expect(try AssignFile.addedColumns(nil) == Array(AssignFile.addedColumns.indices))
+        for wrong in ["unit", "unit_code,unit_code", "", "unit_code,"] {
+            #expect(throws: GridplanError.self, "\(wrong)") { try AssignFile.addedColumns(wrong) }
         }
     }
 

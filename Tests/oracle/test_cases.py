@@ -68,6 +68,15 @@ def test_assign_equals_shapely_on_real_polygons(gridplan, coded_plan, tmp_path):
             if abs(float(distance) - 30) > 0.05:     # distance_m is printed to 0.1 m
                 assert (status == "snapped") == (float(distance) <= 30)
     assert statuses["boundary"] > 4000 and statuses["inside"] > 30_000 and statuses["outside"] > 1000
+    # --columns: the columns named, in that order, each row's values those of the whole row (read by Python's csv).
+    picked = tmp_path / "picked.csv"
+    gridplan("assign", points_file, "--db", db, "--out", picked, "--crs", "cgcs2000", "--columns", "unit_code,assign_status,distance_m")
+    with out.open() as whole, picked.open() as part:
+        whole_rows, part_rows = list(csv.reader(whole)), list(csv.reader(part))
+    assert part_rows[0] == ["id", "lon", "lat", "unit_code", "assign_status", "distance_m"]
+    at = [whole_rows[0].index(name) for name in part_rows[0]]
+    assert len(part_rows) == len(whole_rows) == len(xs) + 1
+    assert all(p == [w[k] for k in at] for p, w in zip(part_rows[1:], whole_rows[1:]))
 
 
 def test_outside_points_name_the_nearest_grid_like_shapely(gridplan, coded_plan, tmp_path):
