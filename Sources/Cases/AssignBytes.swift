@@ -14,12 +14,12 @@ struct AssignBytes: Sendable {
         case badLocation
     }
 
-    /// The added columns written, in order, as positions in ``AssignFile/addedColumns``.
-    let columns: [Int]
-    /// Per chain column (unit code, unit name, … street name: added columns 1–8) and grid, that
+    /// The added columns written, in order.
+    let columns: [AssignFile.AddedColumn]
+    /// Per chain column (unit code, unit name, … street name) and grid, that
     /// field as CSV; per grid, its code (else name) at the assigned level; per kind, its status.
     /// Each table is one array with where each entry starts (and the end last); the chain table
-    /// runs column by column, a grid's field of column `c` being entry `(c - 1) * grids + grid`.
+    /// runs column by column, from the unit's code on: see ``chainEntry(_:grid:)``.
     let chainBytes: [UInt8], chainOffsets: [Int]
     let nearestBytes: [UInt8], nearestOffsets: [Int]
     let statusBytes: [UInt8], statusOffsets: [Int]
@@ -27,7 +27,7 @@ struct AssignBytes: Sendable {
     /// The most bytes a grid's eight chain fields and its nearest code take together.
     let maxChain: Int, maxNearest: Int
 
-    init(assigner: Assigner, columns: [Int] = Array(AssignFile.addedColumns.indices)) {
+    init(assigner: Assigner, columns: [AssignFile.AddedColumn] = AssignFile.AddedColumn.allCases) {
         self.columns = columns
         let levels: [GridLevel] = [.unit, .area, .community, .street]
         var fields: [[UInt8]] = []
@@ -59,6 +59,12 @@ struct AssignBytes: Sendable {
         let grids = self.grids
         maxChain = (0..<grids).map { g in (0..<8).reduce(0) { $0 + fields[$1 * grids + g].count } }.max() ?? 0
         maxNearest = nearest.map(\.count).max() ?? 0
+    }
+
+    /// Where a grid's field of a chain column (unit code … street name) is in the chain table.
+    @inline(__always)
+    func chainEntry(_ column: AssignFile.AddedColumn, grid: Int) -> Int {
+        (column.rawValue - AssignFile.AddedColumn.unitCode.rawValue) * grids + grid
     }
 
     static func kind(_ status: AssignStatus) -> Kind {
@@ -152,24 +158,24 @@ struct AssignBytes: Sendable {
                                 for column in self.columns {
                                     put(0x2C)
                                     switch column {
-                                    case 0:
+                                    case .assignStatus:
                                         put(UnsafeBufferPointer(rebasing: statusBytes[statusOffsets[kind]..<statusOffsets[kind + 1]]))
-                                    case 1...8:
+                                    case .unitCode, .unitName, .areaCode, .areaName, .communityCode, .communityName, .streetCode, .streetName:
                                         if located && grid >= 0 && kind != Int(Kind.outside.rawValue) {
-                                            let entry = (column - 1) * grids + grid
+                                            let entry = chainEntry(column, grid: grid)
                                             put(UnsafeBufferPointer(rebasing: chainBytes[chainOffsets[entry]..<chainOffsets[entry + 1]]))
                                         }
-                                    case 9:
+                                    case .distanceM:
                                         if located, let distance = batch.distances[r] { putFixed(distance, decimals: 1) }
-                                    case 10:
+                                    case .nearestCode:
                                         if located && grid >= 0 {
                                             put(UnsafeBufferPointer(rebasing: nearestBytes[nearestOffsets[grid]..<nearestOffsets[grid + 1]]))
                                         }
-                                    case 11:
+                                    case .lonCGCS2000:
                                         if located { putFixed(batch.lons[r], decimals: 8) }
-                                    case 12:
+                                    case .latCGCS2000:
                                         if located { putFixed(batch.lats[r], decimals: 8) }
-                                    default:
+                                    case .assignProblem:
                                         if !located, let problem = batch.read.problems[r] {
                                             scratch.removeAll(keepingCapacity: true)
                                             Self.appendField(problem, to: &scratch)

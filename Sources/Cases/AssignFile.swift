@@ -23,26 +23,33 @@ package enum AssignFile {
         "distance_m", "nearest_code", "lon_cgcs2000", "lat_cgcs2000", "assign_problem",
     ]
 
-    /// The added columns named in `list` (comma separated), as positions in ``addedColumns``, in
-    /// the order given; all of them when `list` is nil. A user who needs only the unit's code
-    /// writes a fifth of the bytes.
-    package static func addedColumns(_ list: String?) throws -> [Int] {
-        guard let list else { return Array(addedColumns.indices) }
-        var picked: [Int] = []
+    /// One of the columns `assign` adds, in the order of ``addedColumns``.
+    package enum AddedColumn: Int, CaseIterable, Sendable {
+        case assignStatus, unitCode, unitName, areaCode, areaName, communityCode, communityName, streetCode, streetName
+        case distanceM, nearestCode, lonCGCS2000, latCGCS2000, assignProblem
+
+        package var name: String { AssignFile.addedColumns[rawValue] }
+    }
+
+    /// The added columns named in `list` (comma separated), in the order given; all of them when
+    /// `list` is nil. A user who needs only the unit's code writes a fifth of the bytes.
+    package static func addedColumns(_ list: String?) throws -> [AddedColumn] {
+        guard let list else { return AddedColumn.allCases }
+        var picked: [AddedColumn] = []
         for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let k = addedColumns.firstIndex(of: name) else {
+            guard let column = addedColumns.firstIndex(of: name).flatMap(AddedColumn.init(rawValue:)) else {
                 throw GridplanError(
                     .badArgument, "\(setting: "columns"): no added column named '\(name)'",
                     hint: "the added columns are \(addedColumns.joined(separator: ","))")
             }
-            guard !picked.contains(k) else { throw GridplanError(.badArgument, "\(setting: "columns"): '\(name)' is named twice") }
-            picked.append(k)
+            guard !picked.contains(column) else { throw GridplanError(.badArgument, "\(setting: "columns"): '\(name)' is named twice") }
+            picked.append(column)
         }
         return picked
     }
 
     package static func run(
-        reader: CaseReader, assigner: Assigner, out: String, threads: Int, columns: [Int] = Array(addedColumns.indices),
+        reader: CaseReader, assigner: Assigner, out: String, threads: Int, columns: [AddedColumn] = AddedColumn.allCases,
         batchSize: Int = 200_000, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
         // `-` is standard output, appended to so that a shell's `>>` keeps what the file had. A file
@@ -59,7 +66,7 @@ package enum AssignFile {
             buffer.removeAll(keepingCapacity: true)
         }
         var report = Report(threads: threads)
-        buffer += (reader.fieldNames + columns.map { addedColumns[$0] }).map(csvField).joined(separator: ",") + "\n"
+        buffer += (reader.fieldNames + columns.map(\.name)).map(csvField).joined(separator: ",") + "\n"
         try reader.forEachBatch(size: batchSize) { rows in
             let located = rows.indices.filter { rows[$0].lon != nil }
             let lons = located.map { rows[$0].lon! }, lats = located.map { rows[$0].lat! }
@@ -91,7 +98,7 @@ package enum AssignFile {
                     added[13] = row.problem ?? ""
                 }
                 report.byStatus[added[0], default: 0] += 1
-                buffer += (row.values.map { csvField($0.string ?? "") } + columns.map { csvField(added[$0]) }).joined(separator: ",") + "\n"
+                buffer += (row.values.map { csvField($0.string ?? "") } + columns.map { csvField(added[$0.rawValue]) }).joined(separator: ",") + "\n"
                 if buffer.utf8.count > 1 << 20 { try flush() }
             }
             report.rows += rows.count

@@ -107,7 +107,7 @@ extension AssignFile {
     /// the file's length. Writes what ``run(reader:assigner:out:threads:columns:batchSize:progress:)``
     /// writes for the same file.
     package static func run(
-        plain input: PlainAssignInput, assigner: Assigner, out: String, threads: Int, columns: [Int] = Array(addedColumns.indices),
+        plain input: PlainAssignInput, assigner: Assigner, out: String, threads: Int, columns: [AddedColumn] = AddedColumn.allCases,
         chunkBytes: Int = PlainCSV.chunkBytes, progress: ((Int) -> Void)? = nil
     ) throws -> Report {
         let output = out == "-" ? nil : try OutputFile(out)
@@ -115,7 +115,7 @@ extension AssignFile {
         let layout = AssignBytes(assigner: assigner, columns: columns)
         let fd = handle.fileDescriptor
         var header: [UInt8] = []
-        for (k, name) in (input.csv.fieldNames + columns.map { addedColumns[$0] }).enumerated() {
+        for (k, name) in (input.csv.fieldNames + columns.map(\.name)).enumerated() {
             if k > 0 { header.append(0x2C) }
             AssignBytes.appendField(name, to: &header)
         }

@@ -31,7 +31,7 @@ import Testing
     /// The output of both paths for `text` written to a `.csv`; `bytes` is nil when the file is not plain.
     func bothPaths(
         _ data: Data, assigner: Assigner, crs: CRS = .cgcs2000, chunkBytes: Int = 64, name: String = "in.csv",
-        columns: [Int] = Array(AssignFile.addedColumns.indices)
+        columns: [AssignFile.AddedColumn] = AssignFile.AddedColumn.allCases
     ) throws -> (gdal: Data?, bytes: Data?) {
         let path = folder.path(name)
         try data.write(to: URL(fileURLWithPath: path))
@@ -115,12 +115,12 @@ import Testing
         let data = Data((["id,name,lon,lat,note"] + rows()).joined(separator: "\n").utf8)
         for list in ["unit_code", "assign_status,unit_code", "assign_problem,assign_status", "lat_cgcs2000,lon_cgcs2000,nearest_code,distance_m"] {
             let columns = try AssignFile.addedColumns(list)
-            #expect(columns.map { AssignFile.addedColumns[$0] }.joined(separator: ",") == list)
+            #expect(columns.map(\.name).joined(separator: ",") == list)
             let (gdal, bytes) = try bothPaths(data, assigner: assigner, columns: columns)
             #expect(bytes != nil && bytes == gdal, "\(list):\n\(String(decoding: bytes ?? Data(), as: UTF8.self))")
             #expect(String(decoding: bytes ?? Data(), as: UTF8.self).hasPrefix("id,name,lon,lat,note," + list + "\n"))
         }
-        #expect(try AssignFile.addedColumns(nil) == Array(AssignFile.addedColumns.indices))
+        #expect(try AssignFile.addedColumns(nil).map(\.name) == AssignFile.addedColumns)
         for wrong in ["unit", "unit_code,unit_code", "", "unit_code,"] {
             #expect(throws: GridplanError.self, "\(wrong)") { try AssignFile.addedColumns(wrong) }
         }
