@@ -83,10 +83,17 @@ public enum Geodesic {
         return total
     }
 
-    /// Distance in metres between two longitude/latitude points on the ellipsoid.
-    public static func distance(lon1: Double, lat1: Double, lon2: Double, lat2: Double) -> Double {
+    /// The CGCS2000 ellipsoid's constants as PROJ's geodesic routines take them, worked out once
+    /// (`geod_init` costs about as much as a distance).
+    private static let ellipsoid: geod_geodesic = {
         var g = geod_geodesic()
         geod_init(&g, 6378137.0, 1.0 / 298.257222101)
+        return g
+    }()
+
+    /// Distance in metres between two longitude/latitude points on the ellipsoid.
+    public static func distance(lon1: Double, lat1: Double, lon2: Double, lat2: Double) -> Double {
+        var g = ellipsoid
         var s12 = 0.0, azi1 = 0.0, azi2 = 0.0
         geod_inverse(&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2)
         return s12

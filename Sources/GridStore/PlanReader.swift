@@ -22,6 +22,10 @@ public protocol PlanReader {
     /// Calls `body` with each row; the row is valid only during the call (a GeoPackage hands out
     /// one reused row, uncopied: what a query of many rows needs).
     func each(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws
+    /// As ``each(_:_:_:)``, through a statement the connection keeps prepared for the next call
+    /// with the same SQL (a question asked many times, such as a growing search box). Not for SQL
+    /// that `body` may run again inside: a kept statement runs once at a time.
+    func eachKept(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws
 }
 
 /// The database behind a ``PlanReader``.
@@ -33,6 +37,11 @@ public enum SQLDialect: Sendable {
 }
 
 extension PlanReader {
+    /// Prepares the statement again each time (what a server's session does not charge for).
+    public func eachKept(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
+        try each(sql, arguments, body)
+    }
+
     /// Every row, each kept.
     public func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
         var rows: [PlanRow] = []
@@ -164,6 +173,11 @@ extension Database: PlanReader {
 
     public func each(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
         let cursor = try Row.fetchCursor(self, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try cursor.next() { try body(PlanRow(row)) }
+    }
+
+    public func eachKept(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(try cachedStatement(sql: sql), arguments: StatementArguments(arguments))
         while let row = try cursor.next() { try body(PlanRow(row)) }
     }
 }

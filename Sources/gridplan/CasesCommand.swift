@@ -139,6 +139,13 @@ struct CasesCommand: ParsableCommand {
         @Option(help: "At most this many cases.") var limit: Int?
         @Flag(help: "Print how long the query took on standard error (the store and a reading connection already open, printing excluded).")
         var timing = false
+        @Option(
+            help: ArgumentHelp(
+                "With --timing: ask the same question this many times in this process and print each time.",
+                discussion:
+                    "The first time prepares the statements and connects to the R-tree, as a new connection does; the later ones answer "
+                    + "as a server's open connection would. The cases are printed once."))
+        var `repeat` = 1
 
         func numbers(_ text: String, _ count: Int, _ option: String) throws -> [Double] {
             let parts = text.split(separator: ",").compactMap { DecimalNumber.parse($0) }
@@ -151,6 +158,8 @@ struct CasesCommand: ParsableCommand {
             try checkRange(radius, OptionRange.metres, option: "--radius")
             try checkRange(nearest, 1...100_000, option: "--nearest")
             try checkRange(limit, 0...100_000_000, option: "--limit")
+            try checkRange(`repeat`, 1...1000, option: "--repeat")
+            if `repeat` > 1 && !timing { throw ValidationError("--repeat times the question again: give --timing with it") }
             try reportingErrors { _ = try (box(), point()) }
         }
 
@@ -179,11 +188,14 @@ struct CasesCommand: ParsableCommand {
                 // With --timing, the reading connection is opened first: what is timed is the query
                 // itself, as a server with open connections would answer it.
                 if timing { try plan.reading { _ in } }
-                let started = Date()
-                let records = try q.run(plan)
-                if timing {
-                    let ms = Date().timeIntervalSince(started) * 1000
-                    FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
+                var records: [CaseRecord] = []
+                for _ in 0..<`repeat` {
+                    let started = Date()
+                    records = try q.run(plan)
+                    if timing {
+                        let ms = Date().timeIntervalSince(started) * 1000
+                        FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
+                    }
                 }
                 switch json ? .geojson : format {
                 case .table:

@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -173,6 +174,21 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
         moments = "SELECT external_id, reported_at_utc, status_at_utc, closed_at_utc FROM cases ORDER BY 1"
         assert a.execute(moments).fetchall() == b.execute(moments).fetchall()
         assert b.execute("SELECT count(*) FROM cases WHERE reported_at_utc LIKE '____-__-__T__:__:__.000Z'").fetchone()[0] > 0
+    # The 10 nearest cases to a few places, each asked three times in one process (--timing --repeat 3):
+    # three timings, the cases printed once, and they are the 10 nearest by pyproj's geodesic distance.
+    from pyproj import Geod
+    geod = Geod(ellps="GRS80")
+    with sqlite3.connect(clean_db) as con:
+        ids, lons, lats = zip(*con.execute("SELECT external_id, lon, lat FROM cases"))
+    for lon, lat in [(110.39, 21.26), (110.361, 21.221), (110.45, 21.31)]:
+        result = gridplan("cases", "query", "--db", clean_db, "--near", f"{lon},{lat}", "--nearest", 10, "--format", "csv",
+                          "--timing", "--repeat", 3)
+        assert len(re.findall(r"^query: 10 cases in [0-9.]+ ms$", result.stderr, re.M)) == 3, result.stderr
+        rows = list(csv.DictReader(result.stdout.splitlines()))
+        _, _, metres = geod.inv([lon] * len(lons), [lat] * len(lats), lons, lats)
+        expected = sorted(metres)[:10]
+        assert len(rows) == 10 and all(abs(float(r["distance_m"]) - d) <= 0.051 for r, d in zip(rows, expected))  # printed to 0.1 m
+        assert all(abs(metres[ids.index(r["id"])] - float(r["distance_m"])) < 0.06 for r in rows)
         # The R-tree is back, whole (SQLite's own check), with its triggers and extension, and
         # holds exactly the clean import's entries.
         assert a.execute(rtree).fetchall() == b.execute(rtree).fetchall() and len(b.execute(rtree).fetchall()) == 10
