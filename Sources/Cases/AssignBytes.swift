@@ -16,15 +16,16 @@ struct AssignBytes: Sendable {
 
     /// The added columns written, in order.
     let columns: [AssignFile.AddedColumn]
-    /// Per chain column (unit code, unit name, … street name) and grid, that
-    /// field as CSV; per grid, its code (else name) at the assigned level; per kind, its status.
+    /// Per chain column (unit code, unit name, … street name) and grid, that field as CSV; per
+    /// grid, its code (else name) at the assigned level; per kind, its status.
     /// Each table is one array with where each entry starts (and the end last); the chain table
     /// runs column by column, from the unit's code on: see ``chainEntry(_:grid:)``.
     let chainBytes: [UInt8], chainOffsets: [Int]
     let nearestBytes: [UInt8], nearestOffsets: [Int]
     let statusBytes: [UInt8], statusOffsets: [Int]
+    /// How many grids the tables hold.
     let grids: Int
-    /// The most bytes a grid's eight chain fields and its nearest code take together.
+    /// The most bytes any grid's eight chain fields take together, and its nearest code alone.
     let maxChain: Int, maxNearest: Int
 
     init(assigner: Assigner, columns: [AssignFile.AddedColumn] = AssignFile.AddedColumn.allCases) {

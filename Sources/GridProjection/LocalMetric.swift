@@ -84,7 +84,7 @@ public enum Geodesic {
     }
 
     /// The CGCS2000 ellipsoid's constants as PROJ's geodesic routines take them, worked out once
-    /// (`geod_init` costs about as much as a distance).
+    /// (`geod_init` computes series coefficients that every distance on it shares).
     private static let ellipsoid: geod_geodesic = {
         var g = geod_geodesic()
         geod_init(&g, 6378137.0, 1.0 / 298.257222101)

@@ -37,7 +37,7 @@ public enum SQLDialect: Sendable {
 }
 
 extension PlanReader {
-    /// Prepares the statement again each time (what a server's session does not charge for).
+    /// The default: as ``each(_:_:_:)``, the statement prepared again at each call.
     public func eachKept(_ sql: String, _ arguments: [DatabaseValue], _ body: (PlanRow) throws -> Void) throws {
         try each(sql, arguments, body)
     }
