@@ -29,23 +29,24 @@ package enum AssignFile {
         case distanceM, nearestCode, lonCGCS2000, latCGCS2000, assignProblem
 
         package var name: String { AssignFile.addedColumns[rawValue] }
-    }
 
-    /// The added columns named in `list` (comma separated), in the order given; all of them when
-    /// `list` is nil. A user who needs only the unit's code writes a fifth of the bytes.
-    package static func addedColumns(_ list: String?) throws -> [AddedColumn] {
-        guard let list else { return AddedColumn.allCases }
-        var picked: [AddedColumn] = []
-        for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let column = addedColumns.firstIndex(of: name).flatMap(AddedColumn.init(rawValue:)) else {
-                throw GridplanError(
-                    .badArgument, "\(setting: "columns"): no added column named '\(name)'",
-                    hint: "the added columns are \(addedColumns.joined(separator: ","))")
+        /// The columns named in `list` (comma separated), in the order given; all of them when
+        /// `list` is nil. Who needs only the unit's code writes about a quarter of the bytes of
+        /// all fourteen (measured on a file of id,lon,lat).
+        package static func parse(_ list: String?) throws -> [AddedColumn] {
+            guard let list else { return allCases }
+            var picked: [AddedColumn] = []
+            for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let column = addedColumns.firstIndex(of: name).flatMap(AddedColumn.init(rawValue:)) else {
+                    throw GridplanError(
+                        .badArgument, "\(setting: "columns"): no added column named '\(name)'",
+                        hint: "the added columns are \(addedColumns.joined(separator: ","))")
+                }
+                guard !picked.contains(column) else { throw GridplanError(.badArgument, "\(setting: "columns"): '\(name)' is named twice") }
+                picked.append(column)
             }
-            guard !picked.contains(column) else { throw GridplanError(.badArgument, "\(setting: "columns"): '\(name)' is named twice") }
-            picked.append(column)
+            return picked
         }
-        return picked
     }
 
     package static func run(

@@ -72,6 +72,8 @@ package struct CaseQuery: Sendable {
             throw GridplanError(.badArgument, "\(setting: "near") \(near.lon),\(near.lat): not a longitude,latitude")
         }
         return try store.reading { db in
+            // A GeoPackage's R-tree, asked for once: a killed bulk import may have set it aside.
+            let rtree = try db.dialect == .sqlite && db.hasTable("rtree_cases_geom")
             if let near, let k = nearest {
                 // Grow a box until it holds k candidates (their coordinates only, or their R-tree boxes),
                 // then the box of the k-th distance holds the answer, whose cases alone are read whole.
@@ -80,12 +82,13 @@ package struct CaseQuery: Sendable {
                 // cases of one district held 370–430 at four of five places, for 10 asked).
                 let limitRadius = radiusM ?? .infinity
                 var radius = min(limitRadius, 1)
-                let treeAlone = try boundsFromRTreeAlone(db)
+                let treeAlone = rtree && !hasOtherFilters
                 while true {
-                    let within = try distances(db, box: Self.box(near, radius), near: near, treeAlone: treeAlone).filter { $0 <= limitRadius }
+                    let within = try distances(db, box: Self.box(near, radius), near: near, rtree: rtree, treeAlone: treeAlone)
+                        .filter { $0 <= limitRadius }
                     if within.count >= k || radius >= limitRadius || radius > 2e7 {
                         let kth = within.count >= k ? within[k - 1] : min(limitRadius, radius)
-                        let all = try fetch(db, box: Self.box(near, kth), near: near).filter { $0.distanceM! <= min(limitRadius, kth) }
+                        let all = try fetch(db, box: Self.box(near, kth), near: near, rtree: rtree).filter { $0.distanceM! <= min(limitRadius, kth) }
                         return Array(all.prefix(k))
                     }
                     radius = min(radius * 2, limitRadius)
@@ -93,9 +96,9 @@ package struct CaseQuery: Sendable {
             }
             if let near {
                 let radius = radiusM ?? 1000
-                return try fetch(db, box: Self.box(near, radius), near: near).filter { $0.distanceM! <= radius }
+                return try fetch(db, box: Self.box(near, radius), near: near, rtree: rtree).filter { $0.distanceM! <= radius }
             }
-            return try fetch(db, box: bbox, near: nil)
+            return try fetch(db, box: bbox, near: nil, rtree: rtree)
         }
     }
 
@@ -106,12 +109,9 @@ package struct CaseQuery: Sendable {
         return Envelope(minX: p.lon - dLon, minY: p.lat - dLat, maxX: p.lon + dLon, maxY: p.lat + dLat)
     }
 
-    /// Whether ``distances(_:box:near:treeAlone:)`` can bound distances from a GeoPackage's R-tree
-    /// alone: no filter but the place, and the tree is there (not set aside by a killed import).
-    func boundsFromRTreeAlone(_ db: some PlanReader) throws -> Bool {
-        let otherFilters = grid != nil || from != nil || to != nil || status != nil || fid != nil || category != nil
-        return try db.dialect == .sqlite && !otherFilters && db.hasTable("rtree_cases_geom")
-    }
+    /// Whether a filter other than the place is given: without one, ``distances(_:box:near:rtree:treeAlone:)``
+    /// can bound distances from a GeoPackage's R-tree alone.
+    var hasOtherFilters: Bool { grid != nil || from != nil || to != nil || status != nil || fid != nil || category != nil }
 
     /// The sorted distances in metres from `near` to the cases in `box` that match the other filters,
     /// or bounds above them.
@@ -119,7 +119,7 @@ package struct CaseQuery: Sendable {
     /// `treeAlone`: from the R-tree alone. The bound of a case is the distance to its box's centre
     /// plus the box's diagonal (32-bit floats, about a metre), and no case row is read. The k-th
     /// bound is then at least the k-th distance, and the box it makes still holds the answer.
-    func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double), treeAlone: Bool) throws -> [Double] {
+    func distances(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double), rtree: Bool, treeAlone: Bool) throws -> [Double] {
         if treeAlone {
             var bounds: [Double] = []
             try db.eachKept(
@@ -132,7 +132,7 @@ package struct CaseQuery: Sendable {
             }
             return bounds.sorted()
         }
-        let (conditions, arguments) = try filters(box: box, db)
+        let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
         var result: [Double] = []
         try db.eachKept("SELECT lon, lat FROM cases WHERE " + conditions.joined(separator: " AND "), arguments) { row in
             result.append(Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: row[0], lat2: row[1]))
@@ -140,9 +140,10 @@ package struct CaseQuery: Sendable {
         return result.sorted()
     }
 
-    func fetch(_ db: some PlanReader, box: Envelope?, near: (lon: Double, lat: Double)?) throws -> [CaseRecord] {
+    /// `rtree`: the GeoPackage's R-tree is there to find the cases in `box`.
+    func fetch(_ db: some PlanReader, box: Envelope?, near: (lon: Double, lat: Double)?, rtree: Bool) throws -> [CaseRecord] {
         var sql = "SELECT \(CaseRecord.columns) FROM cases"
-        let (conditions, arguments) = try filters(box: box, db)
+        let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if near == nil {
             sql += " ORDER BY reported_at, fid"
@@ -162,7 +163,7 @@ package struct CaseQuery: Sendable {
     }
 
     /// The WHERE conditions of the query's filters (and of `box`), with their arguments.
-    private func filters(box: Envelope?, _ db: some PlanReader) throws -> ([String], [DatabaseValue]) {
+    private func filters(box: Envelope?, _ dialect: SQLDialect, rtree: Bool) throws -> ([String], [DatabaseValue]) {
         var conditions: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let box {
@@ -170,8 +171,8 @@ package struct CaseQuery: Sendable {
             // PostGIS's GiST index compares boxes); lon/lat decide. A file whose R-tree a killed
             // bulk import left set aside (see `FeatureTables.setAsideRTree`) is scanned until the
             // import resumes.
-            switch db.dialect {
-            case .sqlite where try db.value("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'rtree_cases_geom'", []) == 0:
+            switch dialect {
+            case .sqlite where !rtree:
                 break
             case .sqlite:
                 conditions.append("fid IN (SELECT id FROM rtree_cases_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")

@@ -114,15 +114,15 @@ import Testing
         let assigner = try plan()
         let data = Data((["id,name,lon,lat,note"] + rows()).joined(separator: "\n").utf8)
         for list in ["unit_code", "assign_status,unit_code", "assign_problem,assign_status", "lat_cgcs2000,lon_cgcs2000,nearest_code,distance_m"] {
-            let columns = try AssignFile.addedColumns(list)
+            let columns = try AssignFile.AddedColumn.parse(list)
             #expect(columns.map(\.name).joined(separator: ",") == list)
             let (gdal, bytes) = try bothPaths(data, assigner: assigner, columns: columns)
             #expect(bytes != nil && bytes == gdal, "\(list):\n\(String(decoding: bytes ?? Data(), as: UTF8.self))")
             #expect(String(decoding: bytes ?? Data(), as: UTF8.self).hasPrefix("id,name,lon,lat,note," + list + "\n"))
         }
-        #expect(try AssignFile.addedColumns(nil).map(\.name) == AssignFile.addedColumns)
+        #expect(try AssignFile.AddedColumn.parse(nil).map(\.name) == AssignFile.addedColumns)
         for wrong in ["unit", "unit_code,unit_code", "", "unit_code,"] {
-            #expect(throws: GridplanError.self, "\(wrong)") { try AssignFile.addedColumns(wrong) }
+            #expect(throws: GridplanError.self, "\(wrong)") { try AssignFile.AddedColumn.parse(wrong) }
         }
     }
 
