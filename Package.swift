@@ -165,7 +165,7 @@ let package = Package(
             name: "WorkloadTests", dependencies: ["Workload", "GridErrors", "Duty", "Grids", "GridProjection", "GridStore", "GridTestSupport", grdb],
             swiftSettings: strict),
         .testTarget(
-            name: "DeskTests", dependencies: ["Desk", "GridErrors", "Grids", "GridStore", "GridTestSupport", grdb],
+            name: "DeskTests", dependencies: ["Cases", "Desk", "GridErrors", "Grids", "GridStore", "GridTestSupport", grdb],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",

@@ -131,14 +131,13 @@ package enum CaseImporter {
             }
         }
         do {
-            let planVersion = assigner.planVersion.databaseValue
             while let batch = try ready.pop() {
                 let stored = try store.writing { w -> UpsertOutcome in
                     let counts: UpsertOutcome
                     if let db = w as? Database {
                         // The batch's new cases go into the R-tree in one statement after their rows.
                         counts = try FeatureTables.insertingWithRTreeAfter(db, table: "cases") {
-                            try upsert(db, batch.cases, planVersion: planVersion, now: now)
+                            try upsert(db, batch.cases, now: now)
                         }
                     } else {
                         let (inserted, updated) = try StagedUpsert.run(w, batch.cases, now: now)
@@ -341,8 +340,11 @@ package enum CaseImporter {
         ("source_crs", "text"), ("source_x", "double precision"), ("source_y", "double precision"), ("located_by", "text"),
         ("assign_status", "text"), ("distance_m", "double precision"), ("unit_code", "text"), ("area_code", "text"),
         ("community_code", "text"), ("street_code", "text"), ("grid_fid", "bigint"), ("plan_version", "bigint"),
-        ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"),
+        ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"), ("assigned_at", "text"),
     ]
+
+    /// Where `assigned_at` is in ``storedColumns``: an update that leaves the filing as it was keeps the stored one.
+    static let assignedAtColumn = storedColumns.firstIndex { $0.name == "assigned_at" }!
 
     /// A case's row as an import stores it: its id and point, the values of ``storedColumns``, and
     /// its assignment (status and the codes of unit, area, community and street) to compare with
@@ -374,36 +376,35 @@ package enum CaseImporter {
             (row.lon == nil ? "none" : "given").databaseValue, status.rawValue.databaseValue, value(a?.distanceM),
             value(codes[0]), value(codes[1]), value(codes[2]), value(codes[3]),
             gridFid.map { Int64($0).databaseValue } ?? .null, assigner.planVersion.databaseValue, value(p.attributes), now.databaseValue,
-            value(nearest),
+            value(nearest), now.databaseValue,
         ]
         let geometry = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID).databaseValue }
         return StoredCase(id: p.id, geometry: geometry ?? .null, values: values, status: status, codes: codes)
     }
 
     /// Inserts or updates a batch's cases the way their database takes best: a file's through
-    /// ``upsert(_:_:planVersion:now:)``, a server's through ``StagedUpsert``.
+    /// ``upsert(_:_:now:)``, a server's through ``StagedUpsert``.
     static func upsertBatch(
         _ w: any PlanWriter, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
         assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> (inserted: Int, updated: Int) {
         let cases = try rows.indices.map { try stored(rows[$0].0, rows[$0].1, assignments[$0], assigner: assigner, sourceCRS: sourceCRS, now: now) }
         if let db = w as? Database {
-            let outcome = try upsert(db, cases, planVersion: assigner.planVersion.databaseValue, now: now)
+            let outcome = try upsert(db, cases, now: now)
             return (outcome.inserted, outcome.updated)
         }
         return try StagedUpsert.run(w, cases, now: now)
     }
 
-    /// Inserts or updates a batch's cases in a GeoPackage and records assignment changes in the
-    /// history, through cached statements bound by SQLite's own calls (a server's batch goes
-    /// through ``StagedUpsert``).
+    /// Inserts or updates a batch's cases in a GeoPackage and keeps the filings that change in the
+    /// history (``CaseHistory``), through cached statements bound by SQLite's own calls (a
+    /// server's batch goes through ``StagedUpsert``).
     ///
     /// New ids (the common case) need no lookup: the cases go in ``insertRows`` at a time, each
     /// statement ignoring the ids the plan holds already; only when a statement adds fewer rows
-    /// than it was given are the others found, read and updated one by one. The first assignments
-    /// of new cases go into the history in one statement from their rows, before any update's, so
-    /// each case's history is in the order of the file.
-    static func upsert(_ db: Database, _ cases: [StoredCase], planVersion: DatabaseValue, now: String) throws -> UpsertOutcome {
+    /// than it was given are the others found, read and updated one by one. An update whose filing
+    /// is the stored one keeps the stored `assigned_at`.
+    static func upsert(_ db: Database, _ cases: [StoredCase], now: String) throws -> UpsertOutcome {
         let columns = ["geom", "external_id"] + storedColumns.map(\.name)
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         func insert(_ rows: Int) throws -> Statement {
@@ -411,30 +412,12 @@ package enum CaseImporter {
             return try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (\(columns.joined(separator: ", "))) VALUES " + rowsSQL)
         }
         let find = try db.cachedStatement(
-            sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, grid_fid FROM cases WHERE external_id = ?")
+            sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, assigned_at FROM cases WHERE external_id = ?")
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
-        let endAssignment = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
-        let addAssignment = try db.cachedStatement(
-            sql: """
-                INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        // fid is AUTOINCREMENT and this transaction the only writer: the cases added since the
-        // history was last brought up to date are those above `historyFrom`.
-        let addFirstAssignments = try db.cachedStatement(
-            sql: """
-                INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
-                SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, ? FROM cases WHERE fid > ? ORDER BY fid
-                """)
+        let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
         let moment = now.databaseValue
         var lastFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
-        var historyFrom = lastFid
-        func bringHistoryUpToDate() throws {
-            guard lastFid > historyFrom else { return }
-            try addFirstAssignments.run(binding: [moment, historyFrom.databaseValue])
-            historyFrom = lastFid
-        }
         var outcome = UpsertOutcome(firstFid: lastFid)
         var values: [DatabaseValue] = []
         var start = 0
@@ -456,30 +439,28 @@ package enum CaseImporter {
             // Some ids were there: each id this statement added is new once (its first occurrence
             // here), every other occurrence updates.
             var fresh = Set(try String.fetchAll(db, sql: "SELECT external_id FROM cases WHERE fid > ?", arguments: [before]))
-            try bringHistoryUpToDate()
             for c in part where fresh.remove(c.id) == nil {
                 guard let existing = try Row.fetchOne(find, arguments: [c.id]) else {
                     throw GridplanError(.failed, "case \(c.id) vanished during import")
                 }
                 let caseFid: Int64 = existing["fid"]
                 let codes: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
-                try update.run(binding: [c.geometry], c.values, [caseFid.databaseValue])
+                var stored = c.values
+                if (existing["assign_status"] as String) != c.status.rawValue || codes != c.codes {
+                    try endFiling.run(binding: [moment, caseFid.databaseValue])
+                } else {
+                    stored[assignedAtColumn] = existing["assigned_at"]
+                }
+                try update.run(binding: [c.geometry], stored, [caseFid.databaseValue])
                 outcome.updated += 1
                 outcome.updatedFids.append(caseFid)
-                if (existing["assign_status"] as String) != c.status.rawValue || codes != c.codes {
-                    try endAssignment.run(binding: [moment, caseFid.databaseValue])
-                    try addAssignment.run(
-                        binding: [caseFid.databaseValue, c.status.rawValue.databaseValue], c.codes.map { $0?.databaseValue ?? .null },
-                        [planVersion, moment])
-                }
             }
         }
-        try bringHistoryUpToDate()
         outcome.lastFid = lastFid
         return outcome
     }
 
-    /// What ``upsert(_:_:planVersion:now:)`` did: how many cases it added and updated, which it
+    /// What ``upsert(_:_:now:)`` did: how many cases it added and updated, which it
     /// updated, and the last id the table held before and after (its new cases are those between).
     struct UpsertOutcome {
         var inserted = 0, updated = 0

@@ -40,6 +40,13 @@ package enum CaseIndexes {
 
     static func setAside(_ db: Database) throws {
         for d in definitions { try db.execute(sql: "DROP INDEX IF EXISTS \(d.name)") }
+        try setAsideMoments(db)
+    }
+
+    /// Drops the UTC companions, which SQLite keeps last among the columns: a migration that adds
+    /// a column sets them aside first and adds them again after it (``restoreMoments(_:)``), so a
+    /// plan's columns are in the same order whether or not a bulk import has since rebuilt them.
+    static func setAsideMoments(_ db: Database) throws {
         let columns = try utcColumns(db)
         for m in moments where columns.contains(m + "_utc") { try db.execute(sql: "ALTER TABLE cases DROP COLUMN \(m)_utc") }
     }
@@ -53,10 +60,15 @@ package enum CaseIndexes {
             try db.execute(sql: sql(d.name, d.columns))
             built += 1
         }
+        try restoreMoments(db)
+        return built
+    }
+
+    /// Adds the UTC companions that are missing.
+    static func restoreMoments(_ db: Database) throws {
         let columns = try utcColumns(db)
         let missing = moments.filter { !columns.contains($0 + "_utc") }
         if !missing.isEmpty { try FeatureTables.addUTCMoments(db, table: "cases", columns: missing) }
-        return built
     }
 
     private static func utcColumns(_ db: Database) throws -> Set<String> {

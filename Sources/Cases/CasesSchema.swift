@@ -15,7 +15,31 @@ package enum CasesSchema {
 
     package static let v14_1Moments = SchemaMigration("v14.1: case moments also as UTC DATETIME columns", migrate: v14_1)
 
-    package static let schema = GridsSchema.schema.adding([v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments])
+    package static let v15_1CurrentFiling = SchemaMigration(
+        "v15.1: a case keeps when its filing began; case_assignments keeps only the earlier filings", migrate: v15_1)
+
+    package static let schema = GridsSchema.schema.adding([
+        v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments, v15_1CurrentFiling,
+    ])
+
+    /// A case's current filing (its assign status and codes, under its plan version) is on its row;
+    /// until v15.1 `case_assignments` held it a second time as the open entry, a fifth of a fresh
+    /// import's bytes. The row now says since when (`assigned_at`) and the history keeps the filings
+    /// that ended, each written as it ends.
+    static func v15_1(_ db: Database) throws {
+        try CaseIndexes.setAsideMoments(db)
+        try db.execute(
+            sql: """
+                ALTER TABLE cases ADD COLUMN assigned_at TEXT;
+                UPDATE cases SET assigned_at = coalesce(
+                  (SELECT max(a.assigned_at) FROM case_assignments a WHERE a.case_fid = cases.fid AND a.ended_at IS NULL), imported_at);
+                DELETE FROM case_assignments WHERE ended_at IS NULL;
+                """)
+        try CaseIndexes.restoreMoments(db)
+        try db.execute(
+            sql: "UPDATE gpkg_contents SET description = ? WHERE table_name = 'case_assignments'",
+            arguments: ["The grids a case was filed under before its current one (on its row), under which plan version, from when until when"])
+    }
 
     /// When a case was reported, last moved and closed, as DATETIME for GDAL and QGIS (see
     /// `FeatureTables.addUTCMoments`).

@@ -3,8 +3,8 @@ import GRDB
 package import GridStore
 import Grids
 
-/// After a redraw: assigns every located case to the current plan. Cases whose grid changes
-/// get a new entry in `case_assignments`; the earlier one is ended, so history survives. A case
+/// After a redraw: assigns every located case to the current plan. A case whose grid changes
+/// has its earlier filing kept in `case_assignments` (``CaseHistory``), so history survives. A case
 /// "changes" when its status or its grid at any level does, codes included (after `gridplan codes`).
 package enum Reassign {
     package struct Report: Sendable, Encodable {
@@ -82,27 +82,22 @@ package enum Reassign {
         "assign_status", "distance_m", "unit_code", "area_code", "community_code", "street_code", "grid_fid", "plan_version", "nearest_code",
     ]
 
-    /// On a file: cached statements, one case after the other.
+    /// On a file: cached statements, one case after the other. A changed filing is kept in the
+    /// history before the row is updated, and the row's `assigned_at` moves only then.
     static func refile(_ refiled: [Refiled], in db: Database, now: String) throws {
-        let update = try db.cachedStatement(sql: "UPDATE cases SET \(filingColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
-        let end = try db.cachedStatement(sql: "UPDATE case_assignments SET ended_at = ? WHERE case_fid = ? AND ended_at IS NULL")
-        let add = try db.cachedStatement(
-            sql: """
-                INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        let update = try db.cachedStatement(
+            sql: "UPDATE cases SET \(filingColumns.map { "\($0) = ?" }.joined(separator: ", ")), assigned_at = coalesce(?, assigned_at) WHERE fid = ?"
+        )
+        let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
         for r in refiled {
-            try update.execute(arguments: StatementArguments(r.values + [r.fid.databaseValue]))
-            if r.changed {
-                try end.execute(arguments: [now, r.fid])
-                let v = r.values
-                try add.execute(arguments: StatementArguments([r.fid.databaseValue, v[0], v[2], v[3], v[4], v[5], v[7], now.databaseValue]))
-            }
+            if r.changed { try endFiling.execute(arguments: [now, r.fid]) }
+            try update.execute(arguments: StatementArguments(r.values + [r.changed ? now.databaseValue : .null, r.fid.databaseValue]))
         }
     }
 
-    /// On a server: the batch into a temporary table in one statement, then three statements for
-    /// all its cases (a round trip per case would take minutes for a large backlog).
+    /// On a server: the batch into a temporary table in one statement, then two statements for
+    /// all its cases (a round trip per case would take minutes for a large backlog). The batch's
+    /// cases are locked since they were read.
     static func refileStaged(_ refiled: [Refiled], in w: any PlanWriter, now: String) throws {
         let stage = "case_refile_stage"
         try w.execute(
@@ -115,15 +110,11 @@ package enum Reassign {
             into: stage, columns: ["ord", "fid"] + filingColumns + ["changed"],
             rows: refiled.enumerated().map { k, r in [k.databaseValue, r.fid.databaseValue] + r.values + [r.changed.databaseValue] })
         try w.execute(
-            "UPDATE cases c SET \(filingColumns.map { "\($0) = s.\($0)" }.joined(separator: ", ")) FROM \(stage) s WHERE c.fid = s.fid", [])
-        try w.execute(
-            "UPDATE case_assignments a SET ended_at = ? FROM \(stage) s WHERE s.changed AND a.case_fid = s.fid AND a.ended_at IS NULL",
-            [now.databaseValue])
+            CaseHistory.ending(from: "\(stage) s JOIN cases c ON c.fid = s.fid", where: "s.changed") + " ORDER BY s.ord", [now.databaseValue])
         try w.execute(
             """
-            INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at)
-            SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, ? FROM \(stage) s
-            WHERE s.changed ORDER BY s.ord
+            UPDATE cases c SET \(filingColumns.map { "\($0) = s.\($0)" }.joined(separator: ", ")), \
+            assigned_at = CASE WHEN s.changed THEN ? ELSE c.assigned_at END FROM \(stage) s WHERE c.fid = s.fid
             """, [now.databaseValue])
     }
 }

@@ -33,6 +33,7 @@ package enum PlanSchema {
         GazetteerSchema.v13_2Internal,
         CasesSchema.v14_1Moments,
         DutySchema.v14_2Moments,
+        CasesSchema.v15_1CurrentFiling,
     ])
 }
 

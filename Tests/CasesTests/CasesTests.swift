@@ -39,6 +39,19 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
     return store
 }
 
+/// The filings of case `id`, oldest first, as "`column`'s value:when it ended", the current one
+/// (on the case's row) as "value:open".
+func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [String] {
+    try store.read {
+        try String.fetchAll(
+            $0,
+            sql: """
+                SELECT \(column) || ':' || ended_at, id FROM case_assignments WHERE case_fid = (SELECT fid FROM cases WHERE external_id = ?1)
+                UNION ALL SELECT \(column) || ':open', 1e300 FROM cases WHERE external_id = ?1 ORDER BY 2
+                """, arguments: [id])
+    }
+}
+
 @Suite struct AssignmentRuleTests {
     let folder = TemporaryFolder()
 
@@ -196,14 +209,19 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
             file: folder.write("u1.csv", "code,name,parent,wkt\nU1,东,C2,\"\(box(500, 0, 1000, 1000))\"\n"), into: store, options: options)
         let report = try Reassign.run(store: store)
         #expect(report.moved == 1)
-        let history = try store.read {
-            try String.fetchAll(
-                $0,
-                sql:
-                    "SELECT a.community_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN' ORDER BY a.id"
-            )
-        }
+        let history = try filings(store, of: "IN", "community_code")
         #expect(history.count == 2 && history[0].hasPrefix("C:") && history[1] == "C2:open")
+        // The earlier filing began when the case was imported and ended when the current one began.
+        let moments = try store.read {
+            try Row.fetchOne(
+                $0,
+                sql: """
+                    SELECT a.assigned_at = c.imported_at AS began, a.ended_at = c.assigned_at AS ended, c.assigned_at > c.imported_at AS later
+                    FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN'
+                    """)
+        }
+        let began: Bool? = moments?["began"], ended: Bool? = moments?["ended"], later: Bool? = moments?["later"]
+        #expect(began == true && ended == true && later == true)
     }
 
     @Test func queriesRefuseNonsenseArguments() throws {
@@ -260,13 +278,7 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
         let cases = try table(store)
         #expect(cases.count == 2)
         #expect(cases[0].contains("\"00123\"") && cases[0].contains("U1") && cases[0].contains("closed"))
-        let history = try store.read {
-            try String.fetchAll(
-                $0,
-                sql:
-                    "SELECT a.unit_code || ':' || coalesce(a.ended_at, 'open') FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = '00123' ORDER BY a.id"
-            )
-        }
+        let history = try filings(store, of: "00123", "unit_code")
         #expect(history.count == 2 && history[0].hasPrefix("U2:") && !history[0].hasSuffix("open") && history[1] == "U1:open")
         // The R-tree follows the moved point.
         #expect(try rtreeEntriesCovering(store, id: "00123") == 1)
@@ -317,10 +329,16 @@ extension CaseImportTests {
         }
     }
 
+    /// Every case's filings, the earlier ones from the history, then the current one from its row.
     func history(_ store: GeoPackage) throws -> [String] {
         try store.read {
-            try Row.fetchAll($0, sql: "SELECT case_fid, assign_status, unit_code, ended_at IS NULL FROM case_assignments ORDER BY id").map(
-                \.description)
+            try Row.fetchAll(
+                $0,
+                sql: """
+                    SELECT case_fid, assign_status, unit_code, plan_version, 0 AS current, id FROM case_assignments
+                    UNION ALL SELECT fid, assign_status, unit_code, plan_version, 1, 0 FROM cases ORDER BY 1, 5, 6
+                    """
+            ).map(\.description)
         }
     }
 

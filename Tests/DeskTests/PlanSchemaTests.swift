@@ -1,3 +1,4 @@
+import Cases
 import Desk
 import Foundation
 import GRDB
@@ -54,6 +55,13 @@ import Testing
             ].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
         }
         #expect(counts == [55, 40, 10, 10, 80, 136, 1, 1, 94, 2])
+        // v15.1: each case's open filing (all 40 were open) moved onto its row, with when it began.
+        let filings = try store.read { db in
+            try [
+                "SELECT count(*) FROM case_assignments", "SELECT count(*) FROM cases WHERE assigned_at = '2026-12-01T21:42:21Z'",
+            ].map { try Int.fetchOne(db, sql: $0) ?? -1 }
+        }
+        #expect(filings == [0, 40])
         let current = try store.read { try GridRecord.current($0) }
         #expect(current.count == 55)
         #expect(Set(current.map(\.level)) == [.street, .community])
@@ -69,6 +77,37 @@ import Testing
         let steps = { (store: GeoPackage) in try store.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } }
         #expect(try steps(old).sorted() == steps(new).sorted())
         #expect(try steps(new).sorted() == PlanSchema.schema.migrations.map(\.identifier).sorted())
+    }
+
+    /// v15.1 moves each case's open filing onto its row and keeps the ended ones as they were.
+    @Test func filingsFromBeforeV15_1KeepTheirEndedEntries() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("v14.gpkg")
+        let last = try #require(PlanSchema.schema.migrations.last)
+        #expect(last.identifier == CasesSchema.v15_1CurrentFiling.identifier)
+        do {
+            let before = try GeoPackage(path: path, schema: StoreSchema(PlanSchema.schema.migrations.dropLast()))
+            try before.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO cases (fid, external_id, assign_status, unit_code, imported_at) VALUES
+                          (1, 'A', 'inside', 'U2', '2026-01-01T00:00:00Z'), (2, 'B', 'inside', 'U1', '2026-01-01T00:00:00Z');
+                        INSERT INTO case_assignments (case_fid, assign_status, unit_code, plan_version, assigned_at, ended_at) VALUES
+                          (1, 'inside', 'U1', 1, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'),
+                          (1, 'inside', 'U2', 2, '2026-02-01T00:00:00Z', NULL),
+                          (2, 'inside', 'U1', 1, '2026-01-01T00:00:00Z', NULL);
+                        """)
+            }
+        }
+        let plan = try GeoPackage.plan(path: path)
+        let (cases, history) = try plan.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT external_id || ' ' || unit_code || ' since ' || assigned_at FROM cases ORDER BY fid"),
+                try String.fetchAll(db, sql: "SELECT case_fid || ' ' || unit_code || ' ' || assigned_at || ' to ' || ended_at FROM case_assignments")
+            )
+        }
+        #expect(cases == ["A U2 since 2026-02-01T00:00:00Z", "B U1 since 2026-01-01T00:00:00Z"])
+        #expect(history == ["1 U1 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z"])
     }
 
     /// A module's own schema (here the grids') makes a file the whole plan later completes.

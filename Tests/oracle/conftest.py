@@ -147,11 +147,14 @@ def clone(source, target):
 
 
 def assignment_rows(plan=None, server=None, url=None):
-    """Every case's assignments, oldest first, as (id, status, unit, area, community, street, plan version, open),
-    from the GeoPackage `plan` or from the database of `url` on the test server."""
-    sql = ("SELECT c.external_id, a.assign_status, a.unit_code, a.area_code, a.community_code, a.street_code, a.plan_version, "
-           "CASE WHEN a.ended_at IS NULL THEN 1 ELSE 0 END FROM case_assignments a JOIN cases c ON c.fid = a.case_fid "
-           "ORDER BY c.external_id, a.id")
+    """Every case's filings, oldest first, as (id, status, unit, area, community, street, plan version, open),
+    from the GeoPackage `plan` or from the database of `url` on the test server: the ended ones from the history,
+    then the open one from the case's row."""
+    filing = "assign_status, unit_code, area_code, community_code, street_code, plan_version"
+    sql = (f"SELECT external_id, {filing}, open FROM ("
+           f"SELECT c.external_id, {', '.join('a.' + f.strip() for f in filing.split(','))}, 0 AS open, a.id AS k "
+           "FROM case_assignments a JOIN cases c ON c.fid = a.case_fid "
+           f"UNION ALL SELECT external_id, {filing}, 1, 0 FROM cases) f ORDER BY external_id, open, k")
     if plan is not None:
         with sqlite3.connect(plan) as con:
             return ["|".join("" if v is None else str(v) for v in row) for row in con.execute(sql)]
