@@ -155,6 +155,8 @@ def measure(args, work):
             sys.exit(f"query {text}: gridplan returned {got} cases, plain SQL counts {want}")
         counts.append(got)
 
+    paid = index_costs(db, n)
+
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
     print(f"{'import and index':<52}{'cases/s':>12}{'seconds':>10}{'file MB':>10}{'peak MB':>10}")
     print(f"{'gridplan cases import (assigns 4 levels, R-tree)':<52}{n / ours_seconds:>12,.0f}{ours_seconds:>10.1f}{size_mb(db):>10.0f}{ours_mb:>10.0f}")
@@ -172,7 +174,57 @@ def measure(args, work):
         print(f"  {name:<36} first: median {statistics.median(times[0]):6.2f} ms, max {max(times[0]):6.2f} ms;"
               f"  again: median {statistics.median(times[1]):6.2f} ms, max {max(times[1]):6.2f} ms")
     print("  every gridplan answer equals a plain SQL count over lon/lat")
+    print()
+    print("what each secondary index pays for: the question it serves (`cases query --timing --repeat 3`, median), with the index")
+    print("and with only that index dropped; then the time SQLite takes to build it again")
+    print(f"  {'index':<17}{'question':<40}{'cases':>9}{'with ms':>10}{'without ms':>12}{'ratio':>8}{'build s':>9}")
+    for name, question, hits, with_ms, without_ms, build_s in paid:
+        print(f"  {name:<17}{question:<40}{hits:>9,}{with_ms:>10.2f}{without_ms:>12.2f}{without_ms / with_ms:>7.0f}×{build_s:>9.2f}")
+    print("  the same cases either way; `--grid` asks all four code columns at once, so it needs each of their indexes")
     return 0
+
+
+def index_costs(db, n):
+    """Each secondary index of `cases`, the gridplan question it serves timed with it and without it (dropped from
+    the file, then built again, that build timed), checking both answers hold the same cases."""
+    con = sqlite3.connect(db)
+
+    def middling(column):
+        """A value of `column` with a median number of cases."""
+        values = con.execute(f"SELECT {column} FROM cases WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY count(*), 1").fetchall()
+        return values[len(values) // 2][0]
+
+    questions = [
+        ("cases_unit", ["--grid", middling("unit_code")], "--grid (a unit)"),
+        ("cases_area", ["--grid", middling("area_code")], "--grid (an area)"),
+        ("cases_community", ["--grid", middling("community_code")], "--grid (a community)"),
+        ("cases_street", ["--grid", middling("street_code")], "--grid (a street)"),
+        ("cases_reported", ["--from", "2024-03-01", "--to", "2024-03-08"], "--from 2024-03-01 --to 2024-03-08"),
+        ("cases_status", ["--status", "reported"], "--status reported"),
+        ("cases_category", ["--category", "04"], "--category 04"),
+    ]
+
+    def ask(args):
+        r = run(GRIDPLAN, "cases", "query", "--db", db, *args, "--format", "csv", "--timing", "--repeat", "3")
+        times = [float(line.split(" in ")[1].split(" ms")[0]) for line in r.stderr.splitlines() if line.startswith("query:")]
+        return sorted(r.stdout.splitlines()[1:]), statistics.median(times)
+
+    rows = []
+    for name, args, label in questions:
+        sql = con.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone()[0]
+        with_index, with_ms = ask(args)
+        con.execute(f"DROP INDEX {name}")
+        con.commit()
+        without_index, without_ms = ask(args)
+        started = time.perf_counter()
+        con.execute(sql)
+        con.commit()
+        build_s = time.perf_counter() - started
+        if with_index != without_index or not with_index:
+            sys.exit(f"{label}: {len(with_index)} cases with {name}, {len(without_index)} without")
+        rows.append((name, label, len(with_index), with_ms, without_ms, build_s))
+    con.close()
+    return rows
 
 
 if __name__ == "__main__":

@@ -146,7 +146,12 @@ package struct CaseQuery: Sendable {
         let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if near == nil {
-            sql += " ORDER BY reported_at, fid"
+            // SQLite, left to choose, orders through the time index even when another filter picks
+            // few cases, and then visits every case in time order to find them (a category among
+            // 1 M: 2.8 s against 0.9 s). Unless time itself is asked, `+` takes that index out of the
+            // ordering: the filter's own index (or a scan) finds the cases, which are then sorted.
+            let throughTimeIndex = db.dialect == .postgresql || conditions.isEmpty || from != nil || to != nil
+            sql += throughTimeIndex ? " ORDER BY reported_at, fid" : " ORDER BY +reported_at, fid"
             if let limit { sql += " LIMIT \(limit)" }
             if let offset, offset > 0 { sql += (limit == nil ? (db.dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(offset)" }
         }
