@@ -158,19 +158,21 @@ def measure(args, work):
             sys.exit(f"query {text}: gridplan returned {got} cases, plain SQL counts {want}")
         counts.append(got)
 
-    paid = index_costs(db, n)
+    # Sizes before the index measurement drops and rebuilds indexes in the file.
+    file_mb = {path: size_mb(path) for path in (db, peer)}
+    parts = {name: bytes_by_part(path, n) for name, path in (("gridplan", db), ("ogr2ogr", peer))}
+    paid = index_costs(db)
 
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
     print(f"{'import and index':<52}{'cases/s':>12}{'seconds':>10}{'file MB':>10}{'peak MB':>10}")
-    print(f"{'gridplan cases import (assigns 4 levels, R-tree)':<52}{n / ours_seconds:>12,.0f}{ours_seconds:>10.1f}{size_mb(db):>10.0f}{ours_mb:>10.0f}")
-    print(f"{'ogr2ogr -f GPKG (points and R-tree only)':<52}{n / peer_seconds:>12,.0f}{peer_seconds:>10.1f}{size_mb(peer):>10.0f}{peer_mb:>10.0f}")
-    print(f"gridplan takes {ours_seconds / peer_seconds:.2f}× ogr2ogr's time and {size_mb(db) / size_mb(peer):.2f}× its bytes")
+    print(f"{'gridplan cases import (assigns 4 levels, R-tree)':<52}{n / ours_seconds:>12,.0f}{ours_seconds:>10.1f}{file_mb[db]:>10.0f}{ours_mb:>10.0f}")
+    print(f"{'ogr2ogr -f GPKG (points and R-tree only)':<52}{n / peer_seconds:>12,.0f}{peer_seconds:>10.1f}{file_mb[peer]:>10.0f}{peer_mb:>10.0f}")
+    print(f"gridplan takes {ours_seconds / peer_seconds:.2f}× ogr2ogr's time and {file_mb[db] / file_mb[peer]:.2f}× its bytes")
     print(f"stored {stored:,} cases, {indexed:,} in the R-tree; gridplan says: {result.stdout.strip().splitlines()[-1]}")
     print()
     print("bytes per case, by what holds them (SQLite's dbstat: pages used, free space included)")
-    for name, path in (("gridplan", db), ("ogr2ogr", peer)):
-        parts = bytes_by_part(path, n)
-        print(f"  {name}: {sum(parts.values()):,.0f} in all; " + ", ".join(f"{k} {v:,.0f}" for k, v in parts.items()))
+    for name, held in parts.items():
+        print(f"  {name}: {sum(held.values()):,.0f} in all; " + ", ".join(f"{k} {v:,.0f}" for k, v in held.items()))
     print()
     print(f"bounding-box queries, 20 boxes of {side * 111:.2f} km, {min(counts):,}–{max(counts):,} cases each (median {statistics.median(counts):,.0f})")
     for name, times in (("gridplan cases query --timing", ours_ms), ("sqlite3 R-tree join on GDAL's file", peer_ms)):
@@ -187,7 +189,7 @@ def measure(args, work):
     return 0
 
 
-def index_costs(db, n):
+def index_costs(db):
     """Each secondary index of `cases`, the gridplan question it serves timed with it and without it (dropped from
     the file, then built again, that build timed), checking both answers hold the same cases."""
     con = sqlite3.connect(db)

@@ -346,15 +346,17 @@ package enum CaseImporter {
     /// Where `assigned_at` is in ``storedColumns``: an update that leaves the filing as it was keeps the stored one.
     static let assignedAtColumn = storedColumns.firstIndex { $0.name == "assigned_at" }!
 
-    /// A case's row as an import stores it: its id and point, the values of ``storedColumns``, and
-    /// its assignment (status and the codes of unit, area, community and street) to compare with
-    /// the one before.
+    /// Where the columns of a filing (``CaseHistory/filing``) are in ``storedColumns``.
+    static let filingPositions = CaseHistory.filing.map { name in storedColumns.firstIndex { $0.name == name }! }
+
+    /// A case's row as an import stores it: its id and point, and the values of ``storedColumns``.
     struct StoredCase: Sendable {
         var id: String
         var geometry: DatabaseValue
         var values: [DatabaseValue]
-        var status: AssignStatus
-        var codes: [String?]
+
+        /// Its filing, in the order of ``CaseHistory/filing``.
+        var filing: [DatabaseValue] { CaseImporter.filingPositions.map { values[$0] } }
     }
 
     static func stored(
@@ -379,7 +381,7 @@ package enum CaseImporter {
             value(nearest), now.databaseValue,
         ]
         let geometry = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID).databaseValue }
-        return StoredCase(id: p.id, geometry: geometry ?? .null, values: values, status: status, codes: codes)
+        return StoredCase(id: p.id, geometry: geometry ?? .null, values: values)
     }
 
     /// Inserts or updates a batch's cases the way their database takes best: a file's through
@@ -412,7 +414,7 @@ package enum CaseImporter {
             return try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (\(columns.joined(separator: ", "))) VALUES " + rowsSQL)
         }
         let find = try db.cachedStatement(
-            sql: "SELECT fid, assign_status, unit_code, area_code, community_code, street_code, assigned_at FROM cases WHERE external_id = ?")
+            sql: "SELECT fid, assigned_at, \(CaseHistory.filing.joined(separator: ", ")) FROM cases WHERE external_id = ?")
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
@@ -444,9 +446,8 @@ package enum CaseImporter {
                     throw GridplanError(.failed, "case \(c.id) vanished during import")
                 }
                 let caseFid: Int64 = existing["fid"]
-                let codes: [String?] = [existing["unit_code"], existing["area_code"], existing["community_code"], existing["street_code"]]
                 var stored = c.values
-                if (existing["assign_status"] as String) != c.status.rawValue || codes != c.codes {
+                if CaseHistory.filing.map({ existing[$0] as DatabaseValue }) != c.filing {
                     try endFiling.run(binding: [moment, caseFid.databaseValue])
                 } else {
                     stored[assignedAtColumn] = existing["assigned_at"]
