@@ -15,7 +15,9 @@ and statuses. Measured in one run on the same file:
   file, on a new connection each time. Every gridplan answer is checked against a plain SQL count;
 - what each secondary index of the cases pays for: the `cases query` question it serves, timed with the
   index and with only that index dropped from the file (both answers checked equal), then the time
-  SQLite takes to build it again. At 10 M cases each question without its index scans the whole file.
+  SQLite takes to build it again. At 10 M cases each question without its index scans the whole file;
+- opening a plan made before schema step v15.1 (the same cases in that step's older shape): the time and
+  peak memory of the first command, which upgrades it.
 """
 import argparse
 import os
@@ -162,6 +164,7 @@ def measure(args, work):
     file_mb = {path: size_mb(path) for path in (db, peer)}
     parts = {name: bytes_by_part(path, n) for name, path in (("gridplan", db), ("ogr2ogr", peer))}
     paid = index_costs(db)
+    upgrade = upgrade_cost(db, work)
 
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
     print(f"{'import and index':<52}{'cases/s':>12}{'seconds':>10}{'file MB':>10}{'peak MB':>10}")
@@ -186,7 +189,38 @@ def measure(args, work):
     for name, question, hits, with_ms, without_ms, build_s in paid:
         print(f"  {name:<17}{question:<40}{hits:>9,}{with_ms:>10.2f}{without_ms:>12.2f}{without_ms / with_ms:>7.0f}×{build_s:>9.2f}")
     print("  the same cases either way; `--grid` asks all four code columns at once, so it needs each of their indexes")
+    print()
+    print("opening a plan made before schema step v15.1 (each case's filing also as an open entry of case_assignments):")
+    print("the first command (`cases query --limit 1`) upgrades it; the same command on the upgraded plan")
+    for label, (seconds, mb) in upgrade.items():
+        print(f"  {label:<30}{seconds:>8.1f} s{mb:>8.0f} MB peak")
     return 0
+
+
+def upgrade_cost(db, work):
+    """The plan as a gridplan before schema step v15.1 kept it (the same cases; each one's filing also as the open
+    entry of case_assignments, no assigned_at, the UTC columns not yet added back), then the seconds and peak memory
+    of the first command that opens it (which upgrades it) and of the same command again."""
+    old = work / "before-v15.1.gpkg"
+    with sqlite3.connect(db) as con:
+        con.execute("VACUUM INTO ?", (str(old),))
+    with sqlite3.connect(old) as con:
+        con.executescript("""
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v15.1:%';
+            INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code,
+                                          plan_version, assigned_at, ended_at)
+              SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version, assigned_at, NULL FROM cases;
+            ALTER TABLE cases DROP COLUMN reported_at_utc;
+            ALTER TABLE cases DROP COLUMN status_at_utc;
+            ALTER TABLE cases DROP COLUMN closed_at_utc;
+            ALTER TABLE cases DROP COLUMN assigned_at;
+        """)
+    figures = {}
+    for label in ("first open (upgrades)", "again (upgraded)"):
+        _, seconds, mb = timed(GRIDPLAN, "cases", "query", "--db", old, "--limit", "1")
+        figures[label] = (seconds, mb)
+    old.unlink()
+    return figures
 
 
 def index_costs(db):

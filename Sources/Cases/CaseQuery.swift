@@ -52,6 +52,19 @@ package struct CaseQuery: Sendable {
             .replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
+    /// The least text after every text that starts with `prefix` in SQLite's byte order (UTF-8's
+    /// order of characters): its last character stepped up. Nil when such a range would not stand
+    /// for SQLite's `LIKE 'prefix%'`, which ignores the case of ASCII letters: the prefix holds one
+    /// (category codes are digits), is empty, or ends in a character with no next one.
+    static func prefixEnd(_ prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        guard let last = scalars.popLast(), !prefix.unicodeScalars.contains(where: { $0.isASCII && $0.properties.isAlphabetic }),
+            let next = Unicode.Scalar(last.value + 1)
+        else { return nil }
+        scalars.append(next)
+        return String(String.UnicodeScalarView(scalars))
+    }
+
     /// A category code: matches it and every sub-category under it (prefix).
     package var category: String?
     package var limit: Int?
@@ -168,7 +181,7 @@ package struct CaseQuery: Sendable {
     }
 
     /// The WHERE conditions of the query's filters (and of `box`), with their arguments.
-    private func filters(box: Envelope?, _ dialect: SQLDialect, rtree: Bool) throws -> ([String], [DatabaseValue]) {
+    func filters(box: Envelope?, _ dialect: SQLDialect, rtree: Bool) throws -> ([String], [DatabaseValue]) {
         var conditions: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let box {
@@ -198,8 +211,15 @@ package struct CaseQuery: Sendable {
         if let status { conditions.append("status = ?"); arguments.append(status) }
         if let fid { conditions.append("fid = ?"); arguments.append(fid) }
         if let category {
-            conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')");
-            arguments += [category, Self.likePrefix(category)]
+            if dialect == .sqlite, let end = Self.prefixEnd(category) {
+                // The same cases as the LIKE below, found by seeking `cases_category`, which
+                // SQLite cannot do for a LIKE that ignores letter case.
+                conditions.append("category >= ? AND category < ?")
+                arguments += [category, end]
+            } else {
+                conditions.append("(category = ? OR category LIKE ? ESCAPE '\\')")
+                arguments += [category, Self.likePrefix(category)]
+            }
         }
         return (conditions, arguments.map { $0?.databaseValue ?? .null })
     }

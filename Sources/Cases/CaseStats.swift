@@ -57,39 +57,40 @@ package struct CaseStats: Sendable {
                     ("extract(epoch FROM closed_at::timestamp - reported_at::timestamp) / 86400", "category ~ '^[0-9][0-9]'")
                 }
             let closed = "status IN ('closed', 'feedback')"
-            let totals = try db.rows(
+            // One pass over the cases, a row per grid, status and top category, summed below into each
+            // grid's totals and its counts by status and by category (a GROUP BY for each read the
+            // table three times: 4.5 s of 1 M cases).
+            let groups = try db.rows(
                 """
-                SELECT \(c) AS code, count(*) AS total,
+                SELECT \(c) AS code, status,
+                  CASE WHEN \(twoDigits) THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
+                  count(*) AS n,
                   sum(CASE WHEN \(closed) THEN 1 ELSE 0 END) AS closed,
                   sum(CASE WHEN \(closed) AND closed_at IS NOT NULL AND reported_at IS NOT NULL AND \(days) <= 1.0 THEN 1 ELSE 0 END) AS closed24,
                   sum(CASE WHEN \(closed) AND closed_at IS NOT NULL AND reported_at IS NOT NULL AND \(days) <= 7.0 THEN 1 ELSE 0 END) AS closed7
-                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c)
-                """, arguments)
-            let statuses = try db.rows(
-                "SELECT \(c) AS code, status, count(*) AS n FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY \(c), status", arguments)
-            let categories = try db.rows(
-                """
-                SELECT \(c) AS code,
-                  CASE WHEN \(twoDigits) THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
-                  count(*) AS n
-                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2
+                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2, 3
                 """, arguments)
             let unassigned: Int = try db.value("SELECT count(*) FROM cases WHERE \(c) IS NULL \(whereSQL)", arguments) ?? 0
             var grids: [String: (name: String?, households: Int64?)] = [:]
             for g in try GridRecord.current(db, level: level) { grids[g.code ?? g.name ?? "#\(g.fid)"] = (g.name, g.households) }
 
             var byStatus: [String: [String: Int]] = [:], byCategory: [String: [String: Int]] = [:]
-            for r in statuses { byStatus[r["code"], default: [:]][r["status"]] = r["n"] }
-            for r in categories { byCategory[r["code"], default: [:]][r["top"]] = r["n"] }
-            var rows: [GridRow] = totals.map { r in
-                let code: String = r["code"], total: Int = r["total"]
+            var counts: [String: (total: Int, closed: Int, closed24: Int, closed7: Int)] = [:]
+            for r in groups {
+                let code: String = r["code"], n: Int = r["n"]
+                byStatus[code, default: [:]][r["status"], default: 0] += n
+                byCategory[code, default: [:]][r["top"], default: 0] += n
+                let sum = counts[code] ?? (0, 0, 0, 0)
+                counts[code] = (sum.total + n, sum.closed + r["closed"], sum.closed24 + r["closed24"], sum.closed7 + r["closed7"])
+            }
+            var rows: [GridRow] = counts.map { code, sum in
                 let households = grids[code]?.households
                 return GridRow(
-                    code: code, name: grids[code]?.name, total: total, byStatus: byStatus[code] ?? [:],
-                    byCategory: byCategory[code] ?? [:], closureRate: Double(r["closed"] as Int) / Double(total),
-                    closedWithin24h: Double(r["closed24"] as Int) / Double(total),
-                    closedWithin7d: Double(r["closed7"] as Int) / Double(total), households: households,
-                    perThousandHouseholds: households.flatMap { $0 > 0 ? Double(total) * 1000 / Double($0) : nil })
+                    code: code, name: grids[code]?.name, total: sum.total, byStatus: byStatus[code] ?? [:],
+                    byCategory: byCategory[code] ?? [:], closureRate: Double(sum.closed) / Double(sum.total),
+                    closedWithin24h: Double(sum.closed24) / Double(sum.total),
+                    closedWithin7d: Double(sum.closed7) / Double(sum.total), households: households,
+                    perThousandHouseholds: households.flatMap { $0 > 0 ? Double(sum.total) * 1000 / Double($0) : nil })
             }
             // Grids of the level without any case have a rate of 0: they belong in the comparison.
             for (code, g) in grids where !rows.contains(where: { $0.code == code }) {

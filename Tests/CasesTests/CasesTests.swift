@@ -342,6 +342,36 @@ extension CaseImportTests {
         }
     }
 
+    /// `--category` matches a code and every code under it, as a prefix: the LIKE that ignores
+    /// the case of letters. A prefix without letters is asked as a range that seeks the category
+    /// index; the cases found are the same as the LIKE's.
+    @Test func aCategoryPrefixSeeksItsIndexAndFindsWhatLikeFinds() throws {
+        #expect(CaseQuery.prefixEnd("04") == "05" && CaseQuery.prefixEnd("09") == "0:" && CaseQuery.prefixEnd("市容") == "市宺")
+        #expect(CaseQuery.prefixEnd("") == nil && CaseQuery.prefixEnd("0a") == nil && CaseQuery.prefixEnd("A") == nil)
+        let store = try twoUnits(folder)
+        let categories = ["04", "0401", "040", "0499", "05", "0", "03", "04a", "04A", "市容", "市容01", "市宺", "0_1", "041%"]
+        let located = points(categories.indices.map { (Double($0) * 10 + 5, 500) })
+        _ = try importCases(store, folder.write("c.csv", csv(categories.indices.map { row("K\($0)", located[$0], category: categories[$0]) })))
+        for prefix in ["04", "040", "0", "05", "市容", "04a", "0_", "041%", "1"] {
+            var q = CaseQuery()
+            q.category = prefix
+            let found = Set(try q.run(store).compactMap(\.category))
+            let like = Set(categories.filter { $0.lowercased().hasPrefix(prefix.lowercased()) })
+            #expect(found == like, "\(prefix)")
+        }
+        var q = CaseQuery()
+        q.category = "04"
+        let (conditions, arguments) = try q.filters(box: nil, .sqlite, rtree: true)
+        let plan = try store.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT fid FROM cases WHERE " + conditions.joined(separator: " AND "),
+                arguments: StatementArguments(arguments)
+            )
+            .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("INDEX cases_category (category>? AND category<?)") }, "\(plan)")
+    }
+
     /// The list an import sets aside is every index schema v3 and later give the cases table:
     /// an index added by a later migration and not listed would be kept up to date row by row.
     @Test func theIndexesSetAsideAreAllOfTheCasesTables() throws {

@@ -72,6 +72,19 @@ import Testing
         }
     }
 
+    /// Schema steps run with SQLite's temporary data in files (an UPDATE of every case copies the
+    /// rows first: in memory, that copy grows with the plan); the plan's connections afterwards
+    /// keep theirs in memory again. (`PRAGMA temp_store`: 1 is FILE, 2 is MEMORY.)
+    @Test func schemaStepsKeepTemporaryDataInFiles() throws {
+        let folder = TemporaryFolder()
+        let seen = LockedValue<Int?>(nil)
+        let step = SchemaMigration("test: reads temp_store") { db in seen.set(try Int.fetchOne(db, sql: "PRAGMA temp_store")) }
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema.adding([step]))
+        #expect(seen.get() == 1)
+        #expect(try store.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        #expect(try store.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+    }
+
     @Test func rtreeStaysExactUnderInsertUpdateDelete() throws {
         let folder = TemporaryFolder()
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
