@@ -28,13 +28,23 @@ package enum CasesSchema {
     /// that ended, each written as it ends.
     static func v15_1(_ db: Database) throws {
         try CaseIndexes.setAsideMoments(db)
-        try db.execute(
+        try db.execute(sql: "ALTER TABLE cases ADD COLUMN assigned_at TEXT")
+        // Every case is rewritten: in parts of fids, each reported (millions take minutes).
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0
+        let last = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
+        let fill = try db.makeStatement(
             sql: """
-                ALTER TABLE cases ADD COLUMN assigned_at TEXT;
                 UPDATE cases SET assigned_at = coalesce(
-                  (SELECT max(a.assigned_at) FROM case_assignments a WHERE a.case_fid = cases.fid AND a.ended_at IS NULL), imported_at);
-                DELETE FROM case_assignments WHERE ended_at IS NULL;
+                  (SELECT max(a.assigned_at) FROM case_assignments a WHERE a.case_fid = cases.fid AND a.ended_at IS NULL), imported_at)
+                WHERE fid > ? AND fid <= ?
                 """)
+        var done = 0
+        for after in stride(from: Int64(0), to: last, by: 100_000) {
+            try fill.execute(arguments: [after, after + 100_000])
+            done += db.changesCount
+            SchemaUpgrade.rows(db, done, of: total)
+        }
+        try db.execute(sql: "DELETE FROM case_assignments WHERE ended_at IS NULL")
         try CaseIndexes.restoreMoments(db)
         try db.execute(
             sql: "UPDATE gpkg_contents SET description = ? WHERE table_name = 'case_assignments'",

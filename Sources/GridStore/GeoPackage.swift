@@ -67,7 +67,7 @@ public final class GeoPackage: Sendable {
             }
             let pool = try DatabasePool(path: path, configuration: config)
             if try !pool.writeWithoutTransaction({ try migrator.hasCompletedMigrations($0) }) {
-                try Self.upgrade(pool, migrator)
+                try Self.upgrade(pool, schema, path: path)
             }
             database = pool
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
@@ -87,14 +87,22 @@ public final class GeoPackage: Sendable {
         return nil
     }
 
-    /// Runs the schema steps a plan lacks with their temporary data in files. A step may rewrite
-    /// every case (v15.1 fills a new column): SQLite's UPDATE of a table with triggers (the
-    /// GeoPackage R-tree's) first copies the rows it will change, and in memory that copy grows
-    /// with the table (measured: 3.2 GB peak for a 10 M-case plan). `PRAGMA temp_store` cannot
-    /// change inside the migrator's transaction, so it is set around it.
-    private static func upgrade(_ pool: DatabasePool, _ migrator: DatabaseMigrator) throws {
+    /// Runs the schema steps a plan lacks, each in its own transaction, with their temporary data
+    /// in files. A step may rewrite every case (v15.1 fills a new column): SQLite's UPDATE of a
+    /// table with triggers (the GeoPackage R-tree's) first copies the rows it will change, and in
+    /// memory that copy grows with the table (measured: 3.2 GB peak for a 10 M-case plan).
+    /// `PRAGMA temp_store` cannot change inside a transaction, so it is set around them. A plan
+    /// made by an earlier release reports each step to ``SchemaUpgrade``; a new one is only created.
+    private static func upgrade(_ pool: DatabasePool, _ schema: StoreSchema, path: String) throws {
+        let migrator = schema.migrator
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
         defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") } }
+        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        guard !applied.isEmpty else { return try migrator.migrate(pool) }
+        let missing = schema.migrations.map(\.identifier).filter { !applied.contains($0) }
+        let writer = try pool.writeWithoutTransaction { ObjectIdentifier($0) }
+        SchemaUpgrade.begin(writer, path: path, steps: missing)
+        defer { SchemaUpgrade.ended(writer) }
         try migrator.migrate(pool)
     }
 
@@ -186,6 +194,64 @@ public enum LockWait {
     static func announce(_ path: String, _ lockWait: TimeInterval) {
         guard lockWait > 0, told.update({ $0.insert(path).inserted }) else { return }
         handler.get()?(path, lockWait)
+    }
+}
+
+/// What opening a plan made by an earlier release reports while it brings the plan's schema up to
+/// date (a step may rewrite every case: minutes for millions): the command line sets ``observer``
+/// to show it on standard error; the library stays silent.
+public enum SchemaUpgrade {
+    /// Where an upgrade is: the plan, the step running (from 1) of those it lacks and its
+    /// identifier, and for a step that rewrites rows in parts, the rows done of `total` (else 0 of 0).
+    public struct Progress: Sendable, Equatable {
+        public var path: String
+        public var step: Int, steps: Int
+        public var identifier: String
+        public var done = 0, total = 0
+    }
+
+    private static let observer = LockedValue<(@Sendable (Progress?) -> Void)?>(nil)
+    /// The upgrade under way on each writer's connection (several plans may be opened at once):
+    /// the steps it runs and where it is.
+    private static let current = LockedValue<[ObjectIdentifier: (steps: [String], progress: Progress)]>([:])
+
+    /// Called with each step as it begins and with the rows it reports, and with nil when the
+    /// upgrade has ended (done or failed).
+    public static func setObserver(_ observe: (@Sendable (Progress?) -> Void)?) { observer.set(observe) }
+
+    /// The plan at `path`, open on the connection `writer`, is about to run `steps`.
+    static func begin(_ writer: ObjectIdentifier, path: String, steps: [String]) {
+        current.update { $0[writer] = (steps, Progress(path: path, step: 0, steps: steps.count, identifier: "")) }
+    }
+
+    /// Called by every step as it begins (see `StoreSchema.migrator`): reported when it is part of an upgrade.
+    static func stepBegins(_ db: Database, _ identifier: String) {
+        let progress = current.update { running -> Progress? in
+            guard let upgrade = running[ObjectIdentifier(db)], let k = upgrade.steps.firstIndex(of: identifier) else { return nil }
+            var progress = upgrade.progress
+            (progress.step, progress.identifier, progress.done, progress.total) = (k + 1, identifier, 0, 0)
+            running[ObjectIdentifier(db)] = (upgrade.steps, progress)
+            return progress
+        }
+        if let progress { observer.get()?(progress) }
+    }
+
+    /// For a step that rewrites rows in parts (on `db`, the connection it was given): `done` of
+    /// `total` rows rewritten so far.
+    public static func rows(_ db: Database, _ done: Int, of total: Int) {
+        let progress = current.update { running -> Progress? in
+            guard let upgrade = running[ObjectIdentifier(db)], upgrade.progress.step > 0 else { return nil }
+            var progress = upgrade.progress
+            (progress.done, progress.total) = (done, total)
+            running[ObjectIdentifier(db)] = (upgrade.steps, progress)
+            return progress
+        }
+        if let progress { observer.get()?(progress) }
+    }
+
+    static func ended(_ writer: ObjectIdentifier) {
+        guard let upgrade = current.update({ $0.removeValue(forKey: writer) }), upgrade.progress.step > 0 else { return }
+        observer.get()?(nil)
     }
 }
 

@@ -25,7 +25,12 @@ public struct StoreSchema: Sendable {
 
     var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for step in migrations { migrator.registerMigration(step.identifier, migrate: step.migrate) }
+        for step in migrations {
+            migrator.registerMigration(step.identifier) { db in
+                SchemaUpgrade.stepBegins(db, step.identifier)
+                try step.migrate(db)
+            }
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GridErrors
+import GridStore
 
 /// Progress of a long job on standard error: count, total, percent, rate and time left.
 ///
@@ -114,4 +115,29 @@ func lineCount(ofFile path: String) -> Int? {
 func csvRows(_ path: String) -> Int? {
     guard path.lowercased().hasSuffix(".csv"), let lines = lineCount(ofFile: path) else { return nil }
     return max(0, lines - 1)
+}
+
+/// Shows a plan's schema upgrade (``SchemaUpgrade``) as progress: each step that rewrites rows in
+/// parts with its count, total and time left, as every long job does.
+final class UpgradeProgress: @unchecked Sendable {
+    static let shared = UpgradeProgress()
+    private let lock = NSLock()
+    private var line: ProgressLine?
+    private var step: Int?
+
+    func observe(_ progress: SchemaUpgrade.Progress?) {
+        lock.withLock {
+            guard let progress else {
+                line?.finish()
+                (line, step) = (nil, nil)
+                return
+            }
+            if progress.step != step {
+                line?.finish()
+                step = progress.step
+                line = ProgressLine("upgrading \(progress.path) (schema step \(progress.step) of \(progress.steps)), rows rewritten")
+            }
+            if progress.total > 0 { line?.update(progress.done, total: progress.total) }
+        }
+    }
 }

@@ -44,5 +44,26 @@ final class ProgressTests: XCTestCase {
         // Quicker than the default interval (10 s): nothing but the report.
         let quiet = try CLI.run(["import", streets, "--db", folder.appendingPathComponent("q.gpkg").path, "--level", "street"])
         XCTAssertTrue(progressLines(quiet.stderr, "reading").isEmpty, quiet.stderr)
+        // Nor does creating a plan, which runs every schema step: it is no upgrade.
+        XCTAssertTrue(progressLines(logged.stderr + quiet.stderr, "upgrading").isEmpty)
+    }
+
+    /// The first command to open a plan made by an earlier release upgrades it: a step that
+    /// rewrites every case (v15.1) counts them (the 0.1.0 plan holds 40); opened again, nothing.
+    func testAnUpgradeCountsTheRowsItRewrites() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../DeskTests/Fixtures/plan-0.1.0.gpkg").standardized
+        let plan = folder.appendingPathComponent("old.gpkg")
+        try FileManager.default.copyItem(at: fixture, to: plan)
+        let environment = ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil]
+        let first = try CLI.run(["cases", "query", "--db", plan.path, "--limit", "1"], environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let lines = progressLines(first.stderr, "upgrading \(plan.path) (schema step ")
+        XCTAssertFalse(lines.isEmpty, first.stderr)
+        XCTAssertTrue(lines.allSatisfy { $0.contains("), rows rewritten: ") }, first.stderr)
+        XCTAssertTrue(lines.last!.contains("rows rewritten: 40/40 (100 %)"), first.stderr)
+        let again = try CLI.run(["cases", "query", "--db", plan.path, "--limit", "1"], environment: environment)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(progressLines(again.stderr, "upgrading").isEmpty, again.stderr)
     }
 }

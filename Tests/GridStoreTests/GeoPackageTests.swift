@@ -85,6 +85,38 @@ import Testing
         #expect(try store.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
     }
 
+    /// Opening a plan that lacks steps reports each step to ``SchemaUpgrade`` and the rows a step
+    /// says it rewrote, then the end; creating a plan reports nothing.
+    @Test func anUpgradeReportsItsStepsAndRows() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("plan.gpkg")
+        let seen = LockedValue<[SchemaUpgrade.Progress?]>([])
+        let mine = LockedValue(false)
+        SchemaUpgrade.setObserver { progress in
+            // Other tests may upgrade their plans meanwhile: only this plan's reports, and its end.
+            if let progress, progress.path != path { return }
+            if progress == nil, !mine.get() { return }
+            mine.set(progress != nil)
+            seen.update { $0.append(progress) }
+        }
+        defer { SchemaUpgrade.setObserver(nil) }
+        _ = try GeoPackage(path: path, schema: GridsSchema.schema)
+        #expect(seen.get().isEmpty)
+        let steps = [
+            SchemaMigration("test: a") { _ in },
+            SchemaMigration("test: b") { db in
+                SchemaUpgrade.rows(db, 5, of: 10)
+                SchemaUpgrade.rows(db, 10, of: 10)
+            },
+        ]
+        _ = try GeoPackage(path: path, schema: GridsSchema.schema.adding(steps))
+        let a = SchemaUpgrade.Progress(path: path, step: 1, steps: 2, identifier: "test: a")
+        let b = SchemaUpgrade.Progress(path: path, step: 2, steps: 2, identifier: "test: b")
+        var b5 = b, b10 = b
+        (b5.done, b5.total, b10.done, b10.total) = (5, 10, 10, 10)
+        #expect(seen.get() == [a, b, b5, b10, nil])
+    }
+
     @Test func rtreeStaysExactUnderInsertUpdateDelete() throws {
         let folder = TemporaryFolder()
         let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
