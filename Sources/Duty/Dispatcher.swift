@@ -25,7 +25,7 @@ package enum Dispatcher {
     /// States from which the centre dispatches: waiting (reported, verified, accepted) or sent back.
     package static let dispatchable: [CaseStatus] = [.reported, .verified, .accepted, .returned, .reopened]
 
-    /// How many waiting cases one transaction of ``run(store:rules:caseID:now:actor:)`` dispatches.
+    /// How many waiting cases one transaction of ``run(store:rules:caseID:now:actor:progress:)`` dispatches.
     static let batchSize = 200
 
     /// Dispatches one case (`caseID`) or every case waiting for dispatch (nil), as of `now`.
@@ -34,10 +34,10 @@ package enum Dispatcher {
     /// transaction: a dispatcher stopped half-way keeps the batches it finished (run it again for
     /// the rest), and on a server two dispatchers work through one backlog side by side, each
     /// taking the cases of a batch the other does not hold and leaving out those the other has
-    /// dispatched meanwhile.
+    /// dispatched meanwhile. `progress` hears after each batch how many of the waiting cases are done.
     package static func run(
         store: any WritablePlanStore, rules: DispatchRules = .defaults, caseID: String?, now: String = Clock.now(),
-        actor: String = "dispatch"
+        actor: String = "dispatch", progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [DispatchOutcome] {
         if let caseID {
             return try store.writing { db in
@@ -55,6 +55,7 @@ package enum Dispatcher {
                 let rows = try CaseStore.handlingForChange(db, fids: batch, statuses: dispatchable, skippingLocked: true)
                 return try dispatch(rows, db, rules: rules, now: now, actor: actor)
             }
+            progress?(start + batch.count, waiting.count)
         }
         return outcomes
     }

@@ -76,6 +76,7 @@ extension MessageCatalogue {
         assigning %1 ⇒ 正在分配 %1
         importing %1 ⇒ 正在导入 %1
         reassigning ⇒ 正在重新归属
+        dispatching ⇒ 正在派发
         upgrading %1 (schema step %2 of %3), rows rewritten ⇒ 正在升级 %1（结构第 %2 步，共 %3 步），已改写的行
         address '%1' → %2 '%3', confidence %4%5 ⇒ 地址“%1” → %2“%3”，置信度 %4%5
         point %1 (CGCS2000) on %2 ⇒ 点 %1（CGCS2000），日期 %2

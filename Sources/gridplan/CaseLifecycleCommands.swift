@@ -76,7 +76,11 @@ extension CasesCommand {
                 let (rules, now) = try options.load()
                 let plan = try store.open()
                 defer { store.close(plan) }
-                let outcomes = try Dispatcher.run(store: plan, rules: rules, caseID: caseID, now: now, actor: actor)
+                let progress = ProgressLine("dispatching")
+                let outcomes = try Dispatcher.run(store: plan, rules: rules, caseID: caseID, now: now, actor: actor) { done, total in
+                    progress.update(done, total: total)
+                }
+                progress.finish()
                 let bad = outcomes.filter { !$0.dispatched }.count
                 failed = bad > 0
                 if json {

@@ -89,8 +89,12 @@ final class JSONCommandsTests: XCTestCase {
         try ok(["cases", "import", cases, "--db", plan, "--crs", "cgcs2000", "--rejects", folder.appendingPathComponent("r.csv").path])
 
         // Dispatch: C1 to the street chief; C2, an address not yet placed, is listed and makes the exit status 1.
-        let dispatch = try CLI.run(["cases", "dispatch", "--db", plan, "--all-new", "--now", "2024-07-01 09:00", "--json"])
+        let dispatch = try CLI.run(
+            ["cases", "dispatch", "--db", plan, "--all-new", "--now", "2024-07-01 09:00", "--json"],
+            environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
         XCTAssertEqual(dispatch.status, 1, dispatch.stderr)
+        // Its progress, as every long job's (off a terminal, a line every GRIDPLAN_PROGRESS_SECONDS): after each batch.
+        XCTAssertTrue(dispatch.stderr.split(separator: "\n").contains { $0.hasPrefix("dispatching: 2/2 (100 %)") }, dispatch.stderr)
         let run = try decode(DispatchRun.self, dispatch.stdout)
         XCTAssertEqual(run.dispatched, 1)
         XCTAssertEqual(run.notDispatched, 1)
