@@ -280,7 +280,7 @@ struct CasesCommand: ParsableCommand {
                 let report = try Cases.Reassign.run(
                     store: plan, snapMetres: snapM,
                     threads: ProcessInfo.processInfo.activeProcessorCount
-                ) { done, _ in progress.update(done) }
+                ) { done, total in progress.update(done, total: total) }
                 progress.finish(report.cases)
                 if json { try printReport(report); return }
                 say(

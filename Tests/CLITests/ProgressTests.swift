@@ -40,6 +40,11 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let batches = progressLines(imported.stderr, "importing \(cases.path): ")
         XCTAssertEqual(batches.map { String($0.split(separator: " ")[2]) }, ["1000/2500", "2000/2500", "2500/2500", "2500/2500"], imported.stderr)
+        // Reassigning them (as `codes` does after giving codes): with the total and percent too.
+        let reassigned = try CLI.run(
+            ["cases", "reassign", "--db", plan], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(reassigned.status, 0, reassigned.stderr)
+        XCTAssertTrue(progressLines(reassigned.stderr, "reassigning: ").last?.hasPrefix("reassigning: 2500/2500 (100 %)") == true, reassigned.stderr)
 
         // Quicker than the default interval (10 s): nothing but the report.
         let quiet = try CLI.run(["import", streets, "--db", folder.appendingPathComponent("q.gpkg").path, "--level", "street"])
