@@ -124,18 +124,21 @@ package enum Lifecycle {
     }
 
     /// Unfinished cases past their time limit at `now`; with `escalate`, each goes one level up
-    /// (to the nearest level above with someone on duty) and its clock restarts.
+    /// (to the nearest level above with someone on duty) and its clock restarts. `progress` hears
+    /// how many of the unfinished cases have been looked at (and escalated where overdue).
     package static func overdue(
         store: any WritablePlanStore, rules: DispatchRules = .defaults, now: String = Clock.now(),
-        escalate: Bool = false
+        escalate: Bool = false, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [Overdue] {
         // Only escalating changes the cases (and waits for those another writer holds).
         let unfinished = CaseStatus.allCases.filter { !$0.isFinished }
         if !escalate {
-            return try store.reading { db in try overdue(try CaseStore.handling(db, statuses: unfinished), rules, now) { _, _ in nil } }
+            return try store.reading { db in
+                try overdue(try CaseStore.handling(db, statuses: unfinished), rules, now, progress) { _, _ in nil }
+            }
         }
         return try store.writing { db in
-            try overdue(try CaseStore.handlingForChange(db, statuses: unfinished, skippingLocked: false), rules, now) { c, o in
+            try overdue(try CaseStore.handlingForChange(db, statuses: unfinished, skippingLocked: false), rules, now, progress) { c, o in
                 try escalateOne(db, c, o, now: now)
             }
         }
@@ -143,10 +146,12 @@ package enum Lifecycle {
 
     /// The cases of `rows` past their limit, each given to `escalation`.
     private static func overdue(
-        _ rows: [CaseHandling], _ rules: DispatchRules, _ now: String, escalation: (CaseHandling, Overdue) throws -> DispatchOutcome?
+        _ rows: [CaseHandling], _ rules: DispatchRules, _ now: String, _ progress: ((Int, Int) -> Void)?,
+        escalation: (CaseHandling, Overdue) throws -> DispatchOutcome?
     ) throws -> [Overdue] {
         var result: [Overdue] = []
-        for c in rows {
+        for (k, c) in rows.enumerated() {
+            defer { progress?(k + 1, rows.count) }
             guard let since = c.clockFrom ?? c.reportedAt, let elapsed = Clock.hours(from: since, to: now) else { continue }
             let limit = rules.limitHours(severity: c.severity, category: c.category)
             guard elapsed > limit else { continue }

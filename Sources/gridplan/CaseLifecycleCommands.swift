@@ -243,7 +243,11 @@ extension CasesCommand {
                 let (rules, now) = try options.load()
                 let plan = try store.open()
                 defer { store.close(plan) }
-                let list = try Lifecycle.overdue(store: plan, rules: rules, now: now, escalate: escalate)
+                let progress = ProgressLine(escalate ? "escalating overdue cases, open cases looked at" : "open cases looked at")
+                let list = try Lifecycle.overdue(store: plan, rules: rules, now: now, escalate: escalate) { done, total in
+                    progress.update(done, total: total)
+                }
+                progress.finish()
                 let escalated = list.filter { $0.escalation?.dispatched == true }.count
                 if json {
                     try printReport(OverdueJSON(now: now, cases: list.map(OverdueJSON.Case.init), escalated: escalated))

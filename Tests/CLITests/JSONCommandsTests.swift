@@ -124,7 +124,13 @@ final class JSONCommandsTests: XCTestCase {
         XCTAssertEqual(history.dispatches.first?.escalation, false)
 
         // C2 (ordinary, 168 h) is overdue three weeks later; C1 is handled, not closed, and major (24 h).
-        let overdue = try decode(Overdue.self, try ok(["cases", "overdue", "--db", plan, "--now", "2024-07-22 09:00", "--json"]))
+        let looked = try CLI.run(
+            ["cases", "overdue", "--db", plan, "--now", "2024-07-22 09:00", "--json"],
+            environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(looked.status, 0, looked.stderr)
+        // Both cases are unfinished: each is looked at, with progress as every long job shows it.
+        XCTAssertTrue(looked.stderr.split(separator: "\n").contains { $0.hasPrefix("open cases looked at: 2/2 (100 %)") }, looked.stderr)
+        let overdue = try decode(Overdue.self, looked.stdout)
         XCTAssertTrue(overdue.now.hasPrefix("2024-07-22"), overdue.now)
         XCTAssertEqual(overdue.escalated, 0)
         XCTAssertTrue(overdue.cases.contains { $0.id == "C2" }, "\(overdue.cases.map(\.id))")
