@@ -16,6 +16,7 @@ and statuses. Measured in one run on the same file:
 - what each secondary index of the cases pays for: the `cases query` question it serves, timed with the
   index and with only that index dropped from the file (both answers checked equal), then the time
   SQLite takes to build it again. At 10 M cases each question without its index scans the whole file;
+- the first page (20 cases) of lists filtered by status, category and grid;
 - opening a plan made before schema step v15.1 (the same cases in that step's older shape): the time and
   peak memory of the first command, which upgrades it.
 """
@@ -164,6 +165,7 @@ def measure(args, work):
     file_mb = {path: size_mb(path) for path in (db, peer)}
     parts = {name: bytes_by_part(path, n) for name, path in (("gridplan", db), ("ogr2ogr", peer))}
     paid = index_costs(db)
+    pages = page_costs(db)
     upgrade = upgrade_cost(db, work)
 
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
@@ -190,11 +192,31 @@ def measure(args, work):
         print(f"  {name:<17}{question:<40}{hits:>9,}{with_ms:>10.2f}{without_ms:>12.2f}{without_ms / with_ms:>7.0f}×{build_s:>9.2f}")
     print("  the same cases either way; `--grid` asks all four code columns at once, so it needs each of their indexes")
     print()
+    print("the first page of a list (`cases query … --limit 20 --timing --repeat 3`, median), as the map's case list asks")
+    for label, hits, ms in pages:
+        print(f"  {label:<44}{hits:>9,} cases in the list{ms:>10.2f} ms")
+    print()
     print("opening a plan made before schema step v15.1 (each case's filing also as an open entry of case_assignments):")
     print("the first command (`cases query --limit 1`) upgrades it; the same command on the upgraded plan")
     for label, (seconds, mb) in upgrade.items():
         print(f"  {label:<30}{seconds:>8.1f} s{mb:>8.0f} MB peak")
     return 0
+
+
+def page_costs(db):
+    """The first 20 cases of lists filtered by status, category and grid, each checked against the same list in full."""
+    con = sqlite3.connect(db)
+    unit = con.execute("SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY 1 ORDER BY count(*), 1").fetchall()
+    con.close()
+    rows = []
+    for args in (["--status", "reported"], ["--status", "closed"], ["--category", "0405"], ["--grid", unit[len(unit) // 2][0]]):
+        whole = run(GRIDPLAN, "cases", "query", "--db", db, *args, "--format", "csv").stdout.splitlines()
+        r = run(GRIDPLAN, "cases", "query", "--db", db, *args, "--limit", "20", "--format", "csv", "--timing", "--repeat", "3")
+        if r.stdout.splitlines() != whole[:21]:
+            sys.exit(f"{' '.join(args)} --limit 20: not the first 20 cases of the whole list")
+        times = [float(line.split(" in ")[1].split(" ms")[0]) for line in r.stderr.splitlines() if line.startswith("query:")]
+        rows.append((" ".join(args) + " --limit 20", len(whole) - 1, statistics.median(times)))
+    return rows
 
 
 def upgrade_cost(db, work):

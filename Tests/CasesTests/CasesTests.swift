@@ -555,6 +555,33 @@ extension CaseImportTests {
         }
     }
 
+    /// A page of a list (limit, offset) is first looked for among the earliest cases in time
+    /// order, then, when they do not hold it, through the filter's own index: either way it is
+    /// that slice of the whole list, in the list's order (windows small enough to miss and large
+    /// enough to hold the page).
+    @Test func aPageIsTheSliceOfTheWholeListWhereverItIsFound() throws {
+        let (store, _) = try loaded()
+        let filters: [(grid: String?, status: String?, category: String?)] = [
+            (nil, "closed", nil), (nil, "dispatched", nil), (nil, nil, "01"), ("U1", nil, nil), ("U2", "closed", nil),
+            (nil, "dispatched", "0203"), (nil, "none such", nil),
+        ]
+        for (k, filter) in filters.enumerated() {
+            var whole = CaseQuery()
+            (whole.grid, whole.status, whole.category) = filter
+            let all = try whole.run(store).map(\.externalID)
+            for (limit, offset) in [(1, 0), (7, 0), (7, 5), (50, 100), (20, 2990)] {
+                let expected = Array(all.dropFirst(offset).prefix(limit))
+                for window in [nil, 5, 40, 500] {
+                    var q = whole
+                    (q.limit, q.offset, q.probeWindow) = (limit, offset, window)
+                    #expect(
+                        try q.run(store).map(\.externalID) == expected,
+                        "filter \(k), limit \(limit), offset \(offset), window \(String(describing: window))")
+                }
+            }
+        }
+    }
+
     @Test func statsCountClosureAndOutliers() throws {
         let (store, _) = try loaded()
         let stats = try CaseStats.compute(store: store, level: .unit)
