@@ -192,7 +192,7 @@ def measure(args, work):
         print(f"  {name:<17}{question:<40}{hits:>9,}{with_ms:>10.2f}{without_ms:>12.2f}{without_ms / with_ms:>7.0f}×{build_s:>9.2f}")
     print("  the same cases either way; `--grid` asks all four code columns at once, so it needs each of their indexes")
     print()
-    print("the first page of a list (`cases query … --limit 20 --timing --repeat 3`, median), as the map's case list asks")
+    print("the first page of a list (`cases query … --limit 20 --timing --repeat 3`, median), as a list of open cases on a screen asks (`/api/cases` pages by --limit too)")
     for label, hits, ms in pages:
         print(f"  {label:<44}{hits:>9,} cases in the list{ms:>10.2f} ms")
     print()

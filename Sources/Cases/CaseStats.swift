@@ -59,7 +59,7 @@ package struct CaseStats: Sendable {
             let closed = "status IN ('closed', 'feedback')"
             // One pass over the cases, a row per grid, status and top category, summed below into each
             // grid's totals and its counts by status and by category (a GROUP BY for each read the
-            // table three times: 4.5 s of 1 M cases).
+            // table three times: 1 M cases, 2.3–2.7 s against 1.7–2.0 s).
             let groups = try db.rows(
                 """
                 SELECT \(c) AS code, status,

@@ -198,8 +198,8 @@ public enum LockWait {
 }
 
 /// What opening a plan made by an earlier release reports while it brings the plan's schema up to
-/// date (a step may rewrite every case: minutes for millions): the command line sets ``observer``
-/// to show it on standard error; the library stays silent.
+/// date (a step may rewrite every case: minutes for millions): the command line sets an observer
+/// (``setObserver(_:)``) to show it on standard error; the library stays silent.
 public enum SchemaUpgrade {
     /// Where an upgrade is: the plan, the step running (from 1) of those it lacks and its
     /// identifier, and for a step that rewrites rows in parts, the rows done of `total` (else 0 of 0).

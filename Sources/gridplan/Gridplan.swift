@@ -42,6 +42,8 @@ struct Gridplan: AsyncParsableCommand {
             return
         }
         sqliteSkipMemoryStatistics()
+        // Any plan this process opens (a command's, `copy`'s, the server's) shows its upgrade.
+        SchemaUpgrade.setObserver { UpgradeProgress.shared.observe($0) }
         await main(nil)
     }
 }

@@ -33,7 +33,6 @@ struct PlanFile {
         LockWait.setNotice { path, seconds in
             tell("\(path): another process (a second gridplan writer, QGIS editing, …) is writing the plan; waiting up to \(Int(seconds)) s for it")
         }
-        SchemaUpgrade.setObserver { UpgradeProgress.shared.observe($0) }
         return try GeoPackage.plan(path: path, create: create, forReading: forReading)
     }
 }
