@@ -202,22 +202,23 @@ public enum LockWait {
 /// (``setObserver(_:)``) to show it on standard error; the library stays silent.
 public enum SchemaUpgrade {
     /// Where an upgrade is: the plan, the step running (from 1) of those it lacks and its
-    /// identifier, and for a step that rewrites rows in parts, the rows done of `total` (else 0 of 0).
+    /// identifier, and for a step that rewrites rows in parts, the rows done of `total` (else 0 of
+    /// 0); `ended` once, with the last step, when the upgrade is over (done or failed).
     public struct Progress: Sendable, Equatable {
         public var path: String
         public var step: Int, steps: Int
         public var identifier: String
         public var done = 0, total = 0
+        public var ended = false
     }
 
-    private static let observer = LockedValue<(@Sendable (Progress?) -> Void)?>(nil)
+    private static let observer = LockedValue<(@Sendable (Progress) -> Void)?>(nil)
     /// The upgrade under way on each writer's connection (several plans may be opened at once):
     /// the steps it runs and where it is.
     private static let current = LockedValue<[ObjectIdentifier: (steps: [String], progress: Progress)]>([:])
 
-    /// Called with each step as it begins and with the rows it reports, and with nil when the
-    /// upgrade has ended (done or failed).
-    public static func setObserver(_ observe: (@Sendable (Progress?) -> Void)?) { observer.set(observe) }
+    /// Called with each step as it begins, with the rows it reports, and when the upgrade has ended.
+    public static func setObserver(_ observe: (@Sendable (Progress) -> Void)?) { observer.set(observe) }
 
     /// The plan at `path`, open on the connection `writer`, is about to run `steps`.
     static func begin(_ writer: ObjectIdentifier, path: String, steps: [String]) {
@@ -250,8 +251,9 @@ public enum SchemaUpgrade {
     }
 
     static func ended(_ writer: ObjectIdentifier) {
-        guard let upgrade = current.update({ $0.removeValue(forKey: writer) }), upgrade.progress.step > 0 else { return }
-        observer.get()?(nil)
+        guard var last = current.update({ $0.removeValue(forKey: writer) })?.progress, last.step > 0 else { return }
+        last.ended = true
+        observer.get()?(last)
     }
 }
 

@@ -125,9 +125,9 @@ final class UpgradeProgress: @unchecked Sendable {
     private var line: ProgressLine?
     private var step: Int?
 
-    func observe(_ progress: SchemaUpgrade.Progress?) {
+    func observe(_ progress: SchemaUpgrade.Progress) {
         lock.withLock {
-            guard let progress else {
+            if progress.ended {
                 line?.finish()
                 (line, step) = (nil, nil)
                 return
