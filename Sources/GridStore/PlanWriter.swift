@@ -23,7 +23,8 @@ public protocol PlanWriter: PlanReader {
     /// Adds many rows to `table` in one go: on a server one statement carrying them all (a batch
     /// of thousands of rows in the time of a few statements, where one INSERT each would wait
     /// for thousands of answers); on a file one prepared INSERT per row. For a bulk writer's
-    /// staging table, filled and then read by set-based SQL.
+    /// staging table, filled and then read by set-based SQL, or a batch of new rows; a geometry
+    /// goes as a GeoPackage blob in a column named `geom`.
     func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws
 }
 

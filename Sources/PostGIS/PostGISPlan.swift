@@ -155,17 +155,19 @@ public final class PostGISPlan: WritablePlanStore {
 
         /// One INSERT whose one parameter holds the rows (``ValueText``). Not `COPY`: PostgresNIO
         /// stops the process when the server goes away in the middle of one, and an import must
-        /// survive a server restart with a message.
+        /// survive a server restart with a message. A GeoPackage geometry blob in the column `geom`
+        /// (every geometry column of a plan is named so) goes as the geometry.
         func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
             guard !rows.isEmpty else { return }
             let keys = columns.map(ValueText.key)
+            let kinds = columns.map { $0 == "geom" ? ValueText.Kind.geometry : .bytes }
             var json = "["
             for (n, row) in rows.enumerated() {
                 json.append(n == 0 ? "{" : ",{")
                 for (k, value) in row.enumerated() {
                     if k > 0 { json.append(",") }
                     json.append(keys[k])
-                    try ValueText.appendJSON(value, kind: .bytes, srid: GeoPackage.storeSRSID, to: &json)
+                    try ValueText.appendJSON(value, kind: kinds[k], srid: GeoPackage.storeSRSID, to: &json)
                 }
                 json.append("}")
             }
