@@ -211,12 +211,13 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         #expect(report.moved == 1)
         let history = try filings(store, of: "IN", "community_code")
         #expect(history.count == 2 && history[0].hasPrefix("C:") && history[1] == "C2:open")
-        // The earlier filing began when the case was imported and ended when the current one began.
+        // The earlier filing began when the case was imported and ended when the current one began
+        // (moments to the second: the same second when the machine is quick).
         let moments = try store.read {
             try Row.fetchOne(
                 $0,
                 sql: """
-                    SELECT a.assigned_at = c.imported_at AS began, a.ended_at = c.assigned_at AS ended, c.assigned_at > c.imported_at AS later
+                    SELECT a.assigned_at = c.imported_at AS began, a.ended_at = c.assigned_at AS ended, c.assigned_at >= c.imported_at AS later
                     FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN'
                     """)
         }
