@@ -41,13 +41,14 @@ package struct CaseStats: Sendable {
         }
     }
 
-    package static func compute(store: any PlanStore, level: GridLevel = .unit, from: String? = nil, to: String? = nil) throws -> CaseStats {
+    /// `chunk`: about how many cases each step counts (a test sets it small); `progress` is told the
+    /// cases counted and their total after each step.
+    package static func compute(
+        store: any PlanStore, level: GridLevel = .unit, from: String? = nil, to: String? = nil, chunk: Int = 100_000,
+        progress: ((_ done: Int, _ total: Int) throws -> Void)? = nil
+    ) throws -> CaseStats {
         let c = column(level)
-        var conditions: [String] = []
-        var arguments: [DatabaseValue] = []
-        if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "from").databaseValue) }
-        if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "to").databaseValue) }
-        let whereSQL = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
+        let window = try TimeWindow(from: from, to: to)
         return try store.reading { db in
             // Days between two stored moments (YYYY-MM-DDTHH:MM:SS, one time zone), and "starts with two digits".
             let (days, twoDigits) =
@@ -57,10 +58,12 @@ package struct CaseStats: Sendable {
                     ("extract(epoch FROM closed_at::timestamp - reported_at::timestamp) / 86400", "category ~ '^[0-9][0-9]'")
                 }
             let closed = "status IN ('closed', 'feedback')"
-            // One pass over the cases, a row per grid, status and top category, summed below into each
-            // grid's totals and its counts by status and by category (a GROUP BY for each read the
-            // table three times: 1 M cases, 2.3–2.7 s against 1.7–2.0 s).
-            let groups = try db.rows(
+            // A row per grid, status and top category (the cases without a grid at this level as one
+            // code, NULL), summed below into each grid's totals and its counts by status and by
+            // category: one pass over the cases instead of a GROUP BY for each (1 M cases, 2.3–2.7 s
+            // against 1.7–2.0 s), made in parts so that millions show their progress (and no index
+            // leads it through the rows out of their order: 1.7 s → 1.4 s).
+            func groups(where condition: String) -> String {
                 """
                 SELECT \(c) AS code, status,
                   CASE WHEN \(twoDigits) THEN substr(category, 1, 2) ELSE coalesce(category, '(none)') END AS top,
@@ -68,21 +71,28 @@ package struct CaseStats: Sendable {
                   sum(CASE WHEN \(closed) THEN 1 ELSE 0 END) AS closed,
                   sum(CASE WHEN \(closed) AND closed_at IS NOT NULL AND reported_at IS NOT NULL AND \(days) <= 1.0 THEN 1 ELSE 0 END) AS closed24,
                   sum(CASE WHEN \(closed) AND closed_at IS NOT NULL AND reported_at IS NOT NULL AND \(days) <= 7.0 THEN 1 ELSE 0 END) AS closed7
-                FROM cases WHERE \(c) IS NOT NULL \(whereSQL) GROUP BY 1, 2, 3
-                """, arguments)
-            let unassigned: Int = try db.value("SELECT count(*) FROM cases WHERE \(c) IS NULL \(whereSQL)", arguments) ?? 0
+                FROM cases WHERE \(condition) GROUP BY 1, 2, 3
+                """
+            }
+            var byStatus: [String: [String: Int]] = [:], byCategory: [String: [String: Int]] = [:]
+            var counts: [String: (total: Int, closed: Int, closed24: Int, closed7: Int)] = [:]
+            var unassigned = 0, done = 0
+            let total = try window.count(db)
+            try window.eachPart(db, chunk: chunk, count: total) { condition, arguments in
+                try db.each(groups(where: condition), arguments) { r in
+                    let n: Int = r["n"]
+                    done += n
+                    guard let code: String = r["code"] else { unassigned += n; return }
+                    byStatus[code, default: [:]][r["status"], default: 0] += n
+                    byCategory[code, default: [:]][r["top"], default: 0] += n
+                    let sum = counts[code] ?? (0, 0, 0, 0)
+                    counts[code] = (sum.total + n, sum.closed + r["closed"], sum.closed24 + r["closed24"], sum.closed7 + r["closed7"])
+                }
+                try progress?(done, total)
+            }
             var grids: [String: (name: String?, households: Int64?)] = [:]
             for g in try GridRecord.current(db, level: level) { grids[g.code ?? g.name ?? "#\(g.fid)"] = (g.name, g.households) }
 
-            var byStatus: [String: [String: Int]] = [:], byCategory: [String: [String: Int]] = [:]
-            var counts: [String: (total: Int, closed: Int, closed24: Int, closed7: Int)] = [:]
-            for r in groups {
-                let code: String = r["code"], n: Int = r["n"]
-                byStatus[code, default: [:]][r["status"], default: 0] += n
-                byCategory[code, default: [:]][r["top"], default: 0] += n
-                let sum = counts[code] ?? (0, 0, 0, 0)
-                counts[code] = (sum.total + n, sum.closed + r["closed"], sum.closed24 + r["closed24"], sum.closed7 + r["closed7"])
-            }
             var rows: [GridRow] = counts.map { code, sum in
                 let households = grids[code]?.households
                 return GridRow(
@@ -93,7 +103,7 @@ package struct CaseStats: Sendable {
                     perThousandHouseholds: households.flatMap { $0 > 0 ? Double(sum.total) * 1000 / Double($0) : nil })
             }
             // Grids of the level without any case have a rate of 0: they belong in the comparison.
-            for (code, g) in grids where !rows.contains(where: { $0.code == code }) {
+            for (code, g) in grids where counts[code] == nil {
                 rows.append(
                     GridRow(
                         code: code, name: g.name, total: 0, byStatus: [:], byCategory: [:], closureRate: 0,
@@ -114,6 +124,69 @@ package struct CaseStats: Sendable {
             }
             rows.sort { $0.code < $1.code }
             return CaseStats(level: level, grids: rows, total: rows.map(\.total).reduce(0, +), unassigned: unassigned)
+        }
+    }
+}
+
+/// The cases `cases stats` counts (all, or those reported in a window), walked in parts of about
+/// `chunk` cases: as ranges of fids (the table read in its own order), or, for a window that holds
+/// at most a twentieth of the cases, as ranges of report times, each found through the time index.
+/// The index reads the rows out of their order, about 5 µs a case against a whole pass's 0.2–0.4 µs
+/// (1 M cases, by hand: a week's 2 % 0.06 s against 0.21 s, three months' 25 % 0.90 s against 0.41 s).
+private struct TimeWindow {
+    /// Stored moments (`Clock.time`), which order as text.
+    var from: String?, to: String?
+
+    init(from: String?, to: String?) throws {
+        self.from = try from.map { try Clock.requireTime($0, option: "from") }
+        self.to = try to.map { try Clock.requireTime($0, option: "to") }
+    }
+
+    var isWhole: Bool { from == nil && to == nil }
+
+    /// The window's conditions, from `lower` on (nil: from the window's start) and before `upper`.
+    private func condition(from lower: String?, before upper: String? = nil) -> (String, [DatabaseValue]) {
+        var parts: [String] = [], arguments: [DatabaseValue] = []
+        if let lower = lower ?? from { parts.append("reported_at >= ?"); arguments.append(lower.databaseValue) }
+        for end in [upper, to].compactMap({ $0 }) { parts.append("reported_at < ?"); arguments.append(end.databaseValue) }
+        return (parts.joined(separator: " AND "), arguments)
+    }
+
+    func count(_ db: any PlanReader) throws -> Int {
+        if isWhole { return try db.value("SELECT count(*) FROM cases") ?? 0 }
+        let (sql, arguments) = condition(from: nil)
+        return try db.value("SELECT count(*) FROM cases WHERE \(sql)", arguments) ?? 0
+    }
+
+    /// `count`: the cases in the window (``count(_:)``).
+    func eachPart(
+        _ db: any PlanReader, chunk: Int, count: Int, _ body: (_ condition: String, _ arguments: [DatabaseValue]) throws -> Void
+    ) throws {
+        if try isWhole || count * 20 > (db.value("SELECT count(*) FROM cases") ?? 0) {
+            guard let first: Int64 = try db.value("SELECT min(fid) FROM cases"), let last: Int64 = try db.value("SELECT max(fid) FROM cases")
+            else { return }
+            let (window, arguments) = condition(from: nil)
+            for after in stride(from: first - 1, to: last, by: chunk) {
+                try body(
+                    "fid > ? AND fid <= ?" + (window.isEmpty ? "" : " AND " + window),
+                    [after.databaseValue, (after + Int64(chunk)).databaseValue] + arguments)
+            }
+            return
+        }
+        var lower: String? = nil
+        while true {
+            // The part ends before the time `chunk` cases on; where more than `chunk` cases share the
+            // part's first time, at the next later time instead.
+            let (rest, arguments) = condition(from: lower)
+            var upper: String? = try db.value(
+                "SELECT reported_at FROM cases WHERE \(rest) ORDER BY reported_at LIMIT 1 OFFSET \(chunk)", arguments)
+            if let u = upper, u == lower ?? from {
+                upper = try db.value("SELECT min(reported_at) FROM cases WHERE \(rest) AND reported_at > ?", arguments + [u.databaseValue])
+            }
+            guard let upper else { return try body(rest, arguments) }
+            let (part, partArguments) = condition(from: lower, before: upper)
+            try body(part, partArguments)
+            lower = upper
         }
     }
 }

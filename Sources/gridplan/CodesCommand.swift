@@ -48,7 +48,7 @@ struct CodesCommand: ParsableCommand {
                 struct CodesReport: Encodable { var assigned: [GridCodes.Assignment], skipped: [String], casesRefiled: Int? }
                 var refiled: Int? = nil
                 if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
-                    refiled = try refile(plan).moved
+                    refiled = try reassigningWithProgress(plan).moved
                 }
                 try printReport(CodesReport(assigned: result.assigned, skipped: result.skipped, casesRefiled: refiled))
                 return
@@ -60,20 +60,10 @@ struct CodesCommand: ParsableCommand {
                     + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) grids left without a code"))
             // Stored cases are filed under grid codes (or names, for grids that had none): refile them.
             if !dryRun, !result.assigned.isEmpty, try Cases.Reassign.locatedCases(in: plan) > 0 {
-                let report = try refile(plan)
+                let report = try reassigningWithProgress(plan)
                 say("\(report.moved) of \(report.cases) stored cases refiled under the new codes (earlier filing kept in case_assignments)")
             }
         }
     }
 
-    /// Files the stored cases under the new codes, with the progress every long job shows (a
-    /// backlog of millions takes minutes).
-    private func refile(_ plan: any WritablePlanStore) throws -> Cases.Reassign.Report {
-        let progress = ProgressLine("reassigning")
-        let report = try Cases.Reassign.run(store: plan, threads: ProcessInfo.processInfo.activeProcessorCount) { done, total in
-            progress.update(done, total: total)
-        }
-        progress.finish(report.cases)
-        return report
-    }
 }

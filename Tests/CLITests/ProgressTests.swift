@@ -45,6 +45,11 @@ final class ProgressTests: XCTestCase {
             ["cases", "reassign", "--db", plan], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
         XCTAssertEqual(reassigned.status, 0, reassigned.stderr)
         XCTAssertTrue(progressLines(reassigned.stderr, "reassigning: ").last?.hasPrefix("reassigning: 2500/2500 (100 %)") == true, reassigned.stderr)
+        // Counting them per grid: in parts of fids, each part's count logged.
+        let counted = try CLI.run(
+            ["cases", "stats", "--db", plan, "--level", "street"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(counted.status, 0, counted.stderr)
+        XCTAssertEqual(progressLines(counted.stderr, "cases counted: ").last?.hasPrefix("cases counted: 2500/2500 (100 %)"), true, counted.stderr)
 
         // Quicker than the default interval (10 s): nothing but the report.
         let quiet = try CLI.run(["import", streets, "--db", folder.appendingPathComponent("q.gpkg").path, "--level", "street"])

@@ -598,6 +598,57 @@ extension CaseImportTests {
         }
     }
 
+    /// Stats walk the cases in parts (fid ranges, or time ranges through the time index within a
+    /// window of at most a twentieth of the cases): any part size gives what one GROUP BY over the
+    /// window gives. The fixture's 3,000 cases share three report times, so parts of 13 or 1,000 end
+    /// in a run of equal times; 40,000 earlier cases without a place make days of March 2024 narrow windows.
+    @Test func statsInPartsEqualOneGroupByOverTheWindow() throws {
+        let (store, _) = try loaded()
+        try store.write { db in
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 40000)
+                    INSERT INTO cases (external_id, reported_at, status, category, imported_at)
+                    SELECT 'old' || i, '2023-0' || (1 + i % 9) || '-01T00:00:00', 'closed', '0101', '2024-01-01T00:00:00' FROM k
+                    """)
+        }
+        func summary(_ s: CaseStats) -> [String] {
+            s.grids.map { g in
+                "\(g.code) \(g.total) \(g.byStatus.sorted { $0.key < $1.key }) \(g.byCategory.sorted { $0.key < $1.key }) "
+                    + "\(g.closureRate) \(g.closedWithin24h) \(g.closedWithin7d)"
+            } + ["unassigned \(s.unassigned)"]
+        }
+        let windows: [(String?, String?, String)] = [
+            (nil, nil, "1"), ("2024-03-02", nil, "reported_at >= '2024-03-02T00:00:00'"),
+            (nil, "2024-03-03", "reported_at < '2024-03-03T00:00:00'"),
+            ("2024-03-01 12:00", "2024-03-03 08:00", "reported_at >= '2024-03-01T12:00:00' AND reported_at < '2024-03-03T08:00:00'"),
+            ("2025-01-01", nil, "reported_at >= '2025-01-01T00:00:00'"),
+            ("2023-05-01", "2024-03-02", "reported_at >= '2023-05-01T00:00:00' AND reported_at < '2024-03-02T00:00:00'"),
+            ("2024-03-01", nil, "reported_at >= '2024-03-01T00:00:00'"),
+        ]
+        for (from, to, condition) in windows {
+            let expected = try store.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT unit_code, status, count(*) AS n FROM cases WHERE \(condition) GROUP BY 1, 2 ORDER BY 1, 2")
+            }
+            let whole = try CaseStats.compute(store: store, level: .unit, from: from, to: to)
+            var want: [String: [String: Int]] = [:], unassigned = 0
+            for r in expected {
+                if let code: String = r["unit_code"] { want[code, default: [:]][r["status"]] = r["n"] } else { unassigned += r["n"] }
+            }
+            #expect(whole.unassigned == unassigned, "\(condition)")
+            #expect(Dictionary(uniqueKeysWithValues: whole.grids.filter { $0.total > 0 }.map { ($0.code, $0.byStatus) }) == want, "\(condition)")
+            let total = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases WHERE \(condition)") } ?? 0
+            for chunk in [13, 999, 1000, 1001] {
+                var seen: [(Int, Int)] = []
+                let parts = try CaseStats.compute(store: store, level: .unit, from: from, to: to, chunk: chunk) { seen.append(($0, $1)) }
+                #expect(summary(parts) == summary(whole), "\(condition), parts of \(chunk)")
+                #expect(seen.allSatisfy { $0.1 == total } && seen.last?.0 == total, "\(condition), parts of \(chunk)")
+                #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.0 <= $1.0 })
+            }
+        }
+    }
+
     @Test func reassignAfterARedrawKeepsHistory() throws {
         let (store, points) = try loaded()
         // Redraw: the border moves from x=500 m to x=600 m.
