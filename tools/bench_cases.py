@@ -17,6 +17,9 @@ and statuses. Measured in one run on the same file:
   index and with only that index dropped from the file (both answers checked equal), then the time
   SQLite takes to build it again. At 10 M cases each question without its index scans the whole file;
 - the first page (20 cases) of lists filtered by status, category and grid;
+- writing every case out, the whole list in time order (`cases query --format csv` and `--format geojson` to
+  a file), against `ogr2ogr -f CSV` and `-f GeoJSON` of the same columns in the same order from the same file:
+  time, peak memory and bytes written, the ids of both CSVs compared line by line;
 - opening a plan made before schema step v15.1 (the same cases in that step's older shape): the time and
   peak memory of the first command, which upgrades it.
 """
@@ -166,6 +169,7 @@ def measure(args, work):
     parts = {name: bytes_by_part(path, n) for name, path in (("gridplan", db), ("ogr2ogr", peer))}
     paid = index_costs(db)
     pages = page_costs(db)
+    exports = export_costs(db, work)
     upgrade = upgrade_cost(db, work)
 
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
@@ -196,6 +200,14 @@ def measure(args, work):
     for label, hits, ms in pages:
         print(f"  {label:<44}{hits:>9,} cases in the list{ms:>10.2f} ms")
     print()
+    print("writing every case out, the whole list in time order, to a file (one process each; peak memory as GNU time measures it)")
+    print(f"  {'command':<52}{'seconds':>9}{'peak MB':>9}{'file MB':>9}")
+    for label, seconds, mb, size in exports:
+        print(f"  {label:<52}{seconds:>9.1f}{mb:>9.0f}{size:>9.0f}")
+    for k in (0, 2):
+        print(f"  gridplan takes {exports[k][1] / exports[k + 1][1]:.2f}× ogr2ogr's time for {exports[k][0].split()[-1]}")
+    print("  the same cases in the same order in both CSVs (ids compared line by line)")
+    print()
     print("opening a plan made before schema step v15.1 (each case's filing also as an open entry of case_assignments):")
     print("the first command (`cases query --limit 1`) upgrades it; the same command on the upgraded plan")
     for label, (seconds, mb) in upgrade.items():
@@ -216,6 +228,36 @@ def page_costs(db):
             sys.exit(f"{' '.join(args)} --limit 20: not the first 20 cases of the whole list")
         times = [float(line.split(" in ")[1].split(" ms")[0]) for line in r.stderr.splitlines() if line.startswith("query:")]
         rows.append((" ".join(args) + " --limit 20", len(whole) - 1, statistics.median(times)))
+    return rows
+
+
+def export_costs(db, work):
+    """Every case written to a file by gridplan and by ogr2ogr (the same columns, the same order), each timed
+    whole; returns (label, seconds, peak MB, file MB) for gridplan CSV, ogr2ogr CSV, gridplan GeoJSON, ogr2ogr
+    GeoJSON, after checking both CSVs list the same ids in the same order."""
+    columns = ("external_id AS id, reported_at, category, severity, status, assign_status, unit_code AS unit, "
+               "area_code AS area, community_code AS community, street_code AS street, lon, lat, address")
+    rows = []
+    for fmt, driver, geometry in (("csv", "CSV", ""), ("geojson", "GeoJSON", "geom, ")):
+        ours, theirs = work / f"export.{fmt}", work / f"export-ogr.{fmt}"
+        started = time.perf_counter()
+        with ours.open("w") as out:
+            result = subprocess.run(["/usr/bin/time", "-f", "%M", GRIDPLAN, "cases", "query", "--db", str(db), "--format", fmt],
+                                    stdout=out, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            sys.exit(f"cases query --format {fmt} failed:\n{result.stderr}")
+        rows.append((f"gridplan cases query --format {fmt}", seconds, int(result.stderr.strip().splitlines()[-1]) / 1024, ours.stat().st_size / 1e6))
+        _, seconds, mb = timed("ogr2ogr", "-f", driver, theirs, db, "-sql", f"SELECT {geometry}{columns} FROM cases ORDER BY reported_at, fid")
+        rows.append((f"ogr2ogr -f {driver}", seconds, mb, theirs.stat().st_size / 1e6))
+    with (work / "export.csv").open() as a, (work / "export-ogr.csv").open() as b:
+        for n, (x, y) in enumerate(zip(a, b)):
+            if n > 0 and x.split(",", 1)[0] != y.split(",", 1)[0].strip('"'):
+                sys.exit(f"line {n + 1}: gridplan wrote case {x.split(',', 1)[0]}, ogr2ogr {y.split(',', 1)[0]}")
+        if next(a, None) is not None or next(b, None) is not None:
+            sys.exit("the two CSVs hold different numbers of cases")
+    for path in work.glob("export*"):
+        path.unlink()
     return rows
 
 

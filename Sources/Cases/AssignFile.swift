@@ -121,17 +121,22 @@ func csvField(_ s: String) -> String {
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
-/// `x` with exactly `decimals` digits after the point, rounded half away from zero, as
-/// `String(format: "%.Nf")` writes it but without its cost (it goes through NSString). Falls
-/// back to it for magnitudes beyond exact integer arithmetic and for non-finite values.
+/// `x` with exactly `decimals` digits after the point, as `String(format: "%.Nf")` writes it
+/// but without its cost (it goes through NSString). The product `x·10ⁿ` is rounded, not `x`'s
+/// exact binary value as `printf` rounds: they differ only where the product lies within its own
+/// rounding error of a half, so there (and for magnitudes beyond exact integer arithmetic, and
+/// non-finite values) `printf` is asked.
 func fixedPoint(_ x: Double, decimals: Int) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(x) * scale).rounded(.toNearestOrAwayFromZero)
-    guard x.isFinite, scaled < 9e15 else { return String(format: "%.\(decimals)f", x) }
+    let product = abs(x) * scale
+    let scaled = product.rounded(.toNearestOrAwayFromZero)
+    guard x.isFinite, scaled < 9e15, abs(product - product.rounded(.down) - 0.5) > max(product * 1e-15, 1e-12) else {
+        return String(format: "%.\(decimals)f", x)
+    }
     let n = Int64(scaled), unit = Int64(scale)
     var fraction = String(n % unit)
     if fraction.utf8.count < decimals { fraction = String(repeating: "0", count: decimals - fraction.utf8.count) + fraction }
-    let sign = x < 0 && n != 0 ? "-" : ""
+    let sign = x.sign == .minus ? "-" : ""
     return decimals == 0 ? sign + String(n) : sign + String(n / unit) + "." + fraction
 }

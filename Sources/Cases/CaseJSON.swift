@@ -11,12 +11,13 @@ extension CaseRecord {
         "street", "lon", "lat", "distance_m", "address",
     ]
 
-    /// The record's value for each of `printedColumns` as text: "" for none, coordinates to 7 decimals, distance to 0.1 m.
+    /// The record's value for each of `printedColumns` as text: "" for none, coordinates to 7 decimals, distance to 0.1 m
+    /// (as `printf`'s `%.7f` and `%.1f` write them).
     package var columnValues: [String] {
         [
             externalID, reportedAt ?? "", category ?? "", severity, status, assignStatus, unitCode ?? "", areaCode ?? "",
-            communityCode ?? "", streetCode ?? "", lon.map { String(format: "%.7f", $0) } ?? "", lat.map { String(format: "%.7f", $0) } ?? "",
-            distanceM.map { String(format: "%.1f", $0) } ?? "", address ?? "",
+            communityCode ?? "", streetCode ?? "", lon.map { fixedPoint($0, decimals: 7) } ?? "", lat.map { fixedPoint($0, decimals: 7) } ?? "",
+            distanceM.map { fixedPoint($0, decimals: 1) } ?? "", address ?? "",
         ]
     }
 }

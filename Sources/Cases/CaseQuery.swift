@@ -77,7 +77,18 @@ package struct CaseQuery: Sendable {
 
     package init() {}
 
+    /// The cases, in one array (see ``each(_:_:)``).
     package func run(_ store: any PlanStore) throws -> [CaseRecord] {
+        var records: [CaseRecord] = []
+        try each(store) { records.append($0) }
+        return records
+    }
+
+    /// Calls `body` with each case in order: by distance for `near`, else by report time (then
+    /// id). A list without `near` is handed over as it is read, so that a list of millions (an
+    /// export of the backlog) is written without being held; `near` answers, bounded by their
+    /// radius or count, are sorted first.
+    package func each(_ store: any PlanStore, _ body: (CaseRecord) throws -> Void) throws {
         if nearest != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "nearest") needs \(setting: "near") LON,LAT") }
         if radiusM != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "radius") needs \(setting: "near") LON,LAT") }
         if let nearest, nearest < 1 { throw GridplanError(.badArgument, "\(setting: "nearest") \(nearest): ask for at least 1 case") }
@@ -86,35 +97,39 @@ package struct CaseQuery: Sendable {
         if let near, !(abs(near.lon) <= 180 && abs(near.lat) <= 90) {
             throw GridplanError(.badArgument, "\(setting: "near") \(near.lon),\(near.lat): not a longitude,latitude")
         }
-        return try store.reading { db in
+        try store.reading { db in
             // A GeoPackage's R-tree, asked for once: a killed bulk import may have set it aside.
             let rtree = try db.dialect == .sqlite && db.hasTable("rtree_cases_geom")
-            if let near, let k = nearest {
-                // Grow a box until it holds k candidates (their coordinates only, or their R-tree boxes),
-                // then the box of the k-th distance holds the answer, whose cases alone are read whole.
-                // It starts at a metre and doubles: a probe of an empty box costs microseconds, while
-                // a box far larger than needed measures hundreds of candidates (25 m among 10 M
-                // cases of one district held 370–430 at four of five places, for 10 asked).
-                let limitRadius = radiusM ?? .infinity
-                var radius = min(limitRadius, 1)
-                let treeAlone = rtree && !hasOtherFilters
-                while true {
-                    let within = try distances(db, box: Self.box(near, radius), near: near, rtree: rtree, treeAlone: treeAlone)
-                        .filter { $0 <= limitRadius }
-                    if within.count >= k || radius >= limitRadius || radius > 2e7 {
-                        let kth = within.count >= k ? within[k - 1] : min(limitRadius, radius)
-                        let all = try fetch(db, box: Self.box(near, kth), near: near, rtree: rtree).filter { $0.distanceM! <= min(limitRadius, kth) }
-                        return Array(all.prefix(k))
-                    }
-                    radius = min(radius * 2, limitRadius)
-                }
-            }
-            if let near {
-                let radius = radiusM ?? 1000
-                return try fetch(db, box: Self.box(near, radius), near: near, rtree: rtree).filter { $0.distanceM! <= radius }
-            }
-            return try fetch(db, box: bbox, near: nil, rtree: rtree)
+            guard let near else { return try list(db, box: bbox, rtree: rtree, body) }
+            for record in try nearby(db, near, rtree: rtree) { try body(record) }
         }
+    }
+
+    /// The cases around `near`: the `nearest` ones (within `radiusM` when given), or those within
+    /// `radiusM` (default 1 km), nearest first.
+    private func nearby(_ db: some PlanReader, _ near: (lon: Double, lat: Double), rtree: Bool) throws -> [CaseRecord] {
+        if let k = nearest {
+            // Grow a box until it holds k candidates (their coordinates only, or their R-tree boxes),
+            // then the box of the k-th distance holds the answer, whose cases alone are read whole.
+            // It starts at a metre and doubles: a probe of an empty box costs microseconds, while
+            // a box far larger than needed measures hundreds of candidates (25 m among 10 M
+            // cases of one district held 370–430 at four of five places, for 10 asked).
+            let limitRadius = radiusM ?? .infinity
+            var radius = min(limitRadius, 1)
+            let treeAlone = rtree && !hasOtherFilters
+            while true {
+                let within = try distances(db, box: Self.box(near, radius), near: near, rtree: rtree, treeAlone: treeAlone)
+                    .filter { $0 <= limitRadius }
+                if within.count >= k || radius >= limitRadius || radius > 2e7 {
+                    let kth = within.count >= k ? within[k - 1] : min(limitRadius, radius)
+                    let all = try fetch(db, box: Self.box(near, kth), near: near, rtree: rtree).filter { $0.distanceM! <= min(limitRadius, kth) }
+                    return Array(all.prefix(k))
+                }
+                radius = min(radius * 2, limitRadius)
+            }
+        }
+        let radius = radiusM ?? 1000
+        return try fetch(db, box: Self.box(near, radius), near: near, rtree: rtree).filter { $0.distanceM! <= radius }
     }
 
     /// A longitude/latitude box surely containing the circle of `radius` metres around `p`.
@@ -155,35 +170,42 @@ package struct CaseQuery: Sendable {
         return result.sorted()
     }
 
-    /// `rtree`: the GeoPackage's R-tree is there to find the cases in `box`.
-    func fetch(_ db: some PlanReader, box: Envelope?, near: (lon: Double, lat: Double)?, rtree: Bool) throws -> [CaseRecord] {
+    /// The cases in `box` that match the other filters, with their distance from `near`, nearest
+    /// first (at most `limit` of them when `nearest` is not given). `rtree`: the GeoPackage's
+    /// R-tree is there to find the cases in `box`.
+    func fetch(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double), rtree: Bool) throws -> [CaseRecord] {
+        let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
+        var records: [CaseRecord] = []
+        try db.eachKept("SELECT \(CaseRecord.columns) FROM cases WHERE " + conditions.joined(separator: " AND "), arguments) {
+            records.append(CaseRecord($0))
+        }
+        for i in records.indices {
+            records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
+        }
+        records.sort { ($0.distanceM!, $0.fid) < ($1.distanceM!, $1.fid) }
+        if let limit, nearest == nil { records = Array(records.prefix(limit)) }
+        return records
+    }
+
+    /// The cases that match the filters (in `box` when given), in the order of report time and
+    /// id, the page `limit` and `offset` ask for, each handed to `body` as it is read.
+    func list(_ db: some PlanReader, box: Envelope?, rtree: Bool, _ body: (CaseRecord) throws -> Void) throws {
         var sql = "SELECT \(CaseRecord.columns) FROM cases"
         let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         var page = ""
-        if near == nil {
-            if let limit { page += " LIMIT \(limit)" }
-            if let offset, offset > 0 { page += (limit == nil ? (db.dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(offset)" }
-            // SQLite, left to choose, orders through the time index even when another filter picks
-            // few cases, and then visits every case in time order to find them (a category among
-            // 1 M: 2.8 s against 0.9 s). Unless time itself is asked, `+` takes that index out of the
-            // ordering: the filter's own index (or a scan) finds the cases, which are then sorted.
-            let throughTimeIndex = db.dialect == .postgresql || conditions.isEmpty || from != nil || to != nil
-            if !throughTimeIndex, box == nil, let limit, let found = try firstInTime(db, conditions, arguments, limit: limit, page: page) {
-                return found
-            }
-            sql += (throughTimeIndex ? " ORDER BY reported_at, fid" : " ORDER BY +reported_at, fid") + page
+        if let limit { page += " LIMIT \(limit)" }
+        if let offset, offset > 0 { page += (limit == nil ? (db.dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(offset)" }
+        // SQLite, left to choose, orders through the time index even when another filter picks
+        // few cases, and then visits every case in time order to find them (a category among
+        // 1 M: 2.8 s against 0.9 s). Unless time itself is asked, `+` takes that index out of the
+        // ordering: the filter's own index (or a scan) finds the cases, which are then sorted.
+        let throughTimeIndex = db.dialect == .postgresql || conditions.isEmpty || from != nil || to != nil
+        if !throughTimeIndex, box == nil, let limit, let found = try firstInTime(db, conditions, arguments, limit: limit, page: page) {
+            return try found.forEach(body)
         }
-        var records: [CaseRecord] = []
-        try db.eachKept(sql, arguments) { records.append(CaseRecord($0)) }
-        if let near {
-            for i in records.indices {
-                records[i].distanceM = Geodesic.distance(lon1: near.lon, lat1: near.lat, lon2: records[i].lon!, lat2: records[i].lat!)
-            }
-            records.sort { ($0.distanceM!, $0.fid) < ($1.distanceM!, $1.fid) }
-            if let limit, nearest == nil { records = Array(records.prefix(limit)) }
-        }
-        return records
+        sql += (throughTimeIndex ? " ORDER BY reported_at, fid" : " ORDER BY +reported_at, fid") + page
+        try db.eachKept(sql, arguments) { try body(CaseRecord($0)) }
     }
 
     /// A page of a list (`limit`, `offset`) looked for among the earliest cases only: a page of

@@ -111,7 +111,8 @@ struct CasesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find stored cases by place, grid, time, status and category.",
             discussion: """
-                Spatial filters use the GeoPackage R-tree; distances are geodesic metres.
+                Spatial filters use the GeoPackage R-tree; distances are geodesic metres. A list is written as it \
+                is read, in time order, so every case of a backlog of millions can go to a file in flat memory.
 
                 Examples:
                   gridplan cases query --db plan.gpkg --bbox 110.35,21.25,110.37,21.27 \\
@@ -121,6 +122,7 @@ struct CasesCommand: ParsableCommand {
                   gridplan cases query --db plan.gpkg --near 110.3594,21.2707 --nearest 10
                   gridplan cases query --db plan.gpkg --grid 440802007001 \\
                       --from 2024-01-01 --to 2024-02-01 --category 01
+                  gridplan cases query --db plan.gpkg --format csv > cases.csv
                 """)
 
         @OptionGroup var store: ReadablePlanOptions
@@ -188,26 +190,33 @@ struct CasesCommand: ParsableCommand {
                 // With --timing, the reading connection is opened first: what is timed is the query
                 // itself, as a server with open connections would answer it.
                 if timing { try plan.reading { _ in } }
-                var records: [CaseRecord] = []
-                for _ in 0..<`repeat` {
-                    let started = Date()
-                    records = try q.run(plan)
-                    if timing {
+                let output: CaseListWriter.Format =
+                    switch json ? .geojson : format {
+                    case .table: .table
+                    case .csv: .csv
+                    case .geojson: .geojson
+                    }
+                let writer = CaseListWriter(output)
+                if timing {
+                    var records: [CaseRecord] = []
+                    for _ in 0..<`repeat` {
+                        let started = Date()
+                        records = try q.run(plan)
                         let ms = Date().timeIntervalSince(started) * 1000
                         FileHandle.standardError.write(Data("query: \(records.count) cases in \(String(format: "%.2f", ms)) ms\n".utf8))
                     }
+                    for r in records { try writer.write(r) }
+                } else {
+                    // Written as read: a list of millions is never held (an export of the backlog).
+                    let progress = ProgressLine("cases written")
+                    try q.each(plan) { record in
+                        try writer.write(record)
+                        if writer.count % 10_000 == 0 { progress.update(writer.count) }
+                    }
+                    progress.finish(writer.count)
                 }
-                switch json ? .geojson : format {
-                case .table:
-                    print(CaseRecord.printedColumns.joined(separator: "\t"))
-                    records.forEach { print($0.columnValues.joined(separator: "\t")) }
-                    tell("\(records.count) cases")
-                case .csv:
-                    print(CaseRecord.printedColumns.joined(separator: ","))
-                    records.forEach { print($0.columnValues.map(csvQuote).joined(separator: ",")) }
-                case .geojson:
-                    try printJSON(CaseFeatureCollectionJSON(records))
-                }
+                try writer.finish()
+                if output == .table { tell("\(writer.count) cases") }
             }
         }
     }
@@ -299,9 +308,4 @@ func reassigningWithProgress(_ plan: any WritablePlanStore, snapMetres: Double =
     }
     progress.finish(report.cases)
     return report
-}
-
-func csvQuote(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -649,6 +649,50 @@ extension CaseImportTests {
         }
     }
 
+    /// A list written as it is read is byte for byte the GeoJSON the encoder writes for the whole
+    /// list at once: odd characters in texts, coordinates that are whole, tiny or negative, cases
+    /// without a place, and no case at all.
+    @Test func aListWrittenAsReadIsTheEncodersGeoJSON() throws {
+        let (store, _) = try loaded()
+        var records = Array(try CaseQuery().run(store).prefix(40))
+        let texts = [
+            "他说\"好\"", "a\\b/c", "line\nbreak\ttab\r", "\u{01}\u{08}\u{0C}\u{1F}\u{7F}", "😀 \u{2028}", "湛江市赤坎区中华街道1号", "",
+        ]
+        let numbers: [Double] = [110, -0.0, 1e-7, -21.5, 110.12345678901234, 1e20, 179.99999999, 1e15, 1e16, 123_456_789_012_345, 5e-5, -180]
+        for i in records.indices {
+            records[i].address = texts[i % texts.count]
+            if i % 5 == 0 { records[i].lon = numbers[i / 5 % numbers.count] }
+            if i % 11 == 3 { (records[i].lon, records[i].lat) = (nil, nil) }
+            if i % 7 == 2 { records[i].distanceM = 12.25 * Double(i) }
+        }
+        for list in [records, Array(records.prefix(1)), []] {
+            let path = folder.url.appendingPathComponent("list-\(list.count).json")
+            FileManager.default.createFile(atPath: path.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: path)
+            let writer = CaseListWriter(.geojson, to: handle)
+            for r in list { try writer.write(r) }
+            try writer.finish()
+            try handle.close()
+            let streamed = try String(contentsOf: path, encoding: .utf8)
+            #expect(streamed == (try JSONOutput.string(CaseFeatureCollectionJSON(list))) + "\n", "\(list.count) cases")
+            #expect(writer.count == list.count)
+        }
+        // CSV and the table: a line a case, each field as `csvField` quotes it (or as it is).
+        let quoted: (String) -> String = { csvField($0) }, asIs: (String) -> String = { $0 }
+        let formats: [(CaseListWriter.Format, String, (String) -> String)] = [(.csv, ",", quoted), (.table, "\t", asIs)]
+        for (format, separator, field) in formats {
+            let path = folder.url.appendingPathComponent("list.\(format)")
+            FileManager.default.createFile(atPath: path.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: path)
+            let writer = CaseListWriter(format, to: handle)
+            for r in records { try writer.write(r) }
+            try writer.finish()
+            try handle.close()
+            let lines = ([CaseRecord.printedColumns] + records.map(\.columnValues)).map { $0.map(field).joined(separator: separator) }
+            #expect(try String(contentsOf: path, encoding: .utf8) == lines.joined(separator: "\n") + "\n", "\(format)")
+        }
+    }
+
     @Test func reassignAfterARedrawKeepsHistory() throws {
         let (store, points) = try loaded()
         // Redraw: the border moves from x=500 m to x=600 m.
@@ -672,21 +716,22 @@ extension CaseImportTests {
 }
 
 @Suite struct OutputFormattingTests {
+    /// Byte for byte what `printf` writes, near-ties, exact ties (half-even on the binary value)
+    /// and negative zero included.
     @Test func fixedPointWritesWhatPrintfWrites() {
-        var differ = 0
+        var values: [Double] = [0.125, 0.375, 2.5, 3.5, -2.5, 1.0000005, 110.12345675, 21.00000005, -0.0, -0.04, 1e-8, -1e-9, 123_456_789.05]
         for k in 0..<20_000 {
             // A deterministic spread over [-200, 200) (golden-ratio steps), with many digits.
-            let x = -200 + 400 * (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
-            for decimals in [0, 1, 8] where fixedPoint(x, decimals: decimals) != String(format: "%.\(decimals)f", x) {
-                // Only a tie in the last digit may round the other way (x·10ⁿ is rounded, not x's exact binary value).
-                let ours = Double(fixedPoint(x, decimals: decimals))!, theirs = Double(String(format: "%.\(decimals)f", x))!
-                #expect(abs(ours - theirs) <= pow(10, -Double(decimals)) * 1.5)
-                differ += 1
+            values.append(-200 + 400 * (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1))
+            // Coordinates given to 8 decimals ending in 5: a tie in decimal, near one in binary.
+            values.append(110 + Double(k * 2 + 1) * 5e-8)
+        }
+        for x in values {
+            for decimals in [0, 1, 2, 7, 8] {
+                #expect(fixedPoint(x, decimals: decimals) == String(format: "%.\(decimals)f", x), "\(x) to \(decimals) decimals")
             }
         }
-        #expect(differ < 100) // of 60,000: near-ties only
-        #expect(fixedPoint(-0.04, decimals: 1) == "0.0" || fixedPoint(-0.04, decimals: 1) == "-0.0")
-        #expect(fixedPoint(110.5, decimals: 0) == "111" && fixedPoint(21.25, decimals: 8) == "21.25000000")
+        #expect(fixedPoint(110.5, decimals: 0) == "110" && fixedPoint(21.25, decimals: 8) == "21.25000000")
         #expect(fixedPoint(.nan, decimals: 2) == String(format: "%.2f", Double.nan))
         #expect(csvField("a,b") == "\"a,b\"" && csvField("他说\"好\"") == "\"他说\"\"好\"\"\"" && csvField("南桥街道") == "南桥街道")
     }
