@@ -1,20 +1,22 @@
 package import Foundation
 
 /// Writes a list of cases as it is read, as a table, CSV or GeoJSON: the bytes the whole list
-/// written at once gives (the GeoJSON as `JSONOutput` writes ``CaseFeatureCollectionJSON``), with
-/// memory flat in the number of cases. An export of a backlog of millions otherwise held every
-/// case, and the encoder's tree of them, at once (1 M cases as GeoJSON: 4.4 GB, 36 s).
+/// written at once gives (the GeoJSON as `JSONOutput` writes ``CaseFeatureCollectionJSON``, without
+/// a line break after it), with memory flat in the number of cases. An export of a backlog of
+/// millions otherwise held every case, and the encoder's tree of them, at once (1 M cases as
+/// GeoJSON: 4.4 GB, 36 s).
 package final class CaseListWriter {
     package enum Format: Sendable { case table, csv, geojson }
 
     private let format: Format
-    private let output: FileHandle
+    /// Nil: the bytes are kept, for ``finish()`` to return (a server's answer).
+    private let output: FileHandle?
     private var buffer: [UInt8] = []
     /// Cases written so far.
     package private(set) var count = 0
 
     /// Writes the list's head at once.
-    package init(_ format: Format, to output: FileHandle = .standardOutput) {
+    package init(_ format: Format, to output: FileHandle?) {
         self.format = format
         self.output = output
         buffer.reserveCapacity(1 << 20)
@@ -40,13 +42,17 @@ package final class CaseListWriter {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    /// Writes the list's end.
-    package func finish() throws {
-        if format == .geojson { append((count == 0 ? "]" : "\n  ]") + ",\n  \"type\" : \"FeatureCollection\"\n}\n") }
+    /// Writes the list's end; returns the whole list when there is no output to write to.
+    @discardableResult
+    package func finish() throws -> [UInt8] {
+        if format == .geojson { append((count == 0 ? "]" : "\n  ]") + ",\n  \"type\" : \"FeatureCollection\"\n}") }
+        guard output != nil else { return buffer }
         try flush()
+        return []
     }
 
     private func flush() throws {
+        guard let output else { return }
         try output.write(contentsOf: buffer)
         buffer.removeAll(keepingCapacity: true)
     }

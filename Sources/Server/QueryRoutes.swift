@@ -94,8 +94,11 @@ extension PlanService {
         }
     }
 
+    /// Written as read (a `limit` of millions asks the server for hundreds of MB, not GBs).
     func cases(_ query: CaseQuery) throws -> Data {
-        try JSONOutput.data(CaseFeatureCollectionJSON(try query.run(store)))
+        let writer = CaseListWriter(.geojson, to: nil)
+        try query.each(store) { try writer.write($0) }
+        return Data(try writer.finish())
     }
 
     func stats(level: GridLevel, from: String?, to: String?) throws -> Data {

@@ -196,7 +196,7 @@ struct CasesCommand: ParsableCommand {
                     case .csv: .csv
                     case .geojson: .geojson
                     }
-                let writer = CaseListWriter(output)
+                let writer = CaseListWriter(output, to: .standardOutput)
                 if timing {
                     var records: [CaseRecord] = []
                     for _ in 0..<`repeat` {
@@ -216,6 +216,7 @@ struct CasesCommand: ParsableCommand {
                     progress.finish(writer.count)
                 }
                 try writer.finish()
+                if output == .geojson { print() }
                 if output == .table { tell("\(writer.count) cases") }
             }
         }

@@ -674,8 +674,13 @@ extension CaseImportTests {
             try writer.finish()
             try handle.close()
             let streamed = try String(contentsOf: path, encoding: .utf8)
-            #expect(streamed == (try JSONOutput.string(CaseFeatureCollectionJSON(list))) + "\n", "\(list.count) cases")
+            let whole = try JSONOutput.string(CaseFeatureCollectionJSON(list))
+            #expect(streamed == whole, "\(list.count) cases")
             #expect(writer.count == list.count)
+            // Kept in memory (a server's answer): the same bytes.
+            let kept = CaseListWriter(.geojson, to: nil)
+            for r in list { try kept.write(r) }
+            #expect(String(decoding: try kept.finish(), as: UTF8.self) == whole)
         }
         // CSV and the table: a line a case, each field as `csvField` quotes it (or as it is).
         let quoted: (String) -> String = { csvField($0) }, asIs: (String) -> String = { $0 }
