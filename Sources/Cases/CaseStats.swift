@@ -128,6 +128,36 @@ package struct CaseStats: Sendable {
     }
 }
 
+extension CaseStats {
+    /// One grid's cases, all time, for the map's choropleth.
+    package struct Total: Sendable {
+        package var code: String
+        package var total: Int
+        package var households: Int64?
+    }
+
+    /// Cases per grid of `level` (every current grid, those without cases at 0) and those with no
+    /// grid at the level, all time: ``compute(store:level:from:to:chunk:progress:)``'s totals from
+    /// the level's code index alone. The map asks it at every load (1 M cases: 0.05 s against 1.4 s).
+    package static func totals(store: any PlanStore, level: GridLevel) throws -> (grids: [Total], unassigned: Int) {
+        let c = column(level)
+        return try store.reading { db in
+            var counts: [String: Int] = [:], unassigned = 0
+            try db.each("SELECT \(c), count(*) FROM cases GROUP BY 1", []) { r in
+                if let code: String = r[0] { counts[code] = r[1] } else { unassigned = r[1] }
+            }
+            var grids: [Total] = []
+            for g in try GridRecord.current(db, level: level) {
+                let code = g.code ?? g.name ?? "#\(g.fid)"
+                grids.append(Total(code: code, total: counts.removeValue(forKey: code) ?? 0, households: g.households))
+            }
+            // Codes of cases filed under grids since redrawn.
+            grids += counts.map { Total(code: $0.key, total: $0.value, households: nil) }
+            return (grids, unassigned)
+        }
+    }
+}
+
 /// The cases `cases stats` counts (all, or those reported in a window), walked in parts of about
 /// `chunk` cases: as ranges of fids (the table read in its own order), or, for a window that holds
 /// at most a twentieth of the cases, as ranges of report times, each found through the time index.

@@ -51,12 +51,18 @@ extension PlanService {
     func caseCounts(_ level: GridLevel) throws -> Data {
         let hasCases = try store.reading { try $0.hasTable("cases") }
         guard hasCases else { return try JSONOutput.data(CaseCountsJSON(level: level.name, total: 0, unassigned: 0, grids: [:])) }
-        let stats = try CaseStats.compute(store: store, level: level)
+        let (totals, unassigned) = try CaseStats.totals(store: store, level: level)
         let grids = Dictionary(
-            stats.grids.map { ($0.code, CaseCountsJSON.Grid(total: $0.total, per1000Households: $0.perThousandHouseholds)) },
+            totals.map { g in
+                (
+                    g.code,
+                    CaseCountsJSON.Grid(
+                        total: g.total, per1000Households: g.households.flatMap { $0 > 0 ? Double(g.total) * 1000 / Double($0) : nil })
+                )
+            },
             uniquingKeysWith: { a, _ in a })
         return try JSONOutput.data(
-            CaseCountsJSON(level: level.name, total: stats.total, unassigned: stats.unassigned, grids: grids), pretty: false)
+            CaseCountsJSON(level: level.name, total: totals.reduce(0) { $0 + $1.total }, unassigned: unassigned, grids: grids), pretty: false)
     }
 }
 

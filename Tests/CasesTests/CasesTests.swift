@@ -698,6 +698,24 @@ extension CaseImportTests {
         }
     }
 
+    /// The choropleth's totals per grid, from the code index alone, are the full statistics' totals:
+    /// grids without cases at 0, cases under a grid since redrawn under their code, the rest unassigned.
+    @Test func totalsPerGridAreTheStatisticsTotals() throws {
+        let (store, _) = try loaded()
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO cases (external_id, unit_code, imported_at) VALUES ('gone', 'U9', '2024-01-01T00:00:00')")
+        }
+        for level in [GridLevel.unit, .community] {
+            let stats = try CaseStats.compute(store: store, level: level)
+            let (totals, unassigned) = try CaseStats.totals(store: store, level: level)
+            #expect(unassigned == stats.unassigned && unassigned > 0)
+            #expect(
+                Dictionary(uniqueKeysWithValues: totals.map { ($0.code, $0.total) })
+                    == Dictionary(uniqueKeysWithValues: stats.grids.map { ($0.code, $0.total) }))
+            #expect(totals.contains { $0.code == "U9" && $0.total == 1 } == (level == .unit))
+        }
+    }
+
     @Test func reassignAfterARedrawKeepsHistory() throws {
         let (store, points) = try loaded()
         // Redraw: the border moves from x=500 m to x=600 m.
