@@ -211,7 +211,7 @@ struct CasesCommand: ParsableCommand {
                     let progress = ProgressLine("cases written")
                     try q.each(plan) { record in
                         try writer.write(record)
-                        if writer.count % 10_000 == 0 { progress.update(writer.count) }
+                        if writer.count % 1_000 == 0 { progress.update(writer.count) }
                     }
                     progress.finish(writer.count)
                 }

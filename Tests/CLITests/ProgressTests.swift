@@ -50,6 +50,13 @@ final class ProgressTests: XCTestCase {
             ["cases", "stats", "--db", plan, "--level", "street"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
         XCTAssertEqual(counted.status, 0, counted.stderr)
         XCTAssertEqual(progressLines(counted.stderr, "cases counted: ").last?.hasPrefix("cases counted: 2500/2500 (100 %)"), true, counted.stderr)
+        // Writing them all out: the count as they are written (no total: the list is not counted first).
+        let listed = try CLI.run(
+            ["cases", "query", "--db", plan, "--format", "csv"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertEqual(listed.stdout.split(separator: "\n").count, 2501)
+        let written = progressLines(listed.stderr, "cases written: ").map { String($0.split(separator: " ")[2]) }
+        XCTAssertEqual(written, ["1000,", "2000,", "2500,"], listed.stderr)
 
         // Quicker than the default interval (10 s): nothing but the report.
         let quiet = try CLI.run(["import", streets, "--db", folder.appendingPathComponent("q.gpkg").path, "--level", "street"])
