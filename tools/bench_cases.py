@@ -20,6 +20,8 @@ and statuses. Measured in one run on the same file:
 - writing every case out, the whole list in time order (`cases query --format csv` and `--format geojson` to
   a file), against `ogr2ogr -f CSV` and `-f GeoJSON` of the same columns in the same order from the same file:
   time, peak memory and bytes written, the ids of both CSVs compared line by line;
+- a small import into the full plan (10 new cases, as a hotline's feed brings them): the whole command's time
+  and peak memory;
 - opening a plan made before schema step v15.1 (the same cases in that step's older shape): the time and
   peak memory of the first command, which upgrades it.
 """
@@ -170,6 +172,7 @@ def measure(args, work):
     paid = index_costs(db)
     pages = page_costs(db)
     exports = export_costs(db, work)
+    small = small_import_cost(db, work, minx, miny, maxx, maxy)
     upgrade = upgrade_cost(db, work)
 
     print(f"backlog: {n:,} cases ({inside_n:,} inside the district), {source.stat().st_size / 1e6:.0f} MB of CSV")
@@ -207,6 +210,9 @@ def measure(args, work):
     for k in (0, 2):
         print(f"  gridplan takes {exports[k][1] / exports[k + 1][1]:.2f}× ogr2ogr's time for {exports[k][0].split()[-1]}")
     print("  the same cases in the same order in both CSVs (ids compared line by line)")
+    print()
+    print(f"a small import into the plan of {stored:,} cases (`cases import` of 10 new cases, three times, median): "
+          f"{small[0]:.2f} s, peak {small[1]:.0f} MB")
     print()
     print("opening a plan made before schema step v15.1 (each case's filing also as an open entry of case_assignments):")
     print("the first command (`cases query --limit 1`) upgrades it; the same command on the upgraded plan")
@@ -259,6 +265,19 @@ def export_costs(db, work):
     for path in work.glob("export*"):
         path.unlink()
     return rows
+
+
+def small_import_cost(db, work, minx, miny, maxx, maxy):
+    """The median seconds and peak MB of three `cases import` runs of 10 new cases each into the full plan."""
+    runs = []
+    for k in range(3):
+        feed = work / f"feed{k}.csv"
+        lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
+        feed.write_text("id,lon,lat,reported_at,category\n" + "".join(
+            f"F{k}-{i},{lon + i * 1e-4:.7f},{lat:.7f},2025-01-02 08:00,0101\n" for i in range(10)))
+        _, seconds, mb = timed(GRIDPLAN, "cases", "import", feed, "--db", db, "--crs", "cgcs2000")
+        runs.append((seconds, mb))
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def upgrade_cost(db, work):

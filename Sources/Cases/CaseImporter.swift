@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GridErrors
 import GridFormats
+import GridGeometry
 package import GridProjection
 package import GridStore
 import Grids
@@ -94,6 +95,8 @@ package enum CaseImporter {
             resumeAt: skip > 0 ? rejectsBytes : nil)
         var done = skip
         let now = ISO8601DateFormatter().string(from: Date())
+        // The points this run wrote: the layer's extent is widened to them at the end.
+        var written: Envelope?
 
         // A large import into a file sets the secondary indexes aside (an earlier one killed in
         // its bulk load may have left them so: a small import builds them first). A server's
@@ -157,6 +160,12 @@ package enum CaseImporter {
                     return counts
                 }
                 tree?.committed(added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids)
+                for c in batch.cases {
+                    guard let lon = Double.fromDatabaseValue(c.values[Self.lonColumn]), let lat = Double.fromDatabaseValue(c.values[Self.latColumn])
+                    else { continue }
+                    let point = Envelope(minX: lon, minY: lat, maxX: lon, maxY: lat)
+                    written = written?.union(point) ?? point
+                }
                 done += batch.rows
                 report.inserted += stored.inserted
                 report.updated += stored.updated
@@ -177,7 +186,12 @@ package enum CaseImporter {
             try w.execute(
                 "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
                 [done.databaseValue, now.databaseValue, key.databaseValue])
-            try w.refreshExtent(of: "cases")
+            // A bulk load reads every row anyway; a resumed import wrote rows before this run.
+            if bulk || skip > 0 {
+                try w.refreshExtent(of: "cases")
+            } else if let written {
+                try w.extendExtent(of: "cases", toInclude: written)
+            }
         }
         // A file's R-tree, when set aside, is built on a thread while the indexes are; the import is
         // complete, in one transaction, once both are back.
@@ -342,6 +356,10 @@ package enum CaseImporter {
         ("community_code", "text"), ("street_code", "text"), ("grid_fid", "bigint"), ("plan_version", "bigint"),
         ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"), ("assigned_at", "text"),
     ]
+
+    /// Where a case's longitude and latitude are in ``storedColumns``.
+    static let lonColumn = storedColumns.firstIndex { $0.name == "lon" }!
+    static let latColumn = storedColumns.firstIndex { $0.name == "lat" }!
 
     /// Where `assigned_at` is in ``storedColumns``: an update that leaves the filing as it was keeps the stored one.
     static let assignedAtColumn = storedColumns.firstIndex { $0.name == "assigned_at" }!

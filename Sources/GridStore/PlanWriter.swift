@@ -64,6 +64,24 @@ extension PlanWriter {
         if let file = self as? Database { try FeatureTables.refreshExtent(file, table: table) }
     }
 
+    /// Widens a GeoPackage layer's recorded extent to take in `envelope` (the features a change
+    /// wrote), without reading the others: what a small import into a large layer needs (one case
+    /// into 1 M: the whole extent read again took most of its 0.7 s). Never narrows it, as GDAL's
+    /// own writes do not.
+    public func extendExtent(of table: String, toInclude envelope: Envelope) throws {
+        guard let file = self as? Database else { return }
+        try file.execute(
+            sql: """
+                UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?), ?), max_x = max(coalesce(max_x, ?), ?),
+                  min_y = min(coalesce(min_y, ?), ?), max_y = max(coalesce(max_y, ?), ?),
+                  last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE table_name = ?
+                """,
+            arguments: [
+                envelope.minX, envelope.minX, envelope.maxX, envelope.maxX, envelope.minY, envelope.minY, envelope.maxY, envelope.maxY, table,
+            ])
+    }
+
     /// A point for a geometry column (CGCS2000 longitude and latitude) in this database's form,
     /// with its arguments: a GeoPackage geometry blob on a file, PostGIS's constructor on a server;
     /// NULL for no point.

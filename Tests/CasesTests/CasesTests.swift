@@ -285,6 +285,28 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         #expect(try rtreeEntriesCovering(store, id: "00123") == 1)
     }
 
+    /// A small import widens the layer's extent to the points it wrote, without reading the
+    /// others; it never narrows it (a case moved inward leaves it), while a bulk load, which reads
+    /// every row anyway, records the exact box again.
+    @Test func theExtentTakesInWhatAnImportWrote() throws {
+        let store = try twoUnits(folder)
+        let inner = points([(100, 100), (300, 500), (700, 200), (500, 500), (-400, 1800)])
+        _ = try importCases(store, folder.write("a.csv", csv([row("A", inner[0]), row("B", inner[1]), row("C", inner[2])])))
+        #expect(try extent(store) == cloudExtent(store))
+        let before = try extent(store)
+        _ = try importCases(store, folder.write("b.csv", csv([row("D", inner[3])])))
+        #expect(try extent(store) == before)
+        _ = try importCases(store, folder.write("c.csv", csv([row("E", inner[4])])))
+        #expect(try extent(store) == cloudExtent(store) && extent(store) != before)
+        // E moves back inside: the recorded box still holds every case, as GDAL's writes leave it.
+        let wide = try extent(store)
+        _ = try importCases(store, folder.write("d.csv", csv([row("E", inner[3])])))
+        #expect(try extent(store) == wide && cloudExtent(store) != wide)
+        let all = [("A", 0), ("B", 1), ("C", 2), ("D", 3), ("E", 3), ("F", 2)].map { row($0.0, inner[$0.1]) }
+        _ = try importCases(store, folder.write("e.csv", csv(all)), bulkRows: 2)
+        #expect(try extent(store) == cloudExtent(store))
+    }
+
     @Test func resumesAfterAnInterruptionWithoutDuplicates() throws {
         var rows: [String] = []
         var spread: [(Double, Double)] = []
@@ -309,6 +331,8 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT rows_done FROM internal_import_checkpoints") } == 1200)
         let resumed = try importCases(store, file, batch: 400)
         #expect(resumed.resumedFrom == 1200)
+        // The killed run's rows are in the extent too: a resumed import reads it again whole.
+        #expect(try extent(store) == cloudExtent(store))
         #expect(try table(store) == table(clean))
         let rejects = try String(contentsOfFile: folder.path("rejects.csv"), encoding: .utf8)
         #expect(rejects == (try String(contentsOfFile: folder.path("clean-rejects.csv"), encoding: .utf8)))
@@ -321,6 +345,22 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
 }
 
 extension CaseImportTests {
+    /// The cases layer's extent as `gpkg_contents` records it (what QGIS zooms to).
+    func extent(_ store: GeoPackage) throws -> [Double?] {
+        try store.read { db in
+            let r = try Row.fetchOne(db, sql: "SELECT min_x, max_x, min_y, max_y FROM gpkg_contents WHERE table_name = 'cases'")!
+            return (0..<4).map { r[$0] }
+        }
+    }
+
+    /// The box of the stored cases' points.
+    func cloudExtent(_ store: GeoPackage) throws -> [Double?] {
+        try store.read { db in
+            let r = try Row.fetchOne(db, sql: "SELECT min(lon), max(lon), min(lat), max(lat) FROM cases")!
+            return (0..<4).map { r[$0] }
+        }
+    }
+
     /// The cases table's own indexes (not SQLite's automatic ones), with their statements.
     func indexes(_ store: GeoPackage) throws -> [String] {
         try store.read {
