@@ -67,7 +67,7 @@ extension PlanWriter {
     /// Widens a GeoPackage layer's recorded extent to take in `envelope` (the features a change
     /// wrote), without reading the others: what a small import into a large layer needs (one case
     /// into 1 M: the whole extent read again took most of its 0.7 s). Never narrows it, as GDAL's
-    /// own writes do not.
+    /// own writes do not: the GeoPackage standard calls the extent informative, not exact.
     public func extendExtent(of table: String, toInclude envelope: Envelope) throws {
         guard let file = self as? Database else { return }
         try file.execute(
