@@ -205,6 +205,13 @@ package struct CaseQuery: Sendable {
             return try found.forEach(body)
         }
         sql += (throughTimeIndex ? " ORDER BY reported_at, fid" : " ORDER BY +reported_at, fid") + page
+        // A whole list sorted by SQLite may pass millions of cases through its sorter: past the
+        // sorter's own buffer (the size of the page cache) they go to a temporary file, not to
+        // memory where the plan's connections otherwise keep temporary data (an export of 7 M
+        // closed cases would hold GBs). Small sorts never leave the buffer either way.
+        let sortsInFile = db.dialect == .sqlite && !throughTimeIndex && limit == nil
+        if sortsInFile { try db.each("PRAGMA temp_store = FILE", []) { _ in } }
+        defer { if sortsInFile { try? db.each("PRAGMA temp_store = MEMORY", []) { _ in } } }
         try db.eachKept(sql, arguments) { try body(CaseRecord($0)) }
     }
 

@@ -756,6 +756,29 @@ extension CaseImportTests {
         }
     }
 
+    /// A whole list that SQLite sorts (filtered by anything but time) sorts with its temporary data
+    /// in a file, so an export of millions is not held in memory; the connection keeps its data in
+    /// memory again afterwards, and a page or a list in time order never changes it.
+    @Test func aWholeSortedListSortsInAFileAndGivesTheConnectionBack() throws {
+        let (store, _) = try loaded()
+        func tempStore(_ q: CaseQuery) throws -> [Int] {
+            var seen: [Int] = []
+            try store.reading { db in
+                try q.list(db, box: nil, rtree: true) { _ in if seen.isEmpty { seen.append(try db.value("PRAGMA temp_store") ?? -1) } }
+                seen.append(try db.value("PRAGMA temp_store") ?? -1)
+            }
+            return seen
+        }
+        var q = CaseQuery()
+        q.status = "closed"
+        #expect(try tempStore(q) == [1, 2]) // FILE while the list is read, MEMORY after
+        q.limit = 5
+        #expect(try tempStore(q) == [2, 2])
+        q = CaseQuery()
+        q.from = "2024-03-01"
+        #expect(try tempStore(q) == [2, 2])
+    }
+
     @Test func reassignAfterARedrawKeepsHistory() throws {
         let (store, points) = try loaded()
         // Redraw: the border moves from x=500 m to x=600 m.
