@@ -95,7 +95,8 @@ package enum CaseImporter {
             resumeAt: skip > 0 ? rejectsBytes : nil)
         var done = skip
         let now = ISO8601DateFormatter().string(from: Date())
-        // The points this run wrote: the layer's extent is widened to them at the end.
+        // The points this run wrote: the layer's extent is widened to them at the end (a bulk
+        // load records it from every row instead).
         var written: Envelope?
 
         // A large import into a file sets the secondary indexes aside (an earlier one killed in
@@ -160,7 +161,7 @@ package enum CaseImporter {
                     return counts
                 }
                 tree?.committed(added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids)
-                for c in batch.cases {
+                for c in batch.cases where !bulk {
                     guard let lon = Double.fromDatabaseValue(c.values[Self.lonColumn]), let lat = Double.fromDatabaseValue(c.values[Self.latColumn])
                     else { continue }
                     let point = Envelope(minX: lon, minY: lat, maxX: lon, maxY: lat)

@@ -33,7 +33,7 @@ package final class CaseListWriter {
         case .table, .csv:
             for (i, value) in values.enumerated() {
                 if i > 0 { buffer.append(format == .csv ? 0x2C : 0x09) }
-                if format == .csv { Self.csv(value, into: &buffer) } else { append(value) }
+                if format == .csv { AssignBytes.appendField(value, to: &buffer) } else { append(value) }
             }
             buffer.append(0x0A)
         case .geojson: feature(record, values)
@@ -93,17 +93,6 @@ package final class CaseListWriter {
     static func number(_ x: Double) -> String {
         let text = x.description
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-    }
-
-    /// A CSV field as ``csvField(_:)`` writes it: quoted when it holds a comma, quote or line break.
-    static func csv(_ s: String, into out: inout [UInt8]) {
-        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return out.append(contentsOf: s.utf8) }
-        out.append(0x22)
-        for byte in s.utf8 {
-            if byte == 0x22 { out.append(0x22) }
-            out.append(byte)
-        }
-        out.append(0x22)
     }
 
     /// A JSON string as the encoder writes it (slashes unescaped): quote, backslash and control
