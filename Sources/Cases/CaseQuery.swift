@@ -89,6 +89,14 @@ package struct CaseQuery: Sendable {
     /// export of the backlog) is written without being held; `near` answers, bounded by their
     /// radius or count, are sorted first.
     package func each(_ store: any PlanStore, _ body: (CaseRecord) throws -> Void) throws {
+        try each(store) { record, _ in try body(record) }
+    }
+
+    /// As ``each(_:_:)``, with a function `body` may call to count the whole list in the same
+    /// snapshot (an export's progress, once shown, gives its percent and time left). The count is
+    /// one more pass over the filters' indexes, up to ~0.2 s among 1 M cases with two filters:
+    /// asked only by a list long enough to show its progress, and once.
+    package func each(_ store: any PlanStore, counting body: (CaseRecord, _ total: () throws -> Int) throws -> Void) throws {
         if nearest != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "nearest") needs \(setting: "near") LON,LAT") }
         if radiusM != nil && near == nil { throw GridplanError(.badArgument, "\(setting: "radius") needs \(setting: "near") LON,LAT") }
         if let nearest, nearest < 1 { throw GridplanError(.badArgument, "\(setting: "nearest") \(nearest): ask for at least 1 case") }
@@ -100,8 +108,16 @@ package struct CaseQuery: Sendable {
         try store.reading { db in
             // A GeoPackage's R-tree, asked for once: a killed bulk import may have set it aside.
             let rtree = try db.dialect == .sqlite && db.hasTable("rtree_cases_geom")
-            guard let near else { return try list(db, box: bbox, rtree: rtree, body) }
-            for record in try nearby(db, near, rtree: rtree) { try body(record) }
+            guard let near else {
+                var counted: Int?
+                func total() throws -> Int {
+                    if counted == nil { counted = try count(db, box: bbox, rtree: rtree) }
+                    return counted!
+                }
+                return try list(db, box: bbox, rtree: rtree) { try body($0, total) }
+            }
+            let records = try nearby(db, near, rtree: rtree)
+            for record in records { try body(record) { records.count } }
         }
     }
 
@@ -213,6 +229,16 @@ package struct CaseQuery: Sendable {
         if sortsInFile { try db.each("PRAGMA temp_store = FILE", []) { _ in } }
         defer { if sortsInFile { try? db.each("PRAGMA temp_store = MEMORY", []) { _ in } } }
         try db.eachKept(sql, arguments) { try body(CaseRecord($0)) }
+    }
+
+    /// How many cases ``list(_:box:rtree:_:)`` hands over: those matching, within the page.
+    func count(_ db: some PlanReader, box: Envelope?, rtree: Bool) throws -> Int {
+        let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
+        let matching: Int =
+            try db.value("SELECT count(*) FROM cases" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")), arguments)
+            ?? 0
+        let afterOffset = max(0, matching - (offset ?? 0))
+        return limit.map { min($0, afterOffset) } ?? afterOffset
     }
 
     /// A page of a list (`limit`, `offset`) looked for among the earliest cases only: a page of

@@ -39,10 +39,9 @@ struct GridLayerFigures {
             let model = try WorkloadModel(store: store, day: day, level: level)
             snapshot = model.snapshot
             for g in model.grids { byCode[g.code, default: Figures()].load = g.load; byCode[g.code, default: Figures()].primary = g.primary }
-            for row in try CaseStats.compute(store: store, level: level).grids {
+            for row in try CaseStats.totals(store: store, level: level, open: true).grids {
                 byCode[row.code, default: Figures()].cases = row.total
-                byCode[row.code, default: Figures()].openCases = row.byStatus.filter { !(CaseStatus(rawValue: $0.key)?.isFinished ?? false) }
-                    .values.reduce(0, +)
+                byCode[row.code, default: Figures()].openCases = row.open
             }
         } else {
             snapshot = try PlanSnapshot(store: store)

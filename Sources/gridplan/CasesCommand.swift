@@ -208,10 +208,11 @@ struct CasesCommand: ParsableCommand {
                     for r in records { try writer.write(r) }
                 } else {
                     // Written as read: a list of millions is never held (an export of the backlog).
+                    // Counted once the progress is first shown, for its percent and time left.
                     let progress = ProgressLine("cases written")
-                    try q.each(plan) { record in
+                    try q.each(plan) { record, total in
                         try writer.write(record)
-                        if writer.count % 1_000 == 0 { progress.update(writer.count) }
+                        if writer.count % 1_000 == 0 { try progress.update(writer.count, countingTotal: total) }
                     }
                     progress.finish(writer.count)
                 }

@@ -38,17 +38,24 @@ final class ProgressLine: @unchecked Sendable {
         if let newDetail { detail = newDetail }
         lastDone = done
         let now = Date()
-        if terminal {
-            guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastDraw) > 0.25 else { return }
-            lastDraw = now
-            logged = true
-            FileHandle.standardError.write(Data("\r\(text(done))\u{1B}[K".utf8))
-        } else {
-            guard now.timeIntervalSince(start) >= logInterval, now.timeIntervalSince(lastDraw) >= logInterval else { return }
-            lastDraw = now
-            logged = true
-            FileHandle.standardError.write(Data("\(text(done))\n".utf8))
-        }
+        guard isDue(now) else { return }
+        lastDraw = now
+        logged = true
+        FileHandle.standardError.write(Data((terminal ? "\r\(text(done))\u{1B}[K" : "\(text(done))\n").utf8))
+    }
+
+    /// As ``update(_:total:detail:)``, with a total that costs a pass to know (a list's count):
+    /// `total` is called the first time figures are to be shown, never for a job too short to show any.
+    func update(_ done: Int, countingTotal total: () throws -> Int) rethrows {
+        let due = lock.withLock { self.total == nil && isDue(Date()) }
+        update(done, total: due ? try total() : nil)
+    }
+
+    /// Whether figures shown now would be drawn (called under the lock).
+    private func isDue(_ now: Date) -> Bool {
+        terminal
+            ? now.timeIntervalSince(start) >= 1 && now.timeIntervalSince(lastDraw) > 0.25
+            : now.timeIntervalSince(start) >= logInterval && now.timeIntervalSince(lastDraw) >= logInterval
     }
 
     /// The last figures, where earlier ones were shown (a job done within a second shows none);

@@ -50,13 +50,27 @@ final class ProgressTests: XCTestCase {
             ["cases", "stats", "--db", plan, "--level", "street"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
         XCTAssertEqual(counted.status, 0, counted.stderr)
         XCTAssertEqual(progressLines(counted.stderr, "cases counted: ").last?.hasPrefix("cases counted: 2500/2500 (100 %)"), true, counted.stderr)
-        // Writing them all out: the count as they are written (no total: the list is not counted first).
+        // Writing them all out: the count as they are written, with the total counted when first shown.
         let listed = try CLI.run(
             ["cases", "query", "--db", plan, "--format", "csv"], environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
         XCTAssertEqual(listed.status, 0, listed.stderr)
         XCTAssertEqual(listed.stdout.split(separator: "\n").count, 2501)
         let written = progressLines(listed.stderr, "cases written: ").map { String($0.split(separator: " ")[2]) }
-        XCTAssertEqual(written, ["1000,", "2000,", "2500,"], listed.stderr)
+        XCTAssertEqual(written, ["1000/2500", "2000/2500", "2500/2500"], listed.stderr)
+        // Filtered: the total is what the filters match (the six of ten columns 110.30 to 110.35: 1,500).
+        let filtered = try CLI.run(
+            ["cases", "query", "--db", plan, "--format", "csv", "--bbox", "110.295,21.2,110.355,21.3"],
+            environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(filtered.status, 0, filtered.stderr)
+        XCTAssertEqual(filtered.stdout.split(separator: "\n").count, 1501)
+        XCTAssertEqual(progressLines(filtered.stderr, "cases written: ").last?.split(separator: " ")[2], "1500/1500", filtered.stderr)
+        // A page: the page's length.
+        let page = try CLI.run(
+            ["cases", "query", "--db", plan, "--format", "csv", "--limit", "2000"],
+            environment: ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil])
+        XCTAssertEqual(
+            progressLines(page.stderr, "cases written: ").map { String($0.split(separator: " ")[2]) }, ["1000/2000", "2000/2000", "2000/2000"],
+            page.stderr)
 
         // Quicker than the default interval (10 s): nothing but the report.
         let quiet = try CLI.run(["import", streets, "--db", folder.appendingPathComponent("q.gpkg").path, "--level", "street"])

@@ -623,6 +623,39 @@ extension CaseImportTests {
         }
     }
 
+    /// The total a list counts when asked (an export's progress) is the number of cases it hands
+    /// over: filters, a box, pages, and answers around a point.
+    @Test func theTotalCountedIsWhatTheListHandsOver() throws {
+        let (store, _) = try loaded()
+        let a = point(100, 100), b = point(400, 300), centre = point(500, 500)
+        var queries: [CaseQuery] = []
+        for (limit, offset) in [(nil, nil), (7, nil), (50, 2990), (nil, 2990), (nil, 5000)] as [(Int?, Int?)] {
+            for k in 0..<6 {
+                var q = CaseQuery()
+                switch k {
+                case 1: q.status = "closed"
+                case 2: q.grid = "U1"; q.category = "02"
+                case 3: q.bbox = Envelope(minX: a.lon, minY: a.lat, maxX: b.lon, maxY: b.lat)
+                case 4: q.from = "2024-03-02"; q.status = "dispatched"
+                case 5: q.near = (centre.lon, centre.lat); q.radiusM = 300
+                default: break
+                }
+                (q.limit, q.offset) = (limit, offset)
+                queries.append(q)
+            }
+        }
+        var sizes: Set<Int> = []
+        for (i, q) in queries.enumerated() {
+            // Asked at every case: the same answer each time.
+            var told: [Int] = []
+            let all = try q.run(store).count
+            try q.each(store) { _, total in told.append(try total()) }
+            #expect(told == Array(repeating: all, count: all), "query \(i)")
+            sizes.insert(all)
+        }
+        #expect(sizes.contains(0) && sizes.contains(3000) && sizes.contains(10) && sizes.count > 8)
+    }
+
     @Test func statsCountClosureAndOutliers() throws {
         let (store, _) = try loaded()
         let stats = try CaseStats.compute(store: store, level: .unit)
@@ -744,6 +777,8 @@ extension CaseImportTests {
         let (store, _) = try loaded()
         try store.write { db in
             try db.execute(sql: "INSERT INTO cases (external_id, unit_code, imported_at) VALUES ('gone', 'U9', '2024-01-01T00:00:00')")
+            try db.execute(
+                sql: "INSERT INTO cases (external_id, unit_code, status, imported_at) VALUES ('done', 'U9', 'feedback', '2024-01-01T00:00:00')")
         }
         for level in [GridLevel.unit, .community] {
             let stats = try CaseStats.compute(store: store, level: level)
@@ -752,7 +787,23 @@ extension CaseImportTests {
             #expect(
                 Dictionary(uniqueKeysWithValues: totals.map { ($0.code, $0.total) })
                     == Dictionary(uniqueKeysWithValues: stats.grids.map { ($0.code, $0.total) }))
-            #expect(totals.contains { $0.code == "U9" && $0.total == 1 } == (level == .unit))
+            #expect(totals.contains { $0.code == "U9" && $0.total == 2 } == (level == .unit))
+            #expect(totals.allSatisfy { $0.open == nil })
+            // With the unfinished ones, as the grid layers ask: those the statistics count by status.
+            let open = try CaseStats.totals(store: store, level: level, open: true)
+            #expect(
+                open.unassigned == unassigned
+                    && Dictionary(uniqueKeysWithValues: open.grids.map { ($0.code, $0.total) })
+                        == Dictionary(uniqueKeysWithValues: totals.map { ($0.code, $0.total) })
+            )
+            let expected = Dictionary(
+                uniqueKeysWithValues: stats.grids.map { g in
+                    (g.code, g.byStatus.filter { !(CaseStatus(rawValue: $0.key)?.isFinished ?? false) }.values.reduce(0, +))
+                })
+            #expect(Dictionary(uniqueKeysWithValues: open.grids.map { ($0.code, $0.open ?? -1) }) == expected)
+            #expect(expected["U9"] == (level == .unit ? 1 : nil))
+            let totalOf = Dictionary(uniqueKeysWithValues: stats.grids.map { ($0.code, $0.total) })
+            #expect(expected.contains { code, open in open > 0 && open < totalOf[code]! })
         }
     }
 
