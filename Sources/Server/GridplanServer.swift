@@ -71,6 +71,7 @@ package enum GridplanServer {
         let writer = try await plan.opened()
         let reader: any PlanStore = plan.openReader == nil ? writer : try await plan.openedForReading()
         let service = PlanService(store: reader, writer: writer, name: plan.name, snapMetres: options.snapMetres)
+        let reports = CaseReports(store: try await plan.openedForReading())
         var desks: [any PlanStore] = []
         for _ in 0..<plan.desks { desks.append(try await plan.openedForReading()) }
         let pool = WhoCoversPool(stores: desks, snapMetres: options.snapMetres, timeLimit: options.requestTimeout)
@@ -111,15 +112,15 @@ package enum GridplanServer {
                 guard let bbox = try GridsQuery(q).bbox else { throw GridplanError(.badArgument, "bbox: give minx,miny,maxx,maxy") }
                 let cellText = q["cell"].map(String.init) ?? "0.001"
                 guard let cell = DecimalNumber.parse(cellText) else { throw GridplanError(.badArgument, "cell=\(cellText): not a number") }
-                return try await service.caseClusters(bbox: bbox, cell: cell, status: q["status"].map(String.init))
+                return try await reports.caseClusters(bbox: bbox, cell: cell, status: q["status"].map(String.init))
             }
         }
         router.get("/api/map/case-counts") { request, _ in
-            await reply { try await service.caseCounts(GridsQuery(request.uri.queryParameters).level) }
+            await reply { try await reports.caseCounts(GridsQuery(request.uri.queryParameters).level) }
         }
         OGCFeatures.add(to: router, service: service)
         WriteRoutes.add(to: router, service: service, tokens: options.tokens)
-        QueryRoutes.add(to: router, service: service)
+        QueryRoutes.add(to: router, service: service, reports: reports)
         router.get("/api/who-covers") { request, _ in
             await reply {
                 let q = try WhoCoversQuery(request.uri.queryParameters, defaultK: options.emergencyUnit)

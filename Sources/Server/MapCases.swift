@@ -8,7 +8,7 @@ import Grids
 
 /// What the map draws of the cases: points clustered on the server (so a plan with a million cases
 /// sends only the clusters in view), and counts per grid for the choropleth.
-extension PlanService {
+extension CaseReports {
     /// Most cells a cluster request may ask for (the box over the cell size, squared).
     static let mostCells = 250_000.0
 

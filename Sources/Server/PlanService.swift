@@ -10,7 +10,7 @@ import GridStore
 import Grids
 
 /// The plan as the HTTP server sees it, for everything but who-covers answers (those go to
-/// ``WhoCoversPool``, one desk per core): the grid layers it has already written as GeoJSON, the
+/// ``WhoCoversPool``, one desk per core) and the long reads of cases (``CaseReports``): the grid layers it has already written as GeoJSON, the
 /// intake of cases, and the desk that places their addresses. One actor, since GEOS and PROJ
 /// handles are not thread-safe (see the README's thread rule), running on a queue of its own
 /// (``QueueExecutor``): its reads wait for the database on that queue's thread.

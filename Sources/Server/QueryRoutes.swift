@@ -15,7 +15,7 @@ import Hummingbird
 ///   cases as GeoJSON, exactly what `gridplan cases query --format geojson` writes;
 /// - `GET /api/stats?level=…&from=…&to=…`: case counts per grid, as `gridplan cases stats --json`.
 enum QueryRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, service: PlanService) {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: PlanService, reports: CaseReports) {
         router.get("/api/grids/:code") { request, context in
             await GridplanServer.reply {
                 let code = context.parameters.get("code") ?? ""
@@ -44,14 +44,14 @@ enum QueryRoutes {
                 query.to = q["to"].map(String.init)
                 query.status = q["status"].map(String.init)
                 query.category = q["category"].map(String.init)
-                return try await service.cases(query)
+                return try await reports.cases(query)
             }
         }
         router.get("/api/stats") { request, _ in
             await GridplanServer.reply {
                 let q = request.uri.queryParameters
                 let level = try GridsQuery(q).level
-                return try await service.stats(level: level, from: q["from"].map(String.init), to: q["to"].map(String.init))
+                return try await reports.stats(level: level, from: q["from"].map(String.init), to: q["to"].map(String.init))
             }
         }
     }
@@ -94,6 +94,9 @@ extension PlanService {
         }
     }
 
+}
+
+extension CaseReports {
     /// Written as read (a `limit` of millions asks the server for hundreds of MB, not GBs).
     func cases(_ query: CaseQuery) throws -> Data {
         let writer = CaseListWriter(.geojson, to: nil)

@@ -1,3 +1,4 @@
+import Cases
 import Desk
 import Foundation
 import GridErrors
@@ -156,6 +157,32 @@ private func rosteredPlan(_ folder: TemporaryFolder) throws -> String {
         let error = await #expect(throws: GridplanError.self) { try await slow.value }
         #expect(error?.kind == .busy)
         #expect(ContinuousClock.now - start < .milliseconds(2500))
+    }
+
+    /// A long read of the cases (an export, the statistics) runs on the reports' own queue: the
+    /// plan's routes (a grid's chain, the intake) answer while it is held up, and the report
+    /// answers once it is let go.
+    @Test func aLongReportHoldsUpNoPlanRoute() async throws {
+        let store = try GeoPackage.plan(path: try rosteredPlan(folder))
+        let service = PlanService(store: store, writer: store, name: "plan", snapMetres: 30)
+        let reports = CaseReports(store: store)
+        let held = DispatchSemaphore(value: 0)
+        reports.executor.queue.async { held.wait() } // as during an export of millions
+        let report = Task { try await reports.stats(level: .unit, from: nil, to: nil) }
+        let listed = Task { try await reports.cases(CaseQuery()) }
+        let chain = Task { try await service.grid("U1", day: "2024-07-01") }
+        let answered = Mutex(false)
+        Task {
+            _ = try await chain.value
+            answered.withLock { $0 = true }
+        }
+        let start = ContinuousClock.now
+        while !answered.withLock({ $0 }) && ContinuousClock.now - start < .seconds(10) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(answered.withLock { $0 }, "a grid's chain waited for the held report")
+        held.signal()
+        #expect(String(decoding: try await chain.value, as: UTF8.self).contains("张三"))
+        #expect(String(decoding: try await report.value, as: UTF8.self).contains("\"U1\""))
+        #expect(String(decoding: try await listed.value, as: UTF8.self).contains("FeatureCollection"))
     }
 
     /// `serve --idle-timeout`: a connection that sends nothing is closed after it.
