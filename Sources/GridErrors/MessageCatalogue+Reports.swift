@@ -81,6 +81,7 @@ extension MessageCatalogue {
         open cases looked at ⇒ 已查看的未办结案件
         cases counted ⇒ 已统计的案件
         cases written ⇒ 已写出的案件
+        grids compared ⇒ 已比较的网格
         upgrading %1 (schema step %2 of %3), rows rewritten ⇒ 正在升级 %1（结构第 %2 步，共 %3 步），已改写的行
         address '%1' → %2 '%3', confidence %4%5 ⇒ 地址“%1” → %2“%3”，置信度 %4%5
         point %1 (CGCS2000) on %2 ⇒ 点 %1（CGCS2000），日期 %2

@@ -45,7 +45,11 @@ struct PlanCommand: ParsableCommand {
                 let (a, b) = try moments()
                 let plan = try store.open()
                 defer { store.close(plan) }
-                let result = try PlanDiff.run(store: plan, from: a, to: b, toleranceM2: toleranceM2)
+                let progress = ProgressLine("grids compared")
+                let result = try PlanDiff.run(store: plan, from: a, to: b, toleranceM2: toleranceM2) { done, total in
+                    progress.update(done, total: total)
+                }
+                progress.finish()
                 if json {
                     try printJSON(PlanDiffJSON(result))
                     return

@@ -264,4 +264,45 @@ func importCSV(
         #expect(back.changes.compactMap(\.householdsMoved).reduce(0, +) == 1100)
         #expect(throws: GridplanError.self) { try PlanDiff.run(store: store, from: PlanMoment("2019-01-01")!, to: PlanMoment("2020-01-01")!) }
     }
+
+    /// Territory no new grid covers is dropped: a grid that shrank leaves a strip, a removed grid
+    /// what its successor does not take; a new grid far away changes nothing of it. Every grid of
+    /// both moments is counted as compared.
+    @Test func territoryNoGridCoversIsDropped() throws {
+        let store = try GeoPackage(path: folder.path("dropped.gpkg"), schema: GridsSchema.schema)
+        var first = ImportOptions(level: .unit); first.crs = .proj("EPSG:4546"); first.validFrom = "2024-01-01"
+        let v1 =
+            "code,name,households,wkt\nA,A,400,\"\(box(0, 0, 500, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\nC,C,300,\"\(box(1000, 0, 1500, 1000))\"\n"
+        _ = try GridImporter.run(file: folder.write("v1.csv", v1), into: store, options: first)
+        var second = first; second.validFrom = "2025-01-01"; second.replaceLevel = true
+        let v2 =
+            "code,name,households,wkt\nA,A,320,\"\(box(0, 0, 400, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\n"
+            + "D,D,100,\"\(box(1000, 0, 1200, 1000))\"\nE,E,50,\"\(box(5000, 0, 5500, 1000))\"\n"
+        _ = try GridImporter.run(file: folder.write("v2.csv", v2), into: store, options: second)
+        var told: [(Int, Int)] = []
+        let result = try PlanDiff.run(store: store, from: .version(1), to: .version(2)) { told.append(($0, $1)) }
+        let dropped = result.pieces.filter { $0.to == nil }.map { "\($0.from ?? "-") \(Int($0.areaM2.rounded()))" }.sorted()
+        #expect(dropped == ["A 100000", "C 300000"])
+        #expect(result.pieces.contains { $0.from == "C" && $0.to == "D" && abs($0.areaM2 - 200_000) < 0.01 })
+        #expect(result.pieces.count == 3)
+        #expect(told.last.map { [$0.0, $0.1] } == [7, 7])
+        #expect(
+            try store.read { try String.fetchAll($0, sql: "SELECT change FROM plan_changes ORDER BY change") } == ["dropped", "dropped", "moved"])
+        // The layer's R-tree is whole and holds each piece: after this diff and after the next,
+        // which replaces its pieces.
+        for round in 0..<2 {
+            if round == 1 { _ = try PlanDiff.run(store: store, from: .version(2), to: .version(1)) }
+            try store.read { db in
+                #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('rtree_plan_changes_geom')") == "ok")
+                let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM plan_changes") ?? 0
+                let indexed = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM plan_changes p JOIN rtree_plan_changes_geom r ON r.id = p.fid WHERE r.minx <= ST_MinX(p.geom)")
+                let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM rtree_plan_changes_geom")
+                #expect(rows >= 2 && indexed == rows && entries == rows, "round \(round): \(rows) rows")
+                let extensions = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'plan_changes' AND extension_name = 'gpkg_rtree_index'")
+                #expect(extensions == 1, "round \(round)")
+            }
+        }
+    }
 }
