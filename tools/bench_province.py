@@ -17,7 +17,12 @@ Measured, each with its peak memory (/usr/bin/time):
   (not timed as the peer's work), then one psql session doing the same assignment end to end: COPY
   the CSV in, make the points, the covering grid of each (GiST index, ST_Covers, lowest code) and
   for points in none the nearest grid by `<->`, COPY the answers out. Answers compared for the
-  points inside a grid (PostGIS's nearest is in degrees, not metres, so those are not compared).
+  points inside a grid (PostGIS's nearest is in degrees, not metres, so those are not compared);
+- `gridplan plan diff` of the whole province redrawn (a second set of N cells from another seed over
+  the same outline, imported with --replace as the plan's next version), and one shapely 2 process
+  finding the same pieces (tools/bench_province.py --peer-diff: both GeoJSONs read, an STRtree of the
+  new cells, each old cell intersected with the new cells of other codes in the CGCS2000 Gauss-Krüger
+  zone, pieces of 1 m² or more written as CSV): piece counts, total area and every pair's area compared.
 """
 import argparse
 import csv
@@ -75,6 +80,51 @@ def make_points(outline, count, seed, path):
     with path.open("w") as f:
         f.write("id,lon,lat\n")
         f.writelines(f"{i},{x:.7f},{y:.7f}\n" for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())))
+
+
+def peer_diff(old_geojson, new_geojson, epsg, out_csv):
+    """The pieces `plan diff` writes, found with shapely: for each old cell, its overlap with each new
+    cell of another code (the new cells do not overlap, so that is the old cell less its successor,
+    within the new one), measured in the zone's metres; pieces under 1 m² left out, as gridplan's
+    default tolerance does."""
+    import pyproj
+
+    def read(path):
+        features = json.loads(Path(path).read_text())["features"]
+        codes = [f["properties"]["code"] for f in features]
+        geometries = np.array([shapely.geometry.shape(f["geometry"]) for f in features])
+        return codes, geometries
+
+    to_metres = pyproj.Transformer.from_crs("EPSG:4490", f"EPSG:{epsg}", always_xy=True)
+    old_codes, old = read(old_geojson)
+    new_codes, new = read(new_geojson)
+    old = shapely.transform(old, lambda c: np.column_stack(to_metres.transform(c[:, 0], c[:, 1])))
+    new = shapely.transform(new, lambda c: np.column_stack(to_metres.transform(c[:, 0], c[:, 1])))
+    tree = shapely.STRtree(new)
+    left, right = tree.query(old, predicate="intersects")
+    other = np.array([old_codes[a] != new_codes[b] for a, b in zip(left.tolist(), right.tolist())], dtype=bool)
+    left, right = left[other], right[other]
+    areas = shapely.area(shapely.intersection(old[left], new[right]))
+    with open(out_csv, "w") as f:
+        f.write("from,to,area_m2\n")
+        for a, b, area in zip(left.tolist(), right.tolist(), areas.tolist()):
+            if area >= 1.0:
+                f.write(f"{old_codes[a]},{new_codes[b]},{area:.4f}\n")
+
+
+def compare_diff(plan, peer_csv):
+    """gridplan's moved pieces (plan_changes) against the peer's: counts, total area, and the pairs
+    of 10 m² or more (a pair near the 1 m² threshold may fall either side)."""
+    import sqlite3
+
+    with sqlite3.connect(plan) as db:
+        ours = {(a, b): area for a, b, area in db.execute("SELECT grid, other_grid, area_m2 FROM plan_changes WHERE change = 'moved'")}
+        dropped = db.execute("SELECT count(*), coalesce(sum(area_m2), 0) FROM plan_changes WHERE change = 'dropped'").fetchone()
+    with open(peer_csv) as f:
+        theirs = {(r["from"], r["to"]): float(r["area_m2"]) for r in csv.DictReader(f)}
+    big = {k for k, v in theirs.items() if v >= 10} | {k for k, v in ours.items() if v >= 10}
+    differ = sum(1 for k in big if abs(ours.get(k, 0) - theirs.get(k, 0)) > max(0.01, 1e-6 * theirs.get(k, 0)))
+    return len(ours), len(theirs), sum(ours.values()), sum(theirs.values()), len(big), differ, dropped
 
 
 def postgis_assign(url, points_csv, out_csv):
@@ -139,6 +189,25 @@ def main():
     print("  gridplan answers: " + ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
           + f"; equal to shapely's: {args.points - differ:,} of {args.points:,}")
 
+    # The province redrawn whole: every cell replaced by one of another seed's cells.
+    cells2 = work / "cells2.geojson"
+    make_cells(args.grids, args.seed + 7, cells2)
+    redrawn = work / "redrawn.gpkg"
+    subprocess.run(["cp", plan, redrawn], check=True)
+    subprocess.run([GRIDPLAN, "import", cells2, "--db", redrawn, "--level", "unit", "--crs", "cgcs2000", "--replace",
+                    "--valid-from", "2100-01-01"], check=True, capture_output=True)
+    seconds, mb = timed([GRIDPLAN, "plan", "diff", "--db", redrawn, "--from", "1", "--to", "2"])
+    diff_csv = work / "shapely-diff.csv"
+    peer_run = timed([sys.executable, Path(__file__).resolve(), "--peer-diff", cells, cells2, metric_epsg, diff_csv])
+    ours_n, peer_n, ours_area, peer_area, pairs, differ, dropped = compare_diff(redrawn, diff_csv)
+    print(f"{'gridplan plan diff, the province redrawn (' + format(ours_n, ',') + ' pieces)':<58}{seconds:>9.2f}{mb:>9.0f}")
+    print(f"{'shapely 2 + pyproj, one process (STRtree, intersection)':<58}{peer_run[0]:>9.2f}{peer_run[1]:>9.0f}   "
+          f"gridplan {peer_run[0] / seconds:.2f}x")
+    print(f"  pieces of 1 m² or more: gridplan {ours_n:,}, shapely {peer_n:,}; area moved {ours_area / 1e6:,.4f} km² and "
+          f"{peer_area / 1e6:,.4f} km²; pairs of 10 m² or more: {pairs:,}, {differ} differing; "
+          f"territory no new grid covers: {dropped[0]} pieces, {dropped[1]:.1f} m²")
+    status |= differ > 0 or abs(ours_area - peer_area) > 1e-6 * peer_area
+
     if not args.no_postgis:
         cluster = Path(tempfile.mkdtemp(prefix="gridplan-pg-"))
         port = 55000 + os.getpid() % 5000
@@ -173,4 +242,7 @@ def main():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--peer-diff":
+        peer_diff(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        sys.exit(0)
     sys.exit(main())
