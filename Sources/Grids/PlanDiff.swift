@@ -81,9 +81,14 @@ public enum PlanDiff {
                 continue
             }
             let old = before.grids[oi]
-            let oldGeometry = try before.metric[oi].makeValidIfNeeded(), newGeometry = try after.metric[ni].makeValidIfNeeded()
-            let lostPiece = try oldGeometry.difference(newGeometry), gainedPiece = try newGeometry.difference(oldGeometry)
-            let lost = try after.areaM2(ofMetric: lostPiece), gained = try after.areaM2(ofMetric: gainedPiece)
+            // The same shape at both moments (the same row, or a kept grid imported again): nothing
+            // moved, and no overlay needs to say so (100,000 kept grids took 8.3 s of overlays).
+            var (lost, gained) = (0.0, 0.0)
+            if !Self.sameShape(old, g) {
+                let oldGeometry = try before.metric[oi].makeValidIfNeeded(), newGeometry = try after.metric[ni].makeValidIfNeeded()
+                lost = try after.areaM2(ofMetric: try oldGeometry.difference(newGeometry))
+                gained = try after.areaM2(ofMetric: try newGeometry.difference(oldGeometry))
+            }
             if lost < toleranceM2 && gained < toleranceM2 {
                 if old.households != g.households {
                     changes.append(
@@ -119,8 +124,9 @@ public enum PlanDiff {
                 for oi in before.indices(at: level) {
                     defer { compared() }
                     let old = before.grids[oi]
-                    let oldGeometry = try before.metric[oi].makeValidIfNeeded()
                     let stay = newIndex[key(old)]
+                    if let stay, Self.sameShape(old, after.grids[stay]) { continue } // kept whole: nothing to place
+                    let oldGeometry = try before.metric[oi].makeValidIfNeeded()
                     let oldArea = try before.areaM2(ofGrid: oi)
                     let remainder = try stay.map { try oldGeometry.difference(try after.metric[$0].makeValidIfNeeded()) } ?? oldGeometry
                     let remainderArea = try after.areaM2(ofMetric: remainder)
@@ -187,4 +193,7 @@ public enum PlanDiff {
         changes.sort { ($0.level.rawValue, $0.change.rawValue, $0.grid) < ($1.level.rawValue, $1.change.rawValue, $1.grid) }
         return Result(changes: changes, pieces: pieces, unchanged: unchanged)
     }
+
+    /// Whether two records hold the same geometry: the same row, or the same bytes.
+    static func sameShape(_ a: GridRecord, _ b: GridRecord) -> Bool { a.fid == b.fid || a.blob == b.blob }
 }

@@ -273,19 +273,23 @@ func importCSV(
         var first = ImportOptions(level: .unit); first.crs = .proj("EPSG:4546"); first.validFrom = "2024-01-01"
         let v1 =
             "code,name,households,wkt\nA,A,400,\"\(box(0, 0, 500, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\nC,C,300,\"\(box(1000, 0, 1500, 1000))\"\n"
+            + "F,F,10,\"\(box(3000, 0, 3500, 1000))\"\n"
         _ = try GridImporter.run(file: folder.write("v1.csv", v1), into: store, options: first)
         var second = first; second.validFrom = "2025-01-01"; second.replaceLevel = true
+        // B and F imported again with the same shape (B with more households), A shrunk, C gone.
         let v2 =
-            "code,name,households,wkt\nA,A,320,\"\(box(0, 0, 400, 1000))\"\nB,B,400,\"\(box(500, 0, 1000, 1000))\"\n"
-            + "D,D,100,\"\(box(1000, 0, 1200, 1000))\"\nE,E,50,\"\(box(5000, 0, 5500, 1000))\"\n"
+            "code,name,households,wkt\nA,A,320,\"\(box(0, 0, 400, 1000))\"\nB,B,410,\"\(box(500, 0, 1000, 1000))\"\n"
+            + "D,D,100,\"\(box(1000, 0, 1200, 1000))\"\nE,E,50,\"\(box(5000, 0, 5500, 1000))\"\nF,F,10,\"\(box(3000, 0, 3500, 1000))\"\n"
         _ = try GridImporter.run(file: folder.write("v2.csv", v2), into: store, options: second)
         var told: [(Int, Int)] = []
         let result = try PlanDiff.run(store: store, from: .version(1), to: .version(2)) { told.append(($0, $1)) }
         let dropped = result.pieces.filter { $0.to == nil }.map { "\($0.from ?? "-") \(Int($0.areaM2.rounded()))" }.sorted()
         #expect(dropped == ["A 100000", "C 300000"])
         #expect(result.pieces.contains { $0.from == "C" && $0.to == "D" && abs($0.areaM2 - 200_000) < 0.01 })
-        #expect(result.pieces.count == 3)
-        #expect(told.last.map { [$0.0, $0.1] } == [7, 7])
+        #expect(result.pieces.count == 3 && result.unchanged == 1) // F
+        let b = try #require(result.changes.first { $0.grid == "B" })
+        #expect(b.change == .reshaped && b.gainedM2 == 0 && b.lostM2 == 0 && b.householdsBefore == 400 && b.householdsAfter == 410)
+        #expect(told.last.map { [$0.0, $0.1] } == [9, 9])
         #expect(
             try store.read { try String.fetchAll($0, sql: "SELECT change FROM plan_changes ORDER BY change") } == ["dropped", "dropped", "moved"])
         // The layer's R-tree is whole and holds each piece: after this diff and after the next,
