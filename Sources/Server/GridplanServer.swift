@@ -118,7 +118,7 @@ package enum GridplanServer {
         router.get("/api/map/case-counts") { request, _ in
             await reply { try await reports.caseCounts(GridsQuery(request.uri.queryParameters).level) }
         }
-        OGCFeatures.add(to: router, service: service)
+        OGCFeatures.add(to: router, service: service, reports: reports)
         WriteRoutes.add(to: router, service: service, tokens: options.tokens)
         QueryRoutes.add(to: router, service: service, reports: reports)
         router.get("/api/who-covers") { request, _ in

@@ -49,7 +49,7 @@ enum OGCFeatures {
         static let all: [Collection] = [.grids(.street), .grids(.community), .grids(.area), .grids(.unit), .cases]
     }
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: PlanService) {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: PlanService, reports: CaseReports) {
         router.get("/ogc") { request, _ in
             await GridplanServer.reply(type: "application/json") { try landing(base(request), plan: service.name) }
         }
@@ -68,21 +68,24 @@ enum OGCFeatures {
             await GridplanServer.reply(type: "application/json") {
                 let base = base(request)
                 var collections: [CollectionJSON] = []
-                for c in Collection.all { collections.append(try await describe(c, base: base, service: service)) }
+                for c in Collection.all { collections.append(try await describe(c, base: base, service: service, reports: reports)) }
                 return try JSONOutput.data(
                     CollectionsJSON(links: [Link(href: "\(base)/collections", rel: "self", type: "application/json")], collections: collections))
             }
         }
         router.get("/ogc/collections/:id") { request, context in
             await GridplanServer.reply(type: "application/json") {
-                try JSONOutput.data(try await describe(try collection(context), base: base(request), service: service))
+                try JSONOutput.data(try await describe(try collection(context), base: base(request), service: service, reports: reports))
             }
         }
         router.get("/ogc/collections/:id/items") { request, context in
             await GridplanServer.reply(type: "application/geo+json") {
                 let c = try collection(context)
                 let page = try ItemsQuery(request.uri.queryParameters)
-                return try await service.ogcItems(c, page: page, base: base(request))
+                switch c {
+                case .grids(let level): return try await service.ogcItems(level, page: page, base: base(request))
+                case .cases: return try await reports.ogcItems(page: page, base: base(request))
+                }
             }
         }
         router.get("/ogc/collections/:id/items/:fid") { request, context in
@@ -90,7 +93,10 @@ enum OGCFeatures {
                 let c = try collection(context)
                 let text = context.parameters.get("fid") ?? ""
                 guard let fid = Int64(text) else { throw GridplanError(.notFound, "no feature '\(text)' in \(c.id)") }
-                return try await service.ogcItem(c, fid: fid)
+                switch c {
+                case .grids(let level): return try await service.ogcItem(level, fid: fid)
+                case .cases: return try await reports.ogcItem(fid: fid)
+                }
             }
         }
     }
@@ -122,8 +128,12 @@ enum OGCFeatures {
                 ]))
     }
 
-    static func describe(_ c: Collection, base: String, service: PlanService) async throws -> CollectionJSON {
-        let extent = try await service.ogcExtent(c)
+    static func describe(_ c: Collection, base: String, service: PlanService, reports: CaseReports) async throws -> CollectionJSON {
+        let extent: Envelope? =
+            switch c {
+            case .grids(let level): try await service.ogcExtent(level)
+            case .cases: try await reports.ogcExtent()
+            }
         return CollectionJSON(
             id: c.id, title: c.title,
             extent: extent.map { e in CollectionJSON.Extent(spatial: .init(bbox: [[e.minX, e.minY, e.maxX, e.maxY]], crs: crs84)) },

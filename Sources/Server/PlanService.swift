@@ -131,56 +131,21 @@ actor PlanService {
 
 // The OGC API – Features collections (see OGCFeatures).
 extension PlanService {
-    func ogcExtent(_ c: OGCFeatures.Collection) throws -> Envelope? {
-        switch c {
-        case .grids(let level):
-            let boxes = try gridFeatures(level).compactMap(\.envelope)
-            return boxes.dropFirst().reduce(boxes.first) { total, box in total?.union(box) }
-        case .cases:
-            return try CaseQuery.extent(in: store)
-        }
+    func ogcExtent(_ level: GridLevel) throws -> Envelope? {
+        let boxes = try gridFeatures(level).compactMap(\.envelope)
+        return boxes.dropFirst().reduce(boxes.first) { total, box in total?.union(box) }
     }
 
-    func ogcItems(_ c: OGCFeatures.Collection, page: OGCFeatures.ItemsQuery, base: String) throws -> Data {
-        switch c {
-        case .grids(let level):
-            let kept = try gridFeatures(level).filter { f in page.bbox.map { b in f.envelope.map(b.intersects) ?? false } ?? true }
-            let slice = kept.dropFirst(page.offset).prefix(page.limit).map(\.json)
-            return try OGCFeatures.page(Array(slice), matched: kept.count, query: page, collection: c, base: base)
-        case .cases:
-            var q = CaseQuery()
-            q.bbox = page.bbox
-            q.limit = page.limit
-            q.offset = page.offset
-            let records = try q.run(store)
-            return try OGCFeatures.page(try records.map(Self.caseFeature), matched: nil, query: page, collection: c, base: base)
-        }
+    func ogcItems(_ level: GridLevel, page: OGCFeatures.ItemsQuery, base: String) throws -> Data {
+        let kept = try gridFeatures(level).filter { f in page.bbox.map { b in f.envelope.map(b.intersects) ?? false } ?? true }
+        let slice = kept.dropFirst(page.offset).prefix(page.limit).map(\.json)
+        return try OGCFeatures.page(Array(slice), matched: kept.count, query: page, collection: .grids(level), base: base)
     }
 
-    func ogcItem(_ c: OGCFeatures.Collection, fid: Int64) throws -> Data {
-        switch c {
-        case .grids(let level):
-            guard let f = try gridFeatures(level).first(where: { $0.fid == fid }) else {
-                throw GridplanError(.notFound, "no feature \(fid) in \(c.id)")
-            }
-            return f.json
-        case .cases:
-            var q = CaseQuery()
-            q.fid = fid
-            guard let r = try q.run(store).first else { throw GridplanError(.notFound, "no feature \(fid) in \(c.id)") }
-            return try Self.caseFeature(r)
+    func ogcItem(_ level: GridLevel, fid: Int64) throws -> Data {
+        guard let f = try gridFeatures(level).first(where: { $0.fid == fid }) else {
+            throw GridplanError(.notFound, "no feature \(fid) in \(OGCFeatures.Collection.grids(level).id)")
         }
-    }
-
-    /// A case as a GeoJSON feature with its row id, the properties `cases query --format geojson` gives.
-    static func caseFeature(_ r: CaseRecord) throws -> Data {
-        struct Feature: Encodable {
-            var type = "Feature"
-            var id: Int64
-            @Nullable var geometry: CaseFeatureCollectionJSON.Point?
-            var properties: [String: String]
-        }
-        let f = CaseFeatureCollectionJSON([r]).features[0]
-        return try JSONOutput.data(Feature(id: r.fid, geometry: f.geometry, properties: f.properties), pretty: false)
+        return f.json
     }
 }
