@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GridErrors
+import GridGeometry
 import GridProjection
 package import GridStore
 package import Grids
@@ -97,6 +98,10 @@ package enum CaseIntake {
                 sourceCRS: row.sourceX == nil ? nil : (try incoming.crs.map { try CRS(parsing: $0).description } ?? CRS.cgcs2000.description),
                 now: now)
             guard let fid = try CaseStore.fid(db, caseID: id) else { throw GridplanError(.failed, "case \(id) was not stored") }
+            // The layer's recorded extent (what QGIS zooms to) takes the case in, as an import's does.
+            if let lon = row.lon, let lat = row.lat {
+                try db.extendExtent(of: "cases", toInclude: Envelope(minX: lon, minY: lat, maxX: lon, maxY: lat))
+            }
             return IntakeResult(fid: fid, created: inserted == 1, assignment: assignment)
         }
     }

@@ -2,7 +2,9 @@
 bearer token is stored, assigned to the grid shapely finds its point in, and dispatched; without
 a token nothing is written; a retry changes nothing; bad bodies are refused naming the field."""
 import json
+import re
 import sqlite3
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -82,6 +84,25 @@ def test_a_case_is_stored_assigned_and_dispatched_once(writable):
         actors = [r[0] for r in con.execute(
             "SELECT t.actor FROM case_transitions t JOIN cases c ON c.fid = t.case_fid WHERE c.external_id = ? ORDER BY t.id", (case["id"],))]
     assert actors == ["12345 热线平台", "12345 热线平台/G3", "token 3"]
+
+
+def test_a_case_beyond_the_layers_extent_widens_it(writable):
+    """The cases layer's recorded extent (gpkg_contents, what QGIS and GDAL zoom to) takes in a case
+    the hotline sends from beyond it, as GDAL reads it back."""
+    url, db, _ = writable
+    with sqlite3.connect(db) as con:
+        before = con.execute("SELECT max_x, max_y FROM gpkg_contents WHERE table_name = 'cases'").fetchone()
+    far = (110.61, 21.43)
+    assert before[0] is None or before[0] < far[0] or before[1] < far[1]
+    status, _ = post(url, "/api/cases", {"id": "HL-FAR-1", "lon": far[0], "lat": far[1], "category": "0101"})
+    assert status == 201
+    with sqlite3.connect(db) as con:
+        min_x, min_y, max_x, max_y = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'cases'").fetchone()
+    assert min_x <= far[0] <= max_x and min_y <= far[1] <= max_y
+    info = subprocess.run(["ogrinfo", "-so", "-ro", str(db), "cases"], capture_output=True, text=True, check=True).stdout
+    extent = re.search(r"Extent: \(([-\d.]+), ([-\d.]+)\) - \(([-\d.]+), ([-\d.]+)\)", info)
+    x0, y0, x1, y1 = map(float, extent.groups())
+    assert x0 <= far[0] <= x1 and y0 <= far[1] <= y1
 
 
 def test_an_address_alone_is_placed_by_the_gazetteer(writable):
