@@ -28,6 +28,7 @@ import argparse
 import csv
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -115,8 +116,6 @@ def peer_diff(old_geojson, new_geojson, epsg, out_csv):
 def compare_diff(plan, peer_csv):
     """gridplan's moved pieces (plan_changes) against the peer's: counts, total area, and the pairs
     of 10 m² or more (a pair near the 1 m² threshold may fall either side)."""
-    import sqlite3
-
     with sqlite3.connect(plan) as db:
         ours = {(a, b): area for a, b, area in db.execute("SELECT grid, other_grid, area_m2 FROM plan_changes WHERE change = 'moved'")}
         dropped = db.execute("SELECT count(*), coalesce(sum(area_m2), 0) FROM plan_changes WHERE change = 'dropped'").fetchone()

@@ -58,6 +58,15 @@ extension PlanWriter {
         return try geometry(wkb: try GeoPackageGeometry.decode(blob, context: context).wkb, context: context)
     }
 
+    /// Runs `body`, which fills `table` anew (a layer written whole, such as a plan diff's pieces),
+    /// after deleting every row; on a file the layer's R-tree is built from the new rows at once
+    /// (``FeatureTables/replacingAllRows(_:table:_:)``).
+    public func replacingAllRows<T>(of table: String, _ body: () throws -> T) throws -> T {
+        if let file = self as? Database { return try FeatureTables.replacingAllRows(file, table: table, body) }
+        try execute("DELETE FROM \(table)", [])
+        return try body()
+    }
+
     /// Brings a GeoPackage layer's recorded extent up to date after a change (what QGIS zooms to);
     /// a server keeps none.
     public func refreshExtent(of table: String) throws {

@@ -33,9 +33,7 @@ extension FeatureTables {
             sql: "DELETE FROM gpkg_extensions WHERE table_name = ? AND column_name = 'geom' AND extension_name = 'gpkg_rtree_index'",
             arguments: [table])
     }
-}
 
-extension FeatureTables {
     /// Runs `body`, which fills `table` anew (a layer written whole, such as a plan diff's moved
     /// pieces), after deleting every row: the R-tree is set aside meanwhile and then built from
     /// the new rows at once (``RTreeBulkLoad``). Through its triggers each old row's entry was

@@ -10,10 +10,11 @@ import GridStore
 import Grids
 
 /// The plan as the HTTP server sees it, for everything but who-covers answers (those go to
-/// ``WhoCoversPool``, one desk per core) and the long reads of cases (``CaseReports``): the grid layers it has already written as GeoJSON, the
-/// intake of cases, and the desk that places their addresses. One actor, since GEOS and PROJ
-/// handles are not thread-safe (see the README's thread rule), running on a queue of its own
-/// (``QueueExecutor``): its reads wait for the database on that queue's thread.
+/// ``WhoCoversPool``, one desk per core) and the long reads of cases (``CaseReports``): the grid
+/// layers it has already written as GeoJSON, the intake of cases, and the desk that places their
+/// addresses. One actor, since GEOS and PROJ handles are not thread-safe (see the README's thread
+/// rule), running on a queue of its own (``QueueExecutor``): its reads wait for the database on
+/// that queue's thread.
 actor PlanService {
     /// Where the routes read: the plan, or a streaming replica of its server.
     let store: any PlanStore

@@ -93,7 +93,6 @@ extension PlanService {
             return try JSONOutput.data(GridJSON(grid: GridPropertiesJSON(grid), chain: links, day: day))
         }
     }
-
 }
 
 extension CaseReports {
