@@ -28,6 +28,8 @@ extension MessageCatalogue {
         certain only to: %1 ⇒ 仅确定到：%1
         reason: %1 ⇒ 原因：%1
         imported %1 %2 grids from %3 (CRS %4 → EPSG:4490) into %5, plan version %6 ⇒ 已从 %3 导入 %1 个%2网格（坐标系 %4 → EPSG:4490）到 %5，规划版本 %6
+          %1 of them were current as they are (the same shape, code, name and counts): their rows kept ⇒   其中 %1 个与现行网格完全相同（形状、编码、名称、户数人数一致）：保留原记录
+          ended %1 earlier grids of the level, redrawn or left out of the file (kept in history) ⇒   结束了该层级 %1 个原有网格（已重绘或文件中没有；保留在历史中）
           replaced %1 earlier grids of the same code, or name when they have no code (kept in history) ⇒   替换了 %1 个编码相同（无编码时名称相同）的原有网格（保留在历史中）
           the plan has no %1 grids yet: these grids get parents when a level above is imported ⇒   规划中还没有%1网格：导入上级网格后，这些网格会挂到上级下
           linked %1 grids to their parents by the parent field ⇒   按上级字段为 %1 个网格关联了上级网格

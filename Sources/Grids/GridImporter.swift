@@ -22,7 +22,8 @@ public struct ImportOptions: Sendable {
     public var encoding: String?
     /// The day the imported grids take effect (ISO date); today when nil.
     public var validFrom: String?
-    /// End every current grid of the level first, so the file becomes the whole level.
+    /// Make the file the whole level: current grids of the level it leaves out end too (those it
+    /// holds unchanged keep their rows, as without this).
     public var replaceLevel: Bool
 
     public init(
@@ -43,9 +44,13 @@ public struct ImportReport: Sendable, Encodable {
     public var file: String
     public var level: GridLevel
     public var sourceCRS: String
+    /// The file's grids, now current (``unchanged`` ones included).
     public var imported = 0
     /// Grids of the same level and code (or, without a code, name) that the import replaced (kept in history).
     public var superseded = 0
+    /// Imported grids that were already current to the byte (shape, code, name, kind, parent
+    /// reference, counts, attributes): their rows are kept as they are, not replaced by a copy.
+    public var unchanged = 0
     /// Levels above this one that hold no current grid: nothing to link parents to yet.
     public var emptyLevelsAbove: [GridLevel] = []
     public var parentsLinked = 0
@@ -158,13 +163,31 @@ public enum GridImporter {
             let version = try PlanVersion.begin(db, validFrom: validFrom, command: command)
             report.versionID = version
             let level = options.level.rawValue
-            if options.replaceLevel {
+            let kept = try UnchangedGrids.find(db, level: level, rows: rows)
+            report.unchanged = kept.count
+            if options.replaceLevel && kept.isEmpty {
                 report.superseded = try db.rows(
                     "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL RETURNING fid",
                     [validFrom.databaseValue, version.databaseValue, level.databaseValue]
                 ).count
+            } else if options.replaceLevel {
+                let keptFids = Set(kept.values)
+                var ending: [Int64] = []
+                try db.each("SELECT fid FROM grids WHERE level = ? AND valid_to IS NULL", [level.databaseValue]) { r in
+                    let fid: Int64 = r[0]
+                    if !keptFids.contains(fid) { ending.append(fid) }
+                }
+                for list in UnchangedGrids.lists(of: ending) {
+                    try db.execute(
+                        "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid IN (\(list))", [validFrom.databaseValue, version.databaseValue])
+                }
+                report.superseded = ending.count
             }
-            for row in rows {
+            for (i, row) in rows.enumerated() {
+                if kept[i] != nil {
+                    report.imported += 1
+                    continue
+                }
                 var code = row.code
                 if let rowCode = row.code, !options.replaceLevel {
                     report.superseded += try db.rows(

@@ -14,7 +14,8 @@ struct ImportCommand: ParsableCommand {
             CSV with a WKT column or lon/lat columns, and every other format GDAL reads. Geometries are \
             stored in CGCS2000 (EPSG:4490) longitude/latitude. The import is one transaction: on any \
             error nothing is stored. Grids with the code of a current grid of the same level replace it \
-            (the old one is kept in history).
+            (the old one is kept in history); a grid the file holds exactly as it is current (the same \
+            shape, code, name, kind, parent and counts) keeps its row.
 
             Example:
               gridplan import GeoData/chikan/units.geojson --db plan.gpkg --level unit \\
@@ -40,7 +41,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Field holding the grid kind (comprehensive, or a dedicated kind: school, hospital, …).") var kindField: String?
     @Option(help: "Text encoding of a Shapefile .dbf or CSV, e.g. CP936 (GBK) or UTF-8 (default: detected).") var encoding: String?
     @Option(help: "The day the grids take effect, YYYY-MM-DD (default: today).") var validFrom: String?
-    @Flag(help: "Replace the whole level: end every current grid of this level not in the file.") var replace = false
+    @Flag(help: "Replace the whole level: grids of this level the file leaves out end; those it holds unchanged keep their rows.") var replace = false
 
     func validate() throws {
         try reportingErrors { _ = try crs.map { try parseCRS($0, option: "--crs") } }
@@ -77,7 +78,12 @@ struct ImportCommand: ParsableCommand {
             say(
                 "imported \(report.imported) \(level) grids from \(file) (CRS \(report.sourceCRS) → EPSG:4490) into \(shownLocation(store.path)), "
                     + "plan version \(report.versionID)")
-            if report.superseded > 0 {
+            if report.unchanged > 0 {
+                say("  \(report.unchanged) of them were current as they are (the same shape, code, name and counts): their rows kept")
+            }
+            if report.superseded > 0 && replace {
+                say("  ended \(report.superseded) earlier grids of the level, redrawn or left out of the file (kept in history)")
+            } else if report.superseded > 0 {
                 say("  replaced \(report.superseded) earlier grids of the same code, or name when they have no code (kept in history)")
             }
             if !report.emptyLevelsAbove.isEmpty && report.emptyLevelsAbove.count == level.rawValue - 1 {

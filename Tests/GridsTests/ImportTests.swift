@@ -217,8 +217,11 @@ func dump(_ store: GeoPackage) throws -> String {
         // Children imported before their parents are linked when the parents arrive.
         #expect(first.parentsLinked == 2)
         #expect(first.unmatchedParents == ["S9": ["C3"]])
-        let again = try GridImporter.run(file: streets, into: store, options: ImportOptions(level: .street))
-        #expect(again.superseded == 2)
+        // The streets redrawn (their households counted): each current street ends and a new one begins.
+        let redrawn = folder.write(
+            "redrawn.geojson", squares([#""code":"S1","name":"甲街道","households":900"#, #""code":"S2","name":"乙街道","households":700"#]))
+        let again = try GridImporter.run(file: redrawn, into: store, options: ImportOptions(level: .street))
+        #expect(again.superseded == 2 && again.unchanged == 0)
         let counts = try store.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM grids WHERE level = 1")!,
@@ -237,7 +240,8 @@ func dump(_ store: GeoPackage) throws -> String {
         let areas = folder.write("areas.geojson", squares([#""name":"第1片区""#, #""name":"第2片区""#]))
         _ = try GridImporter.run(file: areas, into: store, options: ImportOptions(level: .area))
         try store.write { try $0.execute(sql: "UPDATE grids SET code = 'A1' WHERE name = '第1片区'") }
-        let again = try GridImporter.run(file: areas, into: store, options: ImportOptions(level: .area))
+        let redrawn = folder.write("redrawn.geojson", squares([#""name":"第1片区""#, #""name":"第2片区""#], x0: 110.351))
+        let again = try GridImporter.run(file: redrawn, into: store, options: ImportOptions(level: .area))
         #expect(again.superseded == 2)
         let current = try store.read { try GridRecord.current($0, level: .area) }
         #expect(current.count == 2, "importing the same uncoded grids again must not add twins")
@@ -284,7 +288,54 @@ func dump(_ store: GeoPackage) throws -> String {
             #expect("\(error)".contains("before 2024-03-01"))
         }
         options.validFrom = "2025-01-01"
-        #expect(try GridImporter.run(file: streets, into: store, options: options).superseded == 1)
+        let redrawn = folder.write("redrawn.geojson", squares([#""code":"S1""#], y0: 21.26))
+        #expect(try GridImporter.run(file: redrawn, into: store, options: options).superseded == 1)
+    }
+
+    @Test func aGridImportedAgainAsItIsKeepsItsRow() throws {
+        let store = try GeoPackage(path: folder.path("plan.gpkg"), schema: GridsSchema.schema)
+        func units(_ snapshot: PlanMoment) throws -> [String] {
+            try PlanSnapshot(store: store, at: snapshot).grids.map { "\($0.code!):\($0.fid):\($0.households ?? -1)" }.sorted()
+        }
+        let first = folder.write(
+            "units.geojson",
+            squares([#""code":"U1","households":10"#, #""code":"U2","households":20"#, #""code":"U3""#, #""code":"U4""#]))
+        var options = ImportOptions(level: .unit, validFrom: "2024-01-01")
+        _ = try GridImporter.run(file: first, into: store, options: options)
+        let before = try units(.version(1))
+        #expect(before == ["U1:1:10", "U2:2:20", "U3:3:-1", "U4:4:-1"])
+
+        // The level again, from a later day: U1 as it was, U2 recounted, U3 redrawn (one vertex
+        // moved), U4 left out, U5 new.
+        var redrawn = squares([#""code":"U1","households":10"#, #""code":"U2","households":25"#, #""code":"U3""#, #""code":"U5""#])
+        redrawn = redrawn.replacingOccurrences(of: "[110.38,21.25]", with: "[110.3801,21.25]")
+        let second = folder.write("redrawn.geojson", redrawn)
+        options.validFrom = "2025-01-01"
+        options.replaceLevel = true
+        let report = try GridImporter.run(file: second, into: store, options: options)
+        #expect((report.imported, report.unchanged, report.superseded) == (4, 1, 3))
+        #expect(try units(.version(1)) == before, "the first plan reads as it was")
+        #expect(try units(.version(2)) == ["U1:1:10", "U2:5:25", "U3:6:-1", "U5:7:-1"])
+        #expect(try units(.date("2024-06-01")) == before && units(.date("2025-06-01")) == units(.version(2)))
+        let versions = try PlanVersion.all(store: store)
+        #expect(versions.map(\.added) == [4, 3] && versions.map(\.ended) == [0, 3])
+
+        // The same file once more, by code and with --replace: nothing to add or end.
+        for replace in [false, true] {
+            options.replaceLevel = replace
+            options.validFrom = "2026-01-01"
+            let again = try GridImporter.run(file: second, into: store, options: options)
+            #expect((again.imported, again.unchanged, again.superseded) == (4, 4, 0))
+        }
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grids") } == 7)
+        #expect(try units(.version(4)) == units(.version(2)))
+        #expect(try store.read { try String.fetchOne($0, sql: "SELECT rtreecheck('rtree_grids_geom')") } == "ok")
+
+        // Two uncoded features of one name cannot say which grid each is: both are imported anew.
+        let twins = folder.write("twins.geojson", squares([#""name":"第9片区""#, #""name":"第9片区""#], y0: 21.3))
+        _ = try GridImporter.run(file: twins, into: store, options: ImportOptions(level: .area))
+        let twinsAgain = try GridImporter.run(file: twins, into: store, options: ImportOptions(level: .area))
+        #expect((twinsAgain.unchanged, twinsAgain.superseded) == (0, 2))
     }
 }
 

@@ -68,6 +68,18 @@ def test_gdal_reads_every_collection_as_the_geopackage_holds_it(ogc, tmp_path):
     assert 0 < len(remote) < 5000
 
 
+def test_the_cases_extent_is_the_box_around_the_located_cases(ogc, tmp_path):
+    """The `cases` collection's extent (read from the layer's recorded extent) is the box around every case
+    with a point, as GDAL reads the cases from the GeoPackage itself."""
+    base, db = ogc
+    points = [f["geometry"]["coordinates"] for f in ogr2ogr(tmp_path, str(db), "cases") if f["geometry"]]
+    assert len(points) > 1000
+    _, _, described = fetch(base + "/collections/cases")
+    [box] = described["extent"]["spatial"]["bbox"]
+    expected = [min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points)]
+    assert box == pytest.approx(expected, abs=1e-9)
+
+
 def test_paging_and_single_items(ogc):
     base, _ = ogc
     _, kind, first = fetch(base + "/collections/unit_grids/items?limit=7")
