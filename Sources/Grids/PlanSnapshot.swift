@@ -30,19 +30,24 @@ public final class PlanSnapshot {
         self.grids = grids
         let context = GEOSContext()
         let lonLat = try grids.map { try $0.geometry(context) }
-        let envelopes = lonLat.compactMap(\.envelope)
-        let chosen: MetricProjector
-        if let projector {
-            chosen = projector // an empty snapshot is allowed when it is measured like another one
-        } else {
-            guard let first = envelopes.first else { throw GridplanError(.notFound, "the plan has no grids") }
-            chosen = try MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
-        }
+        // An empty snapshot is allowed when it is measured like another one.
+        let chosen = try projector ?? Self.metricProjector(around: lonLat.compactMap(\.envelope))
         self.context = context
         self.lonLat = lonLat
         self.projector = chosen
         metric = try lonLat.map { try chosen.project($0) }
         indexByFid = Dictionary(uniqueKeysWithValues: grids.enumerated().map { ($1.fid, $0) })
+    }
+
+    /// The common metric CRS of these grids (as an unprojected snapshot of them chooses it), with
+    /// PROJ objects of its own: for another thread comparing the same grids.
+    public static func metricProjector(around grids: [GridRecord]) throws -> MetricProjector {
+        try metricProjector(around: grids.compactMap { try GeoPackageGeometry.envelope($0.blob) })
+    }
+
+    private static func metricProjector(around envelopes: [Envelope]) throws -> MetricProjector {
+        guard let first = envelopes.first else { throw GridplanError(.notFound, "the plan has no grids") }
+        return try MetricProjector(around: envelopes.dropFirst().reduce(first) { $0.union($1) })
     }
 
     /// Indices of grids at a level.

@@ -265,6 +265,56 @@ func importCSV(
         #expect(throws: GridplanError.self) { try PlanDiff.run(store: store, from: PlanMoment("2019-01-01")!, to: PlanMoment("2020-01-01")!) }
     }
 
+    /// A diff shared among several workers (as a province's is, on every core) finds what one
+    /// worker finds, in the same order: a 20 × 20 block of 100 m cells redrawn shifted, with cells
+    /// left out, added and kept, some recounted.
+    @Test func aDiffOnSeveralWorkersIsTheDiffOnOne() throws {
+        let store = try GeoPackage(path: folder.path("workers.gpkg"), schema: GridsSchema.schema)
+        func cells(dx: Double, dy: Double, skip: (Int, Int) -> Bool, households: (Int, Int) -> Int) -> String {
+            var csv = "code,name,households,wkt\n"
+            for i in 0..<20 {
+                for j in 0..<20 where !skip(i, j) {
+                    let (x, y) = (Double(i) * 100 + dx, Double(j) * 100 + dy)
+                    csv += "U\(i)-\(j),,\(households(i, j)),\"\(box(x, y, x + 100, y + 100))\"\n"
+                }
+            }
+            return csv
+        }
+        var options = ImportOptions(level: .unit); options.crs = .proj("EPSG:4546"); options.validFrom = "2024-01-01"
+        let v1 = cells(dx: 0, dy: 0, skip: { i, j in (i + j) % 17 == 0 }, households: { i, j in 10 + i + j })
+        _ = try GridImporter.run(file: folder.write("v1.csv", v1), into: store, options: options)
+        options.validFrom = "2025-01-01"; options.replaceLevel = true
+        // Rows 0–13 as they were (some recounted); from row 14 on shifted by 37 m and 23 m.
+        var v2 = cells(dx: 0, dy: 0, skip: { i, j in i >= 14 || (i + j) % 17 == 0 }, households: { i, j in 10 + i + j + (j % 5 == 0 ? 1 : 0) })
+        v2 += cells(dx: 37, dy: 23, skip: { i, j in i < 14 || (i * j) % 13 == 1 }, households: { i, j in 12 + i }).dropFirst(25) // no second header
+        _ = try GridImporter.run(file: folder.write("v2.csv", v2), into: store, options: options)
+
+        func described(_ r: PlanDiff.Result) -> [String] {
+            r.changes.map { "\($0.change) \($0.grid) \($0.gainedM2) \($0.lostM2) \(String(describing: $0.householdsMoved))" }
+                + r.pieces.map { "\($0.from ?? "-") \($0.to ?? "-") \($0.areaM2) \(String(describing: $0.households)) \($0.wkb)" }
+                + ["unchanged \(r.unchanged)"]
+        }
+        func layer() throws -> [String] {
+            try store.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT geom, change, level, grid, other_grid, area_m2, households, from_moment, to_moment FROM plan_changes ORDER BY fid"
+                ).map(\.description)
+            }
+        }
+        var told: [(Int, Int)] = []
+        let grids = try [1, 2].reduce(0) { $0 + (try PlanSnapshot(store: store, at: .version(Int64($1))).grids.count) }
+        let one = try PlanDiff.run(store: store, from: .version(1), to: .version(2), workers: 1)
+        let oneLayer = try layer()
+        #expect(one.pieces.count > 200 && one.unchanged > 100 && Set(one.changes.map(\.change)).count == 3)
+        for workers in [2, 3] {
+            let shared = try PlanDiff.run(store: store, from: .version(1), to: .version(2), workers: workers) { told.append(($0, $1)) }
+            #expect(described(shared) == described(one), "\(workers) workers")
+            #expect(try layer() == oneLayer, "\(workers) workers")
+            #expect(told.last.map { [$0.0, $0.1] } == [grids, grids], "every grid of both moments compared")
+        }
+    }
+
     /// Territory no new grid covers is dropped: a grid that shrank leaves a strip, a removed grid
     /// what its successor does not take; a new grid far away changes nothing of it. Every grid of
     /// both moments is counted as compared.
