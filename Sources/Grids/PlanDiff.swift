@@ -226,14 +226,17 @@ public enum PlanDiff {
                     let candidates = tree.query(remainder)
                     for c in candidates where newMembers[c] != stay {
                         let piece = try remainder.intersection(newGeometries[c])
-                        let area = try after.areaM2(ofMetric: piece)
+                        guard !piece.isEmpty, piece.area > 0 else { continue }
+                        // Measured as `areaM2(ofMetric:)` measures, from the one unprojection it is written as.
+                        let lonLat = try after.toLonLat(piece)
+                        let area = try after.measure.area(lonLat)
                         guard area >= toleranceM2 else { continue }
                         accounted += area
                         add(
                             Piece(
                                 level: level, from: Self.label(old), to: Self.label(after.grids[newMembers[c]]), areaM2: area,
                                 households: old.households.map { Double($0) * area / max(oldArea, 1) },
-                                wkb: try after.toLonLat(piece).wkb))
+                                wkb: try lonLat.wkb))
                     }
                     if remainderArea - accounted >= toleranceM2 {
                         // Only the new grids whose boxes meet the remainder can cover part of it: the
