@@ -22,10 +22,11 @@ package enum UserCache {
     }
 
     /// Writes `data` beside `url` and renames it over, so a reader never sees half a file; two
-    /// processes writing at once leave one whole file. Failures are ignored.
+    /// processes, or two threads of one (the workers of a `plan diff`), writing at once leave one
+    /// whole file. Failures are ignored.
     package static func write(_ data: Data, to url: URL) {
         let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid())")
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try data.write(to: temporary)

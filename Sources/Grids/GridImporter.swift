@@ -165,13 +165,13 @@ public enum GridImporter {
             let level = options.level.rawValue
             let kept = try UnchangedGrids.find(db, level: level, rows: rows)
             report.unchanged = kept.count
+            let keptFids = Set(kept.values), fileCodes = Set(rows.compactMap(\.code))
             if options.replaceLevel && kept.isEmpty {
                 report.superseded = try db.rows(
                     "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL RETURNING fid",
                     [validFrom.databaseValue, version.databaseValue, level.databaseValue]
                 ).count
             } else if options.replaceLevel {
-                let keptFids = Set(kept.values)
                 var ending: [Int64] = []
                 try db.each("SELECT fid FROM grids WHERE level = ? AND valid_to IS NULL", [level.databaseValue]) { r in
                     let fid: Int64 = r[0]
@@ -196,13 +196,14 @@ public enum GridImporter {
                     ).count
                 } else if let name = row.name, !options.replaceLevel {
                     // A grid without a code is known by its name within the level: importing it again
-                    // redraws it (and it keeps the code it may have been given since) instead of adding a twin.
+                    // redraws it (and it keeps the code it may have been given since, unless a feature
+                    // of the file claims that code) instead of adding a twin.
                     let old = try db.rows(
-                        "SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ?",
+                        "SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ? ORDER BY fid",
                         [level.databaseValue, name.databaseValue, version.databaseValue]
-                    ).first
+                    ).first { !keptFids.contains($0["fid"]) }
                     if let old {
-                        code = old["code"]
+                        code = (old["code"] as String?).flatMap { fileCodes.contains($0) ? nil : $0 }
                         try db.execute(
                             "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
                             [validFrom.databaseValue, version.databaseValue, (old["fid"] as Int64).databaseValue])

@@ -66,12 +66,15 @@ public enum PlanDiff {
         let comparison = Comparison(after: afterGrids, before: beforeGrids, workers: workers, toleranceM2: toleranceM2)
         let parts = Mutex<[Int: Swift.Result<Part, any Error>]>([:])
         let finished = DispatchSemaphore(value: 0)
+        // Threads of their own, not a shared pool that a caller's own tasks may hold.
         for w in 0..<workers {
-            DispatchQueue.global().async {
+            let thread = Thread {
                 let part = Swift.Result { try comparison.compare(share: w) }
                 parts.withLock { $0[w] = part }
                 finished.signal()
             }
+            thread.name = "plan-diff-\(w)"
+            thread.start()
         }
         var (waited, told) = (0, 0)
         while waited < workers {
@@ -82,7 +85,9 @@ public enum PlanDiff {
         }
         let done = try parts.withLock { all in try (0..<workers).map { try all[$0]!.get() } }
         var changes = done.flatMap(\.changes)
-        let pieces = done.flatMap(\.pieces).sorted { ($0.order, $0.sequence) < ($1.order, $1.sequence) }.map(\.piece)
+        let pieces = done.flatMap(\.pieces).sorted {
+            ($0.piece.level.rawValue, $0.order, $0.sequence) < ($1.piece.level.rawValue, $1.order, $1.sequence)
+        }.map(\.piece)
         let context = GEOSContext()
         try store.writing { w in
             // Two diffs at once on a server: the second waits, then replaces the first's pieces.
@@ -111,7 +116,8 @@ public enum PlanDiff {
     }
 
     /// What one worker found: its grids' changes, its pieces (each with the position of the
-    /// earlier grid it comes from, and its place among that grid's pieces, for the merged order).
+    /// earlier grid it comes from, and its place among that grid's pieces: with the level, the
+    /// one-worker order).
     struct Part: Sendable {
         var changes: [GridChange] = []
         var pieces: [(order: Int, sequence: Int, piece: Piece)] = []
@@ -226,10 +232,12 @@ public enum PlanDiff {
                     let candidates = tree.query(remainder)
                     for c in candidates where newMembers[c] != stay {
                         let piece = try remainder.intersection(newGeometries[c])
-                        guard !piece.isEmpty, piece.area > 0 else { continue }
-                        // Measured as `areaM2(ofMetric:)` measures, from the one unprojection it is written as.
+                        // Measured as `areaM2(ofMetric:)` measures, from the one unprojection it is
+                        // written as (none for the many empty ones, unless a tolerance of 0 keeps them).
+                        let flat = piece.isEmpty || piece.area == 0
+                        guard !flat || toleranceM2 <= 0 else { continue }
                         let lonLat = try after.toLonLat(piece)
-                        let area = try after.measure.area(lonLat)
+                        let area = flat ? 0 : try after.measure.area(lonLat)
                         guard area >= toleranceM2 else { continue }
                         accounted += area
                         add(

@@ -36,24 +36,19 @@ enum UnchangedGrids {
                 matched[i, default: 0] += 1
             }
         }
-        candidates = candidates.compactMapValues { rows in
-            let unique = rows.filter { matched[$0] == 1 }
-            return unique.isEmpty ? nil : unique
-        }
-        var kept: [Int: Int64] = [:], keeps: [Int64: Int] = [:]
-        for chunk in lists(of: candidates.keys.sorted()) {
+        // One grid for one feature, both ways: a grid that one feature names by code and another
+        // by name is the other feature's business too (it may redraw or end it), so neither keeps it.
+        let pairs = candidates.compactMapValues { rows in rows.count == 1 && matched[rows[0]] == 1 ? rows[0] : nil }
+        var kept: [Int: Int64] = [:]
+        for chunk in lists(of: pairs.keys.sorted()) {
             try db.each(
                 "SELECT fid, code, name, kind, parent_ref, households, residents, attributes, geom FROM grids WHERE fid IN (\(chunk))", []
             ) { r in
                 let fid: Int64 = r[0]
-                for i in candidates[fid] ?? [] where same(r, rows[i]) {
-                    kept[i] = fid
-                    keeps[fid, default: 0] += 1
-                }
+                if let i = pairs[fid], same(r, rows[i]) { kept[i] = fid }
             }
         }
-        // A grid that one feature names by code and another by name is kept by neither.
-        return kept.filter { keeps[$0.value] == 1 }
+        return kept
     }
 
     /// `fids` as SQL lists of at most 500 (`1, 2, 3`), for `fid IN (…)` on either database.

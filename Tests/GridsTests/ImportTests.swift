@@ -336,6 +336,21 @@ func dump(_ store: GeoPackage) throws -> String {
         _ = try GridImporter.run(file: twins, into: store, options: ImportOptions(level: .area))
         let twinsAgain = try GridImporter.run(file: twins, into: store, options: ImportOptions(level: .area))
         #expect((twinsAgain.unchanged, twinsAgain.superseded) == (0, 2))
+
+        // A grid that one feature names by its code (redrawn) and another by its name (as it is)
+        // is kept by neither: the level ends with one current grid of the code, with or without --replace.
+        for replace in [false, true] {
+            let named = folder.write("named.geojson", squares([#""code":"A1","name":"第1片区""#], y0: 21.4))
+            _ = try GridImporter.run(file: named, into: store, options: ImportOptions(level: .area))
+            // The uncoded feature has the grid's shape; the coded one is drawn beside it.
+            let both = folder.write("both.geojson", squares([#""name":"第1片区""#, #""code":"A1","name":"新1片区""#], y0: 21.4))
+            var options = ImportOptions(level: .area); options.replaceLevel = replace
+            let report = try GridImporter.run(file: both, into: store, options: options)
+            #expect(report.unchanged == 0, "replace: \(replace)")
+            let current = try store.read { try GridRecord.current($0, level: .area) }.filter { $0.name == "第1片区" || $0.code == "A1" }
+            #expect(current.filter { $0.code == "A1" }.count == 1, "replace: \(replace)")
+            #expect(current.map { $0.name ?? "-" }.sorted() == ["新1片区", "第1片区"], "replace: \(replace)")
+        }
     }
 }
 
