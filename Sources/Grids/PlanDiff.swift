@@ -158,6 +158,25 @@ public enum PlanDiff {
             func local(_ oi: Int) -> Int { (oi - w) / workers }
             func counted() { compared.add(1, ordering: .relaxed) }
             var part = Part()
+            /// A grid found at both moments: reshaped, recounted, or unchanged.
+            func judge(_ old: GridRecord, _ g: GridRecord, lost: Double, gained: Double, oldArea: () throws -> Double) throws {
+                if lost < toleranceM2 && gained < toleranceM2 {
+                    if old.households != g.households {
+                        part.changes.append(
+                            GridChange(
+                                change: .reshaped, level: g.level, grid: Self.label(g), gainedM2: 0, lostM2: 0,
+                                householdsBefore: old.households, householdsAfter: g.households, householdsMoved: nil))
+                    } else {
+                        part.unchanged += 1
+                    }
+                    return
+                }
+                let movedHouseholds = try old.households.map { Double($0) * lost / max(try oldArea(), 1) }
+                part.changes.append(
+                    GridChange(
+                        change: .reshaped, level: g.level, grid: Self.label(g), gainedM2: gained, lostM2: lost,
+                        householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
+            }
 
             for (k, ni) in newIndex.sorted(by: { $0.key < $1.key }) where owner(ofNew: ni) == w {
                 defer { counted() }
@@ -169,32 +188,10 @@ public enum PlanDiff {
                             householdsBefore: nil, householdsAfter: g.households, householdsMoved: nil))
                     continue
                 }
-                let old = before.grids[oi]
                 // The same shape at both moments (the same row, or a kept grid imported again): nothing
                 // moved, and no overlay needs to say so (100,000 kept grids took 8.3 s of overlays).
-                var (lost, gained) = (0.0, 0.0)
-                if !PlanDiff.sameShape(old, g) {
-                    let oldGeometry = try before.metric[oi].makeValidIfNeeded(), newGeometry = try after.metric[ni].makeValidIfNeeded()
-                    lost = try after.areaM2(ofMetric: try oldGeometry.difference(newGeometry))
-                    gained = try after.areaM2(ofMetric: try newGeometry.difference(oldGeometry))
-                }
-                if lost < toleranceM2 && gained < toleranceM2 {
-                    if old.households != g.households {
-                        part.changes.append(
-                            GridChange(
-                                change: .reshaped, level: g.level, grid: Self.label(g), gainedM2: 0, lostM2: 0,
-                                householdsBefore: old.households, householdsAfter: g.households, householdsMoved: nil))
-                    } else {
-                        part.unchanged += 1
-                    }
-                    continue
-                }
-                let oldArea = try before.areaM2(ofGrid: oi)
-                let movedHouseholds = old.households.map { Double($0) * lost / max(oldArea, 1) }
-                part.changes.append(
-                    GridChange(
-                        change: .reshaped, level: g.level, grid: Self.label(g), gainedM2: gained, lostM2: lost,
-                        householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
+                // Another shape is measured below, where the territory it lost is cut anyway.
+                if PlanDiff.sameShape(before.grids[oi], g) { try judge(before.grids[oi], g, lost: 0, gained: 0) { 0 } }
             }
             guard !self.before.isEmpty else { return part }
             for (k, oi) in oldIndex.sorted(by: { $0.key < $1.key }) where newIndex[k] == nil && oi % workers == w {
@@ -225,8 +222,15 @@ public enum PlanDiff {
                     if let stay, PlanDiff.sameShape(old, after.grids[stay]) { continue } // kept whole: nothing to place
                     let oldGeometry = try before.metric[oi].makeValidIfNeeded()
                     let oldArea = try before.areaM2(ofGrid: oi)
-                    let remainder = try stay.map { try oldGeometry.difference(try after.metric[$0].makeValidIfNeeded()) } ?? oldGeometry
+                    let newGeometry = try stay.map { try after.metric[$0].makeValidIfNeeded() }
+                    let remainder = try newGeometry.map { try oldGeometry.difference($0) } ?? oldGeometry
                     let remainderArea = try after.areaM2(ofMetric: remainder)
+                    // The grid of the same key at both moments (the first, if the key repeats), reshaped:
+                    // what it lost is the remainder.
+                    if let stay, let newGeometry, oldIndex[Self.key(old)] == order {
+                        let gained = try after.areaM2(ofMetric: try newGeometry.difference(oldGeometry))
+                        try judge(old, after.grids[stay], lost: remainderArea, gained: gained) { oldArea }
+                    }
                     guard remainderArea >= toleranceM2 else { continue }
                     var accounted = 0.0
                     let candidates = tree.query(remainder)
