@@ -34,6 +34,7 @@ extension MessageCatalogue {
         use that gridplan, or copy the plan to a GeoPackage and open it there ⇒ 请使用那个版本的 gridplan，或把规划复制到 GeoPackage 后再打开
         the database has no PostGIS geometry type ⇒ 数据库中没有 PostGIS 的 geometry 类型
         a statement has %1 placeholders and %2 values (a bug in gridplan): %3 ⇒ 语句有 %1 个占位符却有 %2 个值（gridplan 的缺陷）：%3
+        %1 values for the %2 columns of %3 (a bug in gridplan) ⇒ %3 有 %2 列，却给了 %1 个值（gridplan 的缺陷）
         a change was asked for inside a read-only transaction (a bug in gridplan) ⇒ 在只读事务中要求修改（gridplan 的缺陷）
         column %1 has the type %2, which gridplan does not read ⇒ 列 %1 的类型为 %2，gridplan 不读取这种类型
         copying from one PostgreSQL database to another is not gridplan's work ⇒ 从一个 PostgreSQL 数据库复制到另一个不属于 gridplan 的工作

@@ -1,5 +1,6 @@
 public import Foundation
 public import GRDB
+import GridErrors
 public import GridGeometry
 
 /// A plan's store that commands may change, as the modules that write see it: a GeoPackage, or
@@ -129,7 +130,14 @@ extension Database: PlanWriter {
     public func append(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
         let insert = try makeStatement(
             sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
-        for row in rows { try insert.execute(arguments: StatementArguments(row)) }
+        // Bound through SQLite's own calls (`run(binding:)`): GRDB's arguments cost a province's
+        // `plan diff` about a second of its 450,000 pieces' inserts. That call checks no count.
+        for row in rows {
+            guard row.count == columns.count else {
+                throw GridplanError(.failed, "\(row.count) values for the \(columns.count) columns of \(table) (a bug in gridplan)")
+            }
+            try insert.run(binding: row)
+        }
     }
 }
 
