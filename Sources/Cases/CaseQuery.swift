@@ -319,9 +319,9 @@ extension CaseQuery {
     /// collection's extent is. On a file, the cases layer's extent as `gpkg_contents` records it
     /// (3 ms where reading every case takes 0.4 s among 1,000,000): every import and intake widens
     /// it to the points it writes and a bulk import recomputes it, so it holds every case but may
-    /// still hold where a moved case was (a plan written before the intake widened it, stop 43,
-    /// may miss a case taken in through the API beyond it). On a server, or a file whose layer
-    /// records none, the cases' own coordinates.
+    /// still hold where a moved case was (a plan whose intake did not yet widen it may miss a case
+    /// taken in through the API beyond it). On a server, or a file whose layer records none, the
+    /// cases' own coordinates.
     package static func extent(in store: any PlanStore) throws -> Envelope? {
         try store.reading { db in
             if db.dialect == .sqlite,

@@ -166,12 +166,8 @@ public enum GridImporter {
             let kept = try UnchangedGrids.find(db, level: level, rows: rows)
             report.unchanged = kept.count
             let keptFids = Set(kept.values), fileCodes = Set(rows.compactMap(\.code))
-            if options.replaceLevel && kept.isEmpty {
-                report.superseded = try db.rows(
-                    "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND valid_to IS NULL RETURNING fid",
-                    [validFrom.databaseValue, version.databaseValue, level.databaseValue]
-                ).count
-            } else if options.replaceLevel {
+            if options.replaceLevel {
+                // Every current grid of the level but the kept ones ends, a list of ids at a time.
                 var ending: [Int64] = []
                 try db.each("SELECT fid FROM grids WHERE level = ? AND valid_to IS NULL", [level.databaseValue]) { r in
                     let fid: Int64 = r[0]

@@ -6,9 +6,9 @@ package import GridStore
 
 /// The plan a server serves: a GeoPackage file, or a plan on a PostgreSQL + PostGIS server. The
 /// server opens it once for its routes, once for the long reads of cases (``CaseReports``) and
-/// once more for each who-covers desk: a file hands out
-/// the one store every time (its readers run in parallel), a server a connection of its own
-/// each time (one connection runs one transaction at a time).
+/// once more for each who-covers desk: a file hands out the one store every time (its readers
+/// run in parallel), a server a connection of its own each time (one connection runs one
+/// transaction at a time).
 package struct ServedPlan: Sendable {
     /// What the health route and the messages call it: a file's name, a server's URL without its password.
     package var name: String
