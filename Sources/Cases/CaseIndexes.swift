@@ -55,13 +55,14 @@ package enum CaseIndexes {
     @discardableResult
     static func restore(_ db: Database) throws -> Int {
         let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"))
-        var built = 0
-        for d in definitions where !present.contains(d.name) {
-            try db.execute(sql: sql(d.name, d.columns))
-            built += 1
+        let missing = definitions.filter { !present.contains($0.name) }
+        if !missing.isEmpty {
+            try db.sortingOnEveryCore {
+                for d in missing { try db.execute(sql: sql(d.name, d.columns)) }
+            }
         }
         try restoreMoments(db)
-        return built
+        return missing.count
     }
 
     /// Adds the UTC companions that are missing.

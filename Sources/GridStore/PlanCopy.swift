@@ -78,7 +78,9 @@ extension GeoPackage {
         }
         func rebuild() throws {
             try write { db in
-                for sql in saved { try db.execute(sql: sql) }
+                try db.sortingOnEveryCore {
+                    for sql in saved { try db.execute(sql: sql) }
+                }
                 for table in tables {
                     guard let column = try Self.geometryColumn(of: table, db) else { continue }
                     try RTreeBulkLoad.fill(db, table: table, column: column)

@@ -305,6 +305,12 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         let all = [("A", 0), ("B", 1), ("C", 2), ("D", 3), ("E", 3), ("F", 2)].map { row($0.0, inner[$0.1]) }
         _ = try importCases(store, folder.write("e.csv", csv(all)), bulkRows: 2)
         #expect(try extent(store) == cloudExtent(store))
+        // A first bulk load records the box of the points it wrote, without reading them again.
+        let firstFolder = TemporaryFolder()
+        let first = try twoUnits(firstFolder)
+        _ = try importCases(first, folder.path("e.csv"), bulkRows: 2)
+        #expect(try extent(first) == cloudExtent(first) && extent(first) == extent(store))
+        withExtendedLifetime(firstFolder) {}
     }
 
     @Test func resumesAfterAnInterruptionWithoutDuplicates() throws {
@@ -440,6 +446,8 @@ extension CaseImportTests {
         #expect(try table(bulk) == table(kept))
         #expect(try history(bulk) == history(kept))
         #expect(try indexes(bulk) == indexes(kept) && indexes(kept).count == 7)
+        // The index builds' small cache and worker threads (Database.sortingOnEveryCore) are the plan's usual ones again.
+        #expect(try bulk.write { db in [try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA threads")] } == [-131_072, 0])
         let plan = try bulk.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT count(*) FROM cases WHERE unit_code = 'U1'").map { $0["detail"] as String }
         }

@@ -36,6 +36,30 @@ import Testing
         }
     }
 
+    /// An index built with the sorter on every core (keys far beyond its small cache, so sorted in
+    /// runs on worker threads and merged) is the index SQLite builds otherwise, and the
+    /// connection's cache and worker threads are what they were.
+    @Test func indexesBuiltOnEveryCoreAreWhole() throws {
+        let folder = TemporaryFolder()
+        let queue = try DatabaseQueue(path: folder.path("sort.sqlite"))
+        try queue.write { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+            // 200,000 keys of 40 bytes: about 8 MB to sort, twice the cache of the builds.
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
+                    INSERT INTO t (k, v) SELECT i, hex(randomblob(20)) FROM n
+                    """)
+            try db.sortingOnEveryCore { try db.execute(sql: "CREATE INDEX t_v ON t(v)") }
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            #expect(try Int.fetchOne(db, sql: "PRAGMA cache_size") == -65536 && Int.fetchOne(db, sql: "PRAGMA threads") == 0)
+            let viaIndex = try String.fetchAll(db, sql: "SELECT v FROM t INDEXED BY t_v ORDER BY v")
+            let sorted = try String.fetchAll(db, sql: "SELECT v FROM t NOT INDEXED").sorted()
+            #expect(viaIndex.count == 200_000 && viaIndex == sorted)
+        }
+    }
+
     static func square(_ k: Int) throws -> Data {
         let x = 110 + Double(k % 40) * 0.01, y = 21 + Double(k / 40) * 0.01
         return try GeoPackageGeometry.encode(try Geometry(polygon: [(x, y), (x + 0.005, y), (x + 0.005, y + 0.005), (x, y)]), srsID: 4490)
