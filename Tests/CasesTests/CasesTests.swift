@@ -447,7 +447,8 @@ extension CaseImportTests {
         #expect(try history(bulk) == history(kept))
         #expect(try indexes(bulk) == indexes(kept) && indexes(kept).count == 7)
         // The index builds' small cache and worker threads (Database.sortingOnEveryCore) are the plan's usual ones again.
-        #expect(try bulk.write { db in [try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA threads")] } == [-131_072, 0])
+        #expect(
+            try bulk.write { db in [try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA threads")] } == [-131_072, 0])
         let plan = try bulk.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT count(*) FROM cases WHERE unit_code = 'U1'").map { $0["detail"] as String }
         }
