@@ -311,7 +311,6 @@ package enum CaseImporter {
                 severity: severity, status: status, attributes: attributes))
     }
 
-    /// Inserts or updates the batch's cases and records assignment changes in the history.
     /// The order to store a batch in: along a Z-order curve of the locations, so that cases near
     /// each other get neighbouring rows and share table pages. A bounding-box query then reads a
     /// few pages per batch instead of one per case. Every occurrence of an id keeps the place of

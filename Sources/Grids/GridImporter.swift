@@ -185,24 +185,28 @@ public enum GridImporter {
                     continue
                 }
                 var code = row.code
+                // The statements run once a feature are kept prepared (``PlanWriter/executeKept(_:_:)``).
                 if let rowCode = row.code, !options.replaceLevel {
-                    report.superseded += try db.rows(
+                    try db.eachKept(
                         "UPDATE grids SET valid_to = ?, version_to = ? WHERE level = ? AND code = ? AND valid_to IS NULL RETURNING fid",
                         [validFrom.databaseValue, version.databaseValue, level.databaseValue, rowCode.databaseValue]
-                    ).count
+                    ) { _ in report.superseded += 1 }
                 } else if let name = row.name, !options.replaceLevel {
                     // A grid without a code is known by its name within the level: importing it again
                     // redraws it (and it keeps the code it may have been given since, unless a feature
                     // of the file claims that code) instead of adding a twin.
-                    let old = try db.rows(
+                    var old: (fid: Int64, code: String?)?
+                    try db.eachKept(
                         "SELECT fid, code FROM grids WHERE level = ? AND name = ? AND valid_to IS NULL AND version_from <> ? ORDER BY fid",
                         [level.databaseValue, name.databaseValue, version.databaseValue]
-                    ).first { !keptFids.contains($0["fid"]) }
+                    ) { r in
+                        if old == nil && !keptFids.contains(r["fid"]) { old = (r["fid"], r["code"]) }
+                    }
                     if let old {
-                        code = (old["code"] as String?).flatMap { fileCodes.contains($0) ? nil : $0 }
-                        try db.execute(
+                        code = old.code.flatMap { fileCodes.contains($0) ? nil : $0 }
+                        try db.executeKept(
                             "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ?",
-                            [validFrom.databaseValue, version.databaseValue, (old["fid"] as Int64).databaseValue])
+                            [validFrom.databaseValue, version.databaseValue, old.fid.databaseValue])
                         report.superseded += 1
                     }
                 }
@@ -210,7 +214,7 @@ public enum GridImporter {
                 let values: [DatabaseValueConvertible?] = [
                     code, row.name, level, row.kind, row.parentRef, row.households, row.residents, row.attributes, validFrom, version, row.source,
                 ]
-                try db.execute(
+                try db.executeKept(
                     """
                     INSERT INTO grids (geom, code, name, level, kind, parent_ref, households, residents, attributes,
                                        valid_from, version_from, source)

@@ -131,6 +131,8 @@ public enum PlanDiff {
         let toleranceM2: Double
         /// Keys (level and code, else name, else row) to positions in `after` and `before`.
         let newIndex: [String: Int], oldIndex: [String: Int]
+        /// The same, in the order of their keys (each worker goes through them in that order).
+        let newInOrder: [(key: String, value: Int)], oldInOrder: [(key: String, value: Int)]
         /// Grids compared so far by all workers.
         let compared = Atomic<Int>(0)
 
@@ -138,6 +140,8 @@ public enum PlanDiff {
             self.after = after; self.before = before; self.workers = workers; self.toleranceM2 = toleranceM2
             oldIndex = Dictionary(before.enumerated().map { (Self.key($1), $0) }, uniquingKeysWith: { a, _ in a })
             newIndex = Dictionary(after.enumerated().map { (Self.key($1), $0) }, uniquingKeysWith: { a, _ in a })
+            newInOrder = newIndex.sorted { $0.key < $1.key }
+            oldInOrder = oldIndex.sorted { $0.key < $1.key }
         }
 
         static func key(_ g: GridRecord) -> String { "\(g.level.rawValue)|\(g.code ?? g.name ?? "#\(g.fid)")" }
@@ -178,7 +182,7 @@ public enum PlanDiff {
                         householdsBefore: old.households, householdsAfter: g.households, householdsMoved: movedHouseholds))
             }
 
-            for (k, ni) in newIndex.sorted(by: { $0.key < $1.key }) where owner(ofNew: ni) == w {
+            for (k, ni) in newInOrder where owner(ofNew: ni) == w {
                 defer { counted() }
                 let g = after.grids[ni]
                 guard !self.before.isEmpty, let oi = oldIndex[k].map(local) else {
@@ -194,7 +198,7 @@ public enum PlanDiff {
                 if PlanDiff.sameShape(before.grids[oi], g) { try judge(before.grids[oi], g, lost: 0, gained: 0) { 0 } }
             }
             guard !self.before.isEmpty else { return part }
-            for (k, oi) in oldIndex.sorted(by: { $0.key < $1.key }) where newIndex[k] == nil && oi % workers == w {
+            for (k, oi) in oldInOrder where newIndex[k] == nil && oi % workers == w {
                 let g = before.grids[local(oi)]
                 part.changes.append(
                     GridChange(
