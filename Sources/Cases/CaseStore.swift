@@ -112,7 +112,7 @@ package enum CaseStore {
         _ db: some PlanWriter, fid: Int64, level: GridLevel, grid: String?, handler: String?,
         departments: [String], escalation: Bool, now: String
     ) throws {
-        try db.execute(
+        try db.executeKept(
             """
             UPDATE cases SET handling_level = ?, handling_grid = ?, handler = ?, departments = ?,
               escalations = escalations + \(escalation ? "1, clock_from = ?" : "0") WHERE fid = ?
@@ -129,7 +129,7 @@ package enum CaseStore {
             case .reopened: "NULL"
             default: "closed_at"
             }
-        try db.execute(
+        try db.executeKept(
             "UPDATE cases SET status = ?, status_at = ?, closed_at = \(closedAt) WHERE fid = ?",
             [status.rawValue.databaseValue, at.databaseValue] + (status == .closed ? [at.databaseValue] : []) + [fid.databaseValue])
     }

@@ -134,7 +134,7 @@ package enum Dispatcher {
     }
 
     static func record(_ db: some PlanWriter, _ c: CaseHandling, _ o: DispatchOutcome, escalation: Bool, now: String) throws {
-        try db.execute(
+        try db.executeKept(
             """
             INSERT INTO case_dispatches (case_fid, level, grid_code, person_id, departments, reason, escalation, dispatched_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

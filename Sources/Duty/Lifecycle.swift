@@ -73,7 +73,7 @@ package enum Lifecycle {
         _ db: some PlanWriter, fid: Int64, from: CaseStatus, to: CaseStatus, at: String, actor: String,
         note: String?
     ) throws {
-        try db.execute(
+        try db.executeKept(
             "INSERT INTO case_transitions (case_fid, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)",
             [fid.databaseValue, from.rawValue.databaseValue, to.rawValue.databaseValue, at.databaseValue, actor.databaseValue, note.databaseValue])
         try CaseStore.setStatus(db, fid: fid, to: to, at: at)

@@ -18,6 +18,8 @@ package struct Person: Sendable {
     package var lon: Double?, lat: Double?
 
     static let columns = "person_id, name, phone, role, organisation, capacity_per_week, active_from, active_to, lon, lat"
+    /// ``columns`` of the table named `p` in a join.
+    static let columnsOfP = columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     package init(
         id: String, name: String, phone: String?, role: PersonRole, organisation: String?, capacityPerWeek: Double?,
@@ -96,9 +98,10 @@ package enum Roster {
     package static func onDuty(_ db: some PlanReader, codes: [String]?, day: String) throws -> [(Duty, Person)] {
         if codes?.isEmpty == true { return [] }
         let inGrids = codes.map { "d.grid_code IN (\($0.map { _ in "?" }.joined(separator: ","))) AND" } ?? ""
-        let rows = try db.rows(
+        // Kept prepared: a dispatch asks it for each level of each case (a few texts, one per count of codes).
+        let rows = try db.rowsKept(
             """
-            SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            SELECT d.id, d.grid_code, d.level, d.role AS duty_role, d.valid_from, d.valid_to, \(Person.columnsOfP)
             FROM duties d JOIN people p ON p.person_id = d.person_id
             WHERE \(inGrids) d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?) AND \(personActive)
             ORDER BY CASE d.role WHEN 'chief' THEN 0 WHEN 'primary' THEN 1 ELSE 2 END, d.valid_from, d.id
@@ -110,7 +113,7 @@ package enum Roster {
     package static func onDutyWithBase(_ db: some PlanReader, day: String) throws -> [Person] {
         try db.rows(
             """
-            SELECT \(Person.columns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            SELECT \(Person.columnsOfP)
             FROM people p WHERE p.lon IS NOT NULL AND \(personActive)
               AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = p.person_id AND d.valid_from <= ? AND (d.valid_to IS NULL OR d.valid_to > ?))
             ORDER BY p.person_id

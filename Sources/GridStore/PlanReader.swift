@@ -49,6 +49,15 @@ extension PlanReader {
         return rows
     }
 
+    /// As ``rows(_:_:)``, through a statement kept prepared (``eachKept(_:_:_:)``): for a question
+    /// asked once a case of a batch (preparing it again, with GRDB's authorizer, cost a dispatch
+    /// more than its answer). Not for SQL that carries values in its text.
+    public func rowsKept(_ sql: String, _ arguments: [DatabaseValue]) throws -> [PlanRow] {
+        var rows: [PlanRow] = []
+        try eachKept(sql, arguments) { rows.append($0.copy()) }
+        return rows
+    }
+
     /// Whether the plan has a table of this name (a plan made before the table's schema step has none).
     public func hasTable(_ name: String) throws -> Bool {
         switch dialect {
