@@ -110,10 +110,16 @@ public enum GridCodes {
         if !dryRun && !result.assigned.isEmpty {
             try store.writing { w in
                 try w.serialize(on: "codes")
-                let taken: Int =
-                    try w.value(
-                        "SELECT count(*) FROM grids WHERE code IN (\(result.assigned.map { _ in "?" }.joined(separator: ", ")))",
-                        result.assigned.map { $0.code.databaseValue }) ?? 0
+                // A few hundred codes a question: a statement takes at most 65,535 values on PostgreSQL
+                // (32,766 in SQLite as built by default), and a province has 100,000 unit grids.
+                var taken = 0
+                for start in stride(from: 0, to: result.assigned.count, by: 500) {
+                    let part = result.assigned[start..<min(start + 500, result.assigned.count)]
+                    taken +=
+                        try w.value(
+                            "SELECT count(*) FROM grids WHERE code IN (\(part.map { _ in "?" }.joined(separator: ", ")))",
+                            part.map { $0.code.databaseValue }) ?? 0
+                }
                 guard taken == 0 else {
                     throw GridplanError(
                         .conflict, "another run gave grids codes while this one worked them out; nothing was stored",
@@ -123,7 +129,7 @@ public enum GridCodes {
                     "INSERT INTO plan_versions (valid_from, command, note) VALUES (?, 'codes', ?)",
                     [Clock.today().databaseValue, "scheme \(scheme), county \(countyCode); \(result.assigned.count) codes".databaseValue])
                 for a in result.assigned {
-                    try w.execute("UPDATE grids SET code = ? WHERE fid = ?", [a.code.databaseValue, a.fid.databaseValue])
+                    try w.executeKept("UPDATE grids SET code = ? WHERE fid = ?", [a.code.databaseValue, a.fid.databaseValue])
                 }
             }
         }

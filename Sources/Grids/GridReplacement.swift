@@ -55,7 +55,7 @@ public enum GridReplacement {
             let version = try PlanVersion.begin(db, validFrom: day, command: command, note: note)
             var ended = 0
             for fid in endFids {
-                ended += try db.rows(
+                ended += try db.rowsKept(
                     "UPDATE grids SET valid_to = ?, version_to = ? WHERE fid = ? AND valid_to IS NULL RETURNING fid",
                     [day.databaseValue, version.databaseValue, fid.databaseValue]
                 ).count
@@ -66,7 +66,7 @@ public enum GridReplacement {
                     g.code, g.name, g.level.rawValue, g.kind, g.parentFid, g.parentRef, g.households, g.residents, g.attributes, day, version,
                     command,
                 ]
-                try db.execute(
+                try db.executeKept(
                     """
                     INSERT INTO grids (geom, code, name, level, kind, parent_fid, parent_ref, households, residents, attributes,
                                        valid_from, version_from, source)
@@ -76,9 +76,9 @@ public enum GridReplacement {
             // Current grids whose parent was just ended: find their parent by area again.
             var orphaned: Set<Int> = []
             for fid in endFids {
-                let rows = try db.rows("SELECT fid, level FROM grids WHERE parent_fid = ? AND valid_to IS NULL ORDER BY fid", [fid.databaseValue])
+                let rows = try db.rowsKept("SELECT fid, level FROM grids WHERE parent_fid = ? AND valid_to IS NULL ORDER BY fid", [fid.databaseValue])
                 for row in rows {
-                    try db.execute("UPDATE grids SET parent_ref = NULL, parent_fid = NULL WHERE fid = ?", [(row["fid"] as Int64).databaseValue])
+                    try db.executeKept("UPDATE grids SET parent_ref = NULL, parent_fid = NULL WHERE fid = ?", [(row["fid"] as Int64).databaseValue])
                     orphaned.insert(row["level"])
                 }
             }

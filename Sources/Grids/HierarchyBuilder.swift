@@ -53,11 +53,11 @@ public enum HierarchyBuilder {
                     if shared > (best?.area ?? 0) { best = (candidate, shared) }
                 }
                 guard let best, total > 0 else {
-                    try db.execute("UPDATE grids SET parent_fid = NULL WHERE fid = ?", [(child["fid"] as Int64).databaseValue])
+                    try db.executeKept("UPDATE grids SET parent_fid = NULL WHERE fid = ?", [(child["fid"] as Int64).databaseValue])
                     result.orphans.append(child["label"])
                     continue
                 }
-                try db.execute(
+                try db.executeKept(
                     "UPDATE grids SET parent_fid = ? WHERE fid = ?",
                     [(parents[best.index]["fid"] as Int64).databaseValue, (child["fid"] as Int64).databaseValue])
                 result.linked += 1

@@ -42,7 +42,7 @@ enum HierarchyLinks {
                 for i in above.indices where parent == nil {
                     parent = byCode[i][ref] ?? byName[i][ref].flatMap { $0.count == 1 ? $0[0] : nil }
                 }
-                try db.execute("UPDATE grids SET parent_fid = ? WHERE fid = ?", [parent?.databaseValue ?? .null, fid.databaseValue])
+                try db.executeKept("UPDATE grids SET parent_fid = ? WHERE fid = ?", [parent?.databaseValue ?? .null, fid.databaseValue])
                 if parent != nil { linked += 1 } else if !above.isEmpty { unmatched[ref, default: []].append(row["label"]) }
             }
         }
