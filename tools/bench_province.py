@@ -9,7 +9,8 @@ clipped to it: a seamless partition, made with shapely (GEOS). The points: P (de
 95 % inside the outline and 5 % anywhere in its bounding box.
 
 Measured, each with its peak memory (/usr/bin/time):
-- `gridplan import` of the cells (GeoJSON in, GeoPackage with R-tree out);
+- `gridplan import` of the cells (GeoJSON in, GeoPackage with R-tree out), and GDAL's bare
+  `ogr2ogr -f GPKG` of the same file;
 - `gridplan assign` of the points (CSV in, CSV out) and one shapely 2 process doing the same job
   (tools/bench_assign.py --peer: numpy read, STRtree `within`, `query_nearest` in metres for points in
   no grid, CSV out), with the ratio and a comparison of every answer;
@@ -170,6 +171,12 @@ def main():
     print(f"{'':<58}{'seconds':>9}{'peak MB':>9}")
     seconds, mb = timed([GRIDPLAN, "import", cells, "--db", plan, "--level", "unit", "--crs", "cgcs2000"])
     print(f"{'gridplan import (GeoJSON → GeoPackage, R-tree)':<58}{seconds:>9.1f}{mb:>9.0f}   {plan.stat().st_size / 1e6:.0f} MB file")
+    # The peer a user would otherwise pick to bring the cells into a GeoPackage: GDAL's bare
+    # conversion (no checks of the grids, no history, no hierarchy).
+    peer_gpkg = work / "ogr2ogr.gpkg"
+    peer_seconds, peer_mb = timed(["ogr2ogr", "-f", "GPKG", peer_gpkg, cells, "-nln", "units", "-a_srs", "EPSG:4490"])
+    print(f"{'ogr2ogr -f GPKG (features and R-tree only)':<58}{peer_seconds:>9.1f}{peer_mb:>9.0f}   "
+          f"{peer_gpkg.stat().st_size / 1e6:.0f} MB file; gridplan takes {seconds / peer_seconds:.2f}x its time")
 
     ours_csv, peer_csv = work / "gridplan.csv", work / "shapely.csv"
     ours = timed([GRIDPLAN, "assign", points, "--db", plan, "--out", ours_csv, "--crs", "cgcs2000"])
