@@ -12,6 +12,7 @@ final class BatchQueue<Item: Sendable>: @unchecked Sendable {
     private var cancelled = false
     private var failure: (any Error)?
     private let capacity: Int
+    private var spent: [Item] = []
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
@@ -36,6 +37,21 @@ final class BatchQueue<Item: Sendable>: @unchecked Sendable {
         }
         if let failure, !cancelled { throw failure }
         return nil
+    }
+
+    /// The consumer is done with `item`: the producer frees it (``takeBack()``). The consumer is a
+    /// pipeline's slower side, and freeing what another thread allocated costs the allocator more.
+    func giveBack(_ item: Item) {
+        condition.lock(); defer { condition.unlock() }
+        spent.append(item)
+    }
+
+    /// The items the consumer is done with, for the producer to let go.
+    func takeBack() -> [Item] {
+        condition.lock(); defer { condition.unlock() }
+        let items = spent
+        spent = []
+        return items
     }
 
     /// No more items will come; `error`, when given, is what the consumer gets after the last.

@@ -127,7 +127,10 @@ package enum CaseImporter {
         let batchSize = options.batchSize, resumeAt = skip
         let readerThread = ThreadOutcome("cases-read") {
             do {
-                try reading.run(batchSize: batchSize, skip: resumeAt) { ready.push($0) }
+                try reading.run(batchSize: batchSize, skip: resumeAt) { batch in
+                    _ = ready.takeBack() // freed here, on the thread that made them
+                    return ready.push(batch)
+                }
                 ready.finish()
             } catch {
                 ready.finish(throwing: error)
@@ -161,6 +164,7 @@ package enum CaseImporter {
                 }
                 tree?.committed(added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids)
                 if let points = batch.points { written = written?.union(points) ?? points }
+                ready.giveBack(batch)
                 done += batch.rows
                 report.inserted += stored.inserted
                 report.updated += stored.updated

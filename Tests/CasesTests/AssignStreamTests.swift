@@ -239,3 +239,21 @@ import Testing
         }
     }
 }
+
+/// The queue between a pipeline's threads: bounded, in order, and handing spent items back to the
+/// producer (a case import's reader frees the batches the writer stored, on its own thread).
+@Suite struct BatchQueueTests {
+    @Test func itemsComeInOrderAndSpentOnesGoBack() throws {
+        let queue = BatchQueue<[Int]>(capacity: 2)
+        #expect(queue.push([1]) && queue.push([2]))
+        let first = try queue.pop()
+        #expect(first == [1])
+        #expect(queue.takeBack().isEmpty)
+        queue.giveBack(first!)
+        #expect(queue.takeBack() == [[1]])
+        #expect(queue.takeBack().isEmpty)
+        queue.finish()
+        #expect(try queue.pop() == [2])
+        #expect(try queue.pop() == nil)
+    }
+}
