@@ -435,19 +435,18 @@ package enum CaseImporter {
         let moment = now.databaseValue
         var lastFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
         var outcome = UpsertOutcome(firstFid: lastFid)
-        var values: [DatabaseValue] = []
         var start = 0
         while start < cases.count {
             let part = cases[start..<min(start + insertRows, cases.count)]
             start = part.endIndex
-            values.removeAll(keepingCapacity: true)
-            for c in part {
-                values.append(c.geometry)
-                values.append(c.id.databaseValue)
-                values.append(contentsOf: c.values)
-            }
             let before = lastFid
-            try insert(part.count).run(binding: values)
+            try insert(part.count).run { binding in
+                for c in part {
+                    try binding.bind(c.geometry)
+                    try binding.bind(c.id.databaseValue)
+                    for value in c.values { try binding.bind(value) }
+                }
+            }
             let added = db.changesCount
             if added > 0 { lastFid = db.lastInsertedRowID }
             outcome.inserted += added

@@ -10,16 +10,21 @@ extension Statement {
     /// SQLite's insert itself. Only for statements that return no rows, inside a transaction the
     /// caller holds.
     public func run(binding values: [DatabaseValue]...) throws {
-        let statement = sqliteStatement
-        sqlite3_reset(statement)
-        var index: Int32 = 0
-        for part in values {
-            for value in part {
-                index += 1
-                let code = Self.bind(value, to: statement, at: index)
-                guard code == SQLITE_OK else { throw failure(code) }
+        try run { binding in
+            for part in values {
+                for value in part { try binding.bind(value) }
             }
         }
+    }
+
+    /// ``run(binding:)`` with the values handed to `bind` one after another in the order of the
+    /// statement's placeholders, straight from where the caller keeps them (a case import binds
+    /// 64 rows of 28 values a statement: gathering them into one array first cost its writer a
+    /// copy of each).
+    public func run(_ bind: (inout PlaceholderBinding) throws -> Void) throws {
+        sqlite3_reset(sqliteStatement)
+        var binding = PlaceholderBinding(statement: self)
+        try bind(&binding)
         try stepToEnd()
     }
 
@@ -57,14 +62,14 @@ extension Statement {
         sqlite3_reset(statement)
     }
 
-    private func failure(_ code: Int32) -> DatabaseError {
+    fileprivate func failure(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))), sql: sql)
     }
 
     /// SQLite copies the bytes of text and blobs before the call returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    fileprivate static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    private static func bind(_ value: DatabaseValue, to statement: SQLiteStatement, at index: Int32) -> Int32 {
+    fileprivate static func bind(_ value: DatabaseValue, to statement: SQLiteStatement, at index: Int32) -> Int32 {
         switch value.storage {
         case .null: return sqlite3_bind_null(statement, index)
         case .int64(let n): return sqlite3_bind_int64(statement, index, n)
@@ -82,5 +87,20 @@ extension Statement {
                 return sqlite3_bind_blob(statement, index, base, Int32(bytes.count), transient)
             }
         }
+    }
+}
+
+/// The next placeholder of a statement run by ``GRDB/Statement/run(_:)``: each call binds one value
+/// and moves on.
+public struct PlaceholderBinding {
+    let statement: Statement
+    private var position: Int32 = 0
+
+    init(statement: Statement) { self.statement = statement }
+
+    public mutating func bind(_ value: DatabaseValue) throws {
+        position += 1
+        let code = Statement.bind(value, to: statement.sqliteStatement, at: position)
+        guard code == SQLITE_OK else { throw statement.failure(code) }
     }
 }
