@@ -522,8 +522,8 @@ final class ImportReading: @unchecked Sendable {
             }
         }
         let located = accepted.indices.filter { accepted[$0].0.lon != nil }
-        let results = try assigner.assign(
-            lon: located.map { accepted[$0].0.lon! }, lat: located.map { accepted[$0].0.lat! }, threads: threads)
+        let lons = located.map { accepted[$0].0.lon! }, lats = located.map { accepted[$0].0.lat! }
+        let results = try assigner.assign(lon: lons, lat: lats, threads: threads)
         var assignments = [Assignment?](repeating: nil, count: accepted.count)
         for (k, i) in located.enumerated() { assignments[i] = results[k] }
         try rejects.flush()
@@ -533,12 +533,7 @@ final class ImportReading: @unchecked Sendable {
         let cases = try CaseImporter.spatialOrder(accepted).map { k in
             try CaseImporter.stored(accepted[k].0, accepted[k].1, assignments[k], assigner: assigner, sourceCRS: sourceCRS, now: now)
         }
-        var points: Envelope?
-        for (row, _) in accepted {
-            guard let lon = row.lon, let lat = row.lat else { continue }
-            let point = Envelope(minX: lon, minY: lat, maxX: lon, maxY: lat)
-            points = points?.union(point) ?? point
-        }
+        let points = lons.isEmpty ? nil : Envelope(minX: lons.min()!, minY: lats.min()!, maxX: lons.max()!, maxY: lats.max()!)
         return ReadyBatch(
             cases: cases, rows: rows.count, rejected: rows.count - accepted.count, rejectsSize: rejects.size, byStatus: byStatus, points: points)
     }
