@@ -1,5 +1,5 @@
 /// A case's filing is its assign status and its grid at each level, under a plan version. The
-/// current one is on the case's row, since `assigned_at`; `case_assignments` keeps the earlier
+/// current one is on the case's row, since `assigned_at` (empty: since `imported_at`); `case_assignments` keeps the earlier
 /// ones. When a filing changes, the old one is copied from the row into the history, with the
 /// moment it ended, before the row is updated: nothing is stored twice, and a fresh import writes
 /// no history at all.
@@ -15,7 +15,7 @@ enum CaseHistory {
     static func ending(from source: String, where condition: String) -> String {
         """
         INSERT INTO case_assignments (\(columns.joined(separator: ", ")))
-        SELECT c.fid, \(filing.map { "c.\($0)" }.joined(separator: ", ")), c.plan_version, c.assigned_at, ? FROM \(source) WHERE \(condition)
+        SELECT c.fid, \(filing.map { "c.\($0)" }.joined(separator: ", ")), c.plan_version, coalesce(c.assigned_at, c.imported_at), ? FROM \(source) WHERE \(condition)
         """
     }
 

@@ -373,6 +373,9 @@ package enum CaseImporter {
         var filing: [DatabaseValue] { CaseImporter.filingPositions.map { values[$0] } }
     }
 
+    /// `status_at` and `assigned_at` stay empty: a case's status holds since its report and its
+    /// filing since its import until either changes (schema step v16.1), and given coordinates are
+    /// kept only when they differ from the stored ones.
     static func stored(
         _ row: CaseReader.Row, _ p: Parsed, _ a: Assignment?, assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> StoredCase {
@@ -385,14 +388,16 @@ package enum CaseImporter {
             status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
         func value(_ text: String?) -> DatabaseValue { text?.databaseValue ?? .null }
         func value(_ number: Double?) -> DatabaseValue { number?.databaseValue ?? .null }
+        // Given coordinates equal to the stored ones (the plan's own CRS) are not stored again.
+        let asGiven = row.sourceX == row.lon && row.sourceY == row.lat
         let values: [DatabaseValue] = [
             value(p.reportedAt), value(p.channel), value(p.category), p.severity.databaseValue, p.status.rawValue.databaseValue,
-            value(p.reportedAt), value(p.closedAt), value(p.address), value(row.lon), value(row.lat),
-            value(row.sourceX == nil ? nil : sourceCRS), value(row.sourceX), value(row.sourceY),
+            .null, value(p.closedAt), value(p.address), value(row.lon), value(row.lat),
+            value(row.sourceX == nil ? nil : sourceCRS), value(asGiven ? nil : row.sourceX), value(asGiven ? nil : row.sourceY),
             (row.lon == nil ? "none" : "given").databaseValue, status.rawValue.databaseValue, value(a?.distanceM),
             value(codes[0]), value(codes[1]), value(codes[2]), value(codes[3]),
             gridFid.map { Int64($0).databaseValue } ?? .null, assigner.planVersion.databaseValue, value(p.attributes), now.databaseValue,
-            value(nearest), now.databaseValue,
+            value(nearest), .null,
         ]
         let geometry = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID).databaseValue }
         return StoredCase(id: p.id, geometry: geometry ?? .null, values: values)
@@ -419,7 +424,8 @@ package enum CaseImporter {
     /// New ids (the common case) need no lookup: the cases go in ``insertRows`` at a time, each
     /// statement ignoring the ids the plan holds already; only when a statement adds fewer rows
     /// than it was given are the others found, read and updated one by one. An update whose filing
-    /// is the stored one keeps the stored `assigned_at`.
+    /// is the stored one keeps when that filing began (the row is given its import moment anew,
+    /// so an empty `assigned_at` is written out); one that changes it begins a filing now.
     static func upsert(_ db: Database, _ cases: [StoredCase], now: String) throws -> UpsertOutcome {
         let columns = ["geom", "external_id"] + storedColumns.map(\.name)
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
@@ -428,7 +434,9 @@ package enum CaseImporter {
             return try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (\(columns.joined(separator: ", "))) VALUES " + rowsSQL)
         }
         let find = try db.cachedStatement(
-            sql: "SELECT fid, assigned_at, \(CaseHistory.filing.joined(separator: ", ")) FROM cases WHERE external_id = ?")
+            sql:
+                "SELECT fid, coalesce(assigned_at, imported_at) AS since, \(CaseHistory.filing.joined(separator: ", ")) FROM cases WHERE external_id = ?"
+        )
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
@@ -462,8 +470,9 @@ package enum CaseImporter {
                 var stored = c.values
                 if CaseHistory.filing.map({ existing[$0] as DatabaseValue }) != c.filing {
                     try endFiling.run(binding: [moment, caseFid.databaseValue])
+                    stored[assignedAtColumn] = moment
                 } else {
-                    stored[assignedAtColumn] = existing["assigned_at"]
+                    stored[assignedAtColumn] = existing["since"]
                 }
                 try update.run(binding: [c.geometry], stored, [caseFid.databaseValue])
                 outcome.updated += 1

@@ -87,7 +87,7 @@ enum StagedUpsert {
                 WITH changed AS (
                   UPDATE cases c SET geom = \(point(of: "s.")), \
                   \(names.filter { $0 != "assigned_at" }.map { "\($0) = s.\($0)" }.joined(separator: ", ")), \
-                  assigned_at = CASE WHEN \(filingChanges) THEN s.assigned_at ELSE c.assigned_at END
+                  assigned_at = CASE WHEN \(filingChanges) THEN s.imported_at ELSE coalesce(c.assigned_at, c.imported_at) END
                   FROM \(stage) s WHERE s.round = ? AND NOT s.fresh AND c.external_id = s.external_id RETURNING 1)
                 SELECT count(*) FROM changed
                 """, [r])

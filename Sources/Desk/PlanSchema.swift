@@ -34,6 +34,7 @@ package enum PlanSchema {
         CasesSchema.v14_1Moments,
         DutySchema.v14_2Moments,
         CasesSchema.v15_1CurrentFiling,
+        CasesSchema.v16_1SparseRows,
     ])
 }
 

@@ -52,6 +52,15 @@ package enum FieldDomains {
     }
 }
 
+extension FieldDomains {
+    /// Describes `table`.`column` without a domain (GDAL 3.7 and later report it as the field's comment).
+    package static func describe(_ db: Database, table: String, column: String, description: String) throws {
+        try db.execute(
+            sql: "INSERT INTO gpkg_data_columns (table_name, column_name, description) VALUES (?, ?, ?)",
+            arguments: [table, column, description])
+    }
+}
+
 extension GridsSchema {
     public static let v8Domains = SchemaMigration("v8: field domains for grid level and kind (GeoPackage schema extension)", migrate: v8)
 

@@ -285,6 +285,48 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         #expect(try rtreeEntriesCovering(store, id: "00123") == 1)
     }
 
+    /// A case's row stores no value twice (schema step v16.1): given coordinates only when they
+    /// are not the stored ones, `status_at` only once the status has changed and `assigned_at` only
+    /// once the filing has; and a history entry or a re-import says the same as before, reading an
+    /// empty `assigned_at` as the import's moment.
+    @Test func aRowStoresNoValueTwice() throws {
+        let store = try twoUnits(folder)
+        _ = try importCases(store, folder.write("a.csv", csv([row("A", point(250, 500)), row("B", point(250, 600))])))
+        var options = CaseImportOptions()
+        options.crs = .gcj02
+        options.rejectsPath = folder.path("rejects.csv")
+        let given = point(750, 500)
+        _ = try CaseImporter.run(file: folder.write("w.csv", csv([row("W", given)])), into: store, options: options)
+        func columns(_ id: String) throws -> [String] {
+            try store.read {
+                try Row.fetchOne(
+                    $0, sql: "SELECT source_crs, source_x, source_y, lon, status_at, assigned_at FROM cases WHERE external_id = ?", arguments: [id]
+                )!.databaseValues.map(\.description)
+            }
+        }
+        #expect(try columns("A").enumerated().filter { $0.offset != 3 }.map(\.element) == ["\"EPSG:4490\"", "NULL", "NULL", "NULL", "NULL"])
+        let w = try columns("W")
+        #expect(w[0] == "\"gcj02\"" && w[1] == "\(given.lon)" && w[2] == "\(given.lat)" && w[3] != w[1] && w[4] == "NULL" && w[5] == "NULL")
+        // An earlier import moment, so that a new one differs from it.
+        try store.write { try $0.execute(sql: "UPDATE cases SET imported_at = '2026-01-01T00:00:00Z'") }
+        // A moves to U1: the filing it leaves began at its import; B comes again where it was: its
+        // filing still began then, though the row is imported anew.
+        _ = try importCases(store, folder.write("b.csv", csv([row("A", point(750, 500)), row("B", point(250, 600), status: "closed")])))
+        let history = try store.read { try Row.fetchAll($0, sql: "SELECT unit_code, assigned_at FROM case_assignments") }
+        #expect(history.map { "\($0["unit_code"] as String):\($0["assigned_at"] as String)" } == ["U2:2026-01-01T00:00:00Z"])
+        let rows = try store.read {
+            try Row.fetchAll($0, sql: "SELECT external_id, assigned_at, imported_at FROM cases WHERE external_id IN ('A', 'B') ORDER BY 1")
+        }
+        #expect(rows[0]["assigned_at"] as String? == rows[0]["imported_at"] as String && rows[0]["imported_at"] as String != "2026-01-01T00:00:00Z")
+        #expect(rows[1]["assigned_at"] as String? == "2026-01-01T00:00:00Z")
+        // The columns say so in the file (gpkg_data_columns).
+        let described = try store.read {
+            try String.fetchAll(
+                $0, sql: "SELECT column_name FROM gpkg_data_columns WHERE table_name = 'cases' AND constraint_name IS NULL ORDER BY 1")
+        }
+        #expect(described == ["assigned_at", "source_x", "source_y", "status_at"])
+    }
+
     /// A small import widens the layer's extent to the points it wrote, without reading the
     /// others; it never narrows it (a case moved inward leaves it), while a bulk load, which reads
     /// every row anyway, records the exact box again.

@@ -83,10 +83,10 @@ import Testing
     @Test func filingsFromBeforeV15_1KeepTheirEndedEntries() throws {
         let folder = TemporaryFolder()
         let path = folder.path("v14.gpkg")
-        let last = try #require(PlanSchema.schema.migrations.last)
-        #expect(last.identifier == CasesSchema.v15_1CurrentFiling.identifier)
+        let steps = PlanSchema.schema.migrations
+        let v15_1 = try #require(steps.firstIndex { $0.identifier == CasesSchema.v15_1CurrentFiling.identifier })
         do {
-            let before = try GeoPackage(path: path, schema: StoreSchema(PlanSchema.schema.migrations.dropLast()))
+            let before = try GeoPackage(path: path, schema: StoreSchema(Array(steps[..<v15_1])))
             try before.write { db in
                 try db.execute(
                     sql: """
