@@ -60,9 +60,11 @@ package enum CaseImporter {
     static let statusNames = ["status", "state", "状态"]
     static let closedNames = ["closed_at", "close_time", "结案时间", "办结时间"]
 
+    /// Imports `file` into `store`. `progress` is told the rows done of the total after each batch;
+    /// `indexing`, when a bulk import builds its indexes after its last batch, which one of how many.
     package static func run(
         file: String, into store: any WritablePlanStore, options: CaseImportOptions,
-        progress: ((Int, Int) throws -> Void)? = nil
+        progress: ((Int, Int) throws -> Void)? = nil, indexing: ((_ index: Int, _ of: Int) throws -> Void)? = nil
     ) throws -> CaseImportReport {
         let started = Date()
         let reader = try CaseReader(
@@ -198,12 +200,12 @@ package enum CaseImporter {
         // complete, in one transaction, once both are back.
         if let tree {
             try tree.finish { db in
-                try CaseIndexes.restore(db)
+                try CaseIndexes.restore(db, building: indexing)
                 try finish(db)
             }
         } else if let file {
             try file.restoringRTree(of: "cases") { db in
-                try CaseIndexes.restore(db)
+                try CaseIndexes.restore(db, building: indexing)
                 try finish(db)
             }
         } else {

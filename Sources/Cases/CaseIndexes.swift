@@ -52,13 +52,18 @@ package enum CaseIndexes {
     }
 
     /// Builds the indexes and adds the UTC columns that are missing; returns how many indexes it built.
+    /// `building` is told before each build which one it is of how many (a build sorts every row:
+    /// seconds each at ten million cases).
     @discardableResult
-    static func restore(_ db: Database) throws -> Int {
+    static func restore(_ db: Database, building: ((_ index: Int, _ of: Int) throws -> Void)? = nil) throws -> Int {
         let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"))
         let missing = definitions.filter { !present.contains($0.name) }
         if !missing.isEmpty {
             try db.sortingOnEveryCore {
-                for d in missing { try db.execute(sql: sql(d.name, d.columns)) }
+                for (k, d) in missing.enumerated() {
+                    try building?(k + 1, missing.count)
+                    try db.execute(sql: sql(d.name, d.columns))
+                }
             }
         }
         try restoreMoments(db)

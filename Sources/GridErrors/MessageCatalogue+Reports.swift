@@ -77,6 +77,7 @@ extension MessageCatalogue {
         geocoding %1 ⇒ 正在地理编码 %1
         assigning %1 ⇒ 正在分配 %1
         importing %1 ⇒ 正在导入 %1
+        building index %1 of %2 ⇒ 正在建立第 %1 个索引（共 %2 个）
         reassigning ⇒ 正在重新归属
         dispatching ⇒ 正在派发
         escalating overdue cases, open cases looked at ⇒ 正在上报超时案件，已查看的未办结案件

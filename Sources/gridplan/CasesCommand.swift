@@ -77,10 +77,14 @@ struct CasesCommand: ParsableCommand {
                 let progress = ProgressLine("importing \(file)")
                 let input = try InputFile(file)
                 defer { input.remove() }
-                let report = try CaseImporter.run(file: input.path, into: plan, options: options) { done, total in
-                    progress.update(done, total: total)
-                }
-                progress.finish(report.rows)
+                let report = try CaseImporter.run(
+                    file: input.path, into: plan, options: options,
+                    progress: { done, total in progress.update(done, total: total) },
+                    indexing: { index, of in
+                        let stage: Wording = "building index \(index) of \(of)"
+                        progress.update(detail: stage.localized(flag))
+                    })
+                progress.finish(report.rows, detail: "")
                 if json {
                     try printReport(report)
                     try rejectedRows(report.rejected)

@@ -44,6 +44,12 @@ final class ProgressLine: @unchecked Sendable {
         FileHandle.standardError.write(Data((terminal ? "\r\(text(done))\u{1B}[K" : "\(text(done))\n").utf8))
     }
 
+    /// A new state after the figures, the count as it was: a job's last stage that has no rows of
+    /// its own to count (an import's index builds).
+    func update(detail: String) {
+        update(lock.withLock { lastDone }, detail: detail)
+    }
+
     /// As ``update(_:total:detail:)``, with a total that costs a pass to know (a list's count):
     /// `total` is called the first time figures are to be shown, never for a job too short to show any.
     func update(_ done: Int, countingTotal total: () throws -> Int) rethrows {
@@ -59,9 +65,11 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     /// The last figures, where earlier ones were shown (a job done within a second shows none);
-    /// `done` defaults to the last count updated.
-    func finish(_ done: Int? = nil) {
+    /// `done` defaults to the last count updated; `detail`, when given, replaces the state shown
+    /// (empty: none, as after a last stage that is over).
+    func finish(_ done: Int? = nil, detail newDetail: String? = nil) {
         lock.lock(); defer { lock.unlock() }
+        if let newDetail { detail = newDetail }
         guard logged else { return }
         let done = done ?? lastDone
         if terminal {
@@ -83,7 +91,7 @@ final class ProgressLine: @unchecked Sendable {
             }
         }
         if showsRate { s += ", \(Int(rate))/s" }
-        return s + (detail.map { "; " + $0 } ?? "")
+        return s + (detail.flatMap { $0.isEmpty ? nil : "; " + $0 } ?? "")
     }
 }
 

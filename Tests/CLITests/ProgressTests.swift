@@ -79,6 +79,26 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(progressLines(logged.stderr + quiet.stderr, "upgrading").isEmpty)
     }
 
+    /// A bulk import (here 50,000 cases, the least that sets the indexes aside) builds its indexes
+    /// after its last batch: the log says which one, so a long last stage shows it is alive.
+    func testABulkImportLogsEachIndexBuild() throws {
+        let plan = folder.appendingPathComponent("p.gpkg").path
+        let environment = ["GRIDPLAN_PROGRESS_SECONDS": "0", "LANG": "C", "LC_ALL": nil]
+        XCTAssertEqual(try CLI.run(["import", streets, "--db", plan, "--level", "street"], environment: environment).status, 0)
+        var csv = "id,lon,lat,time\n"
+        for i in 0..<50_000 { csv += "P\(i),110.3\(i % 10),21.26\(i % 7),2024-03-01 08:30\n" }
+        let cases = folder.appendingPathComponent("cases.csv")
+        try csv.write(to: cases, atomically: true, encoding: .utf8)
+        let imported = try CLI.run(["cases", "import", cases.path, "--db", plan, "--crs", "cgcs2000"], environment: environment)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let builds = progressLines(imported.stderr, "importing \(cases.path): 50000/50000 (100 %), ").compactMap { line in
+            line.range(of: "; building index ").map { String(line[$0.upperBound...]) }
+        }
+        XCTAssertEqual(builds, (1...7).map { "\($0) of 7" }, imported.stderr)
+        // The last line gives the figures alone: the builds are over.
+        XCTAssertTrue(progressLines(imported.stderr, "importing ").last!.hasSuffix("/s"), imported.stderr)
+    }
+
     /// The first command to open a plan made by an earlier release upgrades it: a step that
     /// rewrites every case (v15.1) counts them (the 0.1.0 plan holds 40); opened again, nothing.
     func testAnUpgradeCountsTheRowsItRewrites() throws {

@@ -161,14 +161,14 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
 
     func importCases(
         _ store: GeoPackage, _ file: String, batch: Int = 1000, rejects: String? = nil, bulkRows: Int = CaseIndexes.defaultBulkRows,
-        progress: ((Int, Int) throws -> Void)? = nil
+        progress: ((Int, Int) throws -> Void)? = nil, indexing: ((Int, Int) throws -> Void)? = nil
     ) throws -> CaseImportReport {
         var options = CaseImportOptions()
         options.crs = .cgcs2000
         options.batchSize = batch
         options.bulkRows = bulkRows
         options.rejectsPath = rejects ?? folder.path("rejects.csv")
-        return try CaseImporter.run(file: file, into: store, options: options, progress: progress)
+        return try CaseImporter.run(file: file, into: store, options: options, progress: progress, indexing: indexing)
     }
 
     /// How many R-tree entries of the case with this id cover its stored point.
@@ -482,9 +482,13 @@ extension CaseImportTests {
 
         let bulkFolder = TemporaryFolder()
         let bulk = try twoUnits(bulkFolder)
-        var duringLoad: [[String]] = []
-        _ = try importCases(bulk, file, batch: 400, bulkRows: 1000) { _, _ in duringLoad.append(try indexes(bulk)) }
+        var duringLoad: [[String]] = [], builds: [String] = []
+        _ = try importCases(
+            bulk, file, batch: 400, bulkRows: 1000, progress: { _, _ in duringLoad.append(try indexes(bulk)) },
+            indexing: { index, of in builds.append("\(index)/\(of)") })
         #expect(duringLoad.count == 7 && duringLoad.allSatisfy(\.isEmpty))
+        // The progress is told of each index build after the last batch.
+        #expect(builds == (1...7).map { "\($0)/7" })
         #expect(try table(bulk) == table(kept))
         #expect(try history(bulk) == history(kept))
         #expect(try indexes(bulk) == indexes(kept) && indexes(kept).count == 7)
