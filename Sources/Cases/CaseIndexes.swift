@@ -38,6 +38,9 @@ package enum CaseIndexes {
     /// The case times with a UTC companion column, in the order schema v14.1 adds them.
     static let moments = ["reported_at", "status_at", "closed_at"]
 
+    /// An empty `status_at` stands for `reported_at` (schema step v16.1); its companion says so.
+    static let momentFallback = ["status_at": "reported_at"]
+
     static func setAside(_ db: Database) throws {
         for d in definitions { try db.execute(sql: "DROP INDEX IF EXISTS \(d.name)") }
         try setAsideMoments(db)
@@ -74,7 +77,7 @@ package enum CaseIndexes {
     static func restoreMoments(_ db: Database) throws {
         let columns = try utcColumns(db)
         let missing = moments.filter { !columns.contains($0 + "_utc") }
-        if !missing.isEmpty { try FeatureTables.addUTCMoments(db, table: "cases", columns: missing) }
+        if !missing.isEmpty { try FeatureTables.addUTCMoments(db, table: "cases", columns: missing, fallback: momentFallback) }
     }
 
     private static func utcColumns(_ db: Database) throws -> Set<String> {

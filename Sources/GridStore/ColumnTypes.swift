@@ -52,13 +52,16 @@ extension FeatureTables {
     /// which every comparison in gridplan relies on), a DATETIME column `<name>_utc` that SQLite
     /// computes from it in GeoPackage's form (`YYYY-MM-DDTHH:MM:SS.SSSZ`, UTC): GDAL reads it as a
     /// date-time and QGIS's temporal controller can drive on it. Generated (VIRTUAL) columns take
-    /// no space and cannot disagree with the stored moment.
-    public static func addUTCMoments(_ db: Database, table: String, columns: [String]) throws {
+    /// no space and cannot disagree with the stored moment. `fallback` names, for a moment left
+    /// empty where it would repeat another column (a case's `status_at` until its status changes),
+    /// that column: the companion then holds the moment the empty one stands for.
+    public static func addUTCMoments(_ db: Database, table: String, columns: [String], fallback: [String: String] = [:]) throws {
         for column in columns {
+            let moment = fallback[column].map { "coalesce(\(column), \($0))" } ?? column
             try db.execute(
                 sql: """
                     ALTER TABLE \(table) ADD COLUMN \(column)_utc DATETIME
-                      GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%fZ', \(column), '-8 hours')) VIRTUAL
+                      GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%fZ', \(moment), '-8 hours')) VIRTUAL
                     """)
         }
     }

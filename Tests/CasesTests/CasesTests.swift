@@ -305,6 +305,9 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
             }
         }
         #expect(try columns("A").enumerated().filter { $0.offset != 3 }.map(\.element) == ["\"EPSG:4490\"", "NULL", "NULL", "NULL", "NULL"])
+        // The DATETIME companion a QGIS user filters on reads the report's moment for an empty status_at.
+        let companion = "SELECT status_at_utc = reported_at_utc AND status_at_utc LIKE '2024-03-01T00:00:00.000Z' FROM cases WHERE external_id = 'A'"
+        #expect(try store.read { try Bool.fetchOne($0, sql: companion) } == true)
         let w = try columns("W")
         #expect(w[0] == "\"gcj02\"" && w[1] == "\(given.lon)" && w[2] == "\(given.lat)" && w[3] != w[1] && w[4] == "NULL" && w[5] == "NULL")
         // An earlier import moment, so that a new one differs from it.
