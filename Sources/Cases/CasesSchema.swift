@@ -25,10 +25,10 @@ package enum CasesSchema {
         v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments, v15_1CurrentFiling, v16_1SparseRows,
     ])
 
-    /// What an empty `status_at`, `assigned_at`, `source_x` or `source_y` means, for GDAL and QGIS
-    /// (field comments from GDAL 3.7 on). From this step on an import leaves them empty where they would repeat
-    /// another column of the row (`reported_at`, `imported_at`, `lon`/`lat`): about 52 of a new
-    /// case's 293 bytes. Rows stored before keep their values, which say the same. `status_at_utc`
+    /// What an empty `status_at`, `assigned_at`, `source_x` or `source_y` means, written in the
+    /// file's `gpkg_data_columns` for whoever reads it (this machine's GDAL 3.6 does not show it).
+    /// From this step on an import leaves them empty where they would repeat another column of the
+    /// row (`reported_at`, `imported_at`, `lon`/`lat`): about 52 of a new case's 293 bytes. Rows stored before keep their values, which say the same. `status_at_utc`
     /// is made again to read `reported_at` where `status_at` is empty: the DATETIME companion a
     /// QGIS user filters on stays whole (a schema change only: generated columns take no space).
     static func v16_1(_ db: Database) throws {

@@ -44,20 +44,15 @@ package enum FieldDomains {
 
     /// Gives `table`.`column` the domain `name`, with a description of the column.
     package static func attach(_ db: Database, table: String, column: String, domain name: String, description: String) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO gpkg_data_columns (table_name, column_name, description, constraint_name)
-                VALUES (?, ?, ?, ?)
-                """, arguments: [table, column, description, name])
+        try describe(db, table: table, column: column, description: description, domain: name)
     }
-}
 
-extension FieldDomains {
-    /// Describes `table`.`column` without a domain (GDAL 3.7 and later report it as the field's comment).
-    package static func describe(_ db: Database, table: String, column: String, description: String) throws {
+    /// Describes `table`.`column` (the extension's `description`, for a reader of the file), with
+    /// the domain `domain` when given.
+    package static func describe(_ db: Database, table: String, column: String, description: String, domain: String? = nil) throws {
         try db.execute(
-            sql: "INSERT INTO gpkg_data_columns (table_name, column_name, description) VALUES (?, ?, ?)",
-            arguments: [table, column, description])
+            sql: "INSERT INTO gpkg_data_columns (table_name, column_name, description, constraint_name) VALUES (?, ?, ?, ?)",
+            arguments: [table, column, description, domain])
     }
 }
 
