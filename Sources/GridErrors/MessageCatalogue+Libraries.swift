@@ -3,6 +3,9 @@ extension MessageCatalogue {
     static let chineseLibraries = table(
         """
         write failed: %1 ⇒ 写入失败：%1
+        could not make a temporary file for the R-tree in %1: %2 ⇒ 无法在 %1 中为 R 树创建临时文件：%2
+        could not write the R-tree's temporary file in %1: %2 ⇒ 无法写入 %1 中 R 树的临时文件：%2
+        could not read the R-tree's temporary file in %1: %2 ⇒ 无法读取 %1 中 R 树的临时文件：%2
         no id field found (looked for %1) ⇒ 找不到编号字段（查找了 %1）
         no id (field %1 is empty) ⇒ 没有编号（字段 %1 为空）
         time '%1' is not a date and time of the calendar (e.g. 2024-03-01 08:30:00, 2024年3月1日 08:30) ⇒ 时间“%1”不是有效的日期时间（如 2024-03-01 \

@@ -67,7 +67,9 @@ extension GeoPackage {
 /// that no more will come, it packs them into nodes. ``finish(_:)`` writes the tree into the plan
 /// in the writer's last transaction.
 ///
-/// The boxes wait in memory, 24 bytes a row (240 MB for ten million), sorted in place.
+/// The boxes wait sorted by x in runs of ``RTreeBulkLoad/entriesInMemory`` (``EntryRuns``): beyond
+/// that many they go to temporary files beside the plan, so the memory a load takes does not grow
+/// with its rows.
 ///
 /// Only this writer's own commits are followed. Whether another process wrote in between, the
 /// writer's connection tells (`PRAGMA data_version` changes when another connection commits): then
@@ -92,22 +94,32 @@ public final class RTreeBeside: @unchecked Sendable {
     /// The writer's `data_version` when the tree began to follow it; nil when it does not.
     private var version: Int?
 
-    /// The thread's: the boxes of rows read whole or added, in the order read, and the latest of
-    /// the rows changed since (nil: no geometry now).
-    private var boxesRead: [RTreeEntry] = []
+    /// Entries held in memory at once (tests make it small).
+    private let entriesInMemory: Int
+    /// The thread's: the boxes of rows read whole or added, the last id the whole table's read
+    /// saw (a batch's rows up to it are not read again), and the latest boxes of the rows changed
+    /// since (nil: no geometry now).
+    private var boxesRead: EntryRuns
+    private var readThrough: Int64 = 0
     private var changed: [Int64: RTreeEntry?] = [:]
-    /// The thread's result once it has read everything: the boxes in node order, and the nodes.
-    private var packed: (entries: [RTreeEntry], tiles: [Range<Int>])?
+    /// The thread's result once it has read everything: the boxes packed into leaves.
+    private var packed: RTreeBulkLoad.PackedTree?
 
     /// Opens the thread's connection to the plan; no thread yet.
-    public init(plan: GeoPackage, table: String) throws {
+    public init(plan: GeoPackage, table: String, entriesInMemory: Int = RTreeBulkLoad.entriesInMemory) throws {
         self.plan = plan
         self.table = table
+        self.entriesInMemory = entriesInMemory
+        boxesRead = Self.byX(plan, entriesInMemory)
         var config = Configuration()
         config.busyMode = .timeout(plan.lockWait)
         reader = try DatabaseQueue(path: plan.path, configuration: config)
         let pageSize = try reader.read { try Int.fetchOne($0, sql: "PRAGMA main.page_size") } ?? 4096
         capacity = try RTreeBulkLoad.capacity(pageSize: pageSize)
+    }
+
+    private static func byX(_ plan: GeoPackage, _ entriesInMemory: Int) -> EntryRuns {
+        EntryRuns(memoryEntries: entriesInMemory, directory: (plan.path as NSString).deletingLastPathComponent, by: { $0.centerX < $1.centerX })
     }
 
     deinit {
@@ -190,10 +202,10 @@ public final class RTreeBeside: @unchecked Sendable {
                 }
                 result = try body(db)
                 try waitForThread()
-                guard var tree = packed else { throw GridplanError(.failed, "the R-tree of \(table) was not built") }
+                guard let tree = packed else { throw GridplanError(.failed, "the R-tree of \(table) was not built") }
                 packed = nil
                 try FeatureTables.createRTree(db, table: table, column: "geom", idColumn: "fid")
-                try RTreeBulkLoad.write(&tree.entries, tiles: tree.tiles, tiledFor: capacity, into: "rtree_\(table)_geom", db)
+                try RTreeBulkLoad.write(tree, into: "rtree_\(table)_geom", db, entriesInMemory: entriesInMemory)
                 return .commit
             }
             return result
@@ -258,15 +270,19 @@ public final class RTreeBeside: @unchecked Sendable {
                 try db.inTransaction(.deferred) {
                     switch next {
                     case .all:
-                        boxesRead.removeAll(keepingCapacity: true)
+                        boxesRead = Self.byX(plan, entriesInMemory)
                         changed = [:]
-                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL ORDER BY fid", []) { entry in
-                            if let entry { boxesRead.append(entry) }
+                        readThrough = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM main.\"\(table)\"") ?? 0
+                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL AND fid <= ? ORDER BY fid", [readThrough]) { entry in
+                            if let entry { try boxesRead.append(entry) }
                         }
                     case .added(let after, let through):
-                        try RTreeBulkLoad.boxes(db, "\(boxes) WHERE fid > ? AND fid <= ? AND geom NOT NULL ORDER BY fid", [after, through]) {
-                            entry in
-                            if let entry { boxesRead.append(entry) }
+                        // Ids only grow (AUTOINCREMENT) and only this writer adds rows while the
+                        // tree follows it: rows up to `readThrough` were read whole.
+                        try RTreeBulkLoad.boxes(
+                            db, "\(boxes) WHERE fid > ? AND fid <= ? AND geom NOT NULL ORDER BY fid", [max(after, readThrough), through]
+                        ) { entry in
+                            if let entry { try boxesRead.append(entry) }
                         }
                     case .changed(let fids):
                         for fid in fids { changed[fid] = .some(nil) }
@@ -281,29 +297,19 @@ public final class RTreeBeside: @unchecked Sendable {
         condition.lock()
         let done = cancelled
         condition.unlock()
-        if !done { pack() }
+        if !done { try pack() }
     }
 
-    /// The boxes read, with the changes over them and each row once, packed into nodes.
-    private func pack() {
-        var entries = boxesRead
-        boxesRead = []
-        if !changed.isEmpty {
-            entries.removeAll { changed.index(forKey: $0.id) != nil }
-            entries += changed.values.compactMap { $0 }
-            changed = [:]
-        }
-        // The whole table's read and a batch's range may both hold a row; changes come last.
-        if !zip(entries, entries.dropFirst()).allSatisfy({ $0.id < $1.id }) {
-            entries.sort { $0.id < $1.id }
-            var kept = 0
-            for k in entries.indices where kept == 0 || entries[k].id != entries[kept - 1].id {
-                entries[kept] = entries[k]
-                kept += 1
-            }
-            entries.removeLast(entries.count - kept)
-        }
-        let tiles = RTreeBulkLoad.tile(&entries, capacity: capacity)
-        packed = (entries, tiles)
+    /// The boxes read, with the changes over them, packed into leaves.
+    private func pack() throws {
+        var replaced = 0
+        if !changed.isEmpty { try boxesRead.forEachUnordered { if changed.index(forKey: $0.id) != nil { replaced += 1 } } }
+        let latest = changed.values.compactMap { $0 }.sorted { $0.centerX < $1.centerX }
+        let count = boxesRead.count - replaced + latest.count
+        packed = try RTreeBulkLoad.pack(
+            boxesRead, count: count, keeping: { changed.index(forKey: $0.id) == nil }, adding: latest, capacity: capacity,
+            directory: (plan.path as NSString).deletingLastPathComponent, entriesInMemory: entriesInMemory)
+        boxesRead = Self.byX(plan, entriesInMemory)
+        changed = [:]
     }
 }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 public import GRDB
 import GridErrors
@@ -79,20 +80,30 @@ public enum RTreeBulkLoad {
         return bytes
     }
 
+    /// Entries a bulk load holds in memory at once, sorting and writing a tree (12 MB); more go
+    /// through temporary files (``EntryRuns``).
+    public static let entriesInMemory = 1 << 19
+
     /// Fills the empty R-tree of `table`'s geometry `column` from all the table's rows at once, in
     /// the caller's transaction.
-    public static func fill(_ db: Database, table: String, column: String) throws {
+    public static func fill(_ db: Database, table: String, column: String, entriesInMemory: Int = entriesInMemory) throws {
         let tree = "rtree_\(table)_\(column)"
-        var entries: [RTreeEntry] = []
+        let byX = EntryRuns(memoryEntries: entriesInMemory, directory: directory(of: db), by: { $0.centerX < $1.centerX })
         try boxes(
             db,
             "SELECT rowid, \(column.quotedDatabaseIdentifier) FROM \(table.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) NOT NULL"
         ) { entry in
-            if let entry { entries.append(entry) }
+            if let entry { try byX.append(entry) }
         }
         let capacity = (try nodeBytes(of: tree, db) - 4) / cellBytes
-        let tiles = tile(&entries, capacity: capacity)
-        try write(&entries, tiles: tiles, tiledFor: capacity, into: tree, db)
+        try write(pack(byX, count: byX.count, capacity: capacity, directory: directory(of: db)), into: tree, db)
+    }
+
+    /// The folder of `db`'s main file, where a bulk load's temporary files go (the system's for a
+    /// database in memory).
+    static func directory(of db: Database) -> String {
+        guard let name = sqlite3_db_filename(db.sqliteConnection, "main"), name.pointee != 0 else { return NSTemporaryDirectory() }
+        return (String(cString: name) as NSString).deletingLastPathComponent
     }
 
     /// Runs `sql`, which selects an id and a GeoPackage geometry, and hands each row's box (nil when
@@ -125,6 +136,60 @@ public enum RTreeBulkLoad {
         return ranges
     }
 
+    /// Entries packed into leaves, as ``write(_:into:_:)`` takes them: in node order, and how many
+    /// each leaf holds.
+    struct PackedTree {
+        var entries: EntryTape
+        var leaves: [Int]
+        /// The cells a node holds that they were packed for.
+        var capacity: Int
+        /// Each row's leaf, as entries whose first float holds the leaf's number, to be read in the
+        /// order of the rows' ids; nil until the leaves are written.
+        var leafOf: EntryRuns?
+    }
+
+    /// The number of the first leaf of a tree of `count` entries (`_node` numbers the root 1).
+    static func firstLeaf(count: Int, capacity: Int) -> Int64 { count > capacity ? 2 : 1 }
+
+    /// Packs `count` entries, those `byX` hands (sorted by the x of their centres) for which `keep`
+    /// holds and `extra` (sorted so too), into leaves as ``tile(_:capacity:)`` does, holding one
+    /// slice at a time: about √(count × capacity) entries.
+    static func pack(
+        _ byX: EntryRuns, count: Int, keeping keep: (RTreeEntry) -> Bool = { _ in true }, adding extra: [RTreeEntry] = [],
+        capacity: Int, directory: String, entriesInMemory: Int = entriesInMemory
+    ) throws -> PackedTree {
+        let packed = EntryTape(memoryEntries: entriesInMemory, directory: directory)
+        let leafOf = EntryRuns(memoryEntries: entriesInMemory, directory: directory, by: { $0.id < $1.id })
+        var leaves: [Int] = [], leaf = firstLeaf(count: count, capacity: capacity)
+        let nodes = (count + capacity - 1) / capacity
+        let slices = count > capacity ? evenParts(of: 0..<count, count: Int(Double(nodes).squareRoot().rounded(.up))) : [0..<count]
+        var slice: [RTreeEntry] = [], next = slices.startIndex
+        slice.reserveCapacity(slices.first?.count ?? 0)
+        func cut() throws {
+            if count > capacity { slice.sort { $0.centerY < $1.centerY } }
+            for cells in evenParts(of: slice.indices, count: (slice.count + capacity - 1) / capacity) {
+                leaves.append(cells.count)
+                for var entry in slice[cells] {
+                    entry.minX = Float(bitPattern: UInt32(leaf))
+                    try leafOf.append(entry)
+                }
+                leaf += 1
+            }
+            try packed.append(contentsOf: slice)
+            slice.removeAll(keepingCapacity: true)
+            next += 1
+        }
+        try byX.drain(keeping: keep, adding: extra) { entry in
+            guard next < slices.endIndex else {
+                throw GridplanError(.failed, "the R-tree's entries are more than the \(count) counted")
+            }
+            slice.append(entry)
+            if slice.count == slices[next].count { try cut() }
+        }
+        guard packed.count == count else { throw GridplanError(.failed, "the R-tree's entries are fewer than the \(count) counted") }
+        return PackedTree(entries: packed, leaves: leaves, capacity: capacity, leafOf: leafOf)
+    }
+
     /// `range` cut into `count` consecutive parts whose sizes differ by at most one.
     static func evenParts(of range: Range<Int>, count: Int) -> [Range<Int>] {
         let size = range.count / count, longer = range.count % count
@@ -139,13 +204,27 @@ public enum RTreeBulkLoad {
     /// Writes `entries` (distinct ids), as ``tile(_:capacity:)`` ordered them for `tiledFor` cells
     /// a node, as the whole content of the R-tree `tree`, which must be empty; in the caller's
     /// transaction. Tiled again when the tree's nodes hold another number of cells. Uses up
-    /// `entries`: they are left sorted by id, their boxes overwritten.
+    /// `entries`.
     public static func write(_ entries: inout [RTreeEntry], tiles: [Range<Int>], tiledFor: Int, into tree: String, _ db: Database) throws {
+        let tape = EntryTape(holding: entries)
+        entries = []
+        try write(PackedTree(entries: tape, leaves: tiles.map(\.count), capacity: tiledFor), into: tree, db)
+    }
+
+    /// Writes the packed entries (distinct ids) as the whole content of the R-tree `tree`, which
+    /// must be empty; in the caller's transaction. Packed again, in memory, when the tree's nodes
+    /// hold another number of cells than they were packed for.
+    static func write(_ packed: PackedTree, into tree: String, _ db: Database, entriesInMemory: Int = entriesInMemory) throws {
         let nodeBytes = try nodeBytes(of: tree, db), capacity = (nodeBytes - 4) / cellBytes
         guard try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(tree)_rowid\"") == 0 else {
             throw GridplanError(.failed, "the R-tree \(tree) is not empty: a bulk load writes only a new tree")
         }
-        let tiles = capacity == tiledFor ? tiles : tile(&entries, capacity: capacity)
+        var packed = packed
+        if capacity != packed.capacity {
+            var entries = try packed.entries.read(0..<packed.entries.count)
+            let tiles = tile(&entries, capacity: capacity)
+            packed = PackedTree(entries: EntryTape(holding: entries), leaves: tiles.map(\.count), capacity: capacity, leafOf: nil)
+        }
         let writeNode = try db.makeStatement(sql: "INSERT OR REPLACE INTO \"\(tree)_node\" (nodeno, data) VALUES (?, ?)")
         var node = [UInt8](repeating: 0, count: nodeBytes)
         func write(_ number: Int64, depth: Int, _ cells: ArraySlice<RTreeEntry>) throws {
@@ -165,25 +244,29 @@ public enum RTreeBulkLoad {
             }
             try node.withUnsafeBytes { try writeNode.run(binding: number, blob: $0) }
         }
-        // Leaves first, numbered from 2; then each level of inner nodes; the root, number 1, last.
-        // Once its leaf is written an entry's box is not needed again: its first float keeps the
-        // leaf's number instead, and `_rowid` is written from the entries alone (no second array of
-        // 16 bytes a row).
-        func leaf(_ k: Int, is number: Int64) { entries[k].minX = Float(bitPattern: UInt32(number)) }
+        // Leaves first, numbered from 2 (a single one is the root, number 1); then each level of
+        // inner nodes, whose boxes are held in memory (one a leaf); the root last. Each row's leaf
+        // is kept (packing keeps them too) to be written to `_rowid` in the order of the rows' ids.
+        let leafOf = packed.leafOf ?? EntryRuns(memoryEntries: entriesInMemory, directory: directory(of: db), by: { $0.id < $1.id })
         var parentOf: [(node: Int64, parent: Int64)] = []
-        if entries.count <= capacity {
-            try write(1, depth: 0, entries[...])
-            for k in entries.indices { leaf(k, is: 1) }
-        } else {
-            var next: Int64 = 2, level: [RTreeEntry] = [], depth = 1
-            level.reserveCapacity(tiles.count)
-            for cells in tiles {
-                try write(next, depth: 0, entries[cells])
-                level.append(bounds(of: entries[cells], id: next))
-                for k in cells { leaf(k, is: next) }
-                next += 1
+        var level: [RTreeEntry] = [], next = firstLeaf(count: packed.entries.count, capacity: capacity), at = 0
+        level.reserveCapacity(packed.leaves.count)
+        for cells in packed.leaves {
+            let leaf = try packed.entries.read(at..<at + cells)
+            at += cells
+            try write(next, depth: 0, leaf[...])
+            level.append(bounds(of: leaf[...], id: next))
+            if packed.leafOf == nil {
+                for var entry in leaf {
+                    entry.minX = Float(bitPattern: UInt32(next))
+                    try leafOf.append(entry)
+                }
             }
-            var levelTiles = tile(&level, capacity: capacity)
+            next += 1
+        }
+        if packed.leaves.isEmpty { try write(1, depth: 0, []) }
+        if level.count > 1 {
+            var levelTiles = tile(&level, capacity: capacity), depth = 1
             while level.count > capacity {
                 var above: [RTreeEntry] = []
                 above.reserveCapacity(levelTiles.count)
@@ -201,9 +284,8 @@ public enum RTreeBulkLoad {
             for cell in level { parentOf.append((cell.id, 1)) }
         }
         // In key order, so that each insert appends to its table's b-tree.
-        entries.sort { $0.id < $1.id }
         let writeRow = try db.makeStatement(sql: "INSERT INTO \"\(tree)_rowid\" (rowid, nodeno) VALUES (?, ?)")
-        for entry in entries { try writeRow.run(binding: entry.id, Int64(entry.minX.bitPattern)) }
+        try leafOf.drain { entry in try writeRow.run(binding: entry.id, Int64(entry.minX.bitPattern)) }
         parentOf.sort { $0.node < $1.node }
         let writeParent = try db.makeStatement(sql: "INSERT INTO \"\(tree)_parent\" (nodeno, parentnode) VALUES (?, ?)")
         for (child, parent) in parentOf { try writeParent.run(binding: child, parent) }

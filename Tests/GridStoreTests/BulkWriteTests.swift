@@ -92,7 +92,9 @@ import Testing
     @Test func treeFollowingTheWriterHoldsWhatItCommittedAndWhatOthersDid() throws {
         // Another writer's commit seen before the last transaction: the tree is built again outside
         // the write lock, or (no attempts allowed) under it.
-        for (otherWriter, attempts) in [(false, 3), (true, 3), (true, 0)] {
+        // Also with 37 boxes in memory at once: the rest in sorted runs in temporary files, which
+        // leave nothing behind in the plan's folder.
+        for (otherWriter, attempts, inMemory) in [(false, 3, 1 << 20), (true, 3, 1 << 20), (true, 0, 1 << 20), (false, 3, 37), (true, 3, 37)] {
             let folder = TemporaryFolder()
             let path = folder.path("plan.gpkg")
             let store = try GeoPackage(path: path, schema: GridsSchema.schema)
@@ -101,7 +103,7 @@ import Testing
                 try Self.insert(0..<300, db)
                 try FeatureTables.setAsideRTree(db, table: "grids")
             }
-            let tree = try RTreeBeside(plan: store, table: "grids")
+            let tree = try RTreeBeside(plan: store, table: "grids", entriesInMemory: inMemory)
             try tree.follow()
             var last: Int64 = 300
             for round in 0..<5 {
@@ -132,6 +134,8 @@ import Testing
                 #expect(try !FeatureTables.rtreeIsSetAside(db, table: "grids"))
                 try Self.expectTreeMatchesRows(db, rows: rows)
             }
+            let left = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+            #expect(left.allSatisfy { $0.hasPrefix("plan.gpkg") }, "\(left)")
         }
     }
 
@@ -173,6 +177,7 @@ import Testing
                 try db.execute(sql: "PRAGMA page_size = \(pageSize)")
                 try db.execute(sql: "CREATE VIRTUAL TABLE packed USING rtree(id, minx, maxx, miny, maxy)")
                 try db.execute(sql: "CREATE VIRTUAL TABLE inserted USING rtree(id, minx, maxx, miny, maxy)")
+                try db.execute(sql: "CREATE VIRTUAL TABLE spilled USING rtree(id, minx, maxx, miny, maxy)")
             }
             // Points and small boxes over a county, some on the same spot; ids not in order.
             var entries: [RTreeEntry] = (0..<count).compactMap { k in
@@ -184,17 +189,30 @@ import Testing
             try queue.write { db in
                 let insert = try db.makeStatement(sql: "INSERT INTO inserted VALUES (?, ?, ?, ?, ?)")
                 for e in entries { try insert.execute(arguments: [e.id, e.minX, e.maxX, e.minY, e.maxY]) }
+                // Through temporary files, at most 500 entries in memory at once.
+                let folder = TemporaryFolder()
+                let byX = EntryRuns(memoryEntries: 500, directory: folder.url.path, by: { $0.centerX < $1.centerX })
+                for e in entries { try byX.append(e) }
+                let spilled = try RTreeBulkLoad.pack(byX, count: count, capacity: 51, directory: folder.url.path, entriesInMemory: 500)
+                #expect(spilled.entries.isInMemory == (count <= 500))
+                try RTreeBulkLoad.write(spilled, into: "spilled", db, entriesInMemory: 500)
                 let tiles = RTreeBulkLoad.tile(&entries, capacity: 51)
                 try RTreeBulkLoad.write(&entries, tiles: tiles, tiledFor: 51, into: "packed", db)
             }
             try queue.write { db in
-                for tree in ["packed", "inserted"] {
+                for tree in ["packed", "inserted", "spilled"] {
                     #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('\(tree)')") == "ok", "\(count) \(tree)")
                 }
                 let all = "SELECT id, minx, maxx, miny, maxy FROM %@ ORDER BY id"
                 let packed = try Row.fetchAll(db, sql: all.replacingOccurrences(of: "%@", with: "packed"))
                 #expect(packed.count == count)
                 #expect(packed == (try Row.fetchAll(db, sql: all.replacingOccurrences(of: "%@", with: "inserted"))))
+                #expect(packed == (try Row.fetchAll(db, sql: all.replacingOccurrences(of: "%@", with: "spilled"))))
+                // Packed alike: the same leaves hold the same rows (slices of equal x cut alike).
+                let leaves = "SELECT count(DISTINCT nodeno) FROM %@_rowid"
+                #expect(
+                    try Int.fetchOne(db, sql: leaves.replacingOccurrences(of: "%@", with: "spilled"))
+                        == Int.fetchOne(db, sql: leaves.replacingOccurrences(of: "%@", with: "packed")))
                 if count > 51 {
                     // More than one level: the root is an inner node and its depth is written.
                     #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM packed_node") ?? 0 > 1)
@@ -227,6 +245,32 @@ import Testing
                 try expectSameWindows("changed")
             }
         }
+    }
+
+    /// Sorted runs in a temporary file merge into the order one sort of them all gives, with the
+    /// entries left out and added that a bulk load's changed rows ask for.
+    @Test func entriesSortedInRunsComeBackInOrder() throws {
+        var random = SystemRandomNumberGenerator()
+        let folder = TemporaryFolder()
+        for (count, inMemory) in [(0, 10), (1, 10), (10, 10), (11, 10), (5000, 64), (5000, 1 << 20)] {
+            let entries = (0..<count).map { k in
+                let x = Float.random(in: 0...1, using: &random)
+                return RTreeEntry(id: Int64(k), minX: x, maxX: x, minY: 0, maxY: 0)
+            }
+            let runs = EntryRuns(
+                memoryEntries: inMemory, directory: folder.url.path, by: { $0.minX < $1.minX || ($0.minX == $1.minX && $0.id < $1.id) })
+            for e in entries { try runs.append(e) }
+            #expect(runs.count == count)
+            var unordered: [Int64] = []
+            try runs.forEachUnordered { unordered.append($0.id) }
+            #expect(unordered.sorted() == entries.map(\.id))
+            let extra = [RTreeEntry(id: -1, minX: 0.5, maxX: 0.5, minY: 0, maxY: 0)]
+            var drained: [RTreeEntry] = []
+            try runs.drain(keeping: { $0.id % 3 != 0 }, adding: extra) { drained.append($0) }
+            let want = (entries.filter { $0.id % 3 != 0 } + extra).sorted { $0.minX < $1.minX || ($0.minX == $1.minX && $0.id < $1.id) }
+            #expect(drained == want, "\(count) entries, \(inMemory) in memory")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
     }
 
     /// A bulk load refuses a tree that already holds entries.
