@@ -361,6 +361,10 @@ package enum CaseImporter {
 
     /// Where `assigned_at` is in ``storedColumns``: an update that leaves the filing as it was keeps the stored one.
     static let assignedAtColumn = storedColumns.firstIndex { $0.name == "assigned_at" }!
+    /// Where `status_at` is in ``storedColumns``: an update that leaves the status as it was keeps the stored one.
+    static let statusAtColumn = storedColumns.firstIndex { $0.name == "status_at" }!
+    /// Where `status` is in ``storedColumns``.
+    static let statusColumn = storedColumns.firstIndex { $0.name == "status" }!
 
     /// Where the columns of a filing (``CaseHistory/filing``) are in ``storedColumns``.
     static let filingPositions = CaseHistory.filing.map { name in storedColumns.firstIndex { $0.name == name }! }
@@ -427,7 +431,8 @@ package enum CaseImporter {
     /// statement ignoring the ids the plan holds already; only when a statement adds fewer rows
     /// than it was given are the others found, read and updated one by one. An update whose filing
     /// is the stored one keeps when that filing began (the row is given its import moment anew,
-    /// so an empty `assigned_at` is written out); one that changes it begins a filing now.
+    /// so an empty `assigned_at` is written out); one that changes it begins a filing now. So with
+    /// the status: the stored `status_at` stays when the status does, and is now when it changes.
     static func upsert(_ db: Database, _ cases: [StoredCase], now: String) throws -> UpsertOutcome {
         let columns = ["geom", "external_id"] + storedColumns.map(\.name)
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
@@ -437,7 +442,7 @@ package enum CaseImporter {
         }
         let find = try db.cachedStatement(
             sql:
-                "SELECT fid, coalesce(assigned_at, imported_at) AS since, \(CaseHistory.filing.joined(separator: ", ")) FROM cases WHERE external_id = ?"
+                "SELECT fid, coalesce(assigned_at, imported_at) AS since, status, status_at, \(CaseHistory.filing.joined(separator: ", ")) FROM cases WHERE external_id = ?"
         )
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
@@ -476,6 +481,10 @@ package enum CaseImporter {
                 } else {
                     stored[assignedAtColumn] = existing["since"]
                 }
+                // A status the file gives again holds since it did (its moment was set when it
+                // changed, by a dispatch or an earlier import); a new one holds from now.
+                let sameStatus = (existing["status"] as DatabaseValue) == stored[statusColumn]
+                stored[statusAtColumn] = sameStatus ? existing["status_at"] : moment
                 try update.run(binding: [c.geometry], stored, [caseFid.databaseValue])
                 outcome.updated += 1
                 outcome.updatedFids.append(caseFid)

@@ -86,8 +86,9 @@ enum StagedUpsert {
                 """
                 WITH changed AS (
                   UPDATE cases c SET geom = \(point(of: "s.")), \
-                  \(names.filter { $0 != "assigned_at" }.map { "\($0) = s.\($0)" }.joined(separator: ", ")), \
-                  assigned_at = CASE WHEN \(filingChanges) THEN s.imported_at ELSE coalesce(c.assigned_at, c.imported_at) END
+                  \(names.filter { $0 != "assigned_at" && $0 != "status_at" }.map { "\($0) = s.\($0)" }.joined(separator: ", ")), \
+                  assigned_at = CASE WHEN \(filingChanges) THEN s.imported_at ELSE coalesce(c.assigned_at, c.imported_at) END, \
+                  status_at = CASE WHEN c.status IS DISTINCT FROM s.status THEN s.imported_at ELSE c.status_at END
                   FROM \(stage) s WHERE s.round = ? AND NOT s.fresh AND c.external_id = s.external_id RETURNING 1)
                 SELECT count(*) FROM changed
                 """, [r])

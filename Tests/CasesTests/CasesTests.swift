@@ -330,6 +330,35 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         #expect(described == ["assigned_at", "source_x", "source_y", "status_at"])
     }
 
+    /// A re-import keeps the moment of a status it gives again, however that moment was set, and
+    /// stamps one it changes with its own moment: an empty `status_at` would say the new status
+    /// held since the report.
+    @Test func aReimportKeepsWhenAStatusBegan() throws {
+        let store = try twoUnits(folder)
+        let a = point(250, 500)
+        _ = try importCases(store, folder.write("a.csv", csv([row("A", a), row("B", a), row("C", a)])))
+        try store.write { db in
+            let fid = try Int64.fetchOne(db, sql: "SELECT fid FROM cases WHERE external_id = 'B'")!
+            try CaseStore.setStatus(db, fid: fid, to: .dispatched, at: "2026-02-01T09:00:00")
+        }
+        func moments() throws -> [String] {
+            try store.read { try Row.fetchAll($0, sql: "SELECT status, status_at FROM cases ORDER BY external_id") }
+                .map { "\($0[0] as String):\(($0[1] as String?) ?? "-")" }
+        }
+        // A keeps its status, B keeps the one a dispatch gave it, C is closed by the file.
+        let again = csv([row("A", a), row("B", a, status: "dispatched"), row("C", a, status: "closed")])
+        _ = try importCases(store, folder.write("b.csv", again))
+        let after = try moments()
+        #expect(after[0] == "reported:-" && after[1] == "dispatched:2026-02-01T09:00:00")
+        let closedAt = try #require(after[2].split(separator: ":", maxSplits: 1).last.map(String.init))
+        #expect(after[2].hasPrefix("closed:") && closedAt != "-")
+        #expect(try store.read { try String.fetchOne($0, sql: "SELECT imported_at FROM cases WHERE external_id = 'C'") } == closedAt)
+        // The same file once more: every status stays, and so does when it began.
+        try store.write { try $0.execute(sql: "UPDATE cases SET imported_at = '2026-01-01T00:00:00Z'") }
+        _ = try importCases(store, folder.path("b.csv"))
+        #expect(try moments() == after)
+    }
+
     /// A small import widens the layer's extent to the points it wrote, without reading the
     /// others; it never narrows it (a case moved inward leaves it), while a bulk load, which reads
     /// every row anyway, records the exact box again.

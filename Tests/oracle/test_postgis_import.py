@@ -6,6 +6,7 @@ import csv
 import json
 import random
 import re
+import sqlite3
 import subprocess
 import time
 
@@ -99,6 +100,15 @@ def test_a_case_import_on_postgis_as_on_the_file(gridplan, server, rostered, upd
     # A moved case's history has two assignments on both: the old one ended, the new one open.
     moved = [r for r in assignment_rows(plan=plan) if r.startswith(repeated[0] + "|")]
     assert len(moved) >= 2 and moved[-1].endswith("|1") and all(r.endswith("|0") for r in moved[:-1]), moved
+    # When each status began, on both: a status the delivery changed at that import's moment (its own on each
+    # side), one it gave again still empty (held since the report). A third of the known ids were verified.
+    status_since = ("SELECT external_id, CASE WHEN status_at IS NULL THEN 'report' "
+                    "WHEN status_at = imported_at THEN 'import' ELSE status_at END FROM cases ORDER BY external_id")
+    with sqlite3.connect(plan) as con:
+        on_file = ["|".join(map(str, row)) for row in con.execute(status_since)]
+    assert server_lines(server, url, status_since) == on_file
+    begun = sum(line.endswith("|import") for line in on_file)
+    assert 150 < begun < 200 and sum(line.endswith("|report") for line in on_file) == len(on_file) - begun, begun
 
 
 def backlog(path, rows):
