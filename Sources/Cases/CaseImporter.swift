@@ -61,7 +61,8 @@ package enum CaseImporter {
     static let closedNames = ["closed_at", "close_time", "结案时间", "办结时间"]
 
     /// Imports `file` into `store`. `progress` is told the rows done of the total after each batch;
-    /// `indexing`, when a bulk import builds its indexes after its last batch, which one of how many.
+    /// `indexing`, when an import builds indexes (a bulk import after its last batch, a small one
+    /// first when a killed bulk import left them unbuilt), which one of how many.
     package static func run(
         file: String, into store: any WritablePlanStore, options: CaseImportOptions,
         progress: ((Int, Int) throws -> Void)? = nil, indexing: ((_ index: Int, _ of: Int) throws -> Void)? = nil
@@ -109,7 +110,7 @@ package enum CaseImporter {
                 try CaseIndexes.setAside(db)
                 try FeatureTables.setAsideRTree(db, table: "cases")
             } else {
-                try CaseIndexes.restore(db)
+                try CaseIndexes.restore(db, building: indexing)
             }
         }
         // The index builds at the end sort every row: their sorter spills to a file, not to memory

@@ -79,7 +79,9 @@ struct CasesCommand: ParsableCommand {
                 defer { input.remove() }
                 let report = try CaseImporter.run(
                     file: input.path, into: plan, options: options,
-                    progress: { done, total in progress.update(done, total: total) },
+                    // A batch's figures clear the builds' state (a small import builds first
+                    // what a killed bulk import left unbuilt).
+                    progress: { done, total in progress.update(done, total: total, detail: "") },
                     indexing: { index, of in
                         let stage: Wording = "building index \(index) of \(of)"
                         progress.update(detail: stage.localized(flag))

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 
 /// Long jobs show they are alive: off a terminal, a plain progress line on standard error every
@@ -97,6 +98,20 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(builds, (1...7).map { "\($0) of 7" }, imported.stderr)
         // The last line gives the figures alone: the builds are over.
         XCTAssertTrue(progressLines(imported.stderr, "importing ").last!.hasSuffix("/s"), imported.stderr)
+        // Two indexes left unbuilt, as a bulk import killed before its end leaves them: a small
+        // import builds them first, and says so, then its batch's figures stand alone.
+        let queue = try DatabaseQueue(path: plan)
+        try queue.write { try $0.execute(sql: "DROP INDEX cases_area; DROP INDEX cases_status") }
+        try queue.close()
+        let small = folder.appendingPathComponent("small.csv")
+        try "id,lon,lat,time\nS1,110.31,21.261,2024-03-02 08:30\nS2,110.32,21.262,2024-03-02 09:30\n".write(
+            to: small, atomically: true, encoding: .utf8)
+        let again = try CLI.run(["cases", "import", small.path, "--db", plan, "--crs", "cgcs2000"], environment: environment)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let lines = progressLines(again.stderr, "importing \(small.path): ")
+        let rebuilt = lines.compactMap { line in line.range(of: "; building index ").map { String(line[$0.upperBound...]) } }
+        XCTAssertEqual(rebuilt, ["1 of 2", "2 of 2"], again.stderr)
+        XCTAssertTrue(lines.last!.hasSuffix("/s"), again.stderr)
     }
 
     /// The first command to open a plan made by an earlier release upgrades it: a step that
