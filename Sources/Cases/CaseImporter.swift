@@ -360,15 +360,15 @@ package enum CaseImporter {
         ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"), ("assigned_at", "text"),
     ]
 
-    /// Where `assigned_at` is in ``storedColumns``: an update that leaves the filing as it was keeps the stored one.
-    static let assignedAtColumn = storedColumns.firstIndex { $0.name == "assigned_at" }!
-    /// Where `status_at` is in ``storedColumns``: an update that leaves the status as it was keeps the stored one.
-    static let statusAtColumn = storedColumns.firstIndex { $0.name == "status_at" }!
-    /// Where `status` is in ``storedColumns``.
-    static let statusColumn = storedColumns.firstIndex { $0.name == "status" }!
+    /// Where the column `name` is in ``storedColumns``.
+    static func position(of name: String) -> Int { storedColumns.firstIndex { $0.name == name }! }
+
+    /// Where `assigned_at`, `status` and `status_at` are: an update that leaves the filing or the
+    /// status as it was keeps the stored moment.
+    static let assignedAtColumn = position(of: "assigned_at"), statusColumn = position(of: "status"), statusAtColumn = position(of: "status_at")
 
     /// Where the columns of a filing (``CaseHistory/filing``) are in ``storedColumns``.
-    static let filingPositions = CaseHistory.filing.map { name in storedColumns.firstIndex { $0.name == name }! }
+    static let filingPositions = CaseHistory.filing.map(position(of:))
 
     /// A case's row as an import stores it: its id and point, and the values of ``storedColumns``.
     struct StoredCase: Sendable {

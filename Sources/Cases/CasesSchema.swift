@@ -28,9 +28,10 @@ package enum CasesSchema {
     /// What an empty `status_at`, `assigned_at`, `source_x` or `source_y` means, written in the
     /// file's `gpkg_data_columns` for whoever reads it (this machine's GDAL 3.6 does not show it).
     /// From this step on an import leaves them empty where they would repeat another column of the
-    /// row (`reported_at`, `imported_at`, `lon`/`lat`): about 52 of a new case's 293 bytes. Rows stored before keep their values, which say the same. `status_at_utc`
-    /// is made again to read `reported_at` where `status_at` is empty: the DATETIME companion a
-    /// QGIS user filters on stays whole (a schema change only: generated columns take no space).
+    /// row (`reported_at`, `imported_at`, `lon`/`lat`): about 52 of a new case's 293 bytes. Rows
+    /// stored before keep their values, which say the same. `status_at_utc` is made again to read
+    /// `reported_at` where `status_at` is empty: the DATETIME companion a QGIS user filters on
+    /// stays whole (a schema change only: generated columns take no space).
     static func v16_1(_ db: Database) throws {
         try CaseIndexes.setAsideMoments(db)
         try CaseIndexes.restoreMoments(db)

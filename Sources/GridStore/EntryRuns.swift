@@ -44,12 +44,6 @@ final class EntryTape {
 
     var isInMemory: Bool { file < 0 }
 
-    func append(_ entry: RTreeEntry) throws {
-        held.append(entry)
-        count += 1
-        if held.count >= (file < 0 ? memoryEntries : Self.block) { try spill() }
-    }
-
     func append(contentsOf entries: some Collection<RTreeEntry>) throws {
         held.append(contentsOf: entries)
         count += entries.count
@@ -145,15 +139,14 @@ final class EntryRuns {
     /// Every entry, in no particular order.
     func forEachUnordered(_ body: (RTreeEntry) throws -> Void) throws {
         for run in bounds {
-            for start in stride(from: run.lowerBound, to: run.upperBound, by: EntryTape.block) {
-                for entry in try runs.read(start..<min(start + EntryTape.block, run.upperBound)) { try body(entry) }
-            }
+            var cursor = Cursor(tape: runs, range: run)
+            while let entry = try cursor.next() { try body(entry) }
         }
         for entry in batch { try body(entry) }
     }
 
     /// Hands each entry for which `keep` holds, together with `extra` (sorted by `less`), in
-    /// order; the entries are used up.
+    /// order. The entries are used up: the runs are not read again.
     func drain(keeping keep: (RTreeEntry) -> Bool = { _ in true }, adding extra: [RTreeEntry] = [], _ body: (RTreeEntry) throws -> Void) throws {
         batch.sort(by: less)
         // The sources: each run on the tape, the last batch, the extra entries.

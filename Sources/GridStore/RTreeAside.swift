@@ -94,8 +94,9 @@ public final class RTreeBeside: @unchecked Sendable {
     /// The writer's `data_version` when the tree began to follow it; nil when it does not.
     private var version: Int?
 
-    /// Entries held in memory at once (tests make it small).
-    private let entriesInMemory: Int
+    /// Entries held in memory at once (tests make it small), and the plan's folder, where the
+    /// rest wait in temporary files.
+    private let entriesInMemory: Int, folder: String
     /// The thread's: the boxes of rows read whole or added, the last id the whole table's read
     /// saw (a batch's rows up to it are not read again), and the latest boxes of the rows changed
     /// since (nil: no geometry now).
@@ -110,7 +111,8 @@ public final class RTreeBeside: @unchecked Sendable {
         self.plan = plan
         self.table = table
         self.entriesInMemory = entriesInMemory
-        boxesRead = Self.byX(plan, entriesInMemory)
+        folder = (plan.path as NSString).deletingLastPathComponent
+        boxesRead = Self.runsByX(entriesInMemory, folder)
         var config = Configuration()
         config.busyMode = .timeout(plan.lockWait)
         reader = try DatabaseQueue(path: plan.path, configuration: config)
@@ -118,8 +120,9 @@ public final class RTreeBeside: @unchecked Sendable {
         capacity = try RTreeBulkLoad.capacity(pageSize: pageSize)
     }
 
-    private static func byX(_ plan: GeoPackage, _ entriesInMemory: Int) -> EntryRuns {
-        EntryRuns(memoryEntries: entriesInMemory, directory: (plan.path as NSString).deletingLastPathComponent, by: { $0.centerX < $1.centerX })
+    /// Empty runs for boxes, to be read sorted by x.
+    private static func runsByX(_ entriesInMemory: Int, _ folder: String) -> EntryRuns {
+        EntryRuns(memoryEntries: entriesInMemory, directory: folder, by: { $0.centerX < $1.centerX })
     }
 
     deinit {
@@ -270,7 +273,7 @@ public final class RTreeBeside: @unchecked Sendable {
                 try db.inTransaction(.deferred) {
                     switch next {
                     case .all:
-                        boxesRead = Self.byX(plan, entriesInMemory)
+                        boxesRead = Self.runsByX(entriesInMemory, folder)
                         changed = [:]
                         readThrough = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM main.\"\(table)\"") ?? 0
                         try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL AND fid <= ? ORDER BY fid", [readThrough]) { entry in
@@ -308,8 +311,8 @@ public final class RTreeBeside: @unchecked Sendable {
         let count = boxesRead.count - replaced + latest.count
         packed = try RTreeBulkLoad.pack(
             boxesRead, count: count, keeping: { changed.index(forKey: $0.id) == nil }, adding: latest, capacity: capacity,
-            directory: (plan.path as NSString).deletingLastPathComponent, entriesInMemory: entriesInMemory)
-        boxesRead = Self.byX(plan, entriesInMemory)
+            directory: folder, entriesInMemory: entriesInMemory)
+        boxesRead = Self.runsByX(entriesInMemory, folder)
         changed = [:]
     }
 }

@@ -87,8 +87,8 @@ public enum RTreeBulkLoad {
     /// Fills the empty R-tree of `table`'s geometry `column` from all the table's rows at once, in
     /// the caller's transaction.
     public static func fill(_ db: Database, table: String, column: String, entriesInMemory: Int = entriesInMemory) throws {
-        let tree = "rtree_\(table)_\(column)"
-        let byX = EntryRuns(memoryEntries: entriesInMemory, directory: directory(of: db), by: { $0.centerX < $1.centerX })
+        let tree = "rtree_\(table)_\(column)", folder = directory(of: db)
+        let byX = EntryRuns(memoryEntries: entriesInMemory, directory: folder, by: { $0.centerX < $1.centerX })
         try boxes(
             db,
             "SELECT rowid, \(column.quotedDatabaseIdentifier) FROM \(table.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) NOT NULL"
@@ -96,7 +96,7 @@ public enum RTreeBulkLoad {
             if let entry { try byX.append(entry) }
         }
         let capacity = (try nodeBytes(of: tree, db) - 4) / cellBytes
-        try write(pack(byX, count: byX.count, capacity: capacity, directory: directory(of: db)), into: tree, db)
+        try write(pack(byX, count: byX.count, capacity: capacity, directory: folder, entriesInMemory: entriesInMemory), into: tree, db)
     }
 
     /// The folder of `db`'s main file, where a bulk load's temporary files go (the system's for a
@@ -151,6 +151,19 @@ public enum RTreeBulkLoad {
     /// The number of the first leaf of a tree of `count` entries (`_node` numbers the root 1).
     static func firstLeaf(count: Int, capacity: Int) -> Int64 { count > capacity ? 2 : 1 }
 
+    /// Runs ordering rows' leaves by the rows' ids, for `_rowid`.
+    static func leafRuns(_ entriesInMemory: Int, _ directory: String) -> EntryRuns {
+        EntryRuns(memoryEntries: entriesInMemory, directory: directory, by: { $0.id < $1.id })
+    }
+
+    /// Records that `cells` are in the leaf `number`: as entries whose first float holds the number.
+    static func record(_ cells: some Sequence<RTreeEntry>, inLeaf number: Int64, _ leafOf: EntryRuns) throws {
+        for var entry in cells {
+            entry.minX = Float(bitPattern: UInt32(number))
+            try leafOf.append(entry)
+        }
+    }
+
     /// Packs `count` entries, those `byX` hands (sorted by the x of their centres) for which `keep`
     /// holds and `extra` (sorted so too), into leaves as ``tile(_:capacity:)`` does, holding one
     /// slice at a time: about √(count × capacity) entries.
@@ -159,7 +172,7 @@ public enum RTreeBulkLoad {
         capacity: Int, directory: String, entriesInMemory: Int = entriesInMemory
     ) throws -> PackedTree {
         let packed = EntryTape(memoryEntries: entriesInMemory, directory: directory)
-        let leafOf = EntryRuns(memoryEntries: entriesInMemory, directory: directory, by: { $0.id < $1.id })
+        let leafOf = leafRuns(entriesInMemory, directory)
         var leaves: [Int] = [], leaf = firstLeaf(count: count, capacity: capacity)
         let nodes = (count + capacity - 1) / capacity
         let slices = count > capacity ? evenParts(of: 0..<count, count: Int(Double(nodes).squareRoot().rounded(.up))) : [0..<count]
@@ -169,10 +182,7 @@ public enum RTreeBulkLoad {
             if count > capacity { slice.sort { $0.centerY < $1.centerY } }
             for cells in evenParts(of: slice.indices, count: (slice.count + capacity - 1) / capacity) {
                 leaves.append(cells.count)
-                for var entry in slice[cells] {
-                    entry.minX = Float(bitPattern: UInt32(leaf))
-                    try leafOf.append(entry)
-                }
+                try record(slice[cells], inLeaf: leaf, leafOf)
                 leaf += 1
             }
             try packed.append(contentsOf: slice)
@@ -247,7 +257,7 @@ public enum RTreeBulkLoad {
         // Leaves first, numbered from 2 (a single one is the root, number 1); then each level of
         // inner nodes, whose boxes are held in memory (one a leaf); the root last. Each row's leaf
         // is kept (packing keeps them too) to be written to `_rowid` in the order of the rows' ids.
-        let leafOf = packed.leafOf ?? EntryRuns(memoryEntries: entriesInMemory, directory: directory(of: db), by: { $0.id < $1.id })
+        let leafOf = packed.leafOf ?? leafRuns(entriesInMemory, directory(of: db))
         var parentOf: [(node: Int64, parent: Int64)] = []
         var level: [RTreeEntry] = [], next = firstLeaf(count: packed.entries.count, capacity: capacity), at = 0
         level.reserveCapacity(packed.leaves.count)
@@ -256,12 +266,7 @@ public enum RTreeBulkLoad {
             at += cells
             try write(next, depth: 0, leaf[...])
             level.append(bounds(of: leaf[...], id: next))
-            if packed.leafOf == nil {
-                for var entry in leaf {
-                    entry.minX = Float(bitPattern: UInt32(next))
-                    try leafOf.append(entry)
-                }
-            }
+            if packed.leafOf == nil { try record(leaf, inLeaf: next, leafOf) }
             next += 1
         }
         if packed.leaves.isEmpty { try write(1, depth: 0, []) }
