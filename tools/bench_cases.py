@@ -282,15 +282,18 @@ def small_import_cost(db, work, minx, miny, maxx, maxy):
 
 def upgrade_cost(db, work):
     """The plan as a gridplan before schema step v15.1 kept it (the same cases; each one's filing also as the open
-    entry of case_assignments, no assigned_at, the UTC columns not yet added back, no step v16.1), then the seconds and peak memory
+    entry of case_assignments, no assigned_at, the UTC columns not yet added back, no steps v16.1 and v16.2, the status index
+    of every case), then the seconds and peak memory
     of the first command that opens it (which upgrades it) and of the same command again."""
     old = work / "before-v15.1.gpkg"
     with sqlite3.connect(db) as con:
         con.execute("VACUUM INTO ?", (str(old),))
     with sqlite3.connect(old) as con:
         con.executescript("""
-            DELETE FROM grdb_migrations WHERE identifier LIKE 'v15.1:%' OR identifier LIKE 'v16.1:%';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v15.1:%' OR identifier LIKE 'v16.1:%' OR identifier LIKE 'v16.2:%';
             DELETE FROM gpkg_data_columns WHERE table_name = 'cases' AND constraint_name IS NULL;
+            DROP INDEX cases_status;
+            CREATE INDEX cases_status ON cases(status);
             INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code,
                                           plan_version, assigned_at, ended_at)
               SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version,

@@ -380,9 +380,13 @@ package enum CaseImporter {
         var filing: [DatabaseValue] { CaseImporter.filingPositions.map { values[$0] } }
     }
 
+    /// The plan's own CRS as a case's `source_crs` would name it.
+    static let storedCRS = CRS.cgcs2000.description
+
     /// `status_at` and `assigned_at` stay empty: a case's status holds since its report and its
-    /// filing since its import until either changes (schema step v16.1), and given coordinates are
-    /// kept only when they differ from the stored ones.
+    /// filing since its import until either changes (schema step v16.1), given coordinates are
+    /// kept only when they differ from the stored ones and their CRS only when it is not the
+    /// plan's (v16.2).
     static func stored(
         _ row: CaseReader.Row, _ p: Parsed, _ a: Assignment?, assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> StoredCase {
@@ -395,12 +399,13 @@ package enum CaseImporter {
             status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
         func value(_ text: String?) -> DatabaseValue { text?.databaseValue ?? .null }
         func value(_ number: Double?) -> DatabaseValue { number?.databaseValue ?? .null }
-        // Given coordinates equal to the stored ones (the plan's own CRS) are not stored again.
+        // Given coordinates equal to the stored ones are not stored again, nor the plan's own CRS (v16.2).
         let asGiven = row.sourceX == row.lon && row.sourceY == row.lat
+        let givenIn = row.sourceX == nil || sourceCRS == CaseImporter.storedCRS ? nil : sourceCRS
         let values: [DatabaseValue] = [
             value(p.reportedAt), value(p.channel), value(p.category), p.severity.databaseValue, p.status.rawValue.databaseValue,
             .null, value(p.closedAt), value(p.address), value(row.lon), value(row.lat),
-            value(row.sourceX == nil ? nil : sourceCRS), value(asGiven ? nil : row.sourceX), value(asGiven ? nil : row.sourceY),
+            value(givenIn), value(asGiven ? nil : row.sourceX), value(asGiven ? nil : row.sourceY),
             (row.lon == nil ? "none" : "given").databaseValue, status.rawValue.databaseValue, value(a?.distanceM),
             value(codes[0]), value(codes[1]), value(codes[2]), value(codes[3]),
             gridFid.map { Int64($0).databaseValue } ?? .null, assigner.planVersion.databaseValue, value(p.attributes), now.databaseValue,

@@ -297,7 +297,7 @@ package struct CaseQuery: Sendable {
         }
         if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "from")) }
         if let to { conditions.append("reported_at < ?"); arguments.append(try Clock.requireTime(to, option: "to")) }
-        if let status { conditions.append("status = ?"); arguments.append(status) }
+        if let status { conditions.append("status = ?" + CaseStatus.openTerm([status])); arguments.append(status) }
         if let fid { conditions.append("fid = ?"); arguments.append(fid) }
         if let category {
             if dialect == .sqlite, let end = Self.prefixEnd(category) {

@@ -10,6 +10,16 @@ package enum CaseStatus: String, CaseIterable, Sendable, Codable {
     /// The finished states as an SQL list, for queries on `cases.status`.
     static let finishedSQL = "(" + allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
+    /// The open cases: the condition of the partial index `cases_status` (schema step v16.2).
+    /// SQLite uses a partial index only for a query whose condition has this very term, so a
+    /// question for open statuses adds it, although its own condition already implies it.
+    package static let openSQL = "status NOT IN \(finishedSQL)"
+
+    /// `openSQL` as an extra term of a query for cases in `statuses`, when they are all open.
+    package static func openTerm(_ statuses: [String]) -> String {
+        statuses.allSatisfy { CaseStatus(rawValue: $0)?.isFinished != true } ? " AND \(openSQL)" : ""
+    }
+
     /// A status as incident files write it: the English name in any case, or a common Chinese
     /// word for it (上报, 派单, 办结, …); empty text is `reported`. Nil when it is none of these.
     package init?(text: String) {

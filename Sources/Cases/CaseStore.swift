@@ -70,8 +70,7 @@ package enum CaseStore {
     /// The row ids of the cases in any of `statuses`, oldest report first: a list to work through
     /// in batches (``handlingForChange(_:fids:statuses:skippingLocked:)``).
     package static func fids(_ db: some PlanReader, statuses: [CaseStatus]) throws -> [Int64] {
-        let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return try db.rows("SELECT fid FROM cases WHERE status IN (\(list)) ORDER BY reported_at, fid", []).map { $0[0] }
+        try db.rows("SELECT fid FROM cases WHERE \(inAny(statuses)) ORDER BY reported_at, fid", []).map { $0[0] }
     }
 
     /// Cases in any of `statuses`, oldest report first, locked for this transaction's change of
@@ -92,8 +91,13 @@ package enum CaseStore {
     }
 
     private static func inStatuses(_ statuses: [CaseStatus], _ condition: String = "") -> String {
+        "SELECT \(CaseHandling.columns) FROM cases WHERE \(inAny(statuses))\(condition) ORDER BY reported_at, fid"
+    }
+
+    /// The condition for cases in any of `statuses`; open ones found through the partial index `cases_status`.
+    private static func inAny(_ statuses: [CaseStatus]) -> String {
         let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return "SELECT \(CaseHandling.columns) FROM cases WHERE status IN (\(list))\(condition) ORDER BY reported_at, fid"
+        return "status IN (\(list))" + CaseStatus.openTerm(statuses.map(\.rawValue))
     }
 
     /// Whether a case with external id `caseID` is stored.

@@ -21,9 +21,29 @@ package enum CasesSchema {
     package static let v16_1SparseRows = SchemaMigration(
         "v16.1: a case's status time, filing time and given coordinates stored only when they differ", migrate: v16_1)
 
+    package static let v16_2OpenStatus = SchemaMigration(
+        "v16.2: the status index holds the open cases; a case's source CRS stored only when it is not the plan's", migrate: v16_2)
+
     package static let schema = GridsSchema.schema.adding([
         v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments, v15_1CurrentFiling, v16_1SparseRows,
+        v16_2OpenStatus,
     ])
+
+    /// The index by status is kept for the open cases only (see `CaseIndexes.definitions`), and
+    /// an import leaves `source_crs` empty where the coordinates were given in the plan's own CRS,
+    /// as it leaves `source_x` and `source_y` empty where they repeat `lon` and `lat` (9 bytes a
+    /// case). Rows stored before keep `EPSG:4490`, which says the same. A plan whose indexes a
+    /// killed bulk import set aside gets the new one when that import is resumed.
+    static func v16_2(_ db: Database) throws {
+        if try db.indexes(on: "cases").contains(where: { $0.name == "cases_status" }) {
+            try db.execute(sql: "DROP INDEX cases_status")
+            let d = CaseIndexes.definitions.first { $0.name == "cases_status" }!
+            try db.execute(sql: CaseIndexes.sql(d.name, d.columns, d.condition))
+        }
+        try FieldDomains.describe(
+            db, table: "cases", column: "source_crs",
+            description: "The CRS the coordinates were given in; empty: the plan's own (EPSG:4490), or none were given (located_by)")
+    }
 
     /// What an empty `status_at`, `assigned_at`, `source_x` or `source_y` means, written in the
     /// file's `gpkg_data_columns` for whoever reads it (this machine's GDAL 3.6 does not show it).

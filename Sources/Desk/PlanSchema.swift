@@ -35,6 +35,7 @@ package enum PlanSchema {
         DutySchema.v14_2Moments,
         CasesSchema.v15_1CurrentFiling,
         CasesSchema.v16_1SparseRows,
+        CasesSchema.v16_2OpenStatus,
     ])
 }
 

@@ -24,6 +24,8 @@ struct PlanTable: Sendable, Equatable {
         var name: String
         var columns: [String]
         var unique: Bool
+        /// A partial index's condition (`status NOT IN (…)`), which PostgreSQL reads as SQLite does.
+        var condition: String? = nil
     }
     struct ForeignKey: Sendable, Equatable {
         var columns: [String]
@@ -74,13 +76,18 @@ struct PlanTable: Sendable, Equatable {
             let key = keyed.sorted { $0.0 < $1.0 }.map(\.1)
             let numbers = key.count == 1 && columns.first { $0.name == key[0] }?.declaredType == "INTEGER"
             var indexes: [Index] = []
-            for row in try Row.fetchAll(db, sql: "SELECT name, \"unique\", origin FROM pragma_index_list(?)", arguments: [name]) {
+            for row in try Row.fetchAll(db, sql: "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?)", arguments: [name]) {
                 let origin: String = row[2]
                 guard origin != "pk" else { continue } // the primary key says it already
                 let index: String = row[0]
                 let cols = try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info(?) ORDER BY seqno", arguments: [index])
                 guard !cols.isEmpty else { continue } // an index on an expression: none in gridplan's schema
-                indexes.append(Index(name: index, columns: cols, unique: row[1]))
+                var condition: String?
+                if row[3] as Bool {
+                    let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [index])
+                    condition = sql?.firstRange(of: " WHERE ").map { String(sql![$0.upperBound...]) }
+                }
+                indexes.append(Index(name: index, columns: cols, unique: row[1], condition: condition))
             }
             var keys: [Int: ForeignKey] = [:]
             for row in try Row.fetchAll(

@@ -78,6 +78,7 @@ enum PostGISSchema {
         let partitioned = layout.partitionKey(of: table.name) != nil
         var sql = table.indexes.map { i in
             "CREATE \(i.unique && !partitioned ? "UNIQUE " : "")INDEX \(quoted(i.name)) ON \(t) (\(i.columns.map(quoted).joined(separator: ", ")))"
+                + (i.condition.map { " WHERE \($0)" } ?? "")
         }
         if partitioned, !table.primaryKey.isEmpty {
             sql.append("CREATE INDEX \(quoted("\(table.name)_key")) ON \(t) (\(table.primaryKey.map(quoted).joined(separator: ", ")))")

@@ -27,7 +27,7 @@ extension CaseReports {
                 """
             var arguments: [DatabaseValue] = [bbox.minX, bbox.maxX, bbox.minY, bbox.maxY].map(\.databaseValue)
             if let status {
-                sql += " AND status = ?"
+                sql += " AND status = ?" + CaseStatus.openTerm([status])
                 arguments.append(status.databaseValue)
             }
             // The cell a case falls in: SQLite's CAST truncates (the offsets are never negative),

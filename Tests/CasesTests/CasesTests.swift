@@ -304,7 +304,8 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
                 )!.databaseValues.map(\.description)
             }
         }
-        #expect(try columns("A").enumerated().filter { $0.offset != 3 }.map(\.element) == ["\"EPSG:4490\"", "NULL", "NULL", "NULL", "NULL"])
+        // Given in the plan's own CRS: none of it stored again (v16.2 for the CRS).
+        #expect(try columns("A").enumerated().filter { $0.offset != 3 }.map(\.element) == ["NULL", "NULL", "NULL", "NULL", "NULL"])
         // The DATETIME companion a QGIS user filters on reads the report's moment for an empty status_at.
         let companion = "SELECT status_at_utc = reported_at_utc AND status_at_utc LIKE '2024-03-01T00:00:00.000Z' FROM cases WHERE external_id = 'A'"
         #expect(try store.read { try Bool.fetchOne($0, sql: companion) } == true)
@@ -327,7 +328,7 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
             try String.fetchAll(
                 $0, sql: "SELECT column_name FROM gpkg_data_columns WHERE table_name = 'cases' AND constraint_name IS NULL ORDER BY 1")
         }
-        #expect(described == ["assigned_at", "source_x", "source_y", "status_at"])
+        #expect(described == ["assigned_at", "source_crs", "source_x", "source_y", "status_at"])
     }
 
     /// A re-import keeps the moment of a status it gives again, however that moment was set, and
@@ -497,7 +498,39 @@ extension CaseImportTests {
     /// an index added by a later migration and not listed would be kept up to date row by row.
     @Test func theIndexesSetAsideAreAllOfTheCasesTables() throws {
         let store = try twoUnits(folder)
-        #expect(try indexes(store) == CaseIndexes.definitions.map { "\($0.name): \(CaseIndexes.sql($0.name, $0.columns))" }.sorted())
+        #expect(try indexes(store) == CaseIndexes.definitions.map { "\($0.name): \(CaseIndexes.sql($0.name, $0.columns, $0.condition))" }.sorted())
+    }
+
+    /// The status index holds the open cases only (schema step v16.2), and every question for open
+    /// statuses finds them through it: `cases query --status`, the dispatcher's lists, the map's
+    /// clusters. A finished status is answered too, without it.
+    @Test func theStatusIndexHoldsTheOpenCasesAndServesTheirQuestions() throws {
+        let store = try twoUnits(folder)
+        let statuses = ["reported", "closed", "closed", "dispatched", "feedback", "closed"]
+        let located = points(statuses.indices.map { (Double($0) * 10 + 5, 500) })
+        _ = try importCases(store, folder.write("s.csv", csv(statuses.indices.map { row("S\($0)", located[$0], status: statuses[$0]) })))
+        let entries = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases INDEXED BY cases_status WHERE \(CaseStatus.openSQL)") }
+        #expect(entries == 2)
+        func plan(_ sql: String) throws -> [String] {
+            try store.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+        }
+        for status in ["reported", "dispatched", "closed", "feedback"] {
+            var q = CaseQuery()
+            q.status = status
+            #expect(try q.run(store).map(\.externalID).sorted() == statuses.indices.filter { statuses[$0] == status }.map { "S\($0)" })
+            let (conditions, arguments) = try q.filters(box: nil, .sqlite, rtree: true)
+            let used = try store.read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT fid FROM cases WHERE " + conditions.joined(separator: " AND "),
+                    arguments: StatementArguments(arguments)
+                ).map { $0["detail"] as String }
+            }
+            #expect(used.contains { $0.contains("INDEX cases_status") } == !CaseStatus(rawValue: status)!.isFinished, "\(status): \(used)")
+        }
+        #expect(try store.read { try CaseStore.fids($0, statuses: [.reported, .dispatched]) }.count == 2)
+        #expect(try store.read { try CaseStore.fids($0, statuses: [.closed]) }.count == 3)
+        let open = try plan("SELECT fid FROM cases WHERE status IN ('reported', 'dispatched')" + CaseStatus.openTerm(["reported", "dispatched"]))
+        #expect(open.contains { $0.contains("INDEX cases_status") }, "\(open)")
     }
 
     /// An import of at least `bulkRows` rows drops the cases' secondary indexes while it loads

@@ -84,6 +84,9 @@ def test_every_row_arrives_and_the_geometry_is_the_files(server, full_plan, copi
     assert columns["grids.geom"] == "4490" and columns["cases.geom"] == "4490" and columns["gazetteer.geom"] == "4490"
     gist = {r[0] for r in psql(server, "SELECT tablename FROM pg_indexes WHERE indexdef LIKE '%USING gist%'")}
     assert {"grids", "cases", "people", "gazetteer", "findings", "plan_changes"} <= gist
+    # A partial index stays partial: the status index holds the open cases on the server too.
+    assert psql(server, "SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_status'")[0][0].endswith(
+        "WHERE (status <> ALL (ARRAY['closed'::text, 'feedback'::text]))")
     types = dict(psql(server, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'grids'"))
     assert types["valid_from"] == "date" and types["level"] == "bigint" and types["households"] == "bigint"
     assert psql(server, "SELECT count(*) FROM grids WHERE NOT ST_IsValid(geom)") == [["0"]]
