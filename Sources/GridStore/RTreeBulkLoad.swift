@@ -222,8 +222,8 @@ public enum RTreeBulkLoad {
     }
 
     /// Writes the packed entries (distinct ids) as the whole content of the R-tree `tree`, which
-    /// must be empty; in the caller's transaction. Packed again, in memory, when the tree's nodes
-    /// hold another number of cells than they were packed for.
+    /// must be empty; in the caller's transaction. Packed again, through runs as the first packing
+    /// went, when the tree's nodes hold another number of cells than they were packed for.
     static func write(_ packed: PackedTree, into tree: String, _ db: Database, entriesInMemory: Int = entriesInMemory) throws {
         let nodeBytes = try nodeBytes(of: tree, db), capacity = (nodeBytes - 4) / cellBytes
         guard try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(tree)_rowid\"") == 0 else {
@@ -231,9 +231,12 @@ public enum RTreeBulkLoad {
         }
         var packed = packed
         if capacity != packed.capacity {
-            var entries = try packed.entries.read(0..<packed.entries.count)
-            let tiles = tile(&entries, capacity: capacity)
-            packed = PackedTree(entries: EntryTape(holding: entries), leaves: tiles.map(\.count), capacity: capacity, leafOf: nil)
+            let folder = directory(of: db), count = packed.entries.count
+            let byX = EntryRuns(memoryEntries: entriesInMemory, directory: folder, by: { $0.centerX < $1.centerX })
+            for start in stride(from: 0, to: count, by: EntryTape.block) {
+                for entry in try packed.entries.read(start..<min(start + EntryTape.block, count)) { try byX.append(entry) }
+            }
+            packed = try pack(byX, count: count, capacity: capacity, directory: folder, entriesInMemory: entriesInMemory)
         }
         let writeNode = try db.makeStatement(sql: "INSERT OR REPLACE INTO \"\(tree)_node\" (nodeno, data) VALUES (?, ?)")
         var node = [UInt8](repeating: 0, count: nodeBytes)
