@@ -38,7 +38,7 @@ package enum CasesSchema {
         if try db.indexes(on: "cases").contains(where: { $0.name == "cases_status" }) {
             try db.execute(sql: "DROP INDEX cases_status")
             let d = CaseIndexes.definitions.first { $0.name == "cases_status" }!
-            try db.execute(sql: CaseIndexes.sql(d.name, d.columns, d.condition))
+            try db.sortingOnEveryCore { try db.execute(sql: CaseIndexes.sql(d.name, d.columns, d.condition)) }
         }
         try FieldDomains.describe(
             db, table: "cases", column: "source_crs",
