@@ -81,6 +81,9 @@ def main():
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--hits", type=int, default=1000, help="cases a query box should return, about")
+    parser.add_argument("--open", type=float, default=0.3,
+                        help="the share of open cases (a third reported, two thirds dispatched; the rest closed): 0.3 by default, "
+                             "a few percent in an office's real backlog of years, where the status index pays")
     parser.add_argument("--keep", action="store_true", help="keep the CSV and both files (GBs at 10 M cases) in the work folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-cases-"))
@@ -118,7 +121,7 @@ def measure(args, work):
     minutes = rng.integers(0, 365 * 24 * 60, n)
     categories = rng.choice(["0101", "0102", "0201", "0302", "0405", "0601"], n)
     severities = rng.choice(["ordinary", "important", "major"], n, p=[0.85, 0.12, 0.03])
-    statuses = rng.choice(["reported", "dispatched", "closed"], n, p=[0.1, 0.2, 0.7])
+    statuses = rng.choice(["reported", "dispatched", "closed"], n, p=[args.open / 3, args.open * 2 / 3, 1 - args.open])
     source = work / "backlog.csv"
     base = np.datetime64("2024-01-01T00:00")
     with source.open("w") as f:
