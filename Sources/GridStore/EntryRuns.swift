@@ -186,7 +186,7 @@ final class EntryRuns {
     }
 
     /// Reads one sorted source a block at a time.
-    private struct Cursor {
+    fileprivate struct Cursor {
         let tape: EntryTape?
         var range: Range<Int>
         var block: [RTreeEntry]
@@ -215,5 +215,13 @@ final class EntryRuns {
             defer { position += 1 }
             return block[position]
         }
+    }
+}
+
+extension EntryTape {
+    /// Every entry, in the order written, a block at a time.
+    func forEach(_ body: (RTreeEntry) throws -> Void) throws {
+        var cursor = EntryRuns.Cursor(tape: self, range: 0..<count)
+        while let entry = try cursor.next() { try body(entry) }
     }
 }

@@ -112,17 +112,12 @@ public final class RTreeBeside: @unchecked Sendable {
         self.table = table
         self.entriesInMemory = entriesInMemory
         folder = (plan.path as NSString).deletingLastPathComponent
-        boxesRead = Self.runsByX(entriesInMemory, folder)
+        boxesRead = RTreeBulkLoad.boxRuns(entriesInMemory, folder)
         var config = Configuration()
         config.busyMode = .timeout(plan.lockWait)
         reader = try DatabaseQueue(path: plan.path, configuration: config)
         let pageSize = try reader.read { try Int.fetchOne($0, sql: "PRAGMA main.page_size") } ?? 4096
         capacity = try RTreeBulkLoad.capacity(pageSize: pageSize)
-    }
-
-    /// Empty runs for boxes, to be read sorted by x.
-    private static func runsByX(_ entriesInMemory: Int, _ folder: String) -> EntryRuns {
-        EntryRuns(memoryEntries: entriesInMemory, directory: folder, by: { $0.centerX < $1.centerX })
     }
 
     deinit {
@@ -273,7 +268,7 @@ public final class RTreeBeside: @unchecked Sendable {
                 try db.inTransaction(.deferred) {
                     switch next {
                     case .all:
-                        boxesRead = Self.runsByX(entriesInMemory, folder)
+                        boxesRead = RTreeBulkLoad.boxRuns(entriesInMemory, folder)
                         changed = [:]
                         readThrough = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM main.\"\(table)\"") ?? 0
                         try RTreeBulkLoad.boxes(db, "\(boxes) WHERE geom NOT NULL AND fid <= ? ORDER BY fid", [readThrough]) { entry in
@@ -312,7 +307,7 @@ public final class RTreeBeside: @unchecked Sendable {
         packed = try RTreeBulkLoad.pack(
             boxesRead, count: count, keeping: { changed.index(forKey: $0.id) == nil }, adding: latest, capacity: capacity,
             directory: folder, entriesInMemory: entriesInMemory)
-        boxesRead = Self.runsByX(entriesInMemory, folder)
+        boxesRead = RTreeBulkLoad.boxRuns(entriesInMemory, folder)
         changed = [:]
     }
 }

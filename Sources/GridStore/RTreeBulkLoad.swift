@@ -88,7 +88,7 @@ public enum RTreeBulkLoad {
     /// the caller's transaction.
     public static func fill(_ db: Database, table: String, column: String, entriesInMemory: Int = entriesInMemory) throws {
         let tree = "rtree_\(table)_\(column)", folder = directory(of: db)
-        let byX = EntryRuns(memoryEntries: entriesInMemory, directory: folder, by: { $0.centerX < $1.centerX })
+        let byX = boxRuns(entriesInMemory, folder)
         try boxes(
             db,
             "SELECT rowid, \(column.quotedDatabaseIdentifier) FROM \(table.quotedDatabaseIdentifier) WHERE \(column.quotedDatabaseIdentifier) NOT NULL"
@@ -150,6 +150,11 @@ public enum RTreeBulkLoad {
 
     /// The number of the first leaf of a tree of `count` entries (`_node` numbers the root 1).
     static func firstLeaf(count: Int, capacity: Int) -> Int64 { count > capacity ? 2 : 1 }
+
+    /// Runs ordering boxes by the x of their centres, as ``pack(_:count:keeping:adding:capacity:directory:entriesInMemory:)`` reads them.
+    static func boxRuns(_ entriesInMemory: Int, _ directory: String) -> EntryRuns {
+        EntryRuns(memoryEntries: entriesInMemory, directory: directory, by: { $0.centerX < $1.centerX })
+    }
 
     /// Runs ordering rows' leaves by the rows' ids, for `_rowid`.
     static func leafRuns(_ entriesInMemory: Int, _ directory: String) -> EntryRuns {
@@ -231,12 +236,9 @@ public enum RTreeBulkLoad {
         }
         var packed = packed
         if capacity != packed.capacity {
-            let folder = directory(of: db), count = packed.entries.count
-            let byX = EntryRuns(memoryEntries: entriesInMemory, directory: folder, by: { $0.centerX < $1.centerX })
-            for start in stride(from: 0, to: count, by: EntryTape.block) {
-                for entry in try packed.entries.read(start..<min(start + EntryTape.block, count)) { try byX.append(entry) }
-            }
-            packed = try pack(byX, count: count, capacity: capacity, directory: folder, entriesInMemory: entriesInMemory)
+            let folder = directory(of: db), byX = boxRuns(entriesInMemory, folder)
+            try packed.entries.forEach(byX.append)
+            packed = try pack(byX, count: byX.count, capacity: capacity, directory: folder, entriesInMemory: entriesInMemory)
         }
         let writeNode = try db.makeStatement(sql: "INSERT OR REPLACE INTO \"\(tree)_node\" (nodeno, data) VALUES (?, ?)")
         var node = [UInt8](repeating: 0, count: nodeBytes)

@@ -511,20 +511,17 @@ extension CaseImportTests {
         _ = try importCases(store, folder.write("s.csv", csv(statuses.indices.map { row("S\($0)", located[$0], status: statuses[$0]) })))
         let entries = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases INDEXED BY cases_status WHERE \(CaseStatus.openSQL)") }
         #expect(entries == 2)
-        func plan(_ sql: String) throws -> [String] {
-            try store.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+        func plan(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> [String] {
+            try store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String }
+            }
         }
         for status in ["reported", "dispatched", "closed", "feedback"] {
             var q = CaseQuery()
             q.status = status
             #expect(try q.run(store).map(\.externalID).sorted() == statuses.indices.filter { statuses[$0] == status }.map { "S\($0)" })
             let (conditions, arguments) = try q.filters(box: nil, .sqlite, rtree: true)
-            let used = try store.read { db in
-                try Row.fetchAll(
-                    db, sql: "EXPLAIN QUERY PLAN SELECT fid FROM cases WHERE " + conditions.joined(separator: " AND "),
-                    arguments: StatementArguments(arguments)
-                ).map { $0["detail"] as String }
-            }
+            let used = try plan("SELECT fid FROM cases WHERE " + conditions.joined(separator: " AND "), arguments)
             #expect(used.contains { $0.contains("INDEX cases_status") } == !CaseStatus(rawValue: status)!.isFinished, "\(status): \(used)")
         }
         #expect(try store.read { try CaseStore.fids($0, statuses: [.reported, .dispatched]) }.count == 2)
