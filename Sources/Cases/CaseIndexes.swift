@@ -17,20 +17,29 @@ import GridStore
 /// GDAL and QGIS then do not list). The unique index on the case's id,
 /// which an import needs to find a case it updates, is never set aside.
 package enum CaseIndexes {
-    /// Names and columns, as schema v3 creates them, and the condition of a partial index: since
-    /// step v16.2 `cases_status` holds only the open cases, the ones a status is asked of (an office's
-    /// finished cases, most of a backlog, are asked by time or grid). At 1 M cases of which 70 %
-    /// are closed it takes 6 bytes a case instead of 16.
-    static let definitions: [(name: String, columns: String, condition: String?)] = [
-        ("cases_unit", "unit_code", nil), ("cases_area", "area_code", nil), ("cases_community", "community_code", nil),
-        ("cases_street", "street_code", nil), ("cases_reported", "reported_at", nil), ("cases_status", "status", CaseStatus.openSQL),
-        ("cases_category", "category", nil),
+    /// One of the indexes: its name, its columns, and the condition of a partial index.
+    struct Definition {
+        let name: String, columns: String
+        var condition: String? = nil
+
+        /// The statement that makes it, as SQLite keeps it in `sqlite_master`.
+        var sql: String { "CREATE INDEX \(name) ON cases(\(columns))" + (condition.map { " WHERE \($0)" } ?? "") }
+    }
+
+    /// The indexes as schema v3 creates them, but for `cases_status`: since step v16.2 it holds
+    /// only the open cases, the ones a status is asked of (an office's finished cases, most of a
+    /// backlog, are asked by time or grid). At 1 M cases of which 70 % are closed it takes 6 bytes
+    /// a case instead of 16.
+    static let definitions: [Definition] = [
+        Definition(name: "cases_unit", columns: "unit_code"), Definition(name: "cases_area", columns: "area_code"),
+        Definition(name: "cases_community", columns: "community_code"), Definition(name: "cases_street", columns: "street_code"),
+        Definition(name: "cases_reported", columns: "reported_at"),
+        Definition(name: "cases_status", columns: "status", condition: CaseStatus.openSQL),
+        Definition(name: "cases_category", columns: "category"),
     ]
 
-    /// The statement that makes each index, as SQLite keeps it in `sqlite_master`.
-    static func sql(_ name: String, _ columns: String, _ condition: String? = nil) -> String {
-        "CREATE INDEX \(name) ON cases(\(columns))" + (condition.map { " WHERE \($0)" } ?? "")
-    }
+    /// The definition named `name`.
+    static func definition(_ name: String) -> Definition { definitions.first { $0.name == name }! }
 
     /// An import sets the indexes aside when it brings at least this many rows and at least as
     /// many as the store holds (rebuilding costs in proportion to all the rows).
@@ -70,7 +79,7 @@ package enum CaseIndexes {
             try db.sortingOnEveryCore {
                 for (k, d) in missing.enumerated() {
                     try building?(k + 1, missing.count)
-                    try db.execute(sql: sql(d.name, d.columns, d.condition))
+                    try db.execute(sql: d.sql)
                 }
             }
         }

@@ -37,8 +37,7 @@ package enum CasesSchema {
     static func v16_2(_ db: Database) throws {
         if try db.indexes(on: "cases").contains(where: { $0.name == "cases_status" }) {
             try db.execute(sql: "DROP INDEX cases_status")
-            let d = CaseIndexes.definitions.first { $0.name == "cases_status" }!
-            try db.sortingOnEveryCore { try db.execute(sql: CaseIndexes.sql(d.name, d.columns, d.condition)) }
+            try db.sortingOnEveryCore { try db.execute(sql: CaseIndexes.definition("cases_status").sql) }
         }
         try FieldDomains.describe(
             db, table: "cases", column: "source_crs",
