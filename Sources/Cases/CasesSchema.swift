@@ -21,8 +21,11 @@ package enum CasesSchema {
     package static let v16_1SparseRows = SchemaMigration(
         "v16.1: a case's status time, filing time and given coordinates stored only when they differ", migrate: v16_1)
 
+    /// On a server only the index changes: `copy` leaves out the descriptions (`gpkg_data_columns`),
+    /// and rows stored there keep their source CRS as a file's do.
     package static let v16_2OpenStatus = SchemaMigration(
-        "v16.2: the status index holds the open cases; a case's source CRS stored only when it is not the plan's", migrate: v16_2)
+        "v16.2: the status index holds the open cases; a case's source CRS stored only when it is not the plan's",
+        onServer: ["DROP INDEX IF EXISTS cases_status", CaseIndexes.definition("cases_status").sql], migrate: v16_2)
 
     package static let schema = GridsSchema.schema.adding([
         v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments, v15_1CurrentFiling, v16_1SparseRows,

@@ -32,6 +32,8 @@ extension MessageCatalogue {
         copy it again from its GeoPackage with this gridplan (`gridplan copy --replace`) ⇒ 请用本版 gridplan 从其 GeoPackage 重新复制（`gridplan copy --replace`）
         the plan there was copied by a newer gridplan (schema step '%1') ⇒ 那里的规划由较新的 gridplan 复制（结构步骤“%1”）
         use that gridplan, or copy the plan to a GeoPackage and open it there ⇒ 请使用那个版本的 gridplan，或把规划复制到 GeoPackage 后再打开
+        the plan there lacks the schema step '%1' and it could not be taken in place: %2 ⇒ 那里的规划缺少结构步骤“%1”，且无法就地补上：%2
+        open it once with this gridplan on the primary server, as a role that may change its tables (a replica follows) ⇒ 请在主服务器上以可修改其表的角色用本版 gridplan 打开一次（副本会随之更新）
         the database has no PostGIS geometry type ⇒ 数据库中没有 PostGIS 的 geometry 类型
         a statement has %1 placeholders and %2 values (a bug in gridplan): %3 ⇒ 语句有 %1 个占位符却有 %2 个值（gridplan 的缺陷）：%3
         %1 values for the %2 columns of %3 (a bug in gridplan) ⇒ %3 有 %2 列，却给了 %1 个值（gridplan 的缺陷）

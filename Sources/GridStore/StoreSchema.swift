@@ -5,9 +5,14 @@ public import GRDB
 public struct SchemaMigration: Sendable {
     public let identifier: String
     public let migrate: @Sendable (Database) throws -> Void
+    /// The same step for a plan on a PostgreSQL server, as statements PostgreSQL runs where the
+    /// plan lies; nil when the step cannot be taken there (it rewrites rows in SQLite's terms, or
+    /// makes tables): such a plan is copied again instead. A step that only changes indexes can.
+    public let onServer: [String]?
 
-    public init(_ identifier: String, migrate: @escaping @Sendable (Database) throws -> Void) {
+    public init(_ identifier: String, onServer: [String]? = nil, migrate: @escaping @Sendable (Database) throws -> Void) {
         self.identifier = identifier
+        self.onServer = onServer
         self.migrate = migrate
     }
 }

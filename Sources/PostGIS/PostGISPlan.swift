@@ -40,8 +40,9 @@ public final class PostGISPlan: WritablePlanStore {
     }
 
     /// Connects and checks that the database holds a plan with exactly `steps`, the schema
-    /// steps of this release (a plan copied by another release has other columns).
-    public static func open(_ url: PostgresURL, steps: [String]) async throws -> PostGISPlan {
+    /// steps of this release (a plan copied by another release has other columns); steps it
+    /// lacks that can be taken on the server are taken there first (``ServerSteps``).
+    public static func open(_ url: PostgresURL, steps: [SchemaMigration]) async throws -> PostGISPlan {
         let session = try await PostgresSession.open(url, creatingPostGIS: false)
         do {
             guard try await PostGISCopy.holdsPlan(session) else {
@@ -49,18 +50,7 @@ public final class PostGISPlan: WritablePlanStore {
                     .notFound, "the database holds no gridplan plan (no grdb_migrations table)", source: .file(url.description),
                     hint: "put one there with `gridplan copy --from plan.gpkg --to \(url.description)`")
             }
-            var theirs: [String] = []
-            try await session.rows("SELECT identifier FROM grdb_migrations") { theirs.append($0[0] ?? "") }
-            if let missing = steps.first(where: { !theirs.contains($0) }) {
-                throw GridplanError(
-                    .unsupported, "the plan there was copied by an older gridplan (it lacks the schema step '\(missing)')",
-                    source: .file(url.description), hint: "copy it again from its GeoPackage with this gridplan (`gridplan copy --replace`)")
-            }
-            if let extra = theirs.first(where: { !steps.contains($0) }) {
-                throw GridplanError(
-                    .unsupported, "the plan there was copied by a newer gridplan (schema step '\(extra)')", source: .file(url.description),
-                    hint: "use that gridplan, or copy the plan to a GeoPackage and open it there")
-            }
+            try await ServerSteps.take(steps, session: session)
             var oid: UInt32? = nil
             try await session.rows("SELECT oid::text FROM pg_type WHERE typname = 'geometry'") { oid = $0[0].flatMap { UInt32($0) } }
             guard let oid else { throw GridplanError(.unsupported, "the database has no PostGIS geometry type", source: .file(url.description)) }
@@ -72,7 +62,7 @@ public final class PostGISPlan: WritablePlanStore {
     }
 
     /// ``open(_:steps:)`` for a caller outside Swift concurrency (a synchronous command), waiting on its thread.
-    public static func openWaiting(_ url: PostgresURL, steps: [String]) throws -> PostGISPlan {
+    public static func openWaiting(_ url: PostgresURL, steps: [SchemaMigration]) throws -> PostGISPlan {
         try blocking { try await open(url, steps: steps) }
     }
 

@@ -90,7 +90,7 @@ func shownLocation(_ path: String) -> String {
 
 /// A connection to the plan on the server at `address`, checked to have this release's schema.
 func openServerPlan(_ address: String) throws -> PostGISPlan {
-    try PostGISPlan.openWaiting(try PostgresURL(parsing: address), steps: PlanSchema.schema.migrations.map(\.identifier))
+    try PostGISPlan.openWaiting(try PostgresURL(parsing: address), steps: PlanSchema.schema.migrations)
 }
 
 private func closeServerPlan(_ plan: any PlanStore) {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PSQL, ROOT, free_port, psql
+from conftest import PSQL, ROOT, database, free_port, psql, server_lines
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
@@ -308,3 +308,54 @@ def test_connection_failures_name_the_server_without_the_password(gridplan, serv
     for args in [["summary"], ["gazetteer", "search", "海滨"]]:
         reader = gridplan(*args, "--db", f"postgresql://gridplan:s3cret@127.0.0.1:{port}/gridplan", check=False)
         assert reader.returncode == 2 and "password authentication failed" in reader.stderr and "s3cret" not in reader.stderr
+
+
+def test_a_plan_copied_by_the_release_before_takes_the_new_step_where_it_lies(gridplan, server, full_plan, tmp_path):
+    """Schema step v16.2 only changes the status index, so a plan the release before it copied to the server (no
+    step recorded, the index of every case) takes the step where it lies the first time this gridplan opens it,
+    plain or split by county, and then answers as the file does. A plan lacking a step the server cannot take
+    (v16.1 rewrites rows) is refused as before and left as it was; a read-only role cannot take the step and is
+    told where to, the plan left as it was."""
+    _, folder, port = server
+    step = "v16.2:%"
+    older = "DROP INDEX cases_status; CREATE INDEX cases_status ON cases (status); DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.2:%'"
+    status_indexes = ("SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_status' OR "
+                      "(tablename LIKE 'cases\\_%' AND indexdef LIKE '%(status)%') ORDER BY indexname")
+    query = ["cases", "query", "--status", "dispatched", "--format", "csv"]
+    for name, layout in [("older_plain", []), ("older_split", ["--partition-by", "county"])]:
+        url = database(server, name)
+        gridplan("copy", "--from", full_plan, "--to", url, *layout)
+        server_lines(server, url, older)
+        assert server_lines(server, url, f"SELECT count(*) FROM grdb_migrations WHERE identifier LIKE '{step}'") == ["0"]
+        assert not any("WHERE" in d for d in server_lines(server, url, status_indexes))
+        answer = gridplan(*query, "--db", url).stdout
+        assert answer == gridplan(*query, "--db", full_plan).stdout and len(answer.splitlines()) > 100, name
+        assert server_lines(server, url, f"SELECT count(*) FROM grdb_migrations WHERE identifier LIKE '{step}'") == ["1"]
+        indexes = server_lines(server, url, status_indexes)
+        assert len(indexes) == (1 if not layout else 3) and all("WHERE" in d and "'closed'" in d for d in indexes), indexes
+        # Opened again, nothing more to take.
+        gridplan("summary", "--db", url)
+        assert server_lines(server, url, "SELECT count(*) FROM grdb_migrations") == \
+            [str(len(sqlite3.connect(full_plan).execute("SELECT * FROM grdb_migrations").fetchall()))]
+
+    url = database(server, "older_rows")
+    gridplan("copy", "--from", full_plan, "--to", url)
+    server_lines(server, url, older + "; DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.1:%'")
+    refused = gridplan("summary", "--db", url, check=False)
+    assert refused.returncode == 2 and "older gridplan" in refused.stderr and "v16.1" in refused.stderr, refused.stderr
+    assert not any("WHERE" in d for d in server_lines(server, url, status_indexes))
+
+    url = database(server, "older_readonly")
+    gridplan("copy", "--from", full_plan, "--to", url)
+    server_lines(server, url, older + "; DROP ROLE IF EXISTS stepreader; CREATE ROLE stepreader LOGIN; "
+                 "ALTER ROLE stepreader SET default_transaction_read_only = on; "
+                 "GRANT USAGE ON SCHEMA public TO stepreader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO stepreader")
+    refused = gridplan("summary", "--db", f"PG:host={folder} port={port} dbname=older_readonly user=stepreader", check=False)
+    assert refused.returncode == 2 and "could not be taken in place" in refused.stderr and "primary" in refused.stderr, refused.stderr
+    assert server_lines(server, url, f"SELECT count(*) FROM grdb_migrations WHERE identifier LIKE '{step}'") == ["0"]
+    assert not any("WHERE" in d for d in server_lines(server, url, status_indexes))
+    # Copying out takes the step too (the owner may).
+    back = tmp_path / "back.gpkg"
+    gridplan("copy", "--from", url, "--to", back)
+    assert server_lines(server, url, f"SELECT count(*) FROM grdb_migrations WHERE identifier LIKE '{step}'") == ["1"]
+    assert gridplan(*query, "--db", back).stdout == gridplan(*query, "--db", full_plan).stdout
