@@ -8,13 +8,16 @@ extension PostGISCopy {
     /// Copies the plan in the database of `session` into `plan`, a GeoPackage just made by this
     /// gridplan's schema (the caller writes it under a temporary name and renames it when this
     /// returns). The database is read in one read-only transaction: one moment of it, whoever
-    /// writes meanwhile. The database's schema steps must be this gridplan's.
+    /// writes meanwhile. The database's schema steps must be this gridplan's, `steps`: those it lacks
+    /// are first taken where the plan lies when they can be (``ServerSteps``), as opening it does.
     public static func restore(
-        from session: PostgresSession, into plan: GeoPackage, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        from session: PostgresSession, into plan: GeoPackage, steps schema: [SchemaMigration],
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> Report {
         guard try await holdsPlan(session) else {
             throw GridplanError(.notFound, "the database holds no gridplan plan (no grdb_migrations table)", source: .file(session.url.description))
         }
+        try await ServerSteps.take(schema, session: session)
         var (tables, steps) = try plan.read { db in
             (try PlanTable.read(db), try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"))
         }

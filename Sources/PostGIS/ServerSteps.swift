@@ -6,14 +6,13 @@ import PostgresNIO
 /// upgrades it: the steps the server lacks are taken in place when each has a server form
 /// (``SchemaMigration/onServer``) and they are this release's last ones; otherwise the plan must be
 /// copied again, and the error says so.
-public enum ServerSteps {
+enum ServerSteps {
     /// Takes the steps of `steps` the plan in `session`'s database lacks, in one transaction, and
     /// records them. Two gridplans opening the plan at once take turns: the second finds the steps
     /// taken. Throws when the plan has a step this release does not know, lacks one with no server
     /// form, or the connection cannot change the schema (a read-only role, a streaming replica).
-    /// A database with no plan is left to the caller to refuse.
-    public static func take(_ steps: [SchemaMigration], session: PostgresSession) async throws {
-        guard try await PostGISCopy.holdsPlan(session) else { return }
+    /// The caller has checked that the database holds a plan.
+    static func take(_ steps: [SchemaMigration], session: PostgresSession) async throws {
         let theirs = try await recorded(session)
         try check(theirs, against: steps, session: session)
         guard steps.contains(where: { !theirs.contains($0.identifier) }) else { return }
@@ -41,7 +40,7 @@ public enum ServerSteps {
     }
 
     /// The steps the plan in the database has taken.
-    static func recorded(_ session: PostgresSession) async throws -> Set<String> {
+    private static func recorded(_ session: PostgresSession) async throws -> Set<String> {
         var theirs: Set<String> = []
         try await session.rows("SELECT identifier FROM grdb_migrations") { theirs.insert($0[0] ?? "") }
         return theirs

@@ -156,11 +156,9 @@ struct CopyCommand: AsyncParsableCommand {
 
     /// Fills a new plan at `path` from the server; the plan is closed (its log folded in) when this returns.
     private func restore(from session: PostgresSession, into path: String) async throws -> PostGISCopy.Report {
-        // A plan copied by an earlier release takes the steps it can where it lies, as opening it does.
-        try await ServerSteps.take(PlanSchema.schema.migrations, session: session)
         let plan = try GeoPackage.plan(path: path, create: true)
         let (line, progress) = Self.progressLine()
-        let report = try await PostGISCopy.restore(from: session, into: plan, progress: progress)
+        let report = try await PostGISCopy.restore(from: session, into: plan, steps: PlanSchema.schema.migrations, progress: progress)
         line.finish()
         try GazetteerImporter.rebuildSearchIndex(in: plan)
         return report
