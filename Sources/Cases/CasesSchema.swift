@@ -25,7 +25,7 @@ package enum CasesSchema {
     /// and rows stored there keep their source CRS as a file's do.
     package static let v16_2OpenStatus = SchemaMigration(
         "v16.2: the status index holds the open cases; a case's source CRS stored only when it is not the plan's",
-        onServer: ["DROP INDEX IF EXISTS cases_status", CaseIndexes.definition("cases_status").sql], migrate: v16_2)
+        onServer: ["DROP INDEX IF EXISTS cases_status", CaseIndexes.openStatus.sql], migrate: v16_2)
 
     package static let schema = GridsSchema.schema.adding([
         v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments, v15_1CurrentFiling, v16_1SparseRows,
@@ -40,7 +40,7 @@ package enum CasesSchema {
     static func v16_2(_ db: Database) throws {
         if try db.indexes(on: "cases").contains(where: { $0.name == "cases_status" }) {
             try db.execute(sql: "DROP INDEX cases_status")
-            try db.sortingOnEveryCore { try db.execute(sql: CaseIndexes.definition("cases_status").sql) }
+            try db.sortingOnEveryCore { try db.execute(sql: CaseIndexes.openStatus.sql) }
         }
         try FieldDomains.describe(
             db, table: "cases", column: "source_crs",

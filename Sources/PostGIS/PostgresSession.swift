@@ -71,7 +71,7 @@ public final class PostgresSession: Sendable {
             throw error
         } catch {
             // A server that stops while we ask (a restart) says nothing about PostGIS.
-            if connection.isClosed || (error as? GridplanError)?.hint == Self.lostHint { throw error }
+            if connection.isClosed || Self.isLost(error) { throw error }
             try? await session.close()
             throw GridplanError(
                 .unsupported, "the database has no PostGIS and this user cannot add it: \(error)", source: .file(url.description),
@@ -220,6 +220,10 @@ public final class PostgresSession: Sendable {
 
     private static let lostHint: Wording =
         "the server stopped or restarted; what this command had not committed was rolled back: run it again when the server is up"
+
+    /// Whether `error` (as ``failure(_:url:doing:)`` makes it) says the connection was lost, not
+    /// that the server refused a statement: the caller then reports it as it is.
+    static func isLost(_ error: any Error) -> Bool { (error as? GridplanError)?.hint == lostHint }
 
     /// A PostgresNIO error as a gridplan error: what the server said, or why it could not be reached.
     static func failure(_ error: any Error, url: PostgresURL, doing: String) -> GridplanError {

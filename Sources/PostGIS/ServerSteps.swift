@@ -11,7 +11,8 @@ enum ServerSteps {
     /// records them. Two gridplans opening the plan at once take turns: the second finds the steps
     /// taken. Throws when the plan has a step this release does not know, lacks one with no server
     /// form, or the connection cannot change the schema (a read-only role, a streaming replica).
-    /// The caller has checked that the database holds a plan.
+    /// A connection lost on the way is reported as such, the steps not taken. The caller has checked
+    /// that the database holds a plan.
     static func take(_ steps: [SchemaMigration], session: PostgresSession) async throws {
         let theirs = try await recorded(session)
         try check(theirs, against: steps, session: session)
@@ -29,6 +30,11 @@ enum ServerSteps {
             }
             try await session.execute("COMMIT")
         } catch {
+            // A lost connection is not a refusal: the server rolled the steps back, and the error says what happened.
+            if session.isClosed || PostgresSession.isLost(error) {
+                await session.abandon()
+                throw error
+            }
             try? await session.execute("ROLLBACK")
             let missing = steps.first { !theirs.contains($0.identifier) }!.identifier
             let reason: Wording = (error as? GridplanError)?.message ?? "\(error)"

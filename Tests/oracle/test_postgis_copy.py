@@ -359,3 +359,42 @@ def test_a_plan_copied_by_the_release_before_takes_the_new_step_where_it_lies(gr
     gridplan("copy", "--from", url, "--to", back)
     assert server_lines(server, url, f"SELECT count(*) FROM grdb_migrations WHERE identifier LIKE '{step}'") == ["1"]
     assert gridplan(*query, "--db", back).stdout == gridplan(*query, "--db", full_plan).stdout
+
+
+def test_a_connection_lost_while_the_step_is_taken_is_reported_as_lost(gridplan_binary, gridplan, server, full_plan):
+    """The server cuts gridplan's connection while it waits to take the schema step (another session holds the
+    migrations table): the command says the connection was lost and to run it again, not that the step cannot be
+    taken where the plan lies; the step is not taken, and the next opening takes it."""
+    _, folder, port = server
+    url = database(server, "older_lost")
+    gridplan("copy", "--from", full_plan, "--to", url)
+    server_lines(server, url, "DROP INDEX cases_status; CREATE INDEX cases_status ON cases (status); "
+                 "DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.2:%'")
+    holder = subprocess.Popen([PSQL, "-X", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", "older_lost", "-c",
+                               "BEGIN; LOCK TABLE grdb_migrations IN EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    taker = None
+    try:
+        waiting = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LOCK TABLE grdb_migrations%' AND wait_event_type = 'Lock'"
+        deadline = time.time() + 20
+        while time.time() < deadline and not server_lines(server, url, "SELECT 1 FROM pg_locks l JOIN pg_class c "
+                                                          "ON c.oid = l.relation WHERE c.relname = 'grdb_migrations' AND l.granted"):
+            time.sleep(0.1)
+        taker = subprocess.Popen([gridplan_binary, "summary", "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        pids = []
+        while time.time() < deadline and not pids:
+            pids = server_lines(server, url, waiting)
+            time.sleep(0.1)
+        assert pids, "gridplan never waited for the migrations table"
+        server_lines(server, url, f"SELECT pg_terminate_backend({pids[0]})")
+        _, err = taker.communicate(timeout=30)
+        assert taker.returncode == 2 and "terminating connection" in err and "run it again" in err and "in place" not in err, err
+    finally:
+        holder.kill()
+        holder.wait()
+        if taker and taker.poll() is None:
+            taker.kill()
+    server_lines(server, url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid != pg_backend_pid()")
+    assert server_lines(server, url, "SELECT count(*) FROM grdb_migrations WHERE identifier LIKE 'v16.2:%'") == ["0"]
+    gridplan("summary", "--db", url)
+    assert server_lines(server, url, "SELECT count(*) FROM grdb_migrations WHERE identifier LIKE 'v16.2:%'") == ["1"]
