@@ -227,7 +227,7 @@ def measure(args, work):
 def page_costs(db):
     """The first 20 cases of lists filtered by status, category and grid, each checked against the same list in full."""
     con = sqlite3.connect(db)
-    unit = con.execute("SELECT unit_code FROM cases WHERE unit_code IS NOT NULL GROUP BY 1 ORDER BY count(*), 1").fetchall()
+    unit = con.execute("SELECT unit_code FROM cases_with_grids WHERE unit_code IS NOT NULL GROUP BY 1 ORDER BY count(*), 1").fetchall()
     con.close()
     rows = []
     for args in (["--status", "reported"], ["--status", "closed"], ["--category", "0405"], ["--grid", unit[len(unit) // 2][0]]):
@@ -257,7 +257,7 @@ def export_costs(db, work):
         if result.returncode != 0:
             sys.exit(f"cases query --format {fmt} failed:\n{result.stderr}")
         rows.append((f"gridplan cases query --format {fmt}", seconds, int(result.stderr.strip().splitlines()[-1]) / 1024, ours.stat().st_size / 1e6))
-        _, seconds, mb = timed("ogr2ogr", "-f", driver, theirs, db, "-sql", f"SELECT {geometry}{columns} FROM cases ORDER BY reported_at, fid")
+        _, seconds, mb = timed("ogr2ogr", "-f", driver, theirs, db, "-sql", f"SELECT {geometry}{columns} FROM cases_with_grids ORDER BY reported_at, fid")
         rows.append((f"ogr2ogr -f {driver}", seconds, mb, theirs.stat().st_size / 1e6))
     with (work / "export.csv").open() as a, (work / "export-ogr.csv").open() as b:
         for n, (x, y) in enumerate(zip(a, b)):
@@ -285,25 +285,45 @@ def small_import_cost(db, work, minx, miny, maxx, maxy):
 
 def upgrade_cost(db, work):
     """The plan as a gridplan before schema step v15.1 kept it (the same cases; each one's filing also as the open
-    entry of case_assignments, no assigned_at, the UTC columns not yet added back, no steps v16.1 and v16.2, the status index
-    of every case), then the seconds and peak memory
+    entry of case_assignments, no assigned_at, the UTC columns not yet added back, no steps v16.1, v16.2 and v17, the status
+    index of every case, each case's codes on its row with an index for each level), then the seconds and peak memory
     of the first command that opens it (which upgrades it) and of the same command again."""
     old = work / "before-v15.1.gpkg"
     with sqlite3.connect(db) as con:
         con.execute("VACUUM INTO ?", (str(old),))
     with sqlite3.connect(old) as con:
         con.executescript("""
-            DELETE FROM grdb_migrations WHERE identifier LIKE 'v15.1:%' OR identifier LIKE 'v16.1:%' OR identifier LIKE 'v16.2:%';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v15.1:%' OR identifier LIKE 'v16.1:%' OR identifier LIKE 'v16.2:%'
+              OR identifier LIKE 'v17:%';
             DELETE FROM gpkg_data_columns WHERE table_name = 'cases' AND constraint_name IS NULL;
             DROP INDEX cases_status;
             CREATE INDEX cases_status ON cases(status);
+            DROP VIEW cases_with_grids;
+            DELETE FROM gpkg_geometry_columns WHERE table_name = 'cases_with_grids';
+            DELETE FROM gpkg_contents WHERE table_name = 'cases_with_grids';
+            DROP INDEX cases_filing;
+            ALTER TABLE cases DROP COLUMN reported_at_utc;
+            ALTER TABLE cases DROP COLUMN status_at_utc;
+            ALTER TABLE cases DROP COLUMN closed_at_utc;
+            ALTER TABLE cases ADD COLUMN unit_code TEXT;
+            ALTER TABLE cases ADD COLUMN area_code TEXT;
+            ALTER TABLE cases ADD COLUMN community_code TEXT;
+            ALTER TABLE cases ADD COLUMN street_code TEXT;
+            ALTER TABLE cases ADD COLUMN grid_fid INTEGER;
+            ALTER TABLE cases ADD COLUMN plan_version INTEGER;
+            UPDATE cases SET (unit_code, area_code, community_code, street_code, grid_fid, plan_version) =
+              (SELECT unit_code, area_code, community_code, street_code, grid_fid, plan_version FROM internal_case_filings f
+               WHERE f.id = cases.filing);
+            ALTER TABLE cases DROP COLUMN filing;
+            DROP TABLE internal_case_filings;
+            CREATE INDEX cases_unit ON cases(unit_code);
+            CREATE INDEX cases_area ON cases(area_code);
+            CREATE INDEX cases_community ON cases(community_code);
+            CREATE INDEX cases_street ON cases(street_code);
             INSERT INTO case_assignments (case_fid, assign_status, unit_code, area_code, community_code, street_code,
                                           plan_version, assigned_at, ended_at)
               SELECT fid, assign_status, unit_code, area_code, community_code, street_code, plan_version,
                      coalesce(assigned_at, imported_at), NULL FROM cases;
-            ALTER TABLE cases DROP COLUMN reported_at_utc;
-            ALTER TABLE cases DROP COLUMN status_at_utc;
-            ALTER TABLE cases DROP COLUMN closed_at_utc;
             ALTER TABLE cases DROP COLUMN assigned_at;
         """)
     figures = {}
@@ -321,14 +341,14 @@ def index_costs(db):
 
     def middling(column):
         """A value of `column` with a median number of cases."""
-        values = con.execute(f"SELECT {column} FROM cases WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY count(*), 1").fetchall()
+        values = con.execute(f"SELECT {column} FROM cases_with_grids WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY count(*), 1").fetchall()
         return values[len(values) // 2][0]
 
     questions = [
-        ("cases_unit", ["--grid", middling("unit_code")], "--grid (a unit)"),
-        ("cases_area", ["--grid", middling("area_code")], "--grid (an area)"),
-        ("cases_community", ["--grid", middling("community_code")], "--grid (a community)"),
-        ("cases_street", ["--grid", middling("street_code")], "--grid (a street)"),
+        ("cases_filing", ["--grid", middling("unit_code")], "--grid (a unit)"),
+        ("cases_filing", ["--grid", middling("area_code")], "--grid (an area)"),
+        ("cases_filing", ["--grid", middling("community_code")], "--grid (a community)"),
+        ("cases_filing", ["--grid", middling("street_code")], "--grid (a street)"),
         ("cases_reported", ["--from", "2024-03-01", "--to", "2024-03-08"], "--from 2024-03-01 --to 2024-03-08"),
         ("cases_status", ["--status", "reported"], "--status reported"),
         ("cases_category", ["--category", "04"], "--category 04"),

@@ -19,6 +19,7 @@ enum CaseHistory {
         """
     }
 
-    /// One case's filing ended: arguments (moment, fid).
-    static let endOne = ending(from: "cases c", where: "c.fid = ?")
+    /// One case's filing ended, in a GeoPackage (its codes read through ``CaseFilings/view``):
+    /// arguments (moment, fid).
+    static let endOne = ending(from: "\(CaseFilings.view) c", where: "c.fid = ?")
 }

@@ -370,6 +370,13 @@ package enum CaseImporter {
     /// Where the columns of a filing (``CaseHistory/filing``) are in ``storedColumns``.
     static let filingPositions = CaseHistory.filing.map(position(of:))
 
+    /// A GeoPackage's row of a case: the values of ``storedColumns`` at these positions, then its
+    /// filing's id (the columns of ``CaseFilings``, at ``filedPositions``, are kept once for all
+    /// cases that share them).
+    static let rowPositions = storedColumns.indices.filter { !CaseFilings.columns.contains(storedColumns[$0].name) }
+    static let filedPositions = CaseFilings.columns.map(position(of:))
+    static let fileColumns = ["geom", "external_id"] + rowPositions.map { storedColumns[$0].name } + ["filing"]
+
     /// A case's row as an import stores it: its id and point, and the values of ``storedColumns``.
     struct StoredCase: Sendable {
         var id: String
@@ -378,6 +385,9 @@ package enum CaseImporter {
 
         /// Its filing, in the order of ``CaseHistory/filing``.
         var filing: [DatabaseValue] { CaseImporter.filingPositions.map { values[$0] } }
+
+        /// Its filing as a GeoPackage keeps it, in the order of ``CaseFilings/columns``.
+        var filed: [DatabaseValue] { CaseImporter.filedPositions.map { values[$0] } }
     }
 
     /// The plan's own CRS as a case's `source_crs` would name it.
@@ -440,7 +450,7 @@ package enum CaseImporter {
     /// so an empty `assigned_at` is written out); one that changes it begins a filing now. So with
     /// the status: the stored `status_at` stays when the status does, and is now when it changes.
     static func upsert(_ db: Database, _ cases: [StoredCase], now: String) throws -> UpsertOutcome {
-        let columns = ["geom", "external_id"] + storedColumns.map(\.name)
+        let columns = fileColumns
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         func insert(_ rows: Int) throws -> Statement {
             let rowsSQL = Array(repeating: row, count: rows).joined(separator: ", ")
@@ -448,11 +458,12 @@ package enum CaseImporter {
         }
         let find = try db.cachedStatement(
             sql:
-                "SELECT fid, coalesce(assigned_at, imported_at) AS since, status, status_at, \(CaseHistory.filing.joined(separator: ", ")) FROM cases WHERE external_id = ?"
+                "SELECT fid, coalesce(assigned_at, imported_at) AS since, status, status_at, \(CaseHistory.filing.joined(separator: ", ")) FROM \(CaseFilings.view) WHERE external_id = ?"
         )
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
+        let filings = try CaseFilings.lookup(db)
         let moment = now.databaseValue
         var lastFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
         var outcome = UpsertOutcome(firstFid: lastFid)
@@ -465,7 +476,8 @@ package enum CaseImporter {
                 for c in part {
                     try binding.bind(c.geometry)
                     try binding.bind(c.id.databaseValue)
-                    for value in c.values { try binding.bind(value) }
+                    for p in rowPositions { try binding.bind(c.values[p]) }
+                    try binding.bind(try filings.id(c.filed).databaseValue)
                 }
             }
             let added = db.changesCount
@@ -491,7 +503,8 @@ package enum CaseImporter {
                 // changed, by a dispatch or an earlier import); a new one holds from now.
                 let sameStatus = (existing["status"] as DatabaseValue) == stored[statusColumn]
                 stored[statusAtColumn] = sameStatus ? existing["status_at"] : moment
-                try update.run(binding: [c.geometry], stored, [caseFid.databaseValue])
+                try update.run(
+                    binding: [c.geometry], rowPositions.map { stored[$0] }, [try filings.id(c.filed).databaseValue, caseFid.databaseValue])
                 outcome.updated += 1
                 outcome.updatedFids.append(caseFid)
             }

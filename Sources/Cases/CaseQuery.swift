@@ -192,7 +192,9 @@ package struct CaseQuery: Sendable {
     func fetch(_ db: some PlanReader, box: Envelope, near: (lon: Double, lat: Double), rtree: Bool) throws -> [CaseRecord] {
         let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
         var records: [CaseRecord] = []
-        try db.eachKept("SELECT \(CaseRecord.columns) FROM cases WHERE " + conditions.joined(separator: " AND "), arguments) {
+        try db.eachKept(
+            "SELECT \(CaseRecord.columns) FROM \(CaseFilings.casesWithCodes(db)) WHERE " + conditions.joined(separator: " AND "), arguments
+        ) {
             records.append(CaseRecord($0))
         }
         for i in records.indices {
@@ -206,7 +208,7 @@ package struct CaseQuery: Sendable {
     /// The cases that match the filters (in `box` when given), in the order of report time and
     /// id, the page `limit` and `offset` ask for, each handed to `body` as it is read.
     func list(_ db: some PlanReader, box: Envelope?, rtree: Bool, _ body: (CaseRecord) throws -> Void) throws {
-        var sql = "SELECT \(CaseRecord.columns) FROM cases"
+        var sql = "SELECT \(CaseRecord.columns) FROM \(CaseFilings.casesWithCodes(db))"
         let (conditions, arguments) = try filters(box: box, db.dialect, rtree: rtree)
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         var page = ""
@@ -256,7 +258,7 @@ package struct CaseQuery: Sendable {
         guard wanted <= 2_000 || probeWindow != nil else { return nil }
         let window = timeWindow(wanted)
         let sql = """
-            SELECT \(CaseRecord.columns) FROM cases
+            SELECT \(CaseRecord.columns) FROM \(CaseFilings.casesWithCodes(db))
             WHERE fid IN (SELECT fid FROM cases ORDER BY reported_at, fid LIMIT \(window)) AND \(conditions.joined(separator: " AND "))
             ORDER BY reported_at, fid\(page)
             """
@@ -292,7 +294,9 @@ package struct CaseQuery: Sendable {
             arguments += [box.minX, box.maxX, box.minY, box.maxY]
         }
         if let grid {
-            conditions.append("(unit_code = ? OR area_code = ? OR community_code = ? OR street_code = ?)")
+            // A GeoPackage finds the grid's filings, then their cases through the index by filing.
+            let codes = "(unit_code = ? OR area_code = ? OR community_code = ? OR street_code = ?)"
+            conditions.append(dialect == .sqlite ? "filing IN (SELECT id FROM internal_case_filings WHERE \(codes))" : codes)
             arguments += [grid, grid, grid, grid]
         }
         if let from { conditions.append("reported_at >= ?"); arguments.append(try Clock.requireTime(from, option: "from")) }

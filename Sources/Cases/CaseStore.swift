@@ -52,19 +52,22 @@ package struct CaseHandling: Sendable {
 package enum CaseStore {
     /// The case with external id `caseID`, nil when there is none.
     package static func handling(_ db: some PlanReader, caseID: String) throws -> CaseHandling? {
-        try db.rows("SELECT \(CaseHandling.columns) FROM cases WHERE external_id = ?", [caseID.databaseValue]).first.map(CaseHandling.init)
+        try db.rows("SELECT \(CaseHandling.columns) FROM \(CaseFilings.casesWithCodes(db)) WHERE external_id = ?", [caseID.databaseValue]).first
+            .map(CaseHandling.init)
     }
 
     /// The case with external id `caseID`, locked for this transaction's change of it: a second
     /// writer on a server waits, then reads it as this one left it (its status no longer waiting).
     package static func handlingForChange(_ db: some PlanWriter, caseID: String) throws -> CaseHandling? {
-        try db.rows("SELECT \(CaseHandling.columns) FROM cases WHERE external_id = ?\(db.lockingRows())", [caseID.databaseValue])
-            .first.map(CaseHandling.init)
+        try db.rows(
+            "SELECT \(CaseHandling.columns) FROM \(CaseFilings.casesWithCodes(db)) WHERE external_id = ?\(db.lockingRows())", [caseID.databaseValue]
+        )
+        .first.map(CaseHandling.init)
     }
 
     /// Cases in any of `statuses`, oldest report first.
     package static func handling(_ db: some PlanReader, statuses: [CaseStatus]) throws -> [CaseHandling] {
-        try db.rows(inStatuses(statuses), []).map(CaseHandling.init)
+        try db.rows(inStatuses(db, statuses), []).map(CaseHandling.init)
     }
 
     /// The row ids of the cases in any of `statuses`, oldest report first: a list to work through
@@ -77,7 +80,7 @@ package enum CaseStore {
     /// them. `skippingLocked`: on a server, cases another writer holds now are left to it (a
     /// second dispatcher does not wait for the first); otherwise this one waits for them.
     package static func handlingForChange(_ db: some PlanWriter, statuses: [CaseStatus], skippingLocked: Bool) throws -> [CaseHandling] {
-        try db.rows(inStatuses(statuses) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
+        try db.rows(inStatuses(db, statuses) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
     }
 
     /// The cases of `fids` still in any of `statuses`, in the same order and locked as
@@ -87,11 +90,11 @@ package enum CaseStore {
     ) throws -> [CaseHandling] {
         guard !fids.isEmpty else { return [] }
         let among = " AND fid IN (\(fids.map(String.init).joined(separator: ", ")))"
-        return try db.rows(inStatuses(statuses, among) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
+        return try db.rows(inStatuses(db, statuses, among) + db.lockingRows(skippingLocked: skippingLocked), []).map(CaseHandling.init)
     }
 
-    private static func inStatuses(_ statuses: [CaseStatus], _ condition: String = "") -> String {
-        "SELECT \(CaseHandling.columns) FROM cases WHERE \(inAny(statuses))\(condition) ORDER BY reported_at, fid"
+    private static func inStatuses(_ db: some PlanReader, _ statuses: [CaseStatus], _ condition: String = "") -> String {
+        "SELECT \(CaseHandling.columns) FROM \(CaseFilings.casesWithCodes(db)) WHERE \(inAny(statuses))\(condition) ORDER BY reported_at, fid"
     }
 
     /// The condition for cases in any of `statuses`; open ones found through the partial index `cases_status`.

@@ -27,10 +27,66 @@ package enum CasesSchema {
         "v16.2: the status index holds the open cases; a case's source CRS stored only when it is not the plan's",
         onServer: ["DROP INDEX IF EXISTS cases_status", CaseIndexes.openStatus.sql], migrate: v16_2)
 
+    /// On a server the rows keep their codes (its partitions by county are ranges of
+    /// `street_code`): nothing changes there.
+    package static let v17Filings = SchemaMigration(
+        "v17: the grids a case is filed under are stored once for all the cases that share them (internal_case_filings)",
+        onServer: [], migrate: v17)
+
     package static let schema = GridsSchema.schema.adding([
         v3Cases, v3_1Nearest, v8_1Domains, v9_1Styles, v13_1Internal, v14_1Moments, v15_1CurrentFiling, v16_1SparseRows,
-        v16_2OpenStatus,
+        v16_2OpenStatus, v17Filings,
     ])
+
+    /// A case's codes at every level, the grid row it fell in and the plan version move from its
+    /// row to `internal_case_filings`, one row for all the cases that share them (``CaseFilings``);
+    /// the four indexes by code give way to one by filing, and the view `cases_with_grids` shows
+    /// each case with its codes, for gridplan's queries and for QGIS. Every case is rewritten (in
+    /// parts of fids, each reported), then SQLite rewrites the table once for each column dropped.
+    static func v17(_ db: Database) throws {
+        let filing = CaseFilings.columns
+        try db.execute(
+            sql: """
+                CREATE TABLE internal_case_filings (
+                  id INTEGER PRIMARY KEY, unit_code TEXT, area_code TEXT, community_code TEXT, street_code TEXT,
+                  grid_fid INTEGER, plan_version INTEGER);
+                CREATE INDEX internal_case_filings_grid ON internal_case_filings(grid_fid, plan_version);
+                INSERT INTO internal_case_filings (\(filing.joined(separator: ", ")))
+                  SELECT DISTINCT \(filing.joined(separator: ", ")) FROM cases;
+                """)
+        try CaseIndexes.setAsideMoments(db)
+        try db.execute(sql: "ALTER TABLE cases ADD COLUMN filing INTEGER")
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0
+        let last = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
+        let fill = try db.makeStatement(
+            sql: """
+                UPDATE cases SET filing = (SELECT f.id FROM internal_case_filings f
+                  WHERE \(filing.map { "f.\($0) IS cases.\($0)" }.joined(separator: " AND ")))
+                WHERE fid > ? AND fid <= ?
+                """)
+        var done = 0
+        for after in stride(from: Int64(0), to: last, by: 100_000) {
+            try fill.execute(arguments: [after, after + 100_000])
+            done += db.changesCount
+            SchemaUpgrade.rows(db, done, of: total)
+        }
+        for name in ["cases_unit", "cases_area", "cases_community", "cases_street"] { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
+        for column in filing {
+            try db.execute(sql: "ALTER TABLE cases DROP COLUMN \(column)")
+            try db.execute(sql: "DELETE FROM gpkg_data_columns WHERE table_name = 'cases' AND column_name = ?", arguments: [column])
+        }
+        if try db.indexes(on: "cases").contains(where: { $0.name == "cases_reported" }) {
+            try db.sortingOnEveryCore { try db.execute(sql: CaseIndexes.byFiling.sql) }
+        }
+        try CaseIndexes.restoreMoments(db)
+        try db.execute(sql: CaseFilings.viewSQL)
+        try FeatureTables.registerFeatures(
+            db, table: CaseFilings.view, geometryType: "POINT", srsID: GeoPackage.storeSRSID,
+            description: "Incidents with the grid at every level they are filed under (cases, each with its filing's codes)")
+        try FieldDomains.describe(
+            db, table: "cases", column: "filing",
+            description: "Where the case is filed: a row of internal_case_filings (its codes are in cases_with_grids)")
+    }
 
     /// The index by status is kept for the open cases only (see `CaseIndexes.definitions`), and
     /// an import leaves `source_crs` empty where the coordinates were given in the plan's own CRS,

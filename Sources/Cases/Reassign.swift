@@ -33,7 +33,7 @@ package enum Reassign {
         while true {
             let read = try store.writing { w -> Int in
                 let batch = try w.rows(
-                    "SELECT fid, lon, lat, assign_status, unit_code, area_code, community_code, street_code, nearest_code FROM cases "
+                    "SELECT fid, lon, lat, assign_status, unit_code, area_code, community_code, street_code, nearest_code FROM \(CaseFilings.casesWithCodes(w)) "
                         + "WHERE lon IS NOT NULL AND fid > ? ORDER BY fid LIMIT ?\(w.lockingRows())",
                     [lastFid.databaseValue, batchSize.databaseValue])
                 guard let last = batch.last else { return 0 }
@@ -85,13 +85,20 @@ package enum Reassign {
     /// On a file: cached statements, one case after the other. A changed filing is kept in the
     /// history before the row is updated, and the row's `assigned_at` moves only then.
     static func refile(_ refiled: [Refiled], in db: Database, now: String) throws {
+        let onRow = filingColumns.indices.filter { !CaseFilings.columns.contains(filingColumns[$0]) }
+        let filed = CaseFilings.columns.map { filingColumns.firstIndex(of: $0)! }
         let update = try db.cachedStatement(
-            sql: "UPDATE cases SET \(filingColumns.map { "\($0) = ?" }.joined(separator: ", ")), assigned_at = coalesce(?, assigned_at) WHERE fid = ?"
+            sql:
+                "UPDATE cases SET \(onRow.map { "\(filingColumns[$0]) = ?" }.joined(separator: ", ")), filing = ?, assigned_at = coalesce(?, assigned_at) WHERE fid = ?"
         )
         let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
+        let filings = try CaseFilings.lookup(db)
         for r in refiled {
             if r.changed { try endFiling.execute(arguments: [now, r.fid]) }
-            try update.execute(arguments: StatementArguments(r.values + [r.changed ? now.databaseValue : .null, r.fid.databaseValue]))
+            let filing = try filings.id(filed.map { r.values[$0] })
+            try update.execute(
+                arguments: StatementArguments(
+                    onRow.map { r.values[$0] } + [filing.databaseValue, r.changed ? now.databaseValue : .null, r.fid.databaseValue]))
         }
     }
 

@@ -36,7 +36,14 @@ package enum PlanSchema {
         CasesSchema.v15_1CurrentFiling,
         CasesSchema.v16_1SparseRows,
         CasesSchema.v16_2OpenStatus,
+        CasesSchema.v17Filings,
     ])
+}
+
+extension PlanSchema {
+    /// The columns a GeoPackage keeps once for the rows that share them and a server on each row
+    /// (a copy between the two changes their form).
+    package static let shared = [CaseFilings.shared]
 }
 
 extension GeoPackage {

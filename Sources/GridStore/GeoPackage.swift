@@ -294,7 +294,7 @@ public enum FeatureTables {
 
     /// Registers a table or view with the geometry column `geom` as a feature layer, in
     /// `gpkg_contents` and `gpkg_geometry_columns`.
-    static func registerFeatures(_ db: Database, table: String, geometryType: String, srsID: Int32, description: String) throws {
+    public static func registerFeatures(_ db: Database, table: String, geometryType: String, srsID: Int32, description: String) throws {
         try db.execute(
             sql: """
                 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)

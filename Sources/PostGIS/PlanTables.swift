@@ -1,4 +1,5 @@
 import GRDB
+import GridStore
 
 /// The plan's own tables as the GeoPackage defines them, read from SQLite's catalogue: the one
 /// schema both backends share. The PostGIS tables are made from this description, so a step added
@@ -105,6 +106,18 @@ struct PlanTable: Sendable, Equatable {
                 PlanTable(name: name, columns: columns, primaryKey: key, numbersRows: numbers, indexes: indexes, foreignKeys: foreignKeys))
         }
         return ordered(tables)
+    }
+
+    /// The table as a server keeps it when `shared` describes it: the shared columns on its rows in
+    /// place of the key that names them, with the server's indexes on them in place of the key's.
+    func serverForm(_ shared: [SharedColumns]) -> PlanTable {
+        guard let s = shared.first(where: { $0.table == name }) else { return self }
+        var form = self
+        form.columns.removeAll { $0.name == s.key }
+        form.columns += s.columns.map { Column(name: $0.name, declaredType: $0.declaredType, notNull: false, defaultSQL: nil) }
+        form.indexes.removeAll { $0.columns.contains(s.key) }
+        form.indexes += s.serverIndexes.map { Index(name: $0.name, columns: [$0.column], unique: false) }
+        return form
     }
 
     /// Parents first, so that a foreign key always finds its row.

@@ -26,15 +26,17 @@ public enum PostGISCopy {
     /// A database that already holds a plan is refused unless `replace`, which drops that plan's
     /// tables (no other table) in the same transaction. Split by county (`layout`), every county the
     /// plan's codes name gets its partitions besides those `layout` names.
+    /// `shared`: the columns the file keeps once for the rows that share them, which the server
+    /// keeps on each row (``SharedColumns``).
     public static func export(
-        _ plan: GeoPackage, to session: PostgresSession, replace: Bool, layout requested: ServerLayout = .plain,
+        _ plan: GeoPackage, to session: PostgresSession, replace: Bool, layout requested: ServerLayout = .plain, shared: [SharedColumns] = [],
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> Report {
         let snapshot = try plan.snapshot()
         let (tables, steps, total, layout) = try snapshot.read { db in
-            let tables = try PlanTable.read(db)
+            let tables = try PlanTable.read(db).map { $0.serverForm(shared) }
             let total = try tables.reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(PostGISSchema.quoted($1.name))") ?? 0) }
-            let layout = requested.byCounty ? requested.adding(try ServerLayout.counties(in: db)) : requested
+            let layout = requested.byCounty ? requested.adding(try ServerLayout.counties(in: db, shared: shared)) : requested
             return (tables, try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), total, layout)
         }
         let srid = GeoPackage.storeSRSID
@@ -63,7 +65,8 @@ public enum PostGISCopy {
             }
             for table in tables {
                 let before = report.rows
-                let rows = try await copyRows(of: table, from: snapshot, to: session, srid: srid) { progress(before + $0, total) }
+                let view = shared.first { $0.table == table.name }?.view
+                let rows = try await copyRows(of: table, through: view, from: snapshot, to: session, srid: srid) { progress(before + $0, total) }
                 report.tables.append((table.name, rows))
             }
             for table in tables {
@@ -84,13 +87,16 @@ public enum PostGISCopy {
         return found
     }
 
-    /// Streams one table's rows in `COPY` text format, in rowid order, a batch at a time.
+    /// Streams one table's rows in `COPY` text format, in rowid order, a batch at a time. `view`:
+    /// the rows are read through it, in the order of its first column (the table's integer key).
     private static func copyRows(
-        of table: PlanTable, from snapshot: StoreSnapshot, to session: PostgresSession, srid: Int32, progress: (Int) -> Void
+        of table: PlanTable, through view: String? = nil, from snapshot: StoreSnapshot, to session: PostgresSession, srid: Int32,
+        progress: (Int) -> Void
     ) async throws -> Int {
         let kinds = table.columns.map(ValueText.Kind.init)
+        let order = view == nil ? "rowid" : PostGISSchema.quoted(table.primaryKey.first ?? "fid")
         let select =
-            "SELECT rowid, \(table.columns.map { PostGISSchema.quoted($0.name) }.joined(separator: ", ")) FROM \(PostGISSchema.quoted(table.name)) WHERE rowid > ? ORDER BY rowid LIMIT \(batch)"
+            "SELECT \(order), \(table.columns.map { PostGISSchema.quoted($0.name) }.joined(separator: ", ")) FROM \(PostGISSchema.quoted(view ?? table.name)) WHERE \(order) > ? ORDER BY \(order) LIMIT \(batch)"
         var total = 0
         try await session.copy(into: table.name, columns: table.columns.map(\.name)) { send in
             var last = Int64.min

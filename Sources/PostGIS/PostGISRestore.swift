@@ -10,8 +10,10 @@ extension PostGISCopy {
     /// returns). The database is read in one read-only transaction: one moment of it, whoever
     /// writes meanwhile. The database's schema steps must be this gridplan's, `steps`: those it lacks
     /// are first taken where the plan lies when they can be (``ServerSteps``), as opening it does.
+    /// `shared`: the columns the server keeps on each row and the file once for the rows that share
+    /// them (``SharedColumns``).
     public static func restore(
-        from session: PostgresSession, into plan: GeoPackage, steps schema: [SchemaMigration],
+        from session: PostgresSession, into plan: GeoPackage, steps schema: [SchemaMigration], shared: [SharedColumns] = [],
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> Report {
         guard try await holdsPlan(session) else {
@@ -47,7 +49,9 @@ extension PostGISCopy {
                 try await plan.loadingWithoutIndexes(tables.map(\.name)) {
                     for table in tables {
                         let before = report.rows
-                        let rows = try await restoreRows(of: table, from: session, into: plan) { progress(before + $0, total) }
+                        let rows = try await restoreRows(of: table, shared: shared.first { $0.table == table.name }, from: session, into: plan) {
+                            progress(before + $0, total)
+                        }
                         report.tables.append((table.name, rows))
                     }
                 }
@@ -63,11 +67,18 @@ extension PostGISCopy {
         return report
     }
 
-    /// One table's rows, read as text and written in batches with the GeoPackage's types.
+    /// One table's rows, read as text and written in batches with the GeoPackage's types. With
+    /// `shared`, the server's rows hold the shared columns, and each row is written naming their
+    /// row in the file's store.
     private static func restoreRows(
-        of table: PlanTable, from session: PostgresSession, into plan: GeoPackage, progress: (Int) -> Void
+        of fileTable: PlanTable, shared: SharedColumns?, from session: PostgresSession, into plan: GeoPackage, progress: (Int) -> Void
     ) async throws -> Int {
         let q = PostGISSchema.quoted
+        let table = shared.map { fileTable.serverForm([$0]) } ?? fileTable
+        // The columns written as read, and where the shared ones are among those read.
+        let sharedAt = shared.map { s in s.columns.map { c in table.columns.firstIndex { $0.name == c.name }! } } ?? []
+        let keptAt = table.columns.indices.filter { !sharedAt.contains($0) }
+        let written = keptAt.map { table.columns[$0].name } + (shared.map { [$0.key] } ?? [])
         let selected = table.columns.map { c -> String in
             switch (ValueText.Kind(c), PostGISSchema.type(of: c, srid: 0)) {
             case (.geometry, _): "encode(ST_AsBinary(\(q(c.name))), 'hex')"
@@ -79,7 +90,7 @@ extension PostGISCopy {
         }
         let order = table.primaryKey.isEmpty ? "" : " ORDER BY \(table.primaryKey.map(q).joined(separator: ", "))"
         let insert =
-            "INSERT INTO \(q(table.name)) (\(table.columns.map { q($0.name) }.joined(separator: ", "))) VALUES (\(table.columns.map { _ in "?" }.joined(separator: ", ")))"
+            "INSERT INTO \(q(table.name)) (\(written.map(q).joined(separator: ", "))) VALUES (\(written.map { _ in "?" }.joined(separator: ", ")))"
         let context = GEOSContext()
         let conversions = table.columns.map(Conversion.init)
         var pending: [[DatabaseValue]] = []
@@ -88,7 +99,15 @@ extension PostGISCopy {
             guard !pending.isEmpty else { return }
             try plan.write { db in
                 let statement = try db.cachedStatement(sql: insert)
-                for values in pending { try statement.execute(arguments: StatementArguments(values)) }
+                let lookup = try shared.map { try SharedColumns.Lookup($0, in: db) }
+                for values in pending {
+                    if let lookup {
+                        let key = try lookup.id(sharedAt.map { values[$0] })
+                        try statement.execute(arguments: StatementArguments(keptAt.map { values[$0] } + [key.databaseValue]))
+                    } else {
+                        try statement.execute(arguments: StatementArguments(values))
+                    }
+                }
             }
             total += pending.count
             pending.removeAll(keepingCapacity: true)

@@ -54,12 +54,14 @@ public struct ServerLayout: Sendable, Equatable {
 
     /// The counties a plan's current street grids and its cases' street codes name (their first six
     /// digits): not every code's, which would give a partition to a city's code or an ended grid's.
-    static func counties(in db: Database) throws -> [String] {
+    /// `shared`: where the file keeps the cases' street codes, when not on their rows.
+    static func counties(in db: Database, shared: [SharedColumns] = []) throws -> [String] {
         let sixDigits = "GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]*'"
         var found = Set(
             try String.fetchAll(
                 db, sql: "SELECT DISTINCT substr(code, 1, 6) FROM grids WHERE level = 1 AND valid_to IS NULL AND code \(sixDigits)"))
-        found.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT substr(street_code, 1, 6) FROM cases WHERE street_code \(sixDigits)"))
+        let cases = shared.first { $0.table == "cases" }?.store ?? "cases"
+        found.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT substr(street_code, 1, 6) FROM \(cases) WHERE street_code \(sixDigits)"))
         return found.sorted()
     }
 }

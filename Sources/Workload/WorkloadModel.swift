@@ -1,3 +1,4 @@
+import Cases
 package import Duty
 import Foundation
 import GRDB
@@ -62,7 +63,7 @@ package final class WorkloadModel {
                 try Roster.people(db), try Roster.duties(db).filter { $0.covers(day) },
                 try db.rows(
                     """
-                    SELECT \(column) AS code, category, severity, count(*) AS n FROM cases
+                    SELECT \(column) AS code, category, severity, count(*) AS n FROM \(CaseFilings.casesWithCodes(db))
                     WHERE \(column) IS NOT NULL AND reported_at >= ? AND reported_at < ? GROUP BY 1, 2, 3
                     """, [from.databaseValue, day.databaseValue]),
                 try Roster.onDutyWithBase(db, day: day)

@@ -126,7 +126,8 @@ struct CopyCommand: AsyncParsableCommand {
             let layout: ServerLayout =
                 partitionBy == nil
                 ? .plain : try .byCounty((counties ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let report = try await PostGISCopy.export(plan, to: session, replace: replace, layout: layout, progress: progress)
+            let report = try await PostGISCopy.export(
+                plan, to: session, replace: replace, layout: layout, shared: PlanSchema.shared, progress: progress)
             line.finish()
             try await session.close()
             return report
@@ -158,7 +159,8 @@ struct CopyCommand: AsyncParsableCommand {
     private func restore(from session: PostgresSession, into path: String) async throws -> PostGISCopy.Report {
         let plan = try GeoPackage.plan(path: path, create: true)
         let (line, progress) = Self.progressLine()
-        let report = try await PostGISCopy.restore(from: session, into: plan, steps: PlanSchema.schema.migrations, progress: progress)
+        let report = try await PostGISCopy.restore(
+            from: session, into: plan, steps: PlanSchema.schema.migrations, shared: PlanSchema.shared, progress: progress)
         line.finish()
         try GazetteerImporter.rebuildSearchIndex(in: plan)
         return report

@@ -102,7 +102,7 @@ import Testing
         let plan = try GeoPackage.plan(path: path)
         let (cases, history) = try plan.read { db in
             (
-                try String.fetchAll(db, sql: "SELECT external_id || ' ' || unit_code || ' since ' || assigned_at FROM cases ORDER BY fid"),
+                try String.fetchAll(db, sql: "SELECT external_id || ' ' || unit_code || ' since ' || assigned_at FROM cases_with_grids ORDER BY fid"),
                 try String.fetchAll(db, sql: "SELECT case_fid || ' ' || unit_code || ' ' || assigned_at || ' to ' || ended_at FROM case_assignments")
             )
         }

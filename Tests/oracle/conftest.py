@@ -154,7 +154,8 @@ def assignment_rows(plan=None, server=None, url=None):
     sql = (f"SELECT external_id, {filing}, open FROM ("
            f"SELECT c.external_id, {', '.join('a.' + f.strip() for f in filing.split(','))}, 0 AS open, a.id AS k "
            "FROM case_assignments a JOIN cases c ON c.fid = a.case_fid "
-           f"UNION ALL SELECT external_id, {filing}, 1, 0 FROM cases) f ORDER BY external_id, open, k")
+           f"UNION ALL SELECT external_id, {filing}, 1, 0 FROM {'cases_with_grids' if plan is not None else 'cases'}) f "
+           "ORDER BY external_id, open, k")
     if plan is not None:
         with sqlite3.connect(plan) as con:
             return ["|".join("" if v is None else str(v) for v in row) for row in con.execute(sql)]

@@ -164,9 +164,9 @@ def test_import_resumes_after_kill_9(gridplan, sample_plan, tmp_path):
     assert f"Feature Count: {partial}" in info
     result = gridplan(*args, check=False)
     assert result.returncode == 1 and "resumed after row" in result.stdout
-    query = "SELECT external_id, reported_at, category, unit_code, assign_status, lon, lat FROM cases ORDER BY external_id"
+    query = "SELECT external_id, reported_at, category, unit_code, assign_status, lon, lat FROM cases_with_grids ORDER BY external_id"
     with sqlite3.connect(clean_db) as a, sqlite3.connect(killed_db) as b:
-        assert len(a.execute(indexes).fetchall()) == 7 and a.execute(indexes).fetchall() == b.execute(indexes).fetchall()
+        assert len(a.execute(indexes).fetchall()) == 4 and a.execute(indexes).fetchall() == b.execute(indexes).fetchall()
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
         # The UTC columns are back, where they were, with the same values.
         assert a.execute(columns).fetchall() == b.execute(columns).fetchall()
@@ -287,3 +287,52 @@ def test_gdal_reads_case_moments_as_utc_date_times(gridplan, coded_plan, tmp_pat
             y, mo, d, h, mi, s, tz = closed_utc
             assert datetime(y, mo, d, h, mi, int(s), tzinfo=timezone.utc) == datetime.fromisoformat(closed_at).replace(tzinfo=china)
     assert len(read["rows"]) > 4000 and closed > 1000
+
+
+VIEW = """
+import json, sys
+from osgeo import ogr
+ds = ogr.Open(sys.argv[1])
+layer = ds.GetLayerByName("cases_with_grids")
+defn = layer.GetLayerDefn()
+fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+rows = []
+for f in layer:
+    g = f.GetGeometryRef()
+    rows.append([f.GetFID(), f.GetField("assign_status"), f.GetField("unit_code"), f.GetField("area_code"),
+                 f.GetField("community_code"), f.GetField("street_code"), g.GetX() if g else None, g.GetY() if g else None])
+print(json.dumps({"fields": fields, "rows": rows, "features": layer.GetFeatureCount()}))
+"""
+
+
+def test_gdal_reads_each_case_with_its_grids_at_every_level(gridplan, coded_plan, tmp_path):
+    """A case's row names its filing (schema step v17); the layer `cases_with_grids` gives it with its codes. GDAL
+    reads that layer whole, and each located case's codes there are the unit shapely finds its point within and that
+    unit's area, community and street in the plan's hierarchy; GDAL's validator passes the plan with the view."""
+    db = tmp_path / "plan.gpkg"
+    db.write_bytes(coded_plan[0].read_bytes())
+    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", db, "--crs", "gcj02",
+             "--rejects", tmp_path / "rejects.csv", check=False)
+    result = subprocess.run(["/usr/bin/python3", "-c", VIEW, str(db)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    read = json.loads(result.stdout)
+    with sqlite3.connect(db) as con:
+        cases, filings = con.execute("SELECT count(*), count(DISTINCT filing) FROM cases").fetchone()
+        units = con.execute("SELECT count(*) FROM grids WHERE level = 4").fetchone()[0]
+        parent = dict(con.execute("SELECT g.code, p.code FROM grids g JOIN grids p ON p.fid = g.parent_fid WHERE g.valid_to IS NULL"))
+        assert "unit_code" not in [r[1] for r in con.execute("PRAGMA table_info(cases)")]
+    # One filing a unit grid cases fell in, and one for the cases in none.
+    assert read["features"] == cases == len(read["rows"]) and cases > 4000 and filings <= units + 1
+    assert {"unit_code", "area_code", "community_code", "street_code"} <= set(read["fields"])
+    _, units, codes = coded_plan
+    inside = [r for r in read["rows"] if r[1] == "inside"]
+    within, _ = shapely_answers(units, codes, [r[6] for r in inside], [r[7] for r in inside])
+    assert len(inside) > 3000
+    for row, found in zip(inside, within):
+        assert found == [row[2]], row
+        area = parent[row[2]]
+        assert (row[3], row[4], row[5]) == (area, parent[area], parent[parent[area]]), row
+    assert all(r[2:6] == [None] * 4 for r in read["rows"] if r[1] in ("outside", "no_location"))
+    check = subprocess.run(["/usr/bin/python3", "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py", "-k", str(db)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr

@@ -27,6 +27,11 @@ def data_tables(db):
             "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'internal_%' ORDER BY name")]
 
 
+def columns(con, table):
+    """The columns of `table` (or view) in `con`, in order."""
+    return [r[1] for r in con.execute(f'PRAGMA table_xinfo("{table}")')]
+
+
 def wkb(blob):
     """The ISO WKB inside a GeoPackage geometry blob (after its header and envelope)."""
     flags = blob[3]
@@ -72,6 +77,14 @@ def test_every_row_arrives_and_the_geometry_is_the_files(server, full_plan, copi
             assert int(psql(server, f'SELECT count(*) FROM "{table}"')[0][0]) == mine, table
             assert counts.get(table, 0) == (mine if table != "grdb_migrations" else 0), table
         assert counts["cases"] > 4000 and counts["case_dispatches"] > 500 and counts["gazetteer"] > 1000
+        # The file keeps each filing once (schema step v17); the server keeps the codes on each case, with their indexes.
+        filing = "unit_code, area_code, community_code, street_code, grid_fid, plan_version"
+        mine = {r[0]: ["" if v is None else str(v) for v in r[1:]]
+                for r in con.execute(f"SELECT external_id, {filing} FROM cases_with_grids")}
+        theirs = {r[0]: r[1:] for r in psql(server, f"SELECT external_id, {filing} FROM cases")}
+        assert theirs == mine and sum(1 for v in mine.values() if v[0]) > 3000
+        assert {r[0] for r in psql(server, "SELECT indexname FROM pg_indexes WHERE tablename = 'cases'")} >= \
+            {"cases_unit", "cases_area", "cases_community", "cases_street", "cases_reported", "cases_status", "cases_category"}
         # Geometry byte for byte: PostGIS's WKB of each grid equals the WKB inside the file's blob.
         theirs = {int(fid): hexwkb for fid, hexwkb in psql(server, "SELECT fid, encode(ST_AsBinary(geom), 'hex') FROM grids")}
         for fid, blob in con.execute("SELECT fid, geom FROM grids"):
@@ -141,8 +154,14 @@ def test_back_to_a_file_gives_the_same_plan(gridplan, server, full_plan, copied,
     with sqlite3.connect(full_plan) as a, sqlite3.connect(back) as b:
         assert data_tables(back) == data_tables(full_plan)
         for table in data_tables(full_plan):
-            mine = a.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
-            assert b.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() == mine, table
+            # A case's filing (schema step v17) is numbered anew on the way back: its codes are compared.
+            read = f'SELECT * FROM "{table}" ORDER BY rowid' if table != "cases" else \
+                f"SELECT {', '.join(c for c in columns(a, 'cases_with_grids') if c != 'filing')} FROM cases_with_grids ORDER BY fid"
+            assert b.execute(read).fetchall() == a.execute(read).fetchall(), table
+        filing = "unit_code, area_code, community_code, street_code, grid_fid, plan_version"
+        kept = set(a.execute(f"SELECT {filing} FROM internal_case_filings"))
+        back_filings = b.execute(f"SELECT {filing} FROM internal_case_filings").fetchall()
+        assert len(set(back_filings)) == len(back_filings) and set(back_filings) <= kept and len(back_filings) > 10
         for search in ["internal_gazetteer_names"]:
             assert sorted(b.execute(f"SELECT * FROM {search}")) == sorted(a.execute(f"SELECT * FROM {search}"))
         fts = "SELECT rowid FROM internal_gazetteer_fts WHERE internal_gazetteer_fts MATCH ? ORDER BY rowid"
@@ -311,14 +330,16 @@ def test_connection_failures_name_the_server_without_the_password(gridplan, serv
 
 
 def test_a_plan_copied_by_the_release_before_takes_the_new_step_where_it_lies(gridplan, server, full_plan, tmp_path):
-    """Schema step v16.2 only changes the status index, so a plan the release before it copied to the server (no
-    step recorded, the index of every case) takes the step where it lies the first time this gridplan opens it,
+    """Schema step v16.2 only changes the status index (and v17 nothing on a server, whose cases keep their codes on
+    their rows), so a plan the release before them copied to the server (neither step recorded, the index of every
+    case) takes the steps where it lies the first time this gridplan opens it,
     plain or split by county, and then answers as the file does. A plan lacking a step the server cannot take
     (v16.1 rewrites rows) is refused as before and left as it was; a read-only role cannot take the step and is
     told where to, the plan left as it was."""
     _, folder, port = server
     step = "v16.2:%"
-    older = "DROP INDEX cases_status; CREATE INDEX cases_status ON cases (status); DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.2:%'"
+    older = ("DROP INDEX cases_status; CREATE INDEX cases_status ON cases (status); "
+             "DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.2:%' OR identifier LIKE 'v17:%'")
     status_indexes = ("SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_status' OR "
                       "(tablename LIKE 'cases\\_%' AND indexdef LIKE '%(status)%') ORDER BY indexname")
     query = ["cases", "query", "--status", "dispatched", "--format", "csv"]
@@ -369,7 +390,7 @@ def test_a_connection_lost_while_the_step_is_taken_is_reported_as_lost(gridplan_
     url = database(server, "older_lost")
     gridplan("copy", "--from", full_plan, "--to", url)
     server_lines(server, url, "DROP INDEX cases_status; CREATE INDEX cases_status ON cases (status); "
-                 "DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.2:%'")
+                 "DELETE FROM grdb_migrations WHERE identifier LIKE 'v16.2:%' OR identifier LIKE 'v17:%'")
     holder = subprocess.Popen([PSQL, "-X", "-h", folder, "-p", str(port), "-U", "gridplan", "-d", "older_lost", "-c",
                                "BEGIN; LOCK TABLE grdb_migrations IN EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

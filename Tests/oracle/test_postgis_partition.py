@@ -86,11 +86,11 @@ def test_cases_and_grids_sit_in_their_countys_partition(server, two_counties, sp
     assert partitions(server, url, "grids") == ["grids_440802", "grids_440803", f"grids_{OTHER}", "grids_other"]
     for county in ["440802", OTHER]:
         grids = file_count(plan, f"SELECT count(*) FROM grids WHERE code LIKE '{county}%'")
-        cases = file_count(plan, f"SELECT count(*) FROM cases WHERE street_code LIKE '{county}%'")
+        cases = file_count(plan, f"SELECT count(*) FROM cases_with_grids WHERE street_code LIKE '{county}%'")
         assert grids > 10 and cases > 100, (county, grids, cases)
         assert server_lines(server, url, f"SELECT count(*) FROM ONLY grids_{county}") == [str(grids)]
         assert server_lines(server, url, f"SELECT count(*) FROM ONLY cases_{county}") == [str(cases)]
-    outside = file_count(plan, "SELECT count(*) FROM cases WHERE street_code IS NULL")
+    outside = file_count(plan, "SELECT count(*) FROM cases_with_grids WHERE street_code IS NULL")
     assert server_lines(server, url, "SELECT count(*) FROM ONLY cases_other") == [str(outside)]
     assert server_lines(server, url, "SELECT count(*) FROM ONLY cases_440803") == ["0"]
     # A question by a county's codes reads that county's partition and no other.
@@ -120,7 +120,7 @@ def test_a_countys_import_writes_its_own_partition(gridplan, server, split):
     """New cases all inside the other county's street: only that county's partition gets rows."""
     plan, url, folder = split
     with sqlite3.connect(plan) as con:
-        inside = {i for i, in con.execute(f"SELECT external_id FROM cases WHERE street_code LIKE '{OTHER}%'")}
+        inside = {i for i, in con.execute(f"SELECT external_id FROM cases_with_grids WHERE street_code LIKE '{OTHER}%'")}
     with SAMPLE.open(encoding="utf-8") as f:
         head, *body = list(csv.reader(f))
     delivery = folder / "county.csv"
@@ -148,8 +148,8 @@ def test_a_case_moved_to_another_county_moves_partition(gridplan, server, split)
     first county's partition, with the same cases and assignment histories as the file."""
     plan, url, folder = split
     with sqlite3.connect(plan) as con:
-        inside = [i for i, in con.execute(f"SELECT external_id FROM cases WHERE street_code LIKE '{OTHER}%' ORDER BY external_id")]
-        home = {i for i, in con.execute("SELECT external_id FROM cases WHERE street_code LIKE '440802%'")}
+        inside = [i for i, in con.execute(f"SELECT external_id FROM cases_with_grids WHERE street_code LIKE '{OTHER}%' ORDER BY external_id")]
+        home = {i for i, in con.execute("SELECT external_id FROM cases_with_grids WHERE street_code LIKE '440802%'")}
     with SAMPLE.open(encoding="utf-8") as f:
         head, *body = list(csv.reader(f))
     places = [row[8:10] for row in body if row[0] in home]

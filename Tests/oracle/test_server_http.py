@@ -202,7 +202,7 @@ def test_case_counts_per_grid_equal_shapely(served, rostered):
     _, polygons, codes, _ = rostered
     # Every case the served plan holds (the sample, and whatever other tests added to the shared roster plan).
     with sqlite3.connect(db) as con:
-        cases = pd.read_sql_query("SELECT lon, lat FROM cases WHERE unit_code IS NOT NULL", con)   # in a grid
+        cases = pd.read_sql_query("SELECT lon, lat FROM cases_with_grids WHERE unit_code IS NOT NULL", con)   # in a grid
     status, _, body = get(url, "/api/map/case-counts", level="unit")
     counts = json.loads(body)
     assert status == 200 and counts["total"] == len(cases) >= len(pd.read_csv(CASES))
