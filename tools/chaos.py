@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "GeoData" / "chikan"
 
 # Columns that say when something happened, not what: left out of the comparison.
-VOLATILE = {"imported_at", "created_at", "updated_at", "assigned_at", "status_at", "at", "last_change"}
+VOLATILE = {"imported_at", "import_run", "filing", "created_at", "updated_at", "assigned_at", "status_at", "at", "last_change"}
 TABLES = {
     "import": ["grids", "plan_versions"],
-    "cases": ["cases", "case_assignments"],
+    "cases": ["cases_with_grids", "case_assignments"],
     "partition": ["grids", "plan_versions", "plan_changes"],
 }
 

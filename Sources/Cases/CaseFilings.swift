@@ -7,6 +7,8 @@ package import GridStore
 /// (`cases.filing`): the four codes were 50 of a row's 228 bytes, and their four indexes 86
 /// bytes a case, where one small integer and its index take about 13.
 ///
+/// The moment of the import that last wrote a case is kept so too (``imports``): 20 bytes a case.
+///
 /// Readers see a case with its codes through the view `cases_with_grids` (QGIS lists it as a
 /// layer too). On a server the rows keep their codes (its partitions by county are ranges of
 /// `street_code`), so readers there ask `cases` itself (``casesWithCodes(_:)``).
@@ -29,13 +31,20 @@ package enum CaseFilings {
             ("cases_unit", "unit_code"), ("cases_area", "area_code"), ("cases_community", "community_code"), ("cases_street", "street_code"),
         ])
 
+    /// When the import that last wrote a case ran: the same for all its cases, so a GeoPackage keeps
+    /// it once a run (`internal_case_imports`) and a case's row names its run (`cases.import_run`,
+    /// schema step v17), as it names its filing.
+    package static let imports = SharedColumns(
+        table: "cases", key: "import_run", store: "internal_case_imports", view: view, columns: [.init("imported_at", "TEXT")],
+        serverIndexes: [])
+
     /// The ids of one transaction's filings (see ``SharedColumns/Lookup``).
     static func lookup(_ db: Database) throws -> SharedColumns.Lookup { try SharedColumns.Lookup(shared, in: db) }
 
-    /// The view on a GeoPackage: every column of `cases`, then its filing's.
+    /// The view on a GeoPackage: every column of `cases`, then its filing's and its import's.
     static let viewSQL = """
-        CREATE VIEW \(view) AS SELECT c.*, \(columns.map { "f.\($0)" }.joined(separator: ", "))
-        FROM cases c LEFT JOIN internal_case_filings f ON f.id = c.filing
+        CREATE VIEW \(view) AS SELECT c.*, \(columns.map { "f.\($0)" }.joined(separator: ", ")), r.imported_at
+        FROM cases c LEFT JOIN internal_case_filings f ON f.id = c.filing LEFT JOIN internal_case_imports r ON r.id = c.import_run
         """
 
     /// The relation that gives each case with its codes, by the database's dialect.

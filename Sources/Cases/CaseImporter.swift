@@ -370,12 +370,17 @@ package enum CaseImporter {
     /// Where the columns of a filing (``CaseHistory/filing``) are in ``storedColumns``.
     static let filingPositions = CaseHistory.filing.map(position(of:))
 
-    /// A GeoPackage's row of a case: the values of ``storedColumns`` at these positions, then its
-    /// filing's id (the columns of ``CaseFilings``, at ``filedPositions``, are kept once for all
-    /// cases that share them).
-    static let rowPositions = storedColumns.indices.filter { !CaseFilings.columns.contains(storedColumns[$0].name) }
-    static let filedPositions = CaseFilings.columns.map(position(of:))
-    static let fileColumns = ["geom", "external_id"] + rowPositions.map { storedColumns[$0].name } + ["filing"]
+    /// What a GeoPackage keeps once for the cases that share it (their filing, their import's
+    /// moment: ``CaseFilings``), each case naming its row by a key column.
+    static let sharedSets = [CaseFilings.shared, CaseFilings.imports]
+
+    /// A GeoPackage's row of a case: the values of ``storedColumns`` at these positions, then the
+    /// key of each of ``sharedSets`` (whose values are at ``sharedPositions``).
+    static let rowPositions = storedColumns.indices.filter { i in
+        !sharedSets.contains { set in set.columns.contains { $0.name == storedColumns[i].name } }
+    }
+    static let sharedPositions = sharedSets.map { set in set.columns.map { position(of: $0.name) } }
+    static let fileColumns = ["geom", "external_id"] + rowPositions.map { storedColumns[$0].name } + sharedSets.map(\.key)
 
     /// A case's row as an import stores it: its id and point, and the values of ``storedColumns``.
     struct StoredCase: Sendable {
@@ -386,8 +391,11 @@ package enum CaseImporter {
         /// Its filing, in the order of ``CaseHistory/filing``.
         var filing: [DatabaseValue] { CaseImporter.filingPositions.map { values[$0] } }
 
-        /// Its filing as a GeoPackage keeps it, in the order of ``CaseFilings/columns``.
-        var filed: [DatabaseValue] { CaseImporter.filedPositions.map { values[$0] } }
+        /// The keys of its shared values in a GeoPackage, in the order of ``sharedSets``, each
+        /// found (or added) through its set's lookup.
+        func keys(_ lookups: [SharedColumns.Lookup]) throws -> [DatabaseValue] {
+            try zip(lookups, CaseImporter.sharedPositions).map { lookup, at in try lookup.id(at.map { values[$0] }).databaseValue }
+        }
     }
 
     /// The plan's own CRS as a case's `source_crs` would name it.
@@ -463,7 +471,7 @@ package enum CaseImporter {
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
-        let filings = try CaseFilings.lookup(db)
+        let lookups = try sharedSets.map { try SharedColumns.Lookup($0, in: db) }
         let moment = now.databaseValue
         var lastFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
         var outcome = UpsertOutcome(firstFid: lastFid)
@@ -477,7 +485,7 @@ package enum CaseImporter {
                     try binding.bind(c.geometry)
                     try binding.bind(c.id.databaseValue)
                     for p in rowPositions { try binding.bind(c.values[p]) }
-                    try binding.bind(try filings.id(c.filed).databaseValue)
+                    for key in try c.keys(lookups) { try binding.bind(key) }
                 }
             }
             let added = db.changesCount
@@ -503,8 +511,7 @@ package enum CaseImporter {
                 // changed, by a dispatch or an earlier import); a new one holds from now.
                 let sameStatus = (existing["status"] as DatabaseValue) == stored[statusColumn]
                 stored[statusAtColumn] = sameStatus ? existing["status_at"] : moment
-                try update.run(
-                    binding: [c.geometry], rowPositions.map { stored[$0] }, [try filings.id(c.filed).databaseValue, caseFid.databaseValue])
+                try update.run(binding: [c.geometry], rowPositions.map { stored[$0] }, try c.keys(lookups), [caseFid.databaseValue])
                 outcome.updated += 1
                 outcome.updatedFids.append(caseFid)
             }

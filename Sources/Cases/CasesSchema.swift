@@ -30,7 +30,7 @@ package enum CasesSchema {
     /// On a server the rows keep their codes (its partitions by county are ranges of
     /// `street_code`): nothing changes there.
     package static let v17Filings = SchemaMigration(
-        "v17: the grids a case is filed under are stored once for all the cases that share them (internal_case_filings)",
+        "v17: the grids a case is filed under and the moment of its import are stored once for all the cases that share them",
         onServer: [], migrate: v17)
 
     package static let schema = GridsSchema.schema.adding([
@@ -39,10 +39,12 @@ package enum CasesSchema {
     ])
 
     /// A case's codes at every level, the grid row it fell in and the plan version move from its
-    /// row to `internal_case_filings`, one row for all the cases that share them (``CaseFilings``);
-    /// the four indexes by code give way to one by filing, and the view `cases_with_grids` shows
-    /// each case with its codes, for gridplan's queries and for QGIS. Every case is rewritten (in
-    /// parts of fids, each reported), then SQLite rewrites the table once for each column dropped.
+    /// row to `internal_case_filings`, one row for all the cases that share them (``CaseFilings``),
+    /// and the moment of the import that wrote it to `internal_case_imports`, one row a run; the
+    /// four indexes by code give way to one by filing, and the view `cases_with_grids` shows each
+    /// case with its codes and import moment, for gridplan's queries and for QGIS. Every case is
+    /// rewritten (in parts of fids, each reported), then SQLite rewrites the table once for each
+    /// column dropped.
     static func v17(_ db: Database) throws {
         let filing = CaseFilings.columns
         try db.execute(
@@ -53,15 +55,20 @@ package enum CasesSchema {
                 CREATE INDEX internal_case_filings_grid ON internal_case_filings(grid_fid, plan_version);
                 INSERT INTO internal_case_filings (\(filing.joined(separator: ", ")))
                   SELECT DISTINCT \(filing.joined(separator: ", ")) FROM cases;
+                CREATE TABLE internal_case_imports (id INTEGER PRIMARY KEY, imported_at TEXT);
+                CREATE INDEX internal_case_imports_moment ON internal_case_imports(imported_at);
+                INSERT INTO internal_case_imports (imported_at) SELECT DISTINCT imported_at FROM cases ORDER BY 1;
                 """)
         try CaseIndexes.setAsideMoments(db)
         try db.execute(sql: "ALTER TABLE cases ADD COLUMN filing INTEGER")
+        try db.execute(sql: "ALTER TABLE cases ADD COLUMN import_run INTEGER")
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0
         let last = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
         let fill = try db.makeStatement(
             sql: """
                 UPDATE cases SET filing = (SELECT f.id FROM internal_case_filings f
-                  WHERE \(filing.map { "f.\($0) IS cases.\($0)" }.joined(separator: " AND ")))
+                  WHERE \(filing.map { "f.\($0) IS cases.\($0)" }.joined(separator: " AND "))),
+                  import_run = (SELECT r.id FROM internal_case_imports r WHERE r.imported_at IS cases.imported_at)
                 WHERE fid > ? AND fid <= ?
                 """)
         var done = 0
@@ -71,7 +78,7 @@ package enum CasesSchema {
             SchemaUpgrade.rows(db, done, of: total)
         }
         for name in ["cases_unit", "cases_area", "cases_community", "cases_street"] { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
-        for column in filing {
+        for column in filing + ["imported_at"] {
             try db.execute(sql: "ALTER TABLE cases DROP COLUMN \(column)")
             try db.execute(sql: "DELETE FROM gpkg_data_columns WHERE table_name = 'cases' AND column_name = ?", arguments: [column])
         }
@@ -86,6 +93,9 @@ package enum CasesSchema {
         try FieldDomains.describe(
             db, table: "cases", column: "filing",
             description: "Where the case is filed: a row of internal_case_filings (its codes are in cases_with_grids)")
+        try FieldDomains.describe(
+            db, table: "cases", column: "import_run",
+            description: "The import that last wrote the case: a row of internal_case_imports (its moment, imported_at, is in cases_with_grids)")
     }
 
     /// The index by status is kept for the open cases only (see `CaseIndexes.definitions`), and

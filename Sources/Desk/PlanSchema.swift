@@ -43,7 +43,7 @@ package enum PlanSchema {
 extension PlanSchema {
     /// The columns a GeoPackage keeps once for the rows that share them and a server on each row
     /// (a copy between the two changes their form).
-    package static let shared = [CaseFilings.shared]
+    package static let shared = [CaseFilings.shared, CaseFilings.imports]
 }
 
 extension GeoPackage {

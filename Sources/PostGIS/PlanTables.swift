@@ -109,14 +109,15 @@ struct PlanTable: Sendable, Equatable {
     }
 
     /// The table as a server keeps it when `shared` describes it: the shared columns on its rows in
-    /// place of the key that names them, with the server's indexes on them in place of the key's.
+    /// place of the keys that name them, with the server's indexes on them in place of the keys'.
     func serverForm(_ shared: [SharedColumns]) -> PlanTable {
-        guard let s = shared.first(where: { $0.table == name }) else { return self }
         var form = self
-        form.columns.removeAll { $0.name == s.key }
-        form.columns += s.columns.map { Column(name: $0.name, declaredType: $0.declaredType, notNull: false, defaultSQL: nil) }
-        form.indexes.removeAll { $0.columns.contains(s.key) }
-        form.indexes += s.serverIndexes.map { Index(name: $0.name, columns: [$0.column], unique: false) }
+        for s in shared where s.table == name {
+            form.columns.removeAll { $0.name == s.key }
+            form.columns += s.columns.map { Column(name: $0.name, declaredType: $0.declaredType, notNull: false, defaultSQL: nil) }
+            form.indexes.removeAll { $0.columns.contains(s.key) }
+            form.indexes += s.serverIndexes.map { Index(name: $0.name, columns: [$0.column], unique: false) }
+        }
         return form
     }
 

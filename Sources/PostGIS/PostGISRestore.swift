@@ -49,7 +49,7 @@ extension PostGISCopy {
                 try await plan.loadingWithoutIndexes(tables.map(\.name)) {
                     for table in tables {
                         let before = report.rows
-                        let rows = try await restoreRows(of: table, shared: shared.first { $0.table == table.name }, from: session, into: plan) {
+                        let rows = try await restoreRows(of: table, shared: shared.filter { $0.table == table.name }, from: session, into: plan) {
                             progress(before + $0, total)
                         }
                         report.tables.append((table.name, rows))
@@ -69,16 +69,16 @@ extension PostGISCopy {
 
     /// One table's rows, read as text and written in batches with the GeoPackage's types. With
     /// `shared`, the server's rows hold the shared columns, and each row is written naming their
-    /// row in the file's store.
+    /// rows in the file's stores.
     private static func restoreRows(
-        of fileTable: PlanTable, shared: SharedColumns?, from session: PostgresSession, into plan: GeoPackage, progress: (Int) -> Void
+        of fileTable: PlanTable, shared: [SharedColumns], from session: PostgresSession, into plan: GeoPackage, progress: (Int) -> Void
     ) async throws -> Int {
         let q = PostGISSchema.quoted
-        let table = shared.map { fileTable.serverForm([$0]) } ?? fileTable
-        // The columns written as read, and where the shared ones are among those read.
-        let sharedAt = shared.map { s in s.columns.map { c in table.columns.firstIndex { $0.name == c.name }! } } ?? []
-        let keptAt = table.columns.indices.filter { !sharedAt.contains($0) }
-        let written = keptAt.map { table.columns[$0].name } + (shared.map { [$0.key] } ?? [])
+        let table = fileTable.serverForm(shared)
+        // The columns written as read, and where each set of shared ones is among those read.
+        let sharedAt = shared.map { s in s.columns.map { c in table.columns.firstIndex { $0.name == c.name }! } }
+        let keptAt = table.columns.indices.filter { k in !sharedAt.contains { $0.contains(k) } }
+        let written = keptAt.map { table.columns[$0].name } + shared.map(\.key)
         let selected = table.columns.map { c -> String in
             switch (ValueText.Kind(c), PostGISSchema.type(of: c, srid: 0)) {
             case (.geometry, _): "encode(ST_AsBinary(\(q(c.name))), 'hex')"
@@ -99,14 +99,14 @@ extension PostGISCopy {
             guard !pending.isEmpty else { return }
             try plan.write { db in
                 let statement = try db.cachedStatement(sql: insert)
-                let lookup = try shared.map { try SharedColumns.Lookup($0, in: db) }
+                let lookups = try shared.map { try SharedColumns.Lookup($0, in: db) }
                 for values in pending {
-                    if let lookup {
-                        let key = try lookup.id(sharedAt.map { values[$0] })
-                        try statement.execute(arguments: StatementArguments(keptAt.map { values[$0] } + [key.databaseValue]))
-                    } else {
+                    guard !lookups.isEmpty else {
                         try statement.execute(arguments: StatementArguments(values))
+                        continue
                     }
+                    let keys = try zip(lookups, sharedAt).map { lookup, at in try lookup.id(at.map { values[$0] }).databaseValue }
+                    try statement.execute(arguments: StatementArguments(keptAt.map { values[$0] } + keys))
                 }
             }
             total += pending.count

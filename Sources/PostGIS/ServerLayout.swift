@@ -60,7 +60,7 @@ public struct ServerLayout: Sendable, Equatable {
         var found = Set(
             try String.fetchAll(
                 db, sql: "SELECT DISTINCT substr(code, 1, 6) FROM grids WHERE level = 1 AND valid_to IS NULL AND code \(sixDigits)"))
-        let cases = shared.first { $0.table == "cases" }?.store ?? "cases"
+        let cases = shared.first { $0.table == "cases" && $0.columns.contains { $0.name == "street_code" } }?.store ?? "cases"
         found.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT substr(street_code, 1, 6) FROM \(cases) WHERE street_code \(sixDigits)"))
         return found.sorted()
     }

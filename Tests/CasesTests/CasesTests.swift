@@ -41,6 +41,15 @@ func twoUnits(_ folder: TemporaryFolder, reversed: Bool = false) throws -> GeoPa
 
 /// The filings of case `id`, oldest first, as "`column`'s value:when it ended", the current one
 /// (on the case's row) as "value:open".
+/// Makes every case look imported at an earlier moment (its import run one of that moment).
+func earlierImport(_ db: Database) throws {
+    try db.execute(
+        sql: """
+            INSERT INTO internal_case_imports (imported_at) VALUES ('2026-01-01T00:00:00Z');
+            UPDATE cases SET import_run = last_insert_rowid();
+            """)
+}
+
 func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [String] {
     try store.read {
         try String.fetchAll(
@@ -223,7 +232,7 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
                 $0,
                 sql: """
                     SELECT a.assigned_at = c.imported_at AS began, a.ended_at = c.assigned_at AS ended, c.assigned_at >= c.imported_at AS later
-                    FROM case_assignments a JOIN cases c ON c.fid = a.case_fid WHERE c.external_id = 'IN'
+                    FROM case_assignments a JOIN cases_with_grids c ON c.fid = a.case_fid WHERE c.external_id = 'IN'
                     """)
         }
         let began: Bool? = moments?["began"], ended: Bool? = moments?["ended"], later: Bool? = moments?["later"]
@@ -317,14 +326,14 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         let w = try columns("W")
         #expect(w[0] == "\"gcj02\"" && w[1] == "\(given.lon)" && w[2] == "\(given.lat)" && w[3] != w[1] && w[4] == "NULL" && w[5] == "NULL")
         // An earlier import moment, so that a new one differs from it.
-        try store.write { try $0.execute(sql: "UPDATE cases SET imported_at = '2026-01-01T00:00:00Z'") }
+        try store.write { try earlierImport($0) }
         // A moves to U1: the filing it leaves began at its import; B comes again where it was: its
         // filing still began then, though the row is imported anew.
         _ = try importCases(store, folder.write("b.csv", csv([row("A", point(750, 500)), row("B", point(250, 600), status: "closed")])))
         let history = try store.read { try Row.fetchAll($0, sql: "SELECT unit_code, assigned_at FROM case_assignments") }
         #expect(history.map { "\($0["unit_code"] as String):\($0["assigned_at"] as String)" } == ["U2:2026-01-01T00:00:00Z"])
         let rows = try store.read {
-            try Row.fetchAll($0, sql: "SELECT external_id, assigned_at, imported_at FROM cases WHERE external_id IN ('A', 'B') ORDER BY 1")
+            try Row.fetchAll($0, sql: "SELECT external_id, assigned_at, imported_at FROM cases_with_grids WHERE external_id IN ('A', 'B') ORDER BY 1")
         }
         #expect(rows[0]["assigned_at"] as String? == rows[0]["imported_at"] as String && rows[0]["imported_at"] as String != "2026-01-01T00:00:00Z")
         #expect(rows[1]["assigned_at"] as String? == "2026-01-01T00:00:00Z")
@@ -333,7 +342,7 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
             try String.fetchAll(
                 $0, sql: "SELECT column_name FROM gpkg_data_columns WHERE table_name = 'cases' AND constraint_name IS NULL ORDER BY 1")
         }
-        #expect(described == ["assigned_at", "filing", "source_crs", "source_x", "source_y", "status_at"])
+        #expect(described == ["assigned_at", "filing", "import_run", "source_crs", "source_x", "source_y", "status_at"])
     }
 
     /// A re-import keeps the moment of a status it gives again, however that moment was set, and
@@ -358,9 +367,9 @@ func filings(_ store: GeoPackage, of id: String, _ column: String) throws -> [St
         #expect(after[0] == "reported:-" && after[1] == "dispatched:2026-02-01T09:00:00")
         let closedAt = try #require(after[2].split(separator: ":", maxSplits: 1).last.map(String.init))
         #expect(after[2].hasPrefix("closed:") && closedAt != "-")
-        #expect(try store.read { try String.fetchOne($0, sql: "SELECT imported_at FROM cases WHERE external_id = 'C'") } == closedAt)
+        #expect(try store.read { try String.fetchOne($0, sql: "SELECT imported_at FROM cases_with_grids WHERE external_id = 'C'") } == closedAt)
         // The same file once more: every status stays, and so does when it began.
-        try store.write { try $0.execute(sql: "UPDATE cases SET imported_at = '2026-01-01T00:00:00Z'") }
+        try store.write { try earlierImport($0) }
         _ = try importCases(store, folder.path("b.csv"))
         #expect(try moments() == after)
     }
@@ -636,7 +645,7 @@ extension CaseImportTests {
         try store.write { db in
             let blob = try GeoPackageGeometry.encodePoint(x: 110.4, y: 21.27, srsID: GeoPackage.storeSRSID)
             try db.execute(
-                sql: "INSERT INTO cases (geom, external_id, lon, lat, imported_at) VALUES (?, 'SQL1', 110.4, 21.27, 'now')", arguments: [blob])
+                sql: "INSERT INTO cases (geom, external_id, lon, lat) VALUES (?, 'SQL1', 110.4, 21.27)", arguments: [blob])
         }
         #expect(try rtreeMatchesCases(store))
 
@@ -805,8 +814,8 @@ extension CaseImportTests {
             try db.execute(
                 sql: """
                     WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 40000)
-                    INSERT INTO cases (external_id, reported_at, status, category, imported_at)
-                    SELECT 'old' || i, '2023-0' || (1 + i % 9) || '-01T00:00:00', 'closed', '0101', '2024-01-01T00:00:00' FROM k
+                    INSERT INTO cases (external_id, reported_at, status, category)
+                    SELECT 'old' || i, '2023-0' || (1 + i % 9) || '-01T00:00:00', 'closed', '0101' FROM k
                     """)
         }
         func summary(_ s: CaseStats) -> [String] {
@@ -901,9 +910,9 @@ extension CaseImportTests {
         let (store, _) = try loaded()
         try store.write { db in
             try db.execute(sql: "INSERT INTO internal_case_filings (id, unit_code, plan_version) VALUES (9999, 'U9', 1)")
-            try db.execute(sql: "INSERT INTO cases (external_id, filing, imported_at) VALUES ('gone', 9999, '2024-01-01T00:00:00')")
+            try db.execute(sql: "INSERT INTO cases (external_id, filing) VALUES ('gone', 9999)")
             try db.execute(
-                sql: "INSERT INTO cases (external_id, filing, status, imported_at) VALUES ('done', 9999, 'feedback', '2024-01-01T00:00:00')")
+                sql: "INSERT INTO cases (external_id, filing, status) VALUES ('done', 9999, 'feedback')")
         }
         for level in [GridLevel.unit, .community] {
             let stats = try CaseStats.compute(store: store, level: level)

@@ -31,8 +31,8 @@ import Testing
         let store = try GeoPackage.plan(path: try PlanSchemaTests.fixture(folder))
         try store.read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_data_columns WHERE constraint_name IS NOT NULL") == 10)
-            // v16.1 and v16.2 describe the case columns an import may leave empty, v17 the filing.
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_data_columns WHERE constraint_name IS NULL") == 6)
+            // v16.1 and v16.2 describe the case columns an import may leave empty, v17 the filing and import run.
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_data_columns WHERE constraint_name IS NULL") == 7)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'") == 2)
             let defaults = try String.fetchAll(db, sql: "SELECT f_table_name FROM layer_styles WHERE useAsDefault ORDER BY f_table_name")
             #expect(defaults == ["cases", "findings", "findings_areas", "findings_lines", "findings_points", "grids"])
