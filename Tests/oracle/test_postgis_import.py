@@ -117,7 +117,7 @@ def status_since(plan=None, server=None, url=None):
     import that last wrote the row) or 'earlier' (another moment: a dispatch's, an earlier import's); from the
     GeoPackage `plan` or the server's `url`."""
     sql = ("SELECT external_id, CASE WHEN status_at IS NULL THEN 'report' "
-           "WHEN status_at = imported_at THEN 'import' ELSE 'earlier' END FROM cases")
+           f"WHEN status_at = imported_at THEN 'import' ELSE 'earlier' END FROM {'cases_with_grids' if plan is not None else 'cases'}")
     if plan is not None:
         with sqlite3.connect(plan) as con:
             return dict(con.execute(sql).fetchall())
