@@ -200,7 +200,7 @@ def measure(args, work):
     print(f"  {'index':<17}{'question':<40}{'cases':>9}{'with ms':>10}{'without ms':>12}{'ratio':>8}{'build s':>9}")
     for name, question, hits, with_ms, without_ms, build_s in paid:
         print(f"  {name:<17}{question:<40}{hits:>9,}{with_ms:>10.2f}{without_ms:>12.2f}{without_ms / with_ms:>7.0f}×{build_s:>9.2f}")
-    print("  the same cases either way; `--grid` asks all four code columns at once, so it needs each of their indexes")
+    print("  the same cases either way; `--grid` at any level finds the filings that name the code, then their cases through the one index by filing")
     print()
     print("the first page of a list (`cases query … --limit 20 --timing --repeat 3`, median), as a list of open cases on a screen asks (`/api/cases` pages by --limit too)")
     for label, hits, ms in pages:
