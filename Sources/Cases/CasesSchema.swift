@@ -96,6 +96,7 @@ package enum CasesSchema {
         try FeatureTables.registerFeatures(
             db, table: CaseFilings.view, geometryType: "POINT", srsID: GeoPackage.storeSRSID,
             description: "Incidents with the grid at every level they are filed under (cases, each with its filing's codes)")
+        try styleByStatus(db, table: CaseFilings.view)
         try FieldDomains.describe(
             db, table: "cases", column: "filing",
             description: "Where the case is filed: a row of internal_case_filings (its codes are in cases_with_grids)")
@@ -281,10 +282,13 @@ package enum CasesSchema {
     }
 
     /// Cases by status: waiting for someone (red), in hand (orange), finished (small, grey).
-    static func v9_1(_ db: Database) throws {
+    static func v9_1(_ db: Database) throws { try styleByStatus(db, table: "cases") }
+
+    /// The default style of a layer of cases (`cases`, and since v17 `cases_with_grids`): by status.
+    static func styleByStatus(_ db: Database, table: String) throws {
         func among(_ states: [CaseStatus]) -> String { "\"status\" IN (" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")" }
         try LayerStyles.add(
-            db, table: "cases",
+            db, table: table,
             rules: [
                 .init("已办结 finished", among([.closed, .feedback]), .marker(fill: "160,160,160,200", outline: "110,110,110,255", size: 1.2)),
                 .init("处置中 in hand", among([.dispatched, .handled, .checked]), .marker(fill: "255,150,0,230", outline: "150,80,0,255", size: 1.8)),

@@ -88,7 +88,7 @@ public enum PostGISCopy {
     }
 
     /// Streams one table's rows in `COPY` text format, in rowid order, a batch at a time. `view`:
-    /// the rows are read through it, in the order of its first column (the table's integer key).
+    /// the rows are read through it, in the order of the table's integer key.
     private static func copyRows(
         of table: PlanTable, through view: String? = nil, from snapshot: StoreSnapshot, to session: PostgresSession, srid: Int32,
         progress: (Int) -> Void

@@ -35,7 +35,7 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_data_columns WHERE constraint_name IS NULL") == 7)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema'") == 2)
             let defaults = try String.fetchAll(db, sql: "SELECT f_table_name FROM layer_styles WHERE useAsDefault ORDER BY f_table_name")
-            #expect(defaults == ["cases", "findings", "findings_areas", "findings_lines", "findings_points", "grids"])
+            #expect(defaults == ["cases", "cases_with_grids", "findings", "findings_areas", "findings_lines", "findings_points", "grids"])
         }
     }
 
@@ -89,7 +89,7 @@ import Testing
             styles == [
                 "grids ours 1", "grids gridplan grids 0", "findings gridplan findings 1", "cases gridplan cases 1",
                 "findings_points gridplan findings_points 1", "findings_lines gridplan findings_lines 1",
-                "findings_areas gridplan findings_areas 1",
+                "findings_areas gridplan findings_areas 1", "cases_with_grids gridplan cases_with_grids 1",
             ])
     }
 }

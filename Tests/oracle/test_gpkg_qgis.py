@@ -133,6 +133,9 @@ def test_every_layer_opens_with_its_features_geometry_and_crs(demo_plan, in_qgis
     assert sum(layers[v]["count"] for v in ["gazetteer_points", "gazetteer_lines", "gazetteer_areas"]) == \
         db.execute("SELECT count(*) FROM gazetteer WHERE geom IS NOT NULL").fetchone()[0]
     assert layers["grids"]["count"] > 700 and layers["cases"]["count"] > 4000 and layers["findings"]["count"] > 0
+    # Each case with the codes of its filing (schema step v17): a layer of points as `cases`, with the codes as fields.
+    assert layers["cases_with_grids"]["count"] == layers["cases"]["count"] and layers["cases_with_grids"]["geometry"] == "Point"
+    assert {"unit_code", "area_code", "community_code", "street_code", "imported_at"} <= set(layers["cases_with_grids"]["fields"])
 
 
 def test_every_layer_qgis_offers_a_user_has_its_geometry(demo_plan, in_qgis):
@@ -164,6 +167,7 @@ def test_qgis_applies_the_default_styles(in_qgis):
     assert layers["findings"]["renderer"] == "RuleRenderer" and len(layers["findings"]["rules"]) == 9
     assert layers["findings_points"]["renderer"] == "RuleRenderer" and layers["findings_points"]["rules"] == layers["findings"]["rules"]
     assert layers["cases"]["renderer"] == "RuleRenderer" and len(layers["cases"]["rules"]) == 3
+    assert layers["cases_with_grids"]["renderer"] == "RuleRenderer" and layers["cases_with_grids"]["rules"] == layers["cases"]["rules"]
 
 
 def test_the_plan_renders_with_its_styles(in_qgis):
