@@ -264,17 +264,23 @@ print(json.dumps({"types": types, "rows": rows}))
 """
 
 
-def test_gdal_reads_case_moments_as_utc_date_times(gridplan, coded_plan, tmp_path):
-    """Case times are stored as China Standard Time text; GDAL reads their `_utc` companions as
-    DateTime in UTC, eight hours earlier, as Python's own zone arithmetic says."""
-    from datetime import datetime, timedelta, timezone
+def sample_read_by_gdal(gridplan, coded_plan, tmp_path, script):
+    """The sample's cases imported into a copy of the coded plan, and what `script` (run by the system's Python with
+    GDAL's bindings, given the plan's path) prints as JSON: (plan, parsed output)."""
     db = tmp_path / "plan.gpkg"
     db.write_bytes(coded_plan[0].read_bytes())
     gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", db, "--crs", "gcj02",
              "--rejects", tmp_path / "rejects.csv", check=False)
-    result = subprocess.run(["/usr/bin/python3", "-c", MOMENTS, str(db)], capture_output=True, text=True)
+    result = subprocess.run(["/usr/bin/python3", "-c", script, str(db)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    read = json.loads(result.stdout)
+    return db, json.loads(result.stdout)
+
+
+def test_gdal_reads_case_moments_as_utc_date_times(gridplan, coded_plan, tmp_path):
+    """Case times are stored as China Standard Time text; GDAL reads their `_utc` companions as
+    DateTime in UTC, eight hours earlier, as Python's own zone arithmetic says."""
+    from datetime import datetime, timedelta, timezone
+    db, read = sample_read_by_gdal(gridplan, coded_plan, tmp_path, MOMENTS)
     assert read["types"]["reported_at_utc"] == "DateTime" and read["types"]["closed_at_utc"] == "DateTime"
     china = timezone(timedelta(hours=8))
     closed = 0
@@ -309,13 +315,7 @@ def test_gdal_reads_each_case_with_its_grids_at_every_level(gridplan, coded_plan
     """A case's row names its filing (schema step v17); the layer `cases_with_grids` gives it with its codes. GDAL
     reads that layer whole, and each located case's codes there are the unit shapely finds its point within and that
     unit's area, community and street in the plan's hierarchy; GDAL's validator passes the plan with the view."""
-    db = tmp_path / "plan.gpkg"
-    db.write_bytes(coded_plan[0].read_bytes())
-    gridplan("cases", "import", ROOT / "GeoData" / "chikan" / "cases_2024.csv", "--db", db, "--crs", "gcj02",
-             "--rejects", tmp_path / "rejects.csv", check=False)
-    result = subprocess.run(["/usr/bin/python3", "-c", VIEW, str(db)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    read = json.loads(result.stdout)
+    db, read = sample_read_by_gdal(gridplan, coded_plan, tmp_path, VIEW)
     with sqlite3.connect(db) as con:
         cases, filings = con.execute("SELECT count(*), count(DISTINCT filing) FROM cases").fetchone()
         units = con.execute("SELECT count(*) FROM grids WHERE level = 4").fetchone()[0]
