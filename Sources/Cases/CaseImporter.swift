@@ -120,6 +120,9 @@ package enum CaseImporter {
         // The R-tree set aside is built on a thread from the rows each batch commits.
         let tree = try bulk ? file.map { try RTreeBeside(plan: $0, table: "cases") } : nil
         try tree?.follow()
+        // The log of the batches is copied into the file on a thread too, not by the writer.
+        let checkpointer = try bulk ? file.map { try WALCheckpointer(plan: $0) } : nil
+        defer { try? checkpointer?.finish() }
         // Two stages with at most two batches between them: a thread reads, checks and assigns
         // (``ImportReading``), this one stores each batch in its transaction. The checkpoint of a
         // batch records how far the reject file reached when that batch was read, so a resume cuts
@@ -141,6 +144,7 @@ package enum CaseImporter {
         }
         do {
             while let batch = try ready.pop() {
+                checkpointer?.beforeWriting()
                 let stored = try store.writing { w -> UpsertOutcome in
                     let counts: UpsertOutcome
                     if let db = w as? Database {
@@ -165,6 +169,7 @@ package enum CaseImporter {
                         ])
                     return counts
                 }
+                checkpointer?.committed()
                 tree?.committed(added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids)
                 if let points = batch.points { written = written?.union(points) ?? points }
                 ready.giveBack(batch)
@@ -184,6 +189,7 @@ package enum CaseImporter {
             throw error
         }
         try readerThread.wait()
+        try checkpointer?.finish()
         func finish(_ w: any PlanWriter) throws {
             try w.execute(
                 "UPDATE internal_import_checkpoints SET complete = 1, rows_done = ?, updated_at = ? WHERE source = ?",
@@ -322,15 +328,16 @@ package enum CaseImporter {
     /// each other get neighbouring rows and share table pages. A bounding-box query then reads a
     /// few pages per batch instead of one per case. Every occurrence of an id keeps the place of
     /// its first (and their file order), so repeated ids are applied as in the file.
-    static func spatialOrder(_ rows: [(CaseReader.Row, Parsed)]) -> [Int] {
+    static func spatialOrder(ids: [String], points: [(lon: Double, lat: Double)?]) -> [Int] {
         var firstKey: [String: UInt64] = [:]
-        let keys = rows.map { row, parsed -> UInt64 in
-            let key = row.lon.map { zOrder(lon: $0, lat: row.lat!) } ?? UInt64.max
-            if let first = firstKey[parsed.id] { return first }
-            firstKey[parsed.id] = key
-            return key
+        firstKey.reserveCapacity(ids.count)
+        var keys = [UInt64](repeating: 0, count: ids.count)
+        // One lookup an id: the entry is made with this occurrence's key when it is the first.
+        func stored(_ key: inout UInt64) -> UInt64 { key }
+        for i in ids.indices {
+            keys[i] = stored(&firstKey[ids[i], default: points[i].map { zOrder(lon: $0.lon, lat: $0.lat) } ?? UInt64.max])
         }
-        return rows.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
+        return ids.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
     }
 
     /// Interleaved bits of longitude and latitude on a 2³²×2³² grid over the globe.
@@ -349,97 +356,15 @@ package enum CaseImporter {
         return spread(x) | (spread(y) << 1)
     }
 
-    /// The columns an import writes besides `geom` and `external_id`, in the order of
-    /// ``stored(_:_:_:assigner:sourceCRS:now:)``'s values, with their PostgreSQL types (for a staging table).
-    static let storedColumns: [(name: String, serverType: String)] = [
-        ("reported_at", "text"), ("channel", "text"), ("category", "text"), ("severity", "text"), ("status", "text"),
-        ("status_at", "text"), ("closed_at", "text"), ("address", "text"), ("lon", "double precision"), ("lat", "double precision"),
-        ("source_crs", "text"), ("source_x", "double precision"), ("source_y", "double precision"), ("located_by", "text"),
-        ("assign_status", "text"), ("distance_m", "double precision"), ("unit_code", "text"), ("area_code", "text"),
-        ("community_code", "text"), ("street_code", "text"), ("grid_fid", "bigint"), ("plan_version", "bigint"),
-        ("attributes", "text"), ("imported_at", "text"), ("nearest_code", "text"), ("assigned_at", "text"),
-    ]
-
-    /// Where the column `name` is in ``storedColumns``.
-    static func position(of name: String) -> Int { storedColumns.firstIndex { $0.name == name }! }
-
-    /// Where `assigned_at`, `status` and `status_at` are: an update that leaves the filing or the
-    /// status as it was keeps the stored moment.
-    static let assignedAtColumn = position(of: "assigned_at"), statusColumn = position(of: "status"), statusAtColumn = position(of: "status_at")
-
-    /// Where the columns of a filing (``CaseHistory/filing``) are in ``storedColumns``.
-    static let filingPositions = CaseHistory.filing.map(position(of:))
-
-    /// What a GeoPackage keeps once for the cases that share it (their filing, their import's
-    /// moment: ``CaseFilings``), each case naming its row by a key column.
-    static let sharedSets = [CaseFilings.shared, CaseFilings.imports]
-
-    /// A GeoPackage's row of a case: the values of ``storedColumns`` at these positions, then the
-    /// key of each of ``sharedSets`` (whose values are at ``sharedPositions``).
-    static let rowPositions = storedColumns.indices.filter { i in
-        !sharedSets.contains { set in set.columns.contains { $0.name == storedColumns[i].name } }
-    }
-    static let sharedPositions = sharedSets.map { set in set.columns.map { position(of: $0.name) } }
-    static let fileColumns = ["geom", "external_id"] + rowPositions.map { storedColumns[$0].name } + sharedSets.map(\.key)
-
-    /// A case's row as an import stores it: its id and point, and the values of ``storedColumns``.
-    struct StoredCase: Sendable {
-        var id: String
-        var geometry: DatabaseValue
-        var values: [DatabaseValue]
-
-        /// Its filing, in the order of ``CaseHistory/filing``.
-        var filing: [DatabaseValue] { CaseImporter.filingPositions.map { values[$0] } }
-
-        /// The keys of its shared values in a GeoPackage, in the order of ``sharedSets``, each
-        /// found (or added) through its set's lookup.
-        func keys(_ lookups: [SharedColumns.Lookup]) throws -> [DatabaseValue] {
-            try zip(lookups, CaseImporter.sharedPositions).map { lookup, at in try lookup.id(at.map { values[$0] }).databaseValue }
-        }
-    }
-
-    /// The plan's own CRS as a case's `source_crs` would name it.
-    static let storedCRS = CRS.cgcs2000.description
-
-    /// `status_at` and `assigned_at` stay empty: a case's status holds since its report and its
-    /// filing since its import until either changes (schema step v16.1), given coordinates are
-    /// kept only when they differ from the stored ones and their CRS only when it is not the
-    /// plan's (v16.2).
-    static func stored(
-        _ row: CaseReader.Row, _ p: Parsed, _ a: Assignment?, assigner: Assigner, sourceCRS: String?, now: String
-    ) throws -> StoredCase {
-        let status = a?.status ?? .noLocation
-        let chain = a?.grid.flatMap { status == .outside ? nil : assigner.chains[$0] }
-        let codes: [String?] = [GridLevel.unit, .area, .community, .street].map { l in chain?.link(l).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
-        let gridFid = chain?.link(assigner.level)?.fid
-        // Outside every grid: the nearest one is kept with its distance.
-        let nearest =
-            status != .outside ? nil : a?.grid.flatMap { assigner.chains[$0].link(assigner.level).map { $0.code ?? $0.name ?? "#\($0.fid)" } }
-        func value(_ text: String?) -> DatabaseValue { text?.databaseValue ?? .null }
-        func value(_ number: Double?) -> DatabaseValue { number?.databaseValue ?? .null }
-        // Given coordinates equal to the stored ones are not stored again, nor the plan's own CRS (v16.2).
-        let asGiven = row.sourceX == row.lon && row.sourceY == row.lat
-        let givenIn = row.sourceX == nil || sourceCRS == CaseImporter.storedCRS ? nil : sourceCRS
-        let values: [DatabaseValue] = [
-            value(p.reportedAt), value(p.channel), value(p.category), p.severity.databaseValue, p.status.rawValue.databaseValue,
-            .null, value(p.closedAt), value(p.address), value(row.lon), value(row.lat),
-            value(givenIn), value(asGiven ? nil : row.sourceX), value(asGiven ? nil : row.sourceY),
-            (row.lon == nil ? "none" : "given").databaseValue, status.rawValue.databaseValue, value(a?.distanceM),
-            value(codes[0]), value(codes[1]), value(codes[2]), value(codes[3]),
-            gridFid.map { Int64($0).databaseValue } ?? .null, assigner.planVersion.databaseValue, value(p.attributes), now.databaseValue,
-            value(nearest), .null,
-        ]
-        let geometry = try row.lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: row.lat!, srsID: GeoPackage.storeSRSID).databaseValue }
-        return StoredCase(id: p.id, geometry: geometry ?? .null, values: values)
-    }
-
     /// Inserts or updates a batch's cases the way their database takes best: a file's through
     /// ``upsert(_:_:now:)``, a server's through ``StagedUpsert``.
     static func upsertBatch(
         _ w: any PlanWriter, _ rows: [(CaseReader.Row, Parsed)], _ assignments: [Assignment?],
         assigner: Assigner, sourceCRS: String?, now: String
     ) throws -> (inserted: Int, updated: Int) {
-        let cases = try rows.indices.map { try stored(rows[$0].0, rows[$0].1, assignments[$0], assigner: assigner, sourceCRS: sourceCRS, now: now) }
+        let maker = StoredCase.Maker(assigner: assigner, sourceCRS: sourceCRS, now: now)
+        let read = rows.map(\.0)
+        let cases = try rows.indices.map { try maker.row(read, $0, rows[$0].1, assignments[$0]) }
         if let db = w as? Database {
             let outcome = try upsert(db, cases, now: now)
             return (outcome.inserted, outcome.updated)
@@ -458,12 +383,14 @@ package enum CaseImporter {
     /// so an empty `assigned_at` is written out); one that changes it begins a filing now. So with
     /// the status: the stored `status_at` stays when the status does, and is now when it changes.
     static func upsert(_ db: Database, _ cases: [StoredCase], now: String) throws -> UpsertOutcome {
-        let columns = fileColumns
+        let columns = StoredCase.fileColumns
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         func insert(_ rows: Int) throws -> Statement {
             let rowsSQL = Array(repeating: row, count: rows).joined(separator: ", ")
             return try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (\(columns.joined(separator: ", "))) VALUES " + rowsSQL)
         }
+        // Made once: a batch runs the full one hundreds of times.
+        let insertFull = try insert(insertRows)
         let find = try db.cachedStatement(
             sql:
                 "SELECT fid, coalesce(assigned_at, imported_at) AS since, status, status_at, \(CaseHistory.filing.joined(separator: ", ")) FROM \(CaseFilings.view) WHERE external_id = ?"
@@ -471,7 +398,18 @@ package enum CaseImporter {
         let update = try db.cachedStatement(
             sql: "UPDATE cases SET \(columns.filter { $0 != "external_id" }.map { "\($0) = ?" }.joined(separator: ", ")) WHERE fid = ?")
         let endFiling = try db.cachedStatement(sql: CaseHistory.endOne)
-        let lookups = try sharedSets.map { try SharedColumns.Lookup($0, in: db) }
+        let lookups = try StoredCase.sharedSets.map { try SharedColumns.Lookup($0, in: db) }
+        // The keys of each group of cases that share their shared values (``StoredCase/sharedGroup``).
+        // Neighbouring cases (a batch is in spatial order) mostly share a group: that is tried first.
+        var keysOfGroup: [Int: [DatabaseValue]] = [:]
+        var lastGroup: (group: Int, keys: [DatabaseValue])?
+        func keys(_ c: StoredCase) throws -> [DatabaseValue] {
+            if let lastGroup, lastGroup.group == c.sharedGroup { return lastGroup.keys }
+            let found = try keysOfGroup[c.sharedGroup] ?? c.keys(lookups)
+            keysOfGroup[c.sharedGroup] = found
+            lastGroup = (c.sharedGroup, found)
+            return found
+        }
         let moment = now.databaseValue
         var lastFid = try Int64.fetchOne(db, sql: "SELECT max(fid) FROM cases") ?? 0
         var outcome = UpsertOutcome(firstFid: lastFid)
@@ -480,12 +418,17 @@ package enum CaseImporter {
             let part = cases[start..<min(start + insertRows, cases.count)]
             start = part.endIndex
             let before = lastFid
-            try insert(part.count).run { binding in
-                for c in part {
-                    try binding.bind(c.geometry)
-                    try binding.bind(c.id.databaseValue)
-                    for p in rowPositions { try binding.bind(c.values[p]) }
-                    for key in try c.keys(lookups) { try binding.bind(key) }
+            try (part.count == insertRows ? insertFull : insert(part.count)).run(nullsUnbound: true) { binding in
+                // Read in place: a copy of each case, and of each value, cost the writer a retain of every text.
+                try part.withUnsafeBufferPointer { part in
+                    for c in part.indices {
+                        try binding.bind(part[c].geometry)
+                        try binding.bind(part[c].id.databaseValue)
+                        try part[c].values.withUnsafeBufferPointer { values in
+                            for p in StoredCase.rowPositions { try binding.bind(values[p]) }
+                        }
+                        for key in try keys(part[c]) { try binding.bind(key) }
+                    }
                 }
             }
             let added = db.changesCount
@@ -503,15 +446,15 @@ package enum CaseImporter {
                 var stored = c.values
                 if CaseHistory.filing.map({ existing[$0] as DatabaseValue }) != c.filing {
                     try endFiling.run(binding: [moment, caseFid.databaseValue])
-                    stored[assignedAtColumn] = moment
+                    stored[StoredCase.assignedAtColumn] = moment
                 } else {
-                    stored[assignedAtColumn] = existing["since"]
+                    stored[StoredCase.assignedAtColumn] = existing["since"]
                 }
                 // A status the file gives again holds since it did (its moment was set when it
                 // changed, by a dispatch or an earlier import); a new one holds from now.
-                let sameStatus = (existing["status"] as DatabaseValue) == stored[statusColumn]
-                stored[statusAtColumn] = sameStatus ? existing["status_at"] : moment
-                try update.run(binding: [c.geometry], rowPositions.map { stored[$0] }, try c.keys(lookups), [caseFid.databaseValue])
+                let sameStatus = (existing["status"] as DatabaseValue) == stored[StoredCase.statusColumn]
+                stored[StoredCase.statusAtColumn] = sameStatus ? existing["status_at"] : moment
+                try update.run(binding: [c.geometry], StoredCase.rowPositions.map { stored[$0] }, try keys(c), [caseFid.databaseValue])
                 outcome.updated += 1
                 outcome.updatedFids.append(caseFid)
             }
@@ -538,11 +481,14 @@ package enum CaseImporter {
 /// in the order to store them. Used by one thread at a time.
 final class ImportReading: @unchecked Sendable {
     let reader: CaseReader, fields: CaseImporter.Fields, assigner: Assigner, rejects: RejectFile
-    let threads: Int, now: String
+    let threads: Int
+    /// Makes each case's row (on this stage's thread only).
+    let maker: StoredCase.Maker
 
     init(reader: CaseReader, fields: CaseImporter.Fields, assigner: Assigner, rejects: RejectFile, threads: Int, now: String) {
         self.reader = reader; self.fields = fields; self.assigner = assigner; self.rejects = rejects
-        self.threads = threads; self.now = now
+        self.threads = threads
+        maker = StoredCase.Maker(assigner: assigner, sourceCRS: reader.sourceCRS?.description, now: now)
     }
 
     private struct Stopped: Error {}
@@ -558,27 +504,29 @@ final class ImportReading: @unchecked Sendable {
     }
 
     private func prepare(_ rows: [CaseReader.Row]) throws -> ReadyBatch {
-        var accepted: [(CaseReader.Row, CaseImporter.Parsed)] = []
+        // The rows accepted, by their place in `rows`, with what was read from each.
+        var accepted: [Int] = [], parsed: [CaseImporter.Parsed] = []
         accepted.reserveCapacity(rows.count)
-        for row in rows {
-            switch CaseImporter.parse(row, fields, reader: reader) {
-            case .success(let parsed): accepted.append((row, parsed))
+        parsed.reserveCapacity(rows.count)
+        for i in rows.indices {
+            switch CaseImporter.parse(rows[i], fields, reader: reader) {
+            case .success(let p):
+                accepted.append(i)
+                parsed.append(p)
             case .failure(let reason):
-                try rejects.write(row: row, number: row.line, reason: reason.localized { $0.rawValue })
+                try rejects.write(row: rows[i], number: rows[i].line, reason: reason.localized { $0.rawValue })
             }
         }
-        let located = accepted.indices.filter { accepted[$0].0.lon != nil }
-        let lons = located.map { accepted[$0].0.lon! }, lats = located.map { accepted[$0].0.lat! }
+        let located = accepted.indices.filter { rows[accepted[$0]].lon != nil }
+        let lons = located.map { rows[accepted[$0]].lon! }, lats = located.map { rows[accepted[$0]].lat! }
         let results = try assigner.assign(lon: lons, lat: lats, threads: threads)
         var assignments = [Assignment?](repeating: nil, count: accepted.count)
         for (k, i) in located.enumerated() { assignments[i] = results[k] }
         try rejects.flush()
         var byStatus: [String: Int] = [:]
         for a in assignments { byStatus[(a?.status ?? .noLocation).rawValue, default: 0] += 1 }
-        let sourceCRS = reader.sourceCRS?.description
-        let cases = try CaseImporter.spatialOrder(accepted).map { k in
-            try CaseImporter.stored(accepted[k].0, accepted[k].1, assignments[k], assigner: assigner, sourceCRS: sourceCRS, now: now)
-        }
+        let order = CaseImporter.spatialOrder(ids: parsed.map(\.id), points: accepted.map { i in rows[i].lon.map { ($0, rows[i].lat!) } })
+        let cases = try order.map { k in try maker.row(rows, accepted[k], parsed[k], assignments[k]) }
         let points = lons.isEmpty ? nil : Envelope(minX: lons.min()!, minY: lats.min()!, maxX: lons.max()!, maxY: lats.max()!)
         return ReadyBatch(
             cases: cases, rows: rows.count, rejected: rows.count - accepted.count, rejectsSize: rejects.size, byStatus: byStatus, points: points)
@@ -589,7 +537,7 @@ final class ImportReading: @unchecked Sendable {
 /// many rows it read and rejected, how far the reject file reached after it, its cases by
 /// assignment status, and the box of their points.
 struct ReadyBatch: Sendable {
-    var cases: [CaseImporter.StoredCase]
+    var cases: [StoredCase]
     var rows: Int
     var rejected: Int
     var rejectsSize: UInt64

@@ -115,7 +115,8 @@ package final class CaseReader {
             guard feature.number > skip else { return }
             batch.append(try row(feature, context))
             if batch.count == size {
-                try body(try located(batch))
+                try locate(&batch)
+                try body(batch)
                 batch.removeAll(keepingCapacity: true)
             }
         }
@@ -123,7 +124,10 @@ package final class CaseReader {
         case .gdal(let reader): try reader.forEach(keepingUnreadable: true, each)
         case .plain(let csv): try csv.forEachFeature(skip: skip, each)
         }
-        if !batch.isEmpty { try body(try located(batch)) }
+        if !batch.isEmpty {
+            try locate(&batch)
+            try body(batch)
+        }
     }
 
     private func row(_ feature: VectorFeature, _ context: GEOSContext) throws -> Row {
@@ -158,10 +162,9 @@ package final class CaseReader {
     }
 
     /// Transforms a batch's coordinates to CGCS2000, recording per-row problems.
-    private func located(_ rows: [Row]) throws -> [Row] {
-        var rows = rows
+    private func locate(_ rows: inout [Row]) throws {
         let withCoordinates = rows.indices.filter { rows[$0].sourceX != nil }
-        guard !withCoordinates.isEmpty else { return rows }
+        guard !withCoordinates.isEmpty else { return }
         guard let transformer, let sourceCRS else {
             throw GridplanError(
                 .badInput, "the coordinates have no CRS", source: .file(fileName),
@@ -177,7 +180,6 @@ package final class CaseReader {
                 rows[i].lon = xs[k]; rows[i].lat = ys[k]
             }
         }
-        return rows
     }
 
     /// Why a row's coordinate texts are not a location (both readers of `assign` say it alike).

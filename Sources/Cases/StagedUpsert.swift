@@ -35,8 +35,8 @@ enum StagedUpsert {
         return true
     }
 
-    static func run(_ w: any PlanWriter, _ cases: [CaseImporter.StoredCase], now: String) throws -> (inserted: Int, updated: Int) {
-        let columns = CaseImporter.storedColumns
+    static func run(_ w: any PlanWriter, _ cases: [StoredCase], now: String) throws -> (inserted: Int, updated: Int) {
+        let columns = StoredCase.columns
         try w.execute(
             """
             CREATE TEMPORARY TABLE IF NOT EXISTS \(stage) (ord integer NOT NULL, round integer NOT NULL, external_id text NOT NULL, \

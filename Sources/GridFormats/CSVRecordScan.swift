@@ -245,17 +245,42 @@ public enum CSVBytes {
 
     /// The values of one scanned record, as text.
     static func values(_ record: UnsafeBufferPointer<UInt8>) -> [String] {
-        var value: [UInt8] = []
-        return fieldRanges(record).map { range in
-            value.removeAll(keepingCapacity: true)
-            appendValue(of: UnsafeBufferPointer(rebasing: record[range]), to: &value)
-            return String(decoding: value, as: UTF8.self)
+        var scratch: [UInt8] = []
+        return fieldRanges(record).map { text(of: UnsafeBufferPointer(rebasing: record[$0]), scratch: &scratch) }
+    }
+
+    /// The values of one scanned record as a layer's fields, as GDAL's CSV driver gives them:
+    /// exactly `columns` texts, those past the header's count dropped, missing ones null. Made
+    /// straight from the bytes (a case import reads millions of records).
+    static func fieldValues(_ record: UnsafeBufferPointer<UInt8>, columns: Int) -> [FieldValue] {
+        var values: [FieldValue] = []
+        values.reserveCapacity(columns)
+        var scratch: [UInt8] = []
+        forEachField(record) { range in
+            if values.count < columns { values.append(.text(text(of: UnsafeBufferPointer(rebasing: record[range]), scratch: &scratch))) }
         }
+        while values.count < columns { values.append(.null) }
+        return values
+    }
+
+    /// A field's value from its raw bytes: an unquoted one as it is, a quoted one through
+    /// `scratch` without its quotes.
+    private static func text(of raw: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> String {
+        guard raw.first == CSVRecordScan.quote else { return String(decoding: raw, as: UTF8.self) }
+        scratch.removeAll(keepingCapacity: true)
+        appendValue(of: raw, to: &scratch)
+        return String(decoding: scratch, as: UTF8.self)
     }
 
     /// The raw bytes of each field of a scanned record (quotes included).
     static func fieldRanges(_ record: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
+        forEachField(record) { ranges.append($0) }
+        return ranges
+    }
+
+    /// Calls `body` with where each field of a scanned record lies, in turn (quotes included).
+    private static func forEachField(_ record: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         var p = 0
         while p <= record.count {
             let start = p
@@ -272,9 +297,8 @@ public enum CSVBytes {
             } else {
                 while p < record.count && record[p] != CSVRecordScan.comma { p += 1 }
             }
-            ranges.append(start..<p)
+            body(start..<p)
             p += 1 // the comma, or past the end
         }
-        return ranges
     }
 }

@@ -196,8 +196,7 @@ extension PlainCSV {
                     at = end
                     number += 1
                     guard number > skip else { continue }
-                    let texts = CSVBytes.values(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    let values = (0..<fieldNames.count).map { k -> FieldValue in k < texts.count ? .text(texts[k]) : .null }
+                    let values = CSVBytes.fieldValues(UnsafeBufferPointer(rebasing: bytes[start..<end]), columns: fieldNames.count)
                     features.append(
                         VectorFeature(
                             number: number, fid: Int64(number), values: values, wkb: nil, lines: first...line, unreadable: nil,

@@ -21,9 +21,14 @@ extension Statement {
     /// statement's placeholders, straight from where the caller keeps them (a case import binds
     /// 64 rows of 28 values a statement: gathering them into one array first cost its writer a
     /// copy of each).
-    public func run(_ bind: (inout PlaceholderBinding) throws -> Void) throws {
+    ///
+    /// `nullsUnbound`: every placeholder is set to NULL first and the NULLs `bind` is given are
+    /// skipped (a case's row has some ten empty columns of its twenty-odd: each bind costs about as
+    /// much as SQLite's own work for the value).
+    public func run(nullsUnbound: Bool = false, _ bind: (inout PlaceholderBinding) throws -> Void) throws {
         sqlite3_reset(sqliteStatement)
-        var binding = PlaceholderBinding(statement: self)
+        if nullsUnbound { sqlite3_clear_bindings(sqliteStatement) }
+        var binding = PlaceholderBinding(statement: self, skippingNulls: nullsUnbound)
         try bind(&binding)
         try stepToEnd()
     }
@@ -74,13 +79,17 @@ extension Statement {
         case .null: return sqlite3_bind_null(statement, index)
         case .int64(let n): return sqlite3_bind_int64(statement, index, n)
         case .double(let d): return sqlite3_bind_double(statement, index, d)
-        case .string(var s):
-            return s.withUTF8 { bytes in
+        case .string(let s):
+            func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
                 guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(statement, index, "", 0, transient) }
                 return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                     sqlite3_bind_text(statement, index, $0, Int32(bytes.count), transient)
                 }
             }
+            // A native string's bytes are read in place; another (bridged) is made native first.
+            if let code = s.utf8.withContiguousStorageIfAvailable(text) { return code }
+            var native = s
+            return native.withUTF8(text)
         case .blob(let data):
             return data.withUnsafeBytes { bytes in
                 guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement, index, 0) }
@@ -95,12 +104,25 @@ extension Statement {
 public struct PlaceholderBinding {
     let statement: Statement
     private var position: Int32 = 0
+    /// The statement's placeholders are NULL already: a NULL is not bound again.
+    private let skippingNulls: Bool
 
-    init(statement: Statement) { self.statement = statement }
+    init(statement: Statement, skippingNulls: Bool = false) {
+        self.statement = statement
+        self.skippingNulls = skippingNulls
+    }
 
     public mutating func bind(_ value: DatabaseValue) throws {
         position += 1
+        if skippingNulls && value.isNull { return }
         let code = Statement.bind(value, to: statement.sqliteStatement, at: position)
+        guard code == SQLITE_OK else { throw statement.failure(code) }
+    }
+
+    /// Binds an integer, with no value to box.
+    public mutating func bind(_ n: Int64) throws {
+        position += 1
+        let code = sqlite3_bind_int64(statement.sqliteStatement, position, n)
         guard code == SQLITE_OK else { throw statement.failure(code) }
     }
 }

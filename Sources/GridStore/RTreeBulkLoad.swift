@@ -226,6 +226,9 @@ public enum RTreeBulkLoad {
         try write(PackedTree(entries: tape, leaves: tiles.map(\.count), capacity: tiledFor), into: tree, db)
     }
 
+    /// Rows of the `_rowid` table written by one statement.
+    static let rowsAtOnce = 100
+
     /// Writes the packed entries (distinct ids) as the whole content of the R-tree `tree`, which
     /// must be empty; in the caller's transaction. Packed again, through runs as the first packing
     /// went, when the tree's nodes hold another number of cells than they were packed for.
@@ -293,9 +296,26 @@ public enum RTreeBulkLoad {
             try write(1, depth: depth, level[...])
             for cell in level { parentOf.append((cell.id, 1)) }
         }
-        // In key order, so that each insert appends to its table's b-tree.
-        let writeRow = try db.makeStatement(sql: "INSERT INTO \"\(tree)_rowid\" (rowid, nodeno) VALUES (?, ?)")
-        try leafOf.drain { entry in try writeRow.run(binding: entry.id, Int64(entry.minX.bitPattern)) }
+        // In key order, so that each insert appends to its table's b-tree; ``rowsAtOnce`` rows a
+        // statement, which spreads a statement's own work over them (a million cases' rows 0.5 →
+        // 0.2 s).
+        let insertRows = "INSERT INTO \"\(tree)_rowid\" (rowid, nodeno) VALUES "
+        let writeRows = try db.makeStatement(sql: insertRows + Array(repeating: "(?, ?)", count: rowsAtOnce).joined(separator: ", "))
+        let writeRow = try db.makeStatement(sql: insertRows + "(?, ?)")
+        var pending: [(row: Int64, node: Int64)] = []
+        pending.reserveCapacity(rowsAtOnce)
+        try leafOf.drain { entry in
+            pending.append((entry.id, Int64(entry.minX.bitPattern)))
+            guard pending.count == rowsAtOnce else { return }
+            try writeRows.run { binding in
+                for (row, node) in pending {
+                    try binding.bind(row)
+                    try binding.bind(node)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        for (row, node) in pending { try writeRow.run(binding: row, node) }
         parentOf.sort { $0.node < $1.node }
         let writeParent = try db.makeStatement(sql: "INSERT INTO \"\(tree)_parent\" (nodeno, parentnode) VALUES (?, ?)")
         for (child, parent) in parentOf { try writeParent.run(binding: child, parent) }

@@ -34,6 +34,11 @@ public struct SharedColumns: Sendable {
             find = try db.cachedStatement(sql: "SELECT id FROM \(shared.store) WHERE \(names.map { "\($0) IS ?" }.joined(separator: " AND "))")
             add = try db.cachedStatement(
                 sql: "INSERT INTO \(shared.store) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+            // The store's rows are few (a plan's grids, once a plan version) and most are asked for
+            // again: they are read at once, not each by a search of the whole table.
+            for row in try Row.fetchAll(db, sql: "SELECT id, \(names.joined(separator: ", ")) FROM \(shared.store)") {
+                ids[names.map { row[$0] as DatabaseValue }] = row["id"]
+            }
         }
 
         /// The id of the row of `store` with these values (in the order of ``SharedColumns/columns``).
