@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 
 /// Copies a plan's write-ahead log into the file on a thread of its own while a bulk load writes.
 ///
@@ -83,7 +83,7 @@ public final class WALCheckpointer: @unchecked Sendable {
             }
             condition.lock()
             passedCommits = upTo
-            if let logFrames { frames = logFrames ?? 0 }
+            if let logFrames { frames = logFrames }
             condition.broadcast()
         }
         stopped = true
