@@ -170,7 +170,8 @@ package enum CaseImporter {
                     return counts
                 }
                 checkpointer?.committed()
-                tree?.committed(added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids)
+                tree?.committed(
+                    added: stored.firstFid, through: stored.lastFid, changed: stored.updatedFids, addedBoxes: boxes(of: batch.cases, stored))
                 if let points = batch.points { written = written?.union(points) ?? points }
                 ready.giveBack(batch)
                 done += batch.rows
@@ -223,6 +224,17 @@ package enum CaseImporter {
         if report.rejected == 0 && skip == 0 { report.rejectsPath = nil }
         report.seconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    /// The R-tree's boxes of a batch's new rows, when every case of it was added (none updated) as
+    /// the rows after `firstFid` in the batch's order; else nil, and the R-tree's thread reads them.
+    static func boxes(of cases: [StoredCase], _ stored: UpsertOutcome) -> [RTreeEntry]? {
+        guard stored.inserted == cases.count, stored.lastFid - stored.firstFid == Int64(cases.count) else { return nil }
+        return cases.indices.compactMap { k in
+            cases[k].point.flatMap { p in
+                RTreeEntry(id: stored.firstFid + 1 + Int64(k), envelope: Envelope(minX: p.lon, minY: p.lat, maxX: p.lon, maxY: p.lat))
+            }
+        }
     }
 
     /// A source file is the same file when its path, size and modification time are.

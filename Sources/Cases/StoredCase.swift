@@ -13,6 +13,8 @@ struct StoredCase: Sendable {
     /// ``sharedSets`` (their filing, their import's moment): a writer finds those sets' keys once
     /// a group, not once a case.
     var sharedGroup: Int
+    /// Its point (CGCS2000 longitude, latitude), when it has one.
+    var point: (lon: Double, lat: Double)?
 
     /// The columns an import writes besides `geom` and `external_id`, in the order of ``values``,
     /// with their PostgreSQL types (for a staging table).
@@ -118,7 +120,8 @@ struct StoredCase: Sendable {
             values.append(nearest)
             values.append(.null)
             let geometry = try lon.map { try GeoPackageGeometry.encodePoint(x: $0, y: lat!, srsID: GeoPackage.storeSRSID).databaseValue }
-            return StoredCase(id: p.id, geometry: geometry ?? .null, values: values, sharedGroup: chain ?? -1)
+            return StoredCase(
+                id: p.id, geometry: geometry ?? .null, values: values, sharedGroup: chain ?? -1, point: lon.map { ($0, lat!) })
         }
 
         /// A case's codes at every level and its grid's row, when it is in chain `c`'s grid.
