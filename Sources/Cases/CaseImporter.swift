@@ -431,7 +431,7 @@ package enum CaseImporter {
             start = part.endIndex
             let before = lastFid
             try (part.count == insertRows ? insertFull : insert(part.count)).run(nullsUnbound: true) { binding in
-                // Read in place: a copy of each case, and of each value, cost the writer a retain of every text.
+                // Read in place, not copied a case and a value at a time (retains showed in the profile; alternating runs did not separate the gain from noise).
                 try part.withUnsafeBufferPointer { part in
                     for c in part.indices {
                         try binding.bind(part[c].geometry)
